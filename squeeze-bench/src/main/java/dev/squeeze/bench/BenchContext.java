@@ -1,0 +1,28 @@
+package dev.squeeze.bench;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/** What a suite gets from the harness: where to write, the data, options, and where its results go. */
+public interface BenchContext {
+    /** The output folder (exists). Suites may write extra files here. */
+    Path outDir();
+
+    /** {@code ../shared/data}, if present. Suites that need it skip their rows with a note when absent. */
+    Optional<Path> dataDir();
+
+    /** Options from the command line ({@code --option key=value}); {@code quick=true} asks for a short run. */
+    Map<String, String> options();
+
+    default boolean quick() { return Boolean.parseBoolean(options().getOrDefault("quick", "false")); }
+
+    void add(Row row);
+
+    void plot(PlotSpec spec);
+
+    /** A note shown at the top of the report (e.g. why a goal was missed, or what was skipped). */
+    void note(String text);
+
+    Progress progress(String task, long total);
+}

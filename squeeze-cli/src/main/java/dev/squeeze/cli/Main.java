@@ -1,0 +1,53 @@
+package dev.squeeze.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.util.ServiceLoader;
+
+/** The {@code squeeze} command. Subcommands come from {@link SubcommandProvider}s. */
+@Command(name = "squeeze", mixinStandardHelpOptions = true, version = "squeeze 0.1.0",
+        description = "Token compression for transformer inference.")
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** The command line with every registered subcommand; {@code execute} it with the arguments. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        for (SubcommandProvider p : ServiceLoader.load(SubcommandProvider.class, Main.class.getClassLoader())) {
+            for (Object sub : p.subcommands()) cl.addSubcommand(sub);
+        }
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Bad input becomes one clear line on stderr and exit code 2; anything unexpected gets exit code 1 and
+     * its message (the stack trace only with SQUEEZE_DEBUG=1).
+     */
+    static final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
+            boolean debug = "1".equals(System.getenv("SQUEEZE_DEBUG"));
+            if (debug) ex.printStackTrace(cmd.getErr());
+            if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException
+                    || ex instanceof java.io.IOException || ex instanceof IllegalStateException) {
+                cmd.getErr().println("squeeze " + cmd.getCommandName() + ": " + ex.getMessage());
+                return 2;
+            }
+            cmd.getErr().println("squeeze " + cmd.getCommandName() + ": internal error: " + ex);
+            return 1;
+        }
+    }
+}

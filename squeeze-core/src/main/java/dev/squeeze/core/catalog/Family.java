@@ -1,0 +1,19 @@
+package dev.squeeze.core.catalog;
+
+/** Which tokens a method reduces. */
+public enum Family {
+    /** Prompt and context text. */
+    TEXT,
+    /** The KV cache of a decoder. */
+    KV,
+    /** Visual tokens of one image (before or inside the language model). */
+    IMAGE,
+    /** Visual tokens of a video. */
+    VIDEO,
+    /** Audio tokens. */
+    AUDIO,
+    /** Tokens inside a vision transformer's own blocks. */
+    VIT;
+
+    public String id() { return name().toLowerCase(java.util.Locale.ROOT); }
+}

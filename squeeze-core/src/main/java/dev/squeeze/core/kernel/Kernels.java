@@ -1,0 +1,51 @@
+package dev.squeeze.core.kernel;
+
+/**
+ * The numeric kernels every reduction and the runtime are built from. Arrays are row-major; offsets
+ * and lengths are in floats. Implementations must agree with {@link ScalarKernels} (the reference)
+ * to float rounding; the tests check each vectorised kernel against it.
+ *
+ * <p>Obtain the fastest available implementation with {@link KernelProvider#kernels()}.
+ */
+public interface Kernels {
+
+    /** A short name for logs and benchmark rows ("vector-512", "scalar"). */
+    String name();
+
+    /** sum_i a[aOff+i] * b[bOff+i]. */
+    float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+    /** sum_i a[off+i]^2. */
+    float sumOfSquares(float[] a, int off, int n);
+
+    /** y[yOff+i] += alpha * x[xOff+i]. */
+    void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+    /** a[off+i] *= s. */
+    void scale(float[] a, int off, int n, float s);
+
+    /** max_i a[off+i]; n must be > 0. */
+    float max(float[] a, int off, int n);
+
+    /**
+     * Block of row dot products: {@code c (n x m) = a (n x d) · b (m x d)^T}, i.e.
+     * {@code c[i*m+j] = dot(a row i, b row j)}. This is the similarity kernel (cosine when the rows are
+     * L2-normalised) and the attention-score kernel.
+     */
+    void dotBlock(float[] a, float[] b, float[] c, int n, int m, int d);
+
+    /** {@code c (n x m) = a (n x k) · b (k x m)}, all row-major; c is overwritten. */
+    void matmul(float[] a, float[] b, float[] c, int n, int k, int m);
+
+    /** Numerically stable softmax of a[off, off+n) in place (max subtracted first). */
+    default void softmaxInPlace(float[] a, int off, int n) {
+        float mx = max(a, off, n);
+        float sum = 0f;
+        for (int i = off; i < off + n; i++) {
+            float e = (float) Math.exp(a[i] - mx);
+            a[i] = e;
+            sum += e;
+        }
+        scale(a, off, n, 1f / sum);
+    }
+}

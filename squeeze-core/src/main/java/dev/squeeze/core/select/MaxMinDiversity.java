@@ -1,0 +1,116 @@
+package dev.squeeze.core.select;
+
+import dev.squeeze.core.Args;
+import dev.squeeze.core.kernel.KernelProvider;
+import dev.squeeze.core.kernel.Kernels;
+import dev.squeeze.core.kernel.Similarity;
+import dev.squeeze.core.tensor.FloatMatrix;
+
+/**
+ * Greedy max-min diversity selection (the Max-Min Diversity Problem heuristic used by DivPrune) and greedy
+ * k-center (Gonzalez, used by ToDRE stage 1). Both repeatedly add the token farthest from the selected
+ * set; a running "distance to the nearest selected" vector makes each pick O(N), so K picks cost O(KN)
+ * on top of the distances, where a loop that recomputes min over the selected set costs O(K^2 N).
+ */
+public final class MaxMinDiversity {
+    private MaxMinDiversity() {}
+
+    /**
+     * DivPrune's selection on cosine distance D = 1 - cos(x_i, x_j). The first pick is the token whose
+     * nearest neighbour is farthest (max_i min_{j != i} D_ij); then max-min. Returns indices in pick order.
+     */
+    public static int[] divPrune(FloatMatrix x, int k) {
+        Args.notNull("x", x);
+        checkK(k, x.rows());
+        FloatMatrix cos = Similarity.fast().cosineBlock(x);
+        float[] d = cos.data();
+        for (int i = 0; i < d.length; i++) d[i] = 1f - d[i];
+        return fromDistances(cos, k, -1);
+    }
+
+    /**
+     * Max-min selection on a precomputed (N, N) distance matrix.
+     *
+     * @param first the first pick, or -1 for "the token whose nearest neighbour is farthest"
+     * @return indices in pick order
+     */
+    public static int[] fromDistances(FloatMatrix dist, int k, int first) {
+        Args.notNull("dist", dist);
+        int n = dist.rows();
+        if (dist.cols() != n) throw new IllegalArgumentException("dist must be square, got " + dist);
+        checkK(k, n);
+        float[] d = dist.data();
+        if (first < 0) {
+            float best = Float.NEGATIVE_INFINITY;
+            first = 0;
+            for (int i = 0; i < n; i++) {
+                float nn = Float.POSITIVE_INFINITY;
+                for (int j = 0; j < n; j++) if (j != i) nn = Math.min(nn, d[i * n + j]);
+                if (n == 1) nn = 0f;
+                if (nn > best) { best = nn; first = i; }
+            }
+        } else {
+            Args.inRange("first", first, 0, n - 1);
+        }
+        int[] picked = new int[k];
+        boolean[] taken = new boolean[n];
+        float[] minDist = new float[n];
+        picked[0] = first;
+        taken[first] = true;
+        System.arraycopy(d, first * n, minDist, 0, n);
+        for (int p = 1; p < k; p++) {
+            int arg = -1;
+            float best = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) if (!taken[i] && minDist[i] > best) { best = minDist[i]; arg = i; }
+            picked[p] = arg;
+            taken[arg] = true;
+            int row = arg * n;
+            for (int i = 0; i < n; i++) minDist[i] = Math.min(minDist[i], d[row + i]);
+        }
+        return picked;
+    }
+
+    /**
+     * Greedy k-center on squared Euclidean distance computed on the fly (no N x N matrix): start at
+     * {@code first}, then repeatedly the point farthest from its nearest centre. O(K N D).
+     *
+     * @return indices in pick order
+     */
+    public static int[] kCenter(FloatMatrix x, int k, int first) {
+        Args.notNull("x", x);
+        int n = x.rows();
+        checkK(k, n);
+        Args.inRange("first", first, 0, n - 1);
+        x.requireFinite("x");
+        Kernels kern = KernelProvider.kernels();
+        int dim = x.cols();
+        float[] xd = x.data();
+        float[] sq = new float[n];
+        for (int i = 0; i < n; i++) sq[i] = kern.sumOfSquares(xd, i * dim, dim);
+        float[] minDist = new float[n];
+        java.util.Arrays.fill(minDist, Float.POSITIVE_INFINITY);
+        boolean[] taken = new boolean[n];
+        int[] picked = new int[k];
+        int cur = first;
+        for (int p = 0; p < k; p++) {
+            picked[p] = cur;
+            taken[cur] = true;
+            int next = -1;
+            float best = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                if (taken[i]) continue;
+                float dd = Math.max(0f, sq[i] + sq[cur] - 2f * kern.dot(xd, i * dim, xd, cur * dim, dim));
+                if (dd < minDist[i]) minDist[i] = dd;
+                if (minDist[i] > best) { best = minDist[i]; next = i; }
+            }
+            cur = next;
+        }
+        return picked;
+    }
+
+    private static void checkK(int k, int n) {
+        if (n == 0) throw new IllegalArgumentException("x is an empty token set (N = 0)");
+        if (k <= 0) throw new IllegalArgumentException("K must be > 0, got " + k);
+        if (k > n) throw new IllegalArgumentException("K = " + k + " exceeds the N = " + n + " tokens available");
+    }
+}

@@ -1,0 +1,36 @@
+package dev.squeeze.core.catalog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class MethodCatalogTest {
+
+    @Test
+    void loadsCoreMethodsWithTheirPapers() throws Exception {
+        MethodCatalog c = MethodCatalog.load();
+        MethodInfo tome = c.require("tome");
+        assertEquals(Family.VIT, tome.family());
+        assertTrue(tome.paper().url().contains("2210.09461"));
+        JsonNode json = new ObjectMapper().readTree(c.toJson());
+        assertTrue(json.isArray());
+        JsonNode first = json.get(0);
+        for (String f : List.of("name", "family", "mechanism", "paper", "trainingFree", "inputs", "implementation")) {
+            assertTrue(first.has(f), "catalog JSON lacks " + f);
+        }
+    }
+
+    @Test
+    void duplicateNamesAndUnknownNamesFailLoudly() {
+        MethodInfo a = MethodInfo.builder("x").family(Family.TEXT).mechanism(Mechanism.QUERY)
+                .paper("P", "A", 2024, "https://example.org").implementation(String.class).build();
+        assertThrows(IllegalStateException.class, () -> new MethodCatalog(List.of(a, a)));
+        String msg = assertThrows(IllegalArgumentException.class, () -> new MethodCatalog(List.of(a)).require("y")).getMessage();
+        assertTrue(msg.contains("'y'") && msg.contains("x"));
+        assertThrows(IllegalArgumentException.class, () -> MethodInfo.builder("Bad Name").build());
+    }
+}

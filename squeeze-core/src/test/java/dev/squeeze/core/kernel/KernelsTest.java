@@ -1,0 +1,93 @@
+package dev.squeeze.core.kernel;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Every vectorised kernel against the scalar reference, across lengths that exercise the tails. */
+class KernelsTest {
+    private final Kernels scalar = KernelProvider.scalar();
+    private final Kernels vector = KernelProvider.vector().orElseThrow(
+            () -> new AssertionError("tests run with --add-modules jdk.incubator.vector; the vector kernels must load"));
+    private final Random rnd = new Random(42);
+
+    private float[] rand(int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) rnd.nextGaussian();
+        return a;
+    }
+
+    private static void close(float expected, float actual, int n) {
+        assertEquals(expected, actual, 1e-5f * Math.max(1f, Math.abs(expected)) * Math.max(1, (float) Math.sqrt(n)) ,
+                "n=" + n);
+    }
+
+    @Test
+    void providerPicksVectorKernelsWhenModulePresent() {
+        assertTrue(KernelProvider.vectorApiAvailable());
+        assertTrue(KernelProvider.kernels().name().startsWith("vector-"), KernelProvider.kernels().name());
+    }
+
+    @Test
+    void dotSumSquaresMaxMatchScalar() {
+        for (int n : new int[] {1, 3, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 1024, 1031}) {
+            float[] a = rand(n + 5), b = rand(n + 9);
+            close(scalar.dot(a, 2, b, 7, n), vector.dot(a, 2, b, 7, n), n);
+            close(scalar.sumOfSquares(a, 1, n), vector.sumOfSquares(a, 1, n), n);
+            assertEquals(scalar.max(a, 3, n), vector.max(a, 3, n), 0f, "max n=" + n);
+        }
+    }
+
+    @Test
+    void axpyAndScaleMatchScalar() {
+        for (int n : new int[] {1, 5, 16, 17, 129}) {
+            float[] x = rand(n + 2), y1 = rand(n + 3), y2 = y1.clone();
+            scalar.axpy(0.37f, x, 2, y1, 3, n);
+            vector.axpy(0.37f, x, 2, y2, 3, n);
+            assertArrayEquals(y1, y2, 1e-6f);
+            scalar.scale(y1, 1, n, -1.5f);
+            vector.scale(y2, 1, n, -1.5f);
+            assertArrayEquals(y1, y2, 1e-6f);
+        }
+    }
+
+    @Test
+    void dotBlockMatchesScalarOnRaggedShapes() {
+        int[][] shapes = {{1, 1, 1}, {5, 7, 3}, {4, 4, 16}, {9, 6, 33}, {13, 11, 100}, {64, 64, 128}};
+        for (int[] s : shapes) {
+            int n = s[0], m = s[1], d = s[2];
+            float[] a = rand(n * d), b = rand(m * d), c1 = new float[n * m], c2 = new float[n * m];
+            scalar.dotBlock(a, b, c1, n, m, d);
+            vector.dotBlock(a, b, c2, n, m, d);
+            for (int i = 0; i < c1.length; i++) close(c1[i], c2[i], d);
+        }
+    }
+
+    @Test
+    void matmulMatchesHandComputedAndScalar() {
+        // [[1,2],[3,4]] x [[5,6],[7,8]] = [[19,22],[43,50]]
+        float[] a = {1, 2, 3, 4}, b = {5, 6, 7, 8}, c = new float[4];
+        vector.matmul(a, b, c, 2, 2, 2);
+        assertArrayEquals(new float[] {19, 22, 43, 50}, c, 0f);
+        float[] x = rand(7 * 19), y = rand(19 * 23), c1 = new float[7 * 23], c2 = new float[7 * 23];
+        scalar.matmul(x, y, c1, 7, 19, 23);
+        vector.matmul(x, y, c2, 7, 19, 23);
+        assertArrayEquals(c1, c2, 1e-4f);
+    }
+
+    @Test
+    void softmaxIsStableAndNormalised() {
+        float[] a = {1000f, 1001f, 1002f};
+        vector.softmaxInPlace(a, 0, 3);
+        // exp(0), exp(1), exp(2) normalised: 0.09003057, 0.24472847, 0.66524096
+        assertArrayEquals(new float[] {0.09003057f, 0.24472847f, 0.66524096f}, a, 1e-6f);
+    }
+
+    @Test
+    void maxOfEmptyRangeIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> vector.max(new float[4], 0, 0));
+        assertTrue(e.getMessage().contains("n = 0"));
+    }
+}
