@@ -42,8 +42,19 @@ public interface Kernels {
         dotBlock(a, a, c, n, n, d);
     }
 
-    /** {@code c (n x m) = a (n x k) · b (k x m)}, all row-major; c is overwritten. */
-    void matmul(float[] a, float[] b, float[] c, int n, int k, int m);
+    /**
+     * {@code c (n x m) = a (n x k) · b (k x m)}, all row-major; c is overwritten. Row-axpy form: each row
+     * of c accumulates rows of b scaled by a's entries, so it inherits {@link #axpy}'s vectorisation.
+     */
+    default void matmul(float[] a, float[] b, float[] c, int n, int k, int m) {
+        java.util.Arrays.fill(c, 0, n * m, 0f);
+        for (int i = 0; i < n; i++) {
+            for (int p = 0; p < k; p++) {
+                float av = a[i * k + p];
+                if (av != 0f) axpy(av, b, p * m, c, i * m, m);
+            }
+        }
+    }
 
     /** Numerically stable softmax of a[off, off+n) in place (max subtracted first). */
     default void softmaxInPlace(float[] a, int off, int n) {

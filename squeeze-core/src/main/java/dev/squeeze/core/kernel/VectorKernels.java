@@ -160,15 +160,4 @@ final class VectorKernels implements Kernels {
         int r = i * m + j0;
         c0.intoArray(c, r); c1.intoArray(c, r + L); c2.intoArray(c, r + 2 * L); c3.intoArray(c, r + 3 * L);
     }
-
-    @Override
-    public void matmul(float[] a, float[] b, float[] c, int n, int k, int m) {
-        java.util.Arrays.fill(c, 0, n * m, 0f);
-        for (int i = 0; i < n; i++) {
-            for (int p = 0; p < k; p++) {
-                float av = a[i * k + p];
-                if (av != 0f) axpy(av, b, p * m, c, i * m, m);
-            }
-        }
-    }
 }
