@@ -61,7 +61,8 @@ public abstract class AbstractPromptCompressor implements PromptCompressor {
                 assigned = upTo;
             }
             if (!s.compress() || target[i] >= segTokens[i] || s.text().isBlank()) out.append(s.text());
-            else out.append(compressSegment(s.text(), target[i], segTokens[i], ctx));
+            else if (segments.size() == 1) out.append(compressSegment(s.text(), target[i], segTokens[i], ctx));
+            else appendCompressed(out, s.text(), target[i], segTokens[i], ctx);
         }
         String compressed = out.toString();
         return CompressionResult.of(compressed, origin, counter.count(compressed), method(), t0);
@@ -75,6 +76,16 @@ public abstract class AbstractPromptCompressor implements PromptCompressor {
      * @param segmentTokens exact token count of {@code text}
      */
     protected abstract String compressSegment(String text, int targetTokens, int segmentTokens, SegmentContext ctx);
+
+    /** Keeps the segment's leading and trailing whitespace so that segments still join as in the input. */
+    private void appendCompressed(StringBuilder out, String text, int target, int tokens, SegmentContext ctx) {
+        int a = 0, b = text.length();
+        while (a < b && Character.isWhitespace(text.charAt(a))) a++;
+        while (b > a && Character.isWhitespace(text.charAt(b - 1))) b--;
+        String head = text.substring(0, a), tail = text.substring(b);
+        int affix = ctx.counter().count(head) + ctx.counter().count(tail);
+        out.append(head).append(compressSegment(text, Math.max(1, target - affix), tokens, ctx)).append(tail);
+    }
 
     private static String stripMarkup(List<StructuredPrompt.Segment> segments) {
         if (segments.size() == 1) return segments.getFirst().text();
