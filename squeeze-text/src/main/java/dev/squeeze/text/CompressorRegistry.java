@@ -37,6 +37,11 @@ public final class CompressorRegistry {
 
     public List<String> names() { return List.copyOf(factories.keySet()); }
 
+    /** Methods that run with nothing but this library (no model file): what benchmarks sweep by default. */
+    public List<String> offlineNames() {
+        return factories.values().stream().filter(CompressorFactory::offline).map(CompressorFactory::name).toList();
+    }
+
     /** The shared instance of a method with default options. */
     public PromptCompressor get(String name) {
         return instances.computeIfAbsent(name, n -> create(n, Map.of()));
