@@ -86,7 +86,7 @@ final class SqueezeHandler extends Handler.Abstract {
         String ep = endpoint(path);
         Exchange ex = new Exchange(request, response, callback, ep, start);
         try {
-            route(ex, path, request.getMethod());
+            route(ex, path);
         } catch (ApiException e) {
             ex.error(e);
         } catch (RuntimeException e) {
@@ -95,10 +95,10 @@ final class SqueezeHandler extends Handler.Abstract {
         return true;
     }
 
-    private void route(Exchange ex, String path, String method) {
+    private void route(Exchange ex, String path) {
         switch (ex.endpoint) {
             case "/health" -> {
-                allow(method, "GET");
+                allow(ex, "GET");
                 ex.send(200, JSON, "{\"status\":\"ok\"}");
                 return;
             }
@@ -109,15 +109,15 @@ final class SqueezeHandler extends Handler.Abstract {
         authenticate(ex);
         switch (ex.endpoint) {
             case "/metrics" -> {
-                allow(method, "GET");
+                allow(ex, "GET");
                 ex.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics.render());
             }
             case "/v1/methods" -> {
-                allow(method, "GET");
+                allow(ex, "GET");
                 ex.send(200, JSON, methods(Request.extractQueryParameters(ex.request)));
             }
             case "/v1/compress" -> {
-                allow(method, "POST");
+                allow(ex, "POST");
                 readThen(ex, body -> {
                     CompressService.Outcome o = compress.compress(Json.parseObject(body));
                     metrics.tokens(o.tokensIn(), o.tokensOut());
@@ -125,7 +125,7 @@ final class SqueezeHandler extends Handler.Abstract {
                 });
             }
             case "/v1/chat/completions" -> {
-                allow(method, "POST");
+                allow(ex, "POST");
                 if (upstream == null) {
                     throw new ApiException(404, "proxy_disabled", "the proxy is off: start the server with --upstream URL");
                 }
@@ -158,8 +158,10 @@ final class SqueezeHandler extends Handler.Abstract {
         }
     }
 
-    private static void allow(String method, String allowed) {
+    private static void allow(Exchange ex, String allowed) {
+        String method = ex.request.getMethod();
         if (!allowed.equals(method)) {
+            ex.response.getHeaders().put(HttpHeader.ALLOW, allowed);
             throw new ApiException(405, "method_not_allowed", method + " is not allowed here; use " + allowed);
         }
     }
@@ -337,7 +339,6 @@ final class SqueezeHandler extends Handler.Abstract {
                 return;
             }
             if (e.status() == 401) response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
-            if (e.status() == 405) response.getHeaders().put(HttpHeader.ALLOW, e.getMessage().substring(e.getMessage().lastIndexOf(' ') + 1));
             if (e.status() == 413) response.getHeaders().put(HttpHeader.CONNECTION, "close");
             send(e.status(), JSON, Json.error(e.type(), e.getMessage()));
         }

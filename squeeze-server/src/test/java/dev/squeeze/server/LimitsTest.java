@@ -86,14 +86,15 @@ class LimitsTest {
             CompletableFuture<ServerTestSupport.Reply> first = CompletableFuture.supplyAsync(() -> call(b, body));
             assertTrue(blocking.entered.await(10, TimeUnit.SECONDS), "first request reached the worker");
             CompletableFuture<ServerTestSupport.Reply> queued = CompletableFuture.supplyAsync(() -> call(b, body));
-            // The queue slot fills asynchronously; poll until the third request is refused.
-            ServerTestSupport.Reply refused = null;
-            for (int i = 0; i < 100 && refused == null; i++) {
-                var r = post(b, "/v1/compress", body);
-                if (r.status() == 429) refused = r;
-                else Thread.sleep(20);
+            // The queue slot fills asynchronously: wait until the server reports it taken, then one more is refused.
+            boolean full = false;
+            for (int i = 0; i < 200 && !full; i++) {
+                full = get(b, "/metrics").body().contains("\nsqueeze_queue_depth 1\n");
+                if (!full) Thread.sleep(20);
             }
-            assertTrue(refused != null, "a request beyond workers + queue must get 429");
+            assertTrue(full, "second request queued");
+            var refused = post(b, "/v1/compress", body);
+            assertEquals(429, refused.status(), refused.body());
             assertEquals("overloaded", refused.errorType());
             assertEquals("1", refused.raw().headers().firstValue("Retry-After").orElse(""));
             blocking.release.countDown();

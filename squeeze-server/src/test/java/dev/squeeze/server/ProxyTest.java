@@ -160,6 +160,32 @@ class ProxyTest {
     }
 
     @Test
+    void aSlowUpstreamIsNotCutOffByTheClientIdleTimeout() throws Exception {
+        try (SqueezeServer s = SqueezeServer.start(ServerConfig.builder().port(0).upstream(stub.baseUri())
+                .idleTimeoutMs(300).upstreamTimeoutMs(5000).build())) {
+            stub.delayMs = 1200; // four idle timeouts of silence while the model "thinks"
+            var r = post(s.uri(), "/v1/chat/completions", chatBody("short", false));
+            assertEquals(200, r.status(), r.body());
+            assertEquals(UpstreamStub.JSON_REPLY, r.body());
+        } finally {
+            stub.delayMs = 0;
+        }
+    }
+
+    @Test
+    void upstreamSlowerThanItsTimeoutIs504() throws Exception {
+        try (SqueezeServer s = SqueezeServer.start(ServerConfig.builder().port(0).upstream(stub.baseUri())
+                .upstreamTimeoutMs(300).build())) {
+            stub.delayMs = 1500;
+            var r = post(s.uri(), "/v1/chat/completions", chatBody("short", false));
+            assertEquals(504, r.status(), r.body());
+            assertEquals("upstream_timeout", r.errorType());
+        } finally {
+            stub.delayMs = 0;
+        }
+    }
+
+    @Test
     void unreachableUpstreamIs502() throws Exception {
         URI dead;
         try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

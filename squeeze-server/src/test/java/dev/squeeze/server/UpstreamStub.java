@@ -33,6 +33,8 @@ final class UpstreamStub implements AutoCloseable {
     volatile Map<String, List<String>> lastHeaders = Map.of();
     final CountDownLatch secondEvent = new CountDownLatch(1);
     final AtomicBoolean streamedBeforeEnd = new AtomicBoolean();
+    /** Delay before the upstream answers (a slow model). */
+    volatile long delayMs;
 
     UpstreamStub() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -51,6 +53,13 @@ final class UpstreamStub implements AutoCloseable {
         Map<String, List<String>> h = new ConcurrentHashMap<>();
         ex.getRequestHeaders().forEach((k, v) -> h.put(k.toLowerCase(java.util.Locale.ROOT), List.copyOf(v)));
         lastHeaders = h;
+        if (delayMs > 0) {
+            try {
+                Thread.sleep(delayMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (lastBody.contains("\"stream\":true")) {
             ex.getResponseHeaders().add("Content-Type", "text/event-stream");
             ex.getResponseHeaders().add("X-Upstream", "stub");

@@ -51,6 +51,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-connections", defaultValue = "1024", description = "Open client connections (default ${DEFAULT-VALUE}).")
     int maxConnections;
 
+    @Option(names = "--max-upstream-streams", defaultValue = "256", description = "Proxied responses relayed at once before 429 (default ${DEFAULT-VALUE}).")
+    int maxUpstreamStreams;
+
     @Option(names = "--proxy-rate", defaultValue = "0.5", description = "Rate the proxy compresses chosen messages to (default ${DEFAULT-VALUE}).")
     double proxyRate;
 
@@ -64,25 +67,38 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Roles whose long messages the proxy compresses (default ${DEFAULT-VALUE}); never the last user message.")
     List<String> proxyRoles;
 
+    /** The running server (tests stop it through this). */
+    volatile SqueezeServer server;
+
     @Override
     public Integer call() throws InterruptedException {
         String key = apiKey != null ? apiKey : System.getenv("SQUEEZE_API_KEY");
         ServerConfig.Builder b = ServerConfig.builder().host(host).port(port).upstream(upstream)
                 .apiKey(key == null || key.isEmpty() ? null : key).maxBodyBytes(maxBodyBytes).maxTokens(maxTokens)
                 .queue(queue).idleTimeoutMs(timeoutMs).upstreamTimeoutMs(upstreamTimeoutMs)
-                .maxConnections(maxConnections).proxyRate(proxyRate).proxyMinTokens(proxyMinTokens)
+                .maxConnections(maxConnections).maxUpstreamStreams(maxUpstreamStreams).proxyRate(proxyRate).proxyMinTokens(proxyMinTokens)
                 .proxyMethod(proxyMethod).proxyRoles(proxyRoles);
         if (workers != null) b.workers(workers);
         ServerConfig config = b.build();
         SqueezeServer server = SqueezeServer.start(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "squeeze-shutdown"));
+        this.server = server;
+        Thread hook = new Thread(server::close, "squeeze-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         var out = spec.commandLine().getOut();
         out.println("squeeze serve: listening on " + server.uri()
                 + (config.upstream() != null ? ", proxying /v1/chat/completions to " + config.upstream() : "")
                 + (config.apiKey() != null ? ", API key required" : ""));
         if (!isLoopback(host)) out.println("squeeze serve: warning: bound to " + host + ", reachable from other machines");
         out.flush();
-        server.join();
+        try {
+            server.join();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting: the hook is running
+            }
+        }
         return 0;
     }
 
