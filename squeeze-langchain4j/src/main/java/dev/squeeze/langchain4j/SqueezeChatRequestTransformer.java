@@ -66,8 +66,8 @@ public final class SqueezeChatRequestTransformer implements UnaryOperator<ChatRe
             case SystemMessage s when long_(s.text()) -> SystemMessage.from(shorten(s.text(), question));
             case UserMessage u when u.hasSingleText() && long_(u.singleText()) ->
                     u.toBuilder().contents(List.of(dev.langchain4j.data.message.TextContent.from(shorten(u.singleText(), question)))).build();
-            case ToolExecutionResultMessage t when long_(t.text()) ->
-                    ToolExecutionResultMessage.from(t.id(), t.toolName(), shorten(t.text(), question));
+            case ToolExecutionResultMessage t when t.hasSingleText() && long_(t.text()) ->
+                    t.toBuilder().text(shorten(t.text(), question)).build();
             default -> m;
         };
     }

@@ -124,7 +124,8 @@ class RagPipelineTest {
         String context = ctx.toString();
         ChatRequest req = ChatRequest.builder().messages(List.of(
                 SystemMessage.from("Use this reference material:\n" + context),
-                ToolExecutionResultMessage.from("call-1", "search", context),
+                ToolExecutionResultMessage.builder().id("call-1").toolName("search").text(context).isError(false)
+                        .attributes(java.util.Map.of("k", "v")).build(),
                 UserMessage.from(RagCorpus.QUESTION))).temperature(0.0).build();
         ChatRequest out = new SqueezeChatRequestTransformer(0.3).apply(req);
         List<ChatMessage> msgs = out.messages();
@@ -135,7 +136,12 @@ class RagPipelineTest {
         int orig = TC.count(context);
         assertTrue(sys < 0.4 * orig && tool < 0.4 * orig, orig + " -> " + sys + ", " + tool);
         assertTrue(((SystemMessage) msgs.get(0)).text().contains("snow-melt tank"), "query-aware: the answer survives");
-        assertEquals("call-1", ((ToolExecutionResultMessage) msgs.get(1)).id());
+        ToolExecutionResultMessage tr = (ToolExecutionResultMessage) msgs.get(1);
+        assertEquals("call-1", tr.id());
+        assertEquals("search", tr.toolName());
+        assertEquals(Boolean.FALSE, tr.isError());
+        assertEquals("v", tr.attributes().get("k"), "attributes carried over");
+        assertEquals(1, tr.contents().size());
         assertEquals(0.0, out.temperature(), "parameters carried over");
 
         ChatRequest small = ChatRequest.builder().messages(List.of(SystemMessage.from("Be brief."),

@@ -53,6 +53,7 @@ final class SqueezeHandler extends Handler.Abstract {
     private final byte[] keyDigest;
     private final String methodsText;
     private final String methodsAll;
+    private final Map<String, String> methodsByFamily = new java.util.HashMap<>();
 
     SqueezeHandler(ServerConfig config, CompressorRegistry registry, ExecutorService workers, Metrics metrics,
                    Upstream upstream) {
@@ -69,6 +70,7 @@ final class SqueezeHandler extends Handler.Abstract {
         MethodCatalog catalog = MethodCatalog.load();
         this.methodsAll = catalog.toJson();
         this.methodsText = textMethods(registry, catalog);
+        for (Family f : Family.values()) methodsByFamily.put(f.id(), new MethodCatalog(catalog.family(f)).toJson());
     }
 
     /** The endpoint label used in metrics: a fixed set, so clients cannot grow the label space. */
@@ -269,11 +271,8 @@ final class SqueezeHandler extends Handler.Abstract {
         String family = query.getValue("family");
         if (family == null || family.equals("text")) return methodsText;
         if (family.equals("all")) return methodsAll;
-        for (Family f : Family.values()) {
-            if (f.id().equals(family)) {
-                return new MethodCatalog(MethodCatalog.load().family(f)).toJson();
-            }
-        }
+        String json = methodsByFamily.get(family);
+        if (json != null) return json;
         throw ApiException.badRequest("unknown family '" + family + "'; known: all, text, image, video, audio, kv, vit");
     }
 

@@ -118,6 +118,43 @@ class BadInputTest {
     }
 
     @Test
+    void oversizeHeadersGetJson431() throws Exception {
+        try (Socket s = new Socket(base.getHost(), base.getPort())) {
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(reply.startsWith("HTTP/1.1 431"), reply);
+            assertTrue(reply.contains("\"type\":\"headers_too_large\""), reply);
+        }
+    }
+
+    /** Random mutations of a valid request: every answer is 200 or a JSON 4xx, never a 5xx. */
+    @Test
+    void fuzzedBodiesNeverCause5xx() throws Exception {
+        byte[] valid = json(Map.of("text", TestTexts.context(15, 3), "rate", 0.4, "question", "vault code?",
+                "keep", "numbers")).getBytes(StandardCharsets.UTF_8);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(20261125);
+        for (int i = 0; i < 150; i++) {
+            byte[] b = valid.clone();
+            int edits = 1 + r.nextInt(4);
+            for (int e = 0; e < edits; e++) {
+                int at = r.nextInt(b.length);
+                switch (r.nextInt(3)) {
+                    case 0 -> b[at] = (byte) r.nextInt(256);                        // flip a byte
+                    case 1 -> b = Arrays.copyOf(b, Math.max(1, at));                // truncate
+                    default -> b[at] = (byte) "{}[]\",:0-e".charAt(r.nextInt(10)); // inject JSON syntax
+                }
+            }
+            var reply = postBytes(base, "/v1/compress", b);
+            assertTrue(reply.status() == 200 || (reply.status() >= 400 && reply.status() < 500),
+                    "mutation " + i + " got " + reply.status() + ": " + reply.body());
+            if (reply.status() != 200) assertTrue(reply.json().path("error").has("type"), reply.body());
+        }
+    }
+
+    @Test
     void malformedHttpGetsJsonFromJetty() throws Exception {
         try (Socket s = new Socket(base.getHost(), base.getPort())) {
             s.setSoTimeout(5000);
