@@ -45,7 +45,7 @@ public final class TextBenchSuite implements BenchSuite {
         CompressorRegistry registry = CompressorRegistry.load();
         List<String> methods = context.options().containsKey("methods")
                 ? List.of(context.options().get("methods").split(","))
-                : registry.offlineNames();
+                : registry.offlineNames().stream().filter(n -> !n.equals("json")).toList();
         Map<String, List<TextTasks.Example>> tasks = new LinkedHashMap<>();
         tasks.put("needle", TextTasks.needle(data, TextTasks.NEEDLE_LENGTHS, quick ? 4 : TextTasks.NEEDLE_DEPTHS));
         tasks.put("kv-75", TextTasks.keyValue(data, 75, quick ? 20 : 100));
