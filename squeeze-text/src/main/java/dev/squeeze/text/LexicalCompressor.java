@@ -37,10 +37,28 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
     static final double INTACT_SHARE_QUESTION = 0.7;
     static final double INTACT_SHARE_NO_QUESTION = 0.3;
     static final double QUERY_BOOST = 1.0;
-    private static final int MAX_ROUNDS = 10;
+    private static final int MAX_ROUNDS = 16;
+    private static final int FILL_TRIES = 8;
+
+    /** Per-instance, bounded memo of (token count, first id) per surface form and vocabulary: requests share words. */
+    private final java.util.Map<TokenEncoding, java.util.concurrent.ConcurrentHashMap<String, Integer>> bpeMemo =
+            new java.util.EnumMap<>(java.util.Map.of(TokenEncoding.CL100K_BASE, new java.util.concurrent.ConcurrentHashMap<>(),
+                    TokenEncoding.O200K_BASE, new java.util.concurrent.ConcurrentHashMap<>()));
+    static final int MEMO_LIMIT = 200_000;
 
     @Override
     public String method() { return NAME; }
+
+    /** (tokens &lt;&lt; 24) | first token id of {@code s}, memoised. */
+    private int bpeInfo(TokenCounter counter, String s) {
+        java.util.concurrent.ConcurrentHashMap<String, Integer> memo = bpeMemo.get(counter.encoding());
+        Integer v = memo.get(s);
+        if (v != null) return v;
+        int[] ids = counter.encode(s);
+        int packed = (Math.min(ids.length, 255) << 24) | (ids.length == 0 ? 0 : Math.min(ids[0], 0xFFFFFF));
+        if (memo.size() < MEMO_LIMIT) memo.put(s, packed);
+        return packed;
+    }
 
     @Override
     protected String compressSegment(String text, int target, int segmentTokens, SegmentContext ctx) {
@@ -76,9 +94,10 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
             if (!seen[t]) {
                 seen[t] = true;
                 String surface = text.substring(L.start[p], L.end[p]);
-                int[] ids = counter.encode(L.kind[p] == TextLayout.PUNCT ? surface : " " + surface);
-                termCost[t] = Math.max(1, ids.length);
-                prior[t] = ids.length == 1 ? (float) Math.min(1.0, Math.log1p(ids[0]) / logVocab) : 1f;
+                int packed = bpeInfo(counter, L.kind[p] == TextLayout.PUNCT ? surface : " " + surface);
+                int n = packed >>> 24, id = packed & 0xFFFFFF;
+                termCost[t] = Math.max(1, n);
+                prior[t] = n == 1 ? (float) Math.min(1.0, Math.log1p(id) / logVocab) : 1f;
             }
             cost[p] = termCost[t];
         }
@@ -179,30 +198,47 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
         double[] cum = new double[m + 1];
         for (int i = 0; i < m; i++) cum[i + 1] = cum[i] + cost[order[i]];
 
-        // Rate control against exact counts.
+        // Rate control against exact counts: a bracketed search on the cut k of the priority order. lo is the
+        // largest cut known to fit, hi the smallest known not to; guesses rescale the estimates by what was measured.
         int slack = (int) (0.008 * segmentTokens);
-        int k = upperIndex(cum, avail);
         boolean[] keep = new boolean[P];
-        String best = null;
-        int bestN = -1;
-        String fallback = null;
-        int fallbackN = Integer.MAX_VALUE;
-        int lastK = -1;
-        for (int round = 0; round < MAX_ROUNDS && k != lastK; round++) {
-            lastK = k;
+        int lo = -1, hi = m + 1;
+        String loOut = null, hiOut = null;
+        int k = upperIndex(cum, avail);
+        for (int round = 0; round < MAX_ROUNDS; round++) {
             System.arraycopy(forced, 0, keep, 0, P);
             for (int i = 0; i < k; i++) keep[order[i]] = true;
             String out = render(L, keep);
             int n = counter.count(out);
-            if (n <= target && n > bestN) { best = out; bestN = n; }
-            if (n > target && n < fallbackN) { fallback = out; fallbackN = n; }
-            if (n <= target && n >= target - slack) break;
-            double delta = n - target;
-            int next = upperIndex(cum, cum[k] - delta);
-            if (next == k) next = delta > 0 ? k - 1 : k + 1;
-            k = Math.max(0, Math.min(m, next));
+            if (n <= target) {
+                if (k > lo) { lo = k; loOut = out; }
+                if (n >= target - slack) break;
+            } else if (k < hi) {
+                hi = k;
+                hiOut = out;
+            }
+            if (hi - lo <= 1) break;
+            double estimated = forcedCost + cum[k];
+            double scale = estimated > 0 && n > 0 ? n / estimated : 1.0;
+            int guess = upperIndex(cum, (target - slack / 2.0) / scale - forcedCost);
+            k = Math.max(lo + 1, Math.min(hi - 1, guess));
         }
-        return best != null ? best : fallback;
+        if (loOut == null) return hiOut;
+        // Fill: the piece at the cut overshoots; smaller pieces after it may still fit (short texts, coarse pieces).
+        int n = counter.count(loOut);
+        if (n < target - slack) {
+            System.arraycopy(forced, 0, keep, 0, P);
+            for (int i = 0; i < lo; i++) keep[order[i]] = true;
+            for (int i = lo + 1, tries = 0; i < m && tries < FILL_TRIES && n < target - slack; i++) {
+                if (cost[order[i]] > target - n) continue;
+                tries++;
+                keep[order[i]] = true;
+                String out = render(L, keep);
+                int c = counter.count(out);
+                if (c <= target) { loOut = out; n = c; } else keep[order[i]] = false;
+            }
+        }
+        return loOut;
     }
 
     /** Unique question terms that occur in the text (ids of {@code L.terms}); words only. */
@@ -262,12 +298,17 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
                 if (prev == p - 1) sb.append(s, L.end[prev], L.start[p]);
                 else if (L.paraBefore[p] > L.paraBefore[prev]) sb.append("\n\n");
                 else if (L.nlBefore[p] > L.nlBefore[prev]) sb.append('\n');
-                else if ((L.flags[p] & TextLayout.SPACE_BEFORE) != 0) sb.append(' ');
+                else if ((L.flags[p] & TextLayout.SPACE_BEFORE) != 0 || hasSpace(s, L.end[prev], L.start[p])) sb.append(' ');
             }
             sb.append(s, L.start[p], L.end[p]);
             prev = p;
         }
         return sb.toString();
+    }
+
+    private static boolean hasSpace(String s, int from, int to) {
+        for (int i = from; i < to; i++) if (Character.isWhitespace(s.charAt(i))) return true;
+        return false;
     }
 
     /** Largest k with cum[k] <= limit (cum is non-decreasing, cum[0] = 0). */

@@ -61,6 +61,11 @@ final class TextLayout {
         while (pos < n) {
             char c = s.charAt(pos);
             if (c == '\n') {
+                if (gapNewlines == 0 && unitOpen && wrappedLine(s, pos, n)) { // hard-wrapped prose: the sentence goes on
+                    space = true;
+                    pos++;
+                    continue;
+                }
                 gapNewlines++;
                 nl++;
                 if (gapNewlines == 2) para++;
@@ -131,6 +136,21 @@ final class TextLayout {
             pos = stop;
         }
         paragraphs = para + 1;
+    }
+
+    /**
+     * A single newline inside a sentence of hard-wrapped prose: the previous piece is a word or a comma-like mark
+     * and the next line starts with a lower-case letter (so never a heading, list item, code fence or JSON line).
+     */
+    private boolean wrappedLine(String s, int nl, int n) {
+        if (pieces == 0 || unit[pieces - 1] != units - 1 || unitKind[units - 1] != UNIT_TEXT) return false;
+        int k = nl + 1;
+        while (k < n && (s.charAt(k) == ' ' || s.charAt(k) == '\t')) k++;
+        if (k >= n || !Character.isLowerCase(s.charAt(k))) return false;
+        if (kind[pieces - 1] == WORD) return true;
+        if (kind[pieces - 1] != PUNCT) return false;
+        char last = s.charAt(end[pieces - 1] - 1);
+        return last == ',' || last == ';' || last == '-' || last == '(' || last == ')';
     }
 
     private static boolean urlAt(String s, int pos) {

@@ -22,6 +22,16 @@ class TextLayoutTest {
     }
 
     @Test
+    void hardWrappedProseStaysOneSentenceButStructuredLinesBreak() {
+        TextLayout l = TextLayout.scan("This sentence is wrapped\nover two lines. Next one.\n- item\n# Head\nlower start", ForcedContent.none());
+        // units: "This ... lines." | "Next one." | "- item" | "# Head" | "lower start"
+        assertEquals(5, l.units);
+        assertEquals("This", piece(l, l.unitFirst[0]));
+        assertEquals(".", piece(l, l.unitEnd[0] - 1));
+        assertEquals(TextLayout.UNIT_HEADING, l.unitKind[3]);
+    }
+
+    @Test
     void renderKeepsOriginalSeparatorsAndBreaks() {
         TextLayout l = TextLayout.scan("a b\n\nc d\ne f", ForcedContent.none());
         boolean[] keep = {true, false, false, true, true, false};
