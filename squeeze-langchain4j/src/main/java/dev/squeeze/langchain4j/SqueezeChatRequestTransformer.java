@@ -67,7 +67,7 @@ public final class SqueezeChatRequestTransformer implements UnaryOperator<ChatRe
             case UserMessage u when u.hasSingleText() && long_(u.singleText()) ->
                     u.toBuilder().contents(List.of(dev.langchain4j.data.message.TextContent.from(shorten(u.singleText(), question)))).build();
             case ToolExecutionResultMessage t when t.hasSingleText() && long_(t.text()) ->
-                    t.toBuilder().text(shorten(t.text(), question)).build();
+                    t.toBuilder().contents(List.of(dev.langchain4j.data.message.TextContent.from(shorten(t.text(), question)))).build();
             default -> m;
         };
     }
