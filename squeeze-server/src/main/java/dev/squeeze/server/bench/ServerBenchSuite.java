@@ -33,8 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * token contexts at rate 0.25. Each context starts with a unique id in a {@code <squeeze compress=false>} segment,
  * so every response can be matched to its request: a response is "mixed up" if it lacks its own id or carries
  * another one, "lost" if the call failed or timed out. Reports p50/p99/max latency, requests/s, input tokens/s,
- * and counts of 5xx, 429, lost and mixed-up responses (the goal: all zero). Options: clients, requests, tokens,
- * workers (default: cores), quick=true (1,000 requests).
+ * and counts of 5xx, 429, lost and mixed-up responses (the goal: all zero). Then {@code proxyRequests} (2,000)
+ * chat requests through {@code /v1/chat/completions} to a loopback echo upstream ({@link EchoUpstream}): each
+ * reply must echo the request's own last user message and show its system context arrived compressed.
+ * Options: clients, requests, proxyRequests, tokens, workers (default: cores), quick=true (1,000 + 300 requests).
  */
 public final class ServerBenchSuite implements BenchSuite {
     private static final ObjectMapper OM = new ObjectMapper();
@@ -44,7 +46,7 @@ public final class ServerBenchSuite implements BenchSuite {
 
     @Override
     public String description() {
-        return "HTTP load test: 64 clients x 10,000 /v1/compress requests of 4k-token contexts on loopback (latency, throughput, zero 5xx)";
+        return "HTTP load test on loopback: 64 clients x 10,000 /v1/compress requests of 4k-token contexts, then 2,000 proxied chat requests (latency, throughput, zero 5xx)";
     }
 
     @Override
@@ -62,40 +64,52 @@ public final class ServerBenchSuite implements BenchSuite {
         for (int i = 0; i < clients; i++) contexts.add(LoadText.context(tokens, i, tc));
         int contextTokens = tc.count(contexts.get(0));
 
-        ServerConfig cfg = ServerConfig.builder().port(0).workers(workers).queue(Math.max(64, 2 * clients)).build();
-        try (SqueezeServer server = SqueezeServer.start(cfg);
+        int proxyRequests = Integer.parseInt(context.options().getOrDefault("proxyRequests", context.quick() ? "300" : "2000"));
+        try (EchoUpstream upstream = new EchoUpstream();
+             SqueezeServer server = SqueezeServer.start(ServerConfig.builder().port(0).workers(workers)
+                     .queue(Math.max(64, 2 * clients)).upstream(upstream.baseUri()).build());
              HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                      .connectTimeout(Duration.ofSeconds(10)).build();
              ExecutorService pool = Executors.newFixedThreadPool(clients)) {
-            URI uri = server.uri().resolve("/v1/compress");
-            runPhase(pool, client, uri, contexts, clients, warmup, null, null); // JIT warm-up, not reported
-
-            long[] latencies = new long[requests];
-            Counters c;
-            long t0 = System.nanoTime();
-            try (Progress p = context.progress("server load", requests)) {
-                c = runPhase(pool, client, uri, contexts, clients, requests, latencies, p);
+            measure(context, "server-load", "/v1/compress", pool, client, server.uri().resolve("/v1/compress"), compressWorkload(contexts),
+                    clients, requests, warmup, workers, contextTokens);
+            if (proxyRequests > 0) {
+                measure(context, "proxy-load", "/v1/chat/completions", pool, client,
+                        server.uri().resolve("/v1/chat/completions"), proxyWorkload(contexts, contextTokens),
+                        clients, proxyRequests, Math.min(200, proxyRequests / 10), workers, contextTokens);
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            Arrays.sort(latencies, 0, c.done.get());
-            int n = c.done.get();
-            double p50 = n == 0 ? Double.NaN : latencies[(int) Math.floor(0.50 * (n - 1))] / 1e6;
-            double p99 = n == 0 ? Double.NaN : latencies[(int) Math.floor(0.99 * (n - 1))] / 1e6;
-            double max = n == 0 ? Double.NaN : latencies[n - 1] / 1e6;
-            context.add(Row.of("server-load").put("method", "lexical").put("clients", clients).put("requests", requests)
-                    .put("workers", workers).put("contextTokens", contextTokens)
-                    .put("ok", c.ok.get()).put("status5xx", c.s5xx.get()).put("status429", c.s429.get())
-                    .put("status4xxOther", c.s4xx.get()).put("lost", c.lost.get()).put("mixedUp", c.mixed.get())
-                    .put("p50Ms", p50).put("p99Ms", p99).put("maxMs", max)
-                    .put("requestsPerSecond", requests / seconds)
-                    .put("inputTokensPerSecond", c.tokensIn.get() / seconds)
-                    .put("wallSeconds", seconds));
-            context.note(String.format(java.util.Locale.ROOT,
-                    "server load: %d clients, %d requests of %d tokens, %d workers: %d ok, %d 5xx, %d 429, %d lost, %d mixed up; "
-                            + "p50 %.1f ms, p99 %.1f ms, %.0f req/s, %.2f M input tokens/s",
-                    clients, requests, contextTokens, workers, c.ok.get(), c.s5xx.get(), c.s429.get(), c.lost.get(),
-                    c.mixed.get(), p50, p99, requests / seconds, c.tokensIn.get() / seconds / 1e6));
         }
+    }
+
+    private static void measure(BenchContext context, String task, String endpoint, ExecutorService pool, HttpClient client,
+                                URI uri, Workload w, int clients, int requests, int warmup, int workers, int contextTokens)
+            throws Exception {
+        runPhase(pool, client, uri, w, clients, warmup, null, null); // JIT warm-up, not reported
+        long[] latencies = new long[requests];
+        Counters c;
+        long t0 = System.nanoTime();
+        try (Progress p = context.progress(task, requests)) {
+            c = runPhase(pool, client, uri, w, clients, requests, latencies, p);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        int n = c.done.get();
+        Arrays.sort(latencies, 0, n);
+        double p50 = n == 0 ? Double.NaN : latencies[(int) Math.floor(0.50 * (n - 1))] / 1e6;
+        double p99 = n == 0 ? Double.NaN : latencies[(int) Math.floor(0.99 * (n - 1))] / 1e6;
+        double max = n == 0 ? Double.NaN : latencies[n - 1] / 1e6;
+        context.add(Row.of(task).put("method", "lexical").put("endpoint", endpoint).put("clients", clients)
+                .put("requests", requests).put("workers", workers).put("contextTokens", contextTokens)
+                .put("ok", c.ok.get()).put("status5xx", c.s5xx.get()).put("status429", c.s429.get())
+                .put("status4xxOther", c.s4xx.get()).put("lost", c.lost.get()).put("mixedUp", c.mixed.get())
+                .put("p50Ms", p50).put("p99Ms", p99).put("maxMs", max)
+                .put("requestsPerSecond", requests / seconds)
+                .put("inputTokensPerSecond", c.tokensIn.get() / seconds)
+                .put("wallSeconds", seconds));
+        context.note(String.format(java.util.Locale.ROOT,
+                "%s (%s): %d clients, %d requests of %d tokens, %d workers: %d ok, %d 5xx, %d 429, %d lost, %d mixed up; "
+                        + "p50 %.1f ms, p99 %.1f ms, %.0f req/s, %.2f M input tokens/s",
+                task, endpoint, clients, requests, contextTokens, workers, c.ok.get(), c.s5xx.get(), c.s429.get(),
+                c.lost.get(), c.mixed.get(), p50, p99, requests / seconds, c.tokensIn.get() / seconds / 1e6));
     }
 
     private static final class Counters {
@@ -109,8 +123,57 @@ public final class ServerBenchSuite implements BenchSuite {
         final AtomicLong tokensIn = new AtomicLong();
     }
 
+    /** One kind of request: the body for request i (with its id) and whether a 200 reply belongs to it. */
+    private interface Workload {
+        String body(int i, String id);
+
+        /** True when the reply is this request's own; adds its input tokens to {@code c}. */
+        boolean check(String id, int i, JsonNode reply, Counters c);
+    }
+
+    private static Workload compressWorkload(List<String> contexts) {
+        return new Workload() {
+            @Override
+            public String body(int i, String id) {
+                ObjectNode body = OM.createObjectNode();
+                body.put("text", "<squeeze compress=false>" + id + "</squeeze>\n" + contexts.get(i % contexts.size()));
+                body.put("rate", 0.25);
+                return body.toString();
+            }
+
+            @Override
+            public boolean check(String id, int i, JsonNode o, Counters c) {
+                String compressed = o.path("compressed").asText();
+                c.tokensIn.addAndGet(o.path("originTokens").asLong());
+                // Exactly its own id: no other request's id may appear.
+                return compressed.contains(id) && compressed.indexOf("REQ-") == compressed.lastIndexOf("REQ-");
+            }
+        };
+    }
+
+    private static Workload proxyWorkload(List<String> contexts, int contextTokens) {
+        return new Workload() {
+            @Override
+            public String body(int i, String id) {
+                ObjectNode body = OM.createObjectNode();
+                body.put("model", "stub");
+                var msgs = body.putArray("messages");
+                msgs.addObject().put("role", "system").put("content", contexts.get(i % contexts.size()));
+                msgs.addObject().put("role", "user").put("content", "Question for request " + id + "?");
+                return body.toString();
+            }
+
+            @Override
+            public boolean check(String id, int i, JsonNode o, Counters c) {
+                c.tokensIn.addAndGet(contextTokens);
+                boolean compressed = o.path("firstMessageChars").asInt() < 0.75 * contexts.get(i % contexts.size()).length();
+                return o.path("echo").asText().equals("Question for request " + id + "?") && compressed;
+            }
+        };
+    }
+
     /** {@code clients} loops pull request numbers from a shared counter until {@code total} are sent. */
-    private static Counters runPhase(ExecutorService pool, HttpClient client, URI uri, List<String> contexts,
+    private static Counters runPhase(ExecutorService pool, HttpClient client, URI uri, Workload w,
                                      int clients, int total, long[] latencies, Progress progress) throws Exception {
         Counters c = new Counters();
         AtomicInteger next = new AtomicInteger();
@@ -120,29 +183,20 @@ public final class ServerBenchSuite implements BenchSuite {
                 int i;
                 while ((i = next.getAndIncrement()) < total) {
                     String id = "REQ-" + Integer.toString(i + 1_000_000, 36).toUpperCase(java.util.Locale.ROOT) + "-ID";
-                    ObjectNode body = OM.createObjectNode();
-                    body.put("text", "<squeeze compress=false>" + id + "</squeeze>\n" + contexts.get(i % contexts.size()));
-                    body.put("rate", 0.25);
+                    String body = w.body(i, id);
                     long t = System.nanoTime();
                     try {
                         HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
                                 .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                                 HttpResponse.BodyHandlers.ofString());
                         long dt = System.nanoTime() - t;
                         int s = r.statusCode();
                         if (s >= 500) c.s5xx.incrementAndGet();
                         else if (s == 429) c.s429.incrementAndGet();
                         else if (s != 200) c.s4xx.incrementAndGet();
-                        else {
-                            JsonNode o = OM.readTree(r.body());
-                            String compressed = o.path("compressed").asText();
-                            // Exactly its own id: no other request's id may appear.
-                            boolean own = compressed.contains(id) && compressed.indexOf("REQ-") == compressed.lastIndexOf("REQ-");
-                            if (own) c.ok.incrementAndGet();
-                            else c.mixed.incrementAndGet();
-                            c.tokensIn.addAndGet(o.path("originTokens").asLong());
-                        }
+                        else if (w.check(id, i, OM.readTree(r.body()), c)) c.ok.incrementAndGet();
+                        else c.mixed.incrementAndGet();
                         if (latencies != null) latencies[c.done.getAndIncrement()] = dt;
                     } catch (Exception e) {
                         c.lost.incrementAndGet();
