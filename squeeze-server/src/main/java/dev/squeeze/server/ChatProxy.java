@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.squeeze.text.CompressionResult;
-import dev.squeeze.text.CompressorRegistry;
 import dev.squeeze.text.ForcedContent;
 import dev.squeeze.text.PromptCompressor;
 import dev.squeeze.text.TextChecks;
@@ -34,12 +33,12 @@ final class ChatProxy {
     private static final Set<String> OVERRIDES = Set.of("enabled", "rate", "method", "minTokens");
 
     private final ServerConfig config;
-    private final CompressorRegistry registry;
+    private final Compressors compressors;
     private final TokenCounter counter = TokenCounter.of(TokenEncoding.CL100K_BASE);
 
-    ChatProxy(ServerConfig config, CompressorRegistry registry) {
+    ChatProxy(ServerConfig config, Compressors compressors) {
         this.config = config;
-        this.registry = registry;
+        this.compressors = compressors;
     }
 
     /** What compression did to one request. */
@@ -105,7 +104,7 @@ final class ChatProxy {
                     + " message tokens; this server accepts at most " + config.maxTokens() + " per request (--max-tokens)");
         }
         if (!enabled) return new Savings(total, total, 0, 0);
-        PromptCompressor compressor = CompressService.compressor(registry, method);
+        PromptCompressor compressor = compressors.get(method);
         String question = null;
         if (lastUser >= 0) {
             StringBuilder q = new StringBuilder();

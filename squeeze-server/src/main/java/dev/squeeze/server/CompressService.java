@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.squeeze.text.CompressionRequest;
 import dev.squeeze.text.CompressionResult;
-import dev.squeeze.text.CompressorRegistry;
 import dev.squeeze.text.ForcedContent;
 import dev.squeeze.text.PromptCompressor;
 import dev.squeeze.text.TextChecks;
@@ -30,11 +29,11 @@ final class CompressService {
     private static final Set<String> FIELDS = Set.of("text", "messages", "rate", "targetTokens", "question", "method",
             "encoding", "keep");
 
-    private final CompressorRegistry registry;
+    private final Compressors compressors;
     private final int maxTokens;
 
-    CompressService(CompressorRegistry registry, int maxTokens) {
-        this.registry = registry;
+    CompressService(Compressors compressors, int maxTokens) {
+        this.compressors = compressors;
         this.maxTokens = maxTokens;
     }
 
@@ -52,7 +51,7 @@ final class CompressService {
         Integer target = Json.optInt(body, "targetTokens");
         if (rate != null && target != null) throw ApiException.badRequest("give at most one of 'rate' and 'targetTokens'");
         String question = Json.optString(body, "question");
-        PromptCompressor compressor = compressor(registry, Json.optString(body, "method"));
+        PromptCompressor compressor = compressors.get(Json.optString(body, "method"));
         TokenEncoding encoding = parse(() -> TokenEncoding.parse(orDefault(Json.optString(body, "encoding"), "cl100k_base")));
         ForcedContent forced = parse(() -> ForcedContent.parse(Json.optString(body, "keep")));
         TokenCounter counter = TokenCounter.of(encoding);
@@ -163,19 +162,6 @@ final class CompressService {
             else b.rate(budget.rate());
             return c.compress(b.build());
         });
-    }
-
-    /** The named method (default when null); 400 naming the known methods when unknown or unusable here. */
-    static PromptCompressor compressor(CompressorRegistry registry, String name) {
-        String n = name == null ? CompressorRegistry.DEFAULT_METHOD : name;
-        if (!registry.names().contains(n)) {
-            throw new ApiException(400, "unknown_method", "unknown method '" + n + "'; known: " + String.join(", ", registry.names()));
-        }
-        try {
-            return registry.get(n);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ApiException(400, "method_unavailable", "method '" + n + "' cannot run on this server: " + e.getMessage());
-        }
     }
 
     private static String orDefault(String v, String d) { return v == null ? d : v; }

@@ -1,7 +1,9 @@
 package dev.squeeze.server;
 
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 
@@ -27,11 +29,13 @@ import java.util.Set;
  * @param proxyRate          rate the proxy compresses chosen messages to, in (0, 1]
  * @param proxyMethod        compression method the proxy uses
  * @param proxyRoles         roles whose messages the proxy may compress (never the last user message)
+ * @param methodOptions      per-method settings (method name to key/value, e.g. llmlingua-2 to model=/path);
+ *                           set by the operator only, never by requests
  */
 public record ServerConfig(String host, int port, URI upstream, String apiKey, int maxBodyBytes, int maxTokens,
                            int workers, int queue, long idleTimeoutMs, long upstreamTimeoutMs, int maxConnections,
                            int maxUpstreamStreams, int proxyMinTokens, double proxyRate, String proxyMethod,
-                           Set<String> proxyRoles) {
+                           Set<String> proxyRoles, Map<String, Map<String, String>> methodOptions) {
     public ServerConfig {
         if (host == null || host.isBlank()) throw new IllegalArgumentException("host must not be blank");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
@@ -54,6 +58,9 @@ public record ServerConfig(String host, int port, URI upstream, String apiKey, i
         if (!(proxyRate > 0 && proxyRate <= 1)) throw new IllegalArgumentException("proxy-rate must be in (0, 1], got " + proxyRate);
         if (proxyMethod == null || proxyMethod.isBlank()) throw new IllegalArgumentException("proxy method must not be blank");
         proxyRoles = Set.copyOf(proxyRoles);
+        Map<String, Map<String, String>> mo = new java.util.LinkedHashMap<>();
+        if (methodOptions != null) methodOptions.forEach((k, v) -> mo.put(k, Map.copyOf(v)));
+        methodOptions = Map.copyOf(mo);
     }
 
     private static void positive(String name, long v) {
@@ -80,6 +87,7 @@ public record ServerConfig(String host, int port, URI upstream, String apiKey, i
         private double proxyRate = 0.5;
         private String proxyMethod = "lexical";
         private Set<String> proxyRoles = Set.of("system", "user", "tool");
+        private final Map<String, Map<String, String>> methodOptions = new LinkedHashMap<>();
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -98,10 +106,26 @@ public record ServerConfig(String host, int port, URI upstream, String apiKey, i
         public Builder proxyMethod(String v) { proxyMethod = v; return this; }
         public Builder proxyRoles(List<String> v) { proxyRoles = Set.copyOf(v); return this; }
 
+        /** One method setting, e.g. {@code methodOption("llmlingua-2", "model", "/models/llmlingua-2.onnx")}. */
+        public Builder methodOption(String method, String key, String value) {
+            methodOptions.computeIfAbsent(method, m -> new LinkedHashMap<>()).put(key, value);
+            return this;
+        }
+
+        /** Parses {@code METHOD.KEY=VALUE} (the CLI's --method-option). */
+        public Builder methodOption(String spec) {
+            int eq = spec.indexOf('=');
+            int dot = spec.indexOf('.'); // method names have no dots; keys may
+            if (eq < 0 || dot <= 0 || dot >= eq - 1) {
+                throw new IllegalArgumentException("method option '" + spec + "' must look like METHOD.KEY=VALUE, e.g. llmlingua-2.model=/m.onnx");
+            }
+            return methodOption(spec.substring(0, dot), spec.substring(dot + 1, eq), spec.substring(eq + 1));
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, upstream, apiKey, maxBodyBytes, maxTokens, workers, queue,
                     idleTimeoutMs, upstreamTimeoutMs, maxConnections, maxUpstreamStreams, proxyMinTokens, proxyRate,
-                    proxyMethod, proxyRoles);
+                    proxyMethod, proxyRoles, methodOptions);
         }
     }
 }

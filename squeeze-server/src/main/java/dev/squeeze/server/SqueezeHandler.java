@@ -60,8 +60,9 @@ final class SqueezeHandler extends Handler.Abstract {
         super(InvocationType.NON_BLOCKING);
         this.config = config;
         this.registry = registry;
-        this.compress = new CompressService(registry, config.maxTokens());
-        this.proxy = new ChatProxy(config, registry);
+        Compressors compressors = new Compressors(registry, config.methodOptions());
+        this.compress = new CompressService(compressors, config.maxTokens());
+        this.proxy = new ChatProxy(config, compressors);
         this.upstream = upstream;
         this.workers = workers;
         this.metrics = metrics;

@@ -67,6 +67,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Roles whose long messages the proxy compresses (default ${DEFAULT-VALUE}); never the last user message.")
     List<String> proxyRoles;
 
+    @Option(names = "--method-option", paramLabel = "METHOD.KEY=VALUE",
+            description = "Setting of a method (repeatable), e.g. llmlingua-2.model=/models/llmlingua-2.onnx.")
+    List<String> methodOptions = new java.util.ArrayList<>();
+
     /** The running server (tests stop it through this). */
     volatile SqueezeServer server;
 
@@ -79,6 +83,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .maxConnections(maxConnections).maxUpstreamStreams(maxUpstreamStreams).proxyRate(proxyRate).proxyMinTokens(proxyMinTokens)
                 .proxyMethod(proxyMethod).proxyRoles(proxyRoles);
         if (workers != null) b.workers(workers);
+        for (String o : methodOptions) b.methodOption(o);
         ServerConfig config = b.build();
         SqueezeServer server = SqueezeServer.start(config);
         this.server = server;
