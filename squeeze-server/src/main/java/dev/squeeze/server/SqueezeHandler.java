@@ -249,7 +249,7 @@ final class SqueezeHandler extends Handler.Abstract {
         r.getHeaders().put("X-Squeeze-Origin-Tokens", Long.toString(s.originTokens()));
         r.getHeaders().put("X-Squeeze-Compressed-Tokens", Long.toString(s.compressedTokens()));
         r.getHeaders().put("X-Squeeze-Compressed-Messages", Integer.toString(s.compressedMessages()));
-        try (InputStream in = up.body(); OutputStream out = Content.Sink.asOutputStream(r)) {
+        try (InputStream in = upstream.idleGuarded(up.body()); OutputStream out = Content.Sink.asOutputStream(r)) {
             byte[] buf = new byte[8192];
             int n;
             while ((n = in.read(buf)) >= 0) {

@@ -186,6 +186,31 @@ class ProxyTest {
     }
 
     @Test
+    void aStalledUpstreamStreamIsCutAfterTheUpstreamTimeout() throws Exception {
+        // The stub sends one event, then holds the rest for 5 s (nobody releases it here).
+        UpstreamStub stalled = new UpstreamStub();
+        try (stalled; SqueezeServer s = SqueezeServer.start(ServerConfig.builder().port(0).upstream(stalled.baseUri())
+                .upstreamTimeoutMs(400).build())) {
+            HttpRequest req = HttpRequest.newBuilder(s.uri().resolve("/v1/chat/completions")).timeout(Duration.ofSeconds(20))
+                    .POST(HttpRequest.BodyPublishers.ofString(chatBody("short", true))).build();
+            long t0 = System.nanoTime();
+            HttpResponse<InputStream> resp = CLIENT.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, resp.statusCode());
+            List<String> events = new ArrayList<>();
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(resp.body(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) if (line.startsWith("data: ")) events.add(line);
+            } catch (java.io.IOException truncated) {
+                // the relay aborts the response: a truncated chunked stream is the expected end
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(1, events.size(), "only the event sent before the stall");
+            assertTrue(ms < 4000, "the relay gave up after " + ms + " ms, before the stub's 5 s stall ended");
+            assertEquals(200, ServerTestSupport.get(s.uri(), "/health").status());
+        }
+    }
+
+    @Test
     void unreachableUpstreamIs502() throws Exception {
         URI dead;
         try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
