@@ -34,6 +34,14 @@ public interface Kernels {
      */
     void dotBlock(float[] a, float[] b, float[] c, int n, int m, int d);
 
+    /**
+     * The Gram matrix {@code c (n x n) = a a^T} of the rows of a (n x d): the self-similarity block.
+     * Symmetric, so implementations may compute one triangle and mirror it.
+     */
+    default void gram(float[] a, float[] c, int n, int d) {
+        dotBlock(a, a, c, n, n, d);
+    }
+
     /** {@code c (n x m) = a (n x k) · b (k x m)}, all row-major; c is overwritten. */
     void matmul(float[] a, float[] b, float[] c, int n, int k, int m);
 

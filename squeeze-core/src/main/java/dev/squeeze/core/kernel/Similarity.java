@@ -41,16 +41,35 @@ public final class Similarity {
         return c;
     }
 
-    /** (N, M) cosine similarities between rows of a (N, D) and b (M, D). */
+    /**
+     * (N, M) cosine similarities between rows of a (N, D) and b (M, D): the raw dot block scaled by
+     * 1 / (|a_i| |b_j|) afterwards, so the inputs are neither copied nor normalised. A zero row gives 0.
+     */
     public FloatMatrix cosineBlock(FloatMatrix a, FloatMatrix b) {
         checkSameWidth(a, b);
         requireTokens("a", a);
         requireTokens("b", b);
-        FloatMatrix an = normalizeRows(a);
-        FloatMatrix bn = a == b ? an : normalizeRows(b);
-        FloatMatrix c = new FloatMatrix(a.rows(), b.rows());
-        k.dotBlock(an.data(), bn.data(), c.data(), a.rows(), b.rows(), a.cols());
+        int n = a.rows(), m = b.rows();
+        FloatMatrix c = new FloatMatrix(n, m);
+        if (a == b) k.gram(a.data(), c.data(), n, a.cols());
+        else k.dotBlock(a.data(), b.data(), c.data(), n, m, a.cols());
+        float[] ia = inverseNorms(a);
+        float[] ib = a == b ? ia : inverseNorms(b);
+        float[] cd = c.data();
+        for (int i = 0; i < n; i++) {
+            float s = ia[i];
+            for (int j = 0; j < m; j++) cd[i * m + j] *= s * ib[j];
+        }
         return c;
+    }
+
+    private float[] inverseNorms(FloatMatrix x) {
+        float[] out = new float[x.rows()];
+        for (int i = 0; i < out.length; i++) {
+            float ss = k.sumOfSquares(x.data(), i * x.cols(), x.cols());
+            out[i] = ss > 0f ? (float) (1.0 / Math.sqrt(ss)) : 0f;
+        }
+        return out;
     }
 
     /** (N, N) cosine similarities of the rows of x (N, D). */
@@ -62,7 +81,13 @@ public final class Similarity {
      */
     public FloatMatrix squaredDistances(FloatMatrix a, FloatMatrix b) {
         checkSameWidth(a, b);
-        FloatMatrix c = dotBlock(a, b);
+        FloatMatrix c;
+        if (a == b) {
+            c = new FloatMatrix(a.rows(), a.rows());
+            k.gram(a.data(), c.data(), a.rows(), a.cols());
+        } else {
+            c = dotBlock(a, b);
+        }
         float[] na = rowSquares(a);
         float[] nb = a == b ? na : rowSquares(b);
         float[] cd = c.data();

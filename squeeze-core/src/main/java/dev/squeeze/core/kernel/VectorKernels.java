@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * AVX-512, 8 with AVX2). Only loaded when {@code jdk.incubator.vector} is in the boot layer; see
  * {@link KernelProvider}.
  *
- * <p>{@link #dotBlock} is register-tiled: a 4 x 4 tile of rows keeps 16 vector accumulators live, so each
- * step of the shared dimension does 8 loads for 16 FMAs and the loop is FMA-bound rather than load-bound.
+ * <p>{@link #dotBlock} is register-tiled the way BLAS GEMM kernels are: 4 rows x 4 vectors of output in 16
+ * accumulators, fed by broadcasts of a and a packed panel of b.
  */
 final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -77,61 +77,88 @@ final class VectorKernels implements Kernels {
         return m;
     }
 
+    /** Output columns per packed panel: four vectors, so a 4-row tile keeps 16 accumulators in registers. */
+    private static final int PW = 4 * L;
+
     @Override
     public void dotBlock(float[] a, float[] b, float[] c, int n, int m, int d) {
-        int bound = S.loopBound(d);
-        int i = 0;
-        for (; i + 4 <= n; i += 4) {
-            int j = 0;
-            for (; j + 4 <= m; j += 4) tile4x4(a, b, c, i, j, m, d, bound);
-            for (; j < m; j++) {
-                for (int r = 0; r < 4; r++) c[(i + r) * m + j] = dot(a, (i + r) * d, b, j * d, d);
-            }
-        }
-        for (; i < n; i++) {
-            for (int j = 0; j < m; j++) c[i * m + j] = dot(a, i * d, b, j * d, d);
+        dotBlock(a, b, c, n, m, d, false);
+    }
+
+    /** c (n x n) = a a^T: only panels reaching the diagonal or above are computed, then mirrored. */
+    @Override
+    public void gram(float[] a, float[] c, int n, int d) {
+        dotBlock(a, a, c, n, n, d, true);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) c[i * n + j] = c[j * n + i];
         }
     }
 
-    private static void tile4x4(float[] a, float[] b, float[] c, int i, int j, int m, int d, int bound) {
+    /**
+     * GEMM-style: b's rows are packed, PW at a time, into a k-major panel (d x PW, at most a few hundred KiB,
+     * so it stays in L2); every 4-row tile of a then runs 16 FMAs per k on 4 broadcasts and 4 panel loads,
+     * with no horizontal reductions. Columns past the last full panel use {@link #dot}.
+     */
+    private void dotBlock(float[] a, float[] b, float[] c, int n, int m, int d, boolean upperOnly) {
+        int mFull = m - m % PW;
+        float[] panel = new float[d * PW];   // (d, PW) k-major copy of b rows j0 .. j0+PW-1
+        for (int j0 = 0; j0 < mFull; j0 += PW) {
+            for (int jj = 0; jj < PW; jj++) {
+                int src = (j0 + jj) * d;
+                for (int k = 0; k < d; k++) panel[k * PW + jj] = b[src + k];
+            }
+            int iEnd = upperOnly ? Math.min(n, j0 + PW) : n;   // rows below the panel's last column are mirrored
+            int i = 0;
+            for (; i + 4 <= iEnd; i += 4) tile4(a, panel, c, i, j0, m, d);
+            for (; i < iEnd; i++) tile1(a, panel, c, i, j0, m, d);
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = Math.max(mFull, upperOnly ? i : 0); j < m; j++) c[i * m + j] = dot(a, i * d, b, j * d, d);
+        }
+    }
+
+    private static void tile4(float[] a, float[] panel, float[] c, int i, int j0, int m, int d) {
         int a0 = i * d, a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
-        int b0 = j * d, b1 = b0 + d, b2 = b1 + d, b3 = b2 + d;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
         FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        int k = 0;
-        for (; k < bound; k += L) {
-            FloatVector x0 = FloatVector.fromArray(S, a, a0 + k);
-            FloatVector x1 = FloatVector.fromArray(S, a, a1 + k);
-            FloatVector x2 = FloatVector.fromArray(S, a, a2 + k);
-            FloatVector x3 = FloatVector.fromArray(S, a, a3 + k);
-            FloatVector y = FloatVector.fromArray(S, b, b0 + k);
-            c00 = x0.fma(y, c00); c10 = x1.fma(y, c10); c20 = x2.fma(y, c20); c30 = x3.fma(y, c30);
-            y = FloatVector.fromArray(S, b, b1 + k);
-            c01 = x0.fma(y, c01); c11 = x1.fma(y, c11); c21 = x2.fma(y, c21); c31 = x3.fma(y, c31);
-            y = FloatVector.fromArray(S, b, b2 + k);
-            c02 = x0.fma(y, c02); c12 = x1.fma(y, c12); c22 = x2.fma(y, c22); c32 = x3.fma(y, c32);
-            y = FloatVector.fromArray(S, b, b3 + k);
-            c03 = x0.fma(y, c03); c13 = x1.fma(y, c13); c23 = x2.fma(y, c23); c33 = x3.fma(y, c33);
+        for (int k = 0, p = 0; k < d; k++, p += PW) {
+            FloatVector y0 = FloatVector.fromArray(S, panel, p);
+            FloatVector y1 = FloatVector.fromArray(S, panel, p + L);
+            FloatVector y2 = FloatVector.fromArray(S, panel, p + 2 * L);
+            FloatVector y3 = FloatVector.fromArray(S, panel, p + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = y0.fma(x, c00); c01 = y1.fma(x, c01); c02 = y2.fma(x, c02); c03 = y3.fma(x, c03);
+            x = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = y0.fma(x, c10); c11 = y1.fma(x, c11); c12 = y2.fma(x, c12); c13 = y3.fma(x, c13);
+            x = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = y0.fma(x, c20); c21 = y1.fma(x, c21); c22 = y2.fma(x, c22); c23 = y3.fma(x, c23);
+            x = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = y0.fma(x, c30); c31 = y1.fma(x, c31); c32 = y2.fma(x, c32); c33 = y3.fma(x, c33);
         }
-        float[] t = {
-            c00.reduceLanes(VectorOperators.ADD), c01.reduceLanes(VectorOperators.ADD),
-            c02.reduceLanes(VectorOperators.ADD), c03.reduceLanes(VectorOperators.ADD),
-            c10.reduceLanes(VectorOperators.ADD), c11.reduceLanes(VectorOperators.ADD),
-            c12.reduceLanes(VectorOperators.ADD), c13.reduceLanes(VectorOperators.ADD),
-            c20.reduceLanes(VectorOperators.ADD), c21.reduceLanes(VectorOperators.ADD),
-            c22.reduceLanes(VectorOperators.ADD), c23.reduceLanes(VectorOperators.ADD),
-            c30.reduceLanes(VectorOperators.ADD), c31.reduceLanes(VectorOperators.ADD),
-            c32.reduceLanes(VectorOperators.ADD), c33.reduceLanes(VectorOperators.ADD)};
-        for (; k < d; k++) {
-            for (int r = 0; r < 4; r++) {
-                for (int s = 0; s < 4; s++) t[r * 4 + s] += a[(i + r) * d + k] * b[(j + s) * d + k];
-            }
+        int r = i * m + j0;
+        c00.intoArray(c, r); c01.intoArray(c, r + L); c02.intoArray(c, r + 2 * L); c03.intoArray(c, r + 3 * L);
+        r += m;
+        c10.intoArray(c, r); c11.intoArray(c, r + L); c12.intoArray(c, r + 2 * L); c13.intoArray(c, r + 3 * L);
+        r += m;
+        c20.intoArray(c, r); c21.intoArray(c, r + L); c22.intoArray(c, r + 2 * L); c23.intoArray(c, r + 3 * L);
+        r += m;
+        c30.intoArray(c, r); c31.intoArray(c, r + L); c32.intoArray(c, r + 2 * L); c33.intoArray(c, r + 3 * L);
+    }
+
+    private static void tile1(float[] a, float[] panel, float[] c, int i, int j0, int m, int d) {
+        int a0 = i * d;
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int k = 0, p = 0; k < d; k++, p += PW) {
+            FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
+            c0 = FloatVector.fromArray(S, panel, p).fma(x, c0);
+            c1 = FloatVector.fromArray(S, panel, p + L).fma(x, c1);
+            c2 = FloatVector.fromArray(S, panel, p + 2 * L).fma(x, c2);
+            c3 = FloatVector.fromArray(S, panel, p + 3 * L).fma(x, c3);
         }
-        for (int r = 0; r < 4; r++) {
-            for (int s = 0; s < 4; s++) c[(i + r) * m + j + s] = t[r * 4 + s];
-        }
+        int r = i * m + j0;
+        c0.intoArray(c, r); c1.intoArray(c, r + L); c2.intoArray(c, r + 2 * L); c3.intoArray(c, r + 3 * L);
     }
 
     @Override

@@ -55,13 +55,30 @@ class KernelsTest {
 
     @Test
     void dotBlockMatchesScalarOnRaggedShapes() {
-        int[][] shapes = {{1, 1, 1}, {5, 7, 3}, {4, 4, 16}, {9, 6, 33}, {13, 11, 100}, {64, 64, 128}};
+        int[][] shapes = {{1, 1, 1}, {5, 7, 3}, {4, 4, 16}, {9, 6, 33}, {13, 11, 100}, {64, 64, 128},
+                {10, 9, 257}, {8, 12, 600}, {7, 5, 1031}};
         for (int[] s : shapes) {
             int n = s[0], m = s[1], d = s[2];
             float[] a = rand(n * d), b = rand(m * d), c1 = new float[n * m], c2 = new float[n * m];
             scalar.dotBlock(a, b, c1, n, m, d);
             vector.dotBlock(a, b, c2, n, m, d);
             for (int i = 0; i < c1.length; i++) close(c1[i], c2[i], d);
+        }
+    }
+
+    @Test
+    void gramMatchesScalarAndIsSymmetric() {
+        for (int[] s : new int[][] {{1, 5}, {3, 16}, {4, 4}, {9, 33}, {17, 300}, {22, 520}}) {
+            int n = s[0], d = s[1];
+            float[] a = rand(n * d), c1 = new float[n * n], c2 = new float[n * n];
+            scalar.dotBlock(a, a, c1, n, n, d);
+            vector.gram(a, c2, n, d);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    close(c1[i * n + j], c2[i * n + j], d);
+                    assertEquals(c2[i * n + j], c2[j * n + i], 0f, "symmetry at " + i + "," + j);
+                }
+            }
         }
     }
 
