@@ -92,6 +92,21 @@ class ProxyTest {
     }
 
     @Test
+    void fieldsOutsideTheMessagesAreForwardedVerbatim() throws Exception {
+        String body = "{\"model\":\"m\",\"top_p\":0.10,\"seed\":123456789012345678901234,\"logit_bias\":{\"50256\":-100},"
+                + "\"x\":1e400,\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{}}}],"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"caf\u00e9 \\u00e9 \\ud83d\\ude00\"}]}";
+        var r = post(base, "/v1/chat/completions", body, "X-Squeeze-Api-Key", "proxy-key");
+        assertEquals(200, r.status(), r.body());
+        String fwd = stub.lastBody;
+        for (String part : new String[] {"\"top_p\":0.10", "\"seed\":123456789012345678901234", "\"logit_bias\":{\"50256\":-100}",
+                "\"x\":1E+400", "\"parameters\":{}"}) {
+            assertTrue(fwd.contains(part), part + " in " + fwd);
+        }
+        assertEquals("caf\u00e9 \u00e9 \ud83d\ude00", OM.readTree(fwd).path("messages").get(0).path("content").asText());
+    }
+
+    @Test
     void hopByHopHeadersAreNotForwarded() throws Exception {
         byte[] body = chatBody("short context", false).getBytes(StandardCharsets.UTF_8);
         String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
