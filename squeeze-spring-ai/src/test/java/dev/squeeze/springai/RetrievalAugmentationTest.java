@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * End to end without network: ChatClient + RetrievalAugmentationAdvisor with a keyword-overlap retriever over an
- * in-memory corpus; a stub ChatModel records the prompt it was sent.
+ * End to end without network: ChatClient + RetrievalAugmentationAdvisor, with a keyword-overlap retriever and with
+ * a SimpleVectorStore over the in-process all-MiniLM-L6-v2 embeddings; a stub ChatModel records the prompt it was sent.
  */
 class RetrievalAugmentationTest {
     static final TokenCounter TC = TokenCounter.cl100k();
@@ -86,6 +86,45 @@ class RetrievalAugmentationTest {
         assertTrue(after < 0.6 * before, "prompt compressed: " + before + " -> " + after + " tokens\n" + prompt);
         assertTrue(prompt.contains(Corpus.ANSWER), "the answer-bearing sentence is kept verbatim:\n" + prompt);
         assertTrue(prompt.contains(Corpus.QUESTION), "the question is intact");
+    }
+
+    /** Spring AI's EmbeddingModel over LangChain4j's in-process all-MiniLM-L6-v2 (no network, no download). */
+    static final class MiniLmEmbeddingModel implements org.springframework.ai.embedding.EmbeddingModel {
+        private final dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel model =
+                new dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel();
+
+        @Override
+        public org.springframework.ai.embedding.EmbeddingResponse call(org.springframework.ai.embedding.EmbeddingRequest request) {
+            List<org.springframework.ai.embedding.Embedding> out = new ArrayList<>();
+            for (String t : request.getInstructions()) {
+                out.add(new org.springframework.ai.embedding.Embedding(model.embed(t).content().vector(), out.size()));
+            }
+            return new org.springframework.ai.embedding.EmbeddingResponse(out);
+        }
+
+        @Override
+        public float[] embed(Document document) { return model.embed(document.getText()).content().vector(); }
+    }
+
+    @Test
+    void worksBehindAVectorStoreRetriever() {
+        var store = org.springframework.ai.vectorstore.SimpleVectorStore.builder(new MiniLmEmbeddingModel()).build();
+        List<Document> corpus = new ArrayList<>();
+        for (int i = 0; i < Corpus.DOCS.size(); i++) corpus.add(Document.builder().id("doc-" + i).text(Corpus.DOCS.get(i)).build());
+        store.add(corpus);
+        var retriever = org.springframework.ai.rag.retrieval.search.VectorStoreDocumentRetriever.builder()
+                .vectorStore(store).topK(5).build();
+        RecordingChatModel plain = new RecordingChatModel();
+        ChatClient.builder(plain).defaultAdvisors(RetrievalAugmentationAdvisor.builder().documentRetriever(retriever).build())
+                .build().prompt().user(Corpus.QUESTION).call().content();
+        RecordingChatModel squeezed = new RecordingChatModel();
+        ChatClient.builder(squeezed).defaultAdvisors(RetrievalAugmentationAdvisor.builder().documentRetriever(retriever)
+                        .documentPostProcessors(new SqueezeDocumentPostProcessor(120)).build())
+                .build().prompt().user(Corpus.QUESTION).call().content();
+        String baseline = plain.lastUserText(), prompt = squeezed.lastUserText();
+        assertTrue(baseline.contains(Corpus.ANSWER), "the vector store retrieves the answer document");
+        assertTrue(TC.count(prompt) < 0.6 * TC.count(baseline), TC.count(baseline) + " -> " + TC.count(prompt));
+        assertTrue(prompt.contains(Corpus.ANSWER), prompt);
     }
 
     @Test
