@@ -1,0 +1,66 @@
+package dev.squeeze.cli.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.squeeze.cli.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class CompressCommandTest {
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static Path example() {
+        Path p = Path.of("../examples/rag-context.txt");
+        assertTrue(Files.exists(p), "example file shipped with the repository");
+        return p;
+    }
+
+    @Test
+    void jsonOutputHasEveryField() throws Exception {
+        Run r = run("compress", "--json", "--rate", "0.25", "--question", "How long are database backups kept on the Pro plan?",
+                example().toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode o = new ObjectMapper().readTree(r.out());
+        for (String f : new String[] {"compressed", "originTokens", "compressedTokens", "rate", "method", "millis"}) {
+            assertTrue(o.has(f), f);
+        }
+        assertEquals("lexical", o.get("method").asText());
+        assertEquals(0.25, o.get("rate").asDouble(), 0.02);
+        assertTrue(o.get("compressed").asText().contains("within the last 35 days"));
+    }
+
+    @Test
+    void badInputGivesExitCodeTwoAndAClearMessage(@TempDir Path dir) throws Exception {
+        Path bin = dir.resolve("bin.dat");
+        Files.write(bin, new byte[] {'o', 'k', (byte) 0xFF, 0});
+        Run r = run("compress", bin.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("invalid UTF-8 at byte offset 2"), r.err());
+        Run r2 = run("compress", "--rate", "1.5", example().toString());
+        assertEquals(2, r2.code());
+        assertTrue(r2.err().contains("rate must be in (0, 1]"), r2.err());
+        Run r3 = run("compress", "--method", "nope", example().toString());
+        assertEquals(2, r3.code());
+        assertTrue(r3.err().contains("unknown method 'nope'"), r3.err());
+        Run r4 = run("compress", dir.resolve("missing.txt").toString());
+        assertEquals(2, r4.code());
+        assertTrue(r4.err().contains("no such file"), r4.err());
+    }
+}

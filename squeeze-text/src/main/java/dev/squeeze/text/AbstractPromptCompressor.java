@@ -1,0 +1,96 @@
+package dev.squeeze.text;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The parts every method shares: validation, {@code <squeeze>} segments, budgets, exact token counts of the
+ * result. Subclasses compress one segment to a token target. Stateless: safe to share across threads.
+ */
+public abstract class AbstractPromptCompressor implements PromptCompressor {
+
+    @Override
+    public final CompressionResult compress(CompressionRequest request) {
+        long t0 = System.nanoTime();
+        TokenCounter counter = TokenCounter.of(request.encoding());
+        SegmentContext ctx = new SegmentContext(request.question(), request.forced(), counter, request.options());
+        List<StructuredPrompt.Segment> segments = StructuredPrompt.hasMarkup(request.text())
+                ? StructuredPrompt.parse(request.text())
+                : List.of(new StructuredPrompt.Segment(request.text(), null, true));
+        int[] segTokens = new int[segments.size()];
+        int origin = 0;
+        for (int i = 0; i < segTokens.length; i++) {
+            segTokens[i] = counter.count(segments.get(i).text());
+            origin += segTokens[i];
+        }
+        if (origin == 0) throw new IllegalArgumentException("text has no tokens outside <squeeze> markup");
+        int budget = request.budget(origin);
+        if (request.question() != null) {
+            int q = counter.count(request.question());
+            if (q > budget) {
+                throw new IllegalArgumentException("question has " + q + " tokens, more than the budget of " + budget
+                        + " tokens (" + origin + " tokens x rate): raise the rate or target");
+            }
+        }
+        if (budget >= origin) return CompressionResult.of(stripMarkup(segments), origin, origin, method(), t0);
+
+        // Fixed segments (verbatim or own rate) take their share first; default segments split the rest.
+        int[] target = new int[segTokens.length];
+        int fixed = 0, defaultTokens = 0;
+        for (int i = 0; i < segTokens.length; i++) {
+            StructuredPrompt.Segment s = segments.get(i);
+            if (!s.compress()) target[i] = segTokens[i];
+            else if (s.rate() != null) target[i] = Math.max(1, (int) Math.round(s.rate() * segTokens[i]));
+            else { defaultTokens += segTokens[i]; continue; }
+            fixed += target[i];
+        }
+        int rest = budget - fixed;
+        if (defaultTokens > 0 && rest <= 0) {
+            throw new IllegalArgumentException("budget of " + budget + " tokens is used up by compress=false and "
+                    + "explicit-rate segments (" + fixed + " tokens); raise the rate or target");
+        }
+        StringBuilder out = new StringBuilder(request.text().length());
+        int assigned = 0, seen = 0;
+        for (int i = 0; i < segTokens.length; i++) {
+            StructuredPrompt.Segment s = segments.get(i);
+            if (s.compress() && s.rate() == null) {
+                // Cumulative rounding so the default segments' targets sum exactly to rest.
+                seen += segTokens[i];
+                int upTo = (int) Math.round(rest * (double) seen / defaultTokens);
+                target[i] = Math.max(1, upTo - assigned);
+                assigned = upTo;
+            }
+            if (!s.compress() || target[i] >= segTokens[i] || s.text().isBlank()) out.append(s.text());
+            else if (segments.size() == 1) out.append(compressSegment(s.text(), target[i], segTokens[i], ctx));
+            else appendCompressed(out, s.text(), target[i], segTokens[i], ctx);
+        }
+        String compressed = out.toString();
+        return CompressionResult.of(compressed, origin, counter.count(compressed), method(), t0);
+    }
+
+    /**
+     * Compresses one segment to about {@code targetTokens} tokens.
+     *
+     * @param text          segment text
+     * @param targetTokens  budget for this segment (< segmentTokens)
+     * @param segmentTokens exact token count of {@code text}
+     */
+    protected abstract String compressSegment(String text, int targetTokens, int segmentTokens, SegmentContext ctx);
+
+    /** Keeps the segment's leading and trailing whitespace so that segments still join as in the input. */
+    private void appendCompressed(StringBuilder out, String text, int target, int tokens, SegmentContext ctx) {
+        int a = 0, b = text.length();
+        while (a < b && Character.isWhitespace(text.charAt(a))) a++;
+        while (b > a && Character.isWhitespace(text.charAt(b - 1))) b--;
+        String head = text.substring(0, a), tail = text.substring(b);
+        int affix = ctx.counter().count(head) + ctx.counter().count(tail);
+        out.append(head).append(compressSegment(text, Math.max(1, target - affix), tokens, ctx)).append(tail);
+    }
+
+    private static String stripMarkup(List<StructuredPrompt.Segment> segments) {
+        if (segments.size() == 1) return segments.getFirst().text();
+        List<String> parts = new ArrayList<>();
+        for (StructuredPrompt.Segment s : segments) parts.add(s.text());
+        return String.join("", parts);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.squeeze.text;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Method name to {@link CompressorFactory}. An instance, not a global: a server builds one and shares it;
+ * {@link #get(String)} caches one compressor per name (compressors are thread-safe).
+ */
+public final class CompressorRegistry {
+    /** The method used when none is named. */
+    public static final String DEFAULT_METHOD = LexicalCompressor.NAME;
+
+    private final Map<String, CompressorFactory> factories;
+    private final Map<String, PromptCompressor> instances = new ConcurrentHashMap<>();
+
+    public CompressorRegistry(List<CompressorFactory> list) {
+        Map<String, CompressorFactory> m = new LinkedHashMap<>();
+        for (CompressorFactory f : list) {
+            if (m.putIfAbsent(f.name(), f) != null) {
+                throw new IllegalStateException("compressor '" + f.name() + "' is registered twice");
+            }
+        }
+        this.factories = Collections.unmodifiableMap(m);
+    }
+
+    /** Every factory visible to this class loader. */
+    public static CompressorRegistry load() {
+        List<CompressorFactory> list = ServiceLoader.load(CompressorFactory.class, CompressorRegistry.class.getClassLoader())
+                .stream().map(ServiceLoader.Provider::get).toList();
+        return new CompressorRegistry(list);
+    }
+
+    public List<String> names() { return List.copyOf(factories.keySet()); }
+
+    /** Methods that run with nothing but this library (no model file): what benchmarks sweep by default. */
+    public List<String> offlineNames() {
+        return factories.values().stream().filter(CompressorFactory::offline).map(CompressorFactory::name).toList();
+    }
+
+    /** The shared instance of a method with default options. */
+    public PromptCompressor get(String name) {
+        return instances.computeIfAbsent(name, n -> create(n, Map.of()));
+    }
+
+    /** A new instance with options (e.g. {@code model=/path/to/model.onnx}). */
+    public PromptCompressor create(String name, Map<String, String> options) {
+        CompressorFactory f = factories.get(name);
+        if (f == null) {
+            throw new IllegalArgumentException("unknown method '" + name + "'; known: " + String.join(", ", factories.keySet()));
+        }
+        return f.create(options);
+    }
+
+    public PromptCompressor defaultCompressor() { return get(DEFAULT_METHOD); }
+}

@@ -1,0 +1,49 @@
+package dev.squeeze.text.lm;
+
+import java.util.Arrays;
+
+/** Perplexity helpers shared by the causal-LM methods (windowing over the model's context). */
+final class LmScores {
+    private LmScores() {}
+
+    /** Losses of a long sequence, cut into windows of the model's context length (each window restarts after BOS). */
+    static float[] losses(CausalLm lm, int[] ids) {
+        int w = lm.contextLength();
+        if (ids.length <= w) return lm.tokenLosses(ids);
+        float[] out = new float[ids.length];
+        for (int s = 0; s < ids.length; s += w) {
+            int e = Math.min(ids.length, s + w);
+            float[] l = lm.tokenLosses(Arrays.copyOfRange(ids, s, e));
+            System.arraycopy(l, 0, out, s, e - s);
+        }
+        return out;
+    }
+
+    /** Losses of {@code target} given {@code prefix} (prefix tokens scored too but not returned). */
+    static float[] conditional(CausalLm lm, int[] prefix, int[] target) {
+        int[] all = new int[prefix.length + target.length];
+        System.arraycopy(prefix, 0, all, 0, prefix.length);
+        System.arraycopy(target, 0, all, prefix.length, target.length);
+        int w = lm.contextLength();
+        if (all.length > w) { // keep the end of the prefix that fits
+            int drop = all.length - w;
+            if (drop > prefix.length) return losses(lm, target);
+            all = Arrays.copyOfRange(all, drop, all.length);
+        }
+        float[] l = lm.tokenLosses(all);
+        return Arrays.copyOfRange(l, l.length - target.length, l.length);
+    }
+
+    static double mean(float[] v) {
+        if (v.length == 0) return 0;
+        double s = 0;
+        for (float x : v) s += x;
+        return s / v.length;
+    }
+
+    static int[] concat(int[] a, int[] b) {
+        int[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.squeeze.text;
+
+import dev.squeeze.core.catalog.Family;
+import dev.squeeze.core.catalog.MethodCatalog;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class TextMethodsTest {
+    @Test
+    void everyRegistryMethodExceptTheJsonWrapperIsInTheCatalogWithItsPaper() {
+        MethodCatalog cat = MethodCatalog.load();
+        List<String> text = cat.family(Family.TEXT).stream().map(m -> m.name()).toList();
+        for (String n : CompressorRegistry.load().names()) {
+            if (n.equals("json")) continue;
+            assertTrue(text.contains(n), n + " missing from the catalog: " + text);
+        }
+        assertTrue(text.containsAll(List.of("llmlingua", "longllmlingua", "selective-context")));
+        cat.family(Family.TEXT).forEach(m -> assertTrue(m.paper().url().startsWith("https://arxiv.org/abs/"), m.name()));
+    }
+}
