@@ -1,0 +1,67 @@
+package dev.squeeze.llm.runtime;
+
+import dev.squeeze.llm.model.LlamaModel;
+
+import java.util.List;
+
+/**
+ * Teacher-forced perplexity: each sequence (BOS first) is cut into windows of at most {@code context}
+ * tokens, each window starting a fresh cache with BOS; every token after the first of a window is
+ * predicted from the ones before it, fed one by one through {@link Session#step} (so decode-time presses
+ * act at every step) or, in prefill mode, all at once through {@link Session#prefill} (hooks act after
+ * each layer of the whole window).
+ */
+public final class Perplexity {
+    private Perplexity() {}
+
+    public record Result(double natsPerToken, double perplexity, long tokens, long peakKvBytes) {}
+
+    public static Result evaluate(LlamaModel model, List<int[]> sequences, int context, SessionOptions options, boolean prefill) {
+        int limit = model.config().seqLen();
+        if (context < 2 || context > limit) {
+            throw new IllegalArgumentException("context must be in [2, " + limit + "] (the model's seq_len), got " + context);
+        }
+        Session s = model.newSession(options);
+        int vocab = model.config().vocabSize();
+        double nll = 0;
+        long count = 0;
+        long peak = 0;
+        int bos = sequences.isEmpty() || sequences.get(0).length == 0 ? 1 : sequences.get(0)[0];
+        int[] window = new int[context];
+        for (int[] seq : sequences) {
+            // windows: [BOS, seq[start .. start + context - 1)) starting at seq index 1
+            int start = 1;
+            while (start < seq.length) {
+                int take = Math.min(context - 1, seq.length - start);
+                window[0] = bos;
+                System.arraycopy(seq, start, window, 1, take);
+                int n = take + 1;
+                s.reset();
+                if (prefill) {
+                    float[] all = s.prefill(java.util.Arrays.copyOf(window, n), true).data();
+                    for (int t = 0; t < n - 1; t++) nll += -logSoftmaxAt(all, t * vocab, vocab, window[t + 1]);
+                } else {
+                    for (int t = 0; t < n - 1; t++) {
+                        float[] logits = s.step(window[t]);
+                        nll += -logSoftmaxAt(logits, 0, vocab, window[t + 1]);
+                    }
+                }
+                count += n - 1;
+                peak = Math.max(peak, s.peakKvBytes());
+                start += take;
+            }
+        }
+        if (count == 0) throw new IllegalArgumentException("no tokens to score: every sequence is shorter than 2 tokens");
+        double npt = nll / count;
+        return new Result(npt, Math.exp(npt), count, peak);
+    }
+
+    /** log softmax(logits[off .. off+n))[target], computed in double. */
+    public static double logSoftmaxAt(float[] logits, int off, int n, int target) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) max = Math.max(max, logits[off + i]);
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += Math.exp(logits[off + i] - max);
+        return logits[off + target] - max - Math.log(sum);
+    }
+}
