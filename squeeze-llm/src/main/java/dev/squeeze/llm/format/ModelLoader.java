@@ -1,0 +1,49 @@
+package dev.squeeze.llm.format;
+
+import dev.squeeze.llm.model.LlamaModel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Opens a model in any supported format, chosen by content: GGUF (magic "GGUF"), a Hugging Face folder or
+ * {@code .safetensors} file (with config.json beside it), else a llama2.c checkpoint (which needs a
+ * tokenizer.bin: the one given, or {@code tokenizer.bin} beside the checkpoint).
+ */
+public final class ModelLoader {
+    private ModelLoader() {}
+
+    public static LlamaModel load(Path model, Path tokenizer) throws IOException {
+        return load(model, tokenizer, LlamaModel.defaultThreads());
+    }
+
+    public static LlamaModel load(Path model, Path tokenizer, int threads) throws IOException {
+        if (model == null) throw new IllegalArgumentException("model path must be given");
+        if (Files.isDirectory(model) || model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors")
+                || model.getFileName().toString().endsWith(".index.json")) {
+            throw new IllegalArgumentException(model + ": Hugging Face safetensors models are not supported yet");
+        }
+        if (!Files.isRegularFile(model)) throw new java.io.FileNotFoundException(model + " does not exist or is not a file");
+        byte[] magic = new byte[4];
+        int n;
+        try (InputStream in = Files.newInputStream(model)) {
+            n = in.readNBytes(magic, 0, 4);
+        }
+        if (n == 4 && magic[0] == 'G' && magic[1] == 'G' && magic[2] == 'U' && magic[3] == 'F') {
+            throw new IllegalArgumentException(model + ": GGUF models are not supported yet");
+        }
+        Path tok = tokenizer;
+        if (tok == null) {
+            Path beside = model.resolveSibling("tokenizer.bin");
+            if (!Files.isRegularFile(beside)) {
+                throw new IllegalArgumentException(model + " is a llama2.c checkpoint: give its tokenizer.bin with --tokenizer "
+                        + "(none found beside it)");
+            }
+            tok = beside;
+        }
+        return Llama2cLoader.load(model, tok, threads);
+    }
+}
