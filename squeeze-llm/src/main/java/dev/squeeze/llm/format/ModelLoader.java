@@ -33,7 +33,7 @@ public final class ModelLoader {
             n = in.readNBytes(magic, 0, 4);
         }
         if (n == 4 && magic[0] == 'G' && magic[1] == 'G' && magic[2] == 'U' && magic[3] == 'F') {
-            throw new IllegalArgumentException(model + ": GGUF models are not supported yet");
+            return GgufLoader.load(model, threads);
         }
         Path tok = tokenizer;
         if (tok == null) {
