@@ -24,7 +24,12 @@ public final class ModelLoader {
         if (model == null) throw new IllegalArgumentException("model path must be given");
         if (Files.isDirectory(model) || model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors")
                 || model.getFileName().toString().endsWith(".index.json")) {
-            throw new IllegalArgumentException(model + ": Hugging Face safetensors models are not supported yet");
+            LlamaModel m = SafetensorsLoader.load(model, threads);
+            if (tokenizer != null) {
+                LlamaModel withTok = m.withTokenizer(Llama2cLoader.loadTokenizer(tokenizer, 0));
+                return withTok;
+            }
+            return m;
         }
         if (!Files.isRegularFile(model)) throw new java.io.FileNotFoundException(model + " does not exist or is not a file");
         byte[] magic = new byte[4];
