@@ -62,7 +62,7 @@ public final class HfTokenizerLoader {
             if (split != null) pattern = split.asText();
             try {
                 return new ByteLevelBpeTokenizer(tokens, merges, special, bos, eos, pattern);
-            } catch (IllegalArgumentException | java.util.regex.PatternSyntaxException e) {
+            } catch (IllegalArgumentException e) {
                 throw new IOException(file + ": " + e.getMessage(), e);
             }
         }
