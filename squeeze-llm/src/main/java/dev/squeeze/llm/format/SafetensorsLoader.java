@@ -49,6 +49,7 @@ public final class SafetensorsLoader {
         Arena arena = Arena.ofShared();
         try {
             Map<String, Entry> tensors = new HashMap<>();
+            java.util.Set<String> files = new java.util.TreeSet<>();
             Path index = dir.resolve("model.safetensors.index.json");
             if (path.getFileName().toString().endsWith(".index.json")) index = path;
             if (!Files.isDirectory(path) && path.getFileName().toString().endsWith(".safetensors")) {
@@ -75,23 +76,26 @@ public final class SafetensorsLoader {
             } else {
                 tensors.putAll(readShard(dir.resolve("model.safetensors"), arena));
             }
+            for (Entry e : tensors.values()) files.add(e.file().path().getFileName().toString());
+            if (files.isEmpty()) files.add("(no tensors)");
+            Path where = dir.resolve(String.join(", ", files));
             LlamaConfig c = config(cfg, configFile);
             boolean tied = cfg.path("tie_word_embeddings").asBoolean(false) || !tensors.containsKey("lm_head.weight");
             List<LayerWeights> layers = new ArrayList<>();
             for (int l = 0; l < c.nLayers(); l++) {
                 String p = "model.layers." + l + ".";
-                layers.add(new LayerWeights(vector(tensors, p + "input_layernorm.weight", dir),
-                        matrix(tensors, p + "self_attn.q_proj.weight", dir), matrix(tensors, p + "self_attn.k_proj.weight", dir),
-                        matrix(tensors, p + "self_attn.v_proj.weight", dir), matrix(tensors, p + "self_attn.o_proj.weight", dir),
-                        optional(tensors, p + "self_attn.q_proj.bias", dir), optional(tensors, p + "self_attn.k_proj.bias", dir),
-                        optional(tensors, p + "self_attn.v_proj.bias", dir),
-                        vector(tensors, p + "post_attention_layernorm.weight", dir),
-                        matrix(tensors, p + "mlp.gate_proj.weight", dir), matrix(tensors, p + "mlp.down_proj.weight", dir),
-                        matrix(tensors, p + "mlp.up_proj.weight", dir)));
+                layers.add(new LayerWeights(vector(tensors, p + "input_layernorm.weight", where),
+                        matrix(tensors, p + "self_attn.q_proj.weight", where), matrix(tensors, p + "self_attn.k_proj.weight", where),
+                        matrix(tensors, p + "self_attn.v_proj.weight", where), matrix(tensors, p + "self_attn.o_proj.weight", where),
+                        optional(tensors, p + "self_attn.q_proj.bias", where), optional(tensors, p + "self_attn.k_proj.bias", where),
+                        optional(tensors, p + "self_attn.v_proj.bias", where),
+                        vector(tensors, p + "post_attention_layernorm.weight", where),
+                        matrix(tensors, p + "mlp.gate_proj.weight", where), matrix(tensors, p + "mlp.down_proj.weight", where),
+                        matrix(tensors, p + "mlp.up_proj.weight", where)));
             }
-            WeightTensor emb = matrix(tensors, "model.embed_tokens.weight", dir);
-            WeightTensor cls = tied ? emb : matrix(tensors, "lm_head.weight", dir);
-            LlamaWeights w = new LlamaWeights(emb, layers, vector(tensors, "model.norm.weight", dir), cls);
+            WeightTensor emb = matrix(tensors, "model.embed_tokens.weight", where);
+            WeightTensor cls = tied ? emb : matrix(tensors, "lm_head.weight", where);
+            LlamaWeights w = new LlamaWeights(emb, layers, vector(tensors, "model.norm.weight", where), cls);
             Path tokJson = dir.resolve("tokenizer.json");
             Tokenizer tok = Files.isRegularFile(tokJson) ? HfTokenizerLoader.load(tokJson, cfg) : null;
             try {

@@ -3,7 +3,7 @@ package dev.squeeze.llm.model;
 /**
  * Rotary position embedding for one head width. Angles are position x freq_i with
  * freq_i = theta^(-2i / hd) (optionally Llama-3.1 scaled). A table of cos/sin covers positions
- * [0, seqLen); any other (also fractional) position is computed on the fly, which is how keys are
+ * [0, min(seqLen, 32768)); any other (also fractional) position is computed on the fly, which is how keys are
  * re-rotated by a position delta (rotations compose additively).
  */
 public final class Rope {
@@ -23,7 +23,7 @@ public final class Rope {
             double f = 1.0 / Math.pow(c.ropeTheta(), (2.0 * i) / headDim);
             freq[i] = c.ropeScaling() == null ? f : c.ropeScaling().scale(f);
         }
-        tablePositions = c.seqLen();
+        tablePositions = Math.min(c.seqLen(), 1 << 15); // positions beyond the table are computed on the fly
         cos = new float[tablePositions * half];
         sin = new float[tablePositions * half];
         for (int p = 0; p < tablePositions; p++) {
