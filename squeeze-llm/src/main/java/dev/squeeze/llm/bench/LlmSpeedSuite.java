@@ -30,7 +30,7 @@ public final class LlmSpeedSuite implements BenchSuite {
         int threads = Integer.parseInt(context.options().getOrDefault("threads", String.valueOf(LlamaModel.defaultThreads())));
         int prompt = Integer.parseInt(context.options().getOrDefault("prompt", "64"));
         int decode = Integer.parseInt(context.options().getOrDefault("decode", "32"));
-        int repeats = Integer.parseInt(context.options().getOrDefault("repeats", "3"));
+        int repeats = Integer.parseInt(context.options().getOrDefault("repeats", "5"));
         Path dir = Files.createTempDirectory("squeeze-llm-speed");
         GgmlType[] types = {GgmlType.Q8_0, GgmlType.Q4_0};
         try (Progress p = context.progress("llm-speed", types.length)) {
@@ -40,7 +40,9 @@ public final class LlmSpeedSuite implements BenchSuite {
                 context.add(Row.of("llm-speed").put("method", "squeeze-llm").put("format", t.name())
                         .put("parameters", r.parameters()).put("fileBytes", r.fileBytes()).put("threads", r.threads())
                         .put("promptTokens", r.promptTokens()).put("promptTokPerS", r.promptTokPerS())
+                        .put("promptTokPerSBest", r.promptTokPerSBest())
                         .put("decodeTokens", r.decodeTokens()).put("decodeTokPerS", r.decodeTokPerS())
+                        .put("decodeTokPerSBest", r.decodeTokPerSBest())
                         .put("kernels", r.kernels()));
                 p.step();
             }

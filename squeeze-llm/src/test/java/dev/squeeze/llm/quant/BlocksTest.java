@@ -169,6 +169,14 @@ class BlocksTest {
             for (int i = 0; i < n; i++) d += deq[i] * x[xOff + i];
             assertEquals(d, ref8, 1e-3);
         }
+        // vector dequantisation equals the scalar reference exactly (one multiply per element)
+        float[] dv = new float[n], ds = new float[n];
+        v.dequantQ8_0(q8, 0, dv, 0, n);
+        s.dequantQ8_0(q8, 0, ds, 0, n);
+        assertArrayEquals(ds, dv);
+        v.dequantQ4_0(q4, 0, dv, 0, n);
+        s.dequantQ4_0(q4, 0, ds, 0, n);
+        assertArrayEquals(ds, dv);
         // a row at an odd byte offset (rows of Q8_0 are 34-byte multiples)
         MemorySegment two = seg(Blocks.quantizeQ8_0(x, 0, 64));
         assertEquals(s.dotQ8_0(two, 34, w, 0, 32), v.dotQ8_0(two, 34, w, 0, 32), 1e-4f);
