@@ -20,7 +20,8 @@ import java.util.List;
 /**
  * Llama-family GGUF models (architectures "llama" incl. Mistral/SmolLM, and "qwen2" with q/k/v biases and
  * rotate-half RoPE). Tensors: token_embd, blk.N.{attn_norm, attn_q, attn_k, attn_v, attn_output, ffn_norm,
- * ffn_gate, ffn_down, ffn_up}, output_norm, output (absent = tied). The file stays mapped for the model's
+ * ffn_gate, ffn_down, ffn_up}, output_norm, output (absent = tied), rope_freqs (Llama-3.1 frequency
+ * divisors, optional). The file stays mapped for the model's
  * life; quantised tensors are computed on the mapping.
  */
 public final class GgufLoader {
@@ -48,7 +49,8 @@ public final class GgufLoader {
             }
             WeightTensor emb = matrix(g, "token_embd.weight");
             WeightTensor cls = g.tensors().containsKey("output.weight") ? matrix(g, "output.weight") : emb;
-            LlamaWeights w = new LlamaWeights(emb, layers, vector(g, "output_norm.weight"), cls);
+            float[] ropeFreqs = g.tensors().containsKey("rope_freqs.weight") ? vector(g, "rope_freqs.weight") : null;
+            LlamaWeights w = new LlamaWeights(emb, layers, vector(g, "output_norm.weight"), cls, ropeFreqs);
             Tokenizer tok = g.has("tokenizer.ggml.model") ? tokenizer(g) : null;
             try {
                 return new LlamaModel(c, w, tok, arena, path.getFileName().toString(), threads);

@@ -30,7 +30,7 @@ public final class LlamaModel implements AutoCloseable {
         }
         this.weights = weights;
         this.tokenizer = tokenizer;
-        this.rope = new Rope(config);
+        this.rope = new Rope(config, weights.ropeFreqFactors());
         this.rows = new RowParallel(threads);
         this.arena = arena;
         this.source = source;

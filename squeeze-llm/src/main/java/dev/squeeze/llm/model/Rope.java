@@ -14,14 +14,24 @@ public final class Rope {
     private final float[] sin;
     private final int tablePositions;
 
-    public Rope(LlamaConfig c) {
+    public Rope(LlamaConfig c) { this(c, null); }
+
+    /**
+     * @param freqFactors per-pair divisors of the frequencies (hd/2), as GGUF Llama-3.1 files store them in
+     *                    {@code rope_freqs.weight}; null for none
+     */
+    public Rope(LlamaConfig c, float[] freqFactors) {
         this.headDim = c.headDim();
         this.style = c.ropeStyle();
         int half = headDim / 2;
+        if (freqFactors != null && freqFactors.length != half) {
+            throw new IllegalArgumentException("rope frequency factors have " + freqFactors.length + " values, expected head_dim/2 = " + half);
+        }
         freq = new double[half];
         for (int i = 0; i < half; i++) {
             double f = 1.0 / Math.pow(c.ropeTheta(), (2.0 * i) / headDim);
             freq[i] = c.ropeScaling() == null ? f : c.ropeScaling().scale(f);
+            if (freqFactors != null) freq[i] /= freqFactors[i];
         }
         tablePositions = Math.min(c.seqLen(), 1 << 15); // positions beyond the table are computed on the fly
         cos = new float[tablePositions * half];
