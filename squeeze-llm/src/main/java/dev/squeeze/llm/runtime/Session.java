@@ -149,7 +149,7 @@ public final class Session {
             }
             if (!hooks.isEmpty()) {
                 decodeView.layer = l;
-                for (KvHook hook : hooks) hook.afterDecodeStep(decodeView);
+                for (int i = 0; i < hooks.size(); i++) hooks.get(i).afterDecodeStep(decodeView);
             }
             matvec(L.wo(), attOut, 0, xb2, 0, 1);
             K.axpy(1f, xb2, 0, x, 0, c.dim());
@@ -327,7 +327,7 @@ public final class Session {
     private void finishStep(int tokens) {
         lastKvBytes = cache.bytes();
         peakKvBytes = Math.max(peakKvBytes, lastKvBytes);
-        for (StepObserver o : observers) o.afterStep(this, pos, tokens);
+        for (int i = 0; i < observers.size(); i++) observers.get(i).afterStep(this, pos, tokens);
     }
 
     // ------------------------------------------------------------------ views for hooks
