@@ -24,7 +24,12 @@ public final class ModelLoader {
         if (model == null) throw new IllegalArgumentException("model path must be given");
         if (Files.isDirectory(model) || model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors")
                 || model.getFileName().toString().endsWith(".index.json")) {
-            throw new IllegalArgumentException(model + ": Hugging Face safetensors models are not supported yet");
+            LlamaModel m = SafetensorsLoader.load(model, threads);
+            if (tokenizer != null) {
+                LlamaModel withTok = m.withTokenizer(Llama2cLoader.loadTokenizer(tokenizer, 0));
+                return withTok;
+            }
+            return m;
         }
         if (!Files.isRegularFile(model)) throw new java.io.FileNotFoundException(model + " does not exist or is not a file");
         byte[] magic = new byte[4];
@@ -33,7 +38,7 @@ public final class ModelLoader {
             n = in.readNBytes(magic, 0, 4);
         }
         if (n == 4 && magic[0] == 'G' && magic[1] == 'G' && magic[2] == 'U' && magic[3] == 'F') {
-            throw new IllegalArgumentException(model + ": GGUF models are not supported yet");
+            return GgufLoader.load(model, threads);
         }
         Path tok = tokenizer;
         if (tok == null) {

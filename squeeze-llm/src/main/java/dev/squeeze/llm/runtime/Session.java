@@ -48,7 +48,7 @@ public final class Session {
     private final float[] x, xb, xb2, q, k, v, attOut, hb, hb2, logits;
     private final float[] att;            // (n_heads, capacity)
     private final int[] stepVisible;      // (n_kv_heads) slots attended at this step
-    private final MatVecTask mv = new MatVecTask();
+    private final MatVecTask mv;
     private final DecodeView decodeView = new DecodeView();
 
     private int pos;
@@ -78,6 +78,8 @@ public final class Session {
         logits = new float[c.vocabSize()];
         att = new float[Math.multiplyExact(c.nHeads(), capacity)];
         stepVisible = new int[c.nKvHeads()];
+        int widest = Math.max(Math.max(c.dim(), c.hiddenDim()), c.qDim());
+        mv = new MatVecTask(new float[pool.threads()][widest]);
     }
 
     public LlamaModel model() { return model; }
@@ -147,7 +149,7 @@ public final class Session {
             }
             if (!hooks.isEmpty()) {
                 decodeView.layer = l;
-                for (KvHook hook : hooks) hook.afterDecodeStep(decodeView);
+                for (int i = 0; i < hooks.size(); i++) hooks.get(i).afterDecodeStep(decodeView);
             }
             matvec(L.wo(), attOut, 0, xb2, 0, 1);
             K.axpy(1f, xb2, 0, x, 0, c.dim());
@@ -277,9 +279,12 @@ public final class Session {
     }
 
     private static final class MatVecTask implements RowParallel.RowTask {
+        private final float[][] scratch; // (threads, widest row) for batched products
         private WeightTensor w;
         private float[] in, out;
         private int inOff, outOff, T;
+
+        MatVecTask(float[][] scratch) { this.scratch = scratch; }
 
         void set(WeightTensor w, float[] in, int inOff, float[] out, int outOff, int T) {
             this.w = w; this.in = in; this.inOff = inOff; this.out = out; this.outOff = outOff; this.T = T;
@@ -289,9 +294,12 @@ public final class Session {
 
         @Override
         public void run(int worker, int from, int to) {
-            int rows = w.rows(), cols = w.cols();
-            for (int r = from; r < to; r++) {
-                for (int t = 0; t < T; t++) out[outOff + t * rows + r] = w.dotRow(r, in, inOff + t * cols);
+            int rows = w.rows();
+            if (T == 1) {
+                for (int r = from; r < to; r++) out[outOff + r] = w.dotRow(r, in, inOff);
+            } else {
+                float[] s = scratch[worker];
+                for (int r = from; r < to; r++) w.dotRowBatch(r, in, inOff, T, out, outOff + r, rows, s);
             }
         }
     }
@@ -319,7 +327,7 @@ public final class Session {
     private void finishStep(int tokens) {
         lastKvBytes = cache.bytes();
         peakKvBytes = Math.max(peakKvBytes, lastKvBytes);
-        for (StepObserver o : observers) o.afterStep(this, pos, tokens);
+        for (int i = 0; i < observers.size(); i++) observers.get(i).afterStep(this, pos, tokens);
     }
 
     // ------------------------------------------------------------------ views for hooks
