@@ -39,15 +39,20 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Sampling seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--kv", description = "Continue from a stored KV cache (from 'squeeze kv save'); the prompt follows its text.")
+    Path kv;
+
     @Override
     public Integer call() throws Exception {
         if (maxTokens <= 0) throw new IllegalArgumentException("--max-tokens must be > 0, got " + maxTokens);
         PrintWriter out = spec.commandLine().getOut();
         try (LlamaModel m = ModelLoader.load(model, tokenizer)) {
-            Generator.Result r = Generator.generate(m, m.newSession(), prompt, maxTokens, new Sampler(temperature, seed), piece -> {
+            java.util.function.Consumer<String> sink = piece -> {
                 out.print(piece);
                 out.flush();
-            });
+            };
+            Generator.Result r = kv == null ? Generator.generate(m, m.newSession(), prompt, maxTokens, new Sampler(temperature, seed), sink)
+                    : dev.squeeze.cachegen.KvContinuation.generate(m, kv, prompt, maxTokens, new Sampler(temperature, seed), sink);
             out.println();
             out.flush();
             spec.commandLine().getErr().printf(Locale.ROOT, "%d prompt tokens in %.3f s, %d generated at %.1f tok/s%n",
