@@ -30,8 +30,12 @@ public final class CompressionLevels {
             {5, 5, 3},
     };
 
-    public static final int MAX = KEY_BINS.length - 1;
+    public static final int MAX = 6; // KEY_BINS.length - 1 (a constant for annotations)
     public static final int DEFAULT = 3;
+
+    static {
+        if (KEY_BINS.length != MAX + 1 || VALUE_BINS.length != MAX + 1) throw new AssertionError("level tables and MAX disagree");
+    }
 
     /** Preset {@code level} for a model of {@code layers} layers, without delta coding. */
     public static LevelSpec preset(int level, int layers) { return preset(level, layers, 0); }
