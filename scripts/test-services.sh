@@ -40,6 +40,12 @@ squeeze_redis_setup() {
         done
         export SQUEEZE_REDIS_PORT="$port"
         export SQUEEZE_REDIS_PIDFILE="$dir/redis.pid"
+        # stop the server when the sourcing shell ends (./squeeze-test execs mvn, which keeps its pid)
+        local owner=$$
+        ( while kill -0 "$owner" 2>/dev/null; do sleep 2; done
+          [ -f "$dir/redis.pid" ] && kill "$(cat "$dir/redis.pid")" 2>/dev/null
+          rm -rf "$dir" ) >/dev/null 2>&1 </dev/null &
+        disown 2>/dev/null || true
         echo "test-services: redis-server on 127.0.0.1:$port (no persistence)" >&2
     else
         echo "test-services: redis-server failed to start; Redis tests will skip" >&2
