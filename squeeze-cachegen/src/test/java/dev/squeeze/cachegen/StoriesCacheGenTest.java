@@ -141,4 +141,24 @@ class StoriesCacheGenTest {
         assertNotNull(r.fallback());
         assertTrue(r.fallback().contains("checksum"), r.fallback());
     }
+
+    @Test
+    void aStreamFromAnotherModelIsRefused(@TempDir Path dir) throws Exception {
+        assumeModel();
+        // the same model re-exported with Q8_0 weights: same shapes, other weights
+        Path gguf = dir.resolve("stories-q8.gguf");
+        dev.squeeze.llm.format.GgufWriter.fromModel(model, dev.squeeze.llm.quant.GgmlType.Q8_0).write(gguf);
+        try (LlamaModel q8 = dev.squeeze.llm.format.ModelLoader.load(gguf, null)) {
+            ModelFingerprint a = ModelFingerprint.of(model), b = ModelFingerprint.of(q8);
+            assertEquals(a.kvDim(), b.kvDim());
+            assertNotEquals(a, b);
+            assertEquals(a, ModelFingerprint.of(model), "the fingerprint is deterministic");
+            int[] tok = firstTokens(40);
+            Session s = model.newSession();
+            s.prefill(tok, false);
+            byte[] stream = CacheGenEncoder.builder().build().encode(KvSnapshot.of(s.cache(), tok), a).toByteArray();
+            var e = assertThrows(dev.squeeze.cachegen.codec.CorruptStreamException.class, () -> CacheGenReader.of(stream, "s").decode(b));
+            assertTrue(e.getMessage().contains("another model"), e.getMessage());
+        }
+    }
 }

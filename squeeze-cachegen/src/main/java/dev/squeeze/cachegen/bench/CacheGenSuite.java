@@ -87,7 +87,8 @@ public final class CacheGenSuite implements BenchSuite {
                     double values = 2.0 * fp.layers() * fp.kvDim();
                     EncodedStream e512 = enc.encode(snap512, fp);
                     byte[] stream = e512.toByteArray();
-                    double decodeSec = medianSeconds(7, () -> CacheGenReader.of(stream, "bench").decode(fp));
+                    medianSeconds(3, () -> CacheGenReader.of(stream, "bench").decode(fp)); // warm-up (JIT)
+                    double decodeSec = medianSeconds(9, () -> CacheGenReader.of(stream, "bench").decode(fp));
                     ctx.add(Row.of("size-quality").put("method", c.method()).put("level", c.level()).put("anchorInterval", c.anchor())
                             .put("bytesPerToken", bpt).put("fp16BytesPerToken", 2 * values).put("fp32BytesPerToken", 4 * values)
                             .put("kivi4BytesPerToken", KIVI4_BYTES_PER_VALUE * values).put("ratioVsFp16", 2 * values / bpt)
