@@ -77,6 +77,12 @@ class LlmCommandsTest {
                 "--context", "256", "--press", "none");
         assertEquals(0, plain.code(), plain.err());
         assertTrue(plain.out().contains(String.format(java.util.Locale.ROOT, "%.4f", nats)), plain.out());
+
+        Run cont = run("perplexity", "--model", model.toString(), "--tokenizer", tok.toString(), "--text", text.toString(),
+                "--context", "256", "--prefix", "16", "--json");
+        assertEquals(0, cont.code(), cont.err());
+        var c = new com.fasterxml.jackson.databind.ObjectMapper().readTree(cont.out());
+        assertTrue(c.get("tokens").asLong() < node.get("tokens").asLong());
     }
 
     @Test
