@@ -51,13 +51,17 @@ public final class PerplexityCommand implements Callable<Integer> {
             description = "Prefill the first N tokens of each window at once (presses compress after each layer), then step; score only the rest.")
     int prefix;
 
+    @Option(names = "--threads", defaultValue = "0", description = "Worker threads for matrix products (default: the machine's cores).")
+    int threads;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(text)) throw new IllegalArgumentException("--text " + text + " is not a readable file");
-        try (LlamaModel m = ModelLoader.load(model, tokenizer)) {
+        if (threads < 0) throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+        try (LlamaModel m = ModelLoader.load(model, tokenizer, threads == 0 ? LlamaModel.defaultThreads() : threads)) {
             int ctx = context == 0 ? m.config().seqLen() : context;
             if (ctx < 2 || ctx > m.config().seqLen()) {
                 throw new IllegalArgumentException("--context must be in [2, " + m.config().seqLen() + "] (the model's seq_len), got " + context);

@@ -104,6 +104,10 @@ class LlmCommandsTest {
         Run cut = run("generate", "--model", truncated.toString(), "--tokenizer", tok.toString());
         assertEquals(2, cut.code());
         assertTrue(cut.err().contains("cut.bin") && cut.err().contains("truncated"), cut.err());
+        Run full = run("generate", "--model", model.toString(), "--tokenizer", tok.toString(), "--prompt", "Lily ".repeat(505),
+                "--max-tokens", "400", "--threads", "1");
+        assertEquals(0, full.code(), full.err());
+        assertTrue(full.err().contains("stopped at the model's context limit of 512"), full.err());
         Run longPrompt = run("generate", "--model", model.toString(), "--tokenizer", tok.toString(), "--prompt", "Lily ".repeat(600));
         assertEquals(2, longPrompt.code());
         assertTrue(longPrompt.err().contains("context"), longPrompt.err());
