@@ -26,9 +26,10 @@ public final class Perplexity {
         double nll = 0;
         long count = 0;
         long peak = 0;
-        int bos = sequences.isEmpty() || sequences.get(0).length == 0 ? 1 : sequences.get(0)[0];
         int[] window = new int[context];
         for (int[] seq : sequences) {
+            if (seq.length == 0) continue;
+            int bos = seq[0]; // every window restarts from the sequence's first token (BOS)
             // windows: [BOS, seq[start .. start + context - 1)) starting at seq index 1
             int start = 1;
             while (start < seq.length) {
