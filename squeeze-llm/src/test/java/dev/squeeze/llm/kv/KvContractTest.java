@@ -237,6 +237,23 @@ class KvContractTest {
     }
 
     @Test
+    void fidelityOfAPressAgainstTheFullCache() {
+        Stories.assumeData();
+        var paras = Stories.paragraphs(model.tokenizer(), 12);
+        var same = dev.squeeze.llm.runtime.Fidelity.compare(model, paras, 256, SessionOptions.defaults(),
+                SessionOptions.builder().hook(new WindowHook(512, 4)).build());
+        assertEquals(1.0, same.pplRatio(), 1e-12);
+        assertEquals(1.0, same.agreement());
+        assertEquals(0.0, same.kl(), 1e-12);
+        var window = dev.squeeze.llm.runtime.Fidelity.compare(model, paras, 256, SessionOptions.defaults(),
+                SessionOptions.builder().hook(new WindowHook(16, 4)).build());
+        assertTrue(window.pplRatio() > 1.0 && window.agreement() < 1.0 && window.kl() > 0, window.toString());
+        assertEquals(same.tokens(), window.tokens());
+        assertEquals(5L * 4 * 16 * 2 * 8 * 4, window.candidatePeakKvBytes());
+        assertTrue(window.referencePeakKvBytes() > window.candidatePeakKvBytes());
+    }
+
+    @Test
     void pressSpecsParseAndUnknownNamesListTheKnownOnes() {
         Presses.Spec spec = Presses.Spec.parse("H2O:budget=64, recent=32");
         assertEquals("h2o", spec.name());
