@@ -48,6 +48,8 @@ public final class GenerateCommand implements Callable<Integer> {
         if (threads < 0) throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
         PrintWriter out = spec.commandLine().getOut();
         try (LlamaModel m = ModelLoader.load(model, tokenizer, threads == 0 ? LlamaModel.defaultThreads() : threads)) {
+            out.print(prompt); // the continuation follows the prompt, as llama2.c prints it
+            out.flush();
             Generator.Result r = Generator.generate(m, m.newSession(), prompt, maxTokens, new Sampler(temperature, seed), piece -> {
                 out.print(piece);
                 out.flush();
