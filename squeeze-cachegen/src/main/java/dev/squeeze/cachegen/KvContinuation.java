@@ -76,6 +76,6 @@ public final class KvContinuation {
             sink.accept(tail);
         }
         long t2 = System.nanoTime();
-        return new Generator.Result(text.toString(), Arrays.copyOf(out, n), used, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+        return new Generator.Result(text.toString(), Arrays.copyOf(out, n), used, (t1 - t0) / 1e9, (t2 - t1) / 1e9, n == limit - used);
     }
 }

@@ -11,7 +11,8 @@ import java.util.Locale;
 /**
  * Opens a model in any supported format, chosen by content: GGUF (magic "GGUF"), a Hugging Face folder or
  * {@code .safetensors} file (with config.json beside it), else a llama2.c checkpoint (which needs a
- * tokenizer.bin: the one given, or {@code tokenizer.bin} beside the checkpoint).
+ * tokenizer.bin: the one given, or {@code tokenizer.bin} beside the checkpoint). A tokenizer given for a
+ * GGUF or Hugging Face model (llama2.c tokenizer.bin format) replaces the model's own.
  */
 public final class ModelLoader {
     private ModelLoader() {}
@@ -38,7 +39,8 @@ public final class ModelLoader {
             n = in.readNBytes(magic, 0, 4);
         }
         if (n == 4 && magic[0] == 'G' && magic[1] == 'G' && magic[2] == 'U' && magic[3] == 'F') {
-            return GgufLoader.load(model, threads);
+            LlamaModel m = GgufLoader.load(model, threads);
+            return tokenizer == null ? m : m.withTokenizer(Llama2cLoader.loadTokenizer(tokenizer, 0));
         }
         Path tok = tokenizer;
         if (tok == null) {

@@ -105,6 +105,17 @@ class LoaderFuzzTest {
         assertTrue(rejected > ITERATIONS / 3, "rejected " + rejected);
     }
 
+    @Test
+    void emptyAndMissingFilesAreNamed(@TempDir Path dir) throws IOException {
+        Path empty = Files.createFile(dir.resolve("empty.gguf"));
+        IOException e = assertThrows(IOException.class, () -> ModelLoader.load(empty, dir.resolve("tok.bin")));
+        assertTrue(e.getMessage().contains("empty.gguf"), e.getMessage());
+        assertThrows(java.io.FileNotFoundException.class, () -> ModelLoader.load(dir.resolve("absent.bin"), null));
+        Path st = Files.createFile(dir.resolve("x.safetensors"));
+        e = assertThrows(IOException.class, () -> ModelLoader.load(st, null));
+        assertTrue(e.getMessage().contains("config.json"), e.getMessage());
+    }
+
     static String[] pieces(int n) {
         String[] p = new String[n];
         for (int i = 0; i < n; i++) p[i] = "t" + i;
