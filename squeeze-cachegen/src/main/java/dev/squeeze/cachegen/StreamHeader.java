@@ -154,6 +154,12 @@ public record StreamHeader(ModelFingerprint fingerprint, int tokens, int chunkTo
                 throw new CorruptStreamException(what + ": chunk " + i + " (index entry at offset " + at + ") holds tokens [" + first + ", "
                         + ((long) first + n) + "), inconsistent with the " + tokens + " tokens in chunks of " + chunkTokens);
             }
+            // every token costs at least one byte of token id and 2 bytes of scale per (layer, K/V): a chunk index
+            // that claims more tokens than its bytes can hold is damaged (and must not size any allocation)
+            if ((long) n * (1 + 4L * fp.layers()) > len) {
+                throw new CorruptStreamException(what + ": chunk " + i + " (index entry at offset " + at + ") claims " + n
+                        + " tokens in only " + len + " bytes");
+            }
             if (!levels.containsKey(level)) {
                 throw new CorruptStreamException(what + ": chunk " + i + " uses level " + level + " which the header does not define");
             }

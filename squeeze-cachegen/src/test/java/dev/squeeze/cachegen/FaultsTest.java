@@ -126,6 +126,33 @@ class FaultsTest {
         assertTrue(decodedOk < 3000, "some mutations must be caught");
     }
 
+    @Test
+    void aChunkIndexClaimingMoreTokensThanItsBytesIsRefusedBeforeAllocating() throws Exception {
+        // one 3-token chunk whose index says 2^30 tokens (header total too), CRC fixed: rejected from the sizes alone
+        KvSnapshot s = TestCaches.random(2, 2, 4, 3, 2);
+        byte[] b = CacheGenEncoder.builder().build().encode(s, FP).toByteArray();
+        int h = (b[8] & 0xFF) | (b[9] & 0xFF) << 8 | (b[10] & 0xFF) << 16 | (b[11] & 0xFF) << 24;
+        int entry = h - 4 - ChunkEntry.BYTES;
+        int huge = 1 << 30;
+        putInt(b, entry + 16, huge);            // token count of the chunk
+        int tokensField = h - 4 - ChunkEntry.BYTES; // locate the header's token total: search its old value 3 before the index
+        for (int at = 12; at < entry; at++) {
+            if (b[at] == 3 && b[at + 1] == 0 && b[at + 2] == 0 && b[at + 3] == 0 && b[at + 4] == 0 && b[at + 5] == 1) {
+                tokensField = at; // u32 tokens = 3 followed by u32 chunk tokens = 256
+                break;
+            }
+        }
+        putInt(b, tokensField, huge);
+        putInt(b, tokensField + 4, huge);
+        fixHeaderCrc(b, h);
+        CorruptStreamException e = assertThrows(CorruptStreamException.class, () -> CacheGenReader.of(b, "claims").decode(FP));
+        assertTrue(e.getMessage().contains("claims " + huge + " tokens"), e.getMessage());
+    }
+
+    static void putInt(byte[] b, int at, int v) {
+        for (int i = 0; i < 4; i++) b[at + i] = (byte) (v >>> (8 * i));
+    }
+
     static void fixHeaderCrc(byte[] b, int h) {
         if (b.length < h) return;
         CRC32C crc = new CRC32C();
