@@ -23,9 +23,11 @@ public final class CacheGenEncoder {
     private final IntUnaryOperator levelOfChunk;
     private final int anchorInterval;
     private final LevelSpec custom;
+    private final double maxBytesPerToken;
 
     private CacheGenEncoder(Builder b) {
         this.custom = b.custom;
+        this.maxBytesPerToken = b.maxBytesPerToken;
         this.chunkTokens = b.chunkTokens;
         this.levelOfChunk = b.levelOfChunk;
         this.anchorInterval = b.anchorInterval;
@@ -45,8 +47,9 @@ public final class CacheGenEncoder {
         List<ChunkCodec.Quantised> qs = new ArrayList<>(nChunks);
         Map<Integer, LevelSpec> specs = new LinkedHashMap<>();
         Map<Integer, long[][][][][]> counts = new LinkedHashMap<>();
+        IntUnaryOperator levelOf = maxBytesPerToken > 0 ? budgetLevels(s, fp, nChunks) : levelOfChunk;
         for (int i = 0; i < nChunks; i++) {
-            int level = levelOfChunk.applyAsInt(i);
+            int level = levelOf.applyAsInt(i);
             LevelSpec spec = specs.computeIfAbsent(level, lv -> custom != null ? custom : CompressionLevels.preset(lv, s.layers(), anchorInterval));
             int start = i * chunkTokens;
             ChunkCodec.Quantised q = ChunkCodec.quantise(s, start, Math.min(chunkTokens, T - start), spec);
@@ -70,11 +73,51 @@ public final class CacheGenEncoder {
         return new EncodedStream(header, tablesOnly, payloads, entries, s.fp16Bytes(), T);
     }
 
+    /**
+     * CacheGen's adaptation, with a byte budget standing in for the network bandwidth: every chunk is coded at the
+     * finest preset level whose payload fits {@code maxBytesPerToken} x its tokens (the coarsest level when none
+     * does). Sizes are measured by coding every chunk at every level (tables counted over all chunks).
+     */
+    private IntUnaryOperator budgetLevels(KvSnapshot s, ModelFingerprint fp, int nChunks) {
+        int T = s.tokenCount(), kvd = s.kvDim();
+        int[] chosen = new int[nChunks];
+        java.util.Arrays.fill(chosen, -1);
+        for (int lv = 0; lv <= CompressionLevels.MAX; lv++) {
+            LevelSpec spec = CompressionLevels.preset(lv, s.layers(), anchorInterval);
+            long[][][][][] counts = ChunkCodec.newCounts(spec, kvd);
+            List<ChunkCodec.Quantised> qs = new ArrayList<>(nChunks);
+            for (int i = 0; i < nChunks; i++) {
+                int start = i * chunkTokens;
+                ChunkCodec.Quantised q = ChunkCodec.quantise(s, start, Math.min(chunkTokens, T - start), spec);
+                ChunkCodec.count(q, counts, kvd);
+                qs.add(q);
+            }
+            LevelTables tables = LevelTables.fromCounts(spec, counts);
+            for (int i = 0; i < nChunks; i++) {
+                if (chosen[i] >= 0) continue;
+                ChunkCodec.Quantised q = qs.get(i);
+                if (ChunkCodec.encode(s, q, tables).length <= maxBytesPerToken * q.count() || lv == CompressionLevels.MAX) chosen[i] = lv;
+            }
+        }
+        return i -> chosen[i];
+    }
+
     public static final class Builder {
         private int chunkTokens = DEFAULT_CHUNK_TOKENS;
         private IntUnaryOperator levelOfChunk = i -> CompressionLevels.DEFAULT;
         private int anchorInterval;
         private LevelSpec custom;
+        private double maxBytesPerToken;
+
+        /**
+         * Chooses each chunk's level from a payload budget in bytes per token (the finest level that fits);
+         * 0 = off (the default). Overrides {@link #level}/{@link #levelPerChunk}.
+         */
+        public Builder maxBytesPerToken(double budget) {
+            if (!(budget >= 0) || Double.isInfinite(budget)) throw new IllegalArgumentException("byte budget must be >= 0 and finite, got " + budget);
+            this.maxBytesPerToken = budget;
+            return this;
+        }
 
         /** One explicit level (bins per layer, anchor interval) for every chunk, instead of the presets. */
         public Builder spec(LevelSpec spec) {

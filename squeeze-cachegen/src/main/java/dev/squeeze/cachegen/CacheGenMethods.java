@@ -27,8 +27,10 @@ public final class CacheGenMethods implements MethodProvider {
                         + "perplexity, but not better at equal bytes). Static range coder (32-bit, carry propagation) with one table "
                         + "per (level, layer, K/V, anchor/delta role, channel), 14-bit totals; tables are counted on the cache "
                         + "being coded and stored in the header as 1-byte log2 weights (the paper profiles them offline per model). "
-                        + "Chunks of 256 tokens, level chosen per chunk by the caller; the paper's bandwidth-adaptive streaming "
-                        + "controller (choosing levels or text recompute from measured throughput) is not implemented.")
+                        + "Chunks of 256 tokens, level chosen per chunk: by the caller, or from a byte budget per token (the finest "
+                        + "level whose payload fits, standing in for the paper's bandwidth budget); the paper's streaming controller "
+                        + "(throughput estimation, falling back to text recompute per chunk) is not implemented: prefix reuse falls "
+                        + "back to recompute only when a chunk is missing, damaged or the store fails.")
                 .build());
     }
 }

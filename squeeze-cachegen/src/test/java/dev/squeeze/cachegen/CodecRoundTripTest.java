@@ -132,6 +132,26 @@ class CodecRoundTripTest {
     }
 
     @Test
+    void aByteBudgetPicksTheFinestLevelThatFitsPerChunk() throws Exception {
+        KvSnapshot s = TestCaches.random(3, 1, 16, 600, 8);
+        ModelFingerprint fp = TestCaches.fingerprint(3, 1, 16, 3);
+        long fine = CacheGenEncoder.builder().level(1).build().encode(s, fp).chunks().get(0).length;
+        long coarse = CacheGenEncoder.builder().level(5).build().encode(s, fp).chunks().get(0).length;
+        double budget = (fine + coarse) / 2.0 / 256;
+        EncodedStream enc = CacheGenEncoder.builder().maxBytesPerToken(budget).build().encode(s, fp);
+        for (int i = 0; i < enc.entries().size(); i++) {
+            ChunkEntry e = enc.entries().get(i);
+            assertTrue(e.level() > 1 && e.level() <= 5, "chunk " + i + " level " + e.level());
+            // the final tables differ a little from the ones the choice was measured with: allow 3%
+            assertTrue(e.length() <= 1.03 * budget * e.tokenCount(), "chunk " + i + ": " + e.length() + " bytes, budget " + budget * e.tokenCount());
+        }
+        assertEquals(600, CacheGenReader.of(enc.toByteArray(), "budget").decode(fp).tokenCount());
+        // a budget nothing meets falls back to the coarsest level
+        EncodedStream tiny = CacheGenEncoder.builder().maxBytesPerToken(0.01).build().encode(s, fp);
+        assertTrue(tiny.entries().stream().allMatch(e -> e.level() == CompressionLevels.MAX));
+    }
+
+    @Test
     void pressedCachesWithPerHeadLengthsAreRefused() {
         var cache = new dev.squeeze.llm.kv.KvCache(1, 2, 2, 8, dev.squeeze.llm.kv.HeadKvStore.Factory.dense());
         float[] x = {1, 2};

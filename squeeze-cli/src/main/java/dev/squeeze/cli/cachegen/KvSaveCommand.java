@@ -45,6 +45,10 @@ public final class KvSaveCommand implements Callable<Integer> {
             description = "Delta coding against an anchor token every N tokens (0 = off, the default).")
     int anchorInterval;
 
+    @Option(names = "--max-bytes-per-token", defaultValue = "0",
+            description = "Choose each chunk's level: the finest whose payload fits this many bytes per token (0 = use --level).")
+    double maxBytesPerToken;
+
     @Override
     public Integer call() throws Exception {
         if (level < 0 || level > CompressionLevels.MAX) {
@@ -55,11 +59,14 @@ public final class KvSaveCommand implements Callable<Integer> {
         if (!Files.isRegularFile(text)) throw new IllegalArgumentException("--text " + text + " is not a readable file");
         String t = Files.readString(text).strip();
         if (t.isEmpty()) throw new IllegalArgumentException("--text " + text + " holds no text");
-        CacheGenEncoder enc = CacheGenEncoder.builder().level(level).chunkTokens(chunkTokens).anchorInterval(anchorInterval).build();
+        if (!(maxBytesPerToken >= 0)) throw new IllegalArgumentException("--max-bytes-per-token must be >= 0, got " + maxBytesPerToken);
+        CacheGenEncoder enc = CacheGenEncoder.builder().level(level).chunkTokens(chunkTokens).anchorInterval(anchorInterval)
+                .maxBytesPerToken(maxBytesPerToken).build();
         try (LlamaModel m = ModelLoader.load(model, tokenizer)) {
             KvFiles.Saved s = KvFiles.save(m, t, enc, out);
-            spec.commandLine().getOut().printf(Locale.ROOT, "%s: %d tokens, %d chunk(s), %d bytes (fp16 %d bytes, %.2fx smaller), level %d%n",
-                    out, s.tokens(), s.chunks(), s.bytes(), s.fp16Bytes(), s.ratioVsFp16(), level);
+            spec.commandLine().getOut().printf(Locale.ROOT, "%s: %d tokens, %d chunk(s), %d bytes (fp16 %d bytes, %.2fx smaller), %s%n",
+                    out, s.tokens(), s.chunks(), s.bytes(), s.fp16Bytes(), s.ratioVsFp16(),
+                    maxBytesPerToken > 0 ? "levels chosen per chunk for <= " + maxBytesPerToken + " bytes/token" : "level " + level);
             spec.commandLine().getOut().flush();
         }
         return 0;

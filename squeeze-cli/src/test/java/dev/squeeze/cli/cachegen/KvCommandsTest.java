@@ -102,6 +102,26 @@ class KvCommandsTest {
     }
 
     @Test
+    void aByteBudgetChoosesTheLevelsOfTheChunks(@TempDir Path dir) throws Exception {
+        Path text = dir.resolve("story.txt");
+        Files.writeString(text, STORY);
+        Path f = dir.resolve("budget.sqkv");
+        Run r = run("kv", "save", "--model", data("models/stories260K.bin").toString(), "--tokenizer", data("models/tok512.bin").toString(),
+                "--text", text.toString(), "--out", f.toString(), "--chunk-tokens", "16", "--max-bytes-per-token", "130");
+        assertEquals(0, r.code(), r.err());
+        Run j = run("kv", "inspect", f.toString(), "--json");
+        assertEquals(0, j.code(), j.err());
+        Matcher m = Pattern.compile("\"tokens\": (\\d+), \"level\": (\\d+), \"bytes\": (\\d+)").matcher(j.out());
+        int chunks = 0;
+        while (m.find()) {
+            chunks++;
+            int level = Integer.parseInt(m.group(2));
+            assertTrue(level >= 3, "130 B/token is below the default level's ~150: level " + level);
+        }
+        assertEquals(field(j.out(), "chunks"), chunks);
+    }
+
+    @Test
     void badArgumentsAreClearErrors(@TempDir Path dir) throws Exception {
         Run r = run("kv", "inspect", dir.resolve("missing.sqkv").toString());
         assertEquals(2, r.code());
