@@ -9,12 +9,13 @@ import java.util.Arrays;
  *
  * @param id             level number stored with each chunk
  * @param anchorInterval 0 = no delta coding; g > 0 = every g-th token of a chunk (from its first) is an anchor
- *                       coded as is, the others are coded as their difference to the reconstructed anchor
+ *                       coded as is, the others code their difference to the reconstructed anchor on the anchor's
+ *                       step (same precision, smaller symbols when neighbouring tokens are alike)
  * @param keyBins        (n_layers) bins of keys
  * @param valueBins      (n_layers) bins of values
  */
 public record LevelSpec(int id, int anchorInterval, int[] keyBins, int[] valueBins) {
-    public static final int MAX_BINS = 4095;
+    public static final int MAX_BINS = 2047;
 
     public LevelSpec {
         if (id < 0 || id > 255) throw new IllegalArgumentException("level id must be in [0, 255], got " + id);
@@ -41,6 +42,12 @@ public record LevelSpec(int id, int anchorInterval, int[] keyBins, int[] valueBi
 
     /** 1 without delta coding (one table set), 2 with (anchor tables, delta tables). */
     public int roles() { return delta() ? 2 : 1; }
+
+    /**
+     * Alphabet of role 0 (anchors, or every token without delta coding): the bins; of role 1 (deltas, coded on
+     * the anchor's step, so differences up to twice the range): 2 * bins - 1.
+     */
+    public int alphabet(int layer, int kind, int role) { return role == 0 ? bins(layer, kind) : 2 * bins(layer, kind) - 1; }
 
     /** Bins of kind 0 (keys) or 1 (values) in layer l. */
     public int bins(int layer, int kind) { return kind == 0 ? keyBins[layer] : valueBins[layer]; }

@@ -45,15 +45,17 @@ class CodecRoundTripTest {
 
     @Test
     void deltaCodingOfTheHandMadeCacheIsExactToo() throws Exception {
-        // anchors at tokens 0 and 2; token 1 codes its difference to token 0. Every row and delta is of the form
-        // {-m, 0, m}, exact with 3 bins (h = 1, scale m)
+        // anchors at tokens 0 and 2; token 1 codes its difference to token 0 on token 0's step. Every value is a
+        // multiple of its step with 3 bins (h = 1, anchor scale m, deltas up to 2h steps)
         float[][] k = {{2, -2, 2, 0, 1, -1}, {0, 4, 4, 4, -1, 1}};
         float[][] v = {{1, 0, 0, 0, 0, 4}, {-3, 3, -3, 0, 0, 0}};
         KvSnapshot s = new KvSnapshot(2, 1, 2, new int[] {1, 17, 400}, new float[] {0, 1, 2}, k, v);
         LevelSpec lv = new LevelSpec(1, 2, new int[] {3, 3}, new int[] {3, 3});
         ChunkCodec.Quantised q = ChunkCodec.quantise(s, 0, 3, lv);
-        // layer 0 keys: [2,-2] -> 2,0; delta [0,2] -> 1,2; [1,-1] -> 2,0
-        assertArrayEquals(new short[] {2, 0, 1, 2, 2, 0}, q.symbols()[0]);
+        // layer 0 keys: anchor [2,-2] (s 2) -> 2,0; delta [0,2] on the anchor's step 2, offset 2h = 2 -> 2,3;
+        // anchor [1,-1] (s 1) -> 2,0
+        assertArrayEquals(new short[] {2, 0, 2, 3, 2, 0}, q.symbols()[0]);
+        assertEquals(2f, Float.float16ToFloat(q.scales()[0][1]), "a delta token keeps its anchor's scale");
         ModelFingerprint fp = TestCaches.fingerprint(2, 1, 2, 1);
         byte[] bytes = CacheGenEncoder.builder().spec(lv).build().encode(s, fp).toByteArray();
         try (CacheGenReader r = CacheGenReader.of(bytes, "delta")) {
@@ -80,11 +82,16 @@ class CodecRoundTripTest {
                     float[] a = kind == 0 ? s.keys()[l] : s.values()[l], b = kind == 0 ? back.keys()[l] : back.values()[l];
                     int h = (lv.bins(l, kind) - 1) / 2;
                     for (int t = 0; t < s.tokenCount(); t++) {
-                        // half a step of the token's scale: max|row| / h without delta; with delta the coded row is
-                        // x - x̂_anchor, whose magnitude is at most max|x_t| + max|x̂_anchor|
+                        // half a step: max|row| / h for anchors; a delta token uses max(anchor step, max|d| / 2h) with
+                        // |d| = |x - x̂_anchor| <= max|x_t| + max|x̂_anchor|
                         float m = rowMax(a, t, kvd);
-                        if (g > 0) m += 1.01f * rowMax(a, t - (t % 256) % g, kvd);
-                        float bound = 0.5f * 1.001f * m / h; // fp16 scales are rounded up by < 2^-10
+                        float step = m / h;
+                        boolean anchorToken = g == 0 || (t % 256) % g == 0;
+                        if (!anchorToken) {
+                            float ma = rowMax(a, t - (t % 256) % g, kvd);
+                            step = Math.max(ma / h, (m + 1.01f * ma) / (2 * h));
+                        }
+                        float bound = 0.5f * 1.001f * step; // fp16 scales are rounded up by < 2^-10
                         for (int c = 0; c < kvd; c++) {
                             float err = Math.abs(a[t * kvd + c] - b[t * kvd + c]);
                             assertTrue(err <= bound, "g " + g + " layer " + l + " kind " + kind + " token " + t + ": error " + err + " bound " + bound);

@@ -34,22 +34,22 @@ public final class ChunkCodec {
                 float[] x = k == 0 ? s.keys()[l] : s.values()[l];
                 int h = (lv.bins(l, k) - 1) / 2;
                 short[] out = sym[2 * l + k];
+                float anchorScale = 0f;
                 for (int t = 0; t < count; t++) {
                     int row = (start + t) * kvd;
                     boolean isAnchor = !lv.delta() || t % lv.anchorInterval() == 0;
                     for (int c = 0; c < kvd; c++) diff[c] = isAnchor ? x[row + c] : x[row + c] - anchor[c];
-                    short s16 = scaleFor(diff, kvd, h, l, k, start + t);
+                    int hq = isAnchor ? h : 2 * h;
+                    short s16 = scaleFor(diff, kvd, hq, isAnchor ? 0f : anchorScale, l, k, start + t);
                     sc[2 * l + k][t] = s16;
                     float scale = Float.float16ToFloat(s16);
+                    if (isAnchor) anchorScale = scale;
                     float inv = scale == 0f ? 0f : 1f / scale;
                     for (int c = 0; c < kvd; c++) {
                         int q = Math.round(diff[c] * inv);
-                        q = Math.max(-h, Math.min(h, q));
-                        out[t * kvd + c] = (short) (q + h);
-                        if (lv.delta()) {
-                            float rec = (q) * scale;
-                            if (isAnchor) anchor[c] = rec; // the next deltas are against the reconstruction
-                        }
+                        q = Math.max(-hq, Math.min(hq, q));
+                        out[t * kvd + c] = (short) (q + hq);
+                        if (isAnchor && lv.delta()) anchor[c] = q * scale; // the next deltas are against the reconstruction
                     }
                 }
             }
@@ -57,7 +57,7 @@ public final class ChunkCodec {
         return new Quantised(lv, start, count, sym, sc);
     }
 
-    private static short scaleFor(float[] d, int n, int h, int layer, int kind, int token) {
+    private static short scaleFor(float[] d, int n, int h, float floor, int layer, int kind, int token) {
         float m = 0f;
         for (int c = 0; c < n; c++) {
             float a = Math.abs(d[c]);
@@ -66,7 +66,7 @@ public final class ChunkCodec {
             }
             m = Math.max(m, a);
         }
-        float want = m / h;
+        float want = Math.max(floor, m / h);
         short s = Float.floatToFloat16(want);
         if (Float.float16ToFloat(s) < want) s++;
         if (Float.isInfinite(Float.float16ToFloat(s))) {
@@ -97,7 +97,7 @@ public final class ChunkCodec {
         for (int l = 0; l < lv.layers(); l++)
             for (int k = 0; k < 2; k++)
                 for (int r = 0; r < lv.roles(); r++)
-                    for (int ch = 0; ch < kvd; ch++) c[l][k][r][ch] = new long[lv.bins(l, k)];
+                    for (int ch = 0; ch < kvd; ch++) c[l][k][r][ch] = new long[lv.alphabet(l, k, r)];
         return c;
     }
 
@@ -180,10 +180,11 @@ public final class ChunkCodec {
                 for (int t = 0; t < count; t++) {
                     boolean isAnchor = !lv.delta() || t % lv.anchorInterval() == 0;
                     FrequencyTable[] tab = tables.tables(l, k, isAnchor ? 0 : 1);
+                    int hq = isAnchor ? h : 2 * h;
                     float scale = sc[t];
                     int row = (dstRow + t) * kvd;
                     for (int c = 0; c < kvd; c++) {
-                        float v = (dec.decode(tab[c]) - h) * scale;
+                        float v = (dec.decode(tab[c]) - hq) * scale;
                         if (lv.delta()) {
                             if (isAnchor) anchor[c] = v;
                             else v = anchor[c] + v;

@@ -48,7 +48,7 @@ public final class LevelTables {
         for (int l = 0; l < L; l++)
             for (int k = 0; k < 2; k++)
                 for (int r = 0; r < roles; r++)
-                    for (int c = 0; c < kvDim; c++) t[l][k][r][c] = FrequencyTable.read(in, level.bins(l, k));
+                    for (int c = 0; c < kvDim; c++) t[l][k][r][c] = FrequencyTable.read(in, level.alphabet(l, k, r));
         return new LevelTables(level, t);
     }
 }
