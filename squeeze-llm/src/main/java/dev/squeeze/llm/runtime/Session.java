@@ -79,7 +79,7 @@ public final class Session {
         att = new float[Math.multiplyExact(c.nHeads(), capacity)];
         stepVisible = new int[c.nKvHeads()];
         int widest = Math.max(Math.max(c.dim(), c.hiddenDim()), c.qDim());
-        mv = new MatVecTask(new float[pool.threads()][widest]);
+        mv = new MatVecTask(pool.threads(), widest);
     }
 
     public LlamaModel model() { return model; }
@@ -278,28 +278,55 @@ public final class Session {
         mv.clear();
     }
 
+    /**
+     * out (T, rows) = in (T, cols) W^T over a row range. T = 1: one dot per row on the stored format. T > 1
+     * (prefill): blocks of {@link #TILE} rows are decoded once into a per-worker scratch and multiplied with
+     * all T activations by the core {@code dotBlock} (register-tiled 4 x 4), so prompt processing is bound by
+     * FMAs rather than by decoding or loads.
+     */
     private static final class MatVecTask implements RowParallel.RowTask {
-        private final float[][] scratch; // (threads, widest row) for batched products
+        static final int TILE = 16;
+        private final float[][] rowsScratch; // (threads, TILE * widest)
+        private final float[][] tileOut;     // (threads, TILE * T), sized per prefill
         private WeightTensor w;
         private float[] in, out;
         private int inOff, outOff, T;
 
-        MatVecTask(float[][] scratch) { this.scratch = scratch; }
+        MatVecTask(int threads, int widest) {
+            rowsScratch = new float[threads][TILE * widest];
+            tileOut = new float[threads][0];
+        }
 
         void set(WeightTensor w, float[] in, int inOff, float[] out, int outOff, int T) {
             this.w = w; this.in = in; this.inOff = inOff; this.out = out; this.outOff = outOff; this.T = T;
+            if (T > 1 && tileOut[0].length < TILE * T) {
+                for (int i = 0; i < tileOut.length; i++) tileOut[i] = new float[TILE * T];
+            }
         }
 
         void clear() { w = null; in = null; out = null; }
 
         @Override
         public void run(int worker, int from, int to) {
-            int rows = w.rows();
+            int rows = w.rows(), cols = w.cols();
             if (T == 1) {
                 for (int r = from; r < to; r++) out[outOff + r] = w.dotRow(r, in, inOff);
-            } else {
-                float[] s = scratch[worker];
+                return;
+            }
+            if (inOff != 0 || in.length != T * cols) {
+                float[] s = rowsScratch[worker];
                 for (int r = from; r < to; r++) w.dotRowBatch(r, in, inOff, T, out, outOff + r, rows, s);
+                return;
+            }
+            float[] a = rowsScratch[worker];
+            float[] c = tileOut[worker];
+            for (int r0 = from; r0 < to; r0 += TILE) {
+                int n = Math.min(TILE, to - r0);
+                for (int i = 0; i < n; i++) w.copyRow(r0 + i, a, i * cols);
+                K.dotBlock(a, in, c, n, T, cols); // c (n, T)
+                for (int i = 0; i < n; i++) {
+                    for (int t = 0; t < T; t++) out[outOff + t * rows + r0 + i] = c[i * T + t];
+                }
             }
         }
     }
