@@ -8,10 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The decode loop allocates nothing in steady state, also after a prefill-heavy workload in the same JVM.
- * Known limit: in a JVM that had first run the other StoriesModelTest cases (step/prefill comparisons, an
- * out-of-context exception, generation) this measurement once read 110 KB per stories260K token, the same
- * figure on two runs; the cause was not pinned down (a C2 compilation decision that leaves Vector API objects
- * boxed is the likely one: the code itself allocates nothing per step). This class runs in its own JVM.
+ * History: while decode and prefill shared one row-task class, this measurement taken after the other
+ * StoriesModelTest cases read 110 KB per stories260K token (the same figure on two runs: a C2 compilation that
+ * left Vector API objects boxed; the code allocates nothing per step). With separate task classes the same
+ * measurement there read 0 (not a strict A/B: JUnit's method order changed with the name). This class runs in
+ * its own JVM.
  */
 class DecodeAllocationTest {
 
