@@ -54,6 +54,12 @@ public final class PerplexityCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "Worker threads for matrix products (default: the machine's cores).")
     int threads;
 
+    @Option(names = "--stream", description = "Score the whole file as one token stream (BOS first) instead of paragraph by paragraph.")
+    boolean stream;
+
+    @Option(names = "--limit", defaultValue = "0", description = "With --stream: only the first N tokens of the stream (0 = all).")
+    int limit;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -69,7 +75,18 @@ public final class PerplexityCommand implements Callable<Integer> {
             KvHook hook = Presses.create(press, m.config());
             SessionOptions.Builder opts = SessionOptions.builder();
             if (hook != null) opts.hook(hook);
-            List<int[]> seqs = paragraphs(m.tokenizer(), Files.readString(text));
+            if (limit < 0) throw new IllegalArgumentException("--limit must be >= 0, got " + limit);
+            if (limit > 0 && !stream) throw new IllegalArgumentException("--limit needs --stream");
+            List<int[]> seqs;
+            if (stream) {
+                int[] all = m.tokenizer().encode(Files.readString(text), true);
+                if (limit > all.length) {
+                    throw new IllegalArgumentException("--limit " + limit + " exceeds the " + all.length + " tokens of " + text);
+                }
+                seqs = List.of(limit > 0 ? java.util.Arrays.copyOf(all, limit) : all);
+            } else {
+                seqs = paragraphs(m.tokenizer(), Files.readString(text));
+            }
             if (seqs.isEmpty()) throw new IllegalArgumentException("--text " + text + " holds no text");
             if (prefix < 0) throw new IllegalArgumentException("--prefix must be >= 0, got " + prefix);
             if (prefix > 0 && prefill) throw new IllegalArgumentException("--prefix and --prefill exclude each other");

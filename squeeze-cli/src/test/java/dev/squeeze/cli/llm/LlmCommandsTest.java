@@ -86,6 +86,19 @@ class LlmCommandsTest {
     }
 
     @Test
+    void streamProtocolReproducesTheReadmeFigure() throws Exception {
+        Path model = data("models/stories260K.bin");
+        Path tok = data("models/tok512.bin");
+        Path text = data("text/tinystories-sample.txt");
+        Run r = run("perplexity", "--model", model.toString(), "--tokenizer", tok.toString(), "--text", text.toString(),
+                "--stream", "--limit", "10240", "--context", "256", "--prefill", "--json");
+        assertEquals(0, r.code(), r.err());
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertEquals(1.5646, node.get("natsPerToken").asDouble(), 0.002);
+        assertEquals(10_239, node.get("tokens").asLong());
+    }
+
+    @Test
     void badInputIsOneClearLine(@TempDir Path dir) throws Exception {
         Path model = data("models/stories260K.bin");
         Path tok = data("models/tok512.bin");

@@ -40,10 +40,23 @@ public final class LlmSpeed {
         return 2L * c.vocabSize() * c.dim() + c.nLayers() * perLayer + c.dim();
     }
 
-    /** Medians and bests (best = least disturbed run on a shared machine) of the repeats. */
+    /**
+     * Medians and bests (best = least disturbed run on a shared machine) of the repeats, and CPU-time
+     * estimates: tokens x threads / CPU seconds of the caller and the row workers (spin-waiting included),
+     * i.e. the rate had each thread had a core to itself; use them when the machine is oversubscribed.
+     */
     public record Result(GgmlType type, long parameters, long fileBytes, int threads, int promptTokens, double promptTokPerS,
-                         double promptTokPerSBest, int decodeTokens, double decodeTokPerS, double decodeTokPerSBest,
-                         double writeSeconds, String kernels) {}
+                         double promptTokPerSBest, double promptTokPerSCpu, int decodeTokens, double decodeTokPerS,
+                         double decodeTokPerSBest, double decodeTokPerSCpu, double writeSeconds, String kernels) {}
+
+    private static long cpuNanos() {
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long total = mx.getCurrentThreadCpuTime();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("squeeze-llm-row-")) total += Math.max(0, mx.getThreadCpuTime(t.threadId()));
+        }
+        return total;
+    }
 
     public static Path write(LlamaConfig c, GgmlType type, Path dir) throws IOException {
         Path p = dir.resolve("random-llama-" + type.name().toLowerCase() + ".gguf");
@@ -66,19 +79,26 @@ public final class LlmSpeed {
             for (int i = 0; i < 4; i++) s.step(prompt[i]);
             double[] pp = new double[repeats];
             double[] dec = new double[repeats];
+            double[] ppCpu = new double[repeats];
+            double[] decCpu = new double[repeats];
             for (int rep = 0; rep < repeats; rep++) {
                 s.reset();
+                long ca = cpuNanos();
                 long a = System.nanoTime();
                 float[] logits = s.prefill(prompt, false).data();
                 long b = System.nanoTime();
+                long cb = cpuNanos();
                 int next = Sampler.argmax(logits, c.vocabSize());
                 for (int i = 0; i < decodeTokens; i++) next = Sampler.argmax(s.step(next), c.vocabSize());
                 long e = System.nanoTime();
+                long ce = cpuNanos();
                 pp[rep] = promptTokens / ((b - a) / 1e9);
                 dec[rep] = decodeTokens / ((e - b) / 1e9);
+                ppCpu[rep] = (double) promptTokens * threads / ((cb - ca) / 1e9);
+                decCpu[rep] = (double) decodeTokens * threads / ((ce - cb) / 1e9);
             }
-            return new Result(type, parameters(c), Files.size(file), threads, promptTokens, median(pp), max(pp), decodeTokens,
-                    median(dec), max(dec), writeSeconds, KernelProvider.kernels().name() + " / quant " + QuantKernels.best().name());
+            return new Result(type, parameters(c), Files.size(file), threads, promptTokens, median(pp), max(pp), median(ppCpu),
+                    decodeTokens, median(dec), max(dec), median(decCpu), writeSeconds, KernelProvider.kernels().name() + " / quant " + QuantKernels.best().name());
         } finally {
             Files.deleteIfExists(file);
         }

@@ -40,9 +40,9 @@ public final class LlmSpeedSuite implements BenchSuite {
                 context.add(Row.of("llm-speed").put("method", "squeeze-llm").put("format", t.name())
                         .put("parameters", r.parameters()).put("fileBytes", r.fileBytes()).put("threads", r.threads())
                         .put("promptTokens", r.promptTokens()).put("promptTokPerS", r.promptTokPerS())
-                        .put("promptTokPerSBest", r.promptTokPerSBest())
+                        .put("promptTokPerSBest", r.promptTokPerSBest()).put("promptTokPerSCpu", r.promptTokPerSCpu())
                         .put("decodeTokens", r.decodeTokens()).put("decodeTokPerS", r.decodeTokPerS())
-                        .put("decodeTokPerSBest", r.decodeTokPerSBest())
+                        .put("decodeTokPerSBest", r.decodeTokPerSBest()).put("decodeTokPerSCpu", r.decodeTokPerSCpu())
                         .put("kernels", r.kernels()));
                 p.step();
             }

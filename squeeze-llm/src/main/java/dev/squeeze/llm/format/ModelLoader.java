@@ -21,7 +21,16 @@ public final class ModelLoader {
         return load(model, tokenizer, LlamaModel.defaultThreads());
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelLoader.class);
+
     public static LlamaModel load(Path model, Path tokenizer, int threads) throws IOException {
+        LlamaModel m = open(model, tokenizer, threads);
+        LOG.debug("loaded {}: {}, {} MB of weights ({} / {}), {} threads", m.source(), m.config(), m.weights().bytes() >> 20,
+                m.weights().layers().get(0).wq().type(), m.weights().tokenEmbedding().type(), m.rowPool().threads());
+        return m;
+    }
+
+    private static LlamaModel open(Path model, Path tokenizer, int threads) throws IOException {
         if (model == null) throw new IllegalArgumentException("model path must be given");
         if (Files.isDirectory(model) || model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors")
                 || model.getFileName().toString().endsWith(".index.json")) {

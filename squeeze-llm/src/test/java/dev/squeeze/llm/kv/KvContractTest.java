@@ -253,6 +253,23 @@ class KvContractTest {
         assertTrue(window.referencePeakKvBytes() > window.candidatePeakKvBytes());
     }
 
+    /**
+     * The ANCHORS setting (teacher-forced, 256-token windows, fixed per-layer budget, no re-rotation): the
+     * text as one stream, first 40 windows. A StreamingLLM-style window (4 sinks + recent, budget 64) gives a
+     * perplexity ratio of 1.027 here; ANCHORS reports 1.032 for StreamingLLM on its pass.
+     */
+    @Test
+    void anchorSettingWindowOf64() throws Exception {
+        Stories.assumeData();
+        int[] whole = model.tokenizer().encode(java.nio.file.Files.readString(Stories.text()), true);
+        var r = dev.squeeze.llm.runtime.Fidelity.compare(model, java.util.List.of(Arrays.copyOf(whole, 256 * 40)), 256,
+                SessionOptions.defaults(), SessionOptions.builder().hook(new WindowHook(64, 4)).build());
+        assertEquals(1.5646, r.referenceNats(), 0.002);
+        assertEquals(1.0273, r.pplRatio(), 0.002);
+        assertEquals(0.941, r.agreement(), 0.005);
+        assertEquals(5L * 4 * 64 * 2 * 8 * 4, r.candidatePeakKvBytes());
+    }
+
     @Test
     void pressSpecsParseAndUnknownNamesListTheKnownOnes() {
         Presses.Spec spec = Presses.Spec.parse("H2O:budget=64, recent=32");
