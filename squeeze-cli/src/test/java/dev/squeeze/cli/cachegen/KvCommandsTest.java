@@ -122,6 +122,19 @@ class KvCommandsTest {
     }
 
     @Test
+    void generateRefusesACacheOfAnotherModel(@TempDir Path dir) throws Exception {
+        Path f = save(dir, "3");
+        // stories260K re-exported with Q8_0 matrices: same shapes and tokenizer, other weights
+        Path gguf = dir.resolve("stories-q8.gguf");
+        try (var m = dev.squeeze.llm.format.ModelLoader.load(data("models/stories260K.bin"), data("models/tok512.bin"))) {
+            dev.squeeze.llm.format.GgufWriter.fromModel(m, dev.squeeze.llm.quant.GgmlType.Q8_0).write(gguf);
+        }
+        Run r = run("generate", "--model", gguf.toString(), "--kv", f.toString(), "--max-tokens", "5");
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("another model"), r.err());
+    }
+
+    @Test
     void badArgumentsAreClearErrors(@TempDir Path dir) throws Exception {
         Run r = run("kv", "inspect", dir.resolve("missing.sqkv").toString());
         assertEquals(2, r.code());
