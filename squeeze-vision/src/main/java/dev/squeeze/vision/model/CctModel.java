@@ -153,27 +153,48 @@ public final class CctModel {
 
     /** The forward pass from tokens (any count, e.g. AnyRes crops), with reducer hooks. */
     public Output forward(TokenSet tokens, Reducer reducer) {
+        Stage s = run(tokens, 0, BLOCKS, reducer);
+        return new Output(head(s.tokens()), s.tokens(), s.reduceNanos());
+    }
+
+    /** The logits of a token set that has been through every block (final norm, pooling, fc). */
+    public float[] classify(TokenSet finalTokens) { return head(finalTokens); }
+
+    /**
+     * Tokens after running blocks [from, to) with hooks: beforeBlock(from) ... beforeBlock(to) (the last only
+     * when to == L), insideBlock(l) for every block run.
+     *
+     * @param tokens      the tokens entering block {@code from}
+     * @param reduceNanos wall time spent inside the reducer's hooks (including applying its transforms)
+     * @param history     traces of the blocks run since the last reduction
+     */
+    public record Stage(TokenSet tokens, List<BlockTrace> history, long reduceNanos) {}
+
+    public Stage run(TokenSet tokens, int from, int to, Reducer reducer) {
         if (tokens.tokens().cols() != DIM) {
             throw new IllegalArgumentException("tokens must have width " + DIM + ", got " + tokens.tokens().cols());
         }
+        if (from < 0 || to > BLOCKS || from > to) throw new IllegalArgumentException("block range [" + from + ", " + to + ") is not inside [0, " + BLOCKS + "]");
         List<BlockTrace> history = new ArrayList<>();
         long reduceNanos = 0;
         TokenSet x = tokens;
-        for (int l = 0; l <= BLOCKS; l++) {
-            long t0 = System.nanoTime();
-            TokenTransform m = reducer.beforeBlock(new HookContext(this, l, x, List.copyOf(history)));
-            if (m != null) {
-                x = m.apply(x, PositionMode.REPRESENTATIVE);
-                history.clear();
+        for (int l = from; l <= to; l++) {
+            if (l < to || to == BLOCKS) {
+                long t0 = System.nanoTime();
+                TokenTransform m = reducer.beforeBlock(new HookContext(this, l, x, List.copyOf(history)));
+                if (m != null) {
+                    x = m.apply(x, PositionMode.REPRESENTATIVE);
+                    history.clear();
+                }
+                reduceNanos += System.nanoTime() - t0;
             }
-            reduceNanos += System.nanoTime() - t0;
-            if (l == BLOCKS) break;
+            if (l == to) break;
             Block b = blocks[l];
             BlockTrace attn = attention(l, b, x);
             x = new TokenSet(attn.output(), x.sizes(), x.positions(), x.provenance());
             history.add(attn);
-            t0 = System.nanoTime();
-            m = reducer.insideBlock(new HookContext(this, l, x, List.copyOf(history)));
+            long t0 = System.nanoTime();
+            TokenTransform m = reducer.insideBlock(new HookContext(this, l, x, List.copyOf(history)));
             if (m != null) {
                 x = m.apply(x, PositionMode.REPRESENTATIVE);
                 history.clear();
@@ -186,7 +207,7 @@ public final class CctModel {
                 history.add(new BlockTrace(last.layer(), last.heads(), last.attention(), last.keys(), y));
             }
         }
-        return new Output(head(x), x, reduceNanos);
+        return new Stage(x, List.copyOf(history), reduceNanos);
     }
 
     /** x + out_proj(MHA(LN(x))); the trace's output is that residual sum. */

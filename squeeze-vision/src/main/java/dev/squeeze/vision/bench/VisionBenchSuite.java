@@ -1,0 +1,153 @@
+package dev.squeeze.vision.bench;
+
+import dev.squeeze.bench.BenchContext;
+import dev.squeeze.bench.BenchSuite;
+import dev.squeeze.bench.PlotSpec;
+import dev.squeeze.bench.Progress;
+import dev.squeeze.bench.Row;
+import dev.squeeze.vision.AnyResMethod;
+import dev.squeeze.vision.ImageMethod;
+import dev.squeeze.vision.VisionMethods;
+import dev.squeeze.vision.model.AnyRes;
+import dev.squeeze.vision.model.CctModel;
+import dev.squeeze.vision.model.ImagePreprocessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * {@code squeeze bench vision}: every image method at keep = 75%, 50%, 25%, 12.5% of the CCT's 256 visual tokens
+ * (AnyRes methods: of 1280 tokens), against the unreduced model on the ImageNet sample photos (task
+ * "vision-fidelity"), and the three critical-path reductions timed (task "vision-speed").
+ * Option {@code quick=true}: 48 images and fewer timing runs.
+ */
+public final class VisionBenchSuite implements BenchSuite {
+    private static final Logger LOG = LoggerFactory.getLogger(VisionBenchSuite.class);
+    public static final double[] KEEPS = {0.75, 0.5, 0.25, 0.125};
+
+    @Override
+    public String name() { return "vision"; }
+
+    @Override
+    public String description() {
+        return "visual token reducers on a real CCT-CIFAR10: agreement/KL/accuracy vs budget, and reduction speed";
+    }
+
+    @Override
+    public void run(BenchContext context) throws Exception {
+        speed(context);
+        if (context.dataDir().isEmpty()) {
+            context.note("vision-fidelity skipped: ../shared/data not found (needs models/cct-cifar10.pt and images/)");
+            return;
+        }
+        Path data = context.dataDir().get();
+        CctModel model = CctModel.load(data.resolve("models/cct-cifar10.pt"));
+        ForkJoinPool pool = new ForkJoinPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        try {
+            fidelity(context, data, model, new Fidelity(model, pool));
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private void speed(BenchContext context) {
+        for (SpeedProbe.Timing t : SpeedProbe.all(context.quick())) {
+            context.add(Row.of("vision-speed").put("method", t.name()).put("shape", t.shape())
+                    .put("medianMillis", t.medianMillis()).put("runs", t.runs()));
+        }
+    }
+
+    private void fidelity(BenchContext context, Path data, CctModel model, Fidelity fid) throws Exception {
+        Map<String, Integer> labels = new HashMap<>();
+        for (String line : Files.readAllLines(data.resolve("images/cifar10-overlap-labels.txt"))) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 2) labels.put(f[0], CctModel.CLASS_NAMES.indexOf(f[1]));
+        }
+        List<Path> files;
+        try (var s = Files.list(data.resolve("images/imagenet-sample"))) {
+            files = s.filter(p -> p.getFileName().toString().endsWith(".JPEG")).sorted().toList();
+        }
+        if (context.quick()) {
+            List<Path> q = new ArrayList<>();
+            for (int i = 0; i < files.size(); i += Math.max(1, files.size() / 48)) q.add(files.get(i));
+            files = q;
+        }
+        List<Fidelity.Sample> samples = new ArrayList<>();
+        try (Progress p = context.progress("vision: preprocessing and unreduced passes", files.size())) {
+            for (Path f : files) {
+                float[] img = ImagePreprocessor.load(f);
+                float[] logits = model.forward(img).logits();
+                AnyRes ar = AnyRes.encode(model, img, ImagePreprocessor.load(f, 2 * CctModel.IMAGE), ImageMethod.LLM_START);
+                samples.add(new Fidelity.Sample(f.getFileName().toString(), img, logits,
+                        labels.getOrDefault(f.getFileName().toString(), -1), ar, fid.anyResLogits(ar)));
+                p.step();
+            }
+        }
+        List<ImageMethod> methods = VisionMethods.image();
+        List<AnyResMethod> anyRes = VisionMethods.anyRes();
+        Map<String, Double> at25 = new HashMap<>();
+        try (Progress p = context.progress("vision: methods x budgets", (long) (methods.size() + anyRes.size()) * KEEPS.length)) {
+            for (ImageMethod m : methods) {
+                for (double keep : KEEPS) {
+                    p.message(m.name() + " @ " + keep);
+                    int k = (int) Math.round(keep * CctModel.TOKENS);
+                    Fidelity.Result r = fid.evaluate(samples, m, k);
+                    add(context, m.name(), "image-256", keep, k, r, samples.size());
+                    if (keep == 0.25) at25.put(m.name(), r.agreement());
+                    p.step();
+                }
+            }
+            int total = CctModel.TOKENS * (1 + AnyRes.CROPS_PER_SIDE * AnyRes.CROPS_PER_SIDE);
+            for (AnyResMethod m : anyRes) {
+                for (double keep : KEEPS) {
+                    p.message(m.name() + " @ " + keep);
+                    int k = (int) Math.round(keep * total);
+                    Fidelity.Result r = fid.evaluateAnyRes(samples, m, k);
+                    add(context, m.name(), "anyres-1280", keep, k, r, samples.size());
+                    if (keep == 0.25) at25.put(m.name(), r.agreement());
+                    p.step();
+                }
+            }
+        }
+        context.plot(new PlotSpec("vision-fidelity", "Top-1 agreement with the unreduced CCT vs kept fraction of visual tokens",
+                "keep", "agreement", "method"));
+        context.plot(new PlotSpec("vision-fidelity", "Mean logit KL(full || reduced) vs kept fraction", "keep", "kl", "method"));
+        notes(context, at25);
+    }
+
+    private static void add(BenchContext c, String method, String setting, double keep, int k, Fidelity.Result r, int images) {
+        c.add(Row.of("vision-fidelity").put("method", method).put("setting", setting).put("keep", keep).put("tokens", k)
+                .put("agreement", r.agreement()).put("kl", r.kl()).put("accuracy", r.accuracy())
+                .put("labelled", r.labelled()).put("images", images).put("reduceMillis", r.reduceMillis()));
+        LOG.info("{} keep={} agreement={} kl={} acc={} ms={}", method, keep, r.agreement(), r.kl(), r.accuracy(), r.reduceMillis());
+    }
+
+    private static void notes(BenchContext c, Map<String, Double> at25) {
+        c.note("vision: CCT has no [CLS]; its attention-pooling weights stand in for [CLS] attention and for the last text "
+                + "token's attention (in-LLM methods). Blocks 0-1 play the vision encoder and blocks 2-3 the language model. "
+                + "fastv and fastervlm coincide under this proxy (single query, same layer). todre-2stage may end below K "
+                + "(stage 2 removes low-relevance tokens). AnyRes methods (globalcom2, tcc, random-anyres) are measured on "
+                + "thumbnail + 2x2 crops (1280 tokens) against the unreduced AnyRes pass.");
+        Double rnd = at25.get("random"), rndAr = at25.get("random-anyres");
+        List<String> behind = new ArrayList<>();
+        for (var e : at25.entrySet()) {
+            if (e.getKey().startsWith("random")) continue;
+            boolean anyres = e.getKey().equals("globalcom2") || e.getKey().equals("tcc");
+            Double base = anyres ? rndAr : rnd;
+            if (base != null && e.getValue() <= base) behind.add(e.getKey() + " (" + fmt(e.getValue()) + " vs random " + fmt(base) + ")");
+        }
+        if (!behind.isEmpty()) {
+            c.note("vision: at keep 25% these methods do not beat the random baseline: " + String.join(", ", behind)
+                    + ". See docs/PERFORMANCE.md (squeeze-vision) for why.");
+        }
+    }
+
+    private static String fmt(double v) { return String.format(java.util.Locale.ROOT, "%.3f", v); }
+}
