@@ -53,6 +53,7 @@ public final class VisionMethods {
                 new Dart(8),
                 new MustDropFilter(),
                 new ToDreRelevance(),
+                new dev.squeeze.vision.video.PruneVidImage(),
                 new RandomPrune(RANDOM_SEED));
     }
 
