@@ -224,9 +224,9 @@ public final class VisionCatalog implements MethodProvider {
                                 + ">= 0.9 are merged into it (threshold instead of TempMe's learned fixed quota: deviation).")
                         .build(),
                 MethodInfo.builder("audio-segment-topk").family(Family.AUDIO).mechanism(Mechanism.ATTENTION)
-                        .paper("Segment-wise top-k token selection for audio (LLMC+ audio baselines)", "Lv et al.", 2025, "https://arxiv.org/abs/2508.09981")
+                        .paper("LLMC+: Benchmarking Vision-Language Model Compression with a Plug-and-play Toolkit", "Lv et al.", 2025, "https://arxiv.org/abs/2508.09981")
                         .inputs("tokens", "scores").implementation(SegmentTopK.class)
-                        .notes("S equal contiguous segments, each keeps floor(K/S) (+1 for the first K mod S) top tokens by score; shortfall carried forward.")
+                        .notes("Generic segment-wise selection (no single source paper; cited for the token-reduction benchmark it belongs to). S equal contiguous segments, each keeps floor(K/S) (+1 for the first K mod S) top tokens by score; shortfall carried forward.")
                         .build(),
                 MethodInfo.builder("audio-adjacent-pooling").family(Family.AUDIO).mechanism(Mechanism.SIMILARITY)
                         .paper("Accelerating Transducers through Adjacent Token Merging", "Li et al.", 2023, "https://arxiv.org/abs/2306.16009")

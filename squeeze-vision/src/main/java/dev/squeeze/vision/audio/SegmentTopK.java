@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Segment-wise top-k for audio tokens (as used by audio-LLM token reducers, e.g. the segment-level selection
- * of "Token Pruning in Audio Transformers" / LLMC+ audio baselines): the sequence is split into S contiguous
+ * Segment-wise top-k for audio tokens (a generic baseline without a single source paper; the catalog cites
+ * LLMC+, arXiv 2508.09981, the token-reduction benchmark it belongs to): the sequence is split into S contiguous
  * segments of (nearly) equal length and each keeps its top tokens by score, so the kept tokens are spread over
  * time instead of bunching where scores are high. Segment s keeps floor(K / S) tokens, the first K mod S
  * segments one more; a segment shorter than its share keeps all of it and the surplus goes to later segments.

@@ -56,6 +56,7 @@ public final class SparseVlm extends EncoderOutputMethod {
         int n = QueryAttention.check("sparsevlm", attn);
         if (tokens.rows() != n) throw new IllegalArgumentException("sparsevlm: attention covers " + n + " tokens, tokens has " + tokens.rows());
         Selections.checkKeep("sparsevlm", keep, n);
+        if (sizes == null) { sizes = new float[n]; java.util.Arrays.fill(sizes, 1f); }
         int[] r = raters(attn);
         float[] score = new float[n];
         for (int q : r) for (int j = 0; j < n; j++) score[j] += attn[q][j] / r.length;

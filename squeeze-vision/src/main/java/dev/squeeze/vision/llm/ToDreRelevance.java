@@ -17,8 +17,8 @@ import java.util.Optional;
  * {@code totalThreshold}, ALL visual tokens are removed ({@link Optional#empty()}).
  *
  * <p>Constants (our choice; the paper picks the layer per model): epsilon = 0.1, totalThreshold = 0.05. In the
- * CCT the stage acts before block 3 (the last block) after stage 1 ({@link ToDreDiversity}) at the encoder
- * output; the pooling query is the text proxy and, since the pooling needs at least one token, the
+ * CCT stage 1 ({@link ToDreDiversity}) acts at the encoder output (before block 3) and stage 2 after the
+ * language-model block (before the final norm and pooling), the latest point there is; the pooling query is the text proxy and, since the pooling needs at least one token, the
  * "remove everything" branch cannot trigger there (pool weights sum to 1).
  */
 public final class ToDreRelevance implements ImageMethod {
@@ -47,7 +47,7 @@ public final class ToDreRelevance implements ImageMethod {
         return new Reducer() {
             @Override
             public TokenTransform beforeBlock(HookContext ctx) {
-                if (ctx.layer() == CctModel.BLOCKS - 1) {
+                if (ctx.layer() == CctModel.BLOCKS) {
                     return relevance(new float[][] {ctx.poolAttention()}, EPSILON, TOTAL_THRESHOLD)
                             .filter(t -> t.outputCount() < ctx.size()).orElse(null);
                 }
