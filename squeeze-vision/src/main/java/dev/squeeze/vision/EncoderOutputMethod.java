@@ -14,6 +14,9 @@ public abstract class EncoderOutputMethod implements ImageMethod {
     public abstract TokenTransform reduce(HookContext ctx, int keep);
 
     @Override
+    public int firstHookLayer() { return LLM_START; }
+
+    @Override
     public Reducer reducer(int keep) {
         return new Reducer() {
             @Override

@@ -15,6 +15,9 @@ public interface ImageMethod {
     /** A reducer for one image that leaves {@code keep} tokens (1 <= keep <= 256) at the model's head. */
     Reducer reducer(int keep);
 
+    /** The earliest block whose hooks this method uses (0 = from the tokenizer on); lets a caller reuse an unreduced prefix. */
+    default int firstHookLayer() { return 0; }
+
     /**
      * Where "after the vision encoder" is in the CCT: blocks [0, 3) play the vision encoder and block 3
      * the language model, so encoder-output reducers act before block 3, with the attention of blocks 0, 1 and 2

@@ -79,23 +79,29 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void dotBlock(float[] a, float[] b, float[] c, int n, int m, int d) {
+        dotBlock(a, 0, b, 0, c, 0, m, n, m, d);
+    }
+
+    @Override
+    public void dotBlock(float[] a, int aRow, float[] b, int bRow, float[] c, int cOff, int ldc, int n, int m, int d) {
         int bound = S.loopBound(d);
         int i = 0;
         for (; i + 4 <= n; i += 4) {
             int j = 0;
-            for (; j + 4 <= m; j += 4) tile4x4(a, b, c, i, j, m, d, bound);
+            for (; j + 4 <= m; j += 4) tile4x4(a, b, c, aRow + i, bRow + j, cOff + i * ldc + j, ldc, d, bound);
             for (; j < m; j++) {
-                for (int r = 0; r < 4; r++) c[(i + r) * m + j] = dot(a, (i + r) * d, b, j * d, d);
+                for (int r = 0; r < 4; r++) c[cOff + (i + r) * ldc + j] = dot(a, (aRow + i + r) * d, b, (bRow + j) * d, d);
             }
         }
         for (; i < n; i++) {
-            for (int j = 0; j < m; j++) c[i * m + j] = dot(a, i * d, b, j * d, d);
+            for (int j = 0; j < m; j++) c[cOff + i * ldc + j] = dot(a, (aRow + i) * d, b, (bRow + j) * d, d);
         }
     }
 
-    private static void tile4x4(float[] a, float[] b, float[] c, int i, int j, int m, int d, int bound) {
-        int a0 = i * d, a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
-        int b0 = j * d, b1 = b0 + d, b2 = b1 + d, b3 = b2 + d;
+    /** c[cAt + r*ldc + s] = dot(a row ai+r, b row bj+s) for r, s < 4. */
+    private static void tile4x4(float[] a, float[] b, float[] c, int ai, int bj, int cAt, int ldc, int d, int bound) {
+        int a0 = ai * d, a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
+        int b0 = bj * d, b1 = b0 + d, b2 = b1 + d, b3 = b2 + d;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
@@ -126,11 +132,11 @@ final class VectorKernels implements Kernels {
             c32.reduceLanes(VectorOperators.ADD), c33.reduceLanes(VectorOperators.ADD)};
         for (; k < d; k++) {
             for (int r = 0; r < 4; r++) {
-                for (int s = 0; s < 4; s++) t[r * 4 + s] += a[(i + r) * d + k] * b[(j + s) * d + k];
+                for (int q = 0; q < 4; q++) t[r * 4 + q] += a[(ai + r) * d + k] * b[(bj + q) * d + k];
             }
         }
         for (int r = 0; r < 4; r++) {
-            for (int s = 0; s < 4; s++) c[(i + r) * m + j + s] = t[r * 4 + s];
+            for (int q = 0; q < 4; q++) c[cAt + r * ldc + q] = t[r * 4 + q];
         }
     }
 

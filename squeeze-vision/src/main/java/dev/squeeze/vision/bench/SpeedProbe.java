@@ -48,7 +48,7 @@ public final class SpeedProbe {
     }
 
     public static Timing[] all(boolean quick) {
-        int warm = quick ? 3 : 10, runs = quick ? 5 : 21;
+        int warm = quick ? 10 : 20, runs = quick ? 11 : 31;   // the Vector API needs C2: warm up well
         FloatMatrix a = gaussian(576, 1024, 1), b = gaussian(577, 768, 2), c = gaussian(2880, 1024, 3);
         return new Timing[] {
                 new Timing("divprune", "keep 64 of 576, D=1024", medianMillis(() -> divPrune(a), warm, runs), runs),

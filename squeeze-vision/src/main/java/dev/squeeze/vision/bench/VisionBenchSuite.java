@@ -10,7 +10,6 @@ import dev.squeeze.vision.ImageMethod;
 import dev.squeeze.vision.VisionMethods;
 import dev.squeeze.vision.model.AnyRes;
 import dev.squeeze.vision.model.CctModel;
-import dev.squeeze.vision.model.ImagePreprocessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +50,7 @@ public final class VisionBenchSuite implements BenchSuite {
         CctModel model = CctModel.load(data.resolve("models/cct-cifar10.pt"));
         ForkJoinPool pool = new ForkJoinPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
         try {
-            fidelity(context, data, model, new Fidelity(model, pool));
+            fidelity(context, data, new Fidelity(model, pool));
         } finally {
             pool.shutdown();
         }
@@ -64,7 +63,7 @@ public final class VisionBenchSuite implements BenchSuite {
         }
     }
 
-    private void fidelity(BenchContext context, Path data, CctModel model, Fidelity fid) throws Exception {
+    private void fidelity(BenchContext context, Path data, Fidelity fid) throws Exception {
         Map<String, Integer> labels = new HashMap<>();
         for (String line : Files.readAllLines(data.resolve("images/cifar10-overlap-labels.txt"))) {
             String[] f = line.trim().split("\\s+");
@@ -79,41 +78,24 @@ public final class VisionBenchSuite implements BenchSuite {
             for (int i = 0; i < files.size(); i += Math.max(1, files.size() / 48)) q.add(files.get(i));
             files = q;
         }
-        List<Fidelity.Sample> samples = new ArrayList<>();
-        try (Progress p = context.progress("vision: preprocessing and unreduced passes", files.size())) {
-            for (Path f : files) {
-                float[] img = ImagePreprocessor.load(f);
-                float[] logits = model.forward(img).logits();
-                AnyRes ar = AnyRes.encode(model, img, ImagePreprocessor.load(f, 2 * CctModel.IMAGE), ImageMethod.LLM_START);
-                samples.add(new Fidelity.Sample(f.getFileName().toString(), img, logits,
-                        labels.getOrDefault(f.getFileName().toString(), -1), ar, fid.anyResLogits(ar)));
-                p.step();
-            }
-        }
+        List<Fidelity.Image> images = new ArrayList<>();
+        for (Path f : files) images.add(new Fidelity.Image(f, labels.getOrDefault(f.getFileName().toString(), -1)));
         List<ImageMethod> methods = VisionMethods.image();
         List<AnyResMethod> anyRes = VisionMethods.anyRes();
+        Fidelity.Result[][] res;
+        try (Progress p = context.progress("vision: " + (methods.size() + anyRes.size()) + " methods x " + KEEPS.length
+                + " budgets per image", images.size())) {
+            res = fid.evaluate(images, methods, anyRes, KEEPS, i -> p.step());
+        }
         Map<String, Double> at25 = new HashMap<>();
-        try (Progress p = context.progress("vision: methods x budgets", (long) (methods.size() + anyRes.size()) * KEEPS.length)) {
-            for (ImageMethod m : methods) {
-                for (double keep : KEEPS) {
-                    p.message(m.name() + " @ " + keep);
-                    int k = (int) Math.round(keep * CctModel.TOKENS);
-                    Fidelity.Result r = fid.evaluate(samples, m, k);
-                    add(context, m.name(), "image-256", keep, k, r, samples.size());
-                    if (keep == 0.25) at25.put(m.name(), r.agreement());
-                    p.step();
-                }
-            }
-            int total = CctModel.TOKENS * (1 + AnyRes.CROPS_PER_SIDE * AnyRes.CROPS_PER_SIDE);
-            for (AnyResMethod m : anyRes) {
-                for (double keep : KEEPS) {
-                    p.message(m.name() + " @ " + keep);
-                    int k = (int) Math.round(keep * total);
-                    Fidelity.Result r = fid.evaluateAnyRes(samples, m, k);
-                    add(context, m.name(), "anyres-1280", keep, k, r, samples.size());
-                    if (keep == 0.25) at25.put(m.name(), r.agreement());
-                    p.step();
-                }
+        int total = CctModel.TOKENS * (1 + AnyRes.CROPS_PER_SIDE * AnyRes.CROPS_PER_SIDE);
+        for (int m = 0; m < methods.size() + anyRes.size(); m++) {
+            boolean ar = m >= methods.size();
+            String name = ar ? anyRes.get(m - methods.size()).name() : methods.get(m).name();
+            for (int k = 0; k < KEEPS.length; k++) {
+                int tokens = (int) Math.round(KEEPS[k] * (ar ? total : CctModel.TOKENS));
+                add(context, name, ar ? "anyres-1280" : "image-256", KEEPS[k], tokens, res[m][k], images.size());
+                if (KEEPS[k] == 0.25) at25.put(name, res[m][k].agreement());
             }
         }
         context.plot(new PlotSpec("vision-fidelity", "Top-1 agreement with the unreduced CCT vs kept fraction of visual tokens",

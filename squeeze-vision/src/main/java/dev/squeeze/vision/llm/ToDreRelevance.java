@@ -42,6 +42,9 @@ public final class ToDreRelevance implements ImageMethod {
     }
 
     @Override
+    public int firstHookLayer() { return dev.squeeze.vision.ImageMethod.LLM_START; }
+
+    @Override
     public Reducer reducer(int keep) {
         Reducer stage1 = new ToDreDiversity().reducer(keep);
         return new Reducer() {

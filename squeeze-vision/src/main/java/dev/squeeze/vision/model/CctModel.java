@@ -171,11 +171,20 @@ public final class CctModel {
     public record Stage(TokenSet tokens, List<BlockTrace> history, long reduceNanos) {}
 
     public Stage run(TokenSet tokens, int from, int to, Reducer reducer) {
+        return run(tokens, from, to, reducer, List.of());
+    }
+
+    /**
+     * Like {@link #run(TokenSet, int, int, Reducer)}, resuming from a cached stage: {@code history} holds the
+     * traces of the blocks before {@code from} that ran on exactly {@code tokens} (e.g. {@link Stage#history()}
+     * of an unreduced run), so hooks see the same attention as in one uninterrupted pass.
+     */
+    public Stage run(TokenSet tokens, int from, int to, Reducer reducer, List<BlockTrace> history0) {
         if (tokens.tokens().cols() != DIM) {
             throw new IllegalArgumentException("tokens must have width " + DIM + ", got " + tokens.tokens().cols());
         }
         if (from < 0 || to > BLOCKS || from > to) throw new IllegalArgumentException("block range [" + from + ", " + to + ") is not inside [0, " + BLOCKS + "]");
-        List<BlockTrace> history = new ArrayList<>();
+        List<BlockTrace> history = new ArrayList<>(history0);
         long reduceNanos = 0;
         TokenSet x = tokens;
         for (int l = from; l <= to; l++) {
