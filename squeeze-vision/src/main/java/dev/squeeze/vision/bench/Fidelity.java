@@ -42,6 +42,8 @@ public final class Fidelity {
         this.pool = pool;
     }
 
+    public CctModel model() { return model; }
+
     /**
      * Scores every method at every budget. Result indices: [method][keep] for image methods, then
      * [imageMethods + m][keep] for AnyRes methods (budgets as fractions of 256 and of 1280 tokens).
