@@ -77,6 +77,28 @@ final class VectorKernels implements Kernels {
         return m;
     }
 
+    /** Softmax with the exponential vectorised (lanewise EXP, an intrinsic on x86); max subtracted first. */
+    @Override
+    public void softmaxInPlace(float[] a, int off, int n) {
+        float mx = max(a, off, n);
+        FloatVector vmx = FloatVector.broadcast(S, mx);
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector e = FloatVector.fromArray(S, a, off + i).sub(vmx).lanewise(VectorOperators.EXP);
+            e.intoArray(a, off + i);
+            acc = acc.add(e);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(a[off + i] - mx);
+            a[off + i] = e;
+            sum += e;
+        }
+        scale(a, off, n, 1f / sum);
+    }
+
     @Override
     public void dotBlock(float[] a, float[] b, float[] c, int n, int m, int d) {
         dotBlock(a, 0, b, 0, c, 0, m, n, m, d);

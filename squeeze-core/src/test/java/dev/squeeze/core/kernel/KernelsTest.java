@@ -104,6 +104,18 @@ class KernelsTest {
     }
 
     @Test
+    void vectorSoftmaxMatchesScalar() {
+        for (int n : new int[] {1, 3, 16, 17, 100, 256, 1031}) {
+            float[] a = rand(n + 4);
+            for (int i = 0; i < a.length; i++) a[i] *= 8f;   // logits spread over a wide range
+            float[] b = a.clone();
+            scalar.softmaxInPlace(a, 2, n);
+            vector.softmaxInPlace(b, 2, n);
+            for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 2e-6f * Math.max(1f, a[i]) + 1e-7f, "n=" + n + " i=" + i);
+        }
+    }
+
+    @Test
     void matmulMatchesHandComputedAndScalar() {
         // [[1,2],[3,4]] x [[5,6],[7,8]] = [[19,22],[43,50]]
         float[] a = {1, 2, 3, 4}, b = {5, 6, 7, 8}, c = new float[4];
