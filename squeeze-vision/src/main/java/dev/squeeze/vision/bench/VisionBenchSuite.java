@@ -148,7 +148,7 @@ public final class VisionBenchSuite implements BenchSuite {
 
     private static void notes(BenchContext c, Map<String, Double> at25) {
         c.note("vision: CCT has no [CLS]; its attention-pooling weights stand in for [CLS] attention and for the last text "
-                + "token's attention (in-LLM methods). Blocks 0-1 play the vision encoder and blocks 2-3 the language model. "
+                + "token's attention (in-LLM methods). Blocks 0-2 play the vision encoder and block 3 + pooling the language model. "
                 + "fastv and fastervlm coincide under this proxy (single query, same layer). todre-2stage may end below K "
                 + "(stage 2 removes low-relevance tokens). AnyRes methods (globalcom2, tcc, random-anyres) are measured on "
                 + "thumbnail + 2x2 crops (1280 tokens) against the unreduced AnyRes pass.");
