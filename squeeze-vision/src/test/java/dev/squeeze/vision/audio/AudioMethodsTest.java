@@ -32,6 +32,23 @@ class AudioMethodsTest {
     }
 
     @Test
+    void aRepeatedSegmentOfASyntheticSequenceCollapses() {
+        // a "static" stretch: one random token repeated 6 times between two distinct tokens
+        java.util.Random r = new java.util.Random(9);
+        float[] a = new float[16], b = new float[16], c = new float[16];
+        for (int i = 0; i < 16; i++) { a[i] = (float) r.nextGaussian(); b[i] = (float) r.nextGaussian(); c[i] = (float) r.nextGaussian(); }
+        float[][] seq = {a, b, b, b, b, b, b, c};
+        TokenTransform t = AdjacentAffinityPooling.pool(FloatMatrix.of(seq), null, 3);
+        assertArrayEquals(new int[] {1, 2, 3, 4, 5, 6}, t.rowSources(1));
+        assertArrayEquals(new float[] {1, 6, 1}, t.applyToSizes(new float[] {1, 1, 1, 1, 1, 1, 1, 1}), 1e-6f);
+        TokenTransform h = new CrossPolytopeLsh(16, 8, 3, 5).cluster(FloatMatrix.of(seq), null);
+        boolean together = false;
+        for (int k = 0; k < h.outputCount(); k++) together |= java.util.Arrays.equals(h.rowSources(k), new int[] {1, 2, 3, 4, 5, 6})
+                || (h.rowSources(k).length > 6 && java.util.Arrays.stream(h.rowSources(k)).filter(i -> i >= 1 && i <= 6).count() == 6);
+        assertTrue(together, "the six copies share one bucket");
+    }
+
+    @Test
     void crossPolytopeLshBucketsIdenticalTokensTogether() {
         CrossPolytopeLsh lsh = new CrossPolytopeLsh(3, 4, 2, 11);
         FloatMatrix x = FloatMatrix.of(new float[][] {{1, 2, 3}, {-5, 0, 1}, {1, 2, 3}, {2, 4, 6}});

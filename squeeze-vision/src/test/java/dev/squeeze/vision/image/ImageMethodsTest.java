@@ -66,6 +66,17 @@ class ImageMethodsTest {
     }
 
     @Test
+    void diffRateFollowsGivenKeptCounts() throws IOException {
+        CctModel m = TestData.model();
+        float[] img = ImagePreprocessor.load(TestData.images(1).get(0));
+        int[][] plan = {{240, 200}, {200, 180}, {170, 150}, {150, 100}};
+        CctModel.Output o = m.forward(TokenSet.of(m.tokenize(img)), new DiffRate(plan).reducer(100));
+        assertEquals(100, o.finalTokens().size());
+        assertThrows(IllegalArgumentException.class, () -> new DiffRate(new int[][] {{240, 250}, {1, 1}, {1, 1}, {1, 1}}));
+        assertThrows(IllegalArgumentException.class, () -> new DiffRate(plan).reducer(64));
+    }
+
+    @Test
     void visionZipSplitsDominantAndContextualTokens() {
         float[] cls = {0.5f, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f};
         FloatMatrix keys = FloatMatrix.of(new float[][] {{1, 0}, {0, 1}, {0, 1}, {1, 0.1f}, {0, 1}, {1, 0}});

@@ -22,6 +22,28 @@ import dev.squeeze.vision.model.Reducer;
  * [CLS] attention.
  */
 public final class DiffRate implements ImageMethod {
+    private final int[][] givenPlan;
+
+    /** Kept counts derived from each budget ({@link #forBudget}). */
+    public DiffRate() { this.givenPlan = null; }
+
+    /**
+     * Given per-block kept counts {prune_kept[l], merge_kept[l]} (e.g. DiffRate's searched schedule); the
+     * budget passed to {@link #reducer} must equal the last merge_kept.
+     */
+    public DiffRate(int[][] plan) {
+        if (plan == null || plan.length != CctModel.BLOCKS) throw new IllegalArgumentException("diffrate: plan needs " + CctModel.BLOCKS + " blocks");
+        int n = CctModel.TOKENS;
+        for (int l = 0; l < plan.length; l++) {
+            if (plan[l].length != 2 || plan[l][1] < 1 || plan[l][1] > plan[l][0] || plan[l][0] > n) {
+                throw new IllegalArgumentException("diffrate: block " + l + " needs 1 <= merge_kept <= prune_kept <= " + n + ", got "
+                        + java.util.Arrays.toString(plan[l]));
+            }
+            n = plan[l][1];
+        }
+        this.givenPlan = java.util.Arrays.stream(plan).map(int[]::clone).toArray(int[][]::new);
+    }
+
     @Override
     public String name() { return "diffrate"; }
 
@@ -65,7 +87,10 @@ public final class DiffRate implements ImageMethod {
 
     @Override
     public Reducer reducer(int keep) {
-        int[][] plan = forBudget(CctModel.TOKENS, keep, CctModel.BLOCKS);
+        int[][] plan = givenPlan != null ? givenPlan : forBudget(CctModel.TOKENS, keep, CctModel.BLOCKS);
+        if (plan[plan.length - 1][1] != keep) {
+            throw new IllegalArgumentException("diffrate: the kept-count plan ends at " + plan[plan.length - 1][1] + " tokens, budget is " + keep);
+        }
         return new Reducer() {
             @Override
             public TokenTransform insideBlock(HookContext ctx) {
