@@ -105,7 +105,7 @@ public final class VisionCatalog implements MethodProvider {
                                 "https://arxiv.org/abs/2508.00553")
                         .inputs("tokens", "attention-per-layer", "grid").implementation(HiPrune.class)
                         .notes("Global attention = head- and query-mean attention received. Anchors = top max(1, round(K*0.1/5)) at the middle layer "
-                                + "(block 0), buffers = their grid 4-neighbours, registers = top by the deep layer (block 2) to fill K.")
+                                + "(block 1), buffers = their grid 4-neighbours, registers = top by the deep layer (block 2) to fill K.")
                         .build(),
                 MethodInfo.builder("globalcom2").family(Family.IMAGE).mechanism(Mechanism.ATTENTION)
                         .paper("Compression with Global Guidance: Towards Training-free High-Resolution MLLMs Acceleration", "Liu et al.", 2025,

@@ -9,6 +9,8 @@ import dev.squeeze.vision.AnyResMethod;
 import dev.squeeze.vision.ImageMethod;
 import dev.squeeze.vision.VisionMethods;
 import dev.squeeze.vision.model.AnyRes;
+import dev.squeeze.vision.image.similarity.RandomAnyRes;
+import dev.squeeze.vision.image.similarity.RandomPrune;
 import dev.squeeze.vision.model.CctModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,22 +82,37 @@ public final class VisionBenchSuite implements BenchSuite {
         }
         List<Fidelity.Image> images = new ArrayList<>();
         for (Path f : files) images.add(new Fidelity.Image(f, labels.getOrDefault(f.getFileName().toString(), -1)));
-        List<ImageMethod> methods = VisionMethods.image();
-        List<AnyResMethod> anyRes = VisionMethods.anyRes();
+        // the random baselines are averaged over several seeds: one draw varies by several points of agreement
+        List<ImageMethod> methods = new ArrayList<>(VisionMethods.image());
+        for (int sd = 1; sd < RANDOM_SEEDS; sd++) methods.add(new RandomPrune(VisionMethods.RANDOM_SEED + sd));
+        List<AnyResMethod> anyRes = new ArrayList<>(VisionMethods.anyRes());
+        for (int sd = 1; sd < RANDOM_ANYRES_SEEDS; sd++) anyRes.add(new RandomAnyRes(VisionMethods.RANDOM_SEED + sd));
         Fidelity.Result[][] res;
-        try (Progress p = context.progress("vision: " + (methods.size() + anyRes.size()) + " methods x " + KEEPS.length
+        try (Progress p = context.progress("vision: " + (methods.size() + anyRes.size()) + " method runs x " + KEEPS.length
                 + " budgets per image", images.size())) {
             res = fid.evaluate(images, methods, anyRes, KEEPS, i -> p.step());
         }
-        Map<String, Double> at25 = new HashMap<>();
-        int total = CctModel.TOKENS * (1 + AnyRes.CROPS_PER_SIDE * AnyRes.CROPS_PER_SIDE);
+        Map<String, List<Fidelity.Result[]>> byName = new java.util.LinkedHashMap<>();
+        Map<String, Boolean> isAnyRes = new HashMap<>();
         for (int m = 0; m < methods.size() + anyRes.size(); m++) {
             boolean ar = m >= methods.size();
             String name = ar ? anyRes.get(m - methods.size()).name() : methods.get(m).name();
+            byName.computeIfAbsent(name, x -> new ArrayList<>()).add(res[m]);
+            isAnyRes.put(name, ar);
+        }
+        Map<String, Double> at25 = new HashMap<>();
+        int total = CctModel.TOKENS * (1 + AnyRes.CROPS_PER_SIDE * AnyRes.CROPS_PER_SIDE);
+        for (var e : byName.entrySet()) {
+            boolean ar = isAnyRes.get(e.getKey());
             for (int k = 0; k < KEEPS.length; k++) {
                 int tokens = (int) Math.round(KEEPS[k] * (ar ? total : CctModel.TOKENS));
-                add(context, name, ar ? "anyres-1280" : "image-256", KEEPS[k], tokens, res[m][k], images.size());
-                if (KEEPS[k] == 0.25) at25.put(name, res[m][k].agreement());
+                List<Fidelity.Result> runs = new ArrayList<>();
+                for (Fidelity.Result[] r : e.getValue()) runs.add(r[k]);
+                Fidelity.Result mean = mean(runs);
+                Row row = row(e.getKey(), ar ? "anyres-1280" : "image-256", KEEPS[k], tokens, mean, images.size());
+                if (runs.size() > 1) row.put("seeds", runs.size()).put("agreementStd", std(runs, mean.agreement()));
+                context.add(row);
+                if (KEEPS[k] == 0.25) at25.put(e.getKey(), mean.agreement());
             }
         }
         video(context, fid.model(), files);
@@ -139,18 +156,35 @@ public final class VisionBenchSuite implements BenchSuite {
         }
     }
 
-    private static void add(BenchContext c, String method, String setting, double keep, int k, Fidelity.Result r, int images) {
-        c.add(Row.of("vision-fidelity").put("method", method).put("setting", setting).put("keep", keep).put("tokens", k)
-                .put("agreement", r.agreement()).put("kl", r.kl()).put("accuracy", r.accuracy())
-                .put("labelled", r.labelled()).put("images", images).put("reduceMillis", r.reduceMillis()));
+    public static final int RANDOM_SEEDS = 5;
+    public static final int RANDOM_ANYRES_SEEDS = 3;
+
+    private static Row row(String method, String setting, double keep, int k, Fidelity.Result r, int images) {
         LOG.info("{} keep={} agreement={} kl={} acc={} ms={}", method, keep, r.agreement(), r.kl(), r.accuracy(), r.reduceMillis());
+        return Row.of("vision-fidelity").put("method", method).put("setting", setting).put("keep", keep).put("tokens", k)
+                .put("agreement", r.agreement()).put("kl", r.kl()).put("accuracy", r.accuracy())
+                .put("labelled", r.labelled()).put("images", images).put("reduceMillis", r.reduceMillis());
+    }
+
+    private static Fidelity.Result mean(List<Fidelity.Result> rs) {
+        double a = 0, kl = 0, acc = 0, ms = 0;
+        for (Fidelity.Result r : rs) { a += r.agreement(); kl += r.kl(); acc += r.accuracy(); ms += r.reduceMillis(); }
+        int n = rs.size();
+        return new Fidelity.Result(a / n, kl / n, acc / n, rs.get(0).labelled(), ms / n);
+    }
+
+    private static double std(List<Fidelity.Result> rs, double mean) {
+        double v = 0;
+        for (Fidelity.Result r : rs) v += (r.agreement() - mean) * (r.agreement() - mean);
+        return Math.sqrt(v / Math.max(1, rs.size() - 1));
     }
 
     private static void notes(BenchContext c, Map<String, Double> at25) {
         c.note("vision: CCT has no [CLS]; its attention-pooling weights stand in for [CLS] attention and for the last text "
                 + "token's attention (in-LLM methods). Blocks 0-2 play the vision encoder and block 3 + pooling the language model. "
                 + "fastv and fastervlm coincide under this proxy (single query, same layer). todre-2stage may end below K "
-                + "(stage 2 removes low-relevance tokens). AnyRes methods (globalcom2, tcc, random-anyres) are measured on "
+                + "(stage 2 removes low-relevance tokens). random rows are means over " + RANDOM_SEEDS + " seeds (random-anyres: "
+                + RANDOM_ANYRES_SEEDS + ") with their standard deviation in agreementStd. AnyRes methods (globalcom2, tcc, random-anyres) are measured on "
                 + "thumbnail + 2x2 crops (1280 tokens) against the unreduced AnyRes pass.");
         Double rnd = at25.get("random"), rndAr = at25.get("random-anyres");
         List<String> behind = new ArrayList<>();

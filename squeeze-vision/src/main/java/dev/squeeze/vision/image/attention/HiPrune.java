@@ -16,7 +16,7 @@ import java.util.Set;
  * buffers = the 4-neighbours of the anchors on the patch grid; registers = the top tokens by a deep layer's
  * global attention, filling the budget K.
  *
- * <p>CCT adaptation: the middle layer is block 0 and the deep layer block 1 (the last encoder block); grid
+ * <p>CCT adaptation: the middle layer is block 1 and the deep layer block 2 (the last encoder block); grid
  * positions come from the tokens' position ids (raster order on the 16 x 16 grid).
  */
 public final class HiPrune extends EncoderOutputMethod {
@@ -25,7 +25,8 @@ public final class HiPrune extends EncoderOutputMethod {
 
     @Override
     public TokenTransform reduce(HookContext ctx, int keep) {
-        return select(ctx.trace(0).meanReceived(), ctx.trace(ctx.layer() - 1).meanReceived(), ctx.tokens().positions(), 16, keep);
+        int deep = ctx.layer() - 1, middle = deep / 2 + (deep % 2);   // encoder blocks 0..2: middle 1, deep 2
+        return select(ctx.trace(middle).meanReceived(), ctx.trace(deep).meanReceived(), ctx.tokens().positions(), 16, keep);
     }
 
     public static TokenTransform select(float[] middle, float[] deep, float[] positions, int grid, int keep) {
