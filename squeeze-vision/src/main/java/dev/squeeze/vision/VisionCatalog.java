@@ -144,10 +144,12 @@ public final class VisionCatalog implements MethodProvider {
                                 + "text's total visual attention < 0.05 (constants our choice). May end below K." + LLM)
                         .build(),
                 MethodInfo.builder("random").family(Family.IMAGE).mechanism(Mechanism.TRANSFORMATION)
-                        .paper("Baseline: uniform random token dropping", "—", 2025, "https://arxiv.org/abs/2502.11494")
+                        .paper("Stop Looking for Important Tokens in Multimodal Language Models: Duplication Matters More (random-pruning baseline)",
+                                "Wen et al.", 2025, "https://arxiv.org/abs/2502.11494")
                         .inputs("tokens").implementation(RandomPrune.class)
-                        .notes("K tokens uniformly without replacement at the encoder output, seeded per image; the baseline every method must beat "
-                                + "(DART's paper shows importance-only pruning often does not).")
+                        .notes("Not a paper's method: K tokens uniformly without replacement at the encoder output, seeded per image; the baseline "
+                                + "every method must beat (cited paper: DART, which shows importance-only pruning often does not). The bench "
+                                + "averages 5 seeds.")
                         .build(),
                 MethodInfo.builder("fastv").family(Family.IMAGE).mechanism(Mechanism.QUERY)
                         .paper("An Image is Worth 1/2 Tokens After Layer 2: Plug-and-Play Inference Acceleration for Large Vision-Language Models",
