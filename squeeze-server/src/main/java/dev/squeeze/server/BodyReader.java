@@ -9,14 +9,17 @@ import java.util.function.BiConsumer;
 
 /**
  * Reads a request body without holding a thread while the client is slow (Jetty's demand/read loop), and
- * stops at the cap: more than {@code maxBytes} fails with a 413 as soon as the cap is crossed, without reading
- * the rest. An idle client is cut off by the connector's idle timeout, which fails the read.
+ * stops keeping bytes at the cap: past {@code maxBytes} the rest of the body is read and discarded, up to
+ * {@link #drainLimit} more bytes, before the 413 goes out. Answering mid-upload would make the client's
+ * write fail with a broken pipe before it can read the 413 (what the JDK HttpClient and most clients do);
+ * a body larger still is cut off at once. An idle client is cut off by the connector's idle timeout.
  */
 final class BodyReader implements Runnable {
     private final Request request;
     private final int maxBytes;
     private final BiConsumer<byte[], Throwable> done;
     private final ByteArrayOutputStream buffer;
+    private long discarded = -1;   // >= 0 once the cap was crossed: bytes thrown away since
 
     private BodyReader(Request request, int maxBytes, BiConsumer<byte[], Throwable> done) {
         this.request = request;
@@ -46,10 +49,16 @@ final class BodyReader implements Runnable {
             }
             ByteBuffer b = chunk.getByteBuffer();
             int n = b.remaining();
-            if (buffer.size() + (long) n > maxBytes) {
+            if (discarded < 0 && buffer.size() + (long) n > maxBytes) discarded = 0;
+            if (discarded >= 0) {
+                discarded += n;
+                boolean last = chunk.isLast();
                 chunk.release();
-                done.accept(null, tooLarge(maxBytes));
-                return;
+                if (last || discarded > drainLimit(maxBytes)) {
+                    done.accept(null, tooLarge(maxBytes));
+                    return;
+                }
+                continue;
             }
             if (n > 0) {
                 byte[] tmp = new byte[n];
@@ -63,6 +72,11 @@ final class BodyReader implements Runnable {
                 return;
             }
         }
+    }
+
+    /** How much of an oversize body is read and discarded so the client can read its 413: 4 x the cap, at most 16 MiB. */
+    static long drainLimit(int maxBytes) {
+        return Math.min(4L * maxBytes, 16L << 20);
     }
 
     static ApiException tooLarge(int maxBytes) {

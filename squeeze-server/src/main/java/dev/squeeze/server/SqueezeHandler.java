@@ -192,7 +192,10 @@ final class SqueezeHandler extends Handler.Abstract {
     /** Reads the body (off any worker), then runs the task on the worker pool; 413/429 as configured. */
     private void readThen(Exchange ex, BodyTask task) {
         long declared = ex.request.getLength();
-        if (declared > config.maxBodyBytes()) throw BodyReader.tooLarge(config.maxBodyBytes());
+        // a declared length past what BodyReader would drain is refused before reading anything
+        if (declared > config.maxBodyBytes() + BodyReader.drainLimit(config.maxBodyBytes())) {
+            throw BodyReader.tooLarge(config.maxBodyBytes());
+        }
         BodyReader.read(ex.request, config.maxBodyBytes(), (body, failure) -> {
             if (failure != null) {
                 if (failure instanceof ApiException a) ex.error(a);
