@@ -39,6 +39,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Sampling seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--press", defaultValue = "none",
+            description = "KV press spec name[:key=value,...] applied after the prompt's prefill and at every step (default none).")
+    String press;
+
     @Option(names = "--threads", defaultValue = "0", description = "Worker threads for matrix products (default: the machine's cores).")
     int threads;
 
@@ -50,14 +54,18 @@ public final class GenerateCommand implements Callable<Integer> {
         try (LlamaModel m = ModelLoader.load(model, tokenizer, threads == 0 ? LlamaModel.defaultThreads() : threads)) {
             out.print(prompt); // the continuation follows the prompt, as llama2.c prints it
             out.flush();
-            Generator.Result r = Generator.generate(m, m.newSession(), prompt, maxTokens, new Sampler(temperature, seed), piece -> {
+            dev.squeeze.llm.kv.KvHook hook = dev.squeeze.llm.kv.Presses.create(press, m.config());
+            dev.squeeze.llm.runtime.SessionOptions.Builder opts = dev.squeeze.llm.runtime.SessionOptions.builder();
+            if (hook != null) opts.hook(hook);
+            dev.squeeze.llm.runtime.Session session = m.newSession(opts.build());
+            Generator.Result r = Generator.generate(m, session, prompt, maxTokens, new Sampler(temperature, seed), piece -> {
                 out.print(piece);
                 out.flush();
             });
             out.println();
             out.flush();
-            spec.commandLine().getErr().printf(Locale.ROOT, "%d prompt tokens in %.3f s, %d generated at %.1f tok/s%n",
-                    r.promptTokens(), r.prefillSeconds(), r.tokens().length, r.decodeTokensPerSecond());
+            spec.commandLine().getErr().printf(Locale.ROOT, "%d prompt tokens in %.3f s, %d generated at %.1f tok/s, peak KV %d bytes%n",
+                    r.promptTokens(), r.prefillSeconds(), r.tokens().length, r.decodeTokensPerSecond(), session.peakKvBytes());
             if (r.stoppedAtContext()) {
                 spec.commandLine().getErr().println("stopped at the model's context limit of " + m.config().seqLen()
                         + " tokens (" + r.tokens().length + " of --max-tokens " + maxTokens + " generated)");
