@@ -39,6 +39,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Sampling seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--press", defaultValue = "none",
+            description = "KV press spec name[:key=value,...] applied after the prompt's prefill and at every step (default none).")
+    String press;
+
     @Option(names = "--threads", defaultValue = "0", description = "Worker threads for matrix products (default: the machine's cores).")
     int threads;
 
@@ -57,12 +61,26 @@ public final class GenerateCommand implements Callable<Integer> {
                 out.print(piece);
                 out.flush();
             };
-            Generator.Result r = kv == null ? Generator.generate(m, m.newSession(), prompt, maxTokens, new Sampler(temperature, seed), sink)
-                    : dev.squeeze.cachegen.KvContinuation.generate(m, kv, prompt, maxTokens, new Sampler(temperature, seed), sink);
+            Generator.Result r;
+            long peakKv;
+            if (kv == null) {
+                dev.squeeze.llm.kv.KvHook hook = dev.squeeze.llm.kv.Presses.create(press, m.config());
+                dev.squeeze.llm.runtime.SessionOptions.Builder opts = dev.squeeze.llm.runtime.SessionOptions.builder();
+                if (hook != null) opts.hook(hook);
+                dev.squeeze.llm.runtime.Session session = m.newSession(opts.build());
+                r = Generator.generate(m, session, prompt, maxTokens, new Sampler(temperature, seed), sink);
+                peakKv = session.peakKvBytes();
+            } else {
+                if (!"none".equals(press)) {
+                    throw new IllegalArgumentException("--press " + press + " cannot be combined with --kv: a stored cache is restored as saved");
+                }
+                r = dev.squeeze.cachegen.KvContinuation.generate(m, kv, prompt, maxTokens, new Sampler(temperature, seed), sink);
+                peakKv = -1;
+            }
             out.println();
             out.flush();
-            spec.commandLine().getErr().printf(Locale.ROOT, "%d prompt tokens in %.3f s, %d generated at %.1f tok/s%n",
-                    r.promptTokens(), r.prefillSeconds(), r.tokens().length, r.decodeTokensPerSecond());
+            spec.commandLine().getErr().printf(Locale.ROOT, "%d prompt tokens in %.3f s, %d generated at %.1f tok/s, peak KV %d bytes%n",
+                    r.promptTokens(), r.prefillSeconds(), r.tokens().length, r.decodeTokensPerSecond(), peakKv);
             if (r.stoppedAtContext()) {
                 spec.commandLine().getErr().println("stopped at the model's context limit of " + m.config().seqLen()
                         + " tokens (" + r.tokens().length + " of --max-tokens " + maxTokens + " generated)");

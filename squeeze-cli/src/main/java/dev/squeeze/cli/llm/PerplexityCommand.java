@@ -21,8 +21,9 @@ import java.util.concurrent.Callable;
 
 /** {@code squeeze perplexity}: teacher-forced perplexity of a text file, optionally under a KV press. */
 @Command(name = "perplexity", mixinStandardHelpOptions = true,
-        description = {"Teacher-forced perplexity of a text file: paragraphs (separated by blank lines) are scored",
-                "separately, each as BOS + its tokens, cut into windows of --context tokens."})
+        description = "Teacher-forced perplexity of a text file: paragraphs (separated by blank lines) are scored "
+                + "separately, each as BOS + its tokens, cut into windows of --context tokens (or, with --stream, the "
+                + "whole file as one stream).")
 public final class PerplexityCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -39,7 +39,10 @@ class LlmCommandsTest {
         Run r = run("generate", "--model", model.toString(), "--tokenizer", tok.toString(), "--max-tokens", "40");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("Once upon a time, there was a little girl named Lily."), r.out());
-        assertTrue(r.err().contains("tok/s"), r.err());
+        assertTrue(r.err().contains("tok/s") && r.err().contains("peak KV"), r.err());
+        Run bad = run("generate", "--model", model.toString(), "--tokenizer", tok.toString(), "--press", "nosuch");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("unknown press 'nosuch'"), bad.err());
     }
 
     @Test

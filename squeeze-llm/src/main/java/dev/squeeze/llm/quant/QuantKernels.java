@@ -19,6 +19,9 @@ public interface QuantKernels {
     /** sum_i w_i x[xOff+i] over n elements of Q4_0 blocks starting at byte {@code off}. */
     float dotQ4_0(MemorySegment seg, long off, float[] x, int xOff, int n);
 
+    /** sum_i w_i x[xOff+i] over n BF16 elements starting at byte {@code off}. */
+    float dotBF16(MemorySegment seg, long off, float[] x, int xOff, int n);
+
     /** Dequantises n elements of Q8_0 blocks at byte {@code off} into out[outOff..]. */
     void dequantQ8_0(MemorySegment seg, long off, float[] out, int outOff, int n);
 

@@ -47,4 +47,11 @@ final class ScalarQuantKernels implements QuantKernels {
     public void dequantQ4_0(MemorySegment seg, long off, float[] out, int outOff, int n) {
         Blocks.dequantize(GgmlType.Q4_0, seg, off, out, outOff, n);
     }
+
+    @Override
+    public float dotBF16(MemorySegment seg, long off, float[] x, int xOff, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) s += Blocks.bf16(seg, off + 2L * i) * x[xOff + i];
+        return s;
+    }
 }

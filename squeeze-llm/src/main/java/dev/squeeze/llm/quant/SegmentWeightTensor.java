@@ -6,8 +6,8 @@ import dev.squeeze.core.kernel.Kernels;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Weights computed on the mapped file bytes. Q8_0 and Q4_0 use the vectorised {@link QuantKernels}; the
- * other types (F16, BF16, Q4_K, Q6_K) dequantise one row into a per-thread scratch row and dot it with the
+ * Weights computed on the mapped file bytes. Q8_0, Q4_0 and BF16 use the vectorised {@link QuantKernels}; the
+ * other types (F16, Q4_K, Q6_K) dequantise one row into a per-thread scratch row and dot it with the
  * core kernels (simpler, slower: these formats are supported for loading real files, not tuned).
  */
 final class SegmentWeightTensor implements WeightTensor {
@@ -42,6 +42,7 @@ final class SegmentWeightTensor implements WeightTensor {
         return switch (type) {
             case Q8_0 -> Q.dotQ8_0(seg, ro, x, xOff, cols);
             case Q4_0 -> Q.dotQ4_0(seg, ro, x, xOff, cols);
+            case BF16 -> Q.dotBF16(seg, ro, x, xOff, cols);
             default -> {
                 float[][] holder = SCRATCH.get();
                 if (holder[0].length < cols) holder[0] = new float[cols];

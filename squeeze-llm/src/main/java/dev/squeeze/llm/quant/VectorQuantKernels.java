@@ -2,6 +2,9 @@ package dev.squeeze.llm.quant;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -18,6 +21,8 @@ final class VectorQuantKernels implements QuantKernels {
     private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
     private static final int L = F.length();
     private static final int PARTS = 16 / Math.max(1, L);
+    private static final VectorSpecies<Short> SH = VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, L * 16)));
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
 
     static QuantKernels create() {
         return (L == 8 || L == 16) ? new VectorQuantKernels() : null;
@@ -98,5 +103,22 @@ final class VectorQuantKernels implements QuantKernels {
                 ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).mul(d).intoArray(out, o + 16 + p * L);
             }
         }
+    }
+
+    /** BF16 to F32 is a 16-bit left shift of the widened bits: one load, one widen, one shift per L elements. */
+    @Override
+    public float dotBF16(MemorySegment seg, long off, float[] x, int xOff, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        int bound = n - n % L;
+        for (; i < bound; i += L) {
+            ShortVector sv = ShortVector.fromMemorySegment(SH, seg, off + 2L * i, ByteOrder.LITTLE_ENDIAN);
+            IntVector iv = (IntVector) sv.convertShape(VectorOperators.S2I, I, 0);
+            FloatVector w = iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            acc = w.fma(FloatVector.fromArray(F, x, xOff + i), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += Blocks.bf16(seg, off + 2L * i) * x[xOff + i];
+        return s;
     }
 }

@@ -43,6 +43,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     private final Map<String, Integer> ranks = new HashMap<>();
     private final boolean[] special;
     private final Pattern pattern;
+    private final Pattern specialPattern; // control tokens written literally in the text (chat templates), or null
     private final int bos;
     private final int eos;
 
@@ -64,6 +65,12 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
             throw new IllegalArgumentException("special flags cover " + this.special.length + " tokens, the vocabulary has " + tokens.length);
         }
         this.pattern = Pattern.compile(pattern);
+        List<String> specials = new ArrayList<>();
+        for (int i = 0; i < tokens.length; i++) if (this.special[i] && !tokens[i].isEmpty()) specials.add(tokens[i]);
+        specials.sort((a, b) -> Integer.compare(b.length(), a.length()));
+        StringBuilder alt = new StringBuilder();
+        for (String sp : specials) alt.append(alt.isEmpty() ? "" : "|").append(Pattern.quote(sp));
+        this.specialPattern = specials.isEmpty() ? null : Pattern.compile(alt.toString());
         this.bos = bos;
         this.eos = eos;
     }
@@ -80,6 +87,24 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
             if (bos < 0) throw new IllegalArgumentException("this tokenizer has no BOS token");
             out.add(bos);
         }
+        if (specialPattern == null) {
+            encodeOrdinary(text, out);
+        } else {
+            Matcher sm = specialPattern.matcher(text);
+            int last = 0;
+            while (sm.find()) {
+                encodeOrdinary(text.substring(last, sm.start()), out);
+                out.add(ids.get(sm.group()));
+                last = sm.end();
+            }
+            encodeOrdinary(text.substring(last), out);
+        }
+        int[] a = new int[out.size()];
+        for (int i = 0; i < a.length; i++) a[i] = out.get(i);
+        return a;
+    }
+
+    private void encodeOrdinary(String text, List<Integer> out) {
         Matcher m = pattern.matcher(text);
         while (m.find()) {
             byte[] bytes = m.group().getBytes(StandardCharsets.UTF_8);
@@ -92,9 +117,6 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
                 out.add(id);
             }
         }
-        int[] a = new int[out.size()];
-        for (int i = 0; i < a.length; i++) a[i] = out.get(i);
-        return a;
     }
 
     private void mergeAll(List<String> sym) {

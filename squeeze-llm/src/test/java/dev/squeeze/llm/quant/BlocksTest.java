@@ -177,6 +177,16 @@ class BlocksTest {
         v.dequantQ4_0(q4, 0, dv, 0, n);
         s.dequantQ4_0(q4, 0, ds, 0, n);
         assertArrayEquals(ds, dv);
+        // BF16: vector against scalar, with a tail shorter than a vector
+        byte[] bf = new byte[2 * (n + 5)];
+        for (int i = 0; i < n + 5; i++) {
+            int bits = Float.floatToRawIntBits((float) r.nextGaussian()) >>> 16;
+            bf[2 * i] = (byte) bits;
+            bf[2 * i + 1] = (byte) (bits >> 8);
+        }
+        MemorySegment bseg = seg(bf);
+        float refBf = s.dotBF16(bseg, 2, x, 0, n + 3);
+        assertEquals(refBf, v.dotBF16(bseg, 2, x, 0, n + 3), Math.abs(refBf) * 1e-5f + 1e-3f);
         // a row at an odd byte offset (rows of Q8_0 are 34-byte multiples)
         MemorySegment two = seg(Blocks.quantizeQ8_0(x, 0, 64));
         assertEquals(s.dotQ8_0(two, 34, w, 0, 32), v.dotQ8_0(two, 34, w, 0, 32), 1e-4f);

@@ -40,6 +40,13 @@ class ByteLevelBpeTokenizerTest {
     }
 
     @Test
+    void controlTokensInTheTextEncodeToTheirIds() {
+        ByteLevelBpeTokenizer t = tiny();
+        assertArrayEquals(new int[] {265, 259, 264, 265}, t.encode("<|bos|>hello world<|bos|>", false));
+        assertEquals("hello world", t.decode(new int[] {265, 259, 264, 265}));
+    }
+
+    @Test
     void llama3PatternGroupsDigitsByThree() {
         ByteLevelBpeTokenizer t = tiny();
         int[] ids = t.encode("12345", false);
