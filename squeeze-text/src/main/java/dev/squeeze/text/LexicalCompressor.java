@@ -23,7 +23,7 @@ import java.util.Arrays;
  *   this very text (words present in every sentence carry little information) and prior(w) is a corpus
  *   frequency proxy from the BPE vocabulary: BPE merges are learned in frequency order, so a word that is a
  *   single early token of cl100k_base is common: prior = ln(1 + id)/ln(vocabulary) for single-token words and 1
- *   for words split into several tokens. Words of the question get +{@value #QUERY_BOOST} x idf/max idf.</li>
+ *   for words split into several tokens. Words of the question get +{@value #QUERY_BOOST} x idf/max idf / (1 + k) at their k-th occurrence.</li>
  *   <li><b>Rate control.</b> The kept text is counted exactly with the request's BPE and the cut moved along
  *   the priority order until the count is within max(1, 0.8%) of the budget and not above it.</li>
  * </ol>
@@ -120,9 +120,12 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
             int[] q = questionTerms(L, question);
             boolean[] isQ = new boolean[T];
             for (int t : q) isQ[t] = true;
+            // Diminishing: the k-th occurrence gets 1/(1+k) of the boost, so fragments do not fill with copies
+            // of the question's words (the question is sent with the context anyway).
+            int[] seenQ = new int[T];
             for (int p = 0; p < P; p++) {
                 int t = L.term[p];
-                if (t >= 0 && isQ[t]) info[p] += (float) (QUERY_BOOST * idf[t] / maxIdf);
+                if (t >= 0 && isQ[t]) info[p] += (float) (QUERY_BOOST * idf[t] / maxIdf / (1 + seenQ[t]++));
             }
             float[] bu = bm25(L, q, U, L.unit, unitLen, T);
             int[] paraOfPiece = new int[P];

@@ -27,7 +27,7 @@ public final class TextMethods implements MethodProvider {
                                 + "mean token information. Units taken whole in rank order up to 70% (question) / 30% (no question) of the "
                                 + "budget (dynamic per-unit ratio: top units verbatim). Fine: information = idf within the text / max idf x "
                                 + "(0.5 + 0.5 x prior), prior = ln(1+cl100k id)/ln(vocab) for single-token words, 1 for multi-token words "
-                                + "(BPE merge order as a frequency proxy), question words +1 x idf/max; pieces ranked by info + unit "
+                                + "(BPE merge order as a frequency proxy), question words +1 x idf/max / (1 + k) at the k-th occurrence; pieces ranked by info + unit "
                                 + "relevance. Exact cl100k/o200k recount moves the cut until the count is within max(0, 0.8%) below the "
                                 + "budget (never above unless forced content forces it). Not a paper's algorithm: a documented proxy.")
                         .build(),
