@@ -207,7 +207,11 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
         boolean[] keep = new boolean[P];
         int lo = -1, hi = m + 1;
         String loOut = null, hiOut = null;
-        int k = upperIndex(cum, avail);
+        // First guess calibrated on the whole text, whose exact count is known: estimates x bias = exact.
+        double allCost = 0;
+        for (int p = 0; p < P; p++) allCost += cost[p];
+        double bias = allCost > 0 ? segmentTokens / allCost : 1.0;
+        int k = upperIndex(cum, (target - slack / 2.0) / bias - forcedCost);
         for (int round = 0; round < MAX_ROUNDS; round++) {
             System.arraycopy(forced, 0, keep, 0, P);
             for (int i = 0; i < k; i++) keep[order[i]] = true;
