@@ -36,7 +36,7 @@ class TextTasksTest {
         List<TextTasks.Example> needle = TextTasks.needle(data, new int[] {1000}, 3);
         assertTrue(needle.getFirst().context().startsWith(TextTasks.NEEDLE), "depth 0 puts the needle first");
         assertTrue(needle.getLast().context().contains(TextTasks.NEEDLE));
-        assertEquals(List.of("16", "3", "4", "2"), TextTasks.gsm8k(data, 1).getFirst().mustKeep());
+        assertEquals(List.of("16", "2"), TextTasks.gsm8k(data, 1).getFirst().mustKeep(), "digit numbers only (\"three\" is a word)");
     }
 
     @Test
