@@ -43,8 +43,9 @@ public final class TextMethods implements MethodProvider {
                                 + "percentile at int(100(1-rate)+1) over word probs repeated per cl100k token, keep p > thr (p==1 if thr==1), "
                                 + "drop_consecutive, context-level filter ((rate+1)/2), chunks joined with '' and contexts with '\\n\\n'. "
                                 + "Additions: threshold mode, question words pulled toward 1 by 0.5. Deviations: multi-piece force tokens "
-                                + "matched as words (no added vocabulary tokens); no model is bundled, so only the post-processing is "
-                                + "tested (hand-computed) and the ONNX path is tested for rejecting non-classifiers.")
+                                + "matched as words (no added vocabulary tokens). No microsoft/llmlingua-2 export is bundled: the post-"
+                                + "processing is tested on hand-computed cases, the ONNX path end to end on a hand-built 2-label "
+                                + "model (WordPiece and Unigram tokenizers), and a non-classifier (all-MiniLM-L6-v2) is rejected.")
                         .build(),
                 MethodInfo.builder(LlmLinguaCompressor.NAME).family(Family.TEXT).mechanism(Mechanism.ATTENTION)
                         .paper("LLMLingua: Compressing Prompts for Accelerated Inference of Large Language Models",

@@ -50,6 +50,18 @@ class OnnxTokenClassifierTest {
     }
 
     @Test
+    void sentencePieceTokenizerMergesOnTheWordMarker() throws Exception {
+        Path dir = Path.of(OnnxTokenClassifierTest.class.getResource("/lingua2/tiny-classifier.onnx").toURI()).getParent();
+        try (OnnxTokenClassifier xlmr = OnnxTokenClassifier.load(dir.resolve("tiny-classifier.onnx"), dir.resolve("tokenizer-unigram.json"))) {
+            assertEquals(SubwordScheme.SENTENCEPIECE, xlmr.scheme());
+            assertEquals(List.of("\u2581the", "\u2581cat", "s", "\u2581sat", "."), xlmr.tokenize("the cats sat."));
+            // ids 4, 5, 10, 6, 9: "cats" = mean(sigmoid(-1.5), sigmoid(3.5)) = .577 > .5; "." .924; "the" .076, "sat" .378
+            var c = new LlmLingua2Compressor(xlmr, LlmLingua2Compressor.Settings.reference().withThreshold(0.5));
+            assertEquals("cats.", c.compress(CompressionRequest.builder("the cats sat.").rate(0.5).build()).compressed());
+        }
+    }
+
+    @Test
     void percentileModeEndToEnd() {
         String text = "the cat sat on the mat.";
         assertEquals(7, TokenCounter.cl100k().count(text));
