@@ -24,8 +24,10 @@ import java.util.Arrays;
  *   frequency proxy from the BPE vocabulary: BPE merges are learned in frequency order, so a word that is a
  *   single early token of cl100k_base is common: prior = ln(1 + id)/ln(vocabulary) for single-token words and 1
  *   for words split into several tokens. Words of the question get +{@value #QUERY_BOOST} x idf/max idf / (1 + k) at their k-th occurrence.</li>
- *   <li><b>Rate control.</b> The kept text is counted exactly with the request's BPE and the cut moved along
- *   the priority order until the count is within max(1, 0.8%) of the budget and not above it.</li>
+ *   <li><b>Rate control.</b> The kept text is counted exactly with the request's BPE; a bracketed search moves
+ *   the cut along the priority order (first guess calibrated on the whole text's exact count) until the count is
+ *   at most the budget and at most floor(0.8% of the text) below it, then up to 8 smaller pieces past the cut
+ *   are tried one by one to fill what is left (short texts, coarse pieces).</li>
  * </ol>
  * Forced content (numbers, URLs, IDs, entities, force tokens; headings and code blocks as structure) is
  * never dropped; if it alone exceeds the budget the call fails. Stateless and thread-safe.

@@ -28,8 +28,9 @@ public final class TextMethods implements MethodProvider {
                                 + "budget (dynamic per-unit ratio: top units verbatim). Fine: information = idf within the text / max idf x "
                                 + "(0.5 + 0.5 x prior), prior = ln(1+cl100k id)/ln(vocab) for single-token words, 1 for multi-token words "
                                 + "(BPE merge order as a frequency proxy), question words +1 x idf/max / (1 + k) at the k-th occurrence; pieces ranked by info + unit "
-                                + "relevance. Exact cl100k/o200k recount moves the cut until the count is within max(0, 0.8%) below the "
-                                + "budget (never above unless forced content forces it). Not a paper's algorithm: a documented proxy.")
+                                + "relevance. Exact cl100k/o200k recount: bracketed search on the priority cut until the count is at most the "
+                                + "budget and at most floor(0.8% of the text) below it, then up to 8 fill tries (never above the budget "
+                                + "unless forced content alone is). Not a paper's algorithm: a documented proxy.")
                         .build(),
                 MethodInfo.builder(LlmLingua2Compressor.NAME).family(Family.TEXT).mechanism(Mechanism.ATTENTION)
                         .paper("LLMLingua-2: Data Distillation for Efficient and Faithful Task-Agnostic Prompt Compression",
