@@ -35,6 +35,17 @@ public interface Kernels {
     void dotBlock(float[] a, float[] b, float[] c, int n, int m, int d);
 
     /**
+     * Strided block of row dot products on sub-blocks: {@code c[cOff + i*ldc + j] = dot(a row aRow+i, b row bRow+j)}
+     * for i < n, j < m, all rows of width d. Lets callers compute a symmetric block's upper triangle or split
+     * rows across threads without copying. The default is the scalar loop; implementations may tile it.
+     */
+    default void dotBlock(float[] a, int aRow, float[] b, int bRow, float[] c, int cOff, int ldc, int n, int m, int d) {
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) c[cOff + i * ldc + j] = dot(a, (aRow + i) * d, b, (bRow + j) * d, d);
+        }
+    }
+
+    /**
      * The Gram matrix {@code c (n x n) = a a^T} of the rows of a (n x d): the self-similarity block.
      * Symmetric, so implementations may compute one triangle and mirror it.
      */
@@ -42,8 +53,19 @@ public interface Kernels {
         dotBlock(a, a, c, n, n, d);
     }
 
-    /** {@code c (n x m) = a (n x k) · b (k x m)}, all row-major; c is overwritten. */
-    void matmul(float[] a, float[] b, float[] c, int n, int k, int m);
+    /**
+     * {@code c (n x m) = a (n x k) · b (k x m)}, all row-major; c is overwritten. Row-axpy form: each row
+     * of c accumulates rows of b scaled by a's entries, so it inherits {@link #axpy}'s vectorisation.
+     */
+    default void matmul(float[] a, float[] b, float[] c, int n, int k, int m) {
+        java.util.Arrays.fill(c, 0, n * m, 0f);
+        for (int i = 0; i < n; i++) {
+            for (int p = 0; p < k; p++) {
+                float av = a[i * k + p];
+                if (av != 0f) axpy(av, b, p * m, c, i * m, m);
+            }
+        }
+    }
 
     /** Numerically stable softmax of a[off, off+n) in place (max subtracted first). */
     default void softmaxInPlace(float[] a, int off, int n) {

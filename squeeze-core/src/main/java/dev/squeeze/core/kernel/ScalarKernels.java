@@ -44,15 +44,4 @@ public final class ScalarKernels implements Kernels {
             for (int j = 0; j < m; j++) c[i * m + j] = dot(a, i * d, b, j * d, d);
         }
     }
-
-    @Override
-    public void matmul(float[] a, float[] b, float[] c, int n, int k, int m) {
-        java.util.Arrays.fill(c, 0, n * m, 0f);
-        for (int i = 0; i < n; i++) {
-            for (int p = 0; p < k; p++) {
-                float av = a[i * k + p];
-                if (av != 0f) axpy(av, b, p * m, c, i * m, m);
-            }
-        }
-    }
 }

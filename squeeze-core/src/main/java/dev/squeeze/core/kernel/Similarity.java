@@ -100,6 +100,71 @@ public final class Similarity {
         return c;
     }
 
+    /** Row blocks below this many multiply-adds stay on the calling thread. */
+    private static final long PARALLEL_MACS = 4_000_000L;
+    private static final int BLOCK = 32;
+
+    /**
+     * (N, M) dot products of rows of a (N, D) and b (M, D), with row blocks of a spread over the common
+     * fork-join pool when the block is large. Every entry is computed by the same kernel call as in
+     * {@link #dotBlock}, so the result does not depend on the thread count.
+     */
+    public FloatMatrix dotBlockParallel(FloatMatrix a, FloatMatrix b) {
+        checkSameWidth(a, b);
+        int n = a.rows(), m = b.rows(), d = a.cols();
+        FloatMatrix c = new FloatMatrix(n, m);
+        float[] ad = a.data(), bd = b.data(), cd = c.data();
+        int blocks = (n + BLOCK - 1) / BLOCK;
+        java.util.stream.IntStream s = java.util.stream.IntStream.range(0, blocks);
+        if ((long) n * m * d >= PARALLEL_MACS) s = s.parallel();
+        s.forEach(bi -> {
+            int i0 = bi * BLOCK, rows = Math.min(BLOCK, n - i0);
+            k.dotBlock(ad, i0, bd, 0, cd, i0 * m, m, rows, m, d);
+        });
+        return c;
+    }
+
+    /**
+     * The symmetric Gram matrix x x^T (N, N): only blocks on or above the diagonal are computed (about half
+     * the multiply-adds of {@link #dotBlock}) and mirrored; large blocks run on the common fork-join pool.
+     */
+    public FloatMatrix gram(FloatMatrix x) {
+        Args.notNull("x", x);
+        int n = x.rows(), d = x.cols();
+        FloatMatrix c = new FloatMatrix(n, n);
+        float[] xd = x.data(), cd = c.data();
+        int blocks = (n + BLOCK - 1) / BLOCK;
+        java.util.stream.IntStream s = java.util.stream.IntStream.range(0, blocks);
+        if ((long) n * n * d / 2 >= PARALLEL_MACS) s = s.parallel();
+        s.forEach(bi -> {
+            int i0 = bi * BLOCK, rows = Math.min(BLOCK, n - i0);
+            k.dotBlock(xd, i0, xd, i0, cd, i0 * n + i0, n, rows, n - i0, d);
+        });
+        for (int i = 0; i < n; i++) {
+            int rowBlockStart = (i / BLOCK) * BLOCK;
+            for (int j = 0; j < rowBlockStart; j++) cd[i * n + j] = cd[j * n + i];
+        }
+        return c;
+    }
+
+    /** (N, N) cosine similarities of the rows of x via the symmetric {@link #gram}. */
+    public FloatMatrix cosineGram(FloatMatrix x) {
+        requireTokens("x", x);
+        return gram(normalizeRows(x));
+    }
+
+    /** (N, N) squared Euclidean distances between the rows of x, via the symmetric {@link #gram}, floored at 0. */
+    public FloatMatrix squaredDistances(FloatMatrix x) {
+        FloatMatrix c = gram(x);
+        float[] nx = rowSquares(x);
+        float[] cd = c.data();
+        int n = x.rows();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) cd[i * n + j] = Math.max(0f, nx[i] + nx[j] - 2f * cd[i * n + j]);
+        }
+        return c;
+    }
+
     public float[] rowSquares(FloatMatrix x) {
         float[] out = new float[x.rows()];
         for (int i = 0; i < x.rows(); i++) out[i] = k.sumOfSquares(x.data(), i * x.cols(), x.cols());

@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * AVX-512, 8 with AVX2). Only loaded when {@code jdk.incubator.vector} is in the boot layer; see
  * {@link KernelProvider}.
  *
- * <p>{@link #dotBlock} is register-tiled the way BLAS GEMM kernels are: 4 rows x 4 vectors of output in 16
- * accumulators, fed by broadcasts of a and a packed panel of b.
+ * <p>{@link #dotBlock} is register-tiled: a 4 x 4 tile of rows keeps 16 vector accumulators live, so each
+ * step of the shared dimension does 8 loads for 16 FMAs and the loop is FMA-bound rather than load-bound.
  */
 final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -77,18 +77,105 @@ final class VectorKernels implements Kernels {
         return m;
     }
 
+    /** Softmax with the exponential vectorised (lanewise EXP, an intrinsic on x86); max subtracted first. */
+    @Override
+    public void softmaxInPlace(float[] a, int off, int n) {
+        float mx = max(a, off, n);
+        FloatVector vmx = FloatVector.broadcast(S, mx);
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector e = FloatVector.fromArray(S, a, off + i).sub(vmx).lanewise(VectorOperators.EXP);
+            e.intoArray(a, off + i);
+            acc = acc.add(e);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(a[off + i] - mx);
+            a[off + i] = e;
+            sum += e;
+        }
+        scale(a, off, n, 1f / sum);
+    }
+
+    @Override
+    public void dotBlock(float[] a, int aRow, float[] b, int bRow, float[] c, int cOff, int ldc, int n, int m, int d) {
+        // a packed panel pays off once it is reused by several 4-row tiles
+        if (n >= 8 && m >= PW) packed(a, aRow, b, bRow, c, cOff, ldc, n, m, d, false);
+        else reduceTiles(a, aRow, b, bRow, c, cOff, ldc, n, m, d);
+    }
+
+    /** 4 x 4 tiles of dot products, each reduced across lanes: for blocks too small to amortise packing. */
+    private void reduceTiles(float[] a, int aRow, float[] b, int bRow, float[] c, int cOff, int ldc, int n, int m, int d) {
+        int bound = S.loopBound(d);
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            int j = 0;
+            for (; j + 4 <= m; j += 4) tile4x4(a, b, c, aRow + i, bRow + j, cOff + i * ldc + j, ldc, d, bound);
+            for (; j < m; j++) {
+                for (int r = 0; r < 4; r++) c[cOff + (i + r) * ldc + j] = dot(a, (aRow + i + r) * d, b, (bRow + j) * d, d);
+            }
+        }
+        for (; i < n; i++) {
+            for (int j = 0; j < m; j++) c[cOff + i * ldc + j] = dot(a, (aRow + i) * d, b, (bRow + j) * d, d);
+        }
+    }
+
+    /** c[cAt + r*ldc + s] = dot(a row ai+r, b row bj+s) for r, s < 4. */
+    private static void tile4x4(float[] a, float[] b, float[] c, int ai, int bj, int cAt, int ldc, int d, int bound) {
+        int a0 = ai * d, a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
+        int b0 = bj * d, b1 = b0 + d, b2 = b1 + d, b3 = b2 + d;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        int k = 0;
+        for (; k < bound; k += L) {
+            FloatVector x0 = FloatVector.fromArray(S, a, a0 + k);
+            FloatVector x1 = FloatVector.fromArray(S, a, a1 + k);
+            FloatVector x2 = FloatVector.fromArray(S, a, a2 + k);
+            FloatVector x3 = FloatVector.fromArray(S, a, a3 + k);
+            FloatVector y = FloatVector.fromArray(S, b, b0 + k);
+            c00 = x0.fma(y, c00); c10 = x1.fma(y, c10); c20 = x2.fma(y, c20); c30 = x3.fma(y, c30);
+            y = FloatVector.fromArray(S, b, b1 + k);
+            c01 = x0.fma(y, c01); c11 = x1.fma(y, c11); c21 = x2.fma(y, c21); c31 = x3.fma(y, c31);
+            y = FloatVector.fromArray(S, b, b2 + k);
+            c02 = x0.fma(y, c02); c12 = x1.fma(y, c12); c22 = x2.fma(y, c22); c32 = x3.fma(y, c32);
+            y = FloatVector.fromArray(S, b, b3 + k);
+            c03 = x0.fma(y, c03); c13 = x1.fma(y, c13); c23 = x2.fma(y, c23); c33 = x3.fma(y, c33);
+        }
+        float[] t = {
+            c00.reduceLanes(VectorOperators.ADD), c01.reduceLanes(VectorOperators.ADD),
+            c02.reduceLanes(VectorOperators.ADD), c03.reduceLanes(VectorOperators.ADD),
+            c10.reduceLanes(VectorOperators.ADD), c11.reduceLanes(VectorOperators.ADD),
+            c12.reduceLanes(VectorOperators.ADD), c13.reduceLanes(VectorOperators.ADD),
+            c20.reduceLanes(VectorOperators.ADD), c21.reduceLanes(VectorOperators.ADD),
+            c22.reduceLanes(VectorOperators.ADD), c23.reduceLanes(VectorOperators.ADD),
+            c30.reduceLanes(VectorOperators.ADD), c31.reduceLanes(VectorOperators.ADD),
+            c32.reduceLanes(VectorOperators.ADD), c33.reduceLanes(VectorOperators.ADD)};
+        for (; k < d; k++) {
+            for (int r = 0; r < 4; r++) {
+                for (int q = 0; q < 4; q++) t[r * 4 + q] += a[(ai + r) * d + k] * b[(bj + q) * d + k];
+            }
+        }
+        for (int r = 0; r < 4; r++) {
+            for (int q = 0; q < 4; q++) c[cAt + r * ldc + q] = t[r * 4 + q];
+        }
+    }
+
     /** Output columns per packed panel: four vectors, so a 4-row tile keeps 16 accumulators in registers. */
     private static final int PW = 4 * L;
 
     @Override
     public void dotBlock(float[] a, float[] b, float[] c, int n, int m, int d) {
-        dotBlock(a, b, c, n, m, d, false);
+        packed(a, 0, b, 0, c, 0, m, n, m, d, false);
     }
 
     /** c (n x n) = a a^T: only panels reaching the diagonal or above are computed, then mirrored. */
     @Override
     public void gram(float[] a, float[] c, int n, int d) {
-        dotBlock(a, a, c, n, n, d, true);
+        packed(a, 0, a, 0, c, 0, n, n, n, d, true);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < i; j++) c[i * n + j] = c[j * n + i];
         }
@@ -97,28 +184,33 @@ final class VectorKernels implements Kernels {
     /**
      * GEMM-style: b's rows are packed, PW at a time, into a k-major panel (d x PW, at most a few hundred KiB,
      * so it stays in L2); every 4-row tile of a then runs 16 FMAs per k on 4 broadcasts and 4 panel loads,
-     * with no horizontal reductions. Columns past the last full panel use {@link #dot}.
+     * with no horizontal reductions. Columns past the last full panel use {@link #dot}. With
+     * {@code upperOnly} (a == b, aRow == bRow) rows wholly below a panel are skipped (the caller mirrors).
      */
-    private void dotBlock(float[] a, float[] b, float[] c, int n, int m, int d, boolean upperOnly) {
+    private void packed(float[] a, int aRow, float[] b, int bRow, float[] c, int cOff, int ldc,
+                        int n, int m, int d, boolean upperOnly) {
         int mFull = m - m % PW;
-        float[] panel = new float[d * PW];   // (d, PW) k-major copy of b rows j0 .. j0+PW-1
+        float[] panel = new float[d * PW];   // (d, PW) k-major copy of b rows bRow+j0 .. +PW-1
         for (int j0 = 0; j0 < mFull; j0 += PW) {
             for (int jj = 0; jj < PW; jj++) {
-                int src = (j0 + jj) * d;
+                int src = (bRow + j0 + jj) * d;
                 for (int k = 0; k < d; k++) panel[k * PW + jj] = b[src + k];
             }
-            int iEnd = upperOnly ? Math.min(n, j0 + PW) : n;   // rows below the panel's last column are mirrored
+            int iEnd = upperOnly ? Math.min(n, j0 + PW) : n;
             int i = 0;
-            for (; i + 4 <= iEnd; i += 4) tile4(a, panel, c, i, j0, m, d);
-            for (; i < iEnd; i++) tile1(a, panel, c, i, j0, m, d);
+            for (; i + 4 <= iEnd; i += 4) tile4(a, (aRow + i) * d, panel, c, cOff + i * ldc + j0, ldc, d);
+            for (; i < iEnd; i++) tile1(a, (aRow + i) * d, panel, c, cOff + i * ldc + j0, d);
         }
         for (int i = 0; i < n; i++) {
-            for (int j = Math.max(mFull, upperOnly ? i : 0); j < m; j++) c[i * m + j] = dot(a, i * d, b, j * d, d);
+            for (int j = Math.max(mFull, upperOnly ? i : 0); j < m; j++) {
+                c[cOff + i * ldc + j] = dot(a, (aRow + i) * d, b, (bRow + j) * d, d);
+            }
         }
     }
 
-    private static void tile4(float[] a, float[] panel, float[] c, int i, int j0, int m, int d) {
-        int a0 = i * d, a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
+    /** Rows a0.. a0+3d of a against one panel; writes 4 rows of PW outputs at c[r], c[r+ldc], ... */
+    private static void tile4(float[] a, int a0, float[] panel, float[] c, int r, int ldc, int d) {
+        int a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
@@ -137,18 +229,16 @@ final class VectorKernels implements Kernels {
             x = FloatVector.broadcast(S, a[a3 + k]);
             c30 = y0.fma(x, c30); c31 = y1.fma(x, c31); c32 = y2.fma(x, c32); c33 = y3.fma(x, c33);
         }
-        int r = i * m + j0;
         c00.intoArray(c, r); c01.intoArray(c, r + L); c02.intoArray(c, r + 2 * L); c03.intoArray(c, r + 3 * L);
-        r += m;
+        r += ldc;
         c10.intoArray(c, r); c11.intoArray(c, r + L); c12.intoArray(c, r + 2 * L); c13.intoArray(c, r + 3 * L);
-        r += m;
+        r += ldc;
         c20.intoArray(c, r); c21.intoArray(c, r + L); c22.intoArray(c, r + 2 * L); c23.intoArray(c, r + 3 * L);
-        r += m;
+        r += ldc;
         c30.intoArray(c, r); c31.intoArray(c, r + L); c32.intoArray(c, r + 2 * L); c33.intoArray(c, r + 3 * L);
     }
 
-    private static void tile1(float[] a, float[] panel, float[] c, int i, int j0, int m, int d) {
-        int a0 = i * d;
+    private static void tile1(float[] a, int a0, float[] panel, float[] c, int r, int d) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
         for (int k = 0, p = 0; k < d; k++, p += PW) {
             FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
@@ -157,18 +247,6 @@ final class VectorKernels implements Kernels {
             c2 = FloatVector.fromArray(S, panel, p + 2 * L).fma(x, c2);
             c3 = FloatVector.fromArray(S, panel, p + 3 * L).fma(x, c3);
         }
-        int r = i * m + j0;
         c0.intoArray(c, r); c1.intoArray(c, r + L); c2.intoArray(c, r + 2 * L); c3.intoArray(c, r + 3 * L);
-    }
-
-    @Override
-    public void matmul(float[] a, float[] b, float[] c, int n, int k, int m) {
-        java.util.Arrays.fill(c, 0, n * m, 0f);
-        for (int i = 0; i < n; i++) {
-            for (int p = 0; p < k; p++) {
-                float av = a[i * k + p];
-                if (av != 0f) axpy(av, b, p * m, c, i * m, m);
-            }
-        }
     }
 }

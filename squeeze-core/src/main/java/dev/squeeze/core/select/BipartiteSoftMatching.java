@@ -52,8 +52,7 @@ public final class BipartiteSoftMatching {
         FloatMatrix bm = new FloatMatrix(nb, d, b);
         sim.normalizeRowsInPlace(am);
         sim.normalizeRowsInPlace(bm);
-        float[] scores = new float[na * nb];
-        sim.kernels().dotBlock(a, b, scores, na, nb, d);
+        float[] scores = sim.dotBlockParallel(am, bm).data();   // (|A|, |B|)
 
         float[] nodeMax = new float[na];
         int[] nodeIdx = new int[na];

@@ -49,7 +49,7 @@ public final class DpcKnn {
             if (!(n == 1 && k == 1)) throw new IllegalArgumentException("k (neighbours) must be in [1, " + (n - 1) + "], got " + k);
         }
         x.requireFinite("x");
-        FloatMatrix sq = Similarity.fast().squaredDistances(x, x);
+        FloatMatrix sq = Similarity.fast().squaredDistances(x);   // symmetric Gram
         float[] d2 = sq.data();
         float invD = 1f / x.cols();
         for (int i = 0; i < d2.length; i++) d2[i] *= invD;     // (dist / sqrt(D))^2

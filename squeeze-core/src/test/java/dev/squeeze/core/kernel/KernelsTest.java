@@ -83,6 +83,56 @@ class KernelsTest {
     }
 
     @Test
+    void stridedDotBlockMatchesScalarOnSubBlocks() {
+        int[][] shapes = {{1, 1, 1, 0, 0}, {5, 7, 3, 2, 1}, {8, 9, 17, 3, 0}, {13, 11, 100, 1, 4}, {32, 40, 1024, 7, 5}, {16, 70, 100, 3, 2}, {9, 130, 33, 0, 6}};
+        for (int[] s : shapes) {
+            int n = s[0], m = s[1], d = s[2], aRow = s[3], bRow = s[4];
+            int ldc = m + 3, cOff = 2;
+            float[] a = rand((aRow + n) * d), b = rand((bRow + m) * d);
+            float[] c1 = new float[cOff + n * ldc], c2 = new float[cOff + n * ldc];
+            scalar.dotBlock(a, aRow, b, bRow, c1, cOff, ldc, n, m, d);
+            vector.dotBlock(a, aRow, b, bRow, c2, cOff, ldc, n, m, d);
+            for (int i = 0; i < c1.length; i++) close(c1[i], c2[i], d);
+            // untouched padding columns stay zero
+            assertEquals(0f, c2[cOff + m], 0f);
+            assertEquals(scalar.dot(a, (aRow + n - 1) * d, b, (bRow + m - 1) * d, d), c1[cOff + (n - 1) * ldc + m - 1], 0f);
+        }
+    }
+
+    @Test
+    void gramAndParallelBlocksMatchThePlainBlock() {
+        Similarity sim = new Similarity(vector);
+        for (int n : new int[] {1, 5, 33, 70, 200}) {
+            int d = n == 200 ? 300 : 19;
+            dev.squeeze.core.tensor.FloatMatrix x = new dev.squeeze.core.tensor.FloatMatrix(n, d, rand(n * d));
+            dev.squeeze.core.tensor.FloatMatrix y = new dev.squeeze.core.tensor.FloatMatrix(n + 3, d, rand((n + 3) * d));
+            float[] ref = new Similarity(scalar).dotBlock(x, x).data();
+            float[] g = sim.gram(x).data();
+            for (int i = 0; i < ref.length; i++) close(ref[i], g[i], d);
+            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) assertEquals(g[i * n + j], g[j * n + i], 0f, "symmetric");
+            float[] p = sim.dotBlockParallel(x, y).data();
+            float[] q = new Similarity(scalar).dotBlock(x, y).data();
+            for (int i = 0; i < q.length; i++) close(q[i], p[i], d);
+            float[] c1 = sim.cosineBlock(x).data(), c2 = sim.cosineGram(x).data();
+            for (int i = 0; i < c1.length; i++) assertEquals(c1[i], c2[i], 1e-5f);
+            float[] s1 = sim.squaredDistances(x, x).data(), s2 = sim.squaredDistances(x).data();
+            for (int i = 0; i < s1.length; i++) assertEquals(s1[i], s2[i], 1e-3f * Math.max(1f, Math.abs(s1[i])));
+        }
+    }
+
+    @Test
+    void vectorSoftmaxMatchesScalar() {
+        for (int n : new int[] {1, 3, 16, 17, 100, 256, 1031}) {
+            float[] a = rand(n + 4);
+            for (int i = 0; i < a.length; i++) a[i] *= 8f;   // logits spread over a wide range
+            float[] b = a.clone();
+            scalar.softmaxInPlace(a, 2, n);
+            vector.softmaxInPlace(b, 2, n);
+            for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 2e-6f * Math.max(1f, a[i]) + 1e-7f, "n=" + n + " i=" + i);
+        }
+    }
+
+    @Test
     void matmulMatchesHandComputedAndScalar() {
         // [[1,2],[3,4]] x [[5,6],[7,8]] = [[19,22],[43,50]]
         float[] a = {1, 2, 3, 4}, b = {5, 6, 7, 8}, c = new float[4];

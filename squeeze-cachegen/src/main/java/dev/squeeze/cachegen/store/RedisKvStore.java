@@ -1,0 +1,58 @@
+package dev.squeeze.cachegen.store;
+
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Redis (any server speaking RESP, e.g. Debian's redis-server) through Jedis: each key is stored as
+ * {@code squeeze:kv:<key>} holding the raw value, so chunks are separate values and a prefix load fetches only
+ * its chunks. Connection failures (server down, restarted mid-load, timeouts) surface as {@link IOException}s
+ * naming the server.
+ */
+public final class RedisKvStore implements KvStore {
+    public static final String PREFIX = "squeeze:kv:";
+    private final String host;
+    private final int port;
+    private final JedisPooled jedis;
+
+    public RedisKvStore(String host, int port, int timeoutMillis) {
+        if (port <= 0 || port > 65535) throw new IllegalArgumentException("Redis port must be in [1, 65535], got " + port);
+        if (timeoutMillis <= 0) throw new IllegalArgumentException("timeout must be > 0 ms, got " + timeoutMillis);
+        this.host = host;
+        this.port = port;
+        this.jedis = new JedisPooled(new HostAndPort(host, port),
+                DefaultJedisClientConfig.builder().connectionTimeoutMillis(timeoutMillis).socketTimeoutMillis(timeoutMillis).build());
+    }
+
+    private static byte[] k(String key) { return (PREFIX + KvStore.checkKey(key)).getBytes(StandardCharsets.US_ASCII); }
+
+    @Override
+    public void put(String key, byte[] value) throws IOException {
+        try {
+            jedis.set(k(key), value);
+        } catch (JedisException e) {
+            throw new IOException(describe() + ": cannot store " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) throws IOException {
+        try {
+            return Optional.ofNullable(jedis.get(k(key)));
+        } catch (JedisException e) {
+            throw new IOException(describe() + ": cannot read " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String describe() { return "redis " + host + ":" + port; }
+
+    @Override
+    public void close() { jedis.close(); }
+}

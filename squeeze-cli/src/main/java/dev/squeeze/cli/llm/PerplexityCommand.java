@@ -1,0 +1,117 @@
+package dev.squeeze.cli.llm;
+
+import dev.squeeze.llm.format.ModelLoader;
+import dev.squeeze.llm.kv.KvHook;
+import dev.squeeze.llm.kv.Presses;
+import dev.squeeze.llm.model.LlamaModel;
+import dev.squeeze.llm.runtime.Perplexity;
+import dev.squeeze.llm.runtime.SessionOptions;
+import dev.squeeze.llm.tokenizer.Tokenizer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code squeeze perplexity}: teacher-forced perplexity of a text file, optionally under a KV press. */
+@Command(name = "perplexity", mixinStandardHelpOptions = true,
+        description = {"Teacher-forced perplexity of a text file: paragraphs (separated by blank lines) are scored",
+                "separately, each as BOS + its tokens, cut into windows of --context tokens."})
+public final class PerplexityCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "Model file (llama2.c .bin, .gguf) or Hugging Face folder.")
+    Path model;
+
+    @Option(names = "--tokenizer", description = "Tokenizer file (llama2.c tokenizer.bin).")
+    Path tokenizer;
+
+    @Option(names = "--text", required = true, description = "UTF-8 text file.")
+    Path text;
+
+    @Option(names = "--context", defaultValue = "0", description = "Window length in tokens (default: the model's seq_len).")
+    int context;
+
+    @Option(names = "--press", defaultValue = "none",
+            description = "KV press spec name[:key=value,...] (default none). Presses run at every decode step.")
+    String press;
+
+    @Option(names = "--prefill", description = "Prefill each window at once (presses run after each layer) instead of token by token.")
+    boolean prefill;
+
+    @Option(names = "--prefix", defaultValue = "0",
+            description = "Prefill the first N tokens of each window at once (presses compress after each layer), then step; score only the rest.")
+    int prefix;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Worker threads for matrix products (default: the machine's cores).")
+    int threads;
+
+    @Option(names = "--stream", description = "Score the whole file as one token stream (BOS first) instead of paragraph by paragraph.")
+    boolean stream;
+
+    @Option(names = "--limit", defaultValue = "0", description = "With --stream: only the first N tokens of the stream (0 = all).")
+    int limit;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(text)) throw new IllegalArgumentException("--text " + text + " is not a readable file");
+        if (threads < 0) throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+        try (LlamaModel m = ModelLoader.load(model, tokenizer, threads == 0 ? LlamaModel.defaultThreads() : threads)) {
+            int ctx = context == 0 ? m.config().seqLen() : context;
+            if (ctx < 2 || ctx > m.config().seqLen()) {
+                throw new IllegalArgumentException("--context must be in [2, " + m.config().seqLen() + "] (the model's seq_len), got " + context);
+            }
+            KvHook hook = Presses.create(press, m.config());
+            SessionOptions.Builder opts = SessionOptions.builder();
+            if (hook != null) opts.hook(hook);
+            if (limit < 0) throw new IllegalArgumentException("--limit must be >= 0, got " + limit);
+            if (limit > 0 && !stream) throw new IllegalArgumentException("--limit needs --stream");
+            List<int[]> seqs;
+            if (stream) {
+                int[] all = m.tokenizer().encode(Files.readString(text), true);
+                if (limit > all.length) {
+                    throw new IllegalArgumentException("--limit " + limit + " exceeds the " + all.length + " tokens of " + text);
+                }
+                seqs = List.of(limit > 0 ? java.util.Arrays.copyOf(all, limit) : all);
+            } else {
+                seqs = paragraphs(m.tokenizer(), Files.readString(text));
+            }
+            if (seqs.isEmpty()) throw new IllegalArgumentException("--text " + text + " holds no text");
+            if (prefix < 0) throw new IllegalArgumentException("--prefix must be >= 0, got " + prefix);
+            if (prefix > 0 && prefill) throw new IllegalArgumentException("--prefix and --prefill exclude each other");
+            Perplexity.Result r = prefix > 0 ? Perplexity.evaluateContinuation(m, seqs, ctx, prefix, opts.build())
+                    : Perplexity.evaluate(m, seqs, ctx, opts.build(), prefill);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.printf(Locale.ROOT, "{\"natsPerToken\": %.6f, \"perplexity\": %.6f, \"tokens\": %d, \"peakKvBytes\": %d, "
+                                + "\"press\": \"%s\", \"context\": %d}%n",
+                        r.natsPerToken(), r.perplexity(), r.tokens(), r.peakKvBytes(), press.replace("\\", "\\\\").replace("\"", "\\\""), ctx);
+            } else {
+                out.printf(Locale.ROOT, "nats/token   %.4f%nperplexity   %.4f%ntokens       %d%npeak KV      %d bytes%n",
+                        r.natsPerToken(), r.perplexity(), r.tokens(), r.peakKvBytes());
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    static List<int[]> paragraphs(Tokenizer tok, String all) {
+        List<int[]> out = new ArrayList<>();
+        for (String p : all.split("\\r?\\n\\s*\\r?\\n")) {
+            String s = p.strip();
+            if (!s.isEmpty()) out.add(tok.encode(s, true));
+        }
+        return out;
+    }
+}

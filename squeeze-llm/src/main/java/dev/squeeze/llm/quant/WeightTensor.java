@@ -1,0 +1,62 @@
+package dev.squeeze.llm.quant;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A 2-D weight matrix (rows, cols), row-major, used as {@code y = W x}: each output is the dot of one row
+ * with the activation. Implementations read their format directly; matrix-vector products are built by
+ * the runtime from {@link #dotRow} so that they can be split over rows across threads.
+ */
+public interface WeightTensor {
+    int rows();
+
+    int cols();
+
+    GgmlType type();
+
+    /** Bytes this tensor occupies in its storage. */
+    long bytes();
+
+    /** dot(row r, x[xOff .. xOff+cols)). */
+    float dotRow(int r, float[] x, int xOff);
+
+    /** Copies row r as floats into out[off .. off+cols). */
+    void copyRow(int r, float[] out, int off);
+
+    /**
+     * Row r against T activations: out[outOff + t * outStride] = dot(row r, x[xOff + t * cols ..]). Packed
+     * formats decode the row once into {@code scratch} (length >= cols) and reuse it for every t, which is
+     * what makes prompt processing compute-bound rather than decode-bound.
+     */
+    default void dotRowBatch(int r, float[] x, int xOff, int T, float[] out, int outOff, int outStride, float[] scratch) {
+        for (int t = 0; t < T; t++) out[outOff + t * outStride] = dotRow(r, x, xOff + t * cols());
+    }
+
+    /** A tensor of floats kept on the heap (F32 formats are copied once at load; see {@link #of}). */
+    static WeightTensor ofFloats(int rows, int cols, float[] data) { return new FloatWeightTensor(rows, cols, data); }
+
+    /**
+     * A tensor read from {@code seg} at byte {@code offset}. F32 is copied to the heap once (so the core
+     * float[] kernels apply, and a small model stays small); every other type is computed on the mapped
+     * bytes, never copied.
+     */
+    static WeightTensor of(GgmlType type, MemorySegment seg, long offset, int rows, int cols, String name) {
+        if (!type.supported()) throw new IllegalArgumentException("tensor '" + name + "' has unsupported ggml type " + type);
+        if (cols % type.blockSize() != 0) {
+            throw new IllegalArgumentException("tensor '" + name + "': row length " + cols + " is not a multiple of the "
+                    + type + " block size " + type.blockSize());
+        }
+        long rowBytes = type.bytesFor(cols);
+        long need = Math.multiplyExact(rowBytes, (long) rows);
+        if (offset < 0 || offset + need > seg.byteSize()) {
+            throw new IllegalArgumentException("tensor '" + name + "' (" + rows + " x " + cols + " " + type + ", " + need
+                    + " bytes at offset " + offset + ") extends past the end of the data (" + seg.byteSize() + " bytes)");
+        }
+        if (type == GgmlType.F32) {
+            float[] data = new float[Math.multiplyExact(rows, cols)];
+            MemorySegment.copy(seg, Blocks.FLOAT_LE, offset, data, 0, data.length);
+            return new FloatWeightTensor(rows, cols, data);
+        }
+        return new SegmentWeightTensor(type, seg, offset, rows, cols, rowBytes);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.squeeze.server;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Settings of a {@link SqueezeServer}. Every limit has a finite default; {@link Builder#build()} rejects values
+ * that would disable a limit (zero or negative sizes and timeouts) with a message naming the setting.
+ *
+ * @param host               interface to bind ("127.0.0.1" by default: loopback only unless told otherwise)
+ * @param port               TCP port; 0 picks a free one (tests)
+ * @param upstream           base URL of the OpenAI-compatible API the proxy forwards to (e.g.
+ *                           {@code https://api.openai.com/v1}); {@code null} disables {@code /v1/chat/completions}
+ * @param apiKey             key clients must send ({@code X-Squeeze-Api-Key}, or {@code Authorization: Bearer}
+ *                           on the non-proxy endpoints); {@code null} = no authentication
+ * @param maxBodyBytes       request body cap (413 beyond)
+ * @param maxTokens          per-request cap on input tokens (cl100k/o200k as requested; 413 beyond)
+ * @param workers            threads that compress (CPU-bound work)
+ * @param queue              requests waiting for a worker; more are refused with 429
+ * @param idleTimeoutMs      a connection with no bytes for this long is closed (slow clients, slowloris)
+ * @param upstreamTimeoutMs  connect + time to the upstream's response headers (504 beyond)
+ * @param maxConnections     open client connections; more are not accepted until one closes
+ * @param maxUpstreamStreams proxied responses being relayed at once (each on a virtual thread); 429 beyond
+ * @param proxyMinTokens     a chat message is compressed only when its content has more tokens than this
+ * @param proxyRate          rate the proxy compresses chosen messages to, in (0, 1]
+ * @param proxyMethod        compression method the proxy uses
+ * @param proxyRoles         roles whose messages the proxy may compress (never the last user message)
+ * @param methodOptions      per-method settings (method name to key/value, e.g. llmlingua-2 to model=/path);
+ *                           set by the operator only, never by requests
+ */
+public record ServerConfig(String host, int port, URI upstream, String apiKey, int maxBodyBytes, int maxTokens,
+                           int workers, int queue, long idleTimeoutMs, long upstreamTimeoutMs, int maxConnections,
+                           int maxUpstreamStreams, int proxyMinTokens, double proxyRate, String proxyMethod,
+                           Set<String> proxyRoles, Map<String, Map<String, String>> methodOptions) {
+    public ServerConfig {
+        if (host == null || host.isBlank()) throw new IllegalArgumentException("host must not be blank");
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
+        if (upstream != null) {
+            String s = upstream.getScheme() == null ? "" : upstream.getScheme().toLowerCase(Locale.ROOT);
+            if (!s.equals("http") && !s.equals("https") || upstream.getHost() == null) {
+                throw new IllegalArgumentException("upstream must be an absolute http(s) URL, got '" + upstream + "'");
+            }
+        }
+        if (apiKey != null && apiKey.isEmpty()) throw new IllegalArgumentException("api key must not be empty");
+        positive("max-body-bytes", maxBodyBytes);
+        positive("max-tokens", maxTokens);
+        positive("workers", workers);
+        if (queue < 0) throw new IllegalArgumentException("queue must be >= 0, got " + queue);
+        positive("timeout-ms", idleTimeoutMs);
+        positive("upstream-timeout-ms", upstreamTimeoutMs);
+        positive("max-connections", maxConnections);
+        positive("max-upstream-streams", maxUpstreamStreams);
+        if (proxyMinTokens < 0) throw new IllegalArgumentException("proxy-min-tokens must be >= 0, got " + proxyMinTokens);
+        if (!(proxyRate > 0 && proxyRate <= 1)) throw new IllegalArgumentException("proxy-rate must be in (0, 1], got " + proxyRate);
+        if (proxyMethod == null || proxyMethod.isBlank()) throw new IllegalArgumentException("proxy method must not be blank");
+        proxyRoles = Set.copyOf(proxyRoles);
+        Map<String, Map<String, String>> mo = new java.util.LinkedHashMap<>();
+        if (methodOptions != null) methodOptions.forEach((k, v) -> mo.put(k, Map.copyOf(v)));
+        methodOptions = Map.copyOf(mo);
+    }
+
+    private static void positive(String name, long v) {
+        if (v <= 0) throw new IllegalArgumentException(name + " must be > 0, got " + v);
+    }
+
+    public static Builder builder() { return new Builder(); }
+
+    /** Defaults: loopback:8080, 8 MiB bodies, 256k tokens, one worker per core, queue 64, 30 s idle, 120 s upstream. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 8080;
+        private URI upstream;
+        private String apiKey;
+        private int maxBodyBytes = 8 << 20;
+        private int maxTokens = 262_144;
+        private int workers = Runtime.getRuntime().availableProcessors();
+        private int queue = 64;
+        private long idleTimeoutMs = 30_000;
+        private long upstreamTimeoutMs = 120_000;
+        private int maxConnections = 1024;
+        private int maxUpstreamStreams = 256;
+        private int proxyMinTokens = 1024;
+        private double proxyRate = 0.5;
+        private String proxyMethod = "lexical";
+        private Set<String> proxyRoles = Set.of("system", "user", "tool");
+        private final Map<String, Map<String, String>> methodOptions = new LinkedHashMap<>();
+
+        public Builder host(String v) { host = v; return this; }
+        public Builder port(int v) { port = v; return this; }
+        public Builder upstream(URI v) { upstream = v; return this; }
+        public Builder apiKey(String v) { apiKey = v; return this; }
+        public Builder maxBodyBytes(int v) { maxBodyBytes = v; return this; }
+        public Builder maxTokens(int v) { maxTokens = v; return this; }
+        public Builder workers(int v) { workers = v; return this; }
+        public Builder queue(int v) { queue = v; return this; }
+        public Builder idleTimeoutMs(long v) { idleTimeoutMs = v; return this; }
+        public Builder upstreamTimeoutMs(long v) { upstreamTimeoutMs = v; return this; }
+        public Builder maxConnections(int v) { maxConnections = v; return this; }
+        public Builder maxUpstreamStreams(int v) { maxUpstreamStreams = v; return this; }
+        public Builder proxyMinTokens(int v) { proxyMinTokens = v; return this; }
+        public Builder proxyRate(double v) { proxyRate = v; return this; }
+        public Builder proxyMethod(String v) { proxyMethod = v; return this; }
+        public Builder proxyRoles(List<String> v) { proxyRoles = Set.copyOf(v); return this; }
+
+        /** One method setting, e.g. {@code methodOption("llmlingua-2", "model", "/models/llmlingua-2.onnx")}. */
+        public Builder methodOption(String method, String key, String value) {
+            methodOptions.computeIfAbsent(method, m -> new LinkedHashMap<>()).put(key, value);
+            return this;
+        }
+
+        /** Parses {@code METHOD.KEY=VALUE} (the CLI's --method-option). */
+        public Builder methodOption(String spec) {
+            int eq = spec.indexOf('=');
+            int dot = spec.indexOf('.'); // method names have no dots; keys may
+            if (eq < 0 || dot <= 0 || dot >= eq - 1) {
+                throw new IllegalArgumentException("method option '" + spec + "' must look like METHOD.KEY=VALUE, e.g. llmlingua-2.model=/m.onnx");
+            }
+            return methodOption(spec.substring(0, dot), spec.substring(dot + 1, eq), spec.substring(eq + 1));
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(host, port, upstream, apiKey, maxBodyBytes, maxTokens, workers, queue,
+                    idleTimeoutMs, upstreamTimeoutMs, maxConnections, maxUpstreamStreams, proxyMinTokens, proxyRate,
+                    proxyMethod, proxyRoles, methodOptions);
+        }
+    }
+}

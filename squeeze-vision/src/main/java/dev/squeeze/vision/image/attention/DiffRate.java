@@ -1,0 +1,103 @@
+package dev.squeeze.vision.image.attention;
+
+import dev.squeeze.core.select.TopK;
+import dev.squeeze.core.tensor.FloatMatrix;
+import dev.squeeze.core.transform.TokenTransform;
+import dev.squeeze.vision.ImageMethod;
+import dev.squeeze.vision.Selections;
+import dev.squeeze.vision.image.similarity.ToMeSchedule;
+import dev.squeeze.vision.model.CctModel;
+import dev.squeeze.vision.model.HookContext;
+import dev.squeeze.vision.model.Reducer;
+
+/**
+ * DiffRate-style prune + merge at inference ("DiffRate: Differentiable Compression Rate for Efficient Vision
+ * Transformers", Chen et al., ICCV 2023, arXiv 2305.17997): in block l, after attention, tokens are sorted by
+ * head-mean [CLS] attention; the sequence is truncated to prune_kept[l]; then tokens ranked beyond
+ * merge_kept[l] are merged into their most similar kept token (cosine of head-mean keys, size-weighted).
+ *
+ * <p>DiffRate learns the kept counts; here they are given. {@link #forBudget} derives them from the budget:
+ * the removal per block follows ToMe's linear schedule and is split half pruning, half merging (our choice).
+ * CCT adaptation: the attention-pooling weights on the tokens after the block's attention stand in for the
+ * [CLS] attention.
+ */
+public final class DiffRate implements ImageMethod {
+    private final int[][] givenPlan;
+
+    /** Kept counts derived from each budget ({@link #forBudget}). */
+    public DiffRate() { this.givenPlan = null; }
+
+    /**
+     * Given per-block kept counts {prune_kept[l], merge_kept[l]} (e.g. DiffRate's searched schedule); the
+     * budget passed to {@link #reducer} must equal the last merge_kept.
+     */
+    public DiffRate(int[][] plan) {
+        if (plan == null || plan.length != CctModel.BLOCKS) throw new IllegalArgumentException("diffrate: plan needs " + CctModel.BLOCKS + " blocks");
+        int n = CctModel.TOKENS;
+        for (int l = 0; l < plan.length; l++) {
+            if (plan[l].length != 2 || plan[l][1] < 1 || plan[l][1] > plan[l][0] || plan[l][0] > n) {
+                throw new IllegalArgumentException("diffrate: block " + l + " needs 1 <= merge_kept <= prune_kept <= " + n + ", got "
+                        + java.util.Arrays.toString(plan[l]));
+            }
+            n = plan[l][1];
+        }
+        this.givenPlan = java.util.Arrays.stream(plan).map(int[]::clone).toArray(int[][]::new);
+    }
+
+    @Override
+    public String name() { return "diffrate"; }
+
+    /** (prune_kept[l], merge_kept[l]) per block for a final budget keep. */
+    public static int[][] forBudget(int n0, int keep, int blocks) {
+        int[][] out = new int[blocks][2];
+        int n = n0;
+        for (int l = 0; l < blocks; l++) {
+            int r = ToMeSchedule.mergesFor(ToMeSchedule.Schedule.LINEAR, n, keep, l, blocks);
+            if (l == blocks - 1) r = n - keep;
+            int prune = r / 2;
+            out[l][0] = n - prune;
+            out[l][1] = n - r;
+            n -= r;
+        }
+        return out;
+    }
+
+    /** One block: keep the top pruneKept by importance, then merge ranks >= mergeKept into their most similar kept token. */
+    public static TokenTransform pruneAndMerge(float[] importance, FloatMatrix keys, float[] sizes, int pruneKept, int mergeKept) {
+        int n = importance.length;
+        if (mergeKept < 1 || mergeKept > pruneKept || pruneKept > n) {
+            throw new IllegalArgumentException("diffrate: need 1 <= merge_kept (" + mergeKept + ") <= prune_kept (" + pruneKept + ") <= N (" + n + ")");
+        }
+        int[] order = TopK.topKIndices(importance, pruneKept);          // best first, truncated
+        int[] dst = java.util.Arrays.copyOf(order, mergeKept);
+        FloatMatrix cos = Selections.cosine(keys);
+        java.util.List<java.util.List<Integer>> groups = new java.util.ArrayList<>();
+        for (int d : dst) { java.util.List<Integer> g = new java.util.ArrayList<>(); g.add(d); groups.add(g); }
+        for (int r = mergeKept; r < pruneKept; r++) {
+            int src = order[r];
+            int best = 0;
+            for (int k = 1; k < mergeKept; k++) if (cos.get(src, dst[k]) > cos.get(src, dst[best])) best = k;
+            groups.get(best).add(src);
+        }
+        int[][] g = new int[mergeKept][];
+        for (int k = 0; k < mergeKept; k++) g[k] = groups.get(k).stream().mapToInt(Integer::intValue).sorted().toArray();
+        java.util.Arrays.sort(g, (a, b) -> Integer.compare(a[0], b[0]));
+        return TokenTransform.merge(n, g, sizes);
+    }
+
+    @Override
+    public Reducer reducer(int keep) {
+        int[][] plan = givenPlan != null ? givenPlan : forBudget(CctModel.TOKENS, keep, CctModel.BLOCKS);
+        if (plan[plan.length - 1][1] != keep) {
+            throw new IllegalArgumentException("diffrate: the kept-count plan ends at " + plan[plan.length - 1][1] + " tokens, budget is " + keep);
+        }
+        return new Reducer() {
+            @Override
+            public TokenTransform insideBlock(HookContext ctx) {
+                int[] p = plan[ctx.layer()];
+                if (p[1] >= ctx.size()) return null;
+                return pruneAndMerge(ctx.poolAttention(), ctx.last().headMeanKeys(), ctx.tokens().sizes(), p[0], p[1]);
+            }
+        };
+    }
+}

@@ -1,0 +1,60 @@
+package dev.squeeze.vision.llm;
+
+import dev.squeeze.core.transform.TokenTransform;
+import dev.squeeze.vision.EncoderOutputMethod;
+import dev.squeeze.vision.Selections;
+import dev.squeeze.vision.model.HookContext;
+
+/**
+ * MustDrop's dual-attention filter ("Multi-Stage Vision Token Dropping", Liu et al., 2024, arXiv 2411.10803),
+ * the prefilling stage: a visual token is dropped when BOTH its total attention from the text tokens is below
+ * {@code globalThreshold} times the total attention to all visual tokens AND its largest single text-token
+ * attention is below {@code individualThreshold}; tokens merged in stage 1 are protected.
+ *
+ * <p>{@link #filter} is the paper's threshold rule; {@link #keepBudget} is its budgeted form used by the
+ * benchmark: unprotected tokens are ranked by (total, max) attention and the lowest dropped until K remain.
+ */
+public final class MustDropFilter extends EncoderOutputMethod {
+    @Override
+    public String name() { return "mustdrop-filter"; }
+
+    @Override
+    public TokenTransform reduce(HookContext ctx, int keep) {
+        return keepBudget(new float[][] {ctx.poolAttention()}, new boolean[ctx.size()], keep);
+    }
+
+    /** The threshold rule; returns null when nothing is dropped. */
+    public static TokenTransform filter(float[][] attn, boolean[] protect, float globalThreshold, float individualThreshold) {
+        int n = QueryAttention.check("mustdrop", attn);
+        if (protect.length != n) throw new IllegalArgumentException("mustdrop: protect has " + protect.length + " entries, expected " + n);
+        float[] total = new float[n];
+        float[] max = new float[n];
+        double all = 0;
+        for (float[] row : attn) for (int j = 0; j < n; j++) { total[j] += row[j]; max[j] = Math.max(max[j], row[j]); all += row[j]; }
+        int[] keep = new int[n];
+        int k = 0;
+        for (int j = 0; j < n; j++) {
+            boolean drop = !protect[j] && total[j] < globalThreshold * all && max[j] < individualThreshold;
+            if (!drop) keep[k++] = j;
+        }
+        if (k == n) return null;
+        if (k == 0) throw new IllegalArgumentException("mustdrop: the thresholds drop every visual token");
+        return TokenTransform.select(n, java.util.Arrays.copyOf(keep, k));
+    }
+
+    /** Budgeted form: protected tokens always stay; the rest ranked by total then max text attention. */
+    public static TokenTransform keepBudget(float[][] attn, boolean[] protect, int keep) {
+        int n = QueryAttention.check("mustdrop", attn);
+        Selections.checkKeep("mustdrop", keep, n);
+        float[] total = new float[n];
+        float[] max = new float[n];
+        for (float[] row : attn) for (int j = 0; j < n; j++) { total[j] += row[j]; max[j] = Math.max(max[j], row[j]); }
+        float[] score = new float[n];
+        float maxTotal = 0;
+        for (float t : total) maxTotal = Math.max(maxTotal, t);
+        for (int j = 0; j < n; j++) {
+            score[j] = protect[j] ? Float.MAX_VALUE : total[j] + 1e-3f * max[j] / Math.max(1f, maxTotal);
+        }
+        return Selections.topK(score, keep);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.squeeze.vision;
+
+import dev.squeeze.core.catalog.MethodCatalog;
+import dev.squeeze.core.catalog.MethodInfo;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class VisionCatalogTest {
+    @Test
+    void everyBenchMethodIsInTheCatalogWithALoadableImplementation() throws Exception {
+        MethodCatalog c = MethodCatalog.load();
+        for (ImageMethod m : VisionMethods.image()) assertTrue(c.find(m.name()).isPresent(), m.name());
+        for (AnyResMethod m : VisionMethods.anyRes()) {
+            if (!m.name().startsWith("random")) assertTrue(c.find(m.name()).isPresent(), m.name());
+        }
+        for (String name : new String[] {"dycoke", "prunevid", "fastvid", "holitom", "tempme", "audio-segment-topk",
+                "audio-adjacent-pooling", "lsh-cross-polytope", "tome-linear"}) {
+            MethodInfo i = c.require(name);
+            Class.forName(i.implementation());
+            assertFalse(i.notes().isBlank(), name);
+        }
+    }
+}
