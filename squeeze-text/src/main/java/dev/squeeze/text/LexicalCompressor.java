@@ -23,9 +23,11 @@ import java.util.Arrays;
  *   this very text (words present in every sentence carry little information) and prior(w) is a corpus
  *   frequency proxy from the BPE vocabulary: BPE merges are learned in frequency order, so a word that is a
  *   single early token of cl100k_base is common: prior = ln(1 + id)/ln(vocabulary) for single-token words and 1
- *   for words split into several tokens. Words of the question get +{@value #QUERY_BOOST} x idf/max idf.</li>
- *   <li><b>Rate control.</b> The kept text is counted exactly with the request's BPE and the cut moved along
- *   the priority order until the count is within max(1, 0.8%) of the budget and not above it.</li>
+ *   for words split into several tokens. Words of the question get +{@value #QUERY_BOOST} x idf/max idf / (1 + k) at their k-th occurrence.</li>
+ *   <li><b>Rate control.</b> The kept text is counted exactly with the request's BPE; a bracketed search moves
+ *   the cut along the priority order (first guess calibrated on the whole text's exact count) until the count is
+ *   at most the budget and at most floor(0.8% of the text) below it, then up to 8 smaller pieces past the cut
+ *   are tried one by one to fill what is left (short texts, coarse pieces).</li>
  * </ol>
  * Forced content (numbers, URLs, IDs, entities, force tokens; headings and code blocks as structure) is
  * never dropped; if it alone exceeds the budget the call fails. Stateless and thread-safe.
@@ -120,9 +122,12 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
             int[] q = questionTerms(L, question);
             boolean[] isQ = new boolean[T];
             for (int t : q) isQ[t] = true;
+            // Diminishing: the k-th occurrence gets 1/(1+k) of the boost, so fragments do not fill with copies
+            // of the question's words (the question is sent with the context anyway).
+            int[] seenQ = new int[T];
             for (int p = 0; p < P; p++) {
                 int t = L.term[p];
-                if (t >= 0 && isQ[t]) info[p] += (float) (QUERY_BOOST * idf[t] / maxIdf);
+                if (t >= 0 && isQ[t]) info[p] += (float) (QUERY_BOOST * idf[t] / maxIdf / (1 + seenQ[t]++));
             }
             float[] bu = bm25(L, q, U, L.unit, unitLen, T);
             int[] paraOfPiece = new int[P];
@@ -204,7 +209,11 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
         boolean[] keep = new boolean[P];
         int lo = -1, hi = m + 1;
         String loOut = null, hiOut = null;
-        int k = upperIndex(cum, avail);
+        // First guess calibrated on the whole text, whose exact count is known: estimates x bias = exact.
+        double allCost = 0;
+        for (int p = 0; p < P; p++) allCost += cost[p];
+        double bias = allCost > 0 ? segmentTokens / allCost : 1.0;
+        int k = upperIndex(cum, (target - slack / 2.0) / bias - forcedCost);
         for (int round = 0; round < MAX_ROUNDS; round++) {
             System.arraycopy(forced, 0, keep, 0, P);
             for (int i = 0; i < k; i++) keep[order[i]] = true;

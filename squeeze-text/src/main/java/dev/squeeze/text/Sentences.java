@@ -10,20 +10,34 @@ public final class Sentences {
      * @param end       char after the last
      * @param paragraph blank-line paragraph index
      * @param structure true for a Markdown heading or fenced code block
+     * @param forced    true when the span holds content the request forces (numbers, URLs, ...)
      */
-    public record Span(int start, int end, int paragraph, boolean structure) {
+    public record Span(int start, int end, int paragraph, boolean structure, boolean forced) {
         public String of(String text) { return text.substring(start, end); }
     }
 
     private Sentences() {}
 
-    public static List<Span> split(String text) {
-        TextLayout l = TextLayout.scan(text, ForcedContent.none());
+    /** True when {@code word} (one whitespace-free token) is content {@code forced} asks to keep. */
+    public static boolean isForced(String word, ForcedContent forced) {
+        if (!forced.any()) return false;
+        TextLayout l = TextLayout.scan(word, forced);
+        for (int p = 0; p < l.pieces; p++) if ((l.flags[p] & TextLayout.FORCED) != 0) return true;
+        return false;
+    }
+
+    public static List<Span> split(String text) { return split(text, ForcedContent.none()); }
+
+    /** Spans, each marked when it contains forced content. */
+    public static List<Span> split(String text, ForcedContent forced) {
+        TextLayout l = TextLayout.scan(text, forced);
         List<Span> out = new ArrayList<>(l.units);
         for (int u = 0; u < l.units; u++) {
             int a = l.unitFirst[u], b = l.unitEnd[u];
             if (a == b) continue;
-            out.add(new Span(l.start[a], l.end[b - 1], l.unitPara[u], l.unitKind[u] != TextLayout.UNIT_TEXT));
+            boolean f = false;
+            for (int p = a; p < b && !f; p++) f = (l.flags[p] & TextLayout.FORCED) != 0;
+            out.add(new Span(l.start[a], l.end[b - 1], l.unitPara[u], l.unitKind[u] != TextLayout.UNIT_TEXT, f));
         }
         return out;
     }

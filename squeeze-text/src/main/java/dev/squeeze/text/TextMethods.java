@@ -27,9 +27,10 @@ public final class TextMethods implements MethodProvider {
                                 + "mean token information. Units taken whole in rank order up to 70% (question) / 30% (no question) of the "
                                 + "budget (dynamic per-unit ratio: top units verbatim). Fine: information = idf within the text / max idf x "
                                 + "(0.5 + 0.5 x prior), prior = ln(1+cl100k id)/ln(vocab) for single-token words, 1 for multi-token words "
-                                + "(BPE merge order as a frequency proxy), question words +1 x idf/max; pieces ranked by info + unit "
-                                + "relevance. Exact cl100k/o200k recount moves the cut until the count is within max(0, 0.8%) below the "
-                                + "budget (never above unless forced content forces it). Not a paper's algorithm: a documented proxy.")
+                                + "(BPE merge order as a frequency proxy), question words +1 x idf/max / (1 + k) at the k-th occurrence; pieces ranked by info + unit "
+                                + "relevance. Exact cl100k/o200k recount: bracketed search on the priority cut until the count is at most the "
+                                + "budget and at most floor(0.8% of the text) below it, then up to 8 fill tries (never above the budget "
+                                + "unless forced content alone is). Not a paper's algorithm: a documented proxy.")
                         .build(),
                 MethodInfo.builder(LlmLingua2Compressor.NAME).family(Family.TEXT).mechanism(Mechanism.ATTENTION)
                         .paper("LLMLingua-2: Data Distillation for Efficient and Faithful Task-Agnostic Prompt Compression",
@@ -43,8 +44,9 @@ public final class TextMethods implements MethodProvider {
                                 + "percentile at int(100(1-rate)+1) over word probs repeated per cl100k token, keep p > thr (p==1 if thr==1), "
                                 + "drop_consecutive, context-level filter ((rate+1)/2), chunks joined with '' and contexts with '\\n\\n'. "
                                 + "Additions: threshold mode, question words pulled toward 1 by 0.5. Deviations: multi-piece force tokens "
-                                + "matched as words (no added vocabulary tokens); no model is bundled, so only the post-processing is "
-                                + "tested (hand-computed) and the ONNX path is tested for rejecting non-classifiers.")
+                                + "matched as words (no added vocabulary tokens). No microsoft/llmlingua-2 export is bundled: the post-"
+                                + "processing is tested on hand-computed cases, the ONNX path end to end on a hand-built 2-label "
+                                + "model (WordPiece and Unigram tokenizers), and a non-classifier (all-MiniLM-L6-v2) is rejected.")
                         .build(),
                 MethodInfo.builder(LlmLinguaCompressor.NAME).family(Family.TEXT).mechanism(Mechanism.ATTENTION)
                         .paper("LLMLingua: Compressing Prompts for Accelerated Inference of Large Language Models",

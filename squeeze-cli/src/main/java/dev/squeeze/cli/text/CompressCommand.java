@@ -1,7 +1,6 @@
 package dev.squeeze.cli.text;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.squeeze.text.CompressionJson;
 import dev.squeeze.text.CompressionRequest;
 import dev.squeeze.text.CompressionResult;
 import dev.squeeze.text.CompressorRegistry;
@@ -80,15 +79,7 @@ public final class CompressCommand implements Callable<Integer> {
         CompressionResult r = compressor.compress(request);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            ObjectMapper om = new ObjectMapper();
-            ObjectNode o = om.createObjectNode();
-            o.put("compressed", r.compressed());
-            o.put("originTokens", r.originTokens());
-            o.put("compressedTokens", r.compressedTokens());
-            o.put("rate", r.rate());
-            o.put("method", r.method());
-            o.put("millis", r.millis());
-            out.println(om.writeValueAsString(o));
+            out.println(CompressionJson.toJson(r));
         } else {
             out.println(r.compressed());
         }

@@ -47,6 +47,19 @@ class CompressCommandTest {
     }
 
     @Test
+    void targetTokensAndO200kCounting() throws Exception {
+        Run r = run("compress", "--json", "--target-tokens", "200", "--encoding", "o200k_base", "--keep", "numbers,urls",
+                example().toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode o = new ObjectMapper().readTree(r.out());
+        assertTrue(o.get("compressedTokens").asInt() <= 200 && o.get("compressedTokens").asInt() >= 190, r.out());
+        assertTrue(o.get("compressed").asText().contains("https://status.harbor.example/history"), "URL kept");
+        Run bad = run("compress", "--encoding", "p50k", example().toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("unknown encoding"), bad.err());
+    }
+
+    @Test
     void badInputGivesExitCodeTwoAndAClearMessage(@TempDir Path dir) throws Exception {
         Path bin = dir.resolve("bin.dat");
         Files.write(bin, new byte[] {'o', 'k', (byte) 0xFF, 0});

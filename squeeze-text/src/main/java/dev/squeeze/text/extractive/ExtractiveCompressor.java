@@ -22,6 +22,8 @@ import java.util.Objects;
  * <p>Not the papers' trained models: RECOMP trains a contriever-style dual encoder and EXIT a context-aware
  * classifier; here the scorer is pluggable and defaults to the off-the-shelf all-MiniLM-L6-v2 embedding with
  * cosine similarity. Greedy fill: sentences that do not fit are skipped and smaller ones below them may enter.
+ * Sentences holding forced content (numbers, URLs, ... as the request asks) are kept first; when no sentence
+ * fits the budget the call fails rather than returning an empty context.
  */
 public final class ExtractiveCompressor extends AbstractPromptCompressor {
     public static final String NAME = "extractive";
@@ -34,7 +36,7 @@ public final class ExtractiveCompressor extends AbstractPromptCompressor {
 
     @Override
     protected String compressSegment(String text, int target, int segmentTokens, SegmentContext ctx) {
-        List<Sentences.Span> spans = Sentences.split(text);
+        List<Sentences.Span> spans = Sentences.split(text, ctx.forced());
         List<String> sents = new ArrayList<>(spans.size());
         for (Sentences.Span s : spans) sents.add(s.of(text));
         String query = ctx.question() != null ? ctx.question() : text;
@@ -45,11 +47,29 @@ public final class ExtractiveCompressor extends AbstractPromptCompressor {
         TokenCounter counter = ctx.counter();
         boolean[] keep = new boolean[spans.size()];
         int used = 0;
+        for (int i = 0; i < spans.size(); i++) { // sentences holding forced content go first, whatever their score
+            if (!spans.get(i).forced()) continue;
+            keep[i] = true;
+            used += counter.count(sents.get(i)) + 1;
+        }
+        if (used > target) {
+            throw new IllegalArgumentException("extractive: sentences holding forced content need about " + used
+                    + " tokens, more than the budget of " + target + "; raise the rate or keep less");
+        }
         for (int i : order) {
+            if (keep[i]) continue;
             int c = counter.count(sents.get(i)) + 1; // + separator
             if (used + c > target) continue;
             keep[i] = true;
             used += c;
+        }
+        boolean any = false;
+        for (boolean k : keep) any |= k;
+        if (!any) {
+            int shortest = Integer.MAX_VALUE;
+            for (String x : sents) shortest = Math.min(shortest, counter.count(x));
+            throw new IllegalArgumentException("extractive: no sentence fits the budget of " + target
+                    + " tokens (the shortest has " + shortest + "); raise the rate or use a token-level method");
         }
         return Sentences.join(text, spans, keep);
     }

@@ -18,7 +18,8 @@ import java.util.Objects;
  * <p>For each sentence with words w_1..w_n, impact(w_i) = 1 - cos(e(sentence), e(sentence without w_i)); words
  * are dropped across the whole text in increasing impact until the kept text fits. Deviation (cost): impacts are
  * leave-one-out values computed once per sentence (n + 1 embeddings) instead of being recomputed after every
- * deletion (O(n²) embeddings). Embedder: all-MiniLM-L6-v2 by default, pluggable.
+ * deletion (O(n²) embeddings). Forced words (numbers, URLs, ... as the request asks) are never dropped; the
+ * result can then stay above the budget. Embedder: all-MiniLM-L6-v2 by default, pluggable.
  */
 public final class TcraCompressor extends AbstractPromptCompressor {
     public static final String NAME = "tcra";
@@ -61,6 +62,11 @@ public final class TcraCompressor extends AbstractPromptCompressor {
         }
         Arrays.sort(keys);
         boolean[] dropped = new boolean[n];
+        boolean[] keepForced = new boolean[n];
+        if (ctx.forced().any()) {
+            int f = 0;
+            for (String[] w : words) for (String x : w) keepForced[f++] = Sentences.isForced(x, ctx.forced());
+        }
         int[] cost = new int[n];
         k = 0;
         for (String[] w : words) for (String x : w) cost[k++] = counter.count(" " + x);
@@ -70,7 +76,12 @@ public final class TcraCompressor extends AbstractPromptCompressor {
             int excess = counter.count(out) - target;
             if (excess <= 0) break;
             int freed = 0;
-            while (j < n && freed < Math.max(1, excess)) { int idx = (int) keys[j++]; dropped[idx] = true; freed += cost[idx]; }
+            while (j < n && freed < Math.max(1, excess)) {
+                int idx = (int) keys[j++];
+                if (keepForced[idx]) continue;
+                dropped[idx] = true;
+                freed += cost[idx];
+            }
             out = render(words, dropped, spans, text);
         }
         return out;

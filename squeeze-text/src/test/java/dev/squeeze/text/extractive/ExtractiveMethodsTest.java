@@ -40,6 +40,18 @@ class ExtractiveMethodsTest {
     }
 
     @Test
+    void extractiveKeepsSentencesWithForcedNumbersAndRefusesAnEmptyResult() {
+        var c = new ExtractiveCompressor(new EmbeddingSentenceScorer(bagOfWords(List.of("paris", "capital", "france"))));
+        String doc = "Paris is the capital of France. The tower opened in 1889. Bananas are yellow.";
+        int s2 = TokenCounter.cl100k().count("The tower opened in 1889.");
+        String out = c.compress(CompressionRequest.builder(doc).targetTokens(s2 + 1).question("capital of France")
+                .forced(dev.squeeze.text.ForcedContent.numbersAndUrls()).build()).compressed();
+        assertEquals("The tower opened in 1889.", out);
+        var e = assertThrows(IllegalArgumentException.class, () -> c.compress(CompressionRequest.builder(doc).targetTokens(3).build()));
+        assertTrue(e.getMessage().contains("no sentence fits"), e.getMessage());
+    }
+
+    @Test
     void tcraDropsTheWordWhoseRemovalMovesTheEmbeddingLeast() {
         Embedder e = texts -> {
             Map<String, float[]> v = Map.of("alpha", new float[] {1, 0}, "beta", new float[] {0.1f, 0.1f}, "gamma", new float[] {0, 1});

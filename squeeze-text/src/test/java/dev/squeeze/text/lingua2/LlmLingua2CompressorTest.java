@@ -93,6 +93,18 @@ class LlmLingua2CompressorTest {
     }
 
     @Test
+    void contextLevelFilterDropsContextsBelowThePercentileOfContextProbabilities() {
+        // context probs: a .9, b .1, c .5; rate ~1/3 -> context rate ~2/3 -> q = int(100 * (1 - cr)) in (0, 50)
+        // -> threshold .1 + .4 * t with t < 1, so "c" (>= threshold) stays and "b" goes.
+        String text = "a a\n\nb b\n\nc c";
+        int s = dev.squeeze.text.TokenCounter.cl100k().count(text);
+        var c = new LlmLingua2Compressor(new FakeClassifier(Map.of("a", 0.9f, "b", 0.1f, "c", 0.5f)),
+                LlmLingua2Compressor.Settings.reference().withContextLevelFilter(true).withThreshold(0.0));
+        CompressionResult r = c.compress(CompressionRequest.builder(text).targetTokens(Math.round(s / 3f)).build());
+        assertEquals("a a\n\nc c", r.compressed());
+    }
+
+    @Test
     void minilmEmbeddingModelIsRejectedAsNotATokenClassifier(@TempDir Path dir) throws Exception {
         Path onnx = dir.resolve("all-minilm-l6-v2.onnx");
         try (InputStream in = getClass().getResourceAsStream("/all-minilm-l6-v2.onnx")) {
