@@ -55,8 +55,19 @@ public final class Presses {
         return out;
     }
 
-    /** The press for {@code spec}, or null when the spec names "none". */
+    /**
+     * The press for {@code spec}, or null when the spec names "none". Specs joined by '+' compose: the
+     * presses run in order at every call ({@code snapkv:keep=0.25+kivi:bits=4} evicts, then quantises).
+     */
     public static KvHook create(String spec, LlamaConfig config) {
+        if (spec != null && spec.indexOf('+') >= 0) {
+            List<KvHook> parts = new ArrayList<>();
+            for (String part : spec.split("\\+")) {
+                if (part.isBlank()) throw new IllegalArgumentException("press spec '" + spec + "' has an empty part around '+'");
+                parts.add(create(part, config));
+            }
+            return parts.stream().allMatch(java.util.Objects::isNull) ? null : KvHook.chain(parts);
+        }
         Spec s = Spec.parse(spec);
         Map<String, PressFactory> all = available();
         PressFactory f = all.get(s.name());
