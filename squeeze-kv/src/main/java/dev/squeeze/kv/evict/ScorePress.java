@@ -121,9 +121,14 @@ public abstract class ScorePress implements KvHook {
             if (keep[h] == null) continue;
             int n = v.store(h).length();
             if (keep[h].length == n) continue;
-            v.transform(h, TokenTransform.select(n, keep[h]), PositionMode.REPRESENTATIVE);
-            onEvict(v.layer(), h, keep[h], n);
+            reduce(v, h, keep[h], n);
         }
+    }
+
+    /** Applies the choice: evicts the rest (a select transform). EMS overrides it to merge the rest. */
+    protected void reduce(LayerView v, int h, int[] keep, int n) {
+        v.transform(h, TokenTransform.select(n, keep), PositionMode.REPRESENTATIVE);
+        onEvict(v.layer(), h, keep, n);
     }
 
     /** Sets protected slots (sinks, window) to the largest finite score. */
