@@ -105,10 +105,14 @@ public final class KvBenchSuite implements BenchSuite {
         if (ws.isEmpty()) { ctx.note(task + ": no windows"); return; }
         List<KvEval.Run> refs = references(model, ws);
         String[] presses = quick && at25 == null ? new String[]{"streamingllm", "h2o", "snapkv", "tova", "ems", "razorattention"} : EVICTORS;
+        // option specs=a:keep={k},x=1;b:keep={k}: only these specs (exploration); {k} becomes each keep
+        String only = ctx.options().get("specs");
+        if (only != null) presses = only.split(";");
         try (Progress p = ctx.progress(task, (long) KEEPS.length * (presses.length + 2))) {
             for (double keep : KEEPS) {
                 for (String press : presses) {
-                    String spec = press + ":keep=" + keep + extra(press);
+                    String spec = only != null ? press.replace("{k}", String.valueOf(keep)) : press + ":keep=" + keep + extra(press);
+                    if (only != null) press = spec.substring(0, spec.indexOf(':'));
                     p.message(spec);
                     Session s = KvEval.session(model, spec);
                     KvEval.Tally t = KvEval.tally(ws, refs, w -> KvEval.prefillThenDecode(s, w));
@@ -117,6 +121,7 @@ public final class KvBenchSuite implements BenchSuite {
                     LOG.info("{} {} pplRatio {} agreement {} bytes {}/{}", task, spec, fmt(t.pplRatio()), fmt(t.agreement()), t.kvBytes(), t.fullKvBytes());
                     p.step();
                 }
+                if (only != null) continue;
                 // GemFilter: select keep * context tokens, rerun on them (positions compacted)
                 Session fresh = KvEval.session(model, "none");
                 int k = Math.max(1, (int) Math.floor(keep * ctxLen));
