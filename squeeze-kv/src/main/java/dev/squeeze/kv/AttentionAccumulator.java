@@ -59,6 +59,11 @@ public final class AttentionAccumulator {
         return s;
     }
 
+    /** Accumulated attention, not normalised (the original H2O score): (n). */
+    public float[] raw(int layer, int kvHead, int n) {
+        return java.util.Arrays.copyOf(acc[layer][kvHead], n);
+    }
+
     /** The head kept the given ascending slots. */
     public void keep(int layer, int kvHead, int[] kept) {
         float[] a = acc[layer][kvHead], c = cnt[layer][kvHead];

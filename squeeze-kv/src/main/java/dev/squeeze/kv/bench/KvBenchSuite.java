@@ -41,6 +41,8 @@ public final class KvBenchSuite implements BenchSuite {
     static final String[] EVICTORS = {"streamingllm", "h2o", "snapkv", "pyramidkv", "tova", "knorm", "keydiff",
             "expectedattention", "adakv", "random", "ems", "razorattention"};
 
+    private final Map<String, Long> bytes25 = new LinkedHashMap<>();
+
     @Override public String name() { return "kv"; }
 
     @Override
@@ -117,11 +119,23 @@ public final class KvBenchSuite implements BenchSuite {
                     Session s = KvEval.session(model, spec);
                     KvEval.Tally t = KvEval.tally(ws, refs, w -> KvEval.prefillThenDecode(s, w));
                     ctx.add(row(task, press, t).put("keep", keep).put("spec", spec));
-                    if (at25 != null && keep == 0.25) at25.put(press, t.pplRatio());
+                    if (at25 != null && keep == 0.25) { at25.put(press, t.pplRatio()); bytes25.put(press, t.kvBytes()); }
                     LOG.info("{} {} pplRatio {} agreement {} bytes {}/{}", task, spec, fmt(t.pplRatio()), fmt(t.agreement()), t.kvBytes(), t.fullKvBytes());
                     p.step();
                 }
                 if (only != null) continue;
+                if (at25 != null) {
+                    // diagnostics for the RazorAttention / EMS notes: without memory matching, without merging
+                    String[][] diag = {{"razorattention-unmatched", "razorattention:keep=" + keep},
+                            {"ems-evict-only", "ems:keep=" + keep + ",sim=1"}};
+                    for (String[] d : diag) {
+                        Session s = KvEval.session(model, d[1]);
+                        KvEval.Tally t = KvEval.tally(ws, refs, w -> KvEval.prefillThenDecode(s, w));
+                        ctx.add(row(task, d[0], t).put("keep", keep).put("spec", d[1]));
+                        if (keep == 0.25) at25.put(d[0], t.pplRatio());
+                        if (keep == 0.25) bytes25.put(d[0], t.kvBytes());
+                    }
+                }
                 // GemFilter: select keep * context tokens, rerun on them (positions compacted)
                 Session fresh = KvEval.session(model, "none");
                 int k = Math.max(1, (int) Math.floor(keep * ctxLen));
@@ -192,6 +206,11 @@ public final class KvBenchSuite implements BenchSuite {
                 List<String> specs = new ArrayList<>();
                 for (String press : presses) specs.add(press + ":budget=" + budget);
                 specs.add("decoding:press=h2o,budget=" + budget + ",every=16");
+                String only = ctx.options().get("anchorSpecs");
+                if (only != null) {
+                    specs.clear();
+                    for (String sp : only.split(";")) specs.add(sp.replace("{b}", String.valueOf(budget)));
+                }
                 for (String spec : specs) {
                     p.message(spec);
                     Session s = KvEval.session(model, spec);
@@ -239,7 +258,12 @@ public final class KvBenchSuite implements BenchSuite {
 
     private void goals(BenchContext ctx, Map<String, Double> at25) {
         if (at25.isEmpty()) return;
-        var best = at25.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow();
+        ctx.note("kv: snapkv, pyramidkv and adakv run with window=16 here: the contexts are 192 tokens and the default 32-query window "
+                + "would be most of a 0.125/0.25 budget. RazorAttention rows use match=true (non-retrieval heads get a smaller window so the "
+                + "whole cache holds keep x n entries; when the retrieval heads alone exceed that, the floor of sinks + 2 entries wins and "
+                + "kvBytes shows the excess). Sized entries (RazorAttention, EMS) carry a 4-byte size each, counted in kvBytes.");
+        var best = at25.entrySet().stream().filter(e -> bytes25.getOrDefault(e.getKey(), Long.MAX_VALUE) <= 1.1 * bytes25.getOrDefault("streamingllm", 0L))
+                .min(Map.Entry.comparingByValue()).orElseThrow();
         ctx.note(String.format(Locale.ROOT, "kv goal: best press at keep 0.25 on tinystories is %s with pplRatio %.4f (goal <= 1.02: %s)",
                 best.getKey(), best.getValue(), best.getValue() <= 1.02 ? "met" : "missed"));
         Double sl = at25.get("streamingllm");
@@ -247,7 +271,16 @@ public final class KvBenchSuite implements BenchSuite {
             Double v = at25.get(m);
             if (v == null || sl == null) continue;
             ctx.note(String.format(Locale.ROOT, "kv goal: %s at keep 0.25 pplRatio %.4f vs streamingllm %.4f: %s", m, v, sl,
-                    v < sl ? "beats StreamingLLM" : "does NOT beat StreamingLLM (see kv-tinystories rows; memory compared via kvBytes)"));
+                    v < sl ? "beats StreamingLLM" : "does NOT beat StreamingLLM"));
+        }
+        Double ru = at25.get("razorattention-unmatched"), eo = at25.get("ems-evict-only");
+        if (ru != null && eo != null && sl != null) {
+            ctx.note(String.format(Locale.ROOT, "kv why: on stories260K recency dominates (StreamingLLM is the strongest evictor at keep 0.25, pplRatio %.4f). "
+                            + "RazorAttention without memory matching reaches %.4f but holds %d bytes vs %d: the probe marks many KV heads as retrieval "
+                            + "heads (this 5-layer model has no clean induction heads: full-cache copy accuracy barely exceeds the first copy's, see "
+                            + "kv-retrieval), so at equal memory the other heads' windows shrink. EMS evicting only (sim=1) gives %.4f: merging evicted "
+                            + "entries into kept ones averages keys rotated at different positions (no re-rotation), which costs more than it saves here.",
+                    sl, ru, bytes25.getOrDefault("razorattention-unmatched", 0L), bytes25.getOrDefault("streamingllm", 0L), eo));
         }
     }
 

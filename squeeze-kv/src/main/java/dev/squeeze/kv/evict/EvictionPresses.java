@@ -43,7 +43,7 @@ public final class EvictionPresses {
     }
 
     public static final class H2O extends Base {
-        public H2O() { super("h2o", "heavy hitters by normalised accumulated attention + recent (recent=target/2); " + COMMON, ScorePress.params("recent"), H2OPress::new); }
+        public H2O() { super("h2o", "heavy hitters by normalised accumulated attention + recent (recent=target/2), normalise=true (false: plain sum as in the paper); " + COMMON, ScorePress.params("recent", "normalise"), H2OPress::new); }
     }
 
     public static final class SnapKv extends Base {

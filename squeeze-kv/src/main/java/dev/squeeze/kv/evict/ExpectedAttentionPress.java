@@ -14,7 +14,9 @@ import dev.squeeze.llm.model.Rope;
  * seen so far with RoPE undone; both are rotated to each of the next {@code future} = 512 positions and
  * averaged (mu', S'). An entry's expected logit is mu'·k/sqrt(d) + k^T S' k / (2d); scores are the softmax
  * of that over the head's entries, averaged over the GQA group, times ||v|| ({@code vnorm} = true) plus
- * {@code epsilon} = 0. The first {@code sinks} = 4 entries are always kept.
+ * {@code epsilon} = 0. The first {@code sinks} = 4 entries are always kept. The averaged rotations are cached
+ * per position; for heads wider than 16 the rotated covariance is approximated by A S A^T (A the mean
+ * rotation) instead of the exact mean of R S R^T.
  */
 public final class ExpectedAttentionPress extends ScorePress {
     private final int future;
@@ -25,6 +27,38 @@ public final class ExpectedAttentionPress extends ScorePress {
     private final double[][][] sum2;  // (layer, qHead, d*d) sum of outer products
     private final long[][] count;     // (layer, qHead)
     private int lastPos;
+    private static final int EXACT_COV_MAX_DIM = 16;
+    private int cachedPos = -1;
+    private double[] avgRot;   // (d, d) mean_f R(p + f)
+    private double[] pairRot;  // (d, d, d, d) T_ab = mean_f (R e_a)(R e_b)^T
+
+    /** Caches A and T for the current last position (shared by every layer and head of a step). */
+    private void averagedRotation(Rope rope, int d) {
+        if (cachedPos == lastPos && avgRot != null) return;
+        avgRot = new double[d * d];
+        pairRot = d <= EXACT_COV_MAX_DIM ? new double[d * d * d * d] : null;
+        float[] basis = new float[d * d]; // column a = R e_a
+        float[] e = new float[d];
+        for (int f = 1; f <= future; f++) {
+            for (int a = 0; a < d; a++) {
+                java.util.Arrays.fill(e, 0f);
+                e[a] = 1f;
+                rope.rotateBy(e, 0, (double) lastPos + f);
+                for (int i = 0; i < d; i++) basis[i * d + a] = e[i];
+            }
+            for (int i = 0; i < d; i++) for (int a = 0; a < d; a++) avgRot[i * d + a] += basis[i * d + a] / (double) future;
+            if (!covariance || pairRot == null) continue;
+            for (int a = 0; a < d; a++) for (int b = 0; b < d; b++) {
+                int base = (a * d + b) * d * d;
+                for (int i = 0; i < d; i++) {
+                    double ra = basis[i * d + a] / (double) future;
+                    if (ra == 0) continue;
+                    for (int j = 0; j < d; j++) pairRot[base + i * d + j] += ra * basis[j * d + b];
+                }
+            }
+        }
+        cachedPos = lastPos;
+    }
 
     public ExpectedAttentionPress(PressParams p, LlamaConfig c) {
         super("expectedattention", p, c, 4);
@@ -74,24 +108,27 @@ public final class ExpectedAttentionPress extends ScorePress {
             for (int i = 0; i < d; i++) mu0[i] = (float) (sum[l][h][i] / cnt);
             float[] cov0 = new float[d * d];
             for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) cov0[i * d + j] = (float) (sum2[l][h][i * d + j] / cnt - (double) mu0[i] * mu0[j]);
-            // average over future positions of R mu and R S R^T
+            // mu' = A mu0 with A = mean_f R(p + f); S' = mean_f R S R^T = sum_ab S_ab T_ab (exact)
+            averagedRotation(rope, d);
             float[] mu = new float[d];
+            for (int i = 0; i < d; i++) {
+                double acc = 0;
+                for (int j = 0; j < d; j++) acc += avgRot[i * d + j] * mu0[j];
+                mu[i] = (float) acc;
+            }
             float[] cov = new float[d * d];
-            float[] tmp = new float[d];
-            float[] m = new float[d * d];
-            float[] col = new float[d];
-            for (int f = 1; f <= future; f++) {
-                double p = lastPos + f;
-                System.arraycopy(mu0, 0, tmp, 0, d);
-                rope.rotateBy(tmp, 0, p);
-                for (int i = 0; i < d; i++) mu[i] += tmp[i] / future;
-                if (!covariance) continue;
-                System.arraycopy(cov0, 0, m, 0, d * d);
-                for (int r = 0; r < d; r++) rope.rotateBy(m, r * d, p);            // rows: S R^T
-                for (int c = 0; c < d; c++) {                                      // columns: R (S R^T)
-                    for (int r = 0; r < d; r++) col[r] = m[r * d + c];
-                    rope.rotateBy(col, 0, p);
-                    for (int r = 0; r < d; r++) cov[r * d + c] += col[r] / future;
+            if (covariance && pairRot == null) {                 // wide heads: S' ~ A S A^T
+                for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) {
+                    double acc = 0;
+                    for (int a = 0; a < d; a++) for (int b = 0; b < d; b++) acc += avgRot[i * d + a] * cov0[a * d + b] * avgRot[j * d + b];
+                    cov[i * d + j] = (float) acc;
+                }
+            } else if (covariance) {
+                for (int a = 0; a < d; a++) for (int b = 0; b < d; b++) {
+                    float sab = cov0[a * d + b];
+                    if (sab == 0f) continue;
+                    int base = (a * d + b) * d * d;
+                    for (int e = 0; e < d * d; e++) cov[e] += (float) (sab * pairRot[base + e]);
                 }
             }
             double[] z = new double[n];
@@ -126,6 +163,7 @@ public final class ExpectedAttentionPress extends ScorePress {
 
     @Override
     public void reset() {
+        cachedPos = -1;
         for (double[][] a : sum) for (double[] b : a) java.util.Arrays.fill(b, 0);
         for (double[][] a : sum2) for (double[] b : a) java.util.Arrays.fill(b, 0);
         for (long[] a : count) java.util.Arrays.fill(a, 0);

@@ -11,22 +11,28 @@ import dev.squeeze.llm.model.LlamaConfig;
  * (prefill and decode), divided by the number of queries that could see it (kvpress's normalisation, so
  * early tokens are not favoured only for being old); keep heavy hitters plus a recent window of
  * {@code recent} entries (default: half the target, the paper's 50/50 split). GQA: group-mean attention.
+ * {@code normalise=false} gives the paper's plain accumulated attention.
  */
 public final class H2OPress extends ScorePress {
     private final int recent; // -1: half the target
     private final AttentionAccumulator acc;
+    private final boolean normalise;
 
     public H2OPress(PressParams p, LlamaConfig c) {
         super("h2o", p, c, 0);
         this.recent = p.integer("recent", -1, 0, c.seqLen());
         this.acc = new AttentionAccumulator(c.nLayers(), c.nKvHeads());
+        this.normalise = p.bool("normalise", true);
     }
 
     @Override
     protected void observe(LayerView v) { acc.observe(v); }
 
     @Override
-    protected float[] score(LayerView v, int kvHead) { return acc.normalised(v.layer(), kvHead, v.store(kvHead).length()); }
+    protected float[] score(LayerView v, int kvHead) {
+        int n = v.store(kvHead).length();
+        return normalise ? acc.normalised(v.layer(), kvHead, n) : acc.raw(v.layer(), kvHead, n);
+    }
 
     @Override
     protected int window(LayerView v, int kvHead, int target) { return recent >= 0 ? Math.min(recent, target) : target / 2; }

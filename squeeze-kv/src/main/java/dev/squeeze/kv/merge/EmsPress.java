@@ -28,12 +28,14 @@ public final class EmsPress extends ScorePress {
     private final int windowSize;
     private final double sim;
     private final AttentionAccumulator acc;
+    private final boolean sizeBias;
 
     public EmsPress(PressParams p, LlamaConfig c) {
         super("ems", p, c, 0);
         this.windowSize = p.integer("window", 32, 1, c.seqLen());
         this.sim = p.real("sim", 0.5, -1, true, 1, true);
         this.acc = new AttentionAccumulator(c.nLayers(), c.nKvHeads());
+        this.sizeBias = p.bool("bias", true);
     }
 
     @Override
@@ -99,7 +101,7 @@ public final class EmsPress extends ScorePress {
         for (int r = 0; r < groups.length; r++) newPos[r] = pos[groups[r][0]];
         float[] sizes = st.sizes();
         st.replace(st.keys(), st.values(), newPos);
-        st.setSizes(sizes);
+        if (sizeBias) st.setSizes(sizes);
         acc.merge(v.layer(), h, groups);
     }
 

@@ -48,11 +48,11 @@ public final class MergePresses {
         @Override public String name() { return "ems"; }
 
         @Override
-        public String description() { return "global-local score (window=32), evict then merge into the most similar kept key (sim=0.5); keep=F | ratio=R | budget=N, sinks, every, decode, layers"; }
+        public String description() { return "global-local score (window=32), evict then merge into the most similar kept key (sim=0.5), bias=true adds ln(size) to merged logits; keep=F | ratio=R | budget=N, sinks, every, decode, layers"; }
 
         @Override
         public KvHook create(Map<String, String> params, LlamaConfig config) {
-            List<String> allowed = new ArrayList<>(ScorePress.params("window", "sim"));
+            List<String> allowed = new ArrayList<>(ScorePress.params("window", "sim", "bias"));
             return new EmsPress(new PressParams(name(), params, allowed), config);
         }
     }
