@@ -59,6 +59,26 @@ class PressBehaviourTest {
     }
 
     @Test
+    void decodingPressRecompressesEveryNStepsToTheTarget() {
+        LlamaModel m = StoriesFixture.model();
+        int[] ids = StoriesFixture.text(43);
+        Session s = session(m, "decoding:press=h2o,budget=16,every=8");
+        int[] seen = new int[ids.length];
+        for (int t = 0; t < ids.length; t++) {
+            s.step(ids[t]);
+            seen[t] = s.cache().length(0, 0);
+        }
+        // grows to 16 + 8 = 24 entries, then back to 16: 16 after steps 24, 32, 40 (1-based)
+        assertEquals(16, seen[23]);
+        assertEquals(23, seen[30]);
+        assertEquals(16, seen[31]);
+        assertEquals(16 + (43 - 40), seen[42]);
+        Session frac = session(m, "h2o:keep=0.5,decode=true");
+        for (int t = 0; t < 40; t++) frac.step(ids[t]);
+        assertEquals(20, frac.cache().length(3, 1), "keep=0.5 of the 40 tokens seen");
+    }
+
+    @Test
     void snapKvAlwaysKeepsTheObservationWindow() {
         LlamaModel m = StoriesFixture.model();
         Session s = session(m, "snapkv:keep=0.75,window=32");
