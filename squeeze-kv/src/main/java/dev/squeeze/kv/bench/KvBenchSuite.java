@@ -110,7 +110,7 @@ public final class KvBenchSuite implements BenchSuite {
         // option specs=a:keep={k},x=1;b:keep={k}: only these specs (exploration); {k} becomes each keep
         String only = ctx.options().get("specs");
         if (only != null) presses = only.split(";");
-        try (Progress p = ctx.progress(task, (long) KEEPS.length * (presses.length + 2))) {
+        try (Progress p = ctx.progress(task, (long) KEEPS.length * (presses.length + (only != null ? 0 : 2)))) {
             for (double keep : KEEPS) {
                 for (String press : presses) {
                     String spec = only != null ? press.replace("{k}", String.valueOf(keep)) : press + ":keep=" + keep + extra(press);
