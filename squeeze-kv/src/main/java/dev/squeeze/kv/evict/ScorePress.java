@@ -11,7 +11,6 @@ import dev.squeeze.llm.kv.LayerView;
 import dev.squeeze.llm.kv.Phase;
 import dev.squeeze.llm.model.LlamaConfig;
 
-import java.util.Arrays;
 
 /**
  * The skeleton of every score-based eviction press. Per layer and KV head it scores the entries held,
@@ -147,14 +146,6 @@ public abstract class ScorePress implements KvHook {
             if (scores[h] == null) continue;
             out[h] = TopK.topKSorted(scores[h], targets[h]);
         }
-        return out;
-    }
-
-    /** Compacts a per-slot state array to the kept slots. */
-    protected static float[] compact(float[] state, int[] kept) {
-        float[] out = Arrays.copyOf(state, state.length);
-        for (int i = 0; i < kept.length; i++) out[i] = state[kept[i]];
-        Arrays.fill(out, kept.length, out.length, 0f);
         return out;
     }
 

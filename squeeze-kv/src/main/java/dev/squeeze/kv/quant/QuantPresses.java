@@ -3,7 +3,6 @@ package dev.squeeze.kv.quant;
 import dev.squeeze.kv.LayerSet;
 import dev.squeeze.kv.PressParams;
 import dev.squeeze.kv.lowrank.CskvPress;
-import dev.squeeze.kv.lowrank.CskvStore;
 import dev.squeeze.llm.kv.KvHook;
 import dev.squeeze.llm.kv.PressFactory;
 import dev.squeeze.llm.model.LlamaConfig;
@@ -79,7 +78,4 @@ public final class QuantPresses {
             return new CskvPress(LayerSet.from(p, c.nLayers()), rank, window, null);
         }
     }
-
-    /** For tests: is the store one of ours. */
-    static boolean isCompressed(Object s) { return s instanceof KiviStore || s instanceof ZipCacheStore || s instanceof CskvStore; }
 }
