@@ -31,7 +31,7 @@ public final class KvMethods implements MethodProvider {
     private static final String EVICT = " All evictions are TokenTransform.select on the per-(layer, KV head) stores; kept entries keep "
             + "their position ids (no re-rotation). GQA: attention averaged over the query heads of a KV head. Budget: keep=F "
             + "(floor(F n), >= 1), ratio=R (keep 1-R) or budget=N per head; a fixed budget also applies at decode (every=1: "
-            + "evict each step; every=N: re-compress every N steps).";
+            + "evict each step; every=N: re-compress every N steps). Common: sinks=N first entries and recent=N newest entries always kept (defaults per press).";
 
     @Override
     public List<MethodInfo> methods() {

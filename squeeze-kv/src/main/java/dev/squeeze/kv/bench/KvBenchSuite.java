@@ -213,6 +213,8 @@ public final class KvBenchSuite implements BenchSuite {
                 List<String> specs = new ArrayList<>();
                 for (String press : presses) specs.add(press + ":budget=" + budget);
                 specs.add("decoding:press=h2o,budget=" + budget + ",every=16");
+                // attention-free scorers have no recency protection of their own: also with the newest 16 kept
+                for (String press : new String[]{"knorm", "keydiff", "expectedattention"}) specs.add(press + ":budget=" + budget + ",recent=16,sinks=4");
                 String only = ctx.options().get("anchorSpecs");
                 if (only != null) {
                     specs.clear();
@@ -223,7 +225,7 @@ public final class KvBenchSuite implements BenchSuite {
                     Session s = KvEval.session(model, spec);
                     KvEval.Tally t = new KvEval.Tally();
                     for (int i = 0; i < wins.size(); i++) t.add(refs.get(i), KvEval.tokenByToken(s, wins.get(i)));
-                    String method = spec.substring(0, spec.indexOf(':'));
+                    String method = spec.substring(0, spec.indexOf(':')) + (spec.contains("recent=16") ? "+recent16" : "");
                     Row r = row(task, method, t).put("budget", budget).put("spec", spec);
                     Double a = anchors.get(method + "@" + budget);
                     if (a != null) r.put("anchorPplRatio", a).put("beatsAnchor", t.pplRatio() <= a);

@@ -14,7 +14,7 @@ import java.util.function.BiFunction;
 public final class EvictionPresses {
     private EvictionPresses() {}
 
-    private static final String COMMON = "keep=F | ratio=R | budget=N, sinks, every (decode re-compression interval), decode, layers";
+    private static final String COMMON = "keep=F | ratio=R | budget=N, sinks, recent, every (decode re-compression interval), decode, layers";
 
     /** Name, description, accepted parameters and constructor of one press. */
     public abstract static class Base implements PressFactory {
@@ -43,7 +43,7 @@ public final class EvictionPresses {
     }
 
     public static final class H2O extends Base {
-        public H2O() { super("h2o", "heavy hitters by normalised accumulated attention + recent (recent=target/2), normalise=true (false: plain sum as in the paper); " + COMMON, ScorePress.params("recent", "normalise"), H2OPress::new); }
+        public H2O() { super("h2o", "heavy hitters by normalised accumulated attention + recent (recent=target/2), normalise=true (false: plain sum as in the paper); " + COMMON, ScorePress.params("normalise"), H2OPress::new); }
     }
 
     public static final class SnapKv extends Base {

@@ -14,13 +14,11 @@ import dev.squeeze.llm.model.LlamaConfig;
  * {@code normalise=false} gives the paper's plain accumulated attention.
  */
 public final class H2OPress extends ScorePress {
-    private final int recent; // -1: half the target
     private final AttentionAccumulator acc;
     private final boolean normalise;
 
     public H2OPress(PressParams p, LlamaConfig c) {
         super("h2o", p, c, 0);
-        this.recent = p.integer("recent", -1, 0, c.seqLen());
         this.acc = new AttentionAccumulator(c.nLayers(), c.nKvHeads());
         this.normalise = p.bool("normalise", true);
     }

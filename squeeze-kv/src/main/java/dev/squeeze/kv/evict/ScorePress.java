@@ -22,7 +22,7 @@ import dev.squeeze.llm.model.LlamaConfig;
  * decoding: whenever a head holds {@code every} or more entries above its target it is cut back to the
  * target (every=1: evict one per step, a fixed per-layer budget; every=N: re-compress every N steps).
  *
- * <p>Common parameters: keep | ratio | budget, sinks, window, every, decode, layers.
+ * <p>Common parameters: keep | ratio | budget, sinks, recent (always-kept newest entries), every, decode, layers.
  */
 public abstract class ScorePress implements KvHook {
     protected final String name;
@@ -32,6 +32,8 @@ public abstract class ScorePress implements KvHook {
     protected final int sinks;
     protected final int every;
     protected final boolean atDecode;
+    /** Most recent entries always kept ({@code recent=N}); -1 = the press's own default. */
+    protected final int recent;
 
     protected ScorePress(String name, PressParams p, LlamaConfig config, int defaultSinks) {
         this.name = name;
@@ -40,6 +42,7 @@ public abstract class ScorePress implements KvHook {
         this.layers = LayerSet.from(p, config.nLayers());
         this.sinks = p.integer("sinks", defaultSinks, 0, config.seqLen());
         this.every = p.integer("every", 1, 1, config.seqLen());
+        this.recent = p.integer("recent", -1, 0, config.seqLen());
         boolean decodeDefault = budget.isFixed();
         this.atDecode = p.bool("decode", decodeDefault) && supportsDecode();
         if (p.bool("decode", false) && !supportsDecode()) throw p.bad("decode", "true", "false: " + name + " compresses at prefill only");
@@ -47,7 +50,7 @@ public abstract class ScorePress implements KvHook {
 
     /** The parameters every score press accepts, plus extra ones. */
     public static java.util.List<String> params(String... extra) {
-        java.util.List<String> out = new java.util.ArrayList<>(java.util.List.of("keep", "ratio", "budget", "sinks", "every", "decode", "layers"));
+        java.util.List<String> out = new java.util.ArrayList<>(java.util.List.of("keep", "ratio", "budget", "sinks", "recent", "every", "decode", "layers"));
         out.addAll(java.util.List.of(extra));
         return out;
     }
@@ -63,8 +66,8 @@ public abstract class ScorePress implements KvHook {
     /** Scores of the entries of KV head {@code kvHead} (length = its store length); higher is kept. */
     protected abstract float[] score(LayerView v, int kvHead);
 
-    /** Slots at the end that are always kept (e.g. SnapKV's observation window). */
-    protected int window(LayerView v, int kvHead, int target) { return 0; }
+    /** Slots at the end that are always kept: {@code recent} (default none; SnapKV: its observation window). */
+    protected int window(LayerView v, int kvHead, int target) { return recent >= 0 ? Math.min(recent, target) : 0; }
 
     /** Called after a head was reduced to {@code kept} (ascending slots of the old store), so state can follow. */
     protected void onEvict(int layer, int kvHead, int[] kept, int oldLength) {}

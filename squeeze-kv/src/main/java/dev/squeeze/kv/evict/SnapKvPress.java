@@ -31,7 +31,7 @@ public class SnapKvPress extends ScorePress {
     protected int observationWindow(LayerView v, int target) { return Math.max(1, Math.min(Math.min(windowSize, target), v.queryCount())); }
 
     @Override
-    protected int window(LayerView v, int kvHead, int target) { return observationWindow(v, target); }
+    protected int window(LayerView v, int kvHead, int target) { return Math.max(observationWindow(v, target), super.window(v, kvHead, target)); }
 
     @Override
     protected float[] score(LayerView v, int kvHead) {

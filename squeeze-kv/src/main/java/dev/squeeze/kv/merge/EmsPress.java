@@ -46,7 +46,7 @@ public final class EmsPress extends ScorePress {
     }
 
     @Override
-    protected int window(LayerView v, int kvHead, int target) { return localWindow(v, target); }
+    protected int window(LayerView v, int kvHead, int target) { return Math.max(localWindow(v, target), super.window(v, kvHead, target)); }
 
     @Override
     protected float[] score(LayerView v, int kvHead) {
