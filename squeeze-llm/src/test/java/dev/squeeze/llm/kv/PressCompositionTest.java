@@ -31,8 +31,21 @@ class PressCompositionTest {
 
     @Test
     void plusJoinedNonesGiveNoHookAndEmptyPartsAreRejected() {
-        assertNull(Presses.create("none+none", null));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Presses.create("none++none", null));
+        assertNull(Presses.create("none+none", (dev.squeeze.llm.model.LlamaConfig) null));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Presses.create("none++none", (dev.squeeze.llm.model.LlamaConfig) null));
         assertTrue(e.getMessage().contains("empty part"), e.getMessage());
+    }
+
+    @Test
+    void modelAwareCreateDelegatesToTheConfigVariantByDefault() {
+        dev.squeeze.llm.Stories.assumeData();
+        try (dev.squeeze.llm.model.LlamaModel m = dev.squeeze.llm.Stories.load()) {
+            assertNull(Presses.create("none", m));
+            assertNull(Presses.create("none+none", m));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Presses.create("nosuchpress:x=1", m));
+            assertTrue(e.getMessage().contains("unknown press 'nosuchpress'"), e.getMessage());
+            IllegalArgumentException p = assertThrows(IllegalArgumentException.class, () -> new NoPress().create(java.util.Map.of("k", "1"), m));
+            assertTrue(p.getMessage().contains("'k'"), p.getMessage());
+        }
     }
 }
