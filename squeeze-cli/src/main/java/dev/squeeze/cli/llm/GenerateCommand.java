@@ -39,11 +39,17 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Sampling seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--threads", defaultValue = "0", description = "Worker threads for matrix products (default: the machine's cores).")
+    int threads;
+
     @Override
     public Integer call() throws Exception {
         if (maxTokens <= 0) throw new IllegalArgumentException("--max-tokens must be > 0, got " + maxTokens);
+        if (threads < 0) throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
         PrintWriter out = spec.commandLine().getOut();
-        try (LlamaModel m = ModelLoader.load(model, tokenizer)) {
+        try (LlamaModel m = ModelLoader.load(model, tokenizer, threads == 0 ? LlamaModel.defaultThreads() : threads)) {
+            out.print(prompt); // the continuation follows the prompt, as llama2.c prints it
+            out.flush();
             Generator.Result r = Generator.generate(m, m.newSession(), prompt, maxTokens, new Sampler(temperature, seed), piece -> {
                 out.print(piece);
                 out.flush();
@@ -52,6 +58,10 @@ public final class GenerateCommand implements Callable<Integer> {
             out.flush();
             spec.commandLine().getErr().printf(Locale.ROOT, "%d prompt tokens in %.3f s, %d generated at %.1f tok/s%n",
                     r.promptTokens(), r.prefillSeconds(), r.tokens().length, r.decodeTokensPerSecond());
+            if (r.stoppedAtContext()) {
+                spec.commandLine().getErr().println("stopped at the model's context limit of " + m.config().seqLen()
+                        + " tokens (" + r.tokens().length + " of --max-tokens " + maxTokens + " generated)");
+            }
         }
         return 0;
     }

@@ -47,13 +47,27 @@ public final class PerplexityCommand implements Callable<Integer> {
     @Option(names = "--prefill", description = "Prefill each window at once (presses run after each layer) instead of token by token.")
     boolean prefill;
 
+    @Option(names = "--prefix", defaultValue = "0",
+            description = "Prefill the first N tokens of each window at once (presses compress after each layer), then step; score only the rest.")
+    int prefix;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Worker threads for matrix products (default: the machine's cores).")
+    int threads;
+
+    @Option(names = "--stream", description = "Score the whole file as one token stream (BOS first) instead of paragraph by paragraph.")
+    boolean stream;
+
+    @Option(names = "--limit", defaultValue = "0", description = "With --stream: only the first N tokens of the stream (0 = all).")
+    int limit;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(text)) throw new IllegalArgumentException("--text " + text + " is not a readable file");
-        try (LlamaModel m = ModelLoader.load(model, tokenizer)) {
+        if (threads < 0) throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+        try (LlamaModel m = ModelLoader.load(model, tokenizer, threads == 0 ? LlamaModel.defaultThreads() : threads)) {
             int ctx = context == 0 ? m.config().seqLen() : context;
             if (ctx < 2 || ctx > m.config().seqLen()) {
                 throw new IllegalArgumentException("--context must be in [2, " + m.config().seqLen() + "] (the model's seq_len), got " + context);
@@ -61,9 +75,23 @@ public final class PerplexityCommand implements Callable<Integer> {
             KvHook hook = Presses.create(press, m);
             SessionOptions.Builder opts = SessionOptions.builder();
             if (hook != null) opts.hook(hook);
-            List<int[]> seqs = paragraphs(m.tokenizer(), Files.readString(text));
+            if (limit < 0) throw new IllegalArgumentException("--limit must be >= 0, got " + limit);
+            if (limit > 0 && !stream) throw new IllegalArgumentException("--limit needs --stream");
+            List<int[]> seqs;
+            if (stream) {
+                int[] all = m.tokenizer().encode(Files.readString(text), true);
+                if (limit > all.length) {
+                    throw new IllegalArgumentException("--limit " + limit + " exceeds the " + all.length + " tokens of " + text);
+                }
+                seqs = List.of(limit > 0 ? java.util.Arrays.copyOf(all, limit) : all);
+            } else {
+                seqs = paragraphs(m.tokenizer(), Files.readString(text));
+            }
             if (seqs.isEmpty()) throw new IllegalArgumentException("--text " + text + " holds no text");
-            Perplexity.Result r = Perplexity.evaluate(m, seqs, ctx, opts.build(), prefill);
+            if (prefix < 0) throw new IllegalArgumentException("--prefix must be >= 0, got " + prefix);
+            if (prefix > 0 && prefill) throw new IllegalArgumentException("--prefix and --prefill exclude each other");
+            Perplexity.Result r = prefix > 0 ? Perplexity.evaluateContinuation(m, seqs, ctx, prefix, opts.build())
+                    : Perplexity.evaluate(m, seqs, ctx, opts.build(), prefill);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.printf(Locale.ROOT, "{\"natsPerToken\": %.6f, \"perplexity\": %.6f, \"tokens\": %d, \"peakKvBytes\": %d, "

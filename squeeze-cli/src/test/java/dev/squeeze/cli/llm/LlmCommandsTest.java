@@ -51,7 +51,7 @@ class LlmCommandsTest {
         Run a = run(args), b = run(args);
         assertEquals(0, a.code(), a.err());
         assertEquals(a.out(), b.out());
-        assertFalse(a.out().isBlank());
+        assertTrue(a.out().startsWith("Tom had a red") && a.out().length() > "Tom had a red".length() + 10, a.out());
     }
 
     @Test
@@ -77,6 +77,25 @@ class LlmCommandsTest {
                 "--context", "256", "--press", "none");
         assertEquals(0, plain.code(), plain.err());
         assertTrue(plain.out().contains(String.format(java.util.Locale.ROOT, "%.4f", nats)), plain.out());
+
+        Run cont = run("perplexity", "--model", model.toString(), "--tokenizer", tok.toString(), "--text", text.toString(),
+                "--context", "256", "--prefix", "16", "--json");
+        assertEquals(0, cont.code(), cont.err());
+        var c = new com.fasterxml.jackson.databind.ObjectMapper().readTree(cont.out());
+        assertTrue(c.get("tokens").asLong() < node.get("tokens").asLong());
+    }
+
+    @Test
+    void streamProtocolReproducesTheReadmeFigure() throws Exception {
+        Path model = data("models/stories260K.bin");
+        Path tok = data("models/tok512.bin");
+        Path text = data("text/tinystories-sample.txt");
+        Run r = run("perplexity", "--model", model.toString(), "--tokenizer", tok.toString(), "--text", text.toString(),
+                "--stream", "--limit", "10240", "--context", "256", "--prefill", "--json");
+        assertEquals(0, r.code(), r.err());
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertEquals(1.5646, node.get("natsPerToken").asDouble(), 0.002);
+        assertEquals(10_239, node.get("tokens").asLong());
     }
 
     @Test
@@ -98,6 +117,10 @@ class LlmCommandsTest {
         Run cut = run("generate", "--model", truncated.toString(), "--tokenizer", tok.toString());
         assertEquals(2, cut.code());
         assertTrue(cut.err().contains("cut.bin") && cut.err().contains("truncated"), cut.err());
+        Run full = run("generate", "--model", model.toString(), "--tokenizer", tok.toString(), "--prompt", "Lily ".repeat(505),
+                "--max-tokens", "400", "--threads", "1");
+        assertEquals(0, full.code(), full.err());
+        assertTrue(full.err().contains("stopped at the model's context limit of 512"), full.err());
         Run longPrompt = run("generate", "--model", model.toString(), "--tokenizer", tok.toString(), "--prompt", "Lily ".repeat(600));
         assertEquals(2, longPrompt.code());
         assertTrue(longPrompt.err().contains("context"), longPrompt.err());

@@ -6,14 +6,18 @@ import dev.squeeze.core.tensor.FloatMatrix;
 
 import java.util.Arrays;
 
-/** The default store: fp32 keys and values in preallocated (capacity, headDim) arrays. */
+/**
+ * The default store: fp32 keys and values in (rows, headDim) arrays that grow by doubling up to the
+ * capacity (so a long-context model does not reserve its whole context up front; growth happens
+ * log2(capacity / 256) times at most, never in steady state).
+ */
 public final class DenseKvStore implements HeadKvStore {
     private static final Kernels K = KernelProvider.kernels();
     private final int headDim;
     private final int capacity;
-    private final float[] keys;      // (capacity, hd)
-    private final float[] values;    // (capacity, hd)
-    private final float[] positions; // (capacity)
+    private float[] keys;      // (rows, hd), rows <= capacity
+    private float[] values;    // (rows, hd)
+    private float[] positions; // (rows)
     private int length;
 
     public DenseKvStore(int headDim, int capacity) {
@@ -21,9 +25,10 @@ public final class DenseKvStore implements HeadKvStore {
         if (capacity <= 0) throw new IllegalArgumentException("capacity must be > 0, got " + capacity);
         this.headDim = headDim;
         this.capacity = capacity;
-        this.keys = new float[Math.multiplyExact(capacity, headDim)];
+        int rows = Math.min(capacity, 256);
+        this.keys = new float[Math.multiplyExact(rows, headDim)];
         this.values = new float[keys.length];
-        this.positions = new float[capacity];
+        this.positions = new float[rows];
     }
 
     @Override public int headDim() { return headDim; }
@@ -35,6 +40,7 @@ public final class DenseKvStore implements HeadKvStore {
         if (length == capacity) {
             throw new IllegalStateException("KV store is full: capacity " + capacity + " entries (the session's cache capacity)");
         }
+        if (length == positions.length) grow(length + 1);
         System.arraycopy(key, keyOff, keys, length * headDim, headDim);
         System.arraycopy(value, valueOff, values, length * headDim, headDim);
         positions[length] = position;
@@ -82,6 +88,7 @@ public final class DenseKvStore implements HeadKvStore {
             throw new IllegalArgumentException("replace: rows must have width headDim = " + headDim + ", got " + k.cols() + " and " + v.cols());
         }
         if (n > capacity) throw new IllegalArgumentException("replace: " + n + " entries exceed the capacity " + capacity);
+        if (n > positions.length) grow(n);
         System.arraycopy(k.data(), 0, keys, 0, n * headDim);
         System.arraycopy(v.data(), 0, values, 0, n * headDim);
         System.arraycopy(pos, 0, positions, 0, n);
@@ -90,6 +97,13 @@ public final class DenseKvStore implements HeadKvStore {
 
     @Override
     public void clear() { length = 0; }
+
+    private void grow(int need) {
+        int rows = Math.min(capacity, Math.max(need, 2 * positions.length));
+        keys = Arrays.copyOf(keys, Math.multiplyExact(rows, headDim));
+        values = Arrays.copyOf(values, keys.length);
+        positions = Arrays.copyOf(positions, rows);
+    }
 
     private void checkSlot(int slot) {
         if (slot < 0 || slot >= length) throw new IllegalArgumentException("slot " + slot + " is outside [0, " + length + ")");

@@ -67,6 +67,11 @@ public interface LayerView {
         store(kvHead).transform(t, mode);
     }
 
+    /** Evicts: keeps only the given slots of KV head {@code kvHead}, in the order given (sort them to keep order). */
+    default void keep(int kvHead, int[] slots) {
+        store(kvHead).transform(TokenTransform.select(store(kvHead).length(), slots), PositionMode.REPRESENTATIVE);
+    }
+
     /** Puts another store in place for KV head {@code kvHead} of this layer. */
     default void swap(int kvHead, HeadKvStore store) {
         cache().setStore(layer(), kvHead, store);

@@ -37,8 +37,11 @@ public record LlamaConfig(int dim, int hiddenDim, int nLayers, int nHeads, int n
     }
 
     private static void positive(String name, int v) {
-        if (v <= 0) throw new IllegalArgumentException("model config " + name + " must be > 0, got " + v);
+        if (v <= 0 || v > MAX_SIZE) throw new IllegalArgumentException("model config " + name + " must be in [1, " + MAX_SIZE + "], got " + v);
     }
+
+    /** Upper bound on any single size (guards allocations against corrupt headers). */
+    public static final int MAX_SIZE = 1 << 24;
 
     public int kvDim() { return nKvHeads * headDim; }
 

@@ -30,7 +30,7 @@ public final class LlamaModel implements AutoCloseable {
         }
         this.weights = weights;
         this.tokenizer = tokenizer;
-        this.rope = new Rope(config);
+        this.rope = new Rope(config, weights.ropeFreqFactors());
         this.rows = new RowParallel(threads);
         this.arena = arena;
         this.source = source;
@@ -55,9 +55,13 @@ public final class LlamaModel implements AutoCloseable {
     /** Where the model came from (file name), for messages. */
     public String source() { return source; }
 
-    /** This model with another tokenizer (same weights, same mapping). */
+    /**
+     * This model with another tokenizer: the same weights and file mapping, whose ownership moves to the
+     * returned model (close that one; this one must not be used afterwards).
+     */
     public LlamaModel withTokenizer(Tokenizer t) {
-        return new LlamaModel(config, weights, t, null, source, rows.threads());
+        rows.close();
+        return new LlamaModel(config, weights, t, arena, source, rows.threads());
     }
 
     public Session newSession() { return new Session(this, SessionOptions.defaults()); }

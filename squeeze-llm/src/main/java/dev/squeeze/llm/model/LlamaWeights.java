@@ -11,11 +11,17 @@ import java.util.List;
  * @param layers         one per block
  * @param finalNorm      (dim)
  * @param classifier     (vocab, dim); the same object as tokenEmbedding when tied
+ * @param ropeFreqFactors (hd/2) RoPE frequency divisors (GGUF Llama-3.1 {@code rope_freqs.weight}), or null
  */
-public record LlamaWeights(WeightTensor tokenEmbedding, List<LayerWeights> layers, float[] finalNorm, WeightTensor classifier) {
+public record LlamaWeights(WeightTensor tokenEmbedding, List<LayerWeights> layers, float[] finalNorm, WeightTensor classifier,
+                           float[] ropeFreqFactors) {
 
     public LlamaWeights {
         layers = List.copyOf(layers);
+    }
+
+    public LlamaWeights(WeightTensor tokenEmbedding, List<LayerWeights> layers, float[] finalNorm, WeightTensor classifier) {
+        this(tokenEmbedding, layers, finalNorm, classifier, null);
     }
 
     /** Checks every shape against the config; throws naming the first tensor that does not fit. */

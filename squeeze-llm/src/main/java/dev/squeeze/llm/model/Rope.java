@@ -3,7 +3,7 @@ package dev.squeeze.llm.model;
 /**
  * Rotary position embedding for one head width. Angles are position x freq_i with
  * freq_i = theta^(-2i / hd) (optionally Llama-3.1 scaled). A table of cos/sin covers positions
- * [0, seqLen); any other (also fractional) position is computed on the fly, which is how keys are
+ * [0, min(seqLen, 32768)); any other (also fractional) position is computed on the fly, which is how keys are
  * re-rotated by a position delta (rotations compose additively).
  */
 public final class Rope {
@@ -14,16 +14,26 @@ public final class Rope {
     private final float[] sin;
     private final int tablePositions;
 
-    public Rope(LlamaConfig c) {
+    public Rope(LlamaConfig c) { this(c, null); }
+
+    /**
+     * @param freqFactors per-pair divisors of the frequencies (hd/2), as GGUF Llama-3.1 files store them in
+     *                    {@code rope_freqs.weight}; null for none
+     */
+    public Rope(LlamaConfig c, float[] freqFactors) {
         this.headDim = c.headDim();
         this.style = c.ropeStyle();
         int half = headDim / 2;
+        if (freqFactors != null && freqFactors.length != half) {
+            throw new IllegalArgumentException("rope frequency factors have " + freqFactors.length + " values, expected head_dim/2 = " + half);
+        }
         freq = new double[half];
         for (int i = 0; i < half; i++) {
             double f = 1.0 / Math.pow(c.ropeTheta(), (2.0 * i) / headDim);
             freq[i] = c.ropeScaling() == null ? f : c.ropeScaling().scale(f);
+            if (freqFactors != null) freq[i] /= freqFactors[i];
         }
-        tablePositions = c.seqLen();
+        tablePositions = Math.min(c.seqLen(), 1 << 15); // positions beyond the table are computed on the fly
         cos = new float[tablePositions * half];
         sin = new float[tablePositions * half];
         for (int p = 0; p < tablePositions; p++) {

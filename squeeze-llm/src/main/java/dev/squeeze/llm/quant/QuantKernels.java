@@ -19,6 +19,12 @@ public interface QuantKernels {
     /** sum_i w_i x[xOff+i] over n elements of Q4_0 blocks starting at byte {@code off}. */
     float dotQ4_0(MemorySegment seg, long off, float[] x, int xOff, int n);
 
+    /** Dequantises n elements of Q8_0 blocks at byte {@code off} into out[outOff..]. */
+    void dequantQ8_0(MemorySegment seg, long off, float[] out, int outOff, int n);
+
+    /** Dequantises n elements of Q4_0 blocks at byte {@code off} into out[outOff..]. */
+    void dequantQ4_0(MemorySegment seg, long off, float[] out, int outOff, int n);
+
     /** The vectorised kernels when the Vector API is present and the float species has 8 or 16 lanes, else scalar. */
     static QuantKernels best() { return Holder.BEST; }
 

@@ -37,4 +37,14 @@ final class ScalarQuantKernels implements QuantKernels {
         }
         return total;
     }
+
+    @Override
+    public void dequantQ8_0(MemorySegment seg, long off, float[] out, int outOff, int n) {
+        Blocks.dequantize(GgmlType.Q8_0, seg, off, out, outOff, n);
+    }
+
+    @Override
+    public void dequantQ4_0(MemorySegment seg, long off, float[] out, int outOff, int n) {
+        Blocks.dequantize(GgmlType.Q4_0, seg, off, out, outOff, n);
+    }
 }

@@ -54,6 +54,21 @@ final class SegmentWeightTensor implements WeightTensor {
 
     @Override
     public void copyRow(int r, float[] out, int off) {
-        Blocks.dequantize(type, seg, offset + rowBytes * r, out, off, cols);
+        long ro = offset + rowBytes * r;
+        switch (type) {
+            case Q8_0 -> Q.dequantQ8_0(seg, ro, out, off, cols);
+            case Q4_0 -> Q.dequantQ4_0(seg, ro, out, off, cols);
+            default -> Blocks.dequantize(type, seg, ro, out, off, cols);
+        }
+    }
+
+    @Override
+    public void dotRowBatch(int r, float[] x, int xOff, int T, float[] out, int outOff, int outStride, float[] scratch) {
+        if (T < 3) {
+            for (int t = 0; t < T; t++) out[outOff + t * outStride] = dotRow(r, x, xOff + t * cols);
+            return;
+        }
+        copyRow(r, scratch, 0);
+        for (int t = 0; t < T; t++) out[outOff + t * outStride] = K.dot(scratch, 0, x, xOff + t * cols, cols);
     }
 }

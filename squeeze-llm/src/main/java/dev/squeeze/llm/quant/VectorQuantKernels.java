@@ -68,4 +68,35 @@ final class VectorQuantKernels implements QuantKernels {
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
+
+    @Override
+    public void dequantQ8_0(MemorySegment seg, long off, float[] out, int outOff, int n) {
+        for (int b = 0; b < n / 32; b++) {
+            long bo = off + 34L * b;
+            int o = outOff + 32 * b;
+            FloatVector d = FloatVector.broadcast(F, Blocks.f16(seg, bo));
+            ByteVector q0 = ByteVector.fromMemorySegment(B, seg, bo + 2, ByteOrder.LITTLE_ENDIAN);
+            ByteVector q1 = ByteVector.fromMemorySegment(B, seg, bo + 18, ByteOrder.LITTLE_ENDIAN);
+            for (int p = 0; p < PARTS; p++) {
+                ((FloatVector) q0.convertShape(VectorOperators.B2F, F, p)).mul(d).intoArray(out, o + p * L);
+                ((FloatVector) q1.convertShape(VectorOperators.B2F, F, p)).mul(d).intoArray(out, o + 16 + p * L);
+            }
+        }
+    }
+
+    @Override
+    public void dequantQ4_0(MemorySegment seg, long off, float[] out, int outOff, int n) {
+        for (int b = 0; b < n / 32; b++) {
+            long bo = off + 18L * b;
+            int o = outOff + 32 * b;
+            FloatVector d = FloatVector.broadcast(F, Blocks.f16(seg, bo));
+            ByteVector q = ByteVector.fromMemorySegment(B, seg, bo + 2, ByteOrder.LITTLE_ENDIAN);
+            ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
+            ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
+            for (int p = 0; p < PARTS; p++) {
+                ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p)).mul(d).intoArray(out, o + p * L);
+                ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).mul(d).intoArray(out, o + 16 + p * L);
+            }
+        }
+    }
 }

@@ -23,6 +23,15 @@ public interface WeightTensor {
     /** Copies row r as floats into out[off .. off+cols). */
     void copyRow(int r, float[] out, int off);
 
+    /**
+     * Row r against T activations: out[outOff + t * outStride] = dot(row r, x[xOff + t * cols ..]). Packed
+     * formats decode the row once into {@code scratch} (length >= cols) and reuse it for every t, which is
+     * what makes prompt processing compute-bound rather than decode-bound.
+     */
+    default void dotRowBatch(int r, float[] x, int xOff, int T, float[] out, int outOff, int outStride, float[] scratch) {
+        for (int t = 0; t < T; t++) out[outOff + t * outStride] = dotRow(r, x, xOff + t * cols());
+    }
+
     /** A tensor of floats kept on the heap (F32 formats are copied once at load; see {@link #of}). */
     static WeightTensor ofFloats(int rows, int cols, float[] data) { return new FloatWeightTensor(rows, cols, data); }
 

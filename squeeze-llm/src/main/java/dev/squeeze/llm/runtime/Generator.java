@@ -11,12 +11,14 @@ public final class Generator {
     private Generator() {}
 
     /** What a generation produced. */
-    public record Result(String text, int[] tokens, int promptTokens, double prefillSeconds, double decodeSeconds) {
+    /** @param stoppedAtContext true when generation ended because the model's context was full */
+    public record Result(String text, int[] tokens, int promptTokens, double prefillSeconds, double decodeSeconds, boolean stoppedAtContext) {
         public double decodeTokensPerSecond() { return decodeSeconds == 0 ? 0 : tokens.length / decodeSeconds; }
     }
 
     /**
-     * Generates up to {@code maxTokens} tokens after BOS + prompt (stops early at BOS or EOS, like llama2.c).
+     * Generates up to {@code maxTokens} tokens after BOS + prompt (stops early at BOS or EOS, like llama2.c,
+     * or when the context is full, which the result reports).
      * Text pieces go to {@code sink} as soon as they form complete UTF-8 characters.
      */
     public static Result generate(LlamaModel model, Session session, String prompt, int maxTokens, Sampler sampler,
@@ -56,6 +58,7 @@ public final class Generator {
             sink.accept(rest);
         }
         long t2 = System.nanoTime();
-        return new Result(text.toString(), java.util.Arrays.copyOf(out, n), promptIds.length, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+        boolean atContext = n == steps && steps < maxTokens;
+        return new Result(text.toString(), java.util.Arrays.copyOf(out, n), promptIds.length, (t1 - t0) / 1e9, (t2 - t1) / 1e9, atContext);
     }
 }

@@ -26,9 +26,10 @@ public final class Perplexity {
         double nll = 0;
         long count = 0;
         long peak = 0;
-        int bos = sequences.isEmpty() || sequences.get(0).length == 0 ? 1 : sequences.get(0)[0];
         int[] window = new int[context];
         for (int[] seq : sequences) {
+            if (seq.length == 0) continue;
+            int bos = seq[0]; // every window restarts from the sequence's first token (BOS)
             // windows: [BOS, seq[start .. start + context - 1)) starting at seq index 1
             int start = 1;
             while (start < seq.length) {
@@ -52,6 +53,48 @@ public final class Perplexity {
             }
         }
         if (count == 0) throw new IllegalArgumentException("no tokens to score: every sequence is shorter than 2 tokens");
+        double npt = nll / count;
+        return new Result(npt, Math.exp(npt), count, peak);
+    }
+
+    /**
+     * kvpress-style: each window's first {@code prefix} tokens are prefilled at once (presses compress after
+     * each layer), then the rest is fed token by token (decode-time presses act at every step); only the
+     * tokens after the prefix are scored, since the prefix's own predictions cannot see any compression.
+     * Windows shorter than prefix + 1 tokens are skipped.
+     */
+    public static Result evaluateContinuation(LlamaModel model, List<int[]> sequences, int context, int prefix, SessionOptions options) {
+        int limit = model.config().seqLen();
+        if (context < 2 || context > limit) {
+            throw new IllegalArgumentException("context must be in [2, " + limit + "] (the model's seq_len), got " + context);
+        }
+        if (prefix < 1 || prefix >= context) throw new IllegalArgumentException("prefix must be in [1, context - 1 = " + (context - 1) + "], got " + prefix);
+        Session s = model.newSession(options);
+        int vocab = model.config().vocabSize();
+        double nll = 0;
+        long count = 0, peak = 0;
+        int[] window = new int[context];
+        for (int[] seq : sequences) {
+            if (seq.length == 0) continue;
+            int bos = seq[0];
+            for (int start = 1; start < seq.length; ) {
+                int take = Math.min(context - 1, seq.length - start);
+                window[0] = bos;
+                System.arraycopy(seq, start, window, 1, take);
+                int n = take + 1;
+                start += take;
+                if (n <= prefix) continue;
+                s.reset();
+                float[] logits = s.prefill(java.util.Arrays.copyOf(window, prefix), false).data();
+                for (int t = prefix; t < n; t++) {
+                    nll += -logSoftmaxAt(logits, 0, vocab, window[t]);
+                    count++;
+                    if (t + 1 < n) logits = s.step(window[t]);
+                }
+                peak = Math.max(peak, s.peakKvBytes());
+            }
+        }
+        if (count == 0) throw new IllegalArgumentException("no tokens to score: no window is longer than the prefix " + prefix);
         double npt = nll / count;
         return new Result(npt, Math.exp(npt), count, peak);
     }

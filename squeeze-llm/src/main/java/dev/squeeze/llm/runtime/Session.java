@@ -48,7 +48,8 @@ public final class Session {
     private final float[] x, xb, xb2, q, k, v, attOut, hb, hb2, logits;
     private final float[] att;            // (n_heads, capacity)
     private final int[] stepVisible;      // (n_kv_heads) slots attended at this step
-    private final MatVecTask mv = new MatVecTask();
+    private final MatVecTask mv;   // T = 1 (decode): kept apart so its compiled code is not shaped by prefill's
+    private final MatMulTask mm;   // T > 1 (prefill)
     private final DecodeView decodeView = new DecodeView();
 
     private int pos;
@@ -78,6 +79,9 @@ public final class Session {
         logits = new float[c.vocabSize()];
         att = new float[Math.multiplyExact(c.nHeads(), capacity)];
         stepVisible = new int[c.nKvHeads()];
+        int widest = Math.max(Math.max(c.dim(), c.hiddenDim()), c.qDim());
+        mv = new MatVecTask();
+        mm = new MatMulTask(pool.threads(), widest);
     }
 
     public LlamaModel model() { return model; }
@@ -147,7 +151,7 @@ public final class Session {
             }
             if (!hooks.isEmpty()) {
                 decodeView.layer = l;
-                for (KvHook hook : hooks) hook.afterDecodeStep(decodeView);
+                for (int i = 0; i < hooks.size(); i++) hooks.get(i).afterDecodeStep(decodeView);
             }
             matvec(L.wo(), attOut, 0, xb2, 0, 1);
             K.axpy(1f, xb2, 0, x, 0, c.dim());
@@ -270,19 +274,60 @@ public final class Session {
 
     /** out (T, rows) = in (T, cols) · W^T, split over rows of W. */
     private void matvec(WeightTensor wt, float[] in, int inOff, float[] out, int outOff, int T) {
-        mv.set(wt, in, inOff, out, outOff, T);
         long work = (long) wt.rows() * wt.cols() * T;
-        pool.run(wt.rows(), work < SPLIT_WORK ? Integer.MAX_VALUE : 2, mv);
-        mv.clear();
+        int minRows = work < SPLIT_WORK ? Integer.MAX_VALUE : 2;
+        if (T == 1) {
+            mv.set(wt, in, inOff, out, outOff);
+            pool.run(wt.rows(), minRows, mv);
+            mv.clear();
+        } else {
+            mm.set(wt, in, inOff, out, outOff, T);
+            pool.run(wt.rows(), minRows, mm);
+            mm.clear();
+        }
     }
 
+    /** out (rows) = W in over a row range: one dot per row on the stored format. */
     private static final class MatVecTask implements RowParallel.RowTask {
+        private WeightTensor w;
+        private float[] in, out;
+        private int inOff, outOff;
+
+        void set(WeightTensor w, float[] in, int inOff, float[] out, int outOff) {
+            this.w = w; this.in = in; this.inOff = inOff; this.out = out; this.outOff = outOff;
+        }
+
+        void clear() { w = null; in = null; out = null; }
+
+        @Override
+        public void run(int worker, int from, int to) {
+            for (int r = from; r < to; r++) out[outOff + r] = w.dotRow(r, in, inOff);
+        }
+    }
+
+    /**
+     * out (T, rows) = in (T, cols) W^T over a row range, T > 1 (prefill): blocks of {@link #TILE} rows are decoded once into a per-worker scratch and multiplied with
+     * all T activations by the core {@code dotBlock} (register-tiled 4 x 4), so prompt processing is bound by
+     * FMAs rather than by decoding or loads.
+     */
+    private static final class MatMulTask implements RowParallel.RowTask {
+        static final int TILE = 16;
+        private final float[][] rowsScratch; // (threads, TILE * widest)
+        private final float[][] tileOut;     // (threads, TILE * T), sized per prefill
         private WeightTensor w;
         private float[] in, out;
         private int inOff, outOff, T;
 
+        MatMulTask(int threads, int widest) {
+            rowsScratch = new float[threads][TILE * widest];
+            tileOut = new float[threads][0];
+        }
+
         void set(WeightTensor w, float[] in, int inOff, float[] out, int outOff, int T) {
             this.w = w; this.in = in; this.inOff = inOff; this.out = out; this.outOff = outOff; this.T = T;
+            if (T > 1 && tileOut[0].length < TILE * T) {
+                for (int i = 0; i < tileOut.length; i++) tileOut[i] = new float[TILE * T];
+            }
         }
 
         void clear() { w = null; in = null; out = null; }
@@ -290,8 +335,20 @@ public final class Session {
         @Override
         public void run(int worker, int from, int to) {
             int rows = w.rows(), cols = w.cols();
-            for (int r = from; r < to; r++) {
-                for (int t = 0; t < T; t++) out[outOff + t * rows + r] = w.dotRow(r, in, inOff + t * cols);
+            if (inOff != 0 || in.length != T * cols) {
+                float[] s = rowsScratch[worker];
+                for (int r = from; r < to; r++) w.dotRowBatch(r, in, inOff, T, out, outOff + r, rows, s);
+                return;
+            }
+            float[] a = rowsScratch[worker];
+            float[] c = tileOut[worker];
+            for (int r0 = from; r0 < to; r0 += TILE) {
+                int n = Math.min(TILE, to - r0);
+                for (int i = 0; i < n; i++) w.copyRow(r0 + i, a, i * cols);
+                K.dotBlock(a, in, c, n, T, cols); // c (n, T)
+                for (int i = 0; i < n; i++) {
+                    for (int t = 0; t < T; t++) out[outOff + t * rows + r0 + i] = c[i * T + t];
+                }
             }
         }
     }
@@ -319,7 +376,7 @@ public final class Session {
     private void finishStep(int tokens) {
         lastKvBytes = cache.bytes();
         peakKvBytes = Math.max(peakKvBytes, lastKvBytes);
-        for (StepObserver o : observers) o.afterStep(this, pos, tokens);
+        for (int i = 0; i < observers.size(); i++) observers.get(i).afterStep(this, pos, tokens);
     }
 
     // ------------------------------------------------------------------ views for hooks
