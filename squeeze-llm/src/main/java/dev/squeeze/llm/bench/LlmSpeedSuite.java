@@ -2,6 +2,7 @@ package dev.squeeze.llm.bench;
 
 import dev.squeeze.bench.BenchContext;
 import dev.squeeze.bench.BenchSuite;
+import dev.squeeze.bench.PlotSpec;
 import dev.squeeze.bench.Progress;
 import dev.squeeze.bench.Row;
 import dev.squeeze.llm.model.LlamaConfig;
@@ -38,7 +39,8 @@ public final class LlmSpeedSuite implements BenchSuite {
                 p.message(t.name());
                 LlmSpeed.Result r = LlmSpeed.measure(c, t, dir, threads, prompt, decode, repeats);
                 context.add(Row.of("llm-speed").put("method", "squeeze-llm").put("format", t.name())
-                        .put("parameters", r.parameters()).put("fileBytes", r.fileBytes()).put("threads", r.threads())
+                        .put("parameters", r.parameters()).put("fileBytes", r.fileBytes())
+                        .put("bitsPerWeight", 8.0 * r.fileBytes() / r.parameters()).put("threads", r.threads())
                         .put("promptTokens", r.promptTokens()).put("promptTokPerS", r.promptTokPerS())
                         .put("promptTokPerSBest", r.promptTokPerSBest()).put("promptTokPerSCpu", r.promptTokPerSCpu())
                         .put("decodeTokens", r.decodeTokens()).put("decodeTokPerS", r.decodeTokPerS())
@@ -49,6 +51,7 @@ public final class LlmSpeedSuite implements BenchSuite {
         } finally {
             Files.deleteIfExists(dir);
         }
+        context.plot(new PlotSpec("llm-speed", "Batch-1 decode speed against bits per weight", "bitsPerWeight", "decodeTokPerS", "method"));
         context.note("llm-speed: random weights of TinyLlama-1.1B's shape" + (context.quick() ? " (quick: 4 layers)" : "")
                 + ", medians of " + repeats + " runs on a shared machine. llama3.java (8.0 tok/s on Llama-3-8B Q4_0, 16-core "
                 + "Ryzen 3950X, its published figure) could not be fetched here, so only our figure is measured.");

@@ -40,7 +40,11 @@ public interface HeadKvStore {
     /** Position id of the entry in {@code slot}. */
     float position(int slot);
 
-    /** out[outOff + i] = query · key_i (raw, unscaled) for slots i in [0, count). */
+    /**
+     * out[outOff + i] = query · key_i (raw, unscaled) for slots i in [0, count). The runtime then scales by
+     * 1/sqrt(headDim) and applies softmax. A store whose entries stand for several tokens may add a per-entry
+     * bias here (proportional attention: ln(size) x sqrt(headDim), so that it survives the scaling as ln(size)).
+     */
     void scores(float[] query, int qOff, int count, float[] out, int outOff);
 
     /** out[outOff .. +headDim) = sum over slots i in [0, count) of weights[wOff + i] * value_i (overwrites out). */
