@@ -275,7 +275,9 @@ class PressBehaviourTest {
         FloatMatrix ka = a.keys(), kb = b.keys();
         for (int i = 0; i < b.length(); i++) {
             int p = (int) b.position(i);
-            for (int c = 0; c < ka.cols(); c++) assertEquals(ka.get(p, c), kb.get(i, c));
+            // same key up to float rounding (two runs may round differently before the JIT settles); a
+            // re-rotation would change it by O(1)
+            for (int c = 0; c < ka.cols(); c++) assertEquals(ka.get(p, c), kb.get(i, c), 1e-5f);
         }
     }
 }

@@ -28,8 +28,11 @@ public final class StoriesFixture {
                 throw new UncheckedIOException(e);
             }
             // warm the JIT so vector and scalar lane reductions do not mix between runs compared bit for bit
-            for (int r = 0; r < 10; r++) {
+            int[] chunk = new int[64];
+            for (int i = 0; i < chunk.length; i++) chunk[i] = 1 + (i * 37) % 400;
+            for (int r = 0; r < 20; r++) {
                 var s = model.newSession();
+                s.prefill(chunk, true);
                 for (int t = 0; t < 200; t++) s.step(1 + t % 400);
             }
         }
