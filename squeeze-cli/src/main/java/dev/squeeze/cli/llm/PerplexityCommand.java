@@ -73,7 +73,7 @@ public final class PerplexityCommand implements Callable<Integer> {
             if (ctx < 2 || ctx > m.config().seqLen()) {
                 throw new IllegalArgumentException("--context must be in [2, " + m.config().seqLen() + "] (the model's seq_len), got " + context);
             }
-            KvHook hook = Presses.create(press, m.config());
+            KvHook hook = Presses.create(press, m);
             SessionOptions.Builder opts = SessionOptions.builder();
             if (hook != null) opts.hook(hook);
             if (limit < 0) throw new IllegalArgumentException("--limit must be >= 0, got " + limit);

@@ -16,4 +16,15 @@ public interface KvHook {
 
     /** Called when the session is reset (a new sequence starts); drop per-sequence state. */
     default void reset() {}
+
+    /** One hook that calls {@code hooks} in order (e.g. evict, then quantise); nulls are skipped. */
+    static KvHook chain(java.util.List<KvHook> hooks) {
+        java.util.List<KvHook> hs = hooks.stream().filter(java.util.Objects::nonNull).toList();
+        return new KvHook() {
+            @Override public void afterPrefillLayer(LayerView view) { for (KvHook h : hs) h.afterPrefillLayer(view); }
+            @Override public void afterDecodeStep(LayerView view) { for (KvHook h : hs) h.afterDecodeStep(view); }
+            @Override public void reset() { for (KvHook h : hs) h.reset(); }
+            @Override public String toString() { return "chain" + hs; }
+        };
+    }
 }

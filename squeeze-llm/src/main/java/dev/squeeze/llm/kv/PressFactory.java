@@ -23,4 +23,12 @@ public interface PressFactory {
      * @return the hook, or null for "no press" (full cache)
      */
     KvHook create(Map<String, String> params, LlamaConfig config);
+
+    /**
+     * A fresh press that may read the model itself (e.g. to find retrieval heads by probing it). Defaults
+     * to {@link #create(Map, LlamaConfig)}.
+     */
+    default KvHook create(Map<String, String> params, dev.squeeze.llm.model.LlamaModel model) {
+        return create(params, model.config());
+    }
 }

@@ -55,8 +55,19 @@ public final class Presses {
         return out;
     }
 
-    /** The press for {@code spec}, or null when the spec names "none". */
+    /**
+     * The press for {@code spec}, or null when the spec names "none". Specs joined by '+' compose: the
+     * presses run in order at every call ({@code snapkv:keep=0.25+kivi:bits=4} evicts, then quantises).
+     */
     public static KvHook create(String spec, LlamaConfig config) {
+        if (spec != null && spec.indexOf('+') >= 0) {
+            List<KvHook> parts = new ArrayList<>();
+            for (String part : spec.split("\\+")) {
+                if (part.isBlank()) throw new IllegalArgumentException("press spec '" + spec + "' has an empty part around '+'");
+                parts.add(create(part, config));
+            }
+            return parts.stream().allMatch(java.util.Objects::isNull) ? null : KvHook.chain(parts);
+        }
         Spec s = Spec.parse(spec);
         Map<String, PressFactory> all = available();
         PressFactory f = all.get(s.name());
@@ -64,6 +75,25 @@ public final class Presses {
             throw new IllegalArgumentException("unknown press '" + s.name() + "'; known presses: " + String.join(", ", new ArrayList<>(all.keySet())));
         }
         return f.create(s.params(), config);
+    }
+
+    /** Like {@link #create(String, LlamaConfig)}, letting presses that need the model (probing it) read it. */
+    public static KvHook create(String spec, dev.squeeze.llm.model.LlamaModel model) {
+        if (spec != null && spec.indexOf('+') >= 0) {
+            List<KvHook> parts = new ArrayList<>();
+            for (String part : spec.split("\\+")) {
+                if (part.isBlank()) throw new IllegalArgumentException("press spec '" + spec + "' has an empty part around '+'");
+                parts.add(create(part, model));
+            }
+            return parts.stream().allMatch(java.util.Objects::isNull) ? null : KvHook.chain(parts);
+        }
+        Spec s = Spec.parse(spec);
+        Map<String, PressFactory> all = available();
+        PressFactory f = all.get(s.name());
+        if (f == null) {
+            throw new IllegalArgumentException("unknown press '" + s.name() + "'; known presses: " + String.join(", ", new ArrayList<>(all.keySet())));
+        }
+        return f.create(s.params(), model);
     }
 
     /** Fails unless {@code params} holds only the given keys. */

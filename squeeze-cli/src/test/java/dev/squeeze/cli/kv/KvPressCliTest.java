@@ -1,0 +1,57 @@
+package dev.squeeze.cli.kv;
+
+import dev.squeeze.cli.Main;
+import dev.squeeze.core.data.SharedData;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** squeeze-kv presses reached from {@code squeeze perplexity --press} through ServiceLoader. */
+class KvPressCliTest {
+
+    static String[] run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new String[]{String.valueOf(code), out.toString(), err.toString()};
+    }
+
+    static long peak(String json) {
+        Matcher m = Pattern.compile("\"peakKvBytes\": (\\d+)").matcher(json);
+        assertTrue(m.find(), json);
+        return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    void budgetPressesAndCompositionsShrinkThePeakCache(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(SharedData.file("models/stories260K.bin").isPresent(), "stories260K absent");
+        Path text = dir.resolve("t.txt");
+        Files.writeString(text, "Once upon a time, there was a little dog named Max. Max liked to run in the park with his friend. "
+                + "One day, Max saw a big red ball. He wanted to play with it. He ran to the ball and pushed it with his nose.");
+        String model = SharedData.require("models/stories260K.bin").toString(), tok = SharedData.require("models/tok512.bin").toString();
+        String[] full = run("perplexity", "--model", model, "--tokenizer", tok, "--text", text.toString(), "--json");
+        String[] h2o = run("perplexity", "--model", model, "--tokenizer", tok, "--text", text.toString(), "--json", "--press", "h2o:budget=16");
+        String[] comp = run("perplexity", "--model", model, "--tokenizer", tok, "--text", text.toString(), "--json",
+                "--press", "streamingllm:budget=16+kivi:bits=4,group=4,residual=4");
+        String[] razor = run("perplexity", "--model", model, "--tokenizer", tok, "--text", text.toString(), "--json", "--press", "razorattention:budget=16");
+        for (String[] r : new String[][]{full, h2o, comp, razor}) assertEquals("0", r[0], r[2]);
+        assertTrue(peak(h2o[1]) < peak(full[1]));
+        assertTrue(peak(comp[1]) < peak(h2o[1]), comp[1]);
+        assertTrue(peak(razor[1]) < peak(full[1]));
+        String[] bad = run("perplexity", "--model", model, "--tokenizer", tok, "--text", text.toString(), "--press", "kivi:bits=3");
+        assertNotEquals("0", bad[0]);
+        assertTrue(bad[2].contains("bits=3"), bad[2]);
+    }
+}

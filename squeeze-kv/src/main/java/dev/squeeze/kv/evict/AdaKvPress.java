@@ -1,0 +1,67 @@
+package dev.squeeze.kv.evict;
+
+import dev.squeeze.core.select.TopK;
+import dev.squeeze.kv.PressParams;
+import dev.squeeze.llm.kv.LayerView;
+import dev.squeeze.llm.model.LlamaConfig;
+
+import java.util.Arrays;
+
+/**
+ * AdaKV (Feng et al., "Ada-KV: Optimizing KV Cache Eviction by Adaptive Budget Allocation for Efficient
+ * LLM Inference", 2024, arXiv:2407.11550) over SnapKV scores: a layer's budget (heads x target) is spent
+ * by one top-k across all its heads, after each head first receives a floor of {@code alpha} = 0.2 of
+ * the per-head target (the paper's safeguard). Heads end with different lengths. SnapKV scores are
+ * attention mass, comparable across heads. Prefill only.
+ */
+public final class AdaKvPress extends SnapKvPress {
+    private final double alpha;
+
+    public AdaKvPress(PressParams p, LlamaConfig c) {
+        super("adakv", p, c);
+        this.alpha = p.real("alpha", 0.2, 0, true, 1, true);
+    }
+
+    @Override
+    protected int[][] allocate(LayerView v, float[][] scores, int[] targets) {
+        int H = scores.length;
+        int[][] out = new int[H][];
+        boolean[][] chosen = new boolean[H][];
+        int total = 0, used = 0;
+        for (int h = 0; h < H; h++) {
+            if (scores[h] == null) continue;
+            int n = scores[h].length;
+            chosen[h] = new boolean[n];
+            total += targets[h];
+            int floor = (int) Math.min(targets[h], Math.ceil(alpha * targets[h]));
+            if (floor > 0) for (int i : TopK.topKIndices(scores[h], floor)) chosen[h][i] = true;
+            used += floor;
+        }
+        int rest = total - used;
+        if (rest > 0) {
+            // global top-rest over entries not yet chosen: flatten (head, slot)
+            int m = 0;
+            for (int h = 0; h < H; h++) if (scores[h] != null) m += scores[h].length;
+            float[] flat = new float[m];
+            int[] head = new int[m], slot = new int[m];
+            int e = 0;
+            for (int h = 0; h < H; h++) {
+                if (scores[h] == null) continue;
+                for (int i = 0; i < scores[h].length; i++, e++) {
+                    flat[e] = chosen[h][i] ? -Float.MAX_VALUE : scores[h][i];
+                    head[e] = h;
+                    slot[e] = i;
+                }
+            }
+            for (int idx : TopK.topKIndices(flat, Math.min(rest, m))) chosen[head[idx]][slot[idx]] = true;
+        }
+        for (int h = 0; h < H; h++) {
+            if (chosen[h] == null) continue;
+            int k = 0;
+            int[] keep = new int[chosen[h].length];
+            for (int i = 0; i < keep.length; i++) if (chosen[h][i]) keep[k++] = i;
+            out[h] = Arrays.copyOf(keep, k);
+        }
+        return out;
+    }
+}

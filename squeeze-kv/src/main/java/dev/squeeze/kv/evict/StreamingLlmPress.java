@@ -1,0 +1,23 @@
+package dev.squeeze.kv.evict;
+
+import dev.squeeze.kv.PressParams;
+import dev.squeeze.llm.kv.LayerView;
+import dev.squeeze.llm.model.LlamaConfig;
+
+/**
+ * StreamingLLM (Xiao et al., "Efficient Streaming Language Models with Attention Sinks", 2023,
+ * arXiv:2309.17453): keep the first {@code sinks} = 4 entries (attention sinks) and the most recent ones.
+ * Score = slot order (recency). Positions are not re-rotated (kept entries keep their original position
+ * ids), unlike the paper's rolling cache positions.
+ */
+public final class StreamingLlmPress extends ScorePress {
+    public StreamingLlmPress(PressParams p, LlamaConfig c) { super("streamingllm", p, c, 4); }
+
+    @Override
+    protected float[] score(LayerView v, int kvHead) {
+        int n = v.store(kvHead).length();
+        float[] s = new float[n];
+        for (int i = 0; i < n; i++) s[i] = i;
+        return s;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.squeeze.kv.lowrank;
+
+import dev.squeeze.kv.LayerSet;
+import dev.squeeze.llm.kv.HeadKvStore;
+import dev.squeeze.llm.kv.KvHook;
+import dev.squeeze.llm.kv.LayerView;
+
+/**
+ * CSKV (Wang et al., 2024, arXiv:2409.10593), training-free part: keys and values are shrunk to
+ * {@code rank} channels with bases from calibration activations ({@link CskvCalibration}), the most recent
+ * {@code window} = 32 entries full precision. Without a calibration (spec use), the bases are fitted on the
+ * first prefill's own keys and values (online calibration). The paper's fine-tuning of the shrinking
+ * layers (and its QAT) is not done.
+ */
+public final class CskvPress implements KvHook {
+    private final LayerSet layers;
+    private final int rank, window;
+    private CskvCalibration calibration;
+    private final boolean online;
+
+    public CskvPress(LayerSet layers, int rank, int window, CskvCalibration calibration) {
+        this.layers = layers;
+        this.rank = rank;
+        this.window = window;
+        this.calibration = calibration;
+        this.online = calibration == null;
+    }
+
+    @Override public void afterPrefillLayer(LayerView v) { swap(v); }
+
+    @Override public void afterDecodeStep(LayerView v) { swap(v); }
+
+    private void swap(LayerView v) {
+        if (!layers.contains(v.layer())) return;
+        if (calibration == null || (online && v.layer() == 0 && !(v.store(0) instanceof CskvStore))) {
+            calibration = new CskvCalibration(v.config());
+        }
+        for (int h = 0; h < v.config().nKvHeads(); h++) {
+            HeadKvStore old = v.store(h);
+            if (old instanceof CskvStore) continue;
+            if (online) calibration.add(v.layer(), h, old.keys(), old.values());
+            CskvStore s = new CskvStore(old.headDim(), old.capacity(), calibration.keyBasis(v.layer(), h, rank),
+                    calibration.valueBasis(v.layer(), h, rank), rank, window);
+            s.replace(old.keys(), old.values(), old.positions());
+            v.swap(h, s);
+        }
+    }
+
+    @Override
+    public void reset() { if (online) calibration = null; }
+}

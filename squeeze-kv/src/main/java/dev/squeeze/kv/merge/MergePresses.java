@@ -1,0 +1,59 @@
+package dev.squeeze.kv.merge;
+
+import dev.squeeze.kv.PressParams;
+import dev.squeeze.kv.TokenBudget;
+import dev.squeeze.kv.evict.ScorePress;
+import dev.squeeze.llm.kv.KvHook;
+import dev.squeeze.llm.kv.PressFactory;
+import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.llm.model.LlamaModel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** {@link PressFactory}s of the merging presses. */
+public final class MergePresses {
+    private MergePresses() {}
+
+    public static final class RazorAttention implements PressFactory {
+        @Override public String name() { return "razorattention"; }
+
+        @Override
+        public String description() {
+            return "retrieval heads (probe length=64, induction=0.14, echo=0.01, seed=0) keep all; others sinks=4 + recent + 1 compensation token; keep=F | ratio=R | budget=N, match=false (equal memory)";
+        }
+
+        @Override
+        public KvHook create(Map<String, String> params, LlamaConfig config) {
+            throw new IllegalArgumentException("press 'razorattention' probes the model for retrieval heads: create it with Presses.create(spec, model)");
+        }
+
+        @Override
+        public KvHook create(Map<String, String> params, LlamaModel model) {
+            LlamaConfig c = model.config();
+            PressParams p = new PressParams(name(), params, List.of("keep", "ratio", "budget", "sinks", "length", "induction", "echo", "seed", "match"));
+            TokenBudget b = TokenBudget.from(p, c, true);
+            int sinks = p.integer("sinks", 4, 0, c.seqLen());
+            int length = p.integer("length", Math.min(64, (c.seqLen() - 1) / 2), 2, (c.seqLen() - 1) / 2);
+            double ind = p.real("induction", 0.14, 0, true, 1, true);
+            double echo = p.real("echo", 0.01, 0, true, 1, true);
+            int seed = p.integer("seed", 0, 0, Integer.MAX_VALUE);
+            RetrievalHeads heads = RetrievalHeads.probe(model, length, ind, echo, seed);
+            return new RazorAttentionPress(c, heads, b, sinks, p.bool("match", false));
+        }
+    }
+
+    public static final class Ems implements PressFactory {
+        @Override public String name() { return "ems"; }
+
+        @Override
+        public String description() { return "global-local score (window=32), evict then merge into the most similar kept key (sim=0.5), bias=true adds ln(size) to merged logits; keep=F | ratio=R | budget=N, sinks, every, decode, layers"; }
+
+        @Override
+        public KvHook create(Map<String, String> params, LlamaConfig config) {
+            List<String> allowed = new ArrayList<>(ScorePress.params("window", "sim", "bias"));
+            return new EmsPress(new PressParams(name(), params, allowed), config);
+        }
+    }
+}

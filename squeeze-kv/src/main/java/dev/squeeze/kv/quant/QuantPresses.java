@@ -1,0 +1,81 @@
+package dev.squeeze.kv.quant;
+
+import dev.squeeze.kv.LayerSet;
+import dev.squeeze.kv.PressParams;
+import dev.squeeze.kv.lowrank.CskvPress;
+import dev.squeeze.llm.kv.KvHook;
+import dev.squeeze.llm.kv.PressFactory;
+import dev.squeeze.llm.model.LlamaConfig;
+
+import java.util.List;
+import java.util.Map;
+
+/** {@link PressFactory}s of the quantised and low-rank caches. */
+public final class QuantPresses {
+    private QuantPresses() {}
+
+    public static final class Kivi implements PressFactory {
+        @Override public String name() { return "kivi"; }
+        @Override public String description() { return "KIVI quantised cache: bits=2|4|8 (default 2), group=32 tokens/channels, residual=32 fp32 recent entries, layers"; }
+
+        @Override
+        public KvHook create(Map<String, String> params, LlamaConfig c) {
+            PressParams p = new PressParams(name(), params, List.of("bits", "group", "residual", "layers"));
+            int bits = p.bits("bits", 2, 2, 4, 8);
+            int group = p.integer("group", 32, 1, c.seqLen());
+            int residual = p.integer("residual", 32, 0, c.seqLen());
+            return new StoreSwapPress("kivi", LayerSet.from(p, c.nLayers()),
+                    (v, l, h, hd, cap) -> new KiviStore(hd, cap, bits, group, residual), s -> s instanceof KiviStore);
+        }
+    }
+
+    public static final class Gear implements PressFactory {
+        @Override public String name() { return "gear"; }
+        @Override public String description() { return "GEAR: KIVI quantisation (bits=2|4|8, default 4; group=32; residual=32) + low-rank residual (rank=2, iterations=3) + sparse outliers (outlier=0.02), layers"; }
+
+        @Override
+        public KvHook create(Map<String, String> params, LlamaConfig c) {
+            PressParams p = new PressParams(name(), params, List.of("bits", "group", "residual", "rank", "iterations", "outlier", "layers"));
+            int bits = p.bits("bits", 4, 2, 4, 8);
+            int group = p.integer("group", 32, 1, c.seqLen());
+            int residual = p.integer("residual", 32, 0, c.seqLen());
+            int rank = p.integer("rank", 2, 0, Math.min(group, c.headDim()));
+            int iterations = p.integer("iterations", 3, 1, 100);
+            double outlier = p.real("outlier", 0.02, 0, true, 1, false);
+            return new StoreSwapPress("gear", LayerSet.from(p, c.nLayers()),
+                    (v, l, h, hd, cap) -> new GearStore(hd, cap, bits, group, residual, outlier, rank, iterations), s -> s instanceof GearStore);
+        }
+    }
+
+    public static final class ZipCache implements PressFactory {
+        @Override public String name() { return "zipcache"; }
+        @Override public String description() { return "ZipCache mixed precision: hi=4 bits for salient, lo=2 bits for the low=0.4 least salient by normalised attention (probe=0.05 last + 0.05 random), every=100 decode steps rebuild, seed, layers"; }
+
+        @Override
+        public KvHook create(Map<String, String> params, LlamaConfig c) {
+            PressParams p = new PressParams(name(), params, List.of("hi", "lo", "low", "probe", "every", "seed", "layers"));
+            int hi = p.bits("hi", 4, 2, 4, 8);
+            int lo = p.bits("lo", 2, 2, 4, 8);
+            double low = p.real("low", 0.4, 0, true, 1, true);
+            double probe = p.real("probe", 0.05, 0, false, 1, true);
+            int every = p.integer("every", 100, 1, c.seqLen());
+            int seed = p.integer("seed", 0, 0, Integer.MAX_VALUE);
+            return new ZipCachePress(LayerSet.from(p, c.nLayers()), c.nLayers(), c.nKvHeads(), hi, lo, low, probe, every, seed);
+        }
+    }
+
+    public static final class Cskv implements PressFactory {
+        @Override public String name() { return "cskv"; }
+        @Override public String description() { return "CSKV channel shrinking: rank=R channels (or keep=F of head_dim), window=32 full-precision recent entries, bases fitted on the first prefill (online calibration), layers"; }
+
+        @Override
+        public KvHook create(Map<String, String> params, LlamaConfig c) {
+            PressParams p = new PressParams(name(), params, List.of("rank", "keep", "window", "layers"));
+            if (p.has("rank") == p.has("keep")) throw new IllegalArgumentException("press 'cskv' needs exactly one of rank=R (1..head_dim) or keep=F (0 < F <= 1)");
+            int rank = p.has("rank") ? p.integer("rank", 1, 1, c.headDim())
+                    : (int) Math.max(1, Math.round(p.real("keep", 1, 0, false, 1, true) * c.headDim()));
+            int window = p.integer("window", 32, 0, c.seqLen());
+            return new CskvPress(LayerSet.from(p, c.nLayers()), rank, window, null);
+        }
+    }
+}
