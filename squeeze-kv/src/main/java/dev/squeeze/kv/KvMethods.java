@@ -54,7 +54,7 @@ public final class KvMethods implements MethodProvider {
                         "Gaussian query model from all queries seen (RoPE undone), rotated and averaged over future=512 positions; expected logit mu.k/sqrt(d) + k'Sk/(2d); softmax, times ||v|| (vnorm=true), epsilon=0, sinks=4. Statistics are running sums over every query (kvpress uses the prompt's queries)." + EVICT, "queries", "keys", "values"),
                 m("adakv", Mechanism.ATTENTION, AdaKvPress.class, "Ada-KV: Optimizing KV Cache Eviction by Adaptive Budget Allocation for Efficient LLM Inference", "Feng et al.", 2024, "https://arxiv.org/abs/2407.11550",
                         "SnapKV scores; per layer one top-k over all heads (heads x target entries) after a per-head floor of alpha=0.2 of the target. Heads end with unequal lengths. Prefill only." + EVICT, "attention"),
-                MethodInfo.builder("random").family(Family.KV).mechanism(Mechanism.TRANSFORMATION)
+                MethodInfo.builder("random-kv").family(Family.KV).mechanism(Mechanism.TRANSFORMATION)
                         .paper("kvpress: LLM KV cache compression made easy (RandomPress baseline)", "NVIDIA", 2024, "https://github.com/NVIDIA/kvpress")
                         .inputs("keys").implementation(RandomPress.class).notes("Uniform random scores, seed=0." + EVICT).build(),
                 MethodInfo.builder("decoding").family(Family.KV).mechanism(Mechanism.ATTENTION)

@@ -50,7 +50,7 @@ class PressBehaviourTest {
 
     @ParameterizedTest
     @CsvSource({"h2o:keep=0.5,32", "snapkv:keep=0.75,48", "tova:keep=0.25,16", "knorm:keep=0.5,32", "keydiff:keep=0.5,32",
-            "expectedattention:keep=0.5,32", "random:ratio=0.5,32", "ems:keep=0.5,32"})
+            "expectedattention:keep=0.5,32", "random-kv:ratio=0.5,32", "ems:keep=0.5,32"})
     void prefillPressesLeaveTheTargetPerHead(String spec, int expected) {
         LlamaModel m = StoriesFixture.model();
         Session s = session(m, spec.replace(';', ','));

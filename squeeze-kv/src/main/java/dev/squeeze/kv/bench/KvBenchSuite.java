@@ -39,7 +39,7 @@ public final class KvBenchSuite implements BenchSuite {
     /** SnapKV-family observation window for the 192-token contexts here (the default 32 exceeds small targets). */
     static final String SNAP_WINDOW = ",window=16";
     static final String[] EVICTORS = {"streamingllm", "h2o", "snapkv", "pyramidkv", "tova", "knorm", "keydiff",
-            "expectedattention", "adakv", "random", "ems", "razorattention"};
+            "expectedattention", "adakv", "random-kv", "ems", "razorattention"};
 
     private final Map<String, Long> bytes25 = new LinkedHashMap<>();
 
@@ -205,9 +205,9 @@ public final class KvBenchSuite implements BenchSuite {
         Session full = KvEval.session(model, "none");
         List<KvEval.Run> refs = new ArrayList<>();
         for (int[] w : wins) refs.add(KvEval.tokenByToken(full, w));
-        String[] presses = {"streamingllm", "h2o", "random", "tova", "knorm", "keydiff", "expectedattention", "ems", "razorattention"};
-        Map<String, Double> anchors = Map.of("streamingllm@64", 1.032, "h2o@64", 1.014, "random@64", 1.028,
-                "streamingllm@32", 1.097, "h2o@32", 1.069, "random@32", 1.099);
+        String[] presses = {"streamingllm", "h2o", "random-kv", "tova", "knorm", "keydiff", "expectedattention", "ems", "razorattention"};
+        Map<String, Double> anchors = Map.of("streamingllm@64", 1.032, "h2o@64", 1.014, "random-kv@64", 1.028,
+                "streamingllm@32", 1.097, "h2o@32", 1.069, "random-kv@32", 1.099);
         try (Progress p = ctx.progress(task, 2L * (presses.length + 1))) {
             for (int budget : new int[]{64, 32}) {
                 List<String> specs = new ArrayList<>();
@@ -251,7 +251,7 @@ public final class KvBenchSuite implements BenchSuite {
         double[] random = KvEval.copyAccuracy(KvEval.session(model, "none"), KvEval.randomSequences(count, 64, model.config().vocabSize(), 7));
         ctx.note(String.format(Locale.ROOT, "kv-retrieval: full-cache copy accuracy on repeated story excerpts %.3f (first copy, no retrieval possible: %.3f); on random-token sequences %.3f (stories260K cannot copy arbitrary tokens, so excerpts are used)",
                 full[0], firstCopy, random[0]));
-        String[] presses = {"streamingllm", "h2o", "snapkv", "pyramidkv", "tova", "knorm", "keydiff", "expectedattention", "adakv", "random", "ems", "razorattention"};
+        String[] presses = {"streamingllm", "h2o", "snapkv", "pyramidkv", "tova", "knorm", "keydiff", "expectedattention", "adakv", "random-kv", "ems", "razorattention"};
         try (Progress p = ctx.progress(task, (long) KEEPS.length * presses.length)) {
             for (double keep : KEEPS) {
                 for (String press : presses) {

@@ -75,7 +75,7 @@ public final class EvictionPresses {
     }
 
     public static final class Random extends Base {
-        public Random() { super("random", "uniform random eviction (seed=0); " + COMMON, ScorePress.params("seed"), RandomPress::new); }
+        public Random() { super("random-kv", "uniform random eviction (seed=0); " + COMMON, ScorePress.params("seed"), RandomPress::new); }
     }
 
     /**
@@ -84,7 +84,7 @@ public final class EvictionPresses {
      * scorer (kvpress's DecodingPress). Parameters other than press go to the scorer.
      */
     public static final class Decoding implements dev.squeeze.llm.kv.PressFactory {
-        static final Set<String> SCORERS = Set.of("streamingllm", "h2o", "tova", "knorm", "keydiff", "expectedattention", "random");
+        static final Set<String> SCORERS = Set.of("streamingllm", "h2o", "tova", "knorm", "keydiff", "expectedattention", "random-kv");
 
         @Override public String name() { return "decoding"; }
 

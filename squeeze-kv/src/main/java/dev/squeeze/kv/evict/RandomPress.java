@@ -12,7 +12,7 @@ public final class RandomPress extends ScorePress {
     private SplittableRandom rng;
 
     public RandomPress(PressParams p, LlamaConfig c) {
-        super("random", p, c, 0);
+        super("random-kv", p, c, 0);
         this.seed = p.integer("seed", 0, 0, Integer.MAX_VALUE);
         this.rng = new SplittableRandom(seed);
     }
