@@ -9,7 +9,7 @@ import java.io.StringWriter;
 public final class CliTestSupport {
     private CliTestSupport() {}
 
-    public record Run(int exitCode, String out, String err) {}
+    public record Run(int code, String out, String err) {}
 
     public static Run run(String... args) {
         CommandLine cl = Main.commandLine();

@@ -1,14 +1,12 @@
 package dev.squeeze.cli.cachegen;
 
-import dev.squeeze.cli.Main;
+import dev.squeeze.cli.CliTestSupport;
+import dev.squeeze.cli.CliTestSupport.Run;
 import dev.squeeze.core.data.SharedData;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -21,14 +19,9 @@ class KvCommandsTest {
     static final String STORY = "Once upon a time, there was a little girl named Lily. She loved to play outside in the park. "
             + "One day, she saw a big, red ball. She wanted to play with it, but it was too high.";
 
-    record Run(int code, String out, String err) {}
 
     static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return new Run(cl.execute(args), out.toString(), err.toString());
+        return CliTestSupport.run(args);
     }
 
     static Path data(String rel) {

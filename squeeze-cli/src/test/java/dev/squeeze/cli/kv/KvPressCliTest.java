@@ -1,14 +1,11 @@
 package dev.squeeze.cli.kv;
 
-import dev.squeeze.cli.Main;
+import dev.squeeze.cli.CliTestSupport;
 import dev.squeeze.core.data.SharedData;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -20,12 +17,8 @@ import static org.junit.jupiter.api.Assertions.*;
 class KvPressCliTest {
 
     static String[] run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new String[]{String.valueOf(code), out.toString(), err.toString()};
+        CliTestSupport.Run r = CliTestSupport.run(args);
+        return new String[]{String.valueOf(r.code()), r.out(), r.err()};
     }
 
     static long peak(String json) {

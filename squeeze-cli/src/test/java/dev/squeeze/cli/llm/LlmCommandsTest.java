@@ -1,14 +1,12 @@
 package dev.squeeze.cli.llm;
 
-import dev.squeeze.cli.Main;
+import dev.squeeze.cli.CliTestSupport;
+import dev.squeeze.cli.CliTestSupport.Run;
 import dev.squeeze.core.data.SharedData;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -16,15 +14,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class LlmCommandsTest {
 
-    record Run(int code, String out, String err) {}
 
     static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+        return CliTestSupport.run(args);
     }
 
     static Path data(String rel) {
