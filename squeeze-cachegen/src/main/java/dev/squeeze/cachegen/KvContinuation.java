@@ -5,11 +5,9 @@ import dev.squeeze.llm.runtime.Generator;
 import dev.squeeze.llm.runtime.Sampler;
 import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.tokenizer.Tokenizer;
-import dev.squeeze.llm.tokenizer.Utf8Stream;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -45,37 +43,12 @@ public final class KvContinuation {
             throw new IllegalArgumentException("the stored cache (" + T + " tokens) and the prompt (" + promptIds.length
                     + " tokens) fill the model's context of " + limit + ": nothing can be generated");
         }
-        int steps = Math.min(maxTokens, limit - used);
         snap.prefix(T - 1).restoreInto(session);
         int[] rest = new int[1 + promptIds.length];
         rest[0] = snap.tokens()[T - 1];
         System.arraycopy(promptIds, 0, rest, 1, promptIds.length);
         float[] logits = session.prefill(rest, false).data();
-        long t1 = System.nanoTime();
-        int vocab = model.config().vocabSize();
-        int[] out = new int[steps];
-        int n = 0;
-        int prev = rest[rest.length - 1];
-        Utf8Stream utf8 = new Utf8Stream();
-        StringBuilder text = new StringBuilder();
-        while (n < steps) {
-            int next = sampler.sample(logits, vocab);
-            if (next == tok.bos() || next == tok.eos()) break;
-            out[n++] = next;
-            String piece = utf8.push(tok.decodeBytes(prev, next));
-            if (!piece.isEmpty()) {
-                text.append(piece);
-                sink.accept(piece);
-            }
-            prev = next;
-            if (n < steps) logits = session.step(next);
-        }
-        String tail = utf8.flush();
-        if (!tail.isEmpty()) {
-            text.append(tail);
-            sink.accept(tail);
-        }
-        long t2 = System.nanoTime();
-        return new Generator.Result(text.toString(), Arrays.copyOf(out, n), used, (t1 - t0) / 1e9, (t2 - t1) / 1e9, n == limit - used);
+        double loadSeconds = (System.nanoTime() - t0) / 1e9;
+        return Generator.sample(model, session, logits, rest[rest.length - 1], used, maxTokens, loadSeconds, sampler, sink);
     }
 }

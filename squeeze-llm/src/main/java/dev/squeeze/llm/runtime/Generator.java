@@ -30,14 +30,32 @@ public final class Generator {
         if (promptIds.length >= limit) {
             throw new IllegalArgumentException("the prompt is " + promptIds.length + " tokens; the model's context is " + limit);
         }
-        int steps = Math.min(maxTokens, limit - promptIds.length);
         long t0 = System.nanoTime();
         float[] logits = session.prefill(promptIds, false).data();
+        double prefillSeconds = (System.nanoTime() - t0) / 1e9;
+        return sample(model, session, logits, promptIds[promptIds.length - 1], promptIds.length, maxTokens,
+                prefillSeconds, sampler, sink);
+    }
+
+    /**
+     * The decode half of generation: samples up to {@code maxTokens} tokens (fewer if the context fills) from a
+     * session that already holds {@code contextTokens} tokens, {@code logits} being the prediction after the last
+     * of them ({@code lastToken}). Shared by {@link #generate} and by callers that restore a stored cache.
+     */
+    public static Result sample(LlamaModel model, Session session, float[] logits, int lastToken, int contextTokens,
+                                int maxTokens, double prefillSeconds, Sampler sampler, Consumer<String> sink) {
+        if (maxTokens <= 0) throw new IllegalArgumentException("max tokens must be > 0, got " + maxTokens);
+        Tokenizer tok = model.tokenizer();
+        int limit = model.config().seqLen();
+        if (contextTokens >= limit) {
+            throw new IllegalArgumentException("the context holds " + contextTokens + " tokens; the model's context is " + limit);
+        }
+        int steps = Math.min(maxTokens, limit - contextTokens);
         long t1 = System.nanoTime();
         int vocab = model.config().vocabSize();
         int[] out = new int[steps];
         int n = 0;
-        int prev = promptIds[promptIds.length - 1];
+        int prev = lastToken;
         Utf8Stream utf8 = new Utf8Stream();
         StringBuilder text = new StringBuilder();
         while (n < steps) {
@@ -59,6 +77,6 @@ public final class Generator {
         }
         long t2 = System.nanoTime();
         boolean atContext = n == steps && steps < maxTokens;
-        return new Result(text.toString(), java.util.Arrays.copyOf(out, n), promptIds.length, (t1 - t0) / 1e9, (t2 - t1) / 1e9, atContext);
+        return new Result(text.toString(), java.util.Arrays.copyOf(out, n), contextTokens, prefillSeconds, (t2 - t1) / 1e9, atContext);
     }
 }
