@@ -5,14 +5,18 @@ package dev.squeeze.kv.quant;
  * Inference of LLM", 2024, arXiv:2403.05527): X ~ Q(X - S) + L + S per block of G tokens (GEAR's streaming
  * buffer), with S = the {@code outlier} = 2% most extreme entries (half largest, half smallest), Q = KIVI
  * quantisation (keys per channel, values per token), L = rank-{@code rank} (2) approximation of the
- * quantisation residual from {@code iterations} = 3 power iterations. Recent tokens stay fp32 as in KIVI.
+ * quantisation residual from {@code iterations} = 3 power iterations. Recent tokens stay fp32 (or fp16) as in KIVI.
  */
 public final class GearStore extends KiviStore {
     private final double outlier;
     private final int rank, iterations;
 
     public GearStore(int headDim, int capacity, int bits, int group, int residual, double outlier, int rank, int iterations) {
-        super(headDim, capacity, bits, group, residual);
+        this(headDim, capacity, bits, group, residual, false, outlier, rank, iterations);
+    }
+
+    public GearStore(int headDim, int capacity, int bits, int group, int residual, boolean fp16Residual, double outlier, int rank, int iterations) {
+        super(headDim, capacity, bits, group, residual, fp16Residual);
         if (!(outlier >= 0 && outlier < 1)) throw new IllegalArgumentException("outlier fraction must be in [0, 1), got " + outlier);
         if (rank < 0 || rank > Math.min(group, headDim)) throw new IllegalArgumentException("rank must be in [0, " + Math.min(group, headDim) + "], got " + rank);
         this.outlier = outlier;

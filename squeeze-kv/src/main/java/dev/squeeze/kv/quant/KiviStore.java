@@ -13,13 +13,16 @@ import java.util.List;
  * KIVI (Liu et al., "KIVI: A Tuning-Free Asymmetric 2bit Quantization for KV Cache", 2024,
  * arXiv:2402.02750): keys quantised per channel over groups of G tokens, values per token over groups of
  * G channels (at most the head width), asymmetric min-max, b in {2, 4, 8} bits; the most recent tokens
- * stay full precision (fp32, the model's precision) in a residual of R..R+G-1 entries: once it holds R + G
- * entries, its oldest G are quantised into one block. Scales and zero points are fp16. Entries stay in
- * order: blocks first (oldest), then the residual.
+ * stay full precision in a residual of R..R+G-1 entries: once it holds R + G entries, its oldest G are
+ * quantised into one block. The residual is fp32 (this runtime's precision) by default, or fp16 when
+ * {@code fp16Residual} (KIVI's setting: the reference keeps it in the fp16 model dtype; entries are rounded
+ * to fp16 on append and counted at 2 bytes). Scales and zero points are fp16. Entries stay in order:
+ * blocks first (oldest), then the residual.
  */
 public class KiviStore implements HeadKvStore {
     private static final Kernels K = KernelProvider.kernels();
     protected final int headDim, capacity, bits, group, residual, vGroup;
+    private final boolean fp16Residual;
     protected final List<KiviBlock> blocks = new ArrayList<>();
     private final float[] rKeys, rValues;  // (residual + group, hd) full-precision tail
     private int rLen;
@@ -29,6 +32,10 @@ public class KiviStore implements HeadKvStore {
     private final float[] blockKeys, blockValues; // (group, hd) staging
 
     public KiviStore(int headDim, int capacity, int bits, int group, int residual) {
+        this(headDim, capacity, bits, group, residual, false);
+    }
+
+    public KiviStore(int headDim, int capacity, int bits, int group, int residual, boolean fp16Residual) {
         BitPacking.checkBits(bits);
         if (group < 1) throw new IllegalArgumentException("group size must be >= 1, got " + group);
         if (residual < 0) throw new IllegalArgumentException("residual window must be >= 0, got " + residual);
@@ -38,6 +45,7 @@ public class KiviStore implements HeadKvStore {
         this.group = group;
         this.residual = residual;
         this.vGroup = Math.min(group, headDim);
+        this.fp16Residual = fp16Residual;
         rKeys = new float[(residual + group) * headDim];
         rValues = new float[rKeys.length];
         positions = new float[capacity];
@@ -65,6 +73,12 @@ public class KiviStore implements HeadKvStore {
         if (length == capacity) throw new IllegalStateException("KV store is full: capacity " + capacity);
         System.arraycopy(key, keyOff, rKeys, rLen * headDim, headDim);
         System.arraycopy(value, valueOff, rValues, rLen * headDim, headDim);
+        if (fp16Residual) {
+            for (int i = rLen * headDim, e = i + headDim; i < e; i++) {
+                rKeys[i] = Float.float16ToFloat(Float.floatToFloat16(rKeys[i]));
+                rValues[i] = Float.float16ToFloat(Float.floatToFloat16(rValues[i]));
+            }
+        }
         positions[length++] = position;
         rLen++;
         if (rLen == residual + group) {
@@ -104,10 +118,10 @@ public class KiviStore implements HeadKvStore {
         for (int i = qLen; i < count; i++) K.axpy(w[wOff + i], rValues, (i - qLen) * headDim, out, outOff, headDim);
     }
 
-    /** Packed blocks (codes + fp16 parameters, + GEAR extras) and the fp32 residual. */
+    /** Packed blocks (codes + fp16 parameters, + GEAR extras) and the fp32 (or fp16) residual. */
     @Override
     public long bytes() {
-        long b = 2L * Float.BYTES * headDim * rLen;
+        long b = 2L * (fp16Residual ? 2 : Float.BYTES) * headDim * rLen;
         for (KiviBlock blk : blocks) b += blk.bytes();
         return b;
     }

@@ -14,36 +14,43 @@ import java.util.Map;
 public final class QuantPresses {
     private QuantPresses() {}
 
+    /** residualDtype=fp32 (default, this runtime's precision) or fp16 (KIVI's model precision). */
+    static boolean fp16Residual(PressParams p) {
+        return p.choice("residualDtype", "fp32", java.util.Set.of("fp32", "fp16")).equals("fp16");
+    }
+
     public static final class Kivi implements PressFactory {
         @Override public String name() { return "kivi"; }
-        @Override public String description() { return "KIVI quantised cache: bits=2|4|8 (default 2), group=32 tokens/channels, residual=32 fp32 recent entries, layers"; }
+        @Override public String description() { return "KIVI quantised cache: bits=2|4|8 (default 2), group=32 tokens/channels, residual=32 recent entries held at residualDtype=fp32|fp16, layers"; }
 
         @Override
         public KvHook create(Map<String, String> params, LlamaConfig c) {
-            PressParams p = new PressParams(name(), params, List.of("bits", "group", "residual", "layers"));
+            PressParams p = new PressParams(name(), params, List.of("bits", "group", "residual", "residualDtype", "layers"));
             int bits = p.bits("bits", 2, 2, 4, 8);
             int group = p.integer("group", 32, 1, c.seqLen());
             int residual = p.integer("residual", 32, 0, c.seqLen());
+            boolean fp16 = fp16Residual(p);
             return new StoreSwapPress("kivi", LayerSet.from(p, c.nLayers()),
-                    (v, l, h, hd, cap) -> new KiviStore(hd, cap, bits, group, residual), s -> s instanceof KiviStore);
+                    (v, l, h, hd, cap) -> new KiviStore(hd, cap, bits, group, residual, fp16), s -> s instanceof KiviStore);
         }
     }
 
     public static final class Gear implements PressFactory {
         @Override public String name() { return "gear"; }
-        @Override public String description() { return "GEAR: KIVI quantisation (bits=2|4|8, default 4; group=32; residual=32) + low-rank residual (rank=2, iterations=3) + sparse outliers (outlier=0.02), layers"; }
+        @Override public String description() { return "GEAR: KIVI quantisation (bits=2|4|8, default 4; group=32; residual=32, residualDtype=fp32|fp16) + low-rank residual (rank=2, iterations=3) + sparse outliers (outlier=0.02), layers"; }
 
         @Override
         public KvHook create(Map<String, String> params, LlamaConfig c) {
-            PressParams p = new PressParams(name(), params, List.of("bits", "group", "residual", "rank", "iterations", "outlier", "layers"));
+            PressParams p = new PressParams(name(), params, List.of("bits", "group", "residual", "residualDtype", "rank", "iterations", "outlier", "layers"));
             int bits = p.bits("bits", 4, 2, 4, 8);
             int group = p.integer("group", 32, 1, c.seqLen());
             int residual = p.integer("residual", 32, 0, c.seqLen());
             int rank = p.integer("rank", 2, 0, Math.min(group, c.headDim()));
             int iterations = p.integer("iterations", 3, 1, 100);
             double outlier = p.real("outlier", 0.02, 0, true, 1, false);
+            boolean fp16 = fp16Residual(p);
             return new StoreSwapPress("gear", LayerSet.from(p, c.nLayers()),
-                    (v, l, h, hd, cap) -> new GearStore(hd, cap, bits, group, residual, outlier, rank, iterations), s -> s instanceof GearStore);
+                    (v, l, h, hd, cap) -> new GearStore(hd, cap, bits, group, residual, fp16, outlier, rank, iterations), s -> s instanceof GearStore);
         }
     }
 

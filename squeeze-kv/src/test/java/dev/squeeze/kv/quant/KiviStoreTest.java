@@ -57,6 +57,27 @@ public class KiviStoreTest {
         assertEquals(blocks * perBlock + 2L * 4 * 8 * resid, big.bytes());
     }
 
+    @Test
+    void fp16ResidualIsRoundedToHalfPrecisionAndCountedAtTwoBytes() {
+        KiviStore s = new KiviStore(4, 16, 2, 4, 4, true);
+        float[] k = {1.0001f, -2.5f, 3.14159f, 65504f}, v = {0.1f, 1e-4f, -7.3f, 2};
+        s.append(k, 0, v, 0, 0);
+        assertEquals(0, s.quantisedLength());
+        assertEquals(2L * 2 * 4, s.bytes(), "one fp16 residual entry holds 2 x 4 x 2 bytes");
+        // independent reference: IEEE half precision rounding of each input
+        assertEquals(1.0f, s.keys().get(0, 0), 0f, "1.0001 rounds to 1.0 in fp16 (spacing 2^-10)");
+        assertEquals(3.140625f, s.keys().get(0, 2), 0f, "pi rounds to 3.140625 in fp16");
+        assertEquals(0.0999755859375f, s.values().get(0, 0), 0f, "0.1 rounds to 0.0999755859375 in fp16");
+        assertEquals(-7.30078125f, s.values().get(0, 2), 0f);
+        float[] q = {1, 1, 1, 1}, out = new float[1];
+        s.scores(q, 0, 1, out, 0);
+        assertEquals(1.0f - 2.5f + 3.140625f + 65504f, out[0], 1e-2f, "scores read the fp16-rounded residual");
+        KiviStore fp32 = new KiviStore(8, 512, 2, 32, 32), fp16 = new KiviStore(8, 512, 2, 32, 32, true);
+        fill(fp32, 192, 3);
+        fill(fp16, 192, 3);
+        assertEquals(32 * 2 * 8 * 2, fp32.bytes() - fp16.bytes(), "32 residual entries, K and V, 8 channels, 2 bytes saved each");
+    }
+
     static void fill(HeadKvStore s, int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int d = s.headDim();
