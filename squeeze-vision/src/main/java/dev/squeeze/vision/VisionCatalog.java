@@ -187,6 +187,23 @@ public final class VisionCatalog implements MethodProvider {
                         .notes("Dual-attention filter: drop a token when its total text attention < global_thr x total AND its max text attention < "
                                 + "individual_thr (threshold form); budgeted form ranks by (total, max). Merged tokens protected." + LLM)
                         .build(),
+                MethodInfo.builder("divprune-fold").family(Family.IMAGE).mechanism(Mechanism.SIMILARITY)
+                        .paper("DivPrune: Diversity-based Visual Token Pruning for Large Multimodal Models", "Alvar et al.", 2025,
+                                "https://arxiv.org/abs/2503.02175")
+                        .inputs("tokens").implementation(dev.squeeze.vision.image.similarity.DivPruneFold.class)
+                        .notes("Composition, not one paper's method: DivPrune's K max-min-diverse tokens (D = 1 - cos) are kept and every "
+                                + "pruned token is folded into its most similar kept token (cosine), size-weighted, the fold HoliTom "
+                                + "(Shao et al., 2025, arXiv 2505.21334) applies to its in-LLM pruned tokens; proportional attention (ln size) "
+                                + "in block 3 and the pooling. DivPrune itself drops the unselected tokens. Acts once before block 3.")
+                        .build(),
+                MethodInfo.builder("dpcknn-kmeans").family(Family.IMAGE).mechanism(Mechanism.SIMILARITY)
+                        .paper("Token Pooling in Vision Transformers", "Marin et al.", 2023, "https://arxiv.org/abs/2110.03860")
+                        .inputs("tokens").implementation(dev.squeeze.vision.image.similarity.DpcKnnKMeans.class)
+                        .notes("Deviation, reported as its own method: DPC-KNN (k = 5) clusters, as in PruneVid's / HoliTom's merge, seed "
+                                + "3 rounds (our choice) of size-weighted Lloyd K-Means (squared Euclidean), the clustering Token Pooling "
+                                + "merges by (Token Pooling initialises differently); each cluster merged to its size-weighted mean, "
+                                + "proportional attention downstream. A cluster that empties is dropped (output <= K). Acts once before block 3.")
+                        .build(),
                 MethodInfo.builder("prunevid").family(Family.VIDEO).mechanism(Mechanism.SIMILARITY)
                         .paper("PruneVid: Visual Token Pruning for Efficient Video Large Language Models", "Huang et al.", 2024,
                                 "https://arxiv.org/abs/2412.16117")

@@ -54,6 +54,8 @@ public final class VisionMethods {
                 new MustDropFilter(),
                 new ToDreRelevance(),
                 new dev.squeeze.vision.video.PruneVidImage(),
+                new dev.squeeze.vision.image.similarity.DivPruneFold(),
+                new dev.squeeze.vision.image.similarity.DpcKnnKMeans(),
                 new RandomPrune(RANDOM_SEED));
     }
 
