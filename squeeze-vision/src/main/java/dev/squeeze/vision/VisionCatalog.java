@@ -59,6 +59,13 @@ public final class VisionCatalog implements MethodProvider {
                                 + "(CCT has none), proportional attention in later blocks and in the pooling. r_l <= N_l/2; if the cap leaves "
                                 + "tokens over K after the last block, extra bipartite rounds on the final tokens run before the head (deviation).")
                         .build(),
+                MethodInfo.builder("tome-encoder").family(Family.IMAGE).mechanism(Mechanism.SIMILARITY)
+                        .paper("Token Merging: Your ViT But Faster", "Bolya et al.", 2023, "https://arxiv.org/abs/2210.09461")
+                        .inputs("tokens", "token-sizes").implementation(dev.squeeze.vision.image.similarity.ToMeEncoder.class)
+                        .notes("ToMe as VLM reducers apply it: once at the encoder output (before block 3), bipartite soft matching rounds "
+                                + "(r = min(N - K, N/2) each) down to exactly K; metric = the encoder-output tokens (cosine), no [CLS] protected, "
+                                + "size-weighted averages, proportional attention in block 3 and the pooling.")
+                        .build(),
                 MethodInfo.builder("diffrate").family(Family.VIT).mechanism(Mechanism.ATTENTION)
                         .paper("DiffRate: Differentiable Compression Rate for Efficient Vision Transformers", "Chen et al.", 2023, "https://arxiv.org/abs/2305.17997")
                         .inputs("tokens", "cls-attention", "attention-keys", "kept-counts").implementation(DiffRate.class)

@@ -37,6 +37,7 @@ public final class VisionMethods {
                 new GridPooling(),
                 new ToMeSchedule(ToMeSchedule.Schedule.CONSTANT),
                 new ToMeSchedule(ToMeSchedule.Schedule.LINEAR),
+                new dev.squeeze.vision.image.similarity.ToMeEncoder(),
                 new DiffRate(),
                 new TokenTransforming(0.1f),
                 new VtcCls(),
