@@ -213,19 +213,29 @@ public final class VisionBenchSuite implements BenchSuite {
         var b25 = best(at25);
         if (b50 == null || b25 == null) return;
         boolean ok50 = b50.getValue() >= 0.97, ok25 = b25.getValue() >= 0.90;
+        List<String> both = new ArrayList<>();
+        for (var e : at50.entrySet()) {
+            Double a25 = at25.get(e.getKey());
+            if (ranked(e.getKey()) && e.getValue() >= 0.97 && a25 != null && a25 >= 0.90) both.add(e.getKey());
+        }
+        java.util.Collections.sort(both);
         c.note("vision goals (best method >= 0.97 agreement at 50%, >= 0.90 at 25%; " + images + " images): at 50% "
                 + b50.getKey() + " " + fmt(b50.getValue()) + (ok50 ? " (met)" : " (MISSED)") + ", at 25% " + b25.getKey() + " "
-                + fmt(b25.getValue()) + (ok25 ? " (met)" : " (MISSED)") + (b50.getKey().equals(b25.getKey()) ? "."
-                : "; no single method meets both (" + b50.getKey() + " at 25%: " + fmt(at25.get(b50.getKey())) + ", "
-                + b25.getKey() + " at 50%: " + fmt(at50.get(b25.getKey())) + ").")
+                + fmt(b25.getValue()) + (ok25 ? " (met)" : " (MISSED)") + "; "
+                + (both.isEmpty() ? "no single method meets both" : "met by one method: " + String.join(", ", both)) + "."
                 + " divprune-fold and dpcknn-kmeans are documented compositions (DivPrune + HoliTom's nearest fold; DPC-KNN "
                 + "seeding Token Pooling's K-Means), not single papers' methods: see their catalog notes.");
+    }
+
+    /** Image methods on 256 tokens compete for the goals; the random baselines and AnyRes methods do not. */
+    private static boolean ranked(String method) {
+        return !method.startsWith("random") && !method.equals("globalcom2") && !method.equals("tcc");
     }
 
     private static Map.Entry<String, Double> best(Map<String, Double> m) {
         Map.Entry<String, Double> b = null;
         for (var e : m.entrySet()) {
-            if (e.getKey().startsWith("random") || e.getKey().equals("globalcom2") || e.getKey().equals("tcc")) continue;
+            if (!ranked(e.getKey())) continue;
             if (b == null || e.getValue() > b.getValue()) b = e;
         }
         return b;
