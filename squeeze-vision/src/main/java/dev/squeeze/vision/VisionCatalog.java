@@ -59,6 +59,13 @@ public final class VisionCatalog implements MethodProvider {
                                 + "(CCT has none), proportional attention in later blocks and in the pooling. r_l <= N_l/2; if the cap leaves "
                                 + "tokens over K after the last block, extra bipartite rounds on the final tokens run before the head (deviation).")
                         .build(),
+                MethodInfo.builder("tome-encoder").family(Family.IMAGE).mechanism(Mechanism.SIMILARITY)
+                        .paper("Token Merging: Your ViT But Faster", "Bolya et al.", 2023, "https://arxiv.org/abs/2210.09461")
+                        .inputs("tokens", "token-sizes").implementation(dev.squeeze.vision.image.similarity.ToMeEncoder.class)
+                        .notes("ToMe as VLM reducers apply it: once at the encoder output (before block 3), bipartite soft matching rounds "
+                                + "(r = min(N - K, N/2) each) down to exactly K; metric = the encoder-output tokens (cosine), no [CLS] protected, "
+                                + "size-weighted averages, proportional attention in block 3 and the pooling.")
+                        .build(),
                 MethodInfo.builder("diffrate").family(Family.VIT).mechanism(Mechanism.ATTENTION)
                         .paper("DiffRate: Differentiable Compression Rate for Efficient Vision Transformers", "Chen et al.", 2023, "https://arxiv.org/abs/2305.17997")
                         .inputs("tokens", "cls-attention", "attention-keys", "kept-counts").implementation(DiffRate.class)
@@ -186,6 +193,23 @@ public final class VisionCatalog implements MethodProvider {
                         .inputs("tokens", "text-attention").implementation(MustDropFilter.class)
                         .notes("Dual-attention filter: drop a token when its total text attention < global_thr x total AND its max text attention < "
                                 + "individual_thr (threshold form); budgeted form ranks by (total, max). Merged tokens protected." + LLM)
+                        .build(),
+                MethodInfo.builder("divprune-fold").family(Family.IMAGE).mechanism(Mechanism.SIMILARITY)
+                        .paper("DivPrune: Diversity-based Visual Token Pruning for Large Multimodal Models", "Alvar et al.", 2025,
+                                "https://arxiv.org/abs/2503.02175")
+                        .inputs("tokens").implementation(dev.squeeze.vision.image.similarity.DivPruneFold.class)
+                        .notes("Composition, not one paper's method: DivPrune's K max-min-diverse tokens (D = 1 - cos) are kept and every "
+                                + "pruned token is folded into its most similar kept token (cosine), size-weighted, the fold HoliTom "
+                                + "(Shao et al., 2025, arXiv 2505.21334) applies to its in-LLM pruned tokens; proportional attention (ln size) "
+                                + "in block 3 and the pooling. DivPrune itself drops the unselected tokens. Acts once before block 3.")
+                        .build(),
+                MethodInfo.builder("dpcknn-kmeans").family(Family.IMAGE).mechanism(Mechanism.SIMILARITY)
+                        .paper("Token Pooling in Vision Transformers", "Marin et al.", 2023, "https://arxiv.org/abs/2110.03860")
+                        .inputs("tokens").implementation(dev.squeeze.vision.image.similarity.DpcKnnKMeans.class)
+                        .notes("Deviation, reported as its own method: DPC-KNN (k = 5) clusters, as in PruneVid's / HoliTom's merge, seed "
+                                + "3 rounds (our choice) of size-weighted Lloyd K-Means (squared Euclidean), the clustering Token Pooling "
+                                + "merges by (Token Pooling initialises differently); each cluster merged to its size-weighted mean, "
+                                + "proportional attention downstream. A cluster that empties is dropped (output <= K). Acts once before block 3.")
                         .build(),
                 MethodInfo.builder("prunevid").family(Family.VIDEO).mechanism(Mechanism.SIMILARITY)
                         .paper("PruneVid: Visual Token Pruning for Efficient Video Large Language Models", "Huang et al.", 2024,

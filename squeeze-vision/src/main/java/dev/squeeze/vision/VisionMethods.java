@@ -37,6 +37,7 @@ public final class VisionMethods {
                 new GridPooling(),
                 new ToMeSchedule(ToMeSchedule.Schedule.CONSTANT),
                 new ToMeSchedule(ToMeSchedule.Schedule.LINEAR),
+                new dev.squeeze.vision.image.similarity.ToMeEncoder(),
                 new DiffRate(),
                 new TokenTransforming(0.1f),
                 new VtcCls(),
@@ -54,6 +55,8 @@ public final class VisionMethods {
                 new MustDropFilter(),
                 new ToDreRelevance(),
                 new dev.squeeze.vision.video.PruneVidImage(),
+                new dev.squeeze.vision.image.similarity.DivPruneFold(),
+                new dev.squeeze.vision.image.similarity.DpcKnnKMeans(),
                 new RandomPrune(RANDOM_SEED));
     }
 

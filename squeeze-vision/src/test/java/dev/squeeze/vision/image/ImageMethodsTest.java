@@ -144,12 +144,17 @@ class ImageMethodsTest {
             for (int keep : new int[] {32, 64}) {
                 CctModel.Output o = m.forward(TokenSet.of(m.tokenize(img)), method.reducer(keep));
                 int left = o.finalTokens().size();
+                // todre-2stage's stage 2 removes low-relevance tokens; dpcknn-kmeans drops a cluster that K-Means empties
                 if (method.name().equals("todre-2stage")) assertTrue(left <= keep && left > 0, method.name() + ": " + left);
+                else if (method.name().equals("dpcknn-kmeans")) assertTrue(left <= keep && left >= keep / 2, method.name() + ": " + left);
                 else assertEquals(keep, left, method.name());
                 for (float v : o.logits()) assertTrue(Float.isFinite(v), method.name());
                 float total = 0;
                 for (float s : o.finalTokens().sizes()) total += s;
                 assertTrue(total <= 256.001f, method.name() + " sizes sum " + total);
+                if (java.util.Set.of("prunevid", "divprune-fold", "dpcknn-kmeans", "tome-encoder").contains(method.name())) {
+                    assertEquals(256f, total, 1e-3f, method.name() + " merges: every token's mass is kept");
+                }
             }
             if (method.name().equals("todre-2stage")) continue;   // its stage 2 prunes even at K = N
             CctModel.Output same = m.forward(TokenSet.of(m.tokenize(img)), method.reducer(256));
