@@ -46,4 +46,19 @@ final class LmScores {
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
     }
+
+    /**
+     * Tokens that forced content pins: with {@code numbers}, every token whose piece has a digit (so a number
+     * split into digit tokens survives whole); with force tokens, every token whose stripped piece equals one.
+     */
+    static boolean[] forced(CausalLm lm, int[] ids, dev.squeeze.text.ForcedContent fc) {
+        boolean[] out = new boolean[ids.length];
+        if (fc == null || (!fc.numbers() && fc.tokens().isEmpty())) return out;
+        for (int i = 0; i < ids.length; i++) {
+            String piece = lm.decode(new int[] {ids[i]});
+            if (fc.numbers() && piece.chars().anyMatch(Character::isDigit)) out[i] = true;
+            else if (fc.tokens().contains(piece.strip())) out[i] = true;
+        }
+        return out;
+    }
 }
