@@ -32,7 +32,8 @@ import java.util.Objects;
  * dev.squeeze.text.ForcedContent}: numbers keep every token with a digit, like the reference's
  * force_reserve_digit; force tokens keep tokens whose piece equals one) is kept after thresholding, which
  * can raise the achieved rate; the reference's sentence-level filter
- * and KV-cache reuse are not implemented (losses are recomputed for prefix + segment, same values, more time).
+ * and KV-cache reuse are not implemented; when question + compressed prefix + segment exceed the LM's window,
+ * the start of the prefix is dropped and the question kept (losses are recomputed for prefix + segment, same values, more time).
  */
 public final class LlmLinguaCompressor extends AbstractPromptCompressor {
     public static final String NAME = "llmlingua";
@@ -126,11 +127,11 @@ public final class LlmLinguaCompressor extends AbstractPromptCompressor {
             float[] score;
             if (contrast) {
                 float[] without = LmScores.conditional(lm, kept, segment);
-                float[] with = LmScores.conditional(lm, LmScores.concat(q, kept), segment);
+                float[] with = LmScores.conditional(lm, q, kept, segment);
                 score = new float[segment.length];
                 for (int i = 0; i < score.length; i++) score[i] = without[i] - with[i];
             } else if (questionAware) {
-                score = LmScores.conditional(lm, LmScores.concat(q, kept), segment);
+                score = LmScores.conditional(lm, q, kept, segment);
             } else {
                 score = LmScores.conditional(lm, kept, segment);
             }

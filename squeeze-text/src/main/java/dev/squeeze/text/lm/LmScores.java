@@ -19,6 +19,17 @@ final class LmScores {
         return out;
     }
 
+    /**
+     * Losses of {@code target} given {@code pinned} then {@code prefix}. When they do not fit the window, the
+     * start of {@code prefix} is dropped first so that {@code pinned} (the question) stays in view; only when
+     * pinned + target alone overflow does it fall back to the end of pinned + prefix.
+     */
+    static float[] conditional(CausalLm lm, int[] pinned, int[] prefix, int[] target) {
+        int room = lm.contextLength() - pinned.length - target.length;
+        if (pinned.length == 0 || room < 0 || prefix.length <= room) return conditional(lm, concat(pinned, prefix), target);
+        return conditional(lm, concat(pinned, Arrays.copyOfRange(prefix, prefix.length - room, prefix.length)), target);
+    }
+
     /** Losses of {@code target} given {@code prefix} (prefix tokens scored too but not returned). */
     static float[] conditional(CausalLm lm, int[] prefix, int[] target) {
         int[] all = new int[prefix.length + target.length];
