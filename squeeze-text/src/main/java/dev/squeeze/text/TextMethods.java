@@ -56,7 +56,9 @@ public final class TextMethods implements MethodProvider {
                                 + "+ 100 LM tokens, original order; iterative token-level pruning in 200-token segments by loss given "
                                 + "the compressed prefix, threshold = descending-sorted score at int(n x ratio) - 1, keep >. Budget "
                                 + "converted from BPE to LM tokens by count ratio; separators kept; sentence-level filter and KV reuse "
-                                + "not implemented. Needs a CausalLm adapter (e.g. squeeze-llm); tested with a hand-made bigram LM.")
+                                + "not implemented. Causal LM: any squeeze-llm model through LlamaCausalLm (--option model=, tokenizer=, window=; "
+                                + "windows of seq_len restarting after BOS, as Perplexity); numbers forced: digit tokens kept. Tested on "
+                                + "a hand-made bigram LM and on stories260K (losses = the runtime's perplexity; highest-loss tokens kept).")
                         .build(),
                 MethodInfo.builder(LlmLinguaCompressor.LONG_NAME).family(Family.TEXT).mechanism(Mechanism.QUERY)
                         .paper("LongLLMLingua: Accelerating and Enhancing LLMs in Long Context Scenarios via Prompt Compression",

@@ -68,4 +68,22 @@ class CompressCommandTest {
         assertEquals(2, r4.code());
         assertTrue(r4.err().contains("no such file"), r4.err());
     }
+
+    @Test
+    void causalLmMethodsNeedTheModelOptionAndRunOnStories260K() throws Exception {
+        for (String m : new String[] {"llmlingua", "longllmlingua", "selective-context"}) {
+            Run r = run("compress", "--method", m, example().toString());
+            assertEquals(2, r.code(), m);
+            assertTrue(r.err().contains("--option model="), r.err());
+        }
+        var model = dev.squeeze.core.data.SharedData.file("models/stories260K.bin");
+        org.junit.jupiter.api.Assumptions.assumeTrue(model.isPresent(), "../shared/data/models/stories260K.bin is absent");
+        Path tok = dev.squeeze.core.data.SharedData.require("models/tok512.bin");
+        Run r = run("compress", "--method", "llmlingua", "--rate", "0.5", "--json", "--option", "model=" + model.get(),
+                "--option", "tokenizer=" + tok, example().toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode o = new ObjectMapper().readTree(r.out());
+        assertEquals("llmlingua", o.get("method").asText());
+        assertTrue(o.get("compressedTokens").asInt() < o.get("originTokens").asInt(), r.out());
+    }
 }

@@ -21,7 +21,10 @@ import java.util.Map;
  * {@code squeeze bench text}: retention of what the answer needs after compression, achieved vs requested
  * rate (cl100k_base), and single-thread throughput, per method, task and rate. Options: {@code quick=true}
  * (fewer examples), {@code methods=a,b} (default: every offline general-text method of the registry),
- * {@code tasks=needle,kv-75,kv-140,nq-10,nq-20,gsm8k} (default: all), {@code examples=N} (cap per task).
+ * {@code tasks=needle,kv-75,kv-140,nq-10,nq-20,gsm8k} (default: all), {@code examples=N} (cap per task),
+ * {@code lm=PATH} and {@code lmTokenizer=PATH}: the causal LM (squeeze-llm) given to the methods that need one
+ * (llmlingua, longllmlingua, selective-context), e.g. {@code lm=../shared/data/models/stories260K.bin
+ * lmTokenizer=../shared/data/models/tok512.bin}; {@code lmWindow=N} its scoring window (default its seq_len).
  */
 public final class TextBenchSuite implements BenchSuite {
     /**
@@ -82,7 +85,7 @@ public final class TextBenchSuite implements BenchSuite {
                 + "tokens/s on one core and resists the shared machine's load; wallTokensPerSecond is wall time. Compare ratios from one run");
         List<String> offline = registry.offlineNames();
         for (String method : methods) {
-            PromptCompressor c = registry.get(method.trim());
+            PromptCompressor c = create(registry, method.trim(), context.options());
             warmUp(c, tasks);
             for (var e : tasks.entrySet()) {
                 double[] rates = e.getKey().startsWith("nq") ? NQ_RATES : RATES;
@@ -93,6 +96,18 @@ public final class TextBenchSuite implements BenchSuite {
                 }
             }
         }
+    }
+
+    static final List<String> CAUSAL_LM_METHODS = List.of("llmlingua", "longllmlingua", "selective-context");
+
+    /** The shared instance, or for a causal-LM method one built on the {@code lm=} model. */
+    static PromptCompressor create(CompressorRegistry registry, String method, Map<String, String> options) {
+        if (!CAUSAL_LM_METHODS.contains(method) || !options.containsKey("lm")) return registry.get(method);
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("model", options.get("lm"));
+        if (options.containsKey("lmTokenizer")) o.put("tokenizer", options.get("lmTokenizer"));
+        if (options.containsKey("lmWindow")) o.put("window", options.get("lmWindow"));
+        return registry.create(method, o);
     }
 
     /** Untimed pass so that throughput is measured on compiled code, as a request path would see it. */

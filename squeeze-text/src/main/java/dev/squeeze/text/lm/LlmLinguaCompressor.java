@@ -28,8 +28,12 @@ import java.util.Objects;
  * before the prefix. {@link #recoverResponse} implements LongLLMLingua's subsequence recovery.
  *
  * <p>Deviations: the budget is converted from the request's BPE tokens to the LM's tokens by the ratio of the two
- * counts; the "\n\n" separator tokens between contexts are always kept; the reference's sentence-level filter
- * and KV-cache reuse are not implemented (losses are recomputed for prefix + segment, same values, more time).
+ * counts; the "\n\n" separator tokens between contexts are always kept; forced content ({@link
+ * dev.squeeze.text.ForcedContent}: numbers keep every token with a digit, like the reference's
+ * force_reserve_digit; force tokens keep tokens whose piece equals one) is kept after thresholding, which
+ * can raise the achieved rate; the reference's sentence-level filter
+ * and KV-cache reuse are not implemented; when question + compressed prefix + segment exceed the LM's window,
+ * the start of the prefix is dropped and the question kept (losses are recomputed for prefix + segment, same values, more time).
  */
 public final class LlmLinguaCompressor extends AbstractPromptCompressor {
     public static final String NAME = "llmlingua";
@@ -114,6 +118,7 @@ public final class LlmLinguaCompressor extends AbstractPromptCompressor {
             for (int t : ids.get(order.get(k))) { seq.add(t); ratio.add(r); }
         }
         int[] all = seq.stream().mapToInt(Integer::intValue).toArray();
+        boolean[] forced = LmScores.forced(lm, all, ctx.forced());
         boolean contrast = settings.contrastive() && question != null;
         int[] kept = new int[0];
         for (int s = 0; s < all.length; s += settings.iterativeSize()) {
@@ -122,11 +127,11 @@ public final class LlmLinguaCompressor extends AbstractPromptCompressor {
             float[] score;
             if (contrast) {
                 float[] without = LmScores.conditional(lm, kept, segment);
-                float[] with = LmScores.conditional(lm, LmScores.concat(q, kept), segment);
+                float[] with = LmScores.conditional(lm, q, kept, segment);
                 score = new float[segment.length];
                 for (int i = 0; i < score.length; i++) score[i] = without[i] - with[i];
             } else if (questionAware) {
-                score = LmScores.conditional(lm, LmScores.concat(q, kept), segment);
+                score = LmScores.conditional(lm, q, kept, segment);
             } else {
                 score = LmScores.conditional(lm, kept, segment);
             }
@@ -146,7 +151,7 @@ public final class LlmLinguaCompressor extends AbstractPromptCompressor {
             }
             int[] next = Arrays.copyOf(kept, kept.length + segment.length);
             int n = kept.length;
-            for (int x = 0; x < segment.length; x++) if (keep[x]) next[n++] = segment[x];
+            for (int x = 0; x < segment.length; x++) if (keep[x] || forced[s + x]) next[n++] = segment[x];
             kept = Arrays.copyOf(next, n);
         }
         return lm.decode(kept);

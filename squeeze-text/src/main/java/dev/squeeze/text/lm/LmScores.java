@@ -19,6 +19,17 @@ final class LmScores {
         return out;
     }
 
+    /**
+     * Losses of {@code target} given {@code pinned} then {@code prefix}. When they do not fit the window, the
+     * start of {@code prefix} is dropped first so that {@code pinned} (the question) stays in view; only when
+     * pinned + target alone overflow does it fall back to the end of pinned + prefix.
+     */
+    static float[] conditional(CausalLm lm, int[] pinned, int[] prefix, int[] target) {
+        int room = lm.contextLength() - pinned.length - target.length;
+        if (pinned.length == 0 || room < 0 || prefix.length <= room) return conditional(lm, concat(pinned, prefix), target);
+        return conditional(lm, concat(pinned, Arrays.copyOfRange(prefix, prefix.length - room, prefix.length)), target);
+    }
+
     /** Losses of {@code target} given {@code prefix} (prefix tokens scored too but not returned). */
     static float[] conditional(CausalLm lm, int[] prefix, int[] target) {
         int[] all = new int[prefix.length + target.length];
@@ -45,5 +56,20 @@ final class LmScores {
         int[] r = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
+    }
+
+    /**
+     * Tokens that forced content pins: with {@code numbers}, every token whose piece has a digit (so a number
+     * split into digit tokens survives whole); with force tokens, every token whose stripped piece equals one.
+     */
+    static boolean[] forced(CausalLm lm, int[] ids, dev.squeeze.text.ForcedContent fc) {
+        boolean[] out = new boolean[ids.length];
+        if (fc == null || (!fc.numbers() && fc.tokens().isEmpty())) return out;
+        for (int i = 0; i < ids.length; i++) {
+            String piece = lm.decode(new int[] {ids[i]});
+            if (fc.numbers() && piece.chars().anyMatch(Character::isDigit)) out[i] = true;
+            else if (fc.tokens().contains(piece.strip())) out[i] = true;
+        }
+        return out;
     }
 }

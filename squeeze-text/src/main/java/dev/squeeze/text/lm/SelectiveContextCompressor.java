@@ -16,7 +16,8 @@ import java.util.Objects;
  * ratio = 1 - rate). Units: {@code token}, {@code sentence} (split after . ! ? and newlines) or {@code phrase}.
  * Deviation: the paper's phrases are spaCy noun chunks; no parser is bundled here, so a phrase is a
  * clause-delimited span (split after , ; : and sentence ends). The filter counts units, not tokens, so the
- * achieved token rate differs from the requested one, as in the paper.
+ * achieved token rate differs from the requested one, as in the paper. Forced content (numbers: tokens with a
+ * digit; force tokens: tokens whose piece equals one) is kept even inside dropped units.
  */
 public final class SelectiveContextCompressor extends AbstractPromptCompressor {
     public static final String NAME = "selective-context";
@@ -47,9 +48,11 @@ public final class SelectiveContextCompressor extends AbstractPromptCompressor {
         }
         double reduce = 1.0 - target / (double) segmentTokens;
         double threshold = Lingua2Math.percentile(unitInfo, reduce * 100);
+        boolean[] forced = LmScores.forced(lm, ids, ctx.forced());
         List<Integer> kept = new ArrayList<>();
         for (int u = 0; u < unitInfo.length; u++) {
-            if (unitInfo[u] >= threshold) for (int i = units.get(u)[0]; i < units.get(u)[1]; i++) kept.add(i);
+            boolean unitKept = unitInfo[u] >= threshold;
+            for (int i = units.get(u)[0]; i < units.get(u)[1]; i++) if (unitKept || forced[i]) kept.add(i);
         }
         int[] out = new int[kept.size()];
         for (int i = 0; i < out.length; i++) out[i] = ids[kept.get(i)];

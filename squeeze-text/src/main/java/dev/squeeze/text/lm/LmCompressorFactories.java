@@ -1,0 +1,74 @@
+package dev.squeeze.text.lm;
+
+import dev.squeeze.text.CompressorFactory;
+import dev.squeeze.text.PromptCompressor;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Registry entries for the causal-LM methods over squeeze-llm ({@link LlamaCausalLm}). Options: {@code model=PATH}
+ * (required: llama2.c checkpoint, GGUF or safetensors), {@code tokenizer=PATH} (llama2.c tokenizer.bin; needed
+ * for llama2.c checkpoints without one beside them), {@code window=N} (scoring window, default the model's
+ * seq_len); selective-context also {@code unit=token|phrase|sentence} (default phrase).
+ */
+public final class LmCompressorFactories {
+    private LmCompressorFactories() {}
+
+    static CausalLm lm(String method, Map<String, String> options) {
+        String model = options.get("model");
+        if (model == null || model.isBlank()) {
+            throw new IllegalArgumentException(method + " needs a causal LM: --option model=/path/to/model (llama2.c .bin, "
+                    + ".gguf or safetensors) [--option tokenizer=/path/to/tokenizer.bin]");
+        }
+        String tok = options.get("tokenizer");
+        int window;
+        try {
+            window = Integer.parseInt(options.getOrDefault("window", "0"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option window must be an integer, got '" + options.get("window") + "'");
+        }
+        try {
+            return LlamaCausalLm.open(Path.of(model), tok == null ? null : Path.of(tok), window);
+        } catch (NoClassDefFoundError e) {
+            throw new IllegalStateException(method + " needs dev.squeeze:squeeze-llm on the class path (an optional "
+                    + "dependency of squeeze-text)", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load model " + model + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static final class LlmLingua implements CompressorFactory {
+        @Override public String name() { return LlmLinguaCompressor.NAME; }
+        @Override public boolean offline() { return false; }
+        @Override public PromptCompressor create(Map<String, String> options) {
+            return new LlmLinguaCompressor(lm(name(), options), LlmLinguaCompressor.Settings.llmlingua());
+        }
+    }
+
+    public static final class LongLlmLingua implements CompressorFactory {
+        @Override public String name() { return LlmLinguaCompressor.LONG_NAME; }
+        @Override public boolean offline() { return false; }
+        @Override public PromptCompressor create(Map<String, String> options) {
+            return new LlmLinguaCompressor(lm(name(), options), LlmLinguaCompressor.Settings.longLlmlingua());
+        }
+    }
+
+    public static final class SelectiveContext implements CompressorFactory {
+        @Override public String name() { return SelectiveContextCompressor.NAME; }
+        @Override public boolean offline() { return false; }
+        @Override public PromptCompressor create(Map<String, String> options) {
+            String u = options.getOrDefault("unit", "phrase");
+            SelectiveContextCompressor.Unit unit;
+            try {
+                unit = SelectiveContextCompressor.Unit.valueOf(u.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("option unit must be token, phrase or sentence, got '" + u + "'");
+            }
+            return new SelectiveContextCompressor(lm(name(), options), unit);
+        }
+    }
+}
