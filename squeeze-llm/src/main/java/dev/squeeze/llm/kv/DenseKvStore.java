@@ -66,6 +66,19 @@ public final class DenseKvStore implements HeadKvStore {
         for (int i = 0; i < count; i++) K.axpy(weights[wOff + i], values, i * headDim, out, outOff, headDim);
     }
 
+    /**
+     * query · key of one slot: for stores built on this one that read only some slots (sparse attention).
+     * Not range-checked beyond the array: callers pass slots below {@link #length()}.
+     */
+    public float score(float[] query, int qOff, int slot) {
+        return K.dot(query, qOff, keys, slot * headDim, headDim);
+    }
+
+    /** out[outOff .. +headDim) += weight * value of one slot (the companion of {@link #score}). */
+    public void addWeightedValue(float weight, int slot, float[] out, int outOff) {
+        K.axpy(weight, values, slot * headDim, out, outOff, headDim);
+    }
+
     @Override
     public long bytes() { return 2L * Float.BYTES * headDim * length; }
 
