@@ -3,7 +3,7 @@ package dev.squeeze.cli.cachegen;
 import dev.squeeze.cachegen.CacheGenEncoder;
 import dev.squeeze.cachegen.CompressionLevels;
 import dev.squeeze.cachegen.KvFiles;
-import dev.squeeze.llm.format.ModelLoader;
+import dev.squeeze.cli.llm.ModelOptions;
 import dev.squeeze.llm.model.LlamaModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,11 +21,8 @@ public final class KvSaveCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "Model file (llama2.c .bin, .gguf) or Hugging Face folder.")
-    Path model;
-
-    @Option(names = "--tokenizer", description = "Tokenizer file (llama2.c tokenizer.bin).")
-    Path tokenizer;
+    @CommandLine.Mixin
+    ModelOptions modelOptions = new ModelOptions();
 
     @Option(names = "--text", required = true, description = "UTF-8 text file whose cache is stored.")
     Path text;
@@ -62,7 +59,7 @@ public final class KvSaveCommand implements Callable<Integer> {
         if (!(maxBytesPerToken >= 0)) throw new IllegalArgumentException("--max-bytes-per-token must be >= 0, got " + maxBytesPerToken);
         CacheGenEncoder enc = CacheGenEncoder.builder().level(level).chunkTokens(chunkTokens).anchorInterval(anchorInterval)
                 .maxBytesPerToken(maxBytesPerToken).build();
-        try (LlamaModel m = ModelLoader.load(model, tokenizer)) {
+        try (LlamaModel m = modelOptions.load()) {
             KvFiles.Saved s = KvFiles.save(m, t, enc, out);
             spec.commandLine().getOut().printf(Locale.ROOT, "%s: %d tokens, %d chunk(s), %d bytes (fp16 %d bytes, %.2fx smaller), %s%n",
                     out, s.tokens(), s.chunks(), s.bytes(), s.fp16Bytes(), s.ratioVsFp16(),

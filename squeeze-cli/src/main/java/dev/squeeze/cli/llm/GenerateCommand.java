@@ -1,6 +1,5 @@
 package dev.squeeze.cli.llm;
 
-import dev.squeeze.llm.format.ModelLoader;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Generator;
 import dev.squeeze.llm.runtime.Sampler;
@@ -21,11 +20,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "Model file (llama2.c .bin, .gguf) or Hugging Face folder.")
-    Path model;
-
-    @Option(names = "--tokenizer", description = "Tokenizer file (llama2.c tokenizer.bin); GGUF and HF models carry their own.")
-    Path tokenizer;
+    @CommandLine.Mixin
+    ModelOptions modelOptions = new ModelOptions();
 
     @Option(names = "--prompt", defaultValue = "", description = "Prompt text (default: empty, i.e. start from BOS).")
     String prompt;
@@ -43,18 +39,14 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "KV press spec name[:key=value,...] applied after the prompt's prefill and at every step (default none).")
     String press;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Worker threads for matrix products (default: the machine's cores).")
-    int threads;
-
     @Option(names = "--kv", description = "Continue from a stored KV cache (from 'squeeze kv save'); the prompt follows its text.")
     Path kv;
 
     @Override
     public Integer call() throws Exception {
         if (maxTokens <= 0) throw new IllegalArgumentException("--max-tokens must be > 0, got " + maxTokens);
-        if (threads < 0) throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
-        PrintWriter out = spec.commandLine().getOut();
-        try (LlamaModel m = ModelLoader.load(model, tokenizer, threads == 0 ? LlamaModel.defaultThreads() : threads)) {
+                PrintWriter out = spec.commandLine().getOut();
+        try (LlamaModel m = modelOptions.load()) {
             out.print(prompt); // the continuation follows the prompt, as llama2.c prints it
             out.flush();
             java.util.function.Consumer<String> sink = piece -> {
@@ -64,10 +56,7 @@ public final class GenerateCommand implements Callable<Integer> {
             Generator.Result r;
             long peakKv;
             if (kv == null) {
-                dev.squeeze.llm.kv.KvHook hook = dev.squeeze.llm.kv.Presses.create(press, m.config());
-                dev.squeeze.llm.runtime.SessionOptions.Builder opts = dev.squeeze.llm.runtime.SessionOptions.builder();
-                if (hook != null) opts.hook(hook);
-                dev.squeeze.llm.runtime.Session session = m.newSession(opts.build());
+                dev.squeeze.llm.runtime.Session session = m.newSession(ModelOptions.withPress(m, press));
                 r = Generator.generate(m, session, prompt, maxTokens, new Sampler(temperature, seed), sink);
                 peakKv = session.peakKvBytes();
             } else {

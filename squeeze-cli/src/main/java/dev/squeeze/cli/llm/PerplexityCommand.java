@@ -1,8 +1,5 @@
 package dev.squeeze.cli.llm;
 
-import dev.squeeze.llm.format.ModelLoader;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.Presses;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Perplexity;
 import dev.squeeze.llm.runtime.SessionOptions;
@@ -29,11 +26,8 @@ public final class PerplexityCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "Model file (llama2.c .bin, .gguf) or Hugging Face folder.")
-    Path model;
-
-    @Option(names = "--tokenizer", description = "Tokenizer file (llama2.c tokenizer.bin).")
-    Path tokenizer;
+    @CommandLine.Mixin
+    ModelOptions modelOptions = new ModelOptions();
 
     @Option(names = "--text", required = true, description = "UTF-8 text file.")
     Path text;
@@ -52,9 +46,6 @@ public final class PerplexityCommand implements Callable<Integer> {
             description = "Prefill the first N tokens of each window at once (presses compress after each layer), then step; score only the rest.")
     int prefix;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Worker threads for matrix products (default: the machine's cores).")
-    int threads;
-
     @Option(names = "--stream", description = "Score the whole file as one token stream (BOS first) instead of paragraph by paragraph.")
     boolean stream;
 
@@ -67,15 +58,12 @@ public final class PerplexityCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(text)) throw new IllegalArgumentException("--text " + text + " is not a readable file");
-        if (threads < 0) throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
-        try (LlamaModel m = ModelLoader.load(model, tokenizer, threads == 0 ? LlamaModel.defaultThreads() : threads)) {
+                try (LlamaModel m = modelOptions.load()) {
             int ctx = context == 0 ? m.config().seqLen() : context;
             if (ctx < 2 || ctx > m.config().seqLen()) {
                 throw new IllegalArgumentException("--context must be in [2, " + m.config().seqLen() + "] (the model's seq_len), got " + context);
             }
-            KvHook hook = Presses.create(press, m);
-            SessionOptions.Builder opts = SessionOptions.builder();
-            if (hook != null) opts.hook(hook);
+            SessionOptions opts = ModelOptions.withPress(m, press);
             if (limit < 0) throw new IllegalArgumentException("--limit must be >= 0, got " + limit);
             if (limit > 0 && !stream) throw new IllegalArgumentException("--limit needs --stream");
             List<int[]> seqs;
@@ -91,8 +79,8 @@ public final class PerplexityCommand implements Callable<Integer> {
             if (seqs.isEmpty()) throw new IllegalArgumentException("--text " + text + " holds no text");
             if (prefix < 0) throw new IllegalArgumentException("--prefix must be >= 0, got " + prefix);
             if (prefix > 0 && prefill) throw new IllegalArgumentException("--prefix and --prefill exclude each other");
-            Perplexity.Result r = prefix > 0 ? Perplexity.evaluateContinuation(m, seqs, ctx, prefix, opts.build())
-                    : Perplexity.evaluate(m, seqs, ctx, opts.build(), prefill);
+            Perplexity.Result r = prefix > 0 ? Perplexity.evaluateContinuation(m, seqs, ctx, prefix, opts)
+                    : Perplexity.evaluate(m, seqs, ctx, opts, prefill);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.printf(Locale.ROOT, "{\"natsPerToken\": %.6f, \"perplexity\": %.6f, \"tokens\": %d, \"peakKvBytes\": %d, "

@@ -1,0 +1,37 @@
+package dev.squeeze.cli.llm;
+
+import dev.squeeze.llm.format.ModelLoader;
+import dev.squeeze.llm.kv.KvHook;
+import dev.squeeze.llm.kv.Presses;
+import dev.squeeze.llm.model.LlamaModel;
+import dev.squeeze.llm.runtime.SessionOptions;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** The options every command that loads a model shares (a picocli mixin): --model, --tokenizer, --threads. */
+public final class ModelOptions {
+    @Option(names = "--model", required = true, description = "Model file (llama2.c .bin, .gguf) or Hugging Face folder.")
+    Path model;
+
+    @Option(names = "--tokenizer", description = "Tokenizer file (llama2.c tokenizer.bin); GGUF and HF models carry their own.")
+    Path tokenizer;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Worker threads for matrix products (default: the machine's cores).")
+    int threads;
+
+    /** Loads the model; the caller closes it. */
+    public LlamaModel load() throws IOException {
+        if (threads < 0) throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+        return ModelLoader.load(model, tokenizer, threads == 0 ? LlamaModel.defaultThreads() : threads);
+    }
+
+    /** Session options with the press of {@code spec} ("none" = the full cache). */
+    public static SessionOptions withPress(LlamaModel m, String spec) {
+        KvHook hook = Presses.create(spec, m);
+        SessionOptions.Builder opts = SessionOptions.builder();
+        if (hook != null) opts.hook(hook);
+        return opts.build();
+    }
+}
