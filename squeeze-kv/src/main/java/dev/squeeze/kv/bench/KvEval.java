@@ -37,18 +37,24 @@ public final class KvEval {
     /** Per-prediction logits (rows) plus bytes held. */
     public record Run(float[][] logits, long bytesAfterPrefill, long bytesEnd, int[] targets) {}
 
-    /** Sums over predictions. */
+    /**
+     * Sums over predictions, plus each window's NLL difference so that the ratio gets a confidence
+     * interval: windows are the independent units (predictions inside one window are correlated).
+     */
     public static final class Tally {
         double nll, nllRef, kl;
         long count, agree, bytes, bytesRef, windows;
+        private final List<double[]> perWindow = new ArrayList<>(); // {sum of (nll - nllRef), predictions}
 
         public void add(Run ref, Run run) {
             int vocab = ref.logits[0].length;
+            double diff = 0;
             for (int i = 0; i < ref.logits.length; i++) {
                 double[] lp = logSoftmax(run.logits[i]), lq = logSoftmax(ref.logits[i]);
                 int tgt = ref.targets[i];
                 nll -= lp[tgt];
                 nllRef -= lq[tgt];
+                diff += lq[tgt] - lp[tgt];
                 double k = 0;
                 for (int v = 0; v < vocab; v++) k += Math.exp(lq[v]) * (lq[v] - lp[v]);
                 kl += k;
@@ -58,7 +64,28 @@ public final class KvEval {
             bytes += run.bytesAfterPrefill;
             bytesRef += ref.bytesAfterPrefill;
             windows++;
+            perWindow.add(new double[]{diff, ref.logits.length});
         }
+
+        /**
+         * Standard error of the mean NLL difference per prediction (ratio estimator over windows:
+         * sqrt(sum_w (d_w - m n_w)^2 / (W (W - 1))) / mean n_w); NaN with fewer than 2 windows.
+         */
+        public double nllDiffStdErr() {
+            int w = perWindow.size();
+            if (w < 2) return Double.NaN;
+            double m = (nll - nllRef) / count, ss = 0;
+            for (double[] d : perWindow) ss += (d[0] - m * d[1]) * (d[0] - m * d[1]);
+            return Math.sqrt(ss / ((double) w * (w - 1))) / ((double) count / w);
+        }
+
+        /** Lower end of the 95 % interval of the perplexity ratio (normal approximation over windows). */
+        public double pplRatioLow() { return Math.exp((nll - nllRef) / count - 1.96 * nllDiffStdErr()); }
+
+        /** Upper end of the 95 % interval of the perplexity ratio. */
+        public double pplRatioHigh() { return Math.exp((nll - nllRef) / count + 1.96 * nllDiffStdErr()); }
+
+        public long windowCount() { return windows; }
 
         public double pplRatio() { return Math.exp((nll - nllRef) / count); }
         public double ppl() { return Math.exp(nll / count); }
