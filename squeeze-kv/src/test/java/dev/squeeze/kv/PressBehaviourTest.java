@@ -247,7 +247,8 @@ class PressBehaviourTest {
             "razorattention:keep=0.5,layers=1|layers",
             "decoding:press=snapkv,budget=8|press=snapkv",
             "tidaldecode:keep=0.5,k=3|exactly one",
-            "kivi:bits=4,layers=7|layers=7"})
+            "kivi:bits=4,layers=7|layers=7",
+            "kivi:group=8,residual=4|R = 4 is not a multiple of the group size G = 8"})
     void badSpecsNameTheParameterAndValue(String spec, String mention) {
         LlamaModel m = StoriesFixture.model();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Presses.create(spec, m));

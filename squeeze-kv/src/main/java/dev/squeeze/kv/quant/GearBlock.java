@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * Q the KIVI block quantisation of X - S, and L = A B a rank-r approximation (fp16 factors) of the
  * quantisation residual X - S - Q(X - S) found by {@code iterations} power (subspace) iterations.
  */
-final class GearBlock extends KiviBlock {
+final class GearBlock extends KvQuantBlock {
     final int rank;
     final short[] kA, kB, vA, vB;   // A (g, r), B (r, d), fp16
     final int[] kIdx, vIdx;         // outlier flat indices t * d + c

@@ -2,12 +2,14 @@ package dev.squeeze.kv.quant;
 
 /**
  * GEAR (Kang et al., "GEAR: An Efficient KV Cache Compression Recipe for Near-Lossless Generative
- * Inference of LLM", 2024, arXiv:2403.05527): X ~ Q(X - S) + L + S per block of G tokens (GEAR's streaming
- * buffer), with S = the {@code outlier} = 2% most extreme entries (half largest, half smallest), Q = KIVI
- * quantisation (keys per channel, values per token), L = rank-{@code rank} (2) approximation of the
- * quantisation residual from {@code iterations} = 3 power iterations. Recent tokens stay fp32 (or fp16) as in KIVI.
+ * Inference of LLM", 2024, arXiv:2403.05527): X ~ Q(X - S) + L + S per block of G tokens in GEAR's
+ * streaming buffer ({@link BlockQuantStore}: keys and values quantised together in blocks of G tokens,
+ * shared residual of R..R+G-1 recent entries), with S = the {@code outlier} = 2% most extreme entries (half
+ * largest, half smallest), Q = KIVI quantisation (keys per channel, values per token), L = rank-{@code rank}
+ * (2) approximation of the quantisation residual from {@code iterations} = 3 power iterations. Recent
+ * tokens stay fp32 (or fp16) in the buffer's residual.
  */
-public final class GearStore extends KiviStore {
+public final class GearStore extends BlockQuantStore {
     private final double outlier;
     private final int rank, iterations;
 
@@ -25,7 +27,7 @@ public final class GearStore extends KiviStore {
     }
 
     @Override
-    protected KiviBlock encode(float[] keys, float[] values) {
+    KvQuantBlock encode(float[] keys, float[] values) {
         return GearBlock.create(keys, values, group, headDim, bits, vGroup, outlier, rank, iterations);
     }
 }

@@ -5,31 +5,45 @@ import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.llm.kv.HeadKvStore;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
- * KIVI (Liu et al., "KIVI: A Tuning-Free Asymmetric 2bit Quantization for KV Cache", 2024,
- * arXiv:2402.02750): keys quantised per channel over groups of G tokens, values per token over groups of
- * G channels (at most the head width), asymmetric min-max, b in {2, 4, 8} bits; the most recent tokens
- * stay full precision in a residual of R..R+G-1 entries: once it holds R + G entries, its oldest G are
- * quantised into one block. The residual is fp32 (this runtime's precision) by default, or fp16 when
- * {@code fp16Residual} (KIVI's setting: the reference keeps it in the fp16 model dtype; entries are rounded
- * to fp16 on append and counted at 2 bytes). Scales and zero points are fp16. Entries stay in order:
- * blocks first (oldest), then the residual.
+ * KIVI (Liu et al., "KIVI: A Tuning-Free Asymmetric 2bit Quantization for KV Cache", ICML 2024,
+ * arXiv:2402.02750), Algorithm 1, for one (layer, KV head): asymmetric min-max quantisation to b in
+ * {2, 4, 8} bits (default 2), fp16 scale and zero point, codes bit-packed; keys and values are treated
+ * differently.
+ * <ul>
+ * <li>Keys: per channel, over groups of G (default 32) tokens. Prefill of l tokens: r = l mod R; the first
+ * l - r keys are quantised, the last r stay full precision. Decode: each key joins the key residual; when
+ * it reaches R tokens it is quantised as a whole (R/G groups) and emptied, so the key residual holds
+ * 0..R-1 tokens. R must be a multiple of G. R = 0: per-channel groups need G tokens, so keys are flushed
+ * every G tokens (key residual 0..G-1).</li>
+ * <li>Values: per token, over groups of min(G, head_dim) channels (groups stay inside one head). Prefill:
+ * all but the last R values are quantised. Decode: each value joins the value residual; when it holds more
+ * than R tokens its oldest is quantised and dropped, so the value residual is a sliding window of exactly
+ * min(R, l) tokens. R = 0: every value is quantised on arrival.</li>
+ * </ul>
+ * Appending one entry at a time in order reproduces exactly the prefill state above (KiviStoreTest checks
+ * it). R defaults to 32. The residuals are fp32 (this runtime's precision) by default, or fp16 when
+ * {@code fp16Residual} (KIVI's setting: the reference keeps them in the fp16 model dtype; every incoming
+ * key and value is rounded to fp16 and residual entries count 2 bytes). Scores and weighted values are
+ * computed from the packed codes. The quantised key and value prefixes differ in length: slot i reads its
+ * key from the codes when i < {@link #quantisedKeys()}, and its value when i < {@link #quantisedValues()}.
  */
-public class KiviStore implements HeadKvStore {
+public final class KiviStore implements HeadKvStore {
     private static final Kernels K = KernelProvider.kernels();
-    protected final int headDim, capacity, bits, group, residual, vGroup;
+    private final int headDim, capacity, bits, group, residual, keyFlush, ring;
     private final boolean fp16Residual;
-    protected final List<KiviBlock> blocks = new ArrayList<>();
-    private final float[] rKeys, rValues;  // (residual + group, hd) full-precision tail
-    private int rLen;
-    private final float[] positions;       // (capacity)
+    private final ChannelQuantKeys qKeys;
+    private final TokenQuantValues qValues;
+    private final float[] rKeys;      // (min(keyFlush, capacity), hd) key residual, 0..keyFlush-1 entries
+    private int rKeyLen;
+    private final float[] rValues;    // (ring, hd) ring of the most recent values, the oldest at rValHead
+    private int rValHead, rValLen;
+    private final float[] row;        // (hd) an incoming value when R = 0
+    private final float[] scratch;    // (hd) per-call buffer
+    private float[] positions;        // grows by doubling up to capacity
     private int length;
-    private final float[] scratch;         // (max(hd, group)) per-call buffer
-    private final float[] blockKeys, blockValues; // (group, hd) staging
 
     public KiviStore(int headDim, int capacity, int bits, int group, int residual) {
         this(headDim, capacity, bits, group, residual, false);
@@ -37,59 +51,104 @@ public class KiviStore implements HeadKvStore {
 
     public KiviStore(int headDim, int capacity, int bits, int group, int residual, boolean fp16Residual) {
         BitPacking.checkBits(bits);
-        if (group < 1) throw new IllegalArgumentException("group size must be >= 1, got " + group);
-        if (residual < 0) throw new IllegalArgumentException("residual window must be >= 0, got " + residual);
+        if (headDim <= 0) throw new IllegalArgumentException("headDim must be > 0, got " + headDim);
+        if (capacity <= 0) throw new IllegalArgumentException("capacity must be > 0, got " + capacity);
+        checkGroupAndResidual(group, residual);
         this.headDim = headDim;
         this.capacity = capacity;
         this.bits = bits;
         this.group = group;
         this.residual = residual;
-        this.vGroup = Math.min(group, headDim);
+        this.keyFlush = residual == 0 ? group : residual;
+        this.ring = Math.min(residual, capacity);
         this.fp16Residual = fp16Residual;
-        rKeys = new float[(residual + group) * headDim];
-        rValues = new float[rKeys.length];
-        positions = new float[capacity];
-        scratch = new float[Math.max(headDim, group) * 2];
-        blockKeys = new float[group * headDim];
-        blockValues = new float[group * headDim];
+        qKeys = new ChannelQuantKeys(headDim, group, bits, capacity);
+        qValues = new TokenQuantValues(headDim, Math.min(group, headDim), bits, capacity);
+        rKeys = new float[Math.min(keyFlush, capacity) * headDim];
+        rValues = new float[ring * headDim];
+        row = new float[headDim];
+        scratch = new float[headDim];
+        positions = new float[Math.min(capacity, 256)];
+    }
+
+    /**
+     * KIVI's constraints: G >= 1, R >= 0 and R a multiple of G (a full key residual is quantised as R/G
+     * per-channel groups). Thrown as IllegalArgumentException naming both values.
+     */
+    public static void checkGroupAndResidual(int group, int residual) {
+        if (group < 1) throw new IllegalArgumentException("KIVI group size G must be >= 1, got " + group);
+        if (residual < 0) throw new IllegalArgumentException("KIVI residual length R must be >= 0, got " + residual);
+        if (residual % group != 0) {
+            throw new IllegalArgumentException("KIVI residual length R = " + residual + " is not a multiple of the group size G = " + group
+                    + " (a full key residual is quantised as R/G per-channel groups of G tokens)");
+        }
     }
 
     public int bits() { return bits; }
+    public int group() { return group; }
+    public int residual() { return residual; }
 
-    /** Entries held in quantised blocks. */
-    public int quantisedLength() { return blocks.size() * group; }
+    /** Keys held as codes (the oldest; a multiple of G). */
+    public int quantisedKeys() { return qKeys.length(); }
+
+    /** Values held as codes (the oldest). */
+    public int quantisedValues() { return qValues.length(); }
+
+    /** Keys held full precision: l mod R (l mod G when R = 0). */
+    public int keyResidualLength() { return rKeyLen; }
+
+    /** Values held full precision: min(R, l). */
+    public int valueResidualLength() { return rValLen; }
+
+    /** Code of the quantised key in slot t, channel c (slot < quantisedKeys()). */
+    int keyCode(int t, int c) { return qKeys.code(t, c); }
+
+    /** Code of the quantised value in slot t, channel c (slot < quantisedValues()). */
+    int valueCode(int t, int c) { return qValues.code(t, c); }
 
     @Override public int headDim() { return headDim; }
     @Override public int length() { return length; }
     @Override public int capacity() { return capacity; }
 
-    /** Makes one block of {@code group} tokens from (group, hd) keys and values; GEAR overrides. */
-    protected KiviBlock encode(float[] keys, float[] values) {
-        return new KiviBlock(keys, values, 0, group, headDim, bits, vGroup);
-    }
-
     @Override
     public void append(float[] key, int keyOff, float[] value, int valueOff, float position) {
-        if (length == capacity) throw new IllegalStateException("KV store is full: capacity " + capacity);
-        System.arraycopy(key, keyOff, rKeys, rLen * headDim, headDim);
-        System.arraycopy(value, valueOff, rValues, rLen * headDim, headDim);
-        if (fp16Residual) {
-            for (int i = rLen * headDim, e = i + headDim; i < e; i++) {
-                rKeys[i] = Float.float16ToFloat(Float.floatToFloat16(rKeys[i]));
-                rValues[i] = Float.float16ToFloat(Float.floatToFloat16(rValues[i]));
+        if (length == capacity) throw new IllegalStateException("KV store is full: capacity " + capacity + " entries");
+        if (length == positions.length) positions = Arrays.copyOf(positions, Math.min(capacity, 2 * positions.length));
+        // key: join the key residual; a full residual (R tokens, or G when R = 0) is quantised whole
+        int ko = rKeyLen * headDim;
+        System.arraycopy(key, keyOff, rKeys, ko, headDim);
+        roundIfFp16(rKeys, ko);
+        if (++rKeyLen == keyFlush) {
+            qKeys.appendBlocks(rKeys, 0, keyFlush);
+            rKeyLen = 0;
+        }
+        // value: join the sliding window of the R most recent; the one that falls out is quantised
+        if (residual == 0) {
+            System.arraycopy(value, valueOff, row, 0, headDim);
+            roundIfFp16(row, 0);
+            qValues.appendRows(row, 0, 1);
+        } else {
+            int slot;
+            if (rValLen == residual) {
+                qValues.appendRows(rValues, rValHead * headDim, 1);
+                slot = rValHead;
+                rValHead = (rValHead + 1) % ring;
+            } else {
+                slot = (rValHead + rValLen++) % ring;
             }
+            System.arraycopy(value, valueOff, rValues, slot * headDim, headDim);
+            roundIfFp16(rValues, slot * headDim);
         }
         positions[length++] = position;
-        rLen++;
-        if (rLen == residual + group) {
-            System.arraycopy(rKeys, 0, blockKeys, 0, group * headDim);
-            System.arraycopy(rValues, 0, blockValues, 0, group * headDim);
-            blocks.add(encode(blockKeys, blockValues));
-            System.arraycopy(rKeys, group * headDim, rKeys, 0, (rLen - group) * headDim);
-            System.arraycopy(rValues, group * headDim, rValues, 0, (rLen - group) * headDim);
-            rLen -= group;
-        }
     }
+
+    private void roundIfFp16(float[] x, int off) {
+        if (!fp16Residual) return;
+        for (int i = off, e = off + headDim; i < e; i++) x[i] = Float.float16ToFloat(Float.floatToFloat16(x[i]));
+    }
+
+    /** Offset in rValues of the value residual's j-th entry (0 = oldest). */
+    private int valueSlot(int j) { return (rValHead + j) % ring * headDim; }
 
     @Override
     public float position(int slot) {
@@ -100,56 +159,52 @@ public class KiviStore implements HeadKvStore {
     @Override
     public void scores(float[] q, int qOff, int count, float[] out, int outOff) {
         checkCount(count);
-        int qLen = quantisedLength();
-        for (int b = 0; b < blocks.size() && b * group < count; b++) {
-            blocks.get(b).scores(q, qOff, Math.min(group, count - b * group), out, outOff + b * group, scratch);
-        }
-        for (int i = qLen; i < count; i++) out[outOff + i] = K.dot(q, qOff, rKeys, (i - qLen) * headDim, headDim);
+        int nq = qKeys.length();
+        qKeys.scores(q, qOff, Math.min(count, nq), out, outOff, scratch);
+        for (int i = nq; i < count; i++) out[outOff + i] = K.dot(q, qOff, rKeys, (i - nq) * headDim, headDim);
     }
 
     @Override
     public void weightedValues(float[] w, int wOff, int count, float[] out, int outOff) {
         checkCount(count);
         Arrays.fill(out, outOff, outOff + headDim, 0f);
-        int qLen = quantisedLength();
-        for (int b = 0; b < blocks.size() && b * group < count; b++) {
-            blocks.get(b).addWeightedValues(w, wOff + b * group, Math.min(group, count - b * group), out, outOff);
-        }
-        for (int i = qLen; i < count; i++) K.axpy(w[wOff + i], rValues, (i - qLen) * headDim, out, outOff, headDim);
+        int nq = qValues.length();
+        qValues.addWeighted(w, wOff, Math.min(count, nq), out, outOff);
+        for (int i = nq; i < count; i++) K.axpy(w[wOff + i], rValues, valueSlot(i - nq), out, outOff, headDim);
     }
 
-    /** Packed blocks (codes + fp16 parameters, + GEAR extras) and the fp32 (or fp16) residual. */
+    /** Packed key and value codes + their fp16 parameters + both residuals at 4 (fp32) or 2 (fp16) bytes. */
     @Override
     public long bytes() {
-        long b = 2L * (fp16Residual ? 2 : Float.BYTES) * headDim * rLen;
-        for (KiviBlock blk : blocks) b += blk.bytes();
-        return b;
+        return qKeys.bytes() + qValues.bytes() + (long) (fp16Residual ? 2 : Float.BYTES) * headDim * (rKeyLen + rValLen);
     }
 
     @Override
     public FloatMatrix keys() {
         float[] out = new float[length * headDim];
-        for (int b = 0; b < blocks.size(); b++) blocks.get(b).dequantKeys(out, b * group * headDim);
-        System.arraycopy(rKeys, 0, out, quantisedLength() * headDim, rLen * headDim);
+        qKeys.dequant(out, 0);
+        System.arraycopy(rKeys, 0, out, qKeys.length() * headDim, rKeyLen * headDim);
         return new FloatMatrix(length, headDim, out);
     }
 
     @Override
     public FloatMatrix values() {
         float[] out = new float[length * headDim];
-        for (int b = 0; b < blocks.size(); b++) blocks.get(b).dequantValues(out, b * group * headDim);
-        System.arraycopy(rValues, 0, out, quantisedLength() * headDim, rLen * headDim);
+        qValues.dequant(out, 0);
+        int nq = qValues.length();
+        for (int j = 0; j < rValLen; j++) System.arraycopy(rValues, valueSlot(j), out, (nq + j) * headDim, headDim);
         return new FloatMatrix(length, headDim, out);
     }
 
     @Override
     public float[] positions() { return Arrays.copyOf(positions, length); }
 
-    /** Re-quantises from floats (entries appended in order, so the residual holds the most recent). */
+    /** Re-quantises from floats: entries appended in order, which reproduces KIVI's prefill state for n tokens. */
     @Override
     public void replace(FloatMatrix k, FloatMatrix v, float[] pos) {
         int n = pos.length;
         if (k.rows() != n || v.rows() != n) throw new IllegalArgumentException("replace: keys have " + k.rows() + " rows, values " + v.rows() + ", positions " + n);
+        if (k.cols() != headDim || v.cols() != headDim) throw new IllegalArgumentException("replace: keys have " + k.cols() + " columns, values " + v.cols() + ", headDim is " + headDim);
         if (n > capacity) throw new IllegalArgumentException("replace: " + n + " entries exceed the capacity " + capacity);
         clear();
         for (int i = 0; i < n; i++) append(k.data(), i * headDim, v.data(), i * headDim, pos[i]);
@@ -157,8 +212,11 @@ public class KiviStore implements HeadKvStore {
 
     @Override
     public void clear() {
-        blocks.clear();
-        rLen = 0;
+        qKeys.clear();
+        qValues.clear();
+        rKeyLen = 0;
+        rValHead = 0;
+        rValLen = 0;
         length = 0;
     }
 

@@ -21,7 +21,8 @@ public final class QuantPresses {
 
     public static final class Kivi implements PressFactory {
         @Override public String name() { return "kivi"; }
-        @Override public String description() { return "KIVI quantised cache: bits=2|4|8 (default 2), group=32 tokens/channels, residual=32 recent entries held at residualDtype=fp32|fp16, layers"; }
+        @Override public String description() { return "KIVI quantised cache (Algorithm 1): bits=2|4|8 (default 2); keys per channel over group=32 tokens, values per token; residual=32 (a multiple of group): "
+                + "full-precision keys l mod R, values the last R, held at residualDtype=fp32|fp16; layers"; }
 
         @Override
         public KvHook create(Map<String, String> params, LlamaConfig c) {
@@ -29,6 +30,11 @@ public final class QuantPresses {
             int bits = p.bits("bits", 2, 2, 4, 8);
             int group = p.integer("group", 32, 1, c.seqLen());
             int residual = p.integer("residual", 32, 0, c.seqLen());
+            try {
+                KiviStore.checkGroupAndResidual(group, residual);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("press 'kivi': " + e.getMessage(), e);
+            }
             boolean fp16 = fp16Residual(p);
             return new StoreSwapPress("kivi", LayerSet.from(p, c.nLayers()),
                     (v, l, h, hd, cap) -> new KiviStore(hd, cap, bits, group, residual, fp16), s -> s instanceof KiviStore);
