@@ -194,6 +194,23 @@ public final class KvEval {
         return (double) correct / total;
     }
 
+    /** {@code count} sequences of {@code length} distinct token ids drawn from [lo, hi) (a copy task without ambiguity). */
+    public static List<int[]> distinctSequences(int count, int length, int lo, int hi, long seed) {
+        if (length > hi - lo) throw new IllegalArgumentException("cannot draw " + length + " distinct tokens from [" + lo + ", " + hi + ")");
+        SplittableRandom r = new SplittableRandom(seed);
+        List<int[]> out = new ArrayList<>();
+        int[] pool = new int[hi - lo];
+        for (int i = 0; i < count; i++) {
+            for (int j = 0; j < pool.length; j++) pool[j] = lo + j;
+            for (int j = 0; j < length; j++) {
+                int k = j + r.nextInt(pool.length - j);
+                int t = pool[j]; pool[j] = pool[k]; pool[k] = t;
+            }
+            out.add(Arrays.copyOf(pool, length));
+        }
+        return out;
+    }
+
     public static List<int[]> randomSequences(int count, int length, int vocab, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         List<int[]> out = new ArrayList<>();
