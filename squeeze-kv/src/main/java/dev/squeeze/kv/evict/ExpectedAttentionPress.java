@@ -12,7 +12,7 @@ import dev.squeeze.llm.model.Rope;
  * from Future Queries Distribution", 2025, arXiv:2510.00636; kvpress ExpectedAttentionPress): queries are
  * modelled as Gaussian. Their mean mu and covariance S are estimated (per query head) from every query
  * seen so far with RoPE undone; both are rotated to each of the next {@code future} = 512 positions and
- * averaged (mu', S'). An entry's expected logit is mu'·k/sqrt(d) + k^T S' k / (2d); scores are the softmax
+ * averaged (mu', S'; A = mean_f R(p + f) = R(p) mean_f R(f), computed once and turned per position). An entry's expected logit is mu'·k/sqrt(d) + k^T S' k / (2d); scores are the softmax
  * of that over the head's entries, averaged over the GQA group, times ||v|| ({@code vnorm} = true) plus
  * {@code epsilon} = 0. The first {@code sinks} = 4 entries are always kept. The averaged rotations are cached
  * per position; for heads wider than 16 the rotated covariance is approximated by A S A^T (A the mean
@@ -32,32 +32,71 @@ public final class ExpectedAttentionPress extends ScorePress {
     private double[] avgRot;   // (d, d) mean_f R(p + f)
     private double[] pairRot;  // (d, d, d, d) T_ab = mean_f (R e_a)(R e_b)^T
 
-    /** Caches A and T for the current last position (shared by every layer and head of a step). */
+    private double[] meanRot;  // (d, d) mean_{f=1..future} R(f), independent of the position
+
+    /**
+     * Caches A = mean_f R(p + f) = R(p) mean_f R(f) (rotations compose) for the current last position, and
+     * for narrow heads T; shared by every layer and head of a step. O(d^2) per new position after the first.
+     */
     private void averagedRotation(Rope rope, int d) {
         if (cachedPos == lastPos && avgRot != null) return;
-        avgRot = new double[d * d];
-        pairRot = d <= EXACT_COV_MAX_DIM ? new double[d * d * d * d] : null;
-        float[] basis = new float[d * d]; // column a = R e_a
         float[] e = new float[d];
-        for (int f = 1; f <= future; f++) {
-            for (int a = 0; a < d; a++) {
-                java.util.Arrays.fill(e, 0f);
-                e[a] = 1f;
-                rope.rotateBy(e, 0, (double) lastPos + f);
-                for (int i = 0; i < d; i++) basis[i * d + a] = e[i];
-            }
-            for (int i = 0; i < d; i++) for (int a = 0; a < d; a++) avgRot[i * d + a] += basis[i * d + a] / (double) future;
-            if (!covariance || pairRot == null) continue;
-            for (int a = 0; a < d; a++) for (int b = 0; b < d; b++) {
-                int base = (a * d + b) * d * d;
-                for (int i = 0; i < d; i++) {
-                    double ra = basis[i * d + a] / (double) future;
-                    if (ra == 0) continue;
-                    for (int j = 0; j < d; j++) pairRot[base + i * d + j] += ra * basis[j * d + b];
+        if (meanRot == null) {
+            meanRot = new double[d * d];
+            for (int f = 1; f <= future; f++) {
+                for (int a = 0; a < d; a++) {
+                    java.util.Arrays.fill(e, 0f);
+                    e[a] = 1f;
+                    rope.rotateBy(e, 0, f);
+                    for (int i = 0; i < d; i++) meanRot[i * d + a] += e[i] / (double) future;
                 }
             }
         }
+        avgRot = new double[d * d];
+        for (int a = 0; a < d; a++) {               // column a of R(p) M
+            for (int i = 0; i < d; i++) e[i] = (float) meanRot[i * d + a];
+            rope.rotateBy(e, 0, lastPos);
+            for (int i = 0; i < d; i++) avgRot[i * d + a] = e[i];
+        }
+        pairRot = covariance && d <= EXACT_COV_MAX_DIM ? new double[d * d * d * d] : null;
+        if (pairRot != null) {
+            float[] basis = new float[d * d]; // column a = R(p + f) e_a
+            for (int f = 1; f <= future; f++) {
+                for (int a = 0; a < d; a++) {
+                    java.util.Arrays.fill(e, 0f);
+                    e[a] = 1f;
+                    rope.rotateBy(e, 0, (double) lastPos + f);
+                    for (int i = 0; i < d; i++) basis[i * d + a] = e[i];
+                }
+                for (int a = 0; a < d; a++) for (int b = 0; b < d; b++) {
+                    int base = (a * d + b) * d * d;
+                    for (int i = 0; i < d; i++) {
+                        double ra = basis[i * d + a] / (double) future;
+                        if (ra == 0) continue;
+                        for (int j = 0; j < d; j++) pairRot[base + i * d + j] += ra * basis[j * d + b];
+                    }
+                }
+            }
+        }
+        // A is block diagonal (RoPE turns pairs of dimensions): keep each row's non-zero columns
+        rowCols = new int[d][];
+        for (int i = 0; i < d; i++) {
+            int nz = 0;
+            for (int a = 0; a < d; a++) if (avgRot[i * d + a] != 0) nz++;
+            rowCols[i] = new int[nz];
+            nz = 0;
+            for (int a = 0; a < d; a++) if (avgRot[i * d + a] != 0) rowCols[i][nz++] = a;
+        }
         cachedPos = lastPos;
+    }
+
+    private int[][] rowCols;   // (d, <= 2) non-zero columns of each row of A
+
+    /** A for position {@code pos} (d, d) row-major, as the scores use it (for tests). */
+    double[] averagedRotation(Rope rope, int d, int pos) {
+        lastPos = pos;
+        averagedRotation(rope, d);
+        return avgRot.clone();
     }
 
     public ExpectedAttentionPress(PressParams p, LlamaConfig c) {
@@ -117,10 +156,10 @@ public final class ExpectedAttentionPress extends ScorePress {
                 mu[i] = (float) acc;
             }
             float[] cov = new float[d * d];
-            if (covariance && pairRot == null) {                 // wide heads: S' ~ A S A^T
+            if (covariance && pairRot == null) {                 // wide heads: S' ~ A S A^T, A sparse
                 for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) {
                     double acc = 0;
-                    for (int a = 0; a < d; a++) for (int b = 0; b < d; b++) acc += avgRot[i * d + a] * cov0[a * d + b] * avgRot[j * d + b];
+                    for (int a : rowCols[i]) for (int b : rowCols[j]) acc += avgRot[i * d + a] * cov0[a * d + b] * avgRot[j * d + b];
                     cov[i * d + j] = (float) acc;
                 }
             } else if (covariance) {
