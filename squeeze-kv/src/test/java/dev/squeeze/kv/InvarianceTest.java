@@ -47,7 +47,7 @@ class InvarianceTest {
 
     /** Full-rank CSKV (an orthonormal basis of every channel) and 8-bit KIVI change logits only by rounding. */
     @ParameterizedTest
-    @ValueSource(strings = {"cskv:rank=8,window=4", "kivi:bits=8,group=8,residual=8"})
+    @ValueSource(strings = {"cskv:rank=8,window=4", "kivi:bits=8,group=8,residual=8", "kivi:bits=8,group=8,residual=8,preRope=true"})
     void losslessSettingsStayWithinRounding(String spec) {
         LlamaModel m = StoriesFixture.model();
         int[] ids = StoriesFixture.text(64);

@@ -226,6 +226,10 @@ class PressBehaviourTest {
         layered.prefill(StoriesFixture.text(64), false);
         assertEquals(4, ((KiviStore) layered.cache().store(0, 0)).bits());
         assertEquals(2, ((KiviStore) layered.cache().store(4, 0)).bits());
+        Session pre = session(m, "kivi:bits=2,preRope=true");
+        pre.prefill(StoriesFixture.text(64), false);
+        assertTrue(((KiviStore) pre.cache().store(2, 1)).preRope());
+        assertFalse(((KiviStore) layered.cache().store(2, 1)).preRope(), "KIVI's reference quantises rotated keys: preRope is off by default");
     }
 
     @ParameterizedTest
@@ -248,6 +252,7 @@ class PressBehaviourTest {
             "decoding:press=snapkv,budget=8|press=snapkv",
             "tidaldecode:keep=0.5,k=3|exactly one",
             "kivi:bits=4,layers=7|layers=7",
+            "kivi:preRope=maybe|preRope=maybe",
             "kivi:group=8,residual=4|R = 4 is not a multiple of the group size G = 8"})
     void badSpecsNameTheParameterAndValue(String spec, String mention) {
         LlamaModel m = StoriesFixture.model();

@@ -71,6 +71,12 @@ final class ChannelQuantKeys {
         }
     }
 
+    /** Writes the dequantised key of token t (d) into out from element {@code off}. */
+    void dequantRow(int t, float[] out, int off) {
+        int p = t / group * d;
+        for (int c = 0; c < d; c++) out[off + c] = MinMaxQuantizer.dequant(BitPacking.get(codes, t * d + c, bits), scale[p + c], min[p + c]);
+    }
+
     /** Writes the dequantised keys (length(), d) into out from element {@code off}. */
     void dequant(float[] out, int off) {
         for (int t = 0; t < tokens; t++) {

@@ -4,6 +4,7 @@ import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.llm.kv.HeadKvStore;
+import dev.squeeze.llm.model.Rope;
 
 import java.util.Arrays;
 
@@ -29,11 +30,22 @@ import java.util.Arrays;
  * key and value is rounded to fp16 and residual entries count 2 bytes). Scores and weighted values are
  * computed from the packed codes. The quantised key and value prefixes differ in length: slot i reads its
  * key from the codes when i < {@link #quantisedKeys()}, and its value when i < {@link #quantisedValues()}.
+ *
+ * <p>Pre-RoPE keys (optional, {@code rope} given; not KIVI's reference, which quantises rotated keys): from
+ * KVQuant (Hooper et al., "KVQuant: Towards 10 Million Context Length LLM Inference with KV Cache
+ * Quantization", NeurIPS 2024, arXiv:2401.18079, Sec. 3.2). RoPE turns each channel pair by an angle that
+ * grows with the position, so over a group of G tokens a rotated channel sweeps its pair's whole circle
+ * and its min-max range is wide; the same channel before RoPE keeps its outlier structure. Keys leaving
+ * the residual are rotated back by -position before per-channel quantisation; a score rotates the
+ * dequantised key to its position (q · R(p) k~) before the dot. Only KVQuant's pre-RoPE idea is taken: its
+ * offline-calibrated ranges, non-uniform levels and sparse outliers are not (KIVI's per-group min-max stays).
  */
 public final class KiviStore implements HeadKvStore {
     private static final Kernels K = KernelProvider.kernels();
     private final int headDim, capacity, bits, group, residual, keyFlush, ring;
     private final boolean fp16Residual;
+    private final Rope rope;          // non-null: keys are quantised before RoPE
+    private final float[] flushKeys;  // (keyFlush, hd) the key residual rotated back to position 0, when rope != null
     private final ChannelQuantKeys qKeys;
     private final TokenQuantValues qValues;
     private final float[] rKeys;      // (min(keyFlush, capacity), hd) key residual, 0..keyFlush-1 entries
@@ -50,10 +62,22 @@ public final class KiviStore implements HeadKvStore {
     }
 
     public KiviStore(int headDim, int capacity, int bits, int group, int residual, boolean fp16Residual) {
+        this(headDim, capacity, bits, group, residual, fp16Residual, null);
+    }
+
+    /**
+     * @param rope null: KIVI (keys quantised as cached, after RoPE); non-null: keys quantised before RoPE with
+     *             this rotation (its head width must be {@code headDim})
+     */
+    public KiviStore(int headDim, int capacity, int bits, int group, int residual, boolean fp16Residual, Rope rope) {
         BitPacking.checkBits(bits);
         if (headDim <= 0) throw new IllegalArgumentException("headDim must be > 0, got " + headDim);
         if (capacity <= 0) throw new IllegalArgumentException("capacity must be > 0, got " + capacity);
         checkGroupAndResidual(group, residual);
+        if (rope != null && rope.headDim() != headDim) {
+            throw new IllegalArgumentException("pre-RoPE keys: the rotation is for head_dim " + rope.headDim() + ", the store's head_dim is " + headDim);
+        }
+        this.rope = rope;
         this.headDim = headDim;
         this.capacity = capacity;
         this.bits = bits;
@@ -69,6 +93,7 @@ public final class KiviStore implements HeadKvStore {
         row = new float[headDim];
         scratch = new float[headDim];
         positions = new float[Math.min(capacity, 256)];
+        flushKeys = rope == null ? null : new float[rKeys.length];
     }
 
     /**
@@ -87,6 +112,9 @@ public final class KiviStore implements HeadKvStore {
     public int bits() { return bits; }
     public int group() { return group; }
     public int residual() { return residual; }
+
+    /** True when keys are quantised before RoPE. */
+    public boolean preRope() { return rope != null; }
 
     /** Keys held as codes (the oldest; a multiple of G). */
     public int quantisedKeys() { return qKeys.length(); }
@@ -114,12 +142,20 @@ public final class KiviStore implements HeadKvStore {
     public void append(float[] key, int keyOff, float[] value, int valueOff, float position) {
         if (length == capacity) throw new IllegalStateException("KV store is full: capacity " + capacity + " entries");
         if (length == positions.length) positions = Arrays.copyOf(positions, Math.min(capacity, 2 * positions.length));
+        positions[length] = position;
         // key: join the key residual; a full residual (R tokens, or G when R = 0) is quantised whole
         int ko = rKeyLen * headDim;
         System.arraycopy(key, keyOff, rKeys, ko, headDim);
         roundIfFp16(rKeys, ko);
         if (++rKeyLen == keyFlush) {
-            qKeys.appendBlocks(rKeys, 0, keyFlush);
+            if (rope == null) {
+                qKeys.appendBlocks(rKeys, 0, keyFlush);
+            } else {
+                int first = length + 1 - keyFlush;   // slot of the residual's oldest key
+                System.arraycopy(rKeys, 0, flushKeys, 0, keyFlush * headDim);
+                for (int j = 0; j < keyFlush; j++) rope.rotateBy(flushKeys, j * headDim, -positions[first + j]);
+                qKeys.appendBlocks(flushKeys, 0, keyFlush);
+            }
             rKeyLen = 0;
         }
         // value: join the sliding window of the R most recent; the one that falls out is quantised
@@ -139,7 +175,7 @@ public final class KiviStore implements HeadKvStore {
             System.arraycopy(value, valueOff, rValues, slot * headDim, headDim);
             roundIfFp16(rValues, slot * headDim);
         }
-        positions[length++] = position;
+        length++;
     }
 
     private void roundIfFp16(float[] x, int off) {
@@ -160,7 +196,15 @@ public final class KiviStore implements HeadKvStore {
     public void scores(float[] q, int qOff, int count, float[] out, int outOff) {
         checkCount(count);
         int nq = qKeys.length();
-        qKeys.scores(q, qOff, Math.min(count, nq), out, outOff, scratch);
+        if (rope == null) {
+            qKeys.scores(q, qOff, Math.min(count, nq), out, outOff, scratch);
+        } else {
+            for (int t = 0, e = Math.min(count, nq); t < e; t++) {   // q · R(p_t) k~_t
+                qKeys.dequantRow(t, scratch, 0);
+                rotateTo(scratch, positions[t]);
+                out[outOff + t] = K.dot(q, qOff, scratch, 0, headDim);
+            }
+        }
         for (int i = nq; i < count; i++) out[outOff + i] = K.dot(q, qOff, rKeys, (i - nq) * headDim, headDim);
     }
 
@@ -179,10 +223,18 @@ public final class KiviStore implements HeadKvStore {
         return qKeys.bytes() + qValues.bytes() + (long) (fp16Residual ? 2 : Float.BYTES) * headDim * (rKeyLen + rValLen);
     }
 
+    /** Rotates a pre-RoPE key (hd) to {@code position}: the table for integer positions, else computed. */
+    private void rotateTo(float[] k, float position) {
+        int p = (int) position;
+        if (p == position) rope.rotate(k, 0, 1, p);
+        else rope.rotateBy(k, 0, position);
+    }
+
     @Override
     public FloatMatrix keys() {
         float[] out = new float[length * headDim];
         qKeys.dequant(out, 0);
+        if (rope != null) for (int t = 0, nq = qKeys.length(); t < nq; t++) rope.rotateBy(out, t * headDim, positions[t]);
         System.arraycopy(rKeys, 0, out, qKeys.length() * headDim, rKeyLen * headDim);
         return new FloatMatrix(length, headDim, out);
     }

@@ -22,11 +22,11 @@ public final class QuantPresses {
     public static final class Kivi implements PressFactory {
         @Override public String name() { return "kivi"; }
         @Override public String description() { return "KIVI quantised cache (Algorithm 1): bits=2|4|8 (default 2); keys per channel over group=32 tokens, values per token; residual=32 (a multiple of group): "
-                + "full-precision keys l mod R, values the last R, held at residualDtype=fp32|fp16; layers"; }
+                + "full-precision keys l mod R, values the last R, held at residualDtype=fp32|fp16; preRope=false (true: keys quantised before RoPE, KVQuant's Sec. 3.2); layers"; }
 
         @Override
         public KvHook create(Map<String, String> params, LlamaConfig c) {
-            PressParams p = new PressParams(name(), params, List.of("bits", "group", "residual", "residualDtype", "layers"));
+            PressParams p = new PressParams(name(), params, List.of("bits", "group", "residual", "residualDtype", "preRope", "layers"));
             int bits = p.bits("bits", 2, 2, 4, 8);
             int group = p.integer("group", 32, 1, c.seqLen());
             int residual = p.integer("residual", 32, 0, c.seqLen());
@@ -36,8 +36,9 @@ public final class QuantPresses {
                 throw new IllegalArgumentException("press 'kivi': " + e.getMessage(), e);
             }
             boolean fp16 = fp16Residual(p);
+            boolean preRope = p.bool("preRope", false);
             return new StoreSwapPress("kivi", LayerSet.from(p, c.nLayers()),
-                    (v, l, h, hd, cap) -> new KiviStore(hd, cap, bits, group, residual, fp16), s -> s instanceof KiviStore);
+                    (v, l, h, hd, cap) -> new KiviStore(hd, cap, bits, group, residual, fp16, preRope ? v.rope() : null), s -> s instanceof KiviStore);
         }
     }
 

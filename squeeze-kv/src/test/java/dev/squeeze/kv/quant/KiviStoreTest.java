@@ -3,6 +3,8 @@ package dev.squeeze.kv.quant;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.llm.kv.DenseKvStore;
 import dev.squeeze.llm.kv.HeadKvStore;
+import dev.squeeze.llm.model.Rope;
+import dev.squeeze.llm.model.RopeStyle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -138,6 +140,80 @@ public class KiviStoreTest {
             assertArrayEquals(s.values().data(), r.values().data(), 0f);
             assertEquals(s.bytes(), r.bytes());
         }
+    }
+
+    static Rope rope(int d) {
+        return new Rope(new dev.squeeze.llm.model.LlamaConfig(d, 4 * d, 1, 1, 1, 16, 1024, d, 1e-5f, 10000f, RopeStyle.INTERLEAVED, null));
+    }
+
+    @Test
+    void preRopeKeysAreQuantisedBeforeTheRotationAndReadBackRotated() {
+        // every token has the same pre-RoPE key: each channel is constant over the group (up to the float rounding
+        // of rotating back), so its pre-RoPE codes are exact; the cached keys R(p) k~ sweep the first pair's circle, so post-RoPE KIVI cannot be exact
+        int d = 4, n = 8;
+        Rope rope = rope(d);
+        float[] base = {1.5f, -0.5f, 2f, 0.25f};          // exactly representable in fp16
+        KiviStore pre = new KiviStore(d, 16, 2, 4, 4, false, rope), post = new KiviStore(d, 16, 2, 4, 4);
+        DenseKvStore raw = new DenseKvStore(d, 16);
+        float[] v = {0, 1, 2, 3};
+        for (int t = 0; t < n; t++) {
+            float[] k = base.clone();
+            rope.rotate(k, 0, 1, t);
+            pre.append(k, 0, v, 0, t);
+            post.append(k, 0, v, 0, t);
+            raw.append(k, 0, v, 0, t);
+        }
+        assertTrue(pre.preRope());
+        assertEquals(8, pre.quantisedKeys());
+        assertArrayEquals(raw.keys().data(), pre.keys().data(), 2e-6f, "dequantised and rotated back to each position");
+        double errPost = 0;
+        for (int i = 0; i < n * d; i++) errPost = Math.max(errPost, Math.abs(raw.keys().data()[i] - post.keys().data()[i]));
+        assertTrue(errPost > 0.05, "post-RoPE codes of the same keys are lossy: max error " + errPost);
+        // scores rotate each dequantised key to its position: q . R(p) k~
+        float[] q = {0.3f, -1, 0.7f, 2}, out = new float[n];
+        pre.scores(q, 0, n, out, 0);
+        for (int t = 0; t < n; t++) {
+            double ref = 0;
+            for (int c = 0; c < d; c++) ref += q[c] * raw.keys().get(t, c);
+            assertEquals(ref, out[t], 1e-5, "score " + t);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"32, 32", "8, 0", "4, 4"})
+    void preRopeStoreBuiltOneAtATimeEqualsReplaceAndItsAttentionEqualsItsDequantisedKeys(int group, int residual) {
+        int d = 8;
+        Rope rope = rope(d);
+        for (int l : new int[]{0, 1, 4, 31, 32, 33, 100, 192}) {
+            KiviStore s = new KiviStore(d, 256, 2, group, residual, false, rope);
+            fill(s, l, 5);
+            int flush = residual == 0 ? group : residual;
+            assertEquals(l - l % flush, s.quantisedKeys(), "quantised keys at l = " + l);
+            DenseKvStore raw = new DenseKvStore(d, 256);
+            fill(raw, l, 5);
+            KiviStore r = new KiviStore(d, 256, 2, group, residual, false, rope);
+            r.replace(raw.keys(), raw.values(), raw.positions());
+            assertArrayEquals(s.keys().data(), r.keys().data(), 0f);
+            // reference: rotate back, quantise per channel over G tokens, rotate forward
+            float[] kRef = raw.keys().data().clone();
+            int kq = l - l % flush;
+            for (int t = 0; t < kq; t++) rope.rotateBy(kRef, t * d, -t);
+            short[] sc = new short[1], mn = new short[1];
+            byte[] codes = new byte[BitPacking.packedBytes(group, 2)];
+            for (int g0 = 0; g0 < kq; g0 += group) for (int c = 0; c < d; c++) {
+                MinMaxQuantizer.quantise(kRef, g0 * d + c, d, group, 2, codes, 0, 1, sc, mn, 0);
+                for (int t = 0; t < group; t++) kRef[(g0 + t) * d + c] = MinMaxQuantizer.dequant(BitPacking.get(codes, t, 2), sc[0], mn[0]);
+            }
+            for (int t = 0; t < kq; t++) rope.rotateBy(kRef, t * d, t);
+            assertArrayEquals(kRef, s.keys().data(), 1e-5f, "keys at l = " + l);
+            if (l > 40) assertAttentionMatchesDequantised(s, l, l, l - 7, 33);
+        }
+    }
+
+    @Test
+    void preRopeRotationMustMatchTheHeadWidth() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new KiviStore(8, 16, 2, 4, 4, false, rope(4)));
+        assertTrue(e.getMessage().contains("head_dim 4") && e.getMessage().contains("head_dim is 8"), e.getMessage());
     }
 
     @Test
