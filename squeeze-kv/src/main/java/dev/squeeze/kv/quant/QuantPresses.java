@@ -38,7 +38,7 @@ public final class QuantPresses {
             boolean fp16 = fp16Residual(p);
             boolean preRope = p.bool("preRope", false);
             return new StoreSwapPress("kivi", LayerSet.from(p, c.nLayers()),
-                    (v, l, h, hd, cap) -> new KiviStore(hd, cap, bits, group, residual, fp16, preRope ? v.rope() : null), s -> s instanceof KiviStore);
+                    (rope, l, h, hd, cap) -> new KiviStore(hd, cap, bits, group, residual, fp16, preRope ? rope : null), s -> s instanceof KiviStore);
         }
     }
 
@@ -57,7 +57,7 @@ public final class QuantPresses {
             double outlier = p.real("outlier", 0.02, 0, true, 1, false);
             boolean fp16 = fp16Residual(p);
             return new StoreSwapPress("gear", LayerSet.from(p, c.nLayers()),
-                    (v, l, h, hd, cap) -> new GearStore(hd, cap, bits, group, residual, fp16, outlier, rank, iterations), s -> s instanceof GearStore);
+                    (rope, l, h, hd, cap) -> new GearStore(hd, cap, bits, group, residual, fp16, outlier, rank, iterations), s -> s instanceof GearStore);
         }
     }
 

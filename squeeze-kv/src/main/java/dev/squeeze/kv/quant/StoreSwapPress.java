@@ -2,20 +2,25 @@ package dev.squeeze.kv.quant;
 
 import dev.squeeze.kv.LayerSet;
 import dev.squeeze.llm.kv.HeadKvStore;
+import dev.squeeze.llm.kv.KvCache;
 import dev.squeeze.llm.kv.KvHook;
 import dev.squeeze.llm.kv.LayerView;
+import dev.squeeze.llm.kv.PromptPass;
+import dev.squeeze.llm.model.Rope;
 
 import java.util.function.Predicate;
 
 /**
  * Puts a compressed store in place of each (layer, KV head) store of the chosen layers, filled from the
- * current contents (after prefill, or at the first decode step); later tokens are appended to it. Used
- * by KIVI, GEAR and CSKV. Runs after eviction presses when composed after them.
+ * current contents; later tokens are appended to it. Used by KIVI and GEAR. The swap happens once a prompt
+ * has run through every layer ({@link #afterPrompt}: the prompt's own attention is full precision, as in
+ * KIVI, and presses that evict there, such as KVzip, come first in a chain), or at the first decode step
+ * of a sequence that was never prefilled. Runs after eviction presses when composed after them.
  */
 public class StoreSwapPress implements KvHook {
-    /** Makes an empty compressed store for (layer, head, headDim, capacity). */
+    /** Makes an empty compressed store for (layer, head, headDim, capacity); {@code rope} is the model's rotation. */
     public interface StoreMaker {
-        HeadKvStore make(LayerView v, int layer, int kvHead, int headDim, int capacity);
+        HeadKvStore make(Rope rope, int layer, int kvHead, int headDim, int capacity);
     }
 
     private final String name;
@@ -30,18 +35,23 @@ public class StoreSwapPress implements KvHook {
         this.isTarget = isTarget;
     }
 
-    @Override public void afterPrefillLayer(LayerView v) { swap(v); }
+    @Override
+    public void afterPrompt(PromptPass pass) {
+        for (int l = 0; l < pass.cache().layers(); l++) swap(pass.cache(), pass.model().rope(), l);
+    }
 
-    @Override public void afterDecodeStep(LayerView v) { swap(v); }
+    @Override public boolean actsAfterPrompt() { return true; }
 
-    private void swap(LayerView v) {
-        if (!layers.contains(v.layer())) return;
-        for (int h = 0; h < v.config().nKvHeads(); h++) {
-            HeadKvStore old = v.store(h);
+    @Override public void afterDecodeStep(LayerView v) { swap(v.cache(), v.rope(), v.layer()); }
+
+    private void swap(KvCache cache, Rope rope, int layer) {
+        if (!layers.contains(layer)) return;
+        for (int h = 0; h < cache.kvHeads(); h++) {
+            HeadKvStore old = cache.store(layer, h);
             if (isTarget.test(old)) continue;
-            HeadKvStore s = maker.make(v, v.layer(), h, old.headDim(), old.capacity());
+            HeadKvStore s = maker.make(rope, layer, h, old.headDim(), old.capacity());
             s.replace(old.keys(), old.values(), old.positions());
-            v.swap(h, s);
+            cache.setStore(layer, h, s);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.squeeze.llm.kv.KvCache;
 import dev.squeeze.llm.kv.KvHook;
 import dev.squeeze.llm.kv.LayerView;
 import dev.squeeze.llm.kv.Phase;
+import dev.squeeze.llm.kv.PromptPass;
 import dev.squeeze.llm.model.LayerWeights;
 import dev.squeeze.llm.model.LlamaConfig;
 import dev.squeeze.llm.model.LlamaModel;
@@ -24,7 +25,9 @@ import java.util.List;
  *   <li>{@link #step(int)}: one token at the next position; every buffer is preallocated, so the decode
  *       loop allocates nothing (dense stores preallocate their capacity).</li>
  *   <li>{@link #prefill(int[], boolean)}: a chunk of tokens layer by layer (each layer sees the whole chunk
- *       with causal attention, then the hooks run on that layer: "prefill then compress").</li>
+ *       with causal attention, then the hooks run on that layer: "prefill then compress"); once every layer
+ *       ran, the hooks' {@link KvHook#afterPrompt} may run more tokens through the model and edit the cache
+ *       (KVzip's reconstruction pass).</li>
  * </ul>
  * Forward: x = embed(token); per layer x += Wo·attn(RoPE(Wq·n(x)), RoPE(Wk·n(x)), Wv·n(x)) and
  * x += W2·(silu(W1·n(x)) * W3·n(x)) with n = RMSNorm; logits = Wcls·n(x).
@@ -168,11 +171,30 @@ public final class Session {
 
     /**
      * Runs a chunk of tokens from the next position, layer by layer; after each layer's attention the hooks'
-     * {@link KvHook#afterPrefillLayer} runs. Returns the logits of every token (T, vocab) when
-     * {@code allLogits}, else of the last one (1, vocab).
+     * {@link KvHook#afterPrefillLayer} runs; then each hook's {@link KvHook#afterPrompt}, once. Returns the
+     * logits of every token (T, vocab) when {@code allLogits}, else of the last one (1, vocab); they are computed
+     * before afterPrompt, so a press that compresses there changes only what later tokens see.
      */
     public FloatMatrix prefill(int[] tokens, boolean allLogits) {
         if (tokens == null || tokens.length == 0) throw new IllegalArgumentException("prefill needs at least one token");
+        int start = pos;
+        FloatMatrix out = forward(tokens, allLogits ? Logits.ALL : Logits.LAST, hooks);
+        if (!hooks.isEmpty()) {
+            Pass pass = new Pass(tokens, start);
+            for (KvHook h : hooks) h.afterPrompt(pass);
+        }
+        finishStep(tokens.length);
+        return out;
+    }
+
+    /** Which rows of logits a forward pass computes. */
+    private enum Logits { ALL, LAST, NONE }
+
+    /**
+     * Runs tokens from the next position through every layer, calling {@code layerHooks} after each layer's
+     * attention; returns the requested logits (null for NONE) and advances the position.
+     */
+    private FloatMatrix forward(int[] tokens, Logits logitsMode, List<KvHook> layerHooks) {
         for (int t : tokens) checkToken(t);
         int T = tokens.length;
         checkPositions(T);
@@ -217,23 +239,49 @@ public final class Session {
                     }
                 }
             });
-            if (!hooks.isEmpty()) {
+            if (!layerHooks.isEmpty()) {
                 view.layer = l;
-                for (KvHook hook : hooks) hook.afterPrefillLayer(view);
+                for (KvHook hook : layerHooks) hook.afterPrefillLayer(view);
             }
             matvec(L.wo(), AO, 0, D, 0, T);
             K.axpy(1f, D, 0, X, 0, T * dim);
             ffn(L, X, 0, XB, 0, HB, 0, HB2, 0, D, 0, T);
         }
-        int first = allLogits ? 0 : T - 1;
+        pos += T;
+        if (logitsMode == Logits.NONE) return null;
+        int first = logitsMode == Logits.ALL ? 0 : T - 1;
         int rowsOut = T - first;
         float[] normed = new float[rowsOut * dim];
         for (int t = first; t < T; t++) rmsnorm(normed, (t - first) * dim, X, t * dim, w.finalNorm());
         float[] out = new float[Math.multiplyExact(rowsOut, c.vocabSize())];
         matvec(w.classifier(), normed, 0, out, 0, rowsOut);
-        pos += T;
-        finishStep(T);
         return new FloatMatrix(rowsOut, c.vocabSize(), out);
+    }
+
+    /** The {@link PromptPass} of one prefill: more tokens through the model, observed by one hook only. */
+    private final class Pass implements PromptPass {
+        private final int[] prompt;
+        private final int start;
+
+        Pass(int[] prompt, int start) {
+            this.prompt = prompt;
+            this.start = start;
+        }
+
+        @Override public LlamaModel model() { return model; }
+        @Override public KvCache cache() { return cache; }
+        @Override public int[] prompt() { return prompt.clone(); }
+        @Override public int promptStart() { return start; }
+        @Override public int position() { return pos; }
+        @Override public void setPosition(int p) { Session.this.setPosition(p); }
+
+        @Override
+        public void run(int[] tokens, KvHook observer) {
+            if (tokens == null || tokens.length == 0) throw new IllegalArgumentException("a prompt pass needs at least one token");
+            if (observer == null) throw new IllegalArgumentException("a prompt pass needs an observer hook");
+            forward(tokens, Logits.NONE, List.of(observer));
+            peakKvBytes = Math.max(peakKvBytes, cache.bytes());
+        }
     }
 
     // ------------------------------------------------------------------ pieces

@@ -19,6 +19,7 @@ public record SessionOptions(int cacheCapacity, HeadKvStore.Factory storeFactory
         if (cacheCapacity < 0) throw new IllegalArgumentException("cacheCapacity must be >= 0, got " + cacheCapacity);
         if (storeFactory == null) throw new IllegalArgumentException("storeFactory must not be null");
         hooks = List.copyOf(hooks);
+        KvHook.checkOrder(hooks);
         observers = List.copyOf(observers);
     }
 
