@@ -10,6 +10,7 @@ import dev.squeeze.kv.evict.ExpectedAttentionPress;
 import dev.squeeze.kv.evict.H2OPress;
 import dev.squeeze.kv.evict.KeyDiffPress;
 import dev.squeeze.kv.evict.KnormPress;
+import dev.squeeze.kv.evict.KvZipPress;
 import dev.squeeze.kv.evict.PyramidKvPress;
 import dev.squeeze.kv.evict.RandomPress;
 import dev.squeeze.kv.evict.SnapKvPress;
@@ -54,6 +55,11 @@ public final class KvMethods implements MethodProvider {
                         "Gaussian query model from all queries seen (RoPE undone), rotated and averaged over future=512 positions; expected logit mu.k/sqrt(d) + k'Sk/(2d); softmax, times ||v|| (vnorm=true), epsilon=0, sinks=4. Statistics are running sums over every query (kvpress uses the prompt's queries)." + EVICT, "queries", "keys", "values"),
                 m("adakv", Mechanism.ATTENTION, AdaKvPress.class, "Ada-KV: Optimizing KV Cache Eviction by Adaptive Budget Allocation for Efficient LLM Inference", "Feng et al.", 2024, "https://arxiv.org/abs/2407.11550",
                         "SnapKV scores (window=32, kernel=5, as the snapkv entry), which the paper designs Ada-KV to allocate; per layer one top-k over all heads (heads x target entries) after a per-head floor of alpha=0.2 of the target. Heads end with unequal lengths. Prefill only." + EVICT, "attention"),
+                m("kvzip", Mechanism.ATTENTION, KvZipPress.class, "KVzip: Query-Agnostic KV Cache Compression with Context Reconstruction", "Kim et al.", 2025, "https://arxiv.org/abs/2505.23416",
+                        "After the prompt is prefilled, \"Repeat the previous context:\" + the prompt runs teacher-forced over the full cache (a second prefill); each prompt entry's score = max attention it receives from "
+                        + "any query of that input, over the query heads of its KV head; the input's entries are removed, then allocation=model (default, the paper's non-uniform allocation: one top-k over every head of every layer) "
+                        + "| layer | head (the paper's uniform variant) keeps keep x n entries in total. Algorithm 1's chunks of chunk=2048 tokens (later chunks after \"Repeat the previous context starting with\" + the last 8 tokens of the previous chunk + \":\"), "
+                        + "softmax over the chunk's entries and the input's own. Deviations: plain-text repeat prompt (no chat template); chunks shrink to fit the model's context. Prefill only; entries before the prompt are kept." , "model", "attention"),
                 MethodInfo.builder("random-kv").family(Family.KV).mechanism(Mechanism.TRANSFORMATION)
                         .paper("kvpress: LLM KV cache compression made easy (RandomPress baseline)", "NVIDIA", 2024, "https://github.com/NVIDIA/kvpress")
                         .inputs("keys").implementation(RandomPress.class).notes("Uniform random scores, seed=0." + EVICT).build(),

@@ -32,7 +32,7 @@ class InvarianceTest {
             "knorm:keep=1", "keydiff:keep=1", "expectedattention:keep=1", "adakv:keep=1", "random-kv:keep=1",
             "streamingllm:budget=512", "h2o:budget=512", "tova:budget=512", "random-kv:ratio=0",
             "decoding:press=h2o,budget=512,every=4", "ems:keep=1", "ems:budget=512", "razorattention:keep=1",
-            "razorattention:budget=512", "tidaldecode:keep=1", "gemfilter:keep=1", "snapkv:keep=1+h2o:keep=1+tova:budget=400"})
+            "razorattention:budget=512", "tidaldecode:keep=1", "gemfilter:keep=1", "kvzip:keep=1", "kvzip:budget=512,allocation=head", "snapkv:keep=1+h2o:keep=1+tova:budget=400"})
     void fullBudgetLeavesLogitsUnchanged(String spec) {
         LlamaModel m = StoriesFixture.model();
         int[] ids = StoriesFixture.text(64);

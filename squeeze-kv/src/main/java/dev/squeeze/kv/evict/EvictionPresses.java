@@ -78,6 +78,13 @@ public final class EvictionPresses {
         public Random() { super("random-kv", "uniform random eviction (seed=0); " + COMMON, ScorePress.params("seed"), RandomPress::new); }
     }
 
+    public static final class KvZip extends Base {
+        public KvZip() {
+            super("kvzip", "KVzip: scores by the max attention of a reconstruction pass (\"Repeat the previous context:\" + the prompt), then evicts; "
+                    + "keep=F | ratio=R | budget=N, allocation=model|layer|head (default model), chunk=2048, layers; prefill only", KvZipPress.params(), KvZipPress::new);
+        }
+    }
+
     /**
      * {@code decoding:press=h2o,budget=64,every=16}: a decode-time press that lets the cache grow
      * {@code every} entries past {@code budget} and then re-compresses it to the budget with the named

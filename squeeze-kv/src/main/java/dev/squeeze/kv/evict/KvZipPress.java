@@ -1,0 +1,269 @@
+package dev.squeeze.kv.evict;
+
+import dev.squeeze.core.select.TopK;
+import dev.squeeze.core.transform.PositionMode;
+import dev.squeeze.core.transform.TokenTransform;
+import dev.squeeze.kv.LayerSet;
+import dev.squeeze.kv.PressParams;
+import dev.squeeze.kv.TokenBudget;
+import dev.squeeze.llm.kv.HeadKvStore;
+import dev.squeeze.llm.kv.KvCache;
+import dev.squeeze.llm.kv.KvHook;
+import dev.squeeze.llm.kv.LayerView;
+import dev.squeeze.llm.kv.PromptPass;
+import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.llm.tokenizer.Tokenizer;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * KVzip (Kim et al., "KVzip: Query-Agnostic KV Cache Compression with Context Reconstruction", NeurIPS 2025,
+ * arXiv:2505.23416). Once the prompt (the context) is prefilled, the model is asked to reconstruct it: the
+ * input "Repeat the previous context:" + the context runs teacher-forced over the full cache, and each
+ * context entry is scored by the largest attention it receives from any query of that input, over the query
+ * heads of its KV head. The reconstruction input's own entries are then removed and the lowest-scored
+ * context entries evicted. The paper's Algorithm 1: the context is split into chunks of {@code chunk} = 2048
+ * tokens; chunk t is reconstructed after "Repeat the previous context starting with" + the last 8 tokens of
+ * chunk t-1 + ":", and its softmax runs over that chunk's entries and the input's own (not the whole cache),
+ * while the forward pass itself sees the whole cache.
+ *
+ * <p>Budget allocation ({@code allocation}): {@code model} (default, the paper's non-uniform allocation:
+ * one top-k over the entries of every head of every layer, so heads and layers end with different lengths),
+ * {@code layer} (one top-k per layer across its heads) or {@code head} (the paper's uniform variant). The
+ * total kept is the sum of the per-head targets of keep / ratio / budget over the prompt's entries. Entries
+ * from before this prompt are kept as they are. Prefill only (decoding adds entries unscored).
+ *
+ * <p>Constants and deviations: the repeat prompt is plain text (this runtime has no chat template; the
+ * paper wraps it in the model's); chunks shrink to what the model's context leaves room for (the pass
+ * needs the cache + the input), with an error when not even one token fits; the pass costs a second
+ * prefill of the context, and its entries count in the session's peak bytes.
+ */
+public final class KvZipPress implements KvHook {
+    static final String REPEAT = "Repeat the previous context:";
+    static final String REPEAT_FROM = "Repeat the previous context starting with";
+    static final int TRAILING = 8;
+
+    /** How the total budget is spread. */
+    public enum Allocation { MODEL, LAYER, HEAD }
+
+    private final LlamaConfig config;
+    private final TokenBudget budget;
+    private final LayerSet layers;
+    private final Allocation allocation;
+    private final int chunk;
+    private float[][][] lastScores; // (layer, kvHead, entries of the prompt) of the last prompt, for inspection
+
+    public KvZipPress(PressParams p, LlamaConfig c) {
+        this.config = c;
+        this.budget = TokenBudget.from(p, c, true);
+        this.layers = LayerSet.from(p, c.nLayers());
+        this.allocation = Allocation.valueOf(p.choice("allocation", "model", java.util.Set.of("model", "layer", "head")).toUpperCase(Locale.ROOT));
+        this.chunk = p.integer("chunk", 2048, 1, 1 << 20);
+    }
+
+    public static java.util.List<String> params() {
+        return java.util.List.of("keep", "ratio", "budget", "allocation", "chunk", "layers");
+    }
+
+    @Override public boolean actsAfterPrompt() { return true; }
+
+    /** Scores of the last prompt's entries, (layer, kvHead, entry), a copy; null before any prompt. */
+    public float[][][] lastScores() {
+        if (lastScores == null) return null;
+        float[][][] out = new float[lastScores.length][][];
+        for (int l = 0; l < out.length; l++) {
+            out[l] = new float[lastScores[l].length][];
+            for (int h = 0; h < out[l].length; h++) out[l][h] = lastScores[l][h].clone();
+        }
+        return out;
+    }
+
+    @Override
+    public void afterPrompt(PromptPass pass) {
+        KvCache cache = pass.cache();
+        int L = config.nLayers(), H = config.nKvHeads();
+        int[] prompt = pass.prompt();
+        int start = pass.promptStart();
+        // the prompt's entries: slots whose position is at or after the prompt's start (earlier presses may
+        // have evicted some); entries are in position order, so they are a suffix of each store
+        int[][] first = new int[L][H];
+        float[][][] scores = new float[L][H][];
+        for (int l = 0; l < L; l++) for (int h = 0; h < H; h++) {
+            HeadKvStore st = cache.store(l, h);
+            int f = st.length();
+            while (f > 0 && st.position(f - 1) >= start) f--;
+            first[l][h] = f;
+            scores[l][h] = new float[st.length() - f];
+        }
+        score(pass, prompt, start, first, scores);
+        lastScores = scores;
+        evict(cache, first, scores);
+    }
+
+    /** Runs the reconstruction passes chunk by chunk, filling scores with the max attention each prompt entry receives. */
+    private void score(PromptPass pass, int[] prompt, int start, int[][] first, float[][][] scores) {
+        Tokenizer tok = pass.model().tokenizer();
+        int[] repeat = tok.encode(REPEAT, false), repeatFrom = tok.encode(REPEAT_FROM, false), colon = tok.encode(":", false);
+        KvCache cache = pass.cache();
+        int p0 = pass.position();
+        int longest = 0;
+        for (int l = 0; l < config.nLayers(); l++) for (int h = 0; h < config.nKvHeads(); h++) longest = Math.max(longest, cache.store(l, h).length());
+        int room = Math.min(cache.capacity() - longest, config.seqLen() - p0);
+        int from = 0;
+        while (from < prompt.length) {
+            int[] lead = from == 0 ? repeat : concat(repeatFrom, Arrays.copyOfRange(prompt, Math.max(0, from - TRAILING), from), colon);
+            int m = Math.min(Math.min(chunk, prompt.length - from), room - lead.length);
+            if (m < 1) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "kvzip: the reconstruction pass needs room for its %d-token repeat prompt and at least one "
+                        + "context token after the %d cached entries at position %d, but the model's context is seq_len %d (cache capacity %d)",
+                        lead.length, longest, p0, config.seqLen(), cache.capacity()));
+            }
+            int[] input = concat(lead, Arrays.copyOfRange(prompt, from, from + m));
+            int[][] lengths = new int[config.nLayers()][config.nKvHeads()];
+            for (int l = 0; l < lengths.length; l++) for (int h = 0; h < lengths[l].length; h++) lengths[l][h] = cache.store(l, h).length();
+            pass.run(input, new ChunkScorer(first, scores, start + from, start + from + m, lengths));
+            // remove the reconstruction input's entries again
+            for (int l = 0; l < lengths.length; l++) for (int h = 0; h < lengths[l].length; h++) {
+                HeadKvStore st = cache.store(l, h);
+                int[] keep = new int[lengths[l][h]];
+                for (int i = 0; i < keep.length; i++) keep[i] = i;
+                st.transform(TokenTransform.select(st.length(), keep), PositionMode.REPRESENTATIVE);
+            }
+            pass.setPosition(p0);
+            from += m;
+        }
+    }
+
+    /**
+     * Scores the entries of positions [posFrom, posTo) with the queries of one reconstruction input: softmax of
+     * each query over those entries and the input's own visible entries, max over queries and the group's heads.
+     */
+    private final class ChunkScorer implements KvHook {
+        private final int[][] first, lengths;
+        private final float[][][] scores;
+        private final int posFrom, posTo;
+        private float[] raw = new float[0];
+
+        ChunkScorer(int[][] first, float[][][] scores, int posFrom, int posTo, int[][] lengths) {
+            this.first = first;
+            this.scores = scores;
+            this.posFrom = posFrom;
+            this.posTo = posTo;
+            this.lengths = lengths;
+        }
+
+        @Override
+        public void afterPrefillLayer(LayerView v) {
+            int l = v.layer(), hd = config.headDim(), G = config.groupSize();
+            double scale = 1.0 / Math.sqrt(hd);
+            float[] q = v.queries();
+            for (int h = 0; h < config.nKvHeads(); h++) {
+                HeadKvStore st = v.store(h);
+                int n0 = lengths[l][h];
+                // the chunk's entries: a contiguous run of slots (position order) inside the prompt's suffix
+                int a = first[l][h], b;
+                while (a < n0 && st.position(a) < posFrom) a++;
+                b = a;
+                while (b < n0 && st.position(b) < posTo) b++;
+                if (a == b) continue;
+                float[] s = scores[l][h];
+                int visibleMax = v.visibleCount(v.queryCount() - 1, h);
+                if (raw.length < visibleMax) raw = new float[visibleMax];
+                for (int qh = h * G; qh < (h + 1) * G; qh++) {
+                    for (int t = 0; t < v.queryCount(); t++) {
+                        int vis = v.visibleCount(t, h);
+                        st.scores(q, t * config.qDim() + qh * hd, vis, raw, 0);
+                        // softmax over chunk slots [a, b) and the input's own slots [n0, vis)
+                        double mx = Double.NEGATIVE_INFINITY;
+                        for (int i = a; i < b; i++) mx = Math.max(mx, raw[i] * scale);
+                        for (int i = n0; i < vis; i++) mx = Math.max(mx, raw[i] * scale);
+                        double z = 0;
+                        for (int i = a; i < b; i++) z += Math.exp(raw[i] * scale - mx);
+                        for (int i = n0; i < vis; i++) z += Math.exp(raw[i] * scale - mx);
+                        for (int i = a; i < b; i++) {
+                            float p = (float) (Math.exp(raw[i] * scale - mx) / z);
+                            int e = i - first[l][h];
+                            if (p > s[e]) s[e] = p;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Keeps the top entries of the prompt per the allocation; entries before the prompt stay. */
+    private void evict(KvCache cache, int[][] first, float[][][] scores) {
+        int L = config.nLayers(), H = config.nKvHeads();
+        int[][][] keep = new int[L][H][];
+        switch (allocation) {
+            case HEAD -> {
+                for (int l = 0; l < L; l++) for (int h = 0; h < H; h++) {
+                    if (layers.contains(l)) keep[l][h] = TopK.topKSorted(scores[l][h], budget.target(scores[l][h].length));
+                }
+            }
+            case LAYER -> {
+                for (int l = 0; l < L; l++) if (layers.contains(l)) pooled(scores, keep, new int[]{l});
+            }
+            case MODEL -> {
+                int[] all = java.util.stream.IntStream.range(0, L).filter(layers::contains).toArray();
+                pooled(scores, keep, all);
+            }
+        }
+        for (int l = 0; l < L; l++) for (int h = 0; h < H; h++) {
+            if (keep[l][h] == null) continue;
+            HeadKvStore st = cache.store(l, h);
+            int f = first[l][h], n = st.length();
+            if (keep[l][h].length == n - f) continue;
+            int[] slots = new int[f + keep[l][h].length];
+            for (int i = 0; i < f; i++) slots[i] = i;
+            for (int i = 0; i < keep[l][h].length; i++) slots[f + i] = f + keep[l][h][i];
+            st.transform(TokenTransform.select(n, slots), PositionMode.REPRESENTATIVE);
+        }
+    }
+
+    /** One top-k over every head of the given layers; k = the sum of the heads' targets. */
+    private void pooled(float[][][] scores, int[][][] keep, int[] layerIds) {
+        int H = config.nKvHeads(), m = 0, k = 0;
+        for (int l : layerIds) for (int h = 0; h < H; h++) {
+            m += scores[l][h].length;
+            k += budget.target(scores[l][h].length);
+        }
+        float[] flat = new float[m];
+        int[] owner = new int[m], slot = new int[m];
+        int e = 0;
+        for (int l : layerIds) for (int h = 0; h < H; h++) {
+            for (int i = 0; i < scores[l][h].length; i++, e++) {
+                flat[e] = scores[l][h][i];
+                owner[e] = l * H + h;
+                slot[e] = i;
+            }
+        }
+        boolean[] chosen = new boolean[m];
+        for (int idx : TopK.topKIndices(flat, Math.min(k, m))) chosen[idx] = true;
+        int[] counts = new int[config.nLayers() * H];
+        for (int i = 0; i < m; i++) if (chosen[i]) counts[owner[i]]++;
+        for (int l : layerIds) for (int h = 0; h < H; h++) keep[l][h] = new int[counts[l * H + h]];
+        int[] fill = new int[config.nLayers() * H];
+        for (int i = 0; i < m; i++) {
+            if (!chosen[i]) continue;
+            int o = owner[i];
+            keep[o / H][o % H][fill[o]++] = slot[i]; // ascending: flat is in slot order per head
+        }
+    }
+
+    private static int[] concat(int[]... parts) {
+        int n = 0;
+        for (int[] p : parts) n += p.length;
+        int[] out = new int[n];
+        int o = 0;
+        for (int[] p : parts) {
+            System.arraycopy(p, 0, out, o, p.length);
+            o += p.length;
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() { return "kvzip(" + budget + ", " + allocation.name().toLowerCase(Locale.ROOT) + ")"; }
+}
