@@ -214,6 +214,23 @@ class PressBehaviourTest {
     }
 
     @Test
+    void gemFilterSpecReplacesThePromptByARerunOnTheChosenTokens() {
+        LlamaModel m = StoriesFixture.model();
+        int[] ids = StoriesFixture.text(64), next = StoriesFixture.text(64);
+        GemFilter.Selection sel = GemFilter.select(m, ids, GemFilter.defaultLayer(m.config().nLayers()), 16, 5);
+        Session fresh = m.newSession();
+        fresh.prefill(sel.tokens(), false);
+        Session s = session(m, "gemfilter:budget=16");
+        s.prefill(ids, false);
+        assertEquals(16, s.position(), "the rerun's positions 0..15");
+        for (int l = 0; l < 5; l++) for (int h = 0; h < 4; h++) {
+            assertArrayEquals(fresh.cache().store(l, h).keys().data(), s.cache().store(l, h).keys().data(), 1e-5f, "keys of " + l + "/" + h);
+            assertArrayEquals(fresh.cache().store(l, h).values().data(), s.cache().store(l, h).values().data(), 1e-5f);
+        }
+        for (int t = 10; t < 14; t++) assertArrayEquals(fresh.step(next[t]), s.step(next[t]), 1e-4f, "decode after the rerun, token " + t);
+    }
+
+    @Test
     void evictThenQuantiseComposes() {
         LlamaModel m = StoriesFixture.model();
         Session s = session(m, "snapkv:keep=0.5+kivi:bits=4,group=8,residual=8");

@@ -215,6 +215,10 @@ public final class KvZipPress implements KvHook {
             HeadKvStore st = cache.store(l, h);
             int f = first[l][h], n = st.length();
             if (keep[l][h].length == n - f) continue;
+            if (f + keep[l][h].length == 0) {   // the model-wide top-k may leave a head nothing
+                st.clear();
+                continue;
+            }
             int[] slots = new int[f + keep[l][h].length];
             for (int i = 0; i < f; i++) slots[i] = i;
             for (int i = 0; i < keep[l][h].length; i++) slots[f + i] = f + keep[l][h][i];

@@ -5,20 +5,24 @@ import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
 import dev.squeeze.kv.KvMath;
 import dev.squeeze.kv.TokenBudget;
+import dev.squeeze.llm.kv.HeadKvStore;
+import dev.squeeze.llm.kv.KvCache;
 import dev.squeeze.llm.kv.KvHook;
 import dev.squeeze.llm.kv.LayerView;
+import dev.squeeze.llm.kv.PromptPass;
 
 /**
- * GemFilter as a press (an approximation for use through a spec): the filter layer's last-query scores
- * choose the prompt entries every layer keeps (one selection shared by all layers and heads). Unlike
- * {@link GemFilter#select} followed by a fresh run, the layers' hidden states were computed over the
- * whole prompt (no rerun is possible from inside a hook), and kept entries keep their original positions.
+ * GemFilter as a press: at the filter layer the last query's scores choose the prompt tokens (as
+ * {@link GemFilter#select}); once the prompt has run, its entries are removed and the chosen tokens run
+ * afresh from the prompt's start (new positions, as the paper's rerun), so the cache holds the rerun's
+ * entries. Differences from the paper's pipeline: the first pass runs every layer, not only up to the filter
+ * layer (a hook cannot stop it), and the prompt's logits, which give the first generated token, come from the
+ * full prompt rather than the rerun (later tokens see only the rerun's cache).
  */
 public final class GemFilterPress implements KvHook {
     private final TokenBudget budget;
     private final int layer, kernel;
-    private int[] kept;   // slots chosen at the filter layer
-    private int keptFor;  // the store length they refer to
+    private int[] chosen;   // prompt indices chosen at the filter layer, ascending
 
     public GemFilterPress(TokenBudget budget, int layer, int kernel) {
         this.budget = budget;
@@ -28,28 +32,41 @@ public final class GemFilterPress implements KvHook {
 
     @Override
     public void afterPrefillLayer(LayerView v) {
-        if (v.layer() < layer) return;
-        if (v.layer() == layer) {
-            float[] s = GemFilter.lastQueryLogits(v);
-            float[] pooled = KvMath.avgPool(s, 0, s.length, kernel);
-            pooled[pooled.length - 1] = Float.MAX_VALUE;
-            kept = TopK.topKSorted(pooled, budget.target(s.length));
-            keptFor = s.length;
-            for (int l = 0; l <= layer; l++) apply(v, l);
-        } else {
-            apply(v, v.layer());
-        }
+        if (v.layer() != layer) return;
+        float[] s = GemFilter.lastQueryLogits(v);   // over every visible entry; the prompt's are the last T
+        int T = v.queryCount(), off = s.length - T;
+        float[] pooled = KvMath.avgPool(s, off, s.length, kernel);
+        pooled[pooled.length - 1] = Float.MAX_VALUE;
+        chosen = TopK.topKSorted(pooled, budget.target(T));
     }
 
-    private void apply(LayerView v, int l) {
-        if (kept == null || kept.length == keptFor) return;
-        for (int h = 0; h < v.config().nKvHeads(); h++) {
-            var st = v.cache().store(l, h);
-            if (st.length() != keptFor) continue;
-            st.transform(TokenTransform.select(keptFor, kept), PositionMode.REPRESENTATIVE);
+    @Override public boolean actsAfterPrompt() { return true; }
+
+    @Override
+    public void afterPrompt(PromptPass pass) {
+        int[] prompt = pass.prompt();
+        if (chosen == null || chosen.length == prompt.length) return;
+        int start = pass.promptStart();
+        KvCache cache = pass.cache();
+        for (int l = 0; l < cache.layers(); l++) for (int h = 0; h < cache.kvHeads(); h++) {
+            HeadKvStore st = cache.store(l, h);
+            int f = st.length();
+            while (f > 0 && st.position(f - 1) >= start) f--;
+            if (f == 0) {
+                st.clear();
+                continue;
+            }
+            int[] before = new int[f];
+            for (int i = 0; i < f; i++) before[i] = i;
+            st.transform(TokenTransform.select(st.length(), before), PositionMode.REPRESENTATIVE);
         }
+        int[] tokens = new int[chosen.length];
+        for (int i = 0; i < tokens.length; i++) tokens[i] = prompt[chosen[i]];
+        pass.setPosition(start);
+        pass.run(tokens, new KvHook() {});
+        chosen = null;
     }
 
     @Override
-    public void reset() { kept = null; }
+    public void reset() { chosen = null; }
 }

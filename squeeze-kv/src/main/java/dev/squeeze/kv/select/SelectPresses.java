@@ -34,7 +34,7 @@ public final class SelectPresses {
 
     public static final class GemFilterFactory implements PressFactory {
         @Override public String name() { return "gemfilter"; }
-        @Override public String description() { return "GemFilter selection at layer=round(13/32 L) by last-query logits (kernel=5), shared by all layers; keep=F | ratio=R | budget=N; approximation without the rerun (see GemFilter.select)"; }
+        @Override public String description() { return "GemFilter selection at layer=round(13/32 L) by last-query logits (kernel=5), shared by all layers; keep=F | ratio=R | budget=N; the prompt's entries are replaced by a rerun on the chosen tokens (new positions)"; }
 
         @Override
         public KvHook create(Map<String, String> params, LlamaConfig c) {

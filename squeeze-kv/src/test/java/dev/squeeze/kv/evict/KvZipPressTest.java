@@ -134,6 +134,17 @@ class KvZipPressTest {
     }
 
     @Test
+    void theModelWideTopKMayLeaveAHeadEmptyAndDecodingGoesOn() {
+        LlamaModel m = StoriesFixture.model();
+        Session s = m.newSession(SessionOptions.builder().hook(Presses.create("kvzip:budget=1", m)).build());
+        s.prefill(StoriesFixture.text(60), false);
+        int[] lengths = Arrays.stream(s.cache().lengths()).flatMapToInt(Arrays::stream).toArray();
+        assertEquals(20, Arrays.stream(lengths).sum(), "one entry per head on average");
+        assertEquals(0, Arrays.stream(lengths).min().getAsInt(), "some head keeps nothing: " + Arrays.toString(lengths));
+        for (float x : s.step(42)) assertTrue(Float.isFinite(x));
+    }
+
+    @Test
     void evictThenQuantiseAndOrderRules() {
         LlamaModel m = StoriesFixture.model();
         Session s = m.newSession(SessionOptions.builder().hook(Presses.create("kvzip:keep=0.5+kivi:bits=4,group=8,residual=8", m)).build());
