@@ -59,7 +59,7 @@ public final class KvMethods implements MethodProvider {
                         "After the prompt is prefilled, \"Repeat the previous context:\" + the prompt runs teacher-forced over the full cache (a second prefill); each prompt entry's score = max attention it receives from "
                         + "any query of that input, over the query heads of its KV head; the input's entries are removed, then allocation=model (default, the paper's non-uniform allocation: one top-k over every head of every layer) "
                         + "| layer | head (the paper's uniform variant) keeps keep x n entries in total. Algorithm 1's chunks of chunk=2048 tokens (later chunks after \"Repeat the previous context starting with\" + the last 8 tokens of the previous chunk + \":\"), "
-                        + "softmax over the chunk's entries and the input's own. Deviations: plain-text repeat prompt (no chat template); chunks shrink to fit the model's context. Prefill only; entries before the prompt are kept." , "model", "attention"),
+                        + "softmax over the chunk's entries and the input's own. Deviations: plain-text repeat prompt (no chat template; lead=none drops it, for models without a tokenizer); chunks shrink to fit the model's context. Prefill only; entries before the prompt are kept." , "model", "attention"),
                 MethodInfo.builder("random-kv").family(Family.KV).mechanism(Mechanism.TRANSFORMATION)
                         .paper("kvpress: LLM KV cache compression made easy (RandomPress baseline)", "NVIDIA", 2024, "https://github.com/NVIDIA/kvpress")
                         .inputs("keys").implementation(RandomPress.class).notes("Uniform random scores, seed=0." + EVICT).build(),

@@ -81,7 +81,7 @@ public final class EvictionPresses {
     public static final class KvZip extends Base {
         public KvZip() {
             super("kvzip", "KVzip: scores by the max attention of a reconstruction pass (\"Repeat the previous context:\" + the prompt), then evicts; "
-                    + "keep=F | ratio=R | budget=N, allocation=model|layer|head (default model), chunk=2048, layers; prefill only", KvZipPress.params(), KvZipPress::new);
+                    + "keep=F | ratio=R | budget=N, allocation=model|layer|head (default model), chunk=2048, lead=text|none (none: no repeat prompt), layers; prefill only", KvZipPress.params(), KvZipPress::new);
         }
     }
 

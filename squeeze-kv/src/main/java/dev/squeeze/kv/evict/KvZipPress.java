@@ -35,7 +35,8 @@ import java.util.Locale;
  * from before this prompt are kept as they are. Prefill only (decoding adds entries unscored).
  *
  * <p>Constants and deviations: the repeat prompt is plain text (this runtime has no chat template; the
- * paper wraps it in the model's); chunks shrink to what the model's context leaves room for (the pass
+ * paper wraps it in the model's); {@code lead=none} drops it (the input is the context alone: for models
+ * without a tokenizer or a language, such as the hand-built induction model); chunks shrink to what the model's context leaves room for (the pass
  * needs the cache + the input), with an error when not even one token fits; the pass costs a second
  * prefill of the context, and its entries count in the session's peak bytes.
  */
@@ -52,6 +53,7 @@ public final class KvZipPress implements KvHook {
     private final LayerSet layers;
     private final Allocation allocation;
     private final int chunk;
+    private final boolean lead;     // false: the reconstruction input is the context alone (lead=none)
     private float[][][] lastScores; // (layer, kvHead, entries of the prompt) of the last prompt, for inspection
 
     public KvZipPress(PressParams p, LlamaConfig c) {
@@ -60,10 +62,11 @@ public final class KvZipPress implements KvHook {
         this.layers = LayerSet.from(p, c.nLayers());
         this.allocation = Allocation.valueOf(p.choice("allocation", "model", java.util.Set.of("model", "layer", "head")).toUpperCase(Locale.ROOT));
         this.chunk = p.integer("chunk", 2048, 1, 1 << 20);
+        this.lead = p.choice("lead", "text", java.util.Set.of("text", "none")).equals("text");
     }
 
     public static java.util.List<String> params() {
-        return java.util.List.of("keep", "ratio", "budget", "allocation", "chunk", "layers");
+        return java.util.List.of("keep", "ratio", "budget", "allocation", "chunk", "lead", "layers");
     }
 
     @Override public boolean actsAfterPrompt() { return true; }
@@ -103,8 +106,17 @@ public final class KvZipPress implements KvHook {
 
     /** Runs the reconstruction passes chunk by chunk, filling scores with the max attention each prompt entry receives. */
     private void score(PromptPass pass, int[] prompt, int start, int[][] first, float[][][] scores) {
-        Tokenizer tok = pass.model().tokenizer();
-        int[] repeat = tok.encode(REPEAT, false), repeatFrom = tok.encode(REPEAT_FROM, false), colon = tok.encode(":", false);
+        int[] repeat = new int[0], repeatFrom = new int[0], colon = new int[0];
+        if (lead) {
+            if (!pass.model().hasTokenizer()) {
+                throw new IllegalStateException("kvzip: model " + pass.model().source() + " has no tokenizer to write the repeat prompt \"" + REPEAT
+                        + "\"; give lead=none to reconstruct from the context alone");
+            }
+            Tokenizer tok = pass.model().tokenizer();
+            repeat = tok.encode(REPEAT, false);
+            repeatFrom = tok.encode(REPEAT_FROM, false);
+            colon = tok.encode(":", false);
+        }
         KvCache cache = pass.cache();
         int p0 = pass.position();
         int longest = 0;
@@ -112,7 +124,7 @@ public final class KvZipPress implements KvHook {
         int room = Math.min(cache.capacity() - longest, config.seqLen() - p0);
         int from = 0;
         while (from < prompt.length) {
-            int[] lead = from == 0 ? repeat : concat(repeatFrom, Arrays.copyOfRange(prompt, Math.max(0, from - TRAILING), from), colon);
+            int[] lead = from == 0 || !this.lead ? repeat : concat(repeatFrom, Arrays.copyOfRange(prompt, Math.max(0, from - TRAILING), from), colon);
             int m = Math.min(Math.min(chunk, prompt.length - from), room - lead.length);
             if (m < 1) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "kvzip: the reconstruction pass needs room for its %d-token repeat prompt and at least one "

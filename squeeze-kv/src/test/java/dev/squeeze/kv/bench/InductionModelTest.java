@@ -49,4 +49,20 @@ class InductionModelTest {
         assertEquals(21 / 98.0, streaming, 1e-12, "streamingllm");
         assertEquals(1.0, razor, 0.0, "razorattention keeps layer 1 head 0 whole");
     }
+
+    @Test
+    void kvZipReconstructionKeepsWhatTheInductionHeadNeedsAtEqualMemory() {
+        List<int[]> seqs = KvEval.distinctSequences(6, 100, InductionModel.FIRST_CONTENT, InductionModel.VOCAB, 5);
+        double[] streaming = KvEval.copyAccuracy(KvEval.session(model, "streamingllm:keep=0.25"), seqs);
+        double[] kvzip = KvEval.copyAccuracy(KvEval.session(model, "kvzip:keep=0.25,lead=none"), seqs);
+        // reconstructing the context makes the induction head attend to exactly the first-copy entries the
+        // second copy needs; the model-wide top-k hands that head the budget the local heads do not use
+        assertEquals(1.0, kvzip[0], 0.0, "kvzip");
+        assertEquals(streaming[1], kvzip[1], 0.0, "same bytes as StreamingLLM");
+        double[] uniform = KvEval.copyAccuracy(KvEval.session(model, "kvzip:keep=0.25,lead=none,allocation=head"), seqs);
+        assertTrue(uniform[0] < 0.5, "a uniform per-head budget cannot hold the copy: " + uniform[0]);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> KvEval.copyAccuracy(KvEval.session(model, "kvzip:keep=0.25"), seqs));
+        assertTrue(e.getMessage().contains("no tokenizer") && e.getMessage().contains("lead=none"), e.getMessage());
+    }
 }
