@@ -5,6 +5,7 @@ import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
 import dev.squeeze.kv.LayerSet;
 import dev.squeeze.kv.PressParams;
+import dev.squeeze.kv.PromptSlots;
 import dev.squeeze.kv.TokenBudget;
 import dev.squeeze.llm.kv.HeadKvStore;
 import dev.squeeze.llm.kv.KvCache;
@@ -94,10 +95,8 @@ public final class KvZipPress implements KvHook {
         float[][][] scores = new float[L][H][];
         for (int l = 0; l < L; l++) for (int h = 0; h < H; h++) {
             HeadKvStore st = cache.store(l, h);
-            int f = st.length();
-            while (f > 0 && st.position(f - 1) >= start) f--;
-            first[l][h] = f;
-            scores[l][h] = new float[st.length() - f];
+            first[l][h] = PromptSlots.firstAtOrAfter(st, start);
+            scores[l][h] = new float[st.length() - first[l][h]];
         }
         score(pass, prompt, start, first, scores);
         lastScores = scores;
@@ -136,12 +135,7 @@ public final class KvZipPress implements KvHook {
             for (int l = 0; l < lengths.length; l++) for (int h = 0; h < lengths[l].length; h++) lengths[l][h] = cache.store(l, h).length();
             pass.run(input, new ChunkScorer(first, scores, start + from, start + from + m, lengths));
             // remove the reconstruction input's entries again
-            for (int l = 0; l < lengths.length; l++) for (int h = 0; h < lengths[l].length; h++) {
-                HeadKvStore st = cache.store(l, h);
-                int[] keep = new int[lengths[l][h]];
-                for (int i = 0; i < keep.length; i++) keep[i] = i;
-                st.transform(TokenTransform.select(st.length(), keep), PositionMode.REPRESENTATIVE);
-            }
+            for (int l = 0; l < lengths.length; l++) for (int h = 0; h < lengths[l].length; h++) PromptSlots.truncate(cache.store(l, h), lengths[l][h]);
             pass.setPosition(p0);
             from += m;
         }

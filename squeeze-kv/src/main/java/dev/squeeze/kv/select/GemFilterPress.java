@@ -1,9 +1,8 @@
 package dev.squeeze.kv.select;
 
 import dev.squeeze.core.select.TopK;
-import dev.squeeze.core.transform.PositionMode;
-import dev.squeeze.core.transform.TokenTransform;
 import dev.squeeze.kv.KvMath;
+import dev.squeeze.kv.PromptSlots;
 import dev.squeeze.kv.TokenBudget;
 import dev.squeeze.llm.kv.HeadKvStore;
 import dev.squeeze.llm.kv.KvCache;
@@ -50,15 +49,7 @@ public final class GemFilterPress implements KvHook {
         KvCache cache = pass.cache();
         for (int l = 0; l < cache.layers(); l++) for (int h = 0; h < cache.kvHeads(); h++) {
             HeadKvStore st = cache.store(l, h);
-            int f = st.length();
-            while (f > 0 && st.position(f - 1) >= start) f--;
-            if (f == 0) {
-                st.clear();
-                continue;
-            }
-            int[] before = new int[f];
-            for (int i = 0; i < f; i++) before[i] = i;
-            st.transform(TokenTransform.select(st.length(), before), PositionMode.REPRESENTATIVE);
+            PromptSlots.truncate(st, PromptSlots.firstAtOrAfter(st, start));
         }
         int[] tokens = new int[chosen.length];
         for (int i = 0; i < tokens.length; i++) tokens[i] = prompt[chosen[i]];
