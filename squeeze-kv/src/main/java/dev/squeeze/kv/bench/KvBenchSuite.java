@@ -161,7 +161,11 @@ public final class KvBenchSuite implements BenchSuite {
                 int k = Math.max(1, (int) Math.floor(keep * ctxLen));
                 KvEval.Tally g = KvEval.tally(ws, refs, w -> KvEval.gemFilter(model, fresh, w, k));
                 ctx.add(row(task, "gemfilter", g).put("keep", keep).put("spec", "GemFilter.select(k=" + k + ") + rerun"));
-                if (at25 != null && keep == 0.25) at25.put("gemfilter", g.pplRatio());
+                if (at25 != null && keep == 0.25) {
+                    at25.put("gemfilter", g.pplRatio());
+                    bytes25.put("gemfilter", g.kvBytes());
+                    tally25.put("gemfilter", g);
+                }
                 LOG.info("{} gemfilter keep {} pplRatio {}", task, keep, fmt(g.pplRatio()));
                 p.step();
                 // TidalDecode: sparse decode attention, memory not saved; traffic fraction reported
@@ -421,7 +425,7 @@ public final class KvBenchSuite implements BenchSuite {
             ctx.note(String.format(Locale.ROOT, "kv why: on stories260K a recent window is hard to beat by perplexity (StreamingLLM at keep 0.25, pplRatio %.4f). "
                             + "RazorAttention without memory matching reaches %.4f but holds %d bytes vs %d: the probe marks many KV heads as retrieval "
                             + "heads (this 5-layer model has no clean induction heads: full-cache copy accuracy barely exceeds the first copy's, see "
-                            + "kv-retrieval), so at equal memory the other heads' windows shrink. EMS evicting only (sim=1) gives %.4f: merging evicted "
+                            + "kv-retrieval-stories), so at equal memory the other heads' windows shrink. EMS evicting only (sim=1) gives %.4f: merging evicted "
                             + "entries into kept ones averages keys rotated at different positions (no re-rotation), which costs more than it saves here.",
                     sl, ru, bytes25.getOrDefault("razorattention-unmatched", 0L), bytes25.getOrDefault("streamingllm", 0L), eo));
         }
