@@ -79,10 +79,7 @@ final class ChannelQuantKeys {
 
     /** Writes the dequantised keys (length(), d) into out from element {@code off}. */
     void dequant(float[] out, int off) {
-        for (int t = 0; t < tokens; t++) {
-            int p = t / group * d;
-            for (int c = 0; c < d; c++) out[off + t * d + c] = MinMaxQuantizer.dequant(BitPacking.get(codes, t * d + c, bits), scale[p + c], min[p + c]);
-        }
+        for (int t = 0; t < tokens; t++) dequantRow(t, out, off + t * d);
     }
 
     void clear() { tokens = 0; }
