@@ -123,14 +123,14 @@ public final class KvZipPress implements KvHook {
         int room = Math.min(cache.capacity() - longest, config.seqLen() - p0);
         int from = 0;
         while (from < prompt.length) {
-            int[] lead = from == 0 || !this.lead ? repeat : concat(repeatFrom, Arrays.copyOfRange(prompt, Math.max(0, from - TRAILING), from), colon);
-            int m = Math.min(Math.min(chunk, prompt.length - from), room - lead.length);
+            int[] leadTokens = from == 0 || !lead ? repeat : concat(repeatFrom, Arrays.copyOfRange(prompt, Math.max(0, from - TRAILING), from), colon);
+            int m = Math.min(Math.min(chunk, prompt.length - from), room - leadTokens.length);
             if (m < 1) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "kvzip: the reconstruction pass needs room for its %d-token repeat prompt and at least one "
                         + "context token after the %d cached entries at position %d, but the model's context is seq_len %d (cache capacity %d)",
-                        lead.length, longest, p0, config.seqLen(), cache.capacity()));
+                        leadTokens.length, longest, p0, config.seqLen(), cache.capacity()));
             }
-            int[] input = concat(lead, Arrays.copyOfRange(prompt, from, from + m));
+            int[] input = concat(leadTokens, Arrays.copyOfRange(prompt, from, from + m));
             int[][] lengths = new int[config.nLayers()][config.nKvHeads()];
             for (int l = 0; l < lengths.length; l++) for (int h = 0; h < lengths[l].length; h++) lengths[l][h] = cache.store(l, h).length();
             pass.run(input, new ChunkScorer(first, scores, start + from, start + from + m, lengths));
