@@ -64,21 +64,31 @@ class KvZipPressTest {
         return (KvZipPress) Presses.create(spec, m);
     }
 
+    /** A session with press {@code p} that has prefilled {@code ctx}. */
+    static Session prefilled(LlamaModel m, KvZipPress p, int[] ctx) {
+        Session s = m.newSession(SessionOptions.builder().hook(p).build());
+        s.prefill(ctx, false);
+        return s;
+    }
+
+    static void assertScores(LlamaConfig c, float[][][] ref, float[][][] got) {
+        for (int l = 0; l < c.nLayers(); l++) for (int h = 0; h < c.nKvHeads(); h++) {
+            assertArrayEquals(ref[l][h], got[l][h], 1e-4f, "scores of layer " + l + " head " + h);
+        }
+    }
+
     @Test
     void scoresAreTheMaxAttentionOfTheReconstructionPassAndTheTopEntriesAreKept() {
         LlamaModel m = StoriesFixture.model();
         LlamaConfig c = m.config();
         int[] ctx = StoriesFixture.text(60);
         KvZipPress p = press(m, "kvzip:keep=0.25");
-        Session s = m.newSession(SessionOptions.builder().hook(p).build());
-        s.prefill(ctx, false);
-        float[][][] got = p.lastScores(), ref = reference(m, ctx, 0, ctx.length, zeros(c, ctx.length));
+        Session s = prefilled(m, p, ctx);
+        float[][][] ref = reference(m, ctx, 0, ctx.length, zeros(c, ctx.length));
+        assertScores(c, ref, p.lastScores());
         float[] flat = new float[c.nLayers() * c.nKvHeads() * ctx.length];
         int e = 0;
-        for (int l = 0; l < c.nLayers(); l++) for (int h = 0; h < c.nKvHeads(); h++) {
-            assertArrayEquals(ref[l][h], got[l][h], 1e-4f, "scores of layer " + l + " head " + h);
-            for (float x : ref[l][h]) flat[e++] = x;
-        }
+        for (float[][] layer : ref) for (float[] head : layer) for (float x : head) flat[e++] = x;
         // allocation=model: 15 entries per head on average, one top-k over all 20 heads
         long total = 0;
         Arrays.sort(flat);
@@ -105,13 +115,11 @@ class KvZipPressTest {
         LlamaConfig c = m.config();
         int[] ctx = StoriesFixture.text(40);
         KvZipPress p = press(m, "kvzip:keep=0.5,chunk=16,allocation=head");
-        Session s = m.newSession(SessionOptions.builder().hook(p).build());
-        s.prefill(ctx, false);
+        Session s = prefilled(m, p, ctx);
         float[][][] ref = zeros(c, ctx.length);
         for (int from = 0; from < ctx.length; from += 16) reference(m, ctx, from, Math.min(ctx.length, from + 16), ref);
-        float[][][] got = p.lastScores();
+        assertScores(c, ref, p.lastScores());
         for (int l = 0; l < c.nLayers(); l++) for (int h = 0; h < c.nKvHeads(); h++) {
-            assertArrayEquals(ref[l][h], got[l][h], 1e-4f, "chunked scores of layer " + l + " head " + h);
             assertEquals(20, s.cache().store(l, h).length(), "allocation=head keeps keep x n per head");
         }
     }
@@ -121,8 +129,7 @@ class KvZipPressTest {
         LlamaModel m = StoriesFixture.model();
         int[] ids = StoriesFixture.text(50);
         KvZipPress p = press(m, "kvzip:keep=0.5,allocation=head");
-        Session s = m.newSession(SessionOptions.builder().hook(p).build());
-        s.prefill(Arrays.copyOf(ids, 20), false);                   // 10 of 20 kept per head
+        Session s = prefilled(m, p, Arrays.copyOf(ids, 20));        // 10 of 20 kept per head
         s.prefill(Arrays.copyOfRange(ids, 20, 50), false);          // 15 of these 30 kept; the first 10 stay
         assertEquals(30, p.lastScores()[0][0].length);
         for (int l = 0; l < 5; l++) for (int h = 0; h < 4; h++) {
