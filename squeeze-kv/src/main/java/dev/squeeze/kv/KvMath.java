@@ -1,5 +1,6 @@
 package dev.squeeze.kv;
 
+import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.llm.kv.LayerView;
 
@@ -54,6 +55,33 @@ public final class KvMath {
             float s = 0;
             for (int j = i - half; j <= i + half; j++) if (j >= 0 && j < n) s += x[from + j];
             out[i] = s / kernel;
+        }
+        return out;
+    }
+
+    /**
+     * One top-k over the entries of several rows (heads, or heads of several layers) together: the chosen
+     * slots of each row, ascending (null rows are skipped and stay null). k is capped at the entries there are.
+     * Ties go as {@link TopK#topKIndices} breaks them over the rows laid end to end.
+     */
+    public static int[][] pooledTopK(float[][] rows, int k) {
+        int m = 0;
+        for (float[] r : rows) if (r != null) m += r.length;
+        float[] flat = new float[m];
+        int e = 0;
+        for (float[] r : rows) if (r != null) for (float x : r) flat[e++] = x;
+        boolean[] chosen = new boolean[m];
+        for (int idx : TopK.topKIndices(flat, Math.min(k, m))) chosen[idx] = true;
+        int[][] out = new int[rows.length][];
+        e = 0;
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r] == null) continue;
+            int n = 0;
+            for (int i = 0; i < rows[r].length; i++) if (chosen[e + i]) n++;
+            out[r] = new int[n];
+            n = 0;
+            for (int i = 0; i < rows[r].length; i++) if (chosen[e + i]) out[r][n++] = i;
+            e += rows[r].length;
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package dev.squeeze.kv.evict;
 
 import dev.squeeze.core.select.TopK;
+import dev.squeeze.kv.KvMath;
 import dev.squeeze.kv.PressParams;
 import dev.squeeze.llm.kv.LayerView;
 import dev.squeeze.llm.model.LlamaConfig;
@@ -39,21 +40,15 @@ public final class AdaKvPress extends SnapKvPress {
         }
         int rest = total - used;
         if (rest > 0) {
-            // global top-rest over entries not yet chosen: flatten (head, slot)
-            int m = 0;
-            for (int h = 0; h < H; h++) if (scores[h] != null) m += scores[h].length;
-            float[] flat = new float[m];
-            int[] head = new int[m], slot = new int[m];
-            int e = 0;
+            // one top-rest over the entries not yet chosen, across the layer's heads
+            float[][] open = new float[H][];
             for (int h = 0; h < H; h++) {
                 if (scores[h] == null) continue;
-                for (int i = 0; i < scores[h].length; i++, e++) {
-                    flat[e] = chosen[h][i] ? -Float.MAX_VALUE : scores[h][i];
-                    head[e] = h;
-                    slot[e] = i;
-                }
+                open[h] = scores[h].clone();
+                for (int i = 0; i < open[h].length; i++) if (chosen[h][i]) open[h][i] = -Float.MAX_VALUE;
             }
-            for (int idx : TopK.topKIndices(flat, Math.min(rest, m))) chosen[head[idx]][slot[idx]] = true;
+            int[][] more = KvMath.pooledTopK(open, rest);
+            for (int h = 0; h < H; h++) if (more[h] != null) for (int i : more[h]) chosen[h][i] = true;
         }
         for (int h = 0; h < H; h++) {
             if (chosen[h] == null) continue;

@@ -3,6 +3,7 @@ package dev.squeeze.kv.evict;
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
+import dev.squeeze.kv.KvMath;
 import dev.squeeze.kv.LayerSet;
 import dev.squeeze.kv.PressParams;
 import dev.squeeze.kv.PromptSlots;
@@ -234,32 +235,14 @@ public final class KvZipPress implements KvHook {
 
     /** One top-k over every head of the given layers; k = the sum of the heads' targets. */
     private void pooled(float[][][] scores, int[][][] keep, int[] layerIds) {
-        int H = config.nKvHeads(), m = 0, k = 0;
-        for (int l : layerIds) for (int h = 0; h < H; h++) {
-            m += scores[l][h].length;
-            k += budget.target(scores[l][h].length);
+        int H = config.nKvHeads(), k = 0;
+        float[][] rows = new float[layerIds.length * H][];
+        for (int i = 0; i < layerIds.length; i++) for (int h = 0; h < H; h++) {
+            rows[i * H + h] = scores[layerIds[i]][h];
+            k += budget.target(rows[i * H + h].length);
         }
-        float[] flat = new float[m];
-        int[] owner = new int[m], slot = new int[m];
-        int e = 0;
-        for (int l : layerIds) for (int h = 0; h < H; h++) {
-            for (int i = 0; i < scores[l][h].length; i++, e++) {
-                flat[e] = scores[l][h][i];
-                owner[e] = l * H + h;
-                slot[e] = i;
-            }
-        }
-        boolean[] chosen = new boolean[m];
-        for (int idx : TopK.topKIndices(flat, Math.min(k, m))) chosen[idx] = true;
-        int[] counts = new int[config.nLayers() * H];
-        for (int i = 0; i < m; i++) if (chosen[i]) counts[owner[i]]++;
-        for (int l : layerIds) for (int h = 0; h < H; h++) keep[l][h] = new int[counts[l * H + h]];
-        int[] fill = new int[config.nLayers() * H];
-        for (int i = 0; i < m; i++) {
-            if (!chosen[i]) continue;
-            int o = owner[i];
-            keep[o / H][o % H][fill[o]++] = slot[i]; // ascending: flat is in slot order per head
-        }
+        int[][] chosen = KvMath.pooledTopK(rows, k);
+        for (int i = 0; i < layerIds.length; i++) for (int h = 0; h < H; h++) keep[layerIds[i]][h] = chosen[i * H + h];
     }
 
     private static int[] concat(int[]... parts) {
