@@ -24,7 +24,7 @@ import java.util.Set;
  * @param idleTimeoutMs      a connection with no bytes for this long is closed (slow clients, slowloris)
  * @param upstreamTimeoutMs  connect + time to the upstream's response headers (504 beyond)
  * @param maxConnections     open client connections; more are not accepted until one closes
- * @param maxUpstreamStreams proxied responses being relayed at once (each on a virtual thread); 429 beyond
+ * @param maxUpstreamStreams proxied responses being relayed at once (each on a relay thread); 429 beyond
  * @param proxyMinTokens     a chat message is compressed only when its content has more tokens than this
  * @param proxyRate          rate the proxy compresses chosen messages to, in (0, 1]
  * @param proxyMethod        compression method the proxy uses

@@ -35,7 +35,7 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Routes requests, checks the API key, reads bodies asynchronously under the size cap, runs compression on the
- * bounded worker pool (429 when it and its queue are full) and relays proxied responses on virtual threads.
+ * bounded worker pool (429 when it and its queue are full) and relays proxied responses on the relay pool.
  * Every failure becomes {@code {"error":{"type","message"}}}; nothing thrown here escapes to Jetty.
  */
 final class SqueezeHandler extends Handler.Abstract {
@@ -48,6 +48,7 @@ final class SqueezeHandler extends Handler.Abstract {
     private final ChatProxy proxy;
     private final Upstream upstream;
     private final ExecutorService workers;
+    private final ExecutorService relays;
     private final Semaphore upstreamStreams;
     private final Metrics metrics;
     private final byte[] keyDigest;
@@ -55,8 +56,8 @@ final class SqueezeHandler extends Handler.Abstract {
     private final String methodsAll;
     private final Map<String, String> methodsByFamily = new java.util.HashMap<>();
 
-    SqueezeHandler(ServerConfig config, CompressorRegistry registry, ExecutorService workers, Metrics metrics,
-                   Upstream upstream) {
+    SqueezeHandler(ServerConfig config, CompressorRegistry registry, ExecutorService workers, ExecutorService relays,
+                   Metrics metrics, Upstream upstream) {
         super(InvocationType.NON_BLOCKING);
         this.config = config;
         this.registry = registry;
@@ -65,6 +66,7 @@ final class SqueezeHandler extends Handler.Abstract {
         this.proxy = new ChatProxy(config, compressors);
         this.upstream = upstream;
         this.workers = workers;
+        this.relays = relays;
         this.metrics = metrics;
         this.upstreamStreams = new Semaphore(config.maxUpstreamStreams());
         this.keyDigest = config.apiKey() == null ? null : sha256(config.apiKey());
@@ -144,7 +146,7 @@ final class SqueezeHandler extends Handler.Abstract {
                                 + config.maxUpstreamStreams() + "); retry later");
                     }
                     try {
-                        Thread.ofVirtual().name("squeeze-relay").start(() -> {
+                        relays.execute(() -> {
                             try {
                                 relay(ex, forward, s);
                             } finally {

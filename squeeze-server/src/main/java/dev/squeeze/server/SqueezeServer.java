@@ -14,6 +14,7 @@ import java.net.URI;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -27,9 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that stop sending (slowloris), request headers are capped at 16 KiB (431), open connections at
  * {@link ServerConfig#maxConnections()}, bodies at {@link ServerConfig#maxBodyBytes()} (413), input tokens at
  * {@link ServerConfig#maxTokens()} (413); compression runs on a fixed pool of {@link ServerConfig#workers()}
- * threads with a queue of {@link ServerConfig#queue()} (429 beyond); proxied responses are relayed on virtual
- * threads, at most {@link ServerConfig#maxUpstreamStreams()} at once (429 beyond). No global state: several
- * servers can run in one JVM.
+ * threads with a queue of {@link ServerConfig#queue()} (429 beyond); proxied responses are relayed on a pool of
+ * platform threads, at most {@link ServerConfig#maxUpstreamStreams()} at once (429 beyond; idle relay threads end
+ * after 30 s). No global state: several servers can run in one JVM.
  */
 public final class SqueezeServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SqueezeServer.class);
@@ -38,6 +39,7 @@ public final class SqueezeServer implements AutoCloseable {
     private final Server jetty;
     private final ServerConnector connector;
     private final ThreadPoolExecutor workers;
+    private final ThreadPoolExecutor relays;
     private final Upstream upstream;
 
     private SqueezeServer(ServerConfig config, CompressorRegistry registry) {
@@ -51,6 +53,13 @@ public final class SqueezeServer implements AutoCloseable {
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
         this.upstream = config.upstream() == null ? null : new Upstream(config.upstream(), config.upstreamTimeoutMs());
+        // A relay blocks on upstream I/O for a whole response, so each needs its own thread. The handler admits at most
+        // maxUpstreamStreams relays (its semaphore), so this pool never holds more threads than that and its queue
+        // only bridges the instant between a relay releasing its permit and its thread taking the next task.
+        int streams = config.maxUpstreamStreams();
+        this.relays = new ThreadPoolExecutor(streams, streams, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                Upstream.daemon("squeeze-relay"));
+        relays.allowCoreThreadTimeOut(true);
         Metrics metrics = new Metrics(workers::getActiveCount, () -> workers.getQueue().size());
 
         // Jetty's own threads only parse HTTP and move bytes (bodies are read asynchronously), so a small pool suffices.
@@ -70,7 +79,7 @@ public final class SqueezeServer implements AutoCloseable {
         jetty.addConnector(connector);
         jetty.addBean(new NetworkConnectionLimit(config.maxConnections(), connector));
         jetty.setErrorHandler(new JsonErrorHandler());
-        jetty.setHandler(new SqueezeHandler(config, registry, workers, metrics, upstream));
+        jetty.setHandler(new SqueezeHandler(config, registry, workers, relays, metrics, upstream));
         jetty.setStopTimeout(5_000);
     }
 
@@ -116,6 +125,7 @@ public final class SqueezeServer implements AutoCloseable {
             LOG.warn("error while stopping the server: {}", e.toString());
         }
         workers.shutdownNow();
+        relays.shutdownNow();
         if (upstream != null) upstream.close();
     }
 }

@@ -14,16 +14,23 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Forwards a request to the upstream OpenAI-compatible API with {@link HttpClient} and hands back the
  * response as a stream, so server-sent events reach the client chunk by chunk. Request headers pass through
  * except hop-by-hop ones (RFC 9110 section 7.6.1), those the JDK client sets itself, and Squeeze's own. The
  * timeout bounds connecting, the wait for the response headers, and every silence within the body.
+ *
+ * <p>The client runs its asynchronous work on an executor this class owns, so {@link #close} stops it by shutting
+ * that executor down (Java 17 has no {@code HttpClient.close()}); the client's selector thread ends when the
+ * client is collected.
  */
 final class Upstream implements AutoCloseable {
     /** Hop-by-hop headers and headers HttpClient owns; never forwarded in either direction. */
@@ -34,6 +41,7 @@ final class Upstream implements AutoCloseable {
     private final URI base;
     private final Duration timeout;
     private final HttpClient client;
+    private final ExecutorService clientThreads = Executors.newCachedThreadPool(daemon("squeeze-upstream-client"));
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "squeeze-upstream-watchdog");
         t.setDaemon(true);
@@ -44,7 +52,8 @@ final class Upstream implements AutoCloseable {
         String s = base.toString();
         this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
         this.timeout = Duration.ofMillis(timeoutMs);
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER);
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
+                .executor(clientThreads);
         // Plain-text upstreams (local vLLM, llama.cpp, test stubs) speak HTTP/1.1; h2c upgrade would add a round trip.
         if ("http".equalsIgnoreCase(base.getScheme())) b.version(HttpClient.Version.HTTP_1_1);
         this.client = b.build();
@@ -146,9 +155,19 @@ final class Upstream implements AutoCloseable {
         return out;
     }
 
+    /** Daemon threads named {@code name-N}. */
+    static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     @Override
     public void close() {
         watchdog.shutdownNow();
-        client.close();
+        clientThreads.shutdownNow();
     }
 }

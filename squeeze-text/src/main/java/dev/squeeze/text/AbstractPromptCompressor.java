@@ -88,7 +88,7 @@ public abstract class AbstractPromptCompressor implements PromptCompressor {
     }
 
     private static String stripMarkup(List<StructuredPrompt.Segment> segments) {
-        if (segments.size() == 1) return segments.getFirst().text();
+        if (segments.size() == 1) return segments.get(0).text();
         List<String> parts = new ArrayList<>();
         for (StructuredPrompt.Segment s : segments) parts.add(s.text());
         return String.join("", parts);

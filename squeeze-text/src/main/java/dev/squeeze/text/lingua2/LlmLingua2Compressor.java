@@ -158,7 +158,7 @@ public final class LlmLingua2Compressor extends AbstractPromptCompressor {
         for (int i = 0; i < words.size(); i++) {
             if (!Lingua2Math.keep(wp[i], threshold)) continue;
             String w = words.get(i);
-            if (settings.dropConsecutive() && force.contains(w) && !keep.isEmpty() && keep.getLast().equals(w)) continue;
+            if (settings.dropConsecutive() && force.contains(w) && !keep.isEmpty() && keep.get(keep.size() - 1).equals(w)) continue;
             keep.add(w);
         }
         return model.scheme().detokenize(keep);
