@@ -1,7 +1,10 @@
-package dev.squeeze.text.lm;
+package dev.squeeze.text.llm;
 
 import dev.squeeze.text.CompressorFactory;
 import dev.squeeze.text.PromptCompressor;
+import dev.squeeze.text.lm.CausalLm;
+import dev.squeeze.text.lm.LlmLinguaCompressor;
+import dev.squeeze.text.lm.SelectiveContextCompressor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.squeeze.text.lm;
+package dev.squeeze.text.llm;
 
 import dev.squeeze.llm.format.ModelLoader;
 import dev.squeeze.llm.model.LlamaModel;
@@ -6,6 +6,7 @@ import dev.squeeze.llm.runtime.Perplexity;
 import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.runtime.SessionOptions;
 import dev.squeeze.llm.tokenizer.Tokenizer;
+import dev.squeeze.text.lm.CausalLm;
 
 import java.io.IOException;
 import java.nio.file.Path;
