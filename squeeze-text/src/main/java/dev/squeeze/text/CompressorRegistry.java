@@ -15,6 +15,10 @@ public final class CompressorRegistry {
     /** The method used when none is named. */
     public static final String DEFAULT_METHOD = LexicalCompressor.NAME;
 
+    /** Methods whose factories live in another artifact (they need the squeeze-llm runtime), named when asked for. */
+    static final Map<String, String> ELSEWHERE = Map.of("llmlingua", "dev.squeeze:squeeze-text-llm",
+            "longllmlingua", "dev.squeeze:squeeze-text-llm", "selective-context", "dev.squeeze:squeeze-text-llm");
+
     private final Map<String, CompressorFactory> factories;
     private final Map<String, PromptCompressor> instances = new ConcurrentHashMap<>();
 
@@ -50,6 +54,10 @@ public final class CompressorRegistry {
     /** A new instance with options (e.g. {@code model=/path/to/model.onnx}). */
     public PromptCompressor create(String name, Map<String, String> options) {
         CompressorFactory f = factories.get(name);
+        if (f == null && ELSEWHERE.containsKey(name)) {
+            throw new IllegalArgumentException("method '" + name + "' needs " + ELSEWHERE.get(name) + " on the class path; known here: "
+                    + String.join(", ", factories.keySet()));
+        }
         if (f == null) {
             throw new IllegalArgumentException("unknown method '" + name + "'; known: " + String.join(", ", factories.keySet()));
         }

@@ -20,4 +20,14 @@ class TextMethodsTest {
         assertTrue(text.containsAll(List.of("llmlingua", "longllmlingua", "selective-context")));
         cat.family(Family.TEXT).forEach(m -> assertTrue(m.paper().url().startsWith("https://arxiv.org/abs/"), m.name()));
     }
+
+    @Test
+    void causalLmMethodsNameTheBridgeModuleWhenItIsAbsent() {
+        CompressorRegistry reg = CompressorRegistry.load();   // squeeze-text alone: no squeeze-text-llm here
+        assertFalse(reg.names().contains("llmlingua"));
+        var e = assertThrows(IllegalArgumentException.class, () -> reg.create("llmlingua", java.util.Map.of()));
+        assertTrue(e.getMessage().startsWith("method 'llmlingua' needs dev.squeeze:squeeze-text-llm on the class path"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> reg.create("no-such-method", java.util.Map.of()));
+        assertTrue(e.getMessage().startsWith("unknown method 'no-such-method'"), e.getMessage());
+    }
 }

@@ -19,7 +19,7 @@ import java.util.Objects;
  * <p>Scoring is teacher forcing: one {@link Session#prefill} of {@code [BOS, ids...]} with all logits, loss[i] =
  * -log softmax(logits[i])[ids[i]] in double. <b>Context policy</b>: {@link #contextLength()} = window - 1 tokens
  * (window = the model's seq_len, or the smaller {@code window} given, BOS takes one position);
- * {@link #tokenLosses} rejects longer input, and {@link LmScores} cuts longer sequences into consecutive
+ * {@link #tokenLosses} rejects longer input, and squeeze-text's {@code LmScores} cuts longer sequences into consecutive
  * non-overlapping windows each restarting after BOS, the protocol of {@link Perplexity#evaluate} with
  * {@code context = window} (so totals agree with it), and conditions on the end of a prefix that fits.
  *

@@ -36,9 +36,6 @@ public final class LmCompressorFactories {
         }
         try {
             return LlamaCausalLm.open(Path.of(model), tok == null ? null : Path.of(tok), window);
-        } catch (NoClassDefFoundError e) {
-            throw new IllegalStateException(method + " needs dev.squeeze:squeeze-llm on the class path (an optional "
-                    + "dependency of squeeze-text)", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load model " + model + ": " + e.getMessage(), e);
         }
