@@ -1,0 +1,55 @@
+package dev.squeeze.eval.vision;
+
+import dev.squeeze.core.transform.TokenSet;
+import dev.squeeze.vision.ImageMethod;
+import dev.squeeze.vision.TestData;
+import dev.squeeze.vision.image.attention.FasterVlm;
+import dev.squeeze.vision.image.attention.HiPrune;
+import dev.squeeze.vision.image.similarity.RandomPrune;
+import dev.squeeze.vision.model.CctModel;
+import dev.squeeze.vision.model.ImagePreprocessor;
+import dev.squeeze.vision.model.Reducer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class FidelityTest {
+
+    @Test
+    void resumingFromTheEncoderPrefixEqualsOneUninterruptedPass() throws Exception {
+        CctModel m = TestData.model();
+        float[] img = ImagePreprocessor.load(TestData.images(4).get(3));
+        TokenSet tokens = TokenSet.of(m.tokenize(img));
+        for (ImageMethod method : List.of(new HiPrune(), new FasterVlm())) {
+            float[] whole = m.forward(tokens, method.reducer(100)).logits();
+            CctModel.Stage enc = m.run(tokens, 0, ImageMethod.LLM_START, Reducer.NONE);
+            float[] resumed = m.classify(m.run(enc.tokens(), ImageMethod.LLM_START, CctModel.BLOCKS, method.reducer(100), enc.history()).tokens());
+            assertArrayEquals(whole, resumed, 0f, method.name());
+        }
+    }
+
+    @Test
+    void fullBudgetAgreesPerfectlyAndHalfBudgetIsScored() throws Exception {
+        CctModel m = TestData.model();
+        List<Path> files = TestData.images(3);
+        List<Fidelity.Image> images = files.stream().map(f -> new Fidelity.Image(f, 0)).toList();
+        ForkJoinPool pool = new ForkJoinPool(2);
+        try {
+            Fidelity.Result[][] r = new Fidelity(m, pool).evaluate(images, List.of(new RandomPrune(1), new FasterVlm()), List.of(),
+                    new double[] {1.0, 0.25}, i -> { });
+            for (Fidelity.Result[] method : r) {
+                assertEquals(1.0, method[0].agreement(), 0.0);
+                assertEquals(0.0, method[0].kl(), 1e-9);
+                assertEquals(3, method[0].labelled());
+                assertTrue(method[1].kl() > 0 && method[1].kl() < 50, "KL " + method[1].kl());
+                assertTrue(method[1].reduceMillis() > 0);
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+}
