@@ -28,7 +28,9 @@ class FidelityTest {
             float[] whole = m.forward(tokens, method.reducer(100)).logits();
             CctModel.Stage enc = m.run(tokens, 0, ImageMethod.LLM_START, Reducer.NONE);
             float[] resumed = m.classify(m.run(enc.tokens(), ImageMethod.LLM_START, CctModel.BLOCKS, method.reducer(100), enc.history()).tokens());
-            assertArrayEquals(whole, resumed, 0f, method.name());
+            // Not bit-exact: the Vector API's lane reductions may sum in another order once a kernel is JIT-compiled,
+            // so two passes differ in the last bits when compilation happens between them (1e-6 on logits near 5).
+            assertArrayEquals(whole, resumed, 1e-5f, method.name());
         }
     }
 
