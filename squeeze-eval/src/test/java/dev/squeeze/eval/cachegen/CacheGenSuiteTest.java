@@ -1,5 +1,6 @@
 package dev.squeeze.eval.cachegen;
 
+import dev.squeeze.core.data.DataAssumptions;
 import dev.squeeze.bench.BenchContext;
 import dev.squeeze.bench.PlotSpec;
 import dev.squeeze.bench.Progress;
@@ -68,7 +69,7 @@ class CacheGenSuiteTest {
             for (Row r : ctx.rows) System.out.println("ROW " + r.values());
             for (String n : ctx.notes) System.out.println("NOTE " + n);
         }
-        if (SharedData.file("models/stories260K.bin").isEmpty()) {
+        if (!DataAssumptions.present("models/stories260K.bin")) {
             assertTrue(ctx.notes.stream().anyMatch(n -> n.contains("absent")));
             return;
         }

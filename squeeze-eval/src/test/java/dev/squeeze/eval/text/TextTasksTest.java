@@ -1,7 +1,7 @@
 package dev.squeeze.eval.text;
 
+import dev.squeeze.core.data.DataAssumptions;
 import dev.squeeze.bench.Row;
-import dev.squeeze.core.data.SharedData;
 import dev.squeeze.text.LexicalCompressor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Loaders over ../shared/data and a small real-data regression guard of the default's goals. */
 class TextTasksTest {
@@ -18,8 +17,7 @@ class TextTasksTest {
 
     @BeforeEach
     void data() {
-        assumeTrue(SharedData.locate().isPresent(), "../shared/data not found: skipping real-data checks");
-        data = SharedData.locate().get();
+        data = DataAssumptions.folder();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.squeeze.llm.kv;
 
+import dev.squeeze.core.data.DataAssumptions;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
@@ -24,7 +25,7 @@ class KvContractTest {
 
     @BeforeAll
     static void load() {
-        if (dev.squeeze.core.data.SharedData.file("models/stories260K.bin").isPresent()) {
+        if (DataAssumptions.present("models/stories260K.bin")) {
             model = Stories.load();
             ids = model.tokenizer().encode("Once upon a time, there was a little dog named Max. Max liked to run in the park with his friend.", true);
             // Warm the JIT first: the Vector API's interpreted lane reduction rounds differently from the

@@ -1,5 +1,6 @@
 package dev.squeeze.text.lm;
 
+import dev.squeeze.core.data.DataAssumptions;
 import dev.squeeze.core.data.SharedData;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Perplexity;
@@ -36,7 +37,7 @@ class LlamaCausalLmTest {
 
     @BeforeAll
     static void load() throws Exception {
-        if (SharedData.file("models/stories260K.bin").isPresent()) {
+        if (DataAssumptions.present("models/stories260K.bin")) {
             lm = LlamaCausalLm.open(SharedData.require("models/stories260K.bin"), SharedData.require("models/tok512.bin"), 0);
         }
     }
