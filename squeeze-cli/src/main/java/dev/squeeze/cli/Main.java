@@ -3,10 +3,14 @@ package dev.squeeze.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
 import java.util.ServiceLoader;
 
 /** The {@code squeeze} command. Subcommands come from {@link SubcommandProvider}s. */
-@Command(name = "squeeze", mixinStandardHelpOptions = true, version = "squeeze 0.1.0",
+@Command(name = "squeeze", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Token compression for transformer inference.")
 public final class Main implements Runnable {
 
@@ -30,6 +34,23 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
+    }
+
+    /** {@code squeeze --version}: the POM's version, written into {@code version.properties} by the build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() { return new String[] {"squeeze " + projectVersion()}; }
+
+        static String projectVersion() {
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in == null) throw new IllegalStateException("dev/squeeze/cli/version.properties is missing from the class path");
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     /**
