@@ -90,7 +90,7 @@ public final class KvBenchSuite implements BenchSuite {
             for (float[] l : rh.induction()) for (float x : l) maxInd = Math.max(maxInd, x);
             for (float[] l : rh.echo()) for (float x : l) maxEcho = Math.max(maxEcho, x);
             ctx.note(String.format(Locale.ROOT, "kv: RazorAttention's probe (64 random tokens repeated) marks %.0f%% of stories260K's KV heads as retrieval heads; "
-                    + "the largest induction score is %.3f and echo score %.3f (a model with induction heads shows scores near 1), so the choice is close to arbitrary here",
+                    + "the largest induction score is %.3f and echo score %.3f",
                     100 * rh.kvFraction(), maxInd, maxEcho));
         }
         ctx.plot(new PlotSpec("kv-tinystories", "Perplexity ratio to the full cache vs keep (stories260K, tinystories)", "keep", "pplRatio", "method"));
@@ -224,45 +224,52 @@ public final class KvBenchSuite implements BenchSuite {
                 p.step();
             }
         }
-        ctx.note(whyTwoBit(model.config().headDim(), ctxLen, best2));
+        ctx.note(twoBitNote(twoBitArithmetic(model.config().headDim(), ctxLen), best2));
     }
 
     /**
-     * The arithmetic behind the 2-bit goal for KIVI's Algorithm 1 layout (G = 32, R = 32): after l tokens the
-     * last l mod R keys and the last min(R, l) values are full precision, the rest 2-bit codes + fp16
-     * parameters; {@code best} is the measured 2-bit row at >= 6x with the lowest perplexity ratio (or null).
+     * The arithmetic behind the 2-bit goal for KIVI's Algorithm 1 layout (G = 32 tokens per key group, residual
+     * R = 32) at head_dim hd after l tokens, per token and head (bytes):
+     *
+     * @param keyBytes         a 2-bit key: codes + fp16 scale and zero point per channel amortised over G tokens
+     * @param valueBytes       a 2-bit value: codes + one fp16 scale and zero point per group of min(G, hd) channels
+     * @param fp32Bytes        key + value in fp32
+     * @param keyResidual      keys held full precision after l tokens (l mod R)
+     * @param valueResidual    values held full precision (the last min(R, l))
+     * @param ratioFp32Residual fp32 bytes / KIVI bytes with an fp32 residual
+     * @param ratioFp16Residual the same with an fp16 residual
+     * @param largestRFp16     the largest R (a multiple of G) that keeps >= 6x with an fp16 residual, -1 if none
+     * @param largestRFp32     the same with an fp32 residual
      */
-    static String whyTwoBit(int hd, int l, Best best) {
-        int g = 32;
-        // per token and head: 2-bit codes + key params (per channel) amortised over G tokens; one fp16 scale and
-        // zero point per value group of min(G, hd) channels
+    record TwoBitArithmetic(int headDim, int tokens, double keyBytes, double valueBytes, double fp32Bytes, int keyResidual,
+                            int valueResidual, double ratioFp32Residual, double ratioFp16Residual, int largestRFp16, int largestRFp32) {
+        /** fp32 bytes over 2-bit bytes with nothing held full precision. */
+        double ratioAllQuantised() { return fp32Bytes / (keyBytes + valueBytes); }
+    }
+
+    static TwoBitArithmetic twoBitArithmetic(int hd, int l) {
+        int g = 32, r = 32;
         double keyTok = hd * 2 / 8.0 + 4.0 * hd / g;
         double valTok = hd * 2 / 8.0 + 4.0 * Math.ceil(hd / (double) Math.min(g, hd));
         double fp32 = 2.0 * Float.BYTES * hd;
         double full = l * fp32;
         int fit16 = -1, fit32 = -1;
-        for (int r = 0; r <= l; r += g) {
-            if (full / kiviBytes(l, r, g, keyTok, valTok, 2 * hd) >= 6) fit16 = r;
-            if (full / kiviBytes(l, r, g, keyTok, valTok, 4 * hd) >= 6) fit32 = r;
+        for (int rr = 0; rr <= l; rr += g) {
+            if (full / kiviBytes(l, rr, g, keyTok, valTok, 2 * hd) >= 6) fit16 = rr;
+            if (full / kiviBytes(l, rr, g, keyTok, valTok, 4 * hd) >= 6) fit32 = rr;
         }
-        String measured = best == null ? "No 2-bit row reached 6x."
-                : String.format(Locale.ROOT, "Measured: the best 2-bit row at >= 6x is %s, pplRatio %.4f at %.2fx: the goal is %s.",
-                        best.spec, best.pplRatio, best.ratio, best.pplRatio <= 1.03 ? "met" : "missed");
-        int r = 32;
-        String paper = fit16 < 32 ? "below the paper's R = 32..128" : fit16 < 128 ? "at the low end of the paper's R = 32..128" : "within the paper's R = 32..128";
-        String keys = l % r == 0 ? "; with l a multiple of R, every key right after prefill is a 2-bit code" : "";
-        return String.format(Locale.ROOT, "kv why 2-bit: at head_dim %d a KIVI-2 token costs %.1f bytes per head for its key (2-bit codes + fp16 scale and "
-                + "zero point per channel over G = %d tokens) and %.1f for its value (codes + one fp16 scale and zero point per token: the reference "
-                + "quantises values along each head's own channels, so they add 4 bits per value here, 1/4 bit at head_dim 128), against %.0f in fp32: "
-                + "%.2fx at best with nothing held full precision. KIVI's residual (Algorithm 1: the last l mod R keys, the last R values) at l = %d, "
-                + "R = %d holds %d keys and %d values: %.2fx in fp32, %.2fx in fp16 (KIVI's model precision). The largest R (a multiple of G) that keeps "
-                + ">= 6x is %s with an fp16 residual and %s with fp32, %s%s. GEAR's low-rank factors and outliers and ZipCache's 4-bit salient entries "
-                + "buy quality with bytes (their rows). Quantising keys before RoPE (preRope=true, KVQuant's Sec. 3.2) moves 2-bit the most here: RoPE turns "
-                + "the fastest channel pair by one radian per token, so within a group of G tokens a rotated key channel sweeps its pair's circle and its "
-                + "min-max range is wide. %s The 2-bit goal is judged on these rows for this head width, not tuned around.",
-                hd, keyTok, g, valTok, fp32, fp32 / (keyTok + valTok), l, r, l % r, Math.min(r, l),
-                full / kiviBytes(l, r, g, keyTok, valTok, 4 * hd), full / kiviBytes(l, r, g, keyTok, valTok, 2 * hd),
-                fit16 < 0 ? "none" : "R = " + fit16, fit32 < 0 ? "none" : "R = " + fit32, paper, keys, measured);
+        return new TwoBitArithmetic(hd, l, keyTok, valTok, fp32, l % r, Math.min(r, l),
+                full / kiviBytes(l, r, g, keyTok, valTok, 4 * hd), full / kiviBytes(l, r, g, keyTok, valTok, 2 * hd), fit16, fit32);
+    }
+
+    /** The arithmetic as a note (numbers only; what they mean is discussed in docs/PERFORMANCE.md). */
+    static String twoBitNote(TwoBitArithmetic a, Best best) {
+        return String.format(Locale.ROOT, "kv 2-bit arithmetic (KIVI, G = 32, R = 32, head_dim %d, l = %d): key %.1f + value %.1f bytes "
+                        + "per token and head vs %.0f in fp32 (%.2fx with nothing full precision); residual %d keys + %d values: %.2fx "
+                        + "(fp32 residual), %.2fx (fp16); largest R keeping >= 6x: %d (fp16 residual), %d (fp32); best 2-bit row at >= 6x: %s",
+                a.headDim(), a.tokens(), a.keyBytes(), a.valueBytes(), a.fp32Bytes(), a.ratioAllQuantised(), a.keyResidual(),
+                a.valueResidual(), a.ratioFp32Residual(), a.ratioFp16Residual(), a.largestRFp16(), a.largestRFp32(),
+                best == null ? "none" : String.format(Locale.ROOT, "%s, pplRatio %.4f at %.2fx", best.spec(), best.pplRatio(), best.ratio()));
     }
 
     /** KIVI bytes per head after l tokens with residual r (keys flushed every G when r = 0), residual entries at resTok bytes. */
@@ -405,12 +412,6 @@ public final class KvBenchSuite implements BenchSuite {
                         + "KL %.4f (goal <= 1.02: %s); the lowest perplexity ratio is %s's, %.4f%s (agreement %.3f, KL %.4f)",
                 closest.getKey(), ct.pplRatio(), interval(ct), ct.agreement(), ct.kl(), ct.pplRatio() <= 1.02 ? "met" : "missed",
                 best.getKey(), best.getValue(), bt == null ? "" : interval(bt), bt == null ? Double.NaN : bt.agreement(), bt == null ? Double.NaN : bt.kl()));
-        if (best.getValue() < 1) {
-            ctx.note("kv why below 1: the sample's stories (~3 paragraphs, ~250 tokens) are concatenated without a separator, so a 256-token "
-                    + "window usually spans the end of one story and the start of the next; dropping the older story's entries removes "
-                    + "unrelated context and can lower perplexity. Agreement and KL still show how much the predictions moved.");
-        }
-        Double sl = at25.get("streamingllm");
         KvEval.Tally st = tally25.get("streamingllm");
         for (String m : new String[]{"razorattention", "ems"}) {
             KvEval.Tally t = tally25.get(m);
@@ -419,15 +420,6 @@ public final class KvBenchSuite implements BenchSuite {
                     m, t.kvBytes(), t.pplRatio(), t.kl(), st.kvBytes(), st.pplRatio(), st.kl(),
                     t.pplRatio() < st.pplRatio() ? "beats StreamingLLM" : t.kl() < st.kl() ? "does NOT beat StreamingLLM's perplexity, but is closer to the full cache (KL)"
                             : "does NOT beat StreamingLLM"));
-        }
-        Double ru = at25.get("razorattention-unmatched"), eo = at25.get("ems-evict-only");
-        if (ru != null && eo != null && sl != null) {
-            ctx.note(String.format(Locale.ROOT, "kv why: on stories260K a recent window is hard to beat by perplexity (StreamingLLM at keep 0.25, pplRatio %.4f). "
-                            + "RazorAttention without memory matching reaches %.4f but holds %d bytes vs %d: the probe marks many KV heads as retrieval "
-                            + "heads (this 5-layer model has no clean induction heads: full-cache copy accuracy barely exceeds the first copy's, see "
-                            + "kv-retrieval-stories), so at equal memory the other heads' windows shrink. EMS evicting only (sim=1) gives %.4f: merging evicted "
-                            + "entries into kept ones averages keys rotated at different positions (no re-rotation), which costs more than it saves here.",
-                    sl, ru, bytes25.getOrDefault("razorattention-unmatched", 0L), bytes25.getOrDefault("streamingllm", 0L), eo));
         }
     }
 

@@ -198,12 +198,7 @@ public final class VisionBenchSuite implements BenchSuite {
         }
         if (!behind.isEmpty()) {
             c.note("vision: at keep 25% these methods do not beat the random baseline: " + String.join(", ", behind)
-                    + ". Why: the CCT's attention pooling is nearly uniform (on the sample photos the largest token weight "
-                    + "averages ~1.6% and the top 16 tokens ~18% of the pool), so the class is read from the mean of all "
-                    + "tokens; a uniform random subset is an unbiased sample of that mean, while importance- or "
-                    + "diversity-chosen subsets bias it. Methods that keep every token's mass (DPC-KNN merging in prunevid and "
-                    + "dpcknn-kmeans, divprune-fold, SparseVLM's recycling, pooling) do best; ToMe/DiffRate merge from block 0, where tokens are still "
-                    + "low-level conv features. Details in docs/PERFORMANCE.md (squeeze-vision).");
+                    + " (discussed in docs/PERFORMANCE.md, squeeze-vision)");
         }
     }
 

@@ -58,20 +58,28 @@ class KvBenchSuiteTest {
     }
 
     @Test
-    void twoBitNoteArithmeticMatchesTheKiviStoreLayout() {
+    void twoBitArithmeticMatchesTheKiviStoreLayout() {
         // head_dim 8, l = 192: key 2 + 1 bytes, value 2 + 4 bytes per token; fp32 64
         var store = new dev.squeeze.kv.quant.KiviStore(8, 512, 2, 32, 32);
         var raw = new float[8];
         for (int i = 0; i < 192; i++) { raw[i % 8] = i; store.append(raw, 0, raw, 0, i); }
-        assertEquals(store.bytes(), KvBenchSuite.kiviBytes(192, 32, 32, 3.0, 6.0, 4 * 8), 1e-9, "the note's formula is the store's real bytes");
+        assertEquals(store.bytes(), KvBenchSuite.kiviBytes(192, 32, 32, 3.0, 6.0, 4 * 8), 1e-9, "the formula is the store's real bytes");
         assertEquals(2560, KvBenchSuite.kiviBytes(192, 32, 32, 3.0, 6.0, 4 * 8), 1e-9);
         assertEquals(2048, KvBenchSuite.kiviBytes(192, 32, 32, 3.0, 6.0, 2 * 8), 1e-9, "fp16 residual: exactly 6x of 192 x 64");
-        String note = KvBenchSuite.whyTwoBit(8, 192, null);
-        for (String part : new String[]{"3.0 bytes per head for its key", "6.0 for its value", "against 64 in fp32: 7.11x", "holds 0 keys and 32 values: 4.80x in fp32, 6.00x in fp16",
-                "R = 32 with an fp16 residual and R = 0 with fp32", "every key right after prefill is a 2-bit code", "No 2-bit row reached 6x."}) {
-            assertTrue(note.contains(part), "missing '" + part + "' in: " + note);
-        }
-        String measured = KvBenchSuite.whyTwoBit(8, 192, new KvBenchSuite.Best("kivi:bits=2,residualDtype=fp16", 1.11, 6.0));
-        assertTrue(measured.contains("pplRatio 1.1100 at 6.00x: the goal is missed"), measured);
+        KvBenchSuite.TwoBitArithmetic a = KvBenchSuite.twoBitArithmetic(8, 192);
+        assertEquals(3.0, a.keyBytes(), 0);
+        assertEquals(6.0, a.valueBytes(), 0);
+        assertEquals(64.0, a.fp32Bytes(), 0);
+        assertEquals(64.0 / 9, a.ratioAllQuantised(), 1e-12);
+        assertEquals(0, a.keyResidual(), "l a multiple of R: every key right after prefill is a 2-bit code");
+        assertEquals(32, a.valueResidual());
+        assertEquals(192 * 64 / 2560.0, a.ratioFp32Residual(), 1e-12);
+        assertEquals(6.0, a.ratioFp16Residual(), 1e-12);
+        assertEquals(32, a.largestRFp16());
+        assertEquals(0, a.largestRFp32());
+        // head_dim 128 (a Llama head): one value group of 32 channels per scale, 1/4 bit per value
+        KvBenchSuite.TwoBitArithmetic big = KvBenchSuite.twoBitArithmetic(128, 192);
+        assertEquals(32 + 16, big.keyBytes(), 0);
+        assertEquals(32 + 16, big.valueBytes(), 0);
     }
 }
