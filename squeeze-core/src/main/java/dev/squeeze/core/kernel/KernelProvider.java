@@ -6,7 +6,8 @@ import org.slf4j.LoggerFactory;
 import java.util.Optional;
 
 /**
- * Chooses the kernel implementation once, at first use, and logs the choice once (INFO) with its reason.
+ * Chooses the kernel implementation once, at first use, and logs the choice once with its reason: INFO, or WARN
+ * when the vector kernels should have run but failed to load or to pass their self-check.
  *
  * <p>squeeze-core runs on Java 17. Its Vector API kernels ({@code VectorKernels}) are compiled separately for
  * release {@value #VECTOR_RELEASE} with {@code jdk.incubator.vector} and are only ever loaded reflectively, so a
@@ -36,8 +37,11 @@ public final class KernelProvider {
      * @param kernels the kernels in use
      * @param vector  the vector kernels when they passed every check, else empty
      * @param reason  why: the JDK and module that enabled the vector kernels, or what ruled them out
+     * @param failed  the vector kernels should have run here but did not load or failed the self-check
      */
-    public record Selection(Kernels kernels, Optional<Kernels> vector, String reason) {}
+    public record Selection(Kernels kernels, Optional<Kernels> vector, String reason, boolean failed) {
+        Selection(Kernels kernels, Optional<Kernels> vector, String reason) { this(kernels, vector, reason, false); }
+    }
 
     private static final class Holder {
         static final Selection SELECTED = logged(select(Runtime.version().feature(), vectorApiAvailable()));
@@ -73,10 +77,10 @@ public final class KernelProvider {
         try {
             v = (Kernels) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
-            return scalar("the vector kernels could not be loaded (" + e + ")");
+            return failed("the vector kernels could not be loaded (" + e + ")");
         }
         String mismatch = SelfCheck.against(new ScalarKernels(), v);
-        if (mismatch != null) return scalar("the vector kernels failed their self-check: " + mismatch);
+        if (mismatch != null) return failed("the vector kernels failed their self-check: " + mismatch);
         return new Selection(v, Optional.of(v), "Java " + feature + " with " + VECTOR_MODULE);
     }
 
@@ -84,8 +88,13 @@ public final class KernelProvider {
         return new Selection(new ScalarKernels(), Optional.empty(), reason);
     }
 
+    private static Selection failed(String reason) {
+        return new Selection(new ScalarKernels(), Optional.empty(), reason, true);
+    }
+
     private static Selection logged(Selection s) {
-        LOG.info("kernels: {} ({})", s.kernels().name(), s.reason());
+        if (s.failed()) LOG.warn("kernels: {} ({})", s.kernels().name(), s.reason());
+        else LOG.info("kernels: {} ({})", s.kernels().name(), s.reason());
         return s;
     }
 

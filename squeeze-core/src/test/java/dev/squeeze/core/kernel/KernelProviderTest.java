@@ -35,6 +35,7 @@ class KernelProviderTest {
         assertEquals("scalar", s.kernels().name());
         assertTrue(s.vector().isEmpty());
         assertEquals("Java 17 is older than the vector kernels' release 25", s.reason());
+        assertFalse(s.failed(), "expected on an older JDK: not a failure");
         assertEquals("scalar", KernelProvider.select(24, true).kernels().name());
     }
 
@@ -55,6 +56,7 @@ class KernelProviderTest {
         } else {
             assertEquals("scalar", s.kernels().name());
             assertTrue(s.reason().startsWith("the vector kernels could not be loaded"), s.reason());
+            assertTrue(s.failed());
         }
     }
 
