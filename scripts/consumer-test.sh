@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The JDK 17 consumer test. Installs this build's squeeze-langchain4j, and the squeeze artifacts it depends on, into a
 # private repository under squeeze-langchain4j/target/consumer-it (never ~/.m2), then builds and runs the small Maven
-# project squeeze-langchain4j/src/it/jdk17-consumer with Maven on a JDK 17. That build's local repository is the
-# private one; its remote repositories are this machine's Maven repository (file://) and Maven Central, both with
-# snapshots disabled, so the dev.squeeze snapshots can only come from the private repository. Checks: the program was
-# compiled for Java 17, its resolved dependency tree holds no bench, progressbar or jline artifact, it ran on JDK 17
-# and compressed the retrieved context through LangChain4j's RetrievalAugmentor keeping the answer sentence.
-# Needs the jars of `mvn verify` (./squeeze-test runs it after that).
+# project squeeze-langchain4j/src/it/jdk17-consumer with Maven on a JDK 17, offline: that build's local repository is
+# the private one and every remote repository is mirrored to this machine's Maven repository (file://), where the
+# third-party artifacts it needs (LangChain4j and its dependencies, the dependency plugin) are fetched first by a
+# setup step. The dev.squeeze snapshots can only come from the private repository (no remote serves snapshots).
+# Checks: the program was compiled for Java 17, its resolved dependency tree holds no bench, eval, progressbar or
+# jline artifact, it ran on JDK 17 and compressed the retrieved context through LangChain4j's RetrievalAugmentor,
+# keeping the answer sentence. Needs the jars of `mvn verify` (./squeeze-test runs it after that).
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$root"
@@ -17,6 +18,7 @@ squeeze_jdk17
 # the squeeze artifacts a squeeze-langchain4j user resolves (its compile/runtime closure within the reactor)
 artifacts="squeeze-core squeeze-text squeeze-langchain4j"
 version=$(sed -n '0,/<artifactId>squeeze-parent<\/artifactId>/d; s/.*<version>\(.*\)<\/version>.*/\1/p' pom.xml | head -n 1)
+langchain4j=$(sed -n 's/.*<langchain4j.version>\(.*\)<\/langchain4j.version>.*/\1/p' pom.xml | head -n 1)
 work="$root/squeeze-langchain4j/target/consumer-it"
 m2="${SQUEEZE_M2_REPO:-$HOME/.m2/repository}"
 rm -rf "$work"
@@ -25,7 +27,7 @@ cp -r squeeze-langchain4j/src/it/jdk17-consumer "$work/project"
 
 fail() { echo "consumer-test: FAILED: $*" >&2; exit 1; }
 install_file() {  # FILE POM [packaging]
-    (cd "$work" && mvn -B -q -o -Dstyle.color=never org.apache.maven.plugins:maven-install-plugin:3.1.3:install-file -Dfile="$1" -DpomFile="$2" \
+    (cd "$work" && mvn -B -q -Dstyle.color=never org.apache.maven.plugins:maven-install-plugin:3.1.3:install-file -Dfile="$1" -DpomFile="$2" \
         ${3:+-Dpackaging=$3} -DlocalRepositoryPath="$work/repo") || fail "cannot install $1 into $work/repo"
 }
 install_file "$root/pom.xml" "$root/pom.xml" pom
@@ -35,36 +37,26 @@ for a in $artifacts; do
     install_file "$jar" "$root/$a/pom.xml"
 done
 
+# setup (may use the network, like any build): what the consumer needs besides squeeze, into this machine's repository
+for coords in "dev.langchain4j:langchain4j-core:$langchain4j" "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"; do
+    (cd "$work" && mvn -B -q -Dstyle.color=never org.apache.maven.plugins:maven-dependency-plugin:3.8.1:get -Dartifact="$coords") \
+        || fail "cannot fetch $coords into $m2"
+done
 cat > "$work/settings.xml" <<XML
 <settings>
-  <profiles>
-    <profile>
-      <id>consumer</id>
-      <repositories>
-        <repository>
-          <id>machine-m2</id>
-          <url>file://$m2</url>
-          <releases><enabled>true</enabled><checksumPolicy>ignore</checksumPolicy></releases>
-          <snapshots><enabled>false</enabled></snapshots>
-        </repository>
-      </repositories>
-      <pluginRepositories>
-        <pluginRepository>
-          <id>machine-m2</id>
-          <url>file://$m2</url>
-          <releases><enabled>true</enabled><checksumPolicy>ignore</checksumPolicy></releases>
-          <snapshots><enabled>false</enabled></snapshots>
-        </pluginRepository>
-      </pluginRepositories>
-    </profile>
-  </profiles>
-  <activeProfiles><activeProfile>consumer</activeProfile></activeProfiles>
+  <mirrors>
+    <mirror>
+      <id>machine-m2</id>
+      <mirrorOf>*</mirrorOf>
+      <url>file://$m2</url>
+    </mirror>
+  </mirrors>
 </settings>
 XML
 
 echo "consumer-test: building squeeze-langchain4j/src/it/jdk17-consumer with Maven on $SQUEEZE_JDK17 against $work/repo"
 (cd "$work/project" && env JAVA_HOME="$SQUEEZE_JDK17" PATH="$SQUEEZE_JDK17/bin:$PATH" MAVEN_OPTS= \
-    mvn -B -ntp -s "$work/settings.xml" -Dmaven.repo.local="$work/repo" -Dsqueeze.version="$version" process-classes) \
+    mvn -B -ntp -s "$work/settings.xml" -Dmaven.repo.local="$work/repo" -Dsqueeze.version="$version" -Dlangchain4j.version="$langchain4j" process-classes) \
     > "$work/build.log" 2>&1 || { tail -n 40 "$work/build.log" >&2; fail "the consumer build failed (log: $work/build.log)"; }
 
 major=$("$SQUEEZE_JDK17/bin/javap" -v -cp "$work/project/target/classes" example.RagConsumer | sed -n 's/ *major version: //p')
@@ -72,7 +64,7 @@ major=$("$SQUEEZE_JDK17/bin/javap" -v -cp "$work/project/target/classes" example
 tree="$work/project/target/dependency-tree.txt"
 cat "$tree"
 if grep -nE 'squeeze-bench|squeeze-eval|progressbar|jline' "$tree"; then
-    fail "the dependency tree of a squeeze-langchain4j consumer holds a bench, progressbar or jline artifact"
+    fail "the dependency tree of a squeeze-langchain4j consumer holds a bench, eval, progressbar or jline artifact"
 fi
 cp="$work/project/target/classpath.txt"
 for a in $artifacts; do
