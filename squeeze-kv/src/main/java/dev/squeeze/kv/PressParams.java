@@ -1,5 +1,6 @@
 package dev.squeeze.kv;
 
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.llm.kv.Presses;
 
 import java.util.List;
@@ -76,6 +77,29 @@ public final class PressParams {
         int b = has(key) ? integer(key, def, Integer.MIN_VALUE, Integer.MAX_VALUE) : def;
         for (int s : supported) if (s == b) return b;
         throw bad(key, String.valueOf(b), "one of the supported bit widths " + java.util.Arrays.toString(supported));
+    }
+
+    /**
+     * The budget of a press that evicts: exactly one of {@code keep=F} (a fraction in (0, 1]), {@code ratio=R}
+     * (kvpress's complement: keeps 1 - R, R in [0, 1)) or {@code budget=N} tokens (1 <= N <= {@code maxTokens}, the
+     * model's seq_len). Presses resolve it per head with {@link Budget#resolveFloorCapped}.
+     */
+    public Budget budget(int maxTokens) {
+        int given = (has("keep") ? 1 : 0) + (has("ratio") ? 1 : 0) + (has("budget") ? 1 : 0);
+        if (given > 1) throw new IllegalArgumentException("press '" + press + "': give only one of keep, ratio, budget");
+        if (given == 0) {
+            throw new IllegalArgumentException("press '" + press + "' needs keep=F (0 < F <= 1), ratio=R (0 <= R < 1) or budget=N tokens");
+        }
+        if (has("keep")) return Budget.ratio(real("keep", 1, 0, false, 1, true));
+        if (has("ratio")) return Budget.ratio(1 - real("ratio", 0, 0, true, 1, false));
+        int b = integer("budget", 1, 1, Integer.MAX_VALUE);
+        if (b > maxTokens) throw bad("budget", String.valueOf(b), "at most the model's context seq_len = " + maxTokens);
+        return Budget.count(b);
+    }
+
+    /** A budget as a spec writes it ({@code keep=0.25}, {@code budget=64}), for names and messages. */
+    public static String describe(Budget b) {
+        return b instanceof Budget.Count c ? "budget=" + c.keep() : "keep=" + ((Budget.Ratio) b).keep();
     }
 
     public IllegalArgumentException bad(String key, String value, String expected) {

@@ -152,7 +152,7 @@ class PressBehaviourTest {
         RetrievalHeads heads = RetrievalHeads.probe(m, 64, 0.14, 0.01, 0);
         assertTrue(heads.kvFraction() > 0 && heads.kvFraction() < 1, "fraction " + heads.kvFraction());
         for (float[] l : heads.induction()) for (float x : l) assertTrue(x >= 0 && x <= 1);
-        RazorAttentionPress p = new RazorAttentionPress(m.config(), heads, TokenBudget.fixed(16), 4, false);
+        RazorAttentionPress p = new RazorAttentionPress(m.config(), heads, dev.squeeze.core.select.Budget.count(16), 4, false);
         Session s = m.newSession(SessionOptions.builder().hook(p).build());
         s.prefill(StoriesFixture.text(64), false);
         for (int l = 0; l < m.config().nLayers(); l++) for (int h = 0; h < m.config().nKvHeads(); h++) {

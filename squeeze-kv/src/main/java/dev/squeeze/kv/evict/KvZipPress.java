@@ -1,5 +1,6 @@
 package dev.squeeze.kv.evict;
 
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
@@ -7,7 +8,6 @@ import dev.squeeze.kv.KvMath;
 import dev.squeeze.kv.LayerSet;
 import dev.squeeze.kv.PressParams;
 import dev.squeeze.kv.PromptSlots;
-import dev.squeeze.kv.TokenBudget;
 import dev.squeeze.llm.kv.HeadKvStore;
 import dev.squeeze.llm.kv.KvCache;
 import dev.squeeze.llm.kv.KvHook;
@@ -51,7 +51,7 @@ public final class KvZipPress implements KvHook {
     public enum Allocation { MODEL, LAYER, HEAD }
 
     private final LlamaConfig config;
-    private final TokenBudget budget;
+    private final Budget budget;
     private final LayerSet layers;
     private final Allocation allocation;
     private final int chunk;
@@ -60,7 +60,7 @@ public final class KvZipPress implements KvHook {
 
     public KvZipPress(PressParams p, LlamaConfig c) {
         this.config = c;
-        this.budget = TokenBudget.from(p, c, true);
+        this.budget = p.budget(c.seqLen());
         this.layers = LayerSet.from(p, c.nLayers());
         this.allocation = Allocation.valueOf(p.choice("allocation", "model", java.util.Set.of("model", "layer", "head")).toUpperCase(Locale.ROOT));
         this.chunk = p.integer("chunk", 2048, 1, 1 << 20);
@@ -206,7 +206,7 @@ public final class KvZipPress implements KvHook {
         switch (allocation) {
             case HEAD -> {
                 for (int l = 0; l < L; l++) for (int h = 0; h < H; h++) {
-                    if (layers.contains(l)) keep[l][h] = TopK.topKSorted(scores[l][h], budget.target(scores[l][h].length));
+                    if (layers.contains(l)) keep[l][h] = TopK.topKSorted(scores[l][h], budget.resolveFloorCapped(scores[l][h].length));
                 }
             }
             case LAYER -> {
@@ -239,7 +239,7 @@ public final class KvZipPress implements KvHook {
         float[][] rows = new float[layerIds.length * H][];
         for (int i = 0; i < layerIds.length; i++) for (int h = 0; h < H; h++) {
             rows[i * H + h] = scores[layerIds[i]][h];
-            k += budget.target(rows[i * H + h].length);
+            k += budget.resolveFloorCapped(rows[i * H + h].length);
         }
         int[][] chosen = KvMath.pooledTopK(rows, k);
         for (int i = 0; i < layerIds.length; i++) for (int h = 0; h < H; h++) keep[layerIds[i]][h] = chosen[i * H + h];
@@ -258,5 +258,5 @@ public final class KvZipPress implements KvHook {
     }
 
     @Override
-    public String toString() { return "kvzip(" + budget + ", " + allocation.name().toLowerCase(Locale.ROOT) + ")"; }
+    public String toString() { return "kvzip(" + PressParams.describe(budget) + ", " + allocation.name().toLowerCase(Locale.ROOT) + ")"; }
 }

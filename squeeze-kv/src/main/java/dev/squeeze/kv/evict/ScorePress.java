@@ -1,11 +1,11 @@
 package dev.squeeze.kv.evict;
 
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
 import dev.squeeze.kv.LayerSet;
 import dev.squeeze.kv.PressParams;
-import dev.squeeze.kv.TokenBudget;
 import dev.squeeze.llm.kv.KvHook;
 import dev.squeeze.llm.kv.LayerView;
 import dev.squeeze.llm.kv.Phase;
@@ -27,7 +27,7 @@ import dev.squeeze.llm.model.LlamaConfig;
 public abstract class ScorePress implements KvHook {
     protected final String name;
     protected final LlamaConfig config;
-    protected final TokenBudget budget;
+    protected final Budget budget;
     protected final LayerSet layers;
     protected final int sinks;
     protected final int every;
@@ -38,12 +38,12 @@ public abstract class ScorePress implements KvHook {
     protected ScorePress(String name, PressParams p, LlamaConfig config, int defaultSinks) {
         this.name = name;
         this.config = config;
-        this.budget = TokenBudget.from(p, config, true);
+        this.budget = p.budget(config.seqLen());
         this.layers = LayerSet.from(p, config.nLayers());
         this.sinks = p.integer("sinks", defaultSinks, 0, config.seqLen());
         this.every = p.integer("every", 1, 1, config.seqLen());
         this.recent = p.integer("recent", -1, 0, config.seqLen());
-        boolean decodeDefault = budget.isFixed();
+        boolean decodeDefault = budget instanceof Budget.Count;
         this.atDecode = p.bool("decode", decodeDefault) && supportsDecode();
         if (p.bool("decode", false) && !supportsDecode()) throw p.bad("decode", "true", "false: " + name + " compresses at prefill only");
     }
@@ -55,7 +55,7 @@ public abstract class ScorePress implements KvHook {
         return out;
     }
 
-    public TokenBudget budget() { return budget; }
+    public Budget budget() { return budget; }
 
     /** False for presses that need a window of prompt queries (SnapKV, PyramidKV, AdaKV). */
     protected boolean supportsDecode() { return true; }
@@ -74,10 +74,9 @@ public abstract class ScorePress implements KvHook {
 
     /** Target entries for a head holding n entries at this call. */
     protected int target(LayerView v, int kvHead, int n) {
-        if (budget.isFixed()) return Math.min(budget.tokens(), n);
-        if (v.phase() == Phase.PREFILL) return budget.target(n);
+        if (budget instanceof Budget.Count || v.phase() == Phase.PREFILL) return budget.resolveFloorCapped(n);
         // decode with a fraction: a fraction of the tokens seen so far
-        return Math.min(n, budget.target(v.queryPosition(0) + 1));
+        return Math.min(n, budget.resolveFloorCapped(v.queryPosition(0) + 1));
     }
 
     @Override
@@ -153,5 +152,5 @@ public abstract class ScorePress implements KvHook {
     }
 
     @Override
-    public String toString() { return name + "(" + budget + ")"; }
+    public String toString() { return name + "(" + PressParams.describe(budget) + ")"; }
 }

@@ -1,7 +1,7 @@
 package dev.squeeze.kv.merge;
 
 import dev.squeeze.kv.PressParams;
-import dev.squeeze.kv.TokenBudget;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.kv.evict.ScorePress;
 import dev.squeeze.llm.kv.KvHook;
 import dev.squeeze.llm.kv.PressFactory;
@@ -33,7 +33,7 @@ public final class MergePresses {
         public KvHook create(Map<String, String> params, LlamaModel model) {
             LlamaConfig c = model.config();
             PressParams p = new PressParams(name(), params, List.of("keep", "ratio", "budget", "sinks", "length", "induction", "echo", "seed", "match"));
-            TokenBudget b = TokenBudget.from(p, c, true);
+            Budget b = p.budget(c.seqLen());
             int sinks = p.integer("sinks", 4, 0, c.seqLen());
             int length = p.integer("length", Math.min(64, (c.seqLen() - 1) / 2), 2, (c.seqLen() - 1) / 2);
             double ind = p.real("induction", 0.14, 0, true, 1, true);

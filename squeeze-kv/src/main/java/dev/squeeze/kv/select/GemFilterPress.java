@@ -1,9 +1,9 @@
 package dev.squeeze.kv.select;
 
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.kv.KvMath;
 import dev.squeeze.kv.PromptSlots;
-import dev.squeeze.kv.TokenBudget;
 import dev.squeeze.llm.kv.HeadKvStore;
 import dev.squeeze.llm.kv.KvCache;
 import dev.squeeze.llm.kv.KvHook;
@@ -19,11 +19,11 @@ import dev.squeeze.llm.kv.PromptPass;
  * full prompt rather than the rerun (later tokens see only the rerun's cache).
  */
 public final class GemFilterPress implements KvHook {
-    private final TokenBudget budget;
+    private final Budget budget;
     private final int layer, kernel;
     private int[] chosen;   // prompt indices chosen at the filter layer, ascending
 
-    public GemFilterPress(TokenBudget budget, int layer, int kernel) {
+    public GemFilterPress(Budget budget, int layer, int kernel) {
         this.budget = budget;
         this.layer = layer;
         this.kernel = kernel;
@@ -36,7 +36,7 @@ public final class GemFilterPress implements KvHook {
         int T = v.queryCount(), off = s.length - T;
         float[] pooled = KvMath.avgPool(s, off, s.length, kernel);
         pooled[pooled.length - 1] = Float.MAX_VALUE;
-        chosen = TopK.topKSorted(pooled, budget.target(T));
+        chosen = TopK.topKSorted(pooled, budget.resolveFloorCapped(T));
     }
 
     @Override public boolean actsAfterPrompt() { return true; }

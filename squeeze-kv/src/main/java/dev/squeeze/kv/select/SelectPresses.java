@@ -1,7 +1,7 @@
 package dev.squeeze.kv.select;
 
 import dev.squeeze.kv.PressParams;
-import dev.squeeze.kv.TokenBudget;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.llm.kv.KvHook;
 import dev.squeeze.llm.kv.PressFactory;
 import dev.squeeze.llm.model.LlamaConfig;
@@ -39,7 +39,7 @@ public final class SelectPresses {
         @Override
         public KvHook create(Map<String, String> params, LlamaConfig c) {
             PressParams p = new PressParams(name(), params, List.of("keep", "ratio", "budget", "layer", "kernel"));
-            TokenBudget b = TokenBudget.from(p, c, true);
+            Budget b = p.budget(c.seqLen());
             int layer = p.integer("layer", GemFilter.defaultLayer(c.nLayers()), 0, c.nLayers() - 1);
             int kernel = p.integer("kernel", 5, 1, 63);
             return new GemFilterPress(b, layer, kernel);
