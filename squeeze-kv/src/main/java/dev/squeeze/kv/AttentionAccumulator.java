@@ -23,7 +23,7 @@ public final class AttentionAccumulator {
 
     public void observe(LayerView v) {
         int l = v.layer();
-        for (int h = 0; h < v.config().nKvHeads(); h++) {
+        for (int h = 0; h < v.shape().nKvHeads(); h++) {
             int n = v.store(h).length();
             int cap = v.cache().capacity();
             if (acc[l][h] == null) { acc[l][h] = new float[cap]; cnt[l][h] = new float[cap]; tracked[l][h] = 0; }

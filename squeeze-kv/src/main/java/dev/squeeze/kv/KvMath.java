@@ -13,7 +13,7 @@ public final class KvMath {
      * summed over those queries and averaged over the group's query heads: (visibleCount(to - 1)).
      */
     public static float[] groupAttentionSum(LayerView v, int kvHead, int from, int to) {
-        int g = v.config().groupSize();
+        int g = v.shape().groupSize();
         float[] out = null;
         for (int h = kvHead * g; h < (kvHead + 1) * g; h++) {
             FloatMatrix a = v.attention(h, from, to);
@@ -27,7 +27,7 @@ public final class KvMath {
 
     /** This decode step's attention for KV head {@code kvHead}, averaged over its query heads: (visibleCount(0)). */
     public static float[] groupStepAttention(LayerView v, int kvHead) {
-        int g = v.config().groupSize();
+        int g = v.shape().groupSize();
         int n = v.visibleCount(0, kvHead);
         float[] out = new float[n];
         float[] att = v.stepAttention();

@@ -4,7 +4,7 @@ import dev.squeeze.core.select.TopK;
 import dev.squeeze.kv.KvMath;
 import dev.squeeze.kv.PressParams;
 import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.llm.kv.ModelShape;
 
 import java.util.Arrays;
 
@@ -18,7 +18,7 @@ import java.util.Arrays;
 public final class AdaKvPress extends SnapKvPress {
     private final double alpha;
 
-    public AdaKvPress(PressParams p, LlamaConfig c) {
+    public AdaKvPress(PressParams p, ModelShape c) {
         super("adakv", p, c);
         this.alpha = p.real("alpha", 0.2, 0, true, 1, true);
     }

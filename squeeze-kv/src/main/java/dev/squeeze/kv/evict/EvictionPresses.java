@@ -2,8 +2,9 @@ package dev.squeeze.kv.evict;
 
 import dev.squeeze.kv.PressParams;
 import dev.squeeze.llm.kv.KvHook;
+import dev.squeeze.llm.kv.KvModel;
+import dev.squeeze.llm.kv.ModelShape;
 import dev.squeeze.llm.kv.PressFactory;
-import dev.squeeze.llm.model.LlamaConfig;
 
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,9 @@ public final class EvictionPresses {
     public abstract static class Base implements PressFactory {
         private final String name, description;
         private final List<String> params;
-        private final BiFunction<PressParams, LlamaConfig, KvHook> ctor;
+        private final BiFunction<PressParams, ModelShape, KvHook> ctor;
 
-        protected Base(String name, String description, List<String> params, BiFunction<PressParams, LlamaConfig, KvHook> ctor) {
+        protected Base(String name, String description, List<String> params, BiFunction<PressParams, ModelShape, KvHook> ctor) {
             this.name = name;
             this.description = description;
             this.params = params;
@@ -33,7 +34,8 @@ public final class EvictionPresses {
         @Override public String description() { return description; }
 
         @Override
-        public KvHook create(Map<String, String> p, LlamaConfig config) {
+        public KvHook create(Map<String, String> p, KvModel model) {
+            ModelShape config = model.shape();
             return ctor.apply(new PressParams(name, p, params), config);
         }
     }
@@ -101,7 +103,7 @@ public final class EvictionPresses {
         }
 
         @Override
-        public KvHook create(Map<String, String> params, LlamaConfig config) {
+        public KvHook create(Map<String, String> params, KvModel model) {
             String press = params.get("press");
             if (press == null || !SCORERS.contains(press)) {
                 throw new IllegalArgumentException("press 'decoding': parameter press=" + press + " is invalid; expected one of " + SCORERS);
@@ -111,7 +113,7 @@ public final class EvictionPresses {
             inner.remove("press");
             inner.putIfAbsent("every", "16");
             inner.put("decode", "true");
-            return dev.squeeze.llm.kv.Presses.available().get(press).create(inner, config);
+            return dev.squeeze.llm.kv.Presses.available().get(press).create(inner, model);
         }
     }
 }

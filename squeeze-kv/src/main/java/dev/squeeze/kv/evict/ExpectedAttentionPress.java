@@ -4,8 +4,8 @@ import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.kv.PressParams;
 import dev.squeeze.llm.kv.HeadKvStore;
 import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
-import dev.squeeze.llm.model.Rope;
+import dev.squeeze.llm.kv.ModelShape;
+import dev.squeeze.llm.kv.RopeRotation;
 
 /**
  * Expected Attention (Devoto et al., "Expected Attention: KV Cache Compression by Estimating Attention
@@ -38,7 +38,7 @@ public final class ExpectedAttentionPress extends ScorePress {
      * Caches A = mean_f R(p + f) = R(p) mean_f R(f) (rotations compose) for the current last position, and
      * for narrow heads T; shared by every layer and head of a step. O(d^2) per new position after the first.
      */
-    private void averagedRotation(Rope rope, int d) {
+    private void averagedRotation(RopeRotation rope, int d) {
         if (cachedPos == lastPos && avgRot != null) return;
         float[] e = new float[d];
         if (meanRot == null) {
@@ -93,13 +93,13 @@ public final class ExpectedAttentionPress extends ScorePress {
     private int[][] rowCols;   // (d, <= 2) non-zero columns of each row of A
 
     /** A for position {@code pos} (d, d) row-major, as the scores use it (for tests). */
-    double[] averagedRotation(Rope rope, int d, int pos) {
+    double[] averagedRotation(RopeRotation rope, int d, int pos) {
         lastPos = pos;
         averagedRotation(rope, d);
         return avgRot.clone();
     }
 
-    public ExpectedAttentionPress(PressParams p, LlamaConfig c) {
+    public ExpectedAttentionPress(PressParams p, ModelShape c) {
         super("expectedattention", p, c, 4);
         this.future = p.integer("future", 512, 1, 1 << 20);
         this.vnorm = p.bool("vnorm", true);
@@ -116,7 +116,7 @@ public final class ExpectedAttentionPress extends ScorePress {
         int d = config.headDim(), l = v.layer();
         float[] q = v.queries();
         float[] tmp = new float[d];
-        Rope rope = v.rope();
+        RopeRotation rope = v.rope();
         for (int t = 0; t < v.queryCount(); t++) {
             int pos = v.queryPosition(t);
             lastPos = pos;
@@ -140,7 +140,7 @@ public final class ExpectedAttentionPress extends ScorePress {
         FloatMatrix keys = st.keys();
         int n = keys.rows();
         float[] out = new float[n];
-        Rope rope = v.rope();
+        RopeRotation rope = v.rope();
         for (int h = kvHead * g; h < (kvHead + 1) * g; h++) {
             long cnt = Math.max(1, count[l][h]);
             float[] mu0 = new float[d];

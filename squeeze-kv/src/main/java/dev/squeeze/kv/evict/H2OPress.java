@@ -3,7 +3,7 @@ package dev.squeeze.kv.evict;
 import dev.squeeze.kv.AttentionAccumulator;
 import dev.squeeze.kv.PressParams;
 import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.llm.kv.ModelShape;
 
 /**
  * H2O (Zhang et al., "H2O: Heavy-Hitter Oracle for Efficient Generative Inference of Large Language
@@ -17,7 +17,7 @@ public final class H2OPress extends ScorePress {
     private final AttentionAccumulator acc;
     private final boolean normalise;
 
-    public H2OPress(PressParams p, LlamaConfig c) {
+    public H2OPress(PressParams p, ModelShape c) {
         super("h2o", p, c, 0);
         this.acc = new AttentionAccumulator(c.nLayers(), c.nKvHeads());
         this.normalise = p.bool("normalise", true);

@@ -4,7 +4,7 @@ import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.kv.KvMath;
 import dev.squeeze.kv.PressParams;
 import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.llm.kv.ModelShape;
 
 /**
  * KeyDiff (Park et al., "KeyDiff: Key Similarity-Based KV Cache Eviction for Long-Context LLM Inference
@@ -12,7 +12,7 @@ import dev.squeeze.llm.model.LlamaConfig;
  * anchor the mean key of the head; the keys most different from the rest are kept. Attention-free.
  */
 public final class KeyDiffPress extends ScorePress {
-    public KeyDiffPress(PressParams p, LlamaConfig c) { super("keydiff", p, c, 0); }
+    public KeyDiffPress(PressParams p, ModelShape c) { super("keydiff", p, c, 0); }
 
     @Override
     protected float[] score(LayerView v, int kvHead) {

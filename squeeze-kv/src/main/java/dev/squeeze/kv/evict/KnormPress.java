@@ -4,7 +4,7 @@ import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.kv.KvMath;
 import dev.squeeze.kv.PressParams;
 import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.llm.kv.ModelShape;
 
 /**
  * Knorm (Devoto et al., "A Simple and Effective L2 Norm-Based Strategy for KV Cache Compression", 2024,
@@ -12,7 +12,7 @@ import dev.squeeze.llm.model.LlamaConfig;
  * needed, so it works with fused attention kernels.
  */
 public final class KnormPress extends ScorePress {
-    public KnormPress(PressParams p, LlamaConfig c) { super("knorm", p, c, 0); }
+    public KnormPress(PressParams p, ModelShape c) { super("knorm", p, c, 0); }
 
     @Override
     protected float[] score(LayerView v, int kvHead) {

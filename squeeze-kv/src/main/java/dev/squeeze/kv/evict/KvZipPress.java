@@ -12,9 +12,9 @@ import dev.squeeze.llm.kv.HeadKvStore;
 import dev.squeeze.llm.kv.KvCache;
 import dev.squeeze.llm.kv.KvHook;
 import dev.squeeze.llm.kv.LayerView;
+import dev.squeeze.llm.kv.ModelShape;
 import dev.squeeze.llm.kv.PromptPass;
-import dev.squeeze.llm.model.LlamaConfig;
-import dev.squeeze.llm.tokenizer.Tokenizer;
+import dev.squeeze.llm.kv.TextEncoder;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -50,7 +50,7 @@ public final class KvZipPress implements KvHook {
     /** How the total budget is spread. */
     public enum Allocation { MODEL, LAYER, HEAD }
 
-    private final LlamaConfig config;
+    private final ModelShape config;
     private final Budget budget;
     private final LayerSet layers;
     private final Allocation allocation;
@@ -58,7 +58,7 @@ public final class KvZipPress implements KvHook {
     private final boolean lead;     // false: the reconstruction input is the context alone (lead=none)
     private float[][][] lastScores; // (layer, kvHead, entries of the prompt) of the last prompt, for inspection
 
-    public KvZipPress(PressParams p, LlamaConfig c) {
+    public KvZipPress(PressParams p, ModelShape c) {
         this.config = c;
         this.budget = p.budget(c.seqLen());
         this.layers = LayerSet.from(p, c.nLayers());
@@ -108,14 +108,11 @@ public final class KvZipPress implements KvHook {
     private void score(PromptPass pass, int[] prompt, int start, int[][] first, float[][][] scores) {
         int[] repeat = new int[0], repeatFrom = new int[0], colon = new int[0];
         if (lead) {
-            if (!pass.model().hasTokenizer()) {
-                throw new IllegalStateException("kvzip: model " + pass.model().source() + " has no tokenizer to write the repeat prompt \"" + REPEAT
-                        + "\"; give lead=none to reconstruct from the context alone");
-            }
-            Tokenizer tok = pass.model().tokenizer();
-            repeat = tok.encode(REPEAT, false);
-            repeatFrom = tok.encode(REPEAT_FROM, false);
-            colon = tok.encode(":", false);
+            TextEncoder tok = pass.model().textEncoder().orElseThrow(() -> new IllegalStateException("kvzip: model " + pass.model().source()
+                    + " has no tokenizer to write the repeat prompt \"" + REPEAT + "\"; give lead=none to reconstruct from the context alone"));
+            repeat = tok.encode(REPEAT);
+            repeatFrom = tok.encode(REPEAT_FROM);
+            colon = tok.encode(":");
         }
         KvCache cache = pass.cache();
         int p0 = pass.position();

@@ -2,7 +2,7 @@ package dev.squeeze.kv.evict;
 
 import dev.squeeze.kv.PressParams;
 import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.llm.kv.ModelShape;
 
 import java.util.SplittableRandom;
 
@@ -11,7 +11,7 @@ public final class RandomPress extends ScorePress {
     private final long seed;
     private SplittableRandom rng;
 
-    public RandomPress(PressParams p, LlamaConfig c) {
+    public RandomPress(PressParams p, ModelShape c) {
         super("random-kv", p, c, 0);
         this.seed = p.integer("seed", 0, 0, Integer.MAX_VALUE);
         this.rng = new SplittableRandom(seed);

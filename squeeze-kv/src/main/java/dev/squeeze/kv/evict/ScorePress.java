@@ -8,8 +8,8 @@ import dev.squeeze.kv.LayerSet;
 import dev.squeeze.kv.PressParams;
 import dev.squeeze.llm.kv.KvHook;
 import dev.squeeze.llm.kv.LayerView;
+import dev.squeeze.llm.kv.ModelShape;
 import dev.squeeze.llm.kv.Phase;
-import dev.squeeze.llm.model.LlamaConfig;
 
 
 /**
@@ -26,7 +26,7 @@ import dev.squeeze.llm.model.LlamaConfig;
  */
 public abstract class ScorePress implements KvHook {
     protected final String name;
-    protected final LlamaConfig config;
+    protected final ModelShape config;
     protected final Budget budget;
     protected final LayerSet layers;
     protected final int sinks;
@@ -35,7 +35,7 @@ public abstract class ScorePress implements KvHook {
     /** Most recent entries always kept ({@code recent=N}); -1 = the press's own default. */
     protected final int recent;
 
-    protected ScorePress(String name, PressParams p, LlamaConfig config, int defaultSinks) {
+    protected ScorePress(String name, PressParams p, ModelShape config, int defaultSinks) {
         this.name = name;
         this.config = config;
         this.budget = p.budget(config.seqLen());

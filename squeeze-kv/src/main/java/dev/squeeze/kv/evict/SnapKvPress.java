@@ -3,7 +3,7 @@ package dev.squeeze.kv.evict;
 import dev.squeeze.kv.KvMath;
 import dev.squeeze.kv.PressParams;
 import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.llm.kv.ModelShape;
 
 /**
  * SnapKV (Li et al., "SnapKV: LLM Knows What You are Looking for Before Generation", 2024,
@@ -16,9 +16,9 @@ public class SnapKvPress extends ScorePress {
     protected final int windowSize;
     protected final int kernel;
 
-    public SnapKvPress(PressParams p, LlamaConfig c) { this("snapkv", p, c); }
+    public SnapKvPress(PressParams p, ModelShape c) { this("snapkv", p, c); }
 
-    protected SnapKvPress(String name, PressParams p, LlamaConfig c) {
+    protected SnapKvPress(String name, PressParams p, ModelShape c) {
         super(name, p, c, 0);
         this.windowSize = p.integer("window", 32, 1, c.seqLen());
         this.kernel = p.integer("kernel", 5, 1, 63);

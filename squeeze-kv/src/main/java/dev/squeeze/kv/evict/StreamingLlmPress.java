@@ -2,7 +2,7 @@ package dev.squeeze.kv.evict;
 
 import dev.squeeze.kv.PressParams;
 import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.llm.kv.ModelShape;
 
 /**
  * StreamingLLM (Xiao et al., "Efficient Streaming Language Models with Attention Sinks", 2023,
@@ -11,7 +11,7 @@ import dev.squeeze.llm.model.LlamaConfig;
  * ids), unlike the paper's rolling cache positions.
  */
 public final class StreamingLlmPress extends ScorePress {
-    public StreamingLlmPress(PressParams p, LlamaConfig c) { super("streamingllm", p, c, 4); }
+    public StreamingLlmPress(PressParams p, ModelShape c) { super("streamingllm", p, c, 4); }
 
     @Override
     protected float[] score(LayerView v, int kvHead) {

@@ -3,7 +3,7 @@ package dev.squeeze.kv.evict;
 import dev.squeeze.kv.KvMath;
 import dev.squeeze.kv.PressParams;
 import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.llm.kv.ModelShape;
 
 /**
  * TOVA (Oren et al., "Transformers are Multi-State RNNs", 2024, arXiv:2401.06104): the last query's
@@ -12,7 +12,7 @@ import dev.squeeze.llm.model.LlamaConfig;
  * Falls back to the head group's mean when earlier compression left heads with unequal lengths.
  */
 public final class TovaPress extends ScorePress {
-    public TovaPress(PressParams p, LlamaConfig c) { super("tova", p, c, 0); }
+    public TovaPress(PressParams p, ModelShape c) { super("tova", p, c, 0); }
 
     @Override
     protected float[] score(LayerView v, int kvHead) {

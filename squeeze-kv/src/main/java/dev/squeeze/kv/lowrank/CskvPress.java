@@ -33,9 +33,9 @@ public final class CskvPress implements KvHook {
     private void swap(LayerView v) {
         if (!layers.contains(v.layer())) return;
         if (calibration == null || (online && v.layer() == 0 && !(v.store(0) instanceof CskvStore))) {
-            calibration = new CskvCalibration(v.config());
+            calibration = new CskvCalibration(v.shape());
         }
-        for (int h = 0; h < v.config().nKvHeads(); h++) {
+        for (int h = 0; h < v.shape().nKvHeads(); h++) {
             HeadKvStore old = v.store(h);
             if (old instanceof CskvStore) continue;
             if (online) calibration.add(v.layer(), h, old.keys(), old.values());

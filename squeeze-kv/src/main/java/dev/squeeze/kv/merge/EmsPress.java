@@ -9,8 +9,8 @@ import dev.squeeze.kv.PressParams;
 import dev.squeeze.kv.SizedKvStore;
 import dev.squeeze.kv.evict.ScorePress;
 import dev.squeeze.llm.kv.LayerView;
+import dev.squeeze.llm.kv.ModelShape;
 import dev.squeeze.llm.kv.Phase;
-import dev.squeeze.llm.model.LlamaConfig;
 
 /**
  * EMS (Li et al., "EMS: Adaptive Evict-then-Merge Strategy for Head-wise KV Cache Compression Based on
@@ -30,7 +30,7 @@ public final class EmsPress extends ScorePress {
     private final AttentionAccumulator acc;
     private final boolean sizeBias;
 
-    public EmsPress(PressParams p, LlamaConfig c) {
+    public EmsPress(PressParams p, ModelShape c) {
         super("ems", p, c, 0);
         this.windowSize = p.integer("window", 32, 1, c.seqLen());
         this.sim = p.real("sim", 0.5, -1, true, 1, true);

@@ -1,12 +1,12 @@
 package dev.squeeze.kv.merge;
 
-import dev.squeeze.kv.PressParams;
 import dev.squeeze.core.select.Budget;
+import dev.squeeze.kv.PressParams;
 import dev.squeeze.kv.evict.ScorePress;
 import dev.squeeze.llm.kv.KvHook;
+import dev.squeeze.llm.kv.KvModel;
+import dev.squeeze.llm.kv.ModelShape;
 import dev.squeeze.llm.kv.PressFactory;
-import dev.squeeze.llm.model.LlamaConfig;
-import dev.squeeze.llm.model.LlamaModel;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,13 +25,11 @@ public final class MergePresses {
         }
 
         @Override
-        public KvHook create(Map<String, String> params, LlamaConfig config) {
-            throw new IllegalArgumentException("press 'razorattention' probes the model for retrieval heads: create it with Presses.create(spec, model)");
-        }
-
-        @Override
-        public KvHook create(Map<String, String> params, LlamaModel model) {
-            LlamaConfig c = model.config();
+        public KvHook create(Map<String, String> params, KvModel model) {
+            if (!model.canProbe()) {
+                throw new IllegalArgumentException("press 'razorattention' probes the model for retrieval heads: create it with Presses.create(spec, model), not with the model's shape alone");
+            }
+            ModelShape c = model.shape();
             PressParams p = new PressParams(name(), params, List.of("keep", "ratio", "budget", "sinks", "length", "induction", "echo", "seed", "match"));
             Budget b = p.budget(c.seqLen());
             int sinks = p.integer("sinks", 4, 0, c.seqLen());
@@ -51,7 +49,8 @@ public final class MergePresses {
         public String description() { return "global-local score (window=32), evict then merge into the most similar kept key (sim=0.5), bias=true adds ln(size) to merged logits; keep=F | ratio=R | budget=N, sinks, every, decode, layers"; }
 
         @Override
-        public KvHook create(Map<String, String> params, LlamaConfig config) {
+        public KvHook create(Map<String, String> params, KvModel model) {
+            ModelShape config = model.shape();
             List<String> allowed = new ArrayList<>(ScorePress.params("window", "sim", "bias"));
             return new EmsPress(new PressParams(name(), params, allowed), config);
         }

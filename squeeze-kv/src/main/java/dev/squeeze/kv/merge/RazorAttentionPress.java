@@ -6,8 +6,8 @@ import dev.squeeze.core.transform.TokenTransform;
 import dev.squeeze.kv.SizedKvStore;
 import dev.squeeze.llm.kv.KvHook;
 import dev.squeeze.llm.kv.LayerView;
+import dev.squeeze.llm.kv.ModelShape;
 import dev.squeeze.llm.kv.Phase;
-import dev.squeeze.llm.model.LlamaConfig;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,14 +24,14 @@ import java.util.List;
  * keeping {@code keep} of every head would.
  */
 public final class RazorAttentionPress implements KvHook {
-    private final LlamaConfig config;
+    private final ModelShape config;
     private final RetrievalHeads heads;
     private final Budget budget;
     private final int sinks;
     private final boolean matchMemory, atDecode;
     private final boolean[][] hasComp; // (layer, kvHead) slot `sinks` holds the compensation token
 
-    public RazorAttentionPress(LlamaConfig config, RetrievalHeads heads, Budget budget, int sinks, boolean matchMemory) {
+    public RazorAttentionPress(ModelShape config, RetrievalHeads heads, Budget budget, int sinks, boolean matchMemory) {
         this.config = config;
         this.heads = heads;
         this.budget = budget;

@@ -4,7 +4,7 @@ import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.model.Rope;
+import dev.squeeze.llm.kv.RopeRotation;
 
 import java.util.Arrays;
 
@@ -44,7 +44,7 @@ public final class KiviStore implements HeadKvStore {
     private static final Kernels K = KernelProvider.kernels();
     private final int headDim, capacity, bits, group, residual, keyFlush, ring;
     private final boolean fp16Residual;
-    private final Rope rope;          // non-null: keys are quantised before RoPE
+    private final RopeRotation rope;          // non-null: keys are quantised before RoPE
     private final float[] flushKeys;  // (keyFlush, hd) the key residual rotated back to position 0, when rope != null
     private final ChannelQuantKeys qKeys;
     private final TokenQuantValues qValues;
@@ -69,7 +69,7 @@ public final class KiviStore implements HeadKvStore {
      * @param rope null: KIVI (keys quantised as cached, after RoPE); non-null: keys quantised before RoPE with
      *             this rotation (its head width must be {@code headDim})
      */
-    public KiviStore(int headDim, int capacity, int bits, int group, int residual, boolean fp16Residual, Rope rope) {
+    public KiviStore(int headDim, int capacity, int bits, int group, int residual, boolean fp16Residual, RopeRotation rope) {
         BitPacking.checkBits(bits);
         if (headDim <= 0) throw new IllegalArgumentException("headDim must be > 0, got " + headDim);
         if (capacity <= 0) throw new IllegalArgumentException("capacity must be > 0, got " + capacity);

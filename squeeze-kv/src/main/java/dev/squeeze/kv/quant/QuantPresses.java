@@ -4,8 +4,9 @@ import dev.squeeze.kv.LayerSet;
 import dev.squeeze.kv.PressParams;
 import dev.squeeze.kv.lowrank.CskvPress;
 import dev.squeeze.llm.kv.KvHook;
+import dev.squeeze.llm.kv.KvModel;
+import dev.squeeze.llm.kv.ModelShape;
 import dev.squeeze.llm.kv.PressFactory;
-import dev.squeeze.llm.model.LlamaConfig;
 
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,8 @@ public final class QuantPresses {
                 + "full-precision keys l mod R, values the last R, held at residualDtype=fp32|fp16; preRope=false (true: keys quantised before RoPE, KVQuant's Sec. 3.2); layers"; }
 
         @Override
-        public KvHook create(Map<String, String> params, LlamaConfig c) {
+        public KvHook create(Map<String, String> params, KvModel model) {
+            ModelShape c = model.shape();
             PressParams p = new PressParams(name(), params, List.of("bits", "group", "residual", "residualDtype", "preRope", "layers"));
             int bits = p.bits("bits", 2, 2, 4, 8);
             int group = p.integer("group", 32, 1, c.seqLen());
@@ -47,7 +49,8 @@ public final class QuantPresses {
         @Override public String description() { return "GEAR: KIVI quantisation (bits=2|4|8, default 4; group=32; residual=32, residualDtype=fp32|fp16) + low-rank residual (rank=2, iterations=3) + sparse outliers (outlier=0.02), layers"; }
 
         @Override
-        public KvHook create(Map<String, String> params, LlamaConfig c) {
+        public KvHook create(Map<String, String> params, KvModel model) {
+            ModelShape c = model.shape();
             PressParams p = new PressParams(name(), params, List.of("bits", "group", "residual", "residualDtype", "rank", "iterations", "outlier", "layers"));
             int bits = p.bits("bits", 4, 2, 4, 8);
             int group = p.integer("group", 32, 1, c.seqLen());
@@ -66,7 +69,8 @@ public final class QuantPresses {
         @Override public String description() { return "ZipCache mixed precision: hi=4 bits for salient, lo=2 bits for the low=0.4 least salient by normalised attention (probe=0.05 last + 0.05 random), every=100 decode steps rebuild, seed, layers"; }
 
         @Override
-        public KvHook create(Map<String, String> params, LlamaConfig c) {
+        public KvHook create(Map<String, String> params, KvModel model) {
+            ModelShape c = model.shape();
             PressParams p = new PressParams(name(), params, List.of("hi", "lo", "low", "probe", "every", "seed", "layers"));
             int hi = p.bits("hi", 4, 2, 4, 8);
             int lo = p.bits("lo", 2, 2, 4, 8);
@@ -83,7 +87,8 @@ public final class QuantPresses {
         @Override public String description() { return "CSKV channel shrinking: rank=R channels (or keep=F of head_dim), window=32 full-precision recent entries, bases fitted on the first prefill (online calibration), layers"; }
 
         @Override
-        public KvHook create(Map<String, String> params, LlamaConfig c) {
+        public KvHook create(Map<String, String> params, KvModel model) {
+            ModelShape c = model.shape();
             PressParams p = new PressParams(name(), params, List.of("rank", "keep", "window", "layers"));
             if (p.has("rank") == p.has("keep")) throw new IllegalArgumentException("press 'cskv' needs exactly one of rank=R (1..head_dim) or keep=F (0 < F <= 1)");
             int rank = p.has("rank") ? p.integer("rank", 1, 1, c.headDim())

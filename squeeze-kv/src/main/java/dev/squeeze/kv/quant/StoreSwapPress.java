@@ -6,7 +6,7 @@ import dev.squeeze.llm.kv.KvCache;
 import dev.squeeze.llm.kv.KvHook;
 import dev.squeeze.llm.kv.LayerView;
 import dev.squeeze.llm.kv.PromptPass;
-import dev.squeeze.llm.model.Rope;
+import dev.squeeze.llm.kv.RopeRotation;
 
 import java.util.function.Predicate;
 
@@ -20,7 +20,7 @@ import java.util.function.Predicate;
 public class StoreSwapPress implements KvHook {
     /** Makes an empty compressed store for (layer, head, headDim, capacity); {@code rope} is the model's rotation. */
     public interface StoreMaker {
-        HeadKvStore make(Rope rope, int layer, int kvHead, int headDim, int capacity);
+        HeadKvStore make(RopeRotation rope, int layer, int kvHead, int headDim, int capacity);
     }
 
     private final String name;
@@ -44,7 +44,7 @@ public class StoreSwapPress implements KvHook {
 
     @Override public void afterDecodeStep(LayerView v) { swap(v.cache(), v.rope(), v.layer()); }
 
-    private void swap(KvCache cache, Rope rope, int layer) {
+    private void swap(KvCache cache, RopeRotation rope, int layer) {
         if (!layers.contains(layer)) return;
         for (int h = 0; h < cache.kvHeads(); h++) {
             HeadKvStore old = cache.store(layer, h);

@@ -4,11 +4,9 @@ import dev.squeeze.core.select.TopK;
 import dev.squeeze.kv.KvMath;
 import dev.squeeze.llm.kv.HeadKvStore;
 import dev.squeeze.llm.kv.KvHook;
+import dev.squeeze.llm.kv.KvModel;
 import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
-import dev.squeeze.llm.model.LlamaModel;
-import dev.squeeze.llm.runtime.Session;
-import dev.squeeze.llm.runtime.SessionOptions;
+import dev.squeeze.llm.kv.ModelShape;
 
 /**
  * GemFilter (Shi et al., "Discovering the Gems in Early Layers: Accelerating Long-Context LLMs with 1000x
@@ -28,7 +26,7 @@ public final class GemFilter {
 
     /** Scores of the prompt's tokens at {@code layer}: sum over query heads of q_last · k_j, (n). */
     static float[] lastQueryLogits(LayerView v) {
-        LlamaConfig c = v.config();
+        ModelShape c = v.shape();
         int T = v.queryCount();
         int n = v.visibleCount(T - 1, 0);
         float[] sum = new float[n];
@@ -42,8 +40,8 @@ public final class GemFilter {
     }
 
     /** Picks k of the prompt's tokens by the filter layer's last-query scores (one partial run). */
-    public static Selection select(LlamaModel model, int[] prompt, int layer, int k, int kernel) {
-        LlamaConfig c = model.config();
+    public static Selection select(KvModel model, int[] prompt, int layer, int k, int kernel) {
+        ModelShape c = model.shape();
         if (layer < 0 || layer >= c.nLayers()) throw new IllegalArgumentException("filter layer " + layer + " is outside [0, " + c.nLayers() + ")");
         if (k < 1 || k > prompt.length) throw new IllegalArgumentException("GemFilter k = " + k + " must be in [1, " + prompt.length + "] (the prompt length)");
         float[][] scores = new float[1][];
@@ -53,8 +51,7 @@ public final class GemFilter {
                 if (v.layer() == layer) scores[0] = lastQueryLogits(v);
             }
         };
-        Session s = model.newSession(SessionOptions.builder().hook(probe).build());
-        s.prefill(prompt, false);
+        model.probe(prompt, probe);
         float[] pooled = KvMath.avgPool(scores[0], 0, scores[0].length, kernel);
         pooled[pooled.length - 1] = Float.MAX_VALUE;
         int[] idx = TopK.topKSorted(pooled, k);

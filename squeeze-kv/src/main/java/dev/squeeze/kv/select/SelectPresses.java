@@ -1,10 +1,11 @@
 package dev.squeeze.kv.select;
 
-import dev.squeeze.kv.PressParams;
 import dev.squeeze.core.select.Budget;
+import dev.squeeze.kv.PressParams;
 import dev.squeeze.llm.kv.KvHook;
+import dev.squeeze.llm.kv.KvModel;
+import dev.squeeze.llm.kv.ModelShape;
 import dev.squeeze.llm.kv.PressFactory;
-import dev.squeeze.llm.model.LlamaConfig;
 
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,8 @@ public final class SelectPresses {
         @Override public String description() { return "sparse decode attention: k=N tokens (or keep=F) per head chosen at selection layers (full=2, correction=auto|-1|L); memory unchanged"; }
 
         @Override
-        public KvHook create(Map<String, String> params, LlamaConfig c) {
+        public KvHook create(Map<String, String> params, KvModel model) {
+            ModelShape c = model.shape();
             PressParams p = new PressParams(name(), params, List.of("k", "keep", "full", "correction"));
             if (p.has("k") == p.has("keep")) throw new IllegalArgumentException("press 'tidaldecode' needs exactly one of k=N tokens or keep=F (0 < F <= 1)");
             int k = p.integer("k", 1, 1, c.seqLen());
@@ -37,7 +39,8 @@ public final class SelectPresses {
         @Override public String description() { return "GemFilter selection at layer=round(13/32 L) by last-query logits (kernel=5), shared by all layers; keep=F | ratio=R | budget=N; the prompt's entries are replaced by a rerun on the chosen tokens (new positions)"; }
 
         @Override
-        public KvHook create(Map<String, String> params, LlamaConfig c) {
+        public KvHook create(Map<String, String> params, KvModel model) {
+            ModelShape c = model.shape();
             PressParams p = new PressParams(name(), params, List.of("keep", "ratio", "budget", "layer", "kernel"));
             Budget b = p.budget(c.seqLen());
             int layer = p.integer("layer", GemFilter.defaultLayer(c.nLayers()), 0, c.nLayers() - 1);

@@ -5,7 +5,7 @@ import dev.squeeze.kv.KvMath;
 import dev.squeeze.llm.kv.HeadKvStore;
 import dev.squeeze.llm.kv.KvHook;
 import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.llm.kv.ModelShape;
 
 import java.util.Arrays;
 
@@ -20,7 +20,7 @@ import java.util.Arrays;
  * memory is not saved, memory traffic is ({@link #trafficFraction()}).
  */
 public final class TidalDecodePress implements KvHook {
-    private final LlamaConfig config;
+    private final ModelShape config;
     private final int k;
     private final double keep;       // > 0: k = keep * entries
     private final int full;
@@ -28,7 +28,7 @@ public final class TidalDecodePress implements KvHook {
     private long rowsFull, rowsRead;
     private int[] buf = new int[0];
 
-    public TidalDecodePress(LlamaConfig config, int k, double keep, int full, int correction) {
+    public TidalDecodePress(ModelShape config, int k, double keep, int full, int correction) {
         this.config = config;
         this.k = k;
         this.keep = keep;

@@ -3,7 +3,6 @@ package dev.squeeze.llm.kv;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.llm.model.Rope;
 
 /**
  * The keys and values one KV head holds in one layer: an ordered list of entries (slots 0..length-1),
@@ -97,7 +96,7 @@ public interface HeadKvStore {
     }
 
     /** Re-rotates every key from its position to {@code newPositions[slot]} and records the new ids. */
-    default void reposition(float[] newPositions, Rope rope) {
+    default void reposition(float[] newPositions, RopeRotation rope) {
         if (newPositions.length != length()) {
             throw new IllegalArgumentException("newPositions has " + newPositions.length + " entries, the store holds " + length());
         }

@@ -31,9 +31,16 @@ public interface KvHook {
     /** Called when the session is reset (a new sequence starts); drop per-sequence state. */
     default void reset() {}
 
-    /** One hook that calls {@code hooks} in order (e.g. evict, then quantise); nulls are skipped. */
+    /** The full cache: a press that does nothing ("none"). Sessions skip it. */
+    KvHook NONE = new KvHook() {
+        @Override public String toString() { return "none"; }
+    };
+
+    /** One hook that calls {@code hooks} in order (e.g. evict, then quantise); {@link #NONE} parts are skipped, and a chain of nothing else is NONE. */
     static KvHook chain(java.util.List<KvHook> hooks) {
-        java.util.List<KvHook> hs = hooks.stream().filter(java.util.Objects::nonNull).toList();
+        java.util.List<KvHook> hs = hooks.stream().filter(h -> h != NONE).toList();
+        if (hs.isEmpty()) return NONE;
+        if (hs.size() == 1) return hs.get(0);
         checkOrder(hs);
         boolean after = hs.stream().anyMatch(KvHook::actsAfterPrompt);
         return new KvHook() {

@@ -3,8 +3,6 @@ package dev.squeeze.llm.kv;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.llm.model.LlamaConfig;
-import dev.squeeze.llm.model.Rope;
 
 /**
  * What a {@link KvHook} sees of one layer at one call. Valid only during the callback (buffers are reused).
@@ -19,11 +17,13 @@ public interface LayerView {
 
     int layer();
 
-    LlamaConfig config();
+    /** The model's attention shape (heads, KV heads, head width, context). */
+    ModelShape shape();
 
     KvCache cache();
 
-    Rope rope();
+    /** The model's RoPE, for presses that turn keys or queries (already rotated at their positions). */
+    RopeRotation rope();
 
     default HeadKvStore store(int kvHead) { return cache().store(layer(), kvHead); }
 

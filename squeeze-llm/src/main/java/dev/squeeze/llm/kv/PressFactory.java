@@ -1,7 +1,5 @@
 package dev.squeeze.llm.kv;
 
-import dev.squeeze.llm.model.LlamaConfig;
-
 import java.util.Map;
 
 /**
@@ -18,17 +16,10 @@ public interface PressFactory {
 
     /**
      * A fresh press for one session (presses keep per-sequence state). Unknown or bad parameters are an
-     * {@link IllegalArgumentException} naming the parameter and value.
+     * {@link IllegalArgumentException} naming the parameter and value. Most presses read only
+     * {@code model.shape()}; some probe the model itself ({@link KvModel#probe}).
      *
-     * @return the hook, or null for "no press" (full cache)
+     * @return the hook; {@link KvHook#NONE} for "no press" (full cache)
      */
-    KvHook create(Map<String, String> params, LlamaConfig config);
-
-    /**
-     * A fresh press that may read the model itself (e.g. to find retrieval heads by probing it). Defaults
-     * to {@link #create(Map, LlamaConfig)}.
-     */
-    default KvHook create(Map<String, String> params, dev.squeeze.llm.model.LlamaModel model) {
-        return create(params, model.config());
-    }
+    KvHook create(Map<String, String> params, KvModel model);
 }

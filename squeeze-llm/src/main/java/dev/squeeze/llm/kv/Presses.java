@@ -1,7 +1,5 @@
 package dev.squeeze.llm.kv;
 
-import dev.squeeze.llm.model.LlamaConfig;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,36 +54,24 @@ public final class Presses {
     }
 
     /**
-     * The press for {@code spec}, or null when the spec names "none". Specs joined by '+' compose: the
-     * presses run in order at every call ({@code snapkv:keep=0.25+kivi:bits=4} evicts, then quantises).
+     * The press for {@code spec} on a model known only by its shape; presses that need the model itself
+     * (RazorAttention probes it) refuse it. {@link KvHook#NONE} when the spec names "none".
      */
-    public static KvHook create(String spec, LlamaConfig config) {
-        if (spec != null && spec.indexOf('+') >= 0) {
-            List<KvHook> parts = new ArrayList<>();
-            for (String part : spec.split("\\+")) {
-                if (part.isBlank()) throw new IllegalArgumentException("press spec '" + spec + "' has an empty part around '+'");
-                parts.add(create(part, config));
-            }
-            return parts.stream().allMatch(java.util.Objects::isNull) ? null : KvHook.chain(parts);
-        }
-        Spec s = Spec.parse(spec);
-        Map<String, PressFactory> all = available();
-        PressFactory f = all.get(s.name());
-        if (f == null) {
-            throw new IllegalArgumentException("unknown press '" + s.name() + "'; known presses: " + String.join(", ", new ArrayList<>(all.keySet())));
-        }
-        return f.create(s.params(), config);
-    }
+    public static KvHook create(String spec, ModelShape shape) { return create(spec, KvModel.of(shape)); }
 
-    /** Like {@link #create(String, LlamaConfig)}, letting presses that need the model (probing it) read it. */
-    public static KvHook create(String spec, dev.squeeze.llm.model.LlamaModel model) {
+    /**
+     * The press for {@code spec}; {@link KvHook#NONE} when the spec names "none" (never null). Specs joined by
+     * '+' compose: the presses run in order at every call ({@code snapkv:keep=0.25+kivi:bits=4} evicts, then
+     * quantises).
+     */
+    public static KvHook create(String spec, KvModel model) {
         if (spec != null && spec.indexOf('+') >= 0) {
             List<KvHook> parts = new ArrayList<>();
             for (String part : spec.split("\\+")) {
                 if (part.isBlank()) throw new IllegalArgumentException("press spec '" + spec + "' has an empty part around '+'");
                 parts.add(create(part, model));
             }
-            return parts.stream().allMatch(java.util.Objects::isNull) ? null : KvHook.chain(parts);
+            return KvHook.chain(parts);
         }
         Spec s = Spec.parse(spec);
         Map<String, PressFactory> all = available();

@@ -1,7 +1,5 @@
 package dev.squeeze.llm.kv;
 
-import dev.squeeze.llm.model.LlamaModel;
-
 /**
  * What a {@link KvHook} may do once a whole prompt has run through the model ({@link KvHook#afterPrompt}):
  * run more tokens through the model on the current cache, observed by a hook of its own (KVzip's
@@ -9,7 +7,8 @@ import dev.squeeze.llm.model.LlamaModel;
  */
 public interface PromptPass {
 
-    LlamaModel model();
+    /** The model the prompt ran through: shape, RoPE, tokenizer. */
+    KvModel model();
 
     KvCache cache();
 

@@ -1,5 +1,8 @@
 package dev.squeeze.llm.model;
 
+import dev.squeeze.llm.kv.ModelShape;
+import dev.squeeze.llm.kv.RopeSpec;
+
 /**
  * Hyper-parameters of a Llama-family decoder.
  *
@@ -49,6 +52,21 @@ public record LlamaConfig(int dim, int hiddenDim, int nLayers, int nHeads, int n
 
     /** Query heads per KV head. */
     public int groupSize() { return nHeads / nKvHeads; }
+
+    /**
+     * The RoPE as the KV API describes it.
+     *
+     * @param freqFactors per-pair frequency divisors (GGUF {@code rope_freqs.weight}), or null for none
+     */
+    public RopeSpec ropeSpec(float[] freqFactors) {
+        RopeSpec.Style style = ropeStyle == RopeStyle.INTERLEAVED ? RopeSpec.Style.INTERLEAVED : RopeSpec.Style.HALF;
+        return new RopeSpec(ropeTheta, style, ropeScaling == null ? null : ropeScaling.toSpec(), freqFactors);
+    }
+
+    /** The attention shape as the KV API describes it (see {@link LlamaModel#shape()} for a loaded model's, with its frequency factors). */
+    public ModelShape shape(float[] freqFactors) {
+        return new ModelShape(nLayers, nHeads, nKvHeads, headDim, seqLen, vocabSize, ropeSpec(freqFactors));
+    }
 
     public LlamaConfig withSeqLen(int newSeqLen) {
         return new LlamaConfig(dim, hiddenDim, nLayers, nHeads, nKvHeads, vocabSize, newSeqLen, headDim, rmsEps, ropeTheta,

@@ -1,5 +1,7 @@
 package dev.squeeze.llm.model;
 
+import dev.squeeze.llm.kv.RopeSpec;
+
 /**
  * Llama-3.1 RoPE frequency scaling: wavelengths shorter than {@code originalContext / highFreqFactor} are
  * kept, longer than {@code originalContext / lowFreqFactor} divided by {@code factor}, and those between
@@ -15,13 +17,8 @@ public record RopeScaling(float factor, float lowFreqFactor, float highFreqFacto
     }
 
     /** The scaled angular frequency. */
-    public double scale(double freq) {
-        double wavelen = 2 * Math.PI / freq;
-        double lowWavelen = originalContext / (double) lowFreqFactor;
-        double highWavelen = originalContext / (double) highFreqFactor;
-        if (wavelen < highWavelen) return freq;
-        if (wavelen > lowWavelen) return freq / factor;
-        double smooth = (originalContext / wavelen - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
-        return (1 - smooth) * freq / factor + smooth * freq;
-    }
+    public double scale(double freq) { return toSpec().scale(freq); }
+
+    /** The same scaling as the KV API describes it. */
+    public RopeSpec.Scaling toSpec() { return new RopeSpec.Scaling(factor, lowFreqFactor, highFreqFactor, originalContext); }
 }

@@ -7,6 +7,7 @@ import dev.squeeze.llm.kv.HeadKvStore;
 import dev.squeeze.llm.kv.KvCache;
 import dev.squeeze.llm.kv.KvHook;
 import dev.squeeze.llm.kv.LayerView;
+import dev.squeeze.llm.kv.ModelShape;
 import dev.squeeze.llm.kv.Phase;
 import dev.squeeze.llm.kv.PromptPass;
 import dev.squeeze.llm.model.LayerWeights;
@@ -433,7 +434,7 @@ public final class Session {
         int layer;
 
         @Override public int layer() { return layer; }
-        @Override public LlamaConfig config() { return c; }
+        @Override public ModelShape shape() { return model.shape(); }
         @Override public KvCache cache() { return cache; }
         @Override public Rope rope() { return rope; }
 

@@ -45,7 +45,7 @@ class KvContractTest {
         WindowHook(int budget, int sinks) { this.budget = budget; this.sinks = sinks; }
 
         void compress(LayerView v) {
-            for (int h = 0; h < v.config().nKvHeads(); h++) {
+            for (int h = 0; h < v.shape().nKvHeads(); h++) {
                 int n = v.store(h).length();
                 if (n <= budget) continue;
                 int[] keep = new int[budget];
@@ -73,7 +73,7 @@ class KvContractTest {
         // an identity transform applied at every step and layer: M K = K exactly
         KvHook identity = new KvHook() {
             @Override public void afterDecodeStep(LayerView v) {
-                for (int h = 0; h < v.config().nKvHeads(); h++) {
+                for (int h = 0; h < v.shape().nKvHeads(); h++) {
                     v.transform(h, TokenTransform.identity(v.store(h).length()), PositionMode.REPRESENTATIVE);
                 }
             }
@@ -278,9 +278,9 @@ class KvContractTest {
         assertEquals("32", spec.params().get("recent"));
         assertThrows(IllegalArgumentException.class, () -> Presses.Spec.parse("x:budget"));
         Stories.assumeData();
-        assertNull(Presses.create("none", model.config()));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Presses.create("nosuch:k=1", model.config()));
+        assertSame(KvHook.NONE, Presses.create("none", model.shape()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Presses.create("nosuch:k=1", model.shape()));
         assertTrue(e.getMessage().contains("unknown press 'nosuch'") && e.getMessage().contains("none"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Presses.create("none:budget=3", model.config()));
+        assertThrows(IllegalArgumentException.class, () -> Presses.create("none:budget=3", model.shape()));
     }
 }
