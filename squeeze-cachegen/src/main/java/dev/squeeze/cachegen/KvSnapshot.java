@@ -1,8 +1,8 @@
 package dev.squeeze.cachegen;
 
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.KvCache;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvCache;
 import dev.squeeze.llm.runtime.Session;
 
 import java.util.Arrays;

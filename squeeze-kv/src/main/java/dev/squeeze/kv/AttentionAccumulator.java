@@ -1,7 +1,7 @@
 package dev.squeeze.kv;
 
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.kv.Phase;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.Phase;
 
 import java.util.Arrays;
 

@@ -2,7 +2,7 @@ package dev.squeeze.kv;
 
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.llm.kv.LayerView;
+import dev.squeeze.kv.api.LayerView;
 
 /** Small numeric helpers shared by presses: attention aggregated over a GQA group, pooling, norms. */
 public final class KvMath {
@@ -41,7 +41,7 @@ public final class KvMath {
 
     /** Last query's attention for KV head {@code kvHead} (group mean), at prefill or decode. */
     public static float[] groupLastAttention(LayerView v, int kvHead) {
-        if (v.phase() == dev.squeeze.llm.kv.Phase.DECODE) return groupStepAttention(v, kvHead);
+        if (v.phase() == dev.squeeze.kv.api.Phase.DECODE) return groupStepAttention(v, kvHead);
         int q = v.queryCount();
         return groupAttentionSum(v, kvHead, q - 1, q);
     }

@@ -1,5 +1,6 @@
 package dev.squeeze.kv;
 
+import dev.squeeze.kv.api.PressParams;
 import java.util.BitSet;
 
 /**

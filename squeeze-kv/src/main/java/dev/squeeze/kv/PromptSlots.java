@@ -2,7 +2,7 @@ package dev.squeeze.kv;
 
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.llm.kv.HeadKvStore;
+import dev.squeeze.kv.api.HeadKvStore;
 
 /**
  * Slots of a store around a prompt, for presses that act once the prompt has run (KVzip, GemFilter's spec).

@@ -1,18 +1,18 @@
 package dev.squeeze.kv;
 
 import dev.squeeze.core.tensor.FloatMatrix;
+import dev.squeeze.kv.api.DenseKvStore;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvCache;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.Presses;
 import dev.squeeze.kv.evict.PyramidKvPress;
 import dev.squeeze.kv.merge.RazorAttentionPress;
 import dev.squeeze.kv.merge.RetrievalHeads;
 import dev.squeeze.kv.quant.KiviStore;
 import dev.squeeze.kv.select.GemFilter;
 import dev.squeeze.kv.select.TidalDecodePress;
-import dev.squeeze.llm.kv.DenseKvStore;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.KvCache;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.ModelShape;
-import dev.squeeze.llm.kv.Presses;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.runtime.SessionOptions;

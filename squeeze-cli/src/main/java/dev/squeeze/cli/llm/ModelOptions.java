@@ -1,7 +1,7 @@
 package dev.squeeze.cli.llm;
 
+import dev.squeeze.kv.api.Presses;
 import dev.squeeze.llm.format.ModelLoader;
-import dev.squeeze.llm.kv.Presses;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.SessionOptions;
 import picocli.CommandLine.Option;

@@ -2,9 +2,9 @@ package dev.squeeze.kv.evict;
 
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.kv.KvMath;
-import dev.squeeze.kv.PressParams;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.kv.ModelShape;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.PressParams;
 
 import java.util.Arrays;
 

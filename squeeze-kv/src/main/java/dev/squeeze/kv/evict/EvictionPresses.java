@@ -1,10 +1,10 @@
 package dev.squeeze.kv.evict;
 
-import dev.squeeze.kv.PressParams;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.KvModel;
-import dev.squeeze.llm.kv.ModelShape;
-import dev.squeeze.llm.kv.PressFactory;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.KvModel;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.PressFactory;
+import dev.squeeze.kv.api.PressParams;
 
 import java.util.List;
 import java.util.Map;
@@ -92,7 +92,7 @@ public final class EvictionPresses {
      * {@code every} entries past {@code budget} and then re-compresses it to the budget with the named
      * scorer (kvpress's DecodingPress). Parameters other than press go to the scorer.
      */
-    public static final class Decoding implements dev.squeeze.llm.kv.PressFactory {
+    public static final class Decoding implements dev.squeeze.kv.api.PressFactory {
         static final Set<String> SCORERS = Set.of("streamingllm", "h2o", "tova", "knorm", "keydiff", "expectedattention", "random-kv");
 
         @Override public String name() { return "decoding"; }
@@ -113,7 +113,7 @@ public final class EvictionPresses {
             inner.remove("press");
             inner.putIfAbsent("every", "16");
             inner.put("decode", "true");
-            return dev.squeeze.llm.kv.Presses.available().get(press).create(inner, model);
+            return dev.squeeze.kv.api.Presses.available().get(press).create(inner, model);
         }
     }
 }

@@ -1,11 +1,11 @@
 package dev.squeeze.kv.evict;
 
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.kv.PressParams;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.kv.ModelShape;
-import dev.squeeze.llm.kv.RopeRotation;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.PressParams;
+import dev.squeeze.kv.api.RopeRotation;
 
 /**
  * Expected Attention (Devoto et al., "Expected Attention: KV Cache Compression by Estimating Attention

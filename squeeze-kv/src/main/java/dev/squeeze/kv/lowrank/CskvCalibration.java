@@ -1,11 +1,11 @@
 package dev.squeeze.kv.lowrank;
 
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.KvModel;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.kv.ModelShape;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.KvModel;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
 
 import java.util.List;
 

@@ -3,7 +3,7 @@ package dev.squeeze.kv.lowrank;
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.llm.kv.HeadKvStore;
+import dev.squeeze.kv.api.HeadKvStore;
 
 import java.util.Arrays;
 

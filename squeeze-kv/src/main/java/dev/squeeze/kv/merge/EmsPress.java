@@ -5,12 +5,12 @@ import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
 import dev.squeeze.kv.AttentionAccumulator;
 import dev.squeeze.kv.KvMath;
-import dev.squeeze.kv.PressParams;
 import dev.squeeze.kv.SizedKvStore;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.Phase;
+import dev.squeeze.kv.api.PressParams;
 import dev.squeeze.kv.evict.ScorePress;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.kv.ModelShape;
-import dev.squeeze.llm.kv.Phase;
 
 /**
  * EMS (Li et al., "EMS: Adaptive Evict-then-Merge Strategy for Head-wise KV Cache Compression Based on

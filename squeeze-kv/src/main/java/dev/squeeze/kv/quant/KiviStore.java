@@ -3,8 +3,8 @@ package dev.squeeze.kv.quant;
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.RopeRotation;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.RopeRotation;
 
 import java.util.Arrays;
 

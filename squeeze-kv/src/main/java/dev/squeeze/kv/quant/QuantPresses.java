@@ -1,12 +1,12 @@
 package dev.squeeze.kv.quant;
 
 import dev.squeeze.kv.LayerSet;
-import dev.squeeze.kv.PressParams;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.KvModel;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.PressFactory;
+import dev.squeeze.kv.api.PressParams;
 import dev.squeeze.kv.lowrank.CskvPress;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.KvModel;
-import dev.squeeze.llm.kv.ModelShape;
-import dev.squeeze.llm.kv.PressFactory;
 
 import java.util.List;
 import java.util.Map;

@@ -2,11 +2,11 @@ package dev.squeeze.kv.select;
 
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.kv.KvMath;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.KvModel;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.kv.ModelShape;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.KvModel;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
 
 /**
  * GemFilter (Shi et al., "Discovering the Gems in Early Layers: Accelerating Long-Context LLMs with 1000x

@@ -1,11 +1,11 @@
 package dev.squeeze.kv.select;
 
 import dev.squeeze.core.select.Budget;
-import dev.squeeze.kv.PressParams;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.KvModel;
-import dev.squeeze.llm.kv.ModelShape;
-import dev.squeeze.llm.kv.PressFactory;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.KvModel;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.PressFactory;
+import dev.squeeze.kv.api.PressParams;
 
 import java.util.List;
 import java.util.Map;

@@ -2,10 +2,10 @@ package dev.squeeze.kv.select;
 
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.kv.KvMath;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.kv.ModelShape;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
 
 import java.util.Arrays;
 

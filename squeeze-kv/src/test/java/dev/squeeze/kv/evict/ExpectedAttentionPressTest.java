@@ -1,9 +1,9 @@
 package dev.squeeze.kv.evict;
 
-import dev.squeeze.kv.PressParams;
-import dev.squeeze.llm.kv.ModelShape;
-import dev.squeeze.llm.kv.RopeRotation;
-import dev.squeeze.llm.kv.RopeSpec;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.PressParams;
+import dev.squeeze.kv.api.RopeRotation;
+import dev.squeeze.kv.api.RopeSpec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

@@ -1,10 +1,10 @@
 package dev.squeeze.kv.quant;
 
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.llm.kv.DenseKvStore;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.RopeRotation;
-import dev.squeeze.llm.kv.RopeSpec;
+import dev.squeeze.kv.api.DenseKvStore;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.RopeRotation;
+import dev.squeeze.kv.api.RopeSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,7 +1,7 @@
 package dev.squeeze.llm.model;
 
-import dev.squeeze.llm.kv.ModelShape;
-import dev.squeeze.llm.kv.RopeSpec;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.RopeSpec;
 
 /**
  * Hyper-parameters of a Llama-family decoder.

@@ -1,9 +1,9 @@
 package dev.squeeze.llm.model;
 
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.KvModel;
-import dev.squeeze.llm.kv.ModelShape;
-import dev.squeeze.llm.kv.TextEncoder;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.KvModel;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.TextEncoder;
 import dev.squeeze.llm.runtime.RowParallel;
 import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.runtime.SessionOptions;

@@ -1,6 +1,6 @@
 package dev.squeeze.llm.model;
 
-import dev.squeeze.llm.kv.RopeRotation;
+import dev.squeeze.kv.api.RopeRotation;
 
 /**
  * Rotary position embedding of a Llama-family model: the KV API's {@link RopeRotation} for the model's

@@ -1,6 +1,6 @@
 package dev.squeeze.llm.model;
 
-import dev.squeeze.llm.kv.RopeSpec;
+import dev.squeeze.kv.api.RopeSpec;
 
 /**
  * Llama-3.1 RoPE frequency scaling: wavelengths shorter than {@code originalContext / highFreqFactor} are

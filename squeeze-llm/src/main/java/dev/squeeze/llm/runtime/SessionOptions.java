@@ -1,7 +1,7 @@
 package dev.squeeze.llm.runtime;
 
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.KvHook;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvHook;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,11 @@
 package dev.squeeze.llm.kv;
 
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.NoPress;
+import dev.squeeze.kv.api.Presses;
+import dev.squeeze.kv.api.RopeSpec;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.squeeze.llm.kv;
+package dev.squeeze.kv.api;
 
 /**
  * A press: called by the runtime with a {@link LayerView} after each layer's attention, (a) once per layer

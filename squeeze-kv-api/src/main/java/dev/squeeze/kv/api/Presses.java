@@ -1,4 +1,4 @@
-package dev.squeeze.llm.kv;
+package dev.squeeze.kv.api;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.squeeze.llm.kv;
+package dev.squeeze.kv.api;
 
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.PositionMode;

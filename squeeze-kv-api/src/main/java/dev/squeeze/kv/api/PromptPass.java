@@ -1,4 +1,4 @@
-package dev.squeeze.llm.kv;
+package dev.squeeze.kv.api;
 
 /**
  * What a {@link KvHook} may do once a whole prompt has run through the model ({@link KvHook#afterPrompt}):

@@ -1,4 +1,4 @@
-package dev.squeeze.llm.kv;
+package dev.squeeze.kv.api;
 
 /** When a {@link KvHook} is called. */
 public enum Phase {

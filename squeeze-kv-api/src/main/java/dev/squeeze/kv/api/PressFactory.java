@@ -1,10 +1,10 @@
-package dev.squeeze.llm.kv;
+package dev.squeeze.kv.api;
 
 import java.util.Map;
 
 /**
  * Makes a press ({@link KvHook}) from a spec such as {@code h2o:budget=64,recent=32}. Modules register
- * factories in {@code META-INF/services/dev.squeeze.llm.kv.PressFactory}; {@link Presses} finds them.
+ * factories in {@code META-INF/services/dev.squeeze.kv.api.PressFactory}; {@link Presses} finds them.
  */
 public interface PressFactory {
 

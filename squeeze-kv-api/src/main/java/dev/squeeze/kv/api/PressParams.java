@@ -1,7 +1,6 @@
-package dev.squeeze.kv;
+package dev.squeeze.kv.api;
 
 import dev.squeeze.core.select.Budget;
-import dev.squeeze.llm.kv.Presses;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.squeeze.llm.kv;
+package dev.squeeze.kv.api;
 
 /**
  * Turns keys and queries of one head width by RoPE angles ({@link RopeSpec}): to an integer position from a
