@@ -280,7 +280,7 @@ class PressBehaviourTest {
     @Test
     void everyPressIsInTheCatalog() {
         var names = new java.util.HashSet<String>();
-        for (var mi : new KvMethods().methods()) {
+        for (var mi : new dev.squeeze.kv.api.PressCatalog().methods()) {
             names.add(mi.name());
             assertFalse(mi.notes().isBlank(), mi.name());
         }

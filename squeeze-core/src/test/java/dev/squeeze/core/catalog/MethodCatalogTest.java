@@ -33,4 +33,15 @@ class MethodCatalogTest {
         assertTrue(msg.contains("'y'") && msg.contains("x"));
         assertThrows(IllegalArgumentException.class, () -> MethodInfo.builder("Bad Name").build());
     }
+
+    @Test
+    void notesComeFromAResourceBesideTheDeclarationJoinedWithSingleSpaces() {
+        MethodInfo m = MethodInfo.builder("test-wrapped").family(Family.TEXT).mechanism(Mechanism.QUERY)
+                .paper("P", "A", 2024, "https://example.org").implementation(String.class)
+                .notesResource(MethodCatalogTest.class).appendNotes(" Shared tail.").build();
+        assertEquals("First line of the notes, wrapped: joined with single spaces (constants stay exact). Shared tail.", m.notes());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> MethodInfo.builder("no-such-notes").notesResource(MethodCatalogTest.class));
+        assertTrue(e.getMessage().contains("META-INF/squeeze/methods/no-such-notes.txt"), e.getMessage());
+        assertEquals("a b", MethodNotes.unwrap("a\r\nb\n\n"));
+    }
 }

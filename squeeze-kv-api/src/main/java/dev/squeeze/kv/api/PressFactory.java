@@ -1,10 +1,16 @@
 package dev.squeeze.kv.api;
 
+import dev.squeeze.core.catalog.MethodInfo;
+
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Makes a press ({@link KvHook}) from a spec such as {@code h2o:budget=64,recent=32}. Modules register
- * factories in {@code META-INF/services/dev.squeeze.kv.api.PressFactory}; {@link Presses} finds them.
+ * The one declaration of a KV method: makes its press ({@link KvHook}) from a spec such as
+ * {@code h2o:budget=64,recent=32} and gives its catalog entry. Modules register factories in
+ * {@code META-INF/services/dev.squeeze.kv.api.PressFactory}; {@link Presses} finds them for specs and
+ * {@link PressCatalog} for the method catalog, so adding a press is one factory class, one services line and
+ * (optionally) a notes file {@code META-INF/squeeze/methods/<name>.txt}.
  */
 public interface PressFactory {
 
@@ -13,6 +19,9 @@ public interface PressFactory {
 
     /** One line for listings, naming the parameters. */
     String description();
+
+    /** The catalog entry (paper, constants, deviations); empty for what is not a method ("none"). */
+    Optional<MethodInfo> info();
 
     /**
      * A fresh press for one session (presses keep per-sequence state). Unknown or bad parameters are an
