@@ -8,7 +8,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-class TextMethodsTest {
+class CompressorCatalogTest {
     @Test
     void everyRegistryMethodExceptTheJsonWrapperIsInTheCatalogWithItsPaper() {
         MethodCatalog cat = MethodCatalog.load();
