@@ -1,14 +1,15 @@
 package dev.squeeze.vision;
 
 import dev.squeeze.core.transform.TokenTransform;
+import dev.squeeze.vision.cct.CctMethod;
 import dev.squeeze.vision.model.HookContext;
 import dev.squeeze.vision.model.Reducer;
 
 /**
  * A method that reduces the visual tokens once, where the vision encoder hands them to the language model
- * (before block {@link ImageMethod#LLM_START} of the CCT), with the encoder's attention available.
+ * (before block {@link CctMethod#LLM_START} of the CCT), with the encoder's attention available.
  */
-public abstract class EncoderOutputMethod implements ImageMethod {
+public abstract class EncoderOutputMethod implements CctMethod {
 
     /** The transform to apply to {@code ctx.tokens()} so that {@code keep} tokens remain. */
     public abstract TokenTransform reduce(HookContext ctx, int keep);

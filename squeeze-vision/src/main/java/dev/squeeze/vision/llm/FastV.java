@@ -12,7 +12,7 @@ import dev.squeeze.vision.model.HookContext;
  * (1 - R) (default R = 50%; here R comes from the budget).
  *
  * <p>In the CCT the attention-pooling query stands in for the last text token and the pruning point is
- * before block 2 ({@link dev.squeeze.vision.ImageMethod#LLM_START}, i.e. after 2 layers). With a single query
+ * before block 2 ({@link dev.squeeze.vision.cct.CctMethod#LLM_START}, i.e. after 2 layers). With a single query
  * and no text, this ranking coincides with FasterVLM's [CLS]-proxy ranking: both rows are reported so the
  * collapse is visible.
  */

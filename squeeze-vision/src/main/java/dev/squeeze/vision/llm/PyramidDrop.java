@@ -1,8 +1,8 @@
 package dev.squeeze.vision.llm;
 
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.ImageMethod;
 import dev.squeeze.vision.Selections;
+import dev.squeeze.vision.cct.CctMethod;
 import dev.squeeze.vision.model.CctModel;
 import dev.squeeze.vision.model.HookContext;
 import dev.squeeze.vision.model.Reducer;
@@ -17,7 +17,7 @@ import dev.squeeze.vision.model.Reducer;
  * as (K / N)^(1/3) so that K tokens remain after the third drop (the stage sizes are rounded, the last one to K
  * exactly). The attention-pooling query stands in for the last instruction token.
  */
-public final class PyramidDrop implements ImageMethod {
+public final class PyramidDrop implements CctMethod {
     @Override
     public String name() { return "pyramiddrop"; }
 

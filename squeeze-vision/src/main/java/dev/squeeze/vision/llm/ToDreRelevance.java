@@ -1,7 +1,7 @@
 package dev.squeeze.vision.llm;
 
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.ImageMethod;
+import dev.squeeze.vision.cct.CctMethod;
 import dev.squeeze.vision.image.similarity.ToDreDiversity;
 import dev.squeeze.vision.model.CctModel;
 import dev.squeeze.vision.model.HookContext;
@@ -21,7 +21,7 @@ import java.util.Optional;
  * language-model block (before the final norm and pooling), the latest point there is; the pooling query is the text proxy and, since the pooling needs at least one token, the
  * "remove everything" branch cannot trigger there (pool weights sum to 1).
  */
-public final class ToDreRelevance implements ImageMethod {
+public final class ToDreRelevance implements CctMethod {
     public static final float EPSILON = 0.1f;
     public static final float TOTAL_THRESHOLD = 0.05f;
 
@@ -42,7 +42,7 @@ public final class ToDreRelevance implements ImageMethod {
     }
 
     @Override
-    public int firstHookLayer() { return dev.squeeze.vision.ImageMethod.LLM_START; }
+    public int firstHookLayer() { return dev.squeeze.vision.cct.CctMethod.LLM_START; }
 
     @Override
     public Reducer reducer(int keep) {

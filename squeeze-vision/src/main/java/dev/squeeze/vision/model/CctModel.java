@@ -6,6 +6,7 @@ import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenSet;
 import dev.squeeze.core.transform.TokenTransform;
+import dev.squeeze.vision.BlockTrace;
 
 import java.io.IOException;
 import java.nio.file.Path;

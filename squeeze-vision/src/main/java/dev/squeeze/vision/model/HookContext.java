@@ -1,6 +1,7 @@
 package dev.squeeze.vision.model;
 
 import dev.squeeze.core.transform.TokenSet;
+import dev.squeeze.vision.BlockTrace;
 
 import java.util.List;
 

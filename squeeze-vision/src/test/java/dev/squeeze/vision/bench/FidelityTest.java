@@ -1,8 +1,8 @@
 package dev.squeeze.vision.bench;
 
 import dev.squeeze.core.transform.TokenSet;
-import dev.squeeze.vision.ImageMethod;
 import dev.squeeze.vision.TestData;
+import dev.squeeze.vision.cct.CctMethod;
 import dev.squeeze.vision.image.attention.FasterVlm;
 import dev.squeeze.vision.image.attention.HiPrune;
 import dev.squeeze.vision.image.similarity.RandomPrune;
@@ -24,10 +24,10 @@ class FidelityTest {
         CctModel m = TestData.model();
         float[] img = ImagePreprocessor.load(TestData.images(4).get(3));
         TokenSet tokens = TokenSet.of(m.tokenize(img));
-        for (ImageMethod method : List.of(new HiPrune(), new FasterVlm())) {
+        for (CctMethod method : List.of(new HiPrune(), new FasterVlm())) {
             float[] whole = m.forward(tokens, method.reducer(100)).logits();
-            CctModel.Stage enc = m.run(tokens, 0, ImageMethod.LLM_START, Reducer.NONE);
-            float[] resumed = m.classify(m.run(enc.tokens(), ImageMethod.LLM_START, CctModel.BLOCKS, method.reducer(100), enc.history()).tokens());
+            CctModel.Stage enc = m.run(tokens, 0, CctMethod.LLM_START, Reducer.NONE);
+            float[] resumed = m.classify(m.run(enc.tokens(), CctMethod.LLM_START, CctModel.BLOCKS, method.reducer(100), enc.history()).tokens());
             assertArrayEquals(whole, resumed, 0f, method.name());
         }
     }

@@ -1,11 +1,11 @@
 package dev.squeeze.vision.image;
 
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.AnyResMethod;
+import dev.squeeze.vision.AnyRes;
+import dev.squeeze.vision.AnyResReducer;
 import dev.squeeze.vision.TestData;
-import dev.squeeze.vision.VisionMethods;
+import dev.squeeze.vision.cct.CctMethods;
 import dev.squeeze.vision.image.similarity.TokenCorrelation;
-import dev.squeeze.vision.model.AnyRes;
 import dev.squeeze.vision.model.CctModel;
 import dev.squeeze.vision.model.ImagePreprocessor;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class AnyResTest {
         Path f = TestData.images(2).get(1);
         AnyRes a = AnyRes.encode(m, ImagePreprocessor.load(f), ImagePreprocessor.load(f, 64), 3);
         assertEquals(1280, a.tokens().size());
-        for (AnyResMethod method : VisionMethods.anyRes()) {
+        for (AnyResReducer method : CctMethods.anyRes()) {
             for (int keep : new int[] {160, 320, 640}) {
                 TokenTransform t = method.reduce(a, keep);
                 assertEquals(keep, t.outputCount(), method.name());
@@ -31,7 +31,7 @@ class AnyResTest {
             }
         }
         // GlobalCom2: the thumbnail keeps round(R * 256) tokens
-        TokenTransform g = VisionMethods.anyRes().get(0).reduce(a, 320);
+        TokenTransform g = CctMethods.anyRes().get(0).reduce(a, 320);
         long thumb = java.util.Arrays.stream(g.representatives()).filter(i -> i < 256).count();
         assertEquals(64, thumb);
     }

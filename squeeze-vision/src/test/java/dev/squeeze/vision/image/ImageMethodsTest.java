@@ -3,9 +3,9 @@ package dev.squeeze.vision.image;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenSet;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.ImageMethod;
 import dev.squeeze.vision.TestData;
-import dev.squeeze.vision.VisionMethods;
+import dev.squeeze.vision.cct.CctMethod;
+import dev.squeeze.vision.cct.CctMethods;
 import dev.squeeze.vision.image.attention.DiffRate;
 import dev.squeeze.vision.image.attention.HiPrune;
 import dev.squeeze.vision.image.attention.VisPruner;
@@ -140,7 +140,7 @@ class ImageMethodsTest {
         CctModel m = TestData.model();
         float[] img = ImagePreprocessor.load(TestData.images(1).get(0));
         float[] full = m.forward(img).logits();
-        for (ImageMethod method : VisionMethods.image()) {
+        for (CctMethod method : CctMethods.image()) {
             for (int keep : new int[] {32, 64}) {
                 CctModel.Output o = m.forward(TokenSet.of(m.tokenize(img)), method.reducer(keep));
                 int left = o.finalTokens().size();

@@ -3,8 +3,8 @@ package dev.squeeze.vision.image.attention;
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.ImageMethod;
 import dev.squeeze.vision.Selections;
+import dev.squeeze.vision.cct.CctMethod;
 import dev.squeeze.vision.image.similarity.ToMeSchedule;
 import dev.squeeze.vision.model.CctModel;
 import dev.squeeze.vision.model.HookContext;
@@ -21,7 +21,7 @@ import dev.squeeze.vision.model.Reducer;
  * CCT adaptation: the attention-pooling weights on the tokens after the block's attention stand in for the
  * [CLS] attention.
  */
-public final class DiffRate implements ImageMethod {
+public final class DiffRate implements CctMethod {
     private final int[][] givenPlan;
 
     /** Kept counts derived from each budget ({@link #forBudget}). */

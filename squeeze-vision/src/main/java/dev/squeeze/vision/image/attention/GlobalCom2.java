@@ -2,9 +2,9 @@ package dev.squeeze.vision.image.attention;
 
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.AnyResMethod;
+import dev.squeeze.vision.AnyRes;
+import dev.squeeze.vision.AnyResReducer;
 import dev.squeeze.vision.Selections;
-import dev.squeeze.vision.model.AnyRes;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,7 @@ import java.util.List;
  * Rounding leftovers go to (or come from) the crops in order of s_j so that exactly K tokens remain. CCT
  * adaptation: each view's attention-pooling weights are its [CLS] attention.
  */
-public final class GlobalCom2 implements AnyResMethod {
+public final class GlobalCom2 implements AnyResReducer {
     public static final double TAU = 10.0;
 
     @Override

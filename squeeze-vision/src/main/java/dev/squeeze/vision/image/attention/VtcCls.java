@@ -2,9 +2,9 @@ package dev.squeeze.vision.image.attention;
 
 import dev.squeeze.core.transform.TokenSet;
 import dev.squeeze.core.transform.TokenTransform;
+import dev.squeeze.vision.BlockTrace;
 import dev.squeeze.vision.EncoderOutputMethod;
 import dev.squeeze.vision.Selections;
-import dev.squeeze.vision.model.BlockTrace;
 import dev.squeeze.vision.model.HookContext;
 
 /**

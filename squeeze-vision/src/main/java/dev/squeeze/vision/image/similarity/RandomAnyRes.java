@@ -1,12 +1,12 @@
 package dev.squeeze.vision.image.similarity;
 
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.AnyResMethod;
+import dev.squeeze.vision.AnyRes;
+import dev.squeeze.vision.AnyResReducer;
 import dev.squeeze.vision.Selections;
-import dev.squeeze.vision.model.AnyRes;
 
 /** The random baseline on AnyRes tokens (K drawn uniformly from all views), for GlobalCom² and TCC to beat. */
-public final class RandomAnyRes implements AnyResMethod {
+public final class RandomAnyRes implements AnyResReducer {
     private final long seed;
 
     public RandomAnyRes(long seed) { this.seed = seed; }

@@ -3,7 +3,7 @@ package dev.squeeze.vision.image.similarity;
 import dev.squeeze.core.select.BipartiteSoftMatching;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.ImageMethod;
+import dev.squeeze.vision.cct.CctMethod;
 import dev.squeeze.vision.model.HookContext;
 import dev.squeeze.vision.model.Reducer;
 
@@ -20,7 +20,7 @@ import dev.squeeze.vision.model.Reducer;
  * rounds run before the head on the final tokens (a deviation, logged in the catalog notes). No [CLS] is
  * protected: CCT has none.
  */
-public final class ToMeSchedule implements ImageMethod {
+public final class ToMeSchedule implements CctMethod {
     public enum Schedule { CONSTANT, LINEAR }
 
     private final Schedule schedule;

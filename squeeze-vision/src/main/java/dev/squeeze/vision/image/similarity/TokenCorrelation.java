@@ -3,9 +3,9 @@ package dev.squeeze.vision.image.similarity;
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.AnyResMethod;
+import dev.squeeze.vision.AnyRes;
+import dev.squeeze.vision.AnyResReducer;
 import dev.squeeze.vision.Selections;
-import dev.squeeze.vision.model.AnyRes;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +23,7 @@ import java.util.List;
  * The paper has no public code at the time of writing: the 0.9 threshold and the proportional budget rule are
  * our reading of the description (unverified).
  */
-public final class TokenCorrelation implements AnyResMethod {
+public final class TokenCorrelation implements AnyResReducer {
     public static final float REPEAT_THRESHOLD = 0.9f;
 
     @Override

@@ -1,4 +1,4 @@
-package dev.squeeze.vision.model;
+package dev.squeeze.vision;
 
 import dev.squeeze.core.tensor.FloatMatrix;
 

@@ -1,5 +1,6 @@
-package dev.squeeze.vision;
+package dev.squeeze.vision.cct;
 
+import dev.squeeze.vision.AnyResReducer;
 import dev.squeeze.vision.image.attention.DiffRate;
 import dev.squeeze.vision.image.attention.FasterVlm;
 import dev.squeeze.vision.image.attention.GlobalCom2;
@@ -26,13 +27,13 @@ import dev.squeeze.vision.llm.ToDreRelevance;
 import java.util.List;
 
 /** Every image method wired into the CCT, with its default constants. */
-public final class VisionMethods {
-    private VisionMethods() {}
+public final class CctMethods {
+    private CctMethods() {}
 
     public static final long RANDOM_SEED = 20240101L;
 
     /** Methods on the 256 tokens of one 32 x 32 image (including the in-LLM methods with the pooling-query proxy). */
-    public static List<ImageMethod> image() {
+    public static List<CctMethod> image() {
         return List.of(
                 new GridPooling(),
                 new ToMeSchedule(ToMeSchedule.Schedule.CONSTANT),
@@ -61,7 +62,7 @@ public final class VisionMethods {
     }
 
     /** Methods on AnyRes tokens (thumbnail + 2 x 2 crops = 1280 tokens). */
-    public static List<AnyResMethod> anyRes() {
+    public static List<AnyResReducer> anyRes() {
         return List.of(new GlobalCom2(), new TokenCorrelation(), new RandomAnyRes(RANDOM_SEED));
     }
 }

@@ -1,4 +1,4 @@
-package dev.squeeze.vision;
+package dev.squeeze.vision.cct;
 
 import dev.squeeze.vision.model.Reducer;
 
@@ -7,7 +7,7 @@ import dev.squeeze.vision.model.Reducer;
  * tokenizer makes), it supplies the {@link Reducer} that acts at the hook points its paper names.
  * Implementations are stateless; the reducer they return may carry per-image state and is used for one image.
  */
-public interface ImageMethod {
+public interface CctMethod {
 
     /** Catalog / benchmark name. */
     String name();

@@ -1,7 +1,10 @@
-package dev.squeeze.vision.model;
+package dev.squeeze.vision;
 
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenSet;
+import dev.squeeze.vision.model.CctModel;
+import dev.squeeze.vision.model.ImagePreprocessor;
+import dev.squeeze.vision.model.Reducer;
 
 /**
  * LLaVA-NeXT-style AnyRes input for the CCT: a thumbnail (the 32 x 32 image) plus a 2 x 2 grid of 32 x 32 crops
