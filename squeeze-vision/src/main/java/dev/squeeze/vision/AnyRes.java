@@ -2,43 +2,20 @@ package dev.squeeze.vision;
 
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenSet;
-import dev.squeeze.vision.model.CctModel;
-import dev.squeeze.vision.model.ImagePreprocessor;
-import dev.squeeze.vision.model.Reducer;
 
 /**
- * LLaVA-NeXT-style AnyRes input for the CCT: a thumbnail (the 32 x 32 image) plus a 2 x 2 grid of 32 x 32 crops
- * of the image resized to 64 x 64. Like the MLLM, each view goes through the vision encoder (blocks
- * [0, {@code encoderBlocks})) on its own; the views' tokens are then concatenated (thumbnail first, then crops
- * in raster order) for the language-model blocks. Positions are {@code view * 256 + grid index}.
+ * LLaVA-NeXT-style AnyRes visual tokens: a thumbnail plus a {@value #CROPS_PER_SIDE} x {@value #CROPS_PER_SIDE}
+ * grid of crops of the image at a higher resolution, each view encoded on its own by the vision encoder; the views'
+ * tokens are concatenated (thumbnail first, then crops in raster order). A model adapter builds it (the CCT's:
+ * {@code dev.squeeze.vision.cct.CctAnyRes}).
  *
- * @param tokens        (5 * 256, 128) encoder outputs of all views
- * @param views         5
- * @param perView       256
- * @param poolAttention per view, the attention-pooling weights of its own tokens (each view's [CLS] proxy)
+ * @param tokens        (views * perView, D) encoder outputs of all views
+ * @param views         1 + crops
+ * @param perView       tokens per view (a square grid)
+ * @param poolAttention per view, its [CLS] attention over its own tokens (views, perView); shared arrays, read only
  */
 public record AnyRes(TokenSet tokens, int views, int perView, float[][] poolAttention) {
     public static final int CROPS_PER_SIDE = 2;
-
-    /** Encodes a thumbnail (3, 32, 32) and a (3, 64, 64) image cut into 2 x 2 crops. */
-    public static AnyRes encode(CctModel model, float[] thumbnail, float[] large64, int encoderBlocks) {
-        int side = CctModel.IMAGE * CROPS_PER_SIDE;
-        if (large64.length != 3 * side * side) {
-            throw new IllegalArgumentException("AnyRes needs a (3, " + side + ", " + side + ") image, got " + large64.length + " values");
-        }
-        int views = 1 + CROPS_PER_SIDE * CROPS_PER_SIDE;
-        int per = CctModel.TOKENS;
-        float[] all = new float[views * per * CctModel.DIM];
-        float[][] pool = new float[views][];
-        for (int v = 0; v < views; v++) {
-            float[] img = v == 0 ? thumbnail
-                    : ImagePreprocessor.crop(large64, side, ((v - 1) % CROPS_PER_SIDE) * CctModel.IMAGE, ((v - 1) / CROPS_PER_SIDE) * CctModel.IMAGE);
-            CctModel.Stage s = model.run(TokenSet.of(model.tokenize(img)), 0, encoderBlocks, Reducer.NONE);
-            System.arraycopy(s.tokens().tokens().data(), 0, all, v * per * CctModel.DIM, per * CctModel.DIM);
-            pool[v] = model.poolWeights(s.tokens());
-        }
-        return new AnyRes(TokenSet.of(new FloatMatrix(views * per, CctModel.DIM, all)), views, per, pool);
-    }
 
     /** View v's tokens as a matrix. */
     public FloatMatrix view(int v) {

@@ -10,12 +10,23 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class MethodCatalogTest {
 
+    /** A family's provider as the modules have one (registered in this module's test resources). */
+    public static final class Provider implements MethodProvider {
+        @Override
+        public List<MethodInfo> methods() {
+            return List.of(MethodInfo.builder("test-wrapped").family(Family.VIT).mechanism(Mechanism.SIMILARITY)
+                    .paper("Token Merging: Your ViT But Faster", "Bolya et al.", 2023, "https://arxiv.org/abs/2210.09461")
+                    .implementation(MethodCatalog.class).notesResource(Provider.class).build());
+        }
+    }
+
     @Test
-    void loadsCoreMethodsWithTheirPapers() throws Exception {
+    void loadsTheProvidersOnTheClassPathWithTheirPapersAndNotes() throws Exception {
         MethodCatalog c = MethodCatalog.load();
-        MethodInfo tome = c.require("tome");
+        MethodInfo tome = c.require("test-wrapped");
         assertEquals(Family.VIT, tome.family());
         assertTrue(tome.paper().url().contains("2210.09461"));
+        assertTrue(tome.notes().startsWith("First line of the notes, wrapped"), tome.notes());
         JsonNode json = new ObjectMapper().readTree(c.toJson());
         assertTrue(json.isArray());
         JsonNode first = json.get(0);

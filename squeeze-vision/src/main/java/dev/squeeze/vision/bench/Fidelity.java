@@ -1,10 +1,12 @@
 package dev.squeeze.vision.bench;
 
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenSet;
 import dev.squeeze.core.transform.TokenTransform;
 import dev.squeeze.vision.AnyRes;
 import dev.squeeze.vision.AnyResReducer;
+import dev.squeeze.vision.cct.CctAnyRes;
 import dev.squeeze.vision.cct.CctMethod;
 import dev.squeeze.vision.model.CctModel;
 import dev.squeeze.vision.model.ImagePreprocessor;
@@ -91,14 +93,14 @@ public final class Fidelity {
             }
         }
         if (!anyRes.isEmpty()) {
-            AnyRes a = AnyRes.encode(model, img, large, CctMethod.LLM_START);
+            AnyRes a = CctAnyRes.encode(model, img, large, CctMethod.LLM_START);
             float[] ref = model.classify(model.run(a.tokens(), CctMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE).tokens());
             int total = a.tokens().size();
             for (int m = 0; m < anyRes.size(); m++) {
                 for (int k = 0; k < keeps.length; k++) {
                     int keep = (int) Math.round(keeps[k] * total);
                     long t0 = System.nanoTime();
-                    TokenTransform t = anyRes.get(m).reduce(a, keep);
+                    TokenTransform t = anyRes.get(m).reduce(a, Budget.count(keep));
                     TokenSet reduced = t.apply(a.tokens(), PositionMode.REPRESENTATIVE);
                     long ns = System.nanoTime() - t0;
                     float[] got = model.classify(model.run(reduced, CctMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE).tokens());

@@ -10,7 +10,6 @@ import dev.squeeze.vision.AnyResReducer;
 import dev.squeeze.vision.cct.CctMethod;
 import dev.squeeze.vision.cct.CctMethods;
 import dev.squeeze.vision.image.similarity.RandomAnyRes;
-import dev.squeeze.vision.image.similarity.RandomPrune;
 import dev.squeeze.vision.model.CctModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +83,7 @@ public final class VisionBenchSuite implements BenchSuite {
         for (Path f : files) images.add(new Fidelity.Image(f, labels.getOrDefault(f.getFileName().toString(), -1)));
         // the random baselines are averaged over several seeds: one draw varies by several points of agreement
         List<CctMethod> methods = new ArrayList<>(CctMethods.image());
-        for (int sd = 1; sd < RANDOM_SEEDS; sd++) methods.add(new RandomPrune(CctMethods.RANDOM_SEED + sd));
+        for (int sd = 1; sd < RANDOM_SEEDS; sd++) methods.add(CctMethods.random(CctMethods.RANDOM_SEED + sd));
         List<AnyResReducer> anyRes = new ArrayList<>(CctMethods.anyRes());
         for (int sd = 1; sd < RANDOM_ANYRES_SEEDS; sd++) anyRes.add(new RandomAnyRes(CctMethods.RANDOM_SEED + sd));
         Fidelity.Result[][] res;

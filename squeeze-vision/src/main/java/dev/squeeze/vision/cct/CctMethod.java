@@ -3,9 +3,10 @@ package dev.squeeze.vision.cct;
 import dev.squeeze.vision.model.Reducer;
 
 /**
- * An image token reducer wired into the CCT: given the number of visual tokens to keep (of the 256 the
- * tokenizer makes), it supplies the {@link Reducer} that acts at the hook points its paper names.
- * Implementations are stateless; the reducer they return may carry per-image state and is used for one image.
+ * A vision method wired into the CCT: given the number of visual tokens to keep (of the 256 the tokenizer
+ * makes), it supplies the {@link Reducer} that calls the method at the hook points its paper names. Made by
+ * {@link CctMethods} from the model-independent declarations; stateless, while the reducer it returns may carry
+ * per-image state and is used for one image.
  */
 public interface CctMethod {
 

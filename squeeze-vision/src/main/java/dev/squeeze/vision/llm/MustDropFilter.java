@@ -1,9 +1,16 @@
 package dev.squeeze.vision.llm;
 
+import dev.squeeze.core.catalog.Family;
+import dev.squeeze.core.catalog.Mechanism;
+import dev.squeeze.core.catalog.MethodInfo;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.EncoderOutputMethod;
 import dev.squeeze.vision.Selections;
-import dev.squeeze.vision.model.HookContext;
+import dev.squeeze.vision.VisionMethod;
+import dev.squeeze.vision.VisualReducer;
+import dev.squeeze.vision.VisualTokens;
+
+import java.util.Optional;
 
 /**
  * MustDrop's dual-attention filter ("Multi-Stage Vision Token Dropping", Liu et al., 2024, arXiv 2411.10803),
@@ -14,13 +21,21 @@ import dev.squeeze.vision.model.HookContext;
  * <p>{@link #filter} is the paper's threshold rule; {@link #keepBudget} is its budgeted form used by the
  * benchmark: unprotected tokens are ranked by (total, max) attention and the lowest dropped until K remain.
  */
-public final class MustDropFilter extends EncoderOutputMethod {
+public final class MustDropFilter implements VisualReducer, VisionMethod {
     @Override
     public String name() { return "mustdrop-filter"; }
 
     @Override
-    public TokenTransform reduce(HookContext ctx, int keep) {
-        return keepBudget(new float[][] {ctx.poolAttention()}, new boolean[ctx.size()], keep);
+    public Optional<MethodInfo> info() {
+        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.QUERY)
+                .paper("Multi-Stage Vision Token Dropping: Towards Efficient Multimodal Large Language Model", "Liu et al.", 2024, "https://arxiv.org/abs/2411.10803")
+                .inputs("tokens", "text-attention").implementation(MustDropFilter.class).notesResource(getClass()).build());
+    }
+
+    @Override
+    public TokenTransform reduce(VisualTokens in, Budget budget) {
+        int keep = Selections.keep(name(), budget, in.size());
+        return keepBudget(in.textAttention(), new boolean[in.size()], keep);
     }
 
     /** The threshold rule; returns null when nothing is dropped. */

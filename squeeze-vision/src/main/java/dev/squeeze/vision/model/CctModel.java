@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The Compact Convolutional Transformer of {@code cct-cifar10.pt} ("Escaping the Big Data Paradigm with Compact
@@ -191,9 +192,9 @@ public final class CctModel {
         for (int l = from; l <= to; l++) {
             if (l < to || to == BLOCKS) {
                 long t0 = System.nanoTime();
-                TokenTransform m = reducer.beforeBlock(new HookContext(this, l, x, List.copyOf(history)));
-                if (m != null) {
-                    x = m.apply(x, PositionMode.REPRESENTATIVE);
+                Optional<TokenTransform> m = reducer.beforeBlock(new HookContext(this, l, x, List.copyOf(history)));
+                if (m.isPresent()) {
+                    x = m.get().apply(x, PositionMode.REPRESENTATIVE);
                     history.clear();
                 }
                 reduceNanos += System.nanoTime() - t0;
@@ -204,9 +205,9 @@ public final class CctModel {
             x = new TokenSet(attn.output(), x.sizes(), x.positions(), x.provenance());
             history.add(attn);
             long t0 = System.nanoTime();
-            TokenTransform m = reducer.insideBlock(new HookContext(this, l, x, List.copyOf(history)));
-            if (m != null) {
-                x = m.apply(x, PositionMode.REPRESENTATIVE);
+            Optional<TokenTransform> m = reducer.insideBlock(new HookContext(this, l, x, List.copyOf(history)));
+            if (m.isPresent()) {
+                x = m.get().apply(x, PositionMode.REPRESENTATIVE);
                 history.clear();
             }
             reduceNanos += System.nanoTime() - t0;

@@ -70,10 +70,10 @@ class ImageMethodsTest {
         CctModel m = TestData.model();
         float[] img = ImagePreprocessor.load(TestData.images(1).get(0));
         int[][] plan = {{240, 200}, {200, 180}, {170, 150}, {150, 100}};
-        CctModel.Output o = m.forward(TokenSet.of(m.tokenize(img)), new DiffRate(plan).reducer(100));
+        CctModel.Output o = m.forward(TokenSet.of(m.tokenize(img)), CctMethods.staged(new DiffRate(plan)).reducer(100));
         assertEquals(100, o.finalTokens().size());
         assertThrows(IllegalArgumentException.class, () -> new DiffRate(new int[][] {{240, 250}, {1, 1}, {1, 1}, {1, 1}}));
-        assertThrows(IllegalArgumentException.class, () -> new DiffRate(plan).reducer(64));
+        assertThrows(IllegalArgumentException.class, () -> CctMethods.staged(new DiffRate(plan)).reducer(64));
     }
 
     @Test
@@ -167,7 +167,7 @@ class ImageMethodsTest {
         CctModel m = TestData.model();
         float[] img = ImagePreprocessor.load(TestData.images(1).get(0));
         var e = assertThrows(IllegalArgumentException.class,
-                () -> m.forward(TokenSet.of(m.tokenize(img)), new VisionZip().reducer(300)));
+                () -> m.forward(TokenSet.of(m.tokenize(img)), CctMethods.atEncoderOutput(new VisionZip()).reducer(300)));
         assertTrue(e.getMessage().contains("visionzip") && e.getMessage().contains("300"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> GridPooling.pool(15, 4, null));
         assertThrows(IllegalArgumentException.class, () -> m.tokenize(new float[10]));
