@@ -203,6 +203,12 @@ public final class TokenTransform {
         return Arrays.copyOfRange(cols, rowPtr[k], rowPtr[k + 1]);
     }
 
+    /** The lowest source index of row k without copying it: for a {@link #isSelection selection}, the one kept source. */
+    public int firstSource(int k) {
+        checkRow(k);
+        return cols[rowPtr[k]];
+    }
+
     /** Weights of row k, aligned with {@link #rowSources(int)}. */
     public float[] rowWeights(int k) {
         checkRow(k);

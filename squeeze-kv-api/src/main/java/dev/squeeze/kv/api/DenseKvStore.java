@@ -3,6 +3,8 @@ package dev.squeeze.kv.api;
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.tensor.FloatMatrix;
+import dev.squeeze.core.transform.PositionMode;
+import dev.squeeze.core.transform.TokenTransform;
 
 import java.util.Arrays;
 
@@ -106,6 +108,38 @@ public final class DenseKvStore implements HeadKvStore {
         System.arraycopy(v.data(), 0, values, 0, n * headDim);
         System.arraycopy(pos, 0, positions, 0, n);
         length = n;
+    }
+
+    /**
+     * Evictions (a selection whose kept slots ascend, as every press keeps them) compact the arrays in place: each
+     * kept row moves down to its new slot, nothing is copied out and nothing allocated, so a press that evicts at
+     * every decode step costs O(kept x head_dim) moves, not a copy of the store. Merges and reordering selections
+     * take the general path ({@link HeadKvStore#transform}). Positions: a kept entry keeps its own (a selection row
+     * has one source of weight 1, so both position modes agree).
+     */
+    @Override
+    public void transform(TokenTransform t, PositionMode mode) {
+        if (t.sourceCount() != length) {
+            throw new IllegalArgumentException("transform reads N = " + t.sourceCount() + " entries but the store holds " + length);
+        }
+        int k = t.outputCount();
+        if (!t.isSelection() || !ascending(t, k)) {
+            HeadKvStore.super.transform(t, mode);
+            return;
+        }
+        for (int r = 0; r < k; r++) {
+            int src = t.firstSource(r);   // >= r: kept slots ascend, so row r is read before anything overwrites it
+            if (src == r) continue;
+            System.arraycopy(keys, src * headDim, keys, r * headDim, headDim);
+            System.arraycopy(values, src * headDim, values, r * headDim, headDim);
+            positions[r] = positions[src];
+        }
+        length = k;
+    }
+
+    private static boolean ascending(TokenTransform t, int k) {
+        for (int r = 1; r < k; r++) if (t.firstSource(r) <= t.firstSource(r - 1)) return false;
+        return true;
     }
 
     @Override

@@ -23,8 +23,9 @@ import java.util.List;
  * One sequence being decoded: the forward pass of a Llama-family model over an open {@link KvCache}.
  *
  * <ul>
- *   <li>{@link #step(int)}: one token at the next position; every buffer is preallocated, so the decode
- *       loop allocates nothing (dense stores preallocate their capacity).</li>
+ *   <li>{@link #step(int)}: one token at the next position; the session's buffers are allocated once, here,
+ *       and dense stores grow by doubling up to the cache capacity, so once a sequence's stores have grown the
+ *       decode loop allocates nothing (an evicting press compacts a dense store in place).</li>
  *   <li>{@link #prefill(int[], boolean)}: a chunk of tokens layer by layer (each layer sees the whole chunk
  *       with causal attention, then the hooks run on that layer: "prefill then compress"); once every layer
  *       ran, the hooks' {@link KvHook#afterPrompt} may run more tokens through the model and edit the cache
