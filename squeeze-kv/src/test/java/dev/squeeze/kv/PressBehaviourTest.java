@@ -8,6 +8,7 @@ import dev.squeeze.kv.api.KvHook;
 import dev.squeeze.kv.api.ModelShape;
 import dev.squeeze.kv.api.Presses;
 import dev.squeeze.kv.evict.PyramidKvPress;
+import dev.squeeze.kv.internal.SizedKvStore;
 import dev.squeeze.kv.merge.RazorAttentionPress;
 import dev.squeeze.kv.merge.RetrievalHeads;
 import dev.squeeze.kv.quant.KiviStore;

@@ -1,10 +1,10 @@
 package dev.squeeze.kv.evict;
 
 import dev.squeeze.core.select.TopK;
-import dev.squeeze.kv.KvMath;
 import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.api.ModelShape;
 import dev.squeeze.kv.api.PressParams;
+import dev.squeeze.kv.internal.KvMath;
 
 import java.util.Arrays;
 

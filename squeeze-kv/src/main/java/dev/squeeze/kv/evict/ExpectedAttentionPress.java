@@ -193,7 +193,7 @@ public final class ExpectedAttentionPress extends ScorePress {
         if (vnorm || epsilon != 0) {
             FloatMatrix vals = st.values();
             for (int i = 0; i < n; i++) {
-                double vn = vnorm ? dev.squeeze.kv.KvMath.norm(vals.data(), i * d, d) : 1;
+                double vn = vnorm ? dev.squeeze.kv.internal.KvMath.norm(vals.data(), i * d, d) : 1;
                 out[i] = (float) ((out[i] + epsilon) * vn);
             }
         }

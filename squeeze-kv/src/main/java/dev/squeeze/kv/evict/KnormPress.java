@@ -1,10 +1,10 @@
 package dev.squeeze.kv.evict;
 
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.kv.KvMath;
 import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.api.ModelShape;
 import dev.squeeze.kv.api.PressParams;
+import dev.squeeze.kv.internal.KvMath;
 
 /**
  * Knorm (Devoto et al., "A Simple and Effective L2 Norm-Based Strategy for KV Cache Compression", 2024,

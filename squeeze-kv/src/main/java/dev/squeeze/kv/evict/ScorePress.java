@@ -4,12 +4,12 @@ import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.kv.LayerSet;
 import dev.squeeze.kv.api.KvHook;
 import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.api.ModelShape;
 import dev.squeeze.kv.api.Phase;
 import dev.squeeze.kv.api.PressParams;
+import dev.squeeze.kv.internal.LayerSet;
 
 
 /**

@@ -1,9 +1,9 @@
 package dev.squeeze.kv.evict;
 
-import dev.squeeze.kv.KvMath;
 import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.api.ModelShape;
 import dev.squeeze.kv.api.PressParams;
+import dev.squeeze.kv.internal.KvMath;
 
 /**
  * TOVA (Oren et al., "Transformers are Multi-State RNNs", 2024, arXiv:2401.06104): the last query's

@@ -1,9 +1,9 @@
 package dev.squeeze.kv.lowrank;
 
-import dev.squeeze.kv.LayerSet;
 import dev.squeeze.kv.api.HeadKvStore;
 import dev.squeeze.kv.api.KvHook;
 import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.internal.LayerSet;
 
 /**
  * CSKV (Wang et al., 2024, arXiv:2409.10593), training-free part: keys and values are shrunk to

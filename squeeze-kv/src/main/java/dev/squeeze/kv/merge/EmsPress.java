@@ -3,14 +3,14 @@ package dev.squeeze.kv.merge;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.kv.AttentionAccumulator;
-import dev.squeeze.kv.KvMath;
-import dev.squeeze.kv.SizedKvStore;
 import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.api.ModelShape;
 import dev.squeeze.kv.api.Phase;
 import dev.squeeze.kv.api.PressParams;
 import dev.squeeze.kv.evict.ScorePress;
+import dev.squeeze.kv.internal.AttentionAccumulator;
+import dev.squeeze.kv.internal.KvMath;
+import dev.squeeze.kv.internal.SizedKvStore;
 
 /**
  * EMS (Li et al., "EMS: Adaptive Evict-then-Merge Strategy for Head-wise KV Cache Compression Based on

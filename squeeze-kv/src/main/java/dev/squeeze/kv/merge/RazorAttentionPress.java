@@ -3,11 +3,11 @@ package dev.squeeze.kv.merge;
 import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.kv.SizedKvStore;
 import dev.squeeze.kv.api.KvHook;
 import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.api.ModelShape;
 import dev.squeeze.kv.api.Phase;
+import dev.squeeze.kv.internal.SizedKvStore;
 
 import java.util.ArrayList;
 import java.util.List;

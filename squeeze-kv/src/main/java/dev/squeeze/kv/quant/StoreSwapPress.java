@@ -1,12 +1,12 @@
 package dev.squeeze.kv.quant;
 
-import dev.squeeze.kv.LayerSet;
 import dev.squeeze.kv.api.HeadKvStore;
 import dev.squeeze.kv.api.KvCache;
 import dev.squeeze.kv.api.KvHook;
 import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.api.PromptPass;
 import dev.squeeze.kv.api.RopeRotation;
+import dev.squeeze.kv.internal.LayerSet;
 
 import java.util.function.Predicate;
 

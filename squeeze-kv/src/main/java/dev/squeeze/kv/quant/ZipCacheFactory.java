@@ -3,12 +3,12 @@ package dev.squeeze.kv.quant;
 import dev.squeeze.core.catalog.Family;
 import dev.squeeze.core.catalog.Mechanism;
 import dev.squeeze.core.catalog.MethodInfo;
-import dev.squeeze.kv.LayerSet;
 import dev.squeeze.kv.api.KvHook;
 import dev.squeeze.kv.api.KvModel;
 import dev.squeeze.kv.api.ModelShape;
 import dev.squeeze.kv.api.PressFactory;
 import dev.squeeze.kv.api.PressParams;
+import dev.squeeze.kv.internal.LayerSet;
 
 import java.util.List;
 import java.util.Map;

@@ -2,12 +2,12 @@ package dev.squeeze.kv.quant;
 
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.kv.KvMath;
-import dev.squeeze.kv.LayerSet;
 import dev.squeeze.kv.api.HeadKvStore;
 import dev.squeeze.kv.api.KvHook;
 import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.api.Phase;
+import dev.squeeze.kv.internal.KvMath;
+import dev.squeeze.kv.internal.LayerSet;
 
 import java.util.SplittableRandom;
 

@@ -1,12 +1,12 @@
 package dev.squeeze.kv.select;
 
 import dev.squeeze.core.select.TopK;
-import dev.squeeze.kv.KvMath;
 import dev.squeeze.kv.api.HeadKvStore;
 import dev.squeeze.kv.api.KvHook;
 import dev.squeeze.kv.api.KvModel;
 import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.internal.KvMath;
 
 /**
  * GemFilter (Shi et al., "Discovering the Gems in Early Layers: Accelerating Long-Context LLMs with 1000x

@@ -2,13 +2,13 @@ package dev.squeeze.kv.select;
 
 import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.select.TopK;
-import dev.squeeze.kv.KvMath;
-import dev.squeeze.kv.PromptSlots;
 import dev.squeeze.kv.api.HeadKvStore;
 import dev.squeeze.kv.api.KvCache;
 import dev.squeeze.kv.api.KvHook;
 import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.api.PromptPass;
+import dev.squeeze.kv.internal.KvMath;
+import dev.squeeze.kv.internal.PromptSlots;
 
 /**
  * GemFilter as a press: at the filter layer the last query's scores choose the prompt tokens (as

@@ -1,11 +1,11 @@
 package dev.squeeze.kv.select;
 
 import dev.squeeze.core.select.TopK;
-import dev.squeeze.kv.KvMath;
 import dev.squeeze.kv.api.HeadKvStore;
 import dev.squeeze.kv.api.KvHook;
 import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.internal.KvMath;
 
 import java.util.Arrays;
 

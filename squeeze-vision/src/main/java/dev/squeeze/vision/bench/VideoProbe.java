@@ -4,6 +4,7 @@ import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenSet;
 import dev.squeeze.core.transform.TokenTransform;
 import dev.squeeze.vision.cct.CctMethod;
+import dev.squeeze.vision.cct.SyntheticClips;
 import dev.squeeze.vision.model.CctModel;
 import dev.squeeze.vision.model.Reducer;
 import dev.squeeze.vision.video.Clip;
@@ -11,7 +12,6 @@ import dev.squeeze.vision.video.DyCoke;
 import dev.squeeze.vision.video.FastVid;
 import dev.squeeze.vision.video.HoliTom;
 import dev.squeeze.vision.video.PruneVid;
-import dev.squeeze.vision.video.SyntheticClips;
 import dev.squeeze.vision.video.TempMe;
 
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.squeeze.kv;
+package dev.squeeze.kv.internal;
 
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.tensor.FloatMatrix;

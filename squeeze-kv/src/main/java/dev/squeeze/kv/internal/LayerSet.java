@@ -1,4 +1,4 @@
-package dev.squeeze.kv;
+package dev.squeeze.kv.internal;
 
 import dev.squeeze.kv.api.PressParams;
 import java.util.BitSet;

@@ -1,9 +1,10 @@
-package dev.squeeze.vision.video;
+package dev.squeeze.vision.cct;
 
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenSet;
 import dev.squeeze.vision.model.CctModel;
 import dev.squeeze.vision.model.Reducer;
+import dev.squeeze.vision.video.Clip;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.squeeze.kv;
+package dev.squeeze.kv.internal;
 
 import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.api.Phase;
