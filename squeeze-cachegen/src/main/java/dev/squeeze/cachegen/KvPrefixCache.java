@@ -47,7 +47,12 @@ public final class KvPrefixCache {
 
     public KvStore store() { return store; }
 
-    /** What {@link #prefill} did. fallback is null when the store answered every request. */
+    /**
+     * What {@link #prefill} did. fallback is null when the store answered every request.
+     *
+     * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+     * maker nor its readers modify them.
+     */
     public record Reuse(float[] logits, int loadedTokens, int computedTokens, long bytesRead, String fallback) {}
 
     /** Encodes {@code snap} and stores its tables and chunks; returns the bytes written. */

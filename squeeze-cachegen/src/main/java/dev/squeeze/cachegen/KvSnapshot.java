@@ -12,6 +12,9 @@ import java.util.Arrays;
  * (tokens, n_kv_heads * head_dim) row-major, KV head h at columns [h*head_dim, (h+1)*head_dim); the token ids
  * the cache was computed from and the RoPE position of each entry.
  *
+ * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+ * maker nor its readers modify them.
+ *
  * @param keys   (n_layers) arrays of (tokens, kvDim)
  * @param values (n_layers) arrays of (tokens, kvDim)
  */

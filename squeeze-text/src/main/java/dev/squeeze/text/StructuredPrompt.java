@@ -9,7 +9,7 @@ import java.util.Locale;
  * {@code <squeeze compress=false>...</squeeze>} (kept verbatim); the tags themselves are removed. Text
  * outside tags is one default segment per run. Nesting is not allowed.
  */
-public final class StructuredPrompt {
+final class StructuredPrompt {
     private static final String OPEN = "<squeeze";
     private static final String CLOSE = "</squeeze>";
 

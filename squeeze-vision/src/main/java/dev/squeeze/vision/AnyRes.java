@@ -9,6 +9,9 @@ import dev.squeeze.core.transform.TokenSet;
  * tokens are concatenated (thumbnail first, then crops in raster order). A model adapter builds it (the CCT's:
  * {@code dev.squeeze.vision.cct.CctAnyRes}).
  *
+ * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+ * maker nor its readers modify them.
+ *
  * @param tokens        (views * perView, D) encoder outputs of all views
  * @param views         1 + crops
  * @param perView       tokens per view (a square grid)

@@ -5,6 +5,9 @@ import dev.squeeze.core.tensor.FloatMatrix;
 /**
  * What one transformer block computed, for reducers that read attention.
  *
+ * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+ * maker nor its readers modify them.
+ *
  * @param layer     block index
  * @param heads     number of heads H
  * @param attention (H, N, N) row-major attention probabilities (query i, key j), proportional attention included

@@ -21,7 +21,12 @@ import dev.squeeze.core.transform.TokenTransform;
 public final class DpcKnn {
     private DpcKnn() {}
 
-    /** Clusters: centre indices (by descending score) and each token's cluster number (index into centers). */
+    /**
+     * Clusters: centre indices (by descending score) and each token's cluster number (index into centers).
+     *
+     * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+     * maker nor its readers modify them.
+     */
     public record Clustering(int[] centers, int[] assignment) {
         /** Members of each cluster, ascending. */
         public int[][] groups() {

@@ -15,7 +15,7 @@ import java.util.Arrays;
  * the per-head target (the paper's safeguard). Heads end with different lengths. SnapKV scores are
  * attention mass, comparable across heads. Prefill only.
  */
-public final class AdaKvPress extends SnapKvPress {
+final class AdaKvPress extends SnapKvPress {
     private final double alpha;
 
     public AdaKvPress(PressParams p, ModelShape c) {

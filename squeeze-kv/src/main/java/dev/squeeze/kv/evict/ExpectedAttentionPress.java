@@ -18,7 +18,7 @@ import dev.squeeze.kv.api.RopeRotation;
  * per position; for heads wider than 16 the rotated covariance is approximated by A S A^T (A the mean
  * rotation) instead of the exact mean of R S R^T.
  */
-public final class ExpectedAttentionPress extends ScorePress {
+final class ExpectedAttentionPress extends ScorePress {
     private final int future;
     private final boolean vnorm;
     private final double epsilon;

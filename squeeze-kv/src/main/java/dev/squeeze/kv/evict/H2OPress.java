@@ -13,7 +13,7 @@ import dev.squeeze.kv.internal.AttentionAccumulator;
  * {@code recent} entries (default: half the target, the paper's 50/50 split). GQA: group-mean attention.
  * {@code normalise=false} gives the paper's plain accumulated attention.
  */
-public final class H2OPress extends ScorePress {
+final class H2OPress extends ScorePress {
     private final AttentionAccumulator acc;
     private final boolean normalise;
 

@@ -11,7 +11,7 @@ import dev.squeeze.kv.internal.KvMath;
  * in Resource-Constrained Environments", 2025, arXiv:2504.15364): score = -cos(k_i, anchor) with the
  * anchor the mean key of the head; the keys most different from the rest are kept. Attention-free.
  */
-public final class KeyDiffPress extends ScorePress {
+final class KeyDiffPress extends ScorePress {
     public KeyDiffPress(PressParams p, ModelShape c) { super("keydiff", p, c, 0); }
 
     @Override

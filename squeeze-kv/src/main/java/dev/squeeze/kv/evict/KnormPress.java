@@ -11,7 +11,7 @@ import dev.squeeze.kv.internal.KvMath;
  * arXiv:2406.11430): score = -||k|| (entries whose keys have the smallest L2 norm are kept). No attention
  * needed, so it works with fused attention kernels.
  */
-public final class KnormPress extends ScorePress {
+final class KnormPress extends ScorePress {
     public KnormPress(PressParams p, ModelShape c) { super("knorm", p, c, 0); }
 
     @Override

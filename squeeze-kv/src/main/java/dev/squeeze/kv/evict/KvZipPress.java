@@ -42,7 +42,7 @@ import java.util.Locale;
  * needs the cache + the input), with an error when not even one token fits; the pass costs a second
  * prefill of the context, and its entries count in the session's peak bytes.
  */
-public final class KvZipPress implements KvHook {
+final class KvZipPress implements KvHook {
     static final String REPEAT = "Repeat the previous context:";
     static final String REPEAT_FROM = "Repeat the previous context starting with";
     static final int TRAILING = 8;

@@ -7,7 +7,7 @@ import dev.squeeze.kv.api.PressParams;
 import java.util.SplittableRandom;
 
 /** Random baseline (kvpress's RandomPress): uniform random scores, seeded ({@code seed} = 0) for reproducibility. */
-public final class RandomPress extends ScorePress {
+final class RandomPress extends ScorePress {
     private final long seed;
     private SplittableRandom rng;
 

@@ -12,7 +12,7 @@ import dev.squeeze.kv.internal.KvMath;
  * pooling with {@code kernel} = 5, and each head keeps its own top-k plus the window. Prefill only.
  * When the target is smaller than the window, the window shrinks to the target.
  */
-public class SnapKvPress extends ScorePress {
+class SnapKvPress extends ScorePress {
     protected final int windowSize;
     protected final int kernel;
 

@@ -10,7 +10,7 @@ import dev.squeeze.kv.api.PressParams;
  * Score = slot order (recency). Positions are not re-rotated (kept entries keep their original position
  * ids), unlike the paper's rolling cache positions.
  */
-public final class StreamingLlmPress extends ScorePress {
+final class StreamingLlmPress extends ScorePress {
     public StreamingLlmPress(PressParams p, ModelShape c) { super("streamingllm", p, c, 4); }
 
     @Override

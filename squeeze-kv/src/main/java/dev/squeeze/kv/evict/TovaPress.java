@@ -11,7 +11,7 @@ import dev.squeeze.kv.internal.KvMath;
  * heads keep the same positions). At decode the runtime's own step attention is reused (no extra work).
  * Falls back to the head group's mean when earlier compression left heads with unequal lengths.
  */
-public final class TovaPress extends ScorePress {
+final class TovaPress extends ScorePress {
     public TovaPress(PressParams p, ModelShape c) { super("tova", p, c, 0); }
 
     @Override

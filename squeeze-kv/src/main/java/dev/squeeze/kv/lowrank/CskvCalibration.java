@@ -14,7 +14,7 @@ import java.util.List;
  * activations (keys after RoPE, as cached), eigen-decomposed; the top-r eigenvectors minimise the
  * reconstruction error ||X - X U U^T|| of the calibration rows (the SVD's right singular vectors).
  */
-public final class CskvCalibration {
+final class CskvCalibration {
     private final int nLayers, nKvHeads, headDim;
     private final double[][][] kk, vv; // (layer, head, hd*hd)
     private long rows;

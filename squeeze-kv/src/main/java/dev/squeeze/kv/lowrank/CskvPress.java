@@ -12,7 +12,7 @@ import dev.squeeze.kv.internal.LayerSet;
  * first prefill's own keys and values (online calibration). The paper's fine-tuning of the shrinking
  * layers (and its QAT) is not done.
  */
-public final class CskvPress implements KvHook {
+final class CskvPress implements KvHook {
     private final LayerSet layers;
     private final int rank, window;
     private CskvCalibration calibration;

@@ -24,7 +24,7 @@ import dev.squeeze.kv.internal.SizedKvStore;
  * GPU parallelisation device and is not reproduced; its exact score weighting is not public in the
  * abstract, so the equal-weight sum is our choice.
  */
-public final class EmsPress extends ScorePress {
+final class EmsPress extends ScorePress {
     private final int windowSize;
     private final double sim;
     private final AttentionAccumulator acc;

@@ -17,6 +17,9 @@ import java.util.SplittableRandom;
  * {@code inductionFraction} induction scores and the top {@code echoFraction} echo scores (at least one
  * each) are retrieval heads; a KV head is one when any query head of its group is.
  *
+ * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+ * maker nor its readers modify them.
+ *
  * @param induction (n_layers, n_heads) mean induction score
  * @param echo      (n_layers, n_heads) mean echo score
  * @param kvRetrieval (n_layers, n_kv_heads) retrieval KV heads

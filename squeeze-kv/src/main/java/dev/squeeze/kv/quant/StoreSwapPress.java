@@ -17,7 +17,7 @@ import java.util.function.Predicate;
  * KIVI, and presses that evict there, such as KVzip, come first in a chain), or at the first decode step
  * of a sequence that was never prefilled. Runs after eviction presses when composed after them.
  */
-public class StoreSwapPress implements KvHook {
+class StoreSwapPress implements KvHook {
     /** Makes an empty compressed store for (layer, head, headDim, capacity); {@code rope} is the model's rotation. */
     public interface StoreMaker {
         HeadKvStore make(RopeRotation rope, int layer, int kvHead, int headDim, int capacity);

@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * store is rebuilt with the updated saliency (already-quantised entries are re-quantised from their
  * dequantised values, a small deviation from the paper's streaming scheme).
  */
-public final class ZipCachePress implements KvHook {
+final class ZipCachePress implements KvHook {
     private final LayerSet layers;
     private final int hi, lo, every;
     private final double low, probeFraction;

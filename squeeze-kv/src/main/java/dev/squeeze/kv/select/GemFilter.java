@@ -19,7 +19,12 @@ import dev.squeeze.kv.internal.KvMath;
 public final class GemFilter {
     private GemFilter() {}
 
-    /** The chosen input indices (ascending) and the tokens at them. */
+    /**
+     * The chosen input indices (ascending) and the tokens at them.
+     *
+     * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+     * maker nor its readers modify them.
+     */
     public record Selection(int[] indices, int[] tokens) {}
 
     public static int defaultLayer(int nLayers) { return Math.min(nLayers - 1, (int) Math.round(13.0 / 32 * nLayers)); }

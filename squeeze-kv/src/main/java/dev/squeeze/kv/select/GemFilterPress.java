@@ -18,7 +18,7 @@ import dev.squeeze.kv.internal.PromptSlots;
  * layer (a hook cannot stop it), and the prompt's logits, which give the first generated token, come from the
  * full prompt rather than the rerun (later tokens see only the rerun's cache).
  */
-public final class GemFilterPress implements KvHook {
+final class GemFilterPress implements KvHook {
     private final Budget budget;
     private final int layer, kernel;
     private int[] chosen;   // prompt indices chosen at the filter layer, ascending

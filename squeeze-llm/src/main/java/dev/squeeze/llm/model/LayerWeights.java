@@ -5,6 +5,9 @@ import dev.squeeze.llm.quant.WeightTensor;
 /**
  * One decoder block. Projections are (out, in); biases (Qwen2) are null when absent.
  *
+ * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+ * maker nor its readers modify them.
+ *
  * @param attnNorm (dim) RMSNorm weight before attention
  * @param wq (n_heads*hd, dim)  @param wk (n_kv_heads*hd, dim)  @param wv (n_kv_heads*hd, dim)
  * @param wo (dim, n_heads*hd)

@@ -7,6 +7,9 @@ import java.util.List;
 /**
  * All weights of a Llama-family model.
  *
+ * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+ * maker nor its readers modify them.
+ *
  * @param tokenEmbedding (vocab, dim)
  * @param layers         one per block
  * @param finalNorm      (dim)

@@ -92,7 +92,12 @@ public final class CctModel {
         return x.requireShape(source, shape).data();
     }
 
-    /** Result of a forward pass. */
+    /**
+     * Result of a forward pass.
+     *
+     * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+     * maker nor its readers modify them.
+     */
     public record Output(float[] logits, TokenSet finalTokens, long reduceNanos) {
         public int top1() {
             int b = 0;
