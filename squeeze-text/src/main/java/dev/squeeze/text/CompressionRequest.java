@@ -1,6 +1,7 @@
 package dev.squeeze.text;
 
 import dev.squeeze.core.select.Budget;
+import org.jspecify.annotations.Nullable;
 
 import java.util.Map;
 import java.util.Objects;
@@ -17,7 +18,7 @@ import java.util.Objects;
  * @param encoding vocabulary used to count tokens for the budget and the result
  * @param options  method-specific settings (documented by each method), never null
  */
-public record CompressionRequest(String text, Budget budget, String question,
+public record CompressionRequest(String text, Budget budget, @Nullable String question,
                                  ForcedContent forced, TokenEncoding encoding, Map<String, String> options) {
     public CompressionRequest {
         if (text == null) throw new IllegalArgumentException("text must not be null");
@@ -46,8 +47,8 @@ public record CompressionRequest(String text, Budget budget, String question,
     /** Fluent construction; {@link #build()} validates. */
     public static final class Builder {
         private final String text;
-        private Budget budget;
-        private String question;
+        private @Nullable Budget budget;
+        private @Nullable String question;
         private ForcedContent forced = ForcedContent.none();
         private TokenEncoding encoding = TokenEncoding.CL100K_BASE;
         private Map<String, String> options = Map.of();
@@ -59,7 +60,7 @@ public record CompressionRequest(String text, Budget budget, String question,
         /** Compressed size in tokens (> 0). */
         public Builder targetTokens(int n) { return budget(count("targetTokens", n)); }
         public Builder budget(Budget b) { this.budget = Objects.requireNonNull(b, "budget"); return this; }
-        public Builder question(String q) { this.question = q; return this; }
+        public Builder question(@Nullable String q) { this.question = q; return this; }
         public Builder forced(ForcedContent f) { this.forced = Objects.requireNonNull(f); return this; }
         public Builder encoding(TokenEncoding e) { this.encoding = Objects.requireNonNull(e); return this; }
         public Builder options(Map<String, String> o) { this.options = Map.copyOf(o); return this; }

@@ -1,5 +1,7 @@
 package dev.squeeze.text;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +20,7 @@ final class StructuredPrompt {
      * @param rate     own rate, or {@code null} for the request's rate
      * @param compress false when the segment is kept verbatim
      */
-    public record Segment(String text, Double rate, boolean compress) {}
+    public record Segment(String text, @Nullable Double rate, boolean compress) {}
 
     private StructuredPrompt() {}
 

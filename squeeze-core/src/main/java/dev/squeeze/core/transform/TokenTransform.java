@@ -4,6 +4,7 @@ import dev.squeeze.core.Args;
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.tensor.FloatMatrix;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,7 +82,7 @@ public final class TokenTransform {
      *
      * @param sizes (N) current token sizes, or null for all ones
      */
-    public static TokenTransform merge(int n, int[][] groups, float[] sizes) {
+    public static TokenTransform merge(int n, int[][] groups, float @Nullable [] sizes) {
         Args.positive("N", n);
         Args.notNull("groups", groups);
         checkK(groups.length, n);

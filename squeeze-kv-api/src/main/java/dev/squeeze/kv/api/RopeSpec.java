@@ -1,5 +1,7 @@
 package dev.squeeze.kv.api;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -12,10 +14,10 @@ import java.util.Objects;
  * @param theta             the base (10,000 for Llama 2, 500,000 for Llama 3)
  * @param style             which dimensions form a pair
  * @param scaling           Llama-3.1 frequency scaling, or null for none
- * @param frequencyFactors  per-pair divisors of the frequencies (hd/2 values), or an empty array for none; copied in
+ * @param frequencyFactors  per-pair divisors of the frequencies (hd/2 values), or an empty array or null for none; copied in
  *                          and out, so the record stays immutable
  */
-public record RopeSpec(double theta, Style style, Scaling scaling, float[] frequencyFactors) {
+public record RopeSpec(double theta, Style style, @Nullable Scaling scaling, float @Nullable [] frequencyFactors) {
 
     /** Which dimensions RoPE rotates together within a head. */
     public enum Style {
@@ -67,20 +69,21 @@ public record RopeSpec(double theta, Style style, Scaling scaling, float[] frequ
 
     /** The per-pair divisors, a copy (empty when none). */
     @Override
-    public float[] frequencyFactors() { return frequencyFactors.clone(); }
+    public float[] frequencyFactors() { return frequencyFactors == null ? new float[0] : frequencyFactors.clone(); }
 
     /** freq_i for the pairs of a head of width {@code headDim}: (headDim / 2) values. */
     public double[] frequencies(int headDim) {
         if (headDim <= 0 || headDim % 2 != 0) throw new IllegalArgumentException("head_dim must be even and > 0 for RoPE, got " + headDim);
         int half = headDim / 2;
-        if (frequencyFactors.length != 0 && frequencyFactors.length != half) {
-            throw new IllegalArgumentException("rope frequency factors have " + frequencyFactors.length + " values, expected head_dim/2 = " + half);
+        float[] factors = frequencyFactors();
+        if (factors.length != 0 && factors.length != half) {
+            throw new IllegalArgumentException("rope frequency factors have " + factors.length + " values, expected head_dim/2 = " + half);
         }
         double[] freq = new double[half];
         for (int i = 0; i < half; i++) {
             double f = 1.0 / Math.pow(theta, (2.0 * i) / headDim);
             freq[i] = scaling == null ? f : scaling.scale(f);
-            if (frequencyFactors.length != 0) freq[i] /= frequencyFactors[i];
+            if (factors.length != 0) freq[i] /= factors[i];
         }
         return freq;
     }
@@ -88,14 +91,14 @@ public record RopeSpec(double theta, Style style, Scaling scaling, float[] frequ
     @Override
     public boolean equals(Object o) {
         return o instanceof RopeSpec r && r.theta == theta && r.style == style && Objects.equals(r.scaling, scaling)
-                && Arrays.equals(r.frequencyFactors, frequencyFactors);
+                && Arrays.equals(r.frequencyFactors(), frequencyFactors());
     }
 
     @Override
-    public int hashCode() { return Objects.hash(theta, style, scaling, Arrays.hashCode(frequencyFactors)); }
+    public int hashCode() { return Objects.hash(theta, style, scaling, Arrays.hashCode(frequencyFactors())); }
 
     @Override
     public String toString() {
-        return "RopeSpec[theta=" + theta + ", style=" + style + ", scaling=" + scaling + ", frequencyFactors=" + Arrays.toString(frequencyFactors) + "]";
+        return "RopeSpec[theta=" + theta + ", style=" + style + ", scaling=" + scaling + ", frequencyFactors=" + Arrays.toString(frequencyFactors()) + "]";
     }
 }

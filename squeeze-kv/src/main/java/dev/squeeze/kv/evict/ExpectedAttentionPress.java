@@ -6,6 +6,7 @@ import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.api.ModelShape;
 import dev.squeeze.kv.api.PressParams;
 import dev.squeeze.kv.api.RopeRotation;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Expected Attention (Devoto et al., "Expected Attention: KV Cache Compression by Estimating Attention
@@ -29,10 +30,10 @@ final class ExpectedAttentionPress extends ScorePress {
     private int lastPos;
     private static final int EXACT_COV_MAX_DIM = 16;
     private int cachedPos = -1;
-    private double[] avgRot;   // (d, d) mean_f R(p + f)
-    private double[] pairRot;  // (d, d, d, d) T_ab = mean_f (R e_a)(R e_b)^T
+    private double @Nullable [] avgRot;   // (d, d) mean_f R(p + f)
+    private double @Nullable [] pairRot;  // (d, d, d, d) T_ab = mean_f (R e_a)(R e_b)^T
 
-    private double[] meanRot;  // (d, d) mean_{f=1..future} R(f), independent of the position
+    private double @Nullable [] meanRot;  // (d, d) mean_{f=1..future} R(f), independent of the position
 
     /**
      * Caches A = mean_f R(p + f) = R(p) mean_f R(f) (rotations compose) for the current last position, and
@@ -90,7 +91,7 @@ final class ExpectedAttentionPress extends ScorePress {
         cachedPos = lastPos;
     }
 
-    private int[][] rowCols;   // (d, <= 2) non-zero columns of each row of A
+    private int @Nullable [][] rowCols;   // (d, <= 2) non-zero columns of each row of A
 
     /** A for position {@code pos} (d, d) row-major, as the scores use it (for tests). */
     double[] averagedRotation(RopeRotation rope, int d, int pos) {

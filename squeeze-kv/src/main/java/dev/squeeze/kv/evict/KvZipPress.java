@@ -15,6 +15,7 @@ import dev.squeeze.kv.api.TextEncoder;
 import dev.squeeze.kv.internal.KvMath;
 import dev.squeeze.kv.internal.LayerSet;
 import dev.squeeze.kv.internal.PromptSlots;
+import org.jspecify.annotations.Nullable;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -56,7 +57,7 @@ final class KvZipPress implements KvHook {
     private final Allocation allocation;
     private final int chunk;
     private final boolean lead;     // false: the reconstruction input is the context alone (lead=none)
-    private float[][][] lastScores; // (layer, kvHead, entries of the prompt) of the last prompt, for inspection
+    private float @Nullable [][][] lastScores; // (layer, kvHead, entries of the prompt) of the last prompt, for inspection
 
     public KvZipPress(PressParams p, ModelShape c) {
         this.config = c;
@@ -73,9 +74,9 @@ final class KvZipPress implements KvHook {
 
     @Override public boolean actsAfterPrompt() { return true; }
 
-    /** Scores of the last prompt's entries, (layer, kvHead, entry), a copy; null before any prompt. */
+    /** Scores of the last prompt's entries, (layer, kvHead, entry), a copy; empty before any prompt. */
     public float[][][] lastScores() {
-        if (lastScores == null) return null;
+        if (lastScores == null) return new float[0][][];
         float[][][] out = new float[lastScores.length][][];
         for (int l = 0; l < out.length; l++) {
             out[l] = new float[lastScores[l].length][];

@@ -10,6 +10,7 @@ import dev.squeeze.kv.api.ModelShape;
 import dev.squeeze.kv.api.Phase;
 import dev.squeeze.kv.api.PressParams;
 import dev.squeeze.kv.internal.LayerSet;
+import org.jspecify.annotations.Nullable;
 
 
 /**
@@ -94,7 +95,7 @@ public abstract class ScorePress implements KvHook {
     }
 
     /** Per-head targets, or null when no head needs compressing (then nothing is touched). */
-    protected int[] targets(LayerView v, int slack) {
+    protected int @Nullable [] targets(LayerView v, int slack) {
         int H = config.nKvHeads();
         int[] t = new int[H];
         boolean any = false;

@@ -4,6 +4,7 @@ import dev.squeeze.kv.api.HeadKvStore;
 import dev.squeeze.kv.api.KvHook;
 import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.internal.LayerSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * CSKV (Wang et al., 2024, arXiv:2409.10593), training-free part: keys and values are shrunk to
@@ -15,10 +16,10 @@ import dev.squeeze.kv.internal.LayerSet;
 final class CskvPress implements KvHook {
     private final LayerSet layers;
     private final int rank, window;
-    private CskvCalibration calibration;
+    private @Nullable CskvCalibration calibration;   // null: fitted on the first prefill (online)
     private final boolean online;
 
-    public CskvPress(LayerSet layers, int rank, int window, CskvCalibration calibration) {
+    public CskvPress(LayerSet layers, int rank, int window, @Nullable CskvCalibration calibration) {
         this.layers = layers;
         this.rank = rank;
         this.window = window;

@@ -9,6 +9,7 @@ import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.api.PromptPass;
 import dev.squeeze.kv.internal.KvMath;
 import dev.squeeze.kv.internal.PromptSlots;
+import org.jspecify.annotations.Nullable;
 
 /**
  * GemFilter as a press: at the filter layer the last query's scores choose the prompt tokens (as
@@ -21,7 +22,7 @@ import dev.squeeze.kv.internal.PromptSlots;
 final class GemFilterPress implements KvHook {
     private final Budget budget;
     private final int layer, kernel;
-    private int[] chosen;   // prompt indices chosen at the filter layer, ascending
+    private int @Nullable [] chosen;   // prompt indices chosen at the filter layer, ascending
 
     public GemFilterPress(Budget budget, int layer, int kernel) {
         this.budget = budget;

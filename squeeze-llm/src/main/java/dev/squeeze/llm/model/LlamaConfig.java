@@ -2,6 +2,7 @@ package dev.squeeze.llm.model;
 
 import dev.squeeze.kv.api.ModelShape;
 import dev.squeeze.kv.api.RopeSpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hyper-parameters of a Llama-family decoder.
@@ -20,7 +21,7 @@ import dev.squeeze.kv.api.RopeSpec;
  * @param ropeScaling  Llama-3.1 frequency scaling, or null
  */
 public record LlamaConfig(int dim, int hiddenDim, int nLayers, int nHeads, int nKvHeads, int vocabSize, int seqLen,
-                          int headDim, float rmsEps, float ropeTheta, RopeStyle ropeStyle, RopeScaling ropeScaling) {
+                          int headDim, float rmsEps, float ropeTheta, RopeStyle ropeStyle, @Nullable RopeScaling ropeScaling) {
     public LlamaConfig {
         positive("dim", dim);
         positive("hidden_dim", hiddenDim);
@@ -58,13 +59,13 @@ public record LlamaConfig(int dim, int hiddenDim, int nLayers, int nHeads, int n
      *
      * @param freqFactors per-pair frequency divisors (GGUF {@code rope_freqs.weight}), or null for none
      */
-    public RopeSpec ropeSpec(float[] freqFactors) {
+    public RopeSpec ropeSpec(float @Nullable [] freqFactors) {
         RopeSpec.Style style = ropeStyle == RopeStyle.INTERLEAVED ? RopeSpec.Style.INTERLEAVED : RopeSpec.Style.HALF;
         return new RopeSpec(ropeTheta, style, ropeScaling == null ? null : ropeScaling.toSpec(), freqFactors);
     }
 
     /** The attention shape as the KV API describes it (see {@link LlamaModel#shape()} for a loaded model's, with its frequency factors). */
-    public ModelShape shape(float[] freqFactors) {
+    public ModelShape shape(float @Nullable [] freqFactors) {
         return new ModelShape(nLayers, nHeads, nKvHeads, headDim, seqLen, vocabSize, ropeSpec(freqFactors));
     }
 

@@ -8,6 +8,7 @@ import dev.squeeze.llm.runtime.RowParallel;
 import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.runtime.SessionOptions;
 import dev.squeeze.llm.tokenizer.Tokenizer;
+import org.jspecify.annotations.Nullable;
 
 import java.lang.foreign.Arena;
 import java.util.Optional;
@@ -21,14 +22,14 @@ import java.util.Optional;
 public final class LlamaModel implements AutoCloseable, KvModel {
     private final LlamaConfig config;
     private final LlamaWeights weights;
-    private final Tokenizer tokenizer;
+    private final @Nullable Tokenizer tokenizer;
     private final Rope rope;
     private final ModelShape shape;
     private final RowParallel rows;
-    private final Arena arena;
+    private final @Nullable Arena arena;
     private final String source;
 
-    public LlamaModel(LlamaConfig config, LlamaWeights weights, Tokenizer tokenizer, Arena arena, String source, int threads) {
+    public LlamaModel(LlamaConfig config, LlamaWeights weights, @Nullable Tokenizer tokenizer, @Nullable Arena arena, String source, int threads) {
         this.config = config;
         weights.check(config);
         if (tokenizer != null && tokenizer.vocabSize() > config.vocabSize()) {

@@ -1,6 +1,7 @@
 package dev.squeeze.llm.model;
 
 import dev.squeeze.kv.api.RopeRotation;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rotary position embedding of a Llama-family model: the KV API's {@link RopeRotation} for the model's
@@ -16,7 +17,7 @@ public final class Rope extends RopeRotation {
      * @param freqFactors per-pair divisors of the frequencies (hd/2), as GGUF Llama-3.1 files store them in
      *                    {@code rope_freqs.weight}; null for none
      */
-    public Rope(LlamaConfig c, float[] freqFactors) {
+    public Rope(LlamaConfig c, float @Nullable [] freqFactors) {
         super(c.ropeSpec(freqFactors), c.headDim(), Math.min(c.seqLen(), 1 << 15)); // beyond the table: on the fly
     }
 }

@@ -5,6 +5,7 @@ import dev.squeeze.vision.BlockTrace;
 import dev.squeeze.vision.VisualTokens;
 import dev.squeeze.vision.model.CctModel;
 import dev.squeeze.vision.model.HookContext;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
 
@@ -16,8 +17,8 @@ import java.util.List;
  */
 final class CctVisualTokens implements VisualTokens {
     private final HookContext ctx;
-    private float[] pool;
-    private float[][] layerPool;
+    private float @Nullable [] pool;
+    private float @Nullable [][] layerPool;
 
     CctVisualTokens(HookContext ctx) {
         this.ctx = ctx;

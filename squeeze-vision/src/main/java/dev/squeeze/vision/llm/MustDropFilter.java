@@ -38,8 +38,8 @@ public final class MustDropFilter implements VisualReducer, VisionMethod {
         return keepBudget(in.textAttention(), new boolean[in.size()], keep);
     }
 
-    /** The threshold rule; returns null when nothing is dropped. */
-    public static TokenTransform filter(float[][] attn, boolean[] protect, float globalThreshold, float individualThreshold) {
+    /** The threshold rule; empty when nothing is dropped. */
+    public static Optional<TokenTransform> filter(float[][] attn, boolean[] protect, float globalThreshold, float individualThreshold) {
         int n = QueryAttention.check("mustdrop", attn);
         if (protect.length != n) throw new IllegalArgumentException("mustdrop: protect has " + protect.length + " entries, expected " + n);
         float[] total = new float[n];
@@ -52,9 +52,9 @@ public final class MustDropFilter implements VisualReducer, VisionMethod {
             boolean drop = !protect[j] && total[j] < globalThreshold * all && max[j] < individualThreshold;
             if (!drop) keep[k++] = j;
         }
-        if (k == n) return null;
+        if (k == n) return Optional.empty();
         if (k == 0) throw new IllegalArgumentException("mustdrop: the thresholds drop every visual token");
-        return TokenTransform.select(n, java.util.Arrays.copyOf(keep, k));
+        return Optional.of(TokenTransform.select(n, java.util.Arrays.copyOf(keep, k)));
     }
 
     /** Budgeted form: protected tokens always stay; the rest ranked by total then max text attention. */

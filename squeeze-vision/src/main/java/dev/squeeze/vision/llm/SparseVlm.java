@@ -12,6 +12,7 @@ import dev.squeeze.vision.Selections;
 import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualReducer;
 import dev.squeeze.vision.VisualTokens;
+import org.jspecify.annotations.Nullable;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -66,7 +67,7 @@ public final class SparseVlm implements VisualReducer, VisionMethod {
         return java.util.stream.IntStream.range(0, attn.length).filter(q -> m[q] >= thr).toArray();
     }
 
-    public static TokenTransform reduce(float[][] attn, FloatMatrix tokens, float[] sizes, int keep) {
+    public static TokenTransform reduce(float[][] attn, FloatMatrix tokens, float @Nullable [] sizes, int keep) {
         int n = QueryAttention.check("sparsevlm", attn);
         if (tokens.rows() != n) throw new IllegalArgumentException("sparsevlm: attention covers " + n + " tokens, tokens has " + tokens.rows());
         Selections.checkKeep("sparsevlm", keep, n);

@@ -12,6 +12,7 @@ import dev.squeeze.vision.StagedReducer;
 import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualTokens;
 import dev.squeeze.vision.image.similarity.ToMeSchedule;
+import org.jspecify.annotations.Nullable;
 
 import java.util.Optional;
 
@@ -76,7 +77,7 @@ public final class DiffRate implements StagedReducer, VisionMethod {
     }
 
     /** One block: keep the top pruneKept by importance, then merge ranks >= mergeKept into their most similar kept token. */
-    public static TokenTransform pruneAndMerge(float[] importance, FloatMatrix keys, float[] sizes, int pruneKept, int mergeKept) {
+    public static TokenTransform pruneAndMerge(float[] importance, FloatMatrix keys, float @Nullable [] sizes, int pruneKept, int mergeKept) {
         int n = importance.length;
         if (mergeKept < 1 || mergeKept > pruneKept || pruneKept > n) {
             throw new IllegalArgumentException("diffrate: need 1 <= merge_kept (" + mergeKept + ") <= prune_kept (" + pruneKept + ") <= N (" + n + ")");

@@ -9,6 +9,7 @@ import dev.squeeze.vision.Selections;
 import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualReducer;
 import dev.squeeze.vision.VisualTokens;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class GridPooling implements VisualReducer, VisionMethod {
     }
 
     /** The pooling transform of an N-token square grid down to K tokens. */
-    public static TokenTransform pool(int n, int keep, float[] sizes) {
+    public static TokenTransform pool(int n, int keep, float @Nullable [] sizes) {
         int g = (int) Math.round(Math.sqrt(n));
         if (g * g != n) throw new IllegalArgumentException("avgpool needs a square token grid, got N = " + n);
         if (keep < 1 || keep > n) throw new IllegalArgumentException("avgpool: keep must be in [1, " + n + "], got " + keep);

@@ -12,6 +12,7 @@ import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualReducer;
 import dev.squeeze.vision.VisualTokens;
 import dev.squeeze.vision.llm.MustDropFilter;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,7 +64,7 @@ public final class MustDropWindows implements VisualReducer, VisionMethod {
     }
 
     /** Merges coherent 2x2 windows (mean pairwise cosine >= threshold), most coherent first, until keep is reached. */
-    public static TokenTransform mergeWindows(FloatMatrix x, float[] sizes, int keep, float threshold) {
+    public static TokenTransform mergeWindows(FloatMatrix x, float @Nullable [] sizes, int keep, float threshold) {
         int n = x.rows();
         int g = (int) Math.round(Math.sqrt(n));
         if (g * g != n || g % 2 != 0) throw new IllegalArgumentException("mustdrop needs an even square token grid, got N = " + n);
