@@ -9,16 +9,12 @@ import dev.squeeze.kv.api.RopeSpec;
  */
 public record RopeScaling(float factor, float lowFreqFactor, float highFreqFactor, int originalContext) {
     public RopeScaling {
-        if (!(factor >= 1f)) throw new IllegalArgumentException("rope scaling factor must be >= 1, got " + factor);
-        if (!(highFreqFactor > lowFreqFactor)) {
-            throw new IllegalArgumentException("rope high_freq_factor (" + highFreqFactor + ") must exceed low_freq_factor (" + lowFreqFactor + ")");
-        }
-        if (originalContext <= 0) throw new IllegalArgumentException("rope original context must be > 0, got " + originalContext);
+        new RopeSpec.Scaling(factor, lowFreqFactor, highFreqFactor, originalContext);   // validates, naming the bad value
     }
 
     /** The scaled angular frequency. */
     public double scale(double freq) { return toSpec().scale(freq); }
 
-    /** The same scaling as the KV API describes it. */
+    /** The same scaling as the KV API describes it (the formula lives there). */
     public RopeSpec.Scaling toSpec() { return new RopeSpec.Scaling(factor, lowFreqFactor, highFreqFactor, originalContext); }
 }
