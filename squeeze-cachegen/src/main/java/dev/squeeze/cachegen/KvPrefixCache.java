@@ -9,6 +9,7 @@ import dev.squeeze.cachegen.store.ChunkKeys;
 import dev.squeeze.cachegen.store.KvStore;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Session;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +48,13 @@ public final class KvPrefixCache {
 
     public KvStore store() { return store; }
 
-    /** What {@link #prefill} did. fallback is null when the store answered every request. */
-    public record Reuse(float[] logits, int loadedTokens, int computedTokens, long bytesRead, String fallback) {}
+    /**
+     * What {@link #prefill} did. fallback is null when the store answered every request.
+     *
+     * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+     * maker nor its readers modify them.
+     */
+    public record Reuse(float[] logits, int loadedTokens, int computedTokens, long bytesRead, @Nullable String fallback) {}
 
     /** Encodes {@code snap} and stores its tables and chunks; returns the bytes written. */
     public long save(ModelFingerprint fp, KvSnapshot snap) throws IOException {
@@ -80,7 +86,7 @@ public final class KvPrefixCache {
     }
 
     /** The longest stored prefix of {@code tokens}, at most {@code maxTokens} long, with what happened. */
-    public record Loaded(KvSnapshot snapshot, long bytesRead, String fallback) {}
+    public record Loaded(KvSnapshot snapshot, long bytesRead, @Nullable String fallback) {}
 
     public Loaded loadPrefix(ModelFingerprint fp, int[] tokens, int maxTokens) {
         int C = encoder.chunkTokens();

@@ -120,7 +120,7 @@ final class ChatProxy {
                 continue;
             }
             try {
-                CompressionResult r = CompressService.run(compressor, s.text, CompressService.Budget.rate(rate),
+                CompressionResult r = CompressService.run(compressor, s.text, CompressService.ratio("rate", rate),
                         question, ForcedContent.none(), TokenEncoding.CL100K_BASE);
                 s.holder.put(s.field, r.compressed());
                 kept += r.compressedTokens();

@@ -3,6 +3,7 @@ package dev.squeeze.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.text.CompressionRequest;
 import dev.squeeze.text.CompressionResult;
 import dev.squeeze.text.ForcedContent;
@@ -59,7 +60,7 @@ final class CompressService {
         if (text != null) {
             checkText("text", text);
             checkTokens(counter.count(text));
-            Budget budget = target != null ? Budget.tokens(target) : Budget.rate(rate == null ? 0.5 : rate);
+            Budget budget = target != null ? count("targetTokens", target) : ratio("rate", rate == null ? 0.5 : rate);
             CompressionResult r = run(compressor, text, budget, question, forced, encoding);
             ObjectNode o = Json.MAPPER.createObjectNode();
             o.put("compressed", r.compressed());
@@ -110,8 +111,8 @@ final class CompressService {
         for (int i = 0; i < tokens.length; i++) {
             String c = contents.get(i);
             if (i != lastUser && tokens[i] > 0) {
-                Budget b = target == null ? Budget.rate(rate == null ? 0.5 : rate)
-                        : Budget.tokens((int) Math.max(1, Math.floor((double) target * tokens[i] / compressible)));
+                int share = target == null ? 0 : (int) Math.max(1, Math.floor((double) target * tokens[i] / compressible));
+                Budget b = target == null ? ratio("rate", rate == null ? 0.5 : rate) : count("targetTokens", share);
                 CompressionResult r = run(compressor, c, b, q, forced, encoding);
                 c = r.compressed();
                 kept += r.compressedTokens();
@@ -148,19 +149,22 @@ final class CompressService {
         }
     }
 
-    /** A budget: a rate or a token count. */
-    record Budget(Double rate, Integer tokens) {
-        static Budget rate(double r) { return new Budget(r, null); }
-        static Budget tokens(int n) { return new Budget(null, n); }
+    /** A request's {@code rate}: a ratio in (0, 1]; anything else is a 400 naming the field. */
+    static Budget ratio(String field, double rate) {
+        if (!(rate > 0.0 && rate <= 1.0)) throw ApiException.badRequest(field + " must be in (0, 1], got " + rate);
+        return Budget.ratio(rate);
+    }
+
+    /** A request's {@code targetTokens}: a count > 0; anything else is a 400 naming the field. */
+    static Budget count(String field, int tokens) {
+        if (tokens <= 0) throw ApiException.badRequest(field + " must be > 0, got " + tokens);
+        return Budget.count(tokens);
     }
 
     static CompressionResult run(PromptCompressor c, String text, Budget budget, String question, ForcedContent forced,
                                  TokenEncoding encoding) {
         return parse(() -> {
-            CompressionRequest.Builder b = CompressionRequest.builder(text).question(question).forced(forced).encoding(encoding);
-            if (budget.tokens() != null) b.targetTokens(budget.tokens());
-            else b.rate(budget.rate());
-            return c.compress(b.build());
+            return c.compress(CompressionRequest.builder(text).budget(budget).question(question).forced(forced).encoding(encoding).build());
         });
     }
 

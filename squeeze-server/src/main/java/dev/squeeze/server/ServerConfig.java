@@ -1,10 +1,12 @@
 package dev.squeeze.server;
 
+import org.jspecify.annotations.Nullable;
+
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -32,7 +34,7 @@ import java.util.Set;
  * @param methodOptions      per-method settings (method name to key/value, e.g. llmlingua-2 to model=/path);
  *                           set by the operator only, never by requests
  */
-public record ServerConfig(String host, int port, URI upstream, String apiKey, int maxBodyBytes, int maxTokens,
+public record ServerConfig(String host, int port, @Nullable URI upstream, @Nullable String apiKey, int maxBodyBytes, int maxTokens,
                            int workers, int queue, long idleTimeoutMs, long upstreamTimeoutMs, int maxConnections,
                            int maxUpstreamStreams, int proxyMinTokens, double proxyRate, String proxyMethod,
                            Set<String> proxyRoles, Map<String, Map<String, String>> methodOptions) {
@@ -73,8 +75,8 @@ public record ServerConfig(String host, int port, URI upstream, String apiKey, i
     public static final class Builder {
         private String host = "127.0.0.1";
         private int port = 8080;
-        private URI upstream;
-        private String apiKey;
+        private @Nullable URI upstream;
+        private @Nullable String apiKey;
         private int maxBodyBytes = 8 << 20;
         private int maxTokens = 262_144;
         private int workers = Runtime.getRuntime().availableProcessors();
@@ -91,8 +93,8 @@ public record ServerConfig(String host, int port, URI upstream, String apiKey, i
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
-        public Builder upstream(URI v) { upstream = v; return this; }
-        public Builder apiKey(String v) { apiKey = v; return this; }
+        public Builder upstream(@Nullable URI v) { upstream = v; return this; }
+        public Builder apiKey(@Nullable String v) { apiKey = v; return this; }
         public Builder maxBodyBytes(int v) { maxBodyBytes = v; return this; }
         public Builder maxTokens(int v) { maxTokens = v; return this; }
         public Builder workers(int v) { workers = v; return this; }

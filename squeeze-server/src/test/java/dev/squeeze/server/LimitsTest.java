@@ -57,6 +57,9 @@ class LimitsTest {
         public String name() { return "blocking"; }
 
         @Override
+        public java.util.Optional<dev.squeeze.core.catalog.MethodInfo> info() { return java.util.Optional.empty(); }
+
+        @Override
         public PromptCompressor create(Map<String, String> options) {
             return new PromptCompressor() {
                 @Override

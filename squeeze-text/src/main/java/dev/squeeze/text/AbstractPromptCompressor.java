@@ -24,7 +24,7 @@ public abstract class AbstractPromptCompressor implements PromptCompressor {
             origin += segTokens[i];
         }
         if (origin == 0) throw new IllegalArgumentException("text has no tokens outside <squeeze> markup");
-        int budget = request.budget(origin);
+        int budget = request.targetTokens(origin);
         if (request.question() != null) {
             int q = counter.count(request.question());
             if (q > budget) {

@@ -1,9 +1,12 @@
 package dev.squeeze.text;
 
+import dev.squeeze.core.catalog.MethodInfo;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -40,6 +43,11 @@ public final class CompressorRegistry {
     }
 
     public List<String> names() { return List.copyOf(factories.keySet()); }
+
+    /** The catalog entries of the registered methods (wrappers such as "json" have none). */
+    public List<MethodInfo> methods() {
+        return factories.values().stream().map(CompressorFactory::info).flatMap(Optional::stream).toList();
+    }
 
     /** Methods that run with nothing but this library (no model file): what benchmarks sweep by default. */
     public List<String> offlineNames() {

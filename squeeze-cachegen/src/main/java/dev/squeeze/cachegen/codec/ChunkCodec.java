@@ -20,7 +20,12 @@ import dev.squeeze.cachegen.LevelSpec;
 public final class ChunkCodec {
     private ChunkCodec() {}
 
-    /** Symbols and scales of a chunk before entropy coding. */
+    /**
+     * Symbols and scales of a chunk before entropy coding.
+     *
+     * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+     * maker nor its readers modify them.
+     */
     public record Quantised(LevelSpec level, int start, int count, short[][] symbols, short[][] scales) {}
 
     public static Quantised quantise(KvSnapshot s, int start, int count, LevelSpec lv) {

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Print what a CacheGen stream holds. With --verify, every chunk checksum is checked and the exit code is",
                 "non-zero on any damage (1 for a damaged chunk, 2 for a damaged or truncated header)."})
-public final class KvInspectCommand implements Callable<Integer> {
+final class KvInspectCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 /** {@code squeeze kv save}: computes the KV cache of a text and writes it as a CacheGen stream. */
 @Command(name = "save", mixinStandardHelpOptions = true,
         description = "Prefill a text (BOS first) and store its KV cache as a CacheGen stream.")
-public final class KvSaveCommand implements Callable<Integer> {
+final class KvSaveCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

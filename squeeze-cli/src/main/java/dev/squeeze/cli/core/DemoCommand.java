@@ -22,7 +22,7 @@ import java.util.Set;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Reduce a synthetic token set (N tokens around C concepts) with ToMe, DivPrune and DPC-KNN.")
-public final class DemoCommand implements Runnable {
+final class DemoCommand implements Runnable {
     @Option(names = "--tokens", defaultValue = "576", description = "N tokens (default ${DEFAULT-VALUE}).")
     int n;
     @Option(names = "--concepts", defaultValue = "16", description = "C concepts (default ${DEFAULT-VALUE}).")

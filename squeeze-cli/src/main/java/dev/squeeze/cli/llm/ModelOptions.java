@@ -1,8 +1,7 @@
 package dev.squeeze.cli.llm;
 
+import dev.squeeze.kv.api.Presses;
 import dev.squeeze.llm.format.ModelLoader;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.Presses;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.SessionOptions;
 import picocli.CommandLine.Option;
@@ -29,9 +28,6 @@ public final class ModelOptions {
 
     /** Session options with the press of {@code spec} ("none" = the full cache). */
     public static SessionOptions withPress(LlamaModel m, String spec) {
-        KvHook hook = Presses.create(spec, m);
-        SessionOptions.Builder opts = SessionOptions.builder();
-        if (hook != null) opts.hook(hook);
-        return opts.build();
+        return SessionOptions.builder().hook(Presses.create(spec, m)).build();
     }
 }

@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
         description = "Teacher-forced perplexity of a text file: paragraphs (separated by blank lines) are scored "
                 + "separately, each as BOS + its tokens, cut into windows of --context tokens (or, with --stream, the "
                 + "whole file as one stream).")
-public final class PerplexityCommand implements Callable<Integer> {
+final class PerplexityCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

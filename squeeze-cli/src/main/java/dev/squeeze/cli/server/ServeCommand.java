@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve POST /v1/compress, GET /v1/methods, GET /health, GET /metrics and, with --upstream,"
                 + " an OpenAI-compatible POST /v1/chat/completions proxy that compresses long context messages."})
-public final class ServeCommand implements Callable<Integer> {
+final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

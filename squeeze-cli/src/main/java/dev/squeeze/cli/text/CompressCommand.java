@@ -1,5 +1,6 @@
 package dev.squeeze.cli.text;
 
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.text.CompressionJson;
 import dev.squeeze.text.CompressionRequest;
 import dev.squeeze.text.CompressionResult;
@@ -25,14 +26,15 @@ import java.util.concurrent.Callable;
 /** {@code squeeze compress}: shortens a prompt or context to a token budget. */
 @Command(name = "compress", mixinStandardHelpOptions = true,
         description = "Compress a prompt/context to a token budget (default method: lexical, offline).")
-public final class CompressCommand implements Callable<Integer> {
+final class CompressCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @CommandLine.ArgGroup(exclusive = true)
-    Budget budget;
+    BudgetOptions budget;
 
-    static final class Budget {
+    /** --rate or --target-tokens: the two forms of a {@link Budget}. */
+    static final class BudgetOptions {
         @Option(names = "--rate", description = "Compressed/original token ratio in (0, 1] (default 0.5).")
         Double rate;
         @Option(names = "--target-tokens", description = "Compressed size in tokens.")
@@ -73,7 +75,7 @@ public final class CompressCommand implements Callable<Integer> {
                 .question(question);
         if (budget != null && budget.targetTokens != null) b.targetTokens(budget.targetTokens);
         else b.rate(budget != null && budget.rate != null ? budget.rate : 0.5);
-        CompressionRequest request = b.build();
+        CompressionRequest request = b.build();   // the builder turns --rate / --target-tokens into the request's Budget
         CompressorRegistry registry = CompressorRegistry.load();
         PromptCompressor compressor = options.isEmpty() ? registry.get(method) : registry.create(method, options);
         CompressionResult r = compressor.compress(request);

@@ -1,5 +1,6 @@
 package dev.squeeze.core.kernel;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

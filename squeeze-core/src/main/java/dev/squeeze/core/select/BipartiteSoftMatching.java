@@ -4,6 +4,7 @@ import dev.squeeze.core.Args;
 import dev.squeeze.core.kernel.Similarity;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +30,7 @@ public final class BipartiteSoftMatching {
      * @param r            tokens to remove (merges), 0 <= r <= |A| (minus the protected [CLS])
      * @param protectFirst keep token 0 (the [CLS]) out of the merge
      */
-    public static TokenTransform merge(FloatMatrix metric, float[] sizes, int r, boolean protectFirst) {
+    public static TokenTransform merge(FloatMatrix metric, float @Nullable [] sizes, int r, boolean protectFirst) {
         Args.notNull("metric", metric);
         int n = metric.rows();
         if (n < 2) throw new IllegalArgumentException("ToMe needs at least 2 tokens, got N = " + n);

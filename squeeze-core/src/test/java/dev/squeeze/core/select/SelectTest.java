@@ -113,6 +113,26 @@ class SelectTest {
     }
 
     @Test
+    void theThreeNamedResolutionsKeepEachFamilysRule() {
+        // token sets: round, at least 1; a count above N is an error
+        assertEquals(3, Budget.ratio(0.25).resolve(10));          // 2.5 rounds up
+        assertEquals(1, Budget.ratio(0.01).resolve(10));
+        assertThrows(IllegalArgumentException.class, () -> Budget.ratio(0.5).resolve(0));
+        // KV heads: floor (0.3 x 10 is 3 despite 2.9999999999999996), at least 1, 0 for nothing held; a count caps at N
+        assertEquals(2, Budget.ratio(0.25).resolveFloorCapped(10));
+        assertEquals(3, Budget.ratio(0.3).resolveFloorCapped(10));
+        assertEquals(1, Budget.ratio(0.01).resolveFloorCapped(10));
+        assertEquals(0, Budget.ratio(0.5).resolveFloorCapped(0));
+        assertEquals(5, Budget.count(8).resolveFloorCapped(5));
+        assertEquals(0, Budget.count(8).resolveFloorCapped(0));
+        // text targets: round, at least 1; a count as given, even above N
+        assertEquals(3, Budget.ratio(0.25).resolveRoundedUncapped(10));
+        assertEquals(1, Budget.ratio(0.25).resolveRoundedUncapped(0));
+        assertEquals(800, Budget.count(800).resolveRoundedUncapped(100));
+        assertThrows(IllegalArgumentException.class, () -> Budget.count(0));
+    }
+
+    @Test
     void proportionalAttentionAddsLogSizes() {
         float[] logits = {0f, 0f, 1f, 1f};
         ProportionalAttention.addLogSizes(logits, 2, new float[] {1f, 4f});

@@ -1,11 +1,13 @@
 package dev.squeeze.eval.vision;
 
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenSet;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.AnyResMethod;
-import dev.squeeze.vision.ImageMethod;
-import dev.squeeze.vision.model.AnyRes;
+import dev.squeeze.vision.AnyRes;
+import dev.squeeze.vision.AnyResReducer;
+import dev.squeeze.vision.cct.CctAnyRes;
+import dev.squeeze.vision.cct.CctMethod;
 import dev.squeeze.vision.model.CctModel;
 import dev.squeeze.vision.model.ImagePreprocessor;
 import dev.squeeze.vision.model.Reducer;
@@ -48,7 +50,7 @@ public final class Fidelity {
      * Scores every method at every budget. Result indices: [method][keep] for image methods, then
      * [imageMethods + m][keep] for AnyRes methods (budgets as fractions of 256 and of 1280 tokens).
      */
-    public Result[][] evaluate(List<Image> images, List<ImageMethod> methods, List<AnyResMethod> anyRes, double[] keeps,
+    public Result[][] evaluate(List<Image> images, List<CctMethod> methods, List<AnyResReducer> anyRes, double[] keeps,
                                IntConsumer onImageDone) throws Exception {
         int mCount = methods.size() + anyRes.size();
         double[][][][] per = new double[images.size()][][][];
@@ -67,7 +69,7 @@ public final class Fidelity {
         return out;
     }
 
-    private double[][][] scoreImage(Image im, List<ImageMethod> methods, List<AnyResMethod> anyRes, double[] keeps) {
+    private double[][][] scoreImage(Image im, List<CctMethod> methods, List<AnyResReducer> anyRes, double[] keeps) {
         float[] img, large;
         try {
             img = ImagePreprocessor.load(im.file());
@@ -76,32 +78,32 @@ public final class Fidelity {
             throw new UncheckedIOException(e);
         }
         TokenSet tokens = TokenSet.of(model.tokenize(img));
-        CctModel.Stage encoder = model.run(tokens, 0, ImageMethod.LLM_START, Reducer.NONE);
-        float[] full = model.classify(model.run(encoder.tokens(), ImageMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE,
+        CctModel.Stage encoder = model.run(tokens, 0, CctMethod.LLM_START, Reducer.NONE);
+        float[] full = model.classify(model.run(encoder.tokens(), CctMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE,
                 encoder.history()).tokens());
         double[][][] r = new double[methods.size() + anyRes.size()][keeps.length][];
         for (int m = 0; m < methods.size(); m++) {
-            ImageMethod method = methods.get(m);
+            CctMethod method = methods.get(m);
             for (int k = 0; k < keeps.length; k++) {
                 int keep = (int) Math.round(keeps[k] * CctModel.TOKENS);
-                CctModel.Stage s = method.firstHookLayer() >= ImageMethod.LLM_START
-                        ? model.run(encoder.tokens(), ImageMethod.LLM_START, CctModel.BLOCKS, method.reducer(keep), encoder.history())
+                CctModel.Stage s = method.firstHookLayer() >= CctMethod.LLM_START
+                        ? model.run(encoder.tokens(), CctMethod.LLM_START, CctModel.BLOCKS, method.reducer(keep), encoder.history())
                         : model.run(tokens, 0, CctModel.BLOCKS, method.reducer(keep));
                 r[m][k] = score(full, model.classify(s.tokens()), im.label(), s.reduceNanos());
             }
         }
         if (!anyRes.isEmpty()) {
-            AnyRes a = AnyRes.encode(model, img, large, ImageMethod.LLM_START);
-            float[] ref = model.classify(model.run(a.tokens(), ImageMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE).tokens());
+            AnyRes a = CctAnyRes.encode(model, img, large, CctMethod.LLM_START);
+            float[] ref = model.classify(model.run(a.tokens(), CctMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE).tokens());
             int total = a.tokens().size();
             for (int m = 0; m < anyRes.size(); m++) {
                 for (int k = 0; k < keeps.length; k++) {
                     int keep = (int) Math.round(keeps[k] * total);
                     long t0 = System.nanoTime();
-                    TokenTransform t = anyRes.get(m).reduce(a, keep);
+                    TokenTransform t = anyRes.get(m).reduce(a, Budget.count(keep));
                     TokenSet reduced = t.apply(a.tokens(), PositionMode.REPRESENTATIVE);
                     long ns = System.nanoTime() - t0;
-                    float[] got = model.classify(model.run(reduced, ImageMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE).tokens());
+                    float[] got = model.classify(model.run(reduced, CctMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE).tokens());
                     r[methods.size() + m][k] = score(ref, got, im.label(), ns);
                 }
             }

@@ -3,7 +3,8 @@ package dev.squeeze.eval.vision;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenSet;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.ImageMethod;
+import dev.squeeze.vision.cct.CctMethod;
+import dev.squeeze.vision.cct.SyntheticClips;
 import dev.squeeze.vision.model.CctModel;
 import dev.squeeze.vision.model.Reducer;
 import dev.squeeze.vision.video.Clip;
@@ -11,7 +12,6 @@ import dev.squeeze.vision.video.DyCoke;
 import dev.squeeze.vision.video.FastVid;
 import dev.squeeze.vision.video.HoliTom;
 import dev.squeeze.vision.video.PruneVid;
-import dev.squeeze.vision.video.SyntheticClips;
 import dev.squeeze.vision.video.TempMe;
 
 import java.util.LinkedHashMap;
@@ -41,10 +41,10 @@ public final class VideoProbe {
     /** {kept fraction, agreement (0/1), KL} of one method on one clip. */
     public static double[] score(CctModel model, Clip clip, Function<Clip, TokenTransform> method) {
         TokenSet all = TokenSet.of(clip.tokens());
-        float[] ref = model.classify(model.run(all, ImageMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE).tokens());
+        float[] ref = model.classify(model.run(all, CctMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE).tokens());
         TokenTransform t = method.apply(clip);
         TokenSet reduced = t.apply(all, PositionMode.REPRESENTATIVE);
-        float[] got = model.classify(model.run(reduced, ImageMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE).tokens());
+        float[] got = model.classify(model.run(reduced, CctMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE).tokens());
         double[] p = Fidelity.softmax(ref), q = Fidelity.softmax(got);
         double kl = 0;
         for (int c = 0; c < p.length; c++) kl += p[c] * (Math.log(p[c]) - Math.log(Math.max(q[c], 1e-30)));
@@ -54,9 +54,9 @@ public final class VideoProbe {
     /** The three synthetic clips of an image (b: the image cut to). */
     public static Map<String, Clip> clips(CctModel model, float[] a, float[] b) {
         Map<String, Clip> c = new LinkedHashMap<>();
-        c.put("still", SyntheticClips.still(model, a, 4, ImageMethod.LLM_START));
-        c.put("panning", SyntheticClips.panning(model, a, 4, 2, ImageMethod.LLM_START));
-        c.put("cut", SyntheticClips.cut(model, a, b, 2, 2, ImageMethod.LLM_START));
+        c.put("still", SyntheticClips.still(model, a, 4, CctMethod.LLM_START));
+        c.put("panning", SyntheticClips.panning(model, a, 4, 2, CctMethod.LLM_START));
+        c.put("cut", SyntheticClips.cut(model, a, b, 2, 2, CctMethod.LLM_START));
         return c;
     }
 

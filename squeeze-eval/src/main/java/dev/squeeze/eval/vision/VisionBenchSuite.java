@@ -5,12 +5,11 @@ import dev.squeeze.bench.BenchSuite;
 import dev.squeeze.bench.PlotSpec;
 import dev.squeeze.bench.Progress;
 import dev.squeeze.bench.Row;
-import dev.squeeze.vision.AnyResMethod;
-import dev.squeeze.vision.ImageMethod;
-import dev.squeeze.vision.VisionMethods;
-import dev.squeeze.vision.model.AnyRes;
+import dev.squeeze.vision.AnyRes;
+import dev.squeeze.vision.AnyResReducer;
+import dev.squeeze.vision.cct.CctMethod;
+import dev.squeeze.vision.cct.CctMethods;
 import dev.squeeze.vision.image.similarity.RandomAnyRes;
-import dev.squeeze.vision.image.similarity.RandomPrune;
 import dev.squeeze.vision.model.CctModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,10 +82,10 @@ public final class VisionBenchSuite implements BenchSuite {
         List<Fidelity.Image> images = new ArrayList<>();
         for (Path f : files) images.add(new Fidelity.Image(f, labels.getOrDefault(f.getFileName().toString(), -1)));
         // the random baselines are averaged over several seeds: one draw varies by several points of agreement
-        List<ImageMethod> methods = new ArrayList<>(VisionMethods.image());
-        for (int sd = 1; sd < RANDOM_SEEDS; sd++) methods.add(new RandomPrune(VisionMethods.RANDOM_SEED + sd));
-        List<AnyResMethod> anyRes = new ArrayList<>(VisionMethods.anyRes());
-        for (int sd = 1; sd < RANDOM_ANYRES_SEEDS; sd++) anyRes.add(new RandomAnyRes(VisionMethods.RANDOM_SEED + sd));
+        List<CctMethod> methods = new ArrayList<>(CctMethods.image());
+        for (int sd = 1; sd < RANDOM_SEEDS; sd++) methods.add(CctMethods.random(CctMethods.RANDOM_SEED + sd));
+        List<AnyResReducer> anyRes = new ArrayList<>(CctMethods.anyRes());
+        for (int sd = 1; sd < RANDOM_ANYRES_SEEDS; sd++) anyRes.add(new RandomAnyRes(CctMethods.RANDOM_SEED + sd));
         Fidelity.Result[][] res;
         try (Progress p = context.progress("vision: " + (methods.size() + anyRes.size()) + " method runs x " + KEEPS.length
                 + " budgets per image", images.size())) {

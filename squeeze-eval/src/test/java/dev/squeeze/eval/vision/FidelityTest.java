@@ -1,11 +1,11 @@
 package dev.squeeze.eval.vision;
 
 import dev.squeeze.core.transform.TokenSet;
-import dev.squeeze.vision.ImageMethod;
 import dev.squeeze.vision.TestData;
+import dev.squeeze.vision.cct.CctMethod;
+import dev.squeeze.vision.cct.CctMethods;
 import dev.squeeze.vision.image.attention.FasterVlm;
 import dev.squeeze.vision.image.attention.HiPrune;
-import dev.squeeze.vision.image.similarity.RandomPrune;
 import dev.squeeze.vision.model.CctModel;
 import dev.squeeze.vision.model.ImagePreprocessor;
 import dev.squeeze.vision.model.Reducer;
@@ -24,10 +24,10 @@ class FidelityTest {
         CctModel m = TestData.model();
         float[] img = ImagePreprocessor.load(TestData.images(4).get(3));
         TokenSet tokens = TokenSet.of(m.tokenize(img));
-        for (ImageMethod method : List.of(new HiPrune(), new FasterVlm())) {
+        for (CctMethod method : List.of(CctMethods.atEncoderOutput(new HiPrune()), CctMethods.atEncoderOutput(new FasterVlm()))) {
             float[] whole = m.forward(tokens, method.reducer(100)).logits();
-            CctModel.Stage enc = m.run(tokens, 0, ImageMethod.LLM_START, Reducer.NONE);
-            float[] resumed = m.classify(m.run(enc.tokens(), ImageMethod.LLM_START, CctModel.BLOCKS, method.reducer(100), enc.history()).tokens());
+            CctModel.Stage enc = m.run(tokens, 0, CctMethod.LLM_START, Reducer.NONE);
+            float[] resumed = m.classify(m.run(enc.tokens(), CctMethod.LLM_START, CctModel.BLOCKS, method.reducer(100), enc.history()).tokens());
             // Not bit-exact: the Vector API's lane reductions may sum in another order once a kernel is JIT-compiled,
             // so two passes differ in the last bits when compilation happens between them (1e-6 on logits near 5).
             assertArrayEquals(whole, resumed, 1e-5f, method.name());
@@ -41,7 +41,7 @@ class FidelityTest {
         List<Fidelity.Image> images = files.stream().map(f -> new Fidelity.Image(f, 0)).toList();
         ForkJoinPool pool = new ForkJoinPool(2);
         try {
-            Fidelity.Result[][] r = new Fidelity(m, pool).evaluate(images, List.of(new RandomPrune(1), new FasterVlm()), List.of(),
+            Fidelity.Result[][] r = new Fidelity(m, pool).evaluate(images, List.of(CctMethods.random(1), CctMethods.atEncoderOutput(new FasterVlm())), List.of(),
                     new double[] {1.0, 0.25}, i -> { });
             for (Fidelity.Result[] method : r) {
                 assertEquals(1.0, method[0].agreement(), 0.0);

@@ -38,7 +38,12 @@ public final class SafetensorsLoader {
 
     private SafetensorsLoader() {}
 
-    /** One tensor of a shard. */
+    /**
+     * One tensor of a shard.
+     *
+     * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+     * maker nor its readers modify them.
+     */
     public record Entry(String name, GgmlType type, long[] shape, long offset, long bytes, MappedFile file) {}
 
     public static LlamaModel load(Path path, int threads) throws IOException {

@@ -3,12 +3,13 @@ package dev.squeeze.llm.runtime;
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.KvCache;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.kv.Phase;
-import dev.squeeze.llm.kv.PromptPass;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvCache;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.Phase;
+import dev.squeeze.kv.api.PromptPass;
 import dev.squeeze.llm.model.LayerWeights;
 import dev.squeeze.llm.model.LlamaConfig;
 import dev.squeeze.llm.model.LlamaModel;
@@ -22,8 +23,9 @@ import java.util.List;
  * One sequence being decoded: the forward pass of a Llama-family model over an open {@link KvCache}.
  *
  * <ul>
- *   <li>{@link #step(int)}: one token at the next position; every buffer is preallocated, so the decode
- *       loop allocates nothing (dense stores preallocate their capacity).</li>
+ *   <li>{@link #step(int)}: one token at the next position; the session's buffers are allocated once, here,
+ *       and dense stores grow by doubling up to the cache capacity, so once a sequence's stores have grown the
+ *       decode loop allocates nothing (an evicting press compacts a dense store in place).</li>
  *   <li>{@link #prefill(int[], boolean)}: a chunk of tokens layer by layer (each layer sees the whole chunk
  *       with causal attention, then the hooks run on that layer: "prefill then compress"); once every layer
  *       ran, the hooks' {@link KvHook#afterPrompt} may run more tokens through the model and edit the cache
@@ -433,7 +435,7 @@ public final class Session {
         int layer;
 
         @Override public int layer() { return layer; }
-        @Override public LlamaConfig config() { return c; }
+        @Override public ModelShape shape() { return model.shape(); }
         @Override public KvCache cache() { return cache; }
         @Override public Rope rope() { return rope; }
 

@@ -1,5 +1,8 @@
 package dev.squeeze.text.llm;
 
+import dev.squeeze.core.catalog.Family;
+import dev.squeeze.core.catalog.Mechanism;
+import dev.squeeze.core.catalog.MethodInfo;
 import dev.squeeze.text.CompressorFactory;
 import dev.squeeze.text.PromptCompressor;
 import dev.squeeze.text.lm.CausalLm;
@@ -11,9 +14,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Registry entries for the causal-LM methods over squeeze-llm ({@link LlamaCausalLm}). Options: {@code model=PATH}
+ * Declarations of the causal-LM methods over squeeze-llm ({@link LlamaCausalLm}). Options: {@code model=PATH}
  * (required: llama2.c checkpoint, GGUF or safetensors), {@code tokenizer=PATH} (llama2.c tokenizer.bin; needed
  * for llama2.c checkpoints without one beside them), {@code window=N} (scoring window, default the model's
  * seq_len); selective-context also {@code unit=token|phrase|sentence} (default phrase).
@@ -47,6 +51,13 @@ public final class LmCompressorFactories {
         @Override public PromptCompressor create(Map<String, String> options) {
             return new LlmLinguaCompressor(lm(name(), options), LlmLinguaCompressor.Settings.llmlingua());
         }
+
+        @Override
+        public Optional<MethodInfo> info() {
+            return Optional.of(MethodInfo.builder(name()).family(Family.TEXT).mechanism(Mechanism.ATTENTION)
+                    .paper("LLMLingua: Compressing Prompts for Accelerated Inference of Large Language Models", "Jiang et al.", 2023, "https://arxiv.org/abs/2310.05736")
+                    .inputs("text", "causal LM (CausalLm)").implementation(LlmLinguaCompressor.class).notesResource(getClass()).build());
+        }
     }
 
     public static final class LongLlmLingua implements CompressorFactory {
@@ -54,6 +65,13 @@ public final class LmCompressorFactories {
         @Override public boolean offline() { return false; }
         @Override public PromptCompressor create(Map<String, String> options) {
             return new LlmLinguaCompressor(lm(name(), options), LlmLinguaCompressor.Settings.longLlmlingua());
+        }
+
+        @Override
+        public Optional<MethodInfo> info() {
+            return Optional.of(MethodInfo.builder(name()).family(Family.TEXT).mechanism(Mechanism.QUERY)
+                    .paper("LongLLMLingua: Accelerating and Enhancing LLMs in Long Context Scenarios via Prompt Compression", "Jiang et al.", 2024, "https://arxiv.org/abs/2310.06839")
+                    .inputs("text", "question", "causal LM (CausalLm)").implementation(LlmLinguaCompressor.class).notesResource(getClass()).build());
         }
     }
 
@@ -69,6 +87,13 @@ public final class LmCompressorFactories {
                 throw new IllegalArgumentException("option unit must be token, phrase or sentence, got '" + u + "'");
             }
             return new SelectiveContextCompressor(lm(name(), options), unit);
+        }
+
+        @Override
+        public Optional<MethodInfo> info() {
+            return Optional.of(MethodInfo.builder(name()).family(Family.TEXT).mechanism(Mechanism.ATTENTION)
+                    .paper("Compressing Context to Enhance Inference Efficiency of Large Language Models", "Li et al.", 2023, "https://arxiv.org/abs/2310.06201")
+                    .inputs("text", "causal LM (CausalLm)").implementation(SelectiveContextCompressor.class).notesResource(getClass()).build());
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.squeeze.text.lingua2;
 import dev.squeeze.text.AbstractPromptCompressor;
 import dev.squeeze.text.SegmentContext;
 import dev.squeeze.text.TokenCounter;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,7 +47,7 @@ public final class LlmLingua2Compressor extends AbstractPromptCompressor {
      * @param queryWeight        pull of question words toward 1
      */
     public record Settings(String tokenToWord, boolean dropConsecutive, boolean contextLevelFilter, List<String> forceTokens,
-                           List<String> chunkEndTokens, Double threshold, double queryWeight) {
+                           List<String> chunkEndTokens, @Nullable Double threshold, double queryWeight) {
         public Settings {
             if (!"mean".equals(tokenToWord) && !"first".equals(tokenToWord)) {
                 throw new IllegalArgumentException("tokenToWord must be mean or first, got " + tokenToWord);

@@ -1,5 +1,8 @@
 package dev.squeeze.text.lingua2;
 
+import dev.squeeze.core.catalog.Family;
+import dev.squeeze.core.catalog.Mechanism;
+import dev.squeeze.core.catalog.MethodInfo;
 import dev.squeeze.text.CompressorFactory;
 import dev.squeeze.text.PromptCompressor;
 
@@ -9,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code llmlingua-2}: needs {@code model=/path/model.onnx} (an ONNX export of microsoft/llmlingua-2-*) and
@@ -55,6 +59,13 @@ public final class LlmLingua2Factory implements CompressorFactory {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + tok + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public Optional<MethodInfo> info() {
+        return Optional.of(MethodInfo.builder(name()).family(Family.TEXT).mechanism(Mechanism.ATTENTION)
+                .paper("LLMLingua-2: Data Distillation for Efficient and Faithful Task-Agnostic Prompt Compression", "Pan et al.", 2024, "https://arxiv.org/abs/2403.12968").trainingFree(false)
+                .inputs("text", "ONNX export of microsoft/llmlingua-2-* + tokenizer.json", "question (optional)").implementation(LlmLingua2Compressor.class).notesResource(getClass()).build());
     }
 
     static List<String> split(String s) { return Arrays.asList(s.split("\\|")); }

@@ -18,7 +18,7 @@ import java.util.zip.ZipFile;
  * {@code <root>/data.pkl} is parsed by the safe {@link TorchPickle} reader, and each tensor's storage is the
  * raw little-endian float32 file {@code <root>/data/<key>}. Only contiguous float32 tensors are accepted.
  */
-public final class TorchCheckpoint {
+final class TorchCheckpoint {
     private TorchCheckpoint() {}
 
     /**
