@@ -167,8 +167,12 @@ public record StreamHeader(ModelFingerprint fingerprint, int tokens, int chunkTo
             expectOffset = off + len;
             expectFirst = first + n;
         }
-        if (count > 0 && expectFirst != tokens) {
+        if (expectFirst != tokens) {
             throw new CorruptStreamException(what + ": the chunks hold " + expectFirst + " tokens but the header says " + tokens);
+        }
+        if (expectOffset != streamLength) {
+            throw new CorruptStreamException(what + ": " + (streamLength - expectOffset) + " trailing byte(s) at offset " + expectOffset
+                    + ", after the last chunk: not a stream this encoder wrote");
         }
         return new StreamHeader(fp, tokens, chunkTokens, levels, chunks, h);
     }
