@@ -1,0 +1,53 @@
+package dev.squeeze.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.squeeze.cachegen.CacheGenEncoder;
+import dev.squeeze.cachegen.KvSnapshot;
+import dev.squeeze.cachegen.ModelFingerprint;
+import dev.squeeze.cli.CliTestSupport.Run;
+import dev.squeeze.core.data.SharedData;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Hostile command lines and input files (issue #16, classes 5, 7, 8, 11, 14): every one ends in exit code 2 and
+ * one line naming the option, file, value or byte offset; none runs out of memory, hangs or replaces a file
+ * that is not a regular one.
+ */
+class CliHostileInputTest {
+
+    static Run run(String... args) { return CliTestSupport.run(args); }
+
+    static Path data(String rel) {
+        Assumptions.assumeTrue(SharedData.file(rel).isPresent(), "../shared/data/" + rel + " is absent");
+        return SharedData.require(rel);
+    }
+
+    /** A 5-token CacheGen stream of a made-up 1-layer model, written without loading any model. */
+    static void writeStream(Path f) throws Exception {
+        ModelFingerprint fp = new ModelFingerprint("llama", 1, 1, 4, 8, 100, 64, 0, new byte[32]);
+        KvSnapshot s = new KvSnapshot(1, 1, 4, new int[] {1, 2, 3, 4, 5}, new float[] {0, 1, 2, 3, 4},
+                new float[][] {new float[20]}, new float[][] {new float[20]});
+        Files.write(f, CacheGenEncoder.builder().build().encode(s, fp).toByteArray());
+    }
+
+    @Test
+    void kvInspectJsonStaysValidJsonForAFileNameWithControlCharacters(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("kv\u0001\t\"x\\.sqkv");
+        writeStream(f);
+        Run r = run("kv", "inspect", f.toString(), "--json", "--verify");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(f.toString(), j.path("file").asText());
+        assertEquals(5, j.path("tokens").asInt());
+        assertTrue(j.path("verified").asBoolean());
+    }
+}
