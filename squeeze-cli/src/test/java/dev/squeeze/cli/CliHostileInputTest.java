@@ -50,4 +50,19 @@ class CliHostileInputTest {
         assertEquals(5, j.path("tokens").asInt());
         assertTrue(j.path("verified").asBoolean());
     }
+
+    @Test
+    void kvSaveRefusesAnOutputThatIsNotARegularFile(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("pipe");
+        Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        Assumptions.assumeTrue(p.waitFor() == 0, "mkfifo is unavailable");
+        Path text = dir.resolve("t.txt");
+        Files.writeString(text, "Once upon a time");
+        Run r = run("kv", "save", "--model", data("models/stories260K.bin").toString(), "--tokenizer", data("models/tok512.bin").toString(),
+                "--text", text.toString(), "--out", fifo.toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(fifo.toString()) && r.err().contains("not a regular file"), r.err());
+        assertTrue(Files.exists(fifo, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(fifo, LinkOption.NOFOLLOW_LINKS),
+                "the FIFO must still be there");
+    }
 }
