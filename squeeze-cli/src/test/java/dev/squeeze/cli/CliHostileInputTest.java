@@ -65,4 +65,35 @@ class CliHostileInputTest {
         assertTrue(Files.exists(fifo, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(fifo, LinkOption.NOFOLLOW_LINKS),
                 "the FIFO must still be there");
     }
+
+    @Test
+    void compressCapsItsInputWithAnOptionToRaiseIt(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("big.txt");
+        Files.writeString(f, "word ".repeat(2_000)); // 10,000 bytes
+        Run r = run("compress", "--max-input-bytes", "4096", f.toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(f.toString()) && r.err().contains("4096 bytes") && r.err().contains("--max-input-bytes"), r.err());
+        Run ok = run("compress", "--max-input-bytes", "20000", "--rate", "0.5", f.toString());
+        assertEquals(0, ok.code(), ok.err());
+        Run zero = run("compress", "--max-input-bytes", "1000", "/dev/zero"); // endless: read up to the cap, then stop
+        assertEquals(2, zero.code(), zero.err());
+        assertTrue(zero.err().contains("/dev/zero") && zero.err().contains("1000 bytes"), zero.err());
+        Run bad = run("compress", "--max-input-bytes", "0", f.toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--max-input-bytes"), bad.err());
+    }
+
+    @Test
+    void invalidUtf8InATextFileNamesTheByteOffset(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("bad.txt");
+        Files.write(f, new byte[] {'a', 'b', 'c', (byte) 0xFF, 'd'});
+        Run r = run("perplexity", "--model", data("models/stories260K.bin").toString(), "--tokenizer", data("models/tok512.bin").toString(),
+                "--text", f.toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(f.toString()) && r.err().contains("invalid UTF-8 at byte offset 3"), r.err());
+        Run k = run("kv", "save", "--model", data("models/stories260K.bin").toString(), "--tokenizer", data("models/tok512.bin").toString(),
+                "--text", f.toString(), "--out", dir.resolve("o.sqkv").toString());
+        assertEquals(2, k.code(), k.out() + k.err());
+        assertTrue(k.err().contains("invalid UTF-8 at byte offset 3"), k.err());
+    }
 }
