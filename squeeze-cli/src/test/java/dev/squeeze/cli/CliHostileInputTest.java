@@ -84,6 +84,16 @@ class CliHostileInputTest {
     }
 
     @Test
+    void threadsAreCheckedAgainstTheCoresBeforeAnythingLoads(@TempDir Path dir) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        for (String threads : new String[] {"100000", Integer.toString(cores + 1), "-1"}) {
+            Run r = run("generate", "--model", dir.resolve("absent.bin").toString(), "--threads", threads, "--prompt", "x");
+            assertEquals(2, r.code(), r.out() + r.err());
+            assertTrue(r.err().contains("--threads") && r.err().contains(threads) && r.err().contains(Integer.toString(cores)), r.err());
+        }
+    }
+
+    @Test
     void invalidUtf8InATextFileNamesTheByteOffset(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("bad.txt");
         Files.write(f, new byte[] {'a', 'b', 'c', (byte) 0xFF, 'd'});
