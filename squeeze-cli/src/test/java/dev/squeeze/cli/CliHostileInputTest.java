@@ -106,4 +106,14 @@ class CliHostileInputTest {
         assertEquals(2, k.code(), k.out() + k.err());
         assertTrue(k.err().contains("invalid UTF-8 at byte offset 3"), k.err());
     }
+
+    @Test
+    void aDanglingPlusInAPressSpecIsRefused(@TempDir Path dir) throws Exception {
+        Path text = dir.resolve("t.txt");
+        Files.writeString(text, "Once upon a time, there was a little girl named Lily.");
+        Run r = run("perplexity", "--model", data("models/stories260K.bin").toString(), "--tokenizer", data("models/tok512.bin").toString(),
+                "--text", text.toString(), "--press", "snapkv:keep=0.5+");
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("snapkv:keep=0.5+") && r.err().contains("empty part"), r.err());
+    }
 }

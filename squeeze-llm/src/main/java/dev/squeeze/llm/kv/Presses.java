@@ -62,7 +62,7 @@ public final class Presses {
     public static KvHook create(String spec, LlamaConfig config) {
         if (spec != null && spec.indexOf('+') >= 0) {
             List<KvHook> parts = new ArrayList<>();
-            for (String part : spec.split("\\+")) {
+            for (String part : spec.split("\\+", -1)) { // -1 keeps empty parts: a dangling '+' is an error
                 if (part.isBlank()) throw new IllegalArgumentException("press spec '" + spec + "' has an empty part around '+'");
                 parts.add(create(part, config));
             }
@@ -81,7 +81,7 @@ public final class Presses {
     public static KvHook create(String spec, dev.squeeze.llm.model.LlamaModel model) {
         if (spec != null && spec.indexOf('+') >= 0) {
             List<KvHook> parts = new ArrayList<>();
-            for (String part : spec.split("\\+")) {
+            for (String part : spec.split("\\+", -1)) { // -1 keeps empty parts: a dangling '+' is an error
                 if (part.isBlank()) throw new IllegalArgumentException("press spec '" + spec + "' has an empty part around '+'");
                 parts.add(create(part, model));
             }
