@@ -67,6 +67,19 @@ class CliHostileInputTest {
     }
 
     @Test
+    void kvSaveWithTheLargestChunkTokensWritesOneChunk(@TempDir Path dir) throws Exception {
+        Path text = dir.resolve("t.txt");
+        Files.writeString(text, "Once upon a time, there was a little girl named Lily.");
+        Path out = dir.resolve("big-chunks.sqkv");
+        Run r = run("kv", "save", "--model", data("models/stories260K.bin").toString(), "--tokenizer", data("models/tok512.bin").toString(),
+                "--text", text.toString(), "--out", out.toString(), "--chunk-tokens", "2147483647");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains(" 1 chunk(s)"), r.out());
+        Run v = run("kv", "inspect", out.toString(), "--verify");
+        assertEquals(0, v.code(), v.err());
+    }
+
+    @Test
     void compressCapsItsInputWithAnOptionToRaiseIt(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("big.txt");
         Files.writeString(f, "word ".repeat(2_000)); // 10,000 bytes
@@ -115,5 +128,15 @@ class CliHostileInputTest {
                 "--text", text.toString(), "--press", "snapkv:keep=0.5+");
         assertEquals(2, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("snapkv:keep=0.5+") && r.err().contains("empty part"), r.err());
+    }
+
+    @Test
+    void demoSizesAreBounded() {
+        Run r = run("demo", "--tokens", "100000000", "--dim", "256");
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("--tokens"), r.err());
+        Run d = run("demo", "--tokens", "576", "--dim", "100000000");
+        assertEquals(2, d.code(), d.out() + d.err());
+        assertTrue(d.err().contains("--dim"), d.err());
     }
 }
