@@ -110,9 +110,9 @@ public final class KvPrefixCache {
                 start += match;
                 if (!full || match < C) break;
             }
-        } catch (IOException e) {
-            fallback = e.getMessage();
-            LOG.warn("KV store {} failed after {} cached tokens; recomputing the rest: {}", store.describe(), start, e.getMessage());
+        } catch (IOException | RuntimeException e) { // every store failure is a miss: what loaded so far is verified
+            fallback = e instanceof IOException ? e.getMessage() : store.describe() + ": " + e;
+            LOG.warn("KV store {} failed after {} cached tokens; recomputing the rest: {}", store.describe(), start, fallback);
         }
         KvSnapshot all = concat(fp, parts);
         return new Loaded(all.prefix(Math.min(all.tokenCount(), limit)), read, fallback);
