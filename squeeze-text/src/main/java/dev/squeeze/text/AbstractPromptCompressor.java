@@ -45,6 +45,10 @@ public abstract class AbstractPromptCompressor implements PromptCompressor {
             fixed += target[i];
         }
         int rest = budget - fixed;
+        if (fixed > budget) {
+            throw new IllegalArgumentException("budget of " + budget + " tokens is less than the compress=false and explicit-rate "
+                    + "segments need (" + fixed + " tokens); raise the rate or target, or mark less text compress=false");
+        }
         if (defaultTokens > 0 && rest <= 0) {
             throw new IllegalArgumentException("budget of " + budget + " tokens is used up by compress=false and "
                     + "explicit-rate segments (" + fixed + " tokens); raise the rate or target");
