@@ -18,6 +18,19 @@ class TextHostileInputTest {
     }
 
     @Test
+    void deeplyNestedJsonIsAClearErrorNamingTheDepth() {
+        var c = new JsonCompressor(new LexicalCompressor());
+        for (int depth : new int[] {2_000, JsonCompressor.MAX_DEPTH + 1}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> c.compress(CompressionRequest.builder(nested(depth)).rate(0.5).build()), "depth " + depth);
+            assertTrue(e.getMessage().contains("nest") && e.getMessage().contains(Integer.toString(JsonCompressor.MAX_DEPTH)), e.getMessage());
+        }
+        // at the limit it still works
+        CompressionResult ok = c.compress(CompressionRequest.builder(nested(JsonCompressor.MAX_DEPTH - 1)).rate(0.5).build());
+        assertTrue(ok.compressed().startsWith("[[["), ok.compressed());
+    }
+
+    @Test
     void verbatimSegmentsOverTheBudgetAreAnErrorLikeTheOtherOverBudgetCases() {
         String verbatim = "The contract term is twelve months and renews automatically unless cancelled in writing. ".repeat(10);
         String text = "<squeeze compress=false>" + verbatim + "</squeeze>";
