@@ -56,6 +56,7 @@ public abstract class AbstractPromptCompressor implements PromptCompressor {
         StringBuilder out = new StringBuilder(request.text().length());
         int assigned = 0, seen = 0;
         for (int i = 0; i < segTokens.length; i++) {
+            Cancellation.check("between segments");
             StructuredPrompt.Segment s = segments.get(i);
             if (s.compress() && s.rate() == null) {
                 // Cumulative rounding so the default segments' targets sum exactly to rest.

@@ -69,6 +69,7 @@ public final class JsonCompressor extends AbstractPromptCompressor {
         }
         double rate = Math.min(1.0, available / (double) valueTokens);
         for (int i = 0; i < values.size(); i++) {
+            Cancellation.check("between JSON values");
             String v = values.get(i).textValue();
             int t = ctx.counter().count(v);
             int vt = (int) Math.floor(rate * t);

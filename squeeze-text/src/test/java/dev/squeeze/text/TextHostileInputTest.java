@@ -42,4 +42,44 @@ class TextHostileInputTest {
         String mixed = text + "<squeeze rate=0.5>" + verbatim + "</squeeze>";
         assertThrows(IllegalArgumentException.class, () -> c.compress(CompressionRequest.builder(mixed).rate(0.1).build()));
     }
+
+    @Test
+    void theLongestWordIsFoundByOneLinearScan() {
+        String word = "a".repeat(2_000_000);
+        TextChecks.Run r = TextChecks.longestRun(word);
+        assertEquals(0, r.offset());
+        assertEquals(2_000_000, r.length());
+        TextChecks.Run mixed = TextChecks.longestRun("short words, then " + "=".repeat(40) + " and " + "x".repeat(30) + "123");
+        assertEquals(18, mixed.offset());
+        assertEquals(40, mixed.length());
+        assertEquals(2, TextChecks.longestRun("ab 123456789 c").length(), "digits never form long pieces (the tokenizers split them in threes)");
+        assertEquals(4, TextChecks.longestRun("e\u0301t\u00e9 \uD83D\uDE00").length(), "combining marks join their letters; code points count");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TextChecks.requireWordsAtMost("text", word, 1000));
+        assertTrue(e.getMessage().contains("text") && e.getMessage().contains("2000000-character") && e.getMessage().contains("offset 0")
+                && e.getMessage().contains("1000"), e.getMessage());
+        TextChecks.requireWordsAtMost("text", "normal words only", 1000);
+    }
+
+    @Test
+    void anInterruptedThreadStopsCompressingWithACancellation() {
+        String text = LexicalCompressorTest.filler(40);
+        var c = new LexicalCompressor();
+        Thread.currentThread().interrupt();
+        try {
+            CancellationException e = assertThrows(CancellationException.class,
+                    () -> c.compress(CompressionRequest.builder(text).rate(0.3).build()));
+            assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+        } finally {
+            Thread.interrupted(); // clear the flag for the next test
+        }
+        var json = new JsonCompressor(new LexicalCompressor());
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(CancellationException.class, () -> json.compress(CompressionRequest.builder(
+                    "{\"a\": \"" + text.replace("\n", " ") + "\"}").rate(0.3).build()));
+        } finally {
+            Thread.interrupted();
+        }
+        assertTrue(c.compress(CompressionRequest.builder(text).rate(0.3).build()).compressedTokens() > 0, "works again");
+    }
 }
