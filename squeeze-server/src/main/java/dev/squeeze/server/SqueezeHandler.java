@@ -233,6 +233,9 @@ final class SqueezeHandler extends Handler.Abstract {
         } catch (ConnectException e) {
             ex.error(new ApiException(502, "upstream_unavailable", "cannot connect to the upstream " + upstream.resolve("")));
             return;
+        } catch (java.net.ProtocolException e) { // e.g. a status line HttpClient itself refuses
+            ex.error(new ApiException(502, "upstream_bad_response", "the upstream's response is not valid HTTP: " + e.getMessage()));
+            return;
         } catch (IOException e) {
             ex.error(new ApiException(502, "upstream_error", "upstream request failed: " + e.getClass().getSimpleName()));
             return;
@@ -241,11 +244,23 @@ final class SqueezeHandler extends Handler.Abstract {
             ex.fail(e);
             return;
         }
+        int status = up.statusCode();
+        if (status < 200 || status > 599) { // not a final HTTP status: relaying it would hand the client a broken response
+            try {
+                up.body().close();
+            } catch (IOException ignored) {
+                // the exchange is abandoned either way
+            }
+            ex.error(new ApiException(502, "upstream_bad_status", "the upstream answered with status " + status
+                    + ", which is not a final HTTP status (200-599)"));
+            return;
+        }
         Response r = ex.response;
-        r.setStatus(up.statusCode());
+        r.setStatus(status);
+        java.util.Set<String> listed = Upstream.connectionTokens(up.headers().allValues("connection"));
         for (Map.Entry<String, List<String>> h : up.headers().map().entrySet()) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
-            if (name.startsWith(":") || Upstream.HOP_BY_HOP.contains(name)) continue;
+            if (name.startsWith(":") || Upstream.HOP_BY_HOP.contains(name) || listed.contains(name)) continue;
             for (String v : h.getValue()) r.getHeaders().add(h.getKey(), v);
         }
         r.getHeaders().put("X-Squeeze-Tokens-Saved", Long.toString(s.saved()));

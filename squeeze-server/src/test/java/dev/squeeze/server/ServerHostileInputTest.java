@@ -1,0 +1,173 @@
+package dev.squeeze.server;
+
+import dev.squeeze.text.Cancellation;
+import dev.squeeze.text.CompressionRequest;
+import dev.squeeze.text.CompressionResult;
+import dev.squeeze.text.CompressorFactory;
+import dev.squeeze.text.CompressorRegistry;
+import dev.squeeze.text.JsonCompressor;
+import dev.squeeze.text.LexicalCompressorFactory;
+import dev.squeeze.text.PromptCompressor;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static dev.squeeze.server.ServerTestSupport.get;
+import static dev.squeeze.server.ServerTestSupport.json;
+import static dev.squeeze.server.ServerTestSupport.post;
+import static dev.squeeze.server.ServerTestSupport.postBytes;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Hostile requests and upstreams (issue #16, classes 3, 4, 12, 13, 14): each is answered with the exact status and
+ * error type, and a message naming the field, value or limit (and its option).
+ */
+class ServerHostileInputTest {
+
+    /** A method that runs until its thread is interrupted, checking for cancellation like the real ones do. */
+    static final class EndlessFactory implements CompressorFactory {
+        final CountDownLatch cancelled = new CountDownLatch(1);
+
+        @Override public String name() { return "endless"; }
+
+        @Override
+        public PromptCompressor create(Map<String, String> options) {
+            return new PromptCompressor() {
+                @Override public String method() { return "endless"; }
+
+                @Override
+                public CompressionResult compress(CompressionRequest r) {
+                    try {
+                        while (true) {
+                            Cancellation.check("in the endless method");
+                            Thread.onSpinWait();
+                        }
+                    } catch (java.util.concurrent.CancellationException e) {
+                        cancelled.countDown();
+                        throw e;
+                    }
+                }
+            };
+        }
+    }
+
+    /** Blocks until released: holds memory leased for its request. */
+    static final class HoldingFactory implements CompressorFactory {
+        final CountDownLatch entered = new CountDownLatch(1), release = new CountDownLatch(1);
+
+        @Override public String name() { return "holding"; }
+
+        @Override
+        public PromptCompressor create(Map<String, String> options) {
+            return new PromptCompressor() {
+                @Override public String method() { return "holding"; }
+
+                @Override
+                public CompressionResult compress(CompressionRequest r) {
+                    entered.countDown();
+                    try {
+                        release.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return new CompressionResult(r.text(), 1, 1, 1.0, "holding", 0);
+                }
+            };
+        }
+    }
+
+    private static ServerTestSupport.Reply call(URI b, String body) {
+        try {
+            return post(b, "/v1/compress", body);
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A raw HTTP/1.1 upstream answering every request with {@code response} (status line, headers, body). */
+    static final class RawUpstream implements AutoCloseable {
+        final ServerSocket server = new ServerSocket(0);
+
+        RawUpstream(String response) throws IOException {
+            Thread t = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try (Socket c = server.accept()) {
+                        InputStream in = c.getInputStream();
+                        String head = new String(readUntilBlankLine(in), StandardCharsets.ISO_8859_1);
+                        int len = 0;
+                        for (String line : head.split("\r\n")) {
+                            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) len = Integer.parseInt(line.substring(15).trim());
+                        }
+                        in.readNBytes(len);
+                        c.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
+                        c.getOutputStream().flush();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            }, "raw-upstream");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        static byte[] readUntilBlankLine(InputStream in) throws IOException {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            int c;
+            while ((c = in.read()) >= 0) {
+                b.write(c);
+                byte[] a = b.toByteArray();
+                int n = a.length;
+                if (n >= 4 && a[n - 4] == '\r' && a[n - 3] == '\n' && a[n - 2] == '\r' && a[n - 1] == '\n') break;
+            }
+            return b.toByteArray();
+        }
+
+        URI base() { return URI.create("http://127.0.0.1:" + server.getLocalPort() + "/v1"); }
+
+        @Override public void close() throws IOException { server.close(); }
+    }
+
+    static String chat() { return json(Map.of("model", "m", "messages", List.of(Map.of("role", "user", "content", "hi")))); }
+
+    @Test
+    void anUpstreamStatusOutsideHttpIs502() throws Exception {
+        for (String status : new String[] {"999", "600", "099"}) {
+            try (RawUpstream up = new RawUpstream("HTTP/1.1 " + status + " Odd\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+                 SqueezeServer s = SqueezeServer.start(ServerConfig.builder().port(0).upstream(up.base()).build())) {
+                var r = post(s.uri(), "/v1/chat/completions", chat());
+                assertEquals(502, r.status(), status + ": " + r.body());
+                // 999 reaches us as a status; HttpClient itself refuses some status lines (a protocol error)
+                if (status.equals("999")) assertEquals("upstream_bad_status", r.errorType());
+                else assertTrue(r.errorType().equals("upstream_bad_status") || r.errorType().equals("upstream_bad_response"), r.body());
+                assertTrue(r.errorMessage().contains(status.replaceFirst("^0", "")) || r.errorType().equals("upstream_bad_response"),
+                        r.errorMessage());
+            }
+        }
+    }
+
+    @Test
+    void headersTheUpstreamNamesInConnectionAreNotRelayed() throws Exception {
+        String reply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: X-Hop-Secret, close\r\n"
+                + "X-Hop-Secret: upstream-internal\r\nX-Kept: yes\r\n\r\n{}";
+        try (RawUpstream up = new RawUpstream(reply);
+             SqueezeServer s = SqueezeServer.start(ServerConfig.builder().port(0).upstream(up.base()).build())) {
+            var r = post(s.uri(), "/v1/chat/completions", chat());
+            assertEquals(200, r.status(), r.body());
+            assertEquals("yes", r.raw().headers().firstValue("X-Kept").orElse(""));
+            assertTrue(r.raw().headers().firstValue("X-Hop-Secret").isEmpty(), r.raw().headers().map().toString());
+        }
+    }
+
+}
