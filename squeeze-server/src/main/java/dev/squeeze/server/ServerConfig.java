@@ -16,7 +16,9 @@ import java.util.Set;
  * @param upstream           base URL of the OpenAI-compatible API the proxy forwards to (e.g.
  *                           {@code https://api.openai.com/v1}); {@code null} disables {@code /v1/chat/completions}
  * @param apiKey             key clients must send ({@code X-Squeeze-Api-Key}, or {@code Authorization: Bearer}
- *                           on the non-proxy endpoints); {@code null} = no authentication
+ *                           on the non-proxy endpoints); {@code null} = no authentication. Visible ASCII only
+ *                           (0x21-0x7E): header values are ISO-8859-1 on the wire and clients disagree on how to
+ *                           send other characters (UTF-8 bytes, Latin-1, or refusal), so such a key could never match
  * @param maxBodyBytes       request body cap (413 beyond)
  * @param maxTokens          per-request cap on input tokens (cl100k/o200k as requested; 413 beyond)
  * @param workers            threads that compress (CPU-bound work)
@@ -46,6 +48,17 @@ public record ServerConfig(String host, int port, URI upstream, String apiKey, i
             }
         }
         if (apiKey != null && apiKey.isEmpty()) throw new IllegalArgumentException("api key must not be empty");
+        if (apiKey != null) {
+            for (int i = 0; i < apiKey.length(); i++) {
+                char c = apiKey.charAt(i);
+                if (c < 0x21 || c > 0x7E) { // the key itself is never echoed
+                    throw new IllegalArgumentException("api key must be visible ASCII (0x21-0x7E); character " + i + " is U+"
+                            + String.format("%04X", (int) c) + ": HTTP header values are ISO-8859-1 on the wire and clients "
+                            + "send other characters differently, so this key would never match (and spaces do not survive "
+                            + "'Authorization: Bearer')");
+                }
+            }
+        }
         positive("max-body-bytes", maxBodyBytes);
         positive("max-tokens", maxTokens);
         positive("workers", workers);

@@ -170,4 +170,13 @@ class ServerHostileInputTest {
         }
     }
 
+    @Test
+    void aNonAsciiApiKeyIsRefusedAtStartupWithTheReason() {
+        for (String key : new String[] {"schl\u00fcssel", "key with space", "tab\tkey", "\u5bc6\u94a5"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().apiKey(key).build());
+            assertTrue(e.getMessage().contains("api key") && e.getMessage().contains("ASCII"), e.getMessage());
+        }
+        assertEquals("Ok-key_1.~!", ServerConfig.builder().apiKey("Ok-key_1.~!").build().apiKey());
+    }
+
 }
