@@ -199,7 +199,8 @@ final class SqueezeHandler extends Handler.Abstract {
         BodyReader.read(ex.request, config.maxBodyBytes(), (body, failure) -> {
             if (failure != null) {
                 if (failure instanceof ApiException a) ex.error(a);
-                else ex.fail(failure); // the connection died or idled out: nothing to answer
+                else if (failure instanceof java.util.concurrent.TimeoutException) ex.error(stalled()); // still connected: say why
+                else ex.fail(failure); // the connection died: nothing to answer
                 return;
             }
             try {
@@ -219,6 +220,11 @@ final class SqueezeHandler extends Handler.Abstract {
                         + config.queue() + " requests are queued (--workers, --queue); retry later"));
             }
         });
+    }
+
+    private ApiException stalled() {
+        return new ApiException(408, "request_timeout", "the request body stalled: no bytes for " + config.idleTimeoutMs()
+                + " ms (--timeout-ms)");
     }
 
     /** Forwards to the upstream and copies its answer back, flushing after every read so SSE events stream. */
@@ -357,7 +363,7 @@ final class SqueezeHandler extends Handler.Abstract {
                 return;
             }
             if (e.status() == 401) response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
-            if (e.status() == 413) response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            if (e.status() == 413 || e.status() == 408) response.getHeaders().put(HttpHeader.CONNECTION, "close");
             send(e.status(), JSON, Json.error(e.type(), e.getMessage()));
         }
 

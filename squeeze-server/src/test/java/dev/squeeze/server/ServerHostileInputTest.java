@@ -96,6 +96,60 @@ class ServerHostileInputTest {
         }
     }
 
+    @Test
+    void deeplyNestedJsonForTheJsonMethodIsA400NotA500() throws Exception {
+        try (SqueezeServer s = SqueezeServer.start(ServerConfig.builder().port(0).build())) {
+            String doc = "[".repeat(2_000) + "\"" + "word ".repeat(50) + "\"" + "]".repeat(2_000);
+            var r = post(s.uri(), "/v1/compress", json(Map.of("text", doc, "method", "json")));
+            assertEquals(400, r.status(), r.body());
+            assertEquals("invalid_request", r.errorType());
+            assertTrue(r.errorMessage().contains(Integer.toString(JsonCompressor.MAX_DEPTH)), r.errorMessage());
+        }
+    }
+
+    @Test
+    void invalidUtf8NamesTheByteOffset() throws Exception {
+        try (SqueezeServer s = SqueezeServer.start(ServerConfig.builder().port(0).build())) {
+            byte[] b = "{\"text\": \"abc\u00e9\"}".getBytes(StandardCharsets.UTF_8);
+            b[13] = (byte) 0xFF; // the first byte of the é
+            var r = postBytes(s.uri(), "/v1/compress", b);
+            assertEquals(400, r.status(), r.body());
+            assertEquals("invalid_encoding", r.errorType());
+            assertTrue(r.errorMessage().contains("offset 13"), r.errorMessage());
+        }
+    }
+
+    @Test
+    void aStalledBodyIs408() throws Exception {
+        long idle = 300;
+        try (SqueezeServer s = SqueezeServer.start(ServerConfig.builder().port(0).idleTimeoutMs(idle).build());
+             Socket sock = new Socket(s.uri().getHost(), s.uri().getPort())) {
+            sock.setSoTimeout(10_000);
+            OutputStream out = sock.getOutputStream();
+            out.write("POST /v1/compress HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"text\""
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String reply = new String(readHead(sock.getInputStream()), StandardCharsets.ISO_8859_1);
+            assertTrue(reply.startsWith("HTTP/1.1 408"), reply);
+            assertTrue(reply.contains("request_timeout") || reply.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), reply);
+        }
+    }
+
+    static byte[] readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        byte[] buf = new byte[4096];
+        int n;
+        try {
+            while ((n = in.read(buf)) > 0) {
+                b.write(buf, 0, n);
+                if (b.toString(StandardCharsets.ISO_8859_1).contains("}")) break;
+            }
+        } catch (java.net.SocketException reset) {
+            // what was read is the answer
+        }
+        return b.toByteArray();
+    }
+
     /** A raw HTTP/1.1 upstream answering every request with {@code response} (status line, headers, body). */
     static final class RawUpstream implements AutoCloseable {
         final ServerSocket server = new ServerSocket(0);
