@@ -36,6 +36,38 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class ServerHostileInputTest {
 
+    @Test
+    void aTwoMegabyteOneWordBodyIsRefusedByTheWordCheckBeforeAnyTokenIsCounted() throws Exception {
+        // max-tokens 10: had anything counted tokens first, the answer would be 413 too_many_tokens
+        try (SqueezeServer s = SqueezeServer.start(ServerConfig.builder().port(0).maxTokens(10).build())) {
+            String word = "a".repeat(2_000_000);
+            var r = post(s.uri(), "/v1/compress", json(Map.of("text", word, "rate", 0.5)));
+            assertEquals(422, r.status(), r.body());
+            assertEquals("word_too_long", r.errorType());
+            assertTrue(r.errorMessage().contains("'text'") && r.errorMessage().contains("2000000-character word")
+                    && r.errorMessage().contains("offset 0") && r.errorMessage().contains("--max-word-chars"), r.errorMessage());
+            var m = post(s.uri(), "/v1/compress", json(Map.of("messages", List.of(Map.of("role", "system", "content", "ok"),
+                    Map.of("role", "user", "content", "x " + "=".repeat(5_000))))));
+            assertEquals(422, m.status(), m.body());
+            assertTrue(m.errorMessage().contains("messages[1].content") && m.errorMessage().contains("offset 2"), m.errorMessage());
+            var q = post(s.uri(), "/v1/compress", json(Map.of("text", "short", "question", "b".repeat(1_001))));
+            assertEquals(422, q.status(), q.body());
+            assertTrue(q.errorMessage().contains("'question'"), q.errorMessage());
+        }
+    }
+
+    @Test
+    void theProxyForwardsAMessageWithAnOverlongWordWithoutCountingOrCompressingIt() throws Exception {
+        try (UpstreamStub up = new UpstreamStub();
+             SqueezeServer s = SqueezeServer.start(ServerConfig.builder().port(0).upstream(up.baseUri()).maxTokens(10).build())) {
+            String word = "z".repeat(100_000);
+            var r = post(s.uri(), "/v1/chat/completions", json(Map.of("model", "m", "messages",
+                    List.of(Map.of("role", "system", "content", word), Map.of("role", "user", "content", "hi")))));
+            assertEquals(200, r.status(), r.body());
+            assertTrue(up.lastBody.contains(word), "forwarded unchanged");
+        }
+    }
+
     /** A method that runs until its thread is interrupted, checking for cancellation like the real ones do. */
     static final class EndlessFactory implements CompressorFactory {
         final CountDownLatch cancelled = new CountDownLatch(1);
@@ -60,6 +92,21 @@ class ServerHostileInputTest {
                     }
                 }
             };
+        }
+    }
+
+    @Test
+    void aRequestPastItsDeadlineIs503AndItsWorkerIsFreed() throws Exception {
+        EndlessFactory endless = new EndlessFactory();
+        CompressorRegistry reg = new CompressorRegistry(List.of(endless, new LexicalCompressorFactory()));
+        try (SqueezeServer s = SqueezeServer.start(ServerConfig.builder().port(0).workers(1).queue(1).requestTimeoutMs(300).build(), reg)) {
+            var r = post(s.uri(), "/v1/compress", json(Map.of("text", "hello there", "method", "endless")));
+            assertEquals(503, r.status(), r.body());
+            assertEquals("deadline_exceeded", r.errorType());
+            assertTrue(r.errorMessage().contains("300 ms") && r.errorMessage().contains("--request-timeout-ms"), r.errorMessage());
+            assertTrue(endless.cancelled.await(10, TimeUnit.SECONDS), "the method saw the interrupt and stopped");
+            var ok = post(s.uri(), "/v1/compress", json(Map.of("text", TestTexts.context(10, 1), "method", "lexical")));
+            assertEquals(200, ok.status(), "the single worker serves again: " + ok.body());
         }
     }
 
@@ -88,6 +135,33 @@ class ServerHostileInputTest {
         }
     }
 
+    @Test
+    void theMemoryEstimateRefusesWhatCannotFitAndQueuesNothingPastTheBudget() throws Exception {
+        HoldingFactory holding = new HoldingFactory();
+        CompressorRegistry reg = new CompressorRegistry(List.of(holding, new LexicalCompressorFactory()));
+        long budget = 8L << 20; // 8 MiB: a 100 KB body is estimated at 4 MB, a 300 KB one at 12 MB
+        try (SqueezeServer s = SqueezeServer.start(ServerConfig.builder().port(0).workers(2).memoryBudgetBytes(budget).build(), reg)) {
+            URI b = s.uri();
+            String big = TestTexts.context(5_000, 3);
+            assertTrue(big.length() > 300_000, "context of " + big.length());
+            var tooBig = post(b, "/v1/compress", json(Map.of("text", big)));
+            assertEquals(413, tooBig.status(), tooBig.body());
+            assertEquals("insufficient_memory", tooBig.errorType());
+            assertTrue(tooBig.errorMessage().contains("MiB") && tooBig.errorMessage().contains("--memory-budget-mb"), tooBig.errorMessage());
+            String mid = "\"" + "word ".repeat(24_000) + "\""; // ~120 KB: 4.8 MB estimated, two do not fit in 8 MiB
+            String body = "{\"text\": " + mid + ", \"method\": \"holding\"}";
+            CompletableFuture<ServerTestSupport.Reply> first = CompletableFuture.supplyAsync(() -> call(b, body));
+            assertTrue(holding.entered.await(10, TimeUnit.SECONDS));
+            var second = post(b, "/v1/compress", body);
+            assertEquals(429, second.status(), second.body());
+            assertEquals("overloaded", second.errorType());
+            assertTrue(second.errorMessage().contains("memory"), second.errorMessage());
+            holding.release.countDown();
+            assertEquals(200, first.get(10, TimeUnit.SECONDS).status());
+            assertEquals(200, post(b, "/v1/compress", body).status(), "the lease was returned");
+        }
+    }
+
     private static ServerTestSupport.Reply call(URI b, String body) {
         try {
             return post(b, "/v1/compress", body);
@@ -99,7 +173,8 @@ class ServerHostileInputTest {
     @Test
     void deeplyNestedJsonForTheJsonMethodIsA400NotA500() throws Exception {
         try (SqueezeServer s = SqueezeServer.start(ServerConfig.builder().port(0).build())) {
-            String doc = "[".repeat(2_000) + "\"" + "word ".repeat(50) + "\"" + "]".repeat(2_000);
+            // "[ [ [": spaced, or the 2,000 brackets would be one 2,000-character word (refused by --max-word-chars)
+            String doc = "[ ".repeat(2_000) + "\"" + "word ".repeat(50) + "\"" + " ]".repeat(2_000);
             var r = post(s.uri(), "/v1/compress", json(Map.of("text", doc, "method", "json")));
             assertEquals(400, r.status(), r.body());
             assertEquals("invalid_request", r.errorType());
@@ -233,4 +308,13 @@ class ServerHostileInputTest {
         assertEquals("Ok-key_1.~!", ServerConfig.builder().apiKey("Ok-key_1.~!").build().apiKey());
     }
 
+    @Test
+    void newLimitsRejectDisablingValues() {
+        assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().maxWordChars(0).build());
+        assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().requestTimeoutMs(0).build());
+        assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().memoryBudgetBytes(0).build());
+        IllegalArgumentException q = assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().queue(Integer.MAX_VALUE).build());
+        assertTrue(q.getMessage().contains("queue"), q.getMessage());
+        assertTrue(ServerConfig.builder().build().memoryBudgetBytes() > 0);
+    }
 }
