@@ -194,7 +194,20 @@ class TorchHostileInputTest {
                 e.getMessage());
     }
 
-', 'q', 0).str("a").op('h', 0, 0x85, 's', '.').bytes();
+    @Test
+    void deepNestingIsRefusedNamingTheOffset() {
+        Pickle p = new Pickle().op(0x80, 2, ')');
+        for (int i = 0; i < 100_000; i++) p.op(0x85); // TUPLE1: (((((),),),),...)
+        byte[] b = p.op('.').bytes();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TorchPickle.readStateDict("deep.pt", b));
+        assertTrue(e.getMessage().contains("deep.pt") && e.getMessage().contains("nest") && e.getMessage().contains("byte "),
+                e.getMessage());
+    }
+
+    @Test
+    void selfReferencingContainersAreRefusedWithoutOverflowingTheStack() {
+        // d = {}; d["a"] = (d,)  and  d = {}; d["a"] = d
+        byte[] cycle = new Pickle().op(0x80, 2, '}', 'q', 0).str("a").op('h', 0, 0x85, 's', '.').bytes();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TorchPickle.readStateDict("cycle.pt", cycle));
         assertTrue(e.getMessage().contains("cycle.pt"), e.getMessage());
         byte[] self = new Pickle().op(0x80, 2, '}', 'q', 0).str("a").op('h', 0, 's', '.').bytes();
@@ -206,4 +219,10 @@ class TorchHostileInputTest {
         assertTrue(k.getMessage().contains("key"), k.getMessage());
     }
 
+    @Test
+    void aTupleOfNoneIsAClearError() {
+        byte[] b = new Pickle().op(0x80, 2, 'N', 0x85, '.').bytes();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TorchPickle.readStateDict("none.pt", b));
+        assertTrue(e.getMessage().contains("none.pt") && e.getMessage().contains("state dict"), e.getMessage());
+    }
 }
