@@ -7,6 +7,8 @@ package dev.squeeze.llm.model;
  * re-rotated by a position delta (rotations compose additively).
  */
 public final class Rope {
+    /** Positions whose cos/sin the table holds; later ones are computed on the fly. */
+    public static final int TABLE_POSITIONS = 1 << 15;
     private final int headDim;
     private final RopeStyle style;
     private final double[] freq;     // (hd/2)
@@ -33,7 +35,7 @@ public final class Rope {
             freq[i] = c.ropeScaling() == null ? f : c.ropeScaling().scale(f);
             if (freqFactors != null) freq[i] /= freqFactors[i];
         }
-        tablePositions = Math.min(c.seqLen(), 1 << 15); // positions beyond the table are computed on the fly
+        tablePositions = Math.min(c.seqLen(), TABLE_POSITIONS); // positions beyond the table are computed on the fly
         cos = new float[tablePositions * half];
         sin = new float[tablePositions * half];
         for (int p = 0; p < tablePositions; p++) {
