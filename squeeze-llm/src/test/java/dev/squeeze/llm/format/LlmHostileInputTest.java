@@ -134,4 +134,28 @@ class LlmHostileInputTest {
 
     static final String VOCAB = "{\"<unk>\":0,\"<s>\":1,\"</s>\":2,\"a\":3,\"b\":4,\"ab\":5}";
 
+    @Test
+    void malformedTokenizerJsonNamesTheField(@TempDir Path dir) throws IOException {
+        assertNames(badTokenizer(dir, "{\"a\":2147483647}", "[]", "[]"), "model.vocab", "'a'", "2147483647");
+        assertNames(badTokenizer(dir, "{\"a\":-5}", "[]", "[]"), "model.vocab", "'a'", "-5");
+        assertNames(badTokenizer(dir, "{\"a\":\"three\"}", "[]", "[]"), "model.vocab", "'a'");
+        assertNames(badTokenizer(dir, "{\"a\":1.5}", "[]", "[]"), "model.vocab", "'a'");
+        assertNames(badTokenizer(dir, VOCAB, "[\"a b\"]", "[{\"id\":-1,\"content\":\"x\"}]"), "added_tokens[0].id", "-1");
+        assertNames(badTokenizer(dir, VOCAB, "[\"a b\"]", "[{\"id\":9999999999,\"content\":\"x\"}]"), "added_tokens[0].id");
+        assertNames(badTokenizer(dir, VOCAB, "[\"a b\"]", "[{\"content\":\"x\"}]"), "added_tokens[0].id");
+        assertNames(badTokenizer(dir, VOCAB, "[[\"a\"]]", "[]"), "model.merges[0]");
+        assertNames(badTokenizer(dir, VOCAB, "[[]]", "[]"), "model.merges[0]");
+        assertNames(badTokenizer(dir, VOCAB, "[{\"a\":\"b\"}]", "[]"), "model.merges[0]");
+        assertNames(badTokenizer(dir, VOCAB, "[\"a b\", 7]", "[]"), "model.merges[1]");
+        assertNames(badTokenizer(dir, VOCAB, "{\"a\":\"b\"}", "[]"), "model.merges");
+        assertNames(badTokenizer(dir, VOCAB, "[\"a b\"]", "{}"), "added_tokens");
+    }
+
+    @Test
+    void aWellFormedTokenizerJsonStillLoads(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("tokenizer.json");
+        Files.writeString(f, "{\"added_tokens\":[],\"pre_tokenizer\":{\"type\":\"Metaspace\"},"
+                + "\"model\":{\"type\":\"BPE\",\"vocab\":" + VOCAB + ",\"merges\":[\"a b\", [\"a\", \"b\"]]}}");
+        assertEquals(6, HfTokenizerLoader.load(f, CONFIG).vocabSize());
+    }
 }
