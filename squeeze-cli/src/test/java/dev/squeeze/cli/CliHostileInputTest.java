@@ -7,6 +7,10 @@ import dev.squeeze.cachegen.KvSnapshot;
 import dev.squeeze.cachegen.ModelFingerprint;
 import dev.squeeze.cli.CliTestSupport.Run;
 import dev.squeeze.core.data.SharedData;
+import dev.squeeze.llm.format.GgufWriter;
+import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.llm.model.RopeStyle;
+import dev.squeeze.llm.quant.GgmlType;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,5 +142,29 @@ class CliHostileInputTest {
         Run d = run("demo", "--tokens", "576", "--dim", "100000000");
         assertEquals(2, d.code(), d.out() + d.err());
         assertTrue(d.err().contains("--dim"), d.err());
+    }
+
+    @Test
+    void modelFilesWhoseMetadataImpliesHugeBuffersEndInOneLine(@TempDir Path dir) throws Exception {
+        Path tok = data("models/tok512.bin");
+        // 200,000-wide heads: a 26 GB RoPE table; 1,024 heads x 2^24 positions: 68 GB of attention scores per session
+        Path wide = dir.resolve("wide-heads.gguf");
+        GgufWriter.randomLlama(new LlamaConfig(2, 2, 1, 1, 1, 512, 32_768, 200_000, 1e-5f, 1e4f, RopeStyle.INTERLEAVED, null),
+                GgmlType.F16, 1).putU32("llama.attention.key_length", 200_000).write(wide);
+        Path longCtx = dir.resolve("long-context.gguf");
+        GgufWriter.randomLlama(new LlamaConfig(64, 64, 1, 1024, 1024, 512, LlamaConfig.MAX_SIZE, 2, 1e-5f, 1e4f, RopeStyle.INTERLEAVED, null),
+                GgmlType.F16, 1).putU32("llama.attention.key_length", 2).write(longCtx);
+        Path text = dir.resolve("t.txt");
+        Files.writeString(text, "Once upon a time, there was a little girl named Lily.");
+        for (Path model : new Path[] {wide, longCtx}) {
+            Run g = run("generate", "--model", model.toString(), "--tokenizer", tok.toString(), "--prompt", "Once", "--max-tokens", "3");
+            Run p = run("perplexity", "--model", model.toString(), "--tokenizer", tok.toString(), "--text", text.toString());
+            for (Run r : new Run[] {g, p}) {
+                assertEquals(2, r.code(), r.out() + r.err());
+                assertEquals(1, r.err().strip().lines().count(), r.err());
+                assertTrue(r.err().contains(model.getFileName().toString()) && r.err().contains("bytes")
+                        && (r.err().contains("head_dim 200000") || r.err().contains("n_heads 1024")), r.err());
+            }
+        }
     }
 }
