@@ -165,7 +165,7 @@ public final class CacheGenEncoder {
 
         /** Delta coding against an anchor every {@code g} tokens (0 = off, the default). */
         public Builder anchorInterval(int g) {
-            if (g < 0) throw new IllegalArgumentException("anchor interval must be >= 0, got " + g);
+            if (g < 0 || g > 65535) throw new IllegalArgumentException("anchor interval must be in [0, 65535] (a u16 in the stream), got " + g);
             this.anchorInterval = g;
             return this;
         }

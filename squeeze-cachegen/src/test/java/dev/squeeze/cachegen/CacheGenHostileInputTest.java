@@ -126,6 +126,12 @@ class CacheGenHostileInputTest {
         return at;
     }
 
+    @Test
+    void anAnchorIntervalTheStreamCannotHoldIsRefusedWhenSet() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CacheGenEncoder.builder().anchorInterval(70_000));
+        assertTrue(e.getMessage().contains("70000") && e.getMessage().contains("65535"), e.getMessage());
+    }
+
     static int readInt(byte[] b, int at) {
         return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24;
     }

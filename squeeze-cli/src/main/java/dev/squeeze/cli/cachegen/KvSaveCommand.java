@@ -56,7 +56,9 @@ public final class KvSaveCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--level must be in [0, " + CompressionLevels.MAX + "], got " + level);
         }
         if (chunkTokens <= 0) throw new IllegalArgumentException("--chunk-tokens must be > 0, got " + chunkTokens);
-        if (anchorInterval < 0) throw new IllegalArgumentException("--anchor-interval must be >= 0, got " + anchorInterval);
+        if (anchorInterval < 0 || anchorInterval > 65535) {
+            throw new IllegalArgumentException("--anchor-interval must be in [0, 65535], got " + anchorInterval);
+        }
         if (!Files.isRegularFile(text)) throw new IllegalArgumentException("--text " + text + " is not a readable file");
         KvFiles.requireReplaceable(out);
         String t = inputOptions.readText(text).strip();

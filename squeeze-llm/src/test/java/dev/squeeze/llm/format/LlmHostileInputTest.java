@@ -158,4 +158,24 @@ class LlmHostileInputTest {
                 + "\"model\":{\"type\":\"BPE\",\"vocab\":" + VOCAB + ",\"merges\":[\"a b\", [\"a\", \"b\"]]}}");
         assertEquals(6, HfTokenizerLoader.load(f, CONFIG).vocabSize());
     }
+
+    @Test
+    void anOversizedConfigJsonIsNotReadWhole(@TempDir Path dir) throws IOException {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(dir.resolve("config.json").toFile(), "rw")) {
+            f.setLength(SafetensorsLoader.MAX_JSON_BYTES + 1); // sparse: nothing on disk
+        }
+        IOException e = assertThrows(IOException.class, () -> SafetensorsLoader.load(dir, 1));
+        assertNames(e, "config.json", Long.toString(SafetensorsLoader.MAX_JSON_BYTES + 1));
+    }
+
+    @Test
+    void ggufSpecialTokenIdsOutsideTheVocabularyAreNamed(@TempDir Path dir) throws IOException {
+        LlamaConfig c = config(64, 96, 4, 2, 40, 32, 16);
+        Path f = dir.resolve("bos.gguf");
+        GgufWriter.randomLlama(c, GgmlType.Q8_0, 3).putString("tokenizer.ggml.model", "llama")
+                .putStrings("tokenizer.ggml.tokens", LoaderFuzzTest.pieces(40)).putFloats("tokenizer.ggml.scores", new float[40])
+                .putU32("tokenizer.ggml.bos_token_id", 4_294_967_295L).write(f);
+        IOException e = assertThrows(IOException.class, () -> GgufLoader.load(f, 1));
+        assertNames(e, "bos.gguf", "tokenizer.ggml.bos_token_id", "4294967295", "[0, 40)");
+    }
 }
