@@ -82,6 +82,9 @@ public final class CacheGenEncoder {
     /** Every position must be one the reader accepts: finite and inside the model's context [0, seq_len). */
     private static void checkPositions(KvSnapshot s, ModelFingerprint fp) {
         float[] p = s.positions();
+        if (p.length > fp.seqLen()) {
+            throw new IllegalArgumentException("the cache holds " + p.length + " tokens, more than the model's seq_len " + fp.seqLen());
+        }
         for (int t = 0; t < p.length; t++) {
             if (!(p[t] >= 0 && p[t] < fp.seqLen())) {
                 throw new IllegalArgumentException("token " + t + " has position " + p[t] + ", outside the model's context [0, "

@@ -132,6 +132,25 @@ class CacheGenHostileInputTest {
         assertTrue(e.getMessage().contains("70000") && e.getMessage().contains("65535"), e.getMessage());
     }
 
+    @Test
+    void moreTokensThanTheModelsContextAreRefusedBeforeDecoding() throws Exception {
+        // every token costs the stream 1 + 4 x n_layers bytes but the decoder 2 x n_layers x kv_dim floats:
+        // without this bound a stream of 10M tokens would ask for gigabytes
+        ModelFingerprint small = new ModelFingerprint("llama", 2, 2, 4, 16, 512, 64, 0, FP.hash());
+        KvSnapshot s = TestCaches.random(2, 2, 4, 100, 10);
+        for (int t = 0; t < 100; t++) s.positions()[t] = t % 64;
+        IllegalArgumentException ie = assertThrows(IllegalArgumentException.class, () -> CacheGenEncoder.builder().build().encode(s, small));
+        assertTrue(ie.getMessage().contains("100 tokens") && ie.getMessage().contains("64"), ie.getMessage());
+        ModelFingerprint roomy = new ModelFingerprint("llama", 2, 2, 4, 16, 512, 128, 0, FP.hash());
+        byte[] b = CacheGenEncoder.builder().build().encode(s, roomy).toByteArray();
+        int seqLenAt = 13 + 5 + 5 * 4; // u8 n, "llama", then n_layers .. vocab (5 x u32): seq_len follows
+        assertEquals(128, readInt(b, seqLenAt));
+        putInt(b, seqLenAt, 64);
+        FaultsTest.fixHeaderCrc(b, readInt(b, 8));
+        CorruptStreamException e = assertThrows(CorruptStreamException.class, () -> CacheGenReader.of(b, "long"));
+        assertTrue(e.getMessage().contains("token count 100") && e.getMessage().contains("seq_len 64"), e.getMessage());
+    }
+
     static int readInt(byte[] b, int at) {
         return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24;
     }
