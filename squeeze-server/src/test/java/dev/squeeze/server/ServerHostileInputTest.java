@@ -141,7 +141,7 @@ class ServerHostileInputTest {
             assertTrue(tooBig.errorMessage().contains("MiB") && tooBig.errorMessage().contains("--memory-budget-mb"), tooBig.errorMessage());
             String mid = "\"" + "word ".repeat(24_000) + "\""; // ~120 KB: 4.8 MB estimated, two do not fit in 8 MiB
             String body = "{\"text\": " + mid + ", \"method\": \"blocking\"}";
-            CompletableFuture<ServerTestSupport.Reply> first = CompletableFuture.supplyAsync(() -> call(b, body));
+            CompletableFuture<ServerTestSupport.Reply> first = CompletableFuture.supplyAsync(() -> LimitsTest.call(b, body));
             assertTrue(holding.entered.await(10, TimeUnit.SECONDS));
             var second = post(b, "/v1/compress", body);
             assertEquals(429, second.status(), second.body());
@@ -150,14 +150,6 @@ class ServerHostileInputTest {
             holding.release.countDown();
             assertEquals(200, first.get(10, TimeUnit.SECONDS).status());
             assertEquals(200, post(b, "/v1/compress", body).status(), "the lease was returned");
-        }
-    }
-
-    private static ServerTestSupport.Reply call(URI b, String body) {
-        try {
-            return post(b, "/v1/compress", body);
-        } catch (IOException | InterruptedException e) {
-            throw new AssertionError(e);
         }
     }
 
