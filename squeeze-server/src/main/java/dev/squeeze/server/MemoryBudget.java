@@ -6,9 +6,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The heap that compressions in flight may hold together. Each request leases an estimate made from its body
  * before it is queued: {@value #BYTES_PER_BODY_BYTE} bytes per body byte. Measured for the default method
- * (lexical) as the smallest -Xmx (SerialGC) that compresses prose of 2 MB and 8 MB: about 27 bytes of heap per
- * input byte at peak; 40 leaves room for text stored two bytes per character and the request's JSON tree. Methods
- * backed by a model hold their model once, outside this budget.
+ * (lexical) as the smallest -Xmx (SerialGC) that compresses prose of 2 MB (64 MB) and 8 MB (256 MB; 192 MB fails):
+ * 21 to 35 bytes of heap per input byte at the margin (docs/RELIABILITY.md); 40 leaves room for text stored two
+ * bytes per character and the request's JSON tree. Methods backed by a model hold their model once, outside this
+ * budget.
  */
 final class MemoryBudget {
     static final int BYTES_PER_BODY_BYTE = 40;
