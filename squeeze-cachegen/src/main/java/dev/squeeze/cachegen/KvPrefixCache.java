@@ -98,7 +98,7 @@ public final class KvPrefixCache {
         int start = 0;
         try {
             while (start < limit) {
-                boolean full = start + C <= tokens.length;
+                boolean full = (long) start + C <= tokens.length; // long: C may be near Integer.MAX_VALUE
                 String key = full ? ChunkKeys.full(fp, C, tokens, start + C) : null;
                 Optional<byte[]> v = full ? store.get(key) : Optional.empty();
                 if (v.isEmpty()) {
@@ -116,9 +116,9 @@ public final class KvPrefixCache {
                 start += match;
                 if (!full || match < C) break;
             }
-        } catch (IOException e) {
-            fallback = e.getMessage();
-            LOG.warn("KV store {} failed after {} cached tokens; recomputing the rest: {}", store.describe(), start, e.getMessage());
+        } catch (IOException | RuntimeException e) { // every store failure is a miss: what loaded so far is verified
+            fallback = e instanceof IOException ? e.getMessage() : store.describe() + ": " + e;
+            LOG.warn("KV store {} failed after {} cached tokens; recomputing the rest: {}", store.describe(), start, fallback);
         }
         KvSnapshot all = concat(fp, parts);
         return new Loaded(all.prefix(Math.min(all.tokenCount(), limit)), read, fallback);
@@ -166,7 +166,7 @@ public final class KvPrefixCache {
         int[] tok = new int[count];
         float[] pos = new float[count];
         float[][] k = new float[fp.layers()][count * kvd], v = new float[fp.layers()][count * kvd];
-        ChunkCodec.decode(rec, in.index(), rec.length, 0, count, lt, kvd, tok, pos, k, v, 0, fp.vocab());
+        ChunkCodec.decode(rec, in.index(), rec.length, 0, count, lt, kvd, tok, pos, k, v, 0, fp.vocab(), fp.seqLen());
         return new KvSnapshot(fp.layers(), fp.kvHeads(), fp.headDim(), tok, pos, k, v);
     }
 

@@ -33,7 +33,16 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            // inputs are checked against stated limits first; this is the last resort, one line instead of a stack trace
+            System.err.println("squeeze: out of memory (" + e.getMessage() + ") with a heap limit of "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB; a limit check missed this input: please report it");
+            code = 3;
+        }
+        System.exit(code);
     }
 
     /** {@code squeeze --version}: the POM's version, written into {@code version.properties} by the build. */

@@ -142,6 +142,12 @@ final class ChatProxy {
             LOG.debug("message {} not compressible: {}", message, e.getMessage());
             return;
         }
+        TextChecks.Run word = TextChecks.longestRun(text); // before counting: a huge word is costly to tokenize
+        if (word.length() > config.maxWordChars()) {
+            LOG.debug("message {} forwarded uncounted: a {}-character word at char offset {} (--max-word-chars {})", message,
+                    word.length(), word.offset(), config.maxWordChars());
+            return;
+        }
         slots.add(new Slot(message, role, holder, field, text, counter.count(text)));
     }
 

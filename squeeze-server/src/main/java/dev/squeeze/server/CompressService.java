@@ -32,10 +32,12 @@ final class CompressService {
 
     private final Compressors compressors;
     private final int maxTokens;
+    private final int maxWordChars;
 
-    CompressService(Compressors compressors, int maxTokens) {
+    CompressService(Compressors compressors, int maxTokens, int maxWordChars) {
         this.compressors = compressors;
         this.maxTokens = maxTokens;
+        this.maxWordChars = maxWordChars;
     }
 
     /** The result object and the token counts in and out (for the metrics). */
@@ -52,6 +54,7 @@ final class CompressService {
         Integer target = Json.optInt(body, "targetTokens");
         if (rate != null && target != null) throw ApiException.badRequest("give at most one of 'rate' and 'targetTokens'");
         String question = Json.optString(body, "question");
+        if (question != null) checkWords("'question'", question);
         PromptCompressor compressor = compressors.get(Json.optString(body, "method"));
         TokenEncoding encoding = parse(() -> TokenEncoding.parse(orDefault(Json.optString(body, "encoding"), "cl100k_base")));
         ForcedContent forced = parse(() -> ForcedContent.parse(Json.optString(body, "keep")));
@@ -59,6 +62,7 @@ final class CompressService {
         long start = System.nanoTime();
         if (text != null) {
             checkText("text", text);
+            checkWords("'text'", text);
             checkTokens(counter.count(text));
             Budget budget = target != null ? count("targetTokens", target) : ratio("rate", rate == null ? 0.5 : rate);
             CompressionResult r = run(compressor, text, budget, question, forced, encoding);
@@ -92,6 +96,7 @@ final class CompressService {
             if (role == null) throw ApiException.badRequest("messages[" + i + "].role is missing");
             if (content == null) throw ApiException.badRequest("messages[" + i + "].content is missing");
             checkText("messages[" + i + "].content", content);
+            checkWords("messages[" + i + "].content", content);
             roles.add(role);
             contents.add(content);
             if (role.equals("user")) lastUser = i;
@@ -139,6 +144,15 @@ final class CompressService {
             TextChecks.requireText(what, text);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    /** One linear scan before any token is counted: a huge "word" costs the tokenizer far more than its length. */
+    private void checkWords(String what, String text) {
+        try {
+            TextChecks.requireWordsAtMost(what, text, maxWordChars);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(422, "word_too_long", e.getMessage() + " (--max-word-chars)");
         }
     }
 

@@ -18,7 +18,9 @@ import java.util.Set;
  * @param upstream           base URL of the OpenAI-compatible API the proxy forwards to (e.g.
  *                           {@code https://api.openai.com/v1}); {@code null} disables {@code /v1/chat/completions}
  * @param apiKey             key clients must send ({@code X-Squeeze-Api-Key}, or {@code Authorization: Bearer}
- *                           on the non-proxy endpoints); {@code null} = no authentication
+ *                           on the non-proxy endpoints); {@code null} = no authentication. Visible ASCII only
+ *                           (0x21-0x7E): header values are ISO-8859-1 on the wire and clients disagree on how to
+ *                           send other characters (UTF-8 bytes, Latin-1, or refusal), so such a key could never match
  * @param maxBodyBytes       request body cap (413 beyond)
  * @param maxTokens          per-request cap on input tokens (cl100k/o200k as requested; 413 beyond)
  * @param workers            threads that compress (CPU-bound work)
@@ -33,11 +35,19 @@ import java.util.Set;
  * @param proxyRoles         roles whose messages the proxy may compress (never the last user message)
  * @param methodOptions      per-method settings (method name to key/value, e.g. llmlingua-2 to model=/path);
  *                           set by the operator only, never by requests
+ * @param maxWordChars       longest word (run of letters, of symbols or of whitespace) a text may hold, checked in one
+ *                           scan before any token is counted (422 beyond): BPE tokenizers hand such a run to their merge
+ *                           loop whole, and jtokkit takes a slower path for pieces over 500 bytes
+ * @param requestTimeoutMs   deadline of a compression, queue wait included (503 beyond; the worker is interrupted
+ *                           and stops at the method's next cancellation check)
+ * @param memoryBudgetBytes  heap that compressions in flight may hold together, each estimated from its body
+ *                           ({@link MemoryBudget}): 413 when one alone exceeds it, 429 while others hold it
  */
 public record ServerConfig(String host, int port, @Nullable URI upstream, @Nullable String apiKey, int maxBodyBytes, int maxTokens,
                            int workers, int queue, long idleTimeoutMs, long upstreamTimeoutMs, int maxConnections,
                            int maxUpstreamStreams, int proxyMinTokens, double proxyRate, String proxyMethod,
-                           Set<String> proxyRoles, Map<String, Map<String, String>> methodOptions) {
+                           Set<String> proxyRoles, Map<String, Map<String, String>> methodOptions, int maxWordChars,
+                           long requestTimeoutMs, long memoryBudgetBytes) {
     public ServerConfig {
         if (host == null || host.isBlank()) throw new IllegalArgumentException("host must not be blank");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
@@ -48,10 +58,26 @@ public record ServerConfig(String host, int port, @Nullable URI upstream, @Nulla
             }
         }
         if (apiKey != null && apiKey.isEmpty()) throw new IllegalArgumentException("api key must not be empty");
+        if (apiKey != null) {
+            for (int i = 0; i < apiKey.length(); i++) {
+                char c = apiKey.charAt(i);
+                if (c < 0x21 || c > 0x7E) { // the key itself is never echoed
+                    throw new IllegalArgumentException("api key must be visible ASCII (0x21-0x7E); character " + i + " is U+"
+                            + String.format("%04X", (int) c) + ": HTTP header values are ISO-8859-1 on the wire and clients "
+                            + "send other characters differently, so this key would never match (and spaces do not survive "
+                            + "'Authorization: Bearer')");
+                }
+            }
+        }
         positive("max-body-bytes", maxBodyBytes);
         positive("max-tokens", maxTokens);
         positive("workers", workers);
-        if (queue < 0) throw new IllegalArgumentException("queue must be >= 0, got " + queue);
+        if (workers > MAX_WORKERS) throw new IllegalArgumentException("workers must be <= " + MAX_WORKERS + ", got " + workers);
+        // the queue is an ArrayBlockingQueue: its capacity is allocated up front
+        if (queue < 0 || queue > MAX_QUEUE) throw new IllegalArgumentException("queue must be in [0, " + MAX_QUEUE + "], got " + queue);
+        positive("max-word-chars", maxWordChars);
+        positive("request-timeout-ms", requestTimeoutMs);
+        positive("memory-budget", memoryBudgetBytes);
         positive("timeout-ms", idleTimeoutMs);
         positive("upstream-timeout-ms", upstreamTimeoutMs);
         positive("max-connections", maxConnections);
@@ -65,13 +91,18 @@ public record ServerConfig(String host, int port, @Nullable URI upstream, @Nulla
         methodOptions = Map.copyOf(mo);
     }
 
+    static final int MAX_WORKERS = 1024, MAX_QUEUE = 1 << 16;
+
     private static void positive(String name, long v) {
         if (v <= 0) throw new IllegalArgumentException(name + " must be > 0, got " + v);
     }
 
     public static Builder builder() { return new Builder(); }
 
-    /** Defaults: loopback:8080, 8 MiB bodies, 256k tokens, one worker per core, queue 64, 30 s idle, 120 s upstream. */
+    /**
+     * Defaults: loopback:8080, 8 MiB bodies, 256k tokens, words of 1,000 characters, one worker per core, queue 64,
+     * 30 s idle, 30 s per compression, half the heap for compressions in flight, 120 s upstream.
+     */
     public static final class Builder {
         private String host = "127.0.0.1";
         private int port = 8080;
@@ -90,6 +121,9 @@ public record ServerConfig(String host, int port, @Nullable URI upstream, @Nulla
         private String proxyMethod = "lexical";
         private Set<String> proxyRoles = Set.of("system", "user", "tool");
         private final Map<String, Map<String, String>> methodOptions = new LinkedHashMap<>();
+        private int maxWordChars = 1_000;
+        private long requestTimeoutMs = 30_000;
+        private long memoryBudgetBytes = Runtime.getRuntime().maxMemory() / 2;
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -107,6 +141,9 @@ public record ServerConfig(String host, int port, @Nullable URI upstream, @Nulla
         public Builder proxyRate(double v) { proxyRate = v; return this; }
         public Builder proxyMethod(String v) { proxyMethod = v; return this; }
         public Builder proxyRoles(List<String> v) { proxyRoles = Set.copyOf(v); return this; }
+        public Builder maxWordChars(int v) { maxWordChars = v; return this; }
+        public Builder requestTimeoutMs(long v) { requestTimeoutMs = v; return this; }
+        public Builder memoryBudgetBytes(long v) { memoryBudgetBytes = v; return this; }
 
         /** One method setting, e.g. {@code methodOption("llmlingua-2", "model", "/models/llmlingua-2.onnx")}. */
         public Builder methodOption(String method, String key, String value) {
@@ -127,7 +164,7 @@ public record ServerConfig(String host, int port, @Nullable URI upstream, @Nulla
         public ServerConfig build() {
             return new ServerConfig(host, port, upstream, apiKey, maxBodyBytes, maxTokens, workers, queue,
                     idleTimeoutMs, upstreamTimeoutMs, maxConnections, maxUpstreamStreams, proxyMinTokens, proxyRate,
-                    proxyMethod, proxyRoles, methodOptions);
+                    proxyMethod, proxyRoles, methodOptions, maxWordChars, requestTimeoutMs, memoryBudgetBytes);
         }
     }
 }

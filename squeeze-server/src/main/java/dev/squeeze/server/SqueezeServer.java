@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Built on Jetty 12 core handlers (no servlet API). Limits: the connector's idle timeout closes connections
  * that stop sending (slowloris), request headers are capped at 16 KiB (431), open connections at
  * {@link ServerConfig#maxConnections()}, bodies at {@link ServerConfig#maxBodyBytes()} (413), input tokens at
- * {@link ServerConfig#maxTokens()} (413); compression runs on a fixed pool of {@link ServerConfig#workers()}
+ * {@link ServerConfig#maxTokens()} (413), words at {@link ServerConfig#maxWordChars()} (422, checked before any token
+ * is counted), each compression's heap estimate against {@link ServerConfig#memoryBudgetBytes()} (413 alone, 429 with
+ * others) and its time at {@link ServerConfig#requestTimeoutMs()} (503); compression runs on a fixed pool of {@link ServerConfig#workers()}
  * threads with a queue of {@link ServerConfig#queue()} (429 beyond); proxied responses are relayed on a pool of
  * platform threads, at most {@link ServerConfig#maxUpstreamStreams()} at once (429 beyond; idle relay threads end
  * after 30 s). No global state: several servers can run in one JVM.
@@ -40,6 +43,7 @@ public final class SqueezeServer implements AutoCloseable {
     private final ServerConnector connector;
     private final ThreadPoolExecutor workers;
     private final ThreadPoolExecutor relays;
+    private final ScheduledThreadPoolExecutor deadlines = deadlineTimer();
     private final Upstream upstream;
 
     private SqueezeServer(ServerConfig config, CompressorRegistry registry) {
@@ -79,8 +83,19 @@ public final class SqueezeServer implements AutoCloseable {
         jetty.addConnector(connector);
         jetty.addBean(new NetworkConnectionLimit(config.maxConnections(), connector));
         jetty.setErrorHandler(new JsonErrorHandler());
-        jetty.setHandler(new SqueezeHandler(config, registry, workers, relays, metrics, upstream));
+        jetty.setHandler(new SqueezeHandler(config, registry, workers, relays, metrics, upstream, deadlines));
         jetty.setStopTimeout(5_000);
+    }
+
+    /** One daemon thread for every request's deadline; a cancelled deadline leaves the queue at once. */
+    private static ScheduledThreadPoolExecutor deadlineTimer() {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread th = new Thread(r, "squeeze-deadline");
+            th.setDaemon(true);
+            return th;
+        });
+        t.setRemoveOnCancelPolicy(true);
+        return t;
     }
 
     /** Starts a server with every compressor on the class path. */
@@ -126,6 +141,7 @@ public final class SqueezeServer implements AutoCloseable {
         }
         workers.shutdownNow();
         relays.shutdownNow();
+        deadlines.shutdownNow();
         if (upstream != null) upstream.close();
     }
 }

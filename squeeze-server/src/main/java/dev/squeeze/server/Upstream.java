@@ -11,6 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -146,11 +148,16 @@ final class Upstream implements AutoCloseable {
 
     /** Header names listed in the Connection header: hop-by-hop by declaration. */
     static Set<String> connectionTokens(HttpFields headers) {
+        List<String> values = new ArrayList<>();
+        for (HttpField f : headers) if (f.getLowerCaseName().equals("connection")) values.add(f.getValue());
+        return connectionTokens(values);
+    }
+
+    /** The same for the values of an upstream response's Connection headers (lower-cased names). */
+    static Set<String> connectionTokens(List<String> connectionValues) {
         Set<String> out = new TreeSet<>();
-        for (HttpField f : headers) {
-            if (f.getLowerCaseName().equals("connection")) {
-                for (String t : f.getValue().split(",")) out.add(t.trim().toLowerCase(Locale.ROOT));
-            }
+        for (String v : connectionValues) {
+            for (String t : v.split(",")) out.add(t.trim().toLowerCase(Locale.ROOT));
         }
         return out;
     }

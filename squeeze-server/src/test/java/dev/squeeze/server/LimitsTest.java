@@ -108,7 +108,7 @@ class LimitsTest {
         }
     }
 
-    private static ServerTestSupport.Reply call(URI b, String body) {
+    static ServerTestSupport.Reply call(URI b, String body) {
         try {
             return post(b, "/v1/compress", body);
         } catch (IOException | InterruptedException e) {

@@ -108,6 +108,7 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
         double logVocab = Math.log(counter.vocabularySize());
         float[] cost = new float[P];
         for (int p = 0; p < P; p++) {
+            if ((p & 0xFFF) == 0) Cancellation.check("while pricing words");
             int t = L.term[p];
             if (t < 0) { // code block
                 cost[p] = counter.count(text.substring(L.start[p], L.end[p]));
@@ -270,6 +271,7 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
         double bias = allCost > 0 ? segmentTokens / allCost : 1.0;
         int k = upperIndex(cum, (target - slack / 2.0) / bias - forcedCost);
         for (int round = 0; round < MAX_ROUNDS; round++) {
+            Cancellation.check("in rate control, round " + round);
             System.arraycopy(forced, 0, keep, 0, P);
             for (int i = 0; i < k; i++) keep[order[i]] = true;
             String out = render(L, keep);
@@ -301,6 +303,7 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
             for (int i = 0; i < lo; i++) keep[order[i]] = true;
             for (int i = lo + 1, tries = 0; i < m && tries < FILL_TRIES && n < target - slack; i++) {
                 if (cost[order[i]] > target - n) continue;
+                Cancellation.check("while filling the budget");
                 tries++;
                 keep[order[i]] = true;
                 String out = render(L, keep);

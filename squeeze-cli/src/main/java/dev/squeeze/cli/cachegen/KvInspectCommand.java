@@ -4,6 +4,7 @@ import dev.squeeze.cachegen.CacheGenReader;
 import dev.squeeze.cachegen.ChunkEntry;
 import dev.squeeze.cachegen.ModelFingerprint;
 import dev.squeeze.cachegen.StreamHeader;
+import dev.squeeze.cli.JsonStrings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,5 +80,5 @@ final class KvInspectCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String esc(String s) { return s.replace("\\", "\\\\").replace("\"", "\\\""); }
+    private static String esc(String s) { return JsonStrings.escape(s); }
 }

@@ -17,12 +17,18 @@ public final class ModelOptions {
     @Option(names = "--tokenizer", description = "Tokenizer file (llama2.c tokenizer.bin); GGUF and HF models carry their own.")
     Path tokenizer;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Worker threads for matrix products (default: the machine's cores).")
+    @Option(names = "--threads", defaultValue = "0",
+            description = "Worker threads for matrix products, at most the machine's cores (default 0: the cores, up to 16).")
     int threads;
 
     /** Loads the model; the caller closes it. */
     public LlamaModel load() throws IOException {
-        if (threads < 0) throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+        int cores = Runtime.getRuntime().availableProcessors();
+        // the row pool's workers spin while they wait: more threads than cores only slow every product down
+        if (threads < 0 || threads > cores) {
+            throw new IllegalArgumentException("--threads must be in [0, " + cores + "] (0 = default; this machine has " + cores
+                    + " cores), got " + threads);
+        }
         return ModelLoader.load(model, tokenizer, threads == 0 ? LlamaModel.defaultThreads() : threads);
     }
 

@@ -1,5 +1,6 @@
 package dev.squeeze.cli.text;
 
+import dev.squeeze.cli.InputOptions;
 import dev.squeeze.core.select.Budget;
 import dev.squeeze.text.CompressionJson;
 import dev.squeeze.text.CompressionRequest;
@@ -7,7 +8,6 @@ import dev.squeeze.text.CompressionResult;
 import dev.squeeze.text.CompressorRegistry;
 import dev.squeeze.text.ForcedContent;
 import dev.squeeze.text.PromptCompressor;
-import dev.squeeze.text.TextChecks;
 import dev.squeeze.text.TokenEncoding;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,9 +16,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -65,9 +62,12 @@ final class CompressCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE|-", description = "Input text file, or - for standard input.")
     String input;
 
+    @CommandLine.Mixin
+    InputOptions inputOptions = new InputOptions();
+
     @Override
     public Integer call() throws IOException {
-        String text = read(input);
+        String text = inputOptions.readText(input);
         CompressionRequest.Builder b = CompressionRequest.builder(text)
                 .encoding(TokenEncoding.parse(encoding))
                 .forced(ForcedContent.parse(keep))
@@ -87,16 +87,5 @@ final class CompressCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    private static String read(String input) throws IOException {
-        if ("-".equals(input)) return TextChecks.decodeUtf8(System.in.readAllBytes(), "standard input");
-        Path p = Path.of(input);
-        try {
-            if (Files.isDirectory(p)) throw new IllegalArgumentException(input + " is a directory, not a text file");
-            return TextChecks.decodeUtf8(Files.readAllBytes(p), input);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("no such file: " + input);
-        }
     }
 }

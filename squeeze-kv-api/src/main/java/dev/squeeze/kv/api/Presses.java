@@ -67,7 +67,7 @@ public final class Presses {
     public static KvHook create(String spec, KvModel model) {
         if (spec != null && spec.indexOf('+') >= 0) {
             List<KvHook> parts = new ArrayList<>();
-            for (String part : spec.split("\\+")) {
+            for (String part : spec.split("\\+", -1)) { // -1 keeps empty parts: a dangling '+' is an error
                 if (part.isBlank()) throw new IllegalArgumentException("press spec '" + spec + "' has an empty part around '+'");
                 parts.add(create(part, model));
             }

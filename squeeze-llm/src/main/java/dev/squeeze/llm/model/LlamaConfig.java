@@ -31,6 +31,10 @@ public record LlamaConfig(int dim, int hiddenDim, int nLayers, int nHeads, int n
         positive("vocab_size", vocabSize);
         positive("seq_len", seqLen);
         positive("head_dim", headDim);
+        if ((long) nHeads * headDim > MAX_SIZE) {
+            throw new IllegalArgumentException("model config n_heads x head_dim = " + nHeads + " x " + headDim + " = " + (long) nHeads * headDim
+                    + " exceeds " + MAX_SIZE);
+        }
         if (nHeads % nKvHeads != 0) {
             throw new IllegalArgumentException("n_heads (" + nHeads + ") must be a multiple of n_kv_heads (" + nKvHeads + ")");
         }

@@ -4,6 +4,7 @@ import dev.squeeze.kv.api.KvHook;
 import dev.squeeze.kv.api.KvModel;
 import dev.squeeze.kv.api.ModelShape;
 import dev.squeeze.kv.api.TextEncoder;
+import dev.squeeze.llm.runtime.HeapBudget;
 import dev.squeeze.llm.runtime.RowParallel;
 import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.runtime.SessionOptions;
@@ -38,6 +39,9 @@ public final class LlamaModel implements AutoCloseable, KvModel {
         }
         this.weights = weights;
         this.tokenizer = tokenizer;
+        int positions = Math.min(config.seqLen(), Rope.TABLE_POSITIONS);
+        HeapBudget.of("the model " + source).add("RoPE cos/sin tables (min(seq_len " + config.seqLen() + ", " + Rope.TABLE_POSITIONS
+                + ") positions x head_dim " + config.headDim() + " / 2 x 2 tables x 4 B)", positions, config.headDim() / 2, 2, 4).require();
         this.rope = new Rope(config, weights.ropeFreqFactors());
         this.shape = config.shape(weights.ropeFreqFactors());
         this.rows = new RowParallel(threads);

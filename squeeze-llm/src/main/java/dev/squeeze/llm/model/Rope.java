@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
  * delta (rotations compose additively).
  */
 public final class Rope extends RopeRotation {
+    /** Positions whose cos/sin the table holds; later ones are computed on the fly. */
+    public static final int TABLE_POSITIONS = 1 << 15;
 
     public Rope(LlamaConfig c) { this(c, null); }
 
@@ -18,6 +20,6 @@ public final class Rope extends RopeRotation {
      *                    {@code rope_freqs.weight}; null for none
      */
     public Rope(LlamaConfig c, float @Nullable [] freqFactors) {
-        super(c.ropeSpec(freqFactors), c.headDim(), Math.min(c.seqLen(), 1 << 15)); // beyond the table: on the fly
+        super(c.ropeSpec(freqFactors), c.headDim(), Math.min(c.seqLen(), TABLE_POSITIONS)); // beyond the table: on the fly
     }
 }

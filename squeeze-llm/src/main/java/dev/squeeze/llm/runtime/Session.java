@@ -47,6 +47,8 @@ public final class Session {
     private final List<KvHook> hooks;
     private final List<StepObserver> observers;
     private final int capacity;
+    private final String capacityLabel;  // "seq_len N" or "cache capacity N", for budget messages
+    private final long fixedBytes;       // this session's metadata-sized buffers (HeapBudget)
     private final float attScale;
 
     // decode state, (width) each
@@ -68,6 +70,17 @@ public final class Session {
         this.rope = model.rope();
         this.pool = model.rowPool();
         this.capacity = options.cacheCapacity() == 0 ? c.seqLen() : options.cacheCapacity();
+        this.capacityLabel = (options.cacheCapacity() == 0 ? "seq_len " : "cache capacity ") + capacity;
+        int widest = Math.max(Math.max(c.dim(), c.hiddenDim()), c.qDim());
+        this.fixedBytes = HeapBudget.of("a session of " + model.source())
+                .add("attention scores (n_heads " + c.nHeads() + " x " + capacityLabel + " x 4 B)", c.nHeads(), capacity, 4)
+                .add("row scratch (" + pool.threads() + " threads x 16 rows x width " + widest + " x 4 B)", pool.threads(), 16, widest, 4)
+                .add("decode activations ((3 x dim " + c.dim() + " + 2 x q_dim " + c.qDim() + " + 2 x kv_dim " + c.kvDim() + " + 2 x hidden_dim "
+                        + c.hiddenDim() + " + vocab " + c.vocabSize() + ") x 4 B)", 3L * c.dim() + 2L * c.qDim() + 2L * c.kvDim()
+                        + 2L * c.hiddenDim() + c.vocabSize(), 4)
+                .add("first KV allocation (n_layers " + c.nLayers() + " x n_kv_heads " + c.nKvHeads() + " x min(" + capacityLabel
+                        + ", 256) x head_dim " + c.headDim() + " x 2 x 4 B)", c.nLayers(), c.nKvHeads(), Math.min(capacity, 256), c.headDim(), 2, 4)
+                .require();
         this.cache = new KvCache(c.nLayers(), c.nKvHeads(), c.headDim(), capacity, options.storeFactory());
         this.hooks = options.hooks();
         this.observers = options.observers();
@@ -84,7 +97,6 @@ public final class Session {
         logits = new float[c.vocabSize()];
         att = new float[Math.multiplyExact(c.nHeads(), capacity)];
         stepVisible = new int[c.nKvHeads()];
-        int widest = Math.max(Math.max(c.dim(), c.hiddenDim()), c.qDim());
         mv = new MatVecTask();
         mm = new MatMulTask(pool.threads(), widest);
     }
@@ -131,6 +143,7 @@ public final class Session {
     public float[] step(int token) {
         checkToken(token);
         checkPositions(1);
+        if (pos >= 256 && (pos & (pos - 1)) == 0) checkKvGrowth(); // dense stores double at powers of two
         w.tokenEmbedding().copyRow(token, x, 0);
         int hd = c.headDim(), group = c.groupSize();
         for (int l = 0; l < c.nLayers(); l++) {
@@ -200,6 +213,7 @@ public final class Session {
         for (int t : tokens) checkToken(t);
         int T = tokens.length;
         checkPositions(T);
+        checkForwardBudget(T, logitsMode);
         int dim = c.dim(), qd = c.qDim(), kvd = c.kvDim(), hid = c.hiddenDim(), hd = c.headDim();
         float[] X = new float[T * dim], XB = new float[T * dim], D = new float[T * dim];
         float[] Q = new float[T * qd], KB = new float[T * kvd], VB = new float[T * kvd], AO = new float[T * qd];
@@ -414,6 +428,41 @@ public final class Session {
             throw new IllegalArgumentException("context limit: " + n + " more token(s) at position " + pos
                     + " would pass the model's context length seq_len = " + c.seqLen() + " (" + model.source() + ")");
         }
+    }
+
+    /**
+     * Before a forward pass of T tokens allocates: its activations, scratch and logits, and the KV cache it grows
+     * (dense stores double: up to 2 x (longest store + T) rows, within the capacity), on top of this session's own.
+     */
+    private void checkForwardBudget(int T, Logits logitsMode) {
+        int rows = logitsMode == Logits.ALL ? T : logitsMode == Logits.LAST ? 1 : 0;
+        long kvRows = Math.min(capacity, 2L * ((long) longestStore() + T));
+        HeapBudget.of("a prefill of " + T + " tokens in " + model.source())
+                .add("the session's own buffers", fixedBytes)
+                .add("activations (" + T + " tokens x (3 x dim " + c.dim() + " + 2 x q_dim " + c.qDim() + " + 2 x kv_dim " + c.kvDim()
+                        + " + 2 x hidden_dim " + c.hiddenDim() + ") x 4 B)", T, 3L * c.dim() + 2L * c.qDim() + 2L * c.kvDim() + 2L * c.hiddenDim(), 4)
+                .add("attention scratch (" + pool.threads() + " threads x " + capacityLabel + " x 4 B)", pool.threads(), capacity, 4)
+                .add("tile scratch (" + pool.threads() + " threads x 16 x " + T + " tokens x 4 B)", pool.threads(), 16, T, 4)
+                .add("logits (" + rows + " rows x vocab " + c.vocabSize() + " x 4 B, plus their normed inputs)", rows, c.vocabSize() + (long) c.dim(), 4)
+                .add("KV cache after it (n_layers " + c.nLayers() + " x n_kv_heads " + c.nKvHeads() + " x up to " + kvRows
+                        + " entries x head_dim " + c.headDim() + " x 2 x 4 B)", c.nLayers(), c.nKvHeads(), kvRows, c.headDim(), 2, 4)
+                .require();
+    }
+
+    /** At decode, before dense stores double again: numeric first, so the steady-state loop allocates nothing. */
+    private void checkKvGrowth() {
+        long kvRows = Math.min(capacity, 2L * (pos + 1));
+        long kv = HeapBudget.product(c.nLayers(), c.nKvHeads(), kvRows, c.headDim(), 2, 4);
+        if (fixedBytes + kv <= HeapBudget.limit()) return;
+        HeapBudget.of("decoding position " + pos + " in " + model.source()).add("the session's own buffers", fixedBytes)
+                .add("KV cache (n_layers " + c.nLayers() + " x n_kv_heads " + c.nKvHeads() + " x up to " + kvRows + " entries x head_dim "
+                        + c.headDim() + " x 2 x 4 B)", kv).require();
+    }
+
+    private int longestStore() {
+        int n = 0;
+        for (int l = 0; l < c.nLayers(); l++) for (int h = 0; h < c.nKvHeads(); h++) n = Math.max(n, cache.store(l, h).length());
+        return n;
     }
 
     private void requireRoom(HeadKvStore st, int l, int kh, int n) {
