@@ -31,6 +31,26 @@ class SelectTest {
     }
 
     @Test
+    void divPruneOnTheGramBlockPicksWhatTheMaterialisedDistanceMatrixPicks() {
+        // 150 x 70 tokens (ragged against every tile), a few exact and near duplicates for ties
+        Random r = new Random(11);
+        int n = 150, d = 70;
+        FloatMatrix x = new FloatMatrix(n, d);
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) x.set(i, j, (float) r.nextGaussian());
+        for (int j = 0; j < d; j++) {
+            x.set(7, j, x.get(3, j));
+            x.set(90, j, x.get(40, j) * 2f);
+            x.set(120, j, x.get(41, j) + 1e-4f);
+        }
+        FloatMatrix dist = dev.squeeze.core.kernel.Similarity.fast().cosineGram(x);
+        float[] dd = dist.data();
+        for (int i = 0; i < dd.length; i++) dd[i] = 1f - dd[i];
+        for (int k : new int[] {1, 2, 64, n}) {
+            assertArrayEquals(MaxMinDiversity.fromDistances(dist, k, -1), MaxMinDiversity.divPrune(x, k), "k=" + k);
+        }
+    }
+
+    @Test
     void runningMinSelectionEqualsNaiveQuadraticReference() {
         Random r = new Random(3);
         int n = 60, k = 17;
