@@ -19,8 +19,30 @@ public final class Similarity {
 
     /** Row-wise L2-normalised copy of x (N, D). A zero row stays zero. */
     public FloatMatrix normalizeRows(FloatMatrix x) {
-        FloatMatrix y = x.copy();
-        normalizeRowsInPlace(y);
+        return normalizedCopy(x, null);
+    }
+
+    /**
+     * Row-wise L2-normalised copy of x (N, D), rejecting a non-finite entry with a message naming {@code name},
+     * its row and column. One pass per row: the check rides on the row's sum of squares (finite unless the row
+     * holds a NaN or an infinity, or overflows), and only such a row is scanned entry by entry.
+     */
+    public FloatMatrix normalizeRows(FloatMatrix x, String name) {
+        return normalizedCopy(x, Args.notNull("name", name));
+    }
+
+    private FloatMatrix normalizedCopy(FloatMatrix x, String checkName) {
+        Args.notNull("x", x);
+        int cols = x.cols();
+        float[] src = x.data();
+        FloatMatrix y = new FloatMatrix(x.rows(), cols);
+        float[] dst = y.data();
+        for (int i = 0; i < x.rows(); i++) {
+            float ss = k.sumOfSquares(src, i * cols, cols);
+            if (checkName != null && !Float.isFinite(ss)) x.requireFinite(checkName);
+            // axpy into the zeroed row: fma(s, x, 0) rounds like s * x, so this equals copy-then-scale
+            if (ss > 0f) k.axpy((float) (1.0 / Math.sqrt(ss)), src, i * cols, dst, i * cols, cols);
+        }
         return y;
     }
 
@@ -152,8 +174,9 @@ public final class Similarity {
 
     /** (N, N) cosine similarities of the rows of x via the symmetric {@link #gram}. */
     public FloatMatrix cosineGram(FloatMatrix x) {
-        requireTokens("x", x);
-        return gram(normalizeRows(x));
+        Args.notNull("x", x);
+        if (x.rows() == 0) throw new IllegalArgumentException("x is an empty token set (0 rows)");
+        return gram(normalizeRows(x, "x"));
     }
 
     /** (N, N) squared Euclidean distances between the rows of x, via the symmetric {@link #gram}, floored at 0. */

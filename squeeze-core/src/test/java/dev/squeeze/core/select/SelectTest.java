@@ -98,6 +98,19 @@ class SelectTest {
         assertArrayEquals(new int[] {0}, out.provenance()[0]);   // [CLS] untouched
         assertThrows(IllegalArgumentException.class, () -> BipartiteSoftMatching.merge(x, null, 3, true));
         assertEquals(6, BipartiteSoftMatching.merge(x, null, 0, true).outputCount());
+        // non-finite metric entries are named with their row and column, also an infinity among huge values
+        FloatMatrix bad = x.copy();
+        bad.set(4, 2, Float.NaN);
+        String msg = assertThrows(IllegalArgumentException.class, () -> BipartiteSoftMatching.merge(bad, null, 1, true)).getMessage();
+        assertTrue(msg.contains("metric") && msg.contains("row 4") && msg.contains("column 2"), msg);
+        bad.set(4, 2, 0f);
+        bad.set(3, 0, Float.POSITIVE_INFINITY);
+        bad.set(3, 1, 3e38f);
+        msg = assertThrows(IllegalArgumentException.class, () -> BipartiteSoftMatching.merge(bad, null, 1, true)).getMessage();
+        assertTrue(msg.contains("row 3") && msg.contains("column 0"), msg);
+        FloatMatrix huge = x.copy();
+        huge.set(3, 1, 3e38f);   // finite, its square overflows: accepted, not reported as non-finite
+        assertEquals(5, BipartiteSoftMatching.merge(huge, null, 1, true).outputCount());
     }
 
     @Test
