@@ -41,22 +41,7 @@ public final class MaxMinDiversity {
             float nn = n == 1 ? 0f : 1f - nearest;
             if (nn > best) { best = nn; first = i; }
         }
-        int[] picked = new int[k];
-        boolean[] taken = new boolean[n];
-        float[] minDist = new float[n];
-        picked[0] = first;
-        taken[first] = true;
-        for (int i = 0; i < n; i++) minDist[i] = 1f - c[first * n + i];
-        for (int p = 1; p < k; p++) {
-            int arg = -1;
-            float far = Float.NEGATIVE_INFINITY;
-            for (int i = 0; i < n; i++) if (!taken[i] && minDist[i] > far) { far = minDist[i]; arg = i; }
-            picked[p] = arg;
-            taken[arg] = true;
-            int row = arg * n;
-            for (int i = 0; i < n; i++) minDist[i] = Math.min(minDist[i], 1f - c[row + i]);
-        }
-        return picked;
+        return maxMinPicks(c, n, k, first, true);
     }
 
     /**
@@ -83,20 +68,29 @@ public final class MaxMinDiversity {
         } else {
             Args.inRange("first", first, 0, n - 1);
         }
+        return maxMinPicks(d, n, k, first, false);
+    }
+
+    /**
+     * Picks 1..k-1 after {@code first}: each time the untaken token farthest from its nearest pick, with a
+     * running min-distance vector (O(N) per pick). Distances are m's entries, or 1 - m's entries when m holds
+     * cosine similarities.
+     */
+    private static int[] maxMinPicks(float[] m, int n, int k, int first, boolean cosine) {
         int[] picked = new int[k];
         boolean[] taken = new boolean[n];
         float[] minDist = new float[n];
         picked[0] = first;
         taken[first] = true;
-        System.arraycopy(d, first * n, minDist, 0, n);
+        for (int i = 0; i < n; i++) minDist[i] = cosine ? 1f - m[first * n + i] : m[first * n + i];
         for (int p = 1; p < k; p++) {
             int arg = -1;
-            float best = Float.NEGATIVE_INFINITY;
-            for (int i = 0; i < n; i++) if (!taken[i] && minDist[i] > best) { best = minDist[i]; arg = i; }
+            float far = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) if (!taken[i] && minDist[i] > far) { far = minDist[i]; arg = i; }
             picked[p] = arg;
             taken[arg] = true;
             int row = arg * n;
-            for (int i = 0; i < n; i++) minDist[i] = Math.min(minDist[i], d[row + i]);
+            for (int i = 0; i < n; i++) minDist[i] = Math.min(minDist[i], cosine ? 1f - m[row + i] : m[row + i]);
         }
         return picked;
     }
