@@ -41,18 +41,15 @@ public final class BipartiteSoftMatching {
                     + (protectFirst ? " with [CLS] protected" : "") + ", got " + r);
         }
         if (r == 0) return TokenTransform.identity(n);
-        metric.requireFinite("metric");
         int d = metric.cols();
+        Similarity sim = Similarity.fast();
+        float[] unit = sim.normalizeRows(metric, "metric").data();   // rejects non-finite entries
         float[] a = new float[na * d];
         float[] b = new float[nb * d];
-        float[] m = metric.data();
-        for (int i = 0; i < na; i++) System.arraycopy(m, (2 * i) * d, a, i * d, d);
-        for (int j = 0; j < nb; j++) System.arraycopy(m, (2 * j + 1) * d, b, j * d, d);
-        Similarity sim = Similarity.fast();
+        for (int i = 0; i < na; i++) System.arraycopy(unit, (2 * i) * d, a, i * d, d);
+        for (int j = 0; j < nb; j++) System.arraycopy(unit, (2 * j + 1) * d, b, j * d, d);
         FloatMatrix am = new FloatMatrix(na, d, a);
         FloatMatrix bm = new FloatMatrix(nb, d, b);
-        sim.normalizeRowsInPlace(am);
-        sim.normalizeRowsInPlace(bm);
         float[] scores = sim.dotBlockParallel(am, bm).data();   // (|A|, |B|)
 
         float[] nodeMax = new float[na];

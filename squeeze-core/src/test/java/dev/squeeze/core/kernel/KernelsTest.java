@@ -59,8 +59,11 @@ class KernelsTest {
 
     @Test
     void dotBlockMatchesScalarOnRaggedShapes() {
+        // packed path from 64 rows: full and narrow panels (m % 64, m % 16 != 0), k-blocks (d > 384), row tails;
+        // unpacked 4 x 4 tiles below it: the runtime's 16-row prefill blocks, masked d tails
         int[][] shapes = {{1, 1, 1}, {5, 7, 3}, {4, 4, 16}, {9, 6, 33}, {13, 11, 100}, {64, 64, 128},
-                {10, 9, 257}, {8, 12, 600}, {7, 5, 1031}};
+                {10, 9, 257}, {8, 12, 600}, {7, 5, 1031}, {16, 37, 288}, {16, 128, 770}, {63, 64, 17},
+                {64, 100, 385}, {67, 150, 769}, {131, 83, 1024}, {70, 16, 5}, {66, 15, 40}, {289, 288, 96}};
         for (int[] s : shapes) {
             int n = s[0], m = s[1], d = s[2];
             float[] a = rand(n * d), b = rand(m * d), c1 = new float[n * m], c2 = new float[n * m];
@@ -72,7 +75,8 @@ class KernelsTest {
 
     @Test
     void gramMatchesScalarAndIsSymmetric() {
-        for (int[] s : new int[][] {{1, 5}, {3, 16}, {4, 4}, {9, 33}, {17, 300}, {22, 520}}) {
+        for (int[] s : new int[][] {{1, 5}, {3, 16}, {4, 4}, {9, 33}, {17, 300}, {22, 520}, {64, 8}, {65, 400},
+                {150, 33}, {200, 777}}) {
             int n = s[0], d = s[1];
             float[] a = rand(n * d), c1 = new float[n * n], c2 = new float[n * n];
             scalar.dotBlock(a, a, c1, n, n, d);
@@ -88,7 +92,8 @@ class KernelsTest {
 
     @Test
     void stridedDotBlockMatchesScalarOnSubBlocks() {
-        int[][] shapes = {{1, 1, 1, 0, 0}, {5, 7, 3, 2, 1}, {8, 9, 17, 3, 0}, {13, 11, 100, 1, 4}, {32, 40, 1024, 7, 5}, {16, 70, 100, 3, 2}, {9, 130, 33, 0, 6}};
+        int[][] shapes = {{1, 1, 1, 0, 0}, {5, 7, 3, 2, 1}, {8, 9, 17, 3, 0}, {13, 11, 100, 1, 4}, {32, 40, 1024, 7, 5},
+                {16, 70, 100, 3, 2}, {9, 130, 33, 0, 6}, {64, 64, 400, 5, 3}, {97, 77, 800, 2, 9}, {70, 20, 16, 1, 1}};
         for (int[] s : shapes) {
             int n = s[0], m = s[1], d = s[2], aRow = s[3], bRow = s[4];
             int ldc = m + 3, cOff = 2;
@@ -106,8 +111,8 @@ class KernelsTest {
     @Test
     void gramAndParallelBlocksMatchThePlainBlock() {
         Similarity sim = new Similarity(vector);
-        for (int n : new int[] {1, 5, 33, 70, 200}) {
-            int d = n == 200 ? 300 : 19;
+        for (int n : new int[] {1, 5, 33, 70, 200, 289}) {
+            int d = n >= 200 ? 300 + n : 19;
             dev.squeeze.core.tensor.FloatMatrix x = new dev.squeeze.core.tensor.FloatMatrix(n, d, rand(n * d));
             dev.squeeze.core.tensor.FloatMatrix y = new dev.squeeze.core.tensor.FloatMatrix(n + 3, d, rand((n + 3) * d));
             float[] ref = new Similarity(scalar).dotBlock(x, x).data();
