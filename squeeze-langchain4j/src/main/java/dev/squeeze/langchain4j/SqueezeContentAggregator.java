@@ -22,7 +22,7 @@ import java.util.Set;
  *
  * <p>Fusion is LangChain4j's own, done by its {@link DefaultContentAggregator}: reciprocal rank fusion
  * ({@code ReciprocalRankFuser}, score = sum over lists of 1 / (k + rank), k = 60, Cormack et al. 2009) of each
- * query's lists, then of the per-query results; equal contents ({@link Content#equals}) are merged. The fused
+ * query's lists, then of the per-query results; equal contents ({@code Content.equals}) are merged. The fused
  * contents are then compressed together by a {@link DocumentSetCompressor} against the query text(s): documents
  * are ranked and budgeted jointly, irrelevant ones may vanish (remnants under {@value #MIN_REMNANT_TOKENS} tokens
  * are dropped), and each surviving content keeps its metadata. With {@code maxResults} the fused list is cut
