@@ -164,6 +164,61 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    private static final String PANELS = "panels-" + (4 * L);
+
+    /**
+     * Rows [0, mFull) become mFull / PW k-major panels (d, PW) laid end to end, exactly what {@link #packed} builds
+     * per call; the m % PW rows past the last panel follow as plain rows.
+     */
+    @Override
+    public PackedRows pack(float[] b, int bRow, int m, int d) {
+        int mFull = m - m % PW;
+        float[] out = new float[m * d];
+        for (int j0 = 0; j0 < mFull; j0 += PW) {
+            int base = j0 * d;
+            for (int jj = 0; jj < PW; jj++) {
+                int src = (bRow + j0 + jj) * d;
+                for (int k = 0; k < d; k++) out[base + k * PW + jj] = b[src + k];
+            }
+        }
+        System.arraycopy(b, (bRow + mFull) * d, out, mFull * d, (m - mFull) * d);
+        return new PackedRows(out, m, d, PANELS);
+    }
+
+    @Override
+    public void dotBlock(float[] a, int aRow, PackedRows b, float[] c, int cOff, int ldc, int n) {
+        float[] p = b.dataFor(PANELS);
+        int m = b.rows(), d = b.width();
+        int mFull = m - m % PW;
+        for (int j0 = 0; j0 < mFull; j0 += PW) {
+            int panel = j0 * d;
+            int i = 0;
+            for (; i + 4 <= n; i += 4) tile4(a, (aRow + i) * d, p, panel, c, cOff + i * ldc + j0, ldc, d);
+            for (; i < n; i++) tile1(a, (aRow + i) * d, p, panel, c, cOff + i * ldc + j0, d);
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = mFull; j < m; j++) c[cOff + i * ldc + j] = dot(a, (aRow + i) * d, p, j * d, d);
+        }
+    }
+
+    /** GELU with the A&amp;S 7.1.26 erf of {@link GeluErf}, lanewise EXP; same formula as the scalar reference. */
+    @Override
+    public void gelu(float[] a, int off, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        FloatVector one = FloatVector.broadcast(S, 1f), two = FloatVector.broadcast(S, 2f);
+        for (; i < bound; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, off + i);
+            FloatVector z = x.mul(GeluErf.INV_SQRT2);
+            FloatVector t = one.div(z.abs().fma(GeluErf.P, 1f));
+            FloatVector poly = t.mul(GeluErf.A5).add(GeluErf.A4).mul(t).add(GeluErf.A3).mul(t).add(GeluErf.A2).mul(t).add(GeluErf.A1).mul(t);
+            FloatVector q = poly.mul(z.mul(z).neg().lanewise(VectorOperators.EXP));   // erfc(|z|)
+            FloatVector onePlusErf = two.sub(q).blend(q, z.lt(0f));
+            x.mul(0.5f).mul(onePlusErf).intoArray(a, off + i);
+        }
+        for (; i < n; i++) a[off + i] = GeluErf.gelu(a[off + i]);
+    }
+
     /** Output columns per packed panel: four vectors, so a 4-row tile keeps 16 accumulators in registers. */
     private static final int PW = 4 * L;
 
@@ -198,8 +253,8 @@ final class VectorKernels implements Kernels {
             }
             int iEnd = upperOnly ? Math.min(n, j0 + PW) : n;
             int i = 0;
-            for (; i + 4 <= iEnd; i += 4) tile4(a, (aRow + i) * d, panel, c, cOff + i * ldc + j0, ldc, d);
-            for (; i < iEnd; i++) tile1(a, (aRow + i) * d, panel, c, cOff + i * ldc + j0, d);
+            for (; i + 4 <= iEnd; i += 4) tile4(a, (aRow + i) * d, panel, 0, c, cOff + i * ldc + j0, ldc, d);
+            for (; i < iEnd; i++) tile1(a, (aRow + i) * d, panel, 0, c, cOff + i * ldc + j0, d);
         }
         for (int i = 0; i < n; i++) {
             for (int j = Math.max(mFull, upperOnly ? i : 0); j < m; j++) {
@@ -208,14 +263,14 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /** Rows a0.. a0+3d of a against one panel; writes 4 rows of PW outputs at c[r], c[r+ldc], ... */
-    private static void tile4(float[] a, int a0, float[] panel, float[] c, int r, int ldc, int d) {
+    /** Rows a0.. a0+3d of a against the panel at p0; writes 4 rows of PW outputs at c[r], c[r+ldc], ... */
+    private static void tile4(float[] a, int a0, float[] panel, int p0, float[] c, int r, int ldc, int d) {
         int a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
         FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        for (int k = 0, p = 0; k < d; k++, p += PW) {
+        for (int k = 0, p = p0; k < d; k++, p += PW) {
             FloatVector y0 = FloatVector.fromArray(S, panel, p);
             FloatVector y1 = FloatVector.fromArray(S, panel, p + L);
             FloatVector y2 = FloatVector.fromArray(S, panel, p + 2 * L);
@@ -238,9 +293,9 @@ final class VectorKernels implements Kernels {
         c30.intoArray(c, r); c31.intoArray(c, r + L); c32.intoArray(c, r + 2 * L); c33.intoArray(c, r + 3 * L);
     }
 
-    private static void tile1(float[] a, int a0, float[] panel, float[] c, int r, int d) {
+    private static void tile1(float[] a, int a0, float[] panel, int p0, float[] c, int r, int d) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-        for (int k = 0, p = 0; k < d; k++, p += PW) {
+        for (int k = 0, p = p0; k < d; k++, p += PW) {
             FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
             c0 = FloatVector.fromArray(S, panel, p).fma(x, c0);
             c1 = FloatVector.fromArray(S, panel, p + L).fma(x, c1);
