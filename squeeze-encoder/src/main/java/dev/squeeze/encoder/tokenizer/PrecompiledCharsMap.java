@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
  * a label (bits 0-7, bit 31 set on value units so they never match a label), a has-leaf flag (bit 8) and an offset
  * ({@code (unit >>> 10) << ((unit & (1 << 9)) >>> 6)}); from node position p, byte c leads to {@code p ^ offset ^ c}
  * when that unit's label is c; a node with a leaf keeps its value (bits 0-30, an offset into the replacements) at
- * {@code p ^ offset}. Every position, offset and string read is bounds-checked: a corrupt map fails with its offset.
+ * {@code p ^ offset}. At load every node reachable from the root is visited once and every replacement it can
+ * yield is checked (in range, NUL-terminated, valid UTF-8), so a corrupt map fails there, naming the offset, and
+ * lookups never fail; a transition that leaves the array matches nothing (a valid Darts array never leaves it).
  */
 final class PrecompiledCharsMap {
     private final int[] units;
@@ -30,6 +32,33 @@ final class PrecompiledCharsMap {
         for (int i = 0; i < units.length; i++) units[i] = bb.getInt(4 + 4 * i);
         int start = 4 + (int) trieBytes;
         replacements = java.util.Arrays.copyOfRange(blob, start, blob.length);
+        validate();
+    }
+
+    /** Depth-first over every node reachable from the root (each position once), checking each leaf's replacement. */
+    private void validate() {
+        java.util.BitSet seen = new java.util.BitSet(units.length);
+        java.util.ArrayDeque<Integer> stack = new java.util.ArrayDeque<>();
+        stack.push(offset(units[0]));   // the root's child base
+        while (!stack.isEmpty()) {
+            int base = stack.pop();
+            for (int c = 1; c < 256; c++) {
+                int pos = base ^ c;
+                if (pos < 0 || pos >= units.length || seen.get(pos)) continue;
+                int u = units[pos];
+                if (label(u) != c) continue;
+                seen.set(pos);
+                int child = pos ^ offset(u);
+                if (hasLeaf(u)) {
+                    if (child < 0 || child >= units.length) {
+                        throw new IllegalArgumentException("precompiled_charsmap: the leaf of trie unit " + pos + " points to unit " + child
+                                + " outside its " + units.length + " units");
+                    }
+                    replacement(value(units[child]));
+                }
+                stack.push(child);
+            }
+        }
     }
 
     private static int offset(int unit) { return (unit >>> 10) << ((unit & (1 << 9)) >>> 6); }
@@ -40,12 +69,8 @@ final class PrecompiledCharsMap {
 
     private static int value(int unit) { return unit & 0x7FFFFFFF; }
 
-    private int unit(int pos) {
-        if (pos < 0 || pos >= units.length) {
-            throw new IllegalStateException("precompiled_charsmap trie walks to unit " + pos + " outside its " + units.length + " units");
-        }
-        return units[pos];
-    }
+    /** The unit at pos, or 0 (which matches no label) outside the array. */
+    private int unit(int pos) { return pos >= 0 && pos < units.length ? units[pos] : 0; }
 
     /**
      * The replacement for the shortest key that is a prefix of {@code key} (the first result of Darts' common prefix
@@ -69,7 +94,7 @@ final class PrecompiledCharsMap {
 
     private String replacement(int at) {
         if (at >= replacements.length) {
-            throw new IllegalStateException("precompiled_charsmap replacement offset " + at + " is past the " + replacements.length
+            throw new IllegalArgumentException("precompiled_charsmap replacement offset " + at + " is past the " + replacements.length
                     + "-byte replacement table");
         }
         int end = at;
@@ -79,7 +104,7 @@ final class PrecompiledCharsMap {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(replacements, at, end - at)).toString();
         } catch (CharacterCodingException e) {
-            throw new IllegalStateException("precompiled_charsmap replacement at offset " + at + " is not valid UTF-8");
+            throw new IllegalArgumentException("precompiled_charsmap replacement at offset " + at + " is not valid UTF-8");
         }
     }
 }

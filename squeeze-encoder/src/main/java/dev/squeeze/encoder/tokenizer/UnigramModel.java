@@ -68,7 +68,7 @@ final class UnigramModel implements TokenModel {
                 if (end == singleEnd) state[1] = 1;
             });
             if (state[1] == 0) {
-                if (unkId < 0) throw new IllegalStateException("Unigram model has no unk_id and '" + new String(Character.toChars(cp))
+                if (unkId < 0) throw new IllegalArgumentException("Unigram model has no unk_id and '" + new String(Character.toChars(cp))
                         + "' (U+" + Integer.toHexString(cp).toUpperCase() + ") has no piece");
                 double cand = unkScore + here;
                 if (startOf[singleEnd] < 0 || cand > best[singleEnd]) {
@@ -124,7 +124,7 @@ final class UnigramModel implements TokenModel {
                 return;
             }
         }
-        if (unkId < 0) throw new IllegalStateException("Unigram model has no unk_id for '" + token + "'");
+        if (unkId < 0) throw new IllegalArgumentException("Unigram model has no unk_id for '" + token + "'");
         tokens.add(token);
         out.add(unkId);
     }
