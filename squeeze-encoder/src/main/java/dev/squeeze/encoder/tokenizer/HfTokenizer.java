@@ -100,6 +100,9 @@ public final class HfTokenizer {
         return tokens.token(id);
     }
 
+    /** The model's unknown-token id ([UNK], &lt;unk&gt;), or -1. */
+    public int unknownId() { return tokens.unkId(); }
+
     /** Entries of the model's vocabulary, ids [0, vocabSize). */
     public int vocabSize() { return tokens.vocabSize(); }
 

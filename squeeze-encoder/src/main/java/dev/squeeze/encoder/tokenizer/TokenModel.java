@@ -14,4 +14,7 @@ interface TokenModel {
     String token(int id);
 
     int vocabSize();
+
+    /** The unknown token's id, or -1 when the model has none. */
+    int unkId();
 }

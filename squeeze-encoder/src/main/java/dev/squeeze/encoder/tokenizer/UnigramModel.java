@@ -140,4 +140,7 @@ final class UnigramModel implements TokenModel {
 
     @Override
     public int vocabSize() { return pieces.length; }
+
+    @Override
+    public int unkId() { return unkId; }
 }

@@ -74,4 +74,7 @@ final class WordPieceModel implements TokenModel {
 
     @Override
     public int vocabSize() { return byId.length; }
+
+    @Override
+    public int unkId() { return unkId; }
 }

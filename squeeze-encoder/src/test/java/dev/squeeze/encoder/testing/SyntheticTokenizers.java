@@ -29,7 +29,7 @@ public final class SyntheticTokenizers {
     /**
      * Charsmap rules chosen to exercise the reference's behaviour: multi-byte keys, deletion (U+200B), expansion
      * (U+FB01, U+2026), a single-byte key that swallows the rest of its grapheme ("o" + combining diaeresis becomes
-     * "o"; "\r\n" becomes " "), and a 6-byte key that can never fire (halfwidth katakana + voiced mark), with a
+     * "o"; "\r\n" becomes " "), newline and tab to space (as XLM-R's map), and a 6-byte key that can never fire (halfwidth katakana + voiced mark), with a
      * per-character rule for its first character.
      */
     public static final Map<String, String> RULES;
@@ -45,6 +45,8 @@ public final class SyntheticTokenizers {
         r.put("\u200B", "");
         r.put("o", "o");
         r.put("\r", " ");
+        r.put("\n", " ");   // SentencePiece's nmt_nfkc rules turn newlines and tabs into spaces
+        r.put("\t", " ");
         r.put("\u00FC", "ue");
         r.put("\uFF76\uFF9E", "\u30AC");
         r.put("\uFF76", "\u30AB");
