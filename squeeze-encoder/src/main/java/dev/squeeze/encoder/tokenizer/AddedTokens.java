@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * tokenizer.json "added_tokens" (special tokens such as [CLS] or &lt;mask&gt;): found in the raw text before
- * normalisation, leftmost-longest, and split out whole; single_word tokens only match between non-word characters,
- * lstrip / rstrip tokens also take the white space before / after them. Tokens matched on normalised text
- * ({@code normalized: true}) are refused at load.
+ * tokenizer.json "added_tokens" (special tokens such as [CLS] or &lt;mask&gt;), split out whole, leftmost-longest;
+ * single_word tokens only match between non-word characters, lstrip / rstrip tokens also take the white space before /
+ * after them. As in the reference there are two sets: tokens with {@code normalized: false} are found in the raw text
+ * before normalisation, tokens with {@code normalized: true} in each normalised piece (their content normalised too).
  */
 final class AddedTokens {
     /** One added token. */

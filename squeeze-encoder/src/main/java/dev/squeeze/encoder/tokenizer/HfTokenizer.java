@@ -20,18 +20,20 @@ public final class HfTokenizer {
     private final Model model;
     private final TokenModel tokens;
     private final AddedTokens added;
+    private final AddedTokens addedNormalized;
     private final Normalizer normalizer;
     private final PreTokenizer preTokenizer;
     private final int[] prefix;
     private final int[] suffix;
     private final int padId;
 
-    HfTokenizer(String source, Model model, TokenModel tokens, AddedTokens added, Normalizer normalizer,
+    HfTokenizer(String source, Model model, TokenModel tokens, AddedTokens added, AddedTokens addedNormalized, Normalizer normalizer,
                 PreTokenizer preTokenizer, int[] prefix, int[] suffix, int padId) {
         this.source = source;
         this.model = model;
         this.tokens = tokens;
         this.added = added;
+        this.addedNormalized = addedNormalized;
         this.normalizer = normalizer;
         this.preTokenizer = preTokenizer;
         this.prefix = prefix.clone();
@@ -69,10 +71,17 @@ public final class HfTokenizer {
             }
             String norm = normalizer == null ? p.text() : normalizer.normalize(p.text());
             if (norm.isEmpty()) continue;
-            words.clear();
-            if (preTokenizer == null) words.add(norm);
-            else preTokenizer.split(norm, p.start() == 0, words);
-            for (String w : words) if (!w.isEmpty()) tokens.tokenize(w, toks, ids);
+            for (AddedTokens.Piece q : addedNormalized.split(norm)) {
+                if (q.id() >= 0) {
+                    toks.add(q.text());
+                    ids.add(q.id());
+                    continue;
+                }
+                words.clear();
+                if (preTokenizer == null) words.add(q.text());
+                else preTokenizer.split(q.text(), p.start() == 0 && q.start() == 0, words);
+                for (String w : words) if (!w.isEmpty()) tokens.tokenize(w, toks, ids);
+            }
         }
         if (addSpecialTokens) appendSpecials(suffix, toks, ids);
         return new Encoding(ids.toArray(), toks);
@@ -91,12 +100,14 @@ public final class HfTokenizer {
     /** The id of a token (added tokens first, then the model's vocabulary), or -1. */
     public int id(String token) {
         for (AddedTokens.Token t : added.tokens()) if (t.content().equals(token)) return t.id();
+        for (AddedTokens.Token t : addedNormalized.tokens()) if (t.content().equals(token)) return t.id();
         return tokens.id(token);
     }
 
     /** The token of an id (added tokens first), or null. */
     public String token(int id) {
         for (AddedTokens.Token t : added.tokens()) if (t.id() == id) return t.content();
+        for (AddedTokens.Token t : addedNormalized.tokens()) if (t.id() == id) return t.content();
         return tokens.token(id);
     }
 
@@ -118,6 +129,7 @@ public final class HfTokenizer {
     /** Whether {@code id} is an added special token ([CLS], [SEP], [PAD], ...). */
     public boolean isSpecial(int id) {
         for (AddedTokens.Token t : added.tokens()) if (t.id() == id && t.special()) return true;
+        for (AddedTokens.Token t : addedNormalized.tokens()) if (t.id() == id && t.special()) return true;
         return false;
     }
 }

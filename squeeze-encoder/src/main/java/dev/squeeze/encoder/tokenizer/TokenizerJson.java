@@ -19,7 +19,7 @@ import java.util.regex.PatternSyntaxException;
  * Reads tokenizer.json. Supported: models WordPiece and Unigram; normalizers BertNormalizer, Precompiled, Sequence,
  * Lowercase, NFC, NFD, NFKC, NFKD, Strip, StripAccents, Replace, Prepend; pre-tokenizers BertPreTokenizer, Metaspace,
  * WhitespaceSplit, Whitespace, Sequence; post-processors TemplateProcessing, BertProcessing, RobertaProcessing (for
- * single sequences); added tokens matched on the raw text. Anything else is refused with the file, the field and the
+ * single sequences); added tokens (normalized or not). Anything else is refused with the file, the field and the
  * value, never approximated. Regex patterns (Replace, Whitespace) run on java.util.regex, whose syntax and classes
  * agree with the reference's Oniguruma on the patterns these files use (" {2,}", "\w+|[^\w\s]+").
  */
@@ -64,13 +64,14 @@ final class TokenizerJson {
             default:
                 throw error("model.type", "'" + type + "' is not supported (WordPiece, Unigram are)");
         }
-        AddedTokens added = addedTokens(root.get("added_tokens"));
         Normalizer normalizer = normalizer(root.get("normalizer"), "normalizer");
+        AddedTokens added = addedTokens(root.get("added_tokens"), false, normalizer);
+        AddedTokens addedNormalized = addedTokens(root.get("added_tokens"), true, normalizer);
         PreTokenizer pre = preTokenizer(root.get("pre_tokenizer"), "pre_tokenizer");
         List<Integer> prefix = new ArrayList<>(), suffix = new ArrayList<>();
         postProcessor(root.get("post_processor"), model, added, prefix, suffix);
         int pad = padId(root, model, added);
-        return new HfTokenizer(source, kind, model, added, normalizer, pre, toArray(prefix), toArray(suffix), pad);
+        return new HfTokenizer(source, kind, model, added, addedNormalized, normalizer, pre, toArray(prefix), toArray(suffix), pad);
     }
 
     private WordPieceModel wordPiece(JsonNode m) throws IOException {
@@ -127,7 +128,8 @@ final class TokenizerJson {
         return new UnigramModel(pieces, scores, unk, m.path("byte_fallback").asBoolean(false));
     }
 
-    private AddedTokens addedTokens(JsonNode a) throws IOException {
+    /** The added tokens with the given {@code normalized} flag; normalised ones carry their normalised content. */
+    private AddedTokens addedTokens(JsonNode a, boolean normalizedSet, Normalizer normalizer) throws IOException {
         List<AddedTokens.Token> out = new ArrayList<>();
         if (a == null || a.isNull()) return new AddedTokens(out);
         if (!a.isArray()) throw error("added_tokens", "not an array");
@@ -139,9 +141,9 @@ final class TokenizerJson {
                 throw error(f + ".id", "missing or not an integer in [0, " + MAX_ID + ")");
             }
             String content = t.get("content").asText();
-            if (t.path("normalized").asBoolean(false)) {
-                throw error(f + ".normalized", "true for '" + content + "': added tokens matched after normalisation are not supported");
-            }
+            if (t.path("normalized").asBoolean(!t.path("special").asBoolean(false)) != normalizedSet) continue;
+            if (normalizedSet && normalizer != null) content = normalizer.normalize(content);
+            if (content.isEmpty()) continue;
             out.add(new AddedTokens.Token(t.get("id").asInt(), content, t.path("special").asBoolean(false),
                     t.path("single_word").asBoolean(false), t.path("lstrip").asBoolean(false), t.path("rstrip").asBoolean(false)));
         }

@@ -6,6 +6,7 @@ import dev.squeeze.encoder.testing.MiniLmFiles;
 import dev.squeeze.encoder.testing.RealSentences;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,5 +60,29 @@ class WordPieceAgainstDjlTest {
         try (HuggingFaceTokenizer ref = djl(MiniLmFiles.tokenizerJson())) {
             for (String t : texts) assertSame(ours, ref, t);
         }
+    }
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void addedTokensMatchedBeforeAndAfterNormalisationAsTheReference() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) om.readTree(MiniLmFiles.tokenizerJson().toFile());
+        var added = (com.fasterxml.jackson.databind.node.ArrayNode) root.get("added_tokens");
+        added.addObject().put("id", 30522).put("content", "New York").put("single_word", false).put("lstrip", false)
+                .put("rstrip", false).put("normalized", true).put("special", false);
+        added.addObject().put("id", 30523).put("content", "<Ent>").put("single_word", false).put("lstrip", true)
+                .put("rstrip", true).put("normalized", false).put("special", true);
+        added.addObject().put("id", 30524).put("content", "zz").put("single_word", true).put("lstrip", false)
+                .put("rstrip", false).put("normalized", false).put("special", false);
+        Path json = tmp.resolve("tokenizer.json");
+        om.writeValue(json.toFile(), root);
+        HfTokenizer ours = HfTokenizer.load(json);
+        String[] texts = {"I moved to NEW YORK from new york.", "the <Ent>  tag <Ent>x and <ent>", "zz buzz zz! zzz", "New Yorkers"};
+        try (HuggingFaceTokenizer ref = djl(json)) {
+            for (String t : texts) assertSame(ours, ref, t);
+        }
+        assertEquals(30522, ours.encode("new york", false).ids()[0]);
     }
 }
