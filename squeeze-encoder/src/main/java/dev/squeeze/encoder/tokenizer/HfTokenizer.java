@@ -94,6 +94,22 @@ public final class HfTokenizer {
         }
     }
 
+    /** Only the pre-tokenizer on {@code text} (no normalisation), as the reference's pre_tokenize_str. */
+    public List<String> preTokenize(String text) {
+        List<String> out = new ArrayList<>();
+        if (preTokenizer == null) out.add(text);
+        else preTokenizer.split(text, true, out);
+        return out;
+    }
+
+    /** Ids of the added tokens ([CLS], [PAD], ...). */
+    public java.util.Set<Integer> addedTokenIds() {
+        java.util.Set<Integer> ids = new java.util.TreeSet<>();
+        for (AddedTokens.Token t : added.tokens()) ids.add(t.id());
+        for (AddedTokens.Token t : addedNormalized.tokens()) ids.add(t.id());
+        return ids;
+    }
+
     /** The subword tokens of {@code text}, without special tokens. */
     public List<String> tokenize(String text) { return encode(text, false).tokens(); }
 
