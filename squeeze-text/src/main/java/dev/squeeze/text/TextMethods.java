@@ -36,7 +36,8 @@ public final class TextMethods implements MethodProvider {
                         .paper("LLMLingua-2: Data Distillation for Efficient and Faithful Task-Agnostic Prompt Compression",
                                 "Pan et al.", 2024, "https://arxiv.org/abs/2403.12968")
                         .trainingFree(false)
-                        .inputs("text", "ONNX export of microsoft/llmlingua-2-* + tokenizer.json", "question (optional)")
+                        .inputs("text", "Hugging Face folder of microsoft/llmlingua-2-* (pure-Java encoder) or an ONNX export + tokenizer.json",
+                                "question (optional)")
                         .implementation(LlmLingua2Compressor.class)
                         .notes("Uses Microsoft's released fine-tuned token classifier (no training by the user). Reference "
                                 + "post-processing reproduced: chunks <= 510 model tokens cut at '.'/'\\n' (window+1 quirk kept), word "
@@ -44,9 +45,13 @@ public final class TextMethods implements MethodProvider {
                                 + "percentile at int(100(1-rate)+1) over word probs repeated per cl100k token, keep p > thr (p==1 if thr==1), "
                                 + "drop_consecutive, context-level filter ((rate+1)/2), chunks joined with '' and contexts with '\\n\\n'. "
                                 + "Additions: threshold mode, question words pulled toward 1 by 0.5. Deviations: multi-piece force tokens "
-                                + "matched as words (no added vocabulary tokens). No microsoft/llmlingua-2 export is bundled: the post-"
-                                + "processing is tested on hand-computed cases, the ONNX path end to end on a hand-built 2-label "
-                                + "model (WordPiece and Unigram tokenizers), and a non-classifier (all-MiniLM-L6-v2) is rejected.")
+                                + "matched as words (no added vocabulary tokens). model=DIR runs the downloaded Hugging Face files "
+                                + "(config.json, model.safetensors, tokenizer.json) on squeeze-encoder's pure-Java encoder (mBERT or "
+                                + "XLM-R, WordPiece or Unigram + Precompiled charsmap); model=FILE.onnx runs an export on ONNX Runtime. "
+                                + "No microsoft/llmlingua-2 weights are bundled: the post-processing is tested on hand-computed cases, "
+                                + "the ONNX path end to end on a hand-built 2-label model, the folder path against the ONNX path on "
+                                + "random-weight mBERT- and XLM-R-shaped classifiers (P(keep) within 1e-5, identical output), and a "
+                                + "non-classifier (all-MiniLM-L6-v2) is rejected.")
                         .build(),
                 MethodInfo.builder(LlmLinguaCompressor.NAME).family(Family.TEXT).mechanism(Mechanism.ATTENTION)
                         .paper("LLMLingua: Compressing Prompts for Accelerated Inference of Large Language Models",

@@ -50,6 +50,9 @@ public final class LlmLingua2Factory implements CompressorFactory {
             s = new LlmLingua2Compressor.Settings("first", s.dropConsecutive(), s.contextLevelFilter(), s.forceTokens(),
                     s.chunkEndTokens(), s.threshold(), s.queryWeight());
         }
+        if (!java.nio.file.Files.exists(m)) {
+            throw new IllegalArgumentException("llmlingua-2: model " + m + " not found (a Hugging Face folder or an .onnx file)");
+        }
         if (java.nio.file.Files.isDirectory(m)) {
             int threads = Runtime.getRuntime().availableProcessors();
             if (options.containsKey("threads")) {
