@@ -18,12 +18,13 @@ import java.util.Arrays;
  *
  * <p>Per layer: {@code qkv = x Wqkv^T + b} (N, 3D); per (sequence, head) {@code softmax(q k^T / sqrt(hd)) v} over the
  * unmasked keys into ctx (N, D); {@code x = LN(x + ctx Wo^T + bo)}; {@code x = LN(x + act(x W1^T + b1) W2^T + b2)}.
- * GEMMs run over blocks of {@value #BLOCK} rows, attention over (sequence, head) pairs, both spread over a
+ * GEMMs run over blocks of {@value #MIN_BLOCK} to {@value #BLOCK} rows, attention over (sequence, head) pairs, both spread over a
  * {@link WorkerPool}. Buffers are kept between calls and grow only when a larger batch comes, so steady-state calls
  * allocate only their output. Calls are serialised (the pool already uses every thread).
  */
 public final class Encoder implements AutoCloseable {
     static final int BLOCK = 64;
+    static final int MIN_BLOCK = 16;
     static final int KEY_PAD = 16;
 
     private final EncoderConfig c;
@@ -132,13 +133,15 @@ public final class Encoder implements AutoCloseable {
         }
         if (big.length < n * wide) big = new float[n * wide];
         embed(b);
-        int blocks = (n + BLOCK - 1) / BLOCK;
+        // row blocks: a multiple of 4 rows (the GEMM tile), at most BLOCK, and about 4 per thread when rows are few
+        int block = Math.max(MIN_BLOCK, Math.min(BLOCK, ((n + 4 * pool.threads() - 1) / (4 * pool.threads()) + 3) / 4 * 4));
+        int blocks = (n + block - 1) / block;
         for (int l = 0; l < c.layers(); l++) {
             int layer = l;
-            pool.forEach(blocks, (w, i) -> qkvBlock(layer, i * BLOCK, Math.min(n, i * BLOCK + BLOCK)));
+            pool.forEach(blocks, (w, i) -> qkvBlock(layer, i * block, Math.min(n, i * block + block)));
             pool.forEach(b.batch() * c.heads(), (w, i) -> attention(w, b, i / c.heads(), i % c.heads()));
-            pool.forEach(blocks, (w, i) -> attentionOutBlock(layer, i * BLOCK, Math.min(n, i * BLOCK + BLOCK)));
-            pool.forEach(blocks, (w, i) -> feedForwardBlock(layer, i * BLOCK, Math.min(n, i * BLOCK + BLOCK)));
+            pool.forEach(blocks, (w, i) -> attentionOutBlock(layer, i * block, Math.min(n, i * block + block)));
+            pool.forEach(blocks, (w, i) -> feedForwardBlock(layer, i * block, Math.min(n, i * block + block)));
         }
     }
 
