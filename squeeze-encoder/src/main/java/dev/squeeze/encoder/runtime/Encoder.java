@@ -220,11 +220,16 @@ public final class Encoder implements AutoCloseable {
     private void attentionOutBlock(int l, int r0, int r1) {
         int d = c.hidden();
         k.dotBlock(ctx, r0, out[l], tmp, r0 * d, d, r1 - r0);
-        float[] bias = outB[l];
+        residualLayerNorm(r0, r1, outB[l], ln1G[l], ln1B[l]);
+    }
+
+    /** x = LN(x + tmp + bias) on rows [r0, r1). */
+    private void residualLayerNorm(int r0, int r1, float[] bias, float[] g, float[] b) {
+        int d = c.hidden();
         for (int r = r0; r < r1; r++) {
             int o = r * d;
             for (int e = 0; e < d; e++) x[o + e] += tmp[o + e] + bias[e];
-            layerNorm(x, o, ln1G[l], ln1B[l]);
+            layerNorm(x, o, g, b);
         }
     }
 
@@ -236,12 +241,7 @@ public final class Encoder implements AutoCloseable {
         for (int r = r0; r < r1; r++) addBias(big, r * f, bias);
         activate(big, r0 * f, (r1 - r0) * f);
         k.dotBlock(big, r0, down[l], tmp, r0 * d, d, r1 - r0);
-        float[] db = downB[l];
-        for (int r = r0; r < r1; r++) {
-            int o = r * d;
-            for (int e = 0; e < d; e++) x[o + e] += tmp[o + e] + db[e];
-            layerNorm(x, o, ln2G[l], ln2B[l]);
-        }
+        residualLayerNorm(r0, r1, downB[l], ln2G[l], ln2B[l]);
     }
 
     private void activate(float[] a, int off, int len) {

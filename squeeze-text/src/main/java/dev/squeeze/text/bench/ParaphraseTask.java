@@ -1,17 +1,13 @@
 package dev.squeeze.text.bench;
 
-import dev.squeeze.text.TokenCounter;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Paraphrased needles in a haystack: a sentence that holds the answer, inserted into Paul Graham essays cut to
@@ -169,26 +165,13 @@ public final class ParaphraseTask {
     /** Every needle at every length (needles checked first); {@code perLength} caps the needles used per length. */
     public static List<TextTasks.Example> examples(Path data, List<Needle> needles, int[] lengths, int perLength) throws IOException {
         for (Needle n : needles) check(n);
-        Path dir = data.resolve("text/paul-graham-essays");
-        StringBuilder hay = new StringBuilder();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".txt")).sorted().toList()) {
-                hay.append(Files.readString(p, StandardCharsets.UTF_8)).append("\n\n");
-            }
-        }
-        TokenCounter counter = TokenCounter.cl100k();
-        int[] ids = counter.encode(hay.toString());
+        List<String> bases = TextTasks.haystacks(data, lengths);
         List<TextTasks.Example> out = new ArrayList<>();
         for (int j = 0; j < lengths.length; j++) {
-            String base = counter.decode(java.util.Arrays.copyOf(ids, Math.min(lengths[j], ids.length)));
             for (int i = 0; i < Math.min(perLength, needles.size()); i++) {
                 Needle n = needles.get(i);
                 double depth = ((7 * i + 3 * j) % 10) / 9.0;
-                int at = (int) (depth * base.length());
-                int dot = base.indexOf(". ", at);
-                int pos = at == 0 ? 0 : (dot < 0 ? base.length() : dot + 2);
-                String ctx = base.substring(0, pos) + n.sentence() + " " + base.substring(pos);
-                out.add(new TextTasks.Example(ctx, n.question(), List.of(n.answer()), false));
+                out.add(new TextTasks.Example(TextTasks.insertAt(bases.get(j), depth, n.sentence()), n.question(), List.of(n.answer()), false));
             }
         }
         return out;
