@@ -36,8 +36,8 @@ public final class Encoder implements AutoCloseable {
     private final PackedRows classifier;
     private final float[] classifierB;
 
-    // workspace, grown on demand: (N, D) x3, (N, max(3D, F)), per-worker attention scratch
-    private float[] x = new float[0], ctx = new float[0], tmp = new float[0], big = new float[0];
+    // workspace, grown on demand: x, ctx, tmp (N, D); qkv (N, 3D); hidden (N, F); per-worker attention scratch
+    private float[] x = new float[0], ctx = new float[0], tmp = new float[0], qkvOut = new float[0], hid = new float[0];
     private final float[][] qS, kS, vtS, sS;
     private final float[] ones;   // (D) of 1: the row sum as a vector dot
 
@@ -125,23 +125,29 @@ public final class Encoder implements AutoCloseable {
 
     private void run(Batch b) {
         int d = c.hidden(), n = b.n;
-        int wide = Math.max(3 * d, c.intermediate());
         if (x.length < n * d) {
             x = new float[n * d];
             ctx = new float[n * d];
             tmp = new float[n * d];
+            qkvOut = new float[n * 3 * d];
+            hid = new float[n * c.intermediate()];
         }
-        if (big.length < n * wide) big = new float[n * wide];
         embed(b);
         // row blocks: a multiple of 4 rows (the GEMM tile), at most BLOCK, and about 4 per thread when rows are few
         int block = Math.max(MIN_BLOCK, Math.min(BLOCK, ((n + 4 * pool.threads() - 1) / (4 * pool.threads()) + 3) / 4 * 4));
         int blocks = (n + block - 1) / block;
+        // everything between two attentions is row-local, so one dispatch runs a block's attention output, its
+        // feed-forward and the next layer's q/k/v: 1 + 2 x layers dispatches per batch
+        pool.forEach(blocks, (w, i) -> qkvBlock(0, i * block, Math.min(n, i * block + block)));
         for (int l = 0; l < c.layers(); l++) {
             int layer = l;
-            pool.forEach(blocks, (w, i) -> qkvBlock(layer, i * block, Math.min(n, i * block + block)));
             pool.forEach(b.batch() * c.heads(), (w, i) -> attention(w, b, i / c.heads(), i % c.heads()));
-            pool.forEach(blocks, (w, i) -> attentionOutBlock(layer, i * block, Math.min(n, i * block + block)));
-            pool.forEach(blocks, (w, i) -> feedForwardBlock(layer, i * block, Math.min(n, i * block + block)));
+            pool.forEach(blocks, (w, i) -> {
+                int r0 = i * block, r1 = Math.min(n, r0 + block);
+                attentionOutBlock(layer, r0, r1);
+                feedForwardBlock(layer, r0, r1);
+                if (layer + 1 < c.layers()) qkvBlock(layer + 1, r0, r1);
+            });
         }
     }
 
@@ -174,9 +180,9 @@ public final class Encoder implements AutoCloseable {
 
     private void qkvBlock(int l, int r0, int r1) {
         int w3 = 3 * c.hidden();
-        k.dotBlock(x, r0, qkv[l], big, r0 * w3, w3, r1 - r0);
+        k.dotBlock(x, r0, qkv[l], qkvOut, r0 * w3, w3, r1 - r0);
         float[] bias = qkvB[l];
-        for (int r = r0; r < r1; r++) addBias(big, r * w3, bias);
+        for (int r = r0; r < r1; r++) addBias(qkvOut, r * w3, bias);
     }
 
     /**
@@ -195,12 +201,12 @@ public final class Encoder implements AutoCloseable {
         int qo = h * hd, ko = d + h * hd, vo = 2 * d + h * hd;
         for (int i = 0; i < t; i++) {
             int src = (r0 + i) * w3 + qo;
-            for (int e = 0; e < hd; e++) q[i * hd + e] = big[src + e] * scale;
+            for (int e = 0; e < hd; e++) q[i * hd + e] = qkvOut[src + e] * scale;
         }
         for (int j = 0; j < kn; j++) {
             int row = (r0 + keys[j]) * w3;
-            System.arraycopy(big, row + ko, kk, j * hd, hd);
-            for (int e = 0; e < hd; e++) vt[e * kp + j] = big[row + vo + e];
+            System.arraycopy(qkvOut, row + ko, kk, j * hd, hd);
+            for (int e = 0; e < hd; e++) vt[e * kp + j] = qkvOut[row + vo + e];
         }
         for (int e = 0; e < hd; e++) Arrays.fill(vt, e * kp + kn, e * kp + kp, 0f);
         k.dotBlock(q, 0, kk, 0, sc, 0, kp, t, kn, hd);               // (t, kn) scores, row stride kp
@@ -236,11 +242,11 @@ public final class Encoder implements AutoCloseable {
     /** x = LN(x + act(x W1^T + b1) W2^T + b2) on rows [r0, r1). */
     private void feedForwardBlock(int l, int r0, int r1) {
         int d = c.hidden(), f = c.intermediate();
-        k.dotBlock(x, r0, up[l], big, r0 * f, f, r1 - r0);
+        k.dotBlock(x, r0, up[l], hid, r0 * f, f, r1 - r0);
         float[] bias = upB[l];
-        for (int r = r0; r < r1; r++) addBias(big, r * f, bias);
-        activate(big, r0 * f, (r1 - r0) * f);
-        k.dotBlock(big, r0, down[l], tmp, r0 * d, d, r1 - r0);
+        for (int r = r0; r < r1; r++) addBias(hid, r * f, bias);
+        activate(hid, r0 * f, (r1 - r0) * f);
+        k.dotBlock(hid, r0, down[l], tmp, r0 * d, d, r1 - r0);
         residualLayerNorm(r0, r1, downB[l], ln2G[l], ln2B[l]);
     }
 
