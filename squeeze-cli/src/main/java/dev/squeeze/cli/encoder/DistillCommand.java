@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.squeeze.encoder.distill.Model2VecDistiller;
 import dev.squeeze.encoder.distill.StaticEmbeddings;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,6 +22,9 @@ import java.util.concurrent.Callable;
                 + "or an .onnx export with its tokenizer.json. The shipped squeeze-text resource is made with: squeeze distill "
                 + "--model all-minilm-l6-v2.onnx --tokenizer all-minilm-l6-v2-tokenizer.json --out all-minilm-l6-v2.m2v.sqse")
 public final class DistillCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--model", required = true, description = "Hugging Face model folder, or an .onnx file.")
     Path model;
 
@@ -48,6 +52,8 @@ public final class DistillCommand implements Callable<Integer> {
         Path tok = tokenizer != null ? tokenizer : folder ? model.resolve("tokenizer.json") : model.resolveSibling("tokenizer.json");
         if (!folder && !Files.isRegularFile(model)) throw new IllegalArgumentException("--model " + model + " is neither a folder nor a file");
         if (!Files.isRegularFile(tok)) throw new IllegalArgumentException("tokenizer.json not found at " + tok + " (give --tokenizer)");
+        if (dims < 1) throw new IllegalArgumentException("--dims must be >= 1, got " + dims);
+        if (!(sif > 0 && sif < 1)) throw new IllegalArgumentException("--sif must be in (0, 1), got " + sif);
         int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         Path weights = folder ? model.resolve("model.safetensors") : model;
         ObjectNode source = new ObjectMapper().createObjectNode();
@@ -60,11 +66,11 @@ public final class DistillCommand implements Callable<Integer> {
         StaticEmbeddings e = Model2VecDistiller.distill(model, tok, t, s, source, done -> {
             if (done - last[0] >= 4096) {
                 last[0] = done;
-                System.err.printf("distill: %d entries embedded%n", done);
+                spec.commandLine().getErr().printf("distill: %d entries embedded%n", done);
             }
         });
         Files.write(out, e.toBytes());
-        System.out.printf("wrote %s: %d entries x %d dims (%d bytes, PCA keeps %.1f%% of the variance) in %.1f s%n", out,
+        spec.commandLine().getOut().printf("wrote %s: %d entries x %d dims (%d bytes, PCA keeps %.1f%% of the variance) in %.1f s%n", out,
                 e.metadata().path("vocabulary").asInt(), e.dims(), Files.size(out), 100 * e.pca().explained(),
                 (System.nanoTime() - t0) / 1e9);
         return 0;
