@@ -201,6 +201,79 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * c = a b, register-blocked: for each group of 4 rows of a and each chunk of up to 4 vectors of output columns,
+     * the accumulators stay in registers while p runs over k (a broadcast of a[i][p], one load of b's row p per
+     * vector, FMAs), so no row of c is reloaded. Every c[i][j] is the same fused sum over p in the same order as the
+     * row-axpy reference, so the results are identical. Columns past the last full vector use that reference.
+     */
+    @Override
+    public void matmul(float[] a, float[] b, float[] c, int n, int k, int m) {
+        int mv = m - m % L;
+        for (int j0 = 0; j0 < mv; j0 += PW) {
+            int vecs = Math.min(4, (mv - j0) / L);
+            int i = 0;
+            for (; i + 4 <= n; i += 4) matTile4(a, b, c, i, j0, vecs, k, m);
+            for (; i < n; i++) matTile1(a, b, c, i, j0, vecs, k, m);
+        }
+        if (mv < m) {
+            for (int i = 0; i < n; i++) {
+                for (int j = mv; j < m; j++) {
+                    float acc = 0f;
+                    for (int p = 0; p < k; p++) acc += a[i * k + p] * b[p * m + j];   // the axpy tail's unfused step
+                    c[i * m + j] = acc;
+                }
+            }
+        }
+    }
+
+    /** Rows i..i+3 of c, columns j0 .. j0 + vecs*L (vecs in 1..4). */
+    private static void matTile4(float[] a, float[] b, float[] c, int i, int j0, int vecs, int k, int m) {
+        int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
+        FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
+        for (int p = 0, bo = j0; p < k; p++, bo += m) {
+            FloatVector y0 = FloatVector.fromArray(S, b, bo);
+            FloatVector y1 = vecs > 1 ? FloatVector.fromArray(S, b, bo + L) : z;
+            FloatVector y2 = vecs > 2 ? FloatVector.fromArray(S, b, bo + 2 * L) : z;
+            FloatVector y3 = vecs > 3 ? FloatVector.fromArray(S, b, bo + 3 * L) : z;
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = y0.fma(x, c00); c01 = y1.fma(x, c01); c02 = y2.fma(x, c02); c03 = y3.fma(x, c03);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = y0.fma(x, c10); c11 = y1.fma(x, c11); c12 = y2.fma(x, c12); c13 = y3.fma(x, c13);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = y0.fma(x, c20); c21 = y1.fma(x, c21); c22 = y2.fma(x, c22); c23 = y3.fma(x, c23);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = y0.fma(x, c30); c31 = y1.fma(x, c31); c32 = y2.fma(x, c32); c33 = y3.fma(x, c33);
+        }
+        storeRow(c, i * m + j0, vecs, c00, c01, c02, c03);
+        storeRow(c, (i + 1) * m + j0, vecs, c10, c11, c12, c13);
+        storeRow(c, (i + 2) * m + j0, vecs, c20, c21, c22, c23);
+        storeRow(c, (i + 3) * m + j0, vecs, c30, c31, c32, c33);
+    }
+
+    private static void matTile1(float[] a, float[] b, float[] c, int i, int j0, int vecs, int k, int m) {
+        int a0 = i * k;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c0 = z, c1 = z, c2 = z, c3 = z;
+        for (int p = 0, bo = j0; p < k; p++, bo += m) {
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c0 = FloatVector.fromArray(S, b, bo).fma(x, c0);
+            if (vecs > 1) c1 = FloatVector.fromArray(S, b, bo + L).fma(x, c1);
+            if (vecs > 2) c2 = FloatVector.fromArray(S, b, bo + 2 * L).fma(x, c2);
+            if (vecs > 3) c3 = FloatVector.fromArray(S, b, bo + 3 * L).fma(x, c3);
+        }
+        storeRow(c, i * m + j0, vecs, c0, c1, c2, c3);
+    }
+
+    private static void storeRow(float[] c, int at, int vecs, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
+        v0.intoArray(c, at);
+        if (vecs > 1) v1.intoArray(c, at + L);
+        if (vecs > 2) v2.intoArray(c, at + 2 * L);
+        if (vecs > 3) v3.intoArray(c, at + 3 * L);
+    }
+
     /** GELU with the A&amp;S 7.1.26 erf of {@link GeluErf}, lanewise EXP; same formula as the scalar reference. */
     @Override
     public void gelu(float[] a, int off, int n) {

@@ -145,6 +145,22 @@ class KernelsTest {
     }
 
     @Test
+    void registerBlockedMatmulEqualsTheRowAxpyFormExactly() {
+        int[][] shapes = {{1, 1, 1}, {3, 5, 16}, {4, 32, 32}, {7, 29, 64}, {9, 13, 80}, {5, 7, 130}, {12, 64, 300}, {2, 3, 5}};
+        for (int[] s : shapes) {
+            int n = s[0], k = s[1], m = s[2];
+            float[] a = rand(n * k), b = rand(k * m), c = new float[n * m], ref = new float[n * m];
+            a[0] = 0f;   // the reference skips zero entries of a
+            for (int i = 0; i < n; i++) {
+                for (int p = 0; p < k; p++) if (a[i * k + p] != 0f) vector.axpy(a[i * k + p], b, p * m, ref, i * m, m);
+            }
+            java.util.Arrays.fill(c, Float.NaN);
+            vector.matmul(a, b, c, n, k, m);
+            assertArrayEquals(ref, c, 0f, "n=" + n + " k=" + k + " m=" + m);
+        }
+    }
+
+    @Test
     void softmaxIsStableAndNormalised() {
         float[] a = {1000f, 1001f, 1002f};
         vector.softmaxInPlace(a, 0, 3);

@@ -38,7 +38,7 @@ public final class Encoder implements AutoCloseable {
 
     // workspace, grown on demand: x, ctx, tmp (N, D); qkv (N, 3D); hidden (N, F); per-worker attention scratch
     private float[] x = new float[0], ctx = new float[0], tmp = new float[0], qkvOut = new float[0], hid = new float[0];
-    private final float[][] qS, kS, vtS, sS;
+    private final float[][] qS, kS, vS, sS, oS;
     private final float[] ones;   // (D) of 1: the row sum as a vector dot
 
     public Encoder(EncoderConfig config, EncoderWeights w, Kernels kernels, int threads) {
@@ -91,8 +91,9 @@ public final class Encoder implements AutoCloseable {
         int t = pool.threads();
         qS = new float[t][0];
         kS = new float[t][0];
-        vtS = new float[t][0];
+        vS = new float[t][0];
         sS = new float[t][0];
+        oS = new float[t][0];
     }
 
     public EncoderConfig config() { return c; }
@@ -186,17 +187,18 @@ public final class Encoder implements AutoCloseable {
     }
 
     /**
-     * One (sequence, head): softmax(q k^T / sqrt(hd)) v over the sequence's unmasked keys, into ctx. The probability
-     * rows and v^T rows are padded with zeros to a multiple of {@value #KEY_PAD} keys, so the second product has no
-     * scalar tail.
+     * One (sequence, head): softmax(q k^T / sqrt(hd)) v over the sequence's unmasked keys, into ctx. Both products
+     * are {@link Kernels#matmul} (register-blocked, no horizontal sums) on per-worker copies: q (t, hd) pre-scaled,
+     * k^T (hd, kp) and v (kp, hd) with the keys padded with zeros to kp, a multiple of {@value #KEY_PAD}; the padded
+     * probabilities are zero, so they add nothing.
      */
     private void attention(int worker, Batch b, int s, int h) {
         int d = c.hidden(), hd = c.headDim(), w3 = 3 * d;
         int t = b.length[s], r0 = b.start[s];
         int[] keys = b.keys[s];
         int kn = keys.length, kp = (kn + KEY_PAD - 1) / KEY_PAD * KEY_PAD;
-        float[] q = scratch(qS, worker, t * hd), kk = scratch(kS, worker, kn * hd);
-        float[] vt = scratch(vtS, worker, hd * kp), sc = scratch(sS, worker, t * kp);
+        float[] q = scratch(qS, worker, t * hd), kt = scratch(kS, worker, hd * kp);
+        float[] v = scratch(vS, worker, kp * hd), sc = scratch(sS, worker, t * kp), o = scratch(oS, worker, t * hd);
         float scale = (float) (1.0 / Math.sqrt(hd));
         int qo = h * hd, ko = d + h * hd, vo = 2 * d + h * hd;
         for (int i = 0; i < t; i++) {
@@ -205,16 +207,18 @@ public final class Encoder implements AutoCloseable {
         }
         for (int j = 0; j < kn; j++) {
             int row = (r0 + keys[j]) * w3;
-            System.arraycopy(qkvOut, row + ko, kk, j * hd, hd);
-            for (int e = 0; e < hd; e++) vt[e * kp + j] = qkvOut[row + vo + e];
+            for (int e = 0; e < hd; e++) kt[e * kp + j] = qkvOut[row + ko + e];
+            System.arraycopy(qkvOut, row + vo, v, j * hd, hd);
         }
-        for (int e = 0; e < hd; e++) Arrays.fill(vt, e * kp + kn, e * kp + kp, 0f);
-        k.dotBlock(q, 0, kk, 0, sc, 0, kp, t, kn, hd);               // (t, kn) scores, row stride kp
+        for (int e = 0; e < hd; e++) Arrays.fill(kt, e * kp + kn, e * kp + kp, 0f);
+        Arrays.fill(v, kn * hd, kp * hd, 0f);
+        k.matmul(q, kt, sc, t, hd, kp);                      // (t, kp) scores
         for (int i = 0; i < t; i++) {
             k.softmaxInPlace(sc, i * kp, kn);
             Arrays.fill(sc, i * kp + kn, i * kp + kp, 0f);
         }
-        k.dotBlock(sc, 0, vt, 0, ctx, r0 * d + h * hd, d, t, hd, kp); // (t, hd) into ctx's head columns
+        k.matmul(sc, v, o, t, kp, hd);                       // (t, hd)
+        for (int i = 0; i < t; i++) System.arraycopy(o, i * hd, ctx, (r0 + i) * d + h * hd, hd);
     }
 
     private static float[] scratch(float[][] pool, int worker, int size) {
