@@ -201,6 +201,136 @@ final class VectorKernels implements Kernels {
 
     private static float sum(FloatVector v) { return v.reduceLanes(VectorOperators.ADD); }
 
+    private static final String PANELS = "panels-" + (4 * L);
+
+    /**
+     * Rows [0, mFull) become mFull / PW k-major panels (d, PW) laid end to end, the layout {@link #packed} builds
+     * per k-block, here over the whole depth d once (a linear layer's weight, packed at load); the m % PW rows past
+     * the last panel follow as plain rows.
+     */
+    @Override
+    public PackedRows pack(float[] b, int bRow, int m, int d) {
+        int mFull = m - m % PW;
+        float[] out = new float[m * d];
+        for (int j0 = 0; j0 < mFull; j0 += PW) {
+            int base = j0 * d;
+            for (int jj = 0; jj < PW; jj++) {
+                int src = (bRow + j0 + jj) * d;
+                for (int k = 0; k < d; k++) out[base + k * PW + jj] = b[src + k];
+            }
+        }
+        System.arraycopy(b, (bRow + mFull) * d, out, mFull * d, (m - mFull) * d);
+        return new PackedRows(out, m, d, PANELS);
+    }
+
+    @Override
+    public void dotBlock(float[] a, int aRow, PackedRows b, float[] c, int cOff, int ldc, int n) {
+        float[] p = b.dataFor(PANELS);
+        int m = b.rows(), d = b.width();
+        int mFull = m - m % PW;
+        for (int j0 = 0; j0 < mFull; j0 += PW) {
+            int panel = j0 * d;
+            int i = 0;
+            for (; i + 4 <= n; i += 4) tile4(a, (aRow + i) * d, d, p, panel, d, c, cOff + i * ldc + j0, ldc, false);
+            for (; i < n; i++) tile1(a, (aRow + i) * d, p, panel, d, c, cOff + i * ldc + j0, false);
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = mFull; j < m; j++) c[cOff + i * ldc + j] = dot(a, (aRow + i) * d, p, j * d, d);
+        }
+    }
+
+    /**
+     * c = a b, register-blocked: for each group of 4 rows of a and each chunk of up to 4 vectors of output columns,
+     * the accumulators stay in registers while p runs over k (a broadcast of a[i][p], one load of b's row p per
+     * vector, FMAs), so no row of c is reloaded. Every c[i][j] is the same fused sum over p in the same order as the
+     * row-axpy reference, so the results are identical. Columns past the last full vector use that reference.
+     */
+    @Override
+    public void matmul(float[] a, float[] b, float[] c, int n, int k, int m) {
+        int mv = m - m % L;
+        for (int j0 = 0; j0 < mv; j0 += PW) {
+            int vecs = Math.min(4, (mv - j0) / L);
+            int i = 0;
+            for (; i + 4 <= n; i += 4) matTile4(a, b, c, i, j0, vecs, k, m);
+            for (; i < n; i++) matTile1(a, b, c, i, j0, vecs, k, m);
+        }
+        if (mv < m) {
+            for (int i = 0; i < n; i++) {
+                for (int j = mv; j < m; j++) {
+                    float acc = 0f;
+                    for (int p = 0; p < k; p++) acc += a[i * k + p] * b[p * m + j];   // the axpy tail's unfused step
+                    c[i * m + j] = acc;
+                }
+            }
+        }
+    }
+
+    /** Rows i..i+3 of c, columns j0 .. j0 + vecs*L (vecs in 1..4). */
+    private static void matTile4(float[] a, float[] b, float[] c, int i, int j0, int vecs, int k, int m) {
+        int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
+        FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
+        for (int p = 0, bo = j0; p < k; p++, bo += m) {
+            FloatVector y0 = FloatVector.fromArray(S, b, bo);
+            FloatVector y1 = vecs > 1 ? FloatVector.fromArray(S, b, bo + L) : z;
+            FloatVector y2 = vecs > 2 ? FloatVector.fromArray(S, b, bo + 2 * L) : z;
+            FloatVector y3 = vecs > 3 ? FloatVector.fromArray(S, b, bo + 3 * L) : z;
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = y0.fma(x, c00); c01 = y1.fma(x, c01); c02 = y2.fma(x, c02); c03 = y3.fma(x, c03);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = y0.fma(x, c10); c11 = y1.fma(x, c11); c12 = y2.fma(x, c12); c13 = y3.fma(x, c13);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = y0.fma(x, c20); c21 = y1.fma(x, c21); c22 = y2.fma(x, c22); c23 = y3.fma(x, c23);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = y0.fma(x, c30); c31 = y1.fma(x, c31); c32 = y2.fma(x, c32); c33 = y3.fma(x, c33);
+        }
+        storeRow(c, i * m + j0, vecs, c00, c01, c02, c03);
+        storeRow(c, (i + 1) * m + j0, vecs, c10, c11, c12, c13);
+        storeRow(c, (i + 2) * m + j0, vecs, c20, c21, c22, c23);
+        storeRow(c, (i + 3) * m + j0, vecs, c30, c31, c32, c33);
+    }
+
+    private static void matTile1(float[] a, float[] b, float[] c, int i, int j0, int vecs, int k, int m) {
+        int a0 = i * k;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c0 = z, c1 = z, c2 = z, c3 = z;
+        for (int p = 0, bo = j0; p < k; p++, bo += m) {
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c0 = FloatVector.fromArray(S, b, bo).fma(x, c0);
+            if (vecs > 1) c1 = FloatVector.fromArray(S, b, bo + L).fma(x, c1);
+            if (vecs > 2) c2 = FloatVector.fromArray(S, b, bo + 2 * L).fma(x, c2);
+            if (vecs > 3) c3 = FloatVector.fromArray(S, b, bo + 3 * L).fma(x, c3);
+        }
+        storeRow(c, i * m + j0, vecs, c0, c1, c2, c3);
+    }
+
+    private static void storeRow(float[] c, int at, int vecs, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
+        v0.intoArray(c, at);
+        if (vecs > 1) v1.intoArray(c, at + L);
+        if (vecs > 2) v2.intoArray(c, at + 2 * L);
+        if (vecs > 3) v3.intoArray(c, at + 3 * L);
+    }
+
+    /** GELU with the A&amp;S 7.1.26 erf of {@link GeluErf}, lanewise EXP; same formula as the scalar reference. */
+    @Override
+    public void gelu(float[] a, int off, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        FloatVector one = FloatVector.broadcast(S, 1f), two = FloatVector.broadcast(S, 2f);
+        for (; i < bound; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, off + i);
+            FloatVector z = x.mul(GeluErf.INV_SQRT2);
+            FloatVector t = one.div(z.abs().fma(GeluErf.P, 1f));
+            FloatVector poly = t.mul(GeluErf.A5).add(GeluErf.A4).mul(t).add(GeluErf.A3).mul(t).add(GeluErf.A2).mul(t).add(GeluErf.A1).mul(t);
+            FloatVector q = poly.mul(z.mul(z).neg().lanewise(VectorOperators.EXP));   // erfc(|z|)
+            FloatVector onePlusErf = two.sub(q).blend(q, z.lt(0f));
+            x.mul(0.5f).mul(onePlusErf).intoArray(a, off + i);
+        }
+        for (; i < n; i++) a[off + i] = GeluErf.gelu(a[off + i]);
+    }
+
+
     /**
      * GEMM-style: b's rows are packed once per product, PW columns and at most KC of the shared dimension at a
      * time, into a k-major panel that stays in L2; every 4-row tile of a then runs 16 FMAs per k on 4
@@ -223,8 +353,8 @@ final class VectorKernels implements Kernels {
                 boolean add = k0 > 0;
                 if (w == PW) {
                     int i = 0;
-                    for (; i + 4 <= iEnd; i += 4) tile4(a, (aRow + i) * d + k0, d, panel, kn, c, cOff + i * ldc + j0, ldc, add);
-                    for (; i < iEnd; i++) tile1(a, (aRow + i) * d + k0, panel, kn, c, cOff + i * ldc + j0, add);
+                    for (; i + 4 <= iEnd; i += 4) tile4(a, (aRow + i) * d + k0, d, panel, 0, kn, c, cOff + i * ldc + j0, ldc, add);
+                    for (; i < iEnd; i++) tile1(a, (aRow + i) * d + k0, panel, 0, kn, c, cOff + i * ldc + j0, add);
                 } else {
                     for (int v = 0; v < w; v += L) {
                         VectorMask<Float> cols = S.indexInRange(v, w);
@@ -256,15 +386,15 @@ final class VectorKernels implements Kernels {
         return add ? FloatVector.fromArray(S, c, off) : FloatVector.zero(S);
     }
 
-    /** Rows at a0, a0+d, a0+2d, a0+3d (kn values each) against one full panel; 4 rows of PW outputs at c[r], c[r+ldc], ... */
-    private static void tile4(float[] a, int a0, int d, float[] panel, int kn, float[] c, int r, int ldc, boolean add) {
+    /** Rows at a0, a0+d, a0+2d, a0+3d (kn values each) against one full panel starting at p0; 4 rows of PW outputs at c[r], c[r+ldc], ... */
+    private static void tile4(float[] a, int a0, int d, float[] panel, int p0, int kn, float[] c, int r, int ldc, boolean add) {
         int a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
         int r1 = r + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
         FloatVector c00 = start(c, r, add), c01 = start(c, r + L, add), c02 = start(c, r + 2 * L, add), c03 = start(c, r + 3 * L, add);
         FloatVector c10 = start(c, r1, add), c11 = start(c, r1 + L, add), c12 = start(c, r1 + 2 * L, add), c13 = start(c, r1 + 3 * L, add);
         FloatVector c20 = start(c, r2, add), c21 = start(c, r2 + L, add), c22 = start(c, r2 + 2 * L, add), c23 = start(c, r2 + 3 * L, add);
         FloatVector c30 = start(c, r3, add), c31 = start(c, r3 + L, add), c32 = start(c, r3 + 2 * L, add), c33 = start(c, r3 + 3 * L, add);
-        for (int k = 0, p = 0; k < kn; k++, p += PW) {
+        for (int k = 0, p = p0; k < kn; k++, p += PW) {
             FloatVector y0 = FloatVector.fromArray(S, panel, p);
             FloatVector y1 = FloatVector.fromArray(S, panel, p + L);
             FloatVector y2 = FloatVector.fromArray(S, panel, p + 2 * L);
@@ -285,9 +415,9 @@ final class VectorKernels implements Kernels {
     }
 
     /** One row against one full panel (the rows left over by {@link #tile4}). */
-    private static void tile1(float[] a, int a0, float[] panel, int kn, float[] c, int r, boolean add) {
+    private static void tile1(float[] a, int a0, float[] panel, int p0, int kn, float[] c, int r, boolean add) {
         FloatVector c0 = start(c, r, add), c1 = start(c, r + L, add), c2 = start(c, r + 2 * L, add), c3 = start(c, r + 3 * L, add);
-        for (int k = 0, p = 0; k < kn; k++, p += PW) {
+        for (int k = 0, p = p0; k < kn; k++, p += PW) {
             FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
             c0 = FloatVector.fromArray(S, panel, p).fma(x, c0);
             c1 = FloatVector.fromArray(S, panel, p + L).fma(x, c1);

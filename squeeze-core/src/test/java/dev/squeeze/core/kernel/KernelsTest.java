@@ -154,11 +154,99 @@ class KernelsTest {
     }
 
     @Test
+    void registerBlockedMatmulEqualsTheRowAxpyFormExactly() {
+        int[][] shapes = {{1, 1, 1}, {3, 5, 16}, {4, 32, 32}, {7, 29, 64}, {9, 13, 80}, {5, 7, 130}, {12, 64, 300}, {2, 3, 5}};
+        for (int[] s : shapes) {
+            int n = s[0], k = s[1], m = s[2];
+            float[] a = rand(n * k), b = rand(k * m), c = new float[n * m], ref = new float[n * m];
+            a[0] = 0f;   // the reference skips zero entries of a
+            for (int i = 0; i < n; i++) {
+                for (int p = 0; p < k; p++) if (a[i * k + p] != 0f) vector.axpy(a[i * k + p], b, p * m, ref, i * m, m);
+            }
+            java.util.Arrays.fill(c, Float.NaN);
+            vector.matmul(a, b, c, n, k, m);
+            assertArrayEquals(ref, c, 0f, "n=" + n + " k=" + k + " m=" + m);
+        }
+    }
+
+    @Test
     void softmaxIsStableAndNormalised() {
         float[] a = {1000f, 1001f, 1002f};
         vector.softmaxInPlace(a, 0, 3);
         // exp(0), exp(1), exp(2) normalised: 0.09003057, 0.24472847, 0.66524096
         assertArrayEquals(new float[] {0.09003057f, 0.24472847f, 0.66524096f}, a, 1e-6f);
+    }
+
+    @Test
+    void packedDotBlockMatchesScalarOnLinearLayerShapes() {
+        // (rows of a, output columns m, width d): tails below a panel, exact panels, panels plus tails
+        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {4, 64, 32}, {9, 70, 33}, {13, 128, 100}, {6, 200, 384}, {17, 2, 768}, {5, 1152, 48}};
+        for (int[] s : shapes) {
+            int n = s[0], m = s[1], d = s[2], aRow = 2, bRow = 3, ldc = m + 5, cOff = 1;
+            float[] a = rand((aRow + n) * d), b = rand((bRow + m) * d);
+            float[] ref = new float[cOff + n * ldc], c = new float[cOff + n * ldc];
+            scalar.dotBlock(a, aRow, b, bRow, ref, cOff, ldc, n, m, d);
+            for (Kernels k : new Kernels[] {scalar, vector}) {
+                java.util.Arrays.fill(c, 0f);
+                PackedRows p = k.pack(b, bRow, m, d);
+                assertEquals(m, p.rows());
+                assertEquals(d, p.width());
+                k.dotBlock(a, aRow, p, c, cOff, ldc, n);
+                for (int i = 0; i < c.length; i++) close(ref[i], c[i], d);
+                assertEquals(0f, c[cOff + m], 0f, "padding column untouched");
+            }
+        }
+    }
+
+    @Test
+    void packedRowsRefuseOtherKernels() {
+        PackedRows p = scalar.pack(rand(64 * 8), 0, 64, 8);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> vector.dotBlock(rand(8), 0, p, new float[64], 0, 64, 1));
+        assertTrue(e.getMessage().contains("'rows'"), e.getMessage());
+    }
+
+    /** erf by its Maclaurin series (|z| <= 2.5) or its continued fraction for erfc (|z| > 2.5), in double. */
+    private static double erfReference(double z) {
+        double az = Math.abs(z);
+        double erf;
+        if (az <= 2.5) {
+            double term = az, sum = az;
+            for (int n = 1; n < 200; n++) {
+                term *= -az * az / n;
+                sum += term / (2 * n + 1);
+            }
+            erf = 2 / Math.sqrt(Math.PI) * sum;
+        } else {
+            double k = az;
+            for (int n = 200; n >= 1; n--) k = az + (n / 2.0) / k;
+            erf = 1 - Math.exp(-az * az) / (Math.sqrt(Math.PI) * k);
+        }
+        return z < 0 ? -erf : erf;
+    }
+
+    @Test
+    void geluFollowsErfWithinTheApproximationBound() {
+        // erf(1) = 0.8427007929497149 (tables): the reference itself is right
+        assertEquals(0.8427007929497149, erfReference(1.0), 1e-14);
+        assertEquals(0.9999779095030014, erfReference(3.0), 1e-14);
+        float[] x = new float[4001];
+        for (int i = 0; i < x.length; i++) x[i] = -10f + i * 0.005f;
+        float[] s = x.clone(), v = x.clone();
+        scalar.gelu(s, 0, s.length);
+        vector.gelu(v, 0, v.length);
+        for (int i = 0; i < x.length; i++) {
+            double exact = 0.5 * x[i] * (1 + erfReference(x[i] / Math.sqrt(2)));
+            double bound = 1.5e-7 * Math.abs(x[i]) / 2 + 2e-7 * Math.max(1, Math.abs(exact));   // A&S bound + float rounding
+            assertEquals(exact, s[i], bound, "scalar gelu(" + x[i] + ")");
+            assertEquals(s[i], v[i], 4e-7f * Math.max(1f, Math.abs(s[i])), "vector gelu(" + x[i] + ")");
+        }
+        assertEquals(0f, s[2000], 0f, "gelu(0) = 0");
+        float[] off = {9f, 1f, -1f, 9f};
+        vector.gelu(off, 1, 2);
+        assertEquals(9f, off[0], 0f);
+        assertEquals(9f, off[3], 0f);
+        assertEquals(0.8413447460685429, off[1], 1e-6);   // Phi(1)
     }
 
     @Test

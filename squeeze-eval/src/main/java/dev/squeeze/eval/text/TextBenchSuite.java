@@ -21,7 +21,7 @@ import java.util.Map;
  * {@code squeeze bench text}: retention of what the answer needs after compression, achieved vs requested
  * rate (cl100k_base), and single-thread throughput, per method, task and rate. Options: {@code quick=true}
  * (fewer examples), {@code methods=a,b} (default: every offline general-text method of the registry),
- * {@code tasks=needle,kv-75,kv-140,nq-10,nq-20,gsm8k} (default: all), {@code examples=N} (cap per task),
+ * {@code tasks=needle,kv-75,kv-140,nq-10,nq-20,gsm8k,paraphrase} (default: all; paraphrase: {@link ParaphraseTask}), {@code examples=N} (cap per task),
  * {@code lm=PATH} and {@code lmTokenizer=PATH}: the causal LM (squeeze-llm) given to the methods that need one
  * (llmlingua, longllmlingua, selective-context), e.g. {@code lm=../shared/data/models/stories260K.bin
  * lmTokenizer=../shared/data/models/tok512.bin}; {@code lmWindow=N} its scoring window (default its seq_len).
@@ -47,7 +47,7 @@ public final class TextBenchSuite implements BenchSuite {
 
     @Override
     public String description() {
-        return "prompt compression: needle, key-value, NQ-open with distractors, GSM8K numbers; retention vs rate and tokens/s";
+        return "prompt compression: needle, key-value, NQ-open with distractors, GSM8K numbers, paraphrased needles; retention vs rate and tokens/s";
     }
 
     @Override
@@ -69,6 +69,8 @@ public final class TextBenchSuite implements BenchSuite {
         tasks.put("nq-10", TextTasks.nq(data, 10, quick ? 40 : 200, 7));
         tasks.put("nq-20", TextTasks.nq(data, 20, quick ? 40 : 200, 11));
         tasks.put("gsm8k", TextTasks.gsm8k(data, quick ? 50 : 300));
+        tasks.put("paraphrase", ParaphraseTask.examples(data, ParaphraseTask.NEEDLES, ParaphraseTask.LENGTHS,
+                quick ? 12 : ParaphraseTask.NEEDLES.size()));
         if (context.options().containsKey("tasks")) { // e.g. tasks=nq-10,gsm8k for slow neural methods
             List<String> keep = List.of(context.options().get("tasks").split(","));
             tasks.keySet().retainAll(keep);
@@ -88,7 +90,7 @@ public final class TextBenchSuite implements BenchSuite {
             PromptCompressor c = create(registry, method.trim(), context.options());
             warmUp(c, tasks);
             for (var e : tasks.entrySet()) {
-                double[] rates = e.getKey().startsWith("nq") ? NQ_RATES : RATES;
+                double[] rates = e.getKey().startsWith("nq") || e.getKey().equals("paraphrase") ? NQ_RATES : RATES;
                 try (Progress pr = context.progress("text " + method + " " + e.getKey(), (long) rates.length * e.getValue().size())) {
                     for (double rate : rates) {
                         context.add(measure(c, e.getKey(), e.getValue(), rate, pr, !offline.contains(method.trim())));

@@ -32,6 +32,18 @@ public final class TextTasks {
 
     /** Needle in a haystack: Paul Graham essays cut to each length, the needle at 10 depths (0 to 100%). */
     public static List<Example> needle(Path data, int[] lengths, int depths) throws IOException {
+        List<Example> out = new ArrayList<>();
+        for (String base : haystacks(data, lengths)) {
+            for (int d = 0; d < depths; d++) {
+                double depth = depths == 1 ? 0.5 : d / (double) (depths - 1);
+                out.add(new Example(insertAt(base, depth, NEEDLE), NEEDLE_QUESTION, List.of(NEEDLE), false));
+            }
+        }
+        return out;
+    }
+
+    /** The Paul Graham essays, concatenated in file order, cut to each length in cl100k tokens. */
+    static List<String> haystacks(Path data, int[] lengths) throws IOException {
         Path dir = data.resolve("text/paul-graham-essays");
         StringBuilder hay = new StringBuilder();
         try (Stream<Path> files = Files.list(dir)) {
@@ -41,21 +53,17 @@ public final class TextTasks {
         }
         TokenCounter counter = TokenCounter.cl100k();
         int[] ids = counter.encode(hay.toString());
-        List<Example> out = new ArrayList<>();
-        for (int len : lengths) {
-            int[] cut = java.util.Arrays.copyOf(ids, Math.min(len, ids.length));
-            String base = counter.decode(cut);
-            for (int d = 0; d < depths; d++) {
-                double depth = depths == 1 ? 0.5 : d / (double) (depths - 1);
-                int at = (int) (depth * base.length());
-                // Insert at the next sentence boundary (". "), or at the end.
-                int dot = base.indexOf(". ", at);
-                int pos = at == 0 ? 0 : (dot < 0 ? base.length() : dot + 2);
-                String ctx = base.substring(0, pos) + NEEDLE + " " + base.substring(pos);
-                out.add(new Example(ctx, NEEDLE_QUESTION, List.of(NEEDLE), false));
-            }
-        }
+        List<String> out = new ArrayList<>();
+        for (int len : lengths) out.add(counter.decode(java.util.Arrays.copyOf(ids, Math.min(len, ids.length))));
         return out;
+    }
+
+    /** {@code sentence} inserted into {@code base} at the next sentence boundary (". ") after depth x its length, or at the end. */
+    static String insertAt(String base, double depth, String sentence) {
+        int at = (int) (depth * base.length());
+        int dot = base.indexOf(". ", at);
+        int pos = at == 0 ? 0 : (dot < 0 ? base.length() : dot + 2);
+        return base.substring(0, pos) + sentence + " " + base.substring(pos);
     }
 
     /** Lost-in-the-middle key-value retrieval: the JSON object as context, the key asked; retained = its value. */
