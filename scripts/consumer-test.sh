@@ -16,7 +16,7 @@ cd "$root"
 squeeze_jdk17
 
 # the squeeze artifacts a squeeze-langchain4j user resolves (its compile/runtime closure within the reactor)
-artifacts="squeeze-core squeeze-text squeeze-langchain4j"
+artifacts="squeeze-core squeeze-encoder squeeze-text squeeze-langchain4j"
 version=$(sed -n '0,/<artifactId>squeeze-parent<\/artifactId>/d; s/.*<version>\(.*\)<\/version>.*/\1/p' pom.xml | head -n 1)
 langchain4j=$(sed -n 's/.*<langchain4j.version>\(.*\)<\/langchain4j.version>.*/\1/p' pom.xml | head -n 1)
 work="$root/squeeze-langchain4j/target/consumer-it"
