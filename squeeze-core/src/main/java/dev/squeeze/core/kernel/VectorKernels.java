@@ -425,7 +425,21 @@ final class VectorKernels implements Kernels {
      * are zeroed so the narrow tiles can load whole vectors.
      */
     private static void pack(float[] b, int row0, int w, int d, int k0, int kn, float[] panel) {
-        for (int jj = 0; jj < w; jj++) {
+        int jv = 0;
+        if (L == 16) {   // 16 x 16 blocks transposed in registers: the scalar copy writes across the whole panel per row
+            jv = w - w % 16;
+            int kv = kn - kn % 16;
+            for (int j = 0; j < jv; j += 16) {
+                for (int k = 0; k < kv; k += 16) transpose16(b, (row0 + j) * d + k0 + k, d, panel, k * PW + j);
+            }
+            if (kv < kn) {
+                for (int jj = 0; jj < jv; jj++) {
+                    int src = (row0 + jj) * d + k0;
+                    for (int k = kv, p = kv * PW + jj; k < kn; k++, p += PW) panel[p] = b[src + k];
+                }
+            }
+        }
+        for (int jj = jv; jj < w; jj++) {
             int src = (row0 + jj) * d + k0;
             for (int k = 0, p = jj; k < kn; k++, p += PW) panel[p] = b[src + k];
         }
@@ -433,6 +447,87 @@ final class VectorKernels implements Kernels {
         for (int jj = w; jj < padTo; jj++) {
             for (int k = 0, p = jj; k < kn; k++, p += PW) panel[p] = 0f;
         }
+    }
+
+    /**
+     * Lane selections for {@link #transpose16}, stage s = 0..3 (h = 2^s): with rows p and q = p + h of a 16 x 16 block,
+     * lo picks p[j] where bit s of j is clear and q[j - h] where it is set; hi picks p[j + h] and q[j]. Each stage
+     * swaps bit s of the row index with bit s of the lane index; after four the block is transposed. Indices into
+     * the pair (p, q) as {@link FloatVector#selectFrom(jdk.incubator.vector.Vector, jdk.incubator.vector.Vector)} reads it: 0..15 in p, 16..31 in q.
+     */
+    private static final FloatVector[] LO = selections(true), HI = selections(false);
+
+    private static FloatVector[] selections(boolean lo) {
+        if (L != 16) return new FloatVector[0];
+        FloatVector[] out = new FloatVector[4];
+        for (int st = 0; st < 4; st++) {
+            int h = 1 << st;
+            float[] idx = new float[16];
+            for (int j = 0; j < 16; j++) {
+                boolean set = (j & h) != 0;
+                idx[j] = lo ? (set ? 16 + j - h : j) : (set ? 16 + j : j + h);
+            }
+            out[st] = FloatVector.fromArray(S, idx, 0);
+        }
+        return out;
+    }
+
+    /**
+     * panel[p + k*PW + jj] = b[src + jj*d + k] for jj, k < 16: sixteen row loads, four stages of sixteen two-vector
+     * lane selections, sixteen contiguous stores (16 lanes only).
+     */
+    private static void transpose16(float[] b, int src, int d, float[] panel, int p) {
+        FloatVector r0 = FloatVector.fromArray(S, b, src), r1 = FloatVector.fromArray(S, b, src + d);
+        FloatVector r2 = FloatVector.fromArray(S, b, src + 2 * d), r3 = FloatVector.fromArray(S, b, src + 3 * d);
+        FloatVector r4 = FloatVector.fromArray(S, b, src + 4 * d), r5 = FloatVector.fromArray(S, b, src + 5 * d);
+        FloatVector r6 = FloatVector.fromArray(S, b, src + 6 * d), r7 = FloatVector.fromArray(S, b, src + 7 * d);
+        FloatVector r8 = FloatVector.fromArray(S, b, src + 8 * d), r9 = FloatVector.fromArray(S, b, src + 9 * d);
+        FloatVector ra = FloatVector.fromArray(S, b, src + 10 * d), rb = FloatVector.fromArray(S, b, src + 11 * d);
+        FloatVector rc = FloatVector.fromArray(S, b, src + 12 * d), rd = FloatVector.fromArray(S, b, src + 13 * d);
+        FloatVector re = FloatVector.fromArray(S, b, src + 14 * d), rf = FloatVector.fromArray(S, b, src + 15 * d);
+        FloatVector lo = LO[0], hi = HI[0], t;
+        t = lo.selectFrom(r0, r1); r1 = hi.selectFrom(r0, r1); r0 = t;
+        t = lo.selectFrom(r2, r3); r3 = hi.selectFrom(r2, r3); r2 = t;
+        t = lo.selectFrom(r4, r5); r5 = hi.selectFrom(r4, r5); r4 = t;
+        t = lo.selectFrom(r6, r7); r7 = hi.selectFrom(r6, r7); r6 = t;
+        t = lo.selectFrom(r8, r9); r9 = hi.selectFrom(r8, r9); r8 = t;
+        t = lo.selectFrom(ra, rb); rb = hi.selectFrom(ra, rb); ra = t;
+        t = lo.selectFrom(rc, rd); rd = hi.selectFrom(rc, rd); rc = t;
+        t = lo.selectFrom(re, rf); rf = hi.selectFrom(re, rf); re = t;
+        lo = LO[1];
+        hi = HI[1];
+        t = lo.selectFrom(r0, r2); r2 = hi.selectFrom(r0, r2); r0 = t;
+        t = lo.selectFrom(r1, r3); r3 = hi.selectFrom(r1, r3); r1 = t;
+        t = lo.selectFrom(r4, r6); r6 = hi.selectFrom(r4, r6); r4 = t;
+        t = lo.selectFrom(r5, r7); r7 = hi.selectFrom(r5, r7); r5 = t;
+        t = lo.selectFrom(r8, ra); ra = hi.selectFrom(r8, ra); r8 = t;
+        t = lo.selectFrom(r9, rb); rb = hi.selectFrom(r9, rb); r9 = t;
+        t = lo.selectFrom(rc, re); re = hi.selectFrom(rc, re); rc = t;
+        t = lo.selectFrom(rd, rf); rf = hi.selectFrom(rd, rf); rd = t;
+        lo = LO[2];
+        hi = HI[2];
+        t = lo.selectFrom(r0, r4); r4 = hi.selectFrom(r0, r4); r0 = t;
+        t = lo.selectFrom(r1, r5); r5 = hi.selectFrom(r1, r5); r1 = t;
+        t = lo.selectFrom(r2, r6); r6 = hi.selectFrom(r2, r6); r2 = t;
+        t = lo.selectFrom(r3, r7); r7 = hi.selectFrom(r3, r7); r3 = t;
+        t = lo.selectFrom(r8, rc); rc = hi.selectFrom(r8, rc); r8 = t;
+        t = lo.selectFrom(r9, rd); rd = hi.selectFrom(r9, rd); r9 = t;
+        t = lo.selectFrom(ra, re); re = hi.selectFrom(ra, re); ra = t;
+        t = lo.selectFrom(rb, rf); rf = hi.selectFrom(rb, rf); rb = t;
+        lo = LO[3];
+        hi = HI[3];
+        t = lo.selectFrom(r0, r8); r8 = hi.selectFrom(r0, r8); r0 = t;
+        t = lo.selectFrom(r1, r9); r9 = hi.selectFrom(r1, r9); r1 = t;
+        t = lo.selectFrom(r2, ra); ra = hi.selectFrom(r2, ra); r2 = t;
+        t = lo.selectFrom(r3, rb); rb = hi.selectFrom(r3, rb); r3 = t;
+        t = lo.selectFrom(r4, rc); rc = hi.selectFrom(r4, rc); r4 = t;
+        t = lo.selectFrom(r5, rd); rd = hi.selectFrom(r5, rd); r5 = t;
+        t = lo.selectFrom(r6, re); re = hi.selectFrom(r6, re); r6 = t;
+        t = lo.selectFrom(r7, rf); rf = hi.selectFrom(r7, rf); r7 = t;
+        r0.intoArray(panel, p); r1.intoArray(panel, p + PW); r2.intoArray(panel, p + 2 * PW); r3.intoArray(panel, p + 3 * PW);
+        r4.intoArray(panel, p + 4 * PW); r5.intoArray(panel, p + 5 * PW); r6.intoArray(panel, p + 6 * PW); r7.intoArray(panel, p + 7 * PW);
+        r8.intoArray(panel, p + 8 * PW); r9.intoArray(panel, p + 9 * PW); ra.intoArray(panel, p + 10 * PW); rb.intoArray(panel, p + 11 * PW);
+        rc.intoArray(panel, p + 12 * PW); rd.intoArray(panel, p + 13 * PW); re.intoArray(panel, p + 14 * PW); rf.intoArray(panel, p + 15 * PW);
     }
 
     private static FloatVector start(float[] c, int off, boolean add) {
