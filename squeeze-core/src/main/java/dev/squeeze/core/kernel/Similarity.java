@@ -45,13 +45,16 @@ public final class Similarity {
         float[] src = x.data();
         FloatMatrix y = new FloatMatrix(rows, cols);
         float[] dst = y.data();
-        for (int i = 0; i < rows; i++) {
-            float ss = k.sumOfSquares(src, i * cols, cols);
-            if (checkName != null && !Float.isFinite(ss)) x.requireFinite(checkName);
-            int to = evenFirst ? (i % 2 == 0 ? i / 2 : evens + i / 2) : i;
-            // axpy into the zeroed row: fma(s, x, 0) rounds like s * x, so this equals copy-then-scale
-            if (ss > 0f) k.axpy((float) (1.0 / Math.sqrt(ss)), src, i * cols, dst, to * cols, cols);
-        }
+        // a full scan of x: on the pool from PARALLEL_FLOATS entries, ROWS rows per task (rows are independent)
+        tasks((rows + ROWS - 1) / ROWS, (long) rows * cols >= PARALLEL_FLOATS, t -> {
+            for (int i = t * ROWS, end = Math.min(rows, i + ROWS); i < end; i++) {
+                float ss = k.sumOfSquares(src, i * cols, cols);
+                if (checkName != null && !Float.isFinite(ss)) x.requireFinite(checkName);   // names the first bad entry
+                int to = evenFirst ? (i % 2 == 0 ? i / 2 : evens + i / 2) : i;
+                // axpy into the zeroed row: fma(s, x, 0) rounds like s * x, so this equals copy-then-scale
+                if (ss > 0f) k.axpy((float) (1.0 / Math.sqrt(ss)), src, i * cols, dst, to * cols, cols);
+            }
+        });
         return y;
     }
 
@@ -138,6 +141,12 @@ public final class Similarity {
      * AVX2), so each task packs its columns of b once and runs every row of a against them.
      */
     private static final int COLUMNS = 64;
+    /** Rows of a from which {@link #dotBlockParallel} splits each column block in two (64 rows per half at least). */
+    private static final int SPLIT_ROWS = 136;
+    /** Normalised copies from this many entries run on the pool (about 50 us of work on one core). */
+    private static final long PARALLEL_FLOATS = 1L << 17;
+    /** Rows per normalisation task. */
+    private static final int ROWS = 16;
 
     /**
      * (N, M) dot products of rows of a (N, D) and b (M, D), with column blocks of b spread over the common
@@ -160,12 +169,20 @@ public final class Similarity {
         return parallelBlock(x.data(), aRow, n, x.data(), bRow, m, x.cols());
     }
 
+    /**
+     * Tasks are column blocks of {@link #COLUMNS}, each split into two row halves from {@link #SPLIT_ROWS} rows of a
+     * (so 4.5 column blocks, as in ToMe's 289 x 288, still spread evenly over two workers; each half packs its block
+     * of b again). The halves split at a multiple of 4 rows and keep at least 64 rows each, so every kernel call takes
+     * the path and row tiling the whole column would: the entries do not depend on the split.
+     */
     private FloatMatrix parallelBlock(float[] ad, int aRow, int n, float[] bd, int bRow, int m, int d) {
         FloatMatrix c = new FloatMatrix(n, m);
         float[] cd = c.data();
-        tasks((m + COLUMNS - 1) / COLUMNS, (long) n * m * d, t -> {
-            int j0 = t * COLUMNS, w = Math.min(COLUMNS, m - j0);
-            k.dotBlock(ad, aRow, bd, bRow + j0, cd, j0, m, n, w, d);
+        int halves = n >= SPLIT_ROWS ? 2 : 1, top = halves == 2 ? (n / 2 + 3) / 4 * 4 : n;
+        tasks((m + COLUMNS - 1) / COLUMNS * halves, (long) n * m * d >= PARALLEL_MACS, t -> {
+            int j0 = t / halves * COLUMNS, w = Math.min(COLUMNS, m - j0);
+            int i0 = t % halves == 0 ? 0 : top, rows = t % halves == 0 ? top : n - top;
+            k.dotBlock(ad, aRow + i0, bd, bRow + j0, cd, i0 * m + j0, m, rows, w, d);
         });
         return c;
     }
@@ -195,7 +212,7 @@ public final class Similarity {
         FloatMatrix c = new FloatMatrix(n, n);
         float[] xd = x.data(), cd = c.data();
         int blocks = (n + COLUMNS - 1) / COLUMNS;
-        tasks(blocks, (long) n * n * d / 2, t -> {
+        tasks(blocks, (long) n * n * d / 2 >= PARALLEL_MACS, t -> {
             int j0 = (blocks - 1 - t) * COLUMNS, j1 = Math.min(n, j0 + COLUMNS);
             k.gramColumns(xd, cd, n, d, j0, j1);
             if (mirror) Symmetric.copyUpperToLower(cd, n, j0, j1);
@@ -204,13 +221,13 @@ public final class Similarity {
     }
 
     /**
-     * Runs tasks 0 .. count-1, in parallel when the product has enough multiply-adds: one worker per pool thread plus
-     * the caller, each taking the next task in order until none is left, so the first (largest) tasks start first and
-     * a worker that is not scheduled leaves its share to the others.
+     * Runs tasks 0 .. count-1, on the common fork-join pool when {@code parallel}: one worker per pool thread plus the
+     * caller, each taking the next task in order until none is left, so the first (largest) tasks start first and a
+     * worker that is not scheduled leaves its share to the others.
      */
-    private static void tasks(int count, long macs, java.util.function.IntConsumer task) {
+    private static void tasks(int count, boolean parallel, java.util.function.IntConsumer task) {
         int workers = Math.min(count, java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 1);
-        if (macs < PARALLEL_MACS || workers < 2) {
+        if (!parallel || workers < 2) {
             for (int t = 0; t < count; t++) task.accept(t);
             return;
         }
