@@ -62,6 +62,9 @@ public interface Kernels {
      */
     void gramColumns(float[] a, float[] c, int ldc, int d, int j0, int j1);
 
+    /** y[yOff+i] = max(y[yOff+i], x[xOff+i]) ({@link Math#max} per entry: a running maximum down columns). */
+    void maxInto(float[] x, int xOff, float[] y, int yOff, int n);
+
     /** Index (from off) of the first largest of a[off, off+n); n must be > 0. Entries must not be NaN. */
     int argmax(float[] a, int off, int n);
 

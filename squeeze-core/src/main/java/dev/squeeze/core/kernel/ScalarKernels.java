@@ -53,6 +53,11 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void maxInto(float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) y[yOff + i] = Math.max(y[yOff + i], x[xOff + i]);
+    }
+
+    @Override
     public int argmax(float[] a, int off, int n) {
         if (n <= 0) throw new IllegalArgumentException("argmax of an empty range (n = " + n + ")");
         int best = 0;

@@ -81,6 +81,16 @@ final class VectorKernels implements Kernels {
         return m;
     }
 
+    @Override
+    public void maxInto(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, y, yOff + i).max(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] = Math.max(y[yOff + i], x[xOff + i]);
+    }
+
     /** The vectorised maximum, then the first lane equal to it; a NaN maximum falls back to the plain scan. */
     @Override
     public int argmax(float[] a, int off, int n) {

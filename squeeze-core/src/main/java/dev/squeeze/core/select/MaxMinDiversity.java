@@ -43,7 +43,7 @@ public final class MaxMinDiversity {
             int right = i * n + i + 1, len = n - 1 - i;
             if (len > 0) {
                 nearest = Math.max(nearest, kern.max(c, right, len));
-                for (int j = 0; j < len; j++) above[i + 1 + j] = Math.max(above[i + 1 + j], c[right + j]);
+                kern.maxInto(c, right, above, i + 1, len);
             }
             float nn = n == 1 ? 0f : 1f - nearest;
             if (nn > best) { best = nn; first = i; }

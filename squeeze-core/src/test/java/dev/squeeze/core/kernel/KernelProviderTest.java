@@ -72,6 +72,7 @@ class KernelProviderTest {
             @Override public void scale(float[] a, int off, int n, float s) { scalar.scale(a, off, n, s); }
             @Override public float max(float[] a, int off, int n) { return scalar.max(a, off, n); }
             @Override public int argmax(float[] a, int off, int n) { return scalar.argmax(a, off, n); }
+            @Override public void maxInto(float[] x, int xOff, float[] y, int yOff, int n) { scalar.maxInto(x, xOff, y, yOff, n); }
             @Override public int firstNonFinite(float[] a, int off, int n) { return scalar.firstNonFinite(a, off, n); }
             @Override public void gramColumns(float[] a, float[] c, int ldc, int d, int j0, int j1) { scalar.gramColumns(a, c, ldc, d, j0, j1); }
             @Override public void dotBlock(float[] a, float[] b, float[] c, int n, int m, int d) {
