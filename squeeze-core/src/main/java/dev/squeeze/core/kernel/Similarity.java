@@ -46,15 +46,22 @@ public final class Similarity {
         FloatMatrix y = new FloatMatrix(rows, cols);
         float[] dst = y.data();
         // a full scan of x: on the pool from PARALLEL_FLOATS entries, ROWS rows per task (rows are independent)
+        java.util.concurrent.atomic.AtomicBoolean nonFinite = new java.util.concurrent.atomic.AtomicBoolean();
         tasks((rows + ROWS - 1) / ROWS, (long) rows * cols >= PARALLEL_FLOATS, t -> {
             for (int i = t * ROWS, end = Math.min(rows, i + ROWS); i < end; i++) {
                 float ss = k.sumOfSquares(src, i * cols, cols);
-                if (checkName != null && !Float.isFinite(ss)) x.requireFinite(checkName);   // names the first bad entry
+                // a non-finite sum is a NaN or infinity in the row, or finite entries whose squares overflow
+                if (checkName != null && !Float.isFinite(ss) && k.firstNonFinite(src, i * cols, cols) >= 0) {
+                    nonFinite.set(true);
+                    return;
+                }
                 int to = evenFirst ? (i % 2 == 0 ? i / 2 : evens + i / 2) : i;
                 // axpy into the zeroed row: fma(s, x, 0) rounds like s * x, so this equals copy-then-scale
                 if (ss > 0f) k.axpy((float) (1.0 / Math.sqrt(ss)), src, i * cols, dst, to * cols, cols);
             }
         });
+        // thrown here, on the caller's thread: the message names the first bad entry, unwrapped by the pool
+        if (nonFinite.get()) x.requireFinite(checkName);
         return y;
     }
 

@@ -108,5 +108,20 @@ class SimilarityTest {
         bad.set(3, 2, Float.NEGATIVE_INFINITY);
         String msg = assertThrows(IllegalArgumentException.class, () -> sim.normalizeRowsEvenFirst(bad, "metric")).getMessage();
         assertTrue(msg.contains("metric") && msg.contains("row 3") && msg.contains("column 2"), msg);
+        // a large matrix normalised on the pool: the first bad entry, with the plain message whichever worker met it
+        FloatMatrix large = gaussian(577, 768, 2);
+        large.set(560, 7, Float.NaN);
+        large.set(570, 1, Float.POSITIVE_INFINITY);
+        large.set(20, 5, 3e38f);   // finite; its square overflows: not an error
+        for (int round = 0; round < 5; round++) {
+            msg = assertThrows(IllegalArgumentException.class, () -> sim.normalizeRowsEvenFirst(large, "metric")).getMessage();
+            assertEquals("metric has a non-finite value NaN at row 560, column 7", msg);
+            msg = assertThrows(IllegalArgumentException.class, () -> sim.cosineGramUpper(large)).getMessage();
+            assertEquals("x has a non-finite value NaN at row 560, column 7", msg);
+        }
+        large.set(560, 7, 1f);
+        large.set(570, 1, 1f);
+        FloatMatrix unit = sim.normalizeRows(large, "x");
+        for (int c = 0; c < 768; c++) assertEquals(0f, unit.get(20, c), 0f, "a row whose squares overflow becomes zero");
     }
 }
