@@ -104,16 +104,18 @@ public final class KernelProvider {
         private SelfCheck() {}
 
         static String against(Kernels ref, Kernels k) {
-            // sizes cover a full vector, a ragged tail and (n >= 8, m >= 64) the packed dotBlock path
-            int n = 9, m = 70, d = 19;
-            float[] a = new float[n * d], b = new float[m * d];
+            // sizes cover a full vector, a ragged tail and (n >= 64, m >= 64) the packed dotBlock path
+            int m = 70, d = 19;
+            float[] a = new float[66 * d], b = new float[m * d];
             for (int i = 0; i < a.length; i++) a[i] = (float) Math.sin(0.37 * i);
             for (int i = 0; i < b.length; i++) b[i] = (float) Math.cos(0.11 * i);
-            float[] c1 = new float[n * m], c2 = new float[n * m];
-            ref.dotBlock(a, b, c1, n, m, d);
-            k.dotBlock(a, b, c2, n, m, d);
-            for (int i = 0; i < c1.length; i++) {
-                if (!close(c1[i], c2[i], d)) return "dotBlock (" + n + "x" + m + "x" + d + ") entry " + i + ": " + c2[i] + " vs " + c1[i];
+            for (int n : new int[] {9, 66}) {   // 9 rows: unpacked tiles; 66: packed (transposed) panels, full and narrow
+                float[] c1 = new float[n * m], c2 = new float[n * m];
+                ref.dotBlock(a, b, c1, n, m, d);
+                k.dotBlock(a, b, c2, n, m, d);
+                for (int i = 0; i < c1.length; i++) {
+                    if (!close(c1[i], c2[i], d)) return "dotBlock (" + n + "x" + m + "x" + d + ") entry " + i + ": " + c2[i] + " vs " + c1[i];
+                }
             }
             float r = ref.dot(a, 1, b, 2, 37), v = k.dot(a, 1, b, 2, 37);
             if (!close(r, v, 37)) return "dot (n = 37): " + v + " vs " + r;

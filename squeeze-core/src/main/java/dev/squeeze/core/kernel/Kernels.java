@@ -54,6 +54,24 @@ public interface Kernels {
     }
 
     /**
+     * Columns [j0, j1) of the Gram matrix a a^T on and above its diagonal: {@code c[i*ldc + j] = dot(a row i, a row j)}
+     * for j0 <= j < j1 and i <= j (a holds at least j1 rows of width d). Entries below the diagonal may be left
+     * unwritten or hold anything: callers mirror the block or read only its upper part. Every written entry equals
+     * the one {@code dotBlock(a, 0, a, j0, c, j0, ldc, j1, j1 - j0, d)} writes, so a Gram block assembled from
+     * column blocks does not depend on how they are split between threads.
+     */
+    void gramColumns(float[] a, float[] c, int ldc, int d, int j0, int j1);
+
+    /** y[yOff+i] = max(y[yOff+i], x[xOff+i]) ({@link Math#max} per entry: a running maximum down columns). */
+    void maxInto(float[] x, int xOff, float[] y, int yOff, int n);
+
+    /** Index (from off) of the first largest of a[off, off+n); n must be > 0. Entries must not be NaN. */
+    int argmax(float[] a, int off, int n);
+
+    /** Index (from off) of the first NaN or infinite entry of a[off, off+n), or -1 when every entry is finite. */
+    int firstNonFinite(float[] a, int off, int n);
+
+    /**
      * {@code c (n x m) = a (n x k) · b (k x m)}, all row-major; c is overwritten. Row-axpy form: each row
      * of c accumulates rows of b scaled by a's entries, so it inherits {@link #axpy}'s vectorisation.
      */

@@ -44,4 +44,30 @@ public final class ScalarKernels implements Kernels {
             for (int j = 0; j < m; j++) c[i * m + j] = dot(a, i * d, b, j * d, d);
         }
     }
+
+    @Override
+    public void gramColumns(float[] a, float[] c, int ldc, int d, int j0, int j1) {
+        for (int j = j0; j < j1; j++) {
+            for (int i = 0; i <= j; i++) c[i * ldc + j] = dot(a, i * d, a, j * d, d);
+        }
+    }
+
+    @Override
+    public void maxInto(float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) y[yOff + i] = Math.max(y[yOff + i], x[xOff + i]);
+    }
+
+    @Override
+    public int argmax(float[] a, int off, int n) {
+        if (n <= 0) throw new IllegalArgumentException("argmax of an empty range (n = " + n + ")");
+        int best = 0;
+        for (int i = 1; i < n; i++) if (a[off + i] > a[off + best]) best = i;
+        return best;
+    }
+
+    @Override
+    public int firstNonFinite(float[] a, int off, int n) {
+        for (int i = 0; i < n; i++) if (!Float.isFinite(a[off + i])) return i;
+        return -1;
+    }
 }

@@ -19,7 +19,7 @@ public final class Similarity {
 
     /** Row-wise L2-normalised copy of x (N, D). A zero row stays zero. */
     public FloatMatrix normalizeRows(FloatMatrix x) {
-        return normalizedCopy(x, null);
+        return normalizedCopy(x, null, false);
     }
 
     /**
@@ -28,21 +28,40 @@ public final class Similarity {
      * holds a NaN or an infinity, or overflows), and only such a row is scanned entry by entry.
      */
     public FloatMatrix normalizeRows(FloatMatrix x, String name) {
-        return normalizedCopy(x, Args.notNull("name", name));
+        return normalizedCopy(x, Args.notNull("name", name), false);
     }
 
-    private FloatMatrix normalizedCopy(FloatMatrix x, String checkName) {
+    /**
+     * {@link #normalizeRows(FloatMatrix, String)} with the rows regrouped by parity: row 2i of x becomes row i and row
+     * 2i+1 becomes row ceil(N/2) + i (ToMe's alternating sets A and B, each contiguous, in one copy and one pass).
+     */
+    public FloatMatrix normalizeRowsEvenFirst(FloatMatrix x, String name) {
+        return normalizedCopy(x, Args.notNull("name", name), true);
+    }
+
+    private FloatMatrix normalizedCopy(FloatMatrix x, String checkName, boolean evenFirst) {
         Args.notNull("x", x);
-        int cols = x.cols();
+        int rows = x.rows(), cols = x.cols(), evens = (rows + 1) / 2;
         float[] src = x.data();
-        FloatMatrix y = new FloatMatrix(x.rows(), cols);
+        FloatMatrix y = new FloatMatrix(rows, cols);
         float[] dst = y.data();
-        for (int i = 0; i < x.rows(); i++) {
-            float ss = k.sumOfSquares(src, i * cols, cols);
-            if (checkName != null && !Float.isFinite(ss)) x.requireFinite(checkName);
-            // axpy into the zeroed row: fma(s, x, 0) rounds like s * x, so this equals copy-then-scale
-            if (ss > 0f) k.axpy((float) (1.0 / Math.sqrt(ss)), src, i * cols, dst, i * cols, cols);
-        }
+        // a full scan of x: on the pool from PARALLEL_FLOATS entries, ROWS rows per task (rows are independent)
+        java.util.concurrent.atomic.AtomicBoolean nonFinite = new java.util.concurrent.atomic.AtomicBoolean();
+        tasks((rows + ROWS - 1) / ROWS, (long) rows * cols >= PARALLEL_FLOATS, t -> {
+            for (int i = t * ROWS, end = Math.min(rows, i + ROWS); i < end; i++) {
+                float ss = k.sumOfSquares(src, i * cols, cols);
+                // a non-finite sum is a NaN or infinity in the row, or finite entries whose squares overflow
+                if (checkName != null && !Float.isFinite(ss) && k.firstNonFinite(src, i * cols, cols) >= 0) {
+                    nonFinite.set(true);
+                    return;
+                }
+                int to = evenFirst ? (i % 2 == 0 ? i / 2 : evens + i / 2) : i;
+                // axpy into the zeroed row: fma(s, x, 0) rounds like s * x, so this equals copy-then-scale
+                if (ss > 0f) k.axpy((float) (1.0 / Math.sqrt(ss)), src, i * cols, dst, to * cols, cols);
+            }
+        });
+        // thrown here, on the caller's thread: the message names the first bad entry, unwrapped by the pool
+        if (nonFinite.get()) x.requireFinite(checkName);
         return y;
     }
 
@@ -129,6 +148,12 @@ public final class Similarity {
      * AVX2), so each task packs its columns of b once and runs every row of a against them.
      */
     private static final int COLUMNS = 64;
+    /** Rows of a from which {@link #dotBlockParallel} splits each column block in two (64 rows per half at least). */
+    private static final int SPLIT_ROWS = 136;
+    /** Normalised copies from this many entries run on the pool (about 50 us of work on one core). */
+    private static final long PARALLEL_FLOATS = 1L << 17;
+    /** Rows per normalisation task. */
+    private static final int ROWS = 16;
 
     /**
      * (N, M) dot products of rows of a (N, D) and b (M, D), with column blocks of b spread over the common
@@ -137,46 +162,106 @@ public final class Similarity {
      */
     public FloatMatrix dotBlockParallel(FloatMatrix a, FloatMatrix b) {
         checkSameWidth(a, b);
-        int n = a.rows(), m = b.rows(), d = a.cols();
+        return parallelBlock(a.data(), 0, a.rows(), b.data(), 0, b.rows(), a.cols());
+    }
+
+    /**
+     * {@link #dotBlockParallel(FloatMatrix, FloatMatrix)} of two row ranges of one matrix: (n, m) dot products of
+     * rows [aRow, aRow + n) of x with rows [bRow, bRow + m), without copying either range out.
+     */
+    public FloatMatrix dotBlockParallel(FloatMatrix x, int aRow, int n, int bRow, int m) {
+        Args.notNull("x", x);
+        checkRows("a", aRow, n, x.rows());
+        checkRows("b", bRow, m, x.rows());
+        return parallelBlock(x.data(), aRow, n, x.data(), bRow, m, x.cols());
+    }
+
+    /**
+     * Tasks are column blocks of {@link #COLUMNS}, each split into two row halves from {@link #SPLIT_ROWS} rows of a
+     * (so 4.5 column blocks, as in ToMe's 289 x 288, still spread evenly over two workers; each half packs its block
+     * of b again). The halves split at a multiple of 4 rows and keep at least 64 rows each, so every kernel call takes
+     * the path and row tiling the whole column would: the entries do not depend on the split.
+     */
+    private FloatMatrix parallelBlock(float[] ad, int aRow, int n, float[] bd, int bRow, int m, int d) {
         FloatMatrix c = new FloatMatrix(n, m);
-        float[] ad = a.data(), bd = b.data(), cd = c.data();
-        columnTasks(m, (long) n * m * d).forEach(t -> {
-            int j0 = t * COLUMNS, w = Math.min(COLUMNS, m - j0);
-            k.dotBlock(ad, 0, bd, j0, cd, j0, m, n, w, d);
+        float[] cd = c.data();
+        int halves = n >= SPLIT_ROWS ? 2 : 1, top = halves == 2 ? (n / 2 + 3) / 4 * 4 : n;
+        tasks((m + COLUMNS - 1) / COLUMNS * halves, (long) n * m * d >= PARALLEL_MACS, t -> {
+            int j0 = t / halves * COLUMNS, w = Math.min(COLUMNS, m - j0);
+            int i0 = t % halves == 0 ? 0 : top, rows = t % halves == 0 ? top : n - top;
+            k.dotBlock(ad, aRow + i0, bd, bRow + j0, cd, i0 * m + j0, m, rows, w, d);
         });
         return c;
     }
 
     /**
-     * The symmetric Gram matrix x x^T (N, N). Column block [j0, j1) computes rows [0, j1) only (about half
-     * the multiply-adds of {@link #dotBlock}, b packed once per block) and mirrors itself into rows [j0, j1);
-     * large blocks run on the common fork-join pool, widest column blocks first.
+     * The symmetric Gram matrix x x^T (N, N): {@link #gramUpper} and each column block mirrored into its rows
+     * (by the task that computed it).
      */
     public FloatMatrix gram(FloatMatrix x) {
+        return gram(x, true);
+    }
+
+    /**
+     * The entries on and above the diagonal of the Gram matrix x x^T (N, N): c[i][j] = x_i . x_j for i <= j; entries
+     * below the diagonal are unspecified (read c[j][i] instead). Column block [j0, j1) computes rows [0, j1) only
+     * (about half the multiply-adds of {@link #dotBlock}, b packed once per block) with the kernels'
+     * {@link Kernels#gramColumns}; large blocks run on the common fork-join pool, widest column blocks first. Each
+     * entry is the value {@link #gram} holds there.
+     */
+    public FloatMatrix gramUpper(FloatMatrix x) {
+        return gram(x, false);
+    }
+
+    private FloatMatrix gram(FloatMatrix x, boolean mirror) {
         Args.notNull("x", x);
         int n = x.rows(), d = x.cols();
         FloatMatrix c = new FloatMatrix(n, n);
         float[] xd = x.data(), cd = c.data();
         int blocks = (n + COLUMNS - 1) / COLUMNS;
-        columnTasks(n, (long) n * n * d / 2).forEach(t -> {
+        tasks(blocks, (long) n * n * d / 2 >= PARALLEL_MACS, t -> {
             int j0 = (blocks - 1 - t) * COLUMNS, j1 = Math.min(n, j0 + COLUMNS);
-            k.dotBlock(xd, 0, xd, j0, cd, j0, n, j1, j1 - j0, d);
-            Symmetric.copyUpperToLower(cd, n, j0, j1);
+            k.gramColumns(xd, cd, n, d, j0, j1);
+            if (mirror) Symmetric.copyUpperToLower(cd, n, j0, j1);
         });
         return c;
     }
 
-    /** One task per block of {@link #COLUMNS} columns, in parallel when the product has enough multiply-adds. */
-    private static java.util.stream.IntStream columnTasks(int columns, long macs) {
-        java.util.stream.IntStream s = java.util.stream.IntStream.range(0, (columns + COLUMNS - 1) / COLUMNS);
-        return macs >= PARALLEL_MACS ? s.parallel() : s;
+    /**
+     * Runs tasks 0 .. count-1, on the common fork-join pool when {@code parallel}: one worker per pool thread plus the
+     * caller, each taking the next task in order until none is left, so the first (largest) tasks start first and a
+     * worker that is not scheduled leaves its share to the others.
+     */
+    private static void tasks(int count, boolean parallel, java.util.function.IntConsumer task) {
+        int workers = Math.min(count, java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 1);
+        if (!parallel || workers < 2) {
+            for (int t = 0; t < count; t++) task.accept(t);
+            return;
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.stream.IntStream.range(0, workers).parallel().forEach(w -> {
+            for (int t = next.getAndIncrement(); t < count; t = next.getAndIncrement()) task.accept(t);
+        });
     }
 
     /** (N, N) cosine similarities of the rows of x via the symmetric {@link #gram}. */
     public FloatMatrix cosineGram(FloatMatrix x) {
+        return gram(normalizedRows(x), true);
+    }
+
+    /**
+     * (N, N) cosine similarities of the rows of x on and above the diagonal ({@link #gramUpper}: entries below it are
+     * unspecified), for callers that read each row's lower part from the column above. The same values as
+     * {@link #cosineGram} where defined, without the mirroring pass.
+     */
+    public FloatMatrix cosineGramUpper(FloatMatrix x) {
+        return gram(normalizedRows(x), false);
+    }
+
+    private FloatMatrix normalizedRows(FloatMatrix x) {
         Args.notNull("x", x);
         if (x.rows() == 0) throw new IllegalArgumentException("x is an empty token set (0 rows)");
-        return gram(normalizeRows(x, "x"));
+        return normalizeRows(x, "x");
     }
 
     /** (N, N) squared Euclidean distances between the rows of x, via the symmetric {@link #gram}, floored at 0. */
@@ -202,6 +287,13 @@ public final class Similarity {
         Args.notNull("b", b);
         if (a.cols() != b.cols()) {
             throw new IllegalArgumentException("token widths differ: a has D=" + a.cols() + ", b has D=" + b.cols());
+        }
+    }
+
+    private static void checkRows(String name, int row, int count, int rows) {
+        if (row < 0 || count < 0 || row > rows - count) {
+            throw new IllegalArgumentException(name + " rows [" + row + ", " + ((long) row + count) + ") are outside the "
+                    + rows + " rows of x");
         }
     }
 

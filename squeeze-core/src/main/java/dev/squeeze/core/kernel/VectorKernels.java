@@ -81,6 +81,53 @@ final class VectorKernels implements Kernels {
         return m;
     }
 
+    @Override
+    public void maxInto(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, y, yOff + i).max(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] = Math.max(y[yOff + i], x[xOff + i]);
+    }
+
+    /** The vectorised maximum, then the first lane equal to it; a NaN maximum falls back to the plain scan. */
+    @Override
+    public int argmax(float[] a, int off, int n) {
+        float m = max(a, off, n);
+        FloatVector vm = FloatVector.broadcast(S, m);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            VectorMask<Float> eq = FloatVector.fromArray(S, a, off + i).eq(vm);
+            if (eq.anyTrue()) return i + eq.firstTrue();
+        }
+        for (; i < n; i++) if (a[off + i] == m) return i;
+        int best = 0;   // only reached when m is NaN
+        for (i = 1; i < n; i++) if (a[off + i] > a[off + best]) best = i;
+        return best;
+    }
+
+    /** x - x is 0 for a finite x and NaN otherwise: one sum flags the range, a plain scan finds the entry. */
+    @Override
+    public int firstNonFinite(float[] a, int off, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        FloatVector acc0 = FloatVector.zero(S), acc1 = acc0;
+        for (; i + L < bound; i += 2 * L) {
+            FloatVector v = FloatVector.fromArray(S, a, off + i), w = FloatVector.fromArray(S, a, off + i + L);
+            acc0 = acc0.add(v.sub(v));
+            acc1 = acc1.add(w.sub(w));
+        }
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, a, off + i);
+            acc0 = acc0.add(v.sub(v));
+        }
+        int from = acc0.add(acc1).test(VectorOperators.IS_NAN).anyTrue() ? 0 : i;
+        for (int j = from; j < n; j++) if (!Float.isFinite(a[off + j])) return j;
+        return -1;
+    }
+
     /** Softmax with the exponential vectorised (lanewise EXP, an intrinsic on x86); max subtracted first. */
     @Override
     public void softmaxInPlace(float[] a, int off, int n) {
@@ -116,6 +163,8 @@ final class VectorKernels implements Kernels {
      * unpacked 4 x 4 dot-product tiles run without any copy.
      */
     private static final int PACK_ROWS = 64;
+    /** {@link #packed}'s {@code diag} for a product that needs every entry (not a Gram block). */
+    private static final int ALL_ROWS = -1;
     /** One (KC, PW) panel per thread, reused by every packed product on that thread: no allocation per call. */
     private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[KC * PW]);
 
@@ -126,15 +175,22 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void dotBlock(float[] a, int aRow, float[] b, int bRow, float[] c, int cOff, int ldc, int n, int m, int d) {
-        if (n >= PACK_ROWS && m >= L) packed(a, aRow, b, bRow, c, cOff, ldc, n, m, d, false);
+        if (n >= PACK_ROWS && m >= L) packed(a, aRow, b, bRow, c, cOff, ldc, n, m, d, ALL_ROWS);
         else reduceTiles(a, aRow, b, bRow, c, cOff, ldc, n, m, d);
+    }
+
+    /** The path {@link #dotBlock} takes for rows [0, j1) x columns [j0, j1), without the packed tiles wholly below the diagonal. */
+    @Override
+    public void gramColumns(float[] a, float[] c, int ldc, int d, int j0, int j1) {
+        if (j1 >= PACK_ROWS && j1 - j0 >= L) packed(a, 0, a, j0, c, j0, ldc, j1, j1 - j0, d, j0);
+        else reduceTiles(a, 0, a, j0, c, j0, ldc, j1, j1 - j0, d);
     }
 
     /** c (n x n) = a a^T: packed, only the panels' rows reaching the diagonal computed, then mirrored. */
     @Override
     public void gram(float[] a, float[] c, int n, int d) {
         if (n >= PACK_ROWS) {
-            packed(a, 0, a, 0, c, 0, n, n, n, d, true);
+            packed(a, 0, a, 0, c, 0, n, n, n, d, 0);
             for (int j0 = 0; j0 < n; j0 += PW) Symmetric.copyUpperToLower(c, n, j0, Math.min(n, j0 + PW));
         } else {
             reduceTiles(a, 0, a, 0, c, 0, n, n, n, d);
@@ -336,24 +392,31 @@ final class VectorKernels implements Kernels {
      * time, into a k-major panel that stays in L2; every 4-row tile of a then runs 16 FMAs per k on 4
      * broadcasts and 4 panel loads, with no horizontal reductions. A last panel narrower than PW runs 8-row x
      * 1-vector tiles (masked in its last vector). Each c entry is one k-ordered FMA chain, continued across
-     * k-blocks, so c[i][j] and c[j][i] of a Gram block are bit-identical. With {@code upperOnly} (a == b,
-     * aRow == bRow) a panel's rows below its last column are skipped (the caller mirrors).
+     * k-blocks, so c[i][j] and c[j][i] of a Gram block are bit-identical. With {@code diag} >= 0 (a Gram block: a == b
+     * and b's row j is a's row diag + j) only entries on or above the diagonal (i <= diag + j) are needed: rows below
+     * a panel's last column are skipped, and 4-row tiles that cross the diagonal skip their vectors wholly below it
+     * (the caller mirrors or reads the upper part only). {@link #ALL_ROWS} computes every entry.
      */
     private static void packed(float[] a, int aRow, float[] b, int bRow, float[] c, int cOff, int ldc,
-                               int n, int m, int d, boolean upperOnly) {
+                               int n, int m, int d, int diag) {
         float[] panel = PANEL.get();
         int kBlocks = (d + KC - 1) / KC;
         int kc = (d + kBlocks - 1) / kBlocks;
         for (int j0 = 0; j0 < m; j0 += PW) {
             int w = Math.min(PW, m - j0);
-            int iEnd = upperOnly ? Math.min(n, j0 + w) : n;
+            int iEnd = diag >= 0 ? Math.min(n, diag + j0 + w) : n;
             for (int k0 = 0; k0 < d; k0 += kc) {
                 int kn = Math.min(kc, d - k0);
                 pack(b, bRow + j0, w, d, k0, kn, panel);
                 boolean add = k0 > 0;
                 if (w == PW) {
                     int i = 0;
-                    for (; i + 4 <= iEnd; i += 4) tile4(a, (aRow + i) * d + k0, d, panel, 0, kn, c, cOff + i * ldc + j0, ldc, add);
+                    for (; i + 4 <= iEnd; i += 4) {
+                        // vectors of this panel wholly below the diagonal for all four rows (Gram blocks only)
+                        int skip = diag >= 0 ? Math.max(0, i - diag - j0) / L : 0;
+                        if (skip == 0) tile4(a, (aRow + i) * d + k0, d, panel, 0, kn, c, cOff + i * ldc + j0, ldc, add);
+                        else tile4Right(a, (aRow + i) * d + k0, d, panel, skip * L, kn, c, cOff + i * ldc + j0 + skip * L, ldc, add, 4 - skip);
+                    }
                     for (; i < iEnd; i++) tile1(a, (aRow + i) * d + k0, panel, 0, kn, c, cOff + i * ldc + j0, add);
                 } else {
                     for (int v = 0; v < w; v += L) {
@@ -372,7 +435,21 @@ final class VectorKernels implements Kernels {
      * are zeroed so the narrow tiles can load whole vectors.
      */
     private static void pack(float[] b, int row0, int w, int d, int k0, int kn, float[] panel) {
-        for (int jj = 0; jj < w; jj++) {
+        int jv = 0;
+        if (L == 16) {   // 16 x 16 blocks transposed in registers: the scalar copy writes across the whole panel per row
+            jv = w - w % 16;
+            int kv = kn - kn % 16;
+            for (int j = 0; j < jv; j += 16) {
+                for (int k = 0; k < kv; k += 16) transpose16(b, (row0 + j) * d + k0 + k, d, panel, k * PW + j);
+            }
+            if (kv < kn) {
+                for (int jj = 0; jj < jv; jj++) {
+                    int src = (row0 + jj) * d + k0;
+                    for (int k = kv, p = kv * PW + jj; k < kn; k++, p += PW) panel[p] = b[src + k];
+                }
+            }
+        }
+        for (int jj = jv; jj < w; jj++) {
             int src = (row0 + jj) * d + k0;
             for (int k = 0, p = jj; k < kn; k++, p += PW) panel[p] = b[src + k];
         }
@@ -380,6 +457,87 @@ final class VectorKernels implements Kernels {
         for (int jj = w; jj < padTo; jj++) {
             for (int k = 0, p = jj; k < kn; k++, p += PW) panel[p] = 0f;
         }
+    }
+
+    /**
+     * Lane selections for {@link #transpose16}, stage s = 0..3 (h = 2^s): with rows p and q = p + h of a 16 x 16 block,
+     * lo picks p[j] where bit s of j is clear and q[j - h] where it is set; hi picks p[j + h] and q[j]. Each stage
+     * swaps bit s of the row index with bit s of the lane index; after four the block is transposed. Indices into
+     * the pair (p, q) as {@link FloatVector#selectFrom(jdk.incubator.vector.Vector, jdk.incubator.vector.Vector)} reads it: 0..15 in p, 16..31 in q.
+     */
+    private static final FloatVector[] LO = selections(true), HI = selections(false);
+
+    private static FloatVector[] selections(boolean lo) {
+        if (L != 16) return new FloatVector[0];
+        FloatVector[] out = new FloatVector[4];
+        for (int st = 0; st < 4; st++) {
+            int h = 1 << st;
+            float[] idx = new float[16];
+            for (int j = 0; j < 16; j++) {
+                boolean set = (j & h) != 0;
+                idx[j] = lo ? (set ? 16 + j - h : j) : (set ? 16 + j : j + h);
+            }
+            out[st] = FloatVector.fromArray(S, idx, 0);
+        }
+        return out;
+    }
+
+    /**
+     * panel[p + k*PW + jj] = b[src + jj*d + k] for jj, k < 16: sixteen row loads, four stages of sixteen two-vector
+     * lane selections, sixteen contiguous stores (16 lanes only).
+     */
+    private static void transpose16(float[] b, int src, int d, float[] panel, int p) {
+        FloatVector r0 = FloatVector.fromArray(S, b, src), r1 = FloatVector.fromArray(S, b, src + d);
+        FloatVector r2 = FloatVector.fromArray(S, b, src + 2 * d), r3 = FloatVector.fromArray(S, b, src + 3 * d);
+        FloatVector r4 = FloatVector.fromArray(S, b, src + 4 * d), r5 = FloatVector.fromArray(S, b, src + 5 * d);
+        FloatVector r6 = FloatVector.fromArray(S, b, src + 6 * d), r7 = FloatVector.fromArray(S, b, src + 7 * d);
+        FloatVector r8 = FloatVector.fromArray(S, b, src + 8 * d), r9 = FloatVector.fromArray(S, b, src + 9 * d);
+        FloatVector ra = FloatVector.fromArray(S, b, src + 10 * d), rb = FloatVector.fromArray(S, b, src + 11 * d);
+        FloatVector rc = FloatVector.fromArray(S, b, src + 12 * d), rd = FloatVector.fromArray(S, b, src + 13 * d);
+        FloatVector re = FloatVector.fromArray(S, b, src + 14 * d), rf = FloatVector.fromArray(S, b, src + 15 * d);
+        FloatVector lo = LO[0], hi = HI[0], t;
+        t = lo.selectFrom(r0, r1); r1 = hi.selectFrom(r0, r1); r0 = t;
+        t = lo.selectFrom(r2, r3); r3 = hi.selectFrom(r2, r3); r2 = t;
+        t = lo.selectFrom(r4, r5); r5 = hi.selectFrom(r4, r5); r4 = t;
+        t = lo.selectFrom(r6, r7); r7 = hi.selectFrom(r6, r7); r6 = t;
+        t = lo.selectFrom(r8, r9); r9 = hi.selectFrom(r8, r9); r8 = t;
+        t = lo.selectFrom(ra, rb); rb = hi.selectFrom(ra, rb); ra = t;
+        t = lo.selectFrom(rc, rd); rd = hi.selectFrom(rc, rd); rc = t;
+        t = lo.selectFrom(re, rf); rf = hi.selectFrom(re, rf); re = t;
+        lo = LO[1];
+        hi = HI[1];
+        t = lo.selectFrom(r0, r2); r2 = hi.selectFrom(r0, r2); r0 = t;
+        t = lo.selectFrom(r1, r3); r3 = hi.selectFrom(r1, r3); r1 = t;
+        t = lo.selectFrom(r4, r6); r6 = hi.selectFrom(r4, r6); r4 = t;
+        t = lo.selectFrom(r5, r7); r7 = hi.selectFrom(r5, r7); r5 = t;
+        t = lo.selectFrom(r8, ra); ra = hi.selectFrom(r8, ra); r8 = t;
+        t = lo.selectFrom(r9, rb); rb = hi.selectFrom(r9, rb); r9 = t;
+        t = lo.selectFrom(rc, re); re = hi.selectFrom(rc, re); rc = t;
+        t = lo.selectFrom(rd, rf); rf = hi.selectFrom(rd, rf); rd = t;
+        lo = LO[2];
+        hi = HI[2];
+        t = lo.selectFrom(r0, r4); r4 = hi.selectFrom(r0, r4); r0 = t;
+        t = lo.selectFrom(r1, r5); r5 = hi.selectFrom(r1, r5); r1 = t;
+        t = lo.selectFrom(r2, r6); r6 = hi.selectFrom(r2, r6); r2 = t;
+        t = lo.selectFrom(r3, r7); r7 = hi.selectFrom(r3, r7); r3 = t;
+        t = lo.selectFrom(r8, rc); rc = hi.selectFrom(r8, rc); r8 = t;
+        t = lo.selectFrom(r9, rd); rd = hi.selectFrom(r9, rd); r9 = t;
+        t = lo.selectFrom(ra, re); re = hi.selectFrom(ra, re); ra = t;
+        t = lo.selectFrom(rb, rf); rf = hi.selectFrom(rb, rf); rb = t;
+        lo = LO[3];
+        hi = HI[3];
+        t = lo.selectFrom(r0, r8); r8 = hi.selectFrom(r0, r8); r0 = t;
+        t = lo.selectFrom(r1, r9); r9 = hi.selectFrom(r1, r9); r1 = t;
+        t = lo.selectFrom(r2, ra); ra = hi.selectFrom(r2, ra); r2 = t;
+        t = lo.selectFrom(r3, rb); rb = hi.selectFrom(r3, rb); r3 = t;
+        t = lo.selectFrom(r4, rc); rc = hi.selectFrom(r4, rc); r4 = t;
+        t = lo.selectFrom(r5, rd); rd = hi.selectFrom(r5, rd); r5 = t;
+        t = lo.selectFrom(r6, re); re = hi.selectFrom(r6, re); r6 = t;
+        t = lo.selectFrom(r7, rf); rf = hi.selectFrom(r7, rf); r7 = t;
+        r0.intoArray(panel, p); r1.intoArray(panel, p + PW); r2.intoArray(panel, p + 2 * PW); r3.intoArray(panel, p + 3 * PW);
+        r4.intoArray(panel, p + 4 * PW); r5.intoArray(panel, p + 5 * PW); r6.intoArray(panel, p + 6 * PW); r7.intoArray(panel, p + 7 * PW);
+        r8.intoArray(panel, p + 8 * PW); r9.intoArray(panel, p + 9 * PW); ra.intoArray(panel, p + 10 * PW); rb.intoArray(panel, p + 11 * PW);
+        rc.intoArray(panel, p + 12 * PW); rd.intoArray(panel, p + 13 * PW); re.intoArray(panel, p + 14 * PW); rf.intoArray(panel, p + 15 * PW);
     }
 
     private static FloatVector start(float[] c, int off, boolean add) {
@@ -412,6 +570,39 @@ final class VectorKernels implements Kernels {
         c10.intoArray(c, r1); c11.intoArray(c, r1 + L); c12.intoArray(c, r1 + 2 * L); c13.intoArray(c, r1 + 3 * L);
         c20.intoArray(c, r2); c21.intoArray(c, r2 + L); c22.intoArray(c, r2 + 2 * L); c23.intoArray(c, r2 + 3 * L);
         c30.intoArray(c, r3); c31.intoArray(c, r3 + L); c32.intoArray(c, r3 + 2 * L); c33.intoArray(c, r3 + 3 * L);
+    }
+
+    /**
+     * {@link #tile4} on the panel's last {@code vecs} vectors only (1 to 3), starting at panel column p0: the same
+     * FMA chain per entry, for Gram tiles whose first vectors lie below the diagonal.
+     */
+    private static void tile4Right(float[] a, int a0, int d, float[] panel, int p0, int kn, float[] c, int r, int ldc,
+                                   boolean add, int vecs) {
+        int a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
+        int r1 = r + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+        boolean v1 = vecs > 1, v2 = vecs > 2;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = start(c, r, add), c01 = v1 ? start(c, r + L, add) : z, c02 = v2 ? start(c, r + 2 * L, add) : z;
+        FloatVector c10 = start(c, r1, add), c11 = v1 ? start(c, r1 + L, add) : z, c12 = v2 ? start(c, r1 + 2 * L, add) : z;
+        FloatVector c20 = start(c, r2, add), c21 = v1 ? start(c, r2 + L, add) : z, c22 = v2 ? start(c, r2 + 2 * L, add) : z;
+        FloatVector c30 = start(c, r3, add), c31 = v1 ? start(c, r3 + L, add) : z, c32 = v2 ? start(c, r3 + 2 * L, add) : z;
+        for (int k = 0, p = p0; k < kn; k++, p += PW) {
+            FloatVector y0 = FloatVector.fromArray(S, panel, p);
+            FloatVector y1 = v1 ? FloatVector.fromArray(S, panel, p + L) : z;
+            FloatVector y2 = v2 ? FloatVector.fromArray(S, panel, p + 2 * L) : z;
+            FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = y0.fma(x, c00); c01 = y1.fma(x, c01); c02 = y2.fma(x, c02);
+            x = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = y0.fma(x, c10); c11 = y1.fma(x, c11); c12 = y2.fma(x, c12);
+            x = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = y0.fma(x, c20); c21 = y1.fma(x, c21); c22 = y2.fma(x, c22);
+            x = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = y0.fma(x, c30); c31 = y1.fma(x, c31); c32 = y2.fma(x, c32);
+        }
+        storeRow(c, r, vecs, c00, c01, c02, z);
+        storeRow(c, r1, vecs, c10, c11, c12, z);
+        storeRow(c, r2, vecs, c20, c21, c22, z);
+        storeRow(c, r3, vecs, c30, c31, c32, z);
     }
 
     /** One row against one full panel (the rows left over by {@link #tile4}). */

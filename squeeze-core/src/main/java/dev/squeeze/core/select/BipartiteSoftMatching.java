@@ -1,14 +1,13 @@
 package dev.squeeze.core.select;
 
 import dev.squeeze.core.Args;
+import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.kernel.Similarity;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
 import org.jspecify.annotations.Nullable;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * ToMe's bipartite soft matching ("Token Merging: Your ViT But Faster", Bolya et al., ICLR 2023):
@@ -41,58 +40,50 @@ public final class BipartiteSoftMatching {
                     + (protectFirst ? " with [CLS] protected" : "") + ", got " + r);
         }
         if (r == 0) return TokenTransform.identity(n);
-        int d = metric.cols();
         Similarity sim = Similarity.fast();
-        float[] unit = sim.normalizeRows(metric, "metric").data();   // rejects non-finite entries
-        float[] a = new float[na * d];
-        float[] b = new float[nb * d];
-        for (int i = 0; i < na; i++) System.arraycopy(unit, (2 * i) * d, a, i * d, d);
-        for (int j = 0; j < nb; j++) System.arraycopy(unit, (2 * j + 1) * d, b, j * d, d);
-        FloatMatrix am = new FloatMatrix(na, d, a);
-        FloatMatrix bm = new FloatMatrix(nb, d, b);
-        float[] scores = sim.dotBlockParallel(am, bm).data();   // (|A|, |B|)
+        Kernels kern = sim.kernels();
+        // A (even tokens) in rows [0, |A|), B (odd tokens) in rows [|A|, N), L2-normalised; rejects non-finite entries
+        FloatMatrix ab = sim.normalizeRowsEvenFirst(metric, "metric");
+        float[] scores = sim.dotBlockParallel(ab, 0, na, na, nb).data();   // (|A|, |B|) cosines
 
+        // each A token's most similar B token (lowest index among ties), and how similar
         float[] nodeMax = new float[na];
         int[] nodeIdx = new int[na];
         for (int i = 0; i < na; i++) {
-            int best = 0;
-            for (int j = 1; j < nb; j++) if (scores[i * nb + j] > scores[i * nb + best]) best = j;
+            int best = kern.argmax(scores, i * nb, nb);
             nodeIdx[i] = best;
             nodeMax[i] = scores[i * nb + best];
         }
-        if (protectFirst) nodeMax[0] = Float.NEGATIVE_INFINITY;
-        int[] order = TopK.topKIndices(finiteForRanking(nodeMax), na);   // most similar first
+        // the protected [CLS] ranks last: the lowest float, as top-k refuses infinities
+        if (protectFirst) nodeMax[0] = -Float.MAX_VALUE;
+        int[] src = TopK.topKIndices(nodeMax, r);   // the r most similar proposals, most similar first
+
+        // B token j absorbs the A tokens that proposed it: into[start[j] .. start[j+1]) in merge order
         boolean[] merged = new boolean[na];
-        List<List<Integer>> into = new ArrayList<>(nb);
-        for (int j = 0; j < nb; j++) into.add(new ArrayList<>());
-        for (int t = 0; t < r; t++) {
-            int ai = order[t];
+        int[] start = new int[nb + 1];
+        for (int ai : src) {
             merged[ai] = true;
-            into.get(nodeIdx[ai]).add(2 * ai);
+            start[nodeIdx[ai] + 1]++;
         }
+        for (int j = 0; j < nb; j++) start[j + 1] += start[j];
+        int[] into = new int[r];
+        int[] fill = Arrays.copyOf(start, nb);
+        for (int ai : src) into[fill[nodeIdx[ai]]++] = 2 * ai;
         // outputs in ascending original index: unmerged A tokens and every B token (with what merged in)
-        int k = n - r;
-        int[][] groups = new int[k][];
+        int[][] groups = new int[n - r][];
         int o = 0;
         for (int idx = 0; idx < n; idx++) {
             if (idx % 2 == 0) {
                 if (!merged[idx / 2]) groups[o++] = new int[] {idx};
             } else {
-                List<Integer> src = into.get(idx / 2);
-                int[] g = new int[src.size() + 1];
+                int j = idx / 2, from = start[j], count = start[j + 1] - from;
+                int[] g = new int[count + 1];
                 g[0] = idx;
-                for (int s = 0; s < src.size(); s++) g[s + 1] = src.get(s);
+                System.arraycopy(into, from, g, 1, count);
                 Arrays.sort(g);
                 groups[o++] = g;
             }
         }
         return TokenTransform.merge(n, groups, sizes);
-    }
-
-    /** -inf (the protected [CLS]) would be rejected by top-k's finiteness check: map it to the lowest float. */
-    private static float[] finiteForRanking(float[] v) {
-        float[] out = v.clone();
-        for (int i = 0; i < out.length; i++) if (out[i] == Float.NEGATIVE_INFINITY) out[i] = -Float.MAX_VALUE;
-        return out;
     }
 }

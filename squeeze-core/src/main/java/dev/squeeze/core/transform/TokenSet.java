@@ -1,6 +1,7 @@
 package dev.squeeze.core.transform;
 
 import dev.squeeze.core.Args;
+import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.tensor.FloatMatrix;
 
 /**
@@ -28,7 +29,8 @@ public record TokenSet(FloatMatrix tokens, float[] sizes, float[] positions, int
     public static TokenSet of(FloatMatrix tokens) {
         Args.notNull("tokens", tokens);
         if (tokens.rows() == 0) throw new IllegalArgumentException("tokens is an empty token set (N = 0)");
-        tokens.requireFinite("tokens");
+        // the kernels' vectorised scan; the plain one names the row and column
+        if (KernelProvider.kernels().firstNonFinite(tokens.data(), 0, tokens.data().length) >= 0) tokens.requireFinite("tokens");
         int n = tokens.rows();
         float[] sizes = new float[n];
         float[] pos = new float[n];

@@ -71,6 +71,10 @@ class KernelProviderTest {
             @Override public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) { scalar.axpy(alpha, x, xOff, y, yOff, n); }
             @Override public void scale(float[] a, int off, int n, float s) { scalar.scale(a, off, n, s); }
             @Override public float max(float[] a, int off, int n) { return scalar.max(a, off, n); }
+            @Override public int argmax(float[] a, int off, int n) { return scalar.argmax(a, off, n); }
+            @Override public void maxInto(float[] x, int xOff, float[] y, int yOff, int n) { scalar.maxInto(x, xOff, y, yOff, n); }
+            @Override public int firstNonFinite(float[] a, int off, int n) { return scalar.firstNonFinite(a, off, n); }
+            @Override public void gramColumns(float[] a, float[] c, int ldc, int d, int j0, int j1) { scalar.gramColumns(a, c, ldc, d, j0, j1); }
             @Override public void dotBlock(float[] a, float[] b, float[] c, int n, int m, int d) {
                 for (int i = 0; i < n; i++) for (int j = 0; j < m; j++) c[i * m + j] = dot(a, i * d, b, j * d, d);
             }

@@ -250,6 +250,106 @@ class KernelsTest {
     }
 
     @Test
+    void argmaxIsTheFirstLargestAsInTheScalarScan() {
+        for (int n : new int[] {1, 2, 15, 16, 17, 33, 288, 577}) {
+            float[] a = rand(n + 6);
+            assertEquals(scalar.argmax(a, 3, n), vector.argmax(a, 3, n), "n=" + n);
+            // ties: the maximum repeated at a later lane, in the tail and in the first vector; -0 against +0
+            float[] t = rand(n + 6);
+            int at = 3 + n / 2;
+            t[at] = 50f;
+            t[3 + n - 1] = 50f;
+            assertEquals(n / 2 == n - 1 ? n - 1 : n / 2, vector.argmax(t, 3, n), "tie n=" + n);
+            assertEquals(scalar.argmax(t, 3, n), vector.argmax(t, 3, n), "tie n=" + n);
+            float[] z = new float[n + 6];
+            java.util.Arrays.fill(z, -1f);
+            z[3 + n - 1] = 0f;
+            z[3 + (n - 1) / 2] = -0f;
+            assertEquals(scalar.argmax(z, 3, n), vector.argmax(z, 3, n), "signed zeros n=" + n);
+            assertEquals((n - 1) / 2, vector.argmax(z, 3, n), "signed zeros n=" + n);
+            // a NaN is never the maximum unless it comes first (the plain > scan)
+            float[] q = rand(n + 6);
+            q[3 + n - 1] = Float.NaN;
+            assertEquals(scalar.argmax(q, 3, n), vector.argmax(q, 3, n), "NaN last n=" + n);
+            q[3] = Float.NaN;
+            assertEquals(scalar.argmax(q, 3, n), vector.argmax(q, 3, n), "NaN first n=" + n);
+        }
+        assertThrows(IllegalArgumentException.class, () -> vector.argmax(new float[4], 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> scalar.argmax(new float[4], 0, 0));
+    }
+
+    @Test
+    void maxIntoRaisesEachEntryAsTheScalarLoop() {
+        for (int n : new int[] {1, 7, 16, 17, 48, 575}) {
+            float[] x = rand(n + 3), y1 = rand(n + 5);
+            x[1 + n / 2] = -0f;
+            y1[2 + n / 2] = 0f;   // Math.max(+0, -0) is +0, whichever side holds it
+            x[1 + n - 1] = Float.NaN;
+            float[] y2 = y1.clone();
+            scalar.maxInto(x, 1, y1, 2, n);
+            vector.maxInto(x, 1, y2, 2, n);
+            assertArrayEquals(y1, y2, "n=" + n);
+            assertTrue(Float.isNaN(y2[2 + n - 1]), "NaN propagates");
+            if (n / 2 != n - 1) assertEquals(Float.floatToIntBits(0f), Float.floatToIntBits(y2[2 + n / 2]), "signed zero");
+            assertEquals(y1[0], y2[0], 0f);   // outside the range: untouched
+        }
+    }
+
+    @Test
+    void firstNonFiniteFindsTheFirstNaNOrInfinityAsTheScalarScan() {
+        for (int n : new int[] {0, 1, 15, 16, 17, 32, 33, 100, 1031}) {
+            float[] a = rand(n + 5);
+            a[0] = Float.NaN;   // outside the range: never reported
+            a[n + 4] = Float.POSITIVE_INFINITY;
+            assertEquals(-1, scalar.firstNonFinite(a, 2, n), "clean n=" + n);
+            assertEquals(-1, vector.firstNonFinite(a, 2, n), "clean n=" + n);
+            a[2 + n / 3 * 2] = Float.MAX_VALUE;   // finite, however large
+            assertEquals(-1, vector.firstNonFinite(a, 2, n), "MAX_VALUE n=" + n);
+            if (n == 0) continue;
+            for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                for (int at : new int[] {n - 1, n / 2, 0}) {
+                    float[] b = a.clone();
+                    b[2 + at] = bad;
+                    if (at != n - 1) b[2 + n - 1] = Float.NaN;   // a later one does not hide the first
+                    assertEquals(at, scalar.firstNonFinite(b, 2, n), bad + " at " + at + " n=" + n);
+                    assertEquals(at, vector.firstNonFinite(b, 2, n), bad + " at " + at + " n=" + n);
+                }
+            }
+        }
+    }
+
+    @Test
+    void gramColumnsMatchScalarAndEqualTheDotBlockEntriesOnAndAboveTheDiagonal() {
+        // rows below 64 take the unpacked tiles, from 64 the packed ones (tiles crossing the diagonal cut short);
+        // widths with and without k-blocks (d > 384) and ragged column blocks
+        int[][] cases = {{5, 19, 0, 5}, {40, 33, 16, 40}, {64, 100, 0, 64}, {130, 400, 64, 128}, {200, 777, 128, 192},
+                {200, 90, 192, 200}, {150, 33, 80, 150}, {288, 768, 256, 288}, {97, 1031, 33, 97}};
+        for (int[] s : cases) {
+            int n = s[0], d = s[1], j0 = s[2], j1 = s[3];
+            float[] a = rand(n * d);
+            float[] ref = new float[n * n], plain = new float[n * n], cols = new float[n * n];
+            scalar.gramColumns(a, ref, n, d, j0, j1);
+            vector.dotBlock(a, 0, a, j0, plain, j0, n, j1, j1 - j0, d);
+            vector.gramColumns(a, cols, n, d, j0, j1);
+            // the packed path's entries are FMA chains (bit-identical); the smaller blocks' lane reductions may round
+            // differently before and after the JIT compiles them, so those compare within float rounding
+            boolean packed = j1 >= 64 && j1 - j0 >= 16;
+            for (int j = j0; j < j1; j++) {
+                for (int i = 0; i <= j; i++) {
+                    close(ref[i * n + j], cols[i * n + j], d);
+                    if (packed) assertEquals(plain[i * n + j], cols[i * n + j], 0f, "n=" + n + " d=" + d + " at " + i + "," + j);
+                    else close(plain[i * n + j], cols[i * n + j], d);
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    if (j < j0 || j >= j1) assertEquals(0f, cols[i * n + j], 0f, "outside the columns at " + i + "," + j);
+                }
+            }
+        }
+    }
+
+    @Test
     void maxOfEmptyRangeIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> vector.max(new float[4], 0, 0));
         assertTrue(e.getMessage().contains("n = 0"));

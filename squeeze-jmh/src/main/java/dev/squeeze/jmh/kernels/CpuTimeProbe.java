@@ -74,6 +74,7 @@ public final class CpuTimeProbe {
         double gramFlops = 2.0 * 576 * 576 * 1024;   // the full block's, as delivered
         row("gram 576x1024 (1 thread)", () -> k.gram(unit.data(), g, 576, 1024), gramFlops);
         row("cosineGram 576x1024 (parallel)", () -> sim.cosineGram(dp), gramFlops);
+        row("cosineGramUpper 576x1024 (parallel)", () -> sim.cosineGramUpper(dp), gramFlops);
         row("divPrune 64 of 576 whole", () -> TokenTransform.select(576, MaxMinDiversity.divPrune(dp, 64))
                 .apply(TokenSet.of(dp), PositionMode.REPRESENTATIVE), 0);
         FloatMatrix tm = ShapeInputs.tokens(577, 768, 2), tu = sim.normalizeRows(tm);

@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Guards for the kernel shapes of the visual-token reducers, each kernel alone and the whole method as a user
  * calls it (reduction, TokenTransform, applied to the token set). DivPrune: the 576 x 1024 self-similarity
- * (LLaVA-1.5 tokens at CLIP-L width), single-threaded {@code Kernels.gram} and the parallel
- * {@code Similarity.cosineGram}. ToMe r = 16 on 577 x 768 (ViT-B/16 with [CLS]): the 289 x 288 x 768 A x B
+ * (LLaVA-1.5 tokens at CLIP-L width), single-threaded {@code Kernels.gram}, the parallel
+ * {@code Similarity.cosineGram} and its upper triangle alone ({@code cosineGramUpper}, what DivPrune reads). ToMe r = 16 on 577 x 768 (ViT-B/16 with [CLS]): the 289 x 288 x 768 A x B
  * block, single-threaded {@code Kernels.dotBlock} and the parallel {@code Similarity.dotBlockParallel}.
  * The parallel ones use the common fork-join pool (2 threads on a 2-core machine).
  */
@@ -71,6 +71,11 @@ public class ReducerKernelBench {
     @Benchmark
     public FloatMatrix cosineGram576x1024Parallel() {
         return sim.cosineGram(divPruneTokens);
+    }
+
+    @Benchmark
+    public FloatMatrix cosineGramUpper576x1024Parallel() {
+        return sim.cosineGramUpper(divPruneTokens);
     }
 
     @Benchmark
