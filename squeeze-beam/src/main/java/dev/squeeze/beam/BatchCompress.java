@@ -1,9 +1,6 @@
 package dev.squeeze.beam;
 
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.io.TextIO;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -19,7 +16,7 @@ import java.util.TreeMap;
  * every stage). Behind {@code squeeze batch compress} and {@link BatchCompressJob}.
  */
 public final class BatchCompress {
-    public static final String COMPRESSED_PREFIX = "compressed", DEAD_LETTER_PREFIX = "dead-letter", SUFFIX = ".jsonl";
+    public static final String COMPRESSED_PREFIX = "compressed", DEAD_LETTER_PREFIX = "dead-letter";
 
     private BatchCompress() {}
 
@@ -45,11 +42,8 @@ public final class BatchCompress {
             PCollectionTuple compressed = read.get(ReadDocuments.DOCUMENTS).apply("CompressDocuments", CompressDocuments.of(compressor, settings));
             PCollection<DeadLetter> failed = PCollectionList.of(read.get(ReadDocuments.FAILED)).and(compressed.get(CompressDocuments.FAILED))
                     .apply("AllFailures", Flatten.pCollections());
-            compressed.get(CompressDocuments.COMPRESSED)
-                    .apply("CompressedJson", ParDo.of(new JsonLines<>(CompressedDocument::toJson)))
-                    .apply("WriteCompressed", TextIO.write().to(join(output, COMPRESSED_PREFIX)).withSuffix(SUFFIX));
-            failed.apply("DeadLetterJson", ParDo.of(new JsonLines<>(DeadLetter::toJson)))
-                    .apply("WriteDeadLetter", TextIO.write().to(join(output, DEAD_LETTER_PREFIX)).withSuffix(SUFFIX));
+            BatchJobs.writeJsonl(compressed.get(CompressDocuments.COMPRESSED), "Compressed", CompressedDocument::toJson, output, COMPRESSED_PREFIX);
+            BatchJobs.writeJsonl(failed, "DeadLetter", DeadLetter::toJson, output, DEAD_LETTER_PREFIX);
         }
     }
 
@@ -58,10 +52,7 @@ public final class BatchCompress {
         Job job = Job.from(options);
         Pipeline p = Pipeline.create(options);
         job.addTo(p);
-        PipelineResult result = p.run();
-        PipelineResult.State state = result.waitUntilFinish();
-        if (state != PipelineResult.State.DONE) throw new IllegalStateException("the compression job ended " + state);
-        return BatchMetrics.totals(result);
+        return BatchMetrics.totals(BatchJobs.runToCompletion(p, "compression job"));
     }
 
     static Map<String, String> parseOptions(List<String> pairs) {
@@ -74,6 +65,4 @@ public final class BatchCompress {
         }
         return m;
     }
-
-    private static String join(String dir, String name) { return dir.endsWith("/") ? dir + name : dir + "/" + name; }
 }

@@ -20,7 +20,8 @@ public final class BatchMetrics {
 
     private BatchMetrics() {}
 
-    static Counter counter(String name) { return Metrics.counter(NAMESPACE, name); }
+    /** A counter of this namespace (the KV job adds its own names). */
+    public static Counter counter(String name) { return Metrics.counter(NAMESPACE, name); }
 
     /** The totals of a finished job (attempted values: every runner reports them). */
     public record Totals(long recordsIn, long recordsOut, long recordsFailed, long tokensIn, long tokensOut) {
@@ -33,7 +34,8 @@ public final class BatchMetrics {
                 sum(result, TOKENS_IN), sum(result, TOKENS_OUT));
     }
 
-    static long sum(PipelineResult result, String name) {
+    /** The attempted total of counter {@code name} of this namespace. */
+    public static long sum(PipelineResult result, String name) {
         MetricQueryResults q = result.metrics().queryMetrics(
                 MetricsFilter.builder().addNameFilter(MetricNameFilter.named(NAMESPACE, name)).build());
         long total = 0;

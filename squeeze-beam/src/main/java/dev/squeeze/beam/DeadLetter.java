@@ -25,7 +25,7 @@ import java.util.HexFormat;
  *
  * @param id       the record's id, or {@code null} when it could not be read (bad UTF-8, bad JSON, no id)
  * @param origin   {@code file:line}
- * @param stage    {@code read}, {@code parse} or {@code compress}
+ * @param stage    {@code read}, {@code parse}, {@code compress} or {@code prefill} (the KV job)
  * @param reason   what was wrong, naming field, offset or limit
  * @param length   the original record's length in bytes
  * @param original the original bytes, or empty when over {@link #MAX_KEPT_BYTES}
@@ -36,7 +36,7 @@ public record DeadLetter(@Nullable String id, String origin, String stage, Strin
     /** Largest original record copied into the dead-letter output: 64 KiB. */
     public static final int MAX_KEPT_BYTES = 64 << 10;
 
-    public static final String READ = "read", PARSE = "parse", COMPRESS = "compress";
+    public static final String READ = "read", PARSE = "parse", COMPRESS = "compress", PREFILL = "prefill";
 
     /** A failure with the record's bytes (kept whole up to {@link #MAX_KEPT_BYTES}, else digested). */
     public static DeadLetter of(@Nullable String id, String origin, String stage, String reason, byte[] bytes) {

@@ -9,17 +9,17 @@ import org.jspecify.annotations.Nullable;
 import java.io.Serializable;
 
 /** Renders each element as one line of JSON (a mapper per DoFn instance). */
-final class JsonLines<T> extends DoFn<T, String> {
+public final class JsonLines<T> extends DoFn<T, String> {
     /** An element's JSON object. */
     @FunctionalInterface
-    interface Renderer<T> extends Serializable {
+    public interface Renderer<T> extends Serializable {
         ObjectNode render(T element, ObjectMapper json);
     }
 
     private final Renderer<T> renderer;
     private transient @Nullable ObjectMapper json;
 
-    JsonLines(Renderer<T> renderer) { this.renderer = renderer; }
+    public JsonLines(Renderer<T> renderer) { this.renderer = renderer; }
 
     @Setup
     public void setup() { json = new ObjectMapper(); }

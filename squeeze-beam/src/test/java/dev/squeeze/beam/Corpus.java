@@ -23,8 +23,8 @@ import java.util.zip.GZIPInputStream;
  * over the record limit, not JSON, no text, a control character, and a question longer than the budget (refused by
  * the compressor itself, at rate 0.3).
  */
-final class Corpus {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class Corpus {
+    public static final ObjectMapper JSON = new ObjectMapper();
     /** The record limit the tests run with: the over-limit line is made longer. */
     static final int MAX_RECORD_BYTES = 256 << 10;
 
@@ -40,21 +40,10 @@ final class Corpus {
 
     /** Writes {@code essays} essays, {@code passages} NQ passages and the bad records into {@code dir/corpus.jsonl}. */
     static Corpus write(Path dir, int essays, int passages) throws IOException {
-        Path essayDir = DataAssumptions.require("text/paul-graham-essays");
-        Path nq = DataAssumptions.require("qa/nq-open-oracle.jsonl.gz");
         Corpus c = new Corpus(dir.resolve("corpus.jsonl"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        List<Path> files;
-        try (Stream<Path> s = Files.list(essayDir)) {
-            files = s.filter(p -> p.toString().endsWith(".txt")).sorted().limit(essays).toList();
-        }
-        for (Path f : files) c.good(out, f.getFileName().toString(), Files.readString(f).strip(), null);
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(nq)), StandardCharsets.UTF_8))) {
-            for (int i = 0; i < passages; i++) {
-                JsonNode n = JSON.readTree(r.readLine());
-                c.good(out, "nq-" + i, n.get("ctxs").get(0).get("text").asText(), n.get("question").asText());
-            }
-        }
+        for (Document d : essays(essays)) c.good(out, d.id(), d.text(), d.question());
+        for (Document d : nqPassages(passages)) c.good(out, d.id(), d.text(), d.question());
         c.bad(out, new byte[] {'{', '"', 'i', 'd', '"', ':', '"', 'u', '"', ',', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3, 0x28, '"', '}'},
                 null, DeadLetter.PARSE, "invalid UTF-8 at byte offset 18");
         c.bad(out, bytes("{\"id\":\"empty\",\"text\":\"\"}"), "empty", DeadLetter.PARSE, "field 'text' is empty");
@@ -71,14 +60,45 @@ final class Corpus {
         return c;
     }
 
-    private void good(ByteArrayOutputStream out, String id, String text, String question) throws IOException {
+    /** The first {@code n} Paul Graham essays by file name: id = file name, no question. */
+    public static List<Document> essays(int n) throws IOException {
+        Path essayDir = DataAssumptions.require("text/paul-graham-essays");
+        List<Document> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(essayDir)) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".txt")).sorted().limit(n).toList()) {
+                out.add(new Document(f.getFileName().toString(), Files.readString(f).strip(), null, f.toString()));
+            }
+        }
+        return out;
+    }
+
+    /** The gold passages of the first {@code n} NQ-open questions: id = "nq-i", with the question. */
+    public static List<Document> nqPassages(int n) throws IOException {
+        Path nq = DataAssumptions.require("qa/nq-open-oracle.jsonl.gz");
+        List<Document> out = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(nq)), StandardCharsets.UTF_8))) {
+            for (int i = 0; i < n; i++) {
+                JsonNode j = JSON.readTree(r.readLine());
+                out.add(new Document("nq-" + i, j.get("ctxs").get(0).get("text").asText(), j.get("question").asText(), nq + ":" + (i + 1)));
+            }
+        }
+        return out;
+    }
+
+    /** A JSONL line {id, text, question?}. */
+    public static byte[] jsonl(Document d) throws IOException {
         ObjectNode o = JSON.createObjectNode();
-        o.put("id", id);
-        o.put("text", text);
-        if (question != null) o.put("question", question);
+        o.put("id", d.id());
+        o.put("text", d.text());
+        if (d.question() != null) o.put("question", d.question());
+        return JSON.writeValueAsBytes(o);
+    }
+
+    private void good(ByteArrayOutputStream out, String id, String text, String question) throws IOException {
         lines++;
-        good.add(new Document(id, text, question, file + ":" + lines));
-        out.write(JSON.writeValueAsBytes(o));
+        Document d = new Document(id, text, question, file + ":" + lines);
+        good.add(d);
+        out.write(jsonl(d));
         out.write('\n');
     }
 
@@ -97,7 +117,7 @@ final class Corpus {
     private static byte[] bytes(String s) { return s.getBytes(StandardCharsets.UTF_8); }
 
     /** The lines of every file of {@code dir} starting with {@code prefix}, sorted. */
-    static List<String> lines(Path dir, String prefix) throws IOException {
+    public static List<String> lines(Path dir, String prefix) throws IOException {
         List<String> all = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) all.addAll(Files.readAllLines(p));
