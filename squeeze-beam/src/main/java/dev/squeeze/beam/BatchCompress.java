@@ -1,0 +1,68 @@
+package dev.squeeze.beam;
+
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.transforms.Flatten;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The compression job: {@link ReadDocuments} -> {@link CompressDocuments} -> {@code OUTPUT/compressed-*.jsonl} (one
+ * {@link CompressedDocument} per line) and {@code OUTPUT/dead-letter-*.jsonl} (one {@link DeadLetter} per line, from
+ * every stage). Behind {@code squeeze batch compress} and {@link BatchCompressJob}.
+ */
+public final class BatchCompress {
+    public static final String COMPRESSED_PREFIX = "compressed", DEAD_LETTER_PREFIX = "dead-letter";
+
+    private BatchCompress() {}
+
+    /** What one job does. */
+    public record Job(String input, String output, CompressorSource compressor, CompressionSettings settings,
+                      int maxRecordBytes, int maxWordChars) {
+        /** The job the options describe; a bad option fails here, before the pipeline runs. */
+        public static Job from(BatchCompressOptions o) {
+            CompressionSettings s = o.getTargetTokens() != null ? CompressionSettings.targetTokens(o.getTargetTokens())
+                    : CompressionSettings.rate(o.getRate() == null ? 0.5 : o.getRate());
+            if (o.getTargetTokens() != null && o.getRate() != null) {
+                throw new IllegalArgumentException("give --rate or --targetTokens, not both");
+            }
+            Map<String, String> options = parseOptions(o.getMethodOption());
+            s = s.withEncoding(o.getEncoding()).withKeep(o.getKeep()).withOptions(options);
+            return new Job(o.getInput(), o.getOutput(), CompressorSource.registry(o.getMethod(), options), s,
+                    o.getMaxRecordBytes(), o.getMaxWordChars());
+        }
+
+        /** Adds the job's transforms to {@code p}. */
+        public void addTo(Pipeline p) {
+            PCollectionTuple read = p.apply("Read", ReadDocuments.from(input).withMaxRecordBytes(maxRecordBytes).withMaxWordChars(maxWordChars));
+            PCollectionTuple compressed = read.get(ReadDocuments.DOCUMENTS).apply("CompressDocuments", CompressDocuments.of(compressor, settings));
+            PCollection<DeadLetter> failed = PCollectionList.of(read.get(ReadDocuments.FAILED)).and(compressed.get(CompressDocuments.FAILED))
+                    .apply("AllFailures", Flatten.pCollections());
+            BatchJobs.writeJsonl(compressed.get(CompressDocuments.COMPRESSED), "Compressed", CompressedDocument::toJson, output, COMPRESSED_PREFIX);
+            BatchJobs.writeJsonl(failed, "DeadLetter", DeadLetter::toJson, output, DEAD_LETTER_PREFIX);
+        }
+    }
+
+    /** Runs the job the options describe on their runner and waits; fails unless it finished. */
+    public static BatchMetrics.Totals run(BatchCompressOptions options) {
+        Job job = Job.from(options);
+        Pipeline p = Pipeline.create(options);
+        job.addTo(p);
+        return BatchMetrics.totals(BatchJobs.runToCompletion(p, "compression job"));
+    }
+
+    static Map<String, String> parseOptions(List<String> pairs) {
+        Map<String, String> m = new TreeMap<>();
+        if (pairs == null) return m;
+        for (String kv : pairs) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) throw new IllegalArgumentException("method option must be key=value, got '" + kv + "'");
+            m.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return m;
+    }
+}

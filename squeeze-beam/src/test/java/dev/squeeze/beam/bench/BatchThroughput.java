@@ -1,0 +1,129 @@
+package dev.squeeze.beam.bench;
+
+import dev.squeeze.beam.BatchCompress;
+import dev.squeeze.beam.BatchCompressOptions;
+import dev.squeeze.beam.BatchMetrics;
+import dev.squeeze.beam.CompressionSettings;
+import dev.squeeze.beam.Corpus;
+import dev.squeeze.beam.Document;
+import dev.squeeze.text.CompressionResult;
+import dev.squeeze.text.CompressorRegistry;
+import dev.squeeze.text.PromptCompressor;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Throughput of the compression job against the single-process loop ({@code squeeze compress} per record, one thread),
+ * on one corpus: every NQ-open gold passage (2,655, with its question) and the 49 essays, repeated {@code copies}
+ * times with distinct ids. Rounds alternate (loop, direct[, spark]) and the medians are printed: wall seconds, input
+ * tokens per wall second, and input tokens per CPU-second of the whole process (all threads, GC included), which is
+ * the per-core figure on a shared machine. Not a test: run by hand (docs/PERFORMANCE.md gives the command).
+ *
+ * <p>Arguments: {@code ROUNDS COPIES RUNNERS} where RUNNERS is a comma list of {@code loop}, {@code direct},
+ * {@code spark} (Spark needs Java 17 and the test class path).
+ */
+public final class BatchThroughput {
+    private BatchThroughput() {}
+
+    record Sample(String what, double wallS, double cpuS, long tokens) {
+        double tokensPerWallS() { return tokens / wallS; }
+
+        double tokensPerCpuS() { return tokens / cpuS; }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        int copies = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        List<String> runners = List.of((args.length > 2 ? args[2] : "loop,direct").split(","));
+        Path dir = Files.createTempDirectory("squeeze-batch-bench");
+        List<Document> docs = new ArrayList<>(Corpus.nqPassages(2655));
+        docs.addAll(Corpus.essays(49));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<Document> all = new ArrayList<>();
+        for (int c = 0; c < copies; c++) {
+            for (Document d : docs) {
+                Document copy = new Document(d.id() + "#" + c, d.text(), d.question(), d.origin());
+                all.add(copy);
+                out.write(Corpus.jsonl(copy));
+                out.write('\n');
+            }
+        }
+        Path input = dir.resolve("corpus.jsonl");
+        Files.write(input, out.toByteArray());
+        System.out.printf(Locale.ROOT, "corpus: %d records, %d bytes, %d cores, Java %s%n", all.size(), out.size(),
+                Runtime.getRuntime().availableProcessors(), Runtime.version());
+        CompressionSettings settings = CompressionSettings.rate(0.3);
+        List<List<Sample>> byRunner = new ArrayList<>();
+        for (String ignored : runners) byRunner.add(new ArrayList<>());
+        for (int round = 0; round <= rounds; round++) { // round 0 warms up and is not counted
+            for (int i = 0; i < runners.size(); i++) {
+                Sample s = switch (runners.get(i)) {
+                    case "loop" -> loop(input, dir.resolve("loop-" + round + ".jsonl"), settings);
+                    case "direct" -> job(dir, input, round, "direct", "--runner=DirectRunner", "--enforceImmutability=false", "--enforceEncodability=false");
+                    case "spark" -> job(dir, input, round, "spark", "--runner=SparkRunner", "--sparkMaster=local[2]");
+                    default -> throw new IllegalArgumentException("runner must be loop, direct or spark: " + runners.get(i));
+                };
+                System.out.printf(Locale.ROOT, "round %d %-6s wall %.2f s, cpu %.2f s, %d tokens: %.0f tokens/s wall, %.0f tokens per CPU-s%n",
+                        round, s.what(), s.wallS(), s.cpuS(), s.tokens(), s.tokensPerWallS(), s.tokensPerCpuS());
+                if (round > 0) byRunner.get(i).add(s);
+            }
+        }
+        for (int i = 0; i < runners.size(); i++) {
+            List<Sample> l = byRunner.get(i);
+            System.out.printf(Locale.ROOT, "median %-6s wall %.2f s, %.0f tokens/s wall, %.0f tokens per CPU-s%n", runners.get(i),
+                    median(l.stream().mapToDouble(Sample::wallS).toArray()), median(l.stream().mapToDouble(Sample::tokensPerWallS).toArray()),
+                    median(l.stream().mapToDouble(Sample::tokensPerCpuS).toArray()));
+        }
+    }
+
+    /** The single-process loop: read and parse each line, compress it, write its JSON line; one thread. */
+    static Sample loop(Path input, Path output, CompressionSettings settings) throws Exception {
+        PromptCompressor c = CompressorRegistry.load().create("lexical", java.util.Map.of());
+        long cpu0 = processCpuNanos(), t0 = System.nanoTime(), tokens = 0;
+        try (java.io.BufferedWriter sink = Files.newBufferedWriter(output)) {
+        for (String line : Files.readAllLines(input)) {
+            var n = Corpus.JSON.readTree(line);
+            String q = n.has("question") ? n.get("question").asText() : null;
+            try {
+                CompressionResult r = c.compress(settings.request(n.get("text").asText(), q));
+                tokens += r.originTokens();
+                sink.write(Corpus.JSON.writeValueAsString(new dev.squeeze.beam.CompressedDocument(n.get("id").asText(), r.compressed(),
+                        r.originTokens(), r.compressedTokens(), r.rate(), r.method()).toJson(Corpus.JSON)));
+                sink.write('\n');
+            } catch (IllegalArgumentException refused) {
+                // counted by neither side's token total (the job's tokens_in counts compressed records only)
+            }
+        }
+        }
+        return new Sample("loop", (System.nanoTime() - t0) / 1e9, (processCpuNanos() - cpu0) / 1e9, tokens);
+    }
+
+    static Sample job(Path dir, Path input, int round, String what, String... runner) {
+        List<String> a = new ArrayList<>(Arrays.asList(runner));
+        a.add("--input=" + input);
+        a.add("--output=" + dir.resolve(what + "-" + round));
+        a.add("--rate=0.3");
+        long cpu0 = processCpuNanos(), t0 = System.nanoTime();
+        BatchMetrics.Totals t = BatchCompress.run(PipelineOptionsFactory.fromArgs(a.toArray(String[]::new)).as(BatchCompressOptions.class));
+        if (!t.balanced()) throw new IllegalStateException("counters do not add up: " + t);
+        return new Sample(what, (System.nanoTime() - t0) / 1e9, (processCpuNanos() - cpu0) / 1e9, t.tokensIn());
+    }
+
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}
