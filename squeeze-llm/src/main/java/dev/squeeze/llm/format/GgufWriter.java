@@ -320,12 +320,20 @@ public final class GgufWriter {
 
     private void random(String name, int rows, int cols, GgmlType type, long seed) {
         tensor(name, type, new long[] {cols, rows}, sink -> {
-            SplittableRandom rnd = new SplittableRandom(seed);
+            // rows are drawn from per-row generators and encoded in parallel batches (k-quant encoding is a
+            // search), then written in order: the file does not depend on the thread count
             float scale = (float) (1.0 / Math.sqrt(cols));
-            float[] row = new float[cols];
-            for (int r = 0; r < rows; r++) {
-                for (int i = 0; i < cols; i++) row[i] = (float) (rnd.nextDouble() * 2 - 1) * scale;
-                sink.put(encode(type, row, 0, cols));
+            int batch = 256;
+            byte[][] encoded = new byte[batch][];
+            for (int r0 = 0; r0 < rows; r0 += batch) {
+                int n = Math.min(batch, rows - r0), first = r0;
+                java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
+                    SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + first + i);
+                    float[] row = new float[cols];
+                    for (int k = 0; k < cols; k++) row[k] = (float) (rnd.nextDouble() * 2 - 1) * scale;
+                    encoded[i] = encode(type, row, 0, cols);
+                });
+                for (int i = 0; i < n; i++) sink.put(encoded[i]);
             }
         });
     }
