@@ -14,7 +14,6 @@ import dev.squeeze.llm.model.LlamaConfig;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.model.LlamaWeights;
 import dev.squeeze.llm.model.Rope;
-import dev.squeeze.llm.quant.WeightTensor;
 
 import java.util.List;
 
@@ -34,7 +33,6 @@ import java.util.List;
  */
 public final class Session {
     private static final Kernels K = KernelProvider.kernels();
-    private static final long SPLIT_WORK = 1L << 15; // multiply-adds below which a product runs on one thread
 
     private final LlamaModel model;
     private final LlamaConfig c;
@@ -51,8 +49,8 @@ public final class Session {
     private final float[] x, xb, xb2, q, k, v, attOut, hb, hb2, logits;
     private final float[] att;            // (n_heads, capacity)
     private final int[] stepVisible;      // (n_kv_heads) slots attended at this step
-    private final MatVecTask mv;   // T = 1 (decode): kept apart so its compiled code is not shaped by prefill's
-    private final MatMulTask mm;   // T > 1 (prefill)
+    private final Projections proj;
+    private final PromptBuffers pb = new PromptBuffers();
     private final DecodeView decodeView = new DecodeView();
 
     private int pos;
@@ -83,8 +81,7 @@ public final class Session {
         att = new float[Math.multiplyExact(c.nHeads(), capacity)];
         stepVisible = new int[c.nKvHeads()];
         int widest = Math.max(Math.max(c.dim(), c.hiddenDim()), c.qDim());
-        mv = new MatVecTask();
-        mm = new MatMulTask(pool.threads(), widest);
+        proj = new Projections(pool, widest);
     }
 
     public LlamaModel model() { return model; }
@@ -134,9 +131,7 @@ public final class Session {
         for (int l = 0; l < c.nLayers(); l++) {
             LayerWeights L = w.layers().get(l);
             rmsnorm(xb, 0, x, 0, L.attnNorm());
-            matvec(L.wq(), xb, 0, q, 0, 1);
-            matvec(L.wk(), xb, 0, k, 0, 1);
-            matvec(L.wv(), xb, 0, v, 0, 1);
+            proj.products(L.wq(), q, L.wk(), k, L.wv(), v, xb, 1);
             addBias(q, 0, L.bq());
             addBias(k, 0, L.bk());
             addBias(v, 0, L.bv());
@@ -156,12 +151,15 @@ public final class Session {
                 decodeView.layer = l;
                 for (int i = 0; i < hooks.size(); i++) hooks.get(i).afterDecodeStep(decodeView);
             }
-            matvec(L.wo(), attOut, 0, xb2, 0, 1);
+            proj.product(L.wo(), attOut, 1, xb2);
             K.axpy(1f, xb2, 0, x, 0, c.dim());
-            ffn(L, x, 0, xb, 0, hb, 0, hb2, 0, xb2, 0, 1);
+            rmsnorm(xb, 0, x, 0, L.ffnNorm());
+            proj.swiGlu(L.w1(), L.w3(), xb, hb);
+            proj.product(L.w2(), hb, 1, xb2);
+            K.axpy(1f, xb2, 0, x, 0, c.dim());
         }
         rmsnorm(xb, 0, x, 0, w.finalNorm());
-        matvec(w.classifier(), xb, 0, logits, 0, 1);
+        proj.product(w.classifier(), xb, 1, logits);
         pos++;
         finishStep(1);
         return logits;
@@ -199,9 +197,8 @@ public final class Session {
         int T = tokens.length;
         checkPositions(T);
         int dim = c.dim(), qd = c.qDim(), kvd = c.kvDim(), hid = c.hiddenDim(), hd = c.headDim();
-        float[] X = new float[T * dim], XB = new float[T * dim], D = new float[T * dim];
-        float[] Q = new float[T * qd], KB = new float[T * kvd], VB = new float[T * kvd], AO = new float[T * qd];
-        float[] HB = new float[T * hid], HB2 = new float[T * hid];
+        pb.ensure(T);
+        float[] X = pb.x, XB = pb.xb, D = pb.d, Q = pb.q, KB = pb.k, VB = pb.v, AO = pb.ao, HB = pb.h, HB2 = pb.h2;
         for (int t = 0; t < T; t++) w.tokenEmbedding().copyRow(tokens[t], X, t * dim);
         int pos0 = pos;
         int[] before = new int[c.nKvHeads()];
@@ -210,9 +207,7 @@ public final class Session {
         for (int l = 0; l < c.nLayers(); l++) {
             LayerWeights L = w.layers().get(l);
             for (int t = 0; t < T; t++) rmsnorm(XB, t * dim, X, t * dim, L.attnNorm());
-            matvec(L.wq(), XB, 0, Q, 0, T);
-            matvec(L.wk(), XB, 0, KB, 0, T);
-            matvec(L.wv(), XB, 0, VB, 0, T);
+            proj.products(L.wq(), Q, L.wk(), KB, L.wv(), VB, XB, T);
             for (int t = 0; t < T; t++) {
                 addBias(Q, t * qd, L.bq());
                 addBias(KB, t * kvd, L.bk());
@@ -243,9 +238,16 @@ public final class Session {
                 view.layer = l;
                 for (KvHook hook : layerHooks) hook.afterPrefillLayer(view);
             }
-            matvec(L.wo(), AO, 0, D, 0, T);
+            proj.product(L.wo(), AO, T, D);
             K.axpy(1f, D, 0, X, 0, T * dim);
-            ffn(L, X, 0, XB, 0, HB, 0, HB2, 0, D, 0, T);
+            for (int t = 0; t < T; t++) rmsnorm(XB, t * dim, X, t * dim, L.ffnNorm());
+            proj.products(L.w1(), HB, L.w3(), HB2, null, null, XB, T);
+            for (int i = 0; i < T * hid; i++) {
+                float g = HB[i];
+                HB[i] = g / (1f + (float) Math.exp(-g)) * HB2[i];
+            }
+            proj.product(L.w2(), HB, T, D);
+            K.axpy(1f, D, 0, X, 0, T * dim);
         }
         pos += T;
         if (logitsMode == Logits.NONE) return null;
@@ -254,7 +256,7 @@ public final class Session {
         float[] normed = new float[rowsOut * dim];
         for (int t = first; t < T; t++) rmsnorm(normed, (t - first) * dim, X, t * dim, w.finalNorm());
         float[] out = new float[Math.multiplyExact(rowsOut, c.vocabSize())];
-        matvec(w.classifier(), normed, 0, out, 0, rowsOut);
+        proj.product(w.classifier(), normed, rowsOut, out);
         return new FloatMatrix(rowsOut, c.vocabSize(), out);
     }
 
@@ -294,21 +296,6 @@ public final class Session {
         st.weightedValues(a, aOff, n, out, oOff);
     }
 
-    /** SwiGLU block on T rows: x += W2 (silu(W1 n(x)) * W3 n(x)). */
-    private void ffn(LayerWeights L, float[] X, int xo, float[] XB, int xbo, float[] H, int ho, float[] H2, int h2o,
-                     float[] D, int dOff, int T) {
-        int dim = c.dim(), hid = c.hiddenDim();
-        for (int t = 0; t < T; t++) rmsnorm(XB, xbo + t * dim, X, xo + t * dim, L.ffnNorm());
-        matvec(L.w1(), XB, xbo, H, ho, T);
-        matvec(L.w3(), XB, xbo, H2, h2o, T);
-        for (int i = 0; i < T * hid; i++) {
-            float g = H[ho + i];
-            H[ho + i] = g / (1f + (float) Math.exp(-g)) * H2[h2o + i];
-        }
-        matvec(L.w2(), H, ho, D, dOff, T);
-        K.axpy(1f, D, dOff, X, xo, T * dim);
-    }
-
     private void rmsnorm(float[] out, int oOff, float[] in, int iOff, float[] weight) {
         int n = weight.length;
         float ss = K.sumOfSquares(in, iOff, n) / n + c.rmsEps();
@@ -320,84 +307,23 @@ public final class Session {
         if (bias != null) K.axpy(1f, bias, 0, a, off, bias.length);
     }
 
-    /** out (T, rows) = in (T, cols) · W^T, split over rows of W. */
-    private void matvec(WeightTensor wt, float[] in, int inOff, float[] out, int outOff, int T) {
-        long work = (long) wt.rows() * wt.cols() * T;
-        int minRows = work < SPLIT_WORK ? Integer.MAX_VALUE : 2;
-        if (T == 1) {
-            mv.set(wt, in, inOff, out, outOff);
-            pool.run(wt.rows(), minRows, mv);
-            mv.clear();
-        } else {
-            mm.set(wt, in, inOff, out, outOff, T);
-            pool.run(wt.rows(), minRows, mm);
-            mm.clear();
-        }
-    }
+    /** Activations of a forward pass over T tokens, grown to the largest T seen (reused across prefills). */
+    private final class PromptBuffers {
+        float[] x = new float[0], xb, d, q, k, v, ao, h, h2;
+        int tokens;
 
-    /** out (rows) = W in over a row range: one dot per row on the stored format. */
-    private static final class MatVecTask implements RowParallel.RowTask {
-        private WeightTensor w;
-        private float[] in, out;
-        private int inOff, outOff;
-
-        void set(WeightTensor w, float[] in, int inOff, float[] out, int outOff) {
-            this.w = w; this.in = in; this.inOff = inOff; this.out = out; this.outOff = outOff;
-        }
-
-        void clear() { w = null; in = null; out = null; }
-
-        @Override
-        public void run(int worker, int from, int to) {
-            for (int r = from; r < to; r++) out[outOff + r] = w.dotRow(r, in, inOff);
-        }
-    }
-
-    /**
-     * out (T, rows) = in (T, cols) W^T over a row range, T > 1 (prefill): blocks of {@link #TILE} rows are decoded once into a per-worker scratch and multiplied with
-     * all T activations by the core {@code dotBlock} (register-tiled 4 x 4), so prompt processing is bound by
-     * FMAs rather than by decoding or loads.
-     */
-    private static final class MatMulTask implements RowParallel.RowTask {
-        static final int TILE = 16;
-        private final float[][] rowsScratch; // (threads, TILE * widest)
-        private final float[][] tileOut;     // (threads, TILE * T), sized per prefill
-        private WeightTensor w;
-        private float[] in, out;
-        private int inOff, outOff, T;
-
-        MatMulTask(int threads, int widest) {
-            rowsScratch = new float[threads][TILE * widest];
-            tileOut = new float[threads][0];
-        }
-
-        void set(WeightTensor w, float[] in, int inOff, float[] out, int outOff, int T) {
-            this.w = w; this.in = in; this.inOff = inOff; this.out = out; this.outOff = outOff; this.T = T;
-            if (T > 1 && tileOut[0].length < TILE * T) {
-                for (int i = 0; i < tileOut.length; i++) tileOut[i] = new float[TILE * T];
-            }
-        }
-
-        void clear() { w = null; in = null; out = null; }
-
-        @Override
-        public void run(int worker, int from, int to) {
-            int rows = w.rows(), cols = w.cols();
-            if (inOff != 0 || in.length != T * cols) {
-                float[] s = rowsScratch[worker];
-                for (int r = from; r < to; r++) w.dotRowBatch(r, in, inOff, T, out, outOff + r, rows, s);
-                return;
-            }
-            float[] a = rowsScratch[worker];
-            float[] c = tileOut[worker];
-            for (int r0 = from; r0 < to; r0 += TILE) {
-                int n = Math.min(TILE, to - r0);
-                for (int i = 0; i < n; i++) w.copyRow(r0 + i, a, i * cols);
-                K.dotBlock(a, in, c, n, T, cols); // c (n, T)
-                for (int i = 0; i < n; i++) {
-                    for (int t = 0; t < T; t++) out[outOff + t * rows + r0 + i] = c[i * T + t];
-                }
-            }
+        void ensure(int T) {
+            if (T <= tokens) return;
+            x = new float[T * c.dim()];
+            xb = new float[T * c.dim()];
+            d = new float[T * c.dim()];
+            q = new float[T * c.qDim()];
+            ao = new float[T * c.qDim()];
+            k = new float[T * c.kvDim()];
+            v = new float[T * c.kvDim()];
+            h = new float[T * c.hiddenDim()];
+            h2 = new float[T * c.hiddenDim()];
+            tokens = T;
         }
     }
 

