@@ -25,6 +25,7 @@ final class Projections {
     private final RowParallel pool;
     private final float[][] panels; // (threads, PANEL_ROWS * widest)
     private final float[][] accs;   // (threads, Gemm.scratchLength(PANEL_ROWS))
+    private final float[][] prepared; // (threads, the largest WeightTensor.scratchLength seen): decode's prepared x
     private float[] packed = new float[0];
     private final Task task = new Task();
     private final Pack pack = new Pack();
@@ -33,6 +34,7 @@ final class Projections {
         this.pool = pool;
         panels = new float[pool.threads()][Math.multiplyExact(PANEL_ROWS, widest)];
         accs = new float[pool.threads()][Gemm.scratchLength(PANEL_ROWS)];
+        prepared = new float[pool.threads()][0];
     }
 
     /** out (T, w.rows) = x (T, w.cols) W^T. */
@@ -44,9 +46,9 @@ final class Projections {
         dispatch(T);
     }
 
-    /** Decode's SwiGLU: h[i] = silu(gate_i . x) * (up_i . x), rows of gate and up computed together. */
-    void swiGlu(WeightTensor gate, WeightTensor up, float[] x, float[] h) {
-        task.set(Mode.SWIGLU, x, 1, gate, h, up, null, null, null);
+    /** Decode's SwiGLU in one dispatch: h[i] = silu(gate_i . x) * (up_i . x), each worker on its rows of both; h2 is scratch. */
+    void swiGlu(WeightTensor gate, WeightTensor up, float[] x, float[] h, float[] h2) {
+        task.set(Mode.SWIGLU, x, 1, gate, h, up, h2, null, null);
         dispatch(1);
     }
 
@@ -125,14 +127,22 @@ final class Projections {
             x = null;
         }
 
+        /** This worker's scratch for wt's prepared activation (grown once, on the first product that needs it). */
+        private float[] prepared(int worker, WeightTensor wt) {
+            int need = wt.scratchLength();
+            if (prepared[worker].length < need) prepared[worker] = new float[need];
+            return prepared[worker];
+        }
+
         @Override
         public void run(int worker, int from, int to) {
             if (mode == Mode.SWIGLU) {
-                WeightTensor gate = w[0], up = w[1];
-                float[] h = out[0];
+                float[] h = out[0], u = out[1];
+                w[0].dotRows(from, to, x, 0, h, 0, prepared(worker, w[0]));
+                w[1].dotRows(from, to, x, 0, u, 0, prepared(worker, w[1]));
                 for (int r = from; r < to; r++) {
-                    float g = gate.dotRow(r, x, 0);
-                    h[r] = g / (1f + (float) Math.exp(-g)) * up.dotRow(r, x, 0);
+                    float g = h[r];
+                    h[r] = g / (1f + (float) Math.exp(-g)) * u[r];
                 }
                 return;
             }
@@ -148,7 +158,7 @@ final class Projections {
         private void rows(int worker, WeightTensor wt, float[] o, int lo, int hi) {
             int R = wt.rows();
             if (T == 1) {
-                for (int r = lo; r < hi; r++) o[r] = wt.dotRow(r, x, 0);
+                wt.dotRows(lo, hi, x, 0, o, 0, prepared(worker, wt));
                 return;
             }
             float[] panel = panels[worker], acc = accs[worker];

@@ -154,7 +154,7 @@ public final class Session {
             proj.product(L.wo(), attOut, 1, xb2);
             K.axpy(1f, xb2, 0, x, 0, c.dim());
             rmsnorm(xb, 0, x, 0, L.ffnNorm());
-            proj.swiGlu(L.w1(), L.w3(), xb, hb);
+            proj.swiGlu(L.w1(), L.w3(), xb, hb, hb2);
             proj.product(L.w2(), hb, 1, xb2);
             K.axpy(1f, xb2, 0, x, 0, c.dim());
         }
