@@ -35,6 +35,12 @@ public interface WeightTensor {
     /** Floats of scratch {@link #dotRows} needs. */
     default int scratchLength() { return 0; }
 
+    /**
+     * The (rows, cols) row-major floats of a tensor held on the heap as F32, which products may read in place
+     * instead of copying rows; null for every other format.
+     */
+    default float[] heapFloats() { return null; }
+
     /** A tensor of floats kept on the heap (F32 formats are copied once at load; see {@link #of}). */
     static WeightTensor ofFloats(int rows, int cols, float[] data) { return new FloatWeightTensor(rows, cols, data); }
 

@@ -10,7 +10,9 @@ import dev.squeeze.llm.quant.WeightTensor;
  * <ul>
  *   <li>T = 1 (decode): one dot per weight row on the stored format. Gate and up are paired row by row and
  *       SwiGLU is applied as each pair finishes ({@link #swiGlu}).</li>
- *   <li>T &gt; 1 (prompt): the activations are packed once ({@link Gemm#pack}, token groups split over the pool),
+ *   <li>1 &lt; T &lt;= {@link Gemm#SMALL_T} (a few tokens, e.g. a small draft tree): each weight row is decoded
+ *       once and dotted with every token ({@link Gemm#dotSmall}).</li>
+ *   <li>T &gt; {@link Gemm#SMALL_T} (prompt): the activations are packed once ({@link Gemm#pack}, token groups split over the pool),
  *       then each worker decodes {@link #PANEL_ROWS} weight rows at a time into its panel and multiplies them with
  *       every token ({@link Gemm#multiply}): each weight is read and decoded once per product.</li>
  * </ul>
@@ -56,7 +58,7 @@ final class Projections {
         long work = (long) task.rows * task.cols * T;
         int minRows = work < SPLIT_WORK ? Integer.MAX_VALUE : 2;
         try {
-            if (T > 1) {
+            if (T > Gemm.SMALL_T) {
                 int K = task.cols;
                 long need = Gemm.packedLength(T, K);
                 if (packed.length < need) packed = new float[Math.toIntExact(need)];
@@ -161,9 +163,26 @@ final class Projections {
                 wt.dotRows(lo, hi, x, 0, o, 0, prepared(worker, wt));
                 return;
             }
-            float[] panel = panels[worker], acc = accs[worker];
+            float[] heap = wt.heapFloats();
+            if (T <= Gemm.SMALL_T) { // few tokens: one weight row at a time against every token, x as given
+                float[] row = panels[worker];
+                for (int r = lo; r < hi; r++) {
+                    if (heap != null) Gemm.dotSmall(heap, r * cols, cols, x, T, o, r, R);
+                    else {
+                        wt.copyRow(r, row, 0);
+                        Gemm.dotSmall(row, 0, cols, x, T, o, r, R);
+                    }
+                }
+                return;
+            }
+            float[] acc = accs[worker];
             for (int r0 = lo; r0 < hi; r0 += PANEL_ROWS) {
                 int m = Math.min(PANEL_ROWS, hi - r0);
+                if (heap != null) { // F32 on the heap: the rows are read in place
+                    Gemm.multiply(heap, r0 * cols, m, cols, packed, T, o, r0, R, acc);
+                    continue;
+                }
+                float[] panel = panels[worker];
                 for (int i = 0; i < m; i++) wt.copyRow(r0 + i, panel, i * cols);
                 Gemm.multiply(panel, m, cols, packed, T, o, r0, R, acc);
             }

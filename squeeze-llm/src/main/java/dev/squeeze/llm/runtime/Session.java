@@ -51,6 +51,8 @@ public final class Session {
     private final int[] stepVisible;      // (n_kv_heads) slots attended at this step
     private final Projections proj;
     private final PromptBuffers pb = new PromptBuffers();
+    private final float[][] attScratch;   // (threads, capacity) prompt attention scores
+    private Tree tree;                    // the last draft tree (verifyTree / acceptTree)
     private final DecodeView decodeView = new DecodeView();
 
     private int pos;
@@ -82,6 +84,7 @@ public final class Session {
         stepVisible = new int[c.nKvHeads()];
         int widest = Math.max(Math.max(c.dim(), c.hiddenDim()), c.qDim());
         proj = new Projections(pool, widest);
+        attScratch = new float[pool.threads()][capacity];
     }
 
     public LlamaModel model() { return model; }
@@ -111,6 +114,7 @@ public final class Session {
 
     /** Starts a new sequence: empties the cache, position 0, resets hooks and the peak. */
     public void reset() {
+        if (tree != null) tree.pendingStart = -1;
         cache.clear();
         pos = 0;
         peakKvBytes = 0;
@@ -124,6 +128,7 @@ public final class Session {
      * Runs one token at the next position and returns the logits (vocab) in a buffer reused by the next call.
      */
     public float[] step(int token) {
+        checkNoPendingTree();
         checkToken(token);
         checkPositions(1);
         w.tokenEmbedding().copyRow(token, x, 0);
@@ -176,7 +181,8 @@ public final class Session {
     public FloatMatrix prefill(int[] tokens, boolean allLogits) {
         if (tokens == null || tokens.length == 0) throw new IllegalArgumentException("prefill needs at least one token");
         int start = pos;
-        FloatMatrix out = forward(tokens, allLogits ? Logits.ALL : Logits.LAST, hooks);
+        checkNoPendingTree();
+        FloatMatrix out = forward(tokens, null, allLogits ? Logits.ALL : Logits.LAST, hooks);
         if (!hooks.isEmpty()) {
             Pass pass = new Pass(tokens, start);
             for (KvHook h : hooks) h.afterPrompt(pass);
@@ -185,17 +191,135 @@ public final class Session {
         return out;
     }
 
+    // ------------------------------------------------------------------ speculative verification
+
+    /**
+     * Runs a draft tree in one batched forward pass (speculative decoding's verification): {@code tokens[0]} is the
+     * root, the next token of the sequence (not yet in the cache); node i &gt; 0 has parent {@code parents[i] < i}
+     * (breadth-first order). Node i takes position {@code position() + depth(i)} and attends to the cache and to its
+     * ancestors (tree attention). Returns the logits of every node, (nodes, vocab) row-major, in a buffer reused by
+     * the next call. The tree's entries stay in the cache until {@link #acceptTree} keeps a path of it; nothing else
+     * may run on the session in between. Not available with presses (they would see the draft entries).
+     */
+    public float[] verifyTree(int[] tokens, int[] parents) {
+        checkNoPendingTree();
+        if (!hooks.isEmpty()) throw new IllegalStateException("tree verification runs without presses; this session has " + hooks);
+        if (tokens == null || parents == null || tokens.length == 0 || tokens.length != parents.length) {
+            throw new IllegalArgumentException("a draft tree needs one parent per token (root first), got "
+                    + (tokens == null ? "no tokens" : tokens.length + " tokens") + " and " + (parents == null ? "no parents" : parents.length + " parents"));
+        }
+        if (tree == null || tree.capacity < tokens.length) tree = new Tree(tokens.length);
+        tree.shape(parents);
+        int start = pos;
+        forward(tokens, tree, Logits.ALL, List.of());
+        pos = start;
+        tree.pendingStart = start;
+        peakKvBytes = Math.max(peakKvBytes, cache.bytes()); // the draft entries count while they are held
+        return tree.logits;
+    }
+
+    /**
+     * Keeps the entries of a root-to-node path of the last {@link #verifyTree} (node indices, {@code path[0] == 0},
+     * each node the parent of the next), drops the other draft entries, and advances the position by the path's
+     * length: the cache then holds exactly what decoding those tokens one by one would have appended.
+     */
+    public void acceptTree(int[] path) {
+        if (tree == null || tree.pendingStart < 0) throw new IllegalStateException("no draft tree is waiting to be accepted");
+        tree.checkPath(path);
+        int hd = c.headDim(), kvd = c.kvDim();
+        for (int l = 0; l < c.nLayers(); l++) {
+            for (int kh = 0; kh < c.nKvHeads(); kh++) {
+                HeadKvStore st = cache.store(l, kh);
+                st.truncate(tree.before[l][kh]);
+                for (int node : path) {
+                    st.append(tree.keys[l], node * kvd + kh * hd, tree.values[l], node * kvd + kh * hd, tree.pendingStart + tree.depth[node]);
+                }
+            }
+        }
+        pos = tree.pendingStart + path.length;
+        tree.pendingStart = -1;
+        finishStep(path.length);
+    }
+
+    private void checkNoPendingTree() {
+        if (tree != null && tree.pendingStart >= 0) {
+            throw new IllegalStateException("a verified draft tree is waiting for acceptTree; the cache holds its draft entries");
+        }
+    }
+
+    /** A draft tree's shape and, per layer, its nodes' keys and values (kept until a path is accepted). */
+    private final class Tree {
+        final int capacity;
+        final int[] depth;
+        final boolean[] sees;  // (capacity, capacity): sees[t * capacity + j], j an ancestor of t or t itself
+        final float[][] keys, values; // (n_layers, capacity * kv_dim)
+        final int[][] before;  // (n_layers, n_kv_heads) store lengths before the tree
+        float[] logits = new float[0];
+        int n, maxDepth, pendingStart = -1;
+
+        Tree(int capacity) {
+            this.capacity = capacity;
+            depth = new int[capacity];
+            sees = new boolean[capacity * capacity];
+            keys = new float[c.nLayers()][capacity * c.kvDim()];
+            values = new float[c.nLayers()][capacity * c.kvDim()];
+            before = new int[c.nLayers()][c.nKvHeads()];
+        }
+
+        void shape(int[] parents) {
+            n = parents.length;
+            if (parents[0] != -1) throw new IllegalArgumentException("the root's parent must be -1, got " + parents[0]);
+            java.util.Arrays.fill(sees, false);
+            maxDepth = 0;
+            for (int i = 0; i < n; i++) {
+                int p = parents[i];
+                if (i > 0 && (p < 0 || p >= i)) {
+                    throw new IllegalArgumentException("node " + i + " has parent " + p + "; parents must precede their children (breadth-first order)");
+                }
+                depth[i] = i == 0 ? 0 : depth[p] + 1;
+                maxDepth = Math.max(maxDepth, depth[i]);
+                sees[i * capacity + i] = true;
+                if (i > 0) for (int j = 0; j < i; j++) if (sees[p * capacity + j]) sees[i * capacity + j] = true;
+            }
+        }
+
+        boolean sees(int t, int j) { return sees[t * capacity + j]; }
+
+        void keep(int layer, float[] kb, float[] vb, int[] lengthsBefore, int length) {
+            System.arraycopy(kb, 0, keys[layer], 0, length);
+            System.arraycopy(vb, 0, values[layer], 0, length);
+            System.arraycopy(lengthsBefore, 0, before[layer], 0, lengthsBefore.length);
+        }
+
+        float[] logits(int length) {
+            if (logits.length < length) logits = new float[length];
+            return logits;
+        }
+
+        void checkPath(int[] path) {
+            if (path == null || path.length == 0 || path[0] != 0) throw new IllegalArgumentException("an accepted path starts at the root (node 0)");
+            for (int i = 1; i < path.length; i++) {
+                int node = path[i];
+                if (node <= 0 || node >= n || !sees[node * capacity + path[i - 1]] || depth[node] != i) {
+                    throw new IllegalArgumentException("path " + java.util.Arrays.toString(path) + ": node " + node + " is not a child of node " + path[i - 1]);
+                }
+            }
+        }
+    }
+
     /** Which rows of logits a forward pass computes. */
     private enum Logits { ALL, LAST, NONE }
 
     /**
      * Runs tokens from the next position through every layer, calling {@code layerHooks} after each layer's
-     * attention; returns the requested logits (null for NONE) and advances the position.
+     * attention; returns the requested logits (null for NONE) and advances the position. With a {@code tree}, token
+     * t sits at position pos + depth[t] and attends to the cache before the chunk and to its ancestors only, and each
+     * layer's keys and values of the chunk are kept for {@link #acceptTree}.
      */
-    private FloatMatrix forward(int[] tokens, Logits logitsMode, List<KvHook> layerHooks) {
+    private FloatMatrix forward(int[] tokens, Tree tree, Logits logitsMode, List<KvHook> layerHooks) {
         for (int t : tokens) checkToken(t);
         int T = tokens.length;
-        checkPositions(T);
+        checkPositions(tree == null ? T : tree.maxDepth + 1);
         int dim = c.dim(), qd = c.qDim(), kvd = c.kvDim(), hid = c.hiddenDim(), hd = c.headDim();
         pb.ensure(T);
         float[] X = pb.x, XB = pb.xb, D = pb.d, Q = pb.q, KB = pb.k, VB = pb.v, AO = pb.ao, HB = pb.h, HB2 = pb.h2;
@@ -203,7 +327,7 @@ public final class Session {
         int pos0 = pos;
         int[] before = new int[c.nKvHeads()];
         PrefillView view = new PrefillView(Q, T, pos0, before);
-        float[][] scratch = new float[pool.threads()][capacity];
+        float[][] scratch = attScratch;
         for (int l = 0; l < c.nLayers(); l++) {
             LayerWeights L = w.layers().get(l);
             for (int t = 0; t < T; t++) rmsnorm(XB, t * dim, X, t * dim, L.attnNorm());
@@ -212,15 +336,19 @@ public final class Session {
                 addBias(Q, t * qd, L.bq());
                 addBias(KB, t * kvd, L.bk());
                 addBias(VB, t * kvd, L.bv());
-                rope.rotate(Q, t * qd, c.nHeads(), pos0 + t);
-                rope.rotate(KB, t * kvd, c.nKvHeads(), pos0 + t);
+                int p = tree == null ? pos0 + t : pos0 + tree.depth[t];
+                rope.rotate(Q, t * qd, c.nHeads(), p);
+                rope.rotate(KB, t * kvd, c.nKvHeads(), p);
             }
             for (int kh = 0; kh < c.nKvHeads(); kh++) {
                 HeadKvStore st = cache.store(l, kh);
                 requireRoom(st, l, kh, T);
                 before[kh] = st.length();
-                for (int t = 0; t < T; t++) st.append(KB, t * kvd + kh * hd, VB, t * kvd + kh * hd, pos0 + t);
+                for (int t = 0; t < T; t++) {
+                    st.append(KB, t * kvd + kh * hd, VB, t * kvd + kh * hd, tree == null ? pos0 + t : pos0 + tree.depth[t]);
+                }
             }
+            if (tree != null) tree.keep(l, KB, VB, before, T * kvd);
             final int layer = l;
             // one KV head per task: a store is only ever read by one thread at a time
             pool.run(c.nKvHeads(), 2, (worker, from, to) -> {
@@ -229,7 +357,8 @@ public final class Session {
                     HeadKvStore st = cache.store(layer, kh);
                     for (int h = kh * c.groupSize(); h < (kh + 1) * c.groupSize(); h++) {
                         for (int t = 0; t < T; t++) {
-                            attend(st, Q, t * qd + h * hd, before[kh] + t + 1, s, 0, AO, t * qd + h * hd);
+                            if (tree == null) attend(st, Q, t * qd + h * hd, before[kh] + t + 1, s, 0, AO, t * qd + h * hd);
+                            else attendTree(st, Q, t * qd + h * hd, before[kh], t, tree, s, AO, t * qd + h * hd);
                         }
                     }
                 }
@@ -255,9 +384,9 @@ public final class Session {
         int rowsOut = T - first;
         float[] normed = new float[rowsOut * dim];
         for (int t = first; t < T; t++) rmsnorm(normed, (t - first) * dim, X, t * dim, w.finalNorm());
-        float[] out = new float[Math.multiplyExact(rowsOut, c.vocabSize())];
+        float[] out = tree != null ? tree.logits(rowsOut * c.vocabSize()) : new float[Math.multiplyExact(rowsOut, c.vocabSize())];
         proj.product(w.classifier(), normed, rowsOut, out);
-        return new FloatMatrix(rowsOut, c.vocabSize(), out);
+        return tree != null ? null : new FloatMatrix(rowsOut, c.vocabSize(), out);
     }
 
     /** The {@link PromptPass} of one prefill: more tokens through the model, observed by one hook only. */
@@ -281,7 +410,7 @@ public final class Session {
         public void run(int[] tokens, KvHook observer) {
             if (tokens == null || tokens.length == 0) throw new IllegalArgumentException("a prompt pass needs at least one token");
             if (observer == null) throw new IllegalArgumentException("a prompt pass needs an observer hook");
-            forward(tokens, Logits.NONE, List.of(observer));
+            forward(tokens, null, Logits.NONE, List.of(observer));
             peakKvBytes = Math.max(peakKvBytes, cache.bytes());
         }
     }
@@ -294,6 +423,19 @@ public final class Session {
         K.scale(a, aOff, n, attScale);
         K.softmaxInPlace(a, aOff, n);
         st.weightedValues(a, aOff, n, out, oOff);
+    }
+
+    /**
+     * Attention of tree node t: over the cache before the tree ({@code before} slots) and the tree nodes that are
+     * t's ancestors or t itself (slots before + j, j <= t; nodes are in breadth-first order, so ancestors come first).
+     */
+    private void attendTree(HeadKvStore st, float[] qv, int qOff, int before, int t, Tree tree, float[] a, float[] out, int oOff) {
+        int n = before + t + 1;
+        st.scores(qv, qOff, n, a, 0);
+        K.scale(a, 0, n, attScale);
+        for (int j = 0; j < t; j++) if (!tree.sees(t, j)) a[before + j] = Float.NEGATIVE_INFINITY;
+        K.softmaxInPlace(a, 0, n);
+        st.weightedValues(a, 0, n, out, oOff);
     }
 
     private void rmsnorm(float[] out, int oOff, float[] in, int iOff, float[] weight) {
