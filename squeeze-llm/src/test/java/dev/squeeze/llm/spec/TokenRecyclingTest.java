@@ -86,6 +86,13 @@ class TokenRecyclingTest {
     }
 
     @Test
+    void listedInTheCatalog() {
+        var info = dev.squeeze.core.catalog.MethodCatalog.load().require("token-recycling");
+        assertEquals(TokenRecycling.class.getName(), info.implementation());
+        assertTrue(info.paper().url().contains("2408.08696"));
+    }
+
+    @Test
     void treeShapes() {
         DraftTree paper = DraftTree.paper();
         assertEquals(81, paper.size());
