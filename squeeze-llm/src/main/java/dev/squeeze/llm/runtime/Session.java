@@ -3,6 +3,7 @@ package dev.squeeze.llm.runtime;
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.tensor.FloatMatrix;
+import dev.squeeze.llm.kv.DenseKvStore;
 import dev.squeeze.llm.kv.HeadKvStore;
 import dev.squeeze.llm.kv.KvCache;
 import dev.squeeze.llm.kv.KvHook;
@@ -52,6 +53,7 @@ public final class Session {
     private final Projections proj;
     private final PromptBuffers pb = new PromptBuffers();
     private final float[][] attScratch;   // (threads, capacity) prompt attention scores
+    private final PromptAttention[] promptAttention; // per worker
     private Tree tree;                    // the last draft tree (verifyTree / acceptTree)
     private final DecodeView decodeView = new DecodeView();
 
@@ -85,6 +87,8 @@ public final class Session {
         int widest = Math.max(Math.max(c.dim(), c.hiddenDim()), c.qDim());
         proj = new Projections(pool, widest);
         attScratch = new float[pool.threads()][capacity];
+        promptAttention = new PromptAttention[pool.threads()];
+        for (int i = 0; i < promptAttention.length; i++) promptAttention[i] = new PromptAttention();
     }
 
     public LlamaModel model() { return model; }
@@ -355,6 +359,11 @@ public final class Session {
                 float[] s = scratch[worker];
                 for (int kh = from; kh < to; kh++) {
                     HeadKvStore st = cache.store(layer, kh);
+                    if (tree == null && T > 1 && st instanceof DenseKvStore) { // blocked products over the chunk
+                        promptAttention[worker].attend(st.keys().data(), st.values().data(), st.length(), before[kh], Q, qd,
+                                kh * c.groupSize(), c.groupSize(), hd, T, attScale, AO);
+                        continue;
+                    }
                     for (int h = kh * c.groupSize(); h < (kh + 1) * c.groupSize(); h++) {
                         for (int t = 0; t < T; t++) {
                             if (tree == null) attend(st, Q, t * qd + h * hd, before[kh] + t + 1, s, 0, AO, t * qd + h * hd);
