@@ -37,7 +37,8 @@ import java.util.SplittableRandom;
  * (Squeeze, llama.cpp, then llama.cpp, Squeeze, ...): prompt processing of P random tokens up to the first greedy
  * token, then {@code decode} greedy steps. Every run is a row with the machine's load around it; summary rows give
  * medians and the ratios Squeeze / llama.cpp (median of the alternated pairs' ratios); one row per type gives the
- * logit agreement. The machine's read bandwidth is measured first, so decode's bytes per second can be read
+ * logit agreement. llama.cpp runs with node-llama-cpp's defaults (its KV cache is F16; Squeeze's is f32), one batch
+ * for the longest prompt. The machine's read bandwidth is measured first, so decode's bytes per second can be read
  * against it.
  *
  * <p>Options: {@code types=F16,Q8_0,Q4_0,Q4_K,Q6_K}, {@code threads=1,2}, {@code prompts=128,512}, {@code decode=64},
@@ -48,6 +49,8 @@ import java.util.SplittableRandom;
 public final class LlmVsLlamaCppSuite implements BenchSuite {
     static final String TASK_RUN = "llamacpp-run";
     static final String TASK_SUMMARY = "llamacpp-summary";
+    /** The logit check: a prompt of 32 random tokens, then 8 greedy steps of llama.cpp, teacher-forced on Squeeze. */
+    static final int LOGIT_PROMPT = 32, LOGIT_STEPS = 8;
 
     @Override public String name() { return "llm-vs-llamacpp"; }
 
@@ -59,7 +62,7 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
 
     /** What to run. */
     record Plan(List<GgmlType> types, int[] threads, int[] prompts, int decode, int repeats, LlamaConfig config,
-                Optional<Path> modelsDir, boolean llamaCpp, Path cacheDir) {
+                Optional<Path> modelsDir, boolean llamaCpp, Path cacheDir, long bandwidthBytes) {
 
         static Plan of(BenchContext ctx) {
             Map<String, String> o = ctx.options();
@@ -76,7 +79,7 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
                     Integer.parseInt(o.getOrDefault("decode", quick ? "16" : "64")),
                     Integer.parseInt(o.getOrDefault("repeats", quick ? "2" : "3")), c,
                     Optional.ofNullable(o.get("models")).map(Path::of), Boolean.parseBoolean(o.getOrDefault("llamacpp", "true")),
-                    Optional.ofNullable(o.get("cache")).map(Path::of).orElse(LlamaCppDriver.defaultCacheDir()));
+                    Optional.ofNullable(o.get("cache")).map(Path::of).orElse(LlamaCppDriver.defaultCacheDir()), 1L << 29);
         }
 
         private static GgmlType parseType(String t) {
@@ -104,8 +107,9 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
     record Timing(double promptTokPerS, double decodeTokPerS, int[] tokens, double loadBefore, double loadAfter, double otherCores) {}
 
     @Override
-    public void run(BenchContext ctx) throws Exception {
-        Plan plan = Plan.of(ctx);
+    public void run(BenchContext ctx) throws Exception { run(ctx, Plan.of(ctx)); }
+
+    void run(BenchContext ctx, Plan plan) throws Exception {
         Path models = plan.modelsDir().orElse(Files.createTempDirectory("squeeze-llamacpp-models"));
         int maxThreads = Arrays.stream(plan.threads()).max().orElse(1);
         describeMachine(ctx, plan, maxThreads);
@@ -137,8 +141,9 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
                                     .put("bitsPerWeight", 8.0 * Files.size(file) / parameters(plan.config()))
                                     .put("weightBytesPerToken", weightBytes).put("writeSeconds", writeSeconds));
                         }
-                        Session s = m.newSession(SessionOptions.builder().cacheCapacity(maxPrompt + plan.decode() + 1).build());
-                        if (llama != null) llama.load(file, threads, maxPrompt + plan.decode() + 8, maxPrompt);
+                        int context = Math.max(maxPrompt + plan.decode(), LOGIT_PROMPT + LOGIT_STEPS) + 8;
+                        Session s = m.newSession(SessionOptions.builder().cacheCapacity(context).build());
+                        if (llama != null) llama.load(file, threads, context, maxPrompt);
                         // warm-up (JIT, page cache) on both sides, not recorded
                         int[] warm = Arrays.copyOf(longest, plan.prompts()[0]);
                         squeeze(s, warm, Math.min(8, plan.decode()), -1);
@@ -157,10 +162,11 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
                             }
                         }
                         if (llama != null && threads == maxThreads) {
-                            int[] prompt = Arrays.copyOf(longest, 32);
-                            LogitAgreement g = LogitAgreement.measure(s, prompt, llama.probabilities(prompt, 8, plan.config().vocabSize()));
+                            int[] prompt = randomTokens(LOGIT_PROMPT, plan.config().vocabSize(), 11);
+                            LogitAgreement g = LogitAgreement.measure(s, prompt, llama.probabilities(prompt, LOGIT_STEPS, plan.config().vocabSize()));
                             ctx.add(Row.of("llamacpp-logits").put("format", type.name()).put("steps", g.steps())
-                                    .put("maxAbsLogProb", g.maxAbsLogProb()).put("meanKl", g.meanKl()).put("top1Agreement", g.top1Agreement()));
+                                    .put("maxAbsLogProb", g.maxAbsLogProb()).put("maxAbsLogProbTop", g.maxAbsLogProbTop())
+                                    .put("meanKl", g.meanKl()).put("top1Agreement", g.top1Agreement()));
                         }
                     }
                 }
@@ -184,7 +190,7 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
         ctx.note("Squeeze: Java " + Runtime.version() + ", kernels " + KernelProvider.kernels().name() + " / quant " + QuantKernels.best().name()
                 + "; machine: " + Runtime.getRuntime().availableProcessors() + " cores (nproc)");
         for (int t = 1; t <= maxThreads; t++) {
-            double gbps = StreamBandwidth.readGBps(1L << 29, t, 3);
+            double gbps = StreamBandwidth.readGBps(plan.bandwidthBytes(), t, 3);
             ctx.add(Row.of("llamacpp-bandwidth").put("threads", t).put("readGBps", gbps));
         }
     }

@@ -46,27 +46,21 @@ final class VectorQuantKernels implements QuantKernels {
 
     @Override
     public float dotQ8_0(MemorySegment seg, long off, float[] x, int xOff, int n) {
-        // two accumulators: consecutive blocks do not wait on each other's FMA
-        FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
-        int blocks = n / 32, b = 0;
-        for (; b + 1 < blocks; b += 2) {
-            acc0 = q8Block(seg, off + 34L * b, x, xOff + 32 * b, acc0);
-            acc1 = q8Block(seg, off + 34L * (b + 1), x, xOff + 32 * (b + 1), acc1);
+        FloatVector acc = FloatVector.zero(F);
+        int blocks = n / 32;
+        for (int b = 0; b < blocks; b++) {
+            long bo = off + 34L * b;
+            int xb = xOff + 32 * b;
+            ByteVector q0 = ByteVector.fromMemorySegment(B128, seg, bo + 2, ByteOrder.LITTLE_ENDIAN);
+            ByteVector q1 = ByteVector.fromMemorySegment(B128, seg, bo + 18, ByteOrder.LITTLE_ENDIAN);
+            FloatVector s = FloatVector.zero(F);
+            for (int p = 0; p < 16 / L; p++) {
+                s = ((FloatVector) q0.convertShape(VectorOperators.B2F, F, p)).fma(FloatVector.fromArray(F, x, xb + p * L), s);
+                s = ((FloatVector) q1.convertShape(VectorOperators.B2F, F, p)).fma(FloatVector.fromArray(F, x, xb + 16 + p * L), s);
+            }
+            acc = s.fma(FloatVector.broadcast(F, Blocks.f16(seg, bo)), acc);
         }
-        if (b < blocks) acc0 = q8Block(seg, off + 34L * b, x, xOff + 32 * b, acc0);
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-    }
-
-    /** acc + d * (q . x) for the Q8_0 block at bo. */
-    private static FloatVector q8Block(MemorySegment seg, long bo, float[] x, int xb, FloatVector acc) {
-        ByteVector q0 = ByteVector.fromMemorySegment(B128, seg, bo + 2, ByteOrder.LITTLE_ENDIAN);
-        ByteVector q1 = ByteVector.fromMemorySegment(B128, seg, bo + 18, ByteOrder.LITTLE_ENDIAN);
-        FloatVector s = FloatVector.zero(F);
-        for (int p = 0; p < 16 / L; p++) {
-            s = ((FloatVector) q0.convertShape(VectorOperators.B2F, F, p)).fma(FloatVector.fromArray(F, x, xb + p * L), s);
-            s = ((FloatVector) q1.convertShape(VectorOperators.B2F, F, p)).fma(FloatVector.fromArray(F, x, xb + 16 + p * L), s);
-        }
-        return s.fma(FloatVector.broadcast(F, Blocks.f16(seg, bo)), acc);
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     /** BF16 to F32 is a 16-bit left shift of the widened bits. */

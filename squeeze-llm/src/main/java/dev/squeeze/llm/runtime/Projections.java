@@ -29,7 +29,10 @@ final class Projections {
     private final float[][] accs;   // (threads, Gemm.scratchLength(PANEL_ROWS))
     private final float[][] prepared; // (threads, the largest WeightTensor.scratchLength seen): decode's prepared x
     private float[] packed = new float[0];
-    private final Task task = new Task();
+    // decode and prompt products are separate classes so that each is compiled for its own shapes: a decode loop
+    // whose code was shaped by prompt processing runs markedly slower
+    private final DecodeTask decode = new DecodeTask();
+    private final PromptTask prompt = new PromptTask();
     private final Pack pack = new Pack();
 
     Projections(RowParallel pool, int widest) {
@@ -44,17 +47,24 @@ final class Projections {
 
     /** oa = x A^T, ob = x B^T, oc = x C^T (b, c may be null) in one dispatch; the three share x's width. */
     void products(WeightTensor a, float[] oa, WeightTensor b, float[] ob, WeightTensor c, float[] oc, float[] x, int T) {
-        task.set(Mode.PRODUCT, x, T, a, oa, b, ob, c, oc);
-        dispatch(T);
+        if (T == 1) {
+            decode.set(false, x, a, oa, b, ob, c, oc);
+            dispatch(decode, 1);
+        } else {
+            prompt.set(T, x, a, oa, b, ob, c, oc);
+            dispatch(prompt, T);
+        }
     }
 
     /** Decode's SwiGLU in one dispatch: h[i] = silu(gate_i . x) * (up_i . x), each worker on its rows of both; h2 is scratch. */
     void swiGlu(WeightTensor gate, WeightTensor up, float[] x, float[] h, float[] h2) {
-        task.set(Mode.SWIGLU, x, 1, gate, h, up, h2, null, null);
-        dispatch(1);
+        decode.set(true, x, gate, h, up, h2, null, null);
+        if (up.rows() != gate.rows()) throw new IllegalArgumentException("gate has " + gate.rows() + " rows, up " + up.rows());
+        decode.rows = gate.rows();
+        dispatch(decode, 1);
     }
 
-    private void dispatch(int T) {
+    private void dispatch(Fused task, int T) {
         long work = (long) task.rows * task.cols * T;
         int minRows = work < SPLIT_WORK ? Integer.MAX_VALUE : 2;
         try {
@@ -72,8 +82,6 @@ final class Projections {
         }
     }
 
-    private enum Mode { PRODUCT, SWIGLU }
-
     /** Packs token groups [from, to) of the activations. */
     private static final class Pack implements RowParallel.RowTask {
         private float[] x, packed;
@@ -89,30 +97,22 @@ final class Projections {
         }
     }
 
-    /** Rows [from, to) of the concatenation of up to three matrices (or of the gate/up pairs). */
-    private final class Task implements RowParallel.RowTask {
-        private final WeightTensor[] w = new WeightTensor[3];
-        private final float[][] out = new float[3][];
-        private final int[] end = new int[3]; // cumulative row counts
-        private int n;
-        private Mode mode;
-        private float[] x;
-        private int T, rows, cols;
+    /** Up to three matrices read as one row range [0, rows): the concatenation of their rows. */
+    private abstract class Fused implements RowParallel.RowTask {
+        final WeightTensor[] w = new WeightTensor[3];
+        final float[][] out = new float[3][];
+        final int[] end = new int[3]; // cumulative row counts
+        int n, rows, cols;
+        float[] x;
 
-        void set(Mode mode, float[] x, int T, WeightTensor a, float[] oa, WeightTensor b, float[] ob, WeightTensor c, float[] oc) {
-            this.mode = mode;
+        void set(float[] x, WeightTensor a, float[] oa, WeightTensor b, float[] ob, WeightTensor c, float[] oc) {
             this.x = x;
-            this.T = T;
             n = 0;
             rows = 0;
             cols = a.cols();
             add(a, oa);
             if (b != null) add(b, ob);
             if (c != null) add(c, oc);
-            if (mode == Mode.SWIGLU) {
-                if (w[1].rows() != w[0].rows()) throw new IllegalArgumentException("gate has " + w[0].rows() + " rows, up " + w[1].rows());
-                rows = w[0].rows();
-            }
         }
 
         private void add(WeightTensor t, float[] o) {
@@ -128,17 +128,20 @@ final class Projections {
             for (int i = 0; i < 3; i++) { w[i] = null; out[i] = null; }
             x = null;
         }
+    }
 
-        /** This worker's scratch for wt's prepared activation (grown once, on the first product that needs it). */
-        private float[] prepared(int worker, WeightTensor wt) {
-            int need = wt.scratchLength();
-            if (prepared[worker].length < need) prepared[worker] = new float[need];
-            return prepared[worker];
+    /** T = 1: one dot per row (SwiGLU: the worker's rows of gate, then of up, then the gating). */
+    private final class DecodeTask extends Fused {
+        boolean swiGlu;
+
+        void set(boolean swiGlu, float[] x, WeightTensor a, float[] oa, WeightTensor b, float[] ob, WeightTensor c, float[] oc) {
+            this.swiGlu = swiGlu;
+            set(x, a, oa, b, ob, c, oc);
         }
 
         @Override
         public void run(int worker, int from, int to) {
-            if (mode == Mode.SWIGLU) {
+            if (swiGlu) {
                 float[] h = out[0], u = out[1];
                 w[0].dotRows(from, to, x, 0, h, 0, prepared(worker, w[0]));
                 w[1].dotRows(from, to, x, 0, u, 0, prepared(worker, w[1]));
@@ -151,6 +154,26 @@ final class Projections {
             int start = 0;
             for (int m = 0; m < n; m++) {
                 int lo = Math.max(from, start), hi = Math.min(to, end[m]);
+                if (lo < hi) w[m].dotRows(lo - start, hi - start, x, 0, out[m], 0, prepared(worker, w[m]));
+                start = end[m];
+            }
+        }
+    }
+
+    /** T > 1: rows decoded once each, dotted with few tokens or multiplied with the packed activations. */
+    private final class PromptTask extends Fused {
+        int T;
+
+        void set(int T, float[] x, WeightTensor a, float[] oa, WeightTensor b, float[] ob, WeightTensor c, float[] oc) {
+            this.T = T;
+            set(x, a, oa, b, ob, c, oc);
+        }
+
+        @Override
+        public void run(int worker, int from, int to) {
+            int start = 0;
+            for (int m = 0; m < n; m++) {
+                int lo = Math.max(from, start), hi = Math.min(to, end[m]);
                 if (lo < hi) rows(worker, w[m], out[m], lo - start, hi - start);
                 start = end[m];
             }
@@ -159,10 +182,6 @@ final class Projections {
         /** Rows [lo, hi) of one matrix. */
         private void rows(int worker, WeightTensor wt, float[] o, int lo, int hi) {
             int R = wt.rows();
-            if (T == 1) {
-                wt.dotRows(lo, hi, x, 0, o, 0, prepared(worker, wt));
-                return;
-            }
             float[] heap = wt.heapFloats();
             if (T <= Gemm.SMALL_T) { // few tokens: one weight row at a time against every token, x as given
                 float[] row = panels[worker];
@@ -187,5 +206,12 @@ final class Projections {
                 Gemm.multiply(panel, m, cols, packed, T, o, r0, R, acc);
             }
         }
+    }
+
+    /** This worker's scratch for wt's prepared activation (grown once, on the first product that needs it). */
+    private float[] prepared(int worker, WeightTensor wt) {
+        int need = wt.scratchLength();
+        if (prepared[worker].length < need) prepared[worker] = new float[need];
+        return prepared[worker];
     }
 }
