@@ -6,7 +6,6 @@ import dev.squeeze.bench.Progress;
 import dev.squeeze.bench.Row;
 import dev.squeeze.llm.format.Llama2cLoader;
 import dev.squeeze.llm.model.LlamaModel;
-import dev.squeeze.llm.runtime.Sampler;
 import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.spec.DraftTree;
 import dev.squeeze.llm.spec.TokenRecycling;
@@ -70,7 +69,7 @@ public final class TokenRecyclingSuite implements BenchSuite {
             IntPredicate stop = t -> t == m.tokenizer().eos() || t == m.tokenizer().bos();
             Session plain = m.newSession(), spec = m.newSession();
             // warm-up (JIT) on a prompt not measured
-            greedy(plain, inputs.get(0), 32, stop);
+            TokenRecycling.greedy(plain, inputs.get(0), 32, stop);
             new TokenRecycling(m.config().vocabSize(), tree(trees[0].trim())).generate(spec, inputs.get(0), 32, stop);
             try (Progress p = ctx.progress(TASK, (long) trees.length * inputs.size())) {
                 for (String name : trees) {
@@ -87,7 +86,7 @@ public final class TokenRecyclingSuite implements BenchSuite {
                         for (int order = 0; order < 2; order++) {
                             boolean plainNow = (order == 0) == (i % 2 == 0);
                             long t0 = System.nanoTime();
-                            if (plainNow) want = greedy(plain, prompt, max, stop);
+                            if (plainNow) want = TokenRecycling.greedy(plain, prompt, max, stop);
                             else r = tr.generate(spec, prompt, max, stop);
                             long dt = System.nanoTime() - t0;
                             if (plainNow) a = dt; else b = dt;
@@ -128,20 +127,5 @@ public final class TokenRecyclingSuite implements BenchSuite {
             if (out.size() == n) break;
         }
         return out;
-    }
-
-    static int[] greedy(Session s, int[] prompt, int max, IntPredicate stop) {
-        s.reset();
-        int vocab = s.model().config().vocabSize();
-        float[] logits = s.prefill(prompt, false).data();
-        int[] out = new int[max];
-        int n = 0;
-        while (n < max) {
-            int t = Sampler.argmax(logits, vocab);
-            out[n++] = t;
-            if (n == max || stop.test(t) || s.position() >= s.model().config().seqLen()) break;
-            logits = s.step(t);
-        }
-        return Arrays.copyOf(out, n);
     }
 }

@@ -171,12 +171,13 @@ public final class KQuants {
         byte[] out = new byte[n / QK_K * 210];
         float[] scales = new float[16];
         int[] levels = new int[QK_K];
+        float[] sums = new float[2];
         for (int b = 0; b < n / QK_K; b++) {
             int xb = off + QK_K * b;
             int o = 210 * b;
             float maxScale = 0f, maxAbsScale = 0f;
             for (int ib = 0; ib < 16; ib++) {
-                float s = symmetricFit(x, xb + 16 * ib);
+                float s = symmetricFit(x, xb + 16 * ib, sums);
                 scales[ib] = s;
                 if (Math.abs(s) > maxAbsScale) {
                     maxAbsScale = Math.abs(s);
@@ -214,8 +215,11 @@ public final class KQuants {
         return out;
     }
 
-    /** Least-squares symmetric 6-bit scale of x[xs..xs+16) with weights x^2 (see the class comment). */
-    private static float symmetricFit(float[] x, int xs) {
+    /**
+     * Least-squares symmetric 6-bit scale of x[xs..xs+16) with weights x^2 (see the class comment); sums is a
+     * scratch of 2.
+     */
+    private static float symmetricFit(float[] x, int xs, float[] sums) {
         final int n = 16, nmax = 32;
         float max = 0f, amax = 0f;
         for (int i = 0; i < n; i++) {
@@ -226,35 +230,32 @@ public final class KQuants {
             }
         }
         if (amax < GROUP_MAX_EPS) return 0f;
-        float iscale = -nmax / max;
+        weightedSums(x, xs, -nmax / max, sums);
+        float scale = sums[1] != 0 ? sums[0] / sums[1] : 0f;
+        float best = scale * sums[0];
+        for (int is = -9; is <= 9; is++) {
+            if (is == 0) continue;
+            weightedSums(x, xs, -(nmax + 0.1f * is) / max, sums);
+            if (sums[1] > 0 && sums[0] * sums[0] > best * sums[1]) {
+                scale = sums[0] / sums[1];
+                best = scale * sums[0];
+            }
+        }
+        return scale;
+    }
+
+    /** sums = {sum w x q, sum w q^2} with q = clamp(round(iscale x), -32, 31) and w = x^2, over x[xs..xs+16). */
+    private static void weightedSums(float[] x, int xs, float iscale, float[] sums) {
         float sumLX = 0f, sumL2 = 0f;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < 16; i++) {
             float v = x[xs + i];
-            int l = Math.max(-nmax, Math.min(nmax - 1, nearestInt(iscale * v)));
+            int l = Math.max(-32, Math.min(31, nearestInt(iscale * v)));
             float w = v * v;
             sumLX += w * v * l;
             sumL2 += w * l * l;
         }
-        float scale = sumL2 != 0 ? sumLX / sumL2 : 0f;
-        float best = scale * sumLX;
-        for (int is = -9; is <= 9; is++) {
-            if (is == 0) continue;
-            iscale = -(nmax + 0.1f * is) / max;
-            sumLX = 0f;
-            sumL2 = 0f;
-            for (int i = 0; i < n; i++) {
-                float v = x[xs + i];
-                int l = Math.max(-nmax, Math.min(nmax - 1, nearestInt(iscale * v)));
-                float w = v * v;
-                sumLX += w * v * l;
-                sumL2 += w * l * l;
-            }
-            if (sumL2 > 0 && sumLX * sumLX > best * sumL2) {
-                scale = sumLX / sumL2;
-                best = scale * sumLX;
-            }
-        }
-        return scale;
+        sums[0] = sumLX;
+        sums[1] = sumL2;
     }
 
     /** Round to nearest, ties to even. */

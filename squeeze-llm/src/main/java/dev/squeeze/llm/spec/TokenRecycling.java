@@ -101,6 +101,26 @@ public final class TokenRecycling {
         return new Result(Arrays.copyOf(out, produced), steps, Arrays.copyOf(perStep, steps));
     }
 
+    /**
+     * Plain greedy decoding with the same stopping rule (the reference Token Recycling must reproduce): prefill the
+     * prompt on a reset session, then one step per token, up to {@code maxTokens}, a token for which {@code stop}
+     * holds (included) or the end of the context.
+     */
+    public static int[] greedy(Session s, int[] prompt, int maxTokens, IntPredicate stop) {
+        s.reset();
+        int vocab = s.model().config().vocabSize();
+        float[] logits = s.prefill(prompt, false).data();
+        int[] out = new int[maxTokens];
+        int n = 0;
+        while (n < maxTokens) {
+            int t = argmaxRow(logits, 0, vocab);
+            out[n++] = t;
+            if (n == maxTokens || stop.test(t) || s.position() >= s.model().config().seqLen()) break;
+            logits = s.step(t);
+        }
+        return Arrays.copyOf(out, n);
+    }
+
     private static int maxLength(Session s) {
         int[][] lengths = s.cache().lengths();
         int m = 0;

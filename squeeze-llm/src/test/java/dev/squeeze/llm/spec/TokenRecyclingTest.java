@@ -4,7 +4,6 @@ import dev.squeeze.core.data.SharedData;
 import dev.squeeze.llm.Stories;
 import dev.squeeze.llm.format.Llama2cLoader;
 import dev.squeeze.llm.model.LlamaModel;
-import dev.squeeze.llm.runtime.Sampler;
 import dev.squeeze.llm.runtime.Session;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -19,21 +18,6 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Token Recycling gives exactly plain greedy decoding's tokens (stories260K, stories15M), in fewer forward passes. */
 class TokenRecyclingTest {
 
-    static int[] greedy(Session s, int[] prompt, int max, IntPredicate stop) {
-        s.reset();
-        float[] logits = s.prefill(prompt, false).data();
-        int vocab = s.model().config().vocabSize();
-        int[] out = new int[max];
-        int n = 0;
-        while (n < max) {
-            int t = Sampler.argmax(logits, vocab);
-            out[n++] = t;
-            if (n == max || stop.test(t) || s.position() >= s.model().config().seqLen()) break;
-            logits = s.step(t);
-        }
-        return Arrays.copyOf(out, n);
-    }
-
     static void sameAsGreedy(LlamaModel m, List<String> prompts, int max, DraftTree tree, double minTokensPerStep) {
         IntPredicate stop = t -> t == m.tokenizer().eos() || t == m.tokenizer().bos();
         TokenRecycling tr = new TokenRecycling(m.config().vocabSize(), tree);
@@ -41,7 +25,7 @@ class TokenRecyclingTest {
         int steps = 0, tokens = 0;
         for (String p : prompts) {
             int[] prompt = m.tokenizer().encode(p, true);
-            int[] want = greedy(plain, prompt, max, stop);
+            int[] want = TokenRecycling.greedy(plain, prompt, max, stop);
             TokenRecycling.Result r = tr.generate(spec, prompt, max, stop);
             assertArrayEquals(want, r.tokens(), "prompt '" + p + "': " + m.tokenizer().decode(r.tokens()));
             assertEquals(r.tokens().length, Arrays.stream(r.tokensPerStep()).sum());
@@ -79,7 +63,7 @@ class TokenRecyclingTest {
             TokenRecycling tr = new TokenRecycling(m.config().vocabSize(), DraftTree.paper());
             int[] prompt = m.tokenizer().encode("Once upon a time", true);
             TokenRecycling.Result r = tr.generate(s, prompt, 500, t -> false);
-            int[] want = greedy(m.newSession(dev.squeeze.llm.runtime.SessionOptions.builder().cacheCapacity(40).build()), prompt,
+            int[] want = TokenRecycling.greedy(m.newSession(dev.squeeze.llm.runtime.SessionOptions.builder().cacheCapacity(40).build()), prompt,
                     40 - prompt.length + 1, t -> false);
             assertArrayEquals(want, r.tokens());
         }
