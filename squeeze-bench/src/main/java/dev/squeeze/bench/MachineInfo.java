@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** Describes the machine and the code version a benchmark ran on; stamped on every result row. */
-public final class MachineInfo {
+final class MachineInfo {
     private MachineInfo() {}
 
     /** e.g. "AMD EPYC, 2 cores, Linux amd64, Java 25.0.3, kernels vector-512". */

@@ -14,7 +14,8 @@ import java.util.Random;
 
 /**
  * Kernel timings ({@code squeeze bench speed}): the similarity block at N = 576, D = 1024 against a
- * measured single-core FMA peak, plus matmul, softmax and top-k, vector vs scalar. Single-threaded.
+ * measured single-core FMA peak, the runtime's 16-row prefill block, plus matmul, softmax and top-k,
+ * vector vs scalar. Single-threaded.
  */
 public final class SpeedSuite implements BenchSuite {
     static final String TASK = "kernels";
@@ -35,7 +36,22 @@ public final class SpeedSuite implements BenchSuite {
         Kernels scalar = KernelProvider.scalar();
         List<Kernels> impls = vector == null ? List.of(scalar) : List.of(vector, scalar);
         int[][] shapes = quick ? new int[][] {{576, 1024}} : new int[][] {{144, 1024}, {576, 1024}, {576, 4096}, {2880, 1024}};
-        try (Progress p = ctx.progress("kernels", (long) impls.size() * shapes.length + 3)) {
+        // the runtime's F32 prefill: 16 decoded weight rows against T = 128 prompt activations (stories15M's dim
+        // 288; a 1.1B layer's 2048)
+        int[][] prefill = quick ? new int[][] {{16, 128, 288}} : new int[][] {{16, 128, 288}, {16, 128, 2048}};
+        try (Progress p = ctx.progress("kernels", (long) impls.size() * (shapes.length + prefill.length) + 3)) {
+            for (int[] shape : prefill) {
+                int n = shape[0], t = shape[1], d = shape[2];
+                float[] a = gaussian(r, n * d), b = gaussian(r, t * d), c = new float[n * t];
+                for (Kernels k : impls) {
+                    p.message(k.name() + " dotBlock prefill " + n + "x" + t + "x" + d);
+                    long ns = Timing.medianNanos(() -> { k.dotBlock(a, b, c, n, t, d); return c; }, 200, reps);
+                    double gf = 2.0 * n * t * d / ns;
+                    ctx.add(Row.of(TASK).put("kernel", "dotBlock prefill 16xT (T=" + t + ")").put("impl", k.name()).put("n", n)
+                            .put("d", d).put("millis", Timing.millis(ns)).put("gflops", gf).put("percentOfPeak", 100 * gf / peak));
+                    p.step();
+                }
+            }
             for (int[] shape : shapes) {
                 int n = shape[0], d = shape[1];
                 float[] a = gaussian(r, n * d);

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.function.Supplier;
 
 /** Median-of-repetitions timing for benchmark rows (never for unit tests). */
-public final class Timing {
+final class Timing {
     private Timing() {}
 
     /** Sink that keeps results alive so the JIT cannot drop the timed work. */

@@ -43,7 +43,8 @@ public final class CacheGenEncoder {
                     + ") does not match the model " + fp.describe());
         }
         int T = s.tokenCount(), kvd = s.kvDim();
-        int nChunks = (T + chunkTokens - 1) / chunkTokens;
+        checkPositions(s, fp);
+        int nChunks = chunkCount(T, chunkTokens);
         List<ChunkCodec.Quantised> qs = new ArrayList<>(nChunks);
         Map<Integer, LevelSpec> specs = new LinkedHashMap<>();
         Map<Integer, long[][][][][]> counts = new LinkedHashMap<>();
@@ -71,6 +72,25 @@ public final class CacheGenEncoder {
         byte[] header = StreamHeader.write(fp, T, chunkTokens, levelList, entries);
         byte[] tablesOnly = StreamHeader.write(fp, 0, chunkTokens, levelList, List.of());
         return new EncodedStream(header, tablesOnly, payloads, entries, s.fp16Bytes(), T);
+    }
+
+    /** ceil(tokens / chunkTokens) without overflowing for chunk lengths near Integer.MAX_VALUE. */
+    static int chunkCount(int tokens, int chunkTokens) {
+        return tokens == 0 ? 0 : (tokens - 1) / chunkTokens + 1;
+    }
+
+    /** Every position must be one the reader accepts: finite and inside the model's context [0, seq_len). */
+    private static void checkPositions(KvSnapshot s, ModelFingerprint fp) {
+        float[] p = s.positions();
+        if (p.length > fp.seqLen()) {
+            throw new IllegalArgumentException("the cache holds " + p.length + " tokens, more than the model's seq_len " + fp.seqLen());
+        }
+        for (int t = 0; t < p.length; t++) {
+            if (!(p[t] >= 0 && p[t] < fp.seqLen())) {
+                throw new IllegalArgumentException("token " + t + " has position " + p[t] + ", outside the model's context [0, "
+                        + fp.seqLen() + ")");
+            }
+        }
     }
 
     /**
@@ -148,7 +168,7 @@ public final class CacheGenEncoder {
 
         /** Delta coding against an anchor every {@code g} tokens (0 = off, the default). */
         public Builder anchorInterval(int g) {
-            if (g < 0) throw new IllegalArgumentException("anchor interval must be >= 0, got " + g);
+            if (g < 0 || g > 65535) throw new IllegalArgumentException("anchor interval must be in [0, 65535] (a u16 in the stream), got " + g);
             this.anchorInterval = g;
             return this;
         }

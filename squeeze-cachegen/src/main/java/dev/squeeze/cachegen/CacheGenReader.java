@@ -115,7 +115,7 @@ public final class CacheGenReader implements AutoCloseable {
             ChunkEntry e = entry(i);
             byte[] p = chunk(i);
             LevelTables t = header.tables(e.level());
-            ChunkCodec.decode(p, 0, p.length, e.offset(), e.tokenCount(), t, kvd, tokens, positions, keys, values, e.firstToken(), fp.vocab());
+            ChunkCodec.decode(p, 0, p.length, e.offset(), e.tokenCount(), t, kvd, tokens, positions, keys, values, e.firstToken(), fp.vocab(), fp.seqLen());
         }
         return new KvSnapshot(fp.layers(), fp.kvHeads(), fp.headDim(), tokens, positions, keys, values).prefix(T);
     }

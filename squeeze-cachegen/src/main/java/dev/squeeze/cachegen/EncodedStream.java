@@ -7,6 +7,8 @@ import java.util.List;
 /**
  * An encoded cache: the file header (with the chunk index), a tables-only header (the same format with no
  * chunks, what a chunked store keeps once), and the chunk payloads.
+ * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+ * maker nor its readers modify them.
  */
 public record EncodedStream(byte[] header, byte[] tablesHeader, List<byte[]> chunks, List<ChunkEntry> entries, long fp16Bytes, int tokens) {
 

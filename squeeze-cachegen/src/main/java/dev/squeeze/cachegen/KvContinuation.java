@@ -5,6 +5,7 @@ import dev.squeeze.llm.runtime.Generator;
 import dev.squeeze.llm.runtime.Sampler;
 import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.tokenizer.Tokenizer;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import java.util.function.Consumer;
 public final class KvContinuation {
     private KvContinuation() {}
 
-    public static Generator.Result generate(LlamaModel model, Path kvFile, String prompt, int maxTokens, Sampler sampler,
+    public static Generator.Result generate(LlamaModel model, Path kvFile, @Nullable String prompt, int maxTokens, Sampler sampler,
                                             Consumer<String> sink) throws IOException {
         if (maxTokens <= 0) throw new IllegalArgumentException("max tokens must be > 0, got " + maxTokens);
         long t0 = System.nanoTime();
@@ -31,7 +32,7 @@ public final class KvContinuation {
         return continueFrom(model, session, snap, prompt, maxTokens, sampler, sink, t0);
     }
 
-    static Generator.Result continueFrom(LlamaModel model, Session session, KvSnapshot snap, String prompt, int maxTokens,
+    static Generator.Result continueFrom(LlamaModel model, Session session, KvSnapshot snap, @Nullable String prompt, int maxTokens,
                                          Sampler sampler, Consumer<String> sink, long t0) {
         int T = snap.tokenCount();
         if (T == 0) throw new IllegalArgumentException("the stored cache holds no tokens");

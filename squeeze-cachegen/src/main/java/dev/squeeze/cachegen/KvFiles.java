@@ -6,6 +6,7 @@ import dev.squeeze.llm.runtime.Session;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
@@ -19,10 +20,22 @@ public final class KvFiles {
     }
 
     /**
+     * Fails unless {@code out} is absent or a regular file: the atomic rename that writes the stream would replace
+     * whatever node is there (a device such as /dev/null, a FIFO, a symbolic link, an empty directory).
+     */
+    public static void requireReplaceable(Path out) {
+        if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException(out + " exists and is not a regular file (a device, FIFO, directory or symbolic link): "
+                    + "refusing to replace it; write to a regular file");
+        }
+    }
+
+    /**
      * Prefills {@code text} (BOS first) in a fresh session, encodes its cache and writes it to {@code out}
      * atomically (temporary file in the same folder, then ATOMIC_MOVE).
      */
     public static Saved save(LlamaModel model, String text, CacheGenEncoder encoder, Path out) throws IOException {
+        requireReplaceable(out);
         int[] tokens = model.tokenizer().encode(text, true);
         int limit = model.config().seqLen();
         if (tokens.length > limit) {

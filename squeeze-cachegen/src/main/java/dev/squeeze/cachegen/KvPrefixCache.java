@@ -9,6 +9,7 @@ import dev.squeeze.cachegen.store.ChunkKeys;
 import dev.squeeze.cachegen.store.KvStore;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Session;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +48,13 @@ public final class KvPrefixCache {
 
     public KvStore store() { return store; }
 
-    /** What {@link #prefill} did. fallback is null when the store answered every request. */
-    public record Reuse(float[] logits, int loadedTokens, int computedTokens, long bytesRead, String fallback) {}
+    /**
+     * What {@link #prefill} did. fallback is null when the store answered every request.
+     *
+     * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+     * maker nor its readers modify them.
+     */
+    public record Reuse(float[] logits, int loadedTokens, int computedTokens, long bytesRead, @Nullable String fallback) {}
 
     /** Encodes {@code snap} and stores its tables and chunks; returns the bytes written. */
     public long save(ModelFingerprint fp, KvSnapshot snap) throws IOException {
@@ -80,7 +86,7 @@ public final class KvPrefixCache {
     }
 
     /** The longest stored prefix of {@code tokens}, at most {@code maxTokens} long, with what happened. */
-    public record Loaded(KvSnapshot snapshot, long bytesRead, String fallback) {}
+    public record Loaded(KvSnapshot snapshot, long bytesRead, @Nullable String fallback) {}
 
     public Loaded loadPrefix(ModelFingerprint fp, int[] tokens, int maxTokens) {
         int C = encoder.chunkTokens();
@@ -92,7 +98,7 @@ public final class KvPrefixCache {
         int start = 0;
         try {
             while (start < limit) {
-                boolean full = start + C <= tokens.length;
+                boolean full = (long) start + C <= tokens.length; // long: C may be near Integer.MAX_VALUE
                 String key = full ? ChunkKeys.full(fp, C, tokens, start + C) : null;
                 Optional<byte[]> v = full ? store.get(key) : Optional.empty();
                 if (v.isEmpty()) {
@@ -110,9 +116,9 @@ public final class KvPrefixCache {
                 start += match;
                 if (!full || match < C) break;
             }
-        } catch (IOException e) {
-            fallback = e.getMessage();
-            LOG.warn("KV store {} failed after {} cached tokens; recomputing the rest: {}", store.describe(), start, e.getMessage());
+        } catch (IOException | RuntimeException e) { // every store failure is a miss: what loaded so far is verified
+            fallback = e instanceof IOException ? e.getMessage() : store.describe() + ": " + e;
+            LOG.warn("KV store {} failed after {} cached tokens; recomputing the rest: {}", store.describe(), start, fallback);
         }
         KvSnapshot all = concat(fp, parts);
         return new Loaded(all.prefix(Math.min(all.tokenCount(), limit)), read, fallback);
@@ -160,7 +166,7 @@ public final class KvPrefixCache {
         int[] tok = new int[count];
         float[] pos = new float[count];
         float[][] k = new float[fp.layers()][count * kvd], v = new float[fp.layers()][count * kvd];
-        ChunkCodec.decode(rec, in.index(), rec.length, 0, count, lt, kvd, tok, pos, k, v, 0, fp.vocab());
+        ChunkCodec.decode(rec, in.index(), rec.length, 0, count, lt, kvd, tok, pos, k, v, 0, fp.vocab(), fp.seqLen());
         return new KvSnapshot(fp.layers(), fp.kvHeads(), fp.headDim(), tok, pos, k, v);
     }
 

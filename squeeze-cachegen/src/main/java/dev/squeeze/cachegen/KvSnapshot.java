@@ -1,8 +1,8 @@
 package dev.squeeze.cachegen;
 
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.KvCache;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvCache;
 import dev.squeeze.llm.runtime.Session;
 
 import java.util.Arrays;
@@ -11,6 +11,9 @@ import java.util.Arrays;
  * The KV cache of a token sequence in the layout CacheGen codes: per layer, keys and values as
  * (tokens, n_kv_heads * head_dim) row-major, KV head h at columns [h*head_dim, (h+1)*head_dim); the token ids
  * the cache was computed from and the RoPE position of each entry.
+ *
+ * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+ * maker nor its readers modify them.
  *
  * @param keys   (n_layers) arrays of (tokens, kvDim)
  * @param values (n_layers) arrays of (tokens, kvDim)

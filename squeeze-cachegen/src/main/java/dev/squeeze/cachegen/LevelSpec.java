@@ -7,6 +7,9 @@ import java.util.Arrays;
  * anchor interval of delta coding. Bins are odd (symmetric around 0): a value x of a token whose largest
  * magnitude in that layer is m is coded as round(x / s) + (bins-1)/2 with s = m / ((bins-1)/2).
  *
+ * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+ * maker nor its readers modify them.
+ *
  * @param id             level number stored with each chunk
  * @param anchorInterval 0 = no delta coding; g > 0 = every g-th token of a chunk (from its first) is an anchor
  *                       coded as is, the others code their difference to the reconstructed anchor on the anchor's

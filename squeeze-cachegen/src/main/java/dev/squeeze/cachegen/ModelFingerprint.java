@@ -33,6 +33,12 @@ public record ModelFingerprint(String arch, int layers, int kvHeads, int headDim
 
     public ModelFingerprint {
         if (arch == null || arch.isEmpty() || arch.length() > 64) throw new IllegalArgumentException("arch must be 1..64 characters");
+        for (int i = 0; i < arch.length(); i++) {
+            if (!printable(arch.charAt(i))) {
+                throw new IllegalArgumentException("arch '" + arch.replaceAll("[^\\x21-\\x7e]", "?") + "' has a character other than printable ASCII at "
+                        + i);
+            }
+        }
         if (hash == null || hash.length != 32) throw new IllegalArgumentException("hash must be 32 bytes (SHA-256)");
         hash = hash.clone();
     }
@@ -98,7 +104,15 @@ public record ModelFingerprint(String arch, int layers, int kvHeads, int headDim
         long at = in.position();
         int n = in.u8("architecture name length");
         if (n == 0 || n > 64) throw new CorruptStreamException("architecture name length " + n + " at offset " + at + " is not in [1, 64]");
-        String arch = new String(in.bytes(n, "architecture name"), StandardCharsets.US_ASCII);
+        long nameAt = in.position();
+        byte[] name = in.bytes(n, "architecture name");
+        for (int i = 0; i < n; i++) {
+            if (!printable((char) (name[i] & 0xFF))) {
+                throw new CorruptStreamException(String.format("architecture name byte 0x%02X at offset %d is not printable ASCII", name[i] & 0xFF,
+                        nameAt + i));
+            }
+        }
+        String arch = new String(name, StandardCharsets.US_ASCII);
         int layers = dimension(in, "n_layers", 1 << 12);
         int kvHeads = dimension(in, "n_kv_heads", 1 << 12);
         int headDim = dimension(in, "head_dim", 1 << 14);
@@ -112,6 +126,9 @@ public record ModelFingerprint(String arch, int layers, int kvHeads, int headDim
         }
         return new ModelFingerprint(arch, layers, kvHeads, headDim, dim, vocab, seqLen, dtype, in.bytes(32, "model hash"));
     }
+
+    /** Architecture names are printable ASCII without spaces (they end up in messages and JSON). */
+    private static boolean printable(char c) { return c > 0x20 && c < 0x7F; }
 
     private static int dimension(ByteSource in, String name, int max) throws CorruptStreamException {
         long at = in.position();

@@ -103,8 +103,12 @@ public record StreamHeader(ModelFingerprint fingerprint, int tokens, int chunkTo
         }
         ByteSource in = new ByteSource(buf, PREAMBLE, h - 4, PREAMBLE, what);
         ModelFingerprint fp = ModelFingerprint.read(in);
-        int tokens = in.u31("token count");
         long at = in.position();
+        int tokens = in.u31("token count");
+        if (tokens > fp.seqLen()) { // a cache never holds more entries than its model's context; decoding sizes buffers by it
+            throw new CorruptStreamException(what + ": token count " + tokens + " at offset " + at + " exceeds the model's seq_len " + fp.seqLen());
+        }
+        at = in.position();
         int chunkTokens = in.u31("chunk tokens");
         if (chunkTokens == 0) throw new CorruptStreamException(what + ": chunk tokens at offset " + at + " is 0");
         at = in.position();
@@ -167,8 +171,12 @@ public record StreamHeader(ModelFingerprint fingerprint, int tokens, int chunkTo
             expectOffset = off + len;
             expectFirst = first + n;
         }
-        if (count > 0 && expectFirst != tokens) {
+        if (expectFirst != tokens) {
             throw new CorruptStreamException(what + ": the chunks hold " + expectFirst + " tokens but the header says " + tokens);
+        }
+        if (expectOffset != streamLength) {
+            throw new CorruptStreamException(what + ": " + (streamLength - expectOffset) + " trailing byte(s) at offset " + expectOffset
+                    + ", after the last chunk: not a stream this encoder wrote");
         }
         return new StreamHeader(fp, tokens, chunkTokens, levels, chunks, h);
     }

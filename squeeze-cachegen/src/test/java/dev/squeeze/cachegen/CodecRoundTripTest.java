@@ -160,7 +160,7 @@ class CodecRoundTripTest {
 
     @Test
     void pressedCachesWithPerHeadLengthsAreRefused() {
-        var cache = new dev.squeeze.llm.kv.KvCache(1, 2, 2, 8, dev.squeeze.llm.kv.HeadKvStore.Factory.dense());
+        var cache = new dev.squeeze.kv.api.KvCache(1, 2, 2, 8, dev.squeeze.kv.api.HeadKvStore.Factory.dense());
         float[] x = {1, 2};
         cache.store(0, 0).append(x, 0, x, 0, 0);
         cache.store(0, 0).append(x, 0, x, 0, 1);

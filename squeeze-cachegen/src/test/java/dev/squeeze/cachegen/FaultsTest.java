@@ -133,7 +133,7 @@ class FaultsTest {
         byte[] b = CacheGenEncoder.builder().build().encode(s, FP).toByteArray();
         int h = (b[8] & 0xFF) | (b[9] & 0xFF) << 8 | (b[10] & 0xFF) << 16 | (b[11] & 0xFF) << 24;
         int entry = h - 4 - ChunkEntry.BYTES;
-        int huge = 1 << 30;
+        int huge = 4000; // within seq_len 4096: a larger count is refused earlier, by the header's token count check
         putInt(b, entry + 16, huge);            // token count of the chunk
         int tokensField = h - 4 - ChunkEntry.BYTES; // locate the header's token total: search its old value 3 before the index
         for (int at = 12; at < entry; at++) {

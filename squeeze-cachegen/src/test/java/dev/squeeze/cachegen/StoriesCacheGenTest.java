@@ -1,5 +1,6 @@
 package dev.squeeze.cachegen;
 
+import dev.squeeze.core.data.DataAssumptions;
 import dev.squeeze.cachegen.store.DirectoryKvStore;
 import dev.squeeze.core.data.SharedData;
 import dev.squeeze.llm.format.Llama2cLoader;
@@ -26,7 +27,7 @@ class StoriesCacheGenTest {
 
     @BeforeAll
     static void load() throws Exception {
-        if (SharedData.file("models/stories260K.bin").isEmpty()) return;
+        if (!DataAssumptions.present("models/stories260K.bin")) return;
         model = Llama2cLoader.load(SharedData.require("models/stories260K.bin"), SharedData.require("models/tok512.bin"));
         seqs = new ArrayList<>();
         for (String p : Files.readString(SharedData.require("text/tinystories-sample.txt")).split("\\n\\s*\\n")) {

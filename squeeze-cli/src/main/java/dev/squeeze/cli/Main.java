@@ -3,10 +3,14 @@ package dev.squeeze.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
 import java.util.ServiceLoader;
 
 /** The {@code squeeze} command. Subcommands come from {@link SubcommandProvider}s. */
-@Command(name = "squeeze", mixinStandardHelpOptions = true, version = "squeeze 0.1.0",
+@Command(name = "squeeze", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Token compression for transformer inference.")
 public final class Main implements Runnable {
 
@@ -29,7 +33,33 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            // inputs are checked against stated limits first; this is the last resort, one line instead of a stack trace
+            System.err.println("squeeze: out of memory (" + e.getMessage() + ") with a heap limit of "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB; a limit check missed this input: please report it");
+            code = 3;
+        }
+        System.exit(code);
+    }
+
+    /** {@code squeeze --version}: the POM's version, written into {@code version.properties} by the build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() { return new String[] {"squeeze " + projectVersion()}; }
+
+        static String projectVersion() {
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in == null) throw new IllegalStateException("dev/squeeze/cli/version.properties is missing from the class path");
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     /**

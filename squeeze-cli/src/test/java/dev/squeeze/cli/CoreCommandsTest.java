@@ -27,6 +27,15 @@ class CoreCommandsTest {
     }
 
     @Test
+    void versionIsThePomVersion() {
+        CliTestSupport.Run r = CliTestSupport.run("--version");
+        assertEquals(0, r.code(), r.err());
+        // the build passes the POM's version to the test JVM (surefire systemPropertyVariables)
+        assertEquals("squeeze " + System.getProperty("squeeze.project.version"), r.out().strip());
+        assertTrue(r.out().strip().matches("squeeze \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), r.out());
+    }
+
+    @Test
     void methodsFamilyFilterAndBadFamily() {
         CliTestSupport.Run r = CliTestSupport.run("methods", "--family", "vit");
         assertEquals(0, r.code());

@@ -1,5 +1,7 @@
 package dev.squeeze.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Argument checks that fail with a message naming the argument and the offending value.
  * Nothing in Squeeze clamps a bad argument silently; it comes through here instead.
@@ -44,7 +46,7 @@ public final class Args {
         allFinite(name, values, 0, values.length);
     }
 
-    public static <T> T notNull(String name, T value) {
+    public static <T> T notNull(String name, @Nullable T value) {
         if (value == null) throw new IllegalArgumentException(name + " must not be null");
         return value;
     }

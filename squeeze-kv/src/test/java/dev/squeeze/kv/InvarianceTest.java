@@ -1,8 +1,8 @@
 package dev.squeeze.kv;
 
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.Presses;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.Presses;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.runtime.SessionOptions;

@@ -1,18 +1,19 @@
 package dev.squeeze.kv;
 
 import dev.squeeze.core.tensor.FloatMatrix;
+import dev.squeeze.kv.api.DenseKvStore;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvCache;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.Presses;
 import dev.squeeze.kv.evict.PyramidKvPress;
+import dev.squeeze.kv.internal.SizedKvStore;
 import dev.squeeze.kv.merge.RazorAttentionPress;
 import dev.squeeze.kv.merge.RetrievalHeads;
 import dev.squeeze.kv.quant.KiviStore;
 import dev.squeeze.kv.select.GemFilter;
 import dev.squeeze.kv.select.TidalDecodePress;
-import dev.squeeze.llm.kv.DenseKvStore;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.KvCache;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.Presses;
-import dev.squeeze.llm.model.LlamaConfig;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.runtime.SessionOptions;
@@ -113,7 +114,7 @@ class PressBehaviourTest {
             if (l > 0) assertTrue(len[l][0] < len[l - 1][0], "layer " + l);
         }
         assertEquals(32, mean, 1.0);
-        PyramidKvPress p = (PyramidKvPress) Presses.available().get("pyramidkv").create(Map.of("keep", "0.5", "window", "8"), m.config());
+        PyramidKvPress p = (PyramidKvPress) Presses.available().get("pyramidkv").create(Map.of("keep", "0.5", "window", "8"), m);
         assertEquals(8 + Math.round(2 * 24 - 24 / 20.0), p.layerTarget(0, 32));
         assertEquals(8 + Math.round(24 / 20.0), p.layerTarget(m.config().nLayers() - 1, 32));
     }
@@ -152,7 +153,7 @@ class PressBehaviourTest {
         RetrievalHeads heads = RetrievalHeads.probe(m, 64, 0.14, 0.01, 0);
         assertTrue(heads.kvFraction() > 0 && heads.kvFraction() < 1, "fraction " + heads.kvFraction());
         for (float[] l : heads.induction()) for (float x : l) assertTrue(x >= 0 && x <= 1);
-        RazorAttentionPress p = new RazorAttentionPress(m.config(), heads, TokenBudget.fixed(16), 4, false);
+        RazorAttentionPress p = new RazorAttentionPress(m.shape(), heads, dev.squeeze.core.select.Budget.count(16), 4, false);
         Session s = m.newSession(SessionOptions.builder().hook(p).build());
         s.prefill(StoriesFixture.text(64), false);
         for (int l = 0; l < m.config().nLayers(); l++) for (int h = 0; h < m.config().nKvHeads(); h++) {
@@ -190,7 +191,7 @@ class PressBehaviourTest {
     @Test
     void tidalDecodeReadsFewerRowsAndEqualsDenseWhenKCoversAll() {
         LlamaModel m = StoriesFixture.model();
-        LlamaConfig c = m.config();
+        ModelShape c = m.shape();
         int[] ids = StoriesFixture.text(80);
         TidalDecodePress sparse = new TidalDecodePress(c, 8, 0, 2, -1);
         Session s = m.newSession(SessionOptions.builder().hook(sparse).build());
@@ -280,7 +281,7 @@ class PressBehaviourTest {
     @Test
     void everyPressIsInTheCatalog() {
         var names = new java.util.HashSet<String>();
-        for (var mi : new KvMethods().methods()) {
+        for (var mi : new dev.squeeze.kv.api.PressCatalog().methods()) {
             names.add(mi.name());
             assertFalse(mi.notes().isBlank(), mi.name());
         }

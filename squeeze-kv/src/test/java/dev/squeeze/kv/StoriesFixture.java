@@ -1,9 +1,9 @@
 package dev.squeeze.kv;
 
+import dev.squeeze.core.data.DataAssumptions;
 import dev.squeeze.core.data.SharedData;
 import dev.squeeze.llm.format.Llama2cLoader;
 import dev.squeeze.llm.model.LlamaModel;
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,9 +14,9 @@ public final class StoriesFixture {
 
     private static LlamaModel model;
 
-    public static boolean present() { return SharedData.file("models/stories260K.bin").isPresent(); }
+    public static boolean present() { return DataAssumptions.present("models/stories260K.bin"); }
 
-    public static void assume() { Assumptions.assumeTrue(present(), "../shared/data/models/stories260K.bin is absent"); }
+    public static void assume() { DataAssumptions.require("models/stories260K.bin"); }
 
     /** One model for the whole test run (read-only, sessions are per test). */
     public static synchronized LlamaModel model() {

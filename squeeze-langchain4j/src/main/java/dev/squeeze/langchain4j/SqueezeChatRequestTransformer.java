@@ -62,14 +62,14 @@ public final class SqueezeChatRequestTransformer implements UnaryOperator<ChatRe
     }
 
     private ChatMessage compress(ChatMessage m, String question) {
-        return switch (m) {
-            case SystemMessage s when long_(s.text()) -> SystemMessage.from(shorten(s.text(), question));
-            case UserMessage u when u.hasSingleText() && long_(u.singleText()) ->
-                    u.toBuilder().contents(List.of(dev.langchain4j.data.message.TextContent.from(shorten(u.singleText(), question)))).build();
-            case ToolExecutionResultMessage t when t.hasSingleText() && long_(t.text()) ->
-                    t.toBuilder().contents(List.of(dev.langchain4j.data.message.TextContent.from(shorten(t.text(), question)))).build();
-            default -> m;
-        };
+        if (m instanceof SystemMessage s && long_(s.text())) return SystemMessage.from(shorten(s.text(), question));
+        if (m instanceof UserMessage u && u.hasSingleText() && long_(u.singleText())) {
+            return u.toBuilder().contents(List.of(dev.langchain4j.data.message.TextContent.from(shorten(u.singleText(), question)))).build();
+        }
+        if (m instanceof ToolExecutionResultMessage t && t.hasSingleText() && long_(t.text())) {
+            return t.toBuilder().contents(List.of(dev.langchain4j.data.message.TextContent.from(shorten(t.text(), question)))).build();
+        }
+        return m;
     }
 
     private boolean long_(String text) { return text != null && counter.count(text) > minTokens; }

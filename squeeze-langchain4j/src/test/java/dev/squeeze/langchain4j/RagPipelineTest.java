@@ -52,8 +52,8 @@ class RagPipelineTest {
         }
 
         String lastUserText() {
-            List<ChatMessage> m = requests.getLast().messages();
-            return ((UserMessage) m.getLast()).singleText();
+            List<ChatMessage> m = requests.get(requests.size() - 1).messages();
+            return ((UserMessage) m.get(m.size() - 1)).singleText();
         }
     }
 
@@ -158,9 +158,9 @@ class RagPipelineTest {
                 .systemMessageProvider(id -> "Reference material:\n" + ctx)
                 .chatRequestTransformer(new SqueezeChatRequestTransformer(0.25)).build();
         a.answer(RagCorpus.QUESTION);
-        List<ChatMessage> sent = m.requests.getLast().messages();
-        String sys = ((SystemMessage) sent.getFirst()).text();
+        List<ChatMessage> sent = m.requests.get(m.requests.size() - 1).messages();
+        String sys = ((SystemMessage) sent.get(0)).text();
         assertTrue(TC.count(sys) < 0.35 * TC.count(ctx.toString()), "system message compressed");
-        assertEquals(RagCorpus.QUESTION, ((UserMessage) sent.getLast()).singleText());
+        assertEquals(RagCorpus.QUESTION, ((UserMessage) sent.get(sent.size() - 1)).singleText());
     }
 }

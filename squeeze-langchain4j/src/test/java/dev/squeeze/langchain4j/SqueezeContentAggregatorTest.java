@@ -35,6 +35,21 @@ class SqueezeContentAggregatorTest {
     }
 
     @Test
+    void fusionIsLangChain4jsOwnPerQueryThenAcrossQueries() {
+        // q1 has two lists [A, B], [B, C]; q2 one list [C]. Per query (k = 60): q1 -> B (1/62 + 1/61), A (1/61),
+        // C (1/62); q2 -> C. Across queries: C = 1/63 + 1/61, B = 1/61, A = 1/62 -> C, B, A. Fusing every list
+        // at once would tie B and C (1/61 + 1/62 each) and give B, C, A.
+        Content a = c("A alpha."), b = c("B beta."), cc = c("C gamma.");
+        Map<Query, Collection<List<Content>>> in = new LinkedHashMap<>();
+        in.put(Query.from("q1"), List.of(List.of(a, b), List.of(b, cc)));
+        in.put(Query.from("q2"), List.of(List.of(cc)));
+        List<Content> out = new SqueezeContentAggregator(10_000).aggregate(in);
+        assertEquals(List.of(cc, b, a), out);
+        assertEquals(new dev.langchain4j.rag.content.aggregator.DefaultContentAggregator().aggregate(in), out,
+                "within budget the order and contents are LangChain4j's default aggregator's");
+    }
+
+    @Test
     void overBudgetContentsAreCompressedAndKeepTheirMetadata() {
         List<Content> list = new ArrayList<>();
         for (String d : RagCorpus.DOCS) list.add(Content.from(TextSegment.from(d, Metadata.from("source", d.substring(0, 12)))));

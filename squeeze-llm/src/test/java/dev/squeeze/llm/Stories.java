@@ -1,10 +1,10 @@
 package dev.squeeze.llm;
 
+import dev.squeeze.core.data.DataAssumptions;
 import dev.squeeze.core.data.SharedData;
 import dev.squeeze.llm.format.Llama2cLoader;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.tokenizer.Tokenizer;
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +21,7 @@ public final class Stories {
             + "One day, she saw a big, red ball";
 
     public static void assumeData() {
-        Assumptions.assumeTrue(SharedData.file("models/stories260K.bin").isPresent(), "../shared/data/models/stories260K.bin is absent");
+        DataAssumptions.require("models/stories260K.bin");
     }
 
     public static Path model() { return SharedData.require("models/stories260K.bin"); }

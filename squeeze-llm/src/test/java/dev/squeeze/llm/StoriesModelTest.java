@@ -1,5 +1,6 @@
 package dev.squeeze.llm;
 
+import dev.squeeze.core.data.DataAssumptions;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Generator;
 import dev.squeeze.llm.runtime.Perplexity;
@@ -31,7 +32,7 @@ class StoriesModelTest {
 
     @BeforeAll
     static void load() {
-        if (dev.squeeze.core.data.SharedData.file("models/stories260K.bin").isPresent()) model = Stories.load();
+        if (DataAssumptions.present("models/stories260K.bin")) model = Stories.load();
     }
 
     @AfterAll

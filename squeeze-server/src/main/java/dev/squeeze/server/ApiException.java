@@ -5,7 +5,7 @@ package dev.squeeze.server;
  * {@code {"error":{"type":...,"message":...}}}. The message is written for the client: it names the field or
  * limit that was wrong and never carries a stack trace.
  */
-public final class ApiException extends RuntimeException {
+final class ApiException extends RuntimeException {
     private final int status;
     private final String type;
 

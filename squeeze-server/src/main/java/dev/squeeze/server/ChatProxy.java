@@ -120,7 +120,7 @@ final class ChatProxy {
                 continue;
             }
             try {
-                CompressionResult r = CompressService.run(compressor, s.text, CompressService.Budget.rate(rate),
+                CompressionResult r = CompressService.run(compressor, s.text, CompressService.ratio("rate", rate),
                         question, ForcedContent.none(), TokenEncoding.CL100K_BASE);
                 s.holder.put(s.field, r.compressed());
                 kept += r.compressedTokens();
@@ -140,6 +140,12 @@ final class ChatProxy {
             TextChecks.requireText("messages[" + message + "]", text);
         } catch (IllegalArgumentException e) {
             LOG.debug("message {} not compressible: {}", message, e.getMessage());
+            return;
+        }
+        TextChecks.Run word = TextChecks.longestRun(text); // before counting: a huge word is costly to tokenize
+        if (word.length() > config.maxWordChars()) {
+            LOG.debug("message {} forwarded uncounted: a {}-character word at char offset {} (--max-word-chars {})", message,
+                    word.length(), word.offset(), config.maxWordChars());
             return;
         }
         slots.add(new Slot(message, role, holder, field, text, counter.count(text)));

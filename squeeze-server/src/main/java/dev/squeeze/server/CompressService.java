@@ -3,6 +3,7 @@ package dev.squeeze.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.text.CompressionRequest;
 import dev.squeeze.text.CompressionResult;
 import dev.squeeze.text.ForcedContent;
@@ -31,10 +32,12 @@ final class CompressService {
 
     private final Compressors compressors;
     private final int maxTokens;
+    private final int maxWordChars;
 
-    CompressService(Compressors compressors, int maxTokens) {
+    CompressService(Compressors compressors, int maxTokens, int maxWordChars) {
         this.compressors = compressors;
         this.maxTokens = maxTokens;
+        this.maxWordChars = maxWordChars;
     }
 
     /** The result object and the token counts in and out (for the metrics). */
@@ -51,6 +54,7 @@ final class CompressService {
         Integer target = Json.optInt(body, "targetTokens");
         if (rate != null && target != null) throw ApiException.badRequest("give at most one of 'rate' and 'targetTokens'");
         String question = Json.optString(body, "question");
+        if (question != null) checkWords("'question'", question);
         PromptCompressor compressor = compressors.get(Json.optString(body, "method"));
         TokenEncoding encoding = parse(() -> TokenEncoding.parse(orDefault(Json.optString(body, "encoding"), "cl100k_base")));
         ForcedContent forced = parse(() -> ForcedContent.parse(Json.optString(body, "keep")));
@@ -58,8 +62,9 @@ final class CompressService {
         long start = System.nanoTime();
         if (text != null) {
             checkText("text", text);
+            checkWords("'text'", text);
             checkTokens(counter.count(text));
-            Budget budget = target != null ? Budget.tokens(target) : Budget.rate(rate == null ? 0.5 : rate);
+            Budget budget = target != null ? count("targetTokens", target) : ratio("rate", rate == null ? 0.5 : rate);
             CompressionResult r = run(compressor, text, budget, question, forced, encoding);
             ObjectNode o = Json.MAPPER.createObjectNode();
             o.put("compressed", r.compressed());
@@ -91,6 +96,7 @@ final class CompressService {
             if (role == null) throw ApiException.badRequest("messages[" + i + "].role is missing");
             if (content == null) throw ApiException.badRequest("messages[" + i + "].content is missing");
             checkText("messages[" + i + "].content", content);
+            checkWords("messages[" + i + "].content", content);
             roles.add(role);
             contents.add(content);
             if (role.equals("user")) lastUser = i;
@@ -110,8 +116,8 @@ final class CompressService {
         for (int i = 0; i < tokens.length; i++) {
             String c = contents.get(i);
             if (i != lastUser && tokens[i] > 0) {
-                Budget b = target == null ? Budget.rate(rate == null ? 0.5 : rate)
-                        : Budget.tokens((int) Math.max(1, Math.floor((double) target * tokens[i] / compressible)));
+                int share = target == null ? 0 : (int) Math.max(1, Math.floor((double) target * tokens[i] / compressible));
+                Budget b = target == null ? ratio("rate", rate == null ? 0.5 : rate) : count("targetTokens", share);
                 CompressionResult r = run(compressor, c, b, q, forced, encoding);
                 c = r.compressed();
                 kept += r.compressedTokens();
@@ -141,6 +147,15 @@ final class CompressService {
         }
     }
 
+    /** One linear scan before any token is counted: a huge "word" costs the tokenizer far more than its length. */
+    private void checkWords(String what, String text) {
+        try {
+            TextChecks.requireWordsAtMost(what, text, maxWordChars);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(422, "word_too_long", e.getMessage() + " (--max-word-chars)");
+        }
+    }
+
     private void checkTokens(long tokens) {
         if (tokens > maxTokens) {
             throw new ApiException(413, "too_many_tokens", "request has " + tokens + " input tokens; this server accepts at most "
@@ -148,19 +163,22 @@ final class CompressService {
         }
     }
 
-    /** A budget: a rate or a token count. */
-    record Budget(Double rate, Integer tokens) {
-        static Budget rate(double r) { return new Budget(r, null); }
-        static Budget tokens(int n) { return new Budget(null, n); }
+    /** A request's {@code rate}: a ratio in (0, 1]; anything else is a 400 naming the field. */
+    static Budget ratio(String field, double rate) {
+        if (!(rate > 0.0 && rate <= 1.0)) throw ApiException.badRequest(field + " must be in (0, 1], got " + rate);
+        return Budget.ratio(rate);
+    }
+
+    /** A request's {@code targetTokens}: a count > 0; anything else is a 400 naming the field. */
+    static Budget count(String field, int tokens) {
+        if (tokens <= 0) throw ApiException.badRequest(field + " must be > 0, got " + tokens);
+        return Budget.count(tokens);
     }
 
     static CompressionResult run(PromptCompressor c, String text, Budget budget, String question, ForcedContent forced,
                                  TokenEncoding encoding) {
         return parse(() -> {
-            CompressionRequest.Builder b = CompressionRequest.builder(text).question(question).forced(forced).encoding(encoding);
-            if (budget.tokens() != null) b.targetTokens(budget.tokens());
-            else b.rate(budget.rate());
-            return c.compress(b.build());
+            return c.compress(CompressionRequest.builder(text).budget(budget).question(question).forced(forced).encoding(encoding).build());
         });
     }
 

@@ -6,10 +6,11 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -80,28 +81,28 @@ final class Json {
         }
     }
 
-    static String optString(ObjectNode o, String field) {
+    static @Nullable String optString(ObjectNode o, String field) {
         JsonNode n = o.get(field);
         if (n == null || n.isNull()) return null;
         if (!n.isTextual()) throw wrongType(field, "a string", n);
         return n.textValue();
     }
 
-    static Double optNumber(ObjectNode o, String field) {
+    static @Nullable Double optNumber(ObjectNode o, String field) {
         JsonNode n = o.get(field);
         if (n == null || n.isNull()) return null;
         if (!n.isNumber()) throw wrongType(field, "a number", n);
         return n.doubleValue();
     }
 
-    static Integer optInt(ObjectNode o, String field) {
+    static @Nullable Integer optInt(ObjectNode o, String field) {
         JsonNode n = o.get(field);
         if (n == null || n.isNull()) return null;
         if (!n.isIntegralNumber() || !n.canConvertToInt()) throw wrongType(field, "an integer (32-bit)", n);
         return n.intValue();
     }
 
-    static Boolean optBoolean(ObjectNode o, String field) {
+    static @Nullable Boolean optBoolean(ObjectNode o, String field) {
         JsonNode n = o.get(field);
         if (n == null || n.isNull()) return null;
         if (!n.isBoolean()) throw wrongType(field, "true or false", n);

@@ -29,13 +29,19 @@ import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 
 /**
  * Routes requests, checks the API key, reads bodies asynchronously under the size cap, runs compression on the
- * bounded worker pool (429 when it and its queue are full) and relays proxied responses on virtual threads.
+ * bounded worker pool (429 when it and its queue are full) and relays proxied responses on the relay pool.
  * Every failure becomes {@code {"error":{"type","message"}}}; nothing thrown here escapes to Jetty.
  */
 final class SqueezeHandler extends Handler.Abstract {
@@ -48,6 +54,9 @@ final class SqueezeHandler extends Handler.Abstract {
     private final ChatProxy proxy;
     private final Upstream upstream;
     private final ExecutorService workers;
+    private final ExecutorService relays;
+    private final ScheduledExecutorService deadlines;
+    private final MemoryBudget memory;
     private final Semaphore upstreamStreams;
     private final Metrics metrics;
     private final byte[] keyDigest;
@@ -55,16 +64,19 @@ final class SqueezeHandler extends Handler.Abstract {
     private final String methodsAll;
     private final Map<String, String> methodsByFamily = new java.util.HashMap<>();
 
-    SqueezeHandler(ServerConfig config, CompressorRegistry registry, ExecutorService workers, Metrics metrics,
-                   Upstream upstream) {
+    SqueezeHandler(ServerConfig config, CompressorRegistry registry, ExecutorService workers, ExecutorService relays,
+                   Metrics metrics, Upstream upstream, ScheduledExecutorService deadlines) {
         super(InvocationType.NON_BLOCKING);
         this.config = config;
         this.registry = registry;
         Compressors compressors = new Compressors(registry, config.methodOptions());
-        this.compress = new CompressService(compressors, config.maxTokens());
+        this.compress = new CompressService(compressors, config.maxTokens(), config.maxWordChars());
         this.proxy = new ChatProxy(config, compressors);
         this.upstream = upstream;
         this.workers = workers;
+        this.relays = relays;
+        this.deadlines = deadlines;
+        this.memory = new MemoryBudget(config.memoryBudgetBytes());
         this.metrics = metrics;
         this.upstreamStreams = new Semaphore(config.maxUpstreamStreams());
         this.keyDigest = config.apiKey() == null ? null : sha256(config.apiKey());
@@ -124,7 +136,7 @@ final class SqueezeHandler extends Handler.Abstract {
                 readThen(ex, body -> {
                     CompressService.Outcome o = compress.compress(Json.parseObject(body));
                     metrics.tokens(o.tokensIn(), o.tokensOut());
-                    ex.send(200, JSON, o.json().toString());
+                    return () -> ex.send(200, JSON, o.json().toString());
                 });
             }
             case "/v1/chat/completions" -> {
@@ -138,23 +150,25 @@ final class SqueezeHandler extends Handler.Abstract {
                     metrics.tokens(s.originTokens(), s.compressedTokens());
                     metrics.proxySaved(s.saved());
                     byte[] forward = req.toString().getBytes(StandardCharsets.UTF_8);
-                    if (!upstreamStreams.tryAcquire()) {
-                        metrics.rejected();
-                        throw new ApiException(429, "overloaded", "too many proxied responses in flight ("
-                                + config.maxUpstreamStreams() + "); retry later");
-                    }
-                    try {
-                        Thread.ofVirtual().name("squeeze-relay").start(() -> {
-                            try {
-                                relay(ex, forward, s);
-                            } finally {
-                                upstreamStreams.release();
-                            }
-                        });
-                    } catch (RuntimeException e) {
-                        upstreamStreams.release();
-                        throw e;
-                    }
+                    return () -> {
+                        if (!upstreamStreams.tryAcquire()) {
+                            metrics.rejected();
+                            throw new ApiException(429, "overloaded", "too many proxied responses in flight ("
+                                    + config.maxUpstreamStreams() + "); retry later");
+                        }
+                        try {
+                            relays.execute(() -> {
+                                try {
+                                    relay(ex, forward, s);
+                                } finally {
+                                    upstreamStreams.release();
+                                }
+                            });
+                        } catch (RuntimeException e) {
+                            upstreamStreams.release();
+                            throw e;
+                        }
+                    };
                 });
             }
             default -> throw new IllegalStateException("unrouted endpoint " + ex.endpoint);
@@ -185,11 +199,15 @@ final class SqueezeHandler extends Handler.Abstract {
         }
     }
 
+    /** The work of a request, on a worker: returns what answers the client (run only if the deadline has not). */
     private interface BodyTask {
-        void run(byte[] body) throws Exception;
+        Runnable run(byte[] body) throws Exception;
     }
 
-    /** Reads the body (off any worker), then runs the task on the worker pool; 413/429 as configured. */
+    /**
+     * Reads the body (off any worker), leases its memory estimate, then runs the task on the worker pool under the
+     * per-request deadline; 408/413/429/503 as configured. Exactly one of the worker and the deadline answers.
+     */
     private void readThen(Exchange ex, BodyTask task) {
         long declared = ex.request.getLength();
         // a declared length past what BodyReader would drain is refused before reading anything
@@ -199,26 +217,95 @@ final class SqueezeHandler extends Handler.Abstract {
         BodyReader.read(ex.request, config.maxBodyBytes(), (body, failure) -> {
             if (failure != null) {
                 if (failure instanceof ApiException a) ex.error(a);
-                else ex.fail(failure); // the connection died or idled out: nothing to answer
+                else if (failure instanceof java.util.concurrent.TimeoutException) ex.error(stalled()); // still connected: say why
+                else ex.fail(failure); // the connection died: nothing to answer
                 return;
             }
+            MemoryBudget.Lease lease;
             try {
-                workers.execute(() -> {
-                    try {
-                        task.run(body);
-                    } catch (ApiException e) {
-                        ex.error(e);
-                    } catch (Throwable e) { // whatever a method throws, the client gets JSON and the worker lives
-                        ex.internal(e);
-                    }
-                });
+                lease = memory.lease(body.length);
+            } catch (ApiException e) {
+                ex.error(e);
+                return;
+            }
+            if (lease == null) {
+                metrics.rejected();
+                ex.response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+                ex.error(new ApiException(429, "overloaded", "the compressions in flight hold this server's memory budget ("
+                        + "--memory-budget-mb); retry later"));
+                return;
+            }
+            Work work = new Work(ex, lease);
+            try {
+                work.future = workers.submit(() -> work.run(task, body));
             } catch (RejectedExecutionException e) {
+                lease.close();
                 metrics.rejected();
                 ex.response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
                 ex.error(new ApiException(429, "overloaded", "all " + config.workers() + " workers are busy and "
                         + config.queue() + " requests are queued (--workers, --queue); retry later"));
+                return;
             }
+            work.timer = deadlines.schedule(work::expire, config.requestTimeoutMs(), TimeUnit.MILLISECONDS);
         });
+    }
+
+    /** One request on the worker pool, racing its deadline for the right to answer. */
+    private final class Work {
+        private final Exchange ex;
+        private final MemoryBudget.Lease lease;
+        private final AtomicBoolean answered = new AtomicBoolean();
+        private volatile boolean started;
+        volatile Future<?> future;
+        volatile ScheduledFuture<?> timer;
+
+        Work(Exchange ex, MemoryBudget.Lease lease) {
+            this.ex = ex;
+            this.lease = lease;
+        }
+
+        void run(BodyTask task, byte[] body) {
+            started = true;
+            try {
+                Runnable answer;
+                try {
+                    answer = task.run(body);
+                } catch (ApiException e) {
+                    answer = () -> ex.error(e);
+                } catch (CancellationException e) {
+                    // the deadline interrupted this worker and has answered; any other cancellation is a fault
+                    answer = Thread.currentThread().isInterrupted() ? null : () -> ex.internal(e);
+                } catch (Throwable e) { // whatever a method throws, the client gets JSON and the worker lives
+                    answer = () -> ex.internal(e);
+                }
+                if (answer == null || !answered.compareAndSet(false, true)) return;
+                ScheduledFuture<?> t = timer;
+                if (t != null) t.cancel(false);
+                try {
+                    answer.run();
+                } catch (ApiException e) {
+                    ex.error(e);
+                } catch (RuntimeException e) {
+                    ex.internal(e);
+                }
+            } finally {
+                lease.close();
+            }
+        }
+
+        /** The deadline passed: answer 503, interrupt the worker (it stops at the method's next check). */
+        void expire() {
+            if (!answered.compareAndSet(false, true)) return;
+            future.cancel(true);
+            if (!started) lease.close(); // never ran (still queued): nothing else returns it
+            ex.error(new ApiException(503, "deadline_exceeded", "compression did not finish within " + config.requestTimeoutMs()
+                    + " ms (--request-timeout-ms); send less text or raise the limit"));
+        }
+    }
+
+    private ApiException stalled() {
+        return new ApiException(408, "request_timeout", "the request body stalled: no bytes for " + config.idleTimeoutMs()
+                + " ms (--timeout-ms)");
     }
 
     /** Forwards to the upstream and copies its answer back, flushing after every read so SSE events stream. */
@@ -233,6 +320,9 @@ final class SqueezeHandler extends Handler.Abstract {
         } catch (ConnectException e) {
             ex.error(new ApiException(502, "upstream_unavailable", "cannot connect to the upstream " + upstream.resolve("")));
             return;
+        } catch (java.net.ProtocolException e) { // e.g. a status line HttpClient itself refuses
+            ex.error(new ApiException(502, "upstream_bad_response", "the upstream's response is not valid HTTP: " + e.getMessage()));
+            return;
         } catch (IOException e) {
             ex.error(new ApiException(502, "upstream_error", "upstream request failed: " + e.getClass().getSimpleName()));
             return;
@@ -241,11 +331,23 @@ final class SqueezeHandler extends Handler.Abstract {
             ex.fail(e);
             return;
         }
+        int status = up.statusCode();
+        if (status < 200 || status > 599) { // not a final HTTP status: relaying it would hand the client a broken response
+            try {
+                up.body().close();
+            } catch (IOException ignored) {
+                // the exchange is abandoned either way
+            }
+            ex.error(new ApiException(502, "upstream_bad_status", "the upstream answered with status " + status
+                    + ", which is not a final HTTP status (200-599)"));
+            return;
+        }
         Response r = ex.response;
-        r.setStatus(up.statusCode());
+        r.setStatus(status);
+        java.util.Set<String> listed = Upstream.connectionTokens(up.headers().allValues("connection"));
         for (Map.Entry<String, List<String>> h : up.headers().map().entrySet()) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
-            if (name.startsWith(":") || Upstream.HOP_BY_HOP.contains(name)) continue;
+            if (name.startsWith(":") || Upstream.HOP_BY_HOP.contains(name) || listed.contains(name)) continue;
             for (String v : h.getValue()) r.getHeaders().add(h.getKey(), v);
         }
         r.getHeaders().put("X-Squeeze-Tokens-Saved", Long.toString(s.saved()));
@@ -342,7 +444,7 @@ final class SqueezeHandler extends Handler.Abstract {
                 return;
             }
             if (e.status() == 401) response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
-            if (e.status() == 413) response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            if (e.status() == 413 || e.status() == 408) response.getHeaders().put(HttpHeader.CONNECTION, "close");
             send(e.status(), JSON, Json.error(e.type(), e.getMessage()));
         }
 

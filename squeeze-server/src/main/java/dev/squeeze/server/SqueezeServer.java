@@ -14,6 +14,8 @@ import java.net.URI;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -26,10 +28,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Built on Jetty 12 core handlers (no servlet API). Limits: the connector's idle timeout closes connections
  * that stop sending (slowloris), request headers are capped at 16 KiB (431), open connections at
  * {@link ServerConfig#maxConnections()}, bodies at {@link ServerConfig#maxBodyBytes()} (413), input tokens at
- * {@link ServerConfig#maxTokens()} (413); compression runs on a fixed pool of {@link ServerConfig#workers()}
- * threads with a queue of {@link ServerConfig#queue()} (429 beyond); proxied responses are relayed on virtual
- * threads, at most {@link ServerConfig#maxUpstreamStreams()} at once (429 beyond). No global state: several
- * servers can run in one JVM.
+ * {@link ServerConfig#maxTokens()} (413), words at {@link ServerConfig#maxWordChars()} (422, checked before any token
+ * is counted), each compression's heap estimate against {@link ServerConfig#memoryBudgetBytes()} (413 alone, 429 with
+ * others) and its time at {@link ServerConfig#requestTimeoutMs()} (503); compression runs on a fixed pool of {@link ServerConfig#workers()}
+ * threads with a queue of {@link ServerConfig#queue()} (429 beyond); proxied responses are relayed on a pool of
+ * platform threads, at most {@link ServerConfig#maxUpstreamStreams()} at once (429 beyond; idle relay threads end
+ * after 30 s). No global state: several servers can run in one JVM.
  */
 public final class SqueezeServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SqueezeServer.class);
@@ -38,6 +42,8 @@ public final class SqueezeServer implements AutoCloseable {
     private final Server jetty;
     private final ServerConnector connector;
     private final ThreadPoolExecutor workers;
+    private final ThreadPoolExecutor relays;
+    private final ScheduledThreadPoolExecutor deadlines = deadlineTimer();
     private final Upstream upstream;
 
     private SqueezeServer(ServerConfig config, CompressorRegistry registry) {
@@ -51,6 +57,13 @@ public final class SqueezeServer implements AutoCloseable {
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
         this.upstream = config.upstream() == null ? null : new Upstream(config.upstream(), config.upstreamTimeoutMs());
+        // A relay blocks on upstream I/O for a whole response, so each needs its own thread. The handler admits at most
+        // maxUpstreamStreams relays (its semaphore), so this pool never holds more threads than that and its queue
+        // only bridges the instant between a relay releasing its permit and its thread taking the next task.
+        int streams = config.maxUpstreamStreams();
+        this.relays = new ThreadPoolExecutor(streams, streams, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                Upstream.daemon("squeeze-relay"));
+        relays.allowCoreThreadTimeOut(true);
         Metrics metrics = new Metrics(workers::getActiveCount, () -> workers.getQueue().size());
 
         // Jetty's own threads only parse HTTP and move bytes (bodies are read asynchronously), so a small pool suffices.
@@ -70,8 +83,19 @@ public final class SqueezeServer implements AutoCloseable {
         jetty.addConnector(connector);
         jetty.addBean(new NetworkConnectionLimit(config.maxConnections(), connector));
         jetty.setErrorHandler(new JsonErrorHandler());
-        jetty.setHandler(new SqueezeHandler(config, registry, workers, metrics, upstream));
+        jetty.setHandler(new SqueezeHandler(config, registry, workers, relays, metrics, upstream, deadlines));
         jetty.setStopTimeout(5_000);
+    }
+
+    /** One daemon thread for every request's deadline; a cancelled deadline leaves the queue at once. */
+    private static ScheduledThreadPoolExecutor deadlineTimer() {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread th = new Thread(r, "squeeze-deadline");
+            th.setDaemon(true);
+            return th;
+        });
+        t.setRemoveOnCancelPolicy(true);
+        return t;
     }
 
     /** Starts a server with every compressor on the class path. */
@@ -116,6 +140,8 @@ public final class SqueezeServer implements AutoCloseable {
             LOG.warn("error while stopping the server: {}", e.toString());
         }
         workers.shutdownNow();
+        relays.shutdownNow();
+        deadlines.shutdownNow();
         if (upstream != null) upstream.close();
     }
 }

@@ -11,19 +11,28 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Forwards a request to the upstream OpenAI-compatible API with {@link HttpClient} and hands back the
  * response as a stream, so server-sent events reach the client chunk by chunk. Request headers pass through
  * except hop-by-hop ones (RFC 9110 section 7.6.1), those the JDK client sets itself, and Squeeze's own. The
  * timeout bounds connecting, the wait for the response headers, and every silence within the body.
+ *
+ * <p>The client runs its asynchronous work on an executor this class owns, so {@link #close} stops it by shutting
+ * that executor down (Java 17 has no {@code HttpClient.close()}); the client's selector thread ends when the
+ * client is collected.
  */
 final class Upstream implements AutoCloseable {
     /** Hop-by-hop headers and headers HttpClient owns; never forwarded in either direction. */
@@ -34,6 +43,7 @@ final class Upstream implements AutoCloseable {
     private final URI base;
     private final Duration timeout;
     private final HttpClient client;
+    private final ExecutorService clientThreads = Executors.newCachedThreadPool(daemon("squeeze-upstream-client"));
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "squeeze-upstream-watchdog");
         t.setDaemon(true);
@@ -44,7 +54,8 @@ final class Upstream implements AutoCloseable {
         String s = base.toString();
         this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
         this.timeout = Duration.ofMillis(timeoutMs);
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER);
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
+                .executor(clientThreads);
         // Plain-text upstreams (local vLLM, llama.cpp, test stubs) speak HTTP/1.1; h2c upgrade would add a round trip.
         if ("http".equalsIgnoreCase(base.getScheme())) b.version(HttpClient.Version.HTTP_1_1);
         this.client = b.build();
@@ -137,18 +148,33 @@ final class Upstream implements AutoCloseable {
 
     /** Header names listed in the Connection header: hop-by-hop by declaration. */
     static Set<String> connectionTokens(HttpFields headers) {
+        List<String> values = new ArrayList<>();
+        for (HttpField f : headers) if (f.getLowerCaseName().equals("connection")) values.add(f.getValue());
+        return connectionTokens(values);
+    }
+
+    /** The same for the values of an upstream response's Connection headers (lower-cased names). */
+    static Set<String> connectionTokens(List<String> connectionValues) {
         Set<String> out = new TreeSet<>();
-        for (HttpField f : headers) {
-            if (f.getLowerCaseName().equals("connection")) {
-                for (String t : f.getValue().split(",")) out.add(t.trim().toLowerCase(Locale.ROOT));
-            }
+        for (String v : connectionValues) {
+            for (String t : v.split(",")) out.add(t.trim().toLowerCase(Locale.ROOT));
         }
         return out;
+    }
+
+    /** Daemon threads named {@code name-N}. */
+    static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     @Override
     public void close() {
         watchdog.shutdownNow();
-        client.close();
+        clientThreads.shutdownNow();
     }
 }

@@ -57,6 +57,9 @@ class LimitsTest {
         public String name() { return "blocking"; }
 
         @Override
+        public java.util.Optional<dev.squeeze.core.catalog.MethodInfo> info() { return java.util.Optional.empty(); }
+
+        @Override
         public PromptCompressor create(Map<String, String> options) {
             return new PromptCompressor() {
                 @Override
@@ -105,7 +108,7 @@ class LimitsTest {
         }
     }
 
-    private static ServerTestSupport.Reply call(URI b, String body) {
+    static ServerTestSupport.Reply call(URI b, String body) {
         try {
             return post(b, "/v1/compress", body);
         } catch (IOException | InterruptedException e) {

@@ -26,6 +26,9 @@ class MethodOptionsTest {
         public String name() { return "needs-model"; }
 
         @Override
+        public java.util.Optional<dev.squeeze.core.catalog.MethodInfo> info() { return java.util.Optional.empty(); }
+
+        @Override
         public boolean offline() { return false; }
 
         @Override

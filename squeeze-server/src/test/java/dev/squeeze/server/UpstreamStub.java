@@ -28,6 +28,11 @@ final class UpstreamStub implements AutoCloseable {
             + "\"message\":{\"role\":\"assistant\",\"content\":\"7421-ALPHA\"},\"finish_reason\":\"stop\"}]}";
 
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService threads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "upstream-stub");
+        t.setDaemon(true);
+        return t;
+    });
     volatile String lastPath;
     volatile String lastBody;
     volatile Map<String, List<String>> lastHeaders = Map.of();
@@ -38,7 +43,7 @@ final class UpstreamStub implements AutoCloseable {
 
     UpstreamStub() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.setExecutor(threads);
         server.createContext("/", this::handle);
         server.start();
     }
@@ -91,5 +96,8 @@ final class UpstreamStub implements AutoCloseable {
     }
 
     @Override
-    public void close() { server.stop(0); }
+    public void close() {
+        server.stop(0);
+        threads.shutdownNow();
+    }
 }

@@ -2,6 +2,7 @@ package dev.squeeze.springai;
 
 import dev.squeeze.text.DocumentSetCompressor;
 import dev.squeeze.text.TokenCounter;
+import org.jspecify.annotations.Nullable;
 import org.springframework.ai.document.Document;
 import org.springframework.ai.rag.Query;
 import org.springframework.ai.rag.postretrieval.document.DocumentPostProcessor;
@@ -36,7 +37,7 @@ public final class SqueezeDocumentPostProcessor implements DocumentPostProcessor
     }
 
     @Override
-    public List<Document> process(Query query, List<Document> documents) {
+    public List<Document> process(@Nullable Query query, List<Document> documents) {
         List<Document> text = new ArrayList<>();
         for (Document d : documents) if (d.isText() && d.getText() != null) text.add(d);
         if (text.isEmpty()) return documents;

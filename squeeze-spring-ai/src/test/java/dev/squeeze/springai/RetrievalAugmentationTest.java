@@ -44,7 +44,7 @@ class RetrievalAugmentationTest {
         }
 
         String lastUserText() {
-            List<Message> ms = prompts.getLast().getInstructions();
+            List<Message> ms = prompts.get(prompts.size() - 1).getInstructions();
             for (int i = ms.size() - 1; i >= 0; i--) if (ms.get(i) instanceof UserMessage u) return u.getText();
             throw new AssertionError("no user message in " + ms);
         }

@@ -24,7 +24,7 @@ public abstract class AbstractPromptCompressor implements PromptCompressor {
             origin += segTokens[i];
         }
         if (origin == 0) throw new IllegalArgumentException("text has no tokens outside <squeeze> markup");
-        int budget = request.budget(origin);
+        int budget = request.targetTokens(origin);
         if (request.question() != null) {
             int q = counter.count(request.question());
             if (q > budget) {
@@ -45,6 +45,10 @@ public abstract class AbstractPromptCompressor implements PromptCompressor {
             fixed += target[i];
         }
         int rest = budget - fixed;
+        if (fixed > budget) {
+            throw new IllegalArgumentException("budget of " + budget + " tokens is less than the compress=false and explicit-rate "
+                    + "segments need (" + fixed + " tokens); raise the rate or target, or mark less text compress=false");
+        }
         if (defaultTokens > 0 && rest <= 0) {
             throw new IllegalArgumentException("budget of " + budget + " tokens is used up by compress=false and "
                     + "explicit-rate segments (" + fixed + " tokens); raise the rate or target");
@@ -52,6 +56,7 @@ public abstract class AbstractPromptCompressor implements PromptCompressor {
         StringBuilder out = new StringBuilder(request.text().length());
         int assigned = 0, seen = 0;
         for (int i = 0; i < segTokens.length; i++) {
+            Cancellation.check("between segments");
             StructuredPrompt.Segment s = segments.get(i);
             if (s.compress() && s.rate() == null) {
                 // Cumulative rounding so the default segments' targets sum exactly to rest.
@@ -88,7 +93,7 @@ public abstract class AbstractPromptCompressor implements PromptCompressor {
     }
 
     private static String stripMarkup(List<StructuredPrompt.Segment> segments) {
-        if (segments.size() == 1) return segments.getFirst().text();
+        if (segments.size() == 1) return segments.get(0).text();
         List<String> parts = new ArrayList<>();
         for (StructuredPrompt.Segment s : segments) parts.add(s.text());
         return String.join("", parts);

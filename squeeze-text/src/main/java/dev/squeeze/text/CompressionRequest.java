@@ -1,36 +1,30 @@
 package dev.squeeze.text;
 
+import dev.squeeze.core.select.Budget;
+import org.jspecify.annotations.Nullable;
+
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * What to compress and how far. Exactly one of {@code rate} and {@code targetTokens} is set. Validation
- * happens here, so a request that exists is well formed; content checks (binary text) happen here too.
+ * What to compress and how far. Validation happens here, so a request that exists is well formed; content
+ * checks (binary text) happen here too.
  *
- * @param text         the context to compress (not empty, no NUL or unpaired surrogate)
- * @param rate         wanted compressed/original token ratio in (0, 1], or {@code null} when targetTokens is set
- * @param targetTokens wanted compressed size in tokens (> 0), or {@code null} when rate is set
- * @param question     the question the context must answer, or {@code null}; used for relevance, not emitted
- * @param forced       content never dropped
- * @param encoding     vocabulary used to count tokens for the budget and the result
- * @param options      method-specific settings (documented by each method), never null
+ * @param text     the context to compress (not empty, no NUL or unpaired surrogate)
+ * @param budget   how far: {@link Budget#ratio} = the wanted compressed/original token ratio in (0, 1] ("rate"),
+ *                 {@link Budget#count} = the wanted compressed size in tokens ("targetTokens")
+ * @param question the question the context must answer, or {@code null}; used for relevance, not emitted
+ * @param forced   content never dropped
+ * @param encoding vocabulary used to count tokens for the budget and the result
+ * @param options  method-specific settings (documented by each method), never null
  */
-public record CompressionRequest(String text, Double rate, Integer targetTokens, String question,
+public record CompressionRequest(String text, Budget budget, @Nullable String question,
                                  ForcedContent forced, TokenEncoding encoding, Map<String, String> options) {
     public CompressionRequest {
         if (text == null) throw new IllegalArgumentException("text must not be null");
         if (text.isEmpty()) throw new IllegalArgumentException("text is empty: nothing to compress");
         TextChecks.requireText("text", text);
-        if ((rate == null) == (targetTokens == null)) {
-            throw new IllegalArgumentException("give exactly one of rate and targetTokens (got rate=" + rate
-                    + ", targetTokens=" + targetTokens + ")");
-        }
-        if (rate != null && !(rate > 0.0 && rate <= 1.0)) {
-            throw new IllegalArgumentException("rate must be in (0, 1], got " + rate);
-        }
-        if (targetTokens != null && targetTokens <= 0) {
-            throw new IllegalArgumentException("targetTokens must be > 0, got " + targetTokens);
-        }
+        if (budget == null) throw new IllegalArgumentException("give a budget: a rate in (0, 1] or targetTokens > 0");
         if (question != null) {
             if (question.isBlank()) question = null;
             else TextChecks.requireText("question", question);
@@ -42,35 +36,47 @@ public record CompressionRequest(String text, Double rate, Integer targetTokens,
 
     public static Builder builder(String text) { return new Builder(text); }
 
-    /** The budget in tokens for a text of {@code originTokens} tokens: round(rate x origin), at least 1. */
-    public int budget(int originTokens) {
-        if (targetTokens != null) return targetTokens;
-        return Math.max(1, (int) Math.round(rate * originTokens));
-    }
+    /**
+     * The budget in tokens for a text of {@code originTokens} tokens: round(rate x origin), at least 1, or the
+     * target itself ({@link Budget#resolveRoundedUncapped}).
+     */
+    public int targetTokens(int originTokens) { return budget.resolveRoundedUncapped(originTokens); }
 
     public String option(String key, String fallback) { return options.getOrDefault(key, fallback); }
 
     /** Fluent construction; {@link #build()} validates. */
     public static final class Builder {
         private final String text;
-        private Double rate;
-        private Integer targetTokens;
-        private String question;
+        private @Nullable Budget budget;
+        private @Nullable String question;
         private ForcedContent forced = ForcedContent.none();
         private TokenEncoding encoding = TokenEncoding.CL100K_BASE;
         private Map<String, String> options = Map.of();
 
         private Builder(String text) { this.text = text; }
 
-        public Builder rate(double r) { this.rate = r; this.targetTokens = null; return this; }
-        public Builder targetTokens(int n) { this.targetTokens = n; this.rate = null; return this; }
-        public Builder question(String q) { this.question = q; return this; }
+        /** Compressed/original token ratio in (0, 1]. */
+        public Builder rate(double r) { return budget(ratio("rate", r)); }
+        /** Compressed size in tokens (> 0). */
+        public Builder targetTokens(int n) { return budget(count("targetTokens", n)); }
+        public Builder budget(Budget b) { this.budget = Objects.requireNonNull(b, "budget"); return this; }
+        public Builder question(@Nullable String q) { this.question = q; return this; }
         public Builder forced(ForcedContent f) { this.forced = Objects.requireNonNull(f); return this; }
         public Builder encoding(TokenEncoding e) { this.encoding = Objects.requireNonNull(e); return this; }
         public Builder options(Map<String, String> o) { this.options = Map.copyOf(o); return this; }
 
         public CompressionRequest build() {
-            return new CompressionRequest(text, rate, targetTokens, question, forced, encoding, options);
+            return new CompressionRequest(text, budget, question, forced, encoding, options);
+        }
+
+        private static Budget ratio(String name, double r) {
+            if (!(r > 0.0 && r <= 1.0)) throw new IllegalArgumentException(name + " must be in (0, 1], got " + r);
+            return Budget.ratio(r);
+        }
+
+        private static Budget count(String name, int n) {
+            if (n <= 0) throw new IllegalArgumentException(name + " must be > 0, got " + n);
+            return Budget.count(n);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.squeeze.text;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -44,7 +46,7 @@ public final class DocumentSetCompressor {
      * @param question     what the documents must answer, or {@code null}
      * @param budgetTokens tokens for all documents together (> 0); documents already within it are returned as is
      */
-    public Result compress(List<String> documents, String question, int budgetTokens) {
+    public Result compress(List<String> documents, @Nullable String question, int budgetTokens) {
         Objects.requireNonNull(documents, "documents");
         if (budgetTokens <= 0) throw new IllegalArgumentException("budgetTokens must be > 0, got " + budgetTokens);
         TokenCounter counter = TokenCounter.of(encoding);

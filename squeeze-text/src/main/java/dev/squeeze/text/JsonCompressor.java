@@ -1,6 +1,10 @@
 package dev.squeeze.text;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -25,7 +29,10 @@ import java.util.Set;
 public final class JsonCompressor extends AbstractPromptCompressor {
     public static final String NAME = "json";
     static final int MIN_VALUE_TOKENS = 8;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Deepest nesting of arrays and objects accepted; the tree is walked recursively (and written by Jackson likewise). */
+    public static final int MAX_DEPTH = 128;
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build());
 
     private final AbstractPromptCompressor inner;
 
@@ -39,9 +46,11 @@ public final class JsonCompressor extends AbstractPromptCompressor {
         JsonNode root;
         try {
             root = JSON.readTree(text);
+        } catch (StreamConstraintsException e) {
+            throw new IllegalArgumentException("json method: input nests arrays/objects more than " + MAX_DEPTH + " levels deep"
+                    + at(e.getLocation()) + "; at most " + MAX_DEPTH + " are accepted");
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("json method: input is not valid JSON at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+            throw new IllegalArgumentException("json method: input is not valid JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage());
         }
         Set<String> keys = new HashSet<>();
         String k = ctx.option("keys", "");
@@ -60,6 +69,7 @@ public final class JsonCompressor extends AbstractPromptCompressor {
         }
         double rate = Math.min(1.0, available / (double) valueTokens);
         for (int i = 0; i < values.size(); i++) {
+            Cancellation.check("between JSON values");
             String v = values.get(i).textValue();
             int t = ctx.counter().count(v);
             int vt = (int) Math.floor(rate * t);
@@ -100,6 +110,10 @@ public final class JsonCompressor extends AbstractPromptCompressor {
                 }
             }
         }
+    }
+
+    private static String at(JsonLocation loc) {
+        return loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
     }
 
     private static String write(JsonNode n) {

@@ -1,6 +1,9 @@
 package dev.squeeze.text;
 
+import dev.squeeze.core.catalog.MethodInfo;
+
 import java.util.Map;
+import java.util.Optional;
 
 /** Registers {@link JsonCompressor} over the default lexical method ({@code --option keys=a,b} per request). */
 public final class JsonCompressorFactory implements CompressorFactory {
@@ -9,4 +12,8 @@ public final class JsonCompressorFactory implements CompressorFactory {
 
     @Override
     public PromptCompressor create(Map<String, String> options) { return new JsonCompressor(new LexicalCompressor()); }
+
+    /** A format wrapper around the default method, not a method of its own. */
+    @Override
+    public Optional<MethodInfo> info() { return Optional.empty(); }
 }

@@ -66,9 +66,29 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
     protected String compressSegment(String text, int target, int segmentTokens, SegmentContext ctx) {
         TextLayout L = TextLayout.scan(text, ctx.forced());
         boolean structure = !"false".equals(ctx.option("structure", "true"));
-        final int P = L.pieces, T = L.terms.size(), U = L.units;
-        TokenCounter counter = ctx.counter();
+        String question = ctx.question();
+        PieceStats stats = pieceStatistics(L, text, ctx.counter());
+        float[] unitScore = unitRelevance(L, stats, question);
+        Forced forced = forcedPieces(L, stats.cost(), structure, target);
+        Priority priority = priorityOrder(L, stats, unitScore, forced, structure, target, question != null);
+        return rateControl(L, priority, forced, stats.cost(), target, segmentTokens, ctx.counter());
+    }
 
+    /** Phase 1 (per piece): estimated token cost, information score; per unit: its length in words. */
+    private record PieceStats(float[] cost, float[] info, float[] idf, float maxIdf, int[] unitLen) {}
+
+    /** Phase 3: the pieces that must stay and their estimated cost. */
+    private record Forced(boolean[] pieces, double cost) {}
+
+    /** Phase 4: the other pieces in keep order (whole top units first, then single pieces), with cumulative cost. */
+    private record Priority(int[] order, int count, double[] cum) {}
+
+    /**
+     * Phase 1: document frequencies over units, one encode per distinct term (token cost and BPE-frequency prior),
+     * idf within the text, and each piece's information idf/max x (0.5 + 0.5 prior).
+     */
+    private PieceStats pieceStatistics(TextLayout L, String text, TokenCounter counter) {
+        final int P = L.pieces, T = L.terms.size(), U = L.units;
         // Document frequencies over units; unit lengths in words.
         int[] df = new int[T];
         int[] lastUnit = new int[T];
@@ -88,6 +108,7 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
         double logVocab = Math.log(counter.vocabularySize());
         float[] cost = new float[P];
         for (int p = 0; p < P; p++) {
+            if ((p & 0xFFF) == 0) Cancellation.check("while pricing words");
             int t = L.term[p];
             if (t < 0) { // code block
                 cost[p] = counter.count(text.substring(L.start[p], L.end[p]));
@@ -114,10 +135,19 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
             int t = L.term[p];
             info[p] = t < 0 ? 0f : idf[t] / maxIdf * (0.5f + 0.5f * prior[t]);
         }
+        return new PieceStats(cost, info, idf, maxIdf, unitLen);
+    }
 
-        // Unit relevance.
+    /**
+     * Phase 2: unit relevance. With a question: BM25 of its terms against units and paragraphs (unit + weighted
+     * paragraph score), and the question's words get a diminishing information boost (in {@code stats.info()});
+     * without one: the unit's mean information.
+     */
+    private static float[] unitRelevance(TextLayout L, PieceStats stats, String question) {
+        final int P = L.pieces, T = L.terms.size(), U = L.units;
+        float[] info = stats.info(), idf = stats.idf();
+        float maxIdf = stats.maxIdf();
         float[] unitScore = new float[U];
-        String question = ctx.question();
         if (question != null) {
             int[] q = questionTerms(L, question);
             boolean[] isQ = new boolean[T];
@@ -129,7 +159,7 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
                 int t = L.term[p];
                 if (t >= 0 && isQ[t]) info[p] += (float) (QUERY_BOOST * idf[t] / maxIdf / (1 + seenQ[t]++));
             }
-            float[] bu = bm25(L, q, U, L.unit, unitLen, T);
+            float[] bu = bm25(L, q, U, L.unit, stats.unitLen(), T);
             int[] paraOfPiece = new int[P];
             int[] paraLen = new int[L.paragraphs];
             for (int p = 0; p < P; p++) {
@@ -150,8 +180,12 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
                 unitScore[u] = n == 0 ? 0f : s / n;
             }
         }
+        return unitScore;
+    }
 
-        // Forced pieces and their cost.
+    /** Phase 3: forced pieces (and, with structure on, headings and code); their cost must fit the target. */
+    private static Forced forcedPieces(TextLayout L, float[] cost, boolean structure, int target) {
+        final int P = L.pieces;
         boolean[] forced = new boolean[P];
         double forcedCost = 0;
         for (int p = 0; p < P; p++) {
@@ -166,14 +200,24 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
                     + "needs about " + Math.round(forcedCost) + " tokens, more than the budget of " + target
                     + " tokens; raise the rate or keep less");
         }
-        double avail = target - forcedCost;
+        return new Forced(forced, forcedCost);
+    }
 
-        // Coarse: whole units in relevance order up to the intact share.
+    /**
+     * Phase 4: coarse, whole units in relevance order up to the intact share of what the forced pieces leave;
+     * fine, the remaining pieces (code excepted, it is atomic) by information + unit relevance.
+     */
+    private static Priority priorityOrder(TextLayout L, PieceStats stats, float[] unitScore, Forced forcedPieces, boolean structure,
+                                          int target, boolean hasQuestion) {
+        final int P = L.pieces, U = L.units;
+        float[] cost = stats.cost(), info = stats.info();
+        boolean[] forced = forcedPieces.pieces();
+        double avail = target - forcedPieces.cost();
         int[] unitOrder = rankDescending(unitScore, U);
         int[] order = new int[P];
         int m = 0;
         boolean[] unitTaken = new boolean[U];
-        double intactLimit = avail * (question != null ? INTACT_SHARE_QUESTION : INTACT_SHARE_NO_QUESTION);
+        double intactLimit = avail * (hasQuestion ? INTACT_SHARE_QUESTION : INTACT_SHARE_NO_QUESTION);
         double used = 0;
         for (int r = 0; r < U; r++) {
             int u = unitOrder[r];
@@ -187,7 +231,7 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
         }
         // Fine: remaining pieces by information + unit relevance.
         float maxUnit = Math.max(1e-6f, max(unitScore));
-        float lambda = question != null ? 1.0f : 0.5f;
+        float lambda = hasQuestion ? 1.0f : 0.5f;
         float[] prio = new float[P];
         int[] rest = new int[P];
         int nr = 0;
@@ -202,9 +246,21 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
 
         double[] cum = new double[m + 1];
         for (int i = 0; i < m; i++) cum[i + 1] = cum[i] + cost[order[i]];
+        return new Priority(order, m, cum);
+    }
 
-        // Rate control against exact counts: a bracketed search on the cut k of the priority order. lo is the
-        // largest cut known to fit, hi the smallest known not to; guesses rescale the estimates by what was measured.
+    /**
+     * Phase 5: rate control against exact counts, a bracketed search on the cut k of the priority order (lo is
+     * the largest cut known to fit, hi the smallest known not to; guesses rescale the estimates by what was
+     * measured), then a fill: smaller pieces past the cut that still fit (short texts, coarse pieces).
+     */
+    private static String rateControl(TextLayout L, Priority priority, Forced forcedPieces, float[] cost, int target, int segmentTokens,
+                                      TokenCounter counter) {
+        final int P = L.pieces, m = priority.count();
+        int[] order = priority.order();
+        double[] cum = priority.cum();
+        boolean[] forced = forcedPieces.pieces();
+        double forcedCost = forcedPieces.cost();
         int slack = (int) (0.008 * segmentTokens);
         boolean[] keep = new boolean[P];
         int lo = -1, hi = m + 1;
@@ -215,6 +271,7 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
         double bias = allCost > 0 ? segmentTokens / allCost : 1.0;
         int k = upperIndex(cum, (target - slack / 2.0) / bias - forcedCost);
         for (int round = 0; round < MAX_ROUNDS; round++) {
+            Cancellation.check("in rate control, round " + round);
             System.arraycopy(forced, 0, keep, 0, P);
             for (int i = 0; i < k; i++) keep[order[i]] = true;
             String out = render(L, keep);
@@ -233,13 +290,20 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
             k = Math.max(lo + 1, Math.min(hi - 1, guess));
         }
         if (loOut == null) return hiOut;
-        // Fill: the piece at the cut overshoots; smaller pieces after it may still fit (short texts, coarse pieces).
+        return fill(L, order, m, lo, loOut, forced, cost, keep, target, slack, counter);
+    }
+
+    /** Phase 6: the piece at the cut overshoots; up to {@value #FILL_TRIES} smaller pieces after it may still fit. */
+    private static String fill(TextLayout L, int[] order, int m, int lo, String loOut, boolean[] forced, float[] cost, boolean[] keep,
+                               int target, int slack, TokenCounter counter) {
+        final int P = L.pieces;
         int n = counter.count(loOut);
         if (n < target - slack) {
             System.arraycopy(forced, 0, keep, 0, P);
             for (int i = 0; i < lo; i++) keep[order[i]] = true;
             for (int i = lo + 1, tries = 0; i < m && tries < FILL_TRIES && n < target - slack; i++) {
                 if (cost[order[i]] > target - n) continue;
+                Cancellation.check("while filling the budget");
                 tries++;
                 keep[order[i]] = true;
                 String out = render(L, keep);

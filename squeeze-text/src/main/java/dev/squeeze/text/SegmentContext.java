@@ -1,5 +1,7 @@
 package dev.squeeze.text;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Map;
 
 /**
@@ -10,7 +12,7 @@ import java.util.Map;
  * @param counter  tokenizer that defines the budget
  * @param options  method-specific settings
  */
-public record SegmentContext(String question, ForcedContent forced, TokenCounter counter, Map<String, String> options) {
+public record SegmentContext(@Nullable String question, ForcedContent forced, TokenCounter counter, Map<String, String> options) {
     public String option(String key, String fallback) { return options.getOrDefault(key, fallback); }
 
     public double doubleOption(String key, double fallback) {

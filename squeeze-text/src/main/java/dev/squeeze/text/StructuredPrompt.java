@@ -1,5 +1,7 @@
 package dev.squeeze.text;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -9,7 +11,7 @@ import java.util.Locale;
  * {@code <squeeze compress=false>...</squeeze>} (kept verbatim); the tags themselves are removed. Text
  * outside tags is one default segment per run. Nesting is not allowed.
  */
-public final class StructuredPrompt {
+final class StructuredPrompt {
     private static final String OPEN = "<squeeze";
     private static final String CLOSE = "</squeeze>";
 
@@ -18,7 +20,7 @@ public final class StructuredPrompt {
      * @param rate     own rate, or {@code null} for the request's rate
      * @param compress false when the segment is kept verbatim
      */
-    public record Segment(String text, Double rate, boolean compress) {}
+    public record Segment(String text, @Nullable Double rate, boolean compress) {}
 
     private StructuredPrompt() {}
 

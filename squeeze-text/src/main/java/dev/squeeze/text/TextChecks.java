@@ -51,4 +51,52 @@ public final class TextChecks {
             }
         }
     }
+
+    /** A run of characters of one kind: where it starts (char offset) and its length in code points. */
+    public record Run(int offset, int length) {}
+
+    /**
+     * The longest "word" of {@code s} in one linear scan: the longest run of letters (with their combining marks),
+     * of whitespace, or of other symbols. These are the pieces BPE pre-tokenizers (cl100k, o200k, GPT-2, Llama 3)
+     * hand to the merge loop whole; digits never form long pieces (they are split in groups of up to three), so
+     * they end a run. Lengths are in code points.
+     */
+    public static Run longestRun(String s) {
+        int bestAt = 0, bestLen = 0, runAt = 0, runLen = 0, runKind = -1;
+        for (int i = 0, n = s.length(); i < n; ) {
+            int cp = s.codePointAt(i);
+            int kind = kind(cp);
+            if (kind != runKind || kind == DIGIT) {
+                runKind = kind;
+                runAt = i;
+                runLen = 0;
+            }
+            if (kind != DIGIT && ++runLen > bestLen) {
+                bestLen = runLen;
+                bestAt = runAt;
+            }
+            i += Character.charCount(cp);
+        }
+        return new Run(bestAt, bestLen);
+    }
+
+    /** Fails when {@code s} has a word (see {@link #longestRun}) of more than {@code maxChars} code points, naming where. */
+    public static void requireWordsAtMost(String what, String s, int maxChars) {
+        Run r = longestRun(s);
+        if (r.length() > maxChars) {
+            throw new IllegalArgumentException(what + " has a " + r.length() + "-character word at char offset " + r.offset()
+                    + "; words of at most " + maxChars + " characters are accepted");
+        }
+    }
+
+    private static final int LETTER = 0, SPACE = 1, DIGIT = 2, OTHER = 3;
+
+    private static int kind(int cp) {
+        if (Character.isLetter(cp)) return LETTER;
+        int t = Character.getType(cp);
+        if (t == Character.NON_SPACING_MARK || t == Character.COMBINING_SPACING_MARK || t == Character.ENCLOSING_MARK) return LETTER;
+        if (Character.isWhitespace(cp) || t == Character.SPACE_SEPARATOR) return SPACE;
+        if (t == Character.DECIMAL_DIGIT_NUMBER || t == Character.LETTER_NUMBER || t == Character.OTHER_NUMBER) return DIGIT;
+        return OTHER;
+    }
 }

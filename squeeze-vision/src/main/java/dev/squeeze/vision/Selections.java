@@ -1,6 +1,7 @@
 package dev.squeeze.vision;
 
 import dev.squeeze.core.kernel.Similarity;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
@@ -21,6 +22,15 @@ public final class Selections {
     /** Top-k by score, original order kept. */
     public static TokenTransform topK(float[] scores, int k) {
         return TokenTransform.select(scores.length, TopK.topKSorted(scores, k));
+    }
+
+    /** The count a budget leaves of n tokens ({@link Budget#resolve}), errors naming the method. */
+    public static int keep(String method, Budget budget, int n) {
+        try {
+            return budget.resolve(n);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(method + ": " + e.getMessage(), e);
+        }
     }
 
     /** Checks 1 <= keep <= n with a message naming the method. */

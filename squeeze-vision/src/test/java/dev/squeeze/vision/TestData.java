@@ -1,8 +1,7 @@
 package dev.squeeze.vision;
 
-import dev.squeeze.core.data.SharedData;
+import dev.squeeze.core.data.DataAssumptions;
 import dev.squeeze.vision.model.CctModel;
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,10 +17,10 @@ public final class TestData {
     private TestData() {}
 
     public static synchronized CctModel model() {
-        Assumptions.assumeTrue(SharedData.file("models/cct-cifar10.pt").isPresent(), "../shared/data/models/cct-cifar10.pt not found");
+        Path file = DataAssumptions.require("models/cct-cifar10.pt");
         if (model == null) {
             try {
-                model = CctModel.load(SharedData.require("models/cct-cifar10.pt"));
+                model = CctModel.load(file);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -31,8 +30,7 @@ public final class TestData {
 
     /** The first {@code n} sample photos in name order. */
     public static List<Path> images(int n) {
-        Assumptions.assumeTrue(SharedData.file("images/imagenet-sample").isPresent(), "../shared/data/images not found");
-        try (var s = Files.list(SharedData.require("images/imagenet-sample"))) {
+        try (var s = Files.list(DataAssumptions.require("images/imagenet-sample"))) {
             List<Path> all = new ArrayList<>(s.filter(p -> p.toString().endsWith(".JPEG")).sorted().toList());
             return all.subList(0, Math.min(n, all.size()));
         } catch (IOException e) {

@@ -2,6 +2,8 @@ package dev.squeeze.vision;
 
 import dev.squeeze.core.catalog.MethodCatalog;
 import dev.squeeze.core.catalog.MethodInfo;
+import dev.squeeze.vision.cct.CctMethod;
+import dev.squeeze.vision.cct.CctMethods;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -10,8 +12,8 @@ class VisionCatalogTest {
     @Test
     void everyBenchMethodIsInTheCatalogWithALoadableImplementation() throws Exception {
         MethodCatalog c = MethodCatalog.load();
-        for (ImageMethod m : VisionMethods.image()) assertTrue(c.find(m.name()).isPresent(), m.name());
-        for (AnyResMethod m : VisionMethods.anyRes()) {
+        for (CctMethod m : CctMethods.image()) assertTrue(c.find(m.name()).isPresent(), m.name());
+        for (AnyResReducer m : CctMethods.anyRes()) {
             if (!m.name().startsWith("random")) assertTrue(c.find(m.name()).isPresent(), m.name());
         }
         for (String name : new String[] {"dycoke", "prunevid", "fastvid", "holitom", "tempme", "audio-segment-topk",

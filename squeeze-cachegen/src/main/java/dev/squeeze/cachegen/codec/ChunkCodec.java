@@ -20,7 +20,12 @@ import dev.squeeze.cachegen.LevelSpec;
 public final class ChunkCodec {
     private ChunkCodec() {}
 
-    /** Symbols and scales of a chunk before entropy coding. */
+    /**
+     * Symbols and scales of a chunk before entropy coding.
+     *
+     * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+     * maker nor its readers modify them.
+     */
     public record Quantised(LevelSpec level, int start, int count, short[][] symbols, short[][] scales) {}
 
     public static Quantised quantise(KvSnapshot s, int start, int count, LevelSpec lv) {
@@ -139,9 +144,11 @@ public final class ChunkCodec {
     /**
      * Decodes a chunk payload of {@code count} tokens into rows [dstRow, dstRow + count) of keys/values
      * (layers arrays of (rows, kvDim)), tokens and positions. {@code base} is the payload's offset in its file.
+     * Token ids must lie in [0, vocab) and positions in [0, seqLen).
      */
     public static void decode(byte[] buf, int from, int to, long base, int count, LevelTables tables, int kvd,
-                              int[] tokens, float[] positions, float[][] keys, float[][] values, int dstRow, int vocab) throws CorruptStreamException {
+                              int[] tokens, float[] positions, float[][] keys, float[][] values, int dstRow, int vocab, int seqLen)
+            throws CorruptStreamException {
         LevelSpec lv = tables.level();
         int L = lv.layers();
         ByteSource in = new ByteSource(buf, from, to, base, "chunk at offset " + base);
@@ -153,10 +160,23 @@ public final class ChunkCodec {
         }
         int mode = in.u8("position mode");
         if (mode == 0) {
+            long at = in.position();
             int p0 = in.i32("first position");
+            if (p0 < 0 || (long) p0 + count > seqLen) {
+                throw new CorruptStreamException("positions [" + p0 + ", " + ((long) p0 + count) + ") at offset " + at
+                        + " are outside the model's context [0, " + seqLen + ")");
+            }
             for (int t = 0; t < count; t++) positions[dstRow + t] = p0 + t;
         } else if (mode == 1) {
-            for (int t = 0; t < count; t++) positions[dstRow + t] = in.f32("position");
+            for (int t = 0; t < count; t++) {
+                long at = in.position();
+                float p = in.f32("position");
+                if (!(p >= 0 && p < seqLen)) {
+                    throw new CorruptStreamException("position " + p + " at offset " + at + (Float.isFinite(p) ? " is outside the model's context [0, "
+                            + seqLen + ")" : " is not finite"));
+                }
+                positions[dstRow + t] = p;
+            }
         } else {
             throw new CorruptStreamException("position mode " + mode + " at offset " + (in.position() - 1) + " is not 0 or 1");
         }

@@ -4,7 +4,7 @@ package dev.squeeze.cachegen.codec;
  * Decodes what {@link RangeEncoder} wrote, from {@code buf[from, to)}. Reading past the end is allowed for the
  * few bytes of the encoder's flush only; more means the stream is shorter than its symbols need.
  */
-public final class RangeDecoder {
+final class RangeDecoder {
     private static final long TOP = 1L << 24;
     private static final int SLACK = 8;
     private final byte[] buf;

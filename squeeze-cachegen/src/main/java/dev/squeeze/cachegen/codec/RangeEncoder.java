@@ -7,7 +7,7 @@ package dev.squeeze.cachegen.codec;
  * {@link FrequencyTable} (totals of 2^{@value FrequencyTable#TOTAL_BITS}); the cost is -log2(freq/total)
  * bits plus a few bytes of flush, i.e. within a fraction of a percent of the entropy of the table.
  */
-public final class RangeEncoder {
+final class RangeEncoder {
     private static final long TOP = 1L << 24;
     private final ByteSink out;
     private long low;

@@ -17,8 +17,15 @@ import java.util.Optional;
  */
 public final class DirectoryKvStore implements KvStore {
     private final Path dir;
+    private final long maxValueBytes;
 
     public DirectoryKvStore(Path dir) throws IOException {
+        this(dir, DEFAULT_MAX_VALUE_BYTES);
+    }
+
+    /** @param maxValueBytes largest value written or read; a larger file under a key is a failed read */
+    public DirectoryKvStore(Path dir, long maxValueBytes) throws IOException {
+        this.maxValueBytes = KvStore.checkMaxValueBytes(maxValueBytes);
         this.dir = Files.createDirectories(dir);
     }
 
@@ -27,6 +34,7 @@ public final class DirectoryKvStore implements KvStore {
     @Override
     public void put(String key, byte[] value) throws IOException {
         Path target = dir.resolve(KvStore.checkKey(key));
+        KvStore.checkValueSize(this, key, value.length, maxValueBytes);
         Path tmp = Files.createTempFile(dir, ".tmp-" + key.substring(0, Math.min(16, key.length())) + "-", ".part");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -42,8 +50,10 @@ public final class DirectoryKvStore implements KvStore {
 
     @Override
     public Optional<byte[]> get(String key) throws IOException {
+        Path file = dir.resolve(KvStore.checkKey(key));
         try {
-            return Optional.of(Files.readAllBytes(dir.resolve(KvStore.checkKey(key))));
+            KvStore.checkValueSize(this, key, Files.size(file), maxValueBytes); // before reading: a 3 GiB file is not read
+            return Optional.of(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }

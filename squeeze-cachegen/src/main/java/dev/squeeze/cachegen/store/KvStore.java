@@ -12,6 +12,8 @@ import java.util.Optional;
  * it is not sure of.
  */
 public interface KvStore extends AutoCloseable {
+    /** Largest value a store keeps or reads unless told otherwise: 512 MiB, Redis's own default bulk-string limit. */
+    long DEFAULT_MAX_VALUE_BYTES = 512L << 20;
 
     void put(String key, byte[] value) throws IOException;
 
@@ -33,6 +35,21 @@ public interface KvStore extends AutoCloseable {
 
     @Override
     void close() throws IOException;
+
+    /** Checks a value cap: 1 .. the largest Java array. */
+    static long checkMaxValueBytes(long max) {
+        if (max < 1 || max > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("max value bytes must be in [1, " + (Integer.MAX_VALUE - 8) + "], got " + max);
+        }
+        return max;
+    }
+
+    /** Fails with an IOException naming the store and key when a value is over the cap. */
+    static void checkValueSize(KvStore store, String key, long bytes, long max) throws IOException {
+        if (bytes > max) {
+            throw new IOException(store.describe() + ": value " + key + " has " + bytes + " bytes, over the cap of " + max + " bytes per value");
+        }
+    }
 
     /** Checks a key: 1..128 characters of [0-9a-z-]. */
     static String checkKey(String key) {

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code squeeze kv}: KV caches as CacheGen bitstreams. */
 @Command(name = "kv", mixinStandardHelpOptions = true, subcommands = {KvSaveCommand.class, KvInspectCommand.class},
         description = "Store KV caches as compact CacheGen bitstreams (save, inspect); continue from one with 'squeeze generate --kv'.")
-public final class KvCommand implements Runnable {
+final class KvCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

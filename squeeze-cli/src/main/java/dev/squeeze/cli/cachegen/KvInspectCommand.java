@@ -4,6 +4,7 @@ import dev.squeeze.cachegen.CacheGenReader;
 import dev.squeeze.cachegen.ChunkEntry;
 import dev.squeeze.cachegen.ModelFingerprint;
 import dev.squeeze.cachegen.StreamHeader;
+import dev.squeeze.cli.JsonStrings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +22,7 @@ import java.util.stream.Collectors;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Print what a CacheGen stream holds. With --verify, every chunk checksum is checked and the exit code is",
                 "non-zero on any damage (1 for a damaged chunk, 2 for a damaged or truncated header)."})
-public final class KvInspectCommand implements Callable<Integer> {
+final class KvInspectCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -79,5 +80,5 @@ public final class KvInspectCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String esc(String s) { return s.replace("\\", "\\\\").replace("\"", "\\\""); }
+    private static String esc(String s) { return JsonStrings.escape(s); }
 }

@@ -3,6 +3,7 @@ package dev.squeeze.cli.cachegen;
 import dev.squeeze.cachegen.CacheGenEncoder;
 import dev.squeeze.cachegen.CompressionLevels;
 import dev.squeeze.cachegen.KvFiles;
+import dev.squeeze.cli.InputOptions;
 import dev.squeeze.cli.llm.ModelOptions;
 import dev.squeeze.llm.model.LlamaModel;
 import picocli.CommandLine;
@@ -17,7 +18,7 @@ import java.util.concurrent.Callable;
 /** {@code squeeze kv save}: computes the KV cache of a text and writes it as a CacheGen stream. */
 @Command(name = "save", mixinStandardHelpOptions = true,
         description = "Prefill a text (BOS first) and store its KV cache as a CacheGen stream.")
-public final class KvSaveCommand implements Callable<Integer> {
+final class KvSaveCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -42,6 +43,9 @@ public final class KvSaveCommand implements Callable<Integer> {
             description = "Delta coding against an anchor token every N tokens (0 = off, the default).")
     int anchorInterval;
 
+    @CommandLine.Mixin
+    InputOptions inputOptions = new InputOptions();
+
     @Option(names = "--max-bytes-per-token", defaultValue = "0",
             description = "Choose each chunk's level: the finest whose payload fits this many bytes per token (0 = use --level).")
     double maxBytesPerToken;
@@ -52,9 +56,12 @@ public final class KvSaveCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--level must be in [0, " + CompressionLevels.MAX + "], got " + level);
         }
         if (chunkTokens <= 0) throw new IllegalArgumentException("--chunk-tokens must be > 0, got " + chunkTokens);
-        if (anchorInterval < 0) throw new IllegalArgumentException("--anchor-interval must be >= 0, got " + anchorInterval);
+        if (anchorInterval < 0 || anchorInterval > 65535) {
+            throw new IllegalArgumentException("--anchor-interval must be in [0, 65535], got " + anchorInterval);
+        }
         if (!Files.isRegularFile(text)) throw new IllegalArgumentException("--text " + text + " is not a readable file");
-        String t = Files.readString(text).strip();
+        KvFiles.requireReplaceable(out);
+        String t = inputOptions.readText(text).strip();
         if (t.isEmpty()) throw new IllegalArgumentException("--text " + text + " holds no text");
         if (!(maxBytesPerToken >= 0)) throw new IllegalArgumentException("--max-bytes-per-token must be >= 0, got " + maxBytesPerToken);
         CacheGenEncoder enc = CacheGenEncoder.builder().level(level).chunkTokens(chunkTokens).anchorInterval(anchorInterval)

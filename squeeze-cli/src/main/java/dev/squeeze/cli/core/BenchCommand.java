@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 /** {@code squeeze bench SUITE --out DIR}: runs a suite, writes results.json and report.html. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark suite; writes DIR/results.json and DIR/report.html.")
-public final class BenchCommand implements Callable<Integer> {
+final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", description = "Suite name (see --list).")
     String suite;
 

@@ -22,7 +22,7 @@ import java.util.Set;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Reduce a synthetic token set (N tokens around C concepts) with ToMe, DivPrune and DPC-KNN.")
-public final class DemoCommand implements Runnable {
+final class DemoCommand implements Runnable {
     @Option(names = "--tokens", defaultValue = "576", description = "N tokens (default ${DEFAULT-VALUE}).")
     int n;
     @Option(names = "--concepts", defaultValue = "16", description = "C concepts (default ${DEFAULT-VALUE}).")
@@ -35,10 +35,17 @@ public final class DemoCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Largest token set the demo builds: DPC-KNN's density step is O(N^2), and N x D floats live on the heap. */
+    static final int MAX_TOKENS = 1 << 16, MAX_DIM = 1 << 14, MAX_FLOATS = 1 << 26;
+
     @Override
     public void run() {
+        if (n <= 0 || n > MAX_TOKENS) throw new IllegalArgumentException("--tokens must be in [1, " + MAX_TOKENS + "], got " + n);
+        if (dim <= 0 || dim > MAX_DIM) throw new IllegalArgumentException("--dim must be in [1, " + MAX_DIM + "], got " + dim);
+        if ((long) n * dim > MAX_FLOATS) {
+            throw new IllegalArgumentException("--tokens x --dim = " + (long) n * dim + " floats exceeds " + MAX_FLOATS + " (256 MiB)");
+        }
         if (concepts <= 0 || concepts > n) throw new IllegalArgumentException("--concepts must be in [1, " + n + "], got " + concepts);
-        if (dim <= 0) throw new IllegalArgumentException("--dim must be > 0, got " + dim);
         Random r = new Random(seed);
         float[][] centre = new float[concepts][dim];
         for (float[] c : centre) for (int j = 0; j < dim; j++) c[j] = (float) r.nextGaussian();

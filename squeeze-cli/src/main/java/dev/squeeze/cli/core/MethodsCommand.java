@@ -12,7 +12,7 @@ import java.util.List;
 
 /** {@code squeeze methods [--json] [--family F]}: the method catalog. */
 @Command(name = "methods", mixinStandardHelpOptions = true, description = "List every implemented method with its paper.")
-public final class MethodsCommand implements Runnable {
+final class MethodsCommand implements Runnable {
     @Option(names = "--json", description = "Print the catalog as a JSON array.")
     boolean json;
 

@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 /** {@code squeeze generate}: streams a continuation of a prompt. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate text with a Llama-family model (llama2.c .bin, GGUF, or Hugging Face safetensors), streaming tokens.")
-public final class GenerateCommand implements Callable<Integer> {
+final class GenerateCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,8 +1,7 @@
 package dev.squeeze.cli.llm;
 
+import dev.squeeze.kv.api.Presses;
 import dev.squeeze.llm.format.ModelLoader;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.Presses;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.SessionOptions;
 import picocli.CommandLine.Option;
@@ -18,20 +17,23 @@ public final class ModelOptions {
     @Option(names = "--tokenizer", description = "Tokenizer file (llama2.c tokenizer.bin); GGUF and HF models carry their own.")
     Path tokenizer;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Worker threads for matrix products (default: the machine's cores).")
+    @Option(names = "--threads", defaultValue = "0",
+            description = "Worker threads for matrix products, at most the machine's cores (default 0: the cores, up to 16).")
     int threads;
 
     /** Loads the model; the caller closes it. */
     public LlamaModel load() throws IOException {
-        if (threads < 0) throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+        int cores = Runtime.getRuntime().availableProcessors();
+        // the row pool's workers spin while they wait: more threads than cores only slow every product down
+        if (threads < 0 || threads > cores) {
+            throw new IllegalArgumentException("--threads must be in [0, " + cores + "] (0 = default; this machine has " + cores
+                    + " cores), got " + threads);
+        }
         return ModelLoader.load(model, tokenizer, threads == 0 ? LlamaModel.defaultThreads() : threads);
     }
 
     /** Session options with the press of {@code spec} ("none" = the full cache). */
     public static SessionOptions withPress(LlamaModel m, String spec) {
-        KvHook hook = Presses.create(spec, m);
-        SessionOptions.Builder opts = SessionOptions.builder();
-        if (hook != null) opts.hook(hook);
-        return opts.build();
+        return SessionOptions.builder().hook(Presses.create(spec, m)).build();
     }
 }

@@ -1,5 +1,7 @@
 package dev.squeeze.cli.llm;
 
+import dev.squeeze.cli.InputOptions;
+import dev.squeeze.cli.JsonStrings;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Perplexity;
 import dev.squeeze.llm.runtime.SessionOptions;
@@ -21,7 +23,7 @@ import java.util.concurrent.Callable;
         description = "Teacher-forced perplexity of a text file: paragraphs (separated by blank lines) are scored "
                 + "separately, each as BOS + its tokens, cut into windows of --context tokens (or, with --stream, the "
                 + "whole file as one stream).")
-public final class PerplexityCommand implements Callable<Integer> {
+final class PerplexityCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -55,10 +57,14 @@ public final class PerplexityCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @CommandLine.Mixin
+    InputOptions inputOptions = new InputOptions();
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(text)) throw new IllegalArgumentException("--text " + text + " is not a readable file");
-                try (LlamaModel m = modelOptions.load()) {
+        String all = inputOptions.readText(text);
+        try (LlamaModel m = modelOptions.load()) {
             int ctx = context == 0 ? m.config().seqLen() : context;
             if (ctx < 2 || ctx > m.config().seqLen()) {
                 throw new IllegalArgumentException("--context must be in [2, " + m.config().seqLen() + "] (the model's seq_len), got " + context);
@@ -68,13 +74,13 @@ public final class PerplexityCommand implements Callable<Integer> {
             if (limit > 0 && !stream) throw new IllegalArgumentException("--limit needs --stream");
             List<int[]> seqs;
             if (stream) {
-                int[] all = m.tokenizer().encode(Files.readString(text), true);
-                if (limit > all.length) {
-                    throw new IllegalArgumentException("--limit " + limit + " exceeds the " + all.length + " tokens of " + text);
+                int[] ids = m.tokenizer().encode(all, true);
+                if (limit > ids.length) {
+                    throw new IllegalArgumentException("--limit " + limit + " exceeds the " + ids.length + " tokens of " + text);
                 }
-                seqs = List.of(limit > 0 ? java.util.Arrays.copyOf(all, limit) : all);
+                seqs = List.of(limit > 0 ? java.util.Arrays.copyOf(ids, limit) : ids);
             } else {
-                seqs = paragraphs(m.tokenizer(), Files.readString(text));
+                seqs = paragraphs(m.tokenizer(), all);
             }
             if (seqs.isEmpty()) throw new IllegalArgumentException("--text " + text + " holds no text");
             if (prefix < 0) throw new IllegalArgumentException("--prefix must be >= 0, got " + prefix);
@@ -85,7 +91,7 @@ public final class PerplexityCommand implements Callable<Integer> {
             if (json) {
                 out.printf(Locale.ROOT, "{\"natsPerToken\": %.6f, \"perplexity\": %.6f, \"tokens\": %d, \"peakKvBytes\": %d, "
                                 + "\"press\": \"%s\", \"context\": %d}%n",
-                        r.natsPerToken(), r.perplexity(), r.tokens(), r.peakKvBytes(), press.replace("\\", "\\\\").replace("\"", "\\\""), ctx);
+                        r.natsPerToken(), r.perplexity(), r.tokens(), r.peakKvBytes(), JsonStrings.escape(press), ctx);
             } else {
                 out.printf(Locale.ROOT, "nats/token   %.4f%nperplexity   %.4f%ntokens       %d%npeak KV      %d bytes%n",
                         r.natsPerToken(), r.perplexity(), r.tokens(), r.peakKvBytes());

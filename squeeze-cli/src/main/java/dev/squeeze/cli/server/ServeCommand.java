@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve POST /v1/compress, GET /v1/methods, GET /health, GET /metrics and, with --upstream,"
                 + " an OpenAI-compatible POST /v1/chat/completions proxy that compresses long context messages."})
-public final class ServeCommand implements Callable<Integer> {
+final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -35,6 +35,18 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--max-tokens", defaultValue = "262144", description = "Input tokens per request (default ${DEFAULT-VALUE}).")
     int maxTokens;
+
+    @Option(names = "--max-word-chars", defaultValue = "1000",
+            description = "Longest word (run of letters, symbols or spaces) a text may hold; checked before counting tokens (default ${DEFAULT-VALUE}).")
+    int maxWordChars;
+
+    @Option(names = "--request-timeout-ms", defaultValue = "30000",
+            description = "Deadline of one compression, queue wait included; 503 beyond (default ${DEFAULT-VALUE}).")
+    long requestTimeoutMs;
+
+    @Option(names = "--memory-budget-mb",
+            description = "Heap compressions in flight may hold together, estimated at 40 bytes per body byte (default: half the heap).")
+    Long memoryBudgetMb;
 
     @Option(names = "--workers", description = "Compression threads (default: number of cores).")
     Integer workers;
@@ -83,6 +95,13 @@ public final class ServeCommand implements Callable<Integer> {
                 .maxConnections(maxConnections).maxUpstreamStreams(maxUpstreamStreams).proxyRate(proxyRate).proxyMinTokens(proxyMinTokens)
                 .proxyMethod(proxyMethod).proxyRoles(proxyRoles);
         if (workers != null) b.workers(workers);
+        b.maxWordChars(maxWordChars).requestTimeoutMs(requestTimeoutMs);
+        if (memoryBudgetMb != null) {
+            if (memoryBudgetMb <= 0 || memoryBudgetMb > Long.MAX_VALUE >> 20) {
+                throw new IllegalArgumentException("--memory-budget-mb must be > 0, got " + memoryBudgetMb);
+            }
+            b.memoryBudgetBytes(memoryBudgetMb << 20);
+        }
         for (String o : methodOptions) b.methodOption(o);
         ServerConfig config = b.build();
         SqueezeServer server = SqueezeServer.start(config);

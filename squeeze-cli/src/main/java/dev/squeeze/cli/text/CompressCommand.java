@@ -1,12 +1,13 @@
 package dev.squeeze.cli.text;
 
+import dev.squeeze.cli.InputOptions;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.text.CompressionJson;
 import dev.squeeze.text.CompressionRequest;
 import dev.squeeze.text.CompressionResult;
 import dev.squeeze.text.CompressorRegistry;
 import dev.squeeze.text.ForcedContent;
 import dev.squeeze.text.PromptCompressor;
-import dev.squeeze.text.TextChecks;
 import dev.squeeze.text.TokenEncoding;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,9 +16,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -25,14 +23,15 @@ import java.util.concurrent.Callable;
 /** {@code squeeze compress}: shortens a prompt or context to a token budget. */
 @Command(name = "compress", mixinStandardHelpOptions = true,
         description = "Compress a prompt/context to a token budget (default method: lexical, offline).")
-public final class CompressCommand implements Callable<Integer> {
+final class CompressCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @CommandLine.ArgGroup(exclusive = true)
-    Budget budget;
+    BudgetOptions budget;
 
-    static final class Budget {
+    /** --rate or --target-tokens: the two forms of a {@link Budget}. */
+    static final class BudgetOptions {
         @Option(names = "--rate", description = "Compressed/original token ratio in (0, 1] (default 0.5).")
         Double rate;
         @Option(names = "--target-tokens", description = "Compressed size in tokens.")
@@ -63,9 +62,12 @@ public final class CompressCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE|-", description = "Input text file, or - for standard input.")
     String input;
 
+    @CommandLine.Mixin
+    InputOptions inputOptions = new InputOptions();
+
     @Override
     public Integer call() throws IOException {
-        String text = read(input);
+        String text = inputOptions.readText(input);
         CompressionRequest.Builder b = CompressionRequest.builder(text)
                 .encoding(TokenEncoding.parse(encoding))
                 .forced(ForcedContent.parse(keep))
@@ -73,7 +75,7 @@ public final class CompressCommand implements Callable<Integer> {
                 .question(question);
         if (budget != null && budget.targetTokens != null) b.targetTokens(budget.targetTokens);
         else b.rate(budget != null && budget.rate != null ? budget.rate : 0.5);
-        CompressionRequest request = b.build();
+        CompressionRequest request = b.build();   // the builder turns --rate / --target-tokens into the request's Budget
         CompressorRegistry registry = CompressorRegistry.load();
         PromptCompressor compressor = options.isEmpty() ? registry.get(method) : registry.create(method, options);
         CompressionResult r = compressor.compress(request);
@@ -85,16 +87,5 @@ public final class CompressCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    private static String read(String input) throws IOException {
-        if ("-".equals(input)) return TextChecks.decodeUtf8(System.in.readAllBytes(), "standard input");
-        Path p = Path.of(input);
-        try {
-            if (Files.isDirectory(p)) throw new IllegalArgumentException(input + " is a directory, not a text file");
-            return TextChecks.decodeUtf8(Files.readAllBytes(p), input);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("no such file: " + input);
-        }
     }
 }

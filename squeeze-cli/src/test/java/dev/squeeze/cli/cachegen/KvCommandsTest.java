@@ -1,9 +1,8 @@
 package dev.squeeze.cli.cachegen;
 
+import dev.squeeze.core.data.DataAssumptions;
 import dev.squeeze.cli.CliTestSupport;
 import dev.squeeze.cli.CliTestSupport.Run;
-import dev.squeeze.core.data.SharedData;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,8 +24,7 @@ class KvCommandsTest {
     }
 
     static Path data(String rel) {
-        Assumptions.assumeTrue(SharedData.file(rel).isPresent(), "../shared/data/" + rel + " is absent");
-        return SharedData.require(rel);
+        return DataAssumptions.require(rel);
     }
 
     static long field(String json, String name) {

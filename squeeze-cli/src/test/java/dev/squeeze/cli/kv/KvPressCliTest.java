@@ -1,8 +1,8 @@
 package dev.squeeze.cli.kv;
 
+import dev.squeeze.core.data.DataAssumptions;
 import dev.squeeze.cli.CliTestSupport;
 import dev.squeeze.core.data.SharedData;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +31,7 @@ class KvPressCliTest {
 
     @Test
     void budgetPressesAndCompositionsShrinkThePeakCache(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(SharedData.file("models/stories260K.bin").isPresent(), "stories260K absent");
+        DataAssumptions.require("models/stories260K.bin");
         Path text = dir.resolve("t.txt");
         Files.writeString(text, "Once upon a time, there was a little dog named Max. Max liked to run in the park with his friend. "
                 + "One day, Max saw a big red ball. He wanted to play with it. He ran to the ball and pushed it with his nose.");
@@ -52,7 +52,7 @@ class KvPressCliTest {
 
     @Test
     void kvZipCompressesThePrefixThenScoresTheRest(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(SharedData.file("models/stories260K.bin").isPresent(), "stories260K absent");
+        DataAssumptions.require("models/stories260K.bin");
         Path text = dir.resolve("t.txt");
         Files.writeString(text, "Once upon a time, there was a little dog named Max. Max liked to run in the park with his friend. "
                 + "One day, Max saw a big red ball. He wanted to play with it. He ran to the ball and pushed it with his nose. "

@@ -1,5 +1,6 @@
 package dev.squeeze.cli.text;
 
+import dev.squeeze.core.data.DataAssumptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.squeeze.cli.CliTestSupport;
@@ -76,8 +77,7 @@ class CompressCommandTest {
             assertEquals(2, r.code(), m);
             assertTrue(r.err().contains("--option model="), r.err());
         }
-        var model = dev.squeeze.core.data.SharedData.file("models/stories260K.bin");
-        org.junit.jupiter.api.Assumptions.assumeTrue(model.isPresent(), "../shared/data/models/stories260K.bin is absent");
+        var model = java.util.Optional.of(DataAssumptions.require("models/stories260K.bin"));
         Path tok = dev.squeeze.core.data.SharedData.require("models/tok512.bin");
         Run r = run("compress", "--method", "llmlingua", "--rate", "0.5", "--json", "--option", "model=" + model.get(),
                 "--option", "tokenizer=" + tok, example().toString());

@@ -52,6 +52,12 @@ public record MethodInfo(String name, Family family, Mechanism mechanism, Paper 
         public Builder implementation(Class<?> c) { this.implementation = c.getName(); return this; }
         public Builder notes(String n) { this.notes = n; return this; }
 
+        /** The notes from {@code META-INF/squeeze/methods/<name>.txt} beside {@code declaring} ({@link MethodNotes}). */
+        public Builder notesResource(Class<?> declaring) { return notes(MethodNotes.load(declaring, name)); }
+
+        /** Appends text to the notes (a family's shared paragraph after a method's own). */
+        public Builder appendNotes(String more) { this.notes = notes + more; return this; }
+
         public MethodInfo build() {
             return new MethodInfo(name, family, mechanism, paper, trainingFree, inputs, implementation, notes);
         }

@@ -67,6 +67,34 @@ public interface Kernels {
         }
     }
 
+    /**
+     * Packs rows [bRow, bRow + m) of b (each of width d) for repeated
+     * {@link #dotBlock(float[], int, PackedRows, float[], int, int, int)} products. The reference layout is a plain
+     * copy ("rows"); vectorised kernels rearrange them into panels.
+     */
+    default PackedRows pack(float[] b, int bRow, int m, int d) {
+        float[] copy = new float[m * d];
+        System.arraycopy(b, bRow * d, copy, 0, m * d);
+        return new PackedRows(copy, m, d, "rows");
+    }
+
+    /**
+     * {@code c[cOff + i*ldc + j] = dot(a row aRow+i, b row j)} for i < n, j < b.rows(): the product x W^T of a
+     * linear layer with its weight packed once by {@link #pack}. Callers split rows of a across threads.
+     */
+    default void dotBlock(float[] a, int aRow, PackedRows b, float[] c, int cOff, int ldc, int n) {
+        dotBlock(a, aRow, b.dataFor("rows"), 0, c, cOff, ldc, n, b.rows(), b.width());
+    }
+
+    /**
+     * GELU in place, the erf form BERT uses: {@code x/2 (1 + erf(x / sqrt 2))}. erf follows Abramowitz and Stegun
+     * 7.1.26 (|error| &lt;= 1.5e-7 on erf; computed as erfc for negative arguments, so no cancellation), so the
+     * result is within 1.5e-7 |x| / 2 of the exact GELU.
+     */
+    default void gelu(float[] a, int off, int n) {
+        for (int i = off; i < off + n; i++) a[i] = GeluErf.gelu(a[i]);
+    }
+
     /** Numerically stable softmax of a[off, off+n) in place (max subtracted first). */
     default void softmaxInPlace(float[] a, int off, int n) {
         float mx = max(a, off, n);

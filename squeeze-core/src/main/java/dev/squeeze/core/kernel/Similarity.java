@@ -19,8 +19,30 @@ public final class Similarity {
 
     /** Row-wise L2-normalised copy of x (N, D). A zero row stays zero. */
     public FloatMatrix normalizeRows(FloatMatrix x) {
-        FloatMatrix y = x.copy();
-        normalizeRowsInPlace(y);
+        return normalizedCopy(x, null);
+    }
+
+    /**
+     * Row-wise L2-normalised copy of x (N, D), rejecting a non-finite entry with a message naming {@code name},
+     * its row and column. One pass per row: the check rides on the row's sum of squares (finite unless the row
+     * holds a NaN or an infinity, or overflows), and only such a row is scanned entry by entry.
+     */
+    public FloatMatrix normalizeRows(FloatMatrix x, String name) {
+        return normalizedCopy(x, Args.notNull("name", name));
+    }
+
+    private FloatMatrix normalizedCopy(FloatMatrix x, String checkName) {
+        Args.notNull("x", x);
+        int cols = x.cols();
+        float[] src = x.data();
+        FloatMatrix y = new FloatMatrix(x.rows(), cols);
+        float[] dst = y.data();
+        for (int i = 0; i < x.rows(); i++) {
+            float ss = k.sumOfSquares(src, i * cols, cols);
+            if (checkName != null && !Float.isFinite(ss)) x.requireFinite(checkName);
+            // axpy into the zeroed row: fma(s, x, 0) rounds like s * x, so this equals copy-then-scale
+            if (ss > 0f) k.axpy((float) (1.0 / Math.sqrt(ss)), src, i * cols, dst, i * cols, cols);
+        }
         return y;
     }
 
@@ -100,57 +122,61 @@ public final class Similarity {
         return c;
     }
 
-    /** Row blocks below this many multiply-adds stay on the calling thread. */
+    /** Blocks below this many multiply-adds stay on the calling thread. */
     private static final long PARALLEL_MACS = 4_000_000L;
-    private static final int BLOCK = 32;
+    /**
+     * Columns per parallel task: a multiple of the kernels' packed panel width (64 floats with AVX-512, 32 with
+     * AVX2), so each task packs its columns of b once and runs every row of a against them.
+     */
+    private static final int COLUMNS = 64;
 
     /**
-     * (N, M) dot products of rows of a (N, D) and b (M, D), with row blocks of a spread over the common
-     * fork-join pool when the block is large. Every entry is computed by the same kernel call as in
-     * {@link #dotBlock}, so the result does not depend on the thread count.
+     * (N, M) dot products of rows of a (N, D) and b (M, D), with column blocks of b spread over the common
+     * fork-join pool when the block is large. Every entry is one kernel call's value, as in {@link #dotBlock}
+     * (the same path for the same rows), so the result does not depend on the thread count.
      */
     public FloatMatrix dotBlockParallel(FloatMatrix a, FloatMatrix b) {
         checkSameWidth(a, b);
         int n = a.rows(), m = b.rows(), d = a.cols();
         FloatMatrix c = new FloatMatrix(n, m);
         float[] ad = a.data(), bd = b.data(), cd = c.data();
-        int blocks = (n + BLOCK - 1) / BLOCK;
-        java.util.stream.IntStream s = java.util.stream.IntStream.range(0, blocks);
-        if ((long) n * m * d >= PARALLEL_MACS) s = s.parallel();
-        s.forEach(bi -> {
-            int i0 = bi * BLOCK, rows = Math.min(BLOCK, n - i0);
-            k.dotBlock(ad, i0, bd, 0, cd, i0 * m, m, rows, m, d);
+        columnTasks(m, (long) n * m * d).forEach(t -> {
+            int j0 = t * COLUMNS, w = Math.min(COLUMNS, m - j0);
+            k.dotBlock(ad, 0, bd, j0, cd, j0, m, n, w, d);
         });
         return c;
     }
 
     /**
-     * The symmetric Gram matrix x x^T (N, N): only blocks on or above the diagonal are computed (about half
-     * the multiply-adds of {@link #dotBlock}) and mirrored; large blocks run on the common fork-join pool.
+     * The symmetric Gram matrix x x^T (N, N). Column block [j0, j1) computes rows [0, j1) only (about half
+     * the multiply-adds of {@link #dotBlock}, b packed once per block) and mirrors itself into rows [j0, j1);
+     * large blocks run on the common fork-join pool, widest column blocks first.
      */
     public FloatMatrix gram(FloatMatrix x) {
         Args.notNull("x", x);
         int n = x.rows(), d = x.cols();
         FloatMatrix c = new FloatMatrix(n, n);
         float[] xd = x.data(), cd = c.data();
-        int blocks = (n + BLOCK - 1) / BLOCK;
-        java.util.stream.IntStream s = java.util.stream.IntStream.range(0, blocks);
-        if ((long) n * n * d / 2 >= PARALLEL_MACS) s = s.parallel();
-        s.forEach(bi -> {
-            int i0 = bi * BLOCK, rows = Math.min(BLOCK, n - i0);
-            k.dotBlock(xd, i0, xd, i0, cd, i0 * n + i0, n, rows, n - i0, d);
+        int blocks = (n + COLUMNS - 1) / COLUMNS;
+        columnTasks(n, (long) n * n * d / 2).forEach(t -> {
+            int j0 = (blocks - 1 - t) * COLUMNS, j1 = Math.min(n, j0 + COLUMNS);
+            k.dotBlock(xd, 0, xd, j0, cd, j0, n, j1, j1 - j0, d);
+            Symmetric.copyUpperToLower(cd, n, j0, j1);
         });
-        for (int i = 0; i < n; i++) {
-            int rowBlockStart = (i / BLOCK) * BLOCK;
-            for (int j = 0; j < rowBlockStart; j++) cd[i * n + j] = cd[j * n + i];
-        }
         return c;
+    }
+
+    /** One task per block of {@link #COLUMNS} columns, in parallel when the product has enough multiply-adds. */
+    private static java.util.stream.IntStream columnTasks(int columns, long macs) {
+        java.util.stream.IntStream s = java.util.stream.IntStream.range(0, (columns + COLUMNS - 1) / COLUMNS);
+        return macs >= PARALLEL_MACS ? s.parallel() : s;
     }
 
     /** (N, N) cosine similarities of the rows of x via the symmetric {@link #gram}. */
     public FloatMatrix cosineGram(FloatMatrix x) {
-        requireTokens("x", x);
-        return gram(normalizeRows(x));
+        Args.notNull("x", x);
+        if (x.rows() == 0) throw new IllegalArgumentException("x is an empty token set (0 rows)");
+        return gram(normalizeRows(x, "x"));
     }
 
     /** (N, N) squared Euclidean distances between the rows of x, via the symmetric {@link #gram}, floored at 0. */

@@ -1,6 +1,7 @@
 package dev.squeeze.core.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -9,8 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
  * AVX-512, 8 with AVX2). Only loaded when {@code jdk.incubator.vector} is in the boot layer; see
  * {@link KernelProvider}.
  *
- * <p>{@link #dotBlock} is register-tiled: a 4 x 4 tile of rows keeps 16 vector accumulators live, so each
- * step of the shared dimension does 8 loads for 16 FMAs and the loop is FMA-bound rather than load-bound.
+ * <p>{@link #dotBlock} takes one of two register-tiled paths by shape. Blocks of at least {@code PACK_ROWS}
+ * rows pack b once per product into per-thread k-major panels and run 4-row x 4-vector outer-product tiles
+ * (16 FMAs per 4 broadcasts + 4 loads, no reductions). Smaller blocks (the runtime's 16-row prefill calls)
+ * run 4 x 4 dot-product tiles straight from the rows (8 loads for 16 FMAs, 16 lane reductions per tile), so
+ * nothing is copied or allocated per call.
  */
 final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -99,20 +103,51 @@ final class VectorKernels implements Kernels {
         scale(a, off, n, 1f / sum);
     }
 
+    /** Output columns per packed panel: four vectors, so a 4-row tile keeps 16 accumulators in registers. */
+    private static final int PW = 4 * L;
+    /**
+     * Deepest k-block packed at once: a (KC, PW) panel (96 KiB with AVX-512) stays in L2 while every row tile
+     * of a streams past it; deeper rows are split into even blocks (d = 1024 -> 3 x 342) that accumulate into c.
+     */
+    private static final int KC = 384;
+    /**
+     * Rows of a from which b is packed. Packing a panel costs PW x d scalar copies, about as much as 16 rows'
+     * worth of FMAs, so it pays from a few dozen rows on; below (the runtime's 16-row prefill blocks) the
+     * unpacked 4 x 4 dot-product tiles run without any copy.
+     */
+    private static final int PACK_ROWS = 64;
+    /** One (KC, PW) panel per thread, reused by every packed product on that thread: no allocation per call. */
+    private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[KC * PW]);
+
+    @Override
+    public void dotBlock(float[] a, float[] b, float[] c, int n, int m, int d) {
+        dotBlock(a, 0, b, 0, c, 0, m, n, m, d);
+    }
+
     @Override
     public void dotBlock(float[] a, int aRow, float[] b, int bRow, float[] c, int cOff, int ldc, int n, int m, int d) {
-        // a packed panel pays off once it is reused by several 4-row tiles
-        if (n >= 8 && m >= PW) packed(a, aRow, b, bRow, c, cOff, ldc, n, m, d, false);
+        if (n >= PACK_ROWS && m >= L) packed(a, aRow, b, bRow, c, cOff, ldc, n, m, d, false);
         else reduceTiles(a, aRow, b, bRow, c, cOff, ldc, n, m, d);
+    }
+
+    /** c (n x n) = a a^T: packed, only the panels' rows reaching the diagonal computed, then mirrored. */
+    @Override
+    public void gram(float[] a, float[] c, int n, int d) {
+        if (n >= PACK_ROWS) {
+            packed(a, 0, a, 0, c, 0, n, n, n, d, true);
+            for (int j0 = 0; j0 < n; j0 += PW) Symmetric.copyUpperToLower(c, n, j0, Math.min(n, j0 + PW));
+        } else {
+            reduceTiles(a, 0, a, 0, c, 0, n, n, n, d);
+            Symmetric.copyUpperToLower(c, n, 0, n);
+        }
     }
 
     /** 4 x 4 tiles of dot products, each reduced across lanes: for blocks too small to amortise packing. */
     private void reduceTiles(float[] a, int aRow, float[] b, int bRow, float[] c, int cOff, int ldc, int n, int m, int d) {
-        int bound = S.loopBound(d);
         int i = 0;
         for (; i + 4 <= n; i += 4) {
             int j = 0;
-            for (; j + 4 <= m; j += 4) tile4x4(a, b, c, aRow + i, bRow + j, cOff + i * ldc + j, ldc, d, bound);
+            for (; j + 4 <= m; j += 4) tile4x4(a, b, c, aRow + i, bRow + j, cOff + i * ldc + j, ldc, d);
             for (; j < m; j++) {
                 for (int r = 0; r < 4; r++) c[cOff + (i + r) * ldc + j] = dot(a, (aRow + i + r) * d, b, (bRow + j) * d, d);
             }
@@ -122,100 +157,244 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /** c[cAt + r*ldc + s] = dot(a row ai+r, b row bj+s) for r, s < 4. */
-    private static void tile4x4(float[] a, float[] b, float[] c, int ai, int bj, int cAt, int ldc, int d, int bound) {
+    /**
+     * c[cAt + r*ldc + s] = dot(a row ai+r, b row bj+s) for r, s < 4: 8 loads feed 16 FMAs per step; the last
+     * partial vector of d is loaded masked (zeros past d), so there is no scalar tail.
+     */
+    private static void tile4x4(float[] a, float[] b, float[] c, int ai, int bj, int cAt, int ldc, int d) {
         int a0 = ai * d, a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
         int b0 = bj * d, b1 = b0 + d, b2 = b1 + d, b3 = b2 + d;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
         FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        int k = 0;
-        for (; k < bound; k += L) {
-            FloatVector x0 = FloatVector.fromArray(S, a, a0 + k);
-            FloatVector x1 = FloatVector.fromArray(S, a, a1 + k);
-            FloatVector x2 = FloatVector.fromArray(S, a, a2 + k);
-            FloatVector x3 = FloatVector.fromArray(S, a, a3 + k);
-            FloatVector y = FloatVector.fromArray(S, b, b0 + k);
-            c00 = x0.fma(y, c00); c10 = x1.fma(y, c10); c20 = x2.fma(y, c20); c30 = x3.fma(y, c30);
-            y = FloatVector.fromArray(S, b, b1 + k);
-            c01 = x0.fma(y, c01); c11 = x1.fma(y, c11); c21 = x2.fma(y, c21); c31 = x3.fma(y, c31);
-            y = FloatVector.fromArray(S, b, b2 + k);
-            c02 = x0.fma(y, c02); c12 = x1.fma(y, c12); c22 = x2.fma(y, c22); c32 = x3.fma(y, c32);
-            y = FloatVector.fromArray(S, b, b3 + k);
-            c03 = x0.fma(y, c03); c13 = x1.fma(y, c13); c23 = x2.fma(y, c23); c33 = x3.fma(y, c33);
+        int bound = S.loopBound(d);
+        for (int k = 0; k <= bound; k += L) {
+            FloatVector x0, x1, x2, x3, y0, y1, y2, y3;
+            if (k < bound) {
+                x0 = FloatVector.fromArray(S, a, a0 + k); x1 = FloatVector.fromArray(S, a, a1 + k);
+                x2 = FloatVector.fromArray(S, a, a2 + k); x3 = FloatVector.fromArray(S, a, a3 + k);
+                y0 = FloatVector.fromArray(S, b, b0 + k); y1 = FloatVector.fromArray(S, b, b1 + k);
+                y2 = FloatVector.fromArray(S, b, b2 + k); y3 = FloatVector.fromArray(S, b, b3 + k);
+            } else {
+                if (k == d) break;
+                VectorMask<Float> t = S.indexInRange(k, d);
+                x0 = FloatVector.fromArray(S, a, a0 + k, t); x1 = FloatVector.fromArray(S, a, a1 + k, t);
+                x2 = FloatVector.fromArray(S, a, a2 + k, t); x3 = FloatVector.fromArray(S, a, a3 + k, t);
+                y0 = FloatVector.fromArray(S, b, b0 + k, t); y1 = FloatVector.fromArray(S, b, b1 + k, t);
+                y2 = FloatVector.fromArray(S, b, b2 + k, t); y3 = FloatVector.fromArray(S, b, b3 + k, t);
+            }
+            c00 = x0.fma(y0, c00); c10 = x1.fma(y0, c10); c20 = x2.fma(y0, c20); c30 = x3.fma(y0, c30);
+            c01 = x0.fma(y1, c01); c11 = x1.fma(y1, c11); c21 = x2.fma(y1, c21); c31 = x3.fma(y1, c31);
+            c02 = x0.fma(y2, c02); c12 = x1.fma(y2, c12); c22 = x2.fma(y2, c22); c32 = x3.fma(y2, c32);
+            c03 = x0.fma(y3, c03); c13 = x1.fma(y3, c13); c23 = x2.fma(y3, c23); c33 = x3.fma(y3, c33);
         }
-        float[] t = {
-            c00.reduceLanes(VectorOperators.ADD), c01.reduceLanes(VectorOperators.ADD),
-            c02.reduceLanes(VectorOperators.ADD), c03.reduceLanes(VectorOperators.ADD),
-            c10.reduceLanes(VectorOperators.ADD), c11.reduceLanes(VectorOperators.ADD),
-            c12.reduceLanes(VectorOperators.ADD), c13.reduceLanes(VectorOperators.ADD),
-            c20.reduceLanes(VectorOperators.ADD), c21.reduceLanes(VectorOperators.ADD),
-            c22.reduceLanes(VectorOperators.ADD), c23.reduceLanes(VectorOperators.ADD),
-            c30.reduceLanes(VectorOperators.ADD), c31.reduceLanes(VectorOperators.ADD),
-            c32.reduceLanes(VectorOperators.ADD), c33.reduceLanes(VectorOperators.ADD)};
-        for (; k < d; k++) {
-            for (int r = 0; r < 4; r++) {
-                for (int q = 0; q < 4; q++) t[r * 4 + q] += a[(ai + r) * d + k] * b[(bj + q) * d + k];
+        int r = cAt;
+        c[r] = sum(c00); c[r + 1] = sum(c01); c[r + 2] = sum(c02); c[r + 3] = sum(c03);
+        r += ldc;
+        c[r] = sum(c10); c[r + 1] = sum(c11); c[r + 2] = sum(c12); c[r + 3] = sum(c13);
+        r += ldc;
+        c[r] = sum(c20); c[r + 1] = sum(c21); c[r + 2] = sum(c22); c[r + 3] = sum(c23);
+        r += ldc;
+        c[r] = sum(c30); c[r + 1] = sum(c31); c[r + 2] = sum(c32); c[r + 3] = sum(c33);
+    }
+
+    private static float sum(FloatVector v) { return v.reduceLanes(VectorOperators.ADD); }
+
+    private static final String PANELS = "panels-" + (4 * L);
+
+    /**
+     * Rows [0, mFull) become mFull / PW k-major panels (d, PW) laid end to end, the layout {@link #packed} builds
+     * per k-block, here over the whole depth d once (a linear layer's weight, packed at load); the m % PW rows past
+     * the last panel follow as plain rows.
+     */
+    @Override
+    public PackedRows pack(float[] b, int bRow, int m, int d) {
+        int mFull = m - m % PW;
+        float[] out = new float[m * d];
+        for (int j0 = 0; j0 < mFull; j0 += PW) {
+            int base = j0 * d;
+            for (int jj = 0; jj < PW; jj++) {
+                int src = (bRow + j0 + jj) * d;
+                for (int k = 0; k < d; k++) out[base + k * PW + jj] = b[src + k];
             }
         }
-        for (int r = 0; r < 4; r++) {
-            for (int q = 0; q < 4; q++) c[cAt + r * ldc + q] = t[r * 4 + q];
+        System.arraycopy(b, (bRow + mFull) * d, out, mFull * d, (m - mFull) * d);
+        return new PackedRows(out, m, d, PANELS);
+    }
+
+    @Override
+    public void dotBlock(float[] a, int aRow, PackedRows b, float[] c, int cOff, int ldc, int n) {
+        float[] p = b.dataFor(PANELS);
+        int m = b.rows(), d = b.width();
+        int mFull = m - m % PW;
+        for (int j0 = 0; j0 < mFull; j0 += PW) {
+            int panel = j0 * d;
+            int i = 0;
+            for (; i + 4 <= n; i += 4) tile4(a, (aRow + i) * d, d, p, panel, d, c, cOff + i * ldc + j0, ldc, false);
+            for (; i < n; i++) tile1(a, (aRow + i) * d, p, panel, d, c, cOff + i * ldc + j0, false);
         }
-    }
-
-    /** Output columns per packed panel: four vectors, so a 4-row tile keeps 16 accumulators in registers. */
-    private static final int PW = 4 * L;
-
-    @Override
-    public void dotBlock(float[] a, float[] b, float[] c, int n, int m, int d) {
-        packed(a, 0, b, 0, c, 0, m, n, m, d, false);
-    }
-
-    /** c (n x n) = a a^T: only panels reaching the diagonal or above are computed, then mirrored. */
-    @Override
-    public void gram(float[] a, float[] c, int n, int d) {
-        packed(a, 0, a, 0, c, 0, n, n, n, d, true);
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < i; j++) c[i * n + j] = c[j * n + i];
+            for (int j = mFull; j < m; j++) c[cOff + i * ldc + j] = dot(a, (aRow + i) * d, p, j * d, d);
         }
     }
 
     /**
-     * GEMM-style: b's rows are packed, PW at a time, into a k-major panel (d x PW, at most a few hundred KiB,
-     * so it stays in L2); every 4-row tile of a then runs 16 FMAs per k on 4 broadcasts and 4 panel loads,
-     * with no horizontal reductions. Columns past the last full panel use {@link #dot}. With
-     * {@code upperOnly} (a == b, aRow == bRow) rows wholly below a panel are skipped (the caller mirrors).
+     * c = a b, register-blocked: for each group of 4 rows of a and each chunk of up to 4 vectors of output columns,
+     * the accumulators stay in registers while p runs over k (a broadcast of a[i][p], one load of b's row p per
+     * vector, FMAs), so no row of c is reloaded. Every c[i][j] is the same fused sum over p in the same order as the
+     * row-axpy reference, so the results are identical. Columns past the last full vector use that reference.
      */
-    private void packed(float[] a, int aRow, float[] b, int bRow, float[] c, int cOff, int ldc,
-                        int n, int m, int d, boolean upperOnly) {
-        int mFull = m - m % PW;
-        float[] panel = new float[d * PW];   // (d, PW) k-major copy of b rows bRow+j0 .. +PW-1
-        for (int j0 = 0; j0 < mFull; j0 += PW) {
-            for (int jj = 0; jj < PW; jj++) {
-                int src = (bRow + j0 + jj) * d;
-                for (int k = 0; k < d; k++) panel[k * PW + jj] = b[src + k];
-            }
-            int iEnd = upperOnly ? Math.min(n, j0 + PW) : n;
+    @Override
+    public void matmul(float[] a, float[] b, float[] c, int n, int k, int m) {
+        int mv = m - m % L;
+        for (int j0 = 0; j0 < mv; j0 += PW) {
+            int vecs = Math.min(4, (mv - j0) / L);
             int i = 0;
-            for (; i + 4 <= iEnd; i += 4) tile4(a, (aRow + i) * d, panel, c, cOff + i * ldc + j0, ldc, d);
-            for (; i < iEnd; i++) tile1(a, (aRow + i) * d, panel, c, cOff + i * ldc + j0, d);
+            for (; i + 4 <= n; i += 4) matTile4(a, b, c, i, j0, vecs, k, m);
+            for (; i < n; i++) matTile1(a, b, c, i, j0, vecs, k, m);
         }
-        for (int i = 0; i < n; i++) {
-            for (int j = Math.max(mFull, upperOnly ? i : 0); j < m; j++) {
-                c[cOff + i * ldc + j] = dot(a, (aRow + i) * d, b, (bRow + j) * d, d);
+        if (mv < m) {
+            for (int i = 0; i < n; i++) {
+                for (int j = mv; j < m; j++) {
+                    float acc = 0f;
+                    for (int p = 0; p < k; p++) acc += a[i * k + p] * b[p * m + j];   // the axpy tail's unfused step
+                    c[i * m + j] = acc;
+                }
             }
         }
     }
 
-    /** Rows a0.. a0+3d of a against one panel; writes 4 rows of PW outputs at c[r], c[r+ldc], ... */
-    private static void tile4(float[] a, int a0, float[] panel, float[] c, int r, int ldc, int d) {
+    /** Rows i..i+3 of c, columns j0 .. j0 + vecs*L (vecs in 1..4). */
+    private static void matTile4(float[] a, float[] b, float[] c, int i, int j0, int vecs, int k, int m) {
+        int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
+        FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
+        for (int p = 0, bo = j0; p < k; p++, bo += m) {
+            FloatVector y0 = FloatVector.fromArray(S, b, bo);
+            FloatVector y1 = vecs > 1 ? FloatVector.fromArray(S, b, bo + L) : z;
+            FloatVector y2 = vecs > 2 ? FloatVector.fromArray(S, b, bo + 2 * L) : z;
+            FloatVector y3 = vecs > 3 ? FloatVector.fromArray(S, b, bo + 3 * L) : z;
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = y0.fma(x, c00); c01 = y1.fma(x, c01); c02 = y2.fma(x, c02); c03 = y3.fma(x, c03);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = y0.fma(x, c10); c11 = y1.fma(x, c11); c12 = y2.fma(x, c12); c13 = y3.fma(x, c13);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = y0.fma(x, c20); c21 = y1.fma(x, c21); c22 = y2.fma(x, c22); c23 = y3.fma(x, c23);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = y0.fma(x, c30); c31 = y1.fma(x, c31); c32 = y2.fma(x, c32); c33 = y3.fma(x, c33);
+        }
+        storeRow(c, i * m + j0, vecs, c00, c01, c02, c03);
+        storeRow(c, (i + 1) * m + j0, vecs, c10, c11, c12, c13);
+        storeRow(c, (i + 2) * m + j0, vecs, c20, c21, c22, c23);
+        storeRow(c, (i + 3) * m + j0, vecs, c30, c31, c32, c33);
+    }
+
+    private static void matTile1(float[] a, float[] b, float[] c, int i, int j0, int vecs, int k, int m) {
+        int a0 = i * k;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c0 = z, c1 = z, c2 = z, c3 = z;
+        for (int p = 0, bo = j0; p < k; p++, bo += m) {
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c0 = FloatVector.fromArray(S, b, bo).fma(x, c0);
+            if (vecs > 1) c1 = FloatVector.fromArray(S, b, bo + L).fma(x, c1);
+            if (vecs > 2) c2 = FloatVector.fromArray(S, b, bo + 2 * L).fma(x, c2);
+            if (vecs > 3) c3 = FloatVector.fromArray(S, b, bo + 3 * L).fma(x, c3);
+        }
+        storeRow(c, i * m + j0, vecs, c0, c1, c2, c3);
+    }
+
+    private static void storeRow(float[] c, int at, int vecs, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
+        v0.intoArray(c, at);
+        if (vecs > 1) v1.intoArray(c, at + L);
+        if (vecs > 2) v2.intoArray(c, at + 2 * L);
+        if (vecs > 3) v3.intoArray(c, at + 3 * L);
+    }
+
+    /** GELU with the A&amp;S 7.1.26 erf of {@link GeluErf}, lanewise EXP; same formula as the scalar reference. */
+    @Override
+    public void gelu(float[] a, int off, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        FloatVector one = FloatVector.broadcast(S, 1f), two = FloatVector.broadcast(S, 2f);
+        for (; i < bound; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, off + i);
+            FloatVector z = x.mul(GeluErf.INV_SQRT2);
+            FloatVector t = one.div(z.abs().fma(GeluErf.P, 1f));
+            FloatVector poly = t.mul(GeluErf.A5).add(GeluErf.A4).mul(t).add(GeluErf.A3).mul(t).add(GeluErf.A2).mul(t).add(GeluErf.A1).mul(t);
+            FloatVector q = poly.mul(z.mul(z).neg().lanewise(VectorOperators.EXP));   // erfc(|z|)
+            FloatVector onePlusErf = two.sub(q).blend(q, z.lt(0f));
+            x.mul(0.5f).mul(onePlusErf).intoArray(a, off + i);
+        }
+        for (; i < n; i++) a[off + i] = GeluErf.gelu(a[off + i]);
+    }
+
+
+    /**
+     * GEMM-style: b's rows are packed once per product, PW columns and at most KC of the shared dimension at a
+     * time, into a k-major panel that stays in L2; every 4-row tile of a then runs 16 FMAs per k on 4
+     * broadcasts and 4 panel loads, with no horizontal reductions. A last panel narrower than PW runs 8-row x
+     * 1-vector tiles (masked in its last vector). Each c entry is one k-ordered FMA chain, continued across
+     * k-blocks, so c[i][j] and c[j][i] of a Gram block are bit-identical. With {@code upperOnly} (a == b,
+     * aRow == bRow) a panel's rows below its last column are skipped (the caller mirrors).
+     */
+    private static void packed(float[] a, int aRow, float[] b, int bRow, float[] c, int cOff, int ldc,
+                               int n, int m, int d, boolean upperOnly) {
+        float[] panel = PANEL.get();
+        int kBlocks = (d + KC - 1) / KC;
+        int kc = (d + kBlocks - 1) / kBlocks;
+        for (int j0 = 0; j0 < m; j0 += PW) {
+            int w = Math.min(PW, m - j0);
+            int iEnd = upperOnly ? Math.min(n, j0 + w) : n;
+            for (int k0 = 0; k0 < d; k0 += kc) {
+                int kn = Math.min(kc, d - k0);
+                pack(b, bRow + j0, w, d, k0, kn, panel);
+                boolean add = k0 > 0;
+                if (w == PW) {
+                    int i = 0;
+                    for (; i + 4 <= iEnd; i += 4) tile4(a, (aRow + i) * d + k0, d, panel, 0, kn, c, cOff + i * ldc + j0, ldc, add);
+                    for (; i < iEnd; i++) tile1(a, (aRow + i) * d + k0, panel, 0, kn, c, cOff + i * ldc + j0, add);
+                } else {
+                    for (int v = 0; v < w; v += L) {
+                        VectorMask<Float> cols = S.indexInRange(v, w);
+                        int i = 0;
+                        for (; i + 8 <= iEnd; i += 8) tile8x1(a, (aRow + i) * d + k0, d, panel, v, kn, c, cOff + i * ldc + j0 + v, ldc, add, cols);
+                        for (; i < iEnd; i++) tile1x1(a, (aRow + i) * d + k0, panel, v, kn, c, cOff + i * ldc + j0 + v, add, cols);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * panel[k*PW + jj] = b[(row0+jj)*d + k0+k] for jj < w, k < kn; columns from w up to the next whole vector
+     * are zeroed so the narrow tiles can load whole vectors.
+     */
+    private static void pack(float[] b, int row0, int w, int d, int k0, int kn, float[] panel) {
+        for (int jj = 0; jj < w; jj++) {
+            int src = (row0 + jj) * d + k0;
+            for (int k = 0, p = jj; k < kn; k++, p += PW) panel[p] = b[src + k];
+        }
+        int padTo = Math.min(PW, (w + L - 1) / L * L);
+        for (int jj = w; jj < padTo; jj++) {
+            for (int k = 0, p = jj; k < kn; k++, p += PW) panel[p] = 0f;
+        }
+    }
+
+    private static FloatVector start(float[] c, int off, boolean add) {
+        return add ? FloatVector.fromArray(S, c, off) : FloatVector.zero(S);
+    }
+
+    /** Rows at a0, a0+d, a0+2d, a0+3d (kn values each) against one full panel starting at p0; 4 rows of PW outputs at c[r], c[r+ldc], ... */
+    private static void tile4(float[] a, int a0, int d, float[] panel, int p0, int kn, float[] c, int r, int ldc, boolean add) {
         int a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        for (int k = 0, p = 0; k < d; k++, p += PW) {
+        int r1 = r + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+        FloatVector c00 = start(c, r, add), c01 = start(c, r + L, add), c02 = start(c, r + 2 * L, add), c03 = start(c, r + 3 * L, add);
+        FloatVector c10 = start(c, r1, add), c11 = start(c, r1 + L, add), c12 = start(c, r1 + 2 * L, add), c13 = start(c, r1 + 3 * L, add);
+        FloatVector c20 = start(c, r2, add), c21 = start(c, r2 + L, add), c22 = start(c, r2 + 2 * L, add), c23 = start(c, r2 + 3 * L, add);
+        FloatVector c30 = start(c, r3, add), c31 = start(c, r3 + L, add), c32 = start(c, r3 + 2 * L, add), c33 = start(c, r3 + 3 * L, add);
+        for (int k = 0, p = p0; k < kn; k++, p += PW) {
             FloatVector y0 = FloatVector.fromArray(S, panel, p);
             FloatVector y1 = FloatVector.fromArray(S, panel, p + L);
             FloatVector y2 = FloatVector.fromArray(S, panel, p + 2 * L);
@@ -230,17 +409,15 @@ final class VectorKernels implements Kernels {
             c30 = y0.fma(x, c30); c31 = y1.fma(x, c31); c32 = y2.fma(x, c32); c33 = y3.fma(x, c33);
         }
         c00.intoArray(c, r); c01.intoArray(c, r + L); c02.intoArray(c, r + 2 * L); c03.intoArray(c, r + 3 * L);
-        r += ldc;
-        c10.intoArray(c, r); c11.intoArray(c, r + L); c12.intoArray(c, r + 2 * L); c13.intoArray(c, r + 3 * L);
-        r += ldc;
-        c20.intoArray(c, r); c21.intoArray(c, r + L); c22.intoArray(c, r + 2 * L); c23.intoArray(c, r + 3 * L);
-        r += ldc;
-        c30.intoArray(c, r); c31.intoArray(c, r + L); c32.intoArray(c, r + 2 * L); c33.intoArray(c, r + 3 * L);
+        c10.intoArray(c, r1); c11.intoArray(c, r1 + L); c12.intoArray(c, r1 + 2 * L); c13.intoArray(c, r1 + 3 * L);
+        c20.intoArray(c, r2); c21.intoArray(c, r2 + L); c22.intoArray(c, r2 + 2 * L); c23.intoArray(c, r2 + 3 * L);
+        c30.intoArray(c, r3); c31.intoArray(c, r3 + L); c32.intoArray(c, r3 + 2 * L); c33.intoArray(c, r3 + 3 * L);
     }
 
-    private static void tile1(float[] a, int a0, float[] panel, float[] c, int r, int d) {
-        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-        for (int k = 0, p = 0; k < d; k++, p += PW) {
+    /** One row against one full panel (the rows left over by {@link #tile4}). */
+    private static void tile1(float[] a, int a0, float[] panel, int p0, int kn, float[] c, int r, boolean add) {
+        FloatVector c0 = start(c, r, add), c1 = start(c, r + L, add), c2 = start(c, r + 2 * L, add), c3 = start(c, r + 3 * L, add);
+        for (int k = 0, p = p0; k < kn; k++, p += PW) {
             FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
             c0 = FloatVector.fromArray(S, panel, p).fma(x, c0);
             c1 = FloatVector.fromArray(S, panel, p + L).fma(x, c1);
@@ -248,5 +425,44 @@ final class VectorKernels implements Kernels {
             c3 = FloatVector.fromArray(S, panel, p + 3 * L).fma(x, c3);
         }
         c0.intoArray(c, r); c1.intoArray(c, r + L); c2.intoArray(c, r + 2 * L); c3.intoArray(c, r + 3 * L);
+    }
+
+    private static FloatVector start(float[] c, int off, boolean add, VectorMask<Float> cols) {
+        return add ? FloatVector.fromArray(S, c, off, cols) : FloatVector.zero(S);
+    }
+
+    /**
+     * Eight rows against the panel's vector column v (8 independent FMA chains hide the FMA latency); only
+     * the columns in {@code cols} are read from and written to c.
+     */
+    private static void tile8x1(float[] a, int a0, int d, float[] panel, int v, int kn, float[] c, int r, int ldc,
+                                boolean add, VectorMask<Float> cols) {
+        int a1 = a0 + d, a2 = a1 + d, a3 = a2 + d, a4 = a3 + d, a5 = a4 + d, a6 = a5 + d, a7 = a6 + d;
+        FloatVector c0 = start(c, r, add, cols), c1 = start(c, r + ldc, add, cols), c2 = start(c, r + 2 * ldc, add, cols),
+                c3 = start(c, r + 3 * ldc, add, cols), c4 = start(c, r + 4 * ldc, add, cols), c5 = start(c, r + 5 * ldc, add, cols),
+                c6 = start(c, r + 6 * ldc, add, cols), c7 = start(c, r + 7 * ldc, add, cols);
+        for (int k = 0, p = v; k < kn; k++, p += PW) {
+            FloatVector y = FloatVector.fromArray(S, panel, p);
+            c0 = y.fma(FloatVector.broadcast(S, a[a0 + k]), c0);
+            c1 = y.fma(FloatVector.broadcast(S, a[a1 + k]), c1);
+            c2 = y.fma(FloatVector.broadcast(S, a[a2 + k]), c2);
+            c3 = y.fma(FloatVector.broadcast(S, a[a3 + k]), c3);
+            c4 = y.fma(FloatVector.broadcast(S, a[a4 + k]), c4);
+            c5 = y.fma(FloatVector.broadcast(S, a[a5 + k]), c5);
+            c6 = y.fma(FloatVector.broadcast(S, a[a6 + k]), c6);
+            c7 = y.fma(FloatVector.broadcast(S, a[a7 + k]), c7);
+        }
+        c0.intoArray(c, r, cols); c1.intoArray(c, r + ldc, cols); c2.intoArray(c, r + 2 * ldc, cols);
+        c3.intoArray(c, r + 3 * ldc, cols); c4.intoArray(c, r + 4 * ldc, cols); c5.intoArray(c, r + 5 * ldc, cols);
+        c6.intoArray(c, r + 6 * ldc, cols); c7.intoArray(c, r + 7 * ldc, cols);
+    }
+
+    private static void tile1x1(float[] a, int a0, float[] panel, int v, int kn, float[] c, int r, boolean add,
+                                VectorMask<Float> cols) {
+        FloatVector acc = start(c, r, add, cols);
+        for (int k = 0, p = v; k < kn; k++, p += PW) {
+            acc = FloatVector.fromArray(S, panel, p).fma(FloatVector.broadcast(S, a[a0 + k]), acc);
+        }
+        acc.intoArray(c, r, cols);
     }
 }

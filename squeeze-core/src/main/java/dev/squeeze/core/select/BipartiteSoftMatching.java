@@ -4,6 +4,7 @@ import dev.squeeze.core.Args;
 import dev.squeeze.core.kernel.Similarity;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +30,7 @@ public final class BipartiteSoftMatching {
      * @param r            tokens to remove (merges), 0 <= r <= |A| (minus the protected [CLS])
      * @param protectFirst keep token 0 (the [CLS]) out of the merge
      */
-    public static TokenTransform merge(FloatMatrix metric, float[] sizes, int r, boolean protectFirst) {
+    public static TokenTransform merge(FloatMatrix metric, float @Nullable [] sizes, int r, boolean protectFirst) {
         Args.notNull("metric", metric);
         int n = metric.rows();
         if (n < 2) throw new IllegalArgumentException("ToMe needs at least 2 tokens, got N = " + n);
@@ -40,18 +41,15 @@ public final class BipartiteSoftMatching {
                     + (protectFirst ? " with [CLS] protected" : "") + ", got " + r);
         }
         if (r == 0) return TokenTransform.identity(n);
-        metric.requireFinite("metric");
         int d = metric.cols();
+        Similarity sim = Similarity.fast();
+        float[] unit = sim.normalizeRows(metric, "metric").data();   // rejects non-finite entries
         float[] a = new float[na * d];
         float[] b = new float[nb * d];
-        float[] m = metric.data();
-        for (int i = 0; i < na; i++) System.arraycopy(m, (2 * i) * d, a, i * d, d);
-        for (int j = 0; j < nb; j++) System.arraycopy(m, (2 * j + 1) * d, b, j * d, d);
-        Similarity sim = Similarity.fast();
+        for (int i = 0; i < na; i++) System.arraycopy(unit, (2 * i) * d, a, i * d, d);
+        for (int j = 0; j < nb; j++) System.arraycopy(unit, (2 * j + 1) * d, b, j * d, d);
         FloatMatrix am = new FloatMatrix(na, d, a);
         FloatMatrix bm = new FloatMatrix(nb, d, b);
-        sim.normalizeRowsInPlace(am);
-        sim.normalizeRowsInPlace(bm);
         float[] scores = sim.dotBlockParallel(am, bm).data();   // (|A|, |B|)
 
         float[] nodeMax = new float[na];

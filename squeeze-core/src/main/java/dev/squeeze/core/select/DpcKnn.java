@@ -4,6 +4,7 @@ import dev.squeeze.core.Args;
 import dev.squeeze.core.kernel.Similarity;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Density-peaks clustering with k-nearest-neighbour density (DPC-KNN; Du et al., 2016, as used for
@@ -21,7 +22,12 @@ import dev.squeeze.core.transform.TokenTransform;
 public final class DpcKnn {
     private DpcKnn() {}
 
-    /** Clusters: centre indices (by descending score) and each token's cluster number (index into centers). */
+    /**
+     * Clusters: centre indices (by descending score) and each token's cluster number (index into centers).
+     *
+     * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+     * maker nor its readers modify them.
+     */
     public record Clustering(int[] centers, int[] assignment) {
         /** Members of each cluster, ascending. */
         public int[][] groups() {
@@ -35,7 +41,7 @@ public final class DpcKnn {
         }
 
         /** Merge each cluster into one token (size-weighted mean), ordered by cluster. */
-        public TokenTransform toTransform(float[] sizes) {
+        public TokenTransform toTransform(float @Nullable [] sizes) {
             return TokenTransform.merge(assignment.length, groups(), sizes);
         }
     }

@@ -18,14 +18,30 @@ public final class MaxMinDiversity {
     /**
      * DivPrune's selection on cosine distance D = 1 - cos(x_i, x_j). The first pick is the token whose
      * nearest neighbour is farthest (max_i min_{j != i} D_ij); then max-min. Returns indices in pick order.
+     *
+     * <p>Works on the cosine Gram block directly: D is never materialised. min_j fl(1 - c_j) equals
+     * fl(1 - max_j c_j) (rounding is monotone), so the first pick takes a vectorised row maximum of the
+     * similarities, and the picks then read 1 - c of one row each: the same picks, ties included, as
+     * {@link #fromDistances} on the materialised D.
      */
     public static int[] divPrune(FloatMatrix x, int k) {
         Args.notNull("x", x);
         checkK(k, x.rows());
-        FloatMatrix cos = Similarity.fast().cosineGram(x);   // symmetric: half the multiply-adds
-        float[] d = cos.data();
-        for (int i = 0; i < d.length; i++) d[i] = 1f - d[i];
-        return fromDistances(cos, k, -1);
+        Similarity sim = Similarity.fast();
+        FloatMatrix cos = sim.cosineGram(x);   // symmetric: half the multiply-adds
+        int n = cos.rows();
+        float[] c = cos.data();
+        Kernels kern = sim.kernels();
+        int first = 0;
+        float best = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            float nearest = Float.NEGATIVE_INFINITY;   // max_{j != i} cos(x_i, x_j)
+            if (i > 0) nearest = kern.max(c, i * n, i);
+            if (i < n - 1) nearest = Math.max(nearest, kern.max(c, i * n + i + 1, n - 1 - i));
+            float nn = n == 1 ? 0f : 1f - nearest;
+            if (nn > best) { best = nn; first = i; }
+        }
+        return maxMinPicks(c, n, k, first, true);
     }
 
     /**
@@ -52,20 +68,29 @@ public final class MaxMinDiversity {
         } else {
             Args.inRange("first", first, 0, n - 1);
         }
+        return maxMinPicks(d, n, k, first, false);
+    }
+
+    /**
+     * Picks 1..k-1 after {@code first}: each time the untaken token farthest from its nearest pick, with a
+     * running min-distance vector (O(N) per pick). Distances are m's entries, or 1 - m's entries when m holds
+     * cosine similarities.
+     */
+    private static int[] maxMinPicks(float[] m, int n, int k, int first, boolean cosine) {
         int[] picked = new int[k];
         boolean[] taken = new boolean[n];
         float[] minDist = new float[n];
         picked[0] = first;
         taken[first] = true;
-        System.arraycopy(d, first * n, minDist, 0, n);
+        for (int i = 0; i < n; i++) minDist[i] = cosine ? 1f - m[first * n + i] : m[first * n + i];
         for (int p = 1; p < k; p++) {
             int arg = -1;
-            float best = Float.NEGATIVE_INFINITY;
-            for (int i = 0; i < n; i++) if (!taken[i] && minDist[i] > best) { best = minDist[i]; arg = i; }
+            float far = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) if (!taken[i] && minDist[i] > far) { far = minDist[i]; arg = i; }
             picked[p] = arg;
             taken[arg] = true;
             int row = arg * n;
-            for (int i = 0; i < n; i++) minDist[i] = Math.min(minDist[i], d[row + i]);
+            for (int i = 0; i < n; i++) minDist[i] = Math.min(minDist[i], cosine ? 1f - m[row + i] : m[row + i]);
         }
         return picked;
     }

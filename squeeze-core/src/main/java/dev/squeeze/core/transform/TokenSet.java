@@ -6,6 +6,9 @@ import dev.squeeze.core.tensor.FloatMatrix;
 /**
  * A set of tokens and what they carry through reductions.
  *
+ * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+ * maker nor its readers modify them.
+ *
  * @param tokens     (N, D) token features
  * @param sizes      (N) how many original tokens each stands for (ToMe's s; proportional attention adds log s)
  * @param positions  (N) position ids (RoPE / grid positions); kept tokens keep theirs

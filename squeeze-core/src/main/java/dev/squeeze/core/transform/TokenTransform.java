@@ -4,6 +4,7 @@ import dev.squeeze.core.Args;
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.tensor.FloatMatrix;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,7 +82,7 @@ public final class TokenTransform {
      *
      * @param sizes (N) current token sizes, or null for all ones
      */
-    public static TokenTransform merge(int n, int[][] groups, float[] sizes) {
+    public static TokenTransform merge(int n, int[][] groups, float @Nullable [] sizes) {
         Args.positive("N", n);
         Args.notNull("groups", groups);
         checkK(groups.length, n);
@@ -201,6 +202,12 @@ public final class TokenTransform {
     public int[] rowSources(int k) {
         checkRow(k);
         return Arrays.copyOfRange(cols, rowPtr[k], rowPtr[k + 1]);
+    }
+
+    /** The lowest source index of row k without copying it: for a {@link #isSelection selection}, the one kept source. */
+    public int firstSource(int k) {
+        checkRow(k);
+        return cols[rowPtr[k]];
     }
 
     /** Weights of row k, aligned with {@link #rowSources(int)}. */

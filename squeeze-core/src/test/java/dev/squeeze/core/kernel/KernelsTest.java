@@ -1,17 +1,27 @@
 package dev.squeeze.core.kernel;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** Every vectorised kernel against the scalar reference, across lengths that exercise the tails. */
+/**
+ * Every vectorised kernel against the scalar reference, across lengths that exercise the tails. Runs where the
+ * vector kernels load (JDK 25 with jdk.incubator.vector); {@link KernelProviderTest} checks that each build's
+ * test JVMs get the kernels they should, so a missing vector path cannot pass unnoticed.
+ */
 class KernelsTest {
     private final Kernels scalar = KernelProvider.scalar();
-    private final Kernels vector = KernelProvider.vector().orElseThrow(
-            () -> new AssertionError("tests run with --add-modules jdk.incubator.vector; the vector kernels must load"));
+    private final Kernels vector = KernelProvider.vector().orElse(null);
     private final Random rnd = new Random(42);
+
+    @BeforeEach
+    void needsVectorKernels() {
+        assumeTrue(vector != null, "no vector kernels on this JVM: " + KernelProvider.selection().reason());
+    }
 
     private float[] rand(int n) {
         float[] a = new float[n];
@@ -22,12 +32,6 @@ class KernelsTest {
     private static void close(float expected, float actual, int n) {
         assertEquals(expected, actual, 1e-5f * Math.max(1f, Math.abs(expected)) * Math.max(1, (float) Math.sqrt(n)) ,
                 "n=" + n);
-    }
-
-    @Test
-    void providerPicksVectorKernelsWhenModulePresent() {
-        assertTrue(KernelProvider.vectorApiAvailable());
-        assertTrue(KernelProvider.kernels().name().startsWith("vector-"), KernelProvider.kernels().name());
     }
 
     @Test
@@ -55,8 +59,11 @@ class KernelsTest {
 
     @Test
     void dotBlockMatchesScalarOnRaggedShapes() {
+        // packed path from 64 rows: full and narrow panels (m % 64, m % 16 != 0), k-blocks (d > 384), row tails;
+        // unpacked 4 x 4 tiles below it: the runtime's 16-row prefill blocks, masked d tails
         int[][] shapes = {{1, 1, 1}, {5, 7, 3}, {4, 4, 16}, {9, 6, 33}, {13, 11, 100}, {64, 64, 128},
-                {10, 9, 257}, {8, 12, 600}, {7, 5, 1031}};
+                {10, 9, 257}, {8, 12, 600}, {7, 5, 1031}, {16, 37, 288}, {16, 128, 770}, {63, 64, 17},
+                {64, 100, 385}, {67, 150, 769}, {131, 83, 1024}, {70, 16, 5}, {66, 15, 40}, {289, 288, 96}};
         for (int[] s : shapes) {
             int n = s[0], m = s[1], d = s[2];
             float[] a = rand(n * d), b = rand(m * d), c1 = new float[n * m], c2 = new float[n * m];
@@ -68,7 +75,8 @@ class KernelsTest {
 
     @Test
     void gramMatchesScalarAndIsSymmetric() {
-        for (int[] s : new int[][] {{1, 5}, {3, 16}, {4, 4}, {9, 33}, {17, 300}, {22, 520}}) {
+        for (int[] s : new int[][] {{1, 5}, {3, 16}, {4, 4}, {9, 33}, {17, 300}, {22, 520}, {64, 8}, {65, 400},
+                {150, 33}, {200, 777}}) {
             int n = s[0], d = s[1];
             float[] a = rand(n * d), c1 = new float[n * n], c2 = new float[n * n];
             scalar.dotBlock(a, a, c1, n, n, d);
@@ -84,7 +92,8 @@ class KernelsTest {
 
     @Test
     void stridedDotBlockMatchesScalarOnSubBlocks() {
-        int[][] shapes = {{1, 1, 1, 0, 0}, {5, 7, 3, 2, 1}, {8, 9, 17, 3, 0}, {13, 11, 100, 1, 4}, {32, 40, 1024, 7, 5}, {16, 70, 100, 3, 2}, {9, 130, 33, 0, 6}};
+        int[][] shapes = {{1, 1, 1, 0, 0}, {5, 7, 3, 2, 1}, {8, 9, 17, 3, 0}, {13, 11, 100, 1, 4}, {32, 40, 1024, 7, 5},
+                {16, 70, 100, 3, 2}, {9, 130, 33, 0, 6}, {64, 64, 400, 5, 3}, {97, 77, 800, 2, 9}, {70, 20, 16, 1, 1}};
         for (int[] s : shapes) {
             int n = s[0], m = s[1], d = s[2], aRow = s[3], bRow = s[4];
             int ldc = m + 3, cOff = 2;
@@ -102,8 +111,8 @@ class KernelsTest {
     @Test
     void gramAndParallelBlocksMatchThePlainBlock() {
         Similarity sim = new Similarity(vector);
-        for (int n : new int[] {1, 5, 33, 70, 200}) {
-            int d = n == 200 ? 300 : 19;
+        for (int n : new int[] {1, 5, 33, 70, 200, 289}) {
+            int d = n >= 200 ? 300 + n : 19;
             dev.squeeze.core.tensor.FloatMatrix x = new dev.squeeze.core.tensor.FloatMatrix(n, d, rand(n * d));
             dev.squeeze.core.tensor.FloatMatrix y = new dev.squeeze.core.tensor.FloatMatrix(n + 3, d, rand((n + 3) * d));
             float[] ref = new Similarity(scalar).dotBlock(x, x).data();
@@ -145,11 +154,99 @@ class KernelsTest {
     }
 
     @Test
+    void registerBlockedMatmulEqualsTheRowAxpyFormExactly() {
+        int[][] shapes = {{1, 1, 1}, {3, 5, 16}, {4, 32, 32}, {7, 29, 64}, {9, 13, 80}, {5, 7, 130}, {12, 64, 300}, {2, 3, 5}};
+        for (int[] s : shapes) {
+            int n = s[0], k = s[1], m = s[2];
+            float[] a = rand(n * k), b = rand(k * m), c = new float[n * m], ref = new float[n * m];
+            a[0] = 0f;   // the reference skips zero entries of a
+            for (int i = 0; i < n; i++) {
+                for (int p = 0; p < k; p++) if (a[i * k + p] != 0f) vector.axpy(a[i * k + p], b, p * m, ref, i * m, m);
+            }
+            java.util.Arrays.fill(c, Float.NaN);
+            vector.matmul(a, b, c, n, k, m);
+            assertArrayEquals(ref, c, 0f, "n=" + n + " k=" + k + " m=" + m);
+        }
+    }
+
+    @Test
     void softmaxIsStableAndNormalised() {
         float[] a = {1000f, 1001f, 1002f};
         vector.softmaxInPlace(a, 0, 3);
         // exp(0), exp(1), exp(2) normalised: 0.09003057, 0.24472847, 0.66524096
         assertArrayEquals(new float[] {0.09003057f, 0.24472847f, 0.66524096f}, a, 1e-6f);
+    }
+
+    @Test
+    void packedDotBlockMatchesScalarOnLinearLayerShapes() {
+        // (rows of a, output columns m, width d): tails below a panel, exact panels, panels plus tails
+        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {4, 64, 32}, {9, 70, 33}, {13, 128, 100}, {6, 200, 384}, {17, 2, 768}, {5, 1152, 48}};
+        for (int[] s : shapes) {
+            int n = s[0], m = s[1], d = s[2], aRow = 2, bRow = 3, ldc = m + 5, cOff = 1;
+            float[] a = rand((aRow + n) * d), b = rand((bRow + m) * d);
+            float[] ref = new float[cOff + n * ldc], c = new float[cOff + n * ldc];
+            scalar.dotBlock(a, aRow, b, bRow, ref, cOff, ldc, n, m, d);
+            for (Kernels k : new Kernels[] {scalar, vector}) {
+                java.util.Arrays.fill(c, 0f);
+                PackedRows p = k.pack(b, bRow, m, d);
+                assertEquals(m, p.rows());
+                assertEquals(d, p.width());
+                k.dotBlock(a, aRow, p, c, cOff, ldc, n);
+                for (int i = 0; i < c.length; i++) close(ref[i], c[i], d);
+                assertEquals(0f, c[cOff + m], 0f, "padding column untouched");
+            }
+        }
+    }
+
+    @Test
+    void packedRowsRefuseOtherKernels() {
+        PackedRows p = scalar.pack(rand(64 * 8), 0, 64, 8);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> vector.dotBlock(rand(8), 0, p, new float[64], 0, 64, 1));
+        assertTrue(e.getMessage().contains("'rows'"), e.getMessage());
+    }
+
+    /** erf by its Maclaurin series (|z| <= 2.5) or its continued fraction for erfc (|z| > 2.5), in double. */
+    private static double erfReference(double z) {
+        double az = Math.abs(z);
+        double erf;
+        if (az <= 2.5) {
+            double term = az, sum = az;
+            for (int n = 1; n < 200; n++) {
+                term *= -az * az / n;
+                sum += term / (2 * n + 1);
+            }
+            erf = 2 / Math.sqrt(Math.PI) * sum;
+        } else {
+            double k = az;
+            for (int n = 200; n >= 1; n--) k = az + (n / 2.0) / k;
+            erf = 1 - Math.exp(-az * az) / (Math.sqrt(Math.PI) * k);
+        }
+        return z < 0 ? -erf : erf;
+    }
+
+    @Test
+    void geluFollowsErfWithinTheApproximationBound() {
+        // erf(1) = 0.8427007929497149 (tables): the reference itself is right
+        assertEquals(0.8427007929497149, erfReference(1.0), 1e-14);
+        assertEquals(0.9999779095030014, erfReference(3.0), 1e-14);
+        float[] x = new float[4001];
+        for (int i = 0; i < x.length; i++) x[i] = -10f + i * 0.005f;
+        float[] s = x.clone(), v = x.clone();
+        scalar.gelu(s, 0, s.length);
+        vector.gelu(v, 0, v.length);
+        for (int i = 0; i < x.length; i++) {
+            double exact = 0.5 * x[i] * (1 + erfReference(x[i] / Math.sqrt(2)));
+            double bound = 1.5e-7 * Math.abs(x[i]) / 2 + 2e-7 * Math.max(1, Math.abs(exact));   // A&S bound + float rounding
+            assertEquals(exact, s[i], bound, "scalar gelu(" + x[i] + ")");
+            assertEquals(s[i], v[i], 4e-7f * Math.max(1f, Math.abs(s[i])), "vector gelu(" + x[i] + ")");
+        }
+        assertEquals(0f, s[2000], 0f, "gelu(0) = 0");
+        float[] off = {9f, 1f, -1f, 9f};
+        vector.gelu(off, 1, 2);
+        assertEquals(9f, off[0], 0f);
+        assertEquals(9f, off[3], 0f);
+        assertEquals(0.8413447460685429, off[1], 1e-6);   // Phi(1)
     }
 
     @Test

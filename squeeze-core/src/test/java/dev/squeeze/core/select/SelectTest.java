@@ -31,6 +31,26 @@ class SelectTest {
     }
 
     @Test
+    void divPruneOnTheGramBlockPicksWhatTheMaterialisedDistanceMatrixPicks() {
+        // 150 x 70 tokens (ragged against every tile), a few exact and near duplicates for ties
+        Random r = new Random(11);
+        int n = 150, d = 70;
+        FloatMatrix x = new FloatMatrix(n, d);
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) x.set(i, j, (float) r.nextGaussian());
+        for (int j = 0; j < d; j++) {
+            x.set(7, j, x.get(3, j));
+            x.set(90, j, x.get(40, j) * 2f);
+            x.set(120, j, x.get(41, j) + 1e-4f);
+        }
+        FloatMatrix dist = dev.squeeze.core.kernel.Similarity.fast().cosineGram(x);
+        float[] dd = dist.data();
+        for (int i = 0; i < dd.length; i++) dd[i] = 1f - dd[i];
+        for (int k : new int[] {1, 2, 64, n}) {
+            assertArrayEquals(MaxMinDiversity.fromDistances(dist, k, -1), MaxMinDiversity.divPrune(x, k), "k=" + k);
+        }
+    }
+
+    @Test
     void runningMinSelectionEqualsNaiveQuadraticReference() {
         Random r = new Random(3);
         int n = 60, k = 17;
@@ -78,6 +98,19 @@ class SelectTest {
         assertArrayEquals(new int[] {0}, out.provenance()[0]);   // [CLS] untouched
         assertThrows(IllegalArgumentException.class, () -> BipartiteSoftMatching.merge(x, null, 3, true));
         assertEquals(6, BipartiteSoftMatching.merge(x, null, 0, true).outputCount());
+        // non-finite metric entries are named with their row and column, also an infinity among huge values
+        FloatMatrix bad = x.copy();
+        bad.set(4, 2, Float.NaN);
+        String msg = assertThrows(IllegalArgumentException.class, () -> BipartiteSoftMatching.merge(bad, null, 1, true)).getMessage();
+        assertTrue(msg.contains("metric") && msg.contains("row 4") && msg.contains("column 2"), msg);
+        bad.set(4, 2, 0f);
+        bad.set(3, 0, Float.POSITIVE_INFINITY);
+        bad.set(3, 1, 3e38f);
+        msg = assertThrows(IllegalArgumentException.class, () -> BipartiteSoftMatching.merge(bad, null, 1, true)).getMessage();
+        assertTrue(msg.contains("row 3") && msg.contains("column 0"), msg);
+        FloatMatrix huge = x.copy();
+        huge.set(3, 1, 3e38f);   // finite, its square overflows: accepted, not reported as non-finite
+        assertEquals(5, BipartiteSoftMatching.merge(huge, null, 1, true).outputCount());
     }
 
     @Test
@@ -110,6 +143,26 @@ class SelectTest {
         assertThrows(IllegalArgumentException.class, () -> Budget.ratio(0));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Budget.count(6).resolve(5)).getMessage().contains("K = 6"));
         assertThrows(IllegalArgumentException.class, () -> TopK.topKIndices(new float[] {1, Float.NaN}, 1));
+    }
+
+    @Test
+    void theThreeNamedResolutionsKeepEachFamilysRule() {
+        // token sets: round, at least 1; a count above N is an error
+        assertEquals(3, Budget.ratio(0.25).resolve(10));          // 2.5 rounds up
+        assertEquals(1, Budget.ratio(0.01).resolve(10));
+        assertThrows(IllegalArgumentException.class, () -> Budget.ratio(0.5).resolve(0));
+        // KV heads: floor (0.3 x 10 is 3 despite 2.9999999999999996), at least 1, 0 for nothing held; a count caps at N
+        assertEquals(2, Budget.ratio(0.25).resolveFloorCapped(10));
+        assertEquals(3, Budget.ratio(0.3).resolveFloorCapped(10));
+        assertEquals(1, Budget.ratio(0.01).resolveFloorCapped(10));
+        assertEquals(0, Budget.ratio(0.5).resolveFloorCapped(0));
+        assertEquals(5, Budget.count(8).resolveFloorCapped(5));
+        assertEquals(0, Budget.count(8).resolveFloorCapped(0));
+        // text targets: round, at least 1; a count as given, even above N
+        assertEquals(3, Budget.ratio(0.25).resolveRoundedUncapped(10));
+        assertEquals(1, Budget.ratio(0.25).resolveRoundedUncapped(0));
+        assertEquals(800, Budget.count(800).resolveRoundedUncapped(100));
+        assertThrows(IllegalArgumentException.class, () -> Budget.count(0));
     }
 
     @Test

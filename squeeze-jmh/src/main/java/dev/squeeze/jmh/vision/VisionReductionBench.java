@@ -1,7 +1,7 @@
 package dev.squeeze.jmh.vision;
 
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.vision.bench.SpeedProbe;
+import dev.squeeze.eval.vision.SpeedProbe;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,10 +1,10 @@
 package dev.squeeze.kv.evict;
 
 import dev.squeeze.core.select.TopK;
-import dev.squeeze.kv.KvMath;
-import dev.squeeze.kv.PressParams;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.PressParams;
+import dev.squeeze.kv.internal.KvMath;
 
 import java.util.Arrays;
 
@@ -15,10 +15,10 @@ import java.util.Arrays;
  * the per-head target (the paper's safeguard). Heads end with different lengths. SnapKV scores are
  * attention mass, comparable across heads. Prefill only.
  */
-public final class AdaKvPress extends SnapKvPress {
+final class AdaKvPress extends SnapKvPress {
     private final double alpha;
 
-    public AdaKvPress(PressParams p, LlamaConfig c) {
+    public AdaKvPress(PressParams p, ModelShape c) {
         super("adakv", p, c);
         this.alpha = p.real("alpha", 0.2, 0, true, 1, true);
     }

@@ -1,11 +1,12 @@
 package dev.squeeze.kv.evict;
 
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.kv.PressParams;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
-import dev.squeeze.llm.model.Rope;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.PressParams;
+import dev.squeeze.kv.api.RopeRotation;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Expected Attention (Devoto et al., "Expected Attention: KV Cache Compression by Estimating Attention
@@ -18,7 +19,7 @@ import dev.squeeze.llm.model.Rope;
  * per position; for heads wider than 16 the rotated covariance is approximated by A S A^T (A the mean
  * rotation) instead of the exact mean of R S R^T.
  */
-public final class ExpectedAttentionPress extends ScorePress {
+final class ExpectedAttentionPress extends ScorePress {
     private final int future;
     private final boolean vnorm;
     private final double epsilon;
@@ -29,16 +30,16 @@ public final class ExpectedAttentionPress extends ScorePress {
     private int lastPos;
     private static final int EXACT_COV_MAX_DIM = 16;
     private int cachedPos = -1;
-    private double[] avgRot;   // (d, d) mean_f R(p + f)
-    private double[] pairRot;  // (d, d, d, d) T_ab = mean_f (R e_a)(R e_b)^T
+    private double @Nullable [] avgRot;   // (d, d) mean_f R(p + f)
+    private double @Nullable [] pairRot;  // (d, d, d, d) T_ab = mean_f (R e_a)(R e_b)^T
 
-    private double[] meanRot;  // (d, d) mean_{f=1..future} R(f), independent of the position
+    private double @Nullable [] meanRot;  // (d, d) mean_{f=1..future} R(f), independent of the position
 
     /**
      * Caches A = mean_f R(p + f) = R(p) mean_f R(f) (rotations compose) for the current last position, and
      * for narrow heads T; shared by every layer and head of a step. O(d^2) per new position after the first.
      */
-    private void averagedRotation(Rope rope, int d) {
+    private void averagedRotation(RopeRotation rope, int d) {
         if (cachedPos == lastPos && avgRot != null) return;
         float[] e = new float[d];
         if (meanRot == null) {
@@ -90,16 +91,16 @@ public final class ExpectedAttentionPress extends ScorePress {
         cachedPos = lastPos;
     }
 
-    private int[][] rowCols;   // (d, <= 2) non-zero columns of each row of A
+    private int @Nullable [][] rowCols;   // (d, <= 2) non-zero columns of each row of A
 
     /** A for position {@code pos} (d, d) row-major, as the scores use it (for tests). */
-    double[] averagedRotation(Rope rope, int d, int pos) {
+    double[] averagedRotation(RopeRotation rope, int d, int pos) {
         lastPos = pos;
         averagedRotation(rope, d);
         return avgRot.clone();
     }
 
-    public ExpectedAttentionPress(PressParams p, LlamaConfig c) {
+    public ExpectedAttentionPress(PressParams p, ModelShape c) {
         super("expectedattention", p, c, 4);
         this.future = p.integer("future", 512, 1, 1 << 20);
         this.vnorm = p.bool("vnorm", true);
@@ -116,7 +117,7 @@ public final class ExpectedAttentionPress extends ScorePress {
         int d = config.headDim(), l = v.layer();
         float[] q = v.queries();
         float[] tmp = new float[d];
-        Rope rope = v.rope();
+        RopeRotation rope = v.rope();
         for (int t = 0; t < v.queryCount(); t++) {
             int pos = v.queryPosition(t);
             lastPos = pos;
@@ -140,7 +141,7 @@ public final class ExpectedAttentionPress extends ScorePress {
         FloatMatrix keys = st.keys();
         int n = keys.rows();
         float[] out = new float[n];
-        Rope rope = v.rope();
+        RopeRotation rope = v.rope();
         for (int h = kvHead * g; h < (kvHead + 1) * g; h++) {
             long cnt = Math.max(1, count[l][h]);
             float[] mu0 = new float[d];
@@ -193,7 +194,7 @@ public final class ExpectedAttentionPress extends ScorePress {
         if (vnorm || epsilon != 0) {
             FloatMatrix vals = st.values();
             for (int i = 0; i < n; i++) {
-                double vn = vnorm ? dev.squeeze.kv.KvMath.norm(vals.data(), i * d, d) : 1;
+                double vn = vnorm ? dev.squeeze.kv.internal.KvMath.norm(vals.data(), i * d, d) : 1;
                 out[i] = (float) ((out[i] + epsilon) * vn);
             }
         }

@@ -1,9 +1,9 @@
 package dev.squeeze.kv.evict;
 
-import dev.squeeze.kv.AttentionAccumulator;
-import dev.squeeze.kv.PressParams;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.PressParams;
+import dev.squeeze.kv.internal.AttentionAccumulator;
 
 /**
  * H2O (Zhang et al., "H2O: Heavy-Hitter Oracle for Efficient Generative Inference of Large Language
@@ -13,11 +13,11 @@ import dev.squeeze.llm.model.LlamaConfig;
  * {@code recent} entries (default: half the target, the paper's 50/50 split). GQA: group-mean attention.
  * {@code normalise=false} gives the paper's plain accumulated attention.
  */
-public final class H2OPress extends ScorePress {
+final class H2OPress extends ScorePress {
     private final AttentionAccumulator acc;
     private final boolean normalise;
 
-    public H2OPress(PressParams p, LlamaConfig c) {
+    public H2OPress(PressParams p, ModelShape c) {
         super("h2o", p, c, 0);
         this.acc = new AttentionAccumulator(c.nLayers(), c.nKvHeads());
         this.normalise = p.bool("normalise", true);

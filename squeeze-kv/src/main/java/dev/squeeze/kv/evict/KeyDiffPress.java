@@ -1,18 +1,18 @@
 package dev.squeeze.kv.evict;
 
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.kv.KvMath;
-import dev.squeeze.kv.PressParams;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.PressParams;
+import dev.squeeze.kv.internal.KvMath;
 
 /**
  * KeyDiff (Park et al., "KeyDiff: Key Similarity-Based KV Cache Eviction for Long-Context LLM Inference
  * in Resource-Constrained Environments", 2025, arXiv:2504.15364): score = -cos(k_i, anchor) with the
  * anchor the mean key of the head; the keys most different from the rest are kept. Attention-free.
  */
-public final class KeyDiffPress extends ScorePress {
-    public KeyDiffPress(PressParams p, LlamaConfig c) { super("keydiff", p, c, 0); }
+final class KeyDiffPress extends ScorePress {
+    public KeyDiffPress(PressParams p, ModelShape c) { super("keydiff", p, c, 0); }
 
     @Override
     protected float[] score(LayerView v, int kvHead) {

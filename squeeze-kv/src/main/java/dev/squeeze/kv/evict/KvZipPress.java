@@ -1,20 +1,21 @@
 package dev.squeeze.kv.evict;
 
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.kv.KvMath;
-import dev.squeeze.kv.LayerSet;
-import dev.squeeze.kv.PressParams;
-import dev.squeeze.kv.PromptSlots;
-import dev.squeeze.kv.TokenBudget;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.KvCache;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.kv.PromptPass;
-import dev.squeeze.llm.model.LlamaConfig;
-import dev.squeeze.llm.tokenizer.Tokenizer;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvCache;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.PressParams;
+import dev.squeeze.kv.api.PromptPass;
+import dev.squeeze.kv.api.TextEncoder;
+import dev.squeeze.kv.internal.KvMath;
+import dev.squeeze.kv.internal.LayerSet;
+import dev.squeeze.kv.internal.PromptSlots;
+import org.jspecify.annotations.Nullable;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -42,7 +43,7 @@ import java.util.Locale;
  * needs the cache + the input), with an error when not even one token fits; the pass costs a second
  * prefill of the context, and its entries count in the session's peak bytes.
  */
-public final class KvZipPress implements KvHook {
+final class KvZipPress implements KvHook {
     static final String REPEAT = "Repeat the previous context:";
     static final String REPEAT_FROM = "Repeat the previous context starting with";
     static final int TRAILING = 8;
@@ -50,17 +51,17 @@ public final class KvZipPress implements KvHook {
     /** How the total budget is spread. */
     public enum Allocation { MODEL, LAYER, HEAD }
 
-    private final LlamaConfig config;
-    private final TokenBudget budget;
+    private final ModelShape config;
+    private final Budget budget;
     private final LayerSet layers;
     private final Allocation allocation;
     private final int chunk;
     private final boolean lead;     // false: the reconstruction input is the context alone (lead=none)
-    private float[][][] lastScores; // (layer, kvHead, entries of the prompt) of the last prompt, for inspection
+    private float @Nullable [][][] lastScores; // (layer, kvHead, entries of the prompt) of the last prompt, for inspection
 
-    public KvZipPress(PressParams p, LlamaConfig c) {
+    public KvZipPress(PressParams p, ModelShape c) {
         this.config = c;
-        this.budget = TokenBudget.from(p, c, true);
+        this.budget = p.budget(c.seqLen());
         this.layers = LayerSet.from(p, c.nLayers());
         this.allocation = Allocation.valueOf(p.choice("allocation", "model", java.util.Set.of("model", "layer", "head")).toUpperCase(Locale.ROOT));
         this.chunk = p.integer("chunk", 2048, 1, 1 << 20);
@@ -73,9 +74,9 @@ public final class KvZipPress implements KvHook {
 
     @Override public boolean actsAfterPrompt() { return true; }
 
-    /** Scores of the last prompt's entries, (layer, kvHead, entry), a copy; null before any prompt. */
+    /** Scores of the last prompt's entries, (layer, kvHead, entry), a copy; empty before any prompt. */
     public float[][][] lastScores() {
-        if (lastScores == null) return null;
+        if (lastScores == null) return new float[0][][];
         float[][][] out = new float[lastScores.length][][];
         for (int l = 0; l < out.length; l++) {
             out[l] = new float[lastScores[l].length][];
@@ -108,14 +109,11 @@ public final class KvZipPress implements KvHook {
     private void score(PromptPass pass, int[] prompt, int start, int[][] first, float[][][] scores) {
         int[] repeat = new int[0], repeatFrom = new int[0], colon = new int[0];
         if (lead) {
-            if (!pass.model().hasTokenizer()) {
-                throw new IllegalStateException("kvzip: model " + pass.model().source() + " has no tokenizer to write the repeat prompt \"" + REPEAT
-                        + "\"; give lead=none to reconstruct from the context alone");
-            }
-            Tokenizer tok = pass.model().tokenizer();
-            repeat = tok.encode(REPEAT, false);
-            repeatFrom = tok.encode(REPEAT_FROM, false);
-            colon = tok.encode(":", false);
+            TextEncoder tok = pass.model().textEncoder().orElseThrow(() -> new IllegalStateException("kvzip: model " + pass.model().source()
+                    + " has no tokenizer to write the repeat prompt \"" + REPEAT + "\"; give lead=none to reconstruct from the context alone"));
+            repeat = tok.encode(REPEAT);
+            repeatFrom = tok.encode(REPEAT_FROM);
+            colon = tok.encode(":");
         }
         KvCache cache = pass.cache();
         int p0 = pass.position();
@@ -206,7 +204,7 @@ public final class KvZipPress implements KvHook {
         switch (allocation) {
             case HEAD -> {
                 for (int l = 0; l < L; l++) for (int h = 0; h < H; h++) {
-                    if (layers.contains(l)) keep[l][h] = TopK.topKSorted(scores[l][h], budget.target(scores[l][h].length));
+                    if (layers.contains(l)) keep[l][h] = TopK.topKSorted(scores[l][h], budget.resolveFloorCapped(scores[l][h].length));
                 }
             }
             case LAYER -> {
@@ -239,7 +237,7 @@ public final class KvZipPress implements KvHook {
         float[][] rows = new float[layerIds.length * H][];
         for (int i = 0; i < layerIds.length; i++) for (int h = 0; h < H; h++) {
             rows[i * H + h] = scores[layerIds[i]][h];
-            k += budget.target(rows[i * H + h].length);
+            k += budget.resolveFloorCapped(rows[i * H + h].length);
         }
         int[][] chosen = KvMath.pooledTopK(rows, k);
         for (int i = 0; i < layerIds.length; i++) for (int h = 0; h < H; h++) keep[layerIds[i]][h] = chosen[i * H + h];
@@ -258,5 +256,5 @@ public final class KvZipPress implements KvHook {
     }
 
     @Override
-    public String toString() { return "kvzip(" + budget + ", " + allocation.name().toLowerCase(Locale.ROOT) + ")"; }
+    public String toString() { return "kvzip(" + PressParams.describe(budget) + ", " + allocation.name().toLowerCase(Locale.ROOT) + ")"; }
 }

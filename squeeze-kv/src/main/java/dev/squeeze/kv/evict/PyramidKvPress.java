@@ -1,8 +1,8 @@
 package dev.squeeze.kv.evict;
 
-import dev.squeeze.kv.PressParams;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.PressParams;
 
 /**
  * PyramidKV (Cai et al., "PyramidKV: Dynamic KV Cache Compression based on Pyramidal Information
@@ -14,7 +14,7 @@ import dev.squeeze.llm.model.LlamaConfig;
 public final class PyramidKvPress extends SnapKvPress {
     private final double beta;
 
-    public PyramidKvPress(PressParams p, LlamaConfig c) {
+    public PyramidKvPress(PressParams p, ModelShape c) {
         super("pyramidkv", p, c);
         this.beta = p.real("beta", 20, 1, true, 1e6, true);
     }

@@ -1,17 +1,17 @@
 package dev.squeeze.kv.evict;
 
-import dev.squeeze.kv.PressParams;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.PressParams;
 
 import java.util.SplittableRandom;
 
 /** Random baseline (kvpress's RandomPress): uniform random scores, seeded ({@code seed} = 0) for reproducibility. */
-public final class RandomPress extends ScorePress {
+final class RandomPress extends ScorePress {
     private final long seed;
     private SplittableRandom rng;
 
-    public RandomPress(PressParams p, LlamaConfig c) {
+    public RandomPress(PressParams p, ModelShape c) {
         super("random-kv", p, c, 0);
         this.seed = p.integer("seed", 0, 0, Integer.MAX_VALUE);
         this.rng = new SplittableRandom(seed);

@@ -1,15 +1,16 @@
 package dev.squeeze.kv.evict;
 
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.kv.LayerSet;
-import dev.squeeze.kv.PressParams;
-import dev.squeeze.kv.TokenBudget;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.kv.Phase;
-import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.Phase;
+import dev.squeeze.kv.api.PressParams;
+import dev.squeeze.kv.internal.LayerSet;
+import org.jspecify.annotations.Nullable;
 
 
 /**
@@ -26,8 +27,8 @@ import dev.squeeze.llm.model.LlamaConfig;
  */
 public abstract class ScorePress implements KvHook {
     protected final String name;
-    protected final LlamaConfig config;
-    protected final TokenBudget budget;
+    protected final ModelShape config;
+    protected final Budget budget;
     protected final LayerSet layers;
     protected final int sinks;
     protected final int every;
@@ -35,15 +36,15 @@ public abstract class ScorePress implements KvHook {
     /** Most recent entries always kept ({@code recent=N}); -1 = the press's own default. */
     protected final int recent;
 
-    protected ScorePress(String name, PressParams p, LlamaConfig config, int defaultSinks) {
+    protected ScorePress(String name, PressParams p, ModelShape config, int defaultSinks) {
         this.name = name;
         this.config = config;
-        this.budget = TokenBudget.from(p, config, true);
+        this.budget = p.budget(config.seqLen());
         this.layers = LayerSet.from(p, config.nLayers());
         this.sinks = p.integer("sinks", defaultSinks, 0, config.seqLen());
         this.every = p.integer("every", 1, 1, config.seqLen());
         this.recent = p.integer("recent", -1, 0, config.seqLen());
-        boolean decodeDefault = budget.isFixed();
+        boolean decodeDefault = budget instanceof Budget.Count;
         this.atDecode = p.bool("decode", decodeDefault) && supportsDecode();
         if (p.bool("decode", false) && !supportsDecode()) throw p.bad("decode", "true", "false: " + name + " compresses at prefill only");
     }
@@ -55,7 +56,7 @@ public abstract class ScorePress implements KvHook {
         return out;
     }
 
-    public TokenBudget budget() { return budget; }
+    public Budget budget() { return budget; }
 
     /** False for presses that need a window of prompt queries (SnapKV, PyramidKV, AdaKV). */
     protected boolean supportsDecode() { return true; }
@@ -74,10 +75,9 @@ public abstract class ScorePress implements KvHook {
 
     /** Target entries for a head holding n entries at this call. */
     protected int target(LayerView v, int kvHead, int n) {
-        if (budget.isFixed()) return Math.min(budget.tokens(), n);
-        if (v.phase() == Phase.PREFILL) return budget.target(n);
+        if (budget instanceof Budget.Count || v.phase() == Phase.PREFILL) return budget.resolveFloorCapped(n);
         // decode with a fraction: a fraction of the tokens seen so far
-        return Math.min(n, budget.target(v.queryPosition(0) + 1));
+        return Math.min(n, budget.resolveFloorCapped(v.queryPosition(0) + 1));
     }
 
     @Override
@@ -95,7 +95,7 @@ public abstract class ScorePress implements KvHook {
     }
 
     /** Per-head targets, or null when no head needs compressing (then nothing is touched). */
-    protected int[] targets(LayerView v, int slack) {
+    protected int @Nullable [] targets(LayerView v, int slack) {
         int H = config.nKvHeads();
         int[] t = new int[H];
         boolean any = false;
@@ -153,5 +153,5 @@ public abstract class ScorePress implements KvHook {
     }
 
     @Override
-    public String toString() { return name + "(" + budget + ")"; }
+    public String toString() { return name + "(" + PressParams.describe(budget) + ")"; }
 }

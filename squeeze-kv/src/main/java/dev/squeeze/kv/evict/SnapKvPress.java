@@ -1,9 +1,9 @@
 package dev.squeeze.kv.evict;
 
-import dev.squeeze.kv.KvMath;
-import dev.squeeze.kv.PressParams;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.PressParams;
+import dev.squeeze.kv.internal.KvMath;
 
 /**
  * SnapKV (Li et al., "SnapKV: LLM Knows What You are Looking for Before Generation", 2024,
@@ -12,13 +12,13 @@ import dev.squeeze.llm.model.LlamaConfig;
  * pooling with {@code kernel} = 5, and each head keeps its own top-k plus the window. Prefill only.
  * When the target is smaller than the window, the window shrinks to the target.
  */
-public class SnapKvPress extends ScorePress {
+class SnapKvPress extends ScorePress {
     protected final int windowSize;
     protected final int kernel;
 
-    public SnapKvPress(PressParams p, LlamaConfig c) { this("snapkv", p, c); }
+    public SnapKvPress(PressParams p, ModelShape c) { this("snapkv", p, c); }
 
-    protected SnapKvPress(String name, PressParams p, LlamaConfig c) {
+    protected SnapKvPress(String name, PressParams p, ModelShape c) {
         super(name, p, c, 0);
         this.windowSize = p.integer("window", 32, 1, c.seqLen());
         this.kernel = p.integer("kernel", 5, 1, 63);

@@ -1,8 +1,8 @@
 package dev.squeeze.kv.evict;
 
-import dev.squeeze.kv.PressParams;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.PressParams;
 
 /**
  * StreamingLLM (Xiao et al., "Efficient Streaming Language Models with Attention Sinks", 2023,
@@ -10,8 +10,8 @@ import dev.squeeze.llm.model.LlamaConfig;
  * Score = slot order (recency). Positions are not re-rotated (kept entries keep their original position
  * ids), unlike the paper's rolling cache positions.
  */
-public final class StreamingLlmPress extends ScorePress {
-    public StreamingLlmPress(PressParams p, LlamaConfig c) { super("streamingllm", p, c, 4); }
+final class StreamingLlmPress extends ScorePress {
+    public StreamingLlmPress(PressParams p, ModelShape c) { super("streamingllm", p, c, 4); }
 
     @Override
     protected float[] score(LayerView v, int kvHead) {

@@ -1,9 +1,9 @@
 package dev.squeeze.kv.evict;
 
-import dev.squeeze.kv.KvMath;
-import dev.squeeze.kv.PressParams;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.PressParams;
+import dev.squeeze.kv.internal.KvMath;
 
 /**
  * TOVA (Oren et al., "Transformers are Multi-State RNNs", 2024, arXiv:2401.06104): the last query's
@@ -11,8 +11,8 @@ import dev.squeeze.llm.model.LlamaConfig;
  * heads keep the same positions). At decode the runtime's own step attention is reused (no extra work).
  * Falls back to the head group's mean when earlier compression left heads with unequal lengths.
  */
-public final class TovaPress extends ScorePress {
-    public TovaPress(PressParams p, LlamaConfig c) { super("tova", p, c, 0); }
+final class TovaPress extends ScorePress {
+    public TovaPress(PressParams p, ModelShape c) { super("tova", p, c, 0); }
 
     @Override
     protected float[] score(LayerView v, int kvHead) {

@@ -1,13 +1,11 @@
 package dev.squeeze.kv.lowrank;
 
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
-import dev.squeeze.llm.model.LlamaModel;
-import dev.squeeze.llm.runtime.Session;
-import dev.squeeze.llm.runtime.SessionOptions;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.KvModel;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
 
 import java.util.List;
 
@@ -16,12 +14,12 @@ import java.util.List;
  * activations (keys after RoPE, as cached), eigen-decomposed; the top-r eigenvectors minimise the
  * reconstruction error ||X - X U U^T|| of the calibration rows (the SVD's right singular vectors).
  */
-public final class CskvCalibration {
+final class CskvCalibration {
     private final int nLayers, nKvHeads, headDim;
     private final double[][][] kk, vv; // (layer, head, hd*hd)
     private long rows;
 
-    public CskvCalibration(LlamaConfig c) {
+    public CskvCalibration(ModelShape c) {
         nLayers = c.nLayers();
         nKvHeads = c.nKvHeads();
         headDim = c.headDim();
@@ -52,22 +50,18 @@ public final class CskvCalibration {
     public float[] valueBasis(int layer, int head, int rank) { return SymmetricEigen.of(vv[layer][head], headDim).basis(rank); }
 
     /** Calibrates on {@code sequences} (each prefilled fresh, at most seq_len tokens). */
-    public static CskvCalibration fit(LlamaModel model, List<int[]> sequences) {
-        CskvCalibration cal = new CskvCalibration(model.config());
+    public static CskvCalibration fit(KvModel model, List<int[]> sequences) {
+        CskvCalibration cal = new CskvCalibration(model.shape());
         KvHook collect = new KvHook() {
             @Override
             public void afterPrefillLayer(LayerView v) {
-                for (int h = 0; h < v.config().nKvHeads(); h++) {
+                for (int h = 0; h < v.shape().nKvHeads(); h++) {
                     HeadKvStore s = v.store(h);
                     cal.add(v.layer(), h, s.keys(), s.values());
                 }
             }
         };
-        Session s = model.newSession(SessionOptions.builder().hook(collect).build());
-        for (int[] seq : sequences) {
-            s.reset();
-            s.prefill(java.util.Arrays.copyOf(seq, Math.min(seq.length, model.config().seqLen())), false);
-        }
+        for (int[] seq : sequences) model.probe(java.util.Arrays.copyOf(seq, Math.min(seq.length, model.shape().seqLen())), collect);
         if (cal.rows == 0) throw new IllegalArgumentException("CSKV calibration saw no tokens");
         return cal;
     }

@@ -1,9 +1,10 @@
 package dev.squeeze.kv.lowrank;
 
-import dev.squeeze.kv.LayerSet;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.LayerView;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.internal.LayerSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * CSKV (Wang et al., 2024, arXiv:2409.10593), training-free part: keys and values are shrunk to
@@ -12,13 +13,13 @@ import dev.squeeze.llm.kv.LayerView;
  * first prefill's own keys and values (online calibration). The paper's fine-tuning of the shrinking
  * layers (and its QAT) is not done.
  */
-public final class CskvPress implements KvHook {
+final class CskvPress implements KvHook {
     private final LayerSet layers;
     private final int rank, window;
-    private CskvCalibration calibration;
+    private @Nullable CskvCalibration calibration;   // null: fitted on the first prefill (online)
     private final boolean online;
 
-    public CskvPress(LayerSet layers, int rank, int window, CskvCalibration calibration) {
+    public CskvPress(LayerSet layers, int rank, int window, @Nullable CskvCalibration calibration) {
         this.layers = layers;
         this.rank = rank;
         this.window = window;
@@ -33,9 +34,9 @@ public final class CskvPress implements KvHook {
     private void swap(LayerView v) {
         if (!layers.contains(v.layer())) return;
         if (calibration == null || (online && v.layer() == 0 && !(v.store(0) instanceof CskvStore))) {
-            calibration = new CskvCalibration(v.config());
+            calibration = new CskvCalibration(v.shape());
         }
-        for (int h = 0; h < v.config().nKvHeads(); h++) {
+        for (int h = 0; h < v.shape().nKvHeads(); h++) {
             HeadKvStore old = v.store(h);
             if (old instanceof CskvStore) continue;
             if (online) calibration.add(v.layer(), h, old.keys(), old.values());

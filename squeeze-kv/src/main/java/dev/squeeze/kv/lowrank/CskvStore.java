@@ -3,7 +3,7 @@ package dev.squeeze.kv.lowrank;
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.llm.kv.HeadKvStore;
+import dev.squeeze.kv.api.HeadKvStore;
 
 import java.util.Arrays;
 
@@ -14,7 +14,7 @@ import java.util.Arrays;
  * Attention is computed in the shrunk space: q·k ~ (U_k^T q)·k', sum w v ~ U_v (sum w v'). Bytes: fp32
  * shrunk rows, the fp32 window and the two bases.
  */
-public final class CskvStore implements HeadKvStore {
+final class CskvStore implements HeadKvStore {
     private static final Kernels K = KernelProvider.kernels();
     private final int headDim, capacity, rank, window;
     private final float[] uk, uv;            // (hd, r)

@@ -4,10 +4,13 @@ package dev.squeeze.kv.lowrank;
  * Eigen-decomposition of a small symmetric matrix by the cyclic Jacobi method (rotations zero the
  * off-diagonal entries one by one; converges quadratically). O(n^3) per sweep; fine for head widths.
  *
+ * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+ * maker nor its readers modify them.
+ *
  * @param values  eigenvalues, descending
  * @param vectors (n, n) row-major; column j is the unit eigenvector of values[j]
  */
-public record SymmetricEigen(double[] values, double[] vectors) {
+record SymmetricEigen(double[] values, double[] vectors) {
 
     public static SymmetricEigen of(double[] a, int n) {
         if (a.length != n * n) throw new IllegalArgumentException("matrix has " + a.length + " entries, expected " + n + " x " + n);

@@ -3,14 +3,14 @@ package dev.squeeze.kv.merge;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.kv.AttentionAccumulator;
-import dev.squeeze.kv.KvMath;
-import dev.squeeze.kv.PressParams;
-import dev.squeeze.kv.SizedKvStore;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.Phase;
+import dev.squeeze.kv.api.PressParams;
 import dev.squeeze.kv.evict.ScorePress;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.kv.Phase;
-import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.kv.internal.AttentionAccumulator;
+import dev.squeeze.kv.internal.KvMath;
+import dev.squeeze.kv.internal.SizedKvStore;
 
 /**
  * EMS (Li et al., "EMS: Adaptive Evict-then-Merge Strategy for Head-wise KV Cache Compression Based on
@@ -24,13 +24,13 @@ import dev.squeeze.llm.model.LlamaConfig;
  * GPU parallelisation device and is not reproduced; its exact score weighting is not public in the
  * abstract, so the equal-weight sum is our choice.
  */
-public final class EmsPress extends ScorePress {
+final class EmsPress extends ScorePress {
     private final int windowSize;
     private final double sim;
     private final AttentionAccumulator acc;
     private final boolean sizeBias;
 
-    public EmsPress(PressParams p, LlamaConfig c) {
+    public EmsPress(PressParams p, ModelShape c) {
         super("ems", p, c, 0);
         this.windowSize = p.integer("window", 32, 1, c.seqLen());
         this.sim = p.real("sim", 0.5, -1, true, 1, true);

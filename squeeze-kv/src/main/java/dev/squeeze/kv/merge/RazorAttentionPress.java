@@ -1,13 +1,13 @@
 package dev.squeeze.kv.merge;
 
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.kv.SizedKvStore;
-import dev.squeeze.kv.TokenBudget;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.kv.Phase;
-import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.Phase;
+import dev.squeeze.kv.internal.SizedKvStore;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,20 +24,20 @@ import java.util.List;
  * keeping {@code keep} of every head would.
  */
 public final class RazorAttentionPress implements KvHook {
-    private final LlamaConfig config;
+    private final ModelShape config;
     private final RetrievalHeads heads;
-    private final TokenBudget budget;
+    private final Budget budget;
     private final int sinks;
     private final boolean matchMemory, atDecode;
     private final boolean[][] hasComp; // (layer, kvHead) slot `sinks` holds the compensation token
 
-    public RazorAttentionPress(LlamaConfig config, RetrievalHeads heads, TokenBudget budget, int sinks, boolean matchMemory) {
+    public RazorAttentionPress(ModelShape config, RetrievalHeads heads, Budget budget, int sinks, boolean matchMemory) {
         this.config = config;
         this.heads = heads;
         this.budget = budget;
         this.sinks = sinks;
         this.matchMemory = matchMemory;
-        this.atDecode = budget.isFixed();
+        this.atDecode = budget instanceof Budget.Count;
         this.hasComp = new boolean[config.nLayers()][config.nKvHeads()];
     }
 
@@ -50,8 +50,7 @@ public final class RazorAttentionPress implements KvHook {
     public void afterDecodeStep(LayerView v) { if (atDecode) compress(v, 1); }
 
     int target(LayerView v, int n) {
-        int t = budget.isFixed() ? Math.min(budget.tokens(), n)
-                : budget.target(v.phase() == Phase.PREFILL ? n : v.queryPosition(0) + 1);
+        int t = budget.resolveFloorCapped(budget instanceof Budget.Count || v.phase() == Phase.PREFILL ? n : v.queryPosition(0) + 1);
         if (!matchMemory) return t;
         double f = heads.kvFraction();
         if (f >= 1) return n;

@@ -2,12 +2,10 @@ package dev.squeeze.kv.merge;
 
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
-import dev.squeeze.llm.model.LlamaModel;
-import dev.squeeze.llm.runtime.Session;
-import dev.squeeze.llm.runtime.SessionOptions;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.KvModel;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
 
 import java.util.SplittableRandom;
 
@@ -18,6 +16,9 @@ import java.util.SplittableRandom;
  * token that followed it there. Scores are averaged over the second copy. The heads with the top
  * {@code inductionFraction} induction scores and the top {@code echoFraction} echo scores (at least one
  * each) are retrieval heads; a KV head is one when any query head of its group is.
+ *
+ * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+ * maker nor its readers modify them.
  *
  * @param induction (n_layers, n_heads) mean induction score
  * @param echo      (n_layers, n_heads) mean echo score
@@ -34,8 +35,8 @@ public record RetrievalHeads(float[][] induction, float[][] echo, boolean[][] kv
 
     public boolean isRetrieval(int layer, int kvHead) { return kvRetrieval[layer][kvHead]; }
 
-    public static RetrievalHeads probe(LlamaModel model, int length, double inductionFraction, double echoFraction, long seed) {
-        LlamaConfig c = model.config();
+    public static RetrievalHeads probe(KvModel model, int length, double inductionFraction, double echoFraction, long seed) {
+        ModelShape c = model.shape();
         if (2 * length + 1 > c.seqLen()) throw new IllegalArgumentException("probe length " + length + " needs 2 x length + 1 <= seq_len = " + c.seqLen());
         if (length < 2) throw new IllegalArgumentException("probe length must be >= 2, got " + length);
         SplittableRandom rng = new SplittableRandom(seed);
@@ -65,8 +66,7 @@ public record RetrievalHeads(float[][] induction, float[][] echo, boolean[][] kv
                 }
             }
         };
-        Session s = model.newSession(SessionOptions.builder().hook(probe).build());
-        s.prefill(seq, false);
+        model.probe(seq, probe);
         int H = c.nLayers() * c.nHeads();
         boolean[][] kv = new boolean[c.nLayers()][c.nKvHeads()];
         mark(ind, Math.max(1, (int) Math.ceil(inductionFraction * H)), c, kv);
@@ -74,7 +74,7 @@ public record RetrievalHeads(float[][] induction, float[][] echo, boolean[][] kv
         return new RetrievalHeads(ind, echo, kv);
     }
 
-    private static void mark(float[][] score, int k, LlamaConfig c, boolean[][] kv) {
+    private static void mark(float[][] score, int k, ModelShape c, boolean[][] kv) {
         float[] flat = new float[c.nLayers() * c.nHeads()];
         for (int l = 0; l < c.nLayers(); l++) for (int h = 0; h < c.nHeads(); h++) flat[l * c.nHeads() + h] = score[l][h];
         for (int i : TopK.topKIndices(flat, Math.min(k, flat.length))) {

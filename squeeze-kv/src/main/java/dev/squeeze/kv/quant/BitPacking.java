@@ -1,7 +1,7 @@
 package dev.squeeze.kv.quant;
 
 /** Codes of 2, 4 or 8 bits packed little-end-first into bytes (code i sits at bit (i * bits) % 8 of byte i * bits / 8). */
-public final class BitPacking {
+final class BitPacking {
     private BitPacking() {}
 
     public static void checkBits(int bits) {

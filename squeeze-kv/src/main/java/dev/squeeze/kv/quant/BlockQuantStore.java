@@ -3,7 +3,7 @@ package dev.squeeze.kv.quant;
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.llm.kv.HeadKvStore;
+import dev.squeeze.kv.api.HeadKvStore;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +20,7 @@ import java.util.List;
  * by default, or fp16 when {@code fp16Residual} (entries rounded to fp16 on append, counted at 2 bytes).
  * Entries stay in order: blocks first (oldest), then the residual. {@link GearStore} extends it.
  */
-public class BlockQuantStore implements HeadKvStore {
+class BlockQuantStore implements HeadKvStore {
     private static final Kernels K = KernelProvider.kernels();
     protected final int headDim, capacity, bits, group, residual, vGroup;
     private final boolean fp16Residual;

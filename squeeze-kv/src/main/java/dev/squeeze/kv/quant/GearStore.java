@@ -9,7 +9,7 @@ package dev.squeeze.kv.quant;
  * (2) approximation of the quantisation residual from {@code iterations} = 3 power iterations. Recent
  * tokens stay fp32 (or fp16) in the buffer's residual.
  */
-public final class GearStore extends BlockQuantStore {
+final class GearStore extends BlockQuantStore {
     private final double outlier;
     private final int rank, iterations;
 

@@ -3,8 +3,9 @@ package dev.squeeze.kv.quant;
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.model.Rope;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.RopeRotation;
+import org.jspecify.annotations.Nullable;
 
 import java.util.Arrays;
 
@@ -44,8 +45,8 @@ public final class KiviStore implements HeadKvStore {
     private static final Kernels K = KernelProvider.kernels();
     private final int headDim, capacity, bits, group, residual, keyFlush, ring;
     private final boolean fp16Residual;
-    private final Rope rope;          // non-null: keys are quantised before RoPE
-    private final float[] flushKeys;  // (keyFlush, hd) the key residual rotated back to position 0, when rope != null
+    private final @Nullable RopeRotation rope;          // non-null: keys are quantised before RoPE
+    private final float @Nullable [] flushKeys;  // (keyFlush, hd) the key residual rotated back to position 0, when rope != null
     private final ChannelQuantKeys qKeys;
     private final TokenQuantValues qValues;
     private final float[] rKeys;      // (min(keyFlush, capacity), hd) key residual, 0..keyFlush-1 entries
@@ -69,7 +70,7 @@ public final class KiviStore implements HeadKvStore {
      * @param rope null: KIVI (keys quantised as cached, after RoPE); non-null: keys quantised before RoPE with
      *             this rotation (its head width must be {@code headDim})
      */
-    public KiviStore(int headDim, int capacity, int bits, int group, int residual, boolean fp16Residual, Rope rope) {
+    public KiviStore(int headDim, int capacity, int bits, int group, int residual, boolean fp16Residual, @Nullable RopeRotation rope) {
         BitPacking.checkBits(bits);
         if (headDim <= 0) throw new IllegalArgumentException("headDim must be > 0, got " + headDim);
         if (capacity <= 0) throw new IllegalArgumentException("capacity must be > 0, got " + capacity);

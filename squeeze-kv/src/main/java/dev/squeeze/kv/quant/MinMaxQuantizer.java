@@ -5,7 +5,7 @@ package dev.squeeze.kv.quant;
  * scale) in [0, 2^b - 1], x ~ code * scale + min. Scale and min are stored as fp16; codes are computed
  * against the fp16-rounded parameters so dequantisation uses exactly what is stored.
  */
-public final class MinMaxQuantizer {
+final class MinMaxQuantizer {
     private MinMaxQuantizer() {}
 
     /**

@@ -1,12 +1,12 @@
 package dev.squeeze.kv.quant;
 
-import dev.squeeze.kv.LayerSet;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.KvCache;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.kv.PromptPass;
-import dev.squeeze.llm.model.Rope;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvCache;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.PromptPass;
+import dev.squeeze.kv.api.RopeRotation;
+import dev.squeeze.kv.internal.LayerSet;
 
 import java.util.function.Predicate;
 
@@ -17,10 +17,10 @@ import java.util.function.Predicate;
  * KIVI, and presses that evict there, such as KVzip, come first in a chain), or at the first decode step
  * of a sequence that was never prefilled. Runs after eviction presses when composed after them.
  */
-public class StoreSwapPress implements KvHook {
+class StoreSwapPress implements KvHook {
     /** Makes an empty compressed store for (layer, head, headDim, capacity); {@code rope} is the model's rotation. */
     public interface StoreMaker {
-        HeadKvStore make(Rope rope, int layer, int kvHead, int headDim, int capacity);
+        HeadKvStore make(RopeRotation rope, int layer, int kvHead, int headDim, int capacity);
     }
 
     private final String name;
@@ -44,7 +44,7 @@ public class StoreSwapPress implements KvHook {
 
     @Override public void afterDecodeStep(LayerView v) { swap(v.cache(), v.rope(), v.layer()); }
 
-    private void swap(KvCache cache, Rope rope, int layer) {
+    private void swap(KvCache cache, RopeRotation rope, int layer) {
         if (!layers.contains(layer)) return;
         for (int h = 0; h < cache.kvHeads(); h++) {
             HeadKvStore old = cache.store(layer, h);

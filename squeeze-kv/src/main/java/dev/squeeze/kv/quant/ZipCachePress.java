@@ -2,12 +2,12 @@ package dev.squeeze.kv.quant;
 
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.kv.KvMath;
-import dev.squeeze.kv.LayerSet;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.kv.Phase;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.Phase;
+import dev.squeeze.kv.internal.KvMath;
+import dev.squeeze.kv.internal.LayerSet;
 
 import java.util.SplittableRandom;
 
@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * store is rebuilt with the updated saliency (already-quantised entries are re-quantised from their
  * dequantised values, a small deviation from the paper's streaming scheme).
  */
-public final class ZipCachePress implements KvHook {
+final class ZipCachePress implements KvHook {
     private final LayerSet layers;
     private final int hi, lo, every;
     private final double low, probeFraction;
@@ -54,8 +54,8 @@ public final class ZipCachePress implements KvHook {
             int t = rng.nextInt(T);
             if (!probe[t]) { probe[t] = true; added++; }
         }
-        int g = v.config().groupSize();
-        for (int h = 0; h < v.config().nKvHeads(); h++) {
+        int g = v.shape().groupSize();
+        for (int h = 0; h < v.shape().nKvHeads(); h++) {
             ensure(v, h);
             float[] a = acc[v.layer()][h], c = cnt[v.layer()][h];
             for (int t = 0; t < T; t++) {
@@ -74,22 +74,22 @@ public final class ZipCachePress implements KvHook {
     @Override
     public void afterDecodeStep(LayerView v) {
         if (!layers.contains(v.layer())) return;
-        for (int h = 0; h < v.config().nKvHeads(); h++) {
+        for (int h = 0; h < v.shape().nKvHeads(); h++) {
             ensure(v, h);
             float[] s = KvMath.groupStepAttention(v, h);
             float[] a = acc[v.layer()][h], c = cnt[v.layer()][h];
             for (int j = 0; j < s.length; j++) { a[j] += s[j]; c[j] += 1; }
         }
-        if (v.layer() == v.config().nLayers() - 1 || !layers.contains(v.layer() + 1)) stepsSinceBuild++;
+        if (v.layer() == v.shape().nLayers() - 1 || !layers.contains(v.layer() + 1)) stepsSinceBuild++;
         boolean due = stepsSinceBuild >= every;
-        for (int h = 0; h < v.config().nKvHeads(); h++) {
+        for (int h = 0; h < v.shape().nKvHeads(); h++) {
             if (due || !(v.store(h) instanceof ZipCacheStore)) rebuild(v, h);
         }
         if (due && v.layer() == lastLayer(v)) stepsSinceBuild = 0;
     }
 
     private int lastLayer(LayerView v) {
-        for (int l = v.config().nLayers() - 1; l >= 0; l--) if (layers.contains(l)) return l;
+        for (int l = v.shape().nLayers() - 1; l >= 0; l--) if (layers.contains(l)) return l;
         return -1;
     }
 

@@ -3,7 +3,7 @@ package dev.squeeze.kv.quant;
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.llm.kv.HeadKvStore;
+import dev.squeeze.kv.api.HeadKvStore;
 
 import java.util.Arrays;
 
@@ -16,7 +16,7 @@ import java.util.Arrays;
  * A one-bit-per-entry precision map is counted. Entries appended after {@link #build} stay fp32 until
  * the press rebuilds the store.
  */
-public final class ZipCacheStore implements HeadKvStore {
+final class ZipCacheStore implements HeadKvStore {
     private static final Kernels K = KernelProvider.kernels();
     private final int headDim, capacity, hiBits, loBits;
     private int nq;                        // quantised entries

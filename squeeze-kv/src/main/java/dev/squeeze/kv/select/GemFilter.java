@@ -1,14 +1,12 @@
 package dev.squeeze.kv.select;
 
 import dev.squeeze.core.select.TopK;
-import dev.squeeze.kv.KvMath;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
-import dev.squeeze.llm.model.LlamaModel;
-import dev.squeeze.llm.runtime.Session;
-import dev.squeeze.llm.runtime.SessionOptions;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.KvModel;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.internal.KvMath;
 
 /**
  * GemFilter (Shi et al., "Discovering the Gems in Early Layers: Accelerating Long-Context LLMs with 1000x
@@ -21,14 +19,19 @@ import dev.squeeze.llm.runtime.SessionOptions;
 public final class GemFilter {
     private GemFilter() {}
 
-    /** The chosen input indices (ascending) and the tokens at them. */
+    /**
+     * The chosen input indices (ascending) and the tokens at them.
+     *
+     * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+     * maker nor its readers modify them.
+     */
     public record Selection(int[] indices, int[] tokens) {}
 
     public static int defaultLayer(int nLayers) { return Math.min(nLayers - 1, (int) Math.round(13.0 / 32 * nLayers)); }
 
     /** Scores of the prompt's tokens at {@code layer}: sum over query heads of q_last · k_j, (n). */
     static float[] lastQueryLogits(LayerView v) {
-        LlamaConfig c = v.config();
+        ModelShape c = v.shape();
         int T = v.queryCount();
         int n = v.visibleCount(T - 1, 0);
         float[] sum = new float[n];
@@ -42,8 +45,8 @@ public final class GemFilter {
     }
 
     /** Picks k of the prompt's tokens by the filter layer's last-query scores (one partial run). */
-    public static Selection select(LlamaModel model, int[] prompt, int layer, int k, int kernel) {
-        LlamaConfig c = model.config();
+    public static Selection select(KvModel model, int[] prompt, int layer, int k, int kernel) {
+        ModelShape c = model.shape();
         if (layer < 0 || layer >= c.nLayers()) throw new IllegalArgumentException("filter layer " + layer + " is outside [0, " + c.nLayers() + ")");
         if (k < 1 || k > prompt.length) throw new IllegalArgumentException("GemFilter k = " + k + " must be in [1, " + prompt.length + "] (the prompt length)");
         float[][] scores = new float[1][];
@@ -53,8 +56,7 @@ public final class GemFilter {
                 if (v.layer() == layer) scores[0] = lastQueryLogits(v);
             }
         };
-        Session s = model.newSession(SessionOptions.builder().hook(probe).build());
-        s.prefill(prompt, false);
+        model.probe(prompt, probe);
         float[] pooled = KvMath.avgPool(scores[0], 0, scores[0].length, kernel);
         pooled[pooled.length - 1] = Float.MAX_VALUE;
         int[] idx = TopK.topKSorted(pooled, k);

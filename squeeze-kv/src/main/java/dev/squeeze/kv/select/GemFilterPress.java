@@ -1,14 +1,15 @@
 package dev.squeeze.kv.select;
 
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.select.TopK;
-import dev.squeeze.kv.KvMath;
-import dev.squeeze.kv.PromptSlots;
-import dev.squeeze.kv.TokenBudget;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.KvCache;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.kv.PromptPass;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvCache;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.PromptPass;
+import dev.squeeze.kv.internal.KvMath;
+import dev.squeeze.kv.internal.PromptSlots;
+import org.jspecify.annotations.Nullable;
 
 /**
  * GemFilter as a press: at the filter layer the last query's scores choose the prompt tokens (as
@@ -18,12 +19,12 @@ import dev.squeeze.llm.kv.PromptPass;
  * layer (a hook cannot stop it), and the prompt's logits, which give the first generated token, come from the
  * full prompt rather than the rerun (later tokens see only the rerun's cache).
  */
-public final class GemFilterPress implements KvHook {
-    private final TokenBudget budget;
+final class GemFilterPress implements KvHook {
+    private final Budget budget;
     private final int layer, kernel;
-    private int[] chosen;   // prompt indices chosen at the filter layer, ascending
+    private int @Nullable [] chosen;   // prompt indices chosen at the filter layer, ascending
 
-    public GemFilterPress(TokenBudget budget, int layer, int kernel) {
+    public GemFilterPress(Budget budget, int layer, int kernel) {
         this.budget = budget;
         this.layer = layer;
         this.kernel = kernel;
@@ -36,7 +37,7 @@ public final class GemFilterPress implements KvHook {
         int T = v.queryCount(), off = s.length - T;
         float[] pooled = KvMath.avgPool(s, off, s.length, kernel);
         pooled[pooled.length - 1] = Float.MAX_VALUE;
-        chosen = TopK.topKSorted(pooled, budget.target(T));
+        chosen = TopK.topKSorted(pooled, budget.resolveFloorCapped(T));
     }
 
     @Override public boolean actsAfterPrompt() { return true; }

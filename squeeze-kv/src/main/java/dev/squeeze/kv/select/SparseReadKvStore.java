@@ -1,8 +1,8 @@
 package dev.squeeze.kv.select;
 
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.llm.kv.DenseKvStore;
-import dev.squeeze.llm.kv.HeadKvStore;
+import dev.squeeze.kv.api.DenseKvStore;
+import dev.squeeze.kv.api.HeadKvStore;
 
 import java.util.Arrays;
 
@@ -11,7 +11,7 @@ import java.util.Arrays;
  * of its slots (sparse attention): unselected slots get a -infinity logit and are never read, so their
  * softmax weight is exactly 0. Memory is unchanged; memory traffic is counted in {@link #rowsRead()}.
  */
-public final class SparseReadKvStore implements HeadKvStore {
+final class SparseReadKvStore implements HeadKvStore {
     private final DenseKvStore dense;   // keys, values and positions
     private int[] selected = new int[0];
     private int selectedCount;

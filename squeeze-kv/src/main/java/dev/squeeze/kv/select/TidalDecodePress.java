@@ -1,11 +1,11 @@
 package dev.squeeze.kv.select;
 
 import dev.squeeze.core.select.TopK;
-import dev.squeeze.kv.KvMath;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.model.LlamaConfig;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.internal.KvMath;
 
 import java.util.Arrays;
 
@@ -20,7 +20,7 @@ import java.util.Arrays;
  * memory is not saved, memory traffic is ({@link #trafficFraction()}).
  */
 public final class TidalDecodePress implements KvHook {
-    private final LlamaConfig config;
+    private final ModelShape config;
     private final int k;
     private final double keep;       // > 0: k = keep * entries
     private final int full;
@@ -28,7 +28,7 @@ public final class TidalDecodePress implements KvHook {
     private long rowsFull, rowsRead;
     private int[] buf = new int[0];
 
-    public TidalDecodePress(LlamaConfig config, int k, double keep, int full, int correction) {
+    public TidalDecodePress(ModelShape config, int k, double keep, int full, int correction) {
         this.config = config;
         this.k = k;
         this.keep = keep;

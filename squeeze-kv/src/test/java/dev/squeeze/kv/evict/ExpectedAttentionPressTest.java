@@ -1,9 +1,9 @@
 package dev.squeeze.kv.evict;
 
-import dev.squeeze.kv.PressParams;
-import dev.squeeze.llm.model.LlamaConfig;
-import dev.squeeze.llm.model.Rope;
-import dev.squeeze.llm.model.RopeStyle;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.PressParams;
+import dev.squeeze.kv.api.RopeRotation;
+import dev.squeeze.kv.api.RopeSpec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -15,11 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ExpectedAttentionPressTest {
 
     @ParameterizedTest
-    @EnumSource(RopeStyle.class)
-    void averagedRotationEqualsTheDirectMeanOverFuturePositions(RopeStyle style) {
+    @EnumSource(RopeSpec.Style.class)
+    void averagedRotationEqualsTheDirectMeanOverFuturePositions(RopeSpec.Style style) {
         int d = 32, future = 64;
-        LlamaConfig c = new LlamaConfig(64, 64, 1, 2, 2, 16, 1024, d, 1e-5f, 10000f, style, null);
-        Rope rope = new Rope(c);
+        ModelShape c = new ModelShape(1, 2, 2, d, 1024, 16, RopeSpec.of(10000, style));
+        RopeRotation rope = new RopeRotation(c.rope(), d, 1024);
         ExpectedAttentionPress press = new ExpectedAttentionPress(new PressParams("expectedattention",
                 Map.of("keep", "0.5", "future", String.valueOf(future)), ScorePress.params("future", "vnorm", "covariance", "epsilon")), c);
         for (int pos : new int[]{0, 7, 300, 1000}) {

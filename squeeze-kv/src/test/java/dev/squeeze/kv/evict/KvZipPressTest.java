@@ -2,11 +2,11 @@ package dev.squeeze.kv.evict;
 
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.kv.StoriesFixture;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.Presses;
 import dev.squeeze.kv.quant.KiviStore;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.kv.Presses;
 import dev.squeeze.llm.model.LlamaConfig;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Session;

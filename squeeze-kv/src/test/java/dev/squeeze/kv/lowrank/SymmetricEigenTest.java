@@ -37,8 +37,8 @@ class SymmetricEigenTest {
     @Test
     void fullRankCskvStoreReproducesAttentionAndLowRankShrinksBytes() {
         int d = 8, n = 60;
-        CskvCalibration cal = new CskvCalibration(new dev.squeeze.llm.model.LlamaConfig(16, 32, 1, 2, 1, 10, 128, d, 1e-5f, 10000f,
-                dev.squeeze.llm.model.RopeStyle.values()[0], null));
+        CskvCalibration cal = new CskvCalibration(new dev.squeeze.kv.api.ModelShape(1, 2, 1, d, 128, 10,
+                dev.squeeze.kv.api.RopeSpec.of(10000, dev.squeeze.kv.api.RopeSpec.Style.INTERLEAVED)));
         SplittableRandom r = new SplittableRandom(2);
         float[] k = new float[n * d], v = new float[n * d];
         for (int i = 0; i < k.length; i++) { k[i] = (float) r.nextGaussian(); v[i] = (float) r.nextGaussian(); }

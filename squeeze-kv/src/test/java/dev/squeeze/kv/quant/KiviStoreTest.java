@@ -1,10 +1,10 @@
 package dev.squeeze.kv.quant;
 
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.llm.kv.DenseKvStore;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.model.Rope;
-import dev.squeeze.llm.model.RopeStyle;
+import dev.squeeze.kv.api.DenseKvStore;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.RopeRotation;
+import dev.squeeze.kv.api.RopeSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -142,8 +142,8 @@ public class KiviStoreTest {
         }
     }
 
-    static Rope rope(int d) {
-        return new Rope(new dev.squeeze.llm.model.LlamaConfig(d, 4 * d, 1, 1, 1, 16, 1024, d, 1e-5f, 10000f, RopeStyle.INTERLEAVED, null));
+    static RopeRotation rope(int d) {
+        return new RopeRotation(RopeSpec.of(10000f, RopeSpec.Style.INTERLEAVED), d, 1024);
     }
 
     @Test
@@ -151,7 +151,7 @@ public class KiviStoreTest {
         // every token has the same pre-RoPE key: each channel is constant over the group (up to the float rounding
         // of rotating back), so its pre-RoPE codes are exact; the cached keys R(p) k~ sweep the first pair's circle, so post-RoPE KIVI cannot be exact
         int d = 4, n = 8;
-        Rope rope = rope(d);
+        RopeRotation rope = rope(d);
         float[] base = {1.5f, -0.5f, 2f, 0.25f};          // exactly representable in fp16
         KiviStore pre = new KiviStore(d, 16, 2, 4, 4, false, rope), post = new KiviStore(d, 16, 2, 4, 4);
         DenseKvStore raw = new DenseKvStore(d, 16);
@@ -183,7 +183,7 @@ public class KiviStoreTest {
     @CsvSource({"32, 32", "8, 0", "4, 4"})
     void preRopeStoreBuiltOneAtATimeEqualsReplaceAndItsAttentionEqualsItsDequantisedKeys(int group, int residual) {
         int d = 8;
-        Rope rope = rope(d);
+        RopeRotation rope = rope(d);
         for (int l : new int[]{0, 1, 4, 31, 32, 33, 100, 192}) {
             KiviStore s = new KiviStore(d, 256, 2, group, residual, false, rope);
             fill(s, l, 5);

@@ -21,7 +21,12 @@ import java.util.Map;
 public final class GgufFile {
     public static final int MAGIC = 0x46554747; // "GGUF" little-endian
 
-    /** One tensor: dims as stored (dims[0] fastest); {@code offset} is absolute in the file. */
+    /**
+     * One tensor: dims as stored (dims[0] fastest); {@code offset} is absolute in the file.
+     *
+     * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+     * maker nor its readers modify them.
+     */
     public record TensorInfo(String name, long[] dims, GgmlType type, long offset, long byteSize) {
         public long elements() {
             long n = 1;

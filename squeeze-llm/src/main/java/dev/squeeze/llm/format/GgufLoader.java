@@ -114,12 +114,21 @@ public final class GgufLoader {
         return g.tensors().containsKey(name) ? vector(g, name) : null;
     }
 
+    /** A BOS/EOS id: absent = -1 (none), else inside the vocabulary (a cast would silently wrap a u32 or u64 value). */
+    private static int specialId(GgufFile g, String key, int vocab) throws IOException {
+        long id = g.integer(key, -1);
+        if (g.has(key) && (id < 0 || id >= vocab)) {
+            throw new IOException(g.file().path() + ": metadata '" + key + "' = " + id + " is outside the vocabulary [0, " + vocab + ")");
+        }
+        return (int) id;
+    }
+
     /** The tokenizer described by tokenizer.ggml.* metadata. */
     static Tokenizer tokenizer(GgufFile g) throws IOException {
         String model = g.string("tokenizer.ggml.model");
         String[] tokens = g.strings("tokenizer.ggml.tokens");
-        int bos = (int) g.integer("tokenizer.ggml.bos_token_id", -1);
-        int eos = (int) g.integer("tokenizer.ggml.eos_token_id", -1);
+        int bos = specialId(g, "tokenizer.ggml.bos_token_id", tokens.length);
+        int eos = specialId(g, "tokenizer.ggml.eos_token_id", tokens.length);
         switch (model) {
             case "llama" -> {
                 Object s = g.require("tokenizer.ggml.scores");

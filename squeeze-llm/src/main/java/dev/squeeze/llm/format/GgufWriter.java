@@ -291,8 +291,9 @@ public final class GgufWriter {
     }
 
     /**
-     * A random-weight Llama of config c (uniform weights scaled by 1/sqrt(fan-in), norms 1), no tokenizer:
-     * for speed benchmarks only. Generated row by row while writing.
+     * A random-weight Llama of config c (uniform weights scaled by 1/sqrt(fan-in), norms 1), no tokenizer: for
+     * the loader and runtime tests and the speed benchmarks (squeeze-eval's {@code LlmSpeed} and
+     * {@code BenchModels}). Generated row by row while writing.
      */
     public static GgufWriter randomLlama(LlamaConfig c, GgmlType matrixType, long seed) {
         GgufWriter w = new GgufWriter().llamaConfig(c, "random-llama");

@@ -27,31 +27,30 @@ public final class HfTokenizerLoader {
         }
         JsonNode vocab = model.path("vocab");
         if (!vocab.isObject()) throw new IOException(file + ": model.vocab is not an object");
-        int size = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) size = Math.max(size, it.next().getValue().asInt() + 1);
         JsonNode added = root.path("added_tokens");
-        for (JsonNode a : added) size = Math.max(size, a.path("id").asInt() + 1);
-        if (size > 4_000_000) throw new IOException(file + ": vocabulary of " + size + " tokens is not plausible");
+        if (!added.isMissingNode() && !added.isNull() && !added.isArray()) throw new IOException(file + ": added_tokens is not an array");
+        int size = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
+            var e = it.next();
+            size = Math.max(size, tokenId(file, "model.vocab['" + e.getKey() + "']", e.getValue()) + 1);
+        }
+        for (int i = 0; i < added.size(); i++) {
+            if (!added.get(i).isObject()) throw new IOException(file + ": added_tokens[" + i + "] is not an object");
+            size = Math.max(size, tokenId(file, "added_tokens[" + i + "].id", added.get(i).get("id")) + 1);
+        }
         String[] tokens = new String[size];
         boolean[] special = new boolean[size];
         for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
             var e = it.next();
-            int id = e.getValue().asInt(-1);
-            if (id < 0) throw new IOException(file + ": token '" + e.getKey() + "' has a bad id " + e.getValue());
-            tokens[id] = e.getKey();
+            tokens[e.getValue().intValue()] = e.getKey();
         }
         for (JsonNode a : added) {
-            int id = a.path("id").asInt();
+            int id = a.get("id").intValue();
             tokens[id] = a.path("content").asText();
             special[id] = a.path("special").asBoolean(false);
         }
         for (int i = 0; i < size; i++) if (tokens[i] == null) tokens[i] = "<unused" + i + ">";
-        JsonNode mergesNode = model.path("merges");
-        String[] merges = new String[mergesNode.size()];
-        for (int i = 0; i < merges.length; i++) {
-            JsonNode m = mergesNode.get(i);
-            merges[i] = m.isArray() ? m.get(0).asText() + " " + m.get(1).asText() : m.asText();
-        }
+        String[] merges = merges(file, model.path("merges"));
         int bos = config == null ? -1 : config.path("bos_token_id").asInt(-1);
         int eos = config == null ? -1 : config.path("eos_token_id").asInt(-1);
         String pre = root.path("pre_tokenizer").toString();
@@ -77,6 +76,38 @@ public final class HfTokenizerLoader {
             if (id != null && scores[id] == 0f) scores[id] = -(r + 1);
         }
         return new SentencePieceTokenizer(tokens, scores, bos, eos, "\u2581");
+    }
+
+    /** Largest vocabulary accepted (the biggest published ones have about 260,000 tokens). */
+    static final int MAX_VOCAB = 4_000_000;
+
+    /** A token id: an integer in [0, MAX_VOCAB), else an error naming where it was. */
+    private static int tokenId(Path file, String where, JsonNode v) throws IOException {
+        if (v == null || v.isMissingNode() || v.isNull()) throw new IOException(file + ": " + where + " is missing");
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) throw new IOException(file + ": " + where + " must be an integer id, got " + v);
+        long id = v.longValue();
+        if (id < 0 || id >= MAX_VOCAB) throw new IOException(file + ": " + where + " = " + id + " is outside [0, " + MAX_VOCAB + ")");
+        return (int) id;
+    }
+
+    /** model.merges: "left right" strings or ["left", "right"] pairs (absent = none). */
+    private static String[] merges(Path file, JsonNode node) throws IOException {
+        if (node.isMissingNode() || node.isNull()) return new String[0];
+        if (!node.isArray()) throw new IOException(file + ": model.merges is not an array");
+        String[] merges = new String[node.size()];
+        for (int i = 0; i < merges.length; i++) {
+            JsonNode m = node.get(i);
+            if (m.isTextual()) {
+                merges[i] = m.textValue();
+            } else if (m.isArray() && m.size() == 2 && m.get(0).isTextual() && m.get(1).isTextual()) {
+                merges[i] = m.get(0).textValue() + " " + m.get(1).textValue();
+            } else {
+                String got = m.toString();
+                throw new IOException(file + ": model.merges[" + i + "] must be \"left right\" or [\"left\", \"right\"], got "
+                        + (got.length() > 80 ? got.substring(0, 80) + "..." : got));
+            }
+        }
+        return merges;
     }
 
     private static JsonNode findSplitRegex(JsonNode pre) {

@@ -8,6 +8,7 @@ import dev.squeeze.llm.model.RopeStyle;
 import dev.squeeze.llm.quant.GgmlType;
 import dev.squeeze.llm.quant.WeightTensor;
 import dev.squeeze.llm.tokenizer.SentencePieceTokenizer;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -29,11 +30,11 @@ import java.util.List;
 public final class Llama2cLoader {
     private Llama2cLoader() {}
 
-    public static LlamaModel load(Path checkpoint, Path tokenizerBin) throws IOException {
+    public static LlamaModel load(Path checkpoint, @Nullable Path tokenizerBin) throws IOException {
         return load(checkpoint, tokenizerBin, LlamaModel.defaultThreads());
     }
 
-    public static LlamaModel load(Path checkpoint, Path tokenizerBin, int threads) throws IOException {
+    public static LlamaModel load(Path checkpoint, @Nullable Path tokenizerBin, int threads) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MappedFile f = MappedFile.map(checkpoint, arena);
             int[] h = new int[7];

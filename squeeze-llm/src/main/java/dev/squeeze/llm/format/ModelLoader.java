@@ -1,6 +1,7 @@
 package dev.squeeze.llm.format;
 
 import dev.squeeze.llm.model.LlamaModel;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,13 +18,13 @@ import java.util.Locale;
 public final class ModelLoader {
     private ModelLoader() {}
 
-    public static LlamaModel load(Path model, Path tokenizer) throws IOException {
+    public static LlamaModel load(Path model, @Nullable Path tokenizer) throws IOException {
         return load(model, tokenizer, LlamaModel.defaultThreads());
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelLoader.class);
 
-    public static LlamaModel load(Path model, Path tokenizer, int threads) throws IOException {
+    public static LlamaModel load(Path model, @Nullable Path tokenizer, int threads) throws IOException {
         LlamaModel m = open(model, tokenizer, threads);
         LOG.debug("loaded {}: {}, {} MB of weights ({} / {}), {} threads", m.source(), m.config(), m.weights().bytes() >> 20,
                 m.weights().layers().get(0).wq().type(), m.weights().tokenEmbedding().type(), m.rowPool().threads());

@@ -38,7 +38,12 @@ public final class SafetensorsLoader {
 
     private SafetensorsLoader() {}
 
-    /** One tensor of a shard. */
+    /**
+     * One tensor of a shard.
+     *
+     * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+     * maker nor its readers modify them.
+     */
     public record Entry(String name, GgmlType type, long[] shape, long offset, long bytes, MappedFile file) {}
 
     public static LlamaModel load(Path path, int threads) throws IOException {
@@ -109,7 +114,12 @@ public final class SafetensorsLoader {
         }
     }
 
+    /** config.json, the shard index and tokenizer.json are read whole: larger than this is not a model folder's JSON. */
+    static final long MAX_JSON_BYTES = 256L << 20;
+
     static JsonNode readJson(Path p) throws IOException {
+        long size = Files.size(p);
+        if (size > MAX_JSON_BYTES) throw new IOException(p + " is " + size + " bytes; a model folder's JSON files are at most " + MAX_JSON_BYTES);
         try {
             return JSON.readTree(p.toFile());
         } catch (com.fasterxml.jackson.core.JacksonException e) {

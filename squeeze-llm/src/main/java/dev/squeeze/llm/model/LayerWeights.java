@@ -1,9 +1,13 @@
 package dev.squeeze.llm.model;
 
 import dev.squeeze.llm.quant.WeightTensor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One decoder block. Projections are (out, in); biases (Qwen2) are null when absent.
+ *
+ * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+ * maker nor its readers modify them.
  *
  * @param attnNorm (dim) RMSNorm weight before attention
  * @param wq (n_heads*hd, dim)  @param wk (n_kv_heads*hd, dim)  @param wv (n_kv_heads*hd, dim)
@@ -12,7 +16,7 @@ import dev.squeeze.llm.quant.WeightTensor;
  * @param w1 gate (hidden, dim)  @param w2 down (dim, hidden)  @param w3 up (hidden, dim)
  */
 public record LayerWeights(float[] attnNorm, WeightTensor wq, WeightTensor wk, WeightTensor wv, WeightTensor wo,
-                           float[] bq, float[] bk, float[] bv,
+                           float @Nullable [] bq, float @Nullable [] bk, float @Nullable [] bv,
                            float[] ffnNorm, WeightTensor w1, WeightTensor w2, WeightTensor w3) {
 
     void check(int layer, LlamaConfig c) {

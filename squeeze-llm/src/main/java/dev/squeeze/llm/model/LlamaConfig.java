@@ -1,5 +1,9 @@
 package dev.squeeze.llm.model;
 
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.RopeSpec;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Hyper-parameters of a Llama-family decoder.
  *
@@ -17,7 +21,7 @@ package dev.squeeze.llm.model;
  * @param ropeScaling  Llama-3.1 frequency scaling, or null
  */
 public record LlamaConfig(int dim, int hiddenDim, int nLayers, int nHeads, int nKvHeads, int vocabSize, int seqLen,
-                          int headDim, float rmsEps, float ropeTheta, RopeStyle ropeStyle, RopeScaling ropeScaling) {
+                          int headDim, float rmsEps, float ropeTheta, RopeStyle ropeStyle, @Nullable RopeScaling ropeScaling) {
     public LlamaConfig {
         positive("dim", dim);
         positive("hidden_dim", hiddenDim);
@@ -27,6 +31,10 @@ public record LlamaConfig(int dim, int hiddenDim, int nLayers, int nHeads, int n
         positive("vocab_size", vocabSize);
         positive("seq_len", seqLen);
         positive("head_dim", headDim);
+        if ((long) nHeads * headDim > MAX_SIZE) {
+            throw new IllegalArgumentException("model config n_heads x head_dim = " + nHeads + " x " + headDim + " = " + (long) nHeads * headDim
+                    + " exceeds " + MAX_SIZE);
+        }
         if (nHeads % nKvHeads != 0) {
             throw new IllegalArgumentException("n_heads (" + nHeads + ") must be a multiple of n_kv_heads (" + nKvHeads + ")");
         }
@@ -49,6 +57,21 @@ public record LlamaConfig(int dim, int hiddenDim, int nLayers, int nHeads, int n
 
     /** Query heads per KV head. */
     public int groupSize() { return nHeads / nKvHeads; }
+
+    /**
+     * The RoPE as the KV API describes it.
+     *
+     * @param freqFactors per-pair frequency divisors (GGUF {@code rope_freqs.weight}), or null for none
+     */
+    public RopeSpec ropeSpec(float @Nullable [] freqFactors) {
+        RopeSpec.Style style = ropeStyle == RopeStyle.INTERLEAVED ? RopeSpec.Style.INTERLEAVED : RopeSpec.Style.HALF;
+        return new RopeSpec(ropeTheta, style, ropeScaling == null ? null : ropeScaling.toSpec(), freqFactors);
+    }
+
+    /** The attention shape as the KV API describes it (see {@link LlamaModel#shape()} for a loaded model's, with its frequency factors). */
+    public ModelShape shape(float @Nullable [] freqFactors) {
+        return new ModelShape(nLayers, nHeads, nKvHeads, headDim, seqLen, vocabSize, ropeSpec(freqFactors));
+    }
 
     public LlamaConfig withSeqLen(int newSeqLen) {
         return new LlamaConfig(dim, hiddenDim, nLayers, nHeads, nKvHeads, vocabSize, newSeqLen, headDim, rmsEps, ropeTheta,

@@ -1,27 +1,36 @@
 package dev.squeeze.llm.model;
 
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.KvModel;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.TextEncoder;
+import dev.squeeze.llm.runtime.HeapBudget;
 import dev.squeeze.llm.runtime.RowParallel;
 import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.runtime.SessionOptions;
 import dev.squeeze.llm.tokenizer.Tokenizer;
+import org.jspecify.annotations.Nullable;
 
 import java.lang.foreign.Arena;
+import java.util.Optional;
 
 /**
  * A loaded Llama-family model: config, weights (memory-mapped where quantised), tokenizer and a row pool
  * for its matrix products. Close it to unmap the file. Create one {@link Session} per sequence; sessions
- * of one model share its row pool and must be driven from one thread at a time.
+ * of one model share its row pool and must be driven from one thread at a time. It is the KV API's
+ * {@link KvModel}: presses are made for it ({@code Presses.create(spec, model)}) and may probe it.
  */
-public final class LlamaModel implements AutoCloseable {
+public final class LlamaModel implements AutoCloseable, KvModel {
     private final LlamaConfig config;
     private final LlamaWeights weights;
-    private final Tokenizer tokenizer;
+    private final @Nullable Tokenizer tokenizer;
     private final Rope rope;
+    private final ModelShape shape;
     private final RowParallel rows;
-    private final Arena arena;
+    private final @Nullable Arena arena;
     private final String source;
 
-    public LlamaModel(LlamaConfig config, LlamaWeights weights, Tokenizer tokenizer, Arena arena, String source, int threads) {
+    public LlamaModel(LlamaConfig config, LlamaWeights weights, @Nullable Tokenizer tokenizer, @Nullable Arena arena, String source, int threads) {
         this.config = config;
         weights.check(config);
         if (tokenizer != null && tokenizer.vocabSize() > config.vocabSize()) {
@@ -30,7 +39,11 @@ public final class LlamaModel implements AutoCloseable {
         }
         this.weights = weights;
         this.tokenizer = tokenizer;
+        int positions = Math.min(config.seqLen(), Rope.TABLE_POSITIONS);
+        HeapBudget.of("the model " + source).add("RoPE cos/sin tables (min(seq_len " + config.seqLen() + ", " + Rope.TABLE_POSITIONS
+                + ") positions x head_dim " + config.headDim() + " / 2 x 2 tables x 4 B)", positions, config.headDim() / 2, 2, 4).require();
         this.rope = new Rope(config, weights.ropeFreqFactors());
+        this.shape = config.shape(weights.ropeFreqFactors());
         this.rows = new RowParallel(threads);
         this.arena = arena;
         this.source = source;
@@ -48,11 +61,27 @@ public final class LlamaModel implements AutoCloseable {
 
     public boolean hasTokenizer() { return tokenizer != null; }
 
+    @Override
     public Rope rope() { return rope; }
+
+    @Override
+    public ModelShape shape() { return shape; }
+
+    @Override
+    public Optional<TextEncoder> textEncoder() {
+        return tokenizer == null ? Optional.empty() : Optional.of(text -> tokenizer.encode(text, false));
+    }
+
+    /** A fresh session with only {@code observer} as its hook runs the tokens in one prefill. */
+    @Override
+    public void probe(int[] tokens, KvHook observer) {
+        newSession(SessionOptions.builder().hook(observer).build()).prefill(tokens, false);
+    }
 
     public RowParallel rowPool() { return rows; }
 
     /** Where the model came from (file name), for messages. */
+    @Override
     public String source() { return source; }
 
     /**

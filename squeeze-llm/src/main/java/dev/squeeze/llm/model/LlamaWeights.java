@@ -1,11 +1,15 @@
 package dev.squeeze.llm.model;
 
 import dev.squeeze.llm.quant.WeightTensor;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
 
 /**
  * All weights of a Llama-family model.
+ *
+ * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+ * maker nor its readers modify them.
  *
  * @param tokenEmbedding (vocab, dim)
  * @param layers         one per block
@@ -14,7 +18,7 @@ import java.util.List;
  * @param ropeFreqFactors (hd/2) RoPE frequency divisors (GGUF Llama-3.1 {@code rope_freqs.weight}), or null
  */
 public record LlamaWeights(WeightTensor tokenEmbedding, List<LayerWeights> layers, float[] finalNorm, WeightTensor classifier,
-                           float[] ropeFreqFactors) {
+                           float @Nullable [] ropeFreqFactors) {
 
     public LlamaWeights {
         layers = List.copyOf(layers);

@@ -1,5 +1,7 @@
 package dev.squeeze.llm.quant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * GGML tensor element types as numbered in GGUF files: a type stores {@code blockSize} elements in
  * {@code typeSize} bytes. Only the types with {@link #supported()} can be loaded; the others are listed so
@@ -54,7 +56,7 @@ public enum GgmlType {
     }
 
     /** The type with this GGUF id, or null when the id is unknown. */
-    public static GgmlType byId(int id) {
+    public static @Nullable GgmlType byId(int id) {
         for (GgmlType t : values()) if (t.id == id) return t;
         return null;
     }

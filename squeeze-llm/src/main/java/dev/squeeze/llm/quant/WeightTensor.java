@@ -1,5 +1,7 @@
 package dev.squeeze.llm.quant;
 
+import org.jspecify.annotations.Nullable;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -39,7 +41,7 @@ public interface WeightTensor {
      * The (rows, cols) row-major floats of a tensor held on the heap as F32, which products may read in place
      * instead of copying rows; null for every other format.
      */
-    default float[] heapFloats() { return null; }
+    default float @Nullable [] heapFloats() { return null; }
 
     /** A tensor of floats kept on the heap (F32 formats are copied once at load; see {@link #of}). */
     static WeightTensor ofFloats(int rows, int cols, float[] data) { return new FloatWeightTensor(rows, cols, data); }

@@ -10,8 +10,14 @@ import java.util.function.Consumer;
 public final class Generator {
     private Generator() {}
 
-    /** What a generation produced. */
-    /** @param stoppedAtContext true when generation ended because the model's context was full */
+    /**
+     * What a generation produced.
+     *
+     * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+     * maker nor its readers modify them.
+     *
+     * @param stoppedAtContext true when generation ended because the model's context was full
+     */
     public record Result(String text, int[] tokens, int promptTokens, double prefillSeconds, double decodeSeconds, boolean stoppedAtContext) {
         public double decodeTokensPerSecond() { return decodeSeconds == 0 ? 0 : tokens.length / decodeSeconds; }
     }

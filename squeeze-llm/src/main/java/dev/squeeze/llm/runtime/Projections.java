@@ -1,6 +1,7 @@
 package dev.squeeze.llm.runtime;
 
 import dev.squeeze.llm.quant.WeightTensor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The weight products of one session, out (T, rows) = x (T, cols) W^T, split over weight rows on the model's
@@ -46,7 +47,8 @@ final class Projections {
     void product(WeightTensor w, float[] x, int T, float[] out) { products(w, out, null, null, null, null, x, T); }
 
     /** oa = x A^T, ob = x B^T, oc = x C^T (b, c may be null) in one dispatch; the three share x's width. */
-    void products(WeightTensor a, float[] oa, WeightTensor b, float[] ob, WeightTensor c, float[] oc, float[] x, int T) {
+    void products(WeightTensor a, float[] oa, @Nullable WeightTensor b, float @Nullable [] ob, @Nullable WeightTensor c,
+                  float @Nullable [] oc, float[] x, int T) {
         if (T == 1) {
             decode.set(false, x, a, oa, b, ob, c, oc);
             dispatch(decode, 1);

@@ -25,10 +25,10 @@ final class PromptAttention {
     void attend(float[] keys, float[] values, int n, int before, float[] queries, int qd, int h0, int G, int hd, int T,
                 float scale, float[] out) {
         int rows = G * T;
-        q = grow(q, rows * hd);
-        s = grow(s, rows * n);
-        o = grow(o, rows * hd);
-        vt = grow(vt, hd * n);
+        q = grow(q, (long) rows * hd);
+        s = grow(s, (long) rows * n);
+        o = grow(o, (long) rows * hd);
+        vt = grow(vt, (long) hd * n);
         // stacked queries: row g * T + t is head h0 + g of query t
         for (int g = 0; g < G; g++) {
             for (int t = 0; t < T; t++) System.arraycopy(queries, t * qd + (h0 + g) * hd, q, (g * T + t) * hd, hd);
@@ -49,6 +49,24 @@ final class PromptAttention {
         for (int g = 0; g < G; g++) {
             for (int t = 0; t < T; t++) System.arraycopy(o, (g * T + t) * hd, out, t * qd + (h0 + g) * hd, hd);
         }
+    }
+
+    /**
+     * Bytes one instance holds after a chunk of T queries of G heads against n entries (what {@link #attend} grows
+     * its buffers to; saturating, for {@link HeapBudget}).
+     */
+    static long bytes(int G, int T, long n, int hd) {
+        long rows = HeapBudget.product(G, T);
+        long packedRows = rows > Gemm.SMALL_T ? HeapBudget.product((rows + Gemm.GROUP - 1) / Gemm.GROUP, Gemm.GROUP) : 0;
+        long floats = sum(HeapBudget.product(2, rows, hd), HeapBudget.product(rows, n), HeapBudget.product(hd, n),
+                HeapBudget.product(packedRows, Math.max(hd, n)), Gemm.scratchLength(Projections.PANEL_ROWS));
+        return HeapBudget.product(floats, 4);
+    }
+
+    private static long sum(long... parts) {
+        long s = 0;
+        for (long p : parts) s = Long.MAX_VALUE - s < p ? Long.MAX_VALUE : s + p;
+        return s;
     }
 
     /** out (T, R) = x (T, K) W^T for W (R, K), x row-major. */

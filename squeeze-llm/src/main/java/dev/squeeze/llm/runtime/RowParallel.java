@@ -32,7 +32,11 @@ public final class RowParallel implements AutoCloseable {
     private int rows;
 
     public RowParallel(int threads) {
-        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        int cores = Runtime.getRuntime().availableProcessors();
+        // workers spin while they wait: beyond the cores they only slow each product down (100,000 would never start)
+        if (threads < 1 || threads > cores) {
+            throw new IllegalArgumentException("threads must be in [1, " + cores + "] (the cores this JVM sees), got " + threads);
+        }
         this.threads = threads;
         this.workers = new Thread[threads - 1];
         this.parked = new java.util.concurrent.atomic.AtomicIntegerArray(Math.max(1, threads - 1));

@@ -3,18 +3,20 @@ package dev.squeeze.llm.runtime;
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.tensor.FloatMatrix;
-import dev.squeeze.llm.kv.DenseKvStore;
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.KvCache;
-import dev.squeeze.llm.kv.KvHook;
-import dev.squeeze.llm.kv.LayerView;
-import dev.squeeze.llm.kv.Phase;
-import dev.squeeze.llm.kv.PromptPass;
+import dev.squeeze.kv.api.DenseKvStore;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvCache;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.ModelShape;
+import dev.squeeze.kv.api.Phase;
+import dev.squeeze.kv.api.PromptPass;
 import dev.squeeze.llm.model.LayerWeights;
 import dev.squeeze.llm.model.LlamaConfig;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.model.LlamaWeights;
 import dev.squeeze.llm.model.Rope;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
 
@@ -22,8 +24,9 @@ import java.util.List;
  * One sequence being decoded: the forward pass of a Llama-family model over an open {@link KvCache}.
  *
  * <ul>
- *   <li>{@link #step(int)}: one token at the next position; every buffer is preallocated, so the decode
- *       loop allocates nothing (dense stores preallocate their capacity).</li>
+ *   <li>{@link #step(int)}: one token at the next position; the session's buffers are allocated once, here,
+ *       and dense stores grow by doubling up to the cache capacity, so once a sequence's stores have grown the
+ *       decode loop allocates nothing (an evicting press compacts a dense store in place).</li>
  *   <li>{@link #prefill(int[], boolean)}: a chunk of tokens layer by layer (each layer sees the whole chunk
  *       with causal attention, then the hooks run on that layer: "prefill then compress"); once every layer
  *       ran, the hooks' {@link KvHook#afterPrompt} may run more tokens through the model and edit the cache
@@ -44,6 +47,8 @@ public final class Session {
     private final List<KvHook> hooks;
     private final List<StepObserver> observers;
     private final int capacity;
+    private final String capacityLabel;  // "seq_len N" or "cache capacity N", for budget messages
+    private final long fixedBytes;       // this session's metadata-sized buffers (HeapBudget)
     private final float attScale;
 
     // decode state, (width) each
@@ -54,7 +59,7 @@ public final class Session {
     private final PromptBuffers pb = new PromptBuffers();
     private final float[][] attScratch;   // (threads, capacity) prompt attention scores
     private final PromptAttention[] promptAttention; // per worker
-    private Tree tree;                    // the last draft tree (verifyTree / acceptTree)
+    private @Nullable Tree tree;          // the last draft tree (verifyTree / acceptTree)
     private final DecodeView decodeView = new DecodeView();
 
     private int pos;
@@ -68,6 +73,19 @@ public final class Session {
         this.rope = model.rope();
         this.pool = model.rowPool();
         this.capacity = options.cacheCapacity() == 0 ? c.seqLen() : options.cacheCapacity();
+        this.capacityLabel = (options.cacheCapacity() == 0 ? "seq_len " : "cache capacity ") + capacity;
+        int widest = Math.max(Math.max(c.dim(), c.hiddenDim()), c.qDim());
+        this.fixedBytes = HeapBudget.of("a session of " + model.source())
+                .add("attention scores (n_heads " + c.nHeads() + " x " + capacityLabel + " x 4 B)", c.nHeads(), capacity, 4)
+                .add("weight panels (" + pool.threads() + " threads x " + Projections.PANEL_ROWS + " rows x width " + widest + " x 4 B)",
+                        pool.threads(), Projections.PANEL_ROWS, widest, 4)
+                .add("prompt attention scores (" + pool.threads() + " threads x " + capacityLabel + " x 4 B)", pool.threads(), capacity, 4)
+                .add("decode activations ((3 x dim " + c.dim() + " + 2 x q_dim " + c.qDim() + " + 2 x kv_dim " + c.kvDim() + " + 2 x hidden_dim "
+                        + c.hiddenDim() + " + vocab " + c.vocabSize() + ") x 4 B)", 3L * c.dim() + 2L * c.qDim() + 2L * c.kvDim()
+                        + 2L * c.hiddenDim() + c.vocabSize(), 4)
+                .add("first KV allocation (n_layers " + c.nLayers() + " x n_kv_heads " + c.nKvHeads() + " x min(" + capacityLabel
+                        + ", 256) x head_dim " + c.headDim() + " x 2 x 4 B)", c.nLayers(), c.nKvHeads(), Math.min(capacity, 256), c.headDim(), 2, 4)
+                .require();
         this.cache = new KvCache(c.nLayers(), c.nKvHeads(), c.headDim(), capacity, options.storeFactory());
         this.hooks = options.hooks();
         this.observers = options.observers();
@@ -84,7 +102,6 @@ public final class Session {
         logits = new float[c.vocabSize()];
         att = new float[Math.multiplyExact(c.nHeads(), capacity)];
         stepVisible = new int[c.nKvHeads()];
-        int widest = Math.max(Math.max(c.dim(), c.hiddenDim()), c.qDim());
         proj = new Projections(pool, widest);
         attScratch = new float[pool.threads()][capacity];
         promptAttention = new PromptAttention[pool.threads()];
@@ -135,6 +152,7 @@ public final class Session {
         checkNoPendingTree();
         checkToken(token);
         checkPositions(1);
+        if (pos >= 256 && (pos & (pos - 1)) == 0) checkKvGrowth(); // dense stores double at powers of two
         w.tokenEmbedding().copyRow(token, x, 0);
         int hd = c.headDim(), group = c.groupSize();
         for (int l = 0; l < c.nLayers(); l++) {
@@ -212,7 +230,16 @@ public final class Session {
             throw new IllegalArgumentException("a draft tree needs one parent per token (root first), got "
                     + (tokens == null ? "no tokens" : tokens.length + " tokens") + " and " + (parents == null ? "no parents" : parents.length + " parents"));
         }
-        if (tree == null || tree.capacity < tokens.length) tree = new Tree(tokens.length);
+        if (tree == null || tree.capacity < tokens.length) {
+            int n = tokens.length;
+            HeapBudget.of("a draft tree of " + n + " nodes in " + model.source()).add("the session's own buffers", fixedBytes)
+                    .add("ancestor mask (" + n + " x " + n + " nodes x 1 B)", n, n)
+                    .add("draft keys and values (n_layers " + c.nLayers() + " x " + n + " nodes x kv_dim " + c.kvDim() + " x 2 x 4 B)",
+                            c.nLayers(), n, c.kvDim(), 2, 4)
+                    .add("node logits (" + n + " nodes x vocab " + c.vocabSize() + " x 4 B)", n, c.vocabSize(), 4)
+                    .require();
+            tree = new Tree(n);
+        }
         tree.shape(parents);
         int start = pos;
         forward(tokens, tree, Logits.ALL, List.of());
@@ -264,9 +291,9 @@ public final class Session {
         Tree(int capacity) {
             this.capacity = capacity;
             depth = new int[capacity];
-            sees = new boolean[capacity * capacity];
-            keys = new float[c.nLayers()][capacity * c.kvDim()];
-            values = new float[c.nLayers()][capacity * c.kvDim()];
+            sees = new boolean[Math.multiplyExact(capacity, capacity)];
+            keys = new float[c.nLayers()][Math.multiplyExact(capacity, c.kvDim())];
+            values = new float[c.nLayers()][Math.multiplyExact(capacity, c.kvDim())];
             before = new int[c.nLayers()][c.nKvHeads()];
         }
 
@@ -320,10 +347,11 @@ public final class Session {
      * t sits at position pos + depth[t] and attends to the cache before the chunk and to its ancestors only, and each
      * layer's keys and values of the chunk are kept for {@link #acceptTree}.
      */
-    private FloatMatrix forward(int[] tokens, Tree tree, Logits logitsMode, List<KvHook> layerHooks) {
+    private @Nullable FloatMatrix forward(int[] tokens, @Nullable Tree tree, Logits logitsMode, List<KvHook> layerHooks) {
         for (int t : tokens) checkToken(t);
         int T = tokens.length;
         checkPositions(tree == null ? T : tree.maxDepth + 1);
+        checkForwardBudget(T, tree == null, logitsMode);
         int dim = c.dim(), qd = c.qDim(), kvd = c.kvDim(), hid = c.hiddenDim(), hd = c.headDim();
         pb.ensure(T);
         float[] X = pb.x, XB = pb.xb, D = pb.d, Q = pb.q, KB = pb.k, VB = pb.v, AO = pb.ao, HB = pb.h, HB2 = pb.h2;
@@ -393,7 +421,7 @@ public final class Session {
         int rowsOut = T - first;
         float[] normed = new float[rowsOut * dim];
         for (int t = first; t < T; t++) rmsnorm(normed, (t - first) * dim, X, t * dim, w.finalNorm());
-        float[] out = tree != null ? tree.logits(rowsOut * c.vocabSize()) : new float[Math.multiplyExact(rowsOut, c.vocabSize())];
+        float[] out = tree != null ? tree.logits(Math.multiplyExact(rowsOut, c.vocabSize())) : new float[Math.multiplyExact(rowsOut, c.vocabSize())];
         proj.product(w.classifier(), normed, rowsOut, out);
         return tree != null ? null : new FloatMatrix(rowsOut, c.vocabSize(), out);
     }
@@ -491,6 +519,55 @@ public final class Session {
         }
     }
 
+    /**
+     * Before a forward pass of T tokens allocates: its activations (and their packed copy for the prompt GEMM), the
+     * blocked prompt attention's buffers ({@code blocked}: a causal chunk on dense stores), logits, and the KV cache
+     * it grows (dense stores double: up to 2 x (longest store + T) rows, within the capacity), on top of this
+     * session's own. Buffers grow to the largest pass and are kept, so this bounds what the session then holds.
+     */
+    private void checkForwardBudget(int T, boolean causal, Logits logitsMode) {
+        int rows = logitsMode == Logits.ALL ? T : logitsMode == Logits.LAST ? 1 : 0;
+        int longest = longestStore();
+        long kvRows = Math.min(capacity, 2L * ((long) longest + T));
+        int widest = Math.max(Math.max(c.dim(), c.hiddenDim()), c.qDim());
+        long packedTokens = T > Gemm.SMALL_T ? (long) Gemm.groups(T) * Gemm.GROUP : 0;
+        boolean blocked = causal && T > 1 && anyDenseStore();
+        long seen = Math.min(capacity, (long) longest + T);
+        HeapBudget.of("a " + (causal ? "prefill" : "draft tree") + " of " + T + " tokens in " + model.source())
+                .add("the session's own buffers", fixedBytes)
+                .add("activations (" + T + " tokens x (3 x dim " + c.dim() + " + 2 x q_dim " + c.qDim() + " + 2 x kv_dim " + c.kvDim()
+                        + " + 2 x hidden_dim " + c.hiddenDim() + ") x 4 B)", T, 3L * c.dim() + 2L * c.qDim() + 2L * c.kvDim() + 2L * c.hiddenDim(), 4)
+                .add("packed activations (" + packedTokens + " tokens x width " + widest + " x 4 B)", packedTokens, widest, 4)
+                .add("blocked prompt attention (" + pool.threads() + " threads x " + c.groupSize() + " heads x " + T + " queries x up to "
+                        + seen + " entries, head_dim " + c.headDim() + ")", blocked ? pool.threads() : 0,
+                        PromptAttention.bytes(c.groupSize(), T, seen, c.headDim()))
+                .add("logits (" + rows + " rows x vocab " + c.vocabSize() + " x 4 B, plus their normed inputs)", rows, c.vocabSize() + (long) c.dim(), 4)
+                .add("KV cache after it (n_layers " + c.nLayers() + " x n_kv_heads " + c.nKvHeads() + " x up to " + kvRows
+                        + " entries x head_dim " + c.headDim() + " x 2 x 4 B)", c.nLayers(), c.nKvHeads(), kvRows, c.headDim(), 2, 4)
+                .require();
+    }
+
+    private boolean anyDenseStore() {
+        for (int l = 0; l < c.nLayers(); l++) for (int h = 0; h < c.nKvHeads(); h++) if (cache.store(l, h) instanceof DenseKvStore) return true;
+        return false;
+    }
+
+    /** At decode, before dense stores double again: numeric first, so the steady-state loop allocates nothing. */
+    private void checkKvGrowth() {
+        long kvRows = Math.min(capacity, 2L * (pos + 1));
+        long kv = HeapBudget.product(c.nLayers(), c.nKvHeads(), kvRows, c.headDim(), 2, 4);
+        if (fixedBytes + kv <= HeapBudget.limit()) return;
+        HeapBudget.of("decoding position " + pos + " in " + model.source()).add("the session's own buffers", fixedBytes)
+                .add("KV cache (n_layers " + c.nLayers() + " x n_kv_heads " + c.nKvHeads() + " x up to " + kvRows + " entries x head_dim "
+                        + c.headDim() + " x 2 x 4 B)", kv).require();
+    }
+
+    private int longestStore() {
+        int n = 0;
+        for (int l = 0; l < c.nLayers(); l++) for (int h = 0; h < c.nKvHeads(); h++) n = Math.max(n, cache.store(l, h).length());
+        return n;
+    }
+
     private void requireRoom(HeadKvStore st, int l, int kh, int n) {
         if (st.length() + n > st.capacity()) {
             throw new IllegalArgumentException("KV cache full at layer " + l + ", head " + kh + ": " + st.length() + " + " + n
@@ -510,7 +587,7 @@ public final class Session {
         int layer;
 
         @Override public int layer() { return layer; }
-        @Override public LlamaConfig config() { return c; }
+        @Override public ModelShape shape() { return model.shape(); }
         @Override public KvCache cache() { return cache; }
         @Override public Rope rope() { return rope; }
 

@@ -1,7 +1,7 @@
 package dev.squeeze.llm.runtime;
 
-import dev.squeeze.llm.kv.HeadKvStore;
-import dev.squeeze.llm.kv.KvHook;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvHook;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -37,9 +37,10 @@ public record SessionOptions(int cacheCapacity, HeadKvStore.Factory storeFactory
 
         public Builder storeFactory(HeadKvStore.Factory f) { this.factory = f; return this; }
 
+        /** Adds a press; {@link KvHook#NONE} (the full cache) adds nothing. */
         public Builder hook(KvHook h) {
             if (h == null) throw new IllegalArgumentException("hook must not be null");
-            hooks.add(h);
+            if (h != KvHook.NONE) hooks.add(h);
             return this;
         }
 

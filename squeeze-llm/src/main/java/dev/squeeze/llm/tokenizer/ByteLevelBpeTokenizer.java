@@ -1,5 +1,7 @@
 package dev.squeeze.llm.tokenizer;
 
+import org.jspecify.annotations.Nullable;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -43,7 +45,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     private final Map<String, Integer> ranks = new HashMap<>();
     private final boolean[] special;
     private final Pattern pattern;
-    private final Pattern specialPattern; // control tokens written literally in the text (chat templates), or null
+    private final @Nullable Pattern specialPattern; // control tokens written literally in the text (chat templates), or null
     private final int bos;
     private final int eos;
 
@@ -51,7 +53,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
      * @param merges  "left right" pairs in priority order
      * @param special which tokens are control tokens (decoded to nothing), or null
      */
-    public ByteLevelBpeTokenizer(String[] tokens, String[] merges, boolean[] special, int bos, int eos, String pattern) {
+    public ByteLevelBpeTokenizer(String[] tokens, String[] merges, boolean @Nullable [] special, int bos, int eos, String pattern) {
         this.tokens = tokens;
         for (int i = 0; i < tokens.length; i++) ids.putIfAbsent(tokens[i], i);
         for (int i = 0; i < merges.length; i++) {

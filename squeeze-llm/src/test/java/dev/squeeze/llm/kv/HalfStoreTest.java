@@ -1,6 +1,10 @@
 package dev.squeeze.llm.kv;
 
 import dev.squeeze.core.tensor.FloatMatrix;
+import dev.squeeze.kv.api.DenseKvStore;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.llm.Stories;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Session;

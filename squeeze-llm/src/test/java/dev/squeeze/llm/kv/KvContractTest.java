@@ -1,8 +1,14 @@
 package dev.squeeze.llm.kv;
 
+import dev.squeeze.core.data.DataAssumptions;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.Phase;
+import dev.squeeze.kv.api.Presses;
 import dev.squeeze.llm.Stories;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Session;
@@ -24,7 +30,7 @@ class KvContractTest {
 
     @BeforeAll
     static void load() {
-        if (dev.squeeze.core.data.SharedData.file("models/stories260K.bin").isPresent()) {
+        if (DataAssumptions.present("models/stories260K.bin")) {
             model = Stories.load();
             ids = model.tokenizer().encode("Once upon a time, there was a little dog named Max. Max liked to run in the park with his friend.", true);
             // Warm the JIT first: the Vector API's interpreted lane reduction rounds differently from the
@@ -45,7 +51,7 @@ class KvContractTest {
         WindowHook(int budget, int sinks) { this.budget = budget; this.sinks = sinks; }
 
         void compress(LayerView v) {
-            for (int h = 0; h < v.config().nKvHeads(); h++) {
+            for (int h = 0; h < v.shape().nKvHeads(); h++) {
                 int n = v.store(h).length();
                 if (n <= budget) continue;
                 int[] keep = new int[budget];
@@ -73,7 +79,7 @@ class KvContractTest {
         // an identity transform applied at every step and layer: M K = K exactly
         KvHook identity = new KvHook() {
             @Override public void afterDecodeStep(LayerView v) {
-                for (int h = 0; h < v.config().nKvHeads(); h++) {
+                for (int h = 0; h < v.shape().nKvHeads(); h++) {
                     v.transform(h, TokenTransform.identity(v.store(h).length()), PositionMode.REPRESENTATIVE);
                 }
             }
@@ -278,9 +284,9 @@ class KvContractTest {
         assertEquals("32", spec.params().get("recent"));
         assertThrows(IllegalArgumentException.class, () -> Presses.Spec.parse("x:budget"));
         Stories.assumeData();
-        assertNull(Presses.create("none", model.config()));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Presses.create("nosuch:k=1", model.config()));
+        assertSame(KvHook.NONE, Presses.create("none", model.shape()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Presses.create("nosuch:k=1", model.shape()));
         assertTrue(e.getMessage().contains("unknown press 'nosuch'") && e.getMessage().contains("none"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Presses.create("none:budget=3", model.config()));
+        assertThrows(IllegalArgumentException.class, () -> Presses.create("none:budget=3", model.shape()));
     }
 }

@@ -2,12 +2,16 @@ package dev.squeeze.llm.kv;
 
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.llm.quant.GgmlType;
+import dev.squeeze.kv.api.HeadKvStore;
+import dev.squeeze.kv.api.KvHook;
+import dev.squeeze.kv.api.LayerView;
+import dev.squeeze.kv.api.PromptPass;
 import dev.squeeze.llm.format.GgufWriter;
 import dev.squeeze.llm.format.ModelLoader;
 import dev.squeeze.llm.model.LlamaConfig;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.model.RopeStyle;
+import dev.squeeze.llm.quant.GgmlType;
 import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.runtime.SessionOptions;
 import org.junit.jupiter.api.Test;

@@ -74,6 +74,9 @@ class TokenRecyclingTest {
         var info = dev.squeeze.core.catalog.MethodCatalog.load().require("token-recycling");
         assertEquals(TokenRecycling.class.getName(), info.implementation());
         assertTrue(info.paper().url().contains("2408.08696"));
+        assertEquals(dev.squeeze.core.catalog.Family.DECODING, info.family());
+        assertEquals(dev.squeeze.core.catalog.Mechanism.SPECULATION, info.mechanism());
+        assertTrue(info.notes().contains("k = 8") && info.notes().contains("80 nodes"), info.notes());
     }
 
     @Test

@@ -59,7 +59,12 @@ public final class Lingua2Math {
         return out;
     }
 
-    /** Words merged from subword tokens with per-token probabilities (forced) and the reference's "no force" lists. */
+    /**
+     * Words merged from subword tokens with per-token probabilities (forced) and the reference's "no force" lists.
+     *
+     * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+     * maker nor its readers modify them.
+     */
     public record Words(List<String> words, List<double[]> probs, List<double[]> probsNoForce) {}
 
     /**

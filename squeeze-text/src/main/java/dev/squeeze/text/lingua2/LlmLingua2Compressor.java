@@ -3,6 +3,7 @@ package dev.squeeze.text.lingua2;
 import dev.squeeze.text.AbstractPromptCompressor;
 import dev.squeeze.text.SegmentContext;
 import dev.squeeze.text.TokenCounter;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,7 +47,7 @@ public final class LlmLingua2Compressor extends AbstractPromptCompressor {
      * @param queryWeight        pull of question words toward 1
      */
     public record Settings(String tokenToWord, boolean dropConsecutive, boolean contextLevelFilter, List<String> forceTokens,
-                           List<String> chunkEndTokens, Double threshold, double queryWeight) {
+                           List<String> chunkEndTokens, @Nullable Double threshold, double queryWeight) {
         public Settings {
             if (!"mean".equals(tokenToWord) && !"first".equals(tokenToWord)) {
                 throw new IllegalArgumentException("tokenToWord must be mean or first, got " + tokenToWord);
@@ -158,7 +159,7 @@ public final class LlmLingua2Compressor extends AbstractPromptCompressor {
         for (int i = 0; i < words.size(); i++) {
             if (!Lingua2Math.keep(wp[i], threshold)) continue;
             String w = words.get(i);
-            if (settings.dropConsecutive() && force.contains(w) && !keep.isEmpty() && keep.getLast().equals(w)) continue;
+            if (settings.dropConsecutive() && force.contains(w) && !keep.isEmpty() && keep.get(keep.size() - 1).equals(w)) continue;
             keep.add(w);
         }
         return model.scheme().detokenize(keep);

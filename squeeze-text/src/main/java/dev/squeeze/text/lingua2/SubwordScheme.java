@@ -1,7 +1,7 @@
 package dev.squeeze.text.lingua2;
 
 /** How a token classifier's tokenizer marks word boundaries; decides word merging and detokenisation. */
-public enum SubwordScheme {
+enum SubwordScheme {
     /** mBERT WordPiece: continuation pieces start with "##". */
     WORDPIECE,
     /** XLM-RoBERTa SentencePiece: word-initial pieces start with "▁" (U+2581). */

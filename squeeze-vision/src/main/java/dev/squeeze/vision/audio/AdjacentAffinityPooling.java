@@ -2,6 +2,7 @@ package dev.squeeze.vision.audio;
 
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
+import org.jspecify.annotations.Nullable;
 
 import java.util.PriorityQueue;
 
@@ -14,7 +15,7 @@ import java.util.PriorityQueue;
 public final class AdjacentAffinityPooling {
     private AdjacentAffinityPooling() {}
 
-    public static TokenTransform pool(FloatMatrix x, float[] sizes, int keep) {
+    public static TokenTransform pool(FloatMatrix x, float @Nullable [] sizes, int keep) {
         int n = x.rows();
         if (keep < 1 || keep > n) throw new IllegalArgumentException("adjacent pooling: keep must be in [1, " + n + "], got " + keep);
         x.requireFinite("audio tokens");

@@ -2,6 +2,7 @@ package dev.squeeze.vision.audio;
 
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,7 +50,7 @@ public final class CrossPolytopeLsh {
     }
 
     /** Merges tokens by bucket. */
-    public TokenTransform cluster(FloatMatrix x, float[] sizes) {
+    public TokenTransform cluster(FloatMatrix x, float @Nullable [] sizes) {
         if (x.cols() != dim) throw new IllegalArgumentException("cross-polytope LSH built for D = " + dim + ", tokens have D = " + x.cols());
         x.requireFinite("tokens");
         Map<String, List<Integer>> buckets = new LinkedHashMap<>();

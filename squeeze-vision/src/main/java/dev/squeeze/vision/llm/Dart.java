@@ -1,11 +1,18 @@
 package dev.squeeze.vision.llm;
 
+import dev.squeeze.core.catalog.Family;
+import dev.squeeze.core.catalog.Mechanism;
+import dev.squeeze.core.catalog.MethodInfo;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.EncoderOutputMethod;
 import dev.squeeze.vision.Selections;
-import dev.squeeze.vision.model.HookContext;
+import dev.squeeze.vision.VisionMethod;
+import dev.squeeze.vision.VisualReducer;
+import dev.squeeze.vision.VisualTokens;
+
+import java.util.Optional;
 
 /**
  * DART ("Stop Looking for Important Tokens in Multimodal Language Models: Duplication Matters More", Wen et
@@ -16,8 +23,11 @@ import dev.squeeze.vision.model.HookContext;
  * <p>Constants (our choice where the paper leaves them open; unverified against the reference): 8 pivots,
  * L2 key norm (head-concatenated keys of the last block run), cosine on the token features.
  */
-public final class Dart extends EncoderOutputMethod {
+public final class Dart implements VisualReducer, VisionMethod {
     private final int pivots;
+
+    /** The default 8 pivots (our choice). */
+    public Dart() { this(8); }
 
     public Dart(int pivots) { this.pivots = pivots; }
 
@@ -25,8 +35,16 @@ public final class Dart extends EncoderOutputMethod {
     public String name() { return "dart"; }
 
     @Override
-    public TokenTransform reduce(HookContext ctx, int keep) {
-        return select(ctx.last().keys(), ctx.tokens().tokens(), keep, pivots);
+    public Optional<MethodInfo> info() {
+        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.SIMILARITY)
+                .paper("Stop Looking for Important Tokens in Multimodal Language Models: Duplication Matters More", "Wen et al.", 2025, "https://arxiv.org/abs/2502.11494")
+                .inputs("tokens", "attention-keys").implementation(Dart.class).notesResource(getClass()).build());
+    }
+
+    @Override
+    public TokenTransform reduce(VisualTokens in, Budget budget) {
+        int keep = Selections.keep(name(), budget, in.size());
+        return select(in.lastLayer().keys(), in.tokens().tokens(), keep, pivots);
     }
 
     public static TokenTransform select(FloatMatrix keys, FloatMatrix tokens, int keep, int pivots) {

@@ -1,9 +1,16 @@
 package dev.squeeze.vision.llm;
 
+import dev.squeeze.core.catalog.Family;
+import dev.squeeze.core.catalog.Mechanism;
+import dev.squeeze.core.catalog.MethodInfo;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.EncoderOutputMethod;
 import dev.squeeze.vision.Selections;
-import dev.squeeze.vision.model.HookContext;
+import dev.squeeze.vision.VisionMethod;
+import dev.squeeze.vision.VisualReducer;
+import dev.squeeze.vision.VisualTokens;
+
+import java.util.Optional;
 
 /**
  * MustDrop's dual-attention filter ("Multi-Stage Vision Token Dropping", Liu et al., 2024, arXiv 2411.10803),
@@ -14,17 +21,25 @@ import dev.squeeze.vision.model.HookContext;
  * <p>{@link #filter} is the paper's threshold rule; {@link #keepBudget} is its budgeted form used by the
  * benchmark: unprotected tokens are ranked by (total, max) attention and the lowest dropped until K remain.
  */
-public final class MustDropFilter extends EncoderOutputMethod {
+public final class MustDropFilter implements VisualReducer, VisionMethod {
     @Override
     public String name() { return "mustdrop-filter"; }
 
     @Override
-    public TokenTransform reduce(HookContext ctx, int keep) {
-        return keepBudget(new float[][] {ctx.poolAttention()}, new boolean[ctx.size()], keep);
+    public Optional<MethodInfo> info() {
+        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.QUERY)
+                .paper("Multi-Stage Vision Token Dropping: Towards Efficient Multimodal Large Language Model", "Liu et al.", 2024, "https://arxiv.org/abs/2411.10803")
+                .inputs("tokens", "text-attention").implementation(MustDropFilter.class).notesResource(getClass()).build());
     }
 
-    /** The threshold rule; returns null when nothing is dropped. */
-    public static TokenTransform filter(float[][] attn, boolean[] protect, float globalThreshold, float individualThreshold) {
+    @Override
+    public TokenTransform reduce(VisualTokens in, Budget budget) {
+        int keep = Selections.keep(name(), budget, in.size());
+        return keepBudget(in.textAttention(), new boolean[in.size()], keep);
+    }
+
+    /** The threshold rule; empty when nothing is dropped. */
+    public static Optional<TokenTransform> filter(float[][] attn, boolean[] protect, float globalThreshold, float individualThreshold) {
         int n = QueryAttention.check("mustdrop", attn);
         if (protect.length != n) throw new IllegalArgumentException("mustdrop: protect has " + protect.length + " entries, expected " + n);
         float[] total = new float[n];
@@ -37,9 +52,9 @@ public final class MustDropFilter extends EncoderOutputMethod {
             boolean drop = !protect[j] && total[j] < globalThreshold * all && max[j] < individualThreshold;
             if (!drop) keep[k++] = j;
         }
-        if (k == n) return null;
+        if (k == n) return Optional.empty();
         if (k == 0) throw new IllegalArgumentException("mustdrop: the thresholds drop every visual token");
-        return TokenTransform.select(n, java.util.Arrays.copyOf(keep, k));
+        return Optional.of(TokenTransform.select(n, java.util.Arrays.copyOf(keep, k)));
     }
 
     /** Budgeted form: protected tokens always stay; the rest ranked by total then max text attention. */

@@ -5,7 +5,7 @@ package dev.squeeze.vision.llm;
  * query, which stands in for the last text token). {@code attn[q][j]} is query q's head-mean attention to
  * visual token j.
  */
-public final class QueryAttention {
+final class QueryAttention {
     private QueryAttention() {}
 
     /** Checks a (Q, N) attention block: Q >= 1, equal rows, finite, non-negative. Returns N. */

@@ -1,14 +1,21 @@
 package dev.squeeze.vision.llm;
 
+import dev.squeeze.core.catalog.Family;
+import dev.squeeze.core.catalog.Mechanism;
+import dev.squeeze.core.catalog.MethodInfo;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.select.DpcKnn;
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.EncoderOutputMethod;
 import dev.squeeze.vision.Selections;
-import dev.squeeze.vision.model.HookContext;
+import dev.squeeze.vision.VisionMethod;
+import dev.squeeze.vision.VisualReducer;
+import dev.squeeze.vision.VisualTokens;
+import org.jspecify.annotations.Nullable;
 
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * SparseVLM ("SparseVLM: Visual Token Sparsification for Efficient Vision-Language Model Inference", Zhang et
@@ -25,7 +32,7 @@ import java.util.Arrays;
  * CCT has one LLM-side point here (before block 2) with the attention-pooling query as the only text token,
  * so the rater step selects that one query.
  */
-public final class SparseVlm extends EncoderOutputMethod {
+public final class SparseVlm implements VisualReducer, VisionMethod {
     public static final float RECYCLE_FRACTION = 0.3f;
     public static final int DPC_NEIGHBOURS = 5;
 
@@ -33,8 +40,16 @@ public final class SparseVlm extends EncoderOutputMethod {
     public String name() { return "sparsevlm"; }
 
     @Override
-    public TokenTransform reduce(HookContext ctx, int keep) {
-        return reduce(new float[][] {ctx.poolAttention()}, ctx.tokens().tokens(), ctx.tokens().sizes(), keep);
+    public Optional<MethodInfo> info() {
+        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.QUERY)
+                .paper("SparseVLM: Visual Token Sparsification for Efficient Vision-Language Model Inference", "Zhang et al.", 2025, "https://arxiv.org/abs/2410.04417")
+                .inputs("tokens", "text-attention").implementation(SparseVlm.class).notesResource(getClass()).build());
+    }
+
+    @Override
+    public TokenTransform reduce(VisualTokens in, Budget budget) {
+        int keep = Selections.keep(name(), budget, in.size());
+        return reduce(in.textAttention(), in.tokens().tokens(), in.tokens().sizes(), keep);
     }
 
     /** Rater indices: queries whose mean attention to the visual tokens is >= the mean over queries. */
@@ -52,7 +67,7 @@ public final class SparseVlm extends EncoderOutputMethod {
         return java.util.stream.IntStream.range(0, attn.length).filter(q -> m[q] >= thr).toArray();
     }
 
-    public static TokenTransform reduce(float[][] attn, FloatMatrix tokens, float[] sizes, int keep) {
+    public static TokenTransform reduce(float[][] attn, FloatMatrix tokens, float @Nullable [] sizes, int keep) {
         int n = QueryAttention.check("sparsevlm", attn);
         if (tokens.rows() != n) throw new IllegalArgumentException("sparsevlm: attention covers " + n + " tokens, tokens has " + tokens.rows());
         Selections.checkKeep("sparsevlm", keep, n);

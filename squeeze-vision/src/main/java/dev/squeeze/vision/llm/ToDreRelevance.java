@@ -1,11 +1,15 @@
 package dev.squeeze.vision.llm;
 
+import dev.squeeze.core.catalog.Family;
+import dev.squeeze.core.catalog.Mechanism;
+import dev.squeeze.core.catalog.MethodInfo;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.ImageMethod;
+import dev.squeeze.vision.Selections;
+import dev.squeeze.vision.StagedReducer;
+import dev.squeeze.vision.VisionMethod;
+import dev.squeeze.vision.VisualTokens;
 import dev.squeeze.vision.image.similarity.ToDreDiversity;
-import dev.squeeze.vision.model.CctModel;
-import dev.squeeze.vision.model.HookContext;
-import dev.squeeze.vision.model.Reducer;
 
 import java.util.Optional;
 
@@ -21,12 +25,20 @@ import java.util.Optional;
  * language-model block (before the final norm and pooling), the latest point there is; the pooling query is the text proxy and, since the pooling needs at least one token, the
  * "remove everything" branch cannot trigger there (pool weights sum to 1).
  */
-public final class ToDreRelevance implements ImageMethod {
+public final class ToDreRelevance implements StagedReducer, VisionMethod {
+    private static final ToDreDiversity STAGE1 = new ToDreDiversity();
     public static final float EPSILON = 0.1f;
     public static final float TOTAL_THRESHOLD = 0.05f;
 
     @Override
     public String name() { return "todre-2stage"; }
+
+    @Override
+    public Optional<MethodInfo> info() {
+        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.QUERY)
+                .paper("ToDRE: Visual Token Pruning via Diversity and Task Awareness for Efficient Large Vision-Language Models", "Li et al.", 2025, "https://arxiv.org/abs/2505.18757")
+                .inputs("tokens", "text-attention").implementation(ToDreRelevance.class).notesResource(getClass()).build());
+    }
 
     /** Stage 2: the surviving visual tokens, empty when all are removed, null-free. */
     public static Optional<TokenTransform> relevance(float[][] attn, float epsilon, float totalThreshold) {
@@ -41,21 +53,17 @@ public final class ToDreRelevance implements ImageMethod {
         return Optional.of(TokenTransform.select(n, keep));
     }
 
+    /** Stage 0 at the encoder output (stage 1 of ToDRE, {@link ToDreDiversity}), stage 1 after the language model's last layer. */
     @Override
-    public int firstHookLayer() { return dev.squeeze.vision.ImageMethod.LLM_START; }
+    public Placement placement() { return Placement.ENCODER_OUTPUT_AND_END; }
 
     @Override
-    public Reducer reducer(int keep) {
-        Reducer stage1 = new ToDreDiversity().reducer(keep);
-        return new Reducer() {
-            @Override
-            public TokenTransform beforeBlock(HookContext ctx) {
-                if (ctx.layer() == CctModel.BLOCKS) {
-                    return relevance(new float[][] {ctx.poolAttention()}, EPSILON, TOTAL_THRESHOLD)
-                            .filter(t -> t.outputCount() < ctx.size()).orElse(null);
-                }
-                return stage1.beforeBlock(ctx);
-            }
-        };
+    public Optional<TokenTransform> reduce(VisualTokens in, int stage, int stages, Budget budget) {
+        if (stage == 1) {
+            return relevance(in.textAttention(), EPSILON, TOTAL_THRESHOLD).filter(t -> t.outputCount() < in.size());
+        }
+        if (stage != 0) return Optional.empty();
+        int keep = Selections.keep(STAGE1.name(), budget, in.originalCount());
+        return keep == in.size() ? Optional.empty() : Optional.of(STAGE1.reduce(in, Budget.count(keep)));
     }
 }

@@ -6,12 +6,14 @@ import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenSet;
 import dev.squeeze.core.transform.TokenTransform;
+import dev.squeeze.vision.BlockTrace;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The Compact Convolutional Transformer of {@code cct-cifar10.pt} ("Escaping the Big Data Paradigm with Compact
@@ -90,7 +92,12 @@ public final class CctModel {
         return x.requireShape(source, shape).data();
     }
 
-    /** Result of a forward pass. */
+    /**
+     * Result of a forward pass.
+     *
+     * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+     * maker nor its readers modify them.
+     */
     public record Output(float[] logits, TokenSet finalTokens, long reduceNanos) {
         public int top1() {
             int b = 0;
@@ -190,9 +197,9 @@ public final class CctModel {
         for (int l = from; l <= to; l++) {
             if (l < to || to == BLOCKS) {
                 long t0 = System.nanoTime();
-                TokenTransform m = reducer.beforeBlock(new HookContext(this, l, x, List.copyOf(history)));
-                if (m != null) {
-                    x = m.apply(x, PositionMode.REPRESENTATIVE);
+                Optional<TokenTransform> m = reducer.beforeBlock(new HookContext(this, l, x, List.copyOf(history)));
+                if (m.isPresent()) {
+                    x = m.get().apply(x, PositionMode.REPRESENTATIVE);
                     history.clear();
                 }
                 reduceNanos += System.nanoTime() - t0;
@@ -203,9 +210,9 @@ public final class CctModel {
             x = new TokenSet(attn.output(), x.sizes(), x.positions(), x.provenance());
             history.add(attn);
             long t0 = System.nanoTime();
-            TokenTransform m = reducer.insideBlock(new HookContext(this, l, x, List.copyOf(history)));
-            if (m != null) {
-                x = m.apply(x, PositionMode.REPRESENTATIVE);
+            Optional<TokenTransform> m = reducer.insideBlock(new HookContext(this, l, x, List.copyOf(history)));
+            if (m.isPresent()) {
+                x = m.get().apply(x, PositionMode.REPRESENTATIVE);
                 history.clear();
             }
             reduceNanos += System.nanoTime() - t0;

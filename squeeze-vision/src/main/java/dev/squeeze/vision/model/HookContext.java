@@ -1,6 +1,8 @@
 package dev.squeeze.vision.model;
 
 import dev.squeeze.core.transform.TokenSet;
+import dev.squeeze.vision.BlockTrace;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
 
@@ -25,7 +27,7 @@ public record HookContext(CctModel model, int layer, TokenSet tokens, List<Block
     public float[] poolAttention() { return model.poolWeights(tokens); }
 
     /** The latest block trace on this token set, or null when none (right after the tokenizer or a reduction). */
-    public BlockTrace last() { return history.isEmpty() ? null : history.get(history.size() - 1); }
+    public @Nullable BlockTrace last() { return history.isEmpty() ? null : history.get(history.size() - 1); }
 
     /** The trace of block {@code layer}, which must have run on this token set. */
     public BlockTrace trace(int layer) {

@@ -1,10 +1,13 @@
 package dev.squeeze.vision.model;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 
 /**
  * CIFAR-style preprocessing with the JDK only: decode (javax.imageio), centre square crop, bilinear resize to
@@ -29,13 +32,38 @@ public final class ImagePreprocessor {
         return normalise(resizeSquare(read(file), size), size);
     }
 
-    /** Decodes an image, failing with the file name when it is not one the JDK can read. */
+    /** Largest image decoded: 8192 x 8192 pixels (the decoder allocates 4 bytes per pixel, this class 16 more). */
+    public static final long MAX_PIXELS = 1L << 26;
+
+    /**
+     * Decodes an image, failing with the file name when it is not one the JDK can read or when its header claims
+     * more than {@link #MAX_PIXELS} pixels (read from the header, before the decoder allocates its raster: a few
+     * hundred bytes of PNG can claim 40,000 x 40,000).
+     */
     public static BufferedImage read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new java.io.FileNotFoundException(file + ": no such image file");
         BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new IOException(file + ": not an image (expected JPEG or PNG; no javax.imageio reader recognised it)");
+            }
+            ImageReader r = readers.next();
+            try {
+                r.setInput(in, true, true);
+                long w = r.getWidth(0), h = r.getHeight(0);
+                if (w * h > MAX_PIXELS) {
+                    throw new IOException(file + ": the image header claims " + w + " x " + h + " pixels, more than the " + MAX_PIXELS
+                            + " (8192 x 8192) decoded here");
+                }
+                img = r.read(0);
+            } finally {
+                r.dispose();
+            }
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) throw e;
+            throw new IOException(file + ": not a decodable image (expected JPEG or PNG): " + e.getMessage(), e);
+        } catch (RuntimeException e) {
             throw new IOException(file + ": not a decodable image (expected JPEG or PNG): " + e.getMessage(), e);
         }
         if (img == null) throw new IOException(file + ": not an image (expected JPEG or PNG; no javax.imageio reader recognised it)");

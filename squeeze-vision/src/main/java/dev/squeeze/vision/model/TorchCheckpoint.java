@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -17,8 +18,16 @@ import java.util.zip.ZipFile;
  * Reads a PyTorch zip checkpoint ({@code torch.save(state_dict)}, format of torch >= 1.6) without Python:
  * {@code <root>/data.pkl} is parsed by the safe {@link TorchPickle} reader, and each tensor's storage is the
  * raw little-endian float32 file {@code <root>/data/<key>}. Only contiguous float32 tensors are accepted.
+ *
+ * <p>Every entry is read against the size its directory entry declares and its CRC-32 checked (Java's ZipFile checks
+ * neither for an entry it hands out); data.pkl may declare at most {@value #MAX_PICKLE_BYTES} bytes and a storage
+ * exactly 4 x the numel its pickle names, within half the heap, so a damaged or inflating (zip bomb) archive is
+ * refused before anything is allocated for it.
  */
-public final class TorchCheckpoint {
+final class TorchCheckpoint {
+    /** data.pkl of a state dict takes a few hundred bytes per tensor (cct-cifar10: 9.4 KB for 56 tensors). */
+    static final int MAX_PICKLE_BYTES = 64 << 20;
+
     private TorchCheckpoint() {}
 
     /**
@@ -42,7 +51,7 @@ public final class TorchCheckpoint {
                 throw new IllegalArgumentException(file + ": not a PyTorch zip checkpoint (expected an entry <root>/data.pkl)");
             }
             String root = pkl.substring(0, pkl.length() - "data.pkl".length());
-            byte[] pickle = readEntry(zip, zip.getEntry(pkl), file);
+            byte[] pickle = readEntry(zip, zip.getEntry(pkl), file, MAX_PICKLE_BYTES);
             Map<String, TorchPickle.TensorRef> refs = TorchPickle.readStateDict(file.toString(), pickle);
             Map<String, float[]> storages = new LinkedHashMap<>();
             Map<String, TorchTensor> out = new LinkedHashMap<>();
@@ -65,6 +74,9 @@ public final class TorchCheckpoint {
         int[] shape = t.shape();
         long numel = 1;
         long expectStride = 1;
+        if (t.stride().length != shape.length) {
+            throw new IllegalArgumentException(file + ": tensor '" + name + "' has " + t.stride().length + " strides for " + shape.length + " dimensions");
+        }
         for (int i = shape.length - 1; i >= 0; i--) {
             if (shape[i] != 1 && t.stride()[i] != expectStride) {
                 throw new IllegalArgumentException(file + ": tensor '" + name + "' is not contiguous (stride "
@@ -72,9 +84,7 @@ public final class TorchCheckpoint {
             }
             expectStride *= shape[i];
             numel *= shape[i];
-        }
-        if (t.stride().length != shape.length) {
-            throw new IllegalArgumentException(file + ": tensor '" + name + "' has " + t.stride().length + " strides for " + shape.length + " dimensions");
+            if (numel > storage.length) break; // bounded before it can overflow: too large for the storage anyway
         }
         if (t.offset() < 0 || t.offset() + numel > storage.length) {
             throw new IllegalArgumentException(file + ": tensor '" + name + "' reads [" + t.offset() + ", " + (t.offset() + numel)
@@ -87,22 +97,51 @@ public final class TorchCheckpoint {
     private static float[] readStorage(ZipFile zip, String entry, int numel, Path file) throws IOException {
         ZipEntry ze = zip.getEntry(entry);
         if (ze == null) throw new IllegalArgumentException(file + ": storage entry '" + entry + "' named in data.pkl is missing");
-        byte[] b = readEntry(zip, ze, file);
-        if (b.length != (long) numel * 4) {
-            throw new IllegalArgumentException(file + ": storage '" + entry + "' holds " + b.length + " bytes, expected "
-                    + numel + " float32 values = " + ((long) numel * 4) + " bytes");
+        long want = (long) numel * 4;
+        if (ze.getSize() != want) { // checked before anything is allocated for numel
+            throw new IllegalArgumentException(file + ": storage '" + entry + "' holds " + ze.getSize() + " bytes, expected "
+                    + numel + " float32 values = " + want + " bytes");
         }
+        long heap = Runtime.getRuntime().maxMemory() / 2;
+        if (want > heap) {
+            throw new IllegalArgumentException(file + ": storage '" + entry + "' of " + want + " bytes needs more than half the heap ("
+                    + heap + " bytes); raise -Xmx");
+        }
+        byte[] b = readEntry(zip, ze, file, want);
         float[] f = new float[numel];
         ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
         return f;
     }
 
-    private static byte[] readEntry(ZipFile zip, ZipEntry e, Path file) throws IOException {
-        if (e.getSize() > Integer.MAX_VALUE - 8) throw new IllegalArgumentException(file + ": entry '" + e.getName() + "' is too large");
+    /**
+     * The bytes of an entry that declares at most {@code limit} bytes: at most its declared size + 1 are inflated (one
+     * more proves it inflates past what it declares), and its CRC-32 must match.
+     */
+    private static byte[] readEntry(ZipFile zip, ZipEntry e, Path file, long limit) throws IOException {
+        long declared = e.getSize();
+        if (declared < 0 || declared > limit) {
+            throw new IllegalArgumentException(file + ": entry '" + e.getName() + "' declares " + declared + " bytes, outside [0, "
+                    + limit + "]");
+        }
+        byte[] b;
         try (InputStream is = zip.getInputStream(e)) {
-            return is.readAllBytes();
+            b = is.readNBytes((int) declared + 1);
         } catch (ZipException ex) {
             throw new IOException(file + ": entry '" + e.getName() + "' is corrupt: " + ex.getMessage(), ex);
         }
+        if (b.length > declared) {
+            throw new IllegalArgumentException(file + ": entry '" + e.getName() + "' inflates past the " + declared
+                    + " bytes it declares (a zip bomb or a damaged archive)");
+        }
+        if (b.length < declared) {
+            throw new IOException(file + ": entry '" + e.getName() + "' ends after " + b.length + " of its " + declared + " bytes (truncated)");
+        }
+        CRC32 crc = new CRC32();
+        crc.update(b);
+        if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
+            throw new IOException(file + ": entry '" + e.getName() + "' fails its CRC-32 (stored 0x" + Long.toHexString(e.getCrc())
+                    + ", computed 0x" + Long.toHexString(crc.getValue()) + "): the checkpoint is damaged");
+        }
+        return b;
     }
 }

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,9 @@ import java.util.Map;
  * state dict, pickle protocol 2). It understands only the opcodes torch's saver emits for a state dict and
  * only three globals: {@code collections.OrderedDict}, {@code torch._utils._rebuild_tensor_v2} and
  * {@code torch.FloatStorage}. Nothing is ever imported or executed: every other global or opcode is refused
- * with an {@link IllegalArgumentException} naming the source, the byte offset and what was found.
+ * with an {@link IllegalArgumentException} naming the source, the byte offset and what was found. Containers nest
+ * at most {@value #MAX_DEPTH} levels, dict keys are strings or ints, and nothing read is ever walked recursively
+ * (messages describe a container by its kind and size), so deep or self-referencing pickles cannot overflow the stack.
  */
 final class TorchPickle {
 
@@ -27,11 +30,14 @@ final class TorchPickle {
     private record Global(String module, String name) {}
 
     private static final Object MARK = new Object();
+    /** Deepest nesting of tuples and dicts accepted: a state dict needs 4 (dict, tensor arguments, size tuple). */
+    static final int MAX_DEPTH = 32;
 
     private final String source;
     private final ByteBuffer in;
     private final List<Object> stack = new ArrayList<>();
     private final Map<Integer, Object> memo = new HashMap<>();
+    private final Map<Object, Integer> depth = new IdentityHashMap<>(); // nesting depth of each tuple and dict
 
     private TorchPickle(String source, byte[] bytes) {
         this.source = source;
@@ -82,18 +88,18 @@ final class TorchPickle {
                 case 0x68 -> push(memoGet(at, u8(at)));                // BINGET
                 case 0x6a -> push(memoGet(at, i32(at)));               // LONG_BINGET
                 case 0x28 -> push(MARK);                               // MARK
-                case 0x29 -> push(List.of());                          // EMPTY_TUPLE
-                case 0x85 -> push(List.of(pop(at)));                   // TUPLE1
-                case 0x86 -> { Object b = pop(at), a = pop(at); push(List.of(a, b)); }          // TUPLE2
-                case 0x87 -> { Object c = pop(at), b = pop(at), a = pop(at); push(List.of(a, b, c)); } // TUPLE3
-                case 0x74 -> push(popToMark(at));                      // TUPLE
-                case 0x7d -> push(new LinkedHashMap<Object, Object>()); // EMPTY_DICT
-                case 0x73 -> { Object v = pop(at), k = pop(at); dict(at, peek(at)).put(k, v); } // SETITEM
+                case 0x29 -> push(tuple(at));                          // EMPTY_TUPLE
+                case 0x85 -> push(tuple(at, pop(at)));                 // TUPLE1 (None included: (None,) is a tuple)
+                case 0x86 -> { Object b = pop(at), a = pop(at); push(tuple(at, a, b)); }          // TUPLE2
+                case 0x87 -> { Object c = pop(at), b = pop(at), a = pop(at); push(tuple(at, a, b, c)); } // TUPLE3
+                case 0x74 -> push(tuple(at, popToMark(at).toArray()));  // TUPLE
+                case 0x7d -> push(nested(at, new LinkedHashMap<Object, Object>(), 1)); // EMPTY_DICT
+                case 0x73 -> { Object v = pop(at), k = pop(at); put(at, peek(at), k, v); } // SETITEM
                 case 0x75 -> { // SETITEMS
                     List<Object> kv = popToMark(at);
                     if (kv.size() % 2 != 0) throw error(at, "SETITEMS with an odd number of items");
-                    Map<Object, Object> d = dict(at, peek(at));
-                    for (int i = 0; i < kv.size(); i += 2) d.put(kv.get(i), kv.get(i + 1));
+                    Object d = peek(at);
+                    for (int i = 0; i < kv.size(); i += 2) put(at, d, kv.get(i), kv.get(i + 1));
                 }
                 case 0x58 -> push(string(at, i32(at)));                // BINUNICODE
                 case 0x8c -> push(string(at, u8(at)));                 // SHORT_BINUNICODE
@@ -117,6 +123,29 @@ final class TorchPickle {
         }
     }
 
+    /** An immutable tuple that may hold None, one level deeper than its deepest item. */
+    private List<Object> tuple(int at, Object... items) {
+        int d = 0;
+        for (Object o : items) d = Math.max(d, depthOf(o));
+        return nested(at, java.util.Collections.unmodifiableList(java.util.Arrays.asList(items)), d + 1);
+    }
+
+    private <T> T nested(int at, T container, int d) {
+        if (d > MAX_DEPTH) throw error(at, "containers nest more than " + MAX_DEPTH + " levels deep");
+        depth.put(container, d);
+        return container;
+    }
+
+    private int depthOf(Object o) { return o instanceof List<?> || o instanceof Map<?, ?> ? depth.getOrDefault(o, 1) : 0; }
+
+    /** d[k] = v: keys are strings or ints (hashing a tuple would walk it), and the dict grows as deep as v makes it. */
+    private void put(int at, Object d, Object k, Object v) {
+        Map<Object, Object> m = dict(at, d);
+        if (!(k instanceof String) && !(k instanceof Integer)) throw error(at, "dict key is " + describe(k) + "; only strings and ints are keys");
+        nested(at, m, Math.max(depthOf(m), depthOf(v) + 1));
+        m.put(k, v);
+    }
+
     private Object resolveGlobal(int at, String module, String name) {
         boolean allowed = (module.equals("collections") && name.equals("OrderedDict"))
                 || (module.equals("torch._utils") && name.equals("_rebuild_tensor_v2"))
@@ -137,7 +166,7 @@ final class TorchPickle {
             throw error(at, "storage type " + describe(t.get(1)) + " is not torch.FloatStorage (only float32 checkpoints are read)");
         }
         if (!(t.get(2) instanceof String key) || !(t.get(4) instanceof Integer numel) || numel < 0) {
-            throw error(at, "malformed storage reference " + t);
+            throw error(at, "malformed storage reference " + describe(t));
         }
         return new StorageRef(key, numel);
     }
@@ -146,7 +175,7 @@ final class TorchPickle {
         if (!(fn instanceof Global g)) throw error(at, "REDUCE on a non-callable " + describe(fn));
         if (!(args instanceof List<?> a)) throw error(at, "REDUCE arguments are " + describe(args) + ", expected a tuple");
         if (g.name().equals("OrderedDict")) {
-            if (!a.isEmpty()) throw error(at, "OrderedDict called with arguments " + a + "; only OrderedDict() is accepted");
+            if (!a.isEmpty()) throw error(at, "OrderedDict called with arguments " + describe(a) + "; only OrderedDict() is accepted");
             return new LinkedHashMap<Object, Object>();
         }
         if (g.name().equals("_rebuild_tensor_v2")) {
@@ -163,7 +192,7 @@ final class TorchPickle {
         if (!(o instanceof List<?> l)) throw error(at, "tensor " + what + " is " + describe(o) + ", expected a tuple of ints");
         int[] out = new int[l.size()];
         for (int i = 0; i < out.length; i++) {
-            if (!(l.get(i) instanceof Integer v) || v < 0) throw error(at, "tensor " + what + "[" + i + "] = " + l.get(i) + " is not a non-negative int");
+            if (!(l.get(i) instanceof Integer v) || v < 0) throw error(at, "tensor " + what + "[" + i + "] = " + describe(l.get(i)) + " is not a non-negative int");
             out[i] = v;
         }
         return out;
@@ -232,7 +261,13 @@ final class TorchPickle {
         return new IllegalArgumentException(source + ": data.pkl at byte " + at + ": " + what);
     }
 
+    /** What a value is, without walking into it (containers may be deep or refer to themselves). */
     private static String describe(Object o) {
-        return o == null ? "None" : o.getClass().getSimpleName() + " " + o;
+        if (o == null) return "None";
+        if (o instanceof List<?> l) return "a tuple of " + l.size() + " item(s)";
+        if (o instanceof Map<?, ?> m) return "a dict of " + m.size() + " entr" + (m.size() == 1 ? "y" : "ies");
+        if (o instanceof String s) return "'" + (s.length() > 64 ? s.substring(0, 64) + "..." : s) + "'";
+        if (o instanceof TensorRef t) return "a tensor of shape " + java.util.Arrays.toString(t.shape());
+        return o.getClass().getSimpleName() + " " + o;
     }
 }

@@ -5,11 +5,14 @@ import java.util.Arrays;
 /**
  * A float32 tensor read from a checkpoint: row-major (contiguous) data of the given shape.
  *
+ * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
+ * maker nor its readers modify them.
+ *
  * @param name  state-dict key
  * @param shape dimensions, outermost first
  * @param data  product(shape) values, row-major
  */
-public record TorchTensor(String name, int[] shape, float[] data) {
+record TorchTensor(String name, int[] shape, float[] data) {
 
     public TorchTensor {
         long n = 1;

@@ -1,11 +1,13 @@
 package dev.squeeze.vision.image;
 
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.AnyResMethod;
+import dev.squeeze.vision.AnyRes;
+import dev.squeeze.vision.AnyResReducer;
 import dev.squeeze.vision.TestData;
-import dev.squeeze.vision.VisionMethods;
+import dev.squeeze.vision.cct.CctAnyRes;
+import dev.squeeze.vision.cct.CctMethods;
 import dev.squeeze.vision.image.similarity.TokenCorrelation;
-import dev.squeeze.vision.model.AnyRes;
 import dev.squeeze.vision.model.CctModel;
 import dev.squeeze.vision.model.ImagePreprocessor;
 import org.junit.jupiter.api.Test;
@@ -21,17 +23,17 @@ class AnyResTest {
     void anyResMethodsKeepExactlyTheBudgetAndTheThumbnailShare() throws IOException {
         CctModel m = TestData.model();
         Path f = TestData.images(2).get(1);
-        AnyRes a = AnyRes.encode(m, ImagePreprocessor.load(f), ImagePreprocessor.load(f, 64), 3);
+        AnyRes a = CctAnyRes.encode(m, ImagePreprocessor.load(f), ImagePreprocessor.load(f, 64), 3);
         assertEquals(1280, a.tokens().size());
-        for (AnyResMethod method : VisionMethods.anyRes()) {
+        for (AnyResReducer method : CctMethods.anyRes()) {
             for (int keep : new int[] {160, 320, 640}) {
-                TokenTransform t = method.reduce(a, keep);
+                TokenTransform t = method.reduce(a, Budget.count(keep));
                 assertEquals(keep, t.outputCount(), method.name());
                 assertTrue(t.isSelection(), method.name());
             }
         }
         // GlobalCom2: the thumbnail keeps round(R * 256) tokens
-        TokenTransform g = VisionMethods.anyRes().get(0).reduce(a, 320);
+        TokenTransform g = CctMethods.anyRes().get(0).reduce(a, Budget.count(320));
         long thumb = java.util.Arrays.stream(g.representatives()).filter(i -> i < 256).count();
         assertEquals(64, thumb);
     }

@@ -3,9 +3,9 @@ package dev.squeeze.vision.image;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenSet;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.ImageMethod;
 import dev.squeeze.vision.TestData;
-import dev.squeeze.vision.VisionMethods;
+import dev.squeeze.vision.cct.CctMethod;
+import dev.squeeze.vision.cct.CctMethods;
 import dev.squeeze.vision.image.attention.DiffRate;
 import dev.squeeze.vision.image.attention.HiPrune;
 import dev.squeeze.vision.image.attention.VisPruner;
@@ -70,10 +70,10 @@ class ImageMethodsTest {
         CctModel m = TestData.model();
         float[] img = ImagePreprocessor.load(TestData.images(1).get(0));
         int[][] plan = {{240, 200}, {200, 180}, {170, 150}, {150, 100}};
-        CctModel.Output o = m.forward(TokenSet.of(m.tokenize(img)), new DiffRate(plan).reducer(100));
+        CctModel.Output o = m.forward(TokenSet.of(m.tokenize(img)), CctMethods.staged(new DiffRate(plan)).reducer(100));
         assertEquals(100, o.finalTokens().size());
         assertThrows(IllegalArgumentException.class, () -> new DiffRate(new int[][] {{240, 250}, {1, 1}, {1, 1}, {1, 1}}));
-        assertThrows(IllegalArgumentException.class, () -> new DiffRate(plan).reducer(64));
+        assertThrows(IllegalArgumentException.class, () -> CctMethods.staged(new DiffRate(plan)).reducer(64));
     }
 
     @Test
@@ -140,7 +140,7 @@ class ImageMethodsTest {
         CctModel m = TestData.model();
         float[] img = ImagePreprocessor.load(TestData.images(1).get(0));
         float[] full = m.forward(img).logits();
-        for (ImageMethod method : VisionMethods.image()) {
+        for (CctMethod method : CctMethods.image()) {
             for (int keep : new int[] {32, 64}) {
                 CctModel.Output o = m.forward(TokenSet.of(m.tokenize(img)), method.reducer(keep));
                 int left = o.finalTokens().size();
@@ -167,7 +167,7 @@ class ImageMethodsTest {
         CctModel m = TestData.model();
         float[] img = ImagePreprocessor.load(TestData.images(1).get(0));
         var e = assertThrows(IllegalArgumentException.class,
-                () -> m.forward(TokenSet.of(m.tokenize(img)), new VisionZip().reducer(300)));
+                () -> m.forward(TokenSet.of(m.tokenize(img)), CctMethods.atEncoderOutput(new VisionZip()).reducer(300)));
         assertTrue(e.getMessage().contains("visionzip") && e.getMessage().contains("300"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> GridPooling.pool(15, 4, null));
         assertThrows(IllegalArgumentException.class, () -> m.tokenize(new float[10]));

@@ -3,6 +3,7 @@ package dev.squeeze.vision.video;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
 import dev.squeeze.vision.TestData;
+import dev.squeeze.vision.cct.SyntheticClips;
 import dev.squeeze.vision.model.CctModel;
 import dev.squeeze.vision.model.ImagePreprocessor;
 import org.junit.jupiter.api.Test;

@@ -1,14 +1,20 @@
 package dev.squeeze.vision.image.attention;
 
+import dev.squeeze.core.catalog.Family;
+import dev.squeeze.core.catalog.Mechanism;
+import dev.squeeze.core.catalog.MethodInfo;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.ImageMethod;
 import dev.squeeze.vision.Selections;
+import dev.squeeze.vision.StagedReducer;
+import dev.squeeze.vision.VisionMethod;
+import dev.squeeze.vision.VisualTokens;
 import dev.squeeze.vision.image.similarity.ToMeSchedule;
-import dev.squeeze.vision.model.CctModel;
-import dev.squeeze.vision.model.HookContext;
-import dev.squeeze.vision.model.Reducer;
+import org.jspecify.annotations.Nullable;
+
+import java.util.Optional;
 
 /**
  * DiffRate-style prune + merge at inference ("DiffRate: Differentiable Compression Rate for Efficient Vision
@@ -21,31 +27,39 @@ import dev.squeeze.vision.model.Reducer;
  * CCT adaptation: the attention-pooling weights on the tokens after the block's attention stand in for the
  * [CLS] attention.
  */
-public final class DiffRate implements ImageMethod {
-    private final int[][] givenPlan;
+public final class DiffRate implements StagedReducer, VisionMethod {
+    private final int[][] givenPlan;   // (stages, 2); empty: derived from each budget
 
     /** Kept counts derived from each budget ({@link #forBudget}). */
-    public DiffRate() { this.givenPlan = null; }
+    public DiffRate() { this.givenPlan = new int[0][]; }
 
     /**
      * Given per-block kept counts {prune_kept[l], merge_kept[l]} (e.g. DiffRate's searched schedule); the
-     * budget passed to {@link #reducer} must equal the last merge_kept.
+     * budget must equal the last merge_kept and the plan must have one row per block ({@link #validate}).
      */
     public DiffRate(int[][] plan) {
-        if (plan == null || plan.length != CctModel.BLOCKS) throw new IllegalArgumentException("diffrate: plan needs " + CctModel.BLOCKS + " blocks");
-        int n = CctModel.TOKENS;
+        if (plan == null || plan.length == 0) throw new IllegalArgumentException("diffrate: the plan needs one row per block, got none");
         for (int l = 0; l < plan.length; l++) {
-            if (plan[l].length != 2 || plan[l][1] < 1 || plan[l][1] > plan[l][0] || plan[l][0] > n) {
-                throw new IllegalArgumentException("diffrate: block " + l + " needs 1 <= merge_kept <= prune_kept <= " + n + ", got "
-                        + java.util.Arrays.toString(plan[l]));
+            if (plan[l].length != 2 || plan[l][1] < 1 || plan[l][1] > plan[l][0]) {
+                throw new IllegalArgumentException("diffrate: block " + l + " needs 1 <= merge_kept <= prune_kept, got " + java.util.Arrays.toString(plan[l]));
             }
-            n = plan[l][1];
         }
         this.givenPlan = java.util.Arrays.stream(plan).map(int[]::clone).toArray(int[][]::new);
     }
 
     @Override
     public String name() { return "diffrate"; }
+
+    @Override
+    public Optional<MethodInfo> info() {
+        return Optional.of(MethodInfo.builder(name()).family(Family.VIT).mechanism(Mechanism.ATTENTION)
+                .paper("DiffRate: Differentiable Compression Rate for Efficient Vision Transformers", "Chen et al.", 2023, "https://arxiv.org/abs/2305.17997")
+                .inputs("tokens", "cls-attention", "attention-keys", "kept-counts").implementation(DiffRate.class).notesResource(getClass()).build());
+    }
+
+    /** Stage l inside block l, after its attention (the [CLS] attention and keys of that block). */
+    @Override
+    public Placement placement() { return Placement.EVERY_BLOCK; }
 
     /** (prune_kept[l], merge_kept[l]) per block for a final budget keep. */
     public static int[][] forBudget(int n0, int keep, int blocks) {
@@ -63,7 +77,7 @@ public final class DiffRate implements ImageMethod {
     }
 
     /** One block: keep the top pruneKept by importance, then merge ranks >= mergeKept into their most similar kept token. */
-    public static TokenTransform pruneAndMerge(float[] importance, FloatMatrix keys, float[] sizes, int pruneKept, int mergeKept) {
+    public static TokenTransform pruneAndMerge(float[] importance, FloatMatrix keys, float @Nullable [] sizes, int pruneKept, int mergeKept) {
         int n = importance.length;
         if (mergeKept < 1 || mergeKept > pruneKept || pruneKept > n) {
             throw new IllegalArgumentException("diffrate: need 1 <= merge_kept (" + mergeKept + ") <= prune_kept (" + pruneKept + ") <= N (" + n + ")");
@@ -85,19 +99,34 @@ public final class DiffRate implements ImageMethod {
         return TokenTransform.merge(n, g, sizes);
     }
 
+    /** The kept counts for {@code stages} blocks from {@code n0} tokens: the given plan, or one derived from the budget. */
+    private int[][] plan(int n0, int keep, int stages) {
+        int[][] plan = givenPlan.length > 0 ? givenPlan : forBudget(n0, keep, stages);
+        if (plan.length != stages) throw new IllegalArgumentException("diffrate: the plan has " + plan.length + " blocks, the model " + stages);
+        return plan;
+    }
+
     @Override
-    public Reducer reducer(int keep) {
-        int[][] plan = givenPlan != null ? givenPlan : forBudget(CctModel.TOKENS, keep, CctModel.BLOCKS);
+    public void validate(int originalCount, int stages, Budget budget) {
+        int keep = Selections.keep(name(), budget, originalCount);
+        int[][] plan = plan(originalCount, keep, stages);
+        int n = originalCount;
+        for (int l = 0; l < plan.length; l++) {
+            if (plan[l][0] > n) {
+                throw new IllegalArgumentException("diffrate: block " + l + " needs prune_kept <= " + n + " (the tokens left), got " + java.util.Arrays.toString(plan[l]));
+            }
+            n = plan[l][1];
+        }
         if (plan[plan.length - 1][1] != keep) {
             throw new IllegalArgumentException("diffrate: the kept-count plan ends at " + plan[plan.length - 1][1] + " tokens, budget is " + keep);
         }
-        return new Reducer() {
-            @Override
-            public TokenTransform insideBlock(HookContext ctx) {
-                int[] p = plan[ctx.layer()];
-                if (p[1] >= ctx.size()) return null;
-                return pruneAndMerge(ctx.poolAttention(), ctx.last().headMeanKeys(), ctx.tokens().sizes(), p[0], p[1]);
-            }
-        };
+    }
+
+    @Override
+    public Optional<TokenTransform> reduce(VisualTokens in, int stage, int stages, Budget budget) {
+        if (stage >= stages) return Optional.empty();
+        int[] p = plan(in.originalCount(), Selections.keep(name(), budget, in.originalCount()), stages)[stage];
+        if (p[1] >= in.size()) return Optional.empty();
+        return Optional.of(pruneAndMerge(in.clsAttention(), in.lastLayer().headMeanKeys(), in.tokens().sizes(), p[0], p[1]));
     }
 }

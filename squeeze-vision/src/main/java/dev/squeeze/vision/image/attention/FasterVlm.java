@@ -1,9 +1,16 @@
 package dev.squeeze.vision.image.attention;
 
+import dev.squeeze.core.catalog.Family;
+import dev.squeeze.core.catalog.Mechanism;
+import dev.squeeze.core.catalog.MethodInfo;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.EncoderOutputMethod;
 import dev.squeeze.vision.Selections;
-import dev.squeeze.vision.model.HookContext;
+import dev.squeeze.vision.VisionMethod;
+import dev.squeeze.vision.VisualReducer;
+import dev.squeeze.vision.VisualTokens;
+
+import java.util.Optional;
 
 /**
  * FasterVLM ("[CLS] Attention is All You Need for Training-Free Visual Token Pruning" / "FasterVLM", Zhang et
@@ -13,10 +20,20 @@ import dev.squeeze.vision.model.HookContext;
  * <p>CCT adaptation: the attention-pooling weights on the encoder-output tokens (block 1) are the [CLS]
  * attention.
  */
-public final class FasterVlm extends EncoderOutputMethod {
+public final class FasterVlm implements VisualReducer, VisionMethod {
     @Override
     public String name() { return "fastervlm"; }
 
     @Override
-    public TokenTransform reduce(HookContext ctx, int keep) { return Selections.topK(ctx.poolAttention(), keep); }
+    public Optional<MethodInfo> info() {
+        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.ATTENTION)
+                .paper("[CLS] Attention is All You Need for Training-Free Visual Token Pruning (FasterVLM)", "Zhang et al.", 2024, "https://arxiv.org/abs/2412.01818")
+                .inputs("tokens", "cls-attention").implementation(FasterVlm.class).notesResource(getClass()).build());
+    }
+
+    @Override
+    public TokenTransform reduce(VisualTokens in, Budget budget) {
+        int keep = Selections.keep(name(), budget, in.size());
+        return Selections.topK(in.clsAttention(), keep);
+    }
 }

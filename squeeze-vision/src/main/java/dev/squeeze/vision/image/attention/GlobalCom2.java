@@ -1,13 +1,19 @@
 package dev.squeeze.vision.image.attention;
 
+import dev.squeeze.core.catalog.Family;
+import dev.squeeze.core.catalog.Mechanism;
+import dev.squeeze.core.catalog.MethodInfo;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.AnyResMethod;
+import dev.squeeze.vision.AnyRes;
+import dev.squeeze.vision.AnyResReducer;
 import dev.squeeze.vision.Selections;
-import dev.squeeze.vision.model.AnyRes;
+import dev.squeeze.vision.VisionMethod;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * GlobalCom² ("Compression with Global Guidance: Towards Training-free High-Resolution MLLMs Acceleration", Liu
@@ -22,19 +28,26 @@ import java.util.List;
  * Rounding leftovers go to (or come from) the crops in order of s_j so that exactly K tokens remain. CCT
  * adaptation: each view's attention-pooling weights are its [CLS] attention.
  */
-public final class GlobalCom2 implements AnyResMethod {
+public final class GlobalCom2 implements AnyResReducer, VisionMethod {
     public static final double TAU = 10.0;
 
     @Override
     public String name() { return "globalcom2"; }
 
     @Override
-    public TokenTransform reduce(AnyRes in, int keep) {
+    public Optional<MethodInfo> info() {
+        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.ATTENTION)
+                .paper("Compression with Global Guidance: Towards Training-free High-Resolution MLLMs Acceleration", "Liu et al.", 2025, "https://arxiv.org/abs/2501.05179")
+                .inputs("anyres-views", "cls-attention-per-view").implementation(GlobalCom2.class).notesResource(getClass()).build());
+    }
+
+    @Override
+    public TokenTransform reduce(AnyRes in, Budget keepBudget) {
         int per = in.perView();
         int views = in.views();
         int crops = views - 1;
         int total = views * per;
-        Selections.checkKeep(name(), keep, total);
+        int keep = Selections.keep(name(), keepBudget, total);
         int grid = (int) Math.round(Math.sqrt(per));
         int side = AnyRes.CROPS_PER_SIDE;
         int region = grid / side;

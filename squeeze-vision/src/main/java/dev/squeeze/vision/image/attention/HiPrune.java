@@ -1,12 +1,18 @@
 package dev.squeeze.vision.image.attention;
 
+import dev.squeeze.core.catalog.Family;
+import dev.squeeze.core.catalog.Mechanism;
+import dev.squeeze.core.catalog.MethodInfo;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.EncoderOutputMethod;
 import dev.squeeze.vision.Selections;
-import dev.squeeze.vision.model.HookContext;
+import dev.squeeze.vision.VisionMethod;
+import dev.squeeze.vision.VisualReducer;
+import dev.squeeze.vision.VisualTokens;
 
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -19,14 +25,22 @@ import java.util.Set;
  * <p>CCT adaptation: the middle layer is block 1 and the deep layer block 2 (the last encoder block); grid
  * positions come from the tokens' position ids (raster order on the 16 x 16 grid).
  */
-public final class HiPrune extends EncoderOutputMethod {
+public final class HiPrune implements VisualReducer, VisionMethod {
     @Override
     public String name() { return "hiprune"; }
 
     @Override
-    public TokenTransform reduce(HookContext ctx, int keep) {
-        int deep = ctx.layer() - 1, middle = deep / 2 + (deep % 2);   // encoder blocks 0..2: middle 1, deep 2
-        return select(ctx.trace(middle).meanReceived(), ctx.trace(deep).meanReceived(), ctx.tokens().positions(), 16, keep);
+    public Optional<MethodInfo> info() {
+        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.ATTENTION)
+                .paper("HiPrune: Training-Free Visual Token Pruning via Hierarchical Attention in Vision Encoders", "Liu et al.", 2025, "https://arxiv.org/abs/2508.00553")
+                .inputs("tokens", "attention-per-layer", "grid").implementation(HiPrune.class).notesResource(getClass()).build());
+    }
+
+    @Override
+    public TokenTransform reduce(VisualTokens in, Budget budget) {
+        int keep = Selections.keep(name(), budget, in.size());
+        int deep = in.layers().size() - 1, middle = deep / 2 + (deep % 2);   // encoder blocks 0..2: middle 1, deep 2
+        return select(in.layers().get(middle).meanReceived(), in.layers().get(deep).meanReceived(), in.tokens().positions(), in.gridSide(), keep);
     }
 
     public static TokenTransform select(float[] middle, float[] deep, float[] positions, int grid, int keep) {

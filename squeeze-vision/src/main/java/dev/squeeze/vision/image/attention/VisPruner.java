@@ -1,13 +1,19 @@
 package dev.squeeze.vision.image.attention;
 
+import dev.squeeze.core.catalog.Family;
+import dev.squeeze.core.catalog.Mechanism;
+import dev.squeeze.core.catalog.MethodInfo;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.EncoderOutputMethod;
 import dev.squeeze.vision.Selections;
-import dev.squeeze.vision.model.HookContext;
+import dev.squeeze.vision.VisionMethod;
+import dev.squeeze.vision.VisualReducer;
+import dev.squeeze.vision.VisualTokens;
 
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * VisPruner ("Beyond Text-Visual Attention: Exploiting Visual Cues for Effective Token Pruning in VLMs", Zhang
@@ -20,13 +26,21 @@ import java.util.Arrays;
  * cosine on the encoder-output features; each round drops at most |A| tokens. CCT adaptation: the
  * attention-pooling weights are the [CLS] attention.
  */
-public final class VisPruner extends EncoderOutputMethod {
+public final class VisPruner implements VisualReducer, VisionMethod {
     @Override
     public String name() { return "vispruner"; }
 
     @Override
-    public TokenTransform reduce(HookContext ctx, int keep) {
-        return select(ctx.poolAttention(), ctx.tokens().tokens(), keep);
+    public Optional<MethodInfo> info() {
+        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.ATTENTION)
+                .paper("Beyond Text-Visual Attention: Exploiting Visual Cues for Effective Token Pruning in VLMs", "Zhang et al.", 2025, "https://arxiv.org/abs/2412.01818")
+                .inputs("tokens", "cls-attention").implementation(VisPruner.class).notesResource(getClass()).build());
+    }
+
+    @Override
+    public TokenTransform reduce(VisualTokens in, Budget budget) {
+        int keep = Selections.keep(name(), budget, in.size());
+        return select(in.clsAttention(), in.tokens().tokens(), keep);
     }
 
     public static TokenTransform select(float[] cls, FloatMatrix x, int keep) {

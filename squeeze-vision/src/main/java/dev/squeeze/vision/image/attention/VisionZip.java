@@ -1,15 +1,21 @@
 package dev.squeeze.vision.image.attention;
 
+import dev.squeeze.core.catalog.Family;
+import dev.squeeze.core.catalog.Mechanism;
+import dev.squeeze.core.catalog.MethodInfo;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.EncoderOutputMethod;
 import dev.squeeze.vision.Selections;
-import dev.squeeze.vision.model.HookContext;
+import dev.squeeze.vision.VisionMethod;
+import dev.squeeze.vision.VisualReducer;
+import dev.squeeze.vision.VisualTokens;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * VisionZip ("VisionZip: Longer is Better but Not Necessary in Vision Language Models", Yang et al., CVPR 2025,
@@ -23,13 +29,21 @@ import java.util.List;
  * size-weighted mean (rows sum to 1): the reference adds the target to the members' mean (rows sum to 2); we
  * do not reproduce that quirk, which would double the residual-stream magnitude of those tokens.
  */
-public final class VisionZip extends EncoderOutputMethod {
+public final class VisionZip implements VisualReducer, VisionMethod {
     @Override
     public String name() { return "visionzip"; }
 
     @Override
-    public TokenTransform reduce(HookContext ctx, int keep) {
-        return reduce(ctx.poolAttention(), ctx.last().headMeanKeys(), ctx.tokens().sizes(), keep);
+    public Optional<MethodInfo> info() {
+        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.ATTENTION)
+                .paper("VisionZip: Longer is Better but Not Necessary in Vision Language Models", "Yang et al.", 2025, "https://arxiv.org/abs/2412.04467")
+                .inputs("tokens", "cls-attention", "attention-keys").implementation(VisionZip.class).notesResource(getClass()).build());
+    }
+
+    @Override
+    public TokenTransform reduce(VisualTokens in, Budget budget) {
+        int keep = Selections.keep(name(), budget, in.size());
+        return reduce(in.clsAttention(), in.lastLayer().headMeanKeys(), in.tokens().sizes(), keep);
     }
 
     public static TokenTransform reduce(float[] cls, FloatMatrix keys, float[] sizes, int keep) {

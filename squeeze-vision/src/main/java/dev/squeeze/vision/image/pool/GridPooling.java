@@ -1,11 +1,19 @@
 package dev.squeeze.vision.image.pool;
 
+import dev.squeeze.core.catalog.Family;
+import dev.squeeze.core.catalog.Mechanism;
+import dev.squeeze.core.catalog.MethodInfo;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.EncoderOutputMethod;
-import dev.squeeze.vision.model.HookContext;
+import dev.squeeze.vision.Selections;
+import dev.squeeze.vision.VisionMethod;
+import dev.squeeze.vision.VisualReducer;
+import dev.squeeze.vision.VisualTokens;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Average / 2-D pooling of visual tokens, as in LLaVolta's test-time visual context compression ("Efficient
@@ -17,17 +25,25 @@ import java.util.List;
  * non-overlapping windows; otherwise (e.g. keep 75%) it is 1-D average pooling over raster order into K
  * contiguous, non-overlapping runs {@code [floor(iN/K), floor((i+1)N/K))}. Windows are size-weighted means.
  */
-public final class GridPooling extends EncoderOutputMethod {
+public final class GridPooling implements VisualReducer, VisionMethod {
     @Override
     public String name() { return "avgpool"; }
 
     @Override
-    public TokenTransform reduce(HookContext ctx, int keep) {
-        return pool(ctx.size(), keep, ctx.tokens().sizes());
+    public Optional<MethodInfo> info() {
+        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.TRANSFORMATION)
+                .paper("Efficient Large Multi-modal Models via Visual Context Compression (LLaVolta)", "Chen et al.", 2024, "https://arxiv.org/abs/2406.20092")
+                .inputs("tokens", "grid").implementation(GridPooling.class).notesResource(getClass()).build());
+    }
+
+    @Override
+    public TokenTransform reduce(VisualTokens in, Budget budget) {
+        int keep = Selections.keep(name(), budget, in.size());
+        return pool(in.size(), keep, in.tokens().sizes());
     }
 
     /** The pooling transform of an N-token square grid down to K tokens. */
-    public static TokenTransform pool(int n, int keep, float[] sizes) {
+    public static TokenTransform pool(int n, int keep, float @Nullable [] sizes) {
         int g = (int) Math.round(Math.sqrt(n));
         if (g * g != n) throw new IllegalArgumentException("avgpool needs a square token grid, got N = " + n);
         if (keep < 1 || keep > n) throw new IllegalArgumentException("avgpool: keep must be in [1, " + n + "], got " + keep);

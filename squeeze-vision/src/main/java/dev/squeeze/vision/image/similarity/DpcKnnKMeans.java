@@ -1,13 +1,20 @@
 package dev.squeeze.vision.image.similarity;
 
+import dev.squeeze.core.catalog.Family;
+import dev.squeeze.core.catalog.Mechanism;
+import dev.squeeze.core.catalog.MethodInfo;
 import dev.squeeze.core.kernel.Similarity;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.select.DpcKnn;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.EncoderOutputMethod;
-import dev.squeeze.vision.model.HookContext;
+import dev.squeeze.vision.Selections;
+import dev.squeeze.vision.VisionMethod;
+import dev.squeeze.vision.VisualReducer;
+import dev.squeeze.vision.VisualTokens;
 
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * DPC-KNN clustered merge refined by K-Means: the clusters of DPC-KNN (core {@link DpcKnn}, k = 5 neighbours, as in
@@ -22,7 +29,7 @@ import java.util.Arrays;
  * nearest-centre assignment), reported as its own method. A cluster that empties during the rounds is dropped,
  * so the output may hold fewer than K tokens (never more).
  */
-public final class DpcKnnKMeans extends EncoderOutputMethod {
+public final class DpcKnnKMeans implements VisualReducer, VisionMethod {
     public static final int NEIGHBOURS = 5;
     public static final int DEFAULT_ITERATIONS = 3;
     private final int iterations;
@@ -38,11 +45,19 @@ public final class DpcKnnKMeans extends EncoderOutputMethod {
     public String name() { return "dpcknn-kmeans"; }
 
     @Override
-    public TokenTransform reduce(HookContext ctx, int keep) {
-        FloatMatrix x = ctx.tokens().tokens();
+    public Optional<MethodInfo> info() {
+        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.SIMILARITY)
+                .paper("Token Pooling in Vision Transformers", "Marin et al.", 2023, "https://arxiv.org/abs/2110.03860")
+                .inputs("tokens").implementation(DpcKnnKMeans.class).notesResource(getClass()).build());
+    }
+
+    @Override
+    public TokenTransform reduce(VisualTokens in, Budget budget) {
+        int keep = Selections.keep(name(), budget, in.size());
+        FloatMatrix x = in.tokens().tokens();
         int k = Math.min(NEIGHBOURS, x.rows() - 1);
         int[] assignment = DpcKnn.cluster(x, keep, Math.max(1, k)).assignment();
-        return refine(x, ctx.tokens().sizes(), assignment, keep, iterations);
+        return refine(x, in.tokens().sizes(), assignment, keep, iterations);
     }
 
     /**

@@ -1,16 +1,23 @@
 package dev.squeeze.vision.image.similarity;
 
+import dev.squeeze.core.catalog.Family;
+import dev.squeeze.core.catalog.Mechanism;
+import dev.squeeze.core.catalog.MethodInfo;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.EncoderOutputMethod;
 import dev.squeeze.vision.Selections;
+import dev.squeeze.vision.VisionMethod;
+import dev.squeeze.vision.VisualReducer;
+import dev.squeeze.vision.VisualTokens;
 import dev.squeeze.vision.llm.MustDropFilter;
-import dev.squeeze.vision.model.HookContext;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * MustDrop ("Multi-Stage Vision Token Dropping: Towards Efficient Multimodal Large Language Model", Liu et al.,
@@ -22,8 +29,11 @@ import java.util.List;
  * the stage-2 rule ({@link MustDropFilter}) with the attention-pooling query as the text query, merged tokens
  * protected. Rows are in window order.
  */
-public final class MustDropWindows extends EncoderOutputMethod {
+public final class MustDropWindows implements VisualReducer, VisionMethod {
     private final float threshold;
+
+    /** The default coherence threshold, 0.8 (our choice). */
+    public MustDropWindows() { this(0.8f); }
 
     public MustDropWindows(float threshold) { this.threshold = threshold; }
 
@@ -31,21 +41,30 @@ public final class MustDropWindows extends EncoderOutputMethod {
     public String name() { return "mustdrop"; }
 
     @Override
-    public TokenTransform reduce(HookContext ctx, int keep) {
-        TokenTransform merged = mergeWindows(ctx.tokens().tokens(), ctx.tokens().sizes(), keep, threshold);
+    public Optional<MethodInfo> info() {
+        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.SIMILARITY)
+                .paper("Multi-Stage Vision Token Dropping: Towards Efficient Multimodal Large Language Model", "Liu et al.", 2024, "https://arxiv.org/abs/2411.10803")
+                .inputs("tokens", "grid", "text-attention").implementation(MustDropWindows.class).notesResource(getClass()).build());
+    }
+
+    @Override
+    public TokenTransform reduce(VisualTokens in, Budget budget) {
+        int keep = Selections.keep(name(), budget, in.size());
+        TokenTransform merged = mergeWindows(in.tokens().tokens(), in.tokens().sizes(), keep, threshold);
         int left = merged.outputCount();
         if (left <= keep) return merged;
         // stage 2 on the merged set: protect merged tokens, drop the least attended
-        float[] attn = merged.apply(ctx.poolAttention());
+        float[][] text = in.textAttention();
+        float[][] q = new float[text.length][];
+        for (int r = 0; r < q.length; r++) q[r] = merged.apply(text[r]);
         boolean[] protect = new boolean[left];
         for (int k = 0; k < left; k++) protect[k] = merged.rowSources(k).length > 1;
-        float[][] q = {attn};
         TokenTransform drop = MustDropFilter.keepBudget(q, protect, keep);
         return drop.after(merged);
     }
 
     /** Merges coherent 2x2 windows (mean pairwise cosine >= threshold), most coherent first, until keep is reached. */
-    public static TokenTransform mergeWindows(FloatMatrix x, float[] sizes, int keep, float threshold) {
+    public static TokenTransform mergeWindows(FloatMatrix x, float @Nullable [] sizes, int keep, float threshold) {
         int n = x.rows();
         int g = (int) Math.round(Math.sqrt(n));
         if (g * g != n || g % 2 != 0) throw new IllegalArgumentException("mustdrop needs an even square token grid, got N = " + n);

@@ -13,7 +13,7 @@ import java.util.Arrays;
  * the fold HoliTom ("HoliTom: Holistic Token Merging for Video Large Language Models", Shao et al., 2025,
  * arXiv 2505.21334) applies to the tokens it prunes inside the LLM, here applied to another method's selection.
  */
-public final class NearestFold {
+final class NearestFold {
     private NearestFold() {}
 
     /**

@@ -1,11 +1,14 @@
 package dev.squeeze.vision.image.similarity;
 
 import dev.squeeze.core.select.BipartiteSoftMatching;
-import dev.squeeze.core.tensor.FloatMatrix;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.ImageMethod;
-import dev.squeeze.vision.model.HookContext;
-import dev.squeeze.vision.model.Reducer;
+import dev.squeeze.vision.Selections;
+import dev.squeeze.vision.StagedReducer;
+import dev.squeeze.vision.VisionMethod;
+import dev.squeeze.vision.VisualTokens;
+
+import java.util.Optional;
 
 /**
  * ToMe inside every block ("Token Merging: Your ViT But Faster", Bolya et al., ICLR 2023, arXiv 2210.09461),
@@ -18,14 +21,14 @@ import dev.squeeze.vision.model.Reducer;
  * proportional to (L - l) (ToMe's "decreasing schedule"). r_l never exceeds floor(N_l / 2) (one bipartite
  * round); when that cap leaves tokens over K after the last block (constant schedule at K = 12.5%), extra
  * rounds run before the head on the final tokens (a deviation, logged in the catalog notes). No [CLS] is
- * protected: CCT has none.
+ * protected: CCT has none. Declared by {@link ToMe} (constant) and {@link ToMeLinear}.
  */
-public final class ToMeSchedule implements ImageMethod {
+public abstract class ToMeSchedule implements StagedReducer, VisionMethod {
     public enum Schedule { CONSTANT, LINEAR }
 
     private final Schedule schedule;
 
-    public ToMeSchedule(Schedule schedule) { this.schedule = schedule; }
+    protected ToMeSchedule(Schedule schedule) { this.schedule = schedule; }
 
     @Override
     public String name() { return schedule == Schedule.CONSTANT ? "tome" : "tome-linear"; }
@@ -45,32 +48,19 @@ public final class ToMeSchedule implements ImageMethod {
         return Math.min(r, Math.min(remaining, n / 2));
     }
 
+    /** Stage l inside block l (after attention, before the MLP); stage S before the head finishes the budget if the cap left tokens over. */
     @Override
-    public Reducer reducer(int keep) {
-        return new Reducer() {
-            @Override
-            public TokenTransform insideBlock(HookContext ctx) {
-                int n = ctx.size();
-                int r = mergesFor(schedule, n, keep, ctx.layer(), dev.squeeze.vision.model.CctModel.BLOCKS);
-                if (r == 0) return null;
-                return BipartiteSoftMatching.merge(ctx.last().headMeanKeys(), ctx.tokens().sizes(), r, false);
-            }
+    public Placement placement() { return Placement.EVERY_BLOCK; }
 
-            @Override
-            public TokenTransform beforeBlock(HookContext ctx) {
-                if (ctx.layer() != dev.squeeze.vision.model.CctModel.BLOCKS || ctx.size() <= keep) return null;
-                TokenTransform t = null;
-                FloatMatrix x = ctx.tokens().tokens();
-                float[] sizes = ctx.tokens().sizes();
-                while (x.rows() > keep) {
-                    int r = Math.min(x.rows() - keep, x.rows() / 2);
-                    TokenTransform m = BipartiteSoftMatching.merge(x, sizes, r, false);
-                    x = m.apply(x);
-                    sizes = m.applyToSizes(sizes);
-                    t = t == null ? m : m.after(t);
-                }
-                return t;
-            }
-        };
+    @Override
+    public Optional<TokenTransform> reduce(VisualTokens in, int stage, int stages, Budget budget) {
+        int keep = Selections.keep(name(), budget, in.originalCount());
+        if (stage < stages) {
+            int r = mergesFor(schedule, in.size(), keep, stage, stages);
+            if (r == 0) return Optional.empty();
+            return Optional.of(BipartiteSoftMatching.merge(in.lastLayer().headMeanKeys(), in.tokens().sizes(), r, false));
+        }
+        if (in.size() <= keep) return Optional.empty();
+        return Optional.of(ToMeEncoder.mergeRounds(in.tokens().tokens(), in.tokens().sizes(), keep));
     }
 }

@@ -1,14 +1,20 @@
 package dev.squeeze.vision.image.similarity;
 
+import dev.squeeze.core.catalog.Family;
+import dev.squeeze.core.catalog.Mechanism;
+import dev.squeeze.core.catalog.MethodInfo;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.AnyResMethod;
+import dev.squeeze.vision.AnyRes;
+import dev.squeeze.vision.AnyResReducer;
 import dev.squeeze.vision.Selections;
-import dev.squeeze.vision.model.AnyRes;
+import dev.squeeze.vision.VisionMethod;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Token-level Correlation-guided Compression ("Token-level Correlation-guided Compression for Efficient
@@ -23,11 +29,18 @@ import java.util.List;
  * The paper has no public code at the time of writing: the 0.9 threshold and the proportional budget rule are
  * our reading of the description (unverified).
  */
-public final class TokenCorrelation implements AnyResMethod {
+public final class TokenCorrelation implements AnyResReducer, VisionMethod {
     public static final float REPEAT_THRESHOLD = 0.9f;
 
     @Override
     public String name() { return "tcc"; }
+
+    @Override
+    public Optional<MethodInfo> info() {
+        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.SIMILARITY)
+                .paper("Token-level Correlation-guided Compression for Efficient Multimodal Document Understanding", "Zhang et al.", 2024, "https://arxiv.org/abs/2407.14439")
+                .inputs("anyres-views", "cls-attention-per-view").implementation(TokenCorrelation.class).notesResource(getClass()).build());
+    }
 
     /** Share of tokens with no near-duplicate (cosine >= threshold) in the set. */
     public static float density(FloatMatrix x, float threshold) {
@@ -43,9 +56,9 @@ public final class TokenCorrelation implements AnyResMethod {
     }
 
     @Override
-    public TokenTransform reduce(AnyRes in, int keep) {
+    public TokenTransform reduce(AnyRes in, Budget keepBudget) {
         int per = in.perView(), views = in.views(), total = per * views;
-        Selections.checkKeep(name(), keep, total);
+        int keep = Selections.keep(name(), keepBudget, total);
         double[] w = new double[views];
         double sum = 0;
         for (int v = 0; v < views; v++) { w[v] = density(in.view(v), REPEAT_THRESHOLD) + 1.0 / per; sum += w[v]; }

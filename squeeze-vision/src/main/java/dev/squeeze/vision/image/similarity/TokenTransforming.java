@@ -1,11 +1,18 @@
 package dev.squeeze.vision.image.similarity;
 
+import dev.squeeze.core.catalog.Family;
+import dev.squeeze.core.catalog.Mechanism;
+import dev.squeeze.core.catalog.MethodInfo;
+import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
-import dev.squeeze.vision.EncoderOutputMethod;
 import dev.squeeze.vision.Selections;
-import dev.squeeze.vision.model.HookContext;
+import dev.squeeze.vision.VisionMethod;
+import dev.squeeze.vision.VisualReducer;
+import dev.squeeze.vision.VisualTokens;
+
+import java.util.Optional;
 
 /**
  * Token Transforming's many-to-many reduction ("Token Transforming: A Unified and Training-Free Token
@@ -18,8 +25,11 @@ import dev.squeeze.vision.model.HookContext;
  * (s_k e_k + sum_j a_kj s_j e_j) normalised to sum 1 (size-weighted), so each source's size is shared and the
  * total conserved ({@link TokenTransform#dense}).
  */
-public final class TokenTransforming extends EncoderOutputMethod {
+public final class TokenTransforming implements VisualReducer, VisionMethod {
     private final float tau;
+
+    /** The default temperature, tau = 0.1 (our choice). */
+    public TokenTransforming() { this(0.1f); }
 
     public TokenTransforming(float tau) { this.tau = tau; }
 
@@ -27,8 +37,16 @@ public final class TokenTransforming extends EncoderOutputMethod {
     public String name() { return "token-transforming"; }
 
     @Override
-    public TokenTransform reduce(HookContext ctx, int keep) {
-        return transform(ctx.tokens().tokens(), ctx.tokens().sizes(), ctx.poolAttention(), keep, tau);
+    public Optional<MethodInfo> info() {
+        return Optional.of(MethodInfo.builder(name()).family(Family.VIT).mechanism(Mechanism.SIMILARITY)
+                .paper("Token Transforming: A Unified and Training-Free Token Compression Framework for Vision Transformer Acceleration", "Zeng et al.", 2025, "https://arxiv.org/abs/2506.05709")
+                .inputs("tokens", "cls-attention", "token-sizes").implementation(TokenTransforming.class).notesResource(getClass()).build());
+    }
+
+    @Override
+    public TokenTransform reduce(VisualTokens in, Budget budget) {
+        int keep = Selections.keep(name(), budget, in.size());
+        return transform(in.tokens().tokens(), in.tokens().sizes(), in.clsAttention(), keep, tau);
     }
 
     public static TokenTransform transform(FloatMatrix x, float[] sizes, float[] importance, int keep, float tau) {

@@ -67,15 +67,15 @@ class MergeInsteadOfDropTest {
     void tomeAtTheEncoderOutputRunsBipartiteRoundsDownToExactlyK() {
         // A = {0, 2}, B = {1, 3}: round 1 merges 0 -> 1 and 2 -> 3; round 2 merges the two results
         FloatMatrix x = FloatMatrix.of(new float[][] {{1, 0}, {1, 0.1f}, {0, 1}, {0.1f, 1}});
-        var ctx = new dev.squeeze.vision.model.HookContext(null, 3, dev.squeeze.core.transform.TokenSet.of(x), java.util.List.of());
+        var in = dev.squeeze.vision.VisualTokens.builder(dev.squeeze.core.transform.TokenSet.of(x)).build();
         ToMeEncoder tome = new ToMeEncoder();
-        TokenTransform two = tome.reduce(ctx, 2);
+        TokenTransform two = tome.reduce(in, dev.squeeze.core.select.Budget.count(2));
         FloatMatrix y = two.apply(x);
         assertEquals(2, y.rows());
         assertArrayEquals(new float[] {2, 2}, two.applyToSizes(new float[] {1, 1, 1, 1}), 1e-6f);
         assertEquals(1f, y.get(0, 0), 1e-6f);
         assertEquals(0.05f, y.get(0, 1), 1e-6f);
-        TokenTransform one = tome.reduce(ctx, 1);
+        TokenTransform one = tome.reduce(in, dev.squeeze.core.select.Budget.count(1));
         assertArrayEquals(new float[] {0.525f, 0.525f}, one.apply(x).row(0), 1e-6f);
         assertArrayEquals(new float[] {4}, one.applyToSizes(new float[] {1, 1, 1, 1}), 1e-6f);
     }

@@ -1,0 +1,91 @@
+package dev.squeeze.eval.cachegen;
+
+import dev.squeeze.core.data.DataAssumptions;
+import dev.squeeze.bench.BenchContext;
+import dev.squeeze.bench.PlotSpec;
+import dev.squeeze.bench.Progress;
+import dev.squeeze.bench.Row;
+import dev.squeeze.core.data.SharedData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The suite runs (quick, few windows, no big model) and its rows hold consistent values. With
+ * -Dcachegen.bench.full=true it runs in full and prints every row (how docs/PERFORMANCE.md was measured when the
+ * lead's harness was not on this branch).
+ */
+class CacheGenSuiteTest {
+
+    static final class Collecting implements BenchContext {
+        final Path out;
+        final Map<String, String> options;
+        final List<Row> rows = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
+
+        Collecting(Path out, Map<String, String> options) {
+            this.out = out;
+            this.options = options;
+        }
+
+        @Override public Path outDir() { return out; }
+        @Override public Optional<Path> dataDir() { return SharedData.locate(); }
+        @Override public Map<String, String> options() { return options; }
+        @Override public void add(Row row) { rows.add(row); }
+        @Override public void plot(PlotSpec spec) {}
+        @Override public void note(String text) { notes.add(text); }
+
+        @Override
+        public Progress progress(String task, long total) {
+            return new Progress() {
+                @Override public void step() {}
+                @Override public void stepBy(long n) {}
+                @Override public void message(String text) {}
+                @Override public void close() {}
+            };
+        }
+    }
+
+    @Test
+    void quickRunProducesConsistentRows(@TempDir Path dir) throws Exception {
+        boolean full = Boolean.getBoolean("cachegen.bench.full");
+        Map<String, String> opts = new HashMap<>();
+        if (!full) {
+            opts.put("quick", "true");
+            opts.put("windows", "2");
+            opts.put("big", "false");
+        }
+        Collecting ctx = new Collecting(dir, opts);
+        new CacheGenSuite().run(ctx);
+        if (full) {
+            for (Row r : ctx.rows) System.out.println("ROW " + r.values());
+            for (String n : ctx.notes) System.out.println("NOTE " + n);
+        }
+        if (!DataAssumptions.present("models/stories260K.bin")) {
+            assertTrue(ctx.rows.stream().noneMatch(r -> r.task().equals("size-quality")), "no stories260K rows without the model");
+            return;
+        }
+        List<Row> size = ctx.rows.stream().filter(r -> r.task().equals("size-quality")).toList();
+        assertEquals(9, size.size());
+        for (Row r : size) {
+            double bpt = ((Number) r.get("bytesPerToken")).doubleValue();
+            assertEquals(((Number) r.get("fp16BytesPerToken")).doubleValue() / bpt, ((Number) r.get("ratioVsFp16")).doubleValue(), 1e-9);
+            // stories260K: 2 x 5 layers x 32 values per token; KIVI-4bit 0.625 bytes per value
+            assertEquals(640.0, ((Number) r.get("fp16BytesPerToken")).doubleValue());
+            assertEquals(200.0, ((Number) r.get("kivi4BytesPerToken")).doubleValue());
+            assertTrue(((Number) r.get("decodeMicrosPerToken")).doubleValue() > 0);
+        }
+        // finer levels cost more bytes
+        assertTrue(((Number) size.get(0).get("bytesPerToken")).doubleValue() > ((Number) size.get(6).get("bytesPerToken")).doubleValue());
+        Row load = ctx.rows.stream().filter(r -> r.task().equals("load-vs-recompute")).findFirst().orElseThrow();
+        assertEquals(512, load.get("tokens"));
+    }
+}
