@@ -26,18 +26,22 @@ class DecodeAllocationTest {
             dev.squeeze.llm.runtime.Perplexity.evaluate(model, paras, 512, dev.squeeze.llm.runtime.SessionOptions.defaults(), true);
             Session s = model.newSession();
             int[] ids = model.tokenizer().encode("Once upon a time, there was a big tree.", true);
-            // warm up (JIT) over many sequences, then measure 300 steps of one sequence
-            for (int rep = 0; rep < 30; rep++) {
+            // warm up (JIT) over many sequences, then measure 300 steps of one sequence. On a loaded machine C2 may
+            // not have finished compiling by then (interpreted and C1 code box Vector API values: ~110 KB per step),
+            // so a measurement that allocated is repeated after more warm-up, up to 5 times; the steady state must
+            // reach zero
+            long allocated = Long.MAX_VALUE;
+            for (int attempt = 0; attempt < 5 && allocated > 1024; attempt++) {
+                for (int rep = 0; rep < 30; rep++) {
+                    s.reset();
+                    for (int t = 0; t < 400; t++) s.step(ids[t % ids.length]);
+                }
                 s.reset();
-                for (int t = 0; t < 400; t++) s.step(ids[t % ids.length]);
+                for (int t = 0; t < 100; t++) s.step(ids[t % ids.length]);
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int t = 100; t < 400; t++) s.step(ids[t % ids.length]);
+                allocated = threads.getCurrentThreadAllocatedBytes() - before;
             }
-            s.reset();
-            for (int t = 0; t < 100; t++) s.step(ids[t % ids.length]);
-            long before = threads.getCurrentThreadAllocatedBytes();
-            for (int t = 100; t < 400; t++) s.step(ids[t % ids.length]);
-            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-            // the stores grew to 512 rows in the warm-up (reset keeps their arrays): measured 0 bytes; a little
-            // slack for a stray deoptimisation
             assertTrue(allocated <= 1024, "allocated " + allocated + " bytes in 300 decode steps");
         }
     }

@@ -13,7 +13,12 @@ public enum Family {
     /** Audio tokens. */
     AUDIO,
     /** Tokens inside a vision transformer's own blocks. */
-    VIT;
+    VIT,
+    /**
+     * None: the decoding loop itself (speculative decoding), which reduces forward passes, not tokens, and leaves
+     * the output unchanged.
+     */
+    DECODING;
 
     public String id() { return name().toLowerCase(java.util.Locale.ROOT); }
 }

@@ -9,7 +9,9 @@ public enum Mechanism {
     /** Attention weights of the model (what the model itself looks at). */
     ATTENTION,
     /** Relevance to a query or task. */
-    QUERY;
+    QUERY,
+    /** Nothing is dropped: drafted tokens are proposed and the model verifies them (speculative decoding). */
+    SPECULATION;
 
     public String id() { return name().toLowerCase(java.util.Locale.ROOT); }
 }

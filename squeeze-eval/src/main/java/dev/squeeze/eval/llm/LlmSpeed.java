@@ -26,13 +26,14 @@ public final class LlmSpeed {
     private LlmSpeed() {}
 
     /** TinyLlama-1.1B's shape: dim 2048, hidden 5632, 22 layers, 32 heads, 4 KV heads, vocab 32000. */
-    public static LlamaConfig oneB() {
-        return new LlamaConfig(2048, 5632, 22, 32, 4, 32000, 2048, 64, 1e-5f, 10000f, RopeStyle.INTERLEAVED, null);
-    }
+    public static LlamaConfig oneB() { return tinyLlamaShape(22); }
 
     /** A 4-layer model of the same width (quick runs). */
-    public static LlamaConfig quick() {
-        return new LlamaConfig(2048, 5632, 4, 32, 4, 32000, 2048, 64, 1e-5f, 10000f, RopeStyle.INTERLEAVED, null);
+    public static LlamaConfig quick() { return tinyLlamaShape(4); }
+
+    /** TinyLlama-1.1B's width (dim 2048, hidden 5632, 32 heads, 4 KV heads, vocab 32000, context 2048) with {@code layers} layers. */
+    public static LlamaConfig tinyLlamaShape(int layers) {
+        return new LlamaConfig(2048, 5632, layers, 32, 4, 32000, 2048, 64, 1e-5f, 10000f, RopeStyle.INTERLEAVED, null);
     }
 
     public static long parameters(LlamaConfig c) {

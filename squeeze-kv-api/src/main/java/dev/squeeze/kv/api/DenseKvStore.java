@@ -145,6 +145,15 @@ public final class DenseKvStore implements HeadKvStore {
     @Override
     public void clear() { length = 0; }
 
+    /** O(1): the dropped rows stay in the arrays and are overwritten by later appends. */
+    @Override
+    public void truncate(int newLength) {
+        if (newLength < 0 || newLength > length) {
+            throw new IllegalArgumentException("truncate to " + newLength + " entries, the store holds " + length);
+        }
+        length = newLength;
+    }
+
     private void grow(int need) {
         int rows = Math.min(capacity, Math.max(need, 2 * positions.length));
         keys = Arrays.copyOf(keys, Math.multiplyExact(rows, headDim));

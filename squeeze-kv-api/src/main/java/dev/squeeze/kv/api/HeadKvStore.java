@@ -68,6 +68,21 @@ public interface HeadKvStore {
     void clear();
 
     /**
+     * Keeps the first {@code length} entries and drops the rest (a rollback: speculative decoding appends draft
+     * entries, then keeps only the accepted ones). The default rewrites the contents through {@link #replace}.
+     */
+    default void truncate(int length) {
+        if (length < 0 || length > length()) {
+            throw new IllegalArgumentException("truncate to " + length + " entries, the store holds " + length());
+        }
+        if (length == length()) return;
+        int hd = headDim();
+        FloatMatrix k = keys(), v = values();
+        replace(new FloatMatrix(length, hd, java.util.Arrays.copyOf(k.data(), length * hd)),
+                new FloatMatrix(length, hd, java.util.Arrays.copyOf(v.data(), length * hd)), java.util.Arrays.copyOf(positions(), length));
+    }
+
+    /**
      * Replaces the contents by M·K, M·V (evict = select, merge = weighted rows); positions follow the
      * transform ({@code mode}: kept entries keep theirs, merged ones take the representative's or the
      * weighted mean). Keys are not re-rotated: a merged key is the weighted mean of rotated keys.

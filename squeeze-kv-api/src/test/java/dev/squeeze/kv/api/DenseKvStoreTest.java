@@ -1,6 +1,5 @@
 package dev.squeeze.kv.api;
 
-import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
 import org.junit.jupiter.api.Test;
@@ -23,22 +22,7 @@ class DenseKvStoreTest {
 
     /** The reference: the interface's general path (copy out, apply, replace), on an identical store. */
     private static void reference(HeadKvStore s, TokenTransform t) {
-        HeadKvStore general = new HeadKvStore() {
-            @Override public int headDim() { return s.headDim(); }
-            @Override public int length() { return s.length(); }
-            @Override public int capacity() { return s.capacity(); }
-            @Override public void append(float[] key, int keyOff, float[] value, int valueOff, float position) { throw new UnsupportedOperationException(); }
-            @Override public float position(int slot) { return s.position(slot); }
-            @Override public void scores(float[] q, int qOff, int count, float[] out, int outOff) { s.scores(q, qOff, count, out, outOff); }
-            @Override public void weightedValues(float[] w, int wOff, int count, float[] out, int outOff) { s.weightedValues(w, wOff, count, out, outOff); }
-            @Override public long bytes() { return s.bytes(); }
-            @Override public FloatMatrix keys() { return s.keys(); }
-            @Override public FloatMatrix values() { return s.values(); }
-            @Override public float[] positions() { return s.positions(); }
-            @Override public void replace(FloatMatrix k, FloatMatrix v, float[] p) { s.replace(k, v, p); }
-            @Override public void clear() { s.clear(); }
-        };
-        general.transform(t, PositionMode.REPRESENTATIVE);
+        DefaultPathStore.over(s).transform(t, PositionMode.REPRESENTATIVE);
     }
 
     private static void assertSameStore(HeadKvStore a, HeadKvStore b) {

@@ -99,6 +99,10 @@ public final class SizedKvStore implements HeadKvStore {
         Arrays.fill(logBias, 0, pos.length, 0f);
     }
 
+    /** Keeps the first entries with their sizes (the default would rewrite them through replace, resetting sizes). */
+    @Override
+    public void truncate(int length) { dense.truncate(length); }
+
     /** Applies M to keys and values and M~ (the unnormalised mass) to sizes. */
     @Override
     public void transform(TokenTransform t, PositionMode mode) {

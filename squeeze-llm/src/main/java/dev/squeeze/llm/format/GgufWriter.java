@@ -5,6 +5,7 @@ import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.model.RopeStyle;
 import dev.squeeze.llm.quant.Blocks;
 import dev.squeeze.llm.quant.GgmlType;
+import dev.squeeze.llm.quant.KQuants;
 import dev.squeeze.llm.quant.WeightTensor;
 import dev.squeeze.llm.tokenizer.SentencePieceTokenizer;
 
@@ -73,7 +74,7 @@ public final class GgufWriter {
         return tensor(name, type, dims, sink -> sink.put(encode(type, values, 0, values.length)));
     }
 
-    /** Encodes floats as F32, F16, BF16, Q8_0 or Q4_0. */
+    /** Encodes floats as F32, F16, BF16, Q8_0, Q4_0, Q4_K or Q6_K. */
     public static byte[] encode(GgmlType type, float[] x, int off, int n) {
         return switch (type) {
             case F32 -> {
@@ -91,6 +92,8 @@ public final class GgufWriter {
             }
             case Q8_0 -> Blocks.quantizeQ8_0(x, off, n);
             case Q4_0 -> Blocks.quantizeQ4_0(x, off, n);
+            case Q4_K -> KQuants.quantizeQ4_K(x, off, n);
+            case Q6_K -> KQuants.quantizeQ6_K(x, off, n);
             default -> throw new IllegalArgumentException("the writer cannot encode " + type);
         };
     }
@@ -191,6 +194,24 @@ public final class GgufWriter {
 
     // ---------------------------------------------------------------- model helpers
 
+    /**
+     * llama.cpp's {@code general.file_type} (its {@code llama_ftype}) for a model whose 2-D weights are {@code type}:
+     * ALL_F32 0, MOSTLY_F16 1, MOSTLY_Q4_0 2, MOSTLY_Q8_0 7, MOSTLY_Q4_K_S 14 (every matrix Q4_K), MOSTLY_Q6_K 18,
+     * MOSTLY_BF16 32.
+     */
+    public static int fileType(GgmlType type) {
+        return switch (type) {
+            case F32 -> 0;
+            case F16 -> 1;
+            case Q4_0 -> 2;
+            case Q8_0 -> 7;
+            case Q4_K -> 14;
+            case Q6_K -> 18;
+            case BF16 -> 32;
+            default -> throw new IllegalArgumentException("the writer cannot encode " + type);
+        };
+    }
+
     /** Llama metadata for config c (architecture "llama"). */
     public GgufWriter llamaConfig(LlamaConfig c, String name) {
         if (c.ropeStyle() != RopeStyle.INTERLEAVED) throw new IllegalArgumentException("the GGUF llama layout uses interleaved RoPE");
@@ -236,6 +257,7 @@ public final class GgufWriter {
      */
     public static GgufWriter fromModel(LlamaModel m, GgmlType matrixType) {
         GgufWriter w = new GgufWriter().llamaConfig(m.config(), m.source());
+        w.putU32("general.file_type", fileType(matrixType));
         if (m.hasTokenizer() && m.tokenizer() instanceof SentencePieceTokenizer sp) w.sentencePiece(sp, true);
         var weights = m.weights();
         w.matrix("token_embd.weight", weights.tokenEmbedding(), matrixType);
@@ -270,11 +292,12 @@ public final class GgufWriter {
 
     /**
      * A random-weight Llama of config c (uniform weights scaled by 1/sqrt(fan-in), norms 1), no tokenizer: for
-     * the loader and runtime tests and the speed benchmarks (squeeze-eval's {@code LlmSpeed}). Generated row by row
-     * while writing.
+     * the loader and runtime tests and the speed benchmarks (squeeze-eval's {@code LlmSpeed} and
+     * {@code BenchModels}). Generated row by row while writing.
      */
     public static GgufWriter randomLlama(LlamaConfig c, GgmlType matrixType, long seed) {
         GgufWriter w = new GgufWriter().llamaConfig(c, "random-llama");
+        w.putU32("general.file_type", fileType(matrixType));
         long[] s = {seed};
         w.random("token_embd.weight", c.vocabSize(), c.dim(), matrixType, s[0]++);
         float[] ones = new float[c.dim()];
@@ -298,12 +321,20 @@ public final class GgufWriter {
 
     private void random(String name, int rows, int cols, GgmlType type, long seed) {
         tensor(name, type, new long[] {cols, rows}, sink -> {
-            SplittableRandom rnd = new SplittableRandom(seed);
+            // rows are drawn from per-row generators and encoded in parallel batches (k-quant encoding is a
+            // search), then written in order: the file does not depend on the thread count
             float scale = (float) (1.0 / Math.sqrt(cols));
-            float[] row = new float[cols];
-            for (int r = 0; r < rows; r++) {
-                for (int i = 0; i < cols; i++) row[i] = (float) (rnd.nextDouble() * 2 - 1) * scale;
-                sink.put(encode(type, row, 0, cols));
+            int batch = 256;
+            byte[][] encoded = new byte[batch][];
+            for (int r0 = 0; r0 < rows; r0 += batch) {
+                int n = Math.min(batch, rows - r0), first = r0;
+                java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
+                    SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + first + i);
+                    float[] row = new float[cols];
+                    for (int k = 0; k < cols; k++) row[k] = (float) (rnd.nextDouble() * 2 - 1) * scale;
+                    encoded[i] = encode(type, row, 0, cols);
+                });
+                for (int i = 0; i < n; i++) sink.put(encoded[i]);
             }
         });
     }

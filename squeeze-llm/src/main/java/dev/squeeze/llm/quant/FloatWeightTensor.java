@@ -29,4 +29,7 @@ final class FloatWeightTensor implements WeightTensor {
 
     @Override
     public void copyRow(int r, float[] out, int off) { System.arraycopy(data, r * cols, out, off, cols); }
+
+    @Override
+    public float[] heapFloats() { return data; }
 }

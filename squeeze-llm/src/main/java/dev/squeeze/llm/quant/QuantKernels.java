@@ -5,9 +5,15 @@ import dev.squeeze.core.kernel.KernelProvider;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Dot products of a quantised weight row, read straight from a (memory-mapped) segment, with a float
- * activation. These are GGML-format specific, so they live here rather than in the core {@code Kernels};
- * like those, a Vector API implementation is checked against the scalar reference in the tests.
+ * Dot products and row decoding of GGML-format weights read straight from a (memory-mapped) segment. These are
+ * format specific, so they live here rather than in the core {@code Kernels}; like those, the Vector API
+ * implementation is checked against the scalar reference in the tests.
+ *
+ * <p>Decode (batch 1) multiplies every weight row with the same activation x. For Q4_0, Q4_K and Q6_K the vector
+ * kernels unpack 4-bit fields with shifts of 32-bit lanes, which yields elements in a fixed scrambled order, so x
+ * is {@link #prepare prepared} once per matrix-vector product: reordered to that lane order, with the block sums
+ * the zero points need. The scalar reference prepares a plain copy. Row decoding ({@link #dequant}) writes elements
+ * in their natural order.
  */
 public interface QuantKernels {
 
@@ -16,17 +22,29 @@ public interface QuantKernels {
     /** sum_i w_i x[xOff+i] over n elements of Q8_0 blocks starting at byte {@code off}. */
     float dotQ8_0(MemorySegment seg, long off, float[] x, int xOff, int n);
 
-    /** sum_i w_i x[xOff+i] over n elements of Q4_0 blocks starting at byte {@code off}. */
-    float dotQ4_0(MemorySegment seg, long off, float[] x, int xOff, int n);
-
     /** sum_i w_i x[xOff+i] over n BF16 elements starting at byte {@code off}. */
     float dotBF16(MemorySegment seg, long off, float[] x, int xOff, int n);
 
-    /** Dequantises n elements of Q8_0 blocks at byte {@code off} into out[outOff..]. */
-    void dequantQ8_0(MemorySegment seg, long off, float[] out, int outOff, int n);
+    /** sum_i w_i x[xOff+i] over n F16 elements starting at byte {@code off}. */
+    float dotF16(MemorySegment seg, long off, float[] x, int xOff, int n);
 
-    /** Dequantises n elements of Q4_0 blocks at byte {@code off} into out[outOff..]. */
-    void dequantQ4_0(MemorySegment seg, long off, float[] out, int outOff, int n);
+    /** Floats {@link #prepare} writes for n elements of {@code type} (Q4_0, Q4_K or Q6_K). */
+    int preparedLength(GgmlType type, int n);
+
+    /** Prepares x[xOff .. xOff+n) for the row dots of {@code type} (Q4_0, Q4_K or Q6_K) into prep. */
+    void prepare(GgmlType type, float[] x, int xOff, int n, float[] prep);
+
+    /** sum_i w_i x_i over n elements of Q4_0 blocks at byte {@code off}, x {@link #prepare prepared} for Q4_0. */
+    float dotQ4_0(MemorySegment seg, long off, float[] prep, int n);
+
+    /** The same for Q4_K super-blocks (n a multiple of 256). */
+    float dotQ4_K(MemorySegment seg, long off, float[] prep, int n);
+
+    /** The same for Q6_K super-blocks (n a multiple of 256). */
+    float dotQ6_K(MemorySegment seg, long off, float[] prep, int n);
+
+    /** Decodes n elements of {@code type} at byte {@code off} into out[outOff..], in order. */
+    void dequant(GgmlType type, MemorySegment seg, long off, float[] out, int outOff, int n);
 
     /** The vectorised kernels when the Vector API is present and the float species has 8 or 16 lanes, else scalar. */
     static QuantKernels best() { return Holder.BEST; }

@@ -3,7 +3,7 @@ package dev.squeeze.llm.quant;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-/** The scalar reference for {@link QuantKernels}. */
+/** The scalar reference for {@link QuantKernels}: straight from the block formats of {@link Blocks}; x is prepared as a copy. */
 final class ScalarQuantKernels implements QuantKernels {
     static final ScalarQuantKernels INSTANCE = new ScalarQuantKernels();
 
@@ -23,15 +23,35 @@ final class ScalarQuantKernels implements QuantKernels {
     }
 
     @Override
-    public float dotQ4_0(MemorySegment seg, long off, float[] x, int xOff, int n) {
+    public float dotBF16(MemorySegment seg, long off, float[] x, int xOff, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) s += Blocks.bf16(seg, off + 2L * i) * x[xOff + i];
+        return s;
+    }
+
+    @Override
+    public float dotF16(MemorySegment seg, long off, float[] x, int xOff, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) s += Blocks.f16(seg, off + 2L * i) * x[xOff + i];
+        return s;
+    }
+
+    @Override
+    public int preparedLength(GgmlType type, int n) { return n; }
+
+    @Override
+    public void prepare(GgmlType type, float[] x, int xOff, int n, float[] prep) { System.arraycopy(x, xOff, prep, 0, n); }
+
+    @Override
+    public float dotQ4_0(MemorySegment seg, long off, float[] prep, int n) {
         float total = 0f;
         for (int b = 0; b < n / 32; b++) {
             long bo = off + 18L * b;
             float s = 0f;
-            int xb = xOff + 32 * b;
+            int xb = 32 * b;
             for (int j = 0; j < 16; j++) {
                 int q = seg.get(ValueLayout.JAVA_BYTE, bo + 2 + j) & 0xFF;
-                s += ((q & 0x0F) - 8) * x[xb + j] + ((q >>> 4) - 8) * x[xb + j + 16];
+                s += ((q & 0x0F) - 8) * prep[xb + j] + ((q >>> 4) - 8) * prep[xb + j + 16];
             }
             total += Blocks.f16(seg, bo) * s;
         }
@@ -39,19 +59,23 @@ final class ScalarQuantKernels implements QuantKernels {
     }
 
     @Override
-    public void dequantQ8_0(MemorySegment seg, long off, float[] out, int outOff, int n) {
-        Blocks.dequantize(GgmlType.Q8_0, seg, off, out, outOff, n);
-    }
+    public float dotQ4_K(MemorySegment seg, long off, float[] prep, int n) { return dequantDot(GgmlType.Q4_K, seg, off, prep, n); }
 
     @Override
-    public void dequantQ4_0(MemorySegment seg, long off, float[] out, int outOff, int n) {
-        Blocks.dequantize(GgmlType.Q4_0, seg, off, out, outOff, n);
-    }
+    public float dotQ6_K(MemorySegment seg, long off, float[] prep, int n) { return dequantDot(GgmlType.Q6_K, seg, off, prep, n); }
 
-    @Override
-    public float dotBF16(MemorySegment seg, long off, float[] x, int xOff, int n) {
+    private static float dequantDot(GgmlType type, MemorySegment seg, long off, float[] x, int n) {
+        float[] block = new float[256];
         float s = 0f;
-        for (int i = 0; i < n; i++) s += Blocks.bf16(seg, off + 2L * i) * x[xOff + i];
+        for (int b = 0; b < n / 256; b++) {
+            Blocks.dequantize(type, seg, off + (long) type.typeSize() * b, block, 0, 256);
+            for (int i = 0; i < 256; i++) s += block[i] * x[256 * b + i];
+        }
         return s;
+    }
+
+    @Override
+    public void dequant(GgmlType type, MemorySegment seg, long off, float[] out, int outOff, int n) {
+        Blocks.dequantize(type, seg, off, out, outOff, n);
     }
 }

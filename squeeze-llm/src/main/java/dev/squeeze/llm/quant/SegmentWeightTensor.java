@@ -6,9 +6,8 @@ import dev.squeeze.core.kernel.Kernels;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Weights computed on the mapped file bytes. Q8_0, Q4_0 and BF16 use the vectorised {@link QuantKernels}; the
- * other types (F16, Q4_K, Q6_K) dequantise one row into a per-thread scratch row and dot it with the
- * core kernels (simpler, slower: these formats are supported for loading real files, not tuned).
+ * Weights computed on the mapped file bytes with the {@link QuantKernels}: decode's {@link #dotRows} reads each
+ * row once (Q4_0, Q4_K and Q6_K with x prepared once per call), prompt processing decodes rows with {@link #copyRow}.
  */
 final class SegmentWeightTensor implements WeightTensor {
     private static final Kernels K = KernelProvider.kernels();
@@ -41,35 +40,47 @@ final class SegmentWeightTensor implements WeightTensor {
         long ro = offset + rowBytes * r;
         return switch (type) {
             case Q8_0 -> Q.dotQ8_0(seg, ro, x, xOff, cols);
-            case Q4_0 -> Q.dotQ4_0(seg, ro, x, xOff, cols);
             case BF16 -> Q.dotBF16(seg, ro, x, xOff, cols);
+            case F16 -> Q.dotF16(seg, ro, x, xOff, cols);
             default -> {
+                // one row of a format whose kernels want x prepared: decode the row (products use dotRows)
                 float[][] holder = SCRATCH.get();
                 if (holder[0].length < cols) holder[0] = new float[cols];
                 float[] row = holder[0];
-                Blocks.dequantize(type, seg, ro, row, 0, cols);
+                Q.dequant(type, seg, ro, row, 0, cols);
                 yield K.dot(row, 0, x, xOff, cols);
             }
         };
     }
 
     @Override
-    public void copyRow(int r, float[] out, int off) {
-        long ro = offset + rowBytes * r;
+    public void dotRows(int from, int to, float[] x, int xOff, float[] out, int outOff, float[] scratch) {
         switch (type) {
-            case Q8_0 -> Q.dequantQ8_0(seg, ro, out, off, cols);
-            case Q4_0 -> Q.dequantQ4_0(seg, ro, out, off, cols);
-            default -> Blocks.dequantize(type, seg, ro, out, off, cols);
+            case Q4_0, Q4_K, Q6_K -> {
+                Q.prepare(type, x, xOff, cols, scratch);
+                for (int r = from; r < to; r++) {
+                    long ro = offset + rowBytes * r;
+                    out[outOff + r] = switch (type) {
+                        case Q4_0 -> Q.dotQ4_0(seg, ro, scratch, cols);
+                        case Q4_K -> Q.dotQ4_K(seg, ro, scratch, cols);
+                        default -> Q.dotQ6_K(seg, ro, scratch, cols);
+                    };
+                }
+            }
+            default -> {
+                for (int r = from; r < to; r++) out[outOff + r] = dotRow(r, x, xOff);
+            }
         }
     }
 
     @Override
-    public void dotRowBatch(int r, float[] x, int xOff, int T, float[] out, int outOff, int outStride, float[] scratch) {
-        if (T < 3) {
-            for (int t = 0; t < T; t++) out[outOff + t * outStride] = dotRow(r, x, xOff + t * cols);
-            return;
-        }
-        copyRow(r, scratch, 0);
-        for (int t = 0; t < T; t++) out[outOff + t * outStride] = K.dot(scratch, 0, x, xOff + t * cols, cols);
+    public int scratchLength() {
+        return switch (type) {
+            case Q4_0, Q4_K, Q6_K -> Q.preparedLength(type, cols);
+            default -> 0;
+        };
     }
+
+    @Override
+    public void copyRow(int r, float[] out, int off) { Q.dequant(type, seg, offset + rowBytes * r, out, off, cols); }
 }

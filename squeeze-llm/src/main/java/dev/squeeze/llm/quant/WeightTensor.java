@@ -1,5 +1,7 @@
 package dev.squeeze.llm.quant;
 
+import org.jspecify.annotations.Nullable;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -24,13 +26,22 @@ public interface WeightTensor {
     void copyRow(int r, float[] out, int off);
 
     /**
-     * Row r against T activations: out[outOff + t * outStride] = dot(row r, x[xOff + t * cols ..]). Packed
-     * formats decode the row once into {@code scratch} (length >= cols) and reuse it for every t, which is
-     * what makes prompt processing compute-bound rather than decode-bound.
+     * out[outOff + r] = dot(row r, x[xOff .. xOff+cols)) for rows r in [from, to): the matrix-vector product of decode.
+     * {@code scratch} has at least {@link #scratchLength()} floats; formats that reorder x for their kernels prepare it
+     * there once per call.
      */
-    default void dotRowBatch(int r, float[] x, int xOff, int T, float[] out, int outOff, int outStride, float[] scratch) {
-        for (int t = 0; t < T; t++) out[outOff + t * outStride] = dotRow(r, x, xOff + t * cols());
+    default void dotRows(int from, int to, float[] x, int xOff, float[] out, int outOff, float[] scratch) {
+        for (int r = from; r < to; r++) out[outOff + r] = dotRow(r, x, xOff);
     }
+
+    /** Floats of scratch {@link #dotRows} needs. */
+    default int scratchLength() { return 0; }
+
+    /**
+     * The (rows, cols) row-major floats of a tensor held on the heap as F32, which products may read in place
+     * instead of copying rows; null for every other format.
+     */
+    default float @Nullable [] heapFloats() { return null; }
 
     /** A tensor of floats kept on the heap (F32 formats are copied once at load; see {@link #of}). */
     static WeightTensor ofFloats(int rows, int cols, float[] data) { return new FloatWeightTensor(rows, cols, data); }

@@ -5,8 +5,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A small fixed pool that splits a row range over {@code threads} (the caller plus threads - 1 daemon
- * workers). Dispatch allocates nothing: the task object is the caller's, reused across calls, and workers
- * wait by spinning briefly then parking. One dispatch at a time (calls are serialised).
+ * workers). Dispatch allocates nothing: the task object is the caller's, reused across calls. A decode step is
+ * about a hundred dispatches of 20-800 us each, so an idle worker spins for {@link #SPIN_NANOS} before it parks
+ * (waking a parked thread costs tens to hundreds of microseconds on a virtual machine, as much as a whole small
+ * product), and the caller wakes only workers that parked. One dispatch at a time (calls are serialised).
  */
 public final class RowParallel implements AutoCloseable {
 
@@ -16,8 +18,12 @@ public final class RowParallel implements AutoCloseable {
         void run(int worker, int from, int to);
     }
 
+    /** How long an idle worker spins before parking: longer than the gaps between a decode step's products. */
+    static final long SPIN_NANOS = 2_000_000;
+
     private final int threads;
     private final Thread[] workers;
+    private final java.util.concurrent.atomic.AtomicIntegerArray parked; // 1 while worker i + 1 is parked
     private final AtomicInteger pending = new AtomicInteger();
     private volatile long generation;
     private volatile boolean closed;
@@ -33,6 +39,7 @@ public final class RowParallel implements AutoCloseable {
         }
         this.threads = threads;
         this.workers = new Thread[threads - 1];
+        this.parked = new java.util.concurrent.atomic.AtomicIntegerArray(Math.max(1, threads - 1));
         for (int i = 0; i < workers.length; i++) {
             int id = i + 1;
             Thread t = new Thread(() -> loop(id), "squeeze-llm-row-" + id);
@@ -55,7 +62,7 @@ public final class RowParallel implements AutoCloseable {
         this.rows = n;
         pending.set(threads - 1);
         generation = generation + 1;
-        for (Thread w : workers) LockSupport.unpark(w);
+        for (int i = 0; i < workers.length; i++) if (parked.get(i) == 1) LockSupport.unpark(workers[i]);
         t.run(0, start(0, n), start(1, n));
         int spins = 0;
         while (pending.get() != 0) {
@@ -77,10 +84,15 @@ public final class RowParallel implements AutoCloseable {
     private void loop(int id) {
         long seen = 0;
         while (!closed) {
-            int spins = 0;
+            long spinUntil = System.nanoTime() + SPIN_NANOS;
             while (generation == seen && !closed) {
-                if (++spins < 2_000) Thread.onSpinWait();
-                else LockSupport.parkNanos(200_000);
+                if (System.nanoTime() < spinUntil) {
+                    Thread.onSpinWait();
+                } else {
+                    parked.set(id - 1, 1);
+                    if (generation == seen && !closed) LockSupport.parkNanos(1_000_000);
+                    parked.set(id - 1, 0);
+                }
             }
             if (closed) return;
             seen = generation;

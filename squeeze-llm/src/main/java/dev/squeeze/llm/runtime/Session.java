@@ -3,6 +3,7 @@ package dev.squeeze.llm.runtime;
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.tensor.FloatMatrix;
+import dev.squeeze.kv.api.DenseKvStore;
 import dev.squeeze.kv.api.HeadKvStore;
 import dev.squeeze.kv.api.KvCache;
 import dev.squeeze.kv.api.KvHook;
@@ -15,7 +16,7 @@ import dev.squeeze.llm.model.LlamaConfig;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.model.LlamaWeights;
 import dev.squeeze.llm.model.Rope;
-import dev.squeeze.llm.quant.WeightTensor;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
 
@@ -36,7 +37,6 @@ import java.util.List;
  */
 public final class Session {
     private static final Kernels K = KernelProvider.kernels();
-    private static final long SPLIT_WORK = 1L << 15; // multiply-adds below which a product runs on one thread
 
     private final LlamaModel model;
     private final LlamaConfig c;
@@ -55,8 +55,11 @@ public final class Session {
     private final float[] x, xb, xb2, q, k, v, attOut, hb, hb2, logits;
     private final float[] att;            // (n_heads, capacity)
     private final int[] stepVisible;      // (n_kv_heads) slots attended at this step
-    private final MatVecTask mv;   // T = 1 (decode): kept apart so its compiled code is not shaped by prefill's
-    private final MatMulTask mm;   // T > 1 (prefill)
+    private final Projections proj;
+    private final PromptBuffers pb = new PromptBuffers();
+    private final float[][] attScratch;   // (threads, capacity) prompt attention scores
+    private final PromptAttention[] promptAttention; // per worker
+    private @Nullable Tree tree;          // the last draft tree (verifyTree / acceptTree)
     private final DecodeView decodeView = new DecodeView();
 
     private int pos;
@@ -74,7 +77,9 @@ public final class Session {
         int widest = Math.max(Math.max(c.dim(), c.hiddenDim()), c.qDim());
         this.fixedBytes = HeapBudget.of("a session of " + model.source())
                 .add("attention scores (n_heads " + c.nHeads() + " x " + capacityLabel + " x 4 B)", c.nHeads(), capacity, 4)
-                .add("row scratch (" + pool.threads() + " threads x 16 rows x width " + widest + " x 4 B)", pool.threads(), 16, widest, 4)
+                .add("weight panels (" + pool.threads() + " threads x " + Projections.PANEL_ROWS + " rows x width " + widest + " x 4 B)",
+                        pool.threads(), Projections.PANEL_ROWS, widest, 4)
+                .add("prompt attention scores (" + pool.threads() + " threads x " + capacityLabel + " x 4 B)", pool.threads(), capacity, 4)
                 .add("decode activations ((3 x dim " + c.dim() + " + 2 x q_dim " + c.qDim() + " + 2 x kv_dim " + c.kvDim() + " + 2 x hidden_dim "
                         + c.hiddenDim() + " + vocab " + c.vocabSize() + ") x 4 B)", 3L * c.dim() + 2L * c.qDim() + 2L * c.kvDim()
                         + 2L * c.hiddenDim() + c.vocabSize(), 4)
@@ -97,8 +102,10 @@ public final class Session {
         logits = new float[c.vocabSize()];
         att = new float[Math.multiplyExact(c.nHeads(), capacity)];
         stepVisible = new int[c.nKvHeads()];
-        mv = new MatVecTask();
-        mm = new MatMulTask(pool.threads(), widest);
+        proj = new Projections(pool, widest);
+        attScratch = new float[pool.threads()][capacity];
+        promptAttention = new PromptAttention[pool.threads()];
+        for (int i = 0; i < promptAttention.length; i++) promptAttention[i] = new PromptAttention();
     }
 
     public LlamaModel model() { return model; }
@@ -128,6 +135,7 @@ public final class Session {
 
     /** Starts a new sequence: empties the cache, position 0, resets hooks and the peak. */
     public void reset() {
+        if (tree != null) tree.pendingStart = -1;
         cache.clear();
         pos = 0;
         peakKvBytes = 0;
@@ -141,6 +149,7 @@ public final class Session {
      * Runs one token at the next position and returns the logits (vocab) in a buffer reused by the next call.
      */
     public float[] step(int token) {
+        checkNoPendingTree();
         checkToken(token);
         checkPositions(1);
         if (pos >= 256 && (pos & (pos - 1)) == 0) checkKvGrowth(); // dense stores double at powers of two
@@ -149,9 +158,7 @@ public final class Session {
         for (int l = 0; l < c.nLayers(); l++) {
             LayerWeights L = w.layers().get(l);
             rmsnorm(xb, 0, x, 0, L.attnNorm());
-            matvec(L.wq(), xb, 0, q, 0, 1);
-            matvec(L.wk(), xb, 0, k, 0, 1);
-            matvec(L.wv(), xb, 0, v, 0, 1);
+            proj.products(L.wq(), q, L.wk(), k, L.wv(), v, xb, 1);
             addBias(q, 0, L.bq());
             addBias(k, 0, L.bk());
             addBias(v, 0, L.bv());
@@ -171,12 +178,15 @@ public final class Session {
                 decodeView.layer = l;
                 for (int i = 0; i < hooks.size(); i++) hooks.get(i).afterDecodeStep(decodeView);
             }
-            matvec(L.wo(), attOut, 0, xb2, 0, 1);
+            proj.product(L.wo(), attOut, 1, xb2);
             K.axpy(1f, xb2, 0, x, 0, c.dim());
-            ffn(L, x, 0, xb, 0, hb, 0, hb2, 0, xb2, 0, 1);
+            rmsnorm(xb, 0, x, 0, L.ffnNorm());
+            proj.swiGlu(L.w1(), L.w3(), xb, hb, hb2);
+            proj.product(L.w2(), hb, 1, xb2);
+            K.axpy(1f, xb2, 0, x, 0, c.dim());
         }
         rmsnorm(xb, 0, x, 0, w.finalNorm());
-        matvec(w.classifier(), xb, 0, logits, 0, 1);
+        proj.product(w.classifier(), xb, 1, logits);
         pos++;
         finishStep(1);
         return logits;
@@ -193,7 +203,8 @@ public final class Session {
     public FloatMatrix prefill(int[] tokens, boolean allLogits) {
         if (tokens == null || tokens.length == 0) throw new IllegalArgumentException("prefill needs at least one token");
         int start = pos;
-        FloatMatrix out = forward(tokens, allLogits ? Logits.ALL : Logits.LAST, hooks);
+        checkNoPendingTree();
+        FloatMatrix out = forward(tokens, null, allLogits ? Logits.ALL : Logits.LAST, hooks);
         if (!hooks.isEmpty()) {
             Pass pass = new Pass(tokens, start);
             for (KvHook h : hooks) h.afterPrompt(pass);
@@ -202,55 +213,189 @@ public final class Session {
         return out;
     }
 
+    // ------------------------------------------------------------------ speculative verification
+
+    /**
+     * Runs a draft tree in one batched forward pass (speculative decoding's verification): {@code tokens[0]} is the
+     * root, the next token of the sequence (not yet in the cache); node i &gt; 0 has parent {@code parents[i] < i}
+     * (breadth-first order). Node i takes position {@code position() + depth(i)} and attends to the cache and to its
+     * ancestors (tree attention). Returns the logits of every node, (nodes, vocab) row-major, in a buffer reused by
+     * the next call. The tree's entries stay in the cache until {@link #acceptTree} keeps a path of it; nothing else
+     * may run on the session in between. Not available with presses (they would see the draft entries).
+     */
+    public float[] verifyTree(int[] tokens, int[] parents) {
+        checkNoPendingTree();
+        if (!hooks.isEmpty()) throw new IllegalStateException("tree verification runs without presses; this session has " + hooks);
+        if (tokens == null || parents == null || tokens.length == 0 || tokens.length != parents.length) {
+            throw new IllegalArgumentException("a draft tree needs one parent per token (root first), got "
+                    + (tokens == null ? "no tokens" : tokens.length + " tokens") + " and " + (parents == null ? "no parents" : parents.length + " parents"));
+        }
+        if (tree == null || tree.capacity < tokens.length) {
+            int n = tokens.length;
+            HeapBudget.of("a draft tree of " + n + " nodes in " + model.source()).add("the session's own buffers", fixedBytes)
+                    .add("ancestor mask (" + n + " x " + n + " nodes x 1 B)", n, n)
+                    .add("draft keys and values (n_layers " + c.nLayers() + " x " + n + " nodes x kv_dim " + c.kvDim() + " x 2 x 4 B)",
+                            c.nLayers(), n, c.kvDim(), 2, 4)
+                    .add("node logits (" + n + " nodes x vocab " + c.vocabSize() + " x 4 B)", n, c.vocabSize(), 4)
+                    .require();
+            tree = new Tree(n);
+        }
+        tree.shape(parents);
+        int start = pos;
+        forward(tokens, tree, Logits.ALL, List.of());
+        pos = start;
+        tree.pendingStart = start;
+        peakKvBytes = Math.max(peakKvBytes, cache.bytes()); // the draft entries count while they are held
+        return tree.logits;
+    }
+
+    /**
+     * Keeps the entries of a root-to-node path of the last {@link #verifyTree} (node indices, {@code path[0] == 0},
+     * each node the parent of the next), drops the other draft entries, and advances the position by the path's
+     * length: the cache then holds exactly what decoding those tokens one by one would have appended.
+     */
+    public void acceptTree(int[] path) {
+        if (tree == null || tree.pendingStart < 0) throw new IllegalStateException("no draft tree is waiting to be accepted");
+        tree.checkPath(path);
+        int hd = c.headDim(), kvd = c.kvDim();
+        for (int l = 0; l < c.nLayers(); l++) {
+            for (int kh = 0; kh < c.nKvHeads(); kh++) {
+                HeadKvStore st = cache.store(l, kh);
+                st.truncate(tree.before[l][kh]);
+                for (int node : path) {
+                    st.append(tree.keys[l], node * kvd + kh * hd, tree.values[l], node * kvd + kh * hd, tree.pendingStart + tree.depth[node]);
+                }
+            }
+        }
+        pos = tree.pendingStart + path.length;
+        tree.pendingStart = -1;
+        finishStep(path.length);
+    }
+
+    private void checkNoPendingTree() {
+        if (tree != null && tree.pendingStart >= 0) {
+            throw new IllegalStateException("a verified draft tree is waiting for acceptTree; the cache holds its draft entries");
+        }
+    }
+
+    /** A draft tree's shape and, per layer, its nodes' keys and values (kept until a path is accepted). */
+    private final class Tree {
+        final int capacity;
+        final int[] depth;
+        final boolean[] sees;  // (capacity, capacity): sees[t * capacity + j], j an ancestor of t or t itself
+        final float[][] keys, values; // (n_layers, capacity * kv_dim)
+        final int[][] before;  // (n_layers, n_kv_heads) store lengths before the tree
+        float[] logits = new float[0];
+        int n, maxDepth, pendingStart = -1;
+
+        Tree(int capacity) {
+            this.capacity = capacity;
+            depth = new int[capacity];
+            sees = new boolean[Math.multiplyExact(capacity, capacity)];
+            keys = new float[c.nLayers()][Math.multiplyExact(capacity, c.kvDim())];
+            values = new float[c.nLayers()][Math.multiplyExact(capacity, c.kvDim())];
+            before = new int[c.nLayers()][c.nKvHeads()];
+        }
+
+        void shape(int[] parents) {
+            n = parents.length;
+            if (parents[0] != -1) throw new IllegalArgumentException("the root's parent must be -1, got " + parents[0]);
+            java.util.Arrays.fill(sees, false);
+            maxDepth = 0;
+            for (int i = 0; i < n; i++) {
+                int p = parents[i];
+                if (i > 0 && (p < 0 || p >= i)) {
+                    throw new IllegalArgumentException("node " + i + " has parent " + p + "; parents must precede their children (breadth-first order)");
+                }
+                depth[i] = i == 0 ? 0 : depth[p] + 1;
+                maxDepth = Math.max(maxDepth, depth[i]);
+                sees[i * capacity + i] = true;
+                if (i > 0) for (int j = 0; j < i; j++) if (sees[p * capacity + j]) sees[i * capacity + j] = true;
+            }
+        }
+
+        boolean sees(int t, int j) { return sees[t * capacity + j]; }
+
+        void keep(int layer, float[] kb, float[] vb, int[] lengthsBefore, int length) {
+            System.arraycopy(kb, 0, keys[layer], 0, length);
+            System.arraycopy(vb, 0, values[layer], 0, length);
+            System.arraycopy(lengthsBefore, 0, before[layer], 0, lengthsBefore.length);
+        }
+
+        float[] logits(int length) {
+            if (logits.length < length) logits = new float[length];
+            return logits;
+        }
+
+        void checkPath(int[] path) {
+            if (path == null || path.length == 0 || path[0] != 0) throw new IllegalArgumentException("an accepted path starts at the root (node 0)");
+            for (int i = 1; i < path.length; i++) {
+                int node = path[i];
+                if (node <= 0 || node >= n || !sees[node * capacity + path[i - 1]] || depth[node] != i) {
+                    throw new IllegalArgumentException("path " + java.util.Arrays.toString(path) + ": node " + node + " is not a child of node " + path[i - 1]);
+                }
+            }
+        }
+    }
+
     /** Which rows of logits a forward pass computes. */
     private enum Logits { ALL, LAST, NONE }
 
     /**
      * Runs tokens from the next position through every layer, calling {@code layerHooks} after each layer's
-     * attention; returns the requested logits (null for NONE) and advances the position.
+     * attention; returns the requested logits (null for NONE) and advances the position. With a {@code tree}, token
+     * t sits at position pos + depth[t] and attends to the cache before the chunk and to its ancestors only, and each
+     * layer's keys and values of the chunk are kept for {@link #acceptTree}.
      */
-    private FloatMatrix forward(int[] tokens, Logits logitsMode, List<KvHook> layerHooks) {
+    private @Nullable FloatMatrix forward(int[] tokens, @Nullable Tree tree, Logits logitsMode, List<KvHook> layerHooks) {
         for (int t : tokens) checkToken(t);
         int T = tokens.length;
-        checkPositions(T);
-        checkForwardBudget(T, logitsMode);
+        checkPositions(tree == null ? T : tree.maxDepth + 1);
+        checkForwardBudget(T, tree == null, logitsMode);
         int dim = c.dim(), qd = c.qDim(), kvd = c.kvDim(), hid = c.hiddenDim(), hd = c.headDim();
-        float[] X = new float[T * dim], XB = new float[T * dim], D = new float[T * dim];
-        float[] Q = new float[T * qd], KB = new float[T * kvd], VB = new float[T * kvd], AO = new float[T * qd];
-        float[] HB = new float[T * hid], HB2 = new float[T * hid];
+        pb.ensure(T);
+        float[] X = pb.x, XB = pb.xb, D = pb.d, Q = pb.q, KB = pb.k, VB = pb.v, AO = pb.ao, HB = pb.h, HB2 = pb.h2;
         for (int t = 0; t < T; t++) w.tokenEmbedding().copyRow(tokens[t], X, t * dim);
         int pos0 = pos;
         int[] before = new int[c.nKvHeads()];
         PrefillView view = new PrefillView(Q, T, pos0, before);
-        float[][] scratch = new float[pool.threads()][capacity];
+        float[][] scratch = attScratch;
         for (int l = 0; l < c.nLayers(); l++) {
             LayerWeights L = w.layers().get(l);
             for (int t = 0; t < T; t++) rmsnorm(XB, t * dim, X, t * dim, L.attnNorm());
-            matvec(L.wq(), XB, 0, Q, 0, T);
-            matvec(L.wk(), XB, 0, KB, 0, T);
-            matvec(L.wv(), XB, 0, VB, 0, T);
+            proj.products(L.wq(), Q, L.wk(), KB, L.wv(), VB, XB, T);
             for (int t = 0; t < T; t++) {
                 addBias(Q, t * qd, L.bq());
                 addBias(KB, t * kvd, L.bk());
                 addBias(VB, t * kvd, L.bv());
-                rope.rotate(Q, t * qd, c.nHeads(), pos0 + t);
-                rope.rotate(KB, t * kvd, c.nKvHeads(), pos0 + t);
+                int p = tree == null ? pos0 + t : pos0 + tree.depth[t];
+                rope.rotate(Q, t * qd, c.nHeads(), p);
+                rope.rotate(KB, t * kvd, c.nKvHeads(), p);
             }
             for (int kh = 0; kh < c.nKvHeads(); kh++) {
                 HeadKvStore st = cache.store(l, kh);
                 requireRoom(st, l, kh, T);
                 before[kh] = st.length();
-                for (int t = 0; t < T; t++) st.append(KB, t * kvd + kh * hd, VB, t * kvd + kh * hd, pos0 + t);
+                for (int t = 0; t < T; t++) {
+                    st.append(KB, t * kvd + kh * hd, VB, t * kvd + kh * hd, tree == null ? pos0 + t : pos0 + tree.depth[t]);
+                }
             }
+            if (tree != null) tree.keep(l, KB, VB, before, T * kvd);
             final int layer = l;
             // one KV head per task: a store is only ever read by one thread at a time
             pool.run(c.nKvHeads(), 2, (worker, from, to) -> {
                 float[] s = scratch[worker];
                 for (int kh = from; kh < to; kh++) {
                     HeadKvStore st = cache.store(layer, kh);
+                    if (tree == null && T > 1 && st instanceof DenseKvStore) { // blocked products over the chunk
+                        promptAttention[worker].attend(st.keys().data(), st.values().data(), st.length(), before[kh], Q, qd,
+                                kh * c.groupSize(), c.groupSize(), hd, T, attScale, AO);
+                        continue;
+                    }
                     for (int h = kh * c.groupSize(); h < (kh + 1) * c.groupSize(); h++) {
                         for (int t = 0; t < T; t++) {
-                            attend(st, Q, t * qd + h * hd, before[kh] + t + 1, s, 0, AO, t * qd + h * hd);
+                            if (tree == null) attend(st, Q, t * qd + h * hd, before[kh] + t + 1, s, 0, AO, t * qd + h * hd);
+                            else attendTree(st, Q, t * qd + h * hd, before[kh], t, tree, s, AO, t * qd + h * hd);
                         }
                     }
                 }
@@ -259,9 +404,16 @@ public final class Session {
                 view.layer = l;
                 for (KvHook hook : layerHooks) hook.afterPrefillLayer(view);
             }
-            matvec(L.wo(), AO, 0, D, 0, T);
+            proj.product(L.wo(), AO, T, D);
             K.axpy(1f, D, 0, X, 0, T * dim);
-            ffn(L, X, 0, XB, 0, HB, 0, HB2, 0, D, 0, T);
+            for (int t = 0; t < T; t++) rmsnorm(XB, t * dim, X, t * dim, L.ffnNorm());
+            proj.products(L.w1(), HB, L.w3(), HB2, null, null, XB, T);
+            for (int i = 0; i < T * hid; i++) {
+                float g = HB[i];
+                HB[i] = g / (1f + (float) Math.exp(-g)) * HB2[i];
+            }
+            proj.product(L.w2(), HB, T, D);
+            K.axpy(1f, D, 0, X, 0, T * dim);
         }
         pos += T;
         if (logitsMode == Logits.NONE) return null;
@@ -269,9 +421,9 @@ public final class Session {
         int rowsOut = T - first;
         float[] normed = new float[rowsOut * dim];
         for (int t = first; t < T; t++) rmsnorm(normed, (t - first) * dim, X, t * dim, w.finalNorm());
-        float[] out = new float[Math.multiplyExact(rowsOut, c.vocabSize())];
-        matvec(w.classifier(), normed, 0, out, 0, rowsOut);
-        return new FloatMatrix(rowsOut, c.vocabSize(), out);
+        float[] out = tree != null ? tree.logits(Math.multiplyExact(rowsOut, c.vocabSize())) : new float[Math.multiplyExact(rowsOut, c.vocabSize())];
+        proj.product(w.classifier(), normed, rowsOut, out);
+        return tree != null ? null : new FloatMatrix(rowsOut, c.vocabSize(), out);
     }
 
     /** The {@link PromptPass} of one prefill: more tokens through the model, observed by one hook only. */
@@ -295,7 +447,7 @@ public final class Session {
         public void run(int[] tokens, KvHook observer) {
             if (tokens == null || tokens.length == 0) throw new IllegalArgumentException("a prompt pass needs at least one token");
             if (observer == null) throw new IllegalArgumentException("a prompt pass needs an observer hook");
-            forward(tokens, Logits.NONE, List.of(observer));
+            forward(tokens, null, Logits.NONE, List.of(observer));
             peakKvBytes = Math.max(peakKvBytes, cache.bytes());
         }
     }
@@ -310,19 +462,17 @@ public final class Session {
         st.weightedValues(a, aOff, n, out, oOff);
     }
 
-    /** SwiGLU block on T rows: x += W2 (silu(W1 n(x)) * W3 n(x)). */
-    private void ffn(LayerWeights L, float[] X, int xo, float[] XB, int xbo, float[] H, int ho, float[] H2, int h2o,
-                     float[] D, int dOff, int T) {
-        int dim = c.dim(), hid = c.hiddenDim();
-        for (int t = 0; t < T; t++) rmsnorm(XB, xbo + t * dim, X, xo + t * dim, L.ffnNorm());
-        matvec(L.w1(), XB, xbo, H, ho, T);
-        matvec(L.w3(), XB, xbo, H2, h2o, T);
-        for (int i = 0; i < T * hid; i++) {
-            float g = H[ho + i];
-            H[ho + i] = g / (1f + (float) Math.exp(-g)) * H2[h2o + i];
-        }
-        matvec(L.w2(), H, ho, D, dOff, T);
-        K.axpy(1f, D, dOff, X, xo, T * dim);
+    /**
+     * Attention of tree node t: over the cache before the tree ({@code before} slots) and the tree nodes that are
+     * t's ancestors or t itself (slots before + j, j <= t; nodes are in breadth-first order, so ancestors come first).
+     */
+    private void attendTree(HeadKvStore st, float[] qv, int qOff, int before, int t, Tree tree, float[] a, float[] out, int oOff) {
+        int n = before + t + 1;
+        st.scores(qv, qOff, n, a, 0);
+        K.scale(a, 0, n, attScale);
+        for (int j = 0; j < t; j++) if (!tree.sees(t, j)) a[before + j] = Float.NEGATIVE_INFINITY;
+        K.softmaxInPlace(a, 0, n);
+        st.weightedValues(a, 0, n, out, oOff);
     }
 
     private void rmsnorm(float[] out, int oOff, float[] in, int iOff, float[] weight) {
@@ -336,84 +486,23 @@ public final class Session {
         if (bias != null) K.axpy(1f, bias, 0, a, off, bias.length);
     }
 
-    /** out (T, rows) = in (T, cols) · W^T, split over rows of W. */
-    private void matvec(WeightTensor wt, float[] in, int inOff, float[] out, int outOff, int T) {
-        long work = (long) wt.rows() * wt.cols() * T;
-        int minRows = work < SPLIT_WORK ? Integer.MAX_VALUE : 2;
-        if (T == 1) {
-            mv.set(wt, in, inOff, out, outOff);
-            pool.run(wt.rows(), minRows, mv);
-            mv.clear();
-        } else {
-            mm.set(wt, in, inOff, out, outOff, T);
-            pool.run(wt.rows(), minRows, mm);
-            mm.clear();
-        }
-    }
+    /** Activations of a forward pass over T tokens, grown to the largest T seen (reused across prefills). */
+    private final class PromptBuffers {
+        float[] x = new float[0], xb, d, q, k, v, ao, h, h2;
+        int tokens;
 
-    /** out (rows) = W in over a row range: one dot per row on the stored format. */
-    private static final class MatVecTask implements RowParallel.RowTask {
-        private WeightTensor w;
-        private float[] in, out;
-        private int inOff, outOff;
-
-        void set(WeightTensor w, float[] in, int inOff, float[] out, int outOff) {
-            this.w = w; this.in = in; this.inOff = inOff; this.out = out; this.outOff = outOff;
-        }
-
-        void clear() { w = null; in = null; out = null; }
-
-        @Override
-        public void run(int worker, int from, int to) {
-            for (int r = from; r < to; r++) out[outOff + r] = w.dotRow(r, in, inOff);
-        }
-    }
-
-    /**
-     * out (T, rows) = in (T, cols) W^T over a row range, T > 1 (prefill): blocks of {@link #TILE} rows are decoded once into a per-worker scratch and multiplied with
-     * all T activations by the core {@code dotBlock} (register-tiled 4 x 4), so prompt processing is bound by
-     * FMAs rather than by decoding or loads.
-     */
-    private static final class MatMulTask implements RowParallel.RowTask {
-        static final int TILE = 16;
-        private final float[][] rowsScratch; // (threads, TILE * widest)
-        private final float[][] tileOut;     // (threads, TILE * T), sized per prefill
-        private WeightTensor w;
-        private float[] in, out;
-        private int inOff, outOff, T;
-
-        MatMulTask(int threads, int widest) {
-            rowsScratch = new float[threads][TILE * widest];
-            tileOut = new float[threads][0];
-        }
-
-        void set(WeightTensor w, float[] in, int inOff, float[] out, int outOff, int T) {
-            this.w = w; this.in = in; this.inOff = inOff; this.out = out; this.outOff = outOff; this.T = T;
-            if (T > 1 && tileOut[0].length < TILE * T) {
-                for (int i = 0; i < tileOut.length; i++) tileOut[i] = new float[TILE * T];
-            }
-        }
-
-        void clear() { w = null; in = null; out = null; }
-
-        @Override
-        public void run(int worker, int from, int to) {
-            int rows = w.rows(), cols = w.cols();
-            if (inOff != 0 || in.length != T * cols) {
-                float[] s = rowsScratch[worker];
-                for (int r = from; r < to; r++) w.dotRowBatch(r, in, inOff, T, out, outOff + r, rows, s);
-                return;
-            }
-            float[] a = rowsScratch[worker];
-            float[] c = tileOut[worker];
-            for (int r0 = from; r0 < to; r0 += TILE) {
-                int n = Math.min(TILE, to - r0);
-                for (int i = 0; i < n; i++) w.copyRow(r0 + i, a, i * cols);
-                K.dotBlock(a, in, c, n, T, cols); // c (n, T)
-                for (int i = 0; i < n; i++) {
-                    for (int t = 0; t < T; t++) out[outOff + t * rows + r0 + i] = c[i * T + t];
-                }
-            }
+        void ensure(int T) {
+            if (T <= tokens) return;
+            x = new float[T * c.dim()];
+            xb = new float[T * c.dim()];
+            d = new float[T * c.dim()];
+            q = new float[T * c.qDim()];
+            ao = new float[T * c.qDim()];
+            k = new float[T * c.kvDim()];
+            v = new float[T * c.kvDim()];
+            h = new float[T * c.hiddenDim()];
+            h2 = new float[T * c.hiddenDim()];
+            tokens = T;
         }
     }
 
@@ -431,22 +520,36 @@ public final class Session {
     }
 
     /**
-     * Before a forward pass of T tokens allocates: its activations, scratch and logits, and the KV cache it grows
-     * (dense stores double: up to 2 x (longest store + T) rows, within the capacity), on top of this session's own.
+     * Before a forward pass of T tokens allocates: its activations (and their packed copy for the prompt GEMM), the
+     * blocked prompt attention's buffers ({@code blocked}: a causal chunk on dense stores), logits, and the KV cache
+     * it grows (dense stores double: up to 2 x (longest store + T) rows, within the capacity), on top of this
+     * session's own. Buffers grow to the largest pass and are kept, so this bounds what the session then holds.
      */
-    private void checkForwardBudget(int T, Logits logitsMode) {
+    private void checkForwardBudget(int T, boolean causal, Logits logitsMode) {
         int rows = logitsMode == Logits.ALL ? T : logitsMode == Logits.LAST ? 1 : 0;
-        long kvRows = Math.min(capacity, 2L * ((long) longestStore() + T));
-        HeapBudget.of("a prefill of " + T + " tokens in " + model.source())
+        int longest = longestStore();
+        long kvRows = Math.min(capacity, 2L * ((long) longest + T));
+        int widest = Math.max(Math.max(c.dim(), c.hiddenDim()), c.qDim());
+        long packedTokens = T > Gemm.SMALL_T ? (long) Gemm.groups(T) * Gemm.GROUP : 0;
+        boolean blocked = causal && T > 1 && anyDenseStore();
+        long seen = Math.min(capacity, (long) longest + T);
+        HeapBudget.of("a " + (causal ? "prefill" : "draft tree") + " of " + T + " tokens in " + model.source())
                 .add("the session's own buffers", fixedBytes)
                 .add("activations (" + T + " tokens x (3 x dim " + c.dim() + " + 2 x q_dim " + c.qDim() + " + 2 x kv_dim " + c.kvDim()
                         + " + 2 x hidden_dim " + c.hiddenDim() + ") x 4 B)", T, 3L * c.dim() + 2L * c.qDim() + 2L * c.kvDim() + 2L * c.hiddenDim(), 4)
-                .add("attention scratch (" + pool.threads() + " threads x " + capacityLabel + " x 4 B)", pool.threads(), capacity, 4)
-                .add("tile scratch (" + pool.threads() + " threads x 16 x " + T + " tokens x 4 B)", pool.threads(), 16, T, 4)
+                .add("packed activations (" + packedTokens + " tokens x width " + widest + " x 4 B)", packedTokens, widest, 4)
+                .add("blocked prompt attention (" + pool.threads() + " threads x " + c.groupSize() + " heads x " + T + " queries x up to "
+                        + seen + " entries, head_dim " + c.headDim() + ")", blocked ? pool.threads() : 0,
+                        PromptAttention.bytes(c.groupSize(), T, seen, c.headDim()))
                 .add("logits (" + rows + " rows x vocab " + c.vocabSize() + " x 4 B, plus their normed inputs)", rows, c.vocabSize() + (long) c.dim(), 4)
                 .add("KV cache after it (n_layers " + c.nLayers() + " x n_kv_heads " + c.nKvHeads() + " x up to " + kvRows
                         + " entries x head_dim " + c.headDim() + " x 2 x 4 B)", c.nLayers(), c.nKvHeads(), kvRows, c.headDim(), 2, 4)
                 .require();
+    }
+
+    private boolean anyDenseStore() {
+        for (int l = 0; l < c.nLayers(); l++) for (int h = 0; h < c.nKvHeads(); h++) if (cache.store(l, h) instanceof DenseKvStore) return true;
+        return false;
     }
 
     /** At decode, before dense stores double again: numeric first, so the steady-state loop allocates nothing. */

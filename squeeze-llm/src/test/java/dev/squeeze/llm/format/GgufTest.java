@@ -39,7 +39,9 @@ class GgufTest {
                 List<int[]> paras = Stories.paragraphs(ref.tokenizer(), 100);
                 double a = Perplexity.evaluate(ref, paras, 512, SessionOptions.defaults(), true).natsPerToken();
                 double b = Perplexity.evaluate(g, paras, 512, SessionOptions.defaults(), true).natsPerToken();
-                assertEquals(a, b, 1e-9, "same fp32 weights, same arithmetic");
+                // same weights and kernels; 1e-7, not 0: the Vector API leaves the order of a lane reduction to the
+                // implementation, and it differs between interpreted, C1 and C2 code, which the two runs meet at different times
+                assertEquals(a, b, 1e-7, "same fp32 weights, same arithmetic");
             }
         }
     }
@@ -85,6 +87,43 @@ class GgufTest {
                 for (float v : logits) assertTrue(Float.isFinite(v));
             }
         }
+    }
+
+    @Test
+    void kQuantModelsAreWrittenWithTheirFileTypeAndRunCloseToF32(@TempDir Path dir) throws IOException {
+        LlamaConfig c = new LlamaConfig(256, 512, 2, 4, 2, 64, 32, 64, 1e-5f, 10000f, RopeStyle.INTERLEAVED, null);
+        int[] tokens = {1, 5, 9, 60, 33, 2, 17, 40};
+        float[] want = logits(dir, c, GgmlType.F32, tokens);
+        // rms of the logit differences to F32 over 8 positions (logits of this model are O(1)); Q4_0 is the 4-bit
+        // baseline. Measured: Q4_0 0.088, Q4_K 0.081, Q6_K 0.017 (deterministic: fixed seeds)
+        double previous = rms(logits(dir, c, GgmlType.Q4_0, tokens), want);
+        for (var t : new Object[][] {{GgmlType.Q4_K, 14L}, {GgmlType.Q6_K, 18L}}) {
+            GgmlType type = (GgmlType) t[0];
+            double d = rms(logits(dir, c, type, tokens), want);
+            try (Arena arena = Arena.ofConfined()) {
+                GgufFile g = GgufFile.parse(MappedFile.map(dir.resolve("rand-" + type + ".gguf"), arena));
+                assertEquals((long) t[1], g.integer("general.file_type"));
+                assertEquals(type, g.tensor("blk.0.attn_q.weight").type());
+            }
+            assertTrue(d > 0, type + " must differ from F32");
+            assertTrue(d < previous, type + " (" + d + ") must beat the coarser format (" + previous + ")");
+            previous = d;
+        }
+        assertTrue(previous < 0.03, "Q6_K rms logit difference " + previous);
+    }
+
+    private static float[] logits(Path dir, LlamaConfig c, GgmlType type, int[] tokens) throws IOException {
+        Path p = dir.resolve("rand-" + type + ".gguf");
+        GgufWriter.randomLlama(c, type, 4).write(p);
+        try (LlamaModel m = ModelLoader.load(p, null)) {
+            return m.newSession().prefill(tokens, true).data().clone();
+        }
+    }
+
+    private static double rms(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += (a[i] - b[i]) * (double) (a[i] - b[i]);
+        return Math.sqrt(s / a.length);
     }
 
     @Test

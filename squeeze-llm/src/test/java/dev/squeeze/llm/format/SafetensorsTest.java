@@ -172,7 +172,9 @@ class SafetensorsTest {
                 assertNotNull(m.weights().layers().get(0).bv());
                 b = m.newSession().prefill(ids, false).data();
             }
-            assertArrayEquals(a, b, 1e-6f);
+            // zero biases add exact zeros; what remains is the lane-reduction order of the few-token products, which the
+            // Vector API leaves to the compiler tier (a few ulps of logits near 10)
+            for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 1e-5f * Math.max(1f, Math.abs(a[i])), "logit " + i);
             java.util.Arrays.fill(t.get("model.layers.0.self_attn.v_proj.bias"), 0.5f);
             writeSafetensors(dir.resolve("model.safetensors"), t, shapes, false);
             try (LlamaModel m = ModelLoader.load(dir, null)) { d = m.newSession().prefill(ids, false).data(); }

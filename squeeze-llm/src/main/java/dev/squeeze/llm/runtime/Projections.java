@@ -1,0 +1,219 @@
+package dev.squeeze.llm.runtime;
+
+import dev.squeeze.llm.quant.WeightTensor;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The weight products of one session, out (T, rows) = x (T, cols) W^T, split over weight rows on the model's
+ * {@link RowParallel} pool. Up to three matrices that read the same activations run as one product (one dispatch,
+ * one packing): q, k and v; gate and up.
+ *
+ * <ul>
+ *   <li>T = 1 (decode): one dot per weight row on the stored format. Gate and up are paired row by row and
+ *       SwiGLU is applied as each pair finishes ({@link #swiGlu}).</li>
+ *   <li>1 &lt; T &lt;= {@link Gemm#SMALL_T} (a few tokens, e.g. a small draft tree): each weight row is decoded
+ *       once and dotted with every token ({@link Gemm#dotSmall}).</li>
+ *   <li>T &gt; {@link Gemm#SMALL_T} (prompt): the activations are packed once ({@link Gemm#pack}, token groups split over the pool),
+ *       then each worker decodes {@link #PANEL_ROWS} weight rows at a time into its panel and multiplies them with
+ *       every token ({@link Gemm#multiply}): each weight is read and decoded once per product.</li>
+ * </ul>
+ * Buffers are allocated up front or grown to the largest prompt seen; a call allocates nothing.
+ */
+final class Projections {
+    /** Weight rows decoded per panel: 32 rows of the widest matrix, and their 4-row tiles share a packed block. */
+    static final int PANEL_ROWS = 32;
+    /** Multiply-adds below which a product runs on the calling thread only (dispatch would cost more). */
+    static final long SPLIT_WORK = 1L << 15;
+
+    private final RowParallel pool;
+    private final float[][] panels; // (threads, PANEL_ROWS * widest)
+    private final float[][] accs;   // (threads, Gemm.scratchLength(PANEL_ROWS))
+    private final float[][] prepared; // (threads, the largest WeightTensor.scratchLength seen): decode's prepared x
+    private float[] packed = new float[0];
+    // decode and prompt products are separate classes (each with its own copy of the row split) so that each is
+    // compiled for its own shapes: a decode loop whose code was shaped by prompt processing ran 20-30 % slower
+    private final DecodeTask decode = new DecodeTask();
+    private final PromptTask prompt = new PromptTask();
+    private final Pack pack = new Pack();
+
+    Projections(RowParallel pool, int widest) {
+        this.pool = pool;
+        panels = new float[pool.threads()][Math.multiplyExact(PANEL_ROWS, widest)];
+        accs = new float[pool.threads()][Gemm.scratchLength(PANEL_ROWS)];
+        prepared = new float[pool.threads()][0];
+    }
+
+    /** out (T, w.rows) = x (T, w.cols) W^T. */
+    void product(WeightTensor w, float[] x, int T, float[] out) { products(w, out, null, null, null, null, x, T); }
+
+    /** oa = x A^T, ob = x B^T, oc = x C^T (b, c may be null) in one dispatch; the three share x's width. */
+    void products(WeightTensor a, float[] oa, @Nullable WeightTensor b, float @Nullable [] ob, @Nullable WeightTensor c,
+                  float @Nullable [] oc, float[] x, int T) {
+        if (T == 1) {
+            decode.set(false, x, a, oa, b, ob, c, oc);
+            dispatch(decode, 1);
+        } else {
+            prompt.set(T, x, a, oa, b, ob, c, oc);
+            dispatch(prompt, T);
+        }
+    }
+
+    /** Decode's SwiGLU in one dispatch: h[i] = silu(gate_i . x) * (up_i . x), each worker on its rows of both; h2 is scratch. */
+    void swiGlu(WeightTensor gate, WeightTensor up, float[] x, float[] h, float[] h2) {
+        decode.set(true, x, gate, h, up, h2, null, null);
+        if (up.rows() != gate.rows()) throw new IllegalArgumentException("gate has " + gate.rows() + " rows, up " + up.rows());
+        decode.rows = gate.rows();
+        dispatch(decode, 1);
+    }
+
+    private void dispatch(Fused task, int T) {
+        long work = (long) task.rows * task.cols * T;
+        int minRows = work < SPLIT_WORK ? Integer.MAX_VALUE : 2;
+        try {
+            if (T > Gemm.SMALL_T) {
+                int K = task.cols;
+                long need = Gemm.packedLength(T, K);
+                if (packed.length < need) packed = new float[Math.toIntExact(need)];
+                pack.set(task.x, T, K, packed);
+                pool.run(Gemm.groups(T), minRows, pack);
+            }
+            pool.run(task.rows, minRows, task);
+        } finally {
+            task.clear();
+            pack.clear();
+        }
+    }
+
+    /** Packs token groups [from, to) of the activations. */
+    private static final class Pack implements RowParallel.RowTask {
+        private float[] x, packed;
+        private int T, K;
+
+        void set(float[] x, int T, int K, float[] packed) { this.x = x; this.T = T; this.K = K; this.packed = packed; }
+
+        void clear() { x = null; packed = null; }
+
+        @Override
+        public void run(int worker, int from, int to) {
+            Gemm.pack(x, 0, T, K, from * Gemm.GROUP, Math.min(T, to * Gemm.GROUP), packed);
+        }
+    }
+
+    /** Up to three matrices read as one row range [0, rows): the concatenation of their rows. */
+    private abstract class Fused implements RowParallel.RowTask {
+        final WeightTensor[] w = new WeightTensor[3];
+        final float[][] out = new float[3][];
+        final int[] end = new int[3]; // cumulative row counts
+        int n, rows, cols;
+        float[] x;
+
+        void set(float[] x, WeightTensor a, float[] oa, WeightTensor b, float[] ob, WeightTensor c, float[] oc) {
+            this.x = x;
+            n = 0;
+            rows = 0;
+            cols = a.cols();
+            add(a, oa);
+            if (b != null) add(b, ob);
+            if (c != null) add(c, oc);
+        }
+
+        private void add(WeightTensor t, float[] o) {
+            if (t.cols() != cols) throw new IllegalArgumentException("fused products need one width: " + t.cols() + " vs " + cols);
+            w[n] = t;
+            out[n] = o;
+            rows += t.rows();
+            end[n] = rows;
+            n++;
+        }
+
+        void clear() {
+            for (int i = 0; i < 3; i++) { w[i] = null; out[i] = null; }
+            x = null;
+        }
+    }
+
+    /** T = 1: one dot per row (SwiGLU: the worker's rows of gate, then of up, then the gating). */
+    private final class DecodeTask extends Fused {
+        boolean swiGlu;
+
+        void set(boolean swiGlu, float[] x, WeightTensor a, float[] oa, WeightTensor b, float[] ob, WeightTensor c, float[] oc) {
+            this.swiGlu = swiGlu;
+            set(x, a, oa, b, ob, c, oc);
+        }
+
+        @Override
+        public void run(int worker, int from, int to) {
+            if (swiGlu) {
+                float[] h = out[0], u = out[1];
+                w[0].dotRows(from, to, x, 0, h, 0, prepared(worker, w[0]));
+                w[1].dotRows(from, to, x, 0, u, 0, prepared(worker, w[1]));
+                for (int r = from; r < to; r++) {
+                    float g = h[r];
+                    h[r] = g / (1f + (float) Math.exp(-g)) * u[r];
+                }
+                return;
+            }
+            int start = 0;
+            for (int m = 0; m < n; m++) {
+                int lo = Math.max(from, start), hi = Math.min(to, end[m]);
+                if (lo < hi) w[m].dotRows(lo - start, hi - start, x, 0, out[m], 0, prepared(worker, w[m]));
+                start = end[m];
+            }
+        }
+    }
+
+    /** T > 1: rows decoded once each, dotted with few tokens or multiplied with the packed activations. */
+    private final class PromptTask extends Fused {
+        int T;
+
+        void set(int T, float[] x, WeightTensor a, float[] oa, WeightTensor b, float[] ob, WeightTensor c, float[] oc) {
+            this.T = T;
+            set(x, a, oa, b, ob, c, oc);
+        }
+
+        @Override
+        public void run(int worker, int from, int to) {
+            int start = 0;
+            for (int m = 0; m < n; m++) {
+                int lo = Math.max(from, start), hi = Math.min(to, end[m]);
+                if (lo < hi) rows(worker, w[m], out[m], lo - start, hi - start);
+                start = end[m];
+            }
+        }
+
+        /** Rows [lo, hi) of one matrix. */
+        private void rows(int worker, WeightTensor wt, float[] o, int lo, int hi) {
+            int R = wt.rows();
+            float[] heap = wt.heapFloats();
+            if (T <= Gemm.SMALL_T) { // few tokens: one weight row at a time against every token, x as given
+                float[] row = panels[worker];
+                for (int r = lo; r < hi; r++) {
+                    if (heap != null) Gemm.dotSmall(heap, r * cols, cols, x, T, o, r, R);
+                    else {
+                        wt.copyRow(r, row, 0);
+                        Gemm.dotSmall(row, 0, cols, x, T, o, r, R);
+                    }
+                }
+                return;
+            }
+            float[] acc = accs[worker];
+            for (int r0 = lo; r0 < hi; r0 += PANEL_ROWS) {
+                int m = Math.min(PANEL_ROWS, hi - r0);
+                if (heap != null) { // F32 on the heap: the rows are read in place
+                    Gemm.multiply(heap, r0 * cols, m, cols, packed, T, o, r0, R, acc);
+                    continue;
+                }
+                float[] panel = panels[worker];
+                for (int i = 0; i < m; i++) wt.copyRow(r0 + i, panel, i * cols);
+                Gemm.multiply(panel, m, cols, packed, T, o, r0, R, acc);
+            }
+        }
+    }
+
+    /** This worker's scratch for wt's prepared activation (grown once, on the first product that needs it). */
+    private float[] prepared(int worker, WeightTensor wt) {
+        int need = wt.scratchLength();
+        if (prepared[worker].length < need) prepared[worker] = new float[need];
+        return prepared[worker];
+    }
+}

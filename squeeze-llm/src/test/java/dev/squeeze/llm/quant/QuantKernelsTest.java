@@ -1,0 +1,130 @@
+package dev.squeeze.llm.quant;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The vector quant kernels against the scalar reference (which {@link BlocksTest} ties to the format description):
+ * every dot and every row decoding, for each supported type, at odd offsets and with partial groups.
+ */
+class QuantKernelsTest {
+    static final QuantKernels V = QuantKernels.best();
+    static final QuantKernels S = QuantKernels.scalar();
+
+    static float[] gaussian(SplittableRandom r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) r.nextGaussian();
+        return x;
+    }
+
+    /** Two rows of the type, the second starting at a byte offset that is not a multiple of 8. */
+    static MemorySegment rows(GgmlType t, float[] w, int n) {
+        byte[] a = dev.squeeze.llm.format.GgufWriter.encode(t, w, 0, n), b = dev.squeeze.llm.format.GgufWriter.encode(t, w, n, n);
+        byte[] both = new byte[a.length + b.length];
+        System.arraycopy(a, 0, both, 0, a.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return BlocksTest.seg(both);
+    }
+
+    static double bound(float[] deq, float[] x, int xOff, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) s += Math.abs(deq[i] * x[xOff + i]);
+        return 1e-5 * s + 1e-5;
+    }
+
+    @Test
+    void vectorKernelsAreTested() {
+        assertNotEquals("scalar", V.name(), "tests run with the Vector API enabled");
+    }
+
+    @Test
+    void dotsAndDecodingMatchTheScalarReference() {
+        SplittableRandom r = new SplittableRandom(5);
+        // Q4_0 with 37 blocks: 9 groups of 4 and a tail block; K-quants 5 super-blocks; F16/BF16 with a short tail
+        Object[][] cases = {{GgmlType.Q8_0, 32 * 37}, {GgmlType.Q4_0, 32 * 37}, {GgmlType.Q4_0, 128 * 3}, {GgmlType.Q4_K, 256 * 5},
+                {GgmlType.Q6_K, 256 * 5}, {GgmlType.F16, 16 * 9 + 5}, {GgmlType.BF16, 16 * 9 + 5}};
+        for (Object[] c : cases) {
+            GgmlType t = (GgmlType) c[0];
+            int n = (int) c[1];
+            float[] w = gaussian(r, 2 * n);
+            MemorySegment seg = rows(t, w, n);
+            long second = t.bytesFor(n);
+            float[] x = gaussian(r, n + 3);
+            for (long off : new long[] {0, second}) {
+                float[] ds = new float[n + 2], dv = new float[n + 2];
+                S.dequant(t, seg, off, ds, 2, n);
+                V.dequant(t, seg, off, dv, 2, n);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(ds[2 + i], dv[2 + i], 1e-6f * Math.abs(ds[2 + i]) + 1e-7f, t + " element " + i + " of the row at " + off);
+                }
+                float[] deq = java.util.Arrays.copyOfRange(ds, 2, 2 + n);
+                for (int xOff : new int[] {0, 3}) {
+                    double exact = 0;
+                    for (int i = 0; i < n; i++) exact += (double) deq[i] * x[xOff + i];
+                    float ref = dot(S, t, seg, off, x, xOff, n), vec = dot(V, t, seg, off, x, xOff, n);
+                    double tol = bound(deq, x, xOff, n);
+                    assertEquals(exact, ref, tol, t + " scalar dot vs the decoded row");
+                    assertEquals(exact, vec, tol, t + " vector dot vs the decoded row, row at " + off + ", x at " + xOff);
+                }
+            }
+        }
+    }
+
+    static float dot(QuantKernels k, GgmlType t, MemorySegment seg, long off, float[] x, int xOff, int n) {
+        return switch (t) {
+            case Q8_0 -> k.dotQ8_0(seg, off, x, xOff, n);
+            case F16 -> k.dotF16(seg, off, x, xOff, n);
+            case BF16 -> k.dotBF16(seg, off, x, xOff, n);
+            default -> {
+                float[] prep = new float[k.preparedLength(t, n)];
+                k.prepare(t, x, xOff, n, prep);
+                yield switch (t) {
+                    case Q4_0 -> k.dotQ4_0(seg, off, prep, n);
+                    case Q4_K -> k.dotQ4_K(seg, off, prep, n);
+                    default -> k.dotQ6_K(seg, off, prep, n);
+                };
+            }
+        };
+    }
+
+    @Test
+    void halfFloatsDecodeExactlyIncludingSubnormalsAndSignedZero() {
+        int n = 1 << 16;
+        byte[] b = new byte[2 * n];
+        for (int h = 0; h < n; h++) {
+            b[2 * h] = (byte) h;
+            b[2 * h + 1] = (byte) (h >> 8);
+        }
+        float[] out = new float[n];
+        V.dequant(GgmlType.F16, BlocksTest.seg(b), 0, out, 0, n);
+        for (int h = 0; h < n; h++) {
+            if (((h >> 10) & 31) == 31) continue; // infinities and NaNs do not occur in weights
+            assertEquals(Float.floatToRawIntBits(Float.float16ToFloat((short) h)), Float.floatToRawIntBits(out[h]), "half 0x" + Integer.toHexString(h));
+        }
+    }
+
+    @Test
+    void segmentTensorsDotRowsLikeTheirDecodedRows() {
+        SplittableRandom r = new SplittableRandom(8);
+        int rows = 5, cols = 512;
+        for (GgmlType t : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.F16, GgmlType.BF16}) {
+            float[] w = gaussian(r, rows * cols);
+            byte[] bytes = dev.squeeze.llm.format.GgufWriter.encode(t, w, 0, w.length);
+            WeightTensor wt = WeightTensor.of(t, BlocksTest.seg(bytes), 0, rows, cols, "w");
+            float[] x = gaussian(r, cols + 1), out = new float[rows + 1], row = new float[cols];
+            wt.dotRows(1, rows, x, 1, out, 1, new float[wt.scratchLength()]);
+            assertEquals(0f, out[1], "rows before 'from' are not written");
+            for (int i = 1; i < rows; i++) {
+                wt.copyRow(i, row, 0);
+                double want = 0, mag = 0;
+                for (int k = 0; k < cols; k++) { want += row[k] * x[1 + k]; mag += Math.abs(row[k] * x[1 + k]); }
+                assertEquals(want, out[1 + i], 1e-5 * mag, t + " row " + i);
+                assertEquals(want, wt.dotRow(i, x, 1), 1e-5 * mag, t + " dotRow " + i);
+            }
+        }
+    }
+}
