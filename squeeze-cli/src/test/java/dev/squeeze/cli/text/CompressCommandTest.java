@@ -34,7 +34,7 @@ class CompressCommandTest {
         for (String f : new String[] {"compressed", "originTokens", "compressedTokens", "rate", "method", "millis"}) {
             assertTrue(o.has(f), f);
         }
-        assertEquals("lexical", o.get("method").asText());
+        assertEquals("semantic", o.get("method").asText());
         assertEquals(0.25, o.get("rate").asDouble(), 0.02);
         assertTrue(o.get("compressed").asText().contains("within the last 35 days"));
     }
