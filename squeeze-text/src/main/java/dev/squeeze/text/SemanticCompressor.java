@@ -21,11 +21,13 @@ import java.util.Objects;
  *   <li>the semantic signal, from Model2Vec (Tulkens and van Dongen, 2024): static token vectors distilled from
  *   all-MiniLM-L6-v2 and shipped with squeeze-text ({@link dev.squeeze.text.semantic.StaticTokenEmbeddings}), matched
  *   token by token against the question with ColBERT's MaxSim (Khattab and Zaharia, 2020), standardised per question
- *   token ({@link SoftTermRelevance});</li>
+ *   token ({@link SoftTermRelevance}); a unit's semantic relevance is its own + 0.7
+ *   x its paragraph's, as in the lexical score;</li>
  *   <li>the fusion (ours): relevance(u) = {@value #BM25_WEIGHT} x lexical(u) / max lexical + max(0, semantic(u)) / max
  *   semantic, where lexical is the lexical method's unit score (BM25 of the unit + 0.7 x BM25 of its paragraph). The
  *   weight was chosen on the paraphrase task's first 24 needles together with NQ-open: 0.25 and below lose NQ answers at
- *   rate 0.25, 1 and above lose paraphrased needles at rate 0.1 (docs/PERFORMANCE.md);</li>
+ *   rate 0.25, 1 and above lose paraphrased needles at rate 0.1 (docs/PERFORMANCE.md); the paragraph term keeps the
+ *   sentences of the paragraph a question is about (without it the README's example loses its answer);</li>
  *   <li>an optional cascade: the units ranked first by that relevance, up to about {@value #RERANK_TOKENS} tokens
  *   (4 characters a token), are re-ranked by a sentence scorer (the full all-MiniLM-L6-v2 on the pure-Java encoder with
  *   {@code rerank=minilm}) and put, in its order, above the rest.</li>
@@ -66,10 +68,18 @@ public final class SemanticCompressor extends AbstractPromptCompressor {
     }
 
     private float[] relevance(TextLayout L, float[] lex, String question, SegmentContext ctx) {
-        float[] fused = fuse(lex, relevance.score(question, termUnits(L)), bm25Weight);
+        float[] fused = fuse(lex, semantic(relevance.score(question, termUnits(L)), L.unitPara), bm25Weight);
         if (reranker == null) return fused;
         Cancellation.check("before re-ranking");
         return rerank(L, fused, question, reranker, rerankTokens);
+    }
+
+    /** Per unit: its own semantic relevance + 0.7 x its paragraph's, as the lexical score. */
+    static float[] semantic(SoftTermRelevance.Relevance r, int[] unitParagraph) {
+        float[] out = r.units().clone();
+        if (r.groups().length == 0) return out;
+        for (int u = 0; u < out.length; u++) out[u] += (float) (LexicalCompressor.PARAGRAPH_WEIGHT * r.groups()[unitParagraph[u]]);
+        return out;
     }
 
     /** w x lexical / max lexical + max(0, semantic) / max semantic, per unit (a zero maximum contributes nothing). */
@@ -123,7 +133,7 @@ public final class SemanticCompressor extends AbstractPromptCompressor {
         }
         String[] terms = new String[L.terms.size()];
         for (int t = 0; t < terms.length; t++) terms[t] = L.terms.term(t);
-        return new TermUnits(L.units, L.pieces, L.unit, pieceTerm, terms);
+        return new TermUnits(L.units, L.pieces, L.unit, pieceTerm, terms, L.paragraphs, L.unitPara);
     }
 
     /** Settings of the semantic method; every one has the documented default. */

@@ -58,6 +58,31 @@ class SemanticCompressorTest {
         assertTrue(s.compressedTokens() <= Math.round(0.1 * s.originTokens()));
     }
 
+    /** Questions on the README's example whose words are in the text: the semantic signal must not push their answers out. */
+    @Test
+    void keepsTheAnswersOfTheReadmeExample() throws Exception {
+        String text = java.nio.file.Files.readString(java.nio.file.Path.of("../examples/rag-context.txt"));
+        String[][] qa = {
+            {"How long are database backups kept on the Pro plan?", "35 days"},
+            {"How much does the Team plan cost?", "29 dollars"},
+            {"How many API requests per minute does the Pro plan allow?", "3,000"},
+            {"Where are incident postmortems published?", "https://status.harbor.example/history"},
+            {"How long did the March outage in eu-west-1 last?", "47 minutes"},
+            {"Which audits does Harbor Cloud pass?", "SOC 2"},
+            {"How often are snapshots taken on the Team plan?", "every 6 hours"},
+            {"What status code does the API return when a limit is exceeded?", "429"},
+            {"How long are staff accesses to production logged?", "400 days"},
+            {"When are invoices issued?", "first day of each month"},
+            {"What discount does annual billing give?", "two months free"},
+            {"How long can restores of large instances take?", "up to an hour"}};
+        for (double rate : new double[] {0.5, 0.25, 0.2}) {
+            for (String[] x : qa) {
+                String out = semantic.compress(CompressionRequest.builder(text).rate(rate).question(x[0]).build()).compressed();
+                assertTrue(out.contains(x[1]), "rate " + rate + ", " + x[0] + ": " + out);
+            }
+        }
+    }
+
     @Test
     void withoutAQuestionItIsTheLexicalMethod() {
         String text = haystack();

@@ -4,6 +4,8 @@ import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.encoder.distill.StaticEmbeddings;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   while one that a few units match far better than the rest says much (the role idf plays in BM25).</li>
  *   <li>relevance(u) = sum_j w_j z(u, j) / sum_j w_j.</li>
  * </ol>
+ * Groups of units (paragraphs) are scored the same way, the MaxSim taken over all their words and standardised over
+ * the groups.
  * Words are turned into subword ids once per distinct word, through the embeddings' own tokenizer, and remembered
  * (at most {@value #MEMO_LIMIT} words per instance, then forgotten all at once); similarities are computed once per distinct subword of the text
  * with the core kernels. Thread-safe.
@@ -50,13 +54,18 @@ public final class SoftTermRelevance {
     /** The shipped all-MiniLM-L6-v2 static embeddings ({@link StaticTokenEmbeddings#miniLm()}). */
     public static SoftTermRelevance miniLm() { return new SoftTermRelevance(StaticTokenEmbeddings.miniLm()); }
 
-    /** Relevance of every unit to {@code question} (zeros when the question has no token with a vector). */
-    public float[] score(String question, TermUnits text) {
-        final int U = text.units(), D = embeddings.dims();
-        float[] out = new float[U];
+    /** Relevance of the units, and of their groups when the text has any, to a question. */
+    public record Relevance(float[] units, float[] groups) {}
+
+    /**
+     * Relevance of every unit, and of every group of units (paragraphs; empty when {@code text} has none), to
+     * {@code question}: zeros when the question has no token with a vector.
+     */
+    public Relevance score(String question, TermUnits text) {
+        final int U = text.units(), G = text.groups(), D = embeddings.dims();
         int[] q = questionIds(question);
         final int Q = q.length;
-        if (Q == 0 || U == 0) return out;
+        if (Q == 0 || U == 0) return new Relevance(new float[U], new float[G]);
         float[] qv = new float[Q * D];
         double[] w = new double[Q];
         double wSum = 0;
@@ -65,10 +74,17 @@ public final class SoftTermRelevance {
             w[j] = Math.pow(norm, WEIGHT_POWER);
             wSum += w[j];
         }
-        if (wSum == 0) return out;
+        if (wSum == 0) return new Relevance(new float[U], new float[G]);
+        for (int j = 0; j < Q; j++) w[j] /= wSum;
+        float[] termSim = termSimilarities(text.terms(), qv, Q);
+        float[] units = standardisedMaxSim(text, termSim, w, U, null);
+        float[] groups = G == 0 ? new float[0] : standardisedMaxSim(text, termSim, w, G, text.unitGroup());
+        return new Relevance(units, groups);
+    }
 
-        // Distinct subword ids of the text's terms, their unit vectors, and their cosines with the question tokens.
-        String[] terms = text.terms();
+    /** (terms, Q): per term, the best cosine of any of its subwords with each question token. */
+    private float[] termSimilarities(String[] terms, float[] qv, int Q) {
+        final int D = embeddings.dims();
         int[][] termIds = new int[terms.length][];
         int[] local = new int[embeddings.vocabSize()];
         Arrays.fill(local, -1);
@@ -86,7 +102,7 @@ public final class SoftTermRelevance {
                 distinct[n++] = id;
             }
         }
-        // Cosines in blocks of BLOCK ids: (block, D) x (Q, D)^T, so the scratch stays small for any text.
+        // Cosines of the distinct subwords in blocks of BLOCK: (block, D) x (Q, D)^T, so the scratch stays small.
         float[] sim = new float[Math.max(1, n) * Q];
         float[] rows = new float[Math.min(Math.max(1, n), BLOCK) * D];
         float[] block = new float[Math.min(Math.max(1, n), BLOCK) * Q];
@@ -97,7 +113,6 @@ public final class SoftTermRelevance {
             kernels.dotBlock(rows, qv, block, m, Q, D);
             System.arraycopy(block, 0, sim, r0 * Q, m * Q);
         }
-        // Per term: the best cosine of any of its subwords, per question token.
         float[] termSim = new float[terms.length * Q];
         for (int t = 0; t < terms.length; t++) {
             for (int id : termIds[t]) {
@@ -105,26 +120,34 @@ public final class SoftTermRelevance {
                 for (int j = 0; j < Q; j++) termSim[t * Q + j] = Math.max(termSim[t * Q + j], sim[r + j]);
             }
         }
-        // MaxSim per (unit, question token), floored at 0.
-        float[] best = new float[U * Q];
-        boolean[] hasTerm = new boolean[U];
+        return termSim;
+    }
+
+    /**
+     * MaxSim per (item, question token), floored at 0, over the items the pieces fall in (units, or the groups
+     * {@code unitGroup} maps units to); each question token standardised over the items that have words; the weighted sum.
+     */
+    private static float[] standardisedMaxSim(TermUnits text, float[] termSim, double[] w, int items, int @Nullable [] unitGroup) {
+        final int Q = w.length;
+        float[] out = new float[items];
+        float[] best = new float[items * Q];
+        boolean[] hasTerm = new boolean[items];
         int[] pieceUnit = text.pieceUnit(), pieceTerm = text.pieceTerm();
         for (int p = 0; p < text.pieces(); p++) {
             int t = pieceTerm[p];
             if (t < 0) continue;
-            int u = pieceUnit[p];
-            hasTerm[u] = true;
-            int b = u * Q, s = t * Q;
+            int i = unitGroup == null ? pieceUnit[p] : unitGroup[pieceUnit[p]];
+            hasTerm[i] = true;
+            int b = i * Q, s = t * Q;
             for (int j = 0; j < Q; j++) if (termSim[s + j] > best[b + j]) best[b + j] = termSim[s + j];
         }
-        // Standardise each question token over the units that have words, then the weighted sum.
         int counted = 0;
         double[] mean = new double[Q], sq = new double[Q];
-        for (int u = 0; u < U; u++) {
-            if (!hasTerm[u]) continue;
+        for (int i = 0; i < items; i++) {
+            if (!hasTerm[i]) continue;
             counted++;
             for (int j = 0; j < Q; j++) {
-                double x = best[u * Q + j];
+                double x = best[i * Q + j];
                 mean[j] += x;
                 sq[j] += x * x;
             }
@@ -134,12 +157,12 @@ public final class SoftTermRelevance {
         for (int j = 0; j < Q; j++) {
             mean[j] /= counted;
             double sd = Math.sqrt(Math.max(0, sq[j] / counted - mean[j] * mean[j]));
-            scale[j] = w[j] / wSum / Math.max(MIN_DEVIATION, sd);
+            scale[j] = w[j] / Math.max(MIN_DEVIATION, sd);
         }
-        for (int u = 0; u < U; u++) {
+        for (int i = 0; i < items; i++) {
             double s = 0;
-            for (int j = 0; j < Q; j++) s += (best[u * Q + j] - mean[j]) * scale[j];
-            out[u] = (float) s;
+            for (int j = 0; j < Q; j++) s += (best[i * Q + j] - mean[j]) * scale[j];
+            out[i] = (float) s;
         }
         return out;
     }

@@ -89,9 +89,9 @@ class SoftTermRelevanceTest {
         StaticEmbeddings e = StaticTokenEmbeddings.miniLm();
         double[] want = reference(e, QUESTION, SENTENCES);
         for (SoftTermRelevance r : new SoftTermRelevance[] {SoftTermRelevance.miniLm(), new SoftTermRelevance(e, new ScalarKernels())}) {
-            float[] got = r.score(QUESTION, units(SENTENCES));
+            float[] got = r.score(QUESTION, units(SENTENCES)).units();
             for (int u = 0; u < want.length; u++) assertEquals(want[u], got[u], 2e-4, "unit " + u);
-            float[] again = r.score(QUESTION, units(SENTENCES));   // second call: words from the memo
+            float[] again = r.score(QUESTION, units(SENTENCES)).units();   // second call: words from the memo
             assertArrayEquals(got, again);
         }
     }
@@ -100,30 +100,54 @@ class SoftTermRelevanceTest {
     void ranksTheParaphraseFirstAmongSentencesOnOtherTopics() {
         String[] text = {"A doctor named Ines Varga cured the ill seamen.", SENTENCES[4], SENTENCES[5], SENTENCES[6],
             "The compiler rejected the macro at runtime.", "Most investors decide within ten minutes of the first meeting."};
-        float[] s = SoftTermRelevance.miniLm().score("Which physician treated the sick sailors?", units(text));
+        float[] s = SoftTermRelevance.miniLm().score("Which physician treated the sick sailors?", units(text)).units();
         for (int u = 1; u < s.length; u++) assertTrue(s[0] > s[u], "needle " + s[0] + " vs '" + text[u] + "' " + s[u]);
     }
 
     @Test
     void anExactMatchOfARareQuestionWordStillCounts() {
         // The signal is soft, not blind to words: a sentence with the question's own rare words ranks first.
-        float[] s = SoftTermRelevance.miniLm().score(QUESTION, units(SENTENCES));
+        float[] s = SoftTermRelevance.miniLm().score(QUESTION, units(SENTENCES)).units();
         for (int u = 0; u < s.length; u++) if (u != 2) assertTrue(s[2] > s[u], "'" + SENTENCES[2] + "' " + s[2] + " vs '" + SENTENCES[u] + "' " + s[u]);
     }
 
     @Test
     void emptyInputsGiveZeros() {
         SoftTermRelevance r = SoftTermRelevance.miniLm();
-        assertEquals(0, r.score(QUESTION, units()).length);
-        assertArrayEquals(new float[2], r.score("", units("one sentence.", "another one.")));
-        assertArrayEquals(new float[1], r.score(QUESTION, new TermUnits(1, 1, new int[] {0}, new int[] {-1}, new String[0])),
+        assertEquals(0, r.score(QUESTION, units()).units().length);
+        assertArrayEquals(new float[2], r.score("", units("one sentence.", "another one.")).units());
+        assertArrayEquals(new float[1], r.score(QUESTION, new TermUnits(1, 1, new int[] {0}, new int[] {-1}, new String[0])).units(),
                 "a unit without words");
     }
 
     @Test
-    void refusesArraysShorterThanThePiecesTheyClaim() {
+    void groupsAreScoredLikeUnitsOfTheirWords() {
+        // Groups {0, 1}, {2, 3, 4}, {5, 6}: the reference on the concatenated sentences is the definition for groups.
+        TermUnits flat = units(SENTENCES);
+        TermUnits grouped = new TermUnits(flat.units(), flat.pieces(), flat.pieceUnit(), flat.pieceTerm(), flat.terms(),
+                3, new int[] {0, 0, 1, 1, 1, 2, 2});
+        SoftTermRelevance.Relevance r = SoftTermRelevance.miniLm().score(QUESTION, grouped);
+        assertArrayEquals(SoftTermRelevance.miniLm().score(QUESTION, flat).units(), r.units());
+        double[] want = reference(StaticTokenEmbeddings.miniLm(), QUESTION, new String[] {
+            SENTENCES[0] + " " + SENTENCES[1], SENTENCES[2] + " " + SENTENCES[3] + " " + SENTENCES[4], SENTENCES[5] + " " + SENTENCES[6]});
+        for (int g = 0; g < 3; g++) assertEquals(want[g], r.groups()[g], 2e-4, "group " + g);
+        assertEquals(0, SoftTermRelevance.miniLm().score(QUESTION, flat).groups().length);
+    }
+
+    @Test
+    void refusesInconsistentArrays() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new TermUnits(1, 3, new int[2], new int[3], new String[0]));
         assertTrue(e.getMessage().contains("pieces 3"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new TermUnits(2, 1, new int[] {2}, new int[] {-1}, new String[0]));
+        assertTrue(e.getMessage().contains("piece 0 is in unit 2 of 2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new TermUnits(1, 1, new int[] {0}, new int[] {1}, new String[] {"a"}));
+        assertTrue(e.getMessage().contains("piece 0 has term 1 of 1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new TermUnits(2, 1, new int[] {0}, new int[] {0}, new String[] {"a"}, 1, new int[] {0}));
+        assertTrue(e.getMessage().contains("1 groups for 2 units"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new TermUnits(1, 1, new int[] {0}, new int[] {0}, new String[] {"a"}, 1, new int[] {3}));
+        assertTrue(e.getMessage().contains("unit 0 is in group 3 of 1"), e.getMessage());
     }
 }
