@@ -37,9 +37,10 @@ public final class SemanticCompressorFactory implements CompressorFactory {
     public Optional<MethodInfo> info() {
         return Optional.of(MethodInfo.builder(name()).family(Family.TEXT).mechanism(Mechanism.QUERY)
                 // This project's own method: no paper describes it; the entry names the ones it is built from.
-                .paper("Squeeze's own method: LongLLMLingua's coarse-to-fine shape (arXiv:2310.06839) + Model2Vec static "
-                        + "embeddings (github.com/MinishLab/model2vec) matched by ColBERT's MaxSim (arXiv:2004.12832)",
-                        "Squeeze, after Jiang et al. 2024, Tulkens and van Dongen 2024, Khattab and Zaharia 2020", 2026, "https://arxiv.org/abs/2310.06839")
+                .paper("Squeeze's own method: LongLLMLingua's coarse-to-fine shape (Jiang et al. 2024, arXiv:2310.06839) + Model2Vec "
+                        + "static embeddings (Tulkens and van Dongen 2024, github.com/MinishLab/model2vec) matched by ColBERT's MaxSim "
+                        + "(Khattab and Zaharia 2020, arXiv:2004.12832)",
+                        "the Squeeze project", 2026, "https://arxiv.org/abs/2310.06839")
                 .inputs("text", "question (optional)").implementation(SemanticCompressor.class).notesResource(getClass()).build());
     }
 }
