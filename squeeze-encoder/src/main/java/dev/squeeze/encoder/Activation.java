@@ -1,6 +1,7 @@
 package dev.squeeze.encoder;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** The feed-forward activation named by config.json's hidden_act (DistilBERT: activation). */
 public enum Activation {
@@ -12,7 +13,7 @@ public enum Activation {
     RELU;
 
     /** The activation of a hidden_act value, or null when unsupported. */
-    public static Activation of(String name) {
+    public static @Nullable Activation of(@Nullable String name) {
         switch (name == null ? "" : name.toLowerCase(Locale.ROOT)) {
             case "gelu":
                 return GELU;

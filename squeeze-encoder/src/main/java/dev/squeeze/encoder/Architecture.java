@@ -1,6 +1,7 @@
 package dev.squeeze.encoder;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** The BERT-family layouts the encoder runs; they differ in weight names, position ids and token types. */
 public enum Architecture {
@@ -24,7 +25,7 @@ public enum Architecture {
     public boolean robertaPositions() { return this == ROBERTA || this == XLM_ROBERTA; }
 
     /** The architecture of a config.json model_type, or null. */
-    public static Architecture ofModelType(String type) {
+    public static @Nullable Architecture ofModelType(@Nullable String type) {
         String t = type == null ? "" : type.toLowerCase(Locale.ROOT).replace('_', '-');
         for (Architecture a : values()) if (a.modelType.equals(t)) return a;
         return null;

@@ -56,7 +56,7 @@ public final class EncoderModel implements AutoCloseable {
             w = WeightAssembler.assemble(config, src);
         }
         if (config.numLabels() == 0 && w.classifierWeight() != null) config = config.withNumLabels(w.classifierBias().length);
-        checkVocab(tok, config, tj);
+        checkVocab(tok, config, tj.toString());
         return new EncoderModel(dir.getFileName().toString(), tok, new Encoder(config, w, kernels, threads));
     }
 
@@ -64,12 +64,24 @@ public final class EncoderModel implements AutoCloseable {
         OnnxEncoderReader.Result r = OnnxEncoderReader.read(OnnxGraph.read(onnx));
         EncoderWeights w = WeightAssembler.assemble(r.config(), r.tensors());
         HfTokenizer tok = HfTokenizer.load(tokenizerJson);
-        checkVocab(tok, r.config(), tokenizerJson);
+        checkVocab(tok, r.config(), tokenizerJson.toString());
         return new EncoderModel(onnx.getFileName().toString(), tok, new Encoder(r.config(), w, kernels, threads));
     }
 
+    /**
+     * An ONNX export and its tokenizer.json given as bytes (e.g. class-path resources); {@code source} names them in
+     * errors and is the model's name.
+     */
+    public static EncoderModel loadOnnx(byte[] onnx, byte[] tokenizerJson, String source, int threads, Kernels kernels) throws IOException {
+        OnnxEncoderReader.Result r = OnnxEncoderReader.read(OnnxGraph.parse(onnx, source));
+        EncoderWeights w = WeightAssembler.assemble(r.config(), r.tensors());
+        HfTokenizer tok = HfTokenizer.parse(tokenizerJson, source + " (tokenizer.json)");
+        checkVocab(tok, r.config(), source + " (tokenizer.json)");
+        return new EncoderModel(source, tok, new Encoder(r.config(), w, kernels, threads));
+    }
+
     /** Every id the tokenizer can produce must have an embedding row. */
-    private static void checkVocab(HfTokenizer tok, EncoderConfig c, Path tj) throws IOException {
+    private static void checkVocab(HfTokenizer tok, EncoderConfig c, String tj) throws IOException {
         if (tok.vocabSize() > c.vocabSize()) {
             throw new IOException(tj + ": the tokenizer has " + tok.vocabSize() + " entries but the model embeds only vocab_size = "
                     + c.vocabSize() + ": tokenizer and weights are of different models");

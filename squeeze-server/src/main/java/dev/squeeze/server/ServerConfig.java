@@ -1,5 +1,6 @@
 package dev.squeeze.server;
 
+import dev.squeeze.text.CompressorRegistry;
 import org.jspecify.annotations.Nullable;
 
 import java.net.URI;
@@ -118,7 +119,7 @@ public record ServerConfig(String host, int port, @Nullable URI upstream, @Nulla
         private int maxUpstreamStreams = 256;
         private int proxyMinTokens = 1024;
         private double proxyRate = 0.5;
-        private String proxyMethod = "lexical";
+        private String proxyMethod = CompressorRegistry.DEFAULT_METHOD;
         private Set<String> proxyRoles = Set.of("system", "user", "tool");
         private final Map<String, Map<String, String>> methodOptions = new LinkedHashMap<>();
         private int maxWordChars = 1_000;

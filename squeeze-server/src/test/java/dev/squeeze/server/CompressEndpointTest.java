@@ -53,7 +53,7 @@ class CompressEndpointTest {
         assertEquals(TokenCounter.cl100k().count(text), o.path("originTokens").asInt());
         assertEquals(TokenCounter.cl100k().count(o.path("compressed").asText()), o.path("compressedTokens").asInt());
         assertEquals(o.path("compressedTokens").asDouble() / o.path("originTokens").asDouble(), o.path("rate").asDouble(), 1e-9);
-        assertEquals("lexical", o.path("method").asText());
+        assertEquals("semantic", o.path("method").asText());
         assertTrue(o.path("millis").isNumber());
         assertTrue(o.path("rate").asDouble() < 0.4, "rate 0.3 requested, got " + o.path("rate"));
         assertTrue(o.path("compressed").asText().contains("7421-ALPHA"), "query-aware compression kept the needle");
@@ -91,13 +91,16 @@ class CompressEndpointTest {
     void methodsListsTheTextMethodsAndTheFullCatalog() throws Exception {
         var r = get(base, "/v1/methods");
         assertEquals(200, r.status());
-        boolean lexical = false;
+        boolean semantic = false, lexical = false;
         for (JsonNode m : r.json()) {
+            if (m.path("name").asText().equals("semantic")) {
+                semantic = m.path("default").asBoolean() && m.path("offline").asBoolean();
+            }
             if (m.path("name").asText().equals("lexical")) {
-                lexical = m.path("default").asBoolean() && m.path("offline").asBoolean();
+                lexical = !m.path("default").asBoolean() && m.path("offline").asBoolean();
             }
         }
-        assertTrue(lexical, r.body());
+        assertTrue(semantic && lexical, r.body());
         var all = get(base, "/v1/methods?family=all");
         assertEquals(200, all.status());
         // the whole catalog of this class path (here squeeze-text's methods; squeeze serve also has vision's and kv's)

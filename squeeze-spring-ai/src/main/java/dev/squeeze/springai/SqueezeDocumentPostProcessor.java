@@ -25,7 +25,7 @@ public final class SqueezeDocumentPostProcessor implements DocumentPostProcessor
     private final DocumentSetCompressor compressor;
     private final int budgetTokens;
 
-    /** The default method (lexical, offline), cl100k_base counts. */
+    /** The default method (semantic, offline), cl100k_base counts. */
     public SqueezeDocumentPostProcessor(int budgetTokens) {
         this(DocumentSetCompressor.withDefaults(), budgetTokens);
     }

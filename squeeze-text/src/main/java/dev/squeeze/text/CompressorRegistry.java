@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CompressorRegistry {
     /** The method used when none is named. */
-    public static final String DEFAULT_METHOD = LexicalCompressor.NAME;
+    public static final String DEFAULT_METHOD = SemanticCompressor.NAME;
 
     /** Methods whose factories live in another artifact (they need the squeeze-llm runtime), named when asked for. */
     static final Map<String, String> ELSEWHERE = Map.of("llmlingua", "dev.squeeze:squeeze-text-llm",

@@ -21,8 +21,8 @@ import java.util.Set;
 
 /**
  * JSON compression by key: the document is parsed with Jackson; keys, numbers, booleans, nulls and the
- * structure stay as they are and only string values are compressed (by the inner method, default
- * {@link LexicalCompressor}); with {@code keys=a,b} only the values of those keys. Output is compact JSON
+ * structure stay as they are and only string values are compressed (by the inner method; the
+ * registry's "json" uses {@link SemanticCompressor}, the default); with {@code keys=a,b} only the values of those keys. Output is compact JSON
  * (whitespace between tokens is itself a cost). The budget left after the fixed part is shared by the
  * compressible values in proportion to their size; values under {@value #MIN_VALUE_TOKENS} tokens are kept.
  */

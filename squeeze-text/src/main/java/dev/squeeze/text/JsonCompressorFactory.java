@@ -5,13 +5,13 @@ import dev.squeeze.core.catalog.MethodInfo;
 import java.util.Map;
 import java.util.Optional;
 
-/** Registers {@link JsonCompressor} over the default lexical method ({@code --option keys=a,b} per request). */
+/** Registers {@link JsonCompressor} over the default method, semantic ({@code --option keys=a,b} per request). */
 public final class JsonCompressorFactory implements CompressorFactory {
     @Override
     public String name() { return JsonCompressor.NAME; }
 
     @Override
-    public PromptCompressor create(Map<String, String> options) { return new JsonCompressor(new LexicalCompressor()); }
+    public PromptCompressor create(Map<String, String> options) { return new JsonCompressor(new SemanticCompressor()); }
 
     /** A format wrapper around the default method, not a method of its own. */
     @Override

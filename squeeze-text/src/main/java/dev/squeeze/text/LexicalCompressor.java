@@ -1,5 +1,7 @@
 package dev.squeeze.text;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Arrays;
 
 /**
@@ -64,11 +66,20 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
 
     @Override
     protected String compressSegment(String text, int target, int segmentTokens, SegmentContext ctx) {
+        return compressSegment(text, target, segmentTokens, ctx, null);
+    }
+
+    /**
+     * The phases, with {@code fusion} (when given, and only with a question) replacing the units' BM25 relevance by
+     * its own before the budget is spent: how {@link SemanticCompressor} reuses this method.
+     */
+    String compressSegment(String text, int target, int segmentTokens, SegmentContext ctx, @Nullable UnitFusion fusion) {
         TextLayout L = TextLayout.scan(text, ctx.forced());
         boolean structure = !"false".equals(ctx.option("structure", "true"));
         String question = ctx.question();
         PieceStats stats = pieceStatistics(L, text, ctx.counter());
         float[] unitScore = unitRelevance(L, stats, question);
+        if (fusion != null && question != null) unitScore = fusion.fuse(L, unitScore, question, ctx);
         Forced forced = forcedPieces(L, stats.cost(), structure, target);
         Priority priority = priorityOrder(L, stats, unitScore, forced, structure, target, question != null);
         return rateControl(L, priority, forced, stats.cost(), target, segmentTokens, ctx.counter());

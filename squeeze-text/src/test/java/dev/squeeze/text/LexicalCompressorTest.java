@@ -150,9 +150,9 @@ class LexicalCompressorTest {
     }
 
     @Test
-    void registryFindsTheDefaultAndO200kCountsDiffer() {
+    void registryFindsLexicalAndO200kCountsDiffer() {
         CompressorRegistry reg = CompressorRegistry.load();
-        assertEquals("lexical", reg.defaultCompressor().method());
+        assertEquals("lexical", reg.get("lexical").method());
         String text = filler(20);
         CompressionResult a = reg.get("lexical").compress(CompressionRequest.builder(text).rate(0.5).encoding(TokenEncoding.O200K_BASE).build());
         assertEquals(TokenCounter.of(TokenEncoding.O200K_BASE).count(text), a.originTokens());

@@ -1,6 +1,7 @@
 package dev.squeeze.cli.server;
 
 import dev.squeeze.server.ServerConfig;
+import dev.squeeze.text.CompressorRegistry;
 import dev.squeeze.server.SqueezeServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -72,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--proxy-min-tokens", defaultValue = "1024", description = "Only messages longer than this are compressed (default ${DEFAULT-VALUE}).")
     int proxyMinTokens;
 
-    @Option(names = "--proxy-method", defaultValue = "lexical", description = "Method the proxy uses (default ${DEFAULT-VALUE}).")
+    @Option(names = "--proxy-method", defaultValue = CompressorRegistry.DEFAULT_METHOD, description = "Method the proxy uses (default ${DEFAULT-VALUE}).")
     String proxyMethod;
 
     @Option(names = "--proxy-roles", defaultValue = "system,user,tool", split = ",",

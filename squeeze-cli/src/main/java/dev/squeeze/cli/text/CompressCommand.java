@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 
 /** {@code squeeze compress}: shortens a prompt or context to a token budget. */
 @Command(name = "compress", mixinStandardHelpOptions = true,
-        description = "Compress a prompt/context to a token budget (default method: lexical, offline).")
+        description = "Compress a prompt/context to a token budget (default method: semantic, offline).")
 final class CompressCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

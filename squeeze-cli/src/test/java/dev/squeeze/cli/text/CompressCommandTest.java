@@ -34,7 +34,7 @@ class CompressCommandTest {
         for (String f : new String[] {"compressed", "originTokens", "compressedTokens", "rate", "method", "millis"}) {
             assertTrue(o.has(f), f);
         }
-        assertEquals("lexical", o.get("method").asText());
+        assertEquals("semantic", o.get("method").asText());
         assertEquals(0.25, o.get("rate").asDouble(), 0.02);
         assertTrue(o.get("compressed").asText().contains("within the last 35 days"));
     }
@@ -68,6 +68,49 @@ class CompressCommandTest {
         Run r4 = run("compress", dir.resolve("missing.txt").toString());
         assertEquals(2, r4.code());
         assertTrue(r4.err().contains("no such file"), r4.err());
+    }
+
+    /**
+     * Every text method that needs no model of the user's runs from the CLI with what the CLI jar bundles (this test's
+     * class path is the jar's dependencies: the MiniLM artifact without langchain4j's classes or ONNX Runtime); the
+     * others say which option they need.
+     */
+    @Test
+    void everyMethodWithoutAUserModelRuns(@TempDir Path dir) throws Exception {
+        Path text = dir.resolve("context.txt");
+        Files.writeString(text, "Our ferry crossings were cancelled for eleven days after the storm. The bakery sells bread. "
+                + "Rents doubled near the tram line. The museum bought a painting. The choir sang in a salt mine. "
+                + "The cathedral organ has many pipes. A shepherd guided the soldiers down through the fog.");
+        Path json = dir.resolve("context.json");
+        Files.writeString(json, "{\"note\": \"" + Files.readString(text) + "\", \"id\": 7}");
+        java.util.List<String> names = dev.squeeze.text.CompressorRegistry.load().names();
+        java.util.Set<String> needModel = java.util.Set.of("llmlingua-2", "llmlingua", "longllmlingua", "selective-context");
+        for (String m : names) {
+            if (needModel.contains(m)) continue;
+            // The question shares the answer's words, so every method (lexical too) must keep them.
+            Run r = run("compress", "--json", "--method", m, "--rate", "0.5", "--question", "For how many days were the ferry crossings cancelled?",
+                    (m.equals("json") ? json : text).toString());
+            assertEquals(0, r.code(), m + ": " + r.err());
+            JsonNode o = new ObjectMapper().readTree(r.out());
+            assertEquals(m, o.get("method").asText());
+            assertTrue(o.get("compressedTokens").asInt() < o.get("originTokens").asInt(), m + ": " + r.out());
+            // tcra prunes words without the question, so only the answer sentence's words shared with the question are asked for.
+            assertTrue(o.get("compressed").asText().contains("ferry crossings"), m + ": " + r.out());
+        }
+        assertTrue(names.containsAll(java.util.List.of("semantic", "lexical", "extractive", "tcra", "json")), names.toString());
+        // A paraphrased question (no content word in common with the answer): the default keeps the answer.
+        Run paraphrase = run("compress", "--json", "--rate", "0.5", "--question", "How long could nobody take the boat?", text.toString());
+        assertEquals(0, paraphrase.code(), paraphrase.err());
+        JsonNode p = new ObjectMapper().readTree(paraphrase.out());
+        assertEquals("semantic", p.get("method").asText());
+        assertTrue(p.get("compressed").asText().contains("eleven days"), paraphrase.out());
+        Run cascade = run("compress", "--json", "--rate", "0.5", "--option", "rerank=minilm", "--option", "threads=2",
+                "--question", "How long could nobody take the boat?", text.toString());
+        assertEquals(0, cascade.code(), cascade.err());
+        assertTrue(new ObjectMapper().readTree(cascade.out()).get("compressed").asText().contains("eleven days"), cascade.out());
+        Run lingua = run("compress", "--method", "llmlingua-2", text.toString());
+        assertEquals(2, lingua.code());
+        assertTrue(lingua.err().contains("model="), lingua.err());
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.IntConsumer;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Model2Vec distillation (Tulkens and van Dongen, "Model2Vec: Fast State-of-the-Art Static Embeddings", 2024;
@@ -35,7 +36,7 @@ import java.util.regex.Pattern;
  */
 public final class Model2VecDistiller {
     /** Distillation settings: the reference's defaults are 256, 1e-4, \[unused\d+\]. */
-    public record Settings(int pcaDims, double sifCoefficient, String removePattern) {
+    public record Settings(int pcaDims, double sifCoefficient, @Nullable String removePattern) {
         public Settings {
             if (pcaDims < 1) throw new IllegalArgumentException("pcaDims must be >= 1, got " + pcaDims);
             if (!(sifCoefficient > 0 && sifCoefficient < 1)) throw new IllegalArgumentException("sif coefficient must be in (0, 1), got " + sifCoefficient);
@@ -76,7 +77,7 @@ public final class Model2VecDistiller {
      * @param source a description of the source model for the metadata (name, file hash)
      */
     public static StaticEmbeddings distill(EncoderModel model, Settings s, byte[] tokenizerJson, ObjectNode source,
-                                           IntConsumer progress) {
+                                           @Nullable IntConsumer progress) {
         HfTokenizer tok = model.tokenizer();
         int[] pre = tok.prefixIds(), suf = tok.suffixIds();
         List<Integer> vocab = vocabulary(tok, s);
@@ -141,7 +142,7 @@ public final class Model2VecDistiller {
 
     /** Distils the model at {@code path} (a Hugging Face folder or an .onnx file with tokenizer.json beside it). */
     public static StaticEmbeddings distill(java.nio.file.Path path, java.nio.file.Path tokenizerJson, int threads, Settings s,
-                                           ObjectNode source, IntConsumer progress) throws IOException {
+                                           ObjectNode source, @Nullable IntConsumer progress) throws IOException {
         try (EncoderModel m = java.nio.file.Files.isDirectory(path)
                 ? EncoderModel.loadFolder(path, threads, KernelProvider.kernels())
                 : EncoderModel.loadOnnx(path, tokenizerJson, threads, KernelProvider.kernels())) {

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Maps the initializers of a BERT ONNX export (as torch.onnx writes BertModel, e.g. all-MiniLM-L6-v2) to Hugging Face
@@ -129,7 +130,7 @@ public final class OnnxEncoderReader {
             public Set<String> names() { return shapes.keySet(); }
 
             @Override
-            public long[] shape(String name) {
+            public long @Nullable [] shape(String name) {
                 long[] s = shapes.get(name);
                 return s == null ? null : s.clone();
             }
@@ -155,7 +156,7 @@ public final class OnnxEncoderReader {
     }
 
     /** "...query.weight" from the bias added to the product, else from the node's name. */
-    private String linearName(OnnxNode n) {
+    private @Nullable String linearName(OnnxNode n) {
         if (n.op().equals("Gemm") && g.initializers.containsKey(n.input(2))) {
             String b = stripPrefix(n.input(2));
             if (b.endsWith(".bias")) return b.substring(0, b.length() - 5) + ".weight";
@@ -206,7 +207,7 @@ public final class OnnxEncoderReader {
     }
 
     /** A shape input's constant tail: an initializer or Constant, or a Concat whose last inputs are constants. */
-    private long[] trailingConstants(String name) throws IOException {
+    private long @Nullable [] trailingConstants(String name) throws IOException {
         OnnxTensor t = constantTensor(name);
         if (t != null) return t.longs();
         OnnxNode p = producer.get(name);
@@ -221,7 +222,7 @@ public final class OnnxEncoderReader {
         return tail.stream().mapToLong(Long::longValue).toArray();
     }
 
-    private OnnxTensor constantTensor(String name) {
+    private @Nullable OnnxTensor constantTensor(String name) {
         OnnxTensor t = g.initializers.get(name);
         return t != null ? t : constants.get(name);
     }

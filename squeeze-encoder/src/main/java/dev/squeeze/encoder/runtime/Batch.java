@@ -1,16 +1,17 @@
 package dev.squeeze.encoder.runtime;
 
 import dev.squeeze.encoder.EncoderConfig;
+import org.jspecify.annotations.Nullable;
 
 /** A validated {@link EncoderInput}: row offsets, and each sequence's unmasked key positions. */
 final class Batch {
     final int[][] ids;
-    final int[][] types;
+    final int @Nullable [][] types;
     final int[] start, length;
     final int[][] keys;
     final int n;
 
-    private Batch(int[][] ids, int[][] types, int[] start, int[] length, int[][] keys, int n) {
+    private Batch(int[][] ids, int @Nullable [][] types, int[] start, int[] length, int[][] keys, int n) {
         this.ids = ids;
         this.types = types;
         this.start = start;

@@ -8,6 +8,7 @@ import dev.squeeze.encoder.weights.EncoderWeights;
 import dev.squeeze.encoder.weights.LayerWeights;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The forward pass of a post-LayerNorm BERT-family encoder (Devlin et al., "BERT", NAACL 2019; as Hugging Face's
@@ -30,11 +31,12 @@ public final class Encoder implements AutoCloseable {
     private final EncoderConfig c;
     private final Kernels k;
     private final WorkerPool pool;
-    private final float[] word, position, tokenType, embG, embB;
+    private final float[] word, position, embG, embB;
+    private final float @Nullable [] tokenType;
     private final PackedRows[] qkv, out, up, down;
     private final float[][] qkvB, outB, upB, downB, ln1G, ln1B, ln2G, ln2B;
-    private final PackedRows classifier;
-    private final float[] classifierB;
+    private final @Nullable PackedRows classifier;
+    private final float @Nullable [] classifierB;
 
     // workspace, grown on demand: x, ctx, tmp (N, D); qkv (N, 3D); hidden (N, F); per-worker attention scratch
     private float[] x = new float[0], ctx = new float[0], tmp = new float[0], qkvOut = new float[0], hid = new float[0];

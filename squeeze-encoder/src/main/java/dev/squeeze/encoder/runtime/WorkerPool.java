@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A fixed pool that runs the indices [0, n) of a task on {@code threads} threads (the caller plus threads - 1 daemon
@@ -20,7 +21,7 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private final int threads;
-    private final ExecutorService workers;
+    private final @Nullable ExecutorService workers;
 
     public WorkerPool(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Hugging Face tokenizer read from {@code tokenizer.json} ({@link TokenizerJson} says which parts are supported):
@@ -21,14 +22,14 @@ public final class HfTokenizer {
     private final TokenModel tokens;
     private final AddedTokens added;
     private final AddedTokens addedNormalized;
-    private final Normalizer normalizer;
-    private final PreTokenizer preTokenizer;
+    private final @Nullable Normalizer normalizer;
+    private final @Nullable PreTokenizer preTokenizer;
     private final int[] prefix;
     private final int[] suffix;
     private final int padId;
 
-    HfTokenizer(String source, Model model, TokenModel tokens, AddedTokens added, AddedTokens addedNormalized, Normalizer normalizer,
-                PreTokenizer preTokenizer, int[] prefix, int[] suffix, int padId) {
+    HfTokenizer(String source, Model model, TokenModel tokens, AddedTokens added, AddedTokens addedNormalized, @Nullable Normalizer normalizer,
+                @Nullable PreTokenizer preTokenizer, int[] prefix, int[] suffix, int padId) {
         this.source = source;
         this.model = model;
         this.tokens = tokens;
@@ -121,7 +122,7 @@ public final class HfTokenizer {
     }
 
     /** The token of an id (added tokens first), or null. */
-    public String token(int id) {
+    public @Nullable String token(int id) {
         for (AddedTokens.Token t : added.tokens()) if (t.id() == id) return t.content();
         for (AddedTokens.Token t : addedNormalized.tokens()) if (t.id() == id) return t.content();
         return tokens.token(id);

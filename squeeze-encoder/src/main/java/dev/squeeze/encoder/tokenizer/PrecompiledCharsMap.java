@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * SentencePiece's precompiled_charsmap: {@code u32 trie_bytes (LE) | trie: trie_bytes / 4 u32 units (LE) |
@@ -76,7 +77,7 @@ final class PrecompiledCharsMap {
      * The replacement for the shortest key that is a prefix of {@code key} (the first result of Darts' common prefix
      * search, as the Hugging Face port takes it), or null; a NUL byte ends the key.
      */
-    String firstPrefixReplacement(byte[] key) {
+    @Nullable String firstPrefixReplacement(byte[] key) {
         int pos = 0;
         int u = unit(pos);
         pos ^= offset(u);

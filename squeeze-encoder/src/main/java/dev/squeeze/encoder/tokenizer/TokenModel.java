@@ -1,6 +1,7 @@
 package dev.squeeze.encoder.tokenizer;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** A tokenizer.json model (WordPiece or Unigram): one pre-tokenised word to subword tokens and their ids. */
 interface TokenModel {
@@ -11,7 +12,7 @@ interface TokenModel {
     int id(String token);
 
     /** The vocabulary entry of an id, or null. */
-    String token(int id);
+    @Nullable String token(int id);
 
     int vocabSize();
 

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads tokenizer.json. Supported: models WordPiece and Unigram; normalizers BertNormalizer, Precompiled, Sequence,
@@ -150,7 +151,7 @@ final class TokenizerJson {
         return new AddedTokens(out);
     }
 
-    Normalizer normalizer(JsonNode n, String field) throws IOException {
+    @Nullable Normalizer normalizer(@Nullable JsonNode n, String field) throws IOException {
         if (n == null || n.isNull()) return null;
         String type = text(n, "type", field + ".type");
         switch (type) {
@@ -231,7 +232,7 @@ final class TokenizerJson {
         }
     }
 
-    PreTokenizer preTokenizer(JsonNode n, String field) throws IOException {
+    @Nullable PreTokenizer preTokenizer(@Nullable JsonNode n, String field) throws IOException {
         if (n == null || n.isNull()) return null;
         String type = text(n, "type", field + ".type");
         switch (type) {

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * tokenizer.json model "Unigram" (SentencePiece; XLM-RoBERTa): the segmentation of highest total piece score, by
@@ -136,7 +137,7 @@ final class UnigramModel implements TokenModel {
     }
 
     @Override
-    public String token(int id) { return id >= 0 && id < pieces.length ? pieces[id] : null; }
+    public @Nullable String token(int id) { return id >= 0 && id < pieces.length ? pieces[id] : null; }
 
     @Override
     public int vocabSize() { return pieces.length; }

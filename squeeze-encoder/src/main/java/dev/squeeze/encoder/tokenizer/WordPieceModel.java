@@ -2,6 +2,7 @@ package dev.squeeze.encoder.tokenizer;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * tokenizer.json model "WordPiece" (BERT): greedy longest-match-first over the word, continuation pieces carry the
@@ -70,7 +71,7 @@ final class WordPieceModel implements TokenModel {
     }
 
     @Override
-    public String token(int id) { return id >= 0 && id < byId.length ? byId[id] : null; }
+    public @Nullable String token(int id) { return id >= 0 && id < byId.length ? byId[id] : null; }
 
     @Override
     public int vocabSize() { return byId.length; }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tensors of a Hugging Face folder: model.safetensors, or the shards that model.safetensors.index.json lists
@@ -78,7 +79,7 @@ public final class SafetensorsSource implements TensorSource, Closeable {
     public Set<String> names() { return Collections.unmodifiableSet(byName.keySet()); }
 
     @Override
-    public long[] shape(String name) {
+    public long @Nullable [] shape(String name) {
         SafetensorsFile f = byName.get(name);
         return f == null ? null : f.tensors().get(name).shape();
     }

@@ -2,6 +2,7 @@ package dev.squeeze.encoder.weights;
 
 import java.io.IOException;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Named float tensors (a safetensors file, or an ONNX graph's initializers under Hugging Face names). */
 public interface TensorSource {
@@ -9,7 +10,7 @@ public interface TensorSource {
     Set<String> names();
 
     /** Shape of a tensor, or null when absent. */
-    long[] shape(String name);
+    long @Nullable [] shape(String name);
 
     /** The elements of a tensor, row-major (its shape already checked by the caller). */
     float[] read(String name) throws IOException;

@@ -97,7 +97,7 @@ public final class ServerBenchSuite implements BenchSuite {
         double p50 = n == 0 ? Double.NaN : latencies[(int) Math.floor(0.50 * (n - 1))] / 1e6;
         double p99 = n == 0 ? Double.NaN : latencies[(int) Math.floor(0.99 * (n - 1))] / 1e6;
         double max = n == 0 ? Double.NaN : latencies[n - 1] / 1e6;
-        context.add(Row.of(task).put("method", "lexical").put("endpoint", endpoint).put("clients", clients)
+        context.add(Row.of(task).put("method", dev.squeeze.text.CompressorRegistry.DEFAULT_METHOD).put("endpoint", endpoint).put("clients", clients)
                 .put("requests", requests).put("workers", workers).put("contextTokens", contextTokens)
                 .put("ok", c.ok.get()).put("status5xx", c.s5xx.get()).put("status429", c.s429.get())
                 .put("status4xxOther", c.s4xx.get()).put("lost", c.lost.get()).put("mixedUp", c.mixed.get())

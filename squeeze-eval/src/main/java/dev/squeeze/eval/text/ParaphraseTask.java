@@ -15,8 +15,9 @@ import java.util.Set;
  * alphanumeric run that is not an English stop word (the NLTK list), compared after Porter stemming; {@link #check}
  * refuses a needle that breaks the rule or whose answer is not in its sentence. Placement is deterministic: needle i
  * in haystack length j goes at depth ((7 i + 3 j) mod 10) / 9, at the next sentence boundary. Retained = the answer
- * span survives compression verbatim. The needles are this project's own writing (48 of them), varied in question
- * type, answer type and sentence shape; a held-out set written by someone else is kept elsewhere.
+ * span survives compression verbatim. The needles are this project's own writing (48 of them, plus 24 in
+ * {@link #CHECK_NEEDLES}), varied in question type, answer type and sentence shape; a held-out set written by someone
+ * else is kept elsewhere.
  */
 public final class ParaphraseTask {
     /** One needle: the sentence, a question that paraphrases it, and the answer span inside the sentence. */
@@ -133,6 +134,61 @@ public final class ParaphraseTask {
                     "How much bread does the shop move at the weekend?", "eight hundred loaves"),
             new Needle("The cartographer Hamid Qasemi charted the reef using a rowboat and a knotted line.",
                     "Who mapped the coral shallows?", "Hamid Qasemi"));
+
+    /**
+     * 24 more needles of this project's own writing, in other wording patterns (imperative and "according to"
+     * questions, answers that are causes, places, phrases, percentages): the semantic method's constants were chosen on
+     * the first 24 of {@link #NEEDLES} (and NQ-open); these and the last 24 of {@link #NEEDLES} only checked them.
+     */
+    public static final List<Needle> CHECK_NEEDLES = List.of(
+            new Needle("Nobody in the valley could explain why the river ran red every spring until a chemist traced it to iron-rich clay upstream.",
+                    "What turned the stream's water that colour each year?", "iron-rich clay"),
+            new Needle("In 1887 the schoolhouse burned down, and lessons moved into the back room of a tavern for the next three years.",
+                    "Where were pupils taught after the fire destroyed their classroom?", "back room of a tavern"),
+            new Needle("Only after the eighth attempt did the climbers reach the summit of Mount Tervaal.",
+                    "How many tries did it take the alpinists to get to the peak?", "eighth attempt"),
+            new Needle("Dr. Wen's vaccine trial enrolled 3,400 volunteers across six provinces.",
+                    "How many people took part in the immunisation study?", "3,400 volunteers"),
+            new Needle("Because the harbour froze solid, supplies reached the outpost by dog sled that winter.",
+                    "How were provisions delivered to the remote station during the cold months?", "dog sled"),
+            new Needle("The treaty was signed not in the capital but in a railway carriage parked outside Velmar.",
+                    "Where did the diplomats put their names to the peace agreement?", "railway carriage"),
+            new Needle("A single typo in the contract cost the shipping company nearly two million dollars.",
+                    "How much money did the misprint in the legal paperwork lose the freight firm?", "two million dollars"),
+            new Needle("The library's oldest manuscript, a herbal from 1120, is kept in a nitrogen-filled case.",
+                    "In what year was the most ancient handwritten book of the collection made?", "1120"),
+            new Needle("Farmers switched from wheat to lavender when the rains failed three seasons running.",
+                    "Which crop did growers adopt after the repeated droughts?", "lavender"),
+            new Needle("It was the cook, not the captain, who first noticed the iceberg.",
+                    "Which crew member spotted the floating ice before anyone else?", "the cook"),
+            new Needle("Her research showed that the sparrows learned new songs from recordings played at dawn.",
+                    "How did the small birds pick up unfamiliar tunes?", "recordings played at dawn"),
+            new Needle("The tunnel under the strait will be 38 kilometres long when it opens.",
+                    "What length is the planned undersea passage?", "38 kilometres"),
+            new Needle("After losing the election, Mayor Dunmore retired to breed goats in the hills.",
+                    "What did the ousted town leader take up once he left office?", "breed goats"),
+            new Needle("The company's founder, Ilse Brandt, wrote every product manual herself until 1975.",
+                    "Who personally authored all the instruction booklets?", "Ilse Brandt"),
+            new Needle("Tickets for the final concert sold out in under four minutes.",
+                    "How quickly were all seats for the last performance gone?", "under four minutes"),
+            new Needle("The glacier has retreated 600 metres since the hut was built.",
+                    "How far has the ice sheet pulled back?", "600 metres"),
+            new Needle("Local legend says the well was poisoned by a jealous miller named Corvin.",
+                    "According to folklore, who contaminated the water source?", "Corvin"),
+            new Needle("Engineers replaced the wooden piles with steel after shipworms ate through them.",
+                    "What creatures destroyed the timber supports?", "shipworms"),
+            new Needle("The festival moved to October to avoid the monsoon.",
+                    "In which month is the celebration now held?", "October"),
+            new Needle("Twelve of the forty apprentices went on to open workshops of their own.",
+                    "How many trainees later started their own businesses?", "Twelve"),
+            new Needle("To settle the dispute, the judge ordered the fence moved two metres to the west.",
+                    "How did the court resolve the neighbours' boundary quarrel?", "fence moved two metres"),
+            new Needle("The only surviving copy of the score was found wrapped around a fish at the Bergen market.",
+                    "Describe how the lost music was rediscovered.", "wrapped around a fish"),
+            new Needle("Pilots nicknamed the runway 'the ski jump' because it ended at a cliff.",
+                    "What did aviators call the landing strip?", "the ski jump"),
+            new Needle("Sixty percent of the island's electricity now comes from the tides.",
+                    "What share of the isle's power is generated by the sea's rise and fall?", "Sixty percent"));
 
     public static final int[] LENGTHS = {1000, 4000, 16000, 32000};
 

@@ -20,8 +20,12 @@ import java.util.Map;
 /**
  * {@code squeeze bench text}: retention of what the answer needs after compression, achieved vs requested
  * rate (cl100k_base), and single-thread throughput, per method, task and rate. Options: {@code quick=true}
- * (fewer examples), {@code methods=a,b} (default: every offline general-text method of the registry),
- * {@code tasks=needle,kv-75,kv-140,nq-10,nq-20,gsm8k,paraphrase} (default: all; paraphrase: {@link ParaphraseTask}), {@code examples=N} (cap per task),
+ * (fewer examples), {@code methods=a,b} (default: every offline general-text method of the registry, and the default
+ * method's MiniLM cascade {@value #CASCADE} on {@code paraphrase-32k} only; a method may carry options after colons,
+ * {@code semantic:rerank=minilm:rerankTokens=2048}), {@code tasks=needle,kv-75,kv-140,nq-10,nq-20,gsm8k,paraphrase,
+ * paraphrase-check,paraphrase-32k} (default: all; paraphrase: {@link ParaphraseTask}'s 48 needles at 1k-32k tokens,
+ * paraphrase-check: its 24 check needles, paraphrase-32k: the 48 at 32k tokens, where retention is plotted against
+ * tokens per CPU-second), {@code examples=N} (cap per task),
  * {@code lm=PATH} and {@code lmTokenizer=PATH}: the causal LM (squeeze-llm) given to the methods that need one
  * (llmlingua, longllmlingua, selective-context), e.g. {@code lm=../shared/data/models/stories260K.bin
  * lmTokenizer=../shared/data/models/tok512.bin}; {@code lmWindow=N} its scoring window (default its seq_len).
@@ -40,6 +44,9 @@ public final class TextBenchSuite implements BenchSuite {
         return process ? PROCESS.getProcessCpuTime() : THREAD.getCurrentThreadCpuTime();
     }
     static final double[] RATES = {0.5, 0.33, 0.2, 0.1};
+    /** The default method with its MiniLM re-ranking cascade, run by default on paraphrase-32k only (it is slow). */
+    static final String CASCADE = "semantic:rerank=minilm";
+    static final String SPEED_TASK = "paraphrase-32k";
     static final double[] NQ_RATES = {0.5, 0.33, 0.25, 0.2, 0.1};
 
     @Override
@@ -59,9 +66,11 @@ public final class TextBenchSuite implements BenchSuite {
         Path data = context.dataDir().get();
         boolean quick = context.quick();
         CompressorRegistry registry = CompressorRegistry.load();
-        List<String> methods = context.options().containsKey("methods")
+        boolean chosen = context.options().containsKey("methods");
+        List<String> methods = new ArrayList<>(chosen
                 ? List.of(context.options().get("methods").split(","))
-                : registry.offlineNames().stream().filter(n -> !n.equals("json")).toList();
+                : registry.offlineNames().stream().filter(n -> !n.equals("json")).toList());
+        if (!chosen) methods.add(CASCADE);
         Map<String, List<TextTasks.Example>> tasks = new LinkedHashMap<>();
         tasks.put("needle", TextTasks.needle(data, TextTasks.NEEDLE_LENGTHS, quick ? 4 : TextTasks.NEEDLE_DEPTHS));
         tasks.put("kv-75", TextTasks.keyValue(data, 75, quick ? 20 : 100));
@@ -70,6 +79,10 @@ public final class TextBenchSuite implements BenchSuite {
         tasks.put("nq-20", TextTasks.nq(data, 20, quick ? 40 : 200, 11));
         tasks.put("gsm8k", TextTasks.gsm8k(data, quick ? 50 : 300));
         tasks.put("paraphrase", ParaphraseTask.examples(data, ParaphraseTask.NEEDLES, ParaphraseTask.LENGTHS,
+                quick ? 12 : ParaphraseTask.NEEDLES.size()));
+        tasks.put("paraphrase-check", ParaphraseTask.examples(data, ParaphraseTask.CHECK_NEEDLES, ParaphraseTask.LENGTHS,
+                quick ? 6 : ParaphraseTask.CHECK_NEEDLES.size()));
+        tasks.put(SPEED_TASK, ParaphraseTask.examples(data, ParaphraseTask.NEEDLES, new int[] {32000},
                 quick ? 12 : ParaphraseTask.NEEDLES.size()));
         if (context.options().containsKey("tasks")) { // e.g. tasks=nq-10,gsm8k for slow neural methods
             List<String> keep = List.of(context.options().get("tasks").split(","));
@@ -82,30 +95,67 @@ public final class TextBenchSuite implements BenchSuite {
         for (String task : tasks.keySet()) {
             context.plot(new PlotSpec(task, task + ": retention vs rate", "rate", "retention", "method"));
         }
+        if (tasks.containsKey(SPEED_TASK)) {
+            context.plot(new PlotSpec(SPEED_TASK, SPEED_TASK + ": retention vs log10(input tokens per CPU-second), one point per rate",
+                    "log10TokensPerSecond", "retention", "method"));
+        }
         context.note("text: tokensPerSecond = input tokens / CPU seconds spent in compress() after a warm-up pass (JIT): the "
                 + "calling thread's CPU for offline methods, the whole process's for neural ones (column clock); it reads as "
                 + "tokens/s on one core and resists the shared machine's load; wallTokensPerSecond is wall time. Compare ratios from one run");
         List<String> offline = registry.offlineNames();
-        for (String method : methods) {
-            PromptCompressor c = create(registry, method.trim(), context.options());
-            warmUp(c, tasks);
-            for (var e : tasks.entrySet()) {
-                double[] rates = e.getKey().startsWith("nq") || e.getKey().equals("paraphrase") ? NQ_RATES : RATES;
-                try (Progress pr = context.progress("text " + method + " " + e.getKey(), (long) rates.length * e.getValue().size())) {
+        List<Row> rows = new ArrayList<>();
+        for (String spec : methods) {
+            MethodSpec m = MethodSpec.parse(spec);
+            Map<String, List<TextTasks.Example>> run = new LinkedHashMap<>(tasks);
+            if (!chosen && spec.equals(CASCADE)) run.keySet().retainAll(List.of(SPEED_TASK));
+            if (run.isEmpty()) continue;
+            // Thread CPU for the offline methods as such; process CPU when a model's worker threads take part.
+            boolean processClock = !offline.contains(m.name()) || !m.options().isEmpty();
+            PromptCompressor c = create(registry, m, context.options());
+            warmUp(c, run, processClock ? 2 : 20);
+            for (var e : run.entrySet()) {
+                double[] rates = e.getKey().startsWith("nq") || e.getKey().startsWith("paraphrase") ? NQ_RATES : RATES;
+                try (Progress pr = context.progress("text " + spec + " " + e.getKey(), (long) rates.length * e.getValue().size())) {
                     for (double rate : rates) {
-                        context.add(measure(c, e.getKey(), e.getValue(), rate, pr, !offline.contains(method.trim())));
+                        Row row = measure(c, e.getKey(), e.getValue(), rate, pr, processClock).put("method", m.label());
+                        context.add(row);
+                        rows.add(row);
                     }
                 }
             }
+        }
+        for (String note : TextGoals.check(rows)) context.note(note);
+    }
+
+    /** A method name with options: {@code semantic:rerank=minilm:rerankTokens=2048}. */
+    record MethodSpec(String name, Map<String, String> options) {
+        static MethodSpec parse(String spec) {
+            String[] parts = spec.trim().split(":");
+            Map<String, String> o = new LinkedHashMap<>();
+            for (int i = 1; i < parts.length; i++) {
+                int eq = parts[i].indexOf('=');
+                if (eq <= 0) throw new IllegalArgumentException("method option '" + parts[i] + "' in '" + spec + "' is not key=value");
+                o.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
+            }
+            return new MethodSpec(parts[0], o);
+        }
+
+        String label() {
+            StringBuilder sb = new StringBuilder(name);
+            options.forEach((k, v) -> sb.append(':').append(k).append('=').append(v));
+            return sb.toString();
         }
     }
 
     static final List<String> CAUSAL_LM_METHODS = List.of("llmlingua", "longllmlingua", "selective-context");
 
-    /** The shared instance, or for a causal-LM method one built on the {@code lm=} model. */
-    static PromptCompressor create(CompressorRegistry registry, String method, Map<String, String> options) {
-        if (!CAUSAL_LM_METHODS.contains(method) || !options.containsKey("lm")) return registry.get(method);
-        Map<String, String> o = new LinkedHashMap<>();
+    /** The shared instance, one with the spec's options, or for a causal-LM method one built on the {@code lm=} model. */
+    static PromptCompressor create(CompressorRegistry registry, MethodSpec spec, Map<String, String> options) {
+        String method = spec.name();
+        if (!CAUSAL_LM_METHODS.contains(method) || !options.containsKey("lm")) {
+            return spec.options().isEmpty() ? registry.get(method) : registry.create(method, spec.options());
+        }
+        Map<String, String> o = new LinkedHashMap<>(spec.options());
         o.put("model", options.get("lm"));
         if (options.containsKey("lmTokenizer")) o.put("tokenizer", options.get("lmTokenizer"));
         if (options.containsKey("lmWindow")) o.put("window", options.get("lmWindow"));
@@ -113,9 +163,9 @@ public final class TextBenchSuite implements BenchSuite {
     }
 
     /** Untimed pass so that throughput is measured on compiled code, as a request path would see it. */
-    static void warmUp(PromptCompressor c, Map<String, List<TextTasks.Example>> tasks) {
+    static void warmUp(PromptCompressor c, Map<String, List<TextTasks.Example>> tasks, int examples) {
         for (List<TextTasks.Example> list : tasks.values()) {
-            for (int i = 0; i < Math.min(20, list.size()); i++) {
+            for (int i = 0; i < Math.min(examples, list.size()); i++) {
                 for (double rate : RATES) {
                     try {
                         c.compress(CompressionRequest.builder(list.get(i).context()).rate(rate).question(list.get(i).question()).build());
@@ -163,6 +213,7 @@ public final class TextBenchSuite implements BenchSuite {
                 .put("maxRateError", worst)
                 .put("retention", total == 0 ? Double.NaN : kept / (double) total)
                 .put("tokensPerSecond", nanos == 0 ? Double.NaN : tokens / (nanos / 1e9))
+                .put("log10TokensPerSecond", nanos == 0 ? Double.NaN : Math.log10(tokens / (nanos / 1e9)))
                 .put("clock", processClock ? "process-cpu" : "thread-cpu")
                 .put("wallTokensPerSecond", wall == 0 ? Double.NaN : tokens / (wall / 1e9))
                 .put("examples", total)

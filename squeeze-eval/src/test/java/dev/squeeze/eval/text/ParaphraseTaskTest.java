@@ -35,6 +35,11 @@ class ParaphraseTaskTest {
     void everyNeedleSharesNoContentWordWithItsQuestion() {
         assertTrue(ParaphraseTask.NEEDLES.size() >= 40, "at least 40 needles");
         for (ParaphraseTask.Needle n : ParaphraseTask.NEEDLES) ParaphraseTask.check(n);
+        assertEquals(24, ParaphraseTask.CHECK_NEEDLES.size());
+        for (ParaphraseTask.Needle n : ParaphraseTask.CHECK_NEEDLES) ParaphraseTask.check(n);
+        Set<String> sentences = new java.util.HashSet<>();
+        for (ParaphraseTask.Needle n : ParaphraseTask.NEEDLES) sentences.add(n.sentence());
+        for (ParaphraseTask.Needle n : ParaphraseTask.CHECK_NEEDLES) assertTrue(sentences.add(n.sentence()), "used twice: " + n.sentence());
         assertEquals(Set.of("bell", "mechan", "repair", "retir", "watchmak", "edda", "lund"),
                 ParaphraseTask.contentStems(ParaphraseTask.NEEDLES.get(0).sentence()));
     }

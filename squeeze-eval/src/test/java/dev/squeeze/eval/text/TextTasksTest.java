@@ -2,7 +2,9 @@ package dev.squeeze.eval.text;
 
 import dev.squeeze.core.data.DataAssumptions;
 import dev.squeeze.bench.Row;
+import dev.squeeze.text.CompressorRegistry;
 import dev.squeeze.text.LexicalCompressor;
+import dev.squeeze.text.PromptCompressor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +41,7 @@ class TextTasksTest {
 
     @Test
     void defaultMeetsItsRetentionGoalsOnASample() throws Exception {
-        LexicalCompressor c = new LexicalCompressor();
+        PromptCompressor c = CompressorRegistry.load().defaultCompressor();
         Row needle = TextBenchSuite.measure(c, "needle", TextTasks.needle(data, new int[] {1000, 4000}, 3), 0.1, null, false);
         assertEquals(1.0, (double) needle.get("retention"));
         assertTrue((double) needle.get("maxRateError") <= 0.02);
@@ -47,5 +49,41 @@ class TextTasksTest {
         assertEquals(1.0, (double) kv.get("retention"));
         Row nq = TextBenchSuite.measure(c, "nq-20", TextTasks.nq(data, 20, 20, 11), 0.25, null, false);
         assertTrue((double) nq.get("retention") >= 0.9, "NQ retention " + nq.get("retention"));
+        Row para = TextBenchSuite.measure(c, "paraphrase-check",
+                ParaphraseTask.examples(data, ParaphraseTask.CHECK_NEEDLES, new int[] {1000, 4000}, 12), 0.1, null, false);
+        assertTrue((double) para.get("retention") >= 0.8, "paraphrase retention " + para.get("retention"));
+        Row lexical = TextBenchSuite.measure(new LexicalCompressor(), "paraphrase-check",
+                ParaphraseTask.examples(data, ParaphraseTask.CHECK_NEEDLES, new int[] {1000, 4000}, 12), 0.1, null, false);
+        assertTrue((double) lexical.get("retention") < 0.5, "the lexical method, for contrast: " + lexical.get("retention"));
+    }
+
+    @Test
+    void goalNotesReadTheRows() {
+        List<Row> rows = List.of(
+                Row.of("paraphrase").put("method", "semantic").put("rate", 0.25).put("retention", 0.95).put("maxRateError", 0.01),
+                Row.of("paraphrase").put("method", "semantic").put("rate", 0.1).put("retention", 0.75).put("maxRateError", 0.03),
+                Row.of("paraphrase").put("method", "lexical").put("rate", 0.1).put("retention", 0.2).put("maxRateError", 0.0),
+                Row.of("paraphrase-32k").put("method", "semantic").put("rate", 0.1).put("tokensPerSecond", 400_000.0)
+                        .put("clock", "thread-cpu").put("maxRateError", 0.0),
+                Row.of("paraphrase-32k").put("method", "semantic").put("rate", 0.5).put("tokensPerSecond", 250_000.0)
+                        .put("clock", "thread-cpu").put("maxRateError", 0.0));
+        List<String> notes = TextGoals.check(rows);
+        assertEquals(List.of(
+                "goal: semantic paraphrase retention >= 0.9 at rate 0.25: met (0.950)",
+                "goal: semantic paraphrase retention >= 0.8 at rate 0.1: NOT met (0.750)",
+                "goal: semantic achieved rate within 0.02 of the request (every task but GSM8K): NOT met (worst 0.0300, paraphrase at rate 0.1)",
+                "goal: semantic >= 300,000 input tokens per CPU-second on 32k-token contexts (thread-cpu): NOT met (slowest rate: 250,000)"),
+                notes);
+    }
+
+    @Test
+    void methodSpecsCarryOptions() {
+        TextBenchSuite.MethodSpec m = TextBenchSuite.MethodSpec.parse("semantic:rerank=minilm:rerankTokens=2048");
+        assertEquals("semantic", m.name());
+        assertEquals(java.util.Map.of("rerank", "minilm", "rerankTokens", "2048"), m.options());
+        assertEquals("semantic:rerank=minilm:rerankTokens=2048", m.label());
+        assertEquals("lexical", TextBenchSuite.MethodSpec.parse(" lexical ").label());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TextBenchSuite.MethodSpec.parse("semantic:rerank"));
+        assertTrue(e.getMessage().contains("'rerank'"), e.getMessage());
     }
 }

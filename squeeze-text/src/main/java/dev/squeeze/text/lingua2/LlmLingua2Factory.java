@@ -4,6 +4,7 @@ import dev.squeeze.core.catalog.Family;
 import dev.squeeze.core.catalog.Mechanism;
 import dev.squeeze.core.catalog.MethodInfo;
 import dev.squeeze.text.CompressorFactory;
+import dev.squeeze.text.MethodOptions;
 import dev.squeeze.text.PromptCompressor;
 
 import java.io.IOException;
@@ -58,15 +59,7 @@ public final class LlmLingua2Factory implements CompressorFactory {
             throw new IllegalArgumentException("llmlingua-2: model " + m + " not found (a Hugging Face folder or an .onnx file)");
         }
         if (java.nio.file.Files.isDirectory(m)) {
-            int threads = Runtime.getRuntime().availableProcessors();
-            if (options.containsKey("threads")) {
-                try {
-                    threads = Integer.parseInt(options.get("threads"));
-                } catch (NumberFormatException e) {
-                    threads = -1;
-                }
-                if (threads < 1) throw new IllegalArgumentException("threads must be a positive integer, got '" + options.get("threads") + "'");
-            }
+            int threads = MethodOptions.threads(name(), options);
             try {
                 return new LlmLingua2Compressor(EncoderTokenClassifier.load(m, threads), s);
             } catch (IOException e) {

@@ -1,0 +1,5 @@
+/** Types in this package are non-null unless marked {@code @Nullable} (JSpecify). */
+@NullMarked
+package dev.squeeze.encoder.runtime;
+
+import org.jspecify.annotations.NullMarked;
