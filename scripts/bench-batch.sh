@@ -11,8 +11,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$root"
-rounds=${1:-3}
-copies=${2:-2}
+rounds=${1:-5}
+copies=${2:-8}
 . scripts/jdk25.sh
 . scripts/jdk17.sh
 squeeze_jdk17
