@@ -86,6 +86,9 @@ public final class BatchThroughput {
                     median(l.stream().mapToDouble(Sample::wallS).toArray()), median(l.stream().mapToDouble(Sample::tokensPerWallS).toArray()),
                     median(l.stream().mapToDouble(Sample::tokensPerCpuS).toArray()));
         }
+        try (var files = Files.walk(dir)) { // the corpus and every round's output: tens of MB
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
+        }
     }
 
     /** The single-process loop: read and parse each line, compress it, write its JSON line; one thread. */
