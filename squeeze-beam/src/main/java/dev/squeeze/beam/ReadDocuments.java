@@ -18,8 +18,8 @@ import org.apache.beam.sdk.values.TupleTagList;
  * JSONL records from the files a glob matches (plain, or compressed as their extension says: {@code .gz},
  * {@code .bz2}, {@code .zst}, ...): one JSON object per line, {@code {"id": ..., "text": ..., "question": ...}}. Lines
  * are read as bytes and spread over the workers ({@link Reshuffle} onto {@link #withSpreadBuckets spread buckets})
- * before they are decoded and parsed, so one big file is compressed in parallel. Output: {@link #DOCUMENTS} and the records refused while reading or parsing under
- * {@link #FAILED}. A glob that matches nothing fails the job. Counts {@code records_in} per line.
+ * before they are decoded and parsed, so one big file is compressed in parallel. Output: {@link #DOCUMENTS} and the
+ * records refused while reading or parsing under {@link #FAILED}. A glob that matches nothing fails the job. Counts {@code records_in} per line.
  */
 public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
     public static final TupleTag<Document> DOCUMENTS = new TupleTag<>("documents") {};
