@@ -22,7 +22,7 @@ public final class BatchCompress {
 
     /** What one job does. */
     public record Job(String input, String output, CompressorSource compressor, CompressionSettings settings,
-                      int maxRecordBytes, int maxWordChars) {
+                      int maxRecordBytes, int maxWordChars, int spreadBuckets) {
         /** The job the options describe; a bad option fails here, before the pipeline runs. */
         public static Job from(BatchCompressOptions o) {
             CompressionSettings s = o.getTargetTokens() != null ? CompressionSettings.targetTokens(o.getTargetTokens())
@@ -33,12 +33,13 @@ public final class BatchCompress {
             Map<String, String> options = parseOptions(o.getMethodOption());
             s = s.withEncoding(o.getEncoding()).withKeep(o.getKeep()).withOptions(options);
             return new Job(o.getInput(), o.getOutput(), CompressorSource.registry(o.getMethod(), options), s,
-                    o.getMaxRecordBytes(), o.getMaxWordChars());
+                    o.getMaxRecordBytes(), o.getMaxWordChars(), o.getSpreadBuckets());
         }
 
         /** Adds the job's transforms to {@code p}. */
         public void addTo(Pipeline p) {
-            PCollectionTuple read = p.apply("Read", ReadDocuments.from(input).withMaxRecordBytes(maxRecordBytes).withMaxWordChars(maxWordChars));
+            PCollectionTuple read = p.apply("Read", ReadDocuments.from(input).withMaxRecordBytes(maxRecordBytes).withMaxWordChars(maxWordChars)
+                    .withSpreadBuckets(spreadBuckets));
             PCollectionTuple compressed = read.get(ReadDocuments.DOCUMENTS).apply("CompressDocuments", CompressDocuments.of(compressor, settings));
             PCollection<DeadLetter> failed = PCollectionList.of(read.get(ReadDocuments.FAILED)).and(compressed.get(CompressDocuments.FAILED))
                     .apply("AllFailures", Flatten.pCollections());

@@ -1,8 +1,9 @@
 package dev.squeeze.beam;
 
+import dev.squeeze.text.CompressorRegistry;
+
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
 import org.jspecify.annotations.Nullable;
 
@@ -12,7 +13,7 @@ import java.util.List;
  * The options of the compression job, in Beam's {@code --name=value} form, with the runner's own options beside them
  * ({@code --runner=SparkRunner --sparkMaster=...}). {@code squeeze batch compress} fills the same options.
  */
-public interface BatchCompressOptions extends PipelineOptions {
+public interface BatchCompressOptions extends SpreadOptions {
     @Description("Input files: a glob of JSONL files, one {\"id\", \"text\", \"question\"?} object per line (.gz etc. by extension)")
     @Validation.Required
     String getInput();
@@ -25,8 +26,8 @@ public interface BatchCompressOptions extends PipelineOptions {
 
     void setOutput(String value);
 
-    @Description("squeeze-text method (squeeze methods --family text)")
-    @Default.String("lexical")
+    @Description("squeeze-text method (squeeze methods --family text); the library's default, as in squeeze compress")
+    @Default.String(CompressorRegistry.DEFAULT_METHOD)
     String getMethod();
 
     void setMethod(String value);

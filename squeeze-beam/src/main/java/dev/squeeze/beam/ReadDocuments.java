@@ -17,9 +17,9 @@ import org.apache.beam.sdk.values.TupleTagList;
 /**
  * JSONL records from the files a glob matches (plain, or compressed as their extension says: {@code .gz},
  * {@code .bz2}, {@code .zst}, ...): one JSON object per line, {@code {"id": ..., "text": ..., "question": ...}}. Lines
- * are read as bytes and spread over the workers ({@link Reshuffle}) before they are decoded and parsed, so one big
- * file is compressed in parallel. Output: {@link #DOCUMENTS} and the records refused while reading or parsing under
- * {@link #FAILED}. A glob that matches nothing fails the job. Counts {@code records_in} per line.
+ * are read as bytes and spread over the workers ({@link Reshuffle} onto {@link #withSpreadBuckets spread buckets})
+ * before they are decoded and parsed, so one big file is compressed in parallel. Output: {@link #DOCUMENTS} and the
+ * records refused while reading or parsing under {@link #FAILED}. A glob that matches nothing fails the job. Counts {@code records_in} per line.
  */
 public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
     public static final TupleTag<Document> DOCUMENTS = new TupleTag<>("documents") {};
@@ -28,25 +28,40 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
     public static final int DEFAULT_MAX_RECORD_BYTES = 8 << 20;
     /** Longest word by default, as the HTTP service's {@code --max-word-chars}: 1,000 code points. */
     public static final int DEFAULT_MAX_WORD_CHARS = 1_000;
+    /**
+     * Keys the records are spread over by default: 64, more parallel tasks than a small cluster has cores (raise it
+     * on a larger one). Beam's own default, one random key per record, makes the DirectRunner run each record as its
+     * own bundle, and it translates every ParDo again per bundle (a fixed cost of tens of milliseconds): so
+     * {@code squeeze batch} gives the DirectRunner one key per worker thread (docs/PERFORMANCE.md has the figures).
+     */
+    public static final int DEFAULT_SPREAD_BUCKETS = 64;
 
     private static final TupleTag<RawRecord> LINES = new TupleTag<>("lines") {};
     private final String glob;
     private final int maxRecordBytes;
     private final int maxWordChars;
+    private final int spreadBuckets;
 
-    private ReadDocuments(String glob, int maxRecordBytes, int maxWordChars) {
+    private ReadDocuments(String glob, int maxRecordBytes, int maxWordChars, int spreadBuckets) {
+        if (spreadBuckets < 0) throw new IllegalArgumentException("spread buckets must be >= 0 (0 = a random key per record), got " + spreadBuckets);
         this.glob = glob;
         this.maxRecordBytes = maxRecordBytes;
         this.maxWordChars = maxWordChars;
+        this.spreadBuckets = spreadBuckets;
     }
 
-    public static ReadDocuments from(String glob) { return new ReadDocuments(glob, DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_WORD_CHARS); }
+    public static ReadDocuments from(String glob) {
+        return new ReadDocuments(glob, DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_WORD_CHARS, DEFAULT_SPREAD_BUCKETS);
+    }
 
     /** Records (lines) longer than this many bytes are dead-lettered with their length and SHA-256. */
-    public ReadDocuments withMaxRecordBytes(int n) { return new ReadDocuments(glob, n, maxWordChars); }
+    public ReadDocuments withMaxRecordBytes(int n) { return new ReadDocuments(glob, n, maxWordChars, spreadBuckets); }
 
     /** Texts holding a word longer than this many code points are dead-lettered. */
-    public ReadDocuments withMaxWordChars(int n) { return new ReadDocuments(glob, maxRecordBytes, n); }
+    public ReadDocuments withMaxWordChars(int n) { return new ReadDocuments(glob, maxRecordBytes, n, spreadBuckets); }
+
+    /** Records are spread over this many random keys ({@link #DEFAULT_SPREAD_BUCKETS}); 0 = one random key per record. */
+    public ReadDocuments withSpreadBuckets(int n) { return new ReadDocuments(glob, maxRecordBytes, maxWordChars, n); }
 
     @Override
     public PCollectionTuple expand(PBegin begin) {
@@ -57,7 +72,7 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
         lines.get(LINES).setCoder(RawRecord.Coder.of());
         lines.get(FAILED).setCoder(DeadLetter.Coder.of());
         PCollectionTuple parsed = lines.get(LINES)
-                .apply("Spread", Reshuffle.viaRandomKey())
+                .apply("Spread", spreadBuckets == 0 ? Reshuffle.viaRandomKey() : Reshuffle.<RawRecord>viaRandomKey().withNumBuckets(spreadBuckets))
                 .apply("Parse", ParDo.of(new ParseJsonRecord(maxWordChars, DOCUMENTS, FAILED)).withOutputTags(DOCUMENTS, TupleTagList.of(FAILED)));
         parsed.get(DOCUMENTS).setCoder(Document.Coder.of());
         parsed.get(FAILED).setCoder(DeadLetter.Coder.of());

@@ -21,14 +21,16 @@ public final class BatchKv {
     private BatchKv() {}
 
     /** What one job does. */
-    public record Job(String input, String output, ModelSpec model, KvStoreSpec store, KvEncoding encoding, int maxRecordBytes) {
+    public record Job(String input, String output, ModelSpec model, KvStoreSpec store, KvEncoding encoding, int maxRecordBytes,
+                      int spreadBuckets) {
         public static Job from(BatchKvOptions o) {
             return new Job(o.getInput(), o.getOutput(), new ModelSpec(o.getModel(), o.getTokenizer(), o.getModelThreads()),
-                    KvStoreSpec.of(o.getStore()), new KvEncoding(o.getLevel(), o.getChunkTokens()), o.getMaxRecordBytes());
+                    KvStoreSpec.of(o.getStore()), new KvEncoding(o.getLevel(), o.getChunkTokens()), o.getMaxRecordBytes(),
+                    o.getSpreadBuckets());
         }
 
         public void addTo(Pipeline p) {
-            PCollectionTuple read = p.apply("Read", ReadDocuments.from(input).withMaxRecordBytes(maxRecordBytes));
+            PCollectionTuple read = p.apply("Read", ReadDocuments.from(input).withMaxRecordBytes(maxRecordBytes).withSpreadBuckets(spreadBuckets));
             PCollectionTuple kv = read.get(ReadDocuments.DOCUMENTS).apply("PrecomputeKvCaches", PrecomputeKvCaches.of(model, store, encoding));
             BatchJobs.writeJsonl(kv.get(PrecomputeKvCaches.STORED), "Stored", KvStored::toJson, output, STORED_PREFIX);
             BatchJobs.writeJsonl(PCollectionList.of(read.get(ReadDocuments.FAILED)).and(kv.get(PrecomputeKvCaches.FAILED))

@@ -1,15 +1,15 @@
 package dev.squeeze.beam.kv;
 
 import dev.squeeze.beam.ReadDocuments;
+import dev.squeeze.beam.SpreadOptions;
 import dev.squeeze.cachegen.CompressionLevels;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
 import org.jspecify.annotations.Nullable;
 
 /** The options of the KV pre-computation job ({@code squeeze batch kv} fills the same), beside the runner's own. */
-public interface BatchKvOptions extends PipelineOptions {
+public interface BatchKvOptions extends SpreadOptions {
     @Description("Input files: a glob of JSONL files, one {\"id\", \"text\"} object per line")
     @Validation.Required
     String getInput();

@@ -27,8 +27,10 @@ import java.util.Locale;
  * tokens per wall second, and input tokens per CPU-second of the whole process (all threads, GC included), which is
  * the per-core figure on a shared machine. Not a test: run by hand (docs/PERFORMANCE.md gives the command).
  *
- * <p>Arguments: {@code ROUNDS COPIES RUNNERS} where RUNNERS is a comma list of {@code loop}, {@code direct},
- * {@code spark} (Spark needs Java 17 and the test class path).
+ * <p>Arguments: {@code ROUNDS COPIES RUNNERS [BUCKETS]} where RUNNERS is a comma list of {@code loop}, {@code direct},
+ * {@code spark} (Spark needs Java 17 and the test class path) and BUCKETS the jobs' {@code --spreadBuckets}; without
+ * it each runner gets what {@code squeeze batch compress} gives it: the DirectRunner its worker threads (the cores, at
+ * least 3), Spark the job's default ({@link dev.squeeze.beam.ReadDocuments#DEFAULT_SPREAD_BUCKETS}).
  */
 public final class BatchThroughput {
     private BatchThroughput() {}
@@ -43,6 +45,8 @@ public final class BatchThroughput {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int copies = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         List<String> runners = List.of((args.length > 2 ? args[2] : "loop,direct").split(","));
+        String buckets = args.length > 3 ? "--spreadBuckets=" + Integer.parseInt(args[3]) : null;
+        String directBuckets = buckets != null ? buckets : "--spreadBuckets=" + Math.max(3, Runtime.getRuntime().availableProcessors());
         Path dir = Files.createTempDirectory("squeeze-batch-bench");
         List<Document> docs = new ArrayList<>(Corpus.nqPassages(2655));
         docs.addAll(Corpus.essays(49));
@@ -58,8 +62,8 @@ public final class BatchThroughput {
         }
         Path input = dir.resolve("corpus.jsonl");
         Files.write(input, out.toByteArray());
-        System.out.printf(Locale.ROOT, "corpus: %d records, %d bytes, %d cores, Java %s%n", all.size(), out.size(),
-                Runtime.getRuntime().availableProcessors(), Runtime.version());
+        System.out.printf(Locale.ROOT, "corpus: %d records, %d bytes, %d cores, Java %s, %s%n", all.size(), out.size(),
+                Runtime.getRuntime().availableProcessors(), Runtime.version(), buckets == null ? "spread buckets as the CLI sets them" : buckets);
         CompressionSettings settings = CompressionSettings.rate(0.3);
         List<List<Sample>> byRunner = new ArrayList<>();
         for (String ignored : runners) byRunner.add(new ArrayList<>());
@@ -67,8 +71,8 @@ public final class BatchThroughput {
             for (int i = 0; i < runners.size(); i++) {
                 Sample s = switch (runners.get(i)) {
                     case "loop" -> loop(input, dir.resolve("loop-" + round + ".jsonl"), settings);
-                    case "direct" -> job(dir, input, round, "direct", "--runner=DirectRunner", "--enforceImmutability=false", "--enforceEncodability=false");
-                    case "spark" -> job(dir, input, round, "spark", "--runner=SparkRunner", "--sparkMaster=local[2]");
+                    case "direct" -> job(dir, input, round, "direct", directBuckets, "--runner=DirectRunner", "--enforceImmutability=false", "--enforceEncodability=false");
+                    case "spark" -> job(dir, input, round, "spark", buckets, "--runner=SparkRunner", "--sparkMaster=local[2]");
                     default -> throw new IllegalArgumentException("runner must be loop, direct or spark: " + runners.get(i));
                 };
                 System.out.printf(Locale.ROOT, "round %d %-6s wall %.2f s, cpu %.2f s, %d tokens: %.0f tokens/s wall, %.0f tokens per CPU-s%n",
@@ -81,6 +85,9 @@ public final class BatchThroughput {
             System.out.printf(Locale.ROOT, "median %-6s wall %.2f s, %.0f tokens/s wall, %.0f tokens per CPU-s%n", runners.get(i),
                     median(l.stream().mapToDouble(Sample::wallS).toArray()), median(l.stream().mapToDouble(Sample::tokensPerWallS).toArray()),
                     median(l.stream().mapToDouble(Sample::tokensPerCpuS).toArray()));
+        }
+        try (var files = Files.walk(dir)) { // the corpus and every round's output: tens of MB
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
         }
     }
 
@@ -106,8 +113,9 @@ public final class BatchThroughput {
         return new Sample("loop", (System.nanoTime() - t0) / 1e9, (processCpuNanos() - cpu0) / 1e9, tokens);
     }
 
-    static Sample job(Path dir, Path input, int round, String what, String... runner) {
+    static Sample job(Path dir, Path input, int round, String what, String buckets, String... runner) {
         List<String> a = new ArrayList<>(Arrays.asList(runner));
+        if (buckets != null) a.add(buckets);
         a.add("--input=" + input);
         a.add("--output=" + dir.resolve(what + "-" + round));
         a.add("--rate=0.3");

@@ -20,7 +20,7 @@ final class RunnerOptions {
     String runner;
 
     @Option(names = "--workers", defaultValue = "0",
-            description = "DirectRunner worker threads (default 0: Beam's choice, the cores but at least 3).")
+            description = "DirectRunner worker threads, and the keys records are spread over (default 0: Beam's choice, the cores but at least 3).")
     int workers;
 
     @Option(names = "--beam-option", paramLabel = "--NAME=VALUE",
@@ -37,6 +37,10 @@ final class RunnerOptions {
                 a.add("--enforceEncodability=false");
                 if (workers < 0) throw new IllegalArgumentException("--workers must be >= 0, got " + workers);
                 if (workers > 0) a.add("--targetParallelism=" + workers);
+                // one key per worker thread: the DirectRunner runs a bundle per key at a fixed cost each (docs/BATCH.md)
+                if (beamOptions.stream().noneMatch(o -> o.startsWith("--spreadBuckets="))) {
+                    a.add("--spreadBuckets=" + (workers > 0 ? workers : directRunnerThreads()));
+                }
             }
             case "spark" -> a.add("--runner=" + requireRunner("org.apache.beam.runners.spark.SparkRunner", "Spark"));
             case "flink" -> a.add("--runner=" + requireRunner("org.apache.beam.runners.flink.FlinkRunner", "Flink"));
@@ -68,6 +72,9 @@ final class RunnerOptions {
             throw new IllegalStateException("the job failed: " + c.getMessage(), c);
         }
     }
+
+    /** The DirectRunner's default worker threads: the cores, at least 3 (its {@code targetParallelism}). */
+    static int directRunnerThreads() { return Math.max(3, Runtime.getRuntime().availableProcessors()); }
 
     private static String requireRunner(String className, String name) {
         try {
