@@ -113,7 +113,6 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
     public void run(BenchContext ctx) throws Exception { run(ctx, Plan.of(ctx)); }
 
     void run(BenchContext ctx, Plan plan) throws Exception {
-        Path models = plan.modelsDir().orElse(Files.createTempDirectory("squeeze-llamacpp-models"));
         int maxThreads = Arrays.stream(plan.threads()).max().orElse(1);
         describeMachine(ctx, plan, maxThreads);
         Optional<Path> llamaDir = plan.llamaCpp() ? LlamaCppDriver.install(plan.cacheDir(), m -> { ctx.note(m); System.err.println("llm-vs-llamacpp: " + m); })
@@ -123,6 +122,8 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
         int[] longest = randomTokens(maxPrompt, plan.config().vocabSize(), 7);
         List<Row> runs = new ArrayList<>();
         long steps = (long) plan.types().size() * plan.threads().length * plan.prompts().length * plan.repeats();
+        // created right before the try whose finally removes it, so no early failure leaves it behind
+        Path models = plan.modelsDir().orElse(Files.createTempDirectory("squeeze-llamacpp-models"));
         try (Progress p = ctx.progress("llm-vs-llamacpp", steps);
              LlamaCppDriver llama = llamaDir.isPresent() ? LlamaCppDriver.start(llamaDir.get()) : null) {
             if (llama != null) {
