@@ -26,23 +26,8 @@ record KvBench(BenchContext ctx, LlamaModel model, String modelName, int window,
 
     boolean quick() { return ctx.quick(); }
 
-    /** An integer option in [min, max], or {@code fallback}; out-of-range or non-numeric values are errors naming the option. */
-    int option(String key, int fallback, int min, int max) {
-        return intOption(ctx, key, fallback, min, max);
-    }
-
-    static int intOption(BenchContext ctx, String key, int fallback, int min, int max) {
-        String v = ctx.options().get(key);
-        if (v == null) return fallback;
-        int n;
-        try {
-            n = Integer.parseInt(v.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("option " + key + " must be an integer, got '" + v + "'");
-        }
-        if (n < min || n > max) throw new IllegalArgumentException("option " + key + "=" + n + " is outside [" + min + ", " + max + "]");
-        return n;
-    }
+    /** An integer option in [min, max], or {@code fallback}. */
+    int option(String key, int fallback, int min, int max) { return ctx.intOption(key, fallback, min, max); }
 
     /** Windows of {@link #window} tokens of a text, split at {@link #ctxLen}. */
     List<KvEval.Window> windows(Path file, boolean byLine, int n) throws Exception {

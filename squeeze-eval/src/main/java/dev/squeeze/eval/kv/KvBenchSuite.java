@@ -69,13 +69,13 @@ public final class KvBenchSuite implements BenchSuite {
         Path data = ctx.dataDir().orElse(Path.of("."));
         try (LlamaModel model = em.get().load()) {
             int seqLen = model.config().seqLen();
-            int window = KvBench.intOption(ctx, "window", Math.min(256, seqLen), 8, Integer.MAX_VALUE);
+            int window = ctx.intOption("window", Math.min(256, seqLen), 8, Integer.MAX_VALUE);
             if (window > seqLen) {
                 throw new IllegalArgumentException("option window=" + window + " needs positions past " + em.get().name() + "'s trained context (seq_len "
                         + seqLen + "); windows must fit it: not run");
             }
-            int ctxLen = KvBench.intOption(ctx, "contextLen", window * 3 / 4, 2, window - 2);
-            KvBench b = new KvBench(ctx, model, em.get().name(), window, ctxLen, KvBench.intOption(ctx, "windows", quick ? 3 : WINDOWS, 1, 100_000),
+            int ctxLen = ctx.intOption("contextLen", window * 3 / 4, 2, window - 2);
+            KvBench b = new KvBench(ctx, model, em.get().name(), window, ctxLen, ctx.intOption("windows", quick ? 3 : WINDOWS, 1, 100_000),
                     data.resolve("text/tinystories-sample.txt"), data.resolve("text/wikitext-2/test.txt"));
             if (!Files.isRegularFile(b.stories())) throw new IllegalArgumentException("kv: " + b.stories() + " is absent");
             ctx.note(contextNote(b));

@@ -5,6 +5,7 @@ import dev.squeeze.bench.BenchSuite;
 import dev.squeeze.bench.PlotSpec;
 import dev.squeeze.bench.Progress;
 import dev.squeeze.bench.Row;
+import dev.squeeze.eval.llm.EvalModel;
 import dev.squeeze.text.CompressionRequest;
 import dev.squeeze.text.CompressionResult;
 import dev.squeeze.text.CompressorRegistry;
@@ -23,8 +24,9 @@ import java.util.Map;
  * (fewer examples), {@code methods=a,b} (default: every offline general-text method of the registry),
  * {@code tasks=needle,kv-75,kv-140,nq-10,nq-20,gsm8k,paraphrase} (default: all; paraphrase: {@link ParaphraseTask}), {@code examples=N} (cap per task),
  * {@code lm=PATH} and {@code lmTokenizer=PATH}: the causal LM (squeeze-llm) given to the methods that need one
- * (llmlingua, longllmlingua, selective-context), e.g. {@code lm=../shared/data/models/stories260K.bin
- * lmTokenizer=../shared/data/models/tok512.bin}; {@code lmWindow=N} its scoring window (default its seq_len).
+ * (llmlingua, longllmlingua, selective-context; default stories15M + tok32000.bin from the data folder, e.g.
+ * {@code lm=../shared/data/models/stories260K.bin lmTokenizer=../shared/data/models/tok512.bin} for another);
+ * {@code lmWindow=N} its scoring window (default its seq_len).
  */
 public final class TextBenchSuite implements BenchSuite {
     /**
@@ -87,7 +89,7 @@ public final class TextBenchSuite implements BenchSuite {
                 + "tokens/s on one core and resists the shared machine's load; wallTokensPerSecond is wall time. Compare ratios from one run");
         List<String> offline = registry.offlineNames();
         for (String method : methods) {
-            PromptCompressor c = create(registry, method.trim(), context.options());
+            PromptCompressor c = create(registry, method.trim(), context);
             warmUp(c, tasks);
             for (var e : tasks.entrySet()) {
                 double[] rates = e.getKey().startsWith("nq") || e.getKey().equals("paraphrase") ? NQ_RATES : RATES;
@@ -102,12 +104,19 @@ public final class TextBenchSuite implements BenchSuite {
 
     static final List<String> CAUSAL_LM_METHODS = List.of("llmlingua", "longllmlingua", "selective-context");
 
-    /** The shared instance, or for a causal-LM method one built on the {@code lm=} model. */
-    static PromptCompressor create(CompressorRegistry registry, String method, Map<String, String> options) {
-        if (!CAUSAL_LM_METHODS.contains(method) || !options.containsKey("lm")) return registry.get(method);
+    /**
+     * The shared instance, or for a causal-LM method one built on the {@code lm=} model, by default the evaluation
+     * model (stories15M + tok32000 from the data folder).
+     */
+    static PromptCompressor create(CompressorRegistry registry, String method, BenchContext context) {
+        Map<String, String> options = context.options();
+        if (!CAUSAL_LM_METHODS.contains(method)) return registry.get(method);
+        EvalModel lm = EvalModel.resolve(context, "lm", "lmTokenizer").orElseThrow(() -> new IllegalArgumentException(method
+                + " needs a causal LM: give --option lm=PATH [--option lmTokenizer=PATH], or put " + EvalModel.DEFAULT_MODEL + " and "
+                + EvalModel.DEFAULT_TOKENIZER + " in ../shared/data"));
         Map<String, String> o = new LinkedHashMap<>();
-        o.put("model", options.get("lm"));
-        if (options.containsKey("lmTokenizer")) o.put("tokenizer", options.get("lmTokenizer"));
+        o.put("model", lm.model().toString());
+        if (lm.tokenizer() != null) o.put("tokenizer", lm.tokenizer().toString());
         if (options.containsKey("lmWindow")) o.put("window", options.get("lmWindow"));
         return registry.create(method, o);
     }
@@ -163,6 +172,7 @@ public final class TextBenchSuite implements BenchSuite {
                 .put("maxRateError", worst)
                 .put("retention", total == 0 ? Double.NaN : kept / (double) total)
                 .put("tokensPerSecond", nanos == 0 ? Double.NaN : tokens / (nanos / 1e9))
+                .put("cpuSecondsPer1kTokens", tokens == 0 ? Double.NaN : nanos / 1e9 / tokens * 1000)
                 .put("clock", processClock ? "process-cpu" : "thread-cpu")
                 .put("wallTokensPerSecond", wall == 0 ? Double.NaN : tokens / (wall / 1e9))
                 .put("examples", total)
