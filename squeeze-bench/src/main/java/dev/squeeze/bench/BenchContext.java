@@ -17,6 +17,20 @@ public interface BenchContext {
 
     default boolean quick() { return Boolean.parseBoolean(options().getOrDefault("quick", "false")); }
 
+    /** Integer option {@code key} in [min, max], or {@code fallback} when absent; anything else is an error naming the option. */
+    default int intOption(String key, int fallback, int min, int max) {
+        String v = options().get(key);
+        if (v == null) return fallback;
+        int n;
+        try {
+            n = Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option " + key + " must be an integer, got '" + v + "'");
+        }
+        if (n < min || n > max) throw new IllegalArgumentException("option " + key + "=" + n + " is outside [" + min + ", " + max + "]");
+        return n;
+    }
+
     void add(Row row);
 
     void plot(PlotSpec spec);

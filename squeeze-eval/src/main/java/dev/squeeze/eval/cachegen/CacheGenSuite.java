@@ -12,8 +12,8 @@ import dev.squeeze.cachegen.EncodedStream;
 import dev.squeeze.cachegen.KvSnapshot;
 import dev.squeeze.cachegen.ModelFingerprint;
 import dev.squeeze.cachegen.RoundTripPerplexity;
+import dev.squeeze.eval.llm.EvalModel;
 import dev.squeeze.eval.llm.LlmSpeed;
-import dev.squeeze.llm.format.Llama2cLoader;
 import dev.squeeze.llm.format.ModelLoader;
 import dev.squeeze.llm.model.LlamaConfig;
 import dev.squeeze.llm.model.LlamaModel;
@@ -25,82 +25,108 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * {@code squeeze bench cachegen}: CacheGen on stories260K over tinystories-sample.txt (bytes per token vs fp16,
- * fp32 and KIVI-4bit, perplexity ratio of a teacher-forced continuation after a round trip, decode time per
- * token) and load-vs-recompute time for 512 tokens of stories260K and of a random-weight 1.1B Llama (Q8_0).
+ * {@code squeeze bench cachegen}: CacheGen on stories15M (or the model named by {@code model=} / {@code tokenizer=})
+ * over tinystories-sample.txt: bytes per token vs fp16, fp32 and KIVI-4bit, perplexity ratio of a teacher-forced
+ * continuation after a round trip, decode time per token; and load-vs-recompute time for a full context of the model
+ * and for 512 tokens of a random-weight 1.1B Llama (Q8_0).
+ *
+ * <p>Windows stay inside the model's trained context: per window the cache of {@code context - 1} tokens (default
+ * 3/4 of min(256, seq_len) = 191) is encoded, decoded and restored, then the last context token and the
+ * {@code window - context} continuation tokens are teacher-forced in the restored and the full session.
  *
  * <p>KIVI-4bit bytes are by formula: 4-bit codes plus an fp16 scale and an fp16 zero point per group of 32
  * values (keys grouped per channel, values per token in KIVI; same count) = 0.625 bytes per value; KIVI's
  * full-precision residual window is not counted (it only adds bytes).
  *
- * <p>Options: {@code quick=true} (fewer windows, 4-layer random model, 128 tokens), {@code windows=N},
- * {@code big=false} to skip the 1.1B model.
+ * <p>Options: {@code quick=true} (fewer windows, 4-layer random model, 128 tokens), {@code windows=N} (default
+ * {@value #WINDOWS}), {@code window=N}, {@code context=N}, {@code big=false} to skip the 1.1B model.
  */
 public final class CacheGenSuite implements BenchSuite {
     static final double KIVI4_BYTES_PER_VALUE = 0.5 + 2.0 * 2 / 32;
+    static final int WINDOWS = 24;
 
     @Override public String name() { return "cachegen"; }
 
     @Override
     public String description() {
-        return "CacheGen KV bitstreams: bytes/token vs fp16/fp32/KIVI-4bit, perplexity after a round trip, decode vs recompute time";
+        return "CacheGen KV bitstreams on stories15M: bytes/token vs fp16/fp32/KIVI-4bit, perplexity after a round trip, decode vs recompute time";
     }
 
     @Override
     public void run(BenchContext ctx) throws Exception {
-        Path data = ctx.dataDir().orElse(null);
-        if (data == null || !Files.isRegularFile(data.resolve("models/stories260K.bin"))) {
-            ctx.note("cachegen: ../shared/data/models/stories260K.bin is absent: the stories260K rows are skipped");
+        Optional<EvalModel> em = EvalModel.resolve(ctx, "model", "tokenizer");
+        if (em.isEmpty() || ctx.dataDir().isEmpty()) {
+            ctx.note("cachegen: ../shared/data (" + EvalModel.DEFAULT_MODEL + ", tinystories-sample.txt) is absent: the size-quality rows are skipped");
         } else {
-            stories(ctx, data);
+            levels(ctx, em.get(), ctx.dataDir().get());
         }
         if (Boolean.parseBoolean(ctx.options().getOrDefault("big", "true"))) randomModel(ctx);
         else ctx.note("cachegen: big=false: the random 1.1B load-vs-recompute row is skipped");
     }
 
-    private void stories(BenchContext ctx, Path data) throws Exception {
-        int windows = Integer.parseInt(ctx.options().getOrDefault("windows", ctx.quick() ? "8" : "60"));
-        try (LlamaModel m = Llama2cLoader.load(data.resolve("models/stories260K.bin"), data.resolve("models/tok512.bin"))) {
+    private void levels(BenchContext ctx, EvalModel em, Path data) throws Exception {
+        int windows = ctx.intOption("windows", ctx.quick() ? 4 : WINDOWS, 1, 100_000);
+        try (LlamaModel m = em.load()) {
+            int seqLen = m.config().seqLen();
+            int window = ctx.intOption("window", Math.min(256, seqLen), 3, Integer.MAX_VALUE);
+            if (window > seqLen) {
+                throw new IllegalArgumentException("option window=" + window + " needs positions past " + em.name() + "'s trained context (seq_len "
+                        + seqLen + "): not run");
+            }
+            int context = ctx.intOption("context", window * 3 / 4, 2, Integer.MAX_VALUE);
+            if (context >= window) throw new IllegalArgumentException("option context=" + context + " must be below window=" + window);
+            int continuation = window - context;
             List<int[]> seqs = new ArrayList<>();
             for (String p : Files.readString(data.resolve("text/tinystories-sample.txt")).split("\\n\\s*\\n")) {
                 if (!p.isBlank()) seqs.add(m.tokenizer().encode(p.strip(), true));
             }
             ModelFingerprint fp = ModelFingerprint.of(m);
-            int[] tokens = concat(seqs, 512);
+            int[] tokens = concat(seqs, window);     // a full context of the model, for decode and load timing
             Session s = m.newSession();
             s.prefill(tokens, false);
-            KvSnapshot snap512 = KvSnapshot.of(s.cache(), tokens);
+            KvSnapshot snapFull = KvSnapshot.of(s.cache(), tokens);
+            ctx.note(String.format(Locale.ROOT, "cachegen: %s (seq_len %d): per window %d cached tokens, then %d teacher-forced and scored "
+                            + "(%d positions)%s; decode and load times use a %d-token cache", em.name(), seqLen, context - 1, continuation, window,
+                    seqLen < 511 ? ". The stories260K protocol (255 cached + 256 scored = 511 positions) would need positions past " + seqLen
+                            + ": not run on this model" : "", window));
             record Config(String method, int level, int anchor) {}
             List<Config> configs = new ArrayList<>();
             for (int lv = 0; lv <= CompressionLevels.MAX; lv++) configs.add(new Config("cachegen", lv, 0));
             configs.add(new Config("cachegen+delta", CompressionLevels.DEFAULT, 10));
             configs.add(new Config("cachegen+delta", CompressionLevels.DEFAULT + 1, 10));
+            double values = 2.0 * fp.layers() * fp.kvDim();
+            String goal = null;
             try (Progress bar = ctx.progress("cachegen levels", configs.size())) {
                 for (Config c : configs) {
                     bar.message(c.method() + " level " + c.level());
                     CacheGenEncoder enc = CacheGenEncoder.builder().level(c.level()).anchorInterval(c.anchor()).build();
-                    RoundTripPerplexity.Result r = RoundTripPerplexity.evaluate(m, seqs, 256, 256, windows, enc);
+                    RoundTripPerplexity.Result r = RoundTripPerplexity.evaluate(m, seqs, context, continuation, windows, enc);
                     double bpt = (double) r.bytes() / r.cachedTokens();
-                    double values = 2.0 * fp.layers() * fp.kvDim();
-                    EncodedStream e512 = enc.encode(snap512, fp);
-                    byte[] stream = e512.toByteArray();
+                    byte[] stream = enc.encode(snapFull, fp).toByteArray();
                     medianSeconds(3, () -> CacheGenReader.of(stream, "bench").decode(fp)); // warm-up (JIT)
                     double decodeSec = medianSeconds(9, () -> CacheGenReader.of(stream, "bench").decode(fp));
-                    ctx.add(Row.of("size-quality").put("method", c.method()).put("level", c.level()).put("anchorInterval", c.anchor())
+                    ctx.add(Row.of("size-quality").put("method", c.method()).put("model", em.name()).put("level", c.level()).put("anchorInterval", c.anchor())
                             .put("bytesPerToken", bpt).put("fp16BytesPerToken", 2 * values).put("fp32BytesPerToken", 4 * values)
                             .put("kivi4BytesPerToken", KIVI4_BYTES_PER_VALUE * values).put("ratioVsFp16", 2 * values / bpt)
                             .put("ratioVsKivi4", KIVI4_BYTES_PER_VALUE * values / bpt).put("pplRatio", r.pplRatio())
-                            .put("top1Agreement", r.top1Agreement()).put("windows", windows).put("scoredTokens", r.scored())
-                            .put("decodeMicrosPerToken", decodeSec * 1e6 / 512).put("bytes512", stream.length));
+                            .put("top1Agreement", r.top1Agreement()).put("windows", windows).put("cachedTokens", context - 1).put("scoredTokens", r.scored())
+                            .put("decodeMicrosPerToken", decodeSec * 1e6 / tokens.length).put("streamBytes", stream.length).put("streamTokens", tokens.length));
+                    if (goal == null && c.anchor() == 0 && 2 * values / bpt >= 4 && r.pplRatio() <= 1.01) {
+                        goal = String.format(Locale.ROOT, "level %d, %.2fx smaller than fp16 at pplRatio %.4f", c.level(), 2 * values / bpt, r.pplRatio());
+                    }
                     bar.step();
                 }
             }
-            ctx.plot(new PlotSpec("size-quality", "Perplexity ratio vs compression (stories260K, 256-token cache, 256 scored)",
-                    "ratioVsFp16", "pplRatio", "method"));
-            loadVsRecompute(ctx, m, "stories260K", tokens, 9);
+            ctx.note("cachegen goal (>= 4x smaller than fp16 at <= 1.01x perplexity, " + em.name() + "): "
+                    + (goal == null ? "missed by every level" : "met by the finest level that reaches 4x: " + goal));
+            ctx.plot(new PlotSpec("size-quality", "Perplexity ratio vs compression (" + em.name() + ", " + (context - 1) + "-token cache, "
+                    + continuation + " scored)", "ratioVsFp16", "pplRatio", "method"));
+            loadVsRecompute(ctx, m, em.name(), tokens, 9);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.runtime.SessionOptions;
 import dev.squeeze.llm.tokenizer.Tokenizer;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,13 +44,19 @@ public final class KvEval {
      */
     public static final class Tally {
         double nll, nllRef, kl;
-        long count, agree, bytes, bytesRef, windows;
+        long count, agree, hits, bytes, bytesRef, windows;
         private final List<double[]> perWindow = new ArrayList<>(); // {sum of (nll - nllRef), predictions}
 
-        public void add(Run ref, Run run) {
+        public void add(Run ref, Run run) { add(ref, run, null); }
+
+        /** Adds the predictions of one window; with a mask, only those where it is true. */
+        public void add(Run ref, Run run, boolean @Nullable [] mask) {
             int vocab = ref.logits[0].length;
             double diff = 0;
+            int scored = 0;
             for (int i = 0; i < ref.logits.length; i++) {
+                if (mask != null && !mask[i]) continue;
+                scored++;
                 double[] lp = logSoftmax(run.logits[i]), lq = logSoftmax(ref.logits[i]);
                 int tgt = ref.targets[i];
                 nll -= lp[tgt];
@@ -58,13 +65,15 @@ public final class KvEval {
                 double k = 0;
                 for (int v = 0; v < vocab; v++) k += Math.exp(lq[v]) * (lq[v] - lp[v]);
                 kl += k;
-                if (argmax(run.logits[i]) == argmax(ref.logits[i])) agree++;
+                int top = argmax(run.logits[i]);
+                if (top == argmax(ref.logits[i])) agree++;
+                if (top == tgt) hits++;
                 count++;
             }
             bytes += run.bytesAfterPrefill;
             bytesRef += ref.bytesAfterPrefill;
             windows++;
-            perWindow.add(new double[]{diff, ref.logits.length});
+            perWindow.add(new double[]{diff, scored});
         }
 
         /**
@@ -91,6 +100,8 @@ public final class KvEval {
         public double ppl() { return Math.exp(nll / count); }
         public double pplRef() { return Math.exp(nllRef / count); }
         public double agreement() { return (double) agree / count; }
+        /** Top-1 accuracy against the text (the teacher-forced targets). */
+        public double accuracy() { return (double) hits / count; }
         public double kl() { return kl / count; }
         public long kvBytes() { return windows == 0 ? 0 : bytes / windows; }
         public long fullKvBytes() { return windows == 0 ? 0 : bytesRef / windows; }
@@ -255,8 +266,13 @@ public final class KvEval {
 
     /** Runs a press over windows against precomputed references. */
     public static Tally tally(List<Window> ws, List<Run> refs, Function<Window, Run> press) {
+        return tally(ws, refs, null, press);
+    }
+
+    /** The same, scoring only the predictions each window's mask marks (null: all). */
+    public static Tally tally(List<Window> ws, List<Run> refs, @Nullable List<boolean[]> masks, Function<Window, Run> press) {
         Tally t = new Tally();
-        for (int i = 0; i < ws.size(); i++) t.add(refs.get(i), press.apply(ws.get(i)));
+        for (int i = 0; i < ws.size(); i++) t.add(refs.get(i), press.apply(ws.get(i)), masks == null ? null : masks.get(i));
         return t;
     }
 

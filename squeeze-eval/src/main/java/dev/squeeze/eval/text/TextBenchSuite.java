@@ -5,6 +5,7 @@ import dev.squeeze.bench.BenchSuite;
 import dev.squeeze.bench.PlotSpec;
 import dev.squeeze.bench.Progress;
 import dev.squeeze.bench.Row;
+import dev.squeeze.eval.llm.EvalModel;
 import dev.squeeze.text.CompressionRequest;
 import dev.squeeze.text.CompressionResult;
 import dev.squeeze.text.CompressorRegistry;
@@ -27,8 +28,9 @@ import java.util.Map;
  * paraphrase-check: its 24 check needles, paraphrase-32k: the 48 at 32k tokens, where retention is plotted against
  * tokens per CPU-second), {@code examples=N} (cap per task),
  * {@code lm=PATH} and {@code lmTokenizer=PATH}: the causal LM (squeeze-llm) given to the methods that need one
- * (llmlingua, longllmlingua, selective-context), e.g. {@code lm=../shared/data/models/stories260K.bin
- * lmTokenizer=../shared/data/models/tok512.bin}; {@code lmWindow=N} its scoring window (default its seq_len).
+ * (llmlingua, longllmlingua, selective-context; default stories15M + tok32000.bin from the data folder, e.g.
+ * {@code lm=../shared/data/models/stories260K.bin lmTokenizer=../shared/data/models/tok512.bin} for another);
+ * {@code lmWindow=N} its scoring window (default its seq_len).
  */
 public final class TextBenchSuite implements BenchSuite {
     /**
@@ -111,7 +113,7 @@ public final class TextBenchSuite implements BenchSuite {
             if (run.isEmpty()) continue;
             // Thread CPU for the offline methods as such; process CPU when a model's worker threads take part.
             boolean processClock = !offline.contains(m.name()) || !m.options().isEmpty();
-            PromptCompressor c = create(registry, m, context.options());
+            PromptCompressor c = create(registry, m, context);
             warmUp(c, run, processClock ? 2 : 20);
             for (var e : run.entrySet()) {
                 double[] rates = e.getKey().startsWith("nq") || e.getKey().startsWith("paraphrase") ? NQ_RATES : RATES;
@@ -149,15 +151,22 @@ public final class TextBenchSuite implements BenchSuite {
 
     static final List<String> CAUSAL_LM_METHODS = List.of("llmlingua", "longllmlingua", "selective-context");
 
-    /** The shared instance, one with the spec's options, or for a causal-LM method one built on the {@code lm=} model. */
-    static PromptCompressor create(CompressorRegistry registry, MethodSpec spec, Map<String, String> options) {
+    /**
+     * The shared instance, one with the spec's options, or for a causal-LM method one built on the {@code lm=} model,
+     * by default the evaluation model (stories15M + tok32000 from the data folder).
+     */
+    static PromptCompressor create(CompressorRegistry registry, MethodSpec spec, BenchContext context) {
         String method = spec.name();
-        if (!CAUSAL_LM_METHODS.contains(method) || !options.containsKey("lm")) {
+        Map<String, String> options = context.options();
+        if (!CAUSAL_LM_METHODS.contains(method)) {
             return spec.options().isEmpty() ? registry.get(method) : registry.create(method, spec.options());
         }
+        EvalModel lm = EvalModel.resolve(context, "lm", "lmTokenizer").orElseThrow(() -> new IllegalArgumentException(method
+                + " needs a causal LM: give --option lm=PATH [--option lmTokenizer=PATH], or put " + EvalModel.DEFAULT_MODEL + " and "
+                + EvalModel.DEFAULT_TOKENIZER + " in ../shared/data"));
         Map<String, String> o = new LinkedHashMap<>(spec.options());
-        o.put("model", options.get("lm"));
-        if (options.containsKey("lmTokenizer")) o.put("tokenizer", options.get("lmTokenizer"));
+        o.put("model", lm.model().toString());
+        if (lm.tokenizer() != null) o.put("tokenizer", lm.tokenizer().toString());
         if (options.containsKey("lmWindow")) o.put("window", options.get("lmWindow"));
         return registry.create(method, o);
     }
@@ -214,6 +223,7 @@ public final class TextBenchSuite implements BenchSuite {
                 .put("retention", total == 0 ? Double.NaN : kept / (double) total)
                 .put("tokensPerSecond", nanos == 0 ? Double.NaN : tokens / (nanos / 1e9))
                 .put("log10TokensPerSecond", nanos == 0 ? Double.NaN : Math.log10(tokens / (nanos / 1e9)))
+                .put("cpuSecondsPer1kTokens", tokens == 0 ? Double.NaN : nanos / 1e9 / tokens * 1000)
                 .put("clock", processClock ? "process-cpu" : "thread-cpu")
                 .put("wallTokensPerSecond", wall == 0 ? Double.NaN : tokens / (wall / 1e9))
                 .put("examples", total)

@@ -29,6 +29,29 @@ class KvEvalTest {
     }
 
     @Test
+    void aMaskScoresOnlyItsPredictionsAndAccuracyIsAgainstTheText() {
+        float[][] ref = {{0, 3, 0}, {2, 0, 0}, {0, 0, 1}};
+        float[][] run = {{0, 3, 0}, {0, 2, 0}, {0, 0, 1}};
+        int[] targets = {1, 1, 0};   // ref gets 1 of 3 right (row 0), the run 2 (rows 0 and 1)
+        KvEval.Run r = new KvEval.Run(ref, 10, 10, targets), p = new KvEval.Run(run, 5, 5, targets);
+        KvEval.Tally all = new KvEval.Tally();
+        all.add(r, p);
+        assertEquals(2 / 3.0, all.accuracy(), 1e-12);
+        assertEquals(2 / 3.0, all.agreement(), 1e-12);
+        KvEval.Tally masked = new KvEval.Tally();
+        masked.add(r, p, new boolean[]{false, true, false});
+        assertEquals(1, masked.count());
+        assertEquals(1.0, masked.accuracy(), 0);
+        assertEquals(0.0, masked.agreement(), 0);
+        // row 1 alone: ref log p(1) = -ln(e^2 + 2), run log p(1) = 2 - ln(e^2 + 2)
+        double lse = Math.log(Math.exp(2) + 2);
+        assertEquals(Math.exp(-(2 - lse) + (0 - lse)), masked.pplRatio(), 1e-6);
+        KvEval.Tally self = new KvEval.Tally();
+        self.add(r, r, new boolean[]{true, false, true});
+        assertEquals(0.5, self.accuracy(), 0, "the reference's own accuracy on the masked rows");
+    }
+
+    @Test
     void fullCacheAgainstItselfIsExactOnTheModel() {
         LlamaModel m = StoriesFixture.model();
         int[] ids = StoriesFixture.text(60);

@@ -37,15 +37,28 @@ public record RetrievalHeads(float[][] induction, float[][] echo, boolean[][] kv
 
     public static RetrievalHeads probe(KvModel model, int length, double inductionFraction, double echoFraction, long seed) {
         ModelShape c = model.shape();
-        if (2 * length + 1 > c.seqLen()) throw new IllegalArgumentException("probe length " + length + " needs 2 x length + 1 <= seq_len = " + c.seqLen());
         if (length < 2) throw new IllegalArgumentException("probe length must be >= 2, got " + length);
         SplittableRandom rng = new SplittableRandom(seed);
+        int[] first = new int[length];
+        int lo = Math.min(3, c.vocabSize() - 1);
+        for (int i = 0; i < length; i++) first[i] = lo + rng.nextInt(c.vocabSize() - lo);
+        return probe(model, first, inductionFraction, echoFraction);
+    }
+
+    /**
+     * The same probe on a given first copy (RazorAttention's is random tokens; an in-distribution text shows what
+     * a model that does not copy random tokens does on text): BOS + first + first.
+     */
+    public static RetrievalHeads probe(KvModel model, int[] first, double inductionFraction, double echoFraction) {
+        ModelShape c = model.shape();
+        int length = first.length;
+        if (2 * length + 1 > c.seqLen()) throw new IllegalArgumentException("probe length " + length + " needs 2 x length + 1 <= seq_len = " + c.seqLen());
+        if (length < 2) throw new IllegalArgumentException("probe length must be >= 2, got " + length);
         int[] seq = new int[2 * length + 1];
         seq[0] = 1;
-        int lo = Math.min(3, c.vocabSize() - 1);
         for (int i = 0; i < length; i++) {
-            seq[1 + i] = lo + rng.nextInt(c.vocabSize() - lo);
-            seq[1 + length + i] = seq[1 + i];
+            seq[1 + i] = first[i];
+            seq[1 + length + i] = first[i];
         }
         float[][] ind = new float[c.nLayers()][c.nHeads()];
         float[][] echo = new float[c.nLayers()][c.nHeads()];

@@ -28,7 +28,9 @@ import java.util.Objects;
  * before the prefix. {@link #recoverResponse} implements LongLLMLingua's subsequence recovery.
  *
  * <p>Deviations: the budget is converted from the request's BPE tokens to the LM's tokens by the ratio of the two
- * counts; the "\n\n" separator tokens between contexts are always kept; forced content ({@link
+ * counts for the thresholds, and the result is then fitted to the request's budget exactly ({@link BudgetFit}: the
+ * tokens the thresholds kept, highest score first, then the dropped ones, highest score first, while the exact count
+ * fits; an error when it cannot come within 0.02 of the segment); the "\n\n" separator tokens between contexts are always kept; forced content ({@link
  * dev.squeeze.text.ForcedContent}: numbers keep every token with a digit, like the reference's
  * force_reserve_digit; force tokens keep tokens whose piece equals one) is kept after thresholding, which
  * can raise the achieved rate; the reference's sentence-level filter
@@ -121,6 +123,9 @@ public final class LlmLinguaCompressor extends AbstractPromptCompressor {
         boolean[] forced = LmScores.forced(lm, all, ctx.forced());
         boolean contrast = settings.contrastive() && question != null;
         int[] kept = new int[0];
+        float[] scoreAll = new float[all.length];     // each token's score as its segment was pruned
+        boolean[] keptAll = new boolean[all.length];  // the method's own choice
+        boolean[] fixed = new boolean[all.length];    // separators and forced content
         for (int s = 0; s < all.length; s += settings.iterativeSize()) {
             int e = Math.min(all.length, s + settings.iterativeSize());
             int[] segment = Arrays.copyOfRange(all, s, e);
@@ -151,10 +156,24 @@ public final class LlmLinguaCompressor extends AbstractPromptCompressor {
             }
             int[] next = Arrays.copyOf(kept, kept.length + segment.length);
             int n = kept.length;
-            for (int x = 0; x < segment.length; x++) if (keep[x] || forced[s + x]) next[n++] = segment[x];
+            for (int x = 0; x < segment.length; x++) {
+                scoreAll[s + x] = score[x];
+                fixed[s + x] = forced[s + x] || Double.isNaN(ratio.get(s + x));
+                keptAll[s + x] = keep[x] || fixed[s + x];
+                if (keptAll[s + x]) next[n++] = segment[x];
+            }
             kept = Arrays.copyOf(next, n);
         }
-        return lm.decode(kept);
+        // the thresholds meet the budget in LM tokens; the request counts its own tokens: fit exactly, the method's
+        // kept tokens first (highest score first), then its dropped ones (highest score first)
+        List<int[]> units = new ArrayList<>();
+        for (boolean wanted : new boolean[]{true, false}) {
+            List<Integer> pos = new ArrayList<>();
+            for (int p = 0; p < all.length; p++) if (!fixed[p] && keptAll[p] == wanted) pos.add(p);
+            pos.sort((a, b) -> Float.compare(scoreAll[b], scoreAll[a]));
+            for (int p : pos) units.add(new int[]{p});
+        }
+        return lm.decode(BudgetFit.select(all, BudgetFit.fit(method(), lm, ctx.counter(), all, fixed, units, target, segmentTokens)));
     }
 
     private static boolean sameRatio(double a, double b) {

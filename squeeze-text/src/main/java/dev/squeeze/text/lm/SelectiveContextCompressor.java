@@ -2,7 +2,6 @@ package dev.squeeze.text.lm;
 
 import dev.squeeze.text.AbstractPromptCompressor;
 import dev.squeeze.text.SegmentContext;
-import dev.squeeze.text.lingua2.Lingua2Math;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,12 +10,13 @@ import java.util.Objects;
 /**
  * Selective Context (Li et al., "Compressing Context to Enhance Inference Efficiency of Large Language
  * Models", EMNLP 2023, arXiv:2310.06201). Self-information of each token I(x_t) = -ln p(x_t | x_&lt;t) from a
- * causal LM; a lexical unit's information is the sum over its tokens; units whose information is below the
- * numpy-linear percentile at (1 - rate)·100 of all units are dropped (the paper's percentile filter, reduce
- * ratio = 1 - rate). Units: {@code token}, {@code sentence} (split after . ! ? and newlines) or {@code phrase}.
+ * causal LM; a lexical unit's information is the sum over its tokens; the least informative units are dropped
+ * (the paper's percentile filter, reduce ratio = 1 - rate), with the cut placed where the request's budget is met
+ * in its own tokens ({@link BudgetFit}: the most informative units kept while the exact count fits, then later,
+ * shorter units that still fit; an error when the units cannot come within 0.02 of the segment's tokens). Units: {@code token}, {@code sentence} (split after . ! ? and newlines) or {@code phrase}.
  * Deviation: the paper's phrases are spaCy noun chunks; no parser is bundled here, so a phrase is a
- * clause-delimited span (split after , ; : and sentence ends). The filter counts units, not tokens, so the
- * achieved token rate differs from the requested one, as in the paper. Forced content (numbers: tokens with a
+ * clause-delimited span (split after , ; : and sentence ends). The paper's filter counts
+ * units, so its achieved token rate differs from the request; here the cut counts tokens. Forced content (numbers: tokens with a
  * digit; force tokens: tokens whose piece equals one) is kept even inside dropped units.
  */
 public final class SelectiveContextCompressor extends AbstractPromptCompressor {
@@ -46,17 +46,18 @@ public final class SelectiveContextCompressor extends AbstractPromptCompressor {
             for (int i = units.get(u)[0]; i < units.get(u)[1]; i++) s += info[i];
             unitInfo[u] = s;
         }
-        double reduce = 1.0 - target / (double) segmentTokens;
-        double threshold = Lingua2Math.percentile(unitInfo, reduce * 100);
+        // the percentile filter keeps the most informative units; its cut is where the exact budget is met
         boolean[] forced = LmScores.forced(lm, ids, ctx.forced());
-        List<Integer> kept = new ArrayList<>();
-        for (int u = 0; u < unitInfo.length; u++) {
-            boolean unitKept = unitInfo[u] >= threshold;
-            for (int i = units.get(u)[0]; i < units.get(u)[1]; i++) if (unitKept || forced[i]) kept.add(i);
+        Integer[] order = new Integer[unitInfo.length];
+        for (int u = 0; u < order.length; u++) order[u] = u;
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(unitInfo[b], unitInfo[a]));
+        List<int[]> ranked = new ArrayList<>();
+        for (int u : order) {
+            List<Integer> pos = new ArrayList<>();
+            for (int i = units.get(u)[0]; i < units.get(u)[1]; i++) if (!forced[i]) pos.add(i);
+            if (!pos.isEmpty()) ranked.add(pos.stream().mapToInt(Integer::intValue).toArray());
         }
-        int[] out = new int[kept.size()];
-        for (int i = 0; i < out.length; i++) out[i] = ids[kept.get(i)];
-        return lm.decode(out);
+        return lm.decode(BudgetFit.select(ids, BudgetFit.fit(NAME, lm, ctx.counter(), ids, forced, ranked, target, segmentTokens)));
     }
 
     /** Token ranges of the units. */

@@ -73,12 +73,48 @@ class CausalLmMethodsTest {
         double tau = targetLm / (40 + 2 + 1.0);
         int k = (int) (40 * tau) - 1;                  // tokens with loss strictly above the k-th largest
         assertTrue(k >= 1 && k <= 9, "test setup: k = " + k);
-        // the k rarest are h9, h8, ... (largest losses); they stay in text order
-        List<String> expected = new ArrayList<>();
-        for (String w : words) if (w.startsWith("h") && Integer.parseInt(w.substring(1)) >= 10 - k) expected.add(w);
+        // the thresholds keep the k rarest, h9, h8, ... (largest losses); the exact cl100k fit then adds the next
+        // rarest while the budget allows: the output is the m rarest in text order, m >= k, the largest m that fits
         var ll = new LlmLinguaCompressor(lm, LlmLinguaCompressor.Settings.llmlingua());
         String out = ll.compress(CompressionRequest.builder(text).rate(rate).build()).compressed();
-        assertEquals(String.join(" ", expected), out);
+        TokenCounter cl = TokenCounter.cl100k();
+        int m = k;
+        while (m < 10 && cl.count(rarest(words, m + 1)) <= target) m++;
+        assertEquals(rarest(words, m), out);
+        assertTrue(m > k, "the fit used the room the LM-token conversion left: " + m + " vs " + k);
+        assertTrue(cl.count(out) <= target && target - cl.count(out) <= 0.02 * origin, cl.count(out) + " vs " + target);
+    }
+
+    /** The m words of highest loss (h9, h8, ...), in text order. */
+    static String rarest(List<String> words, int m) {
+        List<String> out = new ArrayList<>();
+        for (String w : words) if (w.startsWith("h") && Integer.parseInt(w.substring(1)) >= 10 - m) out.add(w);
+        return String.join(" ", out);
+    }
+
+    @Test
+    void budgetIsMetInTheRequestsTokensOrTheCallFails() {
+        // 60 distinct words of one cl100k token each, losses increasing along the text
+        Map<String, Double> t = new HashMap<>();
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < 60; i++) words.add("w" + i);
+        for (int i = 1; i < 60; i++) t.put(BigramLm.pair(words.get(i - 1), words.get(i)), 0.9 / (1 + i));
+        BigramLm lm = new BigramLm(t);
+        String text = String.join(" ", words);
+        int origin = TokenCounter.cl100k().count(text);
+        for (var c : List.of(new LlmLinguaCompressor(lm, LlmLinguaCompressor.Settings.llmlingua()),
+                new SelectiveContextCompressor(lm, SelectiveContextCompressor.Unit.TOKEN))) {
+            for (int budget : new int[]{10, 25, 40}) {
+                var r = c.compress(CompressionRequest.builder(text).targetTokens(budget).build());
+                assertTrue(r.compressedTokens() <= budget && budget - r.compressedTokens() <= 0.02 * origin,
+                        c.method() + " kept " + r.compressedTokens() + " for " + budget + " of " + origin);
+            }
+        }
+        // one sentence of 60 words cannot come within 0.02 of a 30-token budget: a clear error, not 60 or 0 tokens
+        var sentences = new SelectiveContextCompressor(lm, SelectiveContextCompressor.Unit.SENTENCE);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> sentences.compress(CompressionRequest.builder(text + " .").targetTokens(30).build()));
+        assertTrue(e.getMessage().startsWith("selective-context: the closest fit of its units keeps 0 tokens for a budget of 30"), e.getMessage());
     }
 
     @Test
