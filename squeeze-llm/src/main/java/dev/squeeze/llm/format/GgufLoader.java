@@ -27,6 +27,8 @@ import java.util.List;
 public final class GgufLoader {
     private GgufLoader() {}
 
+    // The arena outlives this method on purpose: the model owns it and closes it (the mapping lives as long as the model).
+    @SuppressWarnings("MustBeClosedChecker")
     public static LlamaModel load(Path path, int threads) throws IOException {
         Arena arena = Arena.ofShared();
         try {

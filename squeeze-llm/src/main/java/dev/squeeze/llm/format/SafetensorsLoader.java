@@ -46,6 +46,8 @@ public final class SafetensorsLoader {
      */
     public record Entry(String name, GgmlType type, long[] shape, long offset, long bytes, MappedFile file) {}
 
+    // The arena outlives this method on purpose: the model owns it and closes it (the mapping lives as long as the model).
+    @SuppressWarnings("MustBeClosedChecker")
     public static LlamaModel load(Path path, int threads) throws IOException {
         Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
         Path configFile = dir.resolve("config.json");
