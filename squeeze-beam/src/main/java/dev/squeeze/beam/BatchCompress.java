@@ -1,14 +1,13 @@
 package dev.squeeze.beam;
 
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
-import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.transforms.Flatten;
-
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
 
 /**
  * The compression job: {@link ReadDocuments} -> {@link CompressDocuments} -> {@code OUTPUT/compressed-*.jsonl} (one
@@ -21,29 +20,53 @@ public final class BatchCompress {
     private BatchCompress() {}
 
     /** What one job does. */
-    public record Job(String input, String output, CompressorSource compressor, CompressionSettings settings,
-                      int maxRecordBytes, int maxWordChars, int spreadBuckets) {
+    public record Job(
+            String input,
+            String output,
+            CompressorSource compressor,
+            CompressionSettings settings,
+            int maxRecordBytes,
+            int maxWordChars,
+            int spreadBuckets) {
         /** The job the options describe; a bad option fails here, before the pipeline runs. */
         public static Job from(BatchCompressOptions o) {
-            CompressionSettings s = o.getTargetTokens() != null ? CompressionSettings.targetTokens(o.getTargetTokens())
+            CompressionSettings s = o.getTargetTokens() != null
+                    ? CompressionSettings.targetTokens(o.getTargetTokens())
                     : CompressionSettings.rate(o.getRate() == null ? 0.5 : o.getRate());
             if (o.getTargetTokens() != null && o.getRate() != null) {
                 throw new IllegalArgumentException("give --rate or --targetTokens, not both");
             }
             Map<String, String> options = parseOptions(o.getMethodOption());
             s = s.withEncoding(o.getEncoding()).withKeep(o.getKeep()).withOptions(options);
-            return new Job(o.getInput(), o.getOutput(), CompressorSource.registry(o.getMethod(), options), s,
-                    o.getMaxRecordBytes(), o.getMaxWordChars(), o.getSpreadBuckets());
+            return new Job(
+                    o.getInput(),
+                    o.getOutput(),
+                    CompressorSource.registry(o.getMethod(), options),
+                    s,
+                    o.getMaxRecordBytes(),
+                    o.getMaxWordChars(),
+                    o.getSpreadBuckets());
         }
 
         /** Adds the job's transforms to {@code p}. */
         public void addTo(Pipeline p) {
-            PCollectionTuple read = p.apply("Read", ReadDocuments.from(input).withMaxRecordBytes(maxRecordBytes).withMaxWordChars(maxWordChars)
-                    .withSpreadBuckets(spreadBuckets));
-            PCollectionTuple compressed = read.get(ReadDocuments.DOCUMENTS).apply("CompressDocuments", CompressDocuments.of(compressor, settings));
-            PCollection<DeadLetter> failed = PCollectionList.of(read.get(ReadDocuments.FAILED)).and(compressed.get(CompressDocuments.FAILED))
+            PCollectionTuple read = p.apply(
+                    "Read",
+                    ReadDocuments.from(input)
+                            .withMaxRecordBytes(maxRecordBytes)
+                            .withMaxWordChars(maxWordChars)
+                            .withSpreadBuckets(spreadBuckets));
+            PCollectionTuple compressed = read.get(ReadDocuments.DOCUMENTS)
+                    .apply("CompressDocuments", CompressDocuments.of(compressor, settings));
+            PCollection<DeadLetter> failed = PCollectionList.of(read.get(ReadDocuments.FAILED))
+                    .and(compressed.get(CompressDocuments.FAILED))
                     .apply("AllFailures", Flatten.pCollections());
-            BatchJobs.writeJsonl(compressed.get(CompressDocuments.COMPRESSED), "Compressed", CompressedDocument::toJson, output, COMPRESSED_PREFIX);
+            BatchJobs.writeJsonl(
+                    compressed.get(CompressDocuments.COMPRESSED),
+                    "Compressed",
+                    CompressedDocument::toJson,
+                    output,
+                    COMPRESSED_PREFIX);
             BatchJobs.writeJsonl(failed, "DeadLetter", DeadLetter::toJson, output, DEAD_LETTER_PREFIX);
         }
     }

@@ -1,8 +1,7 @@
 package dev.squeeze.beam;
 
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
-
 import java.util.Locale;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * The job jar's entry point ({@code spark-submit --class dev.squeeze.beam.BatchCompressJob squeeze-beam-job.jar
@@ -14,10 +13,17 @@ public final class BatchCompressJob {
 
     public static void main(String[] args) {
         PipelineOptionsFactory.register(BatchCompressOptions.class);
-        BatchCompressOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(BatchCompressOptions.class);
+        BatchCompressOptions options =
+                PipelineOptionsFactory.fromArgs(args).withValidation().as(BatchCompressOptions.class);
         BatchMetrics.Totals t = BatchCompress.run(options);
-        System.out.println(String.format(Locale.ROOT, "records in %d, compressed %d, dead-letter %d; tokens %d -> %d",
-                t.recordsIn(), t.recordsOut(), t.recordsFailed(), t.tokensIn(), t.tokensOut()));
+        System.out.println(String.format(
+                Locale.ROOT,
+                "records in %d, compressed %d, dead-letter %d; tokens %d -> %d",
+                t.recordsIn(),
+                t.recordsOut(),
+                t.recordsFailed(),
+                t.tokensIn(),
+                t.tokensOut()));
         if (!t.balanced()) System.exit(1);
     }
 }

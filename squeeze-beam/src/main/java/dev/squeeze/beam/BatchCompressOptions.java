@@ -1,20 +1,19 @@
 package dev.squeeze.beam;
 
 import dev.squeeze.text.CompressorRegistry;
-
+import java.util.List;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Validation;
 import org.jspecify.annotations.Nullable;
-
-import java.util.List;
 
 /**
  * The options of the compression job, in Beam's {@code --name=value} form, with the runner's own options beside them
  * ({@code --runner=SparkRunner --sparkMaster=...}). {@code squeeze batch compress} fills the same options.
  */
 public interface BatchCompressOptions extends SpreadOptions {
-    @Description("Input files: a glob of JSONL files, one {\"id\", \"text\", \"question\"?} object per line (.gz etc. by extension)")
+    @Description(
+            "Input files: a glob of JSONL files, one {\"id\", \"text\", \"question\"?} object per line (.gz etc. by extension)")
     @Validation.Required
     String getInput();
 
@@ -68,7 +67,8 @@ public interface BatchCompressOptions extends SpreadOptions {
 
     void setMaxRecordBytes(int value);
 
-    @Description("Texts with a word (run of letters, symbols or spaces) over this many characters go to the dead-letter output")
+    @Description(
+            "Texts with a word (run of letters, symbols or spaces) over this many characters go to the dead-letter output")
     @Default.Integer(ReadDocuments.DEFAULT_MAX_WORD_CHARS)
     int getMaxWordChars();
 

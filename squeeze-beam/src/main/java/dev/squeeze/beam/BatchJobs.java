@@ -14,9 +14,14 @@ public final class BatchJobs {
     private BatchJobs() {}
 
     /** Writes {@code c} as JSON lines to {@code OUTPUT/PREFIX-SSSSS-of-NNNNN.jsonl}. */
-    public static <T> void writeJsonl(PCollection<T> c, String step, JsonLines.Renderer<T> renderer, String output, String prefix) {
+    public static <T> void writeJsonl(
+            PCollection<T> c, String step, JsonLines.Renderer<T> renderer, String output, String prefix) {
         c.apply(step + "Json", ParDo.of(new JsonLines<>(renderer)))
-                .apply("Write" + step, TextIO.write().to(output.endsWith("/") ? output + prefix : output + "/" + prefix).withSuffix(SUFFIX));
+                .apply(
+                        "Write" + step,
+                        TextIO.write()
+                                .to(output.endsWith("/") ? output + prefix : output + "/" + prefix)
+                                .withSuffix(SUFFIX));
     }
 
     /** Runs {@code p} and waits; fails unless it finished. */

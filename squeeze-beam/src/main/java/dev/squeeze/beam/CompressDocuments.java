@@ -2,6 +2,7 @@ package dev.squeeze.beam;
 
 import dev.squeeze.text.CompressionResult;
 import dev.squeeze.text.PromptCompressor;
+import java.nio.charset.StandardCharsets;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -11,8 +12,6 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.jspecify.annotations.Nullable;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * Compresses every {@link Document} with one squeeze-text method: the compressed records under {@link #COMPRESSED},
@@ -45,8 +44,9 @@ public final class CompressDocuments extends PTransform<PCollection<Document>, P
 
     @Override
     public PCollectionTuple expand(PCollection<Document> documents) {
-        PCollectionTuple r = documents.apply("Compress", ParDo.of(new CompressFn(source, settings))
-                .withOutputTags(COMPRESSED, TupleTagList.of(FAILED)));
+        PCollectionTuple r = documents.apply(
+                "Compress",
+                ParDo.of(new CompressFn(source, settings)).withOutputTags(COMPRESSED, TupleTagList.of(FAILED)));
         r.get(COMPRESSED).setCoder(CompressedDocument.Coder.of());
         r.get(FAILED).setCoder(DeadLetter.Coder.of());
         return r;
@@ -68,7 +68,9 @@ public final class CompressDocuments extends PTransform<PCollection<Document>, P
         }
 
         @Setup
-        public void setup() { compressor = source.create(); }
+        public void setup() {
+            compressor = source.create();
+        }
 
         @ProcessElement
         public void process(@Element Document d, MultiOutputReceiver receiver) {
@@ -77,10 +79,16 @@ public final class CompressDocuments extends PTransform<PCollection<Document>, P
             CompressionResult r;
             try {
                 r = c.compress(settings.request(d.text(), d.question()));
-            } catch (IllegalArgumentException e) { // the method's refusal of this record; anything else fails the bundle
+            } catch (
+                    IllegalArgumentException e) { // the method's refusal of this record; anything else fails the bundle
                 failed.inc();
-                receiver.get(FAILED).output(DeadLetter.of(d.id(), d.origin(), DeadLetter.COMPRESS, String.valueOf(e.getMessage()),
-                        d.text().getBytes(StandardCharsets.UTF_8)));
+                receiver.get(FAILED)
+                        .output(DeadLetter.of(
+                                d.id(),
+                                d.origin(),
+                                DeadLetter.COMPRESS,
+                                String.valueOf(e.getMessage()),
+                                d.text().getBytes(StandardCharsets.UTF_8)));
                 return;
             }
             out.inc();

@@ -3,11 +3,10 @@ package dev.squeeze.beam;
 import dev.squeeze.text.CompressionRequest;
 import dev.squeeze.text.ForcedContent;
 import dev.squeeze.text.TokenEncoding;
-import org.jspecify.annotations.Nullable;
-
 import java.io.Serializable;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How every record of a job is compressed: the budget (a rate, or a target in tokens), the token counting
@@ -20,35 +19,67 @@ import java.util.TreeMap;
  * @param keep         forced content, as {@code squeeze compress --keep} ("none", "numbers,urls", ...)
  * @param options      per-request method options
  */
-public record CompressionSettings(@Nullable Double rate, @Nullable Integer targetTokens, String encoding, String keep,
-                                  TreeMap<String, String> options) implements Serializable {
+public record CompressionSettings(
+        @Nullable Double rate,
+        @Nullable Integer targetTokens,
+        String encoding,
+        String keep,
+        TreeMap<String, String> options)
+        implements Serializable {
     public CompressionSettings {
         if ((rate == null) == (targetTokens == null)) {
-            throw new IllegalArgumentException("give exactly one of rate and targetTokens, got rate=" + rate + ", targetTokens=" + targetTokens);
+            throw new IllegalArgumentException(
+                    "give exactly one of rate and targetTokens, got rate=" + rate + ", targetTokens=" + targetTokens);
         }
         options = new TreeMap<>(options);
-        build("x", null, rate, targetTokens, encoding, keep, options); // validates once, with the request builder's messages
+        build(
+                "x",
+                null,
+                rate,
+                targetTokens,
+                encoding,
+                keep,
+                options); // validates once, with the request builder's messages
     }
 
-    public static CompressionSettings rate(double rate) { return new CompressionSettings(rate, null, "cl100k_base", "none", new TreeMap<>()); }
+    public static CompressionSettings rate(double rate) {
+        return new CompressionSettings(rate, null, "cl100k_base", "none", new TreeMap<>());
+    }
 
-    public static CompressionSettings targetTokens(int n) { return new CompressionSettings(null, n, "cl100k_base", "none", new TreeMap<>()); }
+    public static CompressionSettings targetTokens(int n) {
+        return new CompressionSettings(null, n, "cl100k_base", "none", new TreeMap<>());
+    }
 
-    public CompressionSettings withEncoding(String e) { return new CompressionSettings(rate, targetTokens, e, keep, options); }
+    public CompressionSettings withEncoding(String e) {
+        return new CompressionSettings(rate, targetTokens, e, keep, options);
+    }
 
-    public CompressionSettings withKeep(String k) { return new CompressionSettings(rate, targetTokens, encoding, k, options); }
+    public CompressionSettings withKeep(String k) {
+        return new CompressionSettings(rate, targetTokens, encoding, k, options);
+    }
 
-    public CompressionSettings withOptions(Map<String, String> o) { return new CompressionSettings(rate, targetTokens, encoding, keep, new TreeMap<>(o)); }
+    public CompressionSettings withOptions(Map<String, String> o) {
+        return new CompressionSettings(rate, targetTokens, encoding, keep, new TreeMap<>(o));
+    }
 
     /** The request for one record. */
     public CompressionRequest request(String text, @Nullable String question) {
         return build(text, question, rate, targetTokens, encoding, keep, options);
     }
 
-    private static CompressionRequest build(String text, @Nullable String question, @Nullable Double rate, @Nullable Integer targetTokens,
-                                            String encoding, String keep, Map<String, String> options) {
-        CompressionRequest.Builder b = CompressionRequest.builder(text).encoding(TokenEncoding.parse(encoding))
-                .forced(ForcedContent.parse(keep)).options(options).question(question);
+    private static CompressionRequest build(
+            String text,
+            @Nullable String question,
+            @Nullable Double rate,
+            @Nullable Integer targetTokens,
+            String encoding,
+            String keep,
+            Map<String, String> options) {
+        CompressionRequest.Builder b = CompressionRequest.builder(text)
+                .encoding(TokenEncoding.parse(encoding))
+                .forced(ForcedContent.parse(keep))
+                .options(options)
+                .question(question);
         if (rate != null) b.rate(rate);
         else b.targetTokens(targetTokens == null ? 0 : targetTokens);
         return b.build();

@@ -2,7 +2,6 @@ package dev.squeeze.beam;
 
 import dev.squeeze.text.CompressorRegistry;
 import dev.squeeze.text.PromptCompressor;
-
 import java.io.Serializable;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,11 +25,14 @@ public interface CompressorSource extends Serializable {
     record Registry(String name, TreeMap<String, String> options) implements CompressorSource {
         public Registry {
             if (!CompressorRegistry.load().names().contains(name)) {
-                CompressorRegistry.load().create(name, options); // throws the registry's message: unknown, or where it lives
+                CompressorRegistry.load()
+                        .create(name, options); // throws the registry's message: unknown, or where it lives
             }
         }
 
         @Override
-        public PromptCompressor create() { return CompressorRegistry.load().create(name, options); }
+        public PromptCompressor create() {
+            return CompressorRegistry.load().create(name, options);
+        }
     }
 }

@@ -2,13 +2,6 @@ package dev.squeeze.beam;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.beam.sdk.coders.ByteArrayCoder;
-import org.apache.beam.sdk.coders.CustomCoder;
-import org.apache.beam.sdk.coders.NullableCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarLongCoder;
-import org.jspecify.annotations.Nullable;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +9,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A record that was not compressed, and why. Every record read ends either in the compressed output or here.
@@ -31,8 +30,8 @@ import java.util.HexFormat;
  * @param original the original bytes, or empty when over {@link #MAX_KEPT_BYTES}
  * @param sha256   lowercase hex SHA-256 of the original bytes
  */
-public record DeadLetter(@Nullable String id, String origin, String stage, String reason, long length, byte[] original,
-                         String sha256) {
+public record DeadLetter(
+        @Nullable String id, String origin, String stage, String reason, long length, byte[] original, String sha256) {
     /** Largest original record copied into the dead-letter output: 64 KiB. */
     public static final int MAX_KEPT_BYTES = 64 << 10;
 
@@ -41,12 +40,20 @@ public record DeadLetter(@Nullable String id, String origin, String stage, Strin
     /** A failure with the record's bytes (kept whole up to {@link #MAX_KEPT_BYTES}, else digested). */
     public static DeadLetter of(@Nullable String id, String origin, String stage, String reason, byte[] bytes) {
         byte[] kept = bytes.length <= MAX_KEPT_BYTES ? bytes : new byte[0];
-        return new DeadLetter(id, origin, stage, reason, bytes.length, kept, HexFormat.of().formatHex(newSha256().digest(bytes)));
+        return new DeadLetter(
+                id,
+                origin,
+                stage,
+                reason,
+                bytes.length,
+                kept,
+                HexFormat.of().formatHex(newSha256().digest(bytes)));
     }
 
     /** A failure of a record whose bytes were digested while streamed (too large to hold). */
     public static DeadLetter digested(String origin, String stage, String reason, long length, byte[] digest) {
-        return new DeadLetter(null, origin, stage, reason, length, new byte[0], HexFormat.of().formatHex(digest));
+        return new DeadLetter(
+                null, origin, stage, reason, length, new byte[0], HexFormat.of().formatHex(digest));
     }
 
     /** {@code {id, origin, stage, reason, length, sha256, original?}}, the original in base64 when kept. */
@@ -58,7 +65,8 @@ public record DeadLetter(@Nullable String id, String origin, String stage, Strin
         o.put("reason", reason);
         o.put("length", length);
         o.put("sha256", sha256);
-        if (original.length > 0 || length == 0) o.put("original", Base64.getEncoder().encodeToString(original));
+        if (original.length > 0 || length == 0)
+            o.put("original", Base64.getEncoder().encodeToString(original));
         return o;
     }
 
@@ -75,7 +83,9 @@ public record DeadLetter(@Nullable String id, String origin, String stage, Strin
         private static final StringUtf8Coder S = StringUtf8Coder.of();
         private static final NullableCoder<String> N = NullableCoder.of(S);
 
-        public static Coder of() { return new Coder(); }
+        public static Coder of() {
+            return new Coder();
+        }
 
         @Override
         public void encode(DeadLetter d, OutputStream out) throws IOException {
@@ -90,8 +100,14 @@ public record DeadLetter(@Nullable String id, String origin, String stage, Strin
 
         @Override
         public DeadLetter decode(InputStream in) throws IOException {
-            return new DeadLetter(N.decode(in), S.decode(in), S.decode(in), S.decode(in), VarLongCoder.of().decode(in),
-                    ByteArrayCoder.of().decode(in), S.decode(in));
+            return new DeadLetter(
+                    N.decode(in),
+                    S.decode(in),
+                    S.decode(in),
+                    S.decode(in),
+                    VarLongCoder.of().decode(in),
+                    ByteArrayCoder.of().decode(in),
+                    S.decode(in));
         }
 
         @Override

@@ -1,13 +1,12 @@
 package dev.squeeze.beam;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.jspecify.annotations.Nullable;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 
 /**
  * One record to compress, as read from the input.
@@ -23,7 +22,9 @@ public record Document(String id, String text, @Nullable String question, String
         private static final StringUtf8Coder S = StringUtf8Coder.of();
         private static final NullableCoder<String> Q = NullableCoder.of(S);
 
-        public static Coder of() { return new Coder(); }
+        public static Coder of() {
+            return new Coder();
+        }
 
         @Override
         public void encode(Document d, OutputStream out) throws IOException {

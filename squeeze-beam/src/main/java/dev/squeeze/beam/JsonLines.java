@@ -3,10 +3,9 @@ package dev.squeeze.beam;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Serializable;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.jspecify.annotations.Nullable;
-
-import java.io.Serializable;
 
 /** Renders each element as one line of JSON (a mapper per DoFn instance). */
 public final class JsonLines<T> extends DoFn<T, String> {
@@ -19,10 +18,14 @@ public final class JsonLines<T> extends DoFn<T, String> {
     private final Renderer<T> renderer;
     private transient @Nullable ObjectMapper json;
 
-    public JsonLines(Renderer<T> renderer) { this.renderer = renderer; }
+    public JsonLines(Renderer<T> renderer) {
+        this.renderer = renderer;
+    }
 
     @Setup
-    public void setup() { json = new ObjectMapper(); }
+    public void setup() {
+        json = new ObjectMapper();
+    }
 
     @ProcessElement
     public void process(@Element T element, OutputReceiver<String> out) throws JsonProcessingException {

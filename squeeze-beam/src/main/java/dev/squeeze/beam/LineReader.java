@@ -23,7 +23,8 @@ final class LineReader {
 
     LineReader(int maxLineBytes) {
         if (maxLineBytes < 1 || maxLineBytes > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("max record bytes must be in [1, " + (Integer.MAX_VALUE - 8) + "], got " + maxLineBytes);
+            throw new IllegalArgumentException(
+                    "max record bytes must be in [1, " + (Integer.MAX_VALUE - 8) + "], got " + maxLineBytes);
         }
         this.maxLineBytes = maxLineBytes;
     }
@@ -31,8 +32,8 @@ final class LineReader {
     void read(InputStream in, Sink sink) throws IOException {
         byte[] buf = new byte[64 << 10];
         byte[] line = new byte[Math.min(maxLineBytes, 4096)];
-        int len = 0;            // bytes of the current line held in `line`
-        long overLength = -1;   // >= 0: the current line is over the cap; its length so far (held bytes went to digest)
+        int len = 0; // bytes of the current line held in `line`
+        long overLength = -1; // >= 0: the current line is over the cap; its length so far (held bytes went to digest)
         MessageDigest digest = DeadLetter.newSha256();
         long number = 1;
         boolean pending = false; // bytes seen since the last terminator
@@ -52,7 +53,9 @@ final class LineReader {
                     digest.update(buf, start, piece);
                     overLength += piece;
                 } else {
-                    if (len + piece > line.length) line = Arrays.copyOf(line, (int) Math.min(maxLineBytes, Math.max(2L * line.length, len + piece)));
+                    if (len + piece > line.length)
+                        line = Arrays.copyOf(
+                                line, (int) Math.min(maxLineBytes, Math.max(2L * line.length, len + piece)));
                     System.arraycopy(buf, start, line, len, piece);
                     len += piece;
                 }

@@ -36,8 +36,11 @@ final class ParseJsonRecord extends DoFn<RawRecord, Document> {
 
     @Setup
     public void setup() {
-        json = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build().reader();
+        json = JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build()
+                .reader();
     }
 
     /** Why a record is refused; carries the id when it was read. */
@@ -56,7 +59,9 @@ final class ParseJsonRecord extends DoFn<RawRecord, Document> {
             out.get(documents).output(parse(r));
         } catch (Refused e) {
             failures.inc();
-            out.get(failed).output(DeadLetter.of(e.id, r.origin(), DeadLetter.PARSE, String.valueOf(e.getMessage()), r.bytes()));
+            out.get(failed)
+                    .output(DeadLetter.of(
+                            e.id, r.origin(), DeadLetter.PARSE, String.valueOf(e.getMessage()), r.bytes()));
         }
     }
 
@@ -74,20 +79,28 @@ final class ParseJsonRecord extends DoFn<RawRecord, Document> {
             if (reader == null) throw new IllegalStateException("@Setup did not run before @ProcessElement");
             n = reader.readTree(line);
         } catch (JsonProcessingException e) {
-            throw new Refused(null, "not one JSON value: " + e.getOriginalMessage() + " at column " + e.getLocation().getColumnNr());
+            throw new Refused(
+                    null,
+                    "not one JSON value: " + e.getOriginalMessage() + " at column "
+                            + e.getLocation().getColumnNr());
         }
-        if (n == null || !n.isObject()) throw new Refused(null, "the line is a JSON " + (n == null ? "nothing" : n.getNodeType()) + ", not an object");
+        if (n == null || !n.isObject())
+            throw new Refused(
+                    null, "the line is a JSON " + (n == null ? "nothing" : n.getNodeType()) + ", not an object");
         JsonNode idNode = n.get("id");
         if (idNode == null || idNode.isNull()) throw new Refused(null, "field 'id' is missing");
-        if (!idNode.isTextual() && !idNode.isIntegralNumber()) throw new Refused(null, "field 'id' must be a string or an integer, got " + idNode.getNodeType());
+        if (!idNode.isTextual() && !idNode.isIntegralNumber())
+            throw new Refused(null, "field 'id' must be a string or an integer, got " + idNode.getNodeType());
         String id = idNode.asText();
         JsonNode textNode = n.get("text");
         if (textNode == null || textNode.isNull()) throw new Refused(id, "field 'text' is missing");
-        if (!textNode.isTextual()) throw new Refused(id, "field 'text' must be a string, got " + textNode.getNodeType());
+        if (!textNode.isTextual())
+            throw new Refused(id, "field 'text' must be a string, got " + textNode.getNodeType());
         String text = textNode.asText();
         if (text.isBlank()) throw new Refused(id, "field 'text' is empty: nothing to compress");
         JsonNode q = n.get("question");
-        if (q != null && !q.isNull() && !q.isTextual()) throw new Refused(id, "field 'question' must be a string or null, got " + q.getNodeType());
+        if (q != null && !q.isNull() && !q.isTextual())
+            throw new Refused(id, "field 'question' must be a string or null, got " + q.getNodeType());
         String question = q == null || q.isNull() ? null : q.asText();
         try {
             TextChecks.requireText("field 'text'", text);

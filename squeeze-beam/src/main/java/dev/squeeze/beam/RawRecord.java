@@ -1,13 +1,12 @@
 package dev.squeeze.beam;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 
 /**
  * One input line as bytes, not yet decoded: decoding happens per record, so invalid UTF-8 is one record's failure
@@ -20,11 +19,15 @@ import java.io.OutputStream;
  * @param bytes the line without its terminator ({@code \n} or {@code \r\n})
  */
 public record RawRecord(String file, long line, byte[] bytes) {
-    public String origin() { return file + ":" + line; }
+    public String origin() {
+        return file + ":" + line;
+    }
 
     /** Beam coder; deterministic. */
     public static final class Coder extends CustomCoder<RawRecord> {
-        public static Coder of() { return new Coder(); }
+        public static Coder of() {
+            return new Coder();
+        }
 
         @Override
         public void encode(RawRecord r, OutputStream out) throws IOException {
@@ -35,7 +38,10 @@ public record RawRecord(String file, long line, byte[] bytes) {
 
         @Override
         public RawRecord decode(InputStream in) throws IOException {
-            return new RawRecord(StringUtf8Coder.of().decode(in), VarLongCoder.of().decode(in), ByteArrayCoder.of().decode(in));
+            return new RawRecord(
+                    StringUtf8Coder.of().decode(in),
+                    VarLongCoder.of().decode(in),
+                    ByteArrayCoder.of().decode(in));
         }
 
         @Override

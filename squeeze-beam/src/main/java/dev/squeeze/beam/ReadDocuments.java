@@ -43,7 +43,9 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
     private final int spreadBuckets;
 
     private ReadDocuments(String glob, int maxRecordBytes, int maxWordChars, int spreadBuckets) {
-        if (spreadBuckets < 0) throw new IllegalArgumentException("spread buckets must be >= 0 (0 = a random key per record), got " + spreadBuckets);
+        if (spreadBuckets < 0)
+            throw new IllegalArgumentException(
+                    "spread buckets must be >= 0 (0 = a random key per record), got " + spreadBuckets);
         this.glob = glob;
         this.maxRecordBytes = maxRecordBytes;
         this.maxWordChars = maxWordChars;
@@ -55,28 +57,45 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
     }
 
     /** Records (lines) longer than this many bytes are dead-lettered with their length and SHA-256. */
-    public ReadDocuments withMaxRecordBytes(int n) { return new ReadDocuments(glob, n, maxWordChars, spreadBuckets); }
+    public ReadDocuments withMaxRecordBytes(int n) {
+        return new ReadDocuments(glob, n, maxWordChars, spreadBuckets);
+    }
 
     /** Texts holding a word longer than this many code points are dead-lettered. */
-    public ReadDocuments withMaxWordChars(int n) { return new ReadDocuments(glob, maxRecordBytes, n, spreadBuckets); }
+    public ReadDocuments withMaxWordChars(int n) {
+        return new ReadDocuments(glob, maxRecordBytes, n, spreadBuckets);
+    }
 
     /** Records are spread over this many random keys ({@link #DEFAULT_SPREAD_BUCKETS}); 0 = one random key per record. */
-    public ReadDocuments withSpreadBuckets(int n) { return new ReadDocuments(glob, maxRecordBytes, maxWordChars, n); }
+    public ReadDocuments withSpreadBuckets(int n) {
+        return new ReadDocuments(glob, maxRecordBytes, maxWordChars, n);
+    }
 
     @Override
     public PCollectionTuple expand(PBegin begin) {
-        PCollectionTuple lines = begin
-                .apply("Match", FileIO.match().filepattern(glob).withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
+        PCollectionTuple lines = begin.apply(
+                        "Match", FileIO.match().filepattern(glob).withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
                 .apply("Open", FileIO.readMatches().withCompression(Compression.AUTO))
-                .apply("Lines", ParDo.of(new ReadJsonlLines(maxRecordBytes, LINES, FAILED)).withOutputTags(LINES, TupleTagList.of(FAILED)));
+                .apply(
+                        "Lines",
+                        ParDo.of(new ReadJsonlLines(maxRecordBytes, LINES, FAILED))
+                                .withOutputTags(LINES, TupleTagList.of(FAILED)));
         lines.get(LINES).setCoder(RawRecord.Coder.of());
         lines.get(FAILED).setCoder(DeadLetter.Coder.of());
         PCollectionTuple parsed = lines.get(LINES)
-                .apply("Spread", spreadBuckets == 0 ? Reshuffle.viaRandomKey() : Reshuffle.<RawRecord>viaRandomKey().withNumBuckets(spreadBuckets))
-                .apply("Parse", ParDo.of(new ParseJsonRecord(maxWordChars, DOCUMENTS, FAILED)).withOutputTags(DOCUMENTS, TupleTagList.of(FAILED)));
+                .apply(
+                        "Spread",
+                        spreadBuckets == 0
+                                ? Reshuffle.viaRandomKey()
+                                : Reshuffle.<RawRecord>viaRandomKey().withNumBuckets(spreadBuckets))
+                .apply(
+                        "Parse",
+                        ParDo.of(new ParseJsonRecord(maxWordChars, DOCUMENTS, FAILED))
+                                .withOutputTags(DOCUMENTS, TupleTagList.of(FAILED)));
         parsed.get(DOCUMENTS).setCoder(Document.Coder.of());
         parsed.get(FAILED).setCoder(DeadLetter.Coder.of());
-        PCollection<DeadLetter> failed = PCollectionList.of(lines.get(FAILED)).and(parsed.get(FAILED)).apply("Failures", Flatten.pCollections());
+        PCollection<DeadLetter> failed =
+                PCollectionList.of(lines.get(FAILED)).and(parsed.get(FAILED)).apply("Failures", Flatten.pCollections());
         return PCollectionTuple.of(DOCUMENTS, parsed.get(DOCUMENTS)).and(FAILED, failed);
     }
 }

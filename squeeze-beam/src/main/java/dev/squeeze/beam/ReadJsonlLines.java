@@ -1,13 +1,12 @@
 package dev.squeeze.beam;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.TupleTag;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
 
 /**
  * Each matched file (decompressed by its extension, e.g. {@code .gz}) to its lines as {@link RawRecord}s; a line over
@@ -42,8 +41,14 @@ final class ReadJsonlLines extends DoFn<FileIO.ReadableFile, RawRecord> {
                 public void tooLong(long number, long length, byte[] sha256) {
                     in.inc();
                     failures.inc();
-                    out.get(failed).output(DeadLetter.digested(name + ":" + number, DeadLetter.READ, "record is " + length
-                            + " bytes, over the limit of " + maxRecordBytes + " bytes per record (maxRecordBytes)", length, sha256));
+                    out.get(failed)
+                            .output(DeadLetter.digested(
+                                    name + ":" + number,
+                                    DeadLetter.READ,
+                                    "record is " + length + " bytes, over the limit of " + maxRecordBytes
+                                            + " bytes per record (maxRecordBytes)",
+                                    length,
+                                    sha256));
                 }
             });
         }

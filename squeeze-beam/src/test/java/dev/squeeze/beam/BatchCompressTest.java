@@ -1,14 +1,11 @@
 package dev.squeeze.beam;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.squeeze.text.CompressionResult;
 import dev.squeeze.text.CompressorRegistry;
 import dev.squeeze.text.PromptCompressor;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -16,8 +13,10 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole job on the DirectRunner over real data (12 essays, 60 NQ passages, 7 bad records): every good record's
@@ -27,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class BatchCompressTest {
     @TempDir
     static Path dir;
+
     static Corpus corpus;
     static BatchMetrics.Totals totals;
     static Map<String, Object> reference;
@@ -35,8 +35,13 @@ class BatchCompressTest {
     @BeforeAll
     static void run() throws Exception {
         corpus = Corpus.write(dir, 12, 60);
-        BatchCompressOptions o = PipelineOptionsFactory.fromArgs("--runner=DirectRunner", "--input=" + corpus.file,
-                "--output=" + dir.resolve("out"), "--rate=0.3", "--maxRecordBytes=" + Corpus.MAX_RECORD_BYTES).as(BatchCompressOptions.class);
+        BatchCompressOptions o = PipelineOptionsFactory.fromArgs(
+                        "--runner=DirectRunner",
+                        "--input=" + corpus.file,
+                        "--output=" + dir.resolve("out"),
+                        "--rate=0.3",
+                        "--maxRecordBytes=" + Corpus.MAX_RECORD_BYTES)
+                .as(BatchCompressOptions.class);
         totals = BatchCompress.run(o);
         reference = reference();
     }
@@ -65,7 +70,8 @@ class BatchCompressTest {
         for (String line : Corpus.lines(dir.resolve("out"), BatchCompress.COMPRESSED_PREFIX)) {
             JsonNode n = Corpus.JSON.readTree(line);
             assertNull(byId.put(n.get("id").asText(), n), "id twice: " + n.get("id"));
-            assertEquals(List.of("id", "compressed", "originTokens", "compressedTokens", "rate", "method"), fieldNames(n));
+            assertEquals(
+                    List.of("id", "compressed", "originTokens", "compressedTokens", "rate", "method"), fieldNames(n));
         }
         Map<String, JsonNode> refused = deadLetters(DeadLetter.COMPRESS);
         int compressed = 0;
@@ -107,20 +113,31 @@ class BatchCompressTest {
             JsonNode n = Corpus.JSON.readTree(line);
             byOrigin.put(n.get("origin").asText(), n);
         }
-        long refusedGood = reference.values().stream().filter(v -> v instanceof String).count();
+        long refusedGood =
+                reference.values().stream().filter(v -> v instanceof String).count();
         assertEquals(corpus.bad.size() + refusedGood, byOrigin.size(), byOrigin.toString());
         for (Corpus.Bad b : corpus.bad) {
-            String origin = b.origin().replace(corpus.file.toString(), corpus.file.toAbsolutePath().toString());
+            String origin = b.origin()
+                    .replace(
+                            corpus.file.toString(), corpus.file.toAbsolutePath().toString());
             JsonNode n = byOrigin.get(origin);
             assertNotNull(n, "no dead letter for " + origin + " in " + byOrigin.keySet());
             assertEquals(b.stage(), n.get("stage").asText(), origin);
-            assertTrue(n.get("reason").asText().contains(b.reasonFragment()), n.get("reason").asText());
+            assertTrue(
+                    n.get("reason").asText().contains(b.reasonFragment()),
+                    n.get("reason").asText());
             if (b.idOrNull() == null) assertTrue(n.get("id").isNull(), origin);
             else assertEquals(b.idOrNull(), n.get("id").asText());
-            assertEquals(HexFormat.of().formatHex(DeadLetter.newSha256().digest(b.original())), n.get("sha256").asText(), origin);
+            assertEquals(
+                    HexFormat.of().formatHex(DeadLetter.newSha256().digest(b.original())),
+                    n.get("sha256").asText(),
+                    origin);
             assertEquals(b.original().length, n.get("length").asLong(), origin);
             if (b.original().length <= DeadLetter.MAX_KEPT_BYTES) {
-                assertArrayEquals(b.original(), Base64.getDecoder().decode(n.get("original").asText()), origin);
+                assertArrayEquals(
+                        b.original(),
+                        Base64.getDecoder().decode(n.get("original").asText()),
+                        origin);
             } else {
                 assertFalse(n.has("original"), origin);
             }
@@ -129,12 +146,19 @@ class BatchCompressTest {
 
     @Test
     void countersAddUp() throws Exception {
-        long refusedGood = reference.values().stream().filter(v -> v instanceof String).count();
+        long refusedGood =
+                reference.values().stream().filter(v -> v instanceof String).count();
         assertEquals(corpus.lines, totals.recordsIn());
         assertEquals(corpus.good.size() - refusedGood, totals.recordsOut());
         assertEquals(corpus.bad.size() + refusedGood, totals.recordsFailed());
-        assertEquals(totals.recordsOut(), Corpus.lines(dir.resolve("out"), BatchCompress.COMPRESSED_PREFIX).size());
-        assertEquals(totals.recordsFailed(), Corpus.lines(dir.resolve("out"), BatchCompress.DEAD_LETTER_PREFIX).size());
+        assertEquals(
+                totals.recordsOut(),
+                Corpus.lines(dir.resolve("out"), BatchCompress.COMPRESSED_PREFIX)
+                        .size());
+        assertEquals(
+                totals.recordsFailed(),
+                Corpus.lines(dir.resolve("out"), BatchCompress.DEAD_LETTER_PREFIX)
+                        .size());
         assertTrue(totals.balanced());
         assertTrue(totals.tokensOut() < totals.tokensIn() / 2, totals.toString());
     }

@@ -1,23 +1,22 @@
 package dev.squeeze.beam;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.text.CompressorRegistry;
 import dev.squeeze.text.PromptCompressor;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.Count;
-import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TypeDescriptors;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.junit.jupiter.api.Test;
 
 /** The compressor is made in {@code @Setup}, once per DoFn instance (reused for many bundles), never per record. */
 class CompressorSetupTest {
@@ -35,7 +34,9 @@ class CompressorSetupTest {
             PromptCompressor lexical = CompressorRegistry.load().create("lexical", Map.of());
             return new PromptCompressor() {
                 @Override
-                public String method() { return lexical.method(); }
+                public String method() {
+                    return lexical.method();
+                }
 
                 @Override
                 public dev.squeeze.text.CompressionResult compress(dev.squeeze.text.CompressionRequest r) {
@@ -50,13 +51,19 @@ class CompressorSetupTest {
     void oneCompressorPerWorkerNotPerRecord() {
         List<Document> docs = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
-            docs.add(new Document("d" + i, "Record number " + i + " talks about backups, retention and the Pro plan. "
-                    + "It has a second sentence so that there is something to drop at rate one half.", null, "mem:" + i));
+            docs.add(new Document(
+                    "d" + i,
+                    "Record number " + i + " talks about backups, retention and the Pro plan. "
+                            + "It has a second sentence so that there is something to drop at rate one half.",
+                    null,
+                    "mem:" + i));
         }
-        Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner", "--targetParallelism=2").create());
+        Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner", "--targetParallelism=2")
+                .create());
         PCollectionTuple r = p.apply(Create.of(docs).withCoder(Document.Coder.of()))
                 .apply(CompressDocuments.of(new CountingSource(), CompressionSettings.rate(0.5)));
-        r.get(CompressDocuments.COMPRESSED).apply(Count.globally())
+        r.get(CompressDocuments.COMPRESSED)
+                .apply(Count.globally())
                 .apply(MapElements.into(TypeDescriptors.longs()).via(n -> {
                     if (n != 300) throw new AssertionError("compressed " + n + " of 300");
                     return n;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.squeeze.core.data.DataAssumptions;
-
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,7 +35,9 @@ public final class Corpus {
     final Path file;
     int lines;
 
-    private Corpus(Path file) { this.file = file; }
+    private Corpus(Path file) {
+        this.file = file;
+    }
 
     /** Writes {@code essays} essays, {@code passages} NQ passages and the bad records into {@code dir/corpus.jsonl}. */
     static Corpus write(Path dir, int essays, int passages) throws IOException {
@@ -44,18 +45,60 @@ public final class Corpus {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Document d : essays(essays)) c.good(out, d.id(), d.text(), d.question());
         for (Document d : nqPassages(passages)) c.good(out, d.id(), d.text(), d.question());
-        c.bad(out, new byte[] {'{', '"', 'i', 'd', '"', ':', '"', 'u', '"', ',', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3, 0x28, '"', '}'},
-                null, DeadLetter.PARSE, "invalid UTF-8 at byte offset 18");
+        c.bad(
+                out,
+                new byte[] {
+                    '{',
+                    '"',
+                    'i',
+                    'd',
+                    '"',
+                    ':',
+                    '"',
+                    'u',
+                    '"',
+                    ',',
+                    '"',
+                    't',
+                    'e',
+                    'x',
+                    't',
+                    '"',
+                    ':',
+                    '"',
+                    (byte) 0xC3,
+                    0x28,
+                    '"',
+                    '}'
+                },
+                null,
+                DeadLetter.PARSE,
+                "invalid UTF-8 at byte offset 18");
         c.bad(out, bytes("{\"id\":\"empty\",\"text\":\"\"}"), "empty", DeadLetter.PARSE, "field 'text' is empty");
         String big = "word ".repeat(MAX_RECORD_BYTES / 5 + 10);
-        c.bad(out, bytes("{\"id\":\"huge\",\"text\":\"" + big + "\"}"), null, DeadLetter.READ, "over the limit of " + MAX_RECORD_BYTES + " bytes");
+        c.bad(
+                out,
+                bytes("{\"id\":\"huge\",\"text\":\"" + big + "\"}"),
+                null,
+                DeadLetter.READ,
+                "over the limit of " + MAX_RECORD_BYTES + " bytes");
         c.bad(out, bytes("this is not json"), null, DeadLetter.PARSE, "not one JSON value");
         c.bad(out, bytes("{\"id\":7,\"title\":\"no text here\"}"), "7", DeadLetter.PARSE, "field 'text' is missing");
-        c.bad(out, bytes("{\"id\":\"ctl\",\"text\":\"bell \\u0007 here\"}"), "ctl", DeadLetter.PARSE, "control character U+0007");
+        c.bad(
+                out,
+                bytes("{\"id\":\"ctl\",\"text\":\"bell \\u0007 here\"}"),
+                "ctl",
+                DeadLetter.PARSE,
+                "control character U+0007");
         String shortText = "A short passage of eight words, no more.";
-        c.bad(out, bytes("{\"id\":\"long-question\",\"text\":\"" + shortText + "\","
-                + "\"question\":\"" + "why is this question so much longer than the passage it asks about ".repeat(3) + "\"}"),
-                "long-question", DeadLetter.COMPRESS, "more than the budget", bytes(shortText));
+        c.bad(
+                out,
+                bytes("{\"id\":\"long-question\",\"text\":\"" + shortText + "\"," + "\"question\":\""
+                        + "why is this question so much longer than the passage it asks about ".repeat(3) + "\"}"),
+                "long-question",
+                DeadLetter.COMPRESS,
+                "more than the budget",
+                bytes(shortText));
         Files.write(c.file, out.toByteArray());
         return c;
     }
@@ -65,8 +108,12 @@ public final class Corpus {
         Path essayDir = DataAssumptions.require("text/paul-graham-essays");
         List<Document> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(essayDir)) {
-            for (Path f : s.filter(p -> p.toString().endsWith(".txt")).sorted().limit(n).toList()) {
-                out.add(new Document(f.getFileName().toString(), Files.readString(f).strip(), null, f.toString()));
+            for (Path f : s.filter(p -> p.toString().endsWith(".txt"))
+                    .sorted()
+                    .limit(n)
+                    .toList()) {
+                out.add(new Document(
+                        f.getFileName().toString(), Files.readString(f).strip(), null, f.toString()));
             }
         }
         return out;
@@ -76,10 +123,15 @@ public final class Corpus {
     public static List<Document> nqPassages(int n) throws IOException {
         Path nq = DataAssumptions.require("qa/nq-open-oracle.jsonl.gz");
         List<Document> out = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(nq)), StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(
+                new InputStreamReader(new GZIPInputStream(Files.newInputStream(nq)), StandardCharsets.UTF_8))) {
             for (int i = 0; i < n; i++) {
                 JsonNode j = JSON.readTree(r.readLine());
-                out.add(new Document("nq-" + i, j.get("ctxs").get(0).get("text").asText(), j.get("question").asText(), nq + ":" + (i + 1)));
+                out.add(new Document(
+                        "nq-" + i,
+                        j.get("ctxs").get(0).get("text").asText(),
+                        j.get("question").asText(),
+                        nq + ":" + (i + 1)));
             }
         }
         return out;
@@ -107,20 +159,25 @@ public final class Corpus {
     }
 
     /** A bad record whose dead letter keeps {@code original}: the line, or the text for a compressor's refusal. */
-    private void bad(ByteArrayOutputStream out, byte[] line, String id, String stage, String fragment, byte[] original) {
+    private void bad(
+            ByteArrayOutputStream out, byte[] line, String id, String stage, String fragment, byte[] original) {
         lines++;
         bad.add(new Bad(file + ":" + lines, id, stage, fragment, line, original));
         out.writeBytes(line);
         out.write('\n');
     }
 
-    private static byte[] bytes(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
 
     /** The lines of every file of {@code dir} starting with {@code prefix}, sorted. */
     public static List<String> lines(Path dir, String prefix) throws IOException {
         List<String> all = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) all.addAll(Files.readAllLines(p));
+            for (Path p :
+                    s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList())
+                all.addAll(Files.readAllLines(p));
         }
         all.sort(null);
         return all;

@@ -1,6 +1,6 @@
 package dev.squeeze.beam;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -9,8 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class LineReaderTest {
     /** Lines as "n:text" and over-limit lines as "n:TOO LONG length sha256". */
@@ -18,7 +17,9 @@ class LineReaderTest {
         List<String> out = new ArrayList<>();
         new LineReader(max).read(new ByteArrayInputStream(input), new LineReader.Sink() {
             @Override
-            public void line(long number, byte[] bytes) { out.add(number + ":" + new String(bytes, StandardCharsets.UTF_8)); }
+            public void line(long number, byte[] bytes) {
+                out.add(number + ":" + new String(bytes, StandardCharsets.UTF_8));
+            }
 
             @Override
             public void tooLong(long number, long length, byte[] sha256) {
@@ -28,11 +29,14 @@ class LineReaderTest {
         return out;
     }
 
-    static String sha(byte[] b) { return HexFormat.of().formatHex(DeadLetter.newSha256().digest(b)); }
+    static String sha(byte[] b) {
+        return HexFormat.of().formatHex(DeadLetter.newSha256().digest(b));
+    }
 
     @Test
     void splitsOnNewlineDropsCarriageReturnKeepsEmptyAndUnterminatedLines() throws IOException {
-        assertEquals(List.of("1:a", "2:b", "3:", "4:last"), read("a\nb\r\n\nlast".getBytes(StandardCharsets.UTF_8), 100));
+        assertEquals(
+                List.of("1:a", "2:b", "3:", "4:last"), read("a\nb\r\n\nlast".getBytes(StandardCharsets.UTF_8), 100));
         assertEquals(List.of("1:a"), read("a\n".getBytes(StandardCharsets.UTF_8), 100));
         assertEquals(List.of(), read(new byte[0], 100));
     }
@@ -40,7 +44,9 @@ class LineReaderTest {
     @Test
     void aLineOverTheLimitIsDigestedNotHeld() throws IOException {
         byte[] in = "abcd\nabcdefgh\nxy".getBytes(StandardCharsets.UTF_8);
-        assertEquals(List.of("1:abcd", "2:TOO LONG 8 " + sha("abcdefgh".getBytes(StandardCharsets.UTF_8)), "3:xy"), read(in, 4));
+        assertEquals(
+                List.of("1:abcd", "2:TOO LONG 8 " + sha("abcdefgh".getBytes(StandardCharsets.UTF_8)), "3:xy"),
+                read(in, 4));
     }
 
     @Test

@@ -1,10 +1,9 @@
 package dev.squeeze.beam;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.charset.StandardCharsets;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class ParseJsonRecordTest {
     static final ParseJsonRecord PARSE = new ParseJsonRecord(10, ReadDocuments.DOCUMENTS, ReadDocuments.FAILED);
@@ -23,7 +22,9 @@ class ParseJsonRecordTest {
 
     @Test
     void readsIdTextAndQuestion() throws Exception {
-        assertEquals(new Document("a", "some text", "why?", "f.jsonl:3"), parse("{\"id\":\"a\",\"text\":\"some text\",\"question\":\"why?\",\"title\":\"x\"}"));
+        assertEquals(
+                new Document("a", "some text", "why?", "f.jsonl:3"),
+                parse("{\"id\":\"a\",\"text\":\"some text\",\"question\":\"why?\",\"title\":\"x\"}"));
         assertEquals(new Document("7", "t", null, "f.jsonl:3"), parse("{\"id\":7,\"text\":\"t\",\"question\":null}"));
     }
 
@@ -36,14 +37,18 @@ class ParseJsonRecordTest {
         assertTrue(refused("{\"id\":1.5,\"text\":\"x\"}").contains("'id' must be a string or an integer"));
         assertTrue(refused("{\"id\":\"a\",\"text\":3}").contains("'text' must be a string, got NUMBER"));
         assertTrue(refused("{\"id\":\"a\",\"text\":\" \\n \"}").contains("'text' is empty"));
-        assertTrue(refused("{\"id\":\"a\",\"text\":\"x\",\"question\":[]}").contains("'question' must be a string or null"));
-        assertTrue(refused("{\"id\":\"a\",\"text\":\"bad \\ud800 surrogate\"}").contains("unpaired surrogate at char offset 4"));
-        assertTrue(refused("{\"id\":\"a\",\"text\":\"ok abcdefghijk\"}").contains("11-character word at char offset 3"));
+        assertTrue(refused("{\"id\":\"a\",\"text\":\"x\",\"question\":[]}")
+                .contains("'question' must be a string or null"));
+        assertTrue(refused("{\"id\":\"a\",\"text\":\"bad \\ud800 surrogate\"}")
+                .contains("unpaired surrogate at char offset 4"));
+        assertTrue(
+                refused("{\"id\":\"a\",\"text\":\"ok abcdefghijk\"}").contains("11-character word at char offset 3"));
     }
 
     @Test
     void keepsTheIdOfARecordRefusedAfterItWasRead() {
-        ParseJsonRecord.Refused r = assertThrows(ParseJsonRecord.Refused.class, () -> parse("{\"id\":\"k\",\"text\":\"\"}"));
+        ParseJsonRecord.Refused r =
+                assertThrows(ParseJsonRecord.Refused.class, () -> parse("{\"id\":\"k\",\"text\":\"\"}"));
         assertEquals("k", r.id);
     }
 }

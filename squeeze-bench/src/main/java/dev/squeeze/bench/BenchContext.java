@@ -15,7 +15,9 @@ public interface BenchContext {
     /** Options from the command line ({@code --option key=value}); {@code quick=true} asks for a short run. */
     Map<String, String> options();
 
-    default boolean quick() { return Boolean.parseBoolean(options().getOrDefault("quick", "false")); }
+    default boolean quick() {
+        return Boolean.parseBoolean(options().getOrDefault("quick", "false"));
+    }
 
     /** Integer option {@code key} in [min, max], or {@code fallback} when absent; anything else is an error naming the option. */
     default int intOption(String key, int fallback, int min, int max) {
@@ -27,7 +29,8 @@ public interface BenchContext {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("option " + key + " must be an integer, got '" + v + "'");
         }
-        if (n < min || n > max) throw new IllegalArgumentException("option " + key + "=" + n + " is outside [" + min + ", " + max + "]");
+        if (n < min || n > max)
+            throw new IllegalArgumentException("option " + key + "=" + n + " is outside [" + min + ", " + max + "]");
         return n;
     }
 

@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.squeeze.core.data.SharedData;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one suite and writes DIR/results.json (an array of flat rows, each stamped with suite, machine and
@@ -50,7 +49,9 @@ public final class BenchRunner {
         return new BenchRunner(found, err, terminal);
     }
 
-    public Map<String, BenchSuite> suites() { return suites; }
+    public Map<String, BenchSuite> suites() {
+        return suites;
+    }
 
     /** The outcome of a run: the files written and how many rows. */
     public record Result(Path resultsJson, Path reportHtml, int rows) {}
@@ -58,14 +59,20 @@ public final class BenchRunner {
     public Result run(String suiteName, Path outDir, Map<String, String> options) throws Exception {
         BenchSuite suite = suites.get(suiteName);
         if (suite == null) {
-            throw new IllegalArgumentException("unknown bench suite '" + suiteName + "'; known: " + String.join(", ", suites.keySet()));
+            throw new IllegalArgumentException(
+                    "unknown bench suite '" + suiteName + "'; known: " + String.join(", ", suites.keySet()));
         }
         Files.createDirectories(outDir);
-        if (!Files.isWritable(outDir)) throw new IllegalArgumentException("output folder " + outDir + " is not writable");
+        if (!Files.isWritable(outDir))
+            throw new IllegalArgumentException("output folder " + outDir + " is not writable");
         Collector c = new Collector(outDir, SharedData.locate(), Map.copyOf(options));
         long t0 = System.nanoTime();
         suite.run(c);
-        LOG.info("suite {} finished: {} rows in {} s", suiteName, c.rows.size(), (System.nanoTime() - t0) / 1_000_000_000L);
+        LOG.info(
+                "suite {} finished: {} rows in {} s",
+                suiteName,
+                c.rows.size(),
+                (System.nanoTime() - t0) / 1_000_000_000L);
         String machine = MachineInfo.describe();
         String commit = MachineInfo.gitCommit();
         Path json = outDir.resolve("results.json");
@@ -108,9 +115,20 @@ public final class BenchRunner {
             this.options = options;
         }
 
-        @Override public Path outDir() { return outDir; }
-        @Override public Optional<Path> dataDir() { return data; }
-        @Override public Map<String, String> options() { return options; }
+        @Override
+        public Path outDir() {
+            return outDir;
+        }
+
+        @Override
+        public Optional<Path> dataDir() {
+            return data;
+        }
+
+        @Override
+        public Map<String, String> options() {
+            return options;
+        }
 
         @Override
         public synchronized void add(Row row) {
@@ -119,7 +137,9 @@ public final class BenchRunner {
         }
 
         @Override
-        public synchronized void plot(PlotSpec spec) { plots.add(spec); }
+        public synchronized void plot(PlotSpec spec) {
+            plots.add(spec);
+        }
 
         @Override
         public synchronized void note(String text) {
@@ -128,6 +148,8 @@ public final class BenchRunner {
         }
 
         @Override
-        public Progress progress(String task, long total) { return ConsoleProgress.create(task, total, terminal, err); }
+        public Progress progress(String task, long total) {
+            return ConsoleProgress.create(task, total, terminal, err);
+        }
     }
 }

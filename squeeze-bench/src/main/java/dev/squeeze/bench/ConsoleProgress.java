@@ -1,10 +1,9 @@
 package dev.squeeze.bench;
 
+import java.io.PrintStream;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-
-import java.io.PrintStream;
 
 /** A progress bar on a terminal; plain lines (about every 10%) when output is not a terminal. */
 final class ConsoleProgress implements Progress {
@@ -25,8 +24,11 @@ final class ConsoleProgress implements Progress {
 
     static Progress create(String task, long total, boolean terminal, PrintStream err) {
         if (terminal) {
-            ProgressBar bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
-                    .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(err))
+            ProgressBar bar = new ProgressBarBuilder()
+                    .setTaskName(task)
+                    .setInitialMax(total)
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(err))
                     .build();
             return new ConsoleProgress(bar, null, task, total);
         }
@@ -35,7 +37,9 @@ final class ConsoleProgress implements Progress {
     }
 
     @Override
-    public void step() { stepBy(1); }
+    public void step() {
+        stepBy(1);
+    }
 
     @Override
     public synchronized void stepBy(long n) {

@@ -1,7 +1,6 @@
 package dev.squeeze.bench;
 
 import dev.squeeze.core.kernel.KernelProvider;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +15,8 @@ final class MachineInfo {
     public static String describe() {
         return cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores, "
                 + System.getProperty("os.name") + " " + System.getProperty("os.arch")
-                + ", Java " + Runtime.version() + ", kernels " + KernelProvider.kernels().name();
+                + ", Java " + Runtime.version() + ", kernels "
+                + KernelProvider.kernels().name();
     }
 
     static String cpuModel() {
@@ -24,7 +24,8 @@ final class MachineInfo {
         if (!Files.isReadable(p)) return "unknown CPU";
         try {
             for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) {
-                if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
+                if (line.startsWith("model name"))
+                    return line.substring(line.indexOf(':') + 1).trim();
             }
         } catch (IOException e) {
             return "unknown CPU";

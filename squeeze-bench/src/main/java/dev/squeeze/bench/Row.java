@@ -31,9 +31,15 @@ public final class Row {
         return this;
     }
 
-    public String task() { return (String) values.get("task"); }
+    public String task() {
+        return (String) values.get("task");
+    }
 
-    public Object get(String key) { return values.get(key); }
+    public Object get(String key) {
+        return values.get(key);
+    }
 
-    public Map<String, Object> values() { return Collections.unmodifiableMap(values); }
+    public Map<String, Object> values() {
+        return Collections.unmodifiableMap(values);
+    }
 }

@@ -24,5 +24,7 @@ final class Timing {
         return t[reps / 2];
     }
 
-    public static double millis(long nanos) { return nanos / 1e6; }
+    public static double millis(long nanos) {
+        return nanos / 1e6;
+    }
 }

@@ -1,30 +1,41 @@
 package dev.squeeze.bench;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BenchRunnerTest {
 
     /** A suite with known rows, to check what the harness writes. */
     static final class FixedSuite implements BenchSuite {
-        @Override public String name() { return "fixed"; }
-        @Override public String description() { return "test"; }
-        @Override public void run(BenchContext ctx) {
+        @Override
+        public String name() {
+            return "fixed";
+        }
+
+        @Override
+        public String description() {
+            return "test";
+        }
+
+        @Override
+        public void run(BenchContext ctx) {
             try (Progress p = ctx.progress("t", 2)) {
                 ctx.add(Row.of("fidelity").put("method", "a&b").put("keep", 0.5).put("agreement", 0.9));
                 p.step();
-                ctx.add(Row.of("fidelity").put("method", "a&b").put("keep", 0.25).put("agreement", 0.8));
+                ctx.add(Row.of("fidelity")
+                        .put("method", "a&b")
+                        .put("keep", 0.25)
+                        .put("agreement", 0.8));
                 p.step();
             }
             ctx.plot(new PlotSpec("fidelity", "agreement vs keep", "keep", "agreement", "method"));
@@ -57,7 +68,8 @@ class BenchRunnerTest {
 
     @Test
     void duplicateSuiteNamesFail() {
-        assertThrows(IllegalStateException.class,
+        assertThrows(
+                IllegalStateException.class,
                 () -> new BenchRunner(List.of(new FixedSuite(), new FixedSuite()), System.err, false));
     }
 }

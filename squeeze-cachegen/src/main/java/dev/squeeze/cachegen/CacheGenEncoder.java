@@ -2,7 +2,6 @@ package dev.squeeze.cachegen;
 
 import dev.squeeze.cachegen.codec.ChunkCodec;
 import dev.squeeze.cachegen.codec.LevelTables;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,14 +32,18 @@ public final class CacheGenEncoder {
         this.anchorInterval = b.anchorInterval;
     }
 
-    public static Builder builder() { return new Builder(); }
+    public static Builder builder() {
+        return new Builder();
+    }
 
-    public int chunkTokens() { return chunkTokens; }
+    public int chunkTokens() {
+        return chunkTokens;
+    }
 
     public EncodedStream encode(KvSnapshot s, ModelFingerprint fp) {
         if (fp.layers() != s.layers() || fp.kvHeads() != s.kvHeads() || fp.headDim() != s.headDim()) {
-            throw new IllegalArgumentException("the cache (" + s.layers() + " layers x " + s.kvHeads() + " x " + s.headDim()
-                    + ") does not match the model " + fp.describe());
+            throw new IllegalArgumentException("the cache (" + s.layers() + " layers x " + s.kvHeads() + " x "
+                    + s.headDim() + ") does not match the model " + fp.describe());
         }
         int T = s.tokenCount(), kvd = s.kvDim();
         checkPositions(s, fp);
@@ -51,14 +54,16 @@ public final class CacheGenEncoder {
         IntUnaryOperator levelOf = maxBytesPerToken > 0 ? budgetLevels(s, fp, nChunks) : levelOfChunk;
         for (int i = 0; i < nChunks; i++) {
             int level = levelOf.applyAsInt(i);
-            LevelSpec spec = specs.computeIfAbsent(level, lv -> custom != null ? custom : CompressionLevels.preset(lv, s.layers(), anchorInterval));
+            LevelSpec spec = specs.computeIfAbsent(
+                    level, lv -> custom != null ? custom : CompressionLevels.preset(lv, s.layers(), anchorInterval));
             int start = i * chunkTokens;
             ChunkCodec.Quantised q = ChunkCodec.quantise(s, start, Math.min(chunkTokens, T - start), spec);
             ChunkCodec.count(q, counts.computeIfAbsent(level, lv -> ChunkCodec.newCounts(spec, kvd)), kvd);
             qs.add(q);
         }
         Map<Integer, LevelTables> tables = new LinkedHashMap<>();
-        for (var e : specs.entrySet()) tables.put(e.getKey(), LevelTables.fromCounts(e.getValue(), counts.get(e.getKey())));
+        for (var e : specs.entrySet())
+            tables.put(e.getKey(), LevelTables.fromCounts(e.getValue(), counts.get(e.getKey())));
         List<byte[]> payloads = new ArrayList<>(nChunks);
         List<ChunkEntry> entries = new ArrayList<>(nChunks);
         for (ChunkCodec.Quantised q : qs) {
@@ -66,7 +71,8 @@ public final class CacheGenEncoder {
             CRC32C crc = new CRC32C();
             crc.update(p);
             payloads.add(p);
-            entries.add(new ChunkEntry(0, p.length, q.start(), q.count(), q.level().id(), (int) crc.getValue()));
+            entries.add(
+                    new ChunkEntry(0, p.length, q.start(), q.count(), q.level().id(), (int) crc.getValue()));
         }
         List<LevelTables> levelList = List.copyOf(tables.values());
         byte[] header = StreamHeader.write(fp, T, chunkTokens, levelList, entries);
@@ -83,12 +89,13 @@ public final class CacheGenEncoder {
     private static void checkPositions(KvSnapshot s, ModelFingerprint fp) {
         float[] p = s.positions();
         if (p.length > fp.seqLen()) {
-            throw new IllegalArgumentException("the cache holds " + p.length + " tokens, more than the model's seq_len " + fp.seqLen());
+            throw new IllegalArgumentException(
+                    "the cache holds " + p.length + " tokens, more than the model's seq_len " + fp.seqLen());
         }
         for (int t = 0; t < p.length; t++) {
             if (!(p[t] >= 0 && p[t] < fp.seqLen())) {
-                throw new IllegalArgumentException("token " + t + " has position " + p[t] + ", outside the model's context [0, "
-                        + fp.seqLen() + ")");
+                throw new IllegalArgumentException("token " + t + " has position " + p[t]
+                        + ", outside the model's context [0, " + fp.seqLen() + ")");
             }
         }
     }
@@ -116,7 +123,8 @@ public final class CacheGenEncoder {
             for (int i = 0; i < nChunks; i++) {
                 if (chosen[i] >= 0) continue;
                 ChunkCodec.Quantised q = qs.get(i);
-                if (ChunkCodec.encode(s, q, tables).length <= maxBytesPerToken * q.count() || lv == CompressionLevels.MAX) chosen[i] = lv;
+                if (ChunkCodec.encode(s, q, tables).length <= maxBytesPerToken * q.count()
+                        || lv == CompressionLevels.MAX) chosen[i] = lv;
             }
         }
         return i -> chosen[i];
@@ -134,7 +142,8 @@ public final class CacheGenEncoder {
          * 0 = off (the default). Overrides {@link #level}/{@link #levelPerChunk}.
          */
         public Builder maxBytesPerToken(double budget) {
-            if (!(budget >= 0) || Double.isInfinite(budget)) throw new IllegalArgumentException("byte budget must be >= 0 and finite, got " + budget);
+            if (!(budget >= 0) || Double.isInfinite(budget))
+                throw new IllegalArgumentException("byte budget must be >= 0 and finite, got " + budget);
             this.maxBytesPerToken = budget;
             return this;
         }
@@ -168,11 +177,15 @@ public final class CacheGenEncoder {
 
         /** Delta coding against an anchor every {@code g} tokens (0 = off, the default). */
         public Builder anchorInterval(int g) {
-            if (g < 0 || g > 65535) throw new IllegalArgumentException("anchor interval must be in [0, 65535] (a u16 in the stream), got " + g);
+            if (g < 0 || g > 65535)
+                throw new IllegalArgumentException(
+                        "anchor interval must be in [0, 65535] (a u16 in the stream), got " + g);
             this.anchorInterval = g;
             return this;
         }
 
-        public CacheGenEncoder build() { return new CacheGenEncoder(this); }
+        public CacheGenEncoder build() {
+            return new CacheGenEncoder(this);
+        }
     }
 }

@@ -3,7 +3,6 @@ package dev.squeeze.cachegen;
 import dev.squeeze.cachegen.codec.ChunkCodec;
 import dev.squeeze.cachegen.codec.CorruptStreamException;
 import dev.squeeze.cachegen.codec.LevelTables;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -46,9 +45,13 @@ public final class CacheGenReader implements AutoCloseable {
         return new CacheGenReader(new BytesInput(stream), what);
     }
 
-    public StreamHeader header() { return header; }
+    public StreamHeader header() {
+        return header;
+    }
 
-    public int tokens() { return header.tokens(); }
+    public int tokens() {
+        return header.tokens();
+    }
 
     /** The payload of chunk i, its CRC32C checked. */
     public byte[] chunk(int i) throws IOException {
@@ -60,7 +63,8 @@ public final class CacheGenReader implements AutoCloseable {
 
     private ChunkEntry entry(int i) {
         if (i < 0 || i >= header.chunks().size()) {
-            throw new IllegalArgumentException("chunk " + i + " is outside [0, " + header.chunks().size() + ") of " + what);
+            throw new IllegalArgumentException(
+                    "chunk " + i + " is outside [0, " + header.chunks().size() + ") of " + what);
         }
         return header.chunks().get(i);
     }
@@ -69,7 +73,8 @@ public final class CacheGenReader implements AutoCloseable {
         CRC32C crc = new CRC32C();
         crc.update(p);
         if ((int) crc.getValue() != e.crc32c()) {
-            throw new CorruptStreamException(what + ": chunk " + i + " (bytes " + e.offset() + ".." + (e.offset() + e.length())
+            throw new CorruptStreamException(what + ": chunk " + i + " (bytes " + e.offset() + ".."
+                    + (e.offset() + e.length())
                     + ") fails its checksum (CRC32C stored 0x" + Integer.toHexString(e.crc32c()) + ", computed 0x"
                     + Long.toHexString(crc.getValue()) + "): the chunk is damaged");
         }
@@ -89,7 +94,9 @@ public final class CacheGenReader implements AutoCloseable {
     }
 
     /** Decodes the whole stream for a model with fingerprint {@code model}. */
-    public KvSnapshot decode(ModelFingerprint model) throws IOException { return decodePrefix(model, header.tokens()); }
+    public KvSnapshot decode(ModelFingerprint model) throws IOException {
+        return decodePrefix(model, header.tokens());
+    }
 
     /**
      * Decodes the first {@code maxTokens} tokens (reading only the chunks that hold them) after checking the
@@ -115,13 +122,29 @@ public final class CacheGenReader implements AutoCloseable {
             ChunkEntry e = entry(i);
             byte[] p = chunk(i);
             LevelTables t = header.tables(e.level());
-            ChunkCodec.decode(p, 0, p.length, e.offset(), e.tokenCount(), t, kvd, tokens, positions, keys, values, e.firstToken(), fp.vocab(), fp.seqLen());
+            ChunkCodec.decode(
+                    p,
+                    0,
+                    p.length,
+                    e.offset(),
+                    e.tokenCount(),
+                    t,
+                    kvd,
+                    tokens,
+                    positions,
+                    keys,
+                    values,
+                    e.firstToken(),
+                    fp.vocab(),
+                    fp.seqLen());
         }
         return new KvSnapshot(fp.layers(), fp.kvHeads(), fp.headDim(), tokens, positions, keys, values).prefix(T);
     }
 
     @Override
-    public void close() throws IOException { input.close(); }
+    public void close() throws IOException {
+        input.close();
+    }
 
     private interface Input extends AutoCloseable {
         long length() throws IOException;
@@ -133,29 +156,41 @@ public final class CacheGenReader implements AutoCloseable {
     }
 
     private record BytesInput(byte[] b) implements Input {
-        @Override public long length() { return b.length; }
+        @Override
+        public long length() {
+            return b.length;
+        }
 
         @Override
         public byte[] read(long offset, int length) {
             return java.util.Arrays.copyOfRange(b, (int) offset, (int) offset + length);
         }
 
-        @Override public void close() {}
+        @Override
+        public void close() {}
     }
 
     private record FileInput(FileChannel ch) implements Input {
-        @Override public long length() throws IOException { return ch.size(); }
+        @Override
+        public long length() throws IOException {
+            return ch.size();
+        }
 
         @Override
         public byte[] read(long offset, int length) throws IOException {
             ByteBuffer buf = ByteBuffer.allocate(length);
             while (buf.hasRemaining()) {
                 int n = ch.read(buf, offset + buf.position());
-                if (n < 0) throw new CorruptStreamException("file ended at offset " + (offset + buf.position()) + " while reading " + length + " bytes");
+                if (n < 0)
+                    throw new CorruptStreamException("file ended at offset " + (offset + buf.position())
+                            + " while reading " + length + " bytes");
             }
             return buf.array();
         }
 
-        @Override public void close() throws IOException { ch.close(); }
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
     }
 }

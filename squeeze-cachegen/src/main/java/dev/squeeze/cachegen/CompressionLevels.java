@@ -11,38 +11,42 @@ public final class CompressionLevels {
 
     /** (level, group) bins of keys; keys need about twice the bins of values (measured on stories260K). */
     private static final int[][] KEY_BINS = {
-            {255, 255, 255},
-            {63, 63, 63},
-            {63, 31, 31},
-            {31, 31, 31},
-            {31, 31, 15},
-            {15, 15, 15},
-            {15, 7, 7},
+        {255, 255, 255},
+        {63, 63, 63},
+        {63, 31, 31},
+        {31, 31, 31},
+        {31, 31, 15},
+        {15, 15, 15},
+        {15, 7, 7},
     };
     /** (level, group) bins of values. */
     private static final int[][] VALUE_BINS = {
-            {255, 255, 255},
-            {31, 31, 15},
-            {15, 15, 7},
-            {15, 7, 7},
-            {7, 7, 7},
-            {7, 7, 5},
-            {5, 5, 3},
+        {255, 255, 255},
+        {31, 31, 15},
+        {15, 15, 7},
+        {15, 7, 7},
+        {7, 7, 7},
+        {7, 7, 5},
+        {5, 5, 3},
     };
 
     public static final int MAX = 6; // KEY_BINS.length - 1 (a constant for annotations)
     public static final int DEFAULT = 3;
 
     static {
-        if (KEY_BINS.length != MAX + 1 || VALUE_BINS.length != MAX + 1) throw new AssertionError("level tables and MAX disagree");
+        if (KEY_BINS.length != MAX + 1 || VALUE_BINS.length != MAX + 1)
+            throw new AssertionError("level tables and MAX disagree");
     }
 
     /** Preset {@code level} for a model of {@code layers} layers, without delta coding. */
-    public static LevelSpec preset(int level, int layers) { return preset(level, layers, 0); }
+    public static LevelSpec preset(int level, int layers) {
+        return preset(level, layers, 0);
+    }
 
     /** Preset {@code level} with delta coding against an anchor every {@code anchorInterval} tokens (0 = none). */
     public static LevelSpec preset(int level, int layers, int anchorInterval) {
-        if (level < 0 || level > MAX) throw new IllegalArgumentException("level must be in [0, " + MAX + "], got " + level);
+        if (level < 0 || level > MAX)
+            throw new IllegalArgumentException("level must be in [0, " + MAX + "], got " + level);
         if (layers <= 0) throw new IllegalArgumentException("layers must be > 0, got " + layers);
         int[] k = new int[layers], v = new int[layers];
         for (int l = 0; l < layers; l++) {

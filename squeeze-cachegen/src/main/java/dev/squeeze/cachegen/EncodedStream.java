@@ -10,7 +10,8 @@ import java.util.List;
  * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
  * maker nor its readers modify them.
  */
-public record EncodedStream(byte[] header, byte[] tablesHeader, List<byte[]> chunks, List<ChunkEntry> entries, long fp16Bytes, int tokens) {
+public record EncodedStream(
+        byte[] header, byte[] tablesHeader, List<byte[]> chunks, List<ChunkEntry> entries, long fp16Bytes, int tokens) {
 
     public long bytes() {
         long b = header.length;

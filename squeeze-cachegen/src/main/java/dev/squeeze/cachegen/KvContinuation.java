@@ -5,11 +5,10 @@ import dev.squeeze.llm.runtime.Generator;
 import dev.squeeze.llm.runtime.Sampler;
 import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.tokenizer.Tokenizer;
-import org.jspecify.annotations.Nullable;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Generation that continues from a stored cache instead of recomputing its context: the stream is decoded
@@ -20,8 +19,14 @@ import java.util.function.Consumer;
 public final class KvContinuation {
     private KvContinuation() {}
 
-    public static Generator.Result generate(LlamaModel model, Path kvFile, @Nullable String prompt, int maxTokens, Sampler sampler,
-                                            Consumer<String> sink) throws IOException {
+    public static Generator.Result generate(
+            LlamaModel model,
+            Path kvFile,
+            @Nullable String prompt,
+            int maxTokens,
+            Sampler sampler,
+            Consumer<String> sink)
+            throws IOException {
         if (maxTokens <= 0) throw new IllegalArgumentException("max tokens must be > 0, got " + maxTokens);
         long t0 = System.nanoTime();
         KvSnapshot snap;
@@ -32,8 +37,15 @@ public final class KvContinuation {
         return continueFrom(model, session, snap, prompt, maxTokens, sampler, sink, t0);
     }
 
-    static Generator.Result continueFrom(LlamaModel model, Session session, KvSnapshot snap, @Nullable String prompt, int maxTokens,
-                                         Sampler sampler, Consumer<String> sink, long t0) {
+    static Generator.Result continueFrom(
+            LlamaModel model,
+            Session session,
+            KvSnapshot snap,
+            @Nullable String prompt,
+            int maxTokens,
+            Sampler sampler,
+            Consumer<String> sink,
+            long t0) {
         int T = snap.tokenCount();
         if (T == 0) throw new IllegalArgumentException("the stored cache holds no tokens");
         Tokenizer tok = model.tokenizer();
@@ -50,6 +62,7 @@ public final class KvContinuation {
         System.arraycopy(promptIds, 0, rest, 1, promptIds.length);
         float[] logits = session.prefill(rest, false).data();
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
-        return Generator.sample(model, session, logits, rest[rest.length - 1], used, maxTokens, loadSeconds, sampler, sink);
+        return Generator.sample(
+                model, session, logits, rest[rest.length - 1], used, maxTokens, loadSeconds, sampler, sink);
     }
 }

@@ -2,7 +2,6 @@ package dev.squeeze.cachegen;
 
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Session;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -16,7 +15,9 @@ public final class KvFiles {
 
     /** What was saved. */
     public record Saved(int tokens, int chunks, long bytes, long fp16Bytes) {
-        public double ratioVsFp16() { return (double) fp16Bytes / bytes; }
+        public double ratioVsFp16() {
+            return (double) fp16Bytes / bytes;
+        }
     }
 
     /**
@@ -25,8 +26,9 @@ public final class KvFiles {
      */
     public static void requireReplaceable(Path out) {
         if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IllegalArgumentException(out + " exists and is not a regular file (a device, FIFO, directory or symbolic link): "
-                    + "refusing to replace it; write to a regular file");
+            throw new IllegalArgumentException(
+                    out + " exists and is not a regular file (a device, FIFO, directory or symbolic link): "
+                            + "refusing to replace it; write to a regular file");
         }
     }
 
@@ -39,8 +41,8 @@ public final class KvFiles {
         int[] tokens = model.tokenizer().encode(text, true);
         int limit = model.config().seqLen();
         if (tokens.length > limit) {
-            throw new IllegalArgumentException("the text is " + tokens.length + " tokens; the model's context is " + limit
-                    + ": shorten the text");
+            throw new IllegalArgumentException(
+                    "the text is " + tokens.length + " tokens; the model's context is " + limit + ": shorten the text");
         }
         Session s = model.newSession();
         s.prefill(tokens, false);

@@ -9,10 +9,6 @@ import dev.squeeze.cachegen.store.ChunkKeys;
 import dev.squeeze.cachegen.store.KvStore;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Session;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Prefix reuse over a {@link KvStore}: {@link #save} stores a cache chunk by chunk under content addresses
@@ -46,7 +45,9 @@ public final class KvPrefixCache {
         this.encoder = encoder;
     }
 
-    public KvStore store() { return store; }
+    public KvStore store() {
+        return store;
+    }
 
     /**
      * What {@link #prefill} did. fallback is null when the store answered every request.
@@ -54,7 +55,12 @@ public final class KvPrefixCache {
      * <p>Arrays are shared, not copied (they can be large): the record owns them once built, and neither its
      * maker nor its readers modify them.
      */
-    public record Reuse(float[] logits, int loadedTokens, int computedTokens, long bytesRead, @Nullable String fallback) {}
+    public record Reuse(
+            float[] logits,
+            int loadedTokens,
+            int computedTokens,
+            long bytesRead,
+            @Nullable String fallback) {}
 
     /** Encodes {@code snap} and stores its tables and chunks; returns the bytes written. */
     public long save(ModelFingerprint fp, KvSnapshot snap) throws IOException {
@@ -67,7 +73,8 @@ public final class KvPrefixCache {
         for (int i = 0; i < enc.chunks().size(); i++) {
             ChunkEntry e = enc.entries().get(i);
             byte[] rec = record(tablesId, e, enc.chunks().get(i));
-            String key = e.tokenCount() == C ? ChunkKeys.full(fp, C, snap.tokens(), e.firstToken() + C)
+            String key = e.tokenCount() == C
+                    ? ChunkKeys.full(fp, C, snap.tokens(), e.firstToken() + C)
                     : ChunkKeys.tail(fp, C, snap.tokens(), e.firstToken());
             store.put(key, rec);
             bytes += rec.length;
@@ -77,7 +84,14 @@ public final class KvPrefixCache {
 
     private static byte[] record(byte[] tablesId, ChunkEntry e, byte[] payload) {
         ByteSink out = new ByteSink(RECORD_HEADER + payload.length);
-        out.bytes(MAGIC).u16(1).bytes(tablesId).i32(e.firstToken()).i32(e.tokenCount()).u8(e.level()).i32(payload.length).i32(e.crc32c());
+        out.bytes(MAGIC)
+                .u16(1)
+                .bytes(tablesId)
+                .i32(e.firstToken())
+                .i32(e.tokenCount())
+                .u8(e.level())
+                .i32(payload.length)
+                .i32(e.crc32c());
         CRC32C crc = new CRC32C();
         crc.update(out.array(), 0, out.size());
         out.i32((int) crc.getValue());
@@ -86,7 +100,8 @@ public final class KvPrefixCache {
     }
 
     /** The longest stored prefix of {@code tokens}, at most {@code maxTokens} long, with what happened. */
-    public record Loaded(KvSnapshot snapshot, long bytesRead, @Nullable String fallback) {}
+    public record Loaded(
+            KvSnapshot snapshot, long bytesRead, @Nullable String fallback) {}
 
     public Loaded loadPrefix(ModelFingerprint fp, int[] tokens, int maxTokens) {
         int C = encoder.chunkTokens();
@@ -110,7 +125,9 @@ public final class KvPrefixCache {
                 read += v.get().length;
                 KvSnapshot part = decodeRecord(fp, v.get(), key, start, tables);
                 int match = 0;
-                while (match < part.tokenCount() && start + match < tokens.length && part.tokens()[match] == tokens[start + match]) match++;
+                while (match < part.tokenCount()
+                        && start + match < tokens.length
+                        && part.tokens()[match] == tokens[start + match]) match++;
                 if (match == 0) break;
                 parts.add(part.prefix(match));
                 start += match;
@@ -118,7 +135,11 @@ public final class KvPrefixCache {
             }
         } catch (IOException | RuntimeException e) { // every store failure is a miss: what loaded so far is verified
             fallback = e instanceof IOException ? e.getMessage() : store.describe() + ": " + e;
-            LOG.warn("KV store {} failed after {} cached tokens; recomputing the rest: {}", store.describe(), start, fallback);
+            LOG.warn(
+                    "KV store {} failed after {} cached tokens; recomputing the rest: {}",
+                    store.describe(),
+                    start,
+                    fallback);
         }
         KvSnapshot all = concat(fp, parts);
         return new Loaded(all.prefix(Math.min(all.tokenCount(), limit)), read, fallback);
@@ -126,14 +147,17 @@ public final class KvPrefixCache {
 
     private record LevelTablesOf(Map<Integer, LevelTables> levels) {}
 
-    private KvSnapshot decodeRecord(ModelFingerprint fp, byte[] rec, String key, int expectFirst, Map<String, LevelTablesOf> cache)
+    private KvSnapshot decodeRecord(
+            ModelFingerprint fp, byte[] rec, String key, int expectFirst, Map<String, LevelTablesOf> cache)
             throws IOException {
         String what = store.describe() + " value " + key;
         ByteSource in = ByteSource.of(rec, what);
         byte[] magic = in.bytes(4, "magic");
-        if (!Arrays.equals(magic, MAGIC)) throw new CorruptStreamException(what + " is not a stored CacheGen chunk (bad magic)");
+        if (!Arrays.equals(magic, MAGIC))
+            throw new CorruptStreamException(what + " is not a stored CacheGen chunk (bad magic)");
         int version = in.u16("version");
-        if (version != 1) throw new CorruptStreamException(what + " is chunk record version " + version + "; this reader reads 1");
+        if (version != 1)
+            throw new CorruptStreamException(what + " is chunk record version " + version + "; this reader reads 1");
         byte[] tablesId = in.bytes(32, "tables id");
         int first = in.u31("first token");
         int count = in.u31("token count");
@@ -143,25 +167,34 @@ public final class KvPrefixCache {
         CRC32C crc = new CRC32C();
         crc.update(rec, 0, in.index());
         int headCrc = in.i32("record CRC32C");
-        if (headCrc != (int) crc.getValue()) throw new CorruptStreamException(what + ": record header checksum mismatch: damaged");
-        if (first != expectFirst) throw new CorruptStreamException(what + " starts at token " + first + ", expected " + expectFirst);
-        if (len != in.remaining()) throw new CorruptStreamException(what + " claims " + len + " payload bytes but holds " + in.remaining());
-        if (count == 0 || count > encoder.chunkTokens()) throw new CorruptStreamException(what + " holds " + count + " tokens");
+        if (headCrc != (int) crc.getValue())
+            throw new CorruptStreamException(what + ": record header checksum mismatch: damaged");
+        if (first != expectFirst)
+            throw new CorruptStreamException(what + " starts at token " + first + ", expected " + expectFirst);
+        if (len != in.remaining())
+            throw new CorruptStreamException(what + " claims " + len + " payload bytes but holds " + in.remaining());
+        if (count == 0 || count > encoder.chunkTokens())
+            throw new CorruptStreamException(what + " holds " + count + " tokens");
         crc.reset();
         crc.update(rec, in.index(), len);
-        if (payloadCrc != (int) crc.getValue()) throw new CorruptStreamException(what + ": payload checksum mismatch: damaged");
+        if (payloadCrc != (int) crc.getValue())
+            throw new CorruptStreamException(what + ": payload checksum mismatch: damaged");
         String tablesKey = "h-" + java.util.HexFormat.of().formatHex(tablesId);
         LevelTablesOf t = cache.get(tablesKey);
         if (t == null) {
-            byte[] h = store.get(tablesKey).orElseThrow(() -> new CorruptStreamException(what + " refers to tables " + tablesKey + " that the store lacks"));
-            if (!ChunkKeys.tables(h).equals(tablesKey)) throw new CorruptStreamException(store.describe() + " value " + tablesKey + " does not match its hash");
+            byte[] h = store.get(tablesKey)
+                    .orElseThrow(() -> new CorruptStreamException(
+                            what + " refers to tables " + tablesKey + " that the store lacks"));
+            if (!ChunkKeys.tables(h).equals(tablesKey))
+                throw new CorruptStreamException(store.describe() + " value " + tablesKey + " does not match its hash");
             StreamHeader sh = StreamHeader.read(h, h.length, store.describe() + " value " + tablesKey);
             fp.requireSameModel(sh.fingerprint(), store.describe() + " value " + tablesKey);
             t = new LevelTablesOf(sh.levels());
             cache.put(tablesKey, t);
         }
         LevelTables lt = t.levels().get(level);
-        if (lt == null) throw new CorruptStreamException(what + " uses level " + level + " that its tables do not define");
+        if (lt == null)
+            throw new CorruptStreamException(what + " uses level " + level + " that its tables do not define");
         int kvd = fp.kvDim();
         int[] tok = new int[count];
         float[] pos = new float[count];
@@ -202,7 +235,8 @@ public final class KvPrefixCache {
         int n = l.snapshot().tokenCount();
         if (n > 0) l.snapshot().restoreInto(session);
         else session.reset();
-        float[] logits = session.prefill(Arrays.copyOfRange(tokens, n, tokens.length), false).data();
+        float[] logits = session.prefill(Arrays.copyOfRange(tokens, n, tokens.length), false)
+                .data();
         return new Reuse(logits, n, tokens.length - n, l.bytesRead(), l.fallback());
     }
 }

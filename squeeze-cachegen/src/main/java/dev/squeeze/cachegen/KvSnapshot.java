@@ -4,7 +4,6 @@ import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.kv.api.HeadKvStore;
 import dev.squeeze.kv.api.KvCache;
 import dev.squeeze.llm.runtime.Session;
-
 import java.util.Arrays;
 
 /**
@@ -18,11 +17,13 @@ import java.util.Arrays;
  * @param keys   (n_layers) arrays of (tokens, kvDim)
  * @param values (n_layers) arrays of (tokens, kvDim)
  */
-public record KvSnapshot(int layers, int kvHeads, int headDim, int[] tokens, float[] positions, float[][] keys, float[][] values) {
+public record KvSnapshot(
+        int layers, int kvHeads, int headDim, int[] tokens, float[] positions, float[][] keys, float[][] values) {
 
     public KvSnapshot {
         if (layers <= 0 || kvHeads <= 0 || headDim <= 0) {
-            throw new IllegalArgumentException("layers, kvHeads and headDim must be > 0, got " + layers + ", " + kvHeads + ", " + headDim);
+            throw new IllegalArgumentException(
+                    "layers, kvHeads and headDim must be > 0, got " + layers + ", " + kvHeads + ", " + headDim);
         }
         if (positions.length != tokens.length) {
             throw new IllegalArgumentException(tokens.length + " tokens but " + positions.length + " positions");
@@ -33,17 +34,24 @@ public record KvSnapshot(int layers, int kvHeads, int headDim, int[] tokens, flo
         long per = (long) tokens.length * kvHeads * headDim;
         for (int l = 0; l < layers; l++) {
             if (keys[l].length != per || values[l].length != per) {
-                throw new IllegalArgumentException("layer " + l + ": keys/values need " + per + " floats (tokens x kvDim)");
+                throw new IllegalArgumentException(
+                        "layer " + l + ": keys/values need " + per + " floats (tokens x kvDim)");
             }
         }
     }
 
-    public int kvDim() { return kvHeads * headDim; }
+    public int kvDim() {
+        return kvHeads * headDim;
+    }
 
-    public int tokenCount() { return tokens.length; }
+    public int tokenCount() {
+        return tokens.length;
+    }
 
     /** Bytes of this cache at 16 bits per key/value entry (the usual fp16 serving baseline). */
-    public long fp16Bytes() { return 2L * 2 * layers * (long) kvDim() * tokens.length; }
+    public long fp16Bytes() {
+        return 2L * 2 * layers * (long) kvDim() * tokens.length;
+    }
 
     /**
      * Copies the cache of a session whose stores all hold the same {@code tokens.length} entries at the same
@@ -59,14 +67,16 @@ public record KvSnapshot(int layers, int kvHeads, int headDim, int[] tokens, flo
             for (int h = 0; h < H; h++) {
                 HeadKvStore st = cache.store(l, h);
                 if (st.length() != T) {
-                    throw new IllegalArgumentException("layer " + l + ", head " + h + " holds " + st.length() + " entries but " + T
-                            + " tokens were given: CacheGen codes uncompressed caches whose heads all hold every token");
+                    throw new IllegalArgumentException(
+                            "layer " + l + ", head " + h + " holds " + st.length() + " entries but " + T
+                                    + " tokens were given: CacheGen codes uncompressed caches whose heads all hold every token");
                 }
                 float[] p = st.positions();
                 if (pos == null) pos = p;
                 else if (!Arrays.equals(pos, p)) {
-                    throw new IllegalArgumentException("layer " + l + ", head " + h + " holds other positions than layer 0, head 0: "
-                            + "CacheGen codes caches whose heads share their entries");
+                    throw new IllegalArgumentException(
+                            "layer " + l + ", head " + h + " holds other positions than layer 0, head 0: "
+                                    + "CacheGen codes caches whose heads share their entries");
                 }
                 scatter(st.keys(), k[l], h, hd, kvd);
                 scatter(st.values(), v[l], h, hd, kvd);
@@ -82,7 +92,8 @@ public record KvSnapshot(int layers, int kvHeads, int headDim, int[] tokens, flo
 
     /** The first {@code n} tokens of this snapshot. */
     public KvSnapshot prefix(int n) {
-        if (n < 0 || n > tokens.length) throw new IllegalArgumentException("prefix " + n + " is outside [0, " + tokens.length + "]");
+        if (n < 0 || n > tokens.length)
+            throw new IllegalArgumentException("prefix " + n + " is outside [0, " + tokens.length + "]");
         if (n == tokens.length) return this;
         int kvd = kvDim();
         float[][] k = new float[layers][], v = new float[layers][];
@@ -96,11 +107,13 @@ public record KvSnapshot(int layers, int kvHeads, int headDim, int[] tokens, flo
     /** Replaces the contents of every store of {@code cache} by this snapshot (shapes must match). */
     public void fill(KvCache cache) {
         if (cache.layers() != layers || cache.kvHeads() != kvHeads || cache.headDim() != headDim) {
-            throw new IllegalArgumentException("the cache is " + cache.layers() + " layers x " + cache.kvHeads() + " heads x "
-                    + cache.headDim() + " but the snapshot is " + layers + " x " + kvHeads + " x " + headDim);
+            throw new IllegalArgumentException(
+                    "the cache is " + cache.layers() + " layers x " + cache.kvHeads() + " heads x " + cache.headDim()
+                            + " but the snapshot is " + layers + " x " + kvHeads + " x " + headDim);
         }
         int T = tokens.length, kvd = kvDim();
-        if (T > cache.capacity()) throw new IllegalArgumentException(T + " entries exceed the cache capacity " + cache.capacity());
+        if (T > cache.capacity())
+            throw new IllegalArgumentException(T + " entries exceed the cache capacity " + cache.capacity());
         for (int l = 0; l < layers; l++) {
             for (int h = 0; h < kvHeads; h++) {
                 float[] kk = new float[T * headDim], vv = new float[T * headDim];
@@ -108,7 +121,8 @@ public record KvSnapshot(int layers, int kvHeads, int headDim, int[] tokens, flo
                     System.arraycopy(keys[l], t * kvd + h * headDim, kk, t * headDim, headDim);
                     System.arraycopy(values[l], t * kvd + h * headDim, vv, t * headDim, headDim);
                 }
-                cache.store(l, h).replace(new FloatMatrix(T, headDim, kk), new FloatMatrix(T, headDim, vv), positions.clone());
+                cache.store(l, h)
+                        .replace(new FloatMatrix(T, headDim, kk), new FloatMatrix(T, headDim, vv), positions.clone());
             }
         }
     }

@@ -31,7 +31,8 @@ public record LevelSpec(int id, int anchorInterval, int[] keyBins, int[] valueBi
         for (int[] bins : new int[][] {keyBins, valueBins}) {
             for (int l = 0; l < bins.length; l++) {
                 if (bins[l] < 3 || bins[l] > MAX_BINS || bins[l] % 2 == 0) {
-                    throw new IllegalArgumentException("layer " + l + ": bins must be odd and in [3, " + MAX_BINS + "], got " + bins[l]);
+                    throw new IllegalArgumentException(
+                            "layer " + l + ": bins must be odd and in [3, " + MAX_BINS + "], got " + bins[l]);
                 }
             }
         }
@@ -39,30 +40,45 @@ public record LevelSpec(int id, int anchorInterval, int[] keyBins, int[] valueBi
         valueBins = valueBins.clone();
     }
 
-    public int layers() { return keyBins.length; }
+    public int layers() {
+        return keyBins.length;
+    }
 
-    public boolean delta() { return anchorInterval > 0; }
+    public boolean delta() {
+        return anchorInterval > 0;
+    }
 
     /** 1 without delta coding (one table set), 2 with (anchor tables, delta tables). */
-    public int roles() { return delta() ? 2 : 1; }
+    public int roles() {
+        return delta() ? 2 : 1;
+    }
 
     /**
      * Alphabet of role 0 (anchors, or every token without delta coding): the bins; of role 1 (deltas, coded on
      * the anchor's step, so differences up to twice the range): 2 * bins - 1.
      */
-    public int alphabet(int layer, int kind, int role) { return role == 0 ? bins(layer, kind) : 2 * bins(layer, kind) - 1; }
+    public int alphabet(int layer, int kind, int role) {
+        return role == 0 ? bins(layer, kind) : 2 * bins(layer, kind) - 1;
+    }
 
     /** Bins of kind 0 (keys) or 1 (values) in layer l. */
-    public int bins(int layer, int kind) { return kind == 0 ? keyBins[layer] : valueBins[layer]; }
+    public int bins(int layer, int kind) {
+        return kind == 0 ? keyBins[layer] : valueBins[layer];
+    }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LevelSpec s && s.id == id && s.anchorInterval == anchorInterval && Arrays.equals(s.keyBins, keyBins)
+        return o instanceof LevelSpec s
+                && s.id == id
+                && s.anchorInterval == anchorInterval
+                && Arrays.equals(s.keyBins, keyBins)
                 && Arrays.equals(s.valueBins, valueBins);
     }
 
     @Override
-    public int hashCode() { return 31 * id + Arrays.hashCode(keyBins); }
+    public int hashCode() {
+        return 31 * id + Arrays.hashCode(keyBins);
+    }
 
     @Override
     public String toString() {

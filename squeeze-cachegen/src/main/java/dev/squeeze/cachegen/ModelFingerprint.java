@@ -7,7 +7,6 @@ import dev.squeeze.llm.model.LayerWeights;
 import dev.squeeze.llm.model.LlamaConfig;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.quant.WeightTensor;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,25 +24,28 @@ import java.util.HexFormat;
  *
  * @param dtype 0 = fp32 (the runtime's dense store), 1 = fp16, 2 = bf16
  */
-public record ModelFingerprint(String arch, int layers, int kvHeads, int headDim, int dim, int vocab, int seqLen, int dtype,
-                               byte[] hash) {
+public record ModelFingerprint(
+        String arch, int layers, int kvHeads, int headDim, int dim, int vocab, int seqLen, int dtype, byte[] hash) {
     public static final int DTYPE_F32 = 0;
     private static final int FULL_HASH_LIMIT = 1 << 22;
     private static final int SAMPLED_ROWS = 64;
 
     public ModelFingerprint {
-        if (arch == null || arch.isEmpty() || arch.length() > 64) throw new IllegalArgumentException("arch must be 1..64 characters");
+        if (arch == null || arch.isEmpty() || arch.length() > 64)
+            throw new IllegalArgumentException("arch must be 1..64 characters");
         for (int i = 0; i < arch.length(); i++) {
             if (!printable(arch.charAt(i))) {
-                throw new IllegalArgumentException("arch '" + arch.replaceAll("[^\\x21-\\x7e]", "?") + "' has a character other than printable ASCII at "
-                        + i);
+                throw new IllegalArgumentException("arch '" + arch.replaceAll("[^\\x21-\\x7e]", "?")
+                        + "' has a character other than printable ASCII at " + i);
             }
         }
         if (hash == null || hash.length != 32) throw new IllegalArgumentException("hash must be 32 bytes (SHA-256)");
         hash = hash.clone();
     }
 
-    public int kvDim() { return kvHeads * headDim; }
+    public int kvDim() {
+        return kvHeads * headDim;
+    }
 
     public static ModelFingerprint of(LlamaModel model) {
         LlamaConfig c = model.config();
@@ -52,13 +54,22 @@ public record ModelFingerprint(String arch, int layers, int kvHeads, int headDim
         hash(md, model.weights().tokenEmbedding());
         for (LayerWeights L : model.weights().layers()) {
             hash(md, L.attnNorm());
-            for (WeightTensor t : new WeightTensor[] {L.wq(), L.wk(), L.wv(), L.wo(), L.w1(), L.w2(), L.w3()}) hash(md, t);
+            for (WeightTensor t : new WeightTensor[] {L.wq(), L.wk(), L.wv(), L.wo(), L.w1(), L.w2(), L.w3()})
+                hash(md, t);
             for (float[] b : new float[][] {L.bq(), L.bk(), L.bv()}) if (b != null) hash(md, b);
             hash(md, L.ffnNorm());
         }
         hash(md, model.weights().finalNorm());
         if (!model.weights().tiedClassifier()) hash(md, model.weights().classifier());
-        return new ModelFingerprint("llama", c.nLayers(), c.nKvHeads(), c.headDim(), c.dim(), c.vocabSize(), c.seqLen(), DTYPE_F32,
+        return new ModelFingerprint(
+                "llama",
+                c.nLayers(),
+                c.nKvHeads(),
+                c.headDim(),
+                c.dim(),
+                c.vocabSize(),
+                c.seqLen(),
+                DTYPE_F32,
                 md.digest());
     }
 
@@ -97,19 +108,29 @@ public record ModelFingerprint(String arch, int layers, int kvHeads, int headDim
     public void write(ByteSink out) {
         byte[] a = arch.getBytes(StandardCharsets.US_ASCII);
         out.u8(a.length).bytes(a);
-        out.i32(layers).i32(kvHeads).i32(headDim).i32(dim).i32(vocab).i32(seqLen).u8(dtype).bytes(hash);
+        out.i32(layers)
+                .i32(kvHeads)
+                .i32(headDim)
+                .i32(dim)
+                .i32(vocab)
+                .i32(seqLen)
+                .u8(dtype)
+                .bytes(hash);
     }
 
     public static ModelFingerprint read(ByteSource in) throws CorruptStreamException {
         long at = in.position();
         int n = in.u8("architecture name length");
-        if (n == 0 || n > 64) throw new CorruptStreamException("architecture name length " + n + " at offset " + at + " is not in [1, 64]");
+        if (n == 0 || n > 64)
+            throw new CorruptStreamException(
+                    "architecture name length " + n + " at offset " + at + " is not in [1, 64]");
         long nameAt = in.position();
         byte[] name = in.bytes(n, "architecture name");
         for (int i = 0; i < n; i++) {
             if (!printable((char) (name[i] & 0xFF))) {
-                throw new CorruptStreamException(String.format("architecture name byte 0x%02X at offset %d is not printable ASCII", name[i] & 0xFF,
-                        nameAt + i));
+                throw new CorruptStreamException(String.format(
+                        "architecture name byte 0x%02X at offset %d is not printable ASCII",
+                        name[i] & 0xFF, nameAt + i));
             }
         }
         String arch = new String(name, StandardCharsets.US_ASCII);
@@ -121,45 +142,65 @@ public record ModelFingerprint(String arch, int layers, int kvHeads, int headDim
         int seqLen = dimension(in, "seq_len", 1 << 26);
         int dtype = in.u8("dtype");
         if ((long) kvHeads * headDim > 1 << 16) {
-            throw new CorruptStreamException("kv_dim " + (long) kvHeads * headDim + " (n_kv_heads x head_dim) before offset " + in.position()
-                    + " is larger than 65536");
+            throw new CorruptStreamException("kv_dim " + (long) kvHeads * headDim
+                    + " (n_kv_heads x head_dim) before offset " + in.position() + " is larger than 65536");
         }
-        return new ModelFingerprint(arch, layers, kvHeads, headDim, dim, vocab, seqLen, dtype, in.bytes(32, "model hash"));
+        return new ModelFingerprint(
+                arch, layers, kvHeads, headDim, dim, vocab, seqLen, dtype, in.bytes(32, "model hash"));
     }
 
     /** Architecture names are printable ASCII without spaces (they end up in messages and JSON). */
-    private static boolean printable(char c) { return c > 0x20 && c < 0x7F; }
+    private static boolean printable(char c) {
+        return c > 0x20 && c < 0x7F;
+    }
 
     private static int dimension(ByteSource in, String name, int max) throws CorruptStreamException {
         long at = in.position();
         int v = in.i32(name);
-        if (v <= 0 || v > max) throw new CorruptStreamException(name + " = " + v + " at offset " + at + " is not in [1, " + max + "]");
+        if (v <= 0 || v > max)
+            throw new CorruptStreamException(name + " = " + v + " at offset " + at + " is not in [1, " + max + "]");
         return v;
     }
 
     /** Throws a {@link CorruptStreamException} naming the first difference when {@code stream} is of another model. */
     public void requireSameModel(ModelFingerprint stream, String where) throws CorruptStreamException {
         if (!equals(stream)) {
-            throw new CorruptStreamException(where + " was made from another model: stream " + stream.describe() + ", model " + describe());
+            throw new CorruptStreamException(
+                    where + " was made from another model: stream " + stream.describe() + ", model " + describe());
         }
     }
 
     public String describe() {
-        return arch + " " + layers + " layers x " + kvHeads + " kv heads x " + headDim + " (dim " + dim + ", vocab " + vocab + ", seq_len "
-                + seqLen + ", dtype " + dtype + ", weights " + HexFormat.of().formatHex(hash, 0, 8) + ")";
+        return arch + " " + layers + " layers x " + kvHeads + " kv heads x " + headDim + " (dim " + dim + ", vocab "
+                + vocab + ", seq_len " + seqLen + ", dtype " + dtype + ", weights "
+                + HexFormat.of().formatHex(hash, 0, 8) + ")";
     }
 
-    public String hashHex() { return HexFormat.of().formatHex(hash); }
+    public String hashHex() {
+        return HexFormat.of().formatHex(hash);
+    }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ModelFingerprint f && arch.equals(f.arch) && layers == f.layers && kvHeads == f.kvHeads && headDim == f.headDim
-                && dim == f.dim && vocab == f.vocab && seqLen == f.seqLen && dtype == f.dtype && Arrays.equals(hash, f.hash);
+        return o instanceof ModelFingerprint f
+                && arch.equals(f.arch)
+                && layers == f.layers
+                && kvHeads == f.kvHeads
+                && headDim == f.headDim
+                && dim == f.dim
+                && vocab == f.vocab
+                && seqLen == f.seqLen
+                && dtype == f.dtype
+                && Arrays.equals(hash, f.hash);
     }
 
     @Override
-    public int hashCode() { return Arrays.hashCode(hash); }
+    public int hashCode() {
+        return Arrays.hashCode(hash);
+    }
 
     @Override
-    public byte[] hash() { return hash.clone(); }
+    public byte[] hash() {
+        return hash.clone();
+    }
 }

@@ -3,7 +3,6 @@ package dev.squeeze.cachegen;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Perplexity;
 import dev.squeeze.llm.runtime.Session;
-
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -27,17 +26,36 @@ public final class RoundTripPerplexity {
      * @param scored      tokens scored
      * @param top1Agreement fraction of scored positions where both argmaxes agree
      */
-    public record Result(double fullNats, double loadedNats, long bytes, long fp16Bytes, long cachedTokens, long scored, double top1Agreement) {
-        public double pplRatio() { return Math.exp(loadedNats - fullNats); }
+    public record Result(
+            double fullNats,
+            double loadedNats,
+            long bytes,
+            long fp16Bytes,
+            long cachedTokens,
+            long scored,
+            double top1Agreement) {
+        public double pplRatio() {
+            return Math.exp(loadedNats - fullNats);
+        }
 
-        public double compression() { return (double) fp16Bytes / bytes; }
+        public double compression() {
+            return (double) fp16Bytes / bytes;
+        }
     }
 
-    public static Result evaluate(LlamaModel model, List<int[]> sequences, int context, int continuation, int maxWindows,
-                                  CacheGenEncoder encoder) throws IOException {
-        if (context < 2 || continuation < 1 || context + continuation > model.config().seqLen()) {
-            throw new IllegalArgumentException("context (" + context + ") + continuation (" + continuation + ") must fit seq_len "
-                    + model.config().seqLen() + ", context >= 2");
+    public static Result evaluate(
+            LlamaModel model,
+            List<int[]> sequences,
+            int context,
+            int continuation,
+            int maxWindows,
+            CacheGenEncoder encoder)
+            throws IOException {
+        if (context < 2
+                || continuation < 1
+                || context + continuation > model.config().seqLen()) {
+            throw new IllegalArgumentException("context (" + context + ") + continuation (" + continuation
+                    + ") must fit seq_len " + model.config().seqLen() + ", context >= 2");
         }
         int total = 0;
         for (int[] s : sequences) total += s.length;
@@ -78,7 +96,8 @@ public final class RoundTripPerplexity {
                 scored++;
             }
         }
-        if (scored == 0) throw new IllegalArgumentException("the text holds fewer than " + w + " tokens: no window to score");
+        if (scored == 0)
+            throw new IllegalArgumentException("the text holds fewer than " + w + " tokens: no window to score");
         return new Result(nllA / scored, nllB / scored, bytes, fp16, cached, scored, (double) agree / scored);
     }
 

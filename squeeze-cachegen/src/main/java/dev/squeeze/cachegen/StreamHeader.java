@@ -4,7 +4,6 @@ import dev.squeeze.cachegen.codec.ByteSink;
 import dev.squeeze.cachegen.codec.ByteSource;
 import dev.squeeze.cachegen.codec.CorruptStreamException;
 import dev.squeeze.cachegen.codec.LevelTables;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +24,13 @@ import java.util.zip.CRC32C;
  * </pre>
  * Chunk payloads follow at the offsets of the index.
  */
-public record StreamHeader(ModelFingerprint fingerprint, int tokens, int chunkTokens, Map<Integer, LevelTables> levels,
-                           List<ChunkEntry> chunks, int length) {
+public record StreamHeader(
+        ModelFingerprint fingerprint,
+        int tokens,
+        int chunkTokens,
+        Map<Integer, LevelTables> levels,
+        List<ChunkEntry> chunks,
+        int length) {
     public static final byte[] MAGIC = {'S', 'Q', 'K', 'V'};
     public static final int VERSION = 1;
     /** Bytes before the header length is known: magic, version, flags, length. */
@@ -37,10 +41,17 @@ public record StreamHeader(ModelFingerprint fingerprint, int tokens, int chunkTo
         chunks = List.copyOf(chunks);
     }
 
-    public LevelTables tables(int level) { return levels.get(level); }
+    public LevelTables tables(int level) {
+        return levels.get(level);
+    }
 
     /** Serialises the header for chunks of the given payload lengths (offsets follow the header). */
-    static byte[] write(ModelFingerprint fp, int tokens, int chunkTokens, List<LevelTables> levels, List<ChunkEntry> chunksNoOffset) {
+    static byte[] write(
+            ModelFingerprint fp,
+            int tokens,
+            int chunkTokens,
+            List<LevelTables> levels,
+            List<ChunkEntry> chunksNoOffset) {
         ByteSink out = new ByteSink(1 << 12);
         out.bytes(MAGIC).u16(VERSION).u16(0).i32(0);
         fp.write(out);
@@ -56,7 +67,12 @@ public record StreamHeader(ModelFingerprint fingerprint, int tokens, int chunkTo
         int headerLength = out.size() + chunksNoOffset.size() * ChunkEntry.BYTES + 4;
         long offset = headerLength;
         for (ChunkEntry e : chunksNoOffset) {
-            out.i64(offset).i32(e.length()).i32(e.firstToken()).i32(e.tokenCount()).u8(e.level()).i32(e.crc32c());
+            out.i64(offset)
+                    .i32(e.length())
+                    .i32(e.firstToken())
+                    .i32(e.tokenCount())
+                    .u8(e.level())
+                    .i32(e.crc32c());
             offset += e.length();
         }
         out.putI32(8, headerLength);
@@ -69,22 +85,27 @@ public record StreamHeader(ModelFingerprint fingerprint, int tokens, int chunkTo
     /** Reads the header length from the first {@link #PREAMBLE} bytes, checking magic and version. */
     static int headerLength(byte[] pre, long streamLength, String what) throws CorruptStreamException {
         if (pre.length < PREAMBLE) {
-            throw new CorruptStreamException(what + " is truncated: " + pre.length + " bytes, a CacheGen stream starts with " + PREAMBLE);
+            throw new CorruptStreamException(
+                    what + " is truncated: " + pre.length + " bytes, a CacheGen stream starts with " + PREAMBLE);
         }
         for (int i = 0; i < 4; i++) {
-            if (pre[i] != MAGIC[i]) throw new CorruptStreamException(what + " is not a CacheGen KV stream (bad magic at offset 0)");
+            if (pre[i] != MAGIC[i])
+                throw new CorruptStreamException(what + " is not a CacheGen KV stream (bad magic at offset 0)");
         }
         ByteSource in = new ByteSource(pre, 4, PREAMBLE, 4, what);
         int version = in.u16("version");
         if (version != VERSION) {
-            throw new CorruptStreamException(what + " is CacheGen stream version " + version + "; this reader reads version " + VERSION);
+            throw new CorruptStreamException(
+                    what + " is CacheGen stream version " + version + "; this reader reads version " + VERSION);
         }
         int flags = in.u16("flags");
-        if (flags != 0) throw new CorruptStreamException(what + ": unknown flags 0x" + Integer.toHexString(flags) + " at offset 6");
+        if (flags != 0)
+            throw new CorruptStreamException(what + ": unknown flags 0x" + Integer.toHexString(flags) + " at offset 6");
         int h = in.i32("header length");
         if (h < PREAMBLE + 4 || h > streamLength) {
-            throw new CorruptStreamException(what + ": header length " + Integer.toUnsignedString(h) + " at offset 8 is outside [16, "
-                    + streamLength + "] (the stream length)" + (h > streamLength ? ": truncated" : ""));
+            throw new CorruptStreamException(
+                    what + ": header length " + Integer.toUnsignedString(h) + " at offset 8 is outside [16, "
+                            + streamLength + "] (the stream length)" + (h > streamLength ? ": truncated" : ""));
         }
         return h;
     }
@@ -92,21 +113,25 @@ public record StreamHeader(ModelFingerprint fingerprint, int tokens, int chunkTo
     /** Parses and checks a whole header ({@code buf} holds exactly H bytes); {@code streamLength} bounds the chunks. */
     static StreamHeader read(byte[] buf, long streamLength, String what) throws CorruptStreamException {
         int h = headerLength(buf, streamLength, what);
-        if (buf.length != h) throw new CorruptStreamException(what + ": header of " + h + " bytes but " + buf.length + " were read");
+        if (buf.length != h)
+            throw new CorruptStreamException(what + ": header of " + h + " bytes but " + buf.length + " were read");
         CRC32C crc = new CRC32C();
         crc.update(buf, 0, h - 4);
         ByteSource tail = new ByteSource(buf, h - 4, h, h - 4, what);
         int stored = tail.i32("header CRC32C");
         if (stored != (int) crc.getValue()) {
-            throw new CorruptStreamException(what + ": header checksum mismatch (CRC32C stored 0x" + Integer.toHexString(stored)
-                    + ", computed 0x" + Long.toHexString(crc.getValue()) + "): the header is damaged");
+            throw new CorruptStreamException(
+                    what + ": header checksum mismatch (CRC32C stored 0x" + Integer.toHexString(stored)
+                            + ", computed 0x" + Long.toHexString(crc.getValue()) + "): the header is damaged");
         }
         ByteSource in = new ByteSource(buf, PREAMBLE, h - 4, PREAMBLE, what);
         ModelFingerprint fp = ModelFingerprint.read(in);
         long at = in.position();
         int tokens = in.u31("token count");
-        if (tokens > fp.seqLen()) { // a cache never holds more entries than its model's context; decoding sizes buffers by it
-            throw new CorruptStreamException(what + ": token count " + tokens + " at offset " + at + " exceeds the model's seq_len " + fp.seqLen());
+        if (tokens > fp.seqLen()) { // a cache never holds more entries than its model's context; decoding sizes
+            // buffers by it
+            throw new CorruptStreamException(what + ": token count " + tokens + " at offset " + at
+                    + " exceeds the model's seq_len " + fp.seqLen());
         }
         at = in.position();
         int chunkTokens = in.u31("chunk tokens");
@@ -114,7 +139,8 @@ public record StreamHeader(ModelFingerprint fingerprint, int tokens, int chunkTo
         at = in.position();
         int count = in.u31("chunk count");
         if ((long) count * ChunkEntry.BYTES > in.remaining()) {
-            throw new CorruptStreamException(what + ": chunk count " + count + " at offset " + at + " does not fit the header");
+            throw new CorruptStreamException(
+                    what + ": chunk count " + count + " at offset " + at + " does not fit the header");
         }
         int nLevels = in.u8("level count");
         Map<Integer, LevelTables> levels = new LinkedHashMap<>();
@@ -131,12 +157,13 @@ public record StreamHeader(ModelFingerprint fingerprint, int tokens, int chunkTo
             } catch (IllegalArgumentException e) {
                 throw new CorruptStreamException(what + ": level at offset " + at + ": " + e.getMessage());
             }
-            if (levels.containsKey(id)) throw new CorruptStreamException(what + ": level " + id + " at offset " + at + " is defined twice");
+            if (levels.containsKey(id))
+                throw new CorruptStreamException(what + ": level " + id + " at offset " + at + " is defined twice");
             levels.put(id, LevelTables.read(in, spec, fp.kvDim()));
         }
         if (in.remaining() != (long) count * ChunkEntry.BYTES) {
-            throw new CorruptStreamException(what + ": the chunk index at offset " + in.position() + " should take " + (long) count * ChunkEntry.BYTES
-                    + " bytes but " + in.remaining() + " remain in the header");
+            throw new CorruptStreamException(what + ": the chunk index at offset " + in.position() + " should take "
+                    + (long) count * ChunkEntry.BYTES + " bytes but " + in.remaining() + " remain in the header");
         }
         List<ChunkEntry> chunks = new ArrayList<>(count);
         long expectOffset = h;
@@ -150,39 +177,47 @@ public record StreamHeader(ModelFingerprint fingerprint, int tokens, int chunkTo
             int level = in.u8("chunk level");
             int c = in.i32("chunk CRC32C");
             if (off != expectOffset || off + len > streamLength) {
-                throw new CorruptStreamException(what + ": chunk " + i + " (index entry at offset " + at + ") spans [" + off + ", " + (off + len)
-                        + ") but should start at " + expectOffset + " and end within the stream's " + streamLength + " bytes"
-                        + (off + len > streamLength ? ": truncated" : ""));
+                throw new CorruptStreamException(
+                        what + ": chunk " + i + " (index entry at offset " + at + ") spans [" + off + ", " + (off + len)
+                                + ") but should start at " + expectOffset + " and end within the stream's "
+                                + streamLength + " bytes"
+                                + (off + len > streamLength ? ": truncated" : ""));
             }
             if (first != expectFirst || n == 0 || n > chunkTokens || (long) first + n > tokens) {
-                throw new CorruptStreamException(what + ": chunk " + i + " (index entry at offset " + at + ") holds tokens [" + first + ", "
-                        + ((long) first + n) + "), inconsistent with the " + tokens + " tokens in chunks of " + chunkTokens);
+                throw new CorruptStreamException(what + ": chunk " + i + " (index entry at offset " + at
+                        + ") holds tokens [" + first + ", " + ((long) first + n) + "), inconsistent with the " + tokens
+                        + " tokens in chunks of " + chunkTokens);
             }
             // every token costs at least one byte of token id and 2 bytes of scale per (layer, K/V): a chunk index
             // that claims more tokens than its bytes can hold is damaged (and must not size any allocation)
             if ((long) n * (1 + 4L * fp.layers()) > len) {
-                throw new CorruptStreamException(what + ": chunk " + i + " (index entry at offset " + at + ") claims " + n
-                        + " tokens in only " + len + " bytes");
+                throw new CorruptStreamException(what + ": chunk " + i + " (index entry at offset " + at + ") claims "
+                        + n + " tokens in only " + len + " bytes");
             }
             if (!levels.containsKey(level)) {
-                throw new CorruptStreamException(what + ": chunk " + i + " uses level " + level + " which the header does not define");
+                throw new CorruptStreamException(
+                        what + ": chunk " + i + " uses level " + level + " which the header does not define");
             }
             chunks.add(new ChunkEntry(off, len, first, n, level, c));
             expectOffset = off + len;
             expectFirst = first + n;
         }
         if (expectFirst != tokens) {
-            throw new CorruptStreamException(what + ": the chunks hold " + expectFirst + " tokens but the header says " + tokens);
+            throw new CorruptStreamException(
+                    what + ": the chunks hold " + expectFirst + " tokens but the header says " + tokens);
         }
         if (expectOffset != streamLength) {
-            throw new CorruptStreamException(what + ": " + (streamLength - expectOffset) + " trailing byte(s) at offset " + expectOffset
-                    + ", after the last chunk: not a stream this encoder wrote");
+            throw new CorruptStreamException(
+                    what + ": " + (streamLength - expectOffset) + " trailing byte(s) at offset " + expectOffset
+                            + ", after the last chunk: not a stream this encoder wrote");
         }
         return new StreamHeader(fp, tokens, chunkTokens, levels, chunks, h);
     }
 
     /** Total stream bytes: header plus every chunk. */
     public long streamBytes() {
-        return chunks.isEmpty() ? length : chunks.getLast().offset() + chunks.getLast().length();
+        return chunks.isEmpty()
+                ? length
+                : chunks.getLast().offset() + chunks.getLast().length();
     }
 }

@@ -1,11 +1,11 @@
 package dev.squeeze.cachegen;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.core.catalog.Family;
 import dev.squeeze.core.catalog.MethodCatalog;
 import dev.squeeze.core.catalog.MethodInfo;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class CatalogTest {
     @Test

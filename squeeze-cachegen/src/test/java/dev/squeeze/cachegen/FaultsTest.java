@@ -1,22 +1,25 @@
 package dev.squeeze.cachegen;
 
-import dev.squeeze.cachegen.codec.CorruptStreamException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
+import dev.squeeze.cachegen.codec.CorruptStreamException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.CRC32C;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FaultsTest {
     static final ModelFingerprint FP = TestCaches.fingerprint(2, 2, 4, 1);
 
     static byte[] stream() {
-        return CacheGenEncoder.builder().chunkTokens(64).build().encode(TestCaches.random(2, 2, 4, 150, 2), FP).toByteArray();
+        return CacheGenEncoder.builder()
+                .chunkTokens(64)
+                .build()
+                .encode(TestCaches.random(2, 2, 4, 150, 2), FP)
+                .toByteArray();
     }
 
     @Test
@@ -27,12 +30,16 @@ class FaultsTest {
             byte[] bad = good.clone();
             int at = r.nextInt(bad.length);
             bad[at] ^= (byte) (1 << r.nextInt(8));
-            Exception e = assertThrows(CorruptStreamException.class, () -> {
-                try (CacheGenReader rd = CacheGenReader.of(bad, "flipped")) {
-                    if (!rd.verify().isEmpty()) throw new CorruptStreamException(rd.verify().getFirst());
-                    rd.decode(FP);
-                }
-            }, "flip at " + at);
+            Exception e = assertThrows(
+                    CorruptStreamException.class,
+                    () -> {
+                        try (CacheGenReader rd = CacheGenReader.of(bad, "flipped")) {
+                            if (!rd.verify().isEmpty())
+                                throw new CorruptStreamException(rd.verify().getFirst());
+                            rd.decode(FP);
+                        }
+                    },
+                    "flip at " + at);
             assertFalse(e.getMessage().isBlank());
         }
     }
@@ -58,11 +65,14 @@ class FaultsTest {
         for (int len = 0; len < good.length; len += Math.max(1, len / 7)) {
             Path f = dir.resolve("t.sqkv");
             Files.write(f, Arrays.copyOf(good, len));
-            assertThrows(CorruptStreamException.class, () -> {
-                try (CacheGenReader rd = CacheGenReader.open(f)) {
-                    rd.decode(FP);
-                }
-            }, "length " + len);
+            assertThrows(
+                    CorruptStreamException.class,
+                    () -> {
+                        try (CacheGenReader rd = CacheGenReader.open(f)) {
+                            rd.decode(FP);
+                        }
+                    },
+                    "length " + len);
         }
     }
 
@@ -70,7 +80,8 @@ class FaultsTest {
     void aStreamFromAnotherModelIsRefused() throws Exception {
         byte[] good = stream();
         ModelFingerprint other = TestCaches.fingerprint(2, 2, 4, 99); // same shapes, other weights
-        CorruptStreamException e = assertThrows(CorruptStreamException.class, () -> CacheGenReader.of(good, "s").decode(other));
+        CorruptStreamException e = assertThrows(
+                CorruptStreamException.class, () -> CacheGenReader.of(good, "s").decode(other));
         assertTrue(e.getMessage().contains("another model"), e.getMessage());
     }
 
@@ -78,9 +89,13 @@ class FaultsTest {
     void otherVersionsAndMagicAreRefused() {
         byte[] v2 = stream();
         v2[4] = 2;
-        assertTrue(assertThrows(CorruptStreamException.class, () -> CacheGenReader.of(v2, "s")).getMessage().contains("version 2"));
+        assertTrue(assertThrows(CorruptStreamException.class, () -> CacheGenReader.of(v2, "s"))
+                .getMessage()
+                .contains("version 2"));
         byte[] junk = "hello world, not a stream".getBytes();
-        assertTrue(assertThrows(CorruptStreamException.class, () -> CacheGenReader.of(junk, "s")).getMessage().contains("magic"));
+        assertTrue(assertThrows(CorruptStreamException.class, () -> CacheGenReader.of(junk, "s"))
+                .getMessage()
+                .contains("magic"));
     }
 
     /**
@@ -106,7 +121,12 @@ class FaultsTest {
             } else {
                 // overwrite 1-4 bytes of the header with extreme values, then (kind 3) fix the header CRC
                 int at = r.nextInt(headerLength - 4);
-                int v = switch (r.nextInt(4)) { case 0 -> 0xFF; case 1 -> 0; case 2 -> 0x7F; default -> r.nextInt(256); };
+                int v = switch (r.nextInt(4)) {
+                    case 0 -> 0xFF;
+                    case 1 -> 0;
+                    case 2 -> 0x7F;
+                    default -> r.nextInt(256);
+                };
                 for (int i = 0; i < 1 + r.nextInt(4) && at + i < headerLength - 4; i++) b[at + i] = (byte) v;
                 if (kind == 3) fixHeaderCrc(b, headerLength);
             }
@@ -134,8 +154,9 @@ class FaultsTest {
         int h = (b[8] & 0xFF) | (b[9] & 0xFF) << 8 | (b[10] & 0xFF) << 16 | (b[11] & 0xFF) << 24;
         int entry = h - 4 - ChunkEntry.BYTES;
         int huge = 4000; // within seq_len 4096: a larger count is refused earlier, by the header's token count check
-        putInt(b, entry + 16, huge);            // token count of the chunk
-        int tokensField = h - 4 - ChunkEntry.BYTES; // locate the header's token total: search its old value 3 before the index
+        putInt(b, entry + 16, huge); // token count of the chunk
+        int tokensField =
+                h - 4 - ChunkEntry.BYTES; // locate the header's token total: search its old value 3 before the index
         for (int at = 12; at < entry; at++) {
             if (b[at] == 3 && b[at + 1] == 0 && b[at + 2] == 0 && b[at + 3] == 0 && b[at + 4] == 0 && b[at + 5] == 1) {
                 tokensField = at; // u32 tokens = 3 followed by u32 chunk tokens = 256
@@ -145,7 +166,9 @@ class FaultsTest {
         putInt(b, tokensField, huge);
         putInt(b, tokensField + 4, huge);
         fixHeaderCrc(b, h);
-        CorruptStreamException e = assertThrows(CorruptStreamException.class, () -> CacheGenReader.of(b, "claims").decode(FP));
+        CorruptStreamException e = assertThrows(
+                CorruptStreamException.class,
+                () -> CacheGenReader.of(b, "claims").decode(FP));
         assertTrue(e.getMessage().contains("claims " + huge + " tokens"), e.getMessage());
     }
 

@@ -1,10 +1,9 @@
 package dev.squeeze.cachegen;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.cachegen.store.KvStore;
 import dev.squeeze.cachegen.store.RedisKvStore;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -14,8 +13,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
 /**
  * Against a real redis-server on loopback: the one scripts/test-services.sh started (SQUEEZE_REDIS_PORT), and
@@ -49,9 +48,21 @@ class RedisKvStoreTest {
 
         void start() throws Exception {
             Path bin = binary().orElseThrow();
-            process = new ProcessBuilder(bin.toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port), "--save", "",
-                    "--appendonly", "no", "--dir", System.getProperty("java.io.tmpdir")).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            process = new ProcessBuilder(
+                            bin.toString(),
+                            "--bind",
+                            "127.0.0.1",
+                            "--port",
+                            Integer.toString(port),
+                            "--save",
+                            "",
+                            "--appendonly",
+                            "no",
+                            "--dir",
+                            System.getProperty("java.io.tmpdir"))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (System.nanoTime() < deadline) {
                 try (Socket ignored = new Socket("127.0.0.1", port)) {
@@ -69,22 +80,27 @@ class RedisKvStoreTest {
         }
 
         @Override
-        public void close() throws InterruptedException { kill(); }
+        public void close() throws InterruptedException {
+            kill();
+        }
     }
 
     static int sharedPort() {
         String p = System.getenv("SQUEEZE_REDIS_PORT");
-        Assumptions.assumeTrue(p != null && !p.isBlank(),
+        Assumptions.assumeTrue(
+                p != null && !p.isBlank(),
                 "SQUEEZE_REDIS_PORT is not set: source scripts/test-services.sh to start redis-server (Redis tests skip)");
         return Integer.parseInt(p.strip());
     }
 
     static void assumeBinary() {
-        Assumptions.assumeTrue(binary().isPresent(), "no redis-server binary (apt-get install redis-server): Redis fault tests skip");
+        Assumptions.assumeTrue(
+                binary().isPresent(), "no redis-server binary (apt-get install redis-server): Redis fault tests skip");
     }
 
     static KvSnapshot reference(KvSnapshot s) throws IOException {
-        return CacheGenReader.of(CacheGenEncoder.builder().build().encode(s, FP).toByteArray(), "ref").decode(FP);
+        return CacheGenReader.of(CacheGenEncoder.builder().build().encode(s, FP).toByteArray(), "ref")
+                .decode(FP);
     }
 
     @Test
@@ -92,7 +108,8 @@ class RedisKvStoreTest {
         int port = sharedPort();
         KvSnapshot s = TestCaches.random(2, 2, 4, 600, (long) (Math.random() * 1e9)); // fresh tokens: no stale keys
         try (RedisKvStore store = new RedisKvStore("127.0.0.1", port, 2000)) {
-            KvPrefixCache pc = new KvPrefixCache(store, CacheGenEncoder.builder().build());
+            KvPrefixCache pc =
+                    new KvPrefixCache(store, CacheGenEncoder.builder().build());
             long written = pc.save(FP, s);
             KvPrefixCache.Loaded all = pc.loadPrefix(FP, s.tokens(), 600);
             assertNull(all.fallback());
@@ -107,12 +124,14 @@ class RedisKvStoreTest {
             KvPrefixCache.Loaded part = pc.loadPrefix(FP, diverged, 600);
             assertEquals(256, part.snapshot().tokenCount());
             assertTrue(part.bytesRead() < all.bytesRead() / 2, part.bytesRead() + " vs " + all.bytesRead());
-            assertArrayEquals(Arrays.copyOf(ref.keys()[0], 256 * 8), part.snapshot().keys()[0]);
+            assertArrayEquals(
+                    Arrays.copyOf(ref.keys()[0], 256 * 8), part.snapshot().keys()[0]);
         }
     }
 
     static String tablesKey(KvSnapshot s) {
-        return dev.squeeze.cachegen.store.ChunkKeys.tables(CacheGenEncoder.builder().build().encode(s, FP).tablesHeader());
+        return dev.squeeze.cachegen.store.ChunkKeys.tables(
+                CacheGenEncoder.builder().build().encode(s, FP).tablesHeader());
     }
 
     /** Kills the server after {@code after} successful reads. */
@@ -120,7 +139,10 @@ class RedisKvStoreTest {
         return new KvStore() {
             int reads;
 
-            @Override public void put(String key, byte[] value) throws IOException { inner.put(key, value); }
+            @Override
+            public void put(String key, byte[] value) throws IOException {
+                inner.put(key, value);
+            }
 
             @Override
             public Optional<byte[]> get(String key) throws IOException {
@@ -128,9 +150,15 @@ class RedisKvStoreTest {
                 return inner.get(key);
             }
 
-            @Override public String describe() { return inner.describe(); }
+            @Override
+            public String describe() {
+                return inner.describe();
+            }
 
-            @Override public void close() throws IOException { inner.close(); }
+            @Override
+            public void close() throws IOException {
+                inner.close();
+            }
         };
     }
 
@@ -138,7 +166,8 @@ class RedisKvStoreTest {
     void killingTheServerMidLoadFallsBackToRecomputeWithAClearReason() throws Exception {
         assumeBinary();
         KvSnapshot s = TestCaches.random(2, 2, 4, 700, 21);
-        try (PrivateRedis redis = new PrivateRedis(); RedisKvStore store = new RedisKvStore("127.0.0.1", redis.port, 1000)) {
+        try (PrivateRedis redis = new PrivateRedis();
+                RedisKvStore store = new RedisKvStore("127.0.0.1", redis.port, 1000)) {
             new KvPrefixCache(store, CacheGenEncoder.builder().build()).save(FP, s);
             // reads: chunk 0, tables, then chunk 1 -> the server dies before chunk 1
             KvStore dying = killingAfter(store, 2, () -> {
@@ -148,11 +177,13 @@ class RedisKvStoreTest {
                     throw new IllegalStateException(e);
                 }
             });
-            KvPrefixCache.Loaded l = new KvPrefixCache(dying, CacheGenEncoder.builder().build()).loadPrefix(FP, s.tokens(), 700);
+            KvPrefixCache.Loaded l =
+                    new KvPrefixCache(dying, CacheGenEncoder.builder().build()).loadPrefix(FP, s.tokens(), 700);
             assertNotNull(l.fallback(), "the failure must be reported");
             assertTrue(l.fallback().contains("redis 127.0.0.1:" + redis.port), l.fallback());
             assertEquals(256, l.snapshot().tokenCount(), "only the verified first chunk is used");
-            assertArrayEquals(Arrays.copyOf(reference(s).keys()[1], 256 * 8), l.snapshot().keys()[1]);
+            assertArrayEquals(
+                    Arrays.copyOf(reference(s).keys()[1], 256 * 8), l.snapshot().keys()[1]);
             // and with the server gone, saving fails with an IOException naming it
             IOException e = assertThrows(IOException.class, () -> store.put("c-00", new byte[] {1}));
             assertTrue(e.getMessage().contains("redis"), e.getMessage());
@@ -163,7 +194,8 @@ class RedisKvStoreTest {
     void aServerRestartedEmptyMidLoadGivesAPartialButCorrectPrefix() throws Exception {
         assumeBinary();
         KvSnapshot s = TestCaches.random(2, 2, 4, 700, 22);
-        try (PrivateRedis redis = new PrivateRedis(); RedisKvStore store = new RedisKvStore("127.0.0.1", redis.port, 1000)) {
+        try (PrivateRedis redis = new PrivateRedis();
+                RedisKvStore store = new RedisKvStore("127.0.0.1", redis.port, 1000)) {
             new KvPrefixCache(store, CacheGenEncoder.builder().build()).save(FP, s);
             KvStore restarting = killingAfter(store, 2, () -> {
                 try {
@@ -173,11 +205,14 @@ class RedisKvStoreTest {
                     throw new IllegalStateException(e);
                 }
             });
-            KvPrefixCache.Loaded l = new KvPrefixCache(restarting, CacheGenEncoder.builder().build()).loadPrefix(FP, s.tokens(), 700);
+            KvPrefixCache.Loaded l =
+                    new KvPrefixCache(restarting, CacheGenEncoder.builder().build()).loadPrefix(FP, s.tokens(), 700);
             // the restarted server lost everything (no persistence): either the stale connection fails (reported)
             // or the next chunk is a miss; in both cases exactly the first, verified chunk is used
             assertEquals(256, l.snapshot().tokenCount());
-            assertArrayEquals(Arrays.copyOf(reference(s).values()[0], 256 * 8), l.snapshot().values()[0]);
+            assertArrayEquals(
+                    Arrays.copyOf(reference(s).values()[0], 256 * 8),
+                    l.snapshot().values()[0]);
         }
     }
 
@@ -189,7 +224,8 @@ class RedisKvStoreTest {
         }
         try (RedisKvStore store = new RedisKvStore("127.0.0.1", port, 500)) {
             KvSnapshot s = TestCaches.random(2, 2, 4, 10, 1);
-            KvPrefixCache pc = new KvPrefixCache(store, CacheGenEncoder.builder().build());
+            KvPrefixCache pc =
+                    new KvPrefixCache(store, CacheGenEncoder.builder().build());
             IOException e = assertThrows(IOException.class, () -> pc.save(FP, s));
             assertTrue(e.getMessage().contains("redis 127.0.0.1:" + port), e.getMessage());
             KvPrefixCache.Loaded l = pc.loadPrefix(FP, s.tokens(), 10);

@@ -9,7 +9,8 @@ final class TestCaches {
     static ModelFingerprint fingerprint(int layers, int kvHeads, int headDim, int seed) {
         byte[] h = new byte[32];
         new Random(seed).nextBytes(h);
-        return new ModelFingerprint("llama", layers, kvHeads, headDim, kvHeads * headDim * 2, 512, 4096, ModelFingerprint.DTYPE_F32, h);
+        return new ModelFingerprint(
+                "llama", layers, kvHeads, headDim, kvHeads * headDim * 2, 512, 4096, ModelFingerprint.DTYPE_F32, h);
     }
 
     /** A smooth random cache: per-channel offsets plus a random walk over tokens plus noise (like real keys). */

@@ -1,13 +1,12 @@
 package dev.squeeze.cli;
 
 import dev.squeeze.text.TextChecks;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import picocli.CommandLine.Option;
 
 /**
  * How much text a command reads (a picocli mixin): {@code --max-input-bytes}, 64 MiB by default. Files, devices
@@ -18,7 +17,9 @@ public final class InputOptions {
     public static final long DEFAULT_MAX_INPUT_BYTES = 64L << 20;
     private static final long LARGEST = Integer.MAX_VALUE - 8; // the largest byte[] a JVM allocates
 
-    @Option(names = "--max-input-bytes", defaultValue = "" + DEFAULT_MAX_INPUT_BYTES,
+    @Option(
+            names = "--max-input-bytes",
+            defaultValue = "" + DEFAULT_MAX_INPUT_BYTES,
             description = "Largest input text read, in bytes (default ${DEFAULT-VALUE} = 64 MiB).")
     long maxInputBytes = DEFAULT_MAX_INPUT_BYTES;
 
@@ -32,8 +33,8 @@ public final class InputOptions {
         long cap = limit();
         if (Files.isDirectory(file)) throw new IllegalArgumentException(file + " is a directory, not a text file");
         if (Files.isRegularFile(file) && Files.size(file) > cap) {
-            throw new IllegalArgumentException(file + " holds " + Files.size(file) + " bytes, more than the input limit of " + cap
-                    + " bytes; raise it with --max-input-bytes");
+            throw new IllegalArgumentException(file + " holds " + Files.size(file)
+                    + " bytes, more than the input limit of " + cap + " bytes; raise it with --max-input-bytes");
         }
         try (InputStream in = Files.newInputStream(file)) {
             return TextChecks.decodeUtf8(readCapped(in, file.toString()), file.toString());
@@ -47,14 +48,16 @@ public final class InputOptions {
         long cap = limit();
         byte[] b = in.readNBytes((int) cap + 1);
         if (b.length > cap) {
-            throw new IllegalArgumentException(what + " holds more than the input limit of " + cap + " bytes; raise it with --max-input-bytes");
+            throw new IllegalArgumentException(
+                    what + " holds more than the input limit of " + cap + " bytes; raise it with --max-input-bytes");
         }
         return b;
     }
 
     private long limit() {
         if (maxInputBytes <= 0 || maxInputBytes > LARGEST) {
-            throw new IllegalArgumentException("--max-input-bytes must be in [1, " + LARGEST + "], got " + maxInputBytes);
+            throw new IllegalArgumentException(
+                    "--max-input-bytes must be in [1, " + LARGEST + "], got " + maxInputBytes);
         }
         return maxInputBytes;
     }

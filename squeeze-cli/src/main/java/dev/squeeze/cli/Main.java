@@ -1,16 +1,18 @@
 package dev.squeeze.cli;
 
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 import java.util.ServiceLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The {@code squeeze} command. Subcommands come from {@link SubcommandProvider}s. */
-@Command(name = "squeeze", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(
+        name = "squeeze",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "Token compression for transformer inference.")
 public final class Main implements Runnable {
 
@@ -37,9 +39,11 @@ public final class Main implements Runnable {
         try {
             code = commandLine().execute(args);
         } catch (OutOfMemoryError e) {
-            // inputs are checked against stated limits first; this is the last resort, one line instead of a stack trace
+            // inputs are checked against stated limits first; this is the last resort, one line instead of a stack
+            // trace
             System.err.println("squeeze: out of memory (" + e.getMessage() + ") with a heap limit of "
-                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB; a limit check missed this input: please report it");
+                    + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB; a limit check missed this input: please report it");
             code = 3;
         }
         System.exit(code);
@@ -48,11 +52,15 @@ public final class Main implements Runnable {
     /** {@code squeeze --version}: the POM's version, written into {@code version.properties} by the build. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() { return new String[] {"squeeze " + projectVersion()}; }
+        public String[] getVersion() {
+            return new String[] {"squeeze " + projectVersion()};
+        }
 
         static String projectVersion() {
             try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
-                if (in == null) throw new IllegalStateException("dev/squeeze/cli/version.properties is missing from the class path");
+                if (in == null)
+                    throw new IllegalStateException(
+                            "dev/squeeze/cli/version.properties is missing from the class path");
                 Properties p = new Properties();
                 p.load(in);
                 return p.getProperty("version");
@@ -71,8 +79,10 @@ public final class Main implements Runnable {
         public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
             boolean debug = "1".equals(System.getenv("SQUEEZE_DEBUG"));
             if (debug) ex.printStackTrace(cmd.getErr());
-            if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException
-                    || ex instanceof java.io.IOException || ex instanceof IllegalStateException) {
+            if (ex instanceof IllegalArgumentException
+                    || ex instanceof java.io.UncheckedIOException
+                    || ex instanceof java.io.IOException
+                    || ex instanceof IllegalStateException) {
                 cmd.getErr().println("squeeze " + cmd.getCommandName() + ": " + ex.getMessage());
                 return 2;
             }

@@ -1,9 +1,8 @@
 package dev.squeeze.cli;
 
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import picocli.CommandLine;
 
 /** Runs {@code squeeze ARGS} in-process and captures what it prints. */
 public final class CliTestSupport {

@@ -1,14 +1,13 @@
 package dev.squeeze.cli;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CoreCommandsTest {
 
@@ -31,7 +30,9 @@ class CoreCommandsTest {
         CliTestSupport.Run r = CliTestSupport.run("--version");
         assertEquals(0, r.code(), r.err());
         // the build passes the POM's version to the test JVM (surefire systemPropertyVariables)
-        assertEquals("squeeze " + System.getProperty("squeeze.project.version"), r.out().strip());
+        assertEquals(
+                "squeeze " + System.getProperty("squeeze.project.version"),
+                r.out().strip());
         assertTrue(r.out().strip().matches("squeeze \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), r.out());
     }
 

@@ -16,13 +16,19 @@ public enum Architecture {
 
     private final String modelType;
 
-    Architecture(String modelType) { this.modelType = modelType; }
+    Architecture(String modelType) {
+        this.modelType = modelType;
+    }
 
     /** config.json's model_type. */
-    public String modelType() { return modelType; }
+    public String modelType() {
+        return modelType;
+    }
 
     /** Whether position ids follow RoBERTa's create_position_ids_from_input_ids. */
-    public boolean robertaPositions() { return this == ROBERTA || this == XLM_ROBERTA; }
+    public boolean robertaPositions() {
+        return this == ROBERTA || this == XLM_ROBERTA;
+    }
 
     /** The architecture of a config.json model_type, or null. */
     public static @Nullable Architecture ofModelType(@Nullable String type) {

@@ -14,11 +14,22 @@ package dev.squeeze.encoder;
  * @param padTokenId    padding id (RoBERTa positions count from it)
  * @param numLabels     rows of the token-classification head, 0 when there is none
  */
-public record EncoderConfig(Architecture architecture, int vocabSize, int hidden, int layers, int heads, int intermediate,
-                            int maxPositions, int typeVocabSize, float layerNormEps, Activation activation, int padTokenId,
-                            int numLabels) {
+public record EncoderConfig(
+        Architecture architecture,
+        int vocabSize,
+        int hidden,
+        int layers,
+        int heads,
+        int intermediate,
+        int maxPositions,
+        int typeVocabSize,
+        float layerNormEps,
+        Activation activation,
+        int padTokenId,
+        int numLabels) {
     public EncoderConfig {
-        if (architecture == null || activation == null) throw new IllegalArgumentException("architecture and activation are required");
+        if (architecture == null || activation == null)
+            throw new IllegalArgumentException("architecture and activation are required");
         positive("vocab_size", vocabSize);
         positive("hidden_size", hidden);
         positive("num_hidden_layers", layers);
@@ -26,12 +37,16 @@ public record EncoderConfig(Architecture architecture, int vocabSize, int hidden
         positive("intermediate_size", intermediate);
         positive("max_position_embeddings", maxPositions);
         if (hidden % heads != 0) {
-            throw new IllegalArgumentException("hidden_size " + hidden + " is not a multiple of num_attention_heads " + heads);
+            throw new IllegalArgumentException(
+                    "hidden_size " + hidden + " is not a multiple of num_attention_heads " + heads);
         }
-        if (typeVocabSize < 0 || numLabels < 0) throw new IllegalArgumentException("type_vocab_size and num_labels must be >= 0");
-        if (!(layerNormEps > 0) || !Float.isFinite(layerNormEps)) throw new IllegalArgumentException("layer_norm_eps must be positive, got " + layerNormEps);
+        if (typeVocabSize < 0 || numLabels < 0)
+            throw new IllegalArgumentException("type_vocab_size and num_labels must be >= 0");
+        if (!(layerNormEps > 0) || !Float.isFinite(layerNormEps))
+            throw new IllegalArgumentException("layer_norm_eps must be positive, got " + layerNormEps);
         if (architecture.robertaPositions() && padTokenId + 1 >= maxPositions) {
-            throw new IllegalArgumentException("pad_token_id " + padTokenId + " leaves no positions below max_position_embeddings " + maxPositions);
+            throw new IllegalArgumentException("pad_token_id " + padTokenId
+                    + " leaves no positions below max_position_embeddings " + maxPositions);
         }
     }
 
@@ -39,7 +54,9 @@ public record EncoderConfig(Architecture architecture, int vocabSize, int hidden
         if (v <= 0) throw new IllegalArgumentException(name + " must be positive, got " + v);
     }
 
-    public int headDim() { return hidden / heads; }
+    public int headDim() {
+        return hidden / heads;
+    }
 
     /** The longest input: every position needs an embedding row (RoBERTa's start after padding_idx). */
     public int maxSequenceLength() {
@@ -47,7 +64,18 @@ public record EncoderConfig(Architecture architecture, int vocabSize, int hidden
     }
 
     public EncoderConfig withNumLabels(int labels) {
-        return new EncoderConfig(architecture, vocabSize, hidden, layers, heads, intermediate, maxPositions, typeVocabSize,
-                layerNormEps, activation, padTokenId, labels);
+        return new EncoderConfig(
+                architecture,
+                vocabSize,
+                hidden,
+                layers,
+                heads,
+                intermediate,
+                maxPositions,
+                typeVocabSize,
+                layerNormEps,
+                activation,
+                padTokenId,
+                labels);
     }
 }

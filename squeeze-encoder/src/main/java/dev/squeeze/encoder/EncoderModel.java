@@ -13,7 +13,6 @@ import dev.squeeze.encoder.weights.EncoderWeights;
 import dev.squeeze.encoder.weights.HfConfigReader;
 import dev.squeeze.encoder.weights.SafetensorsSource;
 import dev.squeeze.encoder.weights.WeightAssembler;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +40,8 @@ public final class EncoderModel implements AutoCloseable {
     /** A Hugging Face folder, or an .onnx file with tokenizer.json beside it. */
     public static EncoderModel load(Path path, int threads) throws IOException {
         if (Files.isDirectory(path)) return loadFolder(path, threads, KernelProvider.kernels());
-        if (path.getFileName().toString().endsWith(".onnx")) return loadOnnx(path, path.resolveSibling("tokenizer.json"), threads, KernelProvider.kernels());
+        if (path.getFileName().toString().endsWith(".onnx"))
+            return loadOnnx(path, path.resolveSibling("tokenizer.json"), threads, KernelProvider.kernels());
         throw new IOException(path + ": neither a Hugging Face model folder nor an .onnx file");
     }
 
@@ -49,18 +49,22 @@ public final class EncoderModel implements AutoCloseable {
         if (!Files.isDirectory(dir)) throw new IOException(dir + ": not a folder");
         EncoderConfig config = HfConfigReader.read(dir.resolve("config.json"));
         Path tj = dir.resolve("tokenizer.json");
-        if (!Files.isRegularFile(tj)) throw new IOException(dir + ": tokenizer.json is missing (the fast-tokenizer file of the model repository)");
+        if (!Files.isRegularFile(tj))
+            throw new IOException(
+                    dir + ": tokenizer.json is missing (the fast-tokenizer file of the model repository)");
         HfTokenizer tok = HfTokenizer.load(tj);
         EncoderWeights w;
         try (SafetensorsSource src = SafetensorsSource.open(dir)) {
             w = WeightAssembler.assemble(config, src);
         }
-        if (config.numLabels() == 0 && w.classifierWeight() != null) config = config.withNumLabels(w.classifierBias().length);
+        if (config.numLabels() == 0 && w.classifierWeight() != null)
+            config = config.withNumLabels(w.classifierBias().length);
         checkVocab(tok, config, tj.toString());
         return new EncoderModel(dir.getFileName().toString(), tok, new Encoder(config, w, kernels, threads));
     }
 
-    public static EncoderModel loadOnnx(Path onnx, Path tokenizerJson, int threads, Kernels kernels) throws IOException {
+    public static EncoderModel loadOnnx(Path onnx, Path tokenizerJson, int threads, Kernels kernels)
+            throws IOException {
         OnnxEncoderReader.Result r = OnnxEncoderReader.read(OnnxGraph.read(onnx));
         EncoderWeights w = WeightAssembler.assemble(r.config(), r.tensors());
         HfTokenizer tok = HfTokenizer.load(tokenizerJson);
@@ -72,7 +76,8 @@ public final class EncoderModel implements AutoCloseable {
      * An ONNX export and its tokenizer.json given as bytes (e.g. class-path resources); {@code source} names them in
      * errors and is the model's name.
      */
-    public static EncoderModel loadOnnx(byte[] onnx, byte[] tokenizerJson, String source, int threads, Kernels kernels) throws IOException {
+    public static EncoderModel loadOnnx(byte[] onnx, byte[] tokenizerJson, String source, int threads, Kernels kernels)
+            throws IOException {
         OnnxEncoderReader.Result r = OnnxEncoderReader.read(OnnxGraph.parse(onnx, source));
         EncoderWeights w = WeightAssembler.assemble(r.config(), r.tensors());
         HfTokenizer tok = HfTokenizer.parse(tokenizerJson, source + " (tokenizer.json)");
@@ -83,18 +88,27 @@ public final class EncoderModel implements AutoCloseable {
     /** Every id the tokenizer can produce must have an embedding row. */
     private static void checkVocab(HfTokenizer tok, EncoderConfig c, String tj) throws IOException {
         if (tok.vocabSize() > c.vocabSize()) {
-            throw new IOException(tj + ": the tokenizer has " + tok.vocabSize() + " entries but the model embeds only vocab_size = "
-                    + c.vocabSize() + ": tokenizer and weights are of different models");
+            throw new IOException(
+                    tj + ": the tokenizer has " + tok.vocabSize() + " entries but the model embeds only vocab_size = "
+                            + c.vocabSize() + ": tokenizer and weights are of different models");
         }
     }
 
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
-    public EncoderConfig config() { return encoder.config(); }
+    public EncoderConfig config() {
+        return encoder.config();
+    }
 
-    public HfTokenizer tokenizer() { return tokenizer; }
+    public HfTokenizer tokenizer() {
+        return tokenizer;
+    }
 
-    public Encoder encoder() { return encoder; }
+    public Encoder encoder() {
+        return encoder;
+    }
 
     /** Token ids with the special tokens, cut to the model's positions (the suffix kept) when longer. */
     public int[] ids(String text) {
@@ -124,7 +138,8 @@ public final class EncoderModel implements AutoCloseable {
         int i = 0;
         while (i < order.length) {
             int tokens = 0, j = i;
-            while (j < order.length && (j == i || tokens + ids.get(order[j]).length <= 4096)) tokens += ids.get(order[j++]).length;
+            while (j < order.length && (j == i || tokens + ids.get(order[j]).length <= 4096))
+                tokens += ids.get(order[j++]).length;
             int[][] batch = new int[j - i][];
             for (int b = 0; b < batch.length; b++) batch[b] = ids.get(order[i + b]);
             EncoderOutput o = encoder.forward(EncoderInput.of(batch));
@@ -157,5 +172,7 @@ public final class EncoderModel implements AutoCloseable {
     }
 
     @Override
-    public void close() { encoder.close(); }
+    public void close() {
+        encoder.close();
+    }
 }

@@ -1,38 +1,41 @@
 package dev.squeeze.encoder;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.encoder.testing.MiniLmFiles;
 import dev.squeeze.encoder.testing.OnnxGraphBuilder;
 import dev.squeeze.encoder.testing.RandomEncoder;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A broken model folder fails with a message naming the file, the field and the value, never with a wrong answer. */
 class BadInputTest {
     @TempDir
     Path tmp;
+
     Path dir;
 
     @BeforeEach
     void writeModel() throws Exception {
         dir = tmp.resolve("model");
-        new RandomEncoder(Architecture.BERT, 30522, 32, 1, 2, 64, 32, 2, 1).write(dir, Files.readAllBytes(MiniLmFiles.tokenizerJson()), false);
+        new RandomEncoder(Architecture.BERT, 30522, 32, 1, 2, 64, 32, 2, 1)
+                .write(dir, Files.readAllBytes(MiniLmFiles.tokenizerJson()), false);
     }
 
     private String failure() {
-        IOException e = assertThrows(IOException.class, () -> EncoderModel.loadFolder(dir, 1, KernelProvider.kernels()).close());
+        IOException e = assertThrows(
+                IOException.class,
+                () -> EncoderModel.loadFolder(dir, 1, KernelProvider.kernels()).close());
         return e.getMessage();
     }
 
@@ -88,7 +91,12 @@ class BadInputTest {
     @Test
     void shapesThatDisagreeWithTheConfigAreNamed() throws Exception {
         editConfig("intermediate_size", 65);
-        contains(failure(), "model.safetensors", "bert.encoder.layer.0.intermediate.dense.weight", "[64, 32]", "[65, 32]");
+        contains(
+                failure(),
+                "model.safetensors",
+                "bert.encoder.layer.0.intermediate.dense.weight",
+                "[64, 32]",
+                "[65, 32]");
         writeModel();
         editConfig("vocab_size", 1000);
         contains(failure(), "word_embeddings.weight", "[30522, 32]", "[1000, 32]");
@@ -112,7 +120,8 @@ class BadInputTest {
 
     @Test
     void missingTensorIsNamed() throws Exception {
-        new dev.squeeze.encoder.io.SafetensorsWriter().put("bert.embeddings.word_embeddings.weight", new float[30522 * 32], 30522, 32)
+        new dev.squeeze.encoder.io.SafetensorsWriter()
+                .put("bert.embeddings.word_embeddings.weight", new float[30522 * 32], 30522, 32)
                 .write(dir.resolve("model.safetensors"), false);
         contains(failure(), "bert.embeddings.position_embeddings.weight", "is missing", "[32, 32]");
     }
@@ -125,10 +134,18 @@ class BadInputTest {
         g.output(x, "out", 1, "batch", "seq", 4);
         Path onnx = tmp.resolve("odd.onnx");
         Files.write(onnx, g.build());
-        IOException e = assertThrows(IOException.class, () -> EncoderModel.loadOnnx(onnx, MiniLmFiles.tokenizerJson(), 1, KernelProvider.kernels()));
-        contains(e.getMessage(), "odd.onnx", "cannot run this ONNX graph as a BERT encoder", "embeddings.word_embeddings.weight");
+        IOException e = assertThrows(
+                IOException.class,
+                () -> EncoderModel.loadOnnx(onnx, MiniLmFiles.tokenizerJson(), 1, KernelProvider.kernels()));
+        contains(
+                e.getMessage(),
+                "odd.onnx",
+                "cannot run this ONNX graph as a BERT encoder",
+                "embeddings.word_embeddings.weight");
         Files.write(onnx, new byte[] {0x3a, 0x7f, 1, 2});
-        e = assertThrows(IOException.class, () -> EncoderModel.loadOnnx(onnx, MiniLmFiles.tokenizerJson(), 1, KernelProvider.kernels()));
+        e = assertThrows(
+                IOException.class,
+                () -> EncoderModel.loadOnnx(onnx, MiniLmFiles.tokenizerJson(), 1, KernelProvider.kernels()));
         contains(e.getMessage(), "odd.onnx", "offset");
     }
 
@@ -136,13 +153,18 @@ class BadInputTest {
     void badEncoderInputIsRefused() throws Exception {
         try (EncoderModel m = EncoderModel.loadFolder(dir, 1, KernelProvider.kernels())) {
             var enc = m.encoder();
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
                     () -> enc.forward(dev.squeeze.encoder.runtime.EncoderInput.of(new int[] {101, 40000})));
             contains(e.getMessage(), "token 1", "id 40000", "[0, 30522)");
-            e = assertThrows(IllegalArgumentException.class, () -> enc.forward(dev.squeeze.encoder.runtime.EncoderInput.of(new int[40])));
+            e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> enc.forward(dev.squeeze.encoder.runtime.EncoderInput.of(new int[40])));
             contains(e.getMessage(), "40 tokens", "32 positions");
-            e = assertThrows(IllegalArgumentException.class,
-                    () -> enc.forward(new dev.squeeze.encoder.runtime.EncoderInput(new int[][] {{1, 2}}, new int[][] {{0, 0}}, null)));
+            e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> enc.forward(new dev.squeeze.encoder.runtime.EncoderInput(
+                            new int[][] {{1, 2}}, new int[][] {{0, 0}}, null)));
             contains(e.getMessage(), "all zero");
         }
     }

@@ -1,5 +1,8 @@
 package dev.squeeze.encoder;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.squeeze.encoder.io.SafetensorsFile;
 import dev.squeeze.encoder.io.SafetensorsWriter;
 import dev.squeeze.encoder.onnx.OnnxEncoderReader;
@@ -7,18 +10,14 @@ import dev.squeeze.encoder.onnx.OnnxGraph;
 import dev.squeeze.encoder.testing.RandomEncoder;
 import dev.squeeze.encoder.testing.SyntheticTokenizers;
 import dev.squeeze.encoder.tokenizer.HfTokenizer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The loaders on damaged input: random byte flips, truncations and insertions of tokenizer.json, safetensors and ONNX
@@ -71,19 +70,23 @@ class FuzzTest {
         rules.put("\uFB01", "fi");
         rules.put("\u00A0", " ");
         rules.put("o", "o");
-        String charsmap = java.util.Base64.getEncoder().encodeToString(dev.squeeze.encoder.testing.CharsMapBuilder.build(rules));
-        String unigram = "{\"version\":\"1.0\",\"added_tokens\":[{\"id\":0,\"content\":\"<s>\",\"special\":true},{\"id\":1,\"content\":\"</s>\","
-                + "\"special\":true},{\"id\":2,\"content\":\"<unk>\",\"special\":true}],\"normalizer\":{\"type\":\"Sequence\",\"normalizers\":["
-                + "{\"type\":\"Precompiled\",\"precompiled_charsmap\":\"" + charsmap + "\"},{\"type\":\"Replace\",\"pattern\":{\"Regex\":\" {2,}\"},"
-                + "\"content\":\" \"}]},\"pre_tokenizer\":{\"type\":\"Metaspace\",\"replacement\":\"\u2581\",\"prepend_scheme\":\"always\","
-                + "\"split\":true},\"post_processor\":{\"type\":\"TemplateProcessing\",\"single\":[{\"SpecialToken\":{\"id\":\"<s>\",\"type_id\":0}},"
-                + "{\"Sequence\":{\"id\":\"A\",\"type_id\":0}},{\"SpecialToken\":{\"id\":\"</s>\",\"type_id\":0}}],\"special_tokens\":{\"<s>\":"
-                + "{\"id\":\"<s>\",\"ids\":[0],\"tokens\":[\"<s>\"]},\"</s>\":{\"id\":\"</s>\",\"ids\":[1],\"tokens\":[\"</s>\"]}}},"
-                + "\"model\":{\"type\":\"Unigram\",\"unk_id\":2,\"byte_fallback\":false,\"vocab\":[[\"<s>\",0.0],[\"</s>\",0.0],[\"<unk>\",0.0],"
-                + "[\"\u2581\",-1.5],[\"\u2581the\",-2.0],[\"\u2581cat\",-3.0],[\"s\",-2.5],[\"\u2581sat\",-3.1],[\"a\",-4.0],[\"t\",-4.1],"
-                + "[\"\u2581on\",-2.2],[\"\u2581mat\",-3.3],[\".\",-1.9],[\"fi\",-3.0],[\"o\",-4.4]]}}";
+        String charsmap =
+                java.util.Base64.getEncoder().encodeToString(dev.squeeze.encoder.testing.CharsMapBuilder.build(rules));
+        String unigram =
+                "{\"version\":\"1.0\",\"added_tokens\":[{\"id\":0,\"content\":\"<s>\",\"special\":true},{\"id\":1,\"content\":\"</s>\","
+                        + "\"special\":true},{\"id\":2,\"content\":\"<unk>\",\"special\":true}],\"normalizer\":{\"type\":\"Sequence\",\"normalizers\":["
+                        + "{\"type\":\"Precompiled\",\"precompiled_charsmap\":\"" + charsmap
+                        + "\"},{\"type\":\"Replace\",\"pattern\":{\"Regex\":\" {2,}\"},"
+                        + "\"content\":\" \"}]},\"pre_tokenizer\":{\"type\":\"Metaspace\",\"replacement\":\"\u2581\",\"prepend_scheme\":\"always\","
+                        + "\"split\":true},\"post_processor\":{\"type\":\"TemplateProcessing\",\"single\":[{\"SpecialToken\":{\"id\":\"<s>\",\"type_id\":0}},"
+                        + "{\"Sequence\":{\"id\":\"A\",\"type_id\":0}},{\"SpecialToken\":{\"id\":\"</s>\",\"type_id\":0}}],\"special_tokens\":{\"<s>\":"
+                        + "{\"id\":\"<s>\",\"ids\":[0],\"tokens\":[\"<s>\"]},\"</s>\":{\"id\":\"</s>\",\"ids\":[1],\"tokens\":[\"</s>\"]}}},"
+                        + "\"model\":{\"type\":\"Unigram\",\"unk_id\":2,\"byte_fallback\":false,\"vocab\":[[\"<s>\",0.0],[\"</s>\",0.0],[\"<unk>\",0.0],"
+                        + "[\"\u2581\",-1.5],[\"\u2581the\",-2.0],[\"\u2581cat\",-3.0],[\"s\",-2.5],[\"\u2581sat\",-3.1],[\"a\",-4.0],[\"t\",-4.1],"
+                        + "[\"\u2581on\",-2.2],[\"\u2581mat\",-3.3],[\".\",-1.9],[\"fi\",-3.0],[\"o\",-4.4]]}}";
         byte[][] out = {wordPiece.getBytes(StandardCharsets.UTF_8), unigram.getBytes(StandardCharsets.UTF_8)};
-        for (byte[] t : out) HfTokenizer.parse(t, "seed").encode("The cats sat on the mat.", true);   // the seeds are valid
+        for (byte[] t : out)
+            HfTokenizer.parse(t, "seed").encode("The cats sat on the mat.", true); // the seeds are valid
         return out;
     }
 
@@ -106,7 +109,9 @@ class FuzzTest {
                 try {
                     t.encode("The cats sat on the \uFB01ne mat.  Ok\u00A0o\u0308 [CLS] <s> x", true);
                 } catch (IllegalArgumentException e) {
-                    assertTrue(e.getMessage().contains("unk_id"), e.getMessage());   // a vocabulary without unk_id cannot encode 'x'
+                    assertTrue(
+                            e.getMessage().contains("unk_id"),
+                            e.getMessage()); // a vocabulary without unk_id cannot encode 'x'
                 }
             }
         }
@@ -119,12 +124,13 @@ class FuzzTest {
         String s = new String(seed, StandardCharsets.UTF_8);
         int at = s.indexOf("\"precompiled_charsmap\"");
         Random rnd = new Random(5);
-        for (int i = 0; i < 40; i++) {   // damage the charsmap's base64 specifically
+        for (int i = 0; i < 40; i++) { // damage the charsmap's base64 specifically
             StringBuilder sb = new StringBuilder(s);
             int p = at + 24 + rnd.nextInt(200);
             sb.setCharAt(p, "ABCDEFGHIJ+/=".charAt(rnd.nextInt(13)));
             try {
-                HfTokenizer.parse(sb.toString().getBytes(StandardCharsets.UTF_8), "charsmap.json").encode("fuzz \uFB01 text", false);
+                HfTokenizer.parse(sb.toString().getBytes(StandardCharsets.UTF_8), "charsmap.json")
+                        .encode("fuzz \uFB01 text", false);
             } catch (IOException e) {
                 assertTrue(e.getMessage().contains("precompiled_charsmap"), e.getMessage());
             }
@@ -134,8 +140,11 @@ class FuzzTest {
     @Test
     void safetensorsFuzz() throws Exception {
         Path f = tmp.resolve("seed.safetensors");
-        new SafetensorsWriter().put("a.weight", new float[] {1, 2, 3, 4, 5, 6}, 2, 3).put("b.bias", new float[] {7, 8}, 2)
-                .put("c", new float[12], 3, 4).write(f, false);
+        new SafetensorsWriter()
+                .put("a.weight", new float[] {1, 2, 3, 4, 5, 6}, 2, 3)
+                .put("b.bias", new float[] {7, 8}, 2)
+                .put("c", new float[12], 3, 4)
+                .write(f, false);
         byte[] seed = Files.readAllBytes(f);
         try (SafetensorsFile ok = SafetensorsFile.open(f)) {
             assertEquals(3, ok.tensors().size());
@@ -167,7 +176,11 @@ class FuzzTest {
     void onnxFuzz() throws Exception {
         RandomEncoder r = new RandomEncoder(Architecture.BERT, 50, 8, 1, 2, 16, 16, 0, 4);
         byte[] seed = r.onnx(false);
-        assertEquals(8, OnnxEncoderReader.read(OnnxGraph.parse(seed, "seed.onnx")).config().hidden());
+        assertEquals(
+                8,
+                OnnxEncoderReader.read(OnnxGraph.parse(seed, "seed.onnx"))
+                        .config()
+                        .hidden());
         Random rnd = new Random(7);
         int loaded = 0, refused = 0;
         for (int i = 0; i < 2000; i++) {

@@ -1,20 +1,19 @@
 package dev.squeeze.encoder;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.encoder.runtime.EncoderInput;
 import dev.squeeze.encoder.testing.MiniLmFiles;
 import dev.squeeze.encoder.testing.OrtRunner;
 import dev.squeeze.encoder.testing.RandomEncoder;
 import dev.squeeze.encoder.testing.SyntheticTokenizers;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Random-weight token classifiers of every supported architecture, loaded from their Hugging Face folder by the
@@ -33,10 +32,10 @@ class HfFolderAgainstOrtTest {
         int[][] ids = new int[5][];
         for (int b = 0; b < ids.length; b++) {
             ids[b] = new int[3 + rnd.nextInt(40)];
-            for (int t = 0; t < ids[b].length; t++) ids[b][t] = 2 + rnd.nextInt(vocab - 2);   // never the padding id
+            for (int t = 0; t < ids[b].length; t++) ids[b][t] = 2 + rnd.nextInt(vocab - 2); // never the padding id
         }
         try (EncoderModel m = EncoderModel.loadFolder(dir, 2, KernelProvider.kernels());
-             OrtRunner ort = new OrtRunner(dir.resolve("model.onnx"), 1)) {
+                OrtRunner ort = new OrtRunner(dir.resolve("model.onnx"), 1)) {
             assertEquals(arch, m.config().architecture());
             assertEquals(2, m.config().numLabels());
             float[] ours = m.encoder().classify(EncoderInput.of(ids));
@@ -68,7 +67,8 @@ class HfFolderAgainstOrtTest {
     @Test
     void xlmRobertaFolderMatchesOnnxRuntime() throws Exception {
         byte[] tok = SyntheticTokenizers.unigram(MiniLmFiles.tokenizerJson(), 7);
-        int vocab = dev.squeeze.encoder.tokenizer.HfTokenizer.parse(tok, "synthetic").vocabSize();
+        int vocab = dev.squeeze.encoder.tokenizer.HfTokenizer.parse(tok, "synthetic")
+                .vocabSize();
         check(Architecture.XLM_ROBERTA, false, tok, vocab);
     }
 
@@ -83,8 +83,9 @@ class HfFolderAgainstOrtTest {
         Path dir = tmp.resolve("bert-hidden");
         r.write(dir, Files.readAllBytes(MiniLmFiles.tokenizerJson()), false);
         int[] ids = {101, 2023, 2003, 1037, 3231, 102};
-        try (EncoderModel viaOnnx = EncoderModel.loadOnnx(dir.resolve("model.onnx"), dir.resolve("tokenizer.json"), 1, KernelProvider.kernels());
-             EncoderModel viaFolder = EncoderModel.loadFolder(dir, 1, KernelProvider.kernels())) {
+        try (EncoderModel viaOnnx = EncoderModel.loadOnnx(
+                        dir.resolve("model.onnx"), dir.resolve("tokenizer.json"), 1, KernelProvider.kernels());
+                EncoderModel viaFolder = EncoderModel.loadFolder(dir, 1, KernelProvider.kernels())) {
             assertEquals(4, viaOnnx.config().heads());
             assertEquals(1e-5f, viaOnnx.config().layerNormEps(), 1e-10f);
             float[] a = viaOnnx.encoder().forward(EncoderInput.of(ids)).hidden();

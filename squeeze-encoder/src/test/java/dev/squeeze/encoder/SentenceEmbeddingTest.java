@@ -1,5 +1,8 @@
 package dev.squeeze.encoder;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
@@ -7,15 +10,11 @@ import dev.squeeze.core.data.SharedData;
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.encoder.testing.MiniLmFiles;
 import dev.squeeze.encoder.testing.RealSentences;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
 /**
  * The mean-pooling head against langchain4j's AllMiniLmL6V2EmbeddingModel (ONNX Runtime, the same ONNX file, mean
@@ -31,7 +30,8 @@ class SentenceEmbeddingTest {
         List<TextSegment> segs = new ArrayList<>();
         for (String t : texts) segs.add(TextSegment.from(t));
         List<Embedding> want = ref.embedAll(segs).content();
-        try (EncoderModel m = EncoderModel.loadOnnx(MiniLmFiles.onnx(), MiniLmFiles.tokenizerJson(), 2, KernelProvider.kernels())) {
+        try (EncoderModel m =
+                EncoderModel.loadOnnx(MiniLmFiles.onnx(), MiniLmFiles.tokenizerJson(), 2, KernelProvider.kernels())) {
             float[][] got = m.embed(texts, true);
             double worst = 0;
             for (int i = 0; i < texts.size(); i++) {

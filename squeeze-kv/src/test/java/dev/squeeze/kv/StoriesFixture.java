@@ -4,7 +4,6 @@ import dev.squeeze.core.data.DataAssumptions;
 import dev.squeeze.core.data.SharedData;
 import dev.squeeze.llm.format.Llama2cLoader;
 import dev.squeeze.llm.model.LlamaModel;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -14,16 +13,21 @@ public final class StoriesFixture {
 
     private static LlamaModel model;
 
-    public static boolean present() { return DataAssumptions.present("models/stories260K.bin"); }
+    public static boolean present() {
+        return DataAssumptions.present("models/stories260K.bin");
+    }
 
-    public static void assume() { DataAssumptions.require("models/stories260K.bin"); }
+    public static void assume() {
+        DataAssumptions.require("models/stories260K.bin");
+    }
 
     /** One model for the whole test run (read-only, sessions are per test). */
     public static synchronized LlamaModel model() {
         assume();
         if (model == null) {
             try {
-                model = Llama2cLoader.load(SharedData.require("models/stories260K.bin"), SharedData.require("models/tok512.bin"));
+                model = Llama2cLoader.load(
+                        SharedData.require("models/stories260K.bin"), SharedData.require("models/tok512.bin"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -40,9 +44,12 @@ public final class StoriesFixture {
     }
 
     public static int[] text(int n) {
-        int[] ids = model().tokenizer().encode("Once upon a time, there was a little dog named Max. Max liked to run in the park with his friend. "
-                + "One day, Max saw a big red ball. He wanted to play with it. He ran to the ball and pushed it with his nose. "
-                + "The ball rolled away and Max ran after it. His friend Lily laughed and ran too. They played all day until the sun went down.", true);
+        int[] ids = model().tokenizer()
+                .encode(
+                        "Once upon a time, there was a little dog named Max. Max liked to run in the park with his friend. "
+                                + "One day, Max saw a big red ball. He wanted to play with it. He ran to the ball and pushed it with his nose. "
+                                + "The ball rolled away and Max ran after it. His friend Lily laughed and ran too. They played all day until the sun went down.",
+                        true);
         if (ids.length < n) throw new IllegalStateException("fixture text has only " + ids.length + " tokens");
         return java.util.Arrays.copyOf(ids, n);
     }

@@ -10,7 +10,6 @@ import dev.squeeze.text.CompressorRegistry;
 import dev.squeeze.text.PromptCompressor;
 import dev.squeeze.text.TokenCounter;
 import dev.squeeze.text.TokenEncoding;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -49,7 +48,8 @@ public final class SqueezeChatRequestTransformer implements UnaryOperator<ChatRe
         int lastUser = -1;
         for (int i = 0; i < in.size(); i++) if (in.get(i) instanceof UserMessage) lastUser = i;
         String question = lastUser >= 0 && ((UserMessage) in.get(lastUser)).hasSingleText()
-                ? ((UserMessage) in.get(lastUser)).singleText() : null;
+                ? ((UserMessage) in.get(lastUser)).singleText()
+                : null;
         List<ChatMessage> out = new ArrayList<>(in.size());
         boolean changed = false;
         for (int i = 0; i < in.size(); i++) {
@@ -64,17 +64,28 @@ public final class SqueezeChatRequestTransformer implements UnaryOperator<ChatRe
     private ChatMessage compress(ChatMessage m, String question) {
         if (m instanceof SystemMessage s && long_(s.text())) return SystemMessage.from(shorten(s.text(), question));
         if (m instanceof UserMessage u && u.hasSingleText() && long_(u.singleText())) {
-            return u.toBuilder().contents(List.of(dev.langchain4j.data.message.TextContent.from(shorten(u.singleText(), question)))).build();
+            return u.toBuilder()
+                    .contents(List.of(dev.langchain4j.data.message.TextContent.from(shorten(u.singleText(), question))))
+                    .build();
         }
         if (m instanceof ToolExecutionResultMessage t && t.hasSingleText() && long_(t.text())) {
-            return t.toBuilder().contents(List.of(dev.langchain4j.data.message.TextContent.from(shorten(t.text(), question)))).build();
+            return t.toBuilder()
+                    .contents(List.of(dev.langchain4j.data.message.TextContent.from(shorten(t.text(), question))))
+                    .build();
         }
         return m;
     }
 
-    private boolean long_(String text) { return text != null && counter.count(text) > minTokens; }
+    private boolean long_(String text) {
+        return text != null && counter.count(text) > minTokens;
+    }
 
     private String shorten(String text, String question) {
-        return compressor.compress(CompressionRequest.builder(text).rate(rate).question(question).build()).compressed();
+        return compressor
+                .compress(CompressionRequest.builder(text)
+                        .rate(rate)
+                        .question(question)
+                        .build())
+                .compressed();
     }
 }

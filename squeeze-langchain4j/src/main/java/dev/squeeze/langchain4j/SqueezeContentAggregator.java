@@ -7,7 +7,6 @@ import dev.langchain4j.rag.content.aggregator.DefaultContentAggregator;
 import dev.langchain4j.rag.query.Query;
 import dev.squeeze.text.DocumentSetCompressor;
 import dev.squeeze.text.TokenCounter;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -31,6 +30,7 @@ import java.util.Set;
 public final class SqueezeContentAggregator implements ContentAggregator {
     /** Compressed contents shorter than this are dropped rather than injected. */
     static final int MIN_REMNANT_TOKENS = 4;
+
     private static final TokenCounter COUNTER = TokenCounter.cl100k();
     private static final ContentAggregator FUSION = new DefaultContentAggregator();
 
@@ -61,19 +61,23 @@ public final class SqueezeContentAggregator implements ContentAggregator {
     }
 
     /** Compresses contents to a budget; empty results are dropped, metadata kept. Shared with the injector. */
-    static List<Content> compress(DocumentSetCompressor compressor, List<Content> contents, String question, int budget) {
+    static List<Content> compress(
+            DocumentSetCompressor compressor, List<Content> contents, String question, int budget) {
         if (contents.isEmpty()) return List.of();
         List<String> texts = new ArrayList<>(contents.size());
         for (Content c : contents) texts.add(c.textSegment().text());
-        DocumentSetCompressor.Result r = compressor.compress(texts, question == null || question.isBlank() ? null : question, budget);
+        DocumentSetCompressor.Result r =
+                compressor.compress(texts, question == null || question.isBlank() ? null : question, budget);
         List<Content> out = new ArrayList<>(contents.size());
         for (int i = 0; i < contents.size(); i++) {
             String t = r.documents().get(i);
             // A remnant of a few tokens ("is", "at the") carries nothing the model can use: drop it.
             if (t.isBlank() || (!t.equals(texts.get(i)) && COUNTER.count(t) < MIN_REMNANT_TOKENS)) continue;
             Content c = contents.get(i);
-            out.add(t.equals(texts.get(i)) ? c
-                    : Content.from(TextSegment.from(t, c.textSegment().metadata()), c.metadata()));
+            out.add(
+                    t.equals(texts.get(i))
+                            ? c
+                            : Content.from(TextSegment.from(t, c.textSegment().metadata()), c.metadata()));
         }
         return out;
     }

@@ -6,7 +6,6 @@ import dev.langchain4j.rag.content.Content;
 import dev.langchain4j.rag.content.injector.ContentInjector;
 import dev.langchain4j.rag.content.injector.DefaultContentInjector;
 import dev.squeeze.text.DocumentSetCompressor;
-
 import java.util.List;
 import java.util.Objects;
 
@@ -35,6 +34,7 @@ public final class SqueezeContentInjector implements ContentInjector {
     @Override
     public ChatMessage inject(List<Content> contents, ChatMessage chatMessage) {
         String question = chatMessage instanceof UserMessage u && u.hasSingleText() ? u.singleText() : null;
-        return delegate.inject(SqueezeContentAggregator.compress(compressor, contents, question, budgetTokens), chatMessage);
+        return delegate.inject(
+                SqueezeContentAggregator.compress(compressor, contents, question, budgetTokens), chatMessage);
     }
 }

@@ -1,5 +1,9 @@
 package dev.squeeze.langchain4j;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -14,23 +18,18 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.langchain4j.rag.DefaultRetrievalAugmentor;
 import dev.langchain4j.rag.RetrievalAugmentor;
-import dev.langchain4j.rag.content.retriever.EmbeddingStoreContentRetriever;
 import dev.langchain4j.rag.content.aggregator.ContentAggregator;
 import dev.langchain4j.rag.content.aggregator.DefaultContentAggregator;
 import dev.langchain4j.rag.content.injector.ContentInjector;
 import dev.langchain4j.rag.content.injector.DefaultContentInjector;
+import dev.langchain4j.rag.content.retriever.EmbeddingStoreContentRetriever;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
 import dev.squeeze.text.TokenCounter;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * End to end without network: AiServices + DefaultRetrievalAugmentor + the in-process all-MiniLM-L6-v2
@@ -74,10 +73,18 @@ class RagPipelineTest {
 
     private static String ask(ContentAggregator aggregator, ContentInjector injector, RecordingChatModel model) {
         RetrievalAugmentor augmentor = DefaultRetrievalAugmentor.builder()
-                .contentRetriever(EmbeddingStoreContentRetriever.builder().embeddingStore(store).embeddingModel(embeddings)
-                        .maxResults(5).build())
-                .contentAggregator(aggregator).contentInjector(injector).build();
-        Assistant a = AiServices.builder(Assistant.class).chatModel(model).retrievalAugmentor(augmentor).build();
+                .contentRetriever(EmbeddingStoreContentRetriever.builder()
+                        .embeddingStore(store)
+                        .embeddingModel(embeddings)
+                        .maxResults(5)
+                        .build())
+                .contentAggregator(aggregator)
+                .contentInjector(injector)
+                .build();
+        Assistant a = AiServices.builder(Assistant.class)
+                .chatModel(model)
+                .retrievalAugmentor(augmentor)
+                .build();
         assertEquals("ok", a.answer(RagCorpus.QUESTION));
         return model.lastUserText();
     }
@@ -92,13 +99,16 @@ class RagPipelineTest {
         int budget = 120;
         String prompt = ask(new SqueezeContentAggregator(budget), new DefaultContentInjector(), squeezed);
         int before = TC.count(baseline), after = TC.count(prompt);
-        org.slf4j.LoggerFactory.getLogger(RagPipelineTest.class).info("compressed prompt ({} -> {} tokens):\n{}", before, after, prompt);
+        org.slf4j.LoggerFactory.getLogger(RagPipelineTest.class)
+                .info("compressed prompt ({} -> {} tokens):\n{}", before, after, prompt);
         assertTrue(after < 0.6 * before, "prompt compressed: " + before + " -> " + after + " tokens");
         assertTrue(prompt.contains(RagCorpus.ANSWER), "the answer-bearing sentence is kept verbatim:\n" + prompt);
         assertTrue(prompt.contains(RagCorpus.QUESTION), "the user's question is intact");
         // The injected contents (prompt minus template and question) fit the budget.
         int overhead = TC.count(baseline) - contentTokens(baseline);
-        assertTrue(after - overhead <= budget + 10, "contents " + (after - overhead) + " tokens for a budget of " + budget);
+        assertTrue(
+                after - overhead <= budget + 10,
+                "contents " + (after - overhead) + " tokens for a budget of " + budget);
     }
 
     /** Tokens of the injected contents: the text between the template's lead-in and the end. */
@@ -120,13 +130,22 @@ class RagPipelineTest {
     @Test
     void chatRequestTransformerCompressesLongContextButNeverTheLastUserMessage() {
         StringBuilder ctx = new StringBuilder();
-        for (int i = 0; i < 4; i++) for (String d : RagCorpus.DOCS) ctx.append(d).append("\n\n");
+        for (int i = 0; i < 4; i++)
+            for (String d : RagCorpus.DOCS) ctx.append(d).append("\n\n");
         String context = ctx.toString();
-        ChatRequest req = ChatRequest.builder().messages(List.of(
-                SystemMessage.from("Use this reference material:\n" + context),
-                ToolExecutionResultMessage.builder().id("call-1").toolName("search").text(context).isError(false)
-                        .attributes(java.util.Map.of("k", "v")).build(),
-                UserMessage.from(RagCorpus.QUESTION))).temperature(0.0).build();
+        ChatRequest req = ChatRequest.builder()
+                .messages(List.of(
+                        SystemMessage.from("Use this reference material:\n" + context),
+                        ToolExecutionResultMessage.builder()
+                                .id("call-1")
+                                .toolName("search")
+                                .text(context)
+                                .isError(false)
+                                .attributes(java.util.Map.of("k", "v"))
+                                .build(),
+                        UserMessage.from(RagCorpus.QUESTION)))
+                .temperature(0.0)
+                .build();
         ChatRequest out = new SqueezeChatRequestTransformer(0.3).apply(req);
         List<ChatMessage> msgs = out.messages();
         assertEquals(3, msgs.size());
@@ -144,19 +163,24 @@ class RagPipelineTest {
         assertEquals(1, tr.contents().size());
         assertEquals(0.0, out.temperature(), "parameters carried over");
 
-        ChatRequest small = ChatRequest.builder().messages(List.of(SystemMessage.from("Be brief."),
-                UserMessage.from("hi"))).build();
-        assertSame(small, new SqueezeChatRequestTransformer(0.3).apply(small), "nothing long: the request is untouched");
+        ChatRequest small = ChatRequest.builder()
+                .messages(List.of(SystemMessage.from("Be brief."), UserMessage.from("hi")))
+                .build();
+        assertSame(
+                small, new SqueezeChatRequestTransformer(0.3).apply(small), "nothing long: the request is untouched");
     }
 
     @Test
     void transformerWiredIntoAiServices() {
         RecordingChatModel m = new RecordingChatModel();
         StringBuilder ctx = new StringBuilder();
-        for (int i = 0; i < 4; i++) for (String d : RagCorpus.DOCS) ctx.append(d).append("\n\n");
-        Assistant a = AiServices.builder(Assistant.class).chatModel(m)
+        for (int i = 0; i < 4; i++)
+            for (String d : RagCorpus.DOCS) ctx.append(d).append("\n\n");
+        Assistant a = AiServices.builder(Assistant.class)
+                .chatModel(m)
                 .systemMessageProvider(id -> "Reference material:\n" + ctx)
-                .chatRequestTransformer(new SqueezeChatRequestTransformer(0.25)).build();
+                .chatRequestTransformer(new SqueezeChatRequestTransformer(0.25))
+                .build();
         a.answer(RagCorpus.QUESTION);
         List<ChatMessage> sent = m.requests.get(m.requests.size() - 1).messages();
         String sys = ((SystemMessage) sent.get(0)).text();

@@ -1,20 +1,19 @@
 package dev.squeeze.langchain4j;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.langchain4j.data.document.Metadata;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.rag.content.Content;
 import dev.langchain4j.rag.query.Query;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class SqueezeContentAggregatorTest {
     private static Content c(String text) {
@@ -30,8 +29,11 @@ class SqueezeContentAggregatorTest {
         in.put(Query.from("q2"), List.of(List.of(b, cc)));
         List<Content> out = new SqueezeContentAggregator(10_000).aggregate(in);
         assertEquals(List.of(b, a, cc), out, "within budget: fused order, contents untouched");
-        assertEquals(List.of(b, a), new SqueezeContentAggregator(
-                dev.squeeze.text.DocumentSetCompressor.withDefaults(), 10_000, 2).aggregate(in), "maxResults cuts after fusion");
+        assertEquals(
+                List.of(b, a),
+                new SqueezeContentAggregator(dev.squeeze.text.DocumentSetCompressor.withDefaults(), 10_000, 2)
+                        .aggregate(in),
+                "maxResults cuts after fusion");
     }
 
     @Test
@@ -45,19 +47,23 @@ class SqueezeContentAggregatorTest {
         in.put(Query.from("q2"), List.of(List.of(cc)));
         List<Content> out = new SqueezeContentAggregator(10_000).aggregate(in);
         assertEquals(List.of(cc, b, a), out);
-        assertEquals(new dev.langchain4j.rag.content.aggregator.DefaultContentAggregator().aggregate(in), out,
+        assertEquals(
+                new dev.langchain4j.rag.content.aggregator.DefaultContentAggregator().aggregate(in),
+                out,
                 "within budget the order and contents are LangChain4j's default aggregator's");
     }
 
     @Test
     void overBudgetContentsAreCompressedAndKeepTheirMetadata() {
         List<Content> list = new ArrayList<>();
-        for (String d : RagCorpus.DOCS) list.add(Content.from(TextSegment.from(d, Metadata.from("source", d.substring(0, 12)))));
+        for (String d : RagCorpus.DOCS)
+            list.add(Content.from(TextSegment.from(d, Metadata.from("source", d.substring(0, 12)))));
         Map<Query, Collection<List<Content>>> in = Map.of(Query.from(RagCorpus.QUESTION), List.of(list));
         List<Content> out = new SqueezeContentAggregator(100).aggregate(in);
         int tokens = 0;
         for (Content c : out) {
-            tokens += dev.squeeze.text.TokenCounter.cl100k().count(c.textSegment().text());
+            tokens +=
+                    dev.squeeze.text.TokenCounter.cl100k().count(c.textSegment().text());
             String source = c.textSegment().metadata().getString("source");
             assertTrue(RagCorpus.DOCS.stream().anyMatch(d -> d.startsWith(source)), "metadata kept: " + source);
         }

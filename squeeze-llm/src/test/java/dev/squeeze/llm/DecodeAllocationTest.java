@@ -1,10 +1,10 @@
 package dev.squeeze.llm;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Session;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The decode loop allocates nothing in steady state, also after a prefill-heavy workload in the same JVM.
@@ -23,7 +23,8 @@ class DecodeAllocationTest {
         try (LlamaModel model = Stories.load()) {
             // first a workload that shapes the JIT differently: whole-window prefills and teacher-forced perplexity
             var paras = Stories.paragraphs(model.tokenizer(), 300);
-            dev.squeeze.llm.runtime.Perplexity.evaluate(model, paras, 512, dev.squeeze.llm.runtime.SessionOptions.defaults(), true);
+            dev.squeeze.llm.runtime.Perplexity.evaluate(
+                    model, paras, 512, dev.squeeze.llm.runtime.SessionOptions.defaults(), true);
             Session s = model.newSession();
             int[] ids = model.tokenizer().encode("Once upon a time, there was a big tree.", true);
             // warm up (JIT) over many sequences, then measure 300 steps of one sequence. On a loaded machine C2 may

@@ -1,12 +1,12 @@
 package dev.squeeze.llm;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.llm.model.LlamaConfig;
 import dev.squeeze.llm.model.Rope;
 import dev.squeeze.llm.model.RopeScaling;
 import dev.squeeze.llm.model.RopeStyle;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class RopeTest {
 
@@ -14,9 +14,9 @@ class RopeTest {
     void llama3ScalingKeepsHighFrequenciesDividesLowOnesAndInterpolates() {
         RopeScaling s = new RopeScaling(8, 1, 4, 8192);
         // wavelength 2pi/f: < 8192/4 = 2048 kept; > 8192 divided by 8; between: smooth mix
-        double high = 2 * Math.PI / 1000;   // wavelength 1000
-        double low = 2 * Math.PI / 20000;   // wavelength 20000
-        double mid = 2 * Math.PI / 4096;    // wavelength 4096: smooth = (8192/4096 - 1) / (4 - 1) = 1/3
+        double high = 2 * Math.PI / 1000; // wavelength 1000
+        double low = 2 * Math.PI / 20000; // wavelength 20000
+        double mid = 2 * Math.PI / 4096; // wavelength 4096: smooth = (8192/4096 - 1) / (4 - 1) = 1/3
         assertEquals(high, s.scale(high), 1e-15);
         assertEquals(low / 8, s.scale(low), 1e-15);
         assertEquals((1 - 1.0 / 3) * mid / 8 + (1.0 / 3) * mid, s.scale(mid), 1e-15);

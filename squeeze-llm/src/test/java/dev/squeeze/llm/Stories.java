@@ -5,7 +5,6 @@ import dev.squeeze.core.data.SharedData;
 import dev.squeeze.llm.format.Llama2cLoader;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.tokenizer.Tokenizer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,18 +16,25 @@ import java.util.List;
 public final class Stories {
     private Stories() {}
 
-    public static final String GREEDY_PREFIX = "Once upon a time, there was a little girl named Lily. She loved to play outside in the park. "
-            + "One day, she saw a big, red ball";
+    public static final String GREEDY_PREFIX =
+            "Once upon a time, there was a little girl named Lily. She loved to play outside in the park. "
+                    + "One day, she saw a big, red ball";
 
     public static void assumeData() {
         DataAssumptions.require("models/stories260K.bin");
     }
 
-    public static Path model() { return SharedData.require("models/stories260K.bin"); }
+    public static Path model() {
+        return SharedData.require("models/stories260K.bin");
+    }
 
-    public static Path tokenizer() { return SharedData.require("models/tok512.bin"); }
+    public static Path tokenizer() {
+        return SharedData.require("models/tok512.bin");
+    }
 
-    public static Path text() { return SharedData.require("text/tinystories-sample.txt"); }
+    public static Path text() {
+        return SharedData.require("text/tinystories-sample.txt");
+    }
 
     public static LlamaModel load() {
         try {

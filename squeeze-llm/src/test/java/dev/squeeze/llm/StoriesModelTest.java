@@ -1,5 +1,7 @@
 package dev.squeeze.llm;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.core.data.DataAssumptions;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Generator;
@@ -8,13 +10,10 @@ import dev.squeeze.llm.runtime.Sampler;
 import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.runtime.SessionOptions;
 import dev.squeeze.llm.tokenizer.Tokenizer;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /** The stories260K anchors: documented greedy text and teacher-forced perplexity. */
 class StoriesModelTest {
@@ -36,13 +35,16 @@ class StoriesModelTest {
     }
 
     @AfterAll
-    static void close() { if (model != null) model.close(); }
+    static void close() {
+        if (model != null) model.close();
+    }
 
     @Test
     void greedyFromBosReproducesTheDocumentedText() {
         Stories.assumeData();
         StringBuilder streamed = new StringBuilder();
-        Generator.Result r = Generator.generate(model, model.newSession(), "", 60, new Sampler(0f, 0), streamed::append);
+        Generator.Result r =
+                Generator.generate(model, model.newSession(), "", 60, new Sampler(0f, 0), streamed::append);
         assertTrue(r.text().startsWith(Stories.GREEDY_PREFIX), "greedy text was: " + r.text());
         assertEquals(r.text(), streamed.toString());
     }
@@ -72,7 +74,8 @@ class StoriesModelTest {
         float[] all = b.prefill(ids, true).data();
         int v = model.config().vocabSize();
         for (int t = 0; t < ids.length; t++) {
-            for (int i = 0; i < v; i++) assertEquals(stepLogits[t][i], all[t * v + i], 1e-4f, "token " + t + " logit " + i);
+            for (int i = 0; i < v; i++)
+                assertEquals(stepLogits[t][i], all[t * v + i], 1e-4f, "token " + t + " logit " + i);
         }
         assertEquals(a.cache().bytes(), b.cache().bytes());
         assertEquals(ids.length, a.position());
@@ -99,8 +102,8 @@ class StoriesModelTest {
     void readmeProtocolGivesTheDocumentedPerplexity() throws Exception {
         Stories.assumeData();
         int[] whole = model.tokenizer().encode(java.nio.file.Files.readString(Stories.text()), true);
-        Perplexity.Result r = Perplexity.evaluate(model, List.of(java.util.Arrays.copyOf(whole, 256 * 40)), 256,
-                SessionOptions.defaults(), true);
+        Perplexity.Result r = Perplexity.evaluate(
+                model, List.of(java.util.Arrays.copyOf(whole, 256 * 40)), 256, SessionOptions.defaults(), true);
         assertEquals(10_239, r.tokens());
         assertEquals(README_NATS, r.natsPerToken(), 0.002);
         assertEquals(1.56, r.natsPerToken(), 0.02);

@@ -15,9 +15,15 @@ final class ApiException extends RuntimeException {
         this.type = type;
     }
 
-    public int status() { return status; }
+    public int status() {
+        return status;
+    }
 
-    public String type() { return type; }
+    public String type() {
+        return type;
+    }
 
-    static ApiException badRequest(String message) { return new ApiException(400, "invalid_request", message); }
+    static ApiException badRequest(String message) {
+        return new ApiException(400, "invalid_request", message);
+    }
 }

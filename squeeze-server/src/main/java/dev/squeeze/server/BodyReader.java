@@ -1,11 +1,10 @@
 package dev.squeeze.server;
 
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Request;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.function.BiConsumer;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
 
 /**
  * Reads a request body without holding a thread while the client is slow (Jetty's demand/read loop), and
@@ -19,7 +18,7 @@ final class BodyReader implements Runnable {
     private final int maxBytes;
     private final BiConsumer<byte[], Throwable> done;
     private final ByteArrayOutputStream buffer;
-    private long discarded = -1;   // >= 0 once the cap was crossed: bytes thrown away since
+    private long discarded = -1; // >= 0 once the cap was crossed: bytes thrown away since
 
     private BodyReader(Request request, int maxBytes, BiConsumer<byte[], Throwable> done) {
         this.request = request;
@@ -80,6 +79,7 @@ final class BodyReader implements Runnable {
     }
 
     static ApiException tooLarge(int maxBytes) {
-        return new ApiException(413, "body_too_large", "request body exceeds " + maxBytes + " bytes (--max-body-bytes)");
+        return new ApiException(
+                413, "body_too_large", "request body exceeds " + maxBytes + " bytes (--max-body-bytes)");
     }
 }

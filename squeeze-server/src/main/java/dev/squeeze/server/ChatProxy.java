@@ -9,12 +9,11 @@ import dev.squeeze.text.PromptCompressor;
 import dev.squeeze.text.TextChecks;
 import dev.squeeze.text.TokenCounter;
 import dev.squeeze.text.TokenEncoding;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The compression half of the OpenAI-compatible proxy: picks the messages of a chat-completions request worth
@@ -43,7 +42,9 @@ final class ChatProxy {
 
     /** What compression did to one request. */
     record Savings(long originTokens, long compressedTokens, int compressedMessages, int skippedMessages) {
-        long saved() { return originTokens - compressedTokens; }
+        long saved() {
+            return originTokens - compressedTokens;
+        }
     }
 
     /** Compresses the chosen messages of {@code body} in place. */
@@ -92,36 +93,55 @@ final class ChatProxy {
                 addSlot(slots, i, role, (ObjectNode) m, "content", c.textValue());
             } else if (c != null && c.isArray()) {
                 for (JsonNode part : c) {
-                    if (part.isObject() && "text".equals(part.path("type").asText()) && part.path("text").isTextual()) {
-                        addSlot(slots, i, role, (ObjectNode) part, "text", part.get("text").textValue());
+                    if (part.isObject()
+                            && "text".equals(part.path("type").asText())
+                            && part.path("text").isTextual()) {
+                        addSlot(
+                                slots,
+                                i,
+                                role,
+                                (ObjectNode) part,
+                                "text",
+                                part.get("text").textValue());
                     }
                 }
             }
         }
         for (Slot s : slots) total += s.tokens;
         if (total > config.maxTokens()) {
-            throw new ApiException(413, "too_many_tokens", "chat request has " + total
-                    + " message tokens; this server accepts at most " + config.maxTokens() + " per request (--max-tokens)");
+            throw new ApiException(
+                    413,
+                    "too_many_tokens",
+                    "chat request has " + total + " message tokens; this server accepts at most " + config.maxTokens()
+                            + " per request (--max-tokens)");
         }
         if (!enabled) return new Savings(total, total, 0, 0);
         PromptCompressor compressor = compressors.get(method);
         String question = null;
         if (lastUser >= 0) {
             StringBuilder q = new StringBuilder();
-            for (Slot s : slots) if (s.message == lastUser) q.append(q.isEmpty() ? "" : "\n").append(s.text);
+            for (Slot s : slots)
+                if (s.message == lastUser) q.append(q.isEmpty() ? "" : "\n").append(s.text);
             question = q.isEmpty() ? null : q.toString();
         }
         long kept = 0;
         int done = 0, skipped = 0;
         for (Slot s : slots) {
-            boolean chosen = s.message != lastUser && s.tokens > minTokens && config.proxyRoles().contains(s.role);
+            boolean chosen = s.message != lastUser
+                    && s.tokens > minTokens
+                    && config.proxyRoles().contains(s.role);
             if (!chosen) {
                 kept += s.tokens;
                 continue;
             }
             try {
-                CompressionResult r = CompressService.run(compressor, s.text, CompressService.ratio("rate", rate),
-                        question, ForcedContent.none(), TokenEncoding.CL100K_BASE);
+                CompressionResult r = CompressService.run(
+                        compressor,
+                        s.text,
+                        CompressService.ratio("rate", rate),
+                        question,
+                        ForcedContent.none(),
+                        TokenEncoding.CL100K_BASE);
                 s.holder.put(s.field, r.compressed());
                 kept += r.compressedTokens();
                 done++;
@@ -144,8 +164,12 @@ final class ChatProxy {
         }
         TextChecks.Run word = TextChecks.longestRun(text); // before counting: a huge word is costly to tokenize
         if (word.length() > config.maxWordChars()) {
-            LOG.debug("message {} forwarded uncounted: a {}-character word at char offset {} (--max-word-chars {})", message,
-                    word.length(), word.offset(), config.maxWordChars());
+            LOG.debug(
+                    "message {} forwarded uncounted: a {}-character word at char offset {} (--max-word-chars {})",
+                    message,
+                    word.length(),
+                    word.offset(),
+                    config.maxWordChars());
             return;
         }
         slots.add(new Slot(message, role, holder, field, text, counter.count(text)));

@@ -11,7 +11,6 @@ import dev.squeeze.text.PromptCompressor;
 import dev.squeeze.text.TextChecks;
 import dev.squeeze.text.TokenCounter;
 import dev.squeeze.text.TokenEncoding;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -27,8 +26,8 @@ import java.util.Set;
  * compressed messages in proportion to their size. Thread-safe.
  */
 final class CompressService {
-    private static final Set<String> FIELDS = Set.of("text", "messages", "rate", "targetTokens", "question", "method",
-            "encoding", "keep");
+    private static final Set<String> FIELDS =
+            Set.of("text", "messages", "rate", "targetTokens", "question", "method", "encoding", "keep");
 
     private final Compressors compressors;
     private final int maxTokens;
@@ -52,11 +51,13 @@ final class CompressService {
         }
         Double rate = Json.optNumber(body, "rate");
         Integer target = Json.optInt(body, "targetTokens");
-        if (rate != null && target != null) throw ApiException.badRequest("give at most one of 'rate' and 'targetTokens'");
+        if (rate != null && target != null)
+            throw ApiException.badRequest("give at most one of 'rate' and 'targetTokens'");
         String question = Json.optString(body, "question");
         if (question != null) checkWords("'question'", question);
         PromptCompressor compressor = compressors.get(Json.optString(body, "method"));
-        TokenEncoding encoding = parse(() -> TokenEncoding.parse(orDefault(Json.optString(body, "encoding"), "cl100k_base")));
+        TokenEncoding encoding =
+                parse(() -> TokenEncoding.parse(orDefault(Json.optString(body, "encoding"), "cl100k_base")));
         ForcedContent forced = parse(() -> ForcedContent.parse(Json.optString(body, "keep")));
         TokenCounter counter = TokenCounter.of(encoding);
         long start = System.nanoTime();
@@ -78,9 +79,16 @@ final class CompressService {
         return compressMessages(messages, rate, target, question, compressor, forced, encoding, counter, start);
     }
 
-    private Outcome compressMessages(JsonNode messages, Double rate, Integer target, String question,
-                                     PromptCompressor compressor, ForcedContent forced, TokenEncoding encoding,
-                                     TokenCounter counter, long start) {
+    private Outcome compressMessages(
+            JsonNode messages,
+            Double rate,
+            Integer target,
+            String question,
+            PromptCompressor compressor,
+            ForcedContent forced,
+            TokenEncoding encoding,
+            TokenCounter counter,
+            long start) {
         if (!messages.isArray()) throw Json.wrongType("messages", "an array", messages);
         if (messages.isEmpty()) throw ApiException.badRequest("'messages' is empty");
         List<String> roles = new ArrayList<>();
@@ -116,7 +124,8 @@ final class CompressService {
         for (int i = 0; i < tokens.length; i++) {
             String c = contents.get(i);
             if (i != lastUser && tokens[i] > 0) {
-                int share = target == null ? 0 : (int) Math.max(1, Math.floor((double) target * tokens[i] / compressible));
+                int share =
+                        target == null ? 0 : (int) Math.max(1, Math.floor((double) target * tokens[i] / compressible));
                 Budget b = target == null ? ratio("rate", rate == null ? 0.5 : rate) : count("targetTokens", share);
                 CompressionResult r = run(compressor, c, b, q, forced, encoding);
                 c = r.compressed();
@@ -158,8 +167,11 @@ final class CompressService {
 
     private void checkTokens(long tokens) {
         if (tokens > maxTokens) {
-            throw new ApiException(413, "too_many_tokens", "request has " + tokens + " input tokens; this server accepts at most "
-                    + maxTokens + " per request (--max-tokens)");
+            throw new ApiException(
+                    413,
+                    "too_many_tokens",
+                    "request has " + tokens + " input tokens; this server accepts at most " + maxTokens
+                            + " per request (--max-tokens)");
         }
     }
 
@@ -175,14 +187,26 @@ final class CompressService {
         return Budget.count(tokens);
     }
 
-    static CompressionResult run(PromptCompressor c, String text, Budget budget, String question, ForcedContent forced,
-                                 TokenEncoding encoding) {
+    static CompressionResult run(
+            PromptCompressor c,
+            String text,
+            Budget budget,
+            String question,
+            ForcedContent forced,
+            TokenEncoding encoding) {
         return parse(() -> {
-            return c.compress(CompressionRequest.builder(text).budget(budget).question(question).forced(forced).encoding(encoding).build());
+            return c.compress(CompressionRequest.builder(text)
+                    .budget(budget)
+                    .question(question)
+                    .forced(forced)
+                    .encoding(encoding)
+                    .build());
         });
     }
 
-    private static String orDefault(String v, String d) { return v == null ? d : v; }
+    private static String orDefault(String v, String d) {
+        return v == null ? d : v;
+    }
 
     /** Library validation (IllegalArgumentException, with a message meant for users) becomes a 400. */
     private static <T> T parse(java.util.function.Supplier<T> s) {

@@ -2,7 +2,6 @@ package dev.squeeze.server;
 
 import dev.squeeze.text.CompressorRegistry;
 import dev.squeeze.text.PromptCompressor;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,13 +20,16 @@ final class Compressors {
         this.options = options;
     }
 
-    CompressorRegistry registry() { return registry; }
+    CompressorRegistry registry() {
+        return registry;
+    }
 
     /** The named method (the default when null); 400 naming the known methods when unknown or unusable here. */
     PromptCompressor get(String name) {
         String n = name == null ? CompressorRegistry.DEFAULT_METHOD : name;
         if (!registry.names().contains(n)) {
-            throw new ApiException(400, "unknown_method", "unknown method '" + n + "'; known: " + String.join(", ", registry.names()));
+            throw new ApiException(
+                    400, "unknown_method", "unknown method '" + n + "'; known: " + String.join(", ", registry.names()));
         }
         PromptCompressor c = built.get(n);
         if (c != null) return c;
@@ -35,8 +37,13 @@ final class Compressors {
             Map<String, String> o = options.get(n);
             c = o == null || o.isEmpty() ? registry.get(n) : registry.create(n, o);
         } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException | LinkageError e) {
-            throw new ApiException(400, "method_unavailable", "method '" + n + "' cannot run on this server: " + e.getMessage()
-                    + (options.containsKey(n) ? "" : " (server-side settings: squeeze serve --method-option " + n + ".KEY=VALUE)"));
+            throw new ApiException(
+                    400,
+                    "method_unavailable",
+                    "method '" + n + "' cannot run on this server: " + e.getMessage()
+                            + (options.containsKey(n)
+                                    ? ""
+                                    : " (server-side settings: squeeze serve --method-option " + n + ".KEY=VALUE)"));
         }
         PromptCompressor prev = built.putIfAbsent(n, c);
         return prev != null ? prev : c;

@@ -10,14 +10,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.jspecify.annotations.Nullable;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Strict JSON in and out: UTF-8 only (no replacement characters), duplicate keys and trailing tokens rejected. */
 final class Json {
@@ -33,7 +32,9 @@ final class Json {
 
     static {
         // Nesting is bounded well below Jackson's default (1000): no request needs more than a few levels.
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+        MAPPER.getFactory()
+                .setStreamReadConstraints(
+                        StreamReadConstraints.builder().maxNestingDepth(64).build());
     }
 
     private Json() {}
@@ -41,26 +42,35 @@ final class Json {
     /** Decodes the body as strict UTF-8 and parses one JSON object. */
     static ObjectNode parseObject(byte[] body) {
         if (body.length == 0) throw ApiException.badRequest("request body is empty; expected a JSON object");
-        CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharsetDecoder dec = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(body);
         String text;
         try {
             text = dec.decode(in).toString();
         } catch (CharacterCodingException e) {
-            throw new ApiException(400, "invalid_encoding", "request body is not valid UTF-8 (malformed byte near offset "
-                    + in.position() + ")");
+            throw new ApiException(
+                    400,
+                    "invalid_encoding",
+                    "request body is not valid UTF-8 (malformed byte near offset " + in.position() + ")");
         }
         JsonNode node;
         try {
             node = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new ApiException(400, "invalid_json", "request body is not valid JSON: " + e.getOriginalMessage()
-                    + locationOf(e));
+            throw new ApiException(
+                    400, "invalid_json", "request body is not valid JSON: " + e.getOriginalMessage() + locationOf(e));
         }
         if (node == null || !node.isObject()) {
-            throw new ApiException(400, "invalid_json", "request body must be a JSON object, got "
-                    + (node == null ? "nothing" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
+            throw new ApiException(
+                    400,
+                    "invalid_json",
+                    "request body must be a JSON object, got "
+                            + (node == null
+                                    ? "nothing"
+                                    : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
         }
         return (ObjectNode) node;
     }

@@ -22,7 +22,9 @@ final class MemoryBudget {
     }
 
     /** Bytes a request with a body of {@code bodyBytes} is expected to hold while it is compressed. */
-    static long estimate(long bodyBytes) { return Math.max(1, bodyBytes) * BYTES_PER_BODY_BYTE; }
+    static long estimate(long bodyBytes) {
+        return Math.max(1, bodyBytes) * BYTES_PER_BODY_BYTE;
+    }
 
     /**
      * A lease for a request of {@code bodyBytes}, or null while the compressions in flight hold too much of the
@@ -31,22 +33,30 @@ final class MemoryBudget {
     Lease lease(long bodyBytes) {
         long need = estimate(bodyBytes);
         if (need > bytes) {
-            throw new ApiException(413, "insufficient_memory", "compressing a body of " + bodyBytes + " bytes needs about "
-                    + mib(need) + " MiB of heap (" + BYTES_PER_BODY_BYTE + " bytes per body byte); this server's budget for "
-                    + "compressions in flight is " + mib(bytes) + " MiB (--memory-budget-mb): send less text");
+            throw new ApiException(
+                    413,
+                    "insufficient_memory",
+                    "compressing a body of " + bodyBytes + " bytes needs about "
+                            + mib(need) + " MiB of heap (" + BYTES_PER_BODY_BYTE
+                            + " bytes per body byte); this server's budget for "
+                            + "compressions in flight is " + mib(bytes) + " MiB (--memory-budget-mb): send less text");
         }
         int permits = (int) Math.max(1, Math.min(Integer.MAX_VALUE, need >> 10));
         return kib.tryAcquire(permits) ? new Lease(permits) : null;
     }
 
-    private static long mib(long b) { return Math.max(1, (b + (1 << 20) - 1) >> 20); }
+    private static long mib(long b) {
+        return Math.max(1, (b + (1 << 20) - 1) >> 20);
+    }
 
     /** Held while a request is queued or compressed; returning it twice is harmless. */
     final class Lease implements AutoCloseable {
         private final int permits;
         private final AtomicBoolean returned = new AtomicBoolean();
 
-        private Lease(int permits) { this.permits = permits; }
+        private Lease(int permits) {
+            this.permits = permits;
+        }
 
         @Override
         public void close() {

@@ -47,7 +47,8 @@ final class Metrics {
     }
 
     void request(String endpoint, int status, long nanos) {
-        requests.computeIfAbsent(new Key(endpoint, status), k -> new LongAdder()).increment();
+        requests.computeIfAbsent(new Key(endpoint, status), k -> new LongAdder())
+                .increment();
         latency.computeIfAbsent(endpoint, k -> new Histogram()).observe(nanos / 1e9);
     }
 
@@ -56,9 +57,13 @@ final class Metrics {
         tokensOut.add(out);
     }
 
-    void proxySaved(long saved) { proxySaved.add(saved); }
+    void proxySaved(long saved) {
+        proxySaved.add(saved);
+    }
 
-    void rejected() { rejected.increment(); }
+    void rejected() {
+        rejected.increment();
+    }
 
     String render() {
         StringBuilder sb = new StringBuilder(4096);
@@ -68,8 +73,13 @@ final class Metrics {
                 .sorted((a, b) -> a.getKey().endpoint().equals(b.getKey().endpoint())
                         ? Integer.compare(a.getKey().status(), b.getKey().status())
                         : a.getKey().endpoint().compareTo(b.getKey().endpoint()))
-                .forEach(e -> sb.append("squeeze_http_requests_total{endpoint=\"").append(e.getKey().endpoint())
-                        .append("\",status=\"").append(e.getKey().status()).append("\"} ").append(e.getValue().sum()).append('\n'));
+                .forEach(e -> sb.append("squeeze_http_requests_total{endpoint=\"")
+                        .append(e.getKey().endpoint())
+                        .append("\",status=\"")
+                        .append(e.getKey().status())
+                        .append("\"} ")
+                        .append(e.getValue().sum())
+                        .append('\n'));
         sb.append("# HELP squeeze_http_request_duration_seconds Time from request start to response completion.\n");
         sb.append("# TYPE squeeze_http_request_duration_seconds histogram\n");
         latency.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
@@ -78,18 +88,33 @@ final class Metrics {
             for (int i = 0; i <= BUCKETS.length; i++) {
                 cum += h.counts[i].sum();
                 String le = i < BUCKETS.length ? Double.toString(BUCKETS[i]) : "+Inf";
-                sb.append("squeeze_http_request_duration_seconds_bucket{endpoint=\"").append(e.getKey())
-                        .append("\",le=\"").append(le).append("\"} ").append(cum).append('\n');
+                sb.append("squeeze_http_request_duration_seconds_bucket{endpoint=\"")
+                        .append(e.getKey())
+                        .append("\",le=\"")
+                        .append(le)
+                        .append("\"} ")
+                        .append(cum)
+                        .append('\n');
             }
-            sb.append("squeeze_http_request_duration_seconds_sum{endpoint=\"").append(e.getKey()).append("\"} ")
-                    .append(h.sumMicros.sum() / 1e6).append('\n');
-            sb.append("squeeze_http_request_duration_seconds_count{endpoint=\"").append(e.getKey()).append("\"} ")
-                    .append(cum).append('\n');
+            sb.append("squeeze_http_request_duration_seconds_sum{endpoint=\"")
+                    .append(e.getKey())
+                    .append("\"} ")
+                    .append(h.sumMicros.sum() / 1e6)
+                    .append('\n');
+            sb.append("squeeze_http_request_duration_seconds_count{endpoint=\"")
+                    .append(e.getKey())
+                    .append("\"} ")
+                    .append(cum)
+                    .append('\n');
         });
         counter(sb, "squeeze_tokens_in_total", "Input tokens of compressed text (before compression).", tokensIn.sum());
         counter(sb, "squeeze_tokens_out_total", "Tokens of compressed text (after compression).", tokensOut.sum());
         counter(sb, "squeeze_proxy_tokens_saved_total", "Tokens removed from proxied chat requests.", proxySaved.sum());
-        counter(sb, "squeeze_rejected_total", "Requests refused with 429 because the workers and queue were full.", rejected.sum());
+        counter(
+                sb,
+                "squeeze_rejected_total",
+                "Requests refused with 429 because the workers and queue were full.",
+                rejected.sum());
         gauge(sb, "squeeze_workers_busy", "Workers compressing now.", busyWorkers.getAsInt());
         gauge(sb, "squeeze_queue_depth", "Requests waiting for a worker.", queued.getAsInt());
         return sb.toString();
@@ -97,11 +122,23 @@ final class Metrics {
 
     private static void counter(StringBuilder sb, String name, String help, long v) {
         sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        sb.append("# TYPE ").append(name).append(" counter\n").append(name).append(' ').append(v).append('\n');
+        sb.append("# TYPE ")
+                .append(name)
+                .append(" counter\n")
+                .append(name)
+                .append(' ')
+                .append(v)
+                .append('\n');
     }
 
     private static void gauge(StringBuilder sb, String name, String help, long v) {
         sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        sb.append("# TYPE ").append(name).append(" gauge\n").append(name).append(' ').append(v).append('\n');
+        sb.append("# TYPE ")
+                .append(name)
+                .append(" gauge\n")
+                .append(name)
+                .append(' ')
+                .append(v)
+                .append('\n');
     }
 }

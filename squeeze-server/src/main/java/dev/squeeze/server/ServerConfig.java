@@ -1,14 +1,13 @@
 package dev.squeeze.server;
 
 import dev.squeeze.text.CompressorRegistry;
-import org.jspecify.annotations.Nullable;
-
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of a {@link SqueezeServer}. Every limit has a finite default; {@link Builder#build()} rejects values
@@ -44,11 +43,27 @@ import java.util.Set;
  * @param memoryBudgetBytes  heap that compressions in flight may hold together, each estimated from its body
  *                           ({@link MemoryBudget}): 413 when one alone exceeds it, 429 while others hold it
  */
-public record ServerConfig(String host, int port, @Nullable URI upstream, @Nullable String apiKey, int maxBodyBytes, int maxTokens,
-                           int workers, int queue, long idleTimeoutMs, long upstreamTimeoutMs, int maxConnections,
-                           int maxUpstreamStreams, int proxyMinTokens, double proxyRate, String proxyMethod,
-                           Set<String> proxyRoles, Map<String, Map<String, String>> methodOptions, int maxWordChars,
-                           long requestTimeoutMs, long memoryBudgetBytes) {
+public record ServerConfig(
+        String host,
+        int port,
+        @Nullable URI upstream,
+        @Nullable String apiKey,
+        int maxBodyBytes,
+        int maxTokens,
+        int workers,
+        int queue,
+        long idleTimeoutMs,
+        long upstreamTimeoutMs,
+        int maxConnections,
+        int maxUpstreamStreams,
+        int proxyMinTokens,
+        double proxyRate,
+        String proxyMethod,
+        Set<String> proxyRoles,
+        Map<String, Map<String, String>> methodOptions,
+        int maxWordChars,
+        long requestTimeoutMs,
+        long memoryBudgetBytes) {
     public ServerConfig {
         if (host == null || host.isBlank()) throw new IllegalArgumentException("host must not be blank");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
@@ -63,19 +78,23 @@ public record ServerConfig(String host, int port, @Nullable URI upstream, @Nulla
             for (int i = 0; i < apiKey.length(); i++) {
                 char c = apiKey.charAt(i);
                 if (c < 0x21 || c > 0x7E) { // the key itself is never echoed
-                    throw new IllegalArgumentException("api key must be visible ASCII (0x21-0x7E); character " + i + " is U+"
-                            + String.format("%04X", (int) c) + ": HTTP header values are ISO-8859-1 on the wire and clients "
-                            + "send other characters differently, so this key would never match (and spaces do not survive "
-                            + "'Authorization: Bearer')");
+                    throw new IllegalArgumentException(
+                            "api key must be visible ASCII (0x21-0x7E); character " + i + " is U+"
+                                    + String.format("%04X", (int) c)
+                                    + ": HTTP header values are ISO-8859-1 on the wire and clients "
+                                    + "send other characters differently, so this key would never match (and spaces do not survive "
+                                    + "'Authorization: Bearer')");
                 }
             }
         }
         positive("max-body-bytes", maxBodyBytes);
         positive("max-tokens", maxTokens);
         positive("workers", workers);
-        if (workers > MAX_WORKERS) throw new IllegalArgumentException("workers must be <= " + MAX_WORKERS + ", got " + workers);
+        if (workers > MAX_WORKERS)
+            throw new IllegalArgumentException("workers must be <= " + MAX_WORKERS + ", got " + workers);
         // the queue is an ArrayBlockingQueue: its capacity is allocated up front
-        if (queue < 0 || queue > MAX_QUEUE) throw new IllegalArgumentException("queue must be in [0, " + MAX_QUEUE + "], got " + queue);
+        if (queue < 0 || queue > MAX_QUEUE)
+            throw new IllegalArgumentException("queue must be in [0, " + MAX_QUEUE + "], got " + queue);
         positive("max-word-chars", maxWordChars);
         positive("request-timeout-ms", requestTimeoutMs);
         positive("memory-budget", memoryBudgetBytes);
@@ -83,9 +102,12 @@ public record ServerConfig(String host, int port, @Nullable URI upstream, @Nulla
         positive("upstream-timeout-ms", upstreamTimeoutMs);
         positive("max-connections", maxConnections);
         positive("max-upstream-streams", maxUpstreamStreams);
-        if (proxyMinTokens < 0) throw new IllegalArgumentException("proxy-min-tokens must be >= 0, got " + proxyMinTokens);
-        if (!(proxyRate > 0 && proxyRate <= 1)) throw new IllegalArgumentException("proxy-rate must be in (0, 1], got " + proxyRate);
-        if (proxyMethod == null || proxyMethod.isBlank()) throw new IllegalArgumentException("proxy method must not be blank");
+        if (proxyMinTokens < 0)
+            throw new IllegalArgumentException("proxy-min-tokens must be >= 0, got " + proxyMinTokens);
+        if (!(proxyRate > 0 && proxyRate <= 1))
+            throw new IllegalArgumentException("proxy-rate must be in (0, 1], got " + proxyRate);
+        if (proxyMethod == null || proxyMethod.isBlank())
+            throw new IllegalArgumentException("proxy method must not be blank");
         proxyRoles = Set.copyOf(proxyRoles);
         Map<String, Map<String, String>> mo = new java.util.LinkedHashMap<>();
         if (methodOptions != null) methodOptions.forEach((k, v) -> mo.put(k, Map.copyOf(v)));
@@ -98,7 +120,9 @@ public record ServerConfig(String host, int port, @Nullable URI upstream, @Nulla
         if (v <= 0) throw new IllegalArgumentException(name + " must be > 0, got " + v);
     }
 
-    public static Builder builder() { return new Builder(); }
+    public static Builder builder() {
+        return new Builder();
+    }
 
     /**
      * Defaults: loopback:8080, 8 MiB bodies, 256k tokens, words of 1,000 characters, one worker per core, queue 64,
@@ -126,25 +150,100 @@ public record ServerConfig(String host, int port, @Nullable URI upstream, @Nulla
         private long requestTimeoutMs = 30_000;
         private long memoryBudgetBytes = Runtime.getRuntime().maxMemory() / 2;
 
-        public Builder host(String v) { host = v; return this; }
-        public Builder port(int v) { port = v; return this; }
-        public Builder upstream(@Nullable URI v) { upstream = v; return this; }
-        public Builder apiKey(@Nullable String v) { apiKey = v; return this; }
-        public Builder maxBodyBytes(int v) { maxBodyBytes = v; return this; }
-        public Builder maxTokens(int v) { maxTokens = v; return this; }
-        public Builder workers(int v) { workers = v; return this; }
-        public Builder queue(int v) { queue = v; return this; }
-        public Builder idleTimeoutMs(long v) { idleTimeoutMs = v; return this; }
-        public Builder upstreamTimeoutMs(long v) { upstreamTimeoutMs = v; return this; }
-        public Builder maxConnections(int v) { maxConnections = v; return this; }
-        public Builder maxUpstreamStreams(int v) { maxUpstreamStreams = v; return this; }
-        public Builder proxyMinTokens(int v) { proxyMinTokens = v; return this; }
-        public Builder proxyRate(double v) { proxyRate = v; return this; }
-        public Builder proxyMethod(String v) { proxyMethod = v; return this; }
-        public Builder proxyRoles(List<String> v) { proxyRoles = Set.copyOf(v); return this; }
-        public Builder maxWordChars(int v) { maxWordChars = v; return this; }
-        public Builder requestTimeoutMs(long v) { requestTimeoutMs = v; return this; }
-        public Builder memoryBudgetBytes(long v) { memoryBudgetBytes = v; return this; }
+        public Builder host(String v) {
+            host = v;
+            return this;
+        }
+
+        public Builder port(int v) {
+            port = v;
+            return this;
+        }
+
+        public Builder upstream(@Nullable URI v) {
+            upstream = v;
+            return this;
+        }
+
+        public Builder apiKey(@Nullable String v) {
+            apiKey = v;
+            return this;
+        }
+
+        public Builder maxBodyBytes(int v) {
+            maxBodyBytes = v;
+            return this;
+        }
+
+        public Builder maxTokens(int v) {
+            maxTokens = v;
+            return this;
+        }
+
+        public Builder workers(int v) {
+            workers = v;
+            return this;
+        }
+
+        public Builder queue(int v) {
+            queue = v;
+            return this;
+        }
+
+        public Builder idleTimeoutMs(long v) {
+            idleTimeoutMs = v;
+            return this;
+        }
+
+        public Builder upstreamTimeoutMs(long v) {
+            upstreamTimeoutMs = v;
+            return this;
+        }
+
+        public Builder maxConnections(int v) {
+            maxConnections = v;
+            return this;
+        }
+
+        public Builder maxUpstreamStreams(int v) {
+            maxUpstreamStreams = v;
+            return this;
+        }
+
+        public Builder proxyMinTokens(int v) {
+            proxyMinTokens = v;
+            return this;
+        }
+
+        public Builder proxyRate(double v) {
+            proxyRate = v;
+            return this;
+        }
+
+        public Builder proxyMethod(String v) {
+            proxyMethod = v;
+            return this;
+        }
+
+        public Builder proxyRoles(List<String> v) {
+            proxyRoles = Set.copyOf(v);
+            return this;
+        }
+
+        public Builder maxWordChars(int v) {
+            maxWordChars = v;
+            return this;
+        }
+
+        public Builder requestTimeoutMs(long v) {
+            requestTimeoutMs = v;
+            return this;
+        }
+
+        public Builder memoryBudgetBytes(long v) {
+            memoryBudgetBytes = v;
+            return this;
+        }
 
         /** One method setting, e.g. {@code methodOption("llmlingua-2", "model", "/models/llmlingua-2.onnx")}. */
         public Builder methodOption(String method, String key, String value) {
@@ -157,15 +256,34 @@ public record ServerConfig(String host, int port, @Nullable URI upstream, @Nulla
             int eq = spec.indexOf('=');
             int dot = spec.indexOf('.'); // method names have no dots; keys may
             if (eq < 0 || dot <= 0 || dot >= eq - 1) {
-                throw new IllegalArgumentException("method option '" + spec + "' must look like METHOD.KEY=VALUE, e.g. llmlingua-2.model=/m.onnx");
+                throw new IllegalArgumentException(
+                        "method option '" + spec + "' must look like METHOD.KEY=VALUE, e.g. llmlingua-2.model=/m.onnx");
             }
             return methodOption(spec.substring(0, dot), spec.substring(dot + 1, eq), spec.substring(eq + 1));
         }
 
         public ServerConfig build() {
-            return new ServerConfig(host, port, upstream, apiKey, maxBodyBytes, maxTokens, workers, queue,
-                    idleTimeoutMs, upstreamTimeoutMs, maxConnections, maxUpstreamStreams, proxyMinTokens, proxyRate,
-                    proxyMethod, proxyRoles, methodOptions, maxWordChars, requestTimeoutMs, memoryBudgetBytes);
+            return new ServerConfig(
+                    host,
+                    port,
+                    upstream,
+                    apiKey,
+                    maxBodyBytes,
+                    maxTokens,
+                    workers,
+                    queue,
+                    idleTimeoutMs,
+                    upstreamTimeoutMs,
+                    maxConnections,
+                    maxUpstreamStreams,
+                    proxyMinTokens,
+                    proxyRate,
+                    proxyMethod,
+                    proxyRoles,
+                    methodOptions,
+                    maxWordChars,
+                    requestTimeoutMs,
+                    memoryBudgetBytes);
         }
     }
 }

@@ -6,17 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.squeeze.core.catalog.Family;
 import dev.squeeze.core.catalog.MethodCatalog;
 import dev.squeeze.text.CompressorRegistry;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Fields;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,12 +21,21 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Routes requests, checks the API key, reads bodies asynchronously under the size cap, runs compression on the
@@ -64,8 +62,14 @@ final class SqueezeHandler extends Handler.Abstract {
     private final String methodsAll;
     private final Map<String, String> methodsByFamily = new java.util.HashMap<>();
 
-    SqueezeHandler(ServerConfig config, CompressorRegistry registry, ExecutorService workers, ExecutorService relays,
-                   Metrics metrics, Upstream upstream, ScheduledExecutorService deadlines) {
+    SqueezeHandler(
+            ServerConfig config,
+            CompressorRegistry registry,
+            ExecutorService workers,
+            ExecutorService relays,
+            Metrics metrics,
+            Upstream upstream,
+            ScheduledExecutorService deadlines) {
         super(InvocationType.NON_BLOCKING);
         this.config = config;
         this.registry = registry;
@@ -117,9 +121,13 @@ final class SqueezeHandler extends Handler.Abstract {
                 ex.send(200, JSON, "{\"status\":\"ok\"}");
                 return;
             }
-            case "other" -> throw new ApiException(404, "not_found", "no endpoint " + path
-                    + "; endpoints: POST /v1/compress, POST /v1/chat/completions, GET /v1/methods, GET /health, GET /metrics");
-            default -> { }
+            case "other" ->
+                throw new ApiException(
+                        404,
+                        "not_found",
+                        "no endpoint " + path
+                                + "; endpoints: POST /v1/compress, POST /v1/chat/completions, GET /v1/methods, GET /health, GET /metrics");
+            default -> {}
         }
         authenticate(ex);
         switch (ex.endpoint) {
@@ -142,7 +150,8 @@ final class SqueezeHandler extends Handler.Abstract {
             case "/v1/chat/completions" -> {
                 allow(ex, "POST");
                 if (upstream == null) {
-                    throw new ApiException(404, "proxy_disabled", "the proxy is off: start the server with --upstream URL");
+                    throw new ApiException(
+                            404, "proxy_disabled", "the proxy is off: start the server with --upstream URL");
                 }
                 readThen(ex, body -> {
                     ObjectNode req = Json.parseObject(body);
@@ -153,8 +162,11 @@ final class SqueezeHandler extends Handler.Abstract {
                     return () -> {
                         if (!upstreamStreams.tryAcquire()) {
                             metrics.rejected();
-                            throw new ApiException(429, "overloaded", "too many proxied responses in flight ("
-                                    + config.maxUpstreamStreams() + "); retry later");
+                            throw new ApiException(
+                                    429,
+                                    "overloaded",
+                                    "too many proxied responses in flight (" + config.maxUpstreamStreams()
+                                            + "); retry later");
                         }
                         try {
                             relays.execute(() -> {
@@ -189,13 +201,15 @@ final class SqueezeHandler extends Handler.Abstract {
         if (key == null && !ex.endpoint.equals("/v1/chat/completions")) {
             // On the proxy, Authorization belongs to the upstream; elsewhere a bearer token may carry our key.
             String auth = ex.request.getHeaders().get(HttpHeader.AUTHORIZATION);
-            if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) key = auth.substring(7).trim();
+            if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7))
+                key = auth.substring(7).trim();
         }
         // Compare digests: MessageDigest.isEqual is constant-time for equal lengths, and digests hide the key length.
         if (key == null || !MessageDigest.isEqual(keyDigest, sha256(key))) {
-            throw new ApiException(401, "unauthorized", key == null
-                    ? "missing API key: send it in the X-Squeeze-Api-Key header"
-                    : "wrong API key");
+            throw new ApiException(
+                    401,
+                    "unauthorized",
+                    key == null ? "missing API key: send it in the X-Squeeze-Api-Key header" : "wrong API key");
         }
     }
 
@@ -217,7 +231,8 @@ final class SqueezeHandler extends Handler.Abstract {
         BodyReader.read(ex.request, config.maxBodyBytes(), (body, failure) -> {
             if (failure != null) {
                 if (failure instanceof ApiException a) ex.error(a);
-                else if (failure instanceof java.util.concurrent.TimeoutException) ex.error(stalled()); // still connected: say why
+                else if (failure instanceof java.util.concurrent.TimeoutException)
+                    ex.error(stalled()); // still connected: say why
                 else ex.fail(failure); // the connection died: nothing to answer
                 return;
             }
@@ -231,8 +246,11 @@ final class SqueezeHandler extends Handler.Abstract {
             if (lease == null) {
                 metrics.rejected();
                 ex.response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-                ex.error(new ApiException(429, "overloaded", "the compressions in flight hold this server's memory budget ("
-                        + "--memory-budget-mb); retry later"));
+                ex.error(new ApiException(
+                        429,
+                        "overloaded",
+                        "the compressions in flight hold this server's memory budget ("
+                                + "--memory-budget-mb); retry later"));
                 return;
             }
             Work work = new Work(ex, lease);
@@ -242,8 +260,11 @@ final class SqueezeHandler extends Handler.Abstract {
                 lease.close();
                 metrics.rejected();
                 ex.response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-                ex.error(new ApiException(429, "overloaded", "all " + config.workers() + " workers are busy and "
-                        + config.queue() + " requests are queued (--workers, --queue); retry later"));
+                ex.error(new ApiException(
+                        429,
+                        "overloaded",
+                        "all " + config.workers() + " workers are busy and " + config.queue()
+                                + " requests are queued (--workers, --queue); retry later"));
                 return;
             }
             work.timer = deadlines.schedule(work::expire, config.requestTimeoutMs(), TimeUnit.MILLISECONDS);
@@ -298,14 +319,19 @@ final class SqueezeHandler extends Handler.Abstract {
             if (!answered.compareAndSet(false, true)) return;
             future.cancel(true);
             if (!started) lease.close(); // never ran (still queued): nothing else returns it
-            ex.error(new ApiException(503, "deadline_exceeded", "compression did not finish within " + config.requestTimeoutMs()
-                    + " ms (--request-timeout-ms); send less text or raise the limit"));
+            ex.error(new ApiException(
+                    503,
+                    "deadline_exceeded",
+                    "compression did not finish within " + config.requestTimeoutMs()
+                            + " ms (--request-timeout-ms); send less text or raise the limit"));
         }
     }
 
     private ApiException stalled() {
-        return new ApiException(408, "request_timeout", "the request body stalled: no bytes for " + config.idleTimeoutMs()
-                + " ms (--timeout-ms)");
+        return new ApiException(
+                408,
+                "request_timeout",
+                "the request body stalled: no bytes for " + config.idleTimeoutMs() + " ms (--timeout-ms)");
     }
 
     /** Forwards to the upstream and copies its answer back, flushing after every read so SSE events stream. */
@@ -314,17 +340,25 @@ final class SqueezeHandler extends Handler.Abstract {
         try {
             up = upstream.post("/chat/completions", ex.request.getHeaders(), body);
         } catch (HttpTimeoutException e) {
-            ex.error(new ApiException(504, "upstream_timeout", "the upstream did not answer within "
-                    + config.upstreamTimeoutMs() + " ms (--upstream-timeout-ms)"));
+            ex.error(new ApiException(
+                    504,
+                    "upstream_timeout",
+                    "the upstream did not answer within " + config.upstreamTimeoutMs()
+                            + " ms (--upstream-timeout-ms)"));
             return;
         } catch (ConnectException e) {
-            ex.error(new ApiException(502, "upstream_unavailable", "cannot connect to the upstream " + upstream.resolve("")));
+            ex.error(new ApiException(
+                    502, "upstream_unavailable", "cannot connect to the upstream " + upstream.resolve("")));
             return;
         } catch (java.net.ProtocolException e) { // e.g. a status line HttpClient itself refuses
-            ex.error(new ApiException(502, "upstream_bad_response", "the upstream's response is not valid HTTP: " + e.getMessage()));
+            ex.error(new ApiException(
+                    502, "upstream_bad_response", "the upstream's response is not valid HTTP: " + e.getMessage()));
             return;
         } catch (IOException e) {
-            ex.error(new ApiException(502, "upstream_error", "upstream request failed: " + e.getClass().getSimpleName()));
+            ex.error(new ApiException(
+                    502,
+                    "upstream_error",
+                    "upstream request failed: " + e.getClass().getSimpleName()));
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -332,14 +366,17 @@ final class SqueezeHandler extends Handler.Abstract {
             return;
         }
         int status = up.statusCode();
-        if (status < 200 || status > 599) { // not a final HTTP status: relaying it would hand the client a broken response
+        if (status < 200
+                || status > 599) { // not a final HTTP status: relaying it would hand the client a broken response
             try {
                 up.body().close();
             } catch (IOException ignored) {
                 // the exchange is abandoned either way
             }
-            ex.error(new ApiException(502, "upstream_bad_status", "the upstream answered with status " + status
-                    + ", which is not a final HTTP status (200-599)"));
+            ex.error(new ApiException(
+                    502,
+                    "upstream_bad_status",
+                    "the upstream answered with status " + status + ", which is not a final HTTP status (200-599)"));
             return;
         }
         Response r = ex.response;
@@ -354,7 +391,8 @@ final class SqueezeHandler extends Handler.Abstract {
         r.getHeaders().put("X-Squeeze-Origin-Tokens", Long.toString(s.originTokens()));
         r.getHeaders().put("X-Squeeze-Compressed-Tokens", Long.toString(s.compressedTokens()));
         r.getHeaders().put("X-Squeeze-Compressed-Messages", Integer.toString(s.compressedMessages()));
-        try (InputStream in = upstream.idleGuarded(up.body()); OutputStream out = Content.Sink.asOutputStream(r)) {
+        try (InputStream in = upstream.idleGuarded(up.body());
+                OutputStream out = Content.Sink.asOutputStream(r)) {
             byte[] buf = new byte[8192];
             int n;
             while ((n = in.read(buf)) >= 0) {
@@ -379,7 +417,8 @@ final class SqueezeHandler extends Handler.Abstract {
         if (family.equals("all")) return methodsAll;
         String json = methodsByFamily.get(family);
         if (json != null) return json;
-        throw ApiException.badRequest("unknown family '" + family + "'; known: all, text, image, video, audio, kv, vit");
+        throw ApiException.badRequest(
+                "unknown family '" + family + "'; known: all, text, image, video, audio, kv, vit");
     }
 
     /** Text methods this server can run: name, whether it needs a model file, and its catalog entry when present. */
@@ -416,7 +455,8 @@ final class SqueezeHandler extends Handler.Abstract {
         final Callback callback;
         final String endpoint;
         final long start;
-        private final java.util.concurrent.atomic.AtomicBoolean recorded = new java.util.concurrent.atomic.AtomicBoolean();
+        private final java.util.concurrent.atomic.AtomicBoolean recorded =
+                new java.util.concurrent.atomic.AtomicBoolean();
 
         Exchange(Request request, Response response, Callback callback, String endpoint, long start) {
             this.request = request;
@@ -433,7 +473,10 @@ final class SqueezeHandler extends Handler.Abstract {
         void send(int status, String contentType, String body) {
             metricsOnce(status);
             response.setStatus(status);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType.startsWith(JSON) ? JSON + "; charset=utf-8" : contentType);
+            response.getHeaders()
+                    .put(
+                            HttpHeader.CONTENT_TYPE,
+                            contentType.startsWith(JSON) ? JSON + "; charset=utf-8" : contentType);
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
             Content.Sink.write(response, true, body, callback);
         }
@@ -450,8 +493,10 @@ final class SqueezeHandler extends Handler.Abstract {
 
         void internal(Throwable t) {
             LOG.error("internal error on {} {}", request.getMethod(), endpoint, t);
-            error(new ApiException(500, "internal_error", "internal error (" + t.getClass().getSimpleName()
-                    + "); the server log has the details"));
+            error(new ApiException(
+                    500,
+                    "internal_error",
+                    "internal error (" + t.getClass().getSimpleName() + "); the server log has the details"));
         }
 
         void fail(Throwable t) {

@@ -1,15 +1,6 @@
 package dev.squeeze.server;
 
 import dev.squeeze.text.CompressorRegistry;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.NetworkConnectionLimit;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.URI;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -20,6 +11,14 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Squeeze HTTP service: {@code POST /v1/compress}, {@code GET /v1/methods}, {@code GET /health},
@@ -48,26 +47,36 @@ public final class SqueezeServer implements AutoCloseable {
 
     private SqueezeServer(ServerConfig config, CompressorRegistry registry) {
         this.config = config;
-        BlockingQueue<Runnable> queue = config.queue() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(config.queue());
+        BlockingQueue<Runnable> queue =
+                config.queue() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(config.queue());
         AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 0, TimeUnit.MILLISECONDS, queue,
+        this.workers = new ThreadPoolExecutor(
+                config.workers(),
+                config.workers(),
+                0,
+                TimeUnit.MILLISECONDS,
+                queue,
                 r -> {
                     Thread t = new Thread(r, "squeeze-worker-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
+                },
+                new ThreadPoolExecutor.AbortPolicy());
         this.upstream = config.upstream() == null ? null : new Upstream(config.upstream(), config.upstreamTimeoutMs());
         // A relay blocks on upstream I/O for a whole response, so each needs its own thread. The handler admits at most
         // maxUpstreamStreams relays (its semaphore), so this pool never holds more threads than that and its queue
         // only bridges the instant between a relay releasing its permit and its thread taking the next task.
         int streams = config.maxUpstreamStreams();
-        this.relays = new ThreadPoolExecutor(streams, streams, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                Upstream.daemon("squeeze-relay"));
+        this.relays = new ThreadPoolExecutor(
+                streams, streams, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), Upstream.daemon("squeeze-relay"));
         relays.allowCoreThreadTimeOut(true);
-        Metrics metrics = new Metrics(workers::getActiveCount, () -> workers.getQueue().size());
+        Metrics metrics =
+                new Metrics(workers::getActiveCount, () -> workers.getQueue().size());
 
-        // Jetty's own threads only parse HTTP and move bytes (bodies are read asynchronously), so a small pool suffices.
-        QueuedThreadPool threads = new QueuedThreadPool(Math.max(16, 2 * Runtime.getRuntime().availableProcessors() + 8), 4);
+        // Jetty's own threads only parse HTTP and move bytes (bodies are read asynchronously), so a small pool
+        // suffices.
+        QueuedThreadPool threads =
+                new QueuedThreadPool(Math.max(16, 2 * Runtime.getRuntime().availableProcessors() + 8), 4);
         threads.setName("squeeze-http");
         threads.setDaemon(true);
         this.jetty = new Server(threads);
@@ -110,27 +119,35 @@ public final class SqueezeServer implements AutoCloseable {
             s.jetty.start();
         } catch (Exception e) {
             s.close();
-            throw new IllegalStateException("cannot start the server on " + config.host() + ":" + config.port()
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot start the server on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
         LOG.info("squeeze server listening on {}", s.uri());
         return s;
     }
 
     /** The bound port (the real one when the config asked for 0). */
-    public int port() { return connector.getLocalPort(); }
+    public int port() {
+        return connector.getLocalPort();
+    }
 
-    public URI uri() { return URI.create("http://" + hostForUri() + ":" + port()); }
+    public URI uri() {
+        return URI.create("http://" + hostForUri() + ":" + port());
+    }
 
     private String hostForUri() {
         String h = config.host();
         return h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h;
     }
 
-    public ServerConfig config() { return config; }
+    public ServerConfig config() {
+        return config;
+    }
 
     /** Blocks until the server stops. */
-    public void join() throws InterruptedException { jetty.join(); }
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
 
     @Override
     public void close() {

@@ -1,8 +1,5 @@
 package dev.squeeze.server;
 
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpFields;
-
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +20,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 
 /**
  * Forwards a request to the upstream OpenAI-compatible API with {@link HttpClient} and hands back the
@@ -36,8 +35,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Upstream implements AutoCloseable {
     /** Hop-by-hop headers and headers HttpClient owns; never forwarded in either direction. */
-    static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
-            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length", "expect",
+    static final Set<String> HOP_BY_HOP = Set.of(
+            "connection",
+            "keep-alive",
+            "proxy-connection",
+            "proxy-authenticate",
+            "proxy-authorization",
+            "te",
+            "trailer",
+            "transfer-encoding",
+            "upgrade",
+            "host",
+            "content-length",
+            "expect",
             "http2-settings");
 
     private final URI base;
@@ -54,7 +64,9 @@ final class Upstream implements AutoCloseable {
         String s = base.toString();
         this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
         this.timeout = Duration.ofMillis(timeoutMs);
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
+        HttpClient.Builder b = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(clientThreads);
         // Plain-text upstreams (local vLLM, llama.cpp, test stubs) speak HTTP/1.1; h2c upgrade would add a round trip.
         if ("http".equalsIgnoreCase(base.getScheme())) b.version(HttpClient.Version.HTTP_1_1);
@@ -62,12 +74,15 @@ final class Upstream implements AutoCloseable {
     }
 
     /** {@code base + path}, e.g. {@code https://api.openai.com/v1} + {@code /chat/completions}. */
-    URI resolve(String path) { return URI.create(base + path); }
+    URI resolve(String path) {
+        return URI.create(base + path);
+    }
 
     /** Sends the request; returns once the upstream's status and headers have arrived (or the timeout passed). */
     HttpResponse<InputStream> post(String path, HttpFields clientHeaders, byte[] body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder rb = HttpRequest.newBuilder(resolve(path)).timeout(timeout)
+        HttpRequest.Builder rb = HttpRequest.newBuilder(resolve(path))
+                .timeout(timeout)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         Set<String> connectionListed = connectionTokens(clientHeaders);
         for (HttpField f : clientHeaders) {

@@ -1,18 +1,5 @@
 package dev.squeeze.server;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.Map;
-
 import static dev.squeeze.server.ServerTestSupport.get;
 import static dev.squeeze.server.ServerTestSupport.json;
 import static dev.squeeze.server.ServerTestSupport.post;
@@ -22,6 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
 /** Every bad request gets a clear 4xx JSON error, and the server keeps serving after each one. */
 class BadInputTest {
     static SqueezeServer server;
@@ -29,12 +28,19 @@ class BadInputTest {
 
     @BeforeAll
     static void start() {
-        server = SqueezeServer.start(ServerConfig.builder().port(0).workers(2).maxBodyBytes(64 * 1024).maxTokens(2000).build());
+        server = SqueezeServer.start(ServerConfig.builder()
+                .port(0)
+                .workers(2)
+                .maxBodyBytes(64 * 1024)
+                .maxTokens(2000)
+                .build());
         base = server.uri();
     }
 
     @AfterAll
-    static void stop() { server.close(); }
+    static void stop() {
+        server.close();
+    }
 
     @AfterEach
     void stillServing() throws Exception {
@@ -46,7 +52,8 @@ class BadInputTest {
     private static void assertError(ServerTestSupport.Reply r, int status, String type, String mentions) {
         assertEquals(status, r.status(), r.body());
         assertEquals(type, r.errorType(), r.body());
-        assertTrue(r.errorMessage().contains(mentions), "message '" + r.errorMessage() + "' should mention " + mentions);
+        assertTrue(
+                r.errorMessage().contains(mentions), "message '" + r.errorMessage() + "' should mention " + mentions);
         assertFalse(r.body().contains("\tat "), "no stack trace in " + r.body());
         assertTrue(r.raw().headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
     }
@@ -56,7 +63,8 @@ class BadInputTest {
         assertError(post(base, "/v1/compress", "{\"text\": \"abc\", "), 400, "invalid_json", "not valid JSON");
         assertError(post(base, "/v1/compress", "[1, 2]"), 400, "invalid_json", "must be a JSON object");
         assertError(post(base, "/v1/compress", ""), 400, "invalid_request", "empty");
-        assertError(post(base, "/v1/compress", "{\"text\":\"a\",\"text\":\"b\"}"), 400, "invalid_json", "Duplicate field");
+        assertError(
+                post(base, "/v1/compress", "{\"text\":\"a\",\"text\":\"b\"}"), 400, "invalid_json", "Duplicate field");
         assertError(post(base, "/v1/compress", "{\"text\":\"a b c\"} trailing"), 400, "invalid_json", "not valid JSON");
         assertError(post(base, "/v1/compress", "[".repeat(200)), 400, "invalid_json", "not valid JSON");
     }
@@ -64,17 +72,50 @@ class BadInputTest {
     @Test
     void wrongTypesAndValues() throws Exception {
         assertError(post(base, "/v1/compress", "{\"text\": 42}"), 400, "invalid_request", "'text' must be a string");
-        assertError(post(base, "/v1/compress", "{\"text\": \"a b\", \"rate\": \"half\"}"), 400, "invalid_request", "'rate' must be a number");
-        assertError(post(base, "/v1/compress", "{\"text\": \"a b\", \"targetTokens\": 1.5}"), 400, "invalid_request", "'targetTokens' must be an integer");
-        assertError(post(base, "/v1/compress", "{\"text\": \"a b\", \"rate\": 1.5}"), 400, "invalid_request", "rate must be in (0, 1]");
-        assertError(post(base, "/v1/compress", "{\"text\": \"a b\", \"rate\": 0.5, \"targetTokens\": 3}"), 400, "invalid_request", "at most one");
+        assertError(
+                post(base, "/v1/compress", "{\"text\": \"a b\", \"rate\": \"half\"}"),
+                400,
+                "invalid_request",
+                "'rate' must be a number");
+        assertError(
+                post(base, "/v1/compress", "{\"text\": \"a b\", \"targetTokens\": 1.5}"),
+                400,
+                "invalid_request",
+                "'targetTokens' must be an integer");
+        assertError(
+                post(base, "/v1/compress", "{\"text\": \"a b\", \"rate\": 1.5}"),
+                400,
+                "invalid_request",
+                "rate must be in (0, 1]");
+        assertError(
+                post(base, "/v1/compress", "{\"text\": \"a b\", \"rate\": 0.5, \"targetTokens\": 3}"),
+                400,
+                "invalid_request",
+                "at most one");
         assertError(post(base, "/v1/compress", "{\"text\": \"\"}"), 400, "invalid_request", "empty");
         assertError(post(base, "/v1/compress", "{\"txt\": \"a b\"}"), 400, "invalid_request", "unknown field 'txt'");
-        assertError(post(base, "/v1/compress", "{\"messages\": \"hi\"}"), 400, "invalid_request", "'messages' must be an array");
-        assertError(post(base, "/v1/compress", "{\"messages\": [{\"role\": \"user\"}]}"), 400, "invalid_request", "content is missing");
-        assertError(post(base, "/v1/compress", "{\"text\": \"a b\", \"encoding\": \"p50k\"}"), 400, "invalid_request", "unknown encoding");
-        assertError(post(base, "/v1/compress", "{\"text\": \"a\\u0000b\"}"), 400, "invalid_request", "control character");
-        assertError(post(base, "/v1/compress", "{\"text\": \"a \\ud800 b\"}"), 400, "invalid_request", "unpaired surrogate");
+        assertError(
+                post(base, "/v1/compress", "{\"messages\": \"hi\"}"),
+                400,
+                "invalid_request",
+                "'messages' must be an array");
+        assertError(
+                post(base, "/v1/compress", "{\"messages\": [{\"role\": \"user\"}]}"),
+                400,
+                "invalid_request",
+                "content is missing");
+        assertError(
+                post(base, "/v1/compress", "{\"text\": \"a b\", \"encoding\": \"p50k\"}"),
+                400,
+                "invalid_request",
+                "unknown encoding");
+        assertError(
+                post(base, "/v1/compress", "{\"text\": \"a\\u0000b\"}"), 400, "invalid_request", "control character");
+        assertError(
+                post(base, "/v1/compress", "{\"text\": \"a \\ud800 b\"}"),
+                400,
+                "invalid_request",
+                "unpaired surrogate");
     }
 
     @Test
@@ -122,7 +163,8 @@ class BadInputTest {
         try (Socket s = new Socket(base.getHost(), base.getPort())) {
             s.setSoTimeout(5000);
             OutputStream out = s.getOutputStream();
-            out.write(("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             assertTrue(reply.startsWith("HTTP/1.1 431"), reply);
@@ -133,8 +175,9 @@ class BadInputTest {
     /** Random mutations of a valid request: every answer is 200 or a JSON 4xx, never a 5xx. */
     @Test
     void fuzzedBodiesNeverCause5xx() throws Exception {
-        byte[] valid = json(Map.of("text", TestTexts.context(15, 3), "rate", 0.4, "question", "vault code?",
-                "keep", "numbers")).getBytes(StandardCharsets.UTF_8);
+        byte[] valid = json(Map.of(
+                        "text", TestTexts.context(15, 3), "rate", 0.4, "question", "vault code?", "keep", "numbers"))
+                .getBytes(StandardCharsets.UTF_8);
         java.util.SplittableRandom r = new java.util.SplittableRandom(20261125);
         for (int i = 0; i < 150; i++) {
             byte[] b = valid.clone();
@@ -142,13 +185,14 @@ class BadInputTest {
             for (int e = 0; e < edits; e++) {
                 int at = r.nextInt(b.length);
                 switch (r.nextInt(3)) {
-                    case 0 -> b[at] = (byte) r.nextInt(256);                        // flip a byte
-                    case 1 -> b = Arrays.copyOf(b, Math.max(1, at));                // truncate
+                    case 0 -> b[at] = (byte) r.nextInt(256); // flip a byte
+                    case 1 -> b = Arrays.copyOf(b, Math.max(1, at)); // truncate
                     default -> b[at] = (byte) "{}[]\",:0-e".charAt(r.nextInt(10)); // inject JSON syntax
                 }
             }
             var reply = postBytes(base, "/v1/compress", b);
-            assertTrue(reply.status() == 200 || (reply.status() >= 400 && reply.status() < 500),
+            assertTrue(
+                    reply.status() == 200 || (reply.status() >= 400 && reply.status() < 500),
                     "mutation " + i + " got " + reply.status() + ": " + reply.body());
             if (reply.status() != 200) assertTrue(reply.json().path("error").has("type"), reply.body());
         }

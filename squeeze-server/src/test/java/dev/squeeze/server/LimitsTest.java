@@ -1,12 +1,16 @@
 package dev.squeeze.server;
 
+import static dev.squeeze.server.ServerTestSupport.get;
+import static dev.squeeze.server.ServerTestSupport.json;
+import static dev.squeeze.server.ServerTestSupport.post;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.squeeze.text.CompressionRequest;
 import dev.squeeze.text.CompressionResult;
 import dev.squeeze.text.CompressorFactory;
 import dev.squeeze.text.CompressorRegistry;
 import dev.squeeze.text.PromptCompressor;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,31 +23,40 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static dev.squeeze.server.ServerTestSupport.get;
-import static dev.squeeze.server.ServerTestSupport.json;
-import static dev.squeeze.server.ServerTestSupport.post;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** API key, saturation (429) and slow clients, each on its own small server. */
 class LimitsTest {
 
     @Test
     void apiKeyIsRequiredAndComparedExactly() throws Exception {
-        try (SqueezeServer s = SqueezeServer.start(ServerConfig.builder().port(0).apiKey("s3cret-key").build())) {
+        try (SqueezeServer s = SqueezeServer.start(
+                ServerConfig.builder().port(0).apiKey("s3cret-key").build())) {
             URI b = s.uri();
             String body = json(Map.of("text", TestTexts.context(10, 1)));
             var missing = post(b, "/v1/compress", body);
             assertEquals(401, missing.status());
             assertEquals("unauthorized", missing.errorType());
             assertTrue(missing.errorMessage().contains("X-Squeeze-Api-Key"));
-            assertEquals(401, post(b, "/v1/compress", body, "X-Squeeze-Api-Key", "s3cret-kez").status());
-            assertEquals(401, post(b, "/v1/compress", body, "X-Squeeze-Api-Key", "s3cret-key-longer").status());
-            assertEquals(401, post(b, "/v1/compress", body, "X-Squeeze-Api-Key", "").status());
+            assertEquals(
+                    401,
+                    post(b, "/v1/compress", body, "X-Squeeze-Api-Key", "s3cret-kez")
+                            .status());
+            assertEquals(
+                    401,
+                    post(b, "/v1/compress", body, "X-Squeeze-Api-Key", "s3cret-key-longer")
+                            .status());
+            assertEquals(
+                    401, post(b, "/v1/compress", body, "X-Squeeze-Api-Key", "").status());
             assertEquals(401, get(b, "/metrics").status());
-            assertEquals(200, post(b, "/v1/compress", body, "X-Squeeze-Api-Key", "s3cret-key").status());
-            assertEquals(200, post(b, "/v1/compress", body, "Authorization", "Bearer s3cret-key").status());
+            assertEquals(
+                    200,
+                    post(b, "/v1/compress", body, "X-Squeeze-Api-Key", "s3cret-key")
+                            .status());
+            assertEquals(
+                    200,
+                    post(b, "/v1/compress", body, "Authorization", "Bearer s3cret-key")
+                            .status());
             assertEquals(200, get(b, "/health").status(), "health stays open for probes");
         }
     }
@@ -54,16 +67,22 @@ class LimitsTest {
         final CountDownLatch release = new CountDownLatch(1);
 
         @Override
-        public String name() { return "blocking"; }
+        public String name() {
+            return "blocking";
+        }
 
         @Override
-        public java.util.Optional<dev.squeeze.core.catalog.MethodInfo> info() { return java.util.Optional.empty(); }
+        public java.util.Optional<dev.squeeze.core.catalog.MethodInfo> info() {
+            return java.util.Optional.empty();
+        }
 
         @Override
         public PromptCompressor create(Map<String, String> options) {
             return new PromptCompressor() {
                 @Override
-                public String method() { return "blocking"; }
+                public String method() {
+                    return "blocking";
+                }
 
                 @Override
                 public CompressionResult compress(CompressionRequest r) {
@@ -83,7 +102,8 @@ class LimitsTest {
     void saturatedWorkersAnswer429AndRecover() throws Exception {
         BlockingFactory blocking = new BlockingFactory();
         CompressorRegistry reg = new CompressorRegistry(List.of(blocking));
-        try (SqueezeServer s = SqueezeServer.start(ServerConfig.builder().port(0).workers(1).queue(1).build(), reg)) {
+        try (SqueezeServer s = SqueezeServer.start(
+                ServerConfig.builder().port(0).workers(1).queue(1).build(), reg)) {
             URI b = s.uri();
             String body = "{\"text\": \"hello there\", \"method\": \"blocking\"}";
             CompletableFuture<ServerTestSupport.Reply> first = CompletableFuture.supplyAsync(() -> call(b, body));
@@ -119,10 +139,12 @@ class LimitsTest {
     @Test
     void slowlorisIsCutOffWhileOthersAreServed() throws Exception {
         long idle = 300;
-        try (SqueezeServer s = SqueezeServer.start(ServerConfig.builder().port(0).idleTimeoutMs(idle).build())) {
+        try (SqueezeServer s = SqueezeServer.start(
+                ServerConfig.builder().port(0).idleTimeoutMs(idle).build())) {
             URI b = s.uri();
-            byte[] head = "POST /v1/compress HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-Pad: aaaaaaaa\r\n"
-                    .getBytes(StandardCharsets.US_ASCII);
+            byte[] head =
+                    "POST /v1/compress HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-Pad: aaaaaaaa\r\n"
+                            .getBytes(StandardCharsets.US_ASCII);
             long t0 = System.nanoTime();
             boolean cutOff = false;
             try (Socket sock = new Socket(b.getHost(), b.getPort())) {
@@ -145,7 +167,8 @@ class LimitsTest {
                     try {
                         int c = in.read();
                         if (c >= 0) {
-                            String rest = (char) c + new String(in.readNBytes(in.available()), StandardCharsets.ISO_8859_1);
+                            String rest =
+                                    (char) c + new String(in.readNBytes(in.available()), StandardCharsets.ISO_8859_1);
                             assertTrue(!rest.startsWith("HTTP/1.1 2"), rest); // Jetty may answer 408 before closing
                         }
                         cutOff = true;
@@ -166,12 +189,14 @@ class LimitsTest {
     @Test
     void slowBodyIsCutOffToo() throws Exception {
         long idle = 300;
-        try (SqueezeServer s = SqueezeServer.start(ServerConfig.builder().port(0).idleTimeoutMs(idle).build())) {
+        try (SqueezeServer s = SqueezeServer.start(
+                ServerConfig.builder().port(0).idleTimeoutMs(idle).build())) {
             URI b = s.uri();
             try (Socket sock = new Socket(b.getHost(), b.getPort())) {
                 sock.setSoTimeout(5000);
                 OutputStream out = sock.getOutputStream();
-                out.write("POST /v1/compress HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"text\"".getBytes(StandardCharsets.US_ASCII));
+                out.write("POST /v1/compress HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"text\""
+                        .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 long t0 = System.nanoTime();
                 String reply;
@@ -190,10 +215,12 @@ class LimitsTest {
 
     @Test
     void configRejectsDisabledLimits() {
-        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
                 () -> ServerConfig.builder().maxBodyBytes(0).build());
         assertTrue(e.getMessage().contains("max-body-bytes"));
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
                 () -> ServerConfig.builder().upstream(URI.create("ftp://x")).build());
         assertEquals("127.0.0.1", ServerConfig.builder().build().host(), "loopback by default");
     }

@@ -1,11 +1,16 @@
 package dev.squeeze.server;
 
+import static dev.squeeze.server.ServerTestSupport.CLIENT;
+import static dev.squeeze.server.ServerTestSupport.OM;
+import static dev.squeeze.server.ServerTestSupport.json;
+import static dev.squeeze.server.ServerTestSupport.post;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.squeeze.text.TokenCounter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -17,15 +22,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static dev.squeeze.server.ServerTestSupport.CLIENT;
-import static dev.squeeze.server.ServerTestSupport.OM;
-import static dev.squeeze.server.ServerTestSupport.json;
-import static dev.squeeze.server.ServerTestSupport.post;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The OpenAI-compatible proxy against a recording upstream stub on loopback. */
 class ProxyTest {
@@ -36,8 +35,14 @@ class ProxyTest {
     @BeforeAll
     static void start() throws Exception {
         stub = new UpstreamStub();
-        server = SqueezeServer.start(ServerConfig.builder().port(0).upstream(stub.baseUri()).proxyMinTokens(200)
-                .proxyRate(0.3).apiKey("proxy-key").upstreamTimeoutMs(5000).build());
+        server = SqueezeServer.start(ServerConfig.builder()
+                .port(0)
+                .upstream(stub.baseUri())
+                .proxyMinTokens(200)
+                .proxyRate(0.3)
+                .apiKey("proxy-key")
+                .upstreamTimeoutMs(5000)
+                .build());
         base = server.uri();
     }
 
@@ -48,18 +53,36 @@ class ProxyTest {
     }
 
     private static String chatBody(String context, boolean stream) {
-        return json(Map.of("model", "gpt-4o-mini", "stream", stream, "temperature", 0, "messages", List.of(
-                Map.of("role", "system", "content", "You answer from the context. Context:\n" + context),
-                Map.of("role", "assistant", "content", "Understood."),
-                Map.of("role", "user", "content", TestTexts.QUESTION))));
+        return json(Map.of(
+                "model",
+                "gpt-4o-mini",
+                "stream",
+                stream,
+                "temperature",
+                0,
+                "messages",
+                List.of(
+                        Map.of("role", "system", "content", "You answer from the context. Context:\n" + context),
+                        Map.of("role", "assistant", "content", "Understood."),
+                        Map.of("role", "user", "content", TestTexts.QUESTION))));
     }
 
     @Test
     void forwardsACompressedRequestWithHeadersAndTheQuestionIntact() throws Exception {
         String ctx = TestTexts.context(150, 11);
         String sent = chatBody(ctx, false);
-        var r = post(base, "/v1/chat/completions", sent, "Authorization", "Bearer sk-upstream",
-                "X-Squeeze-Api-Key", "proxy-key", "OpenAI-Organization", "org-42", "X-Custom", "kept");
+        var r = post(
+                base,
+                "/v1/chat/completions",
+                sent,
+                "Authorization",
+                "Bearer sk-upstream",
+                "X-Squeeze-Api-Key",
+                "proxy-key",
+                "OpenAI-Organization",
+                "org-42",
+                "X-Custom",
+                "kept");
         assertEquals(200, r.status(), r.body());
         assertEquals(UpstreamStub.JSON_REPLY, r.body(), "the upstream's body is relayed byte for byte");
         assertEquals("stub", r.raw().headers().firstValue("X-Upstream").orElse(""), "upstream headers pass back");
@@ -86,24 +109,35 @@ class ProxyTest {
         assertTrue(after < 0.45 * before, "system context compressed at rate 0.3: " + before + " -> " + after);
         assertTrue(sys.contains("7421-ALPHA"), "the answer survives query-aware compression");
 
-        long saved = Long.parseLong(r.raw().headers().firstValue("X-Squeeze-Tokens-Saved").orElseThrow());
+        long saved = Long.parseLong(
+                r.raw().headers().firstValue("X-Squeeze-Tokens-Saved").orElseThrow());
         assertEquals(before - after, saved);
-        assertEquals("1", r.raw().headers().firstValue("X-Squeeze-Compressed-Messages").orElse(""));
+        assertEquals(
+                "1",
+                r.raw().headers().firstValue("X-Squeeze-Compressed-Messages").orElse(""));
     }
 
     @Test
     void fieldsOutsideTheMessagesAreForwardedVerbatim() throws Exception {
-        String body = "{\"model\":\"m\",\"top_p\":0.10,\"seed\":123456789012345678901234,\"logit_bias\":{\"50256\":-100},"
-                + "\"x\":1e400,\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{}}}],"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"caf\u00e9 \\u00e9 \\ud83d\\ude00\"}]}";
+        String body =
+                "{\"model\":\"m\",\"top_p\":0.10,\"seed\":123456789012345678901234,\"logit_bias\":{\"50256\":-100},"
+                        + "\"x\":1e400,\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{}}}],"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"caf\u00e9 \\u00e9 \\ud83d\\ude00\"}]}";
         var r = post(base, "/v1/chat/completions", body, "X-Squeeze-Api-Key", "proxy-key");
         assertEquals(200, r.status(), r.body());
         String fwd = stub.lastBody;
-        for (String part : new String[] {"\"top_p\":0.10", "\"seed\":123456789012345678901234", "\"logit_bias\":{\"50256\":-100}",
-                "\"x\":1E+400", "\"parameters\":{}"}) {
+        for (String part : new String[] {
+            "\"top_p\":0.10",
+            "\"seed\":123456789012345678901234",
+            "\"logit_bias\":{\"50256\":-100}",
+            "\"x\":1E+400",
+            "\"parameters\":{}"
+        }) {
             assertTrue(fwd.contains(part), part + " in " + fwd);
         }
-        assertEquals("caf\u00e9 \u00e9 \ud83d\ude00", OM.readTree(fwd).path("messages").get(0).path("content").asText());
+        assertEquals(
+                "caf\u00e9 \u00e9 \ud83d\ude00",
+                OM.readTree(fwd).path("messages").get(0).path("content").asText());
     }
 
     @Test
@@ -129,12 +163,16 @@ class ProxyTest {
 
     @Test
     void streamsServerSentEventsChunkByChunkInOrder() throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(base.resolve("/v1/chat/completions")).timeout(Duration.ofSeconds(20))
-                .header("X-Squeeze-Api-Key", "proxy-key").header("Authorization", "Bearer sk-upstream")
-                .POST(HttpRequest.BodyPublishers.ofString(chatBody(TestTexts.context(150, 12), true))).build();
+        HttpRequest req = HttpRequest.newBuilder(base.resolve("/v1/chat/completions"))
+                .timeout(Duration.ofSeconds(20))
+                .header("X-Squeeze-Api-Key", "proxy-key")
+                .header("Authorization", "Bearer sk-upstream")
+                .POST(HttpRequest.BodyPublishers.ofString(chatBody(TestTexts.context(150, 12), true)))
+                .build();
         HttpResponse<InputStream> resp = CLIENT.send(req, HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, resp.statusCode());
-        assertEquals("text/event-stream", resp.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(
+                "text/event-stream", resp.headers().firstValue("Content-Type").orElse(""));
         assertNotNull(resp.headers().firstValue("X-Squeeze-Tokens-Saved").orElse(null));
         List<String> events = new ArrayList<>();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(resp.body(), StandardCharsets.UTF_8))) {
@@ -148,15 +186,21 @@ class ProxyTest {
             }
         }
         assertTrue(stub.streamedBeforeEnd.get(), "event 1 must reach the client before the upstream sends event 2");
-        assertEquals(List.of("{\"choices\":[{\"delta\":{\"content\":\"7421\"}}]}",
-                "{\"choices\":[{\"delta\":{\"content\":\"-ALPHA\"}}]}", "[DONE]"), events);
+        assertEquals(
+                List.of(
+                        "{\"choices\":[{\"delta\":{\"content\":\"7421\"}}]}",
+                        "{\"choices\":[{\"delta\":{\"content\":\"-ALPHA\"}}]}",
+                        "[DONE]"),
+                events);
     }
 
     @Test
     void perRequestOverrideCanDisableCompressionAndIsNotForwarded() throws Exception {
         String ctx = TestTexts.context(150, 13);
         var body = OM.readTree(chatBody(ctx, false));
-        ((com.fasterxml.jackson.databind.node.ObjectNode) body).putObject("squeeze").put("enabled", false);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) body)
+                .putObject("squeeze")
+                .put("enabled", false);
         var r = post(base, "/v1/chat/completions", body.toString(), "X-Squeeze-Api-Key", "proxy-key");
         assertEquals(200, r.status(), r.body());
         JsonNode fwd = OM.readTree(stub.lastBody);
@@ -167,17 +211,29 @@ class ProxyTest {
 
     @Test
     void proxyNeedsTheKeyAndValidatesTheBody() throws Exception {
-        assertEquals(401, post(base, "/v1/chat/completions", chatBody("x", false), "Authorization", "Bearer proxy-key").status(),
+        assertEquals(
+                401,
+                post(base, "/v1/chat/completions", chatBody("x", false), "Authorization", "Bearer proxy-key")
+                        .status(),
                 "on the proxy, Authorization belongs to the upstream and never authenticates to Squeeze");
-        var bad = post(base, "/v1/chat/completions", "{\"model\":\"m\",\"messages\":\"hi\"}", "X-Squeeze-Api-Key", "proxy-key");
+        var bad = post(
+                base,
+                "/v1/chat/completions",
+                "{\"model\":\"m\",\"messages\":\"hi\"}",
+                "X-Squeeze-Api-Key",
+                "proxy-key");
         assertEquals(400, bad.status());
         assertEquals("invalid_request", bad.errorType());
     }
 
     @Test
     void aSlowUpstreamIsNotCutOffByTheClientIdleTimeout() throws Exception {
-        try (SqueezeServer s = SqueezeServer.start(ServerConfig.builder().port(0).upstream(stub.baseUri())
-                .idleTimeoutMs(300).upstreamTimeoutMs(5000).build())) {
+        try (SqueezeServer s = SqueezeServer.start(ServerConfig.builder()
+                .port(0)
+                .upstream(stub.baseUri())
+                .idleTimeoutMs(300)
+                .upstreamTimeoutMs(5000)
+                .build())) {
             stub.delayMs = 1200; // four idle timeouts of silence while the model "thinks"
             var r = post(s.uri(), "/v1/chat/completions", chatBody("short", false));
             assertEquals(200, r.status(), r.body());
@@ -189,8 +245,11 @@ class ProxyTest {
 
     @Test
     void upstreamSlowerThanItsTimeoutIs504() throws Exception {
-        try (SqueezeServer s = SqueezeServer.start(ServerConfig.builder().port(0).upstream(stub.baseUri())
-                .upstreamTimeoutMs(300).build())) {
+        try (SqueezeServer s = SqueezeServer.start(ServerConfig.builder()
+                .port(0)
+                .upstream(stub.baseUri())
+                .upstreamTimeoutMs(300)
+                .build())) {
             stub.delayMs = 1500;
             var r = post(s.uri(), "/v1/chat/completions", chatBody("short", false));
             assertEquals(504, r.status(), r.body());
@@ -204,10 +263,16 @@ class ProxyTest {
     void aStalledUpstreamStreamIsCutAfterTheUpstreamTimeout() throws Exception {
         // The stub sends one event, then holds the rest for 5 s (nobody releases it here).
         UpstreamStub stalled = new UpstreamStub();
-        try (stalled; SqueezeServer s = SqueezeServer.start(ServerConfig.builder().port(0).upstream(stalled.baseUri())
-                .upstreamTimeoutMs(400).build())) {
-            HttpRequest req = HttpRequest.newBuilder(s.uri().resolve("/v1/chat/completions")).timeout(Duration.ofSeconds(20))
-                    .POST(HttpRequest.BodyPublishers.ofString(chatBody("short", true))).build();
+        try (stalled;
+                SqueezeServer s = SqueezeServer.start(ServerConfig.builder()
+                        .port(0)
+                        .upstream(stalled.baseUri())
+                        .upstreamTimeoutMs(400)
+                        .build())) {
+            HttpRequest req = HttpRequest.newBuilder(s.uri().resolve("/v1/chat/completions"))
+                    .timeout(Duration.ofSeconds(20))
+                    .POST(HttpRequest.BodyPublishers.ofString(chatBody("short", true)))
+                    .build();
             long t0 = System.nanoTime();
             HttpResponse<InputStream> resp = CLIENT.send(req, HttpResponse.BodyHandlers.ofInputStream());
             assertEquals(200, resp.statusCode());
@@ -231,7 +296,11 @@ class ProxyTest {
         try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             dead = URI.create("http://127.0.0.1:" + probe.getLocalPort() + "/v1");
         }
-        try (SqueezeServer s = SqueezeServer.start(ServerConfig.builder().port(0).upstream(dead).upstreamTimeoutMs(2000).build())) {
+        try (SqueezeServer s = SqueezeServer.start(ServerConfig.builder()
+                .port(0)
+                .upstream(dead)
+                .upstreamTimeoutMs(2000)
+                .build())) {
             var r = post(s.uri(), "/v1/chat/completions", chatBody("short", false));
             assertEquals(502, r.status(), r.body());
             assertEquals("upstream_unavailable", r.errorType());

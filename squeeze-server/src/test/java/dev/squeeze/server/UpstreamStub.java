@@ -2,7 +2,6 @@ package dev.squeeze.server;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -48,9 +47,13 @@ final class UpstreamStub implements AutoCloseable {
         server.start();
     }
 
-    URI baseUri() { return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1"); }
+    URI baseUri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
+    }
 
-    void releaseSecondEvent() { secondEvent.countDown(); }
+    void releaseSecondEvent() {
+        secondEvent.countDown();
+    }
 
     private void handle(HttpExchange ex) throws IOException {
         lastPath = ex.getRequestURI().getPath();

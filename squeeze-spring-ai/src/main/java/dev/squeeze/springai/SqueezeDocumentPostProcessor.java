@@ -2,14 +2,13 @@ package dev.squeeze.springai;
 
 import dev.squeeze.text.DocumentSetCompressor;
 import dev.squeeze.text.TokenCounter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.document.Document;
 import org.springframework.ai.rag.Query;
 import org.springframework.ai.rag.postretrieval.document.DocumentPostProcessor;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
 
 /**
  * A Spring AI {@link DocumentPostProcessor} for {@code RetrievalAugmentationAdvisor}: compresses the retrieved
@@ -53,7 +52,8 @@ public final class SqueezeDocumentPostProcessor implements DocumentPostProcessor
             String t = r.documents().get(j);
             String orig = texts.get(j++);
             if (t.equals(orig)) out.add(d);
-            else if (!t.isBlank() && COUNTER.count(t) >= MIN_REMNANT_TOKENS) out.add(d.mutate().text(t).build());
+            else if (!t.isBlank() && COUNTER.count(t) >= MIN_REMNANT_TOKENS)
+                out.add(d.mutate().text(t).build());
         }
         return out;
     }

@@ -5,7 +5,8 @@ import java.util.List;
 /** A small knowledge base: one paragraph holds the answer, the others are plausible distractors. */
 final class Corpus {
     static final String QUESTION = "How is drinking water supplied at the Halvard polar research station?";
-    static final String ANSWER = "Drinking water at the Halvard station comes from a snow-melt tank heated by waste heat from the diesel generators.";
+    static final String ANSWER =
+            "Drinking water at the Halvard station comes from a snow-melt tank heated by waste heat from the diesel generators.";
 
     static final List<String> DOCS = List.of(
             "The Halvard polar research station was opened in 1987 on a plateau 3,200 metres above sea level. "

@@ -41,13 +41,17 @@ public abstract class AbstractPromptCompressor implements PromptCompressor {
             StructuredPrompt.Segment s = segments.get(i);
             if (!s.compress()) target[i] = segTokens[i];
             else if (s.rate() != null) target[i] = Math.max(1, (int) Math.round(s.rate() * segTokens[i]));
-            else { defaultTokens += segTokens[i]; continue; }
+            else {
+                defaultTokens += segTokens[i];
+                continue;
+            }
             fixed += target[i];
         }
         int rest = budget - fixed;
         if (fixed > budget) {
-            throw new IllegalArgumentException("budget of " + budget + " tokens is less than the compress=false and explicit-rate "
-                    + "segments need (" + fixed + " tokens); raise the rate or target, or mark less text compress=false");
+            throw new IllegalArgumentException("budget of " + budget
+                    + " tokens is less than the compress=false and explicit-rate " + "segments need (" + fixed
+                    + " tokens); raise the rate or target, or mark less text compress=false");
         }
         if (defaultTokens > 0 && rest <= 0) {
             throw new IllegalArgumentException("budget of " + budget + " tokens is used up by compress=false and "
@@ -89,7 +93,9 @@ public abstract class AbstractPromptCompressor implements PromptCompressor {
         while (b > a && Character.isWhitespace(text.charAt(b - 1))) b--;
         String head = text.substring(0, a), tail = text.substring(b);
         int affix = ctx.counter().count(head) + ctx.counter().count(tail);
-        out.append(head).append(compressSegment(text, Math.max(1, target - affix), tokens, ctx)).append(tail);
+        out.append(head)
+                .append(compressSegment(text, Math.max(1, target - affix), tokens, ctx))
+                .append(tail);
     }
 
     private static String stripMarkup(List<StructuredPrompt.Segment> segments) {

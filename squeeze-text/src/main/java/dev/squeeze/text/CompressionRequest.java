@@ -1,10 +1,9 @@
 package dev.squeeze.text;
 
 import dev.squeeze.core.select.Budget;
-import org.jspecify.annotations.Nullable;
-
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What to compress and how far. Validation happens here, so a request that exists is well formed; content
@@ -18,8 +17,13 @@ import java.util.Objects;
  * @param encoding vocabulary used to count tokens for the budget and the result
  * @param options  method-specific settings (documented by each method), never null
  */
-public record CompressionRequest(String text, Budget budget, @Nullable String question,
-                                 ForcedContent forced, TokenEncoding encoding, Map<String, String> options) {
+public record CompressionRequest(
+        String text,
+        Budget budget,
+        @Nullable String question,
+        ForcedContent forced,
+        TokenEncoding encoding,
+        Map<String, String> options) {
     public CompressionRequest {
         if (text == null) throw new IllegalArgumentException("text must not be null");
         if (text.isEmpty()) throw new IllegalArgumentException("text is empty: nothing to compress");
@@ -34,15 +38,21 @@ public record CompressionRequest(String text, Budget budget, @Nullable String qu
         options = options == null ? Map.of() : Map.copyOf(options);
     }
 
-    public static Builder builder(String text) { return new Builder(text); }
+    public static Builder builder(String text) {
+        return new Builder(text);
+    }
 
     /**
      * The budget in tokens for a text of {@code originTokens} tokens: round(rate x origin), at least 1, or the
      * target itself ({@link Budget#resolveRoundedUncapped}).
      */
-    public int targetTokens(int originTokens) { return budget.resolveRoundedUncapped(originTokens); }
+    public int targetTokens(int originTokens) {
+        return budget.resolveRoundedUncapped(originTokens);
+    }
 
-    public String option(String key, String fallback) { return options.getOrDefault(key, fallback); }
+    public String option(String key, String fallback) {
+        return options.getOrDefault(key, fallback);
+    }
 
     /** Fluent construction; {@link #build()} validates. */
     public static final class Builder {
@@ -53,17 +63,43 @@ public record CompressionRequest(String text, Budget budget, @Nullable String qu
         private TokenEncoding encoding = TokenEncoding.CL100K_BASE;
         private Map<String, String> options = Map.of();
 
-        private Builder(String text) { this.text = text; }
+        private Builder(String text) {
+            this.text = text;
+        }
 
         /** Compressed/original token ratio in (0, 1]. */
-        public Builder rate(double r) { return budget(ratio("rate", r)); }
+        public Builder rate(double r) {
+            return budget(ratio("rate", r));
+        }
         /** Compressed size in tokens (> 0). */
-        public Builder targetTokens(int n) { return budget(count("targetTokens", n)); }
-        public Builder budget(Budget b) { this.budget = Objects.requireNonNull(b, "budget"); return this; }
-        public Builder question(@Nullable String q) { this.question = q; return this; }
-        public Builder forced(ForcedContent f) { this.forced = Objects.requireNonNull(f); return this; }
-        public Builder encoding(TokenEncoding e) { this.encoding = Objects.requireNonNull(e); return this; }
-        public Builder options(Map<String, String> o) { this.options = Map.copyOf(o); return this; }
+        public Builder targetTokens(int n) {
+            return budget(count("targetTokens", n));
+        }
+
+        public Builder budget(Budget b) {
+            this.budget = Objects.requireNonNull(b, "budget");
+            return this;
+        }
+
+        public Builder question(@Nullable String q) {
+            this.question = q;
+            return this;
+        }
+
+        public Builder forced(ForcedContent f) {
+            this.forced = Objects.requireNonNull(f);
+            return this;
+        }
+
+        public Builder encoding(TokenEncoding e) {
+            this.encoding = Objects.requireNonNull(e);
+            return this;
+        }
+
+        public Builder options(Map<String, String> o) {
+            this.options = Map.copyOf(o);
+            return this;
+        }
 
         public CompressionRequest build() {
             return new CompressionRequest(text, budget, question, forced, encoding, options);

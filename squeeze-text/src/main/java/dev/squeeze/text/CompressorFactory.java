@@ -1,7 +1,6 @@
 package dev.squeeze.text;
 
 import dev.squeeze.core.catalog.MethodInfo;
-
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,7 +16,9 @@ public interface CompressorFactory {
     String name();
 
     /** True when the method runs with nothing but this library (no model file, no optional dependency). */
-    default boolean offline() { return true; }
+    default boolean offline() {
+        return true;
+    }
 
     PromptCompressor create(Map<String, String> options);
 

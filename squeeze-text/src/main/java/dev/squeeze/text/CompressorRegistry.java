@@ -1,7 +1,6 @@
 package dev.squeeze.text;
 
 import dev.squeeze.core.catalog.MethodInfo;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +18,13 @@ public final class CompressorRegistry {
     public static final String DEFAULT_METHOD = SemanticCompressor.NAME;
 
     /** Methods whose factories live in another artifact (they need the squeeze-llm runtime), named when asked for. */
-    static final Map<String, String> ELSEWHERE = Map.of("llmlingua", "dev.squeeze:squeeze-text-llm",
-            "longllmlingua", "dev.squeeze:squeeze-text-llm", "selective-context", "dev.squeeze:squeeze-text-llm");
+    static final Map<String, String> ELSEWHERE = Map.of(
+            "llmlingua",
+            "dev.squeeze:squeeze-text-llm",
+            "longllmlingua",
+            "dev.squeeze:squeeze-text-llm",
+            "selective-context",
+            "dev.squeeze:squeeze-text-llm");
 
     private final Map<String, CompressorFactory> factories;
     private final Map<String, PromptCompressor> instances = new ConcurrentHashMap<>();
@@ -37,21 +41,31 @@ public final class CompressorRegistry {
 
     /** Every factory visible to this class loader. */
     public static CompressorRegistry load() {
-        List<CompressorFactory> list = ServiceLoader.load(CompressorFactory.class, CompressorRegistry.class.getClassLoader())
-                .stream().map(ServiceLoader.Provider::get).toList();
+        List<CompressorFactory> list =
+                ServiceLoader.load(CompressorFactory.class, CompressorRegistry.class.getClassLoader()).stream()
+                        .map(ServiceLoader.Provider::get)
+                        .toList();
         return new CompressorRegistry(list);
     }
 
-    public List<String> names() { return List.copyOf(factories.keySet()); }
+    public List<String> names() {
+        return List.copyOf(factories.keySet());
+    }
 
     /** The catalog entries of the registered methods (wrappers such as "json" have none). */
     public List<MethodInfo> methods() {
-        return factories.values().stream().map(CompressorFactory::info).flatMap(Optional::stream).toList();
+        return factories.values().stream()
+                .map(CompressorFactory::info)
+                .flatMap(Optional::stream)
+                .toList();
     }
 
     /** Methods that run with nothing but this library (no model file): what benchmarks sweep by default. */
     public List<String> offlineNames() {
-        return factories.values().stream().filter(CompressorFactory::offline).map(CompressorFactory::name).toList();
+        return factories.values().stream()
+                .filter(CompressorFactory::offline)
+                .map(CompressorFactory::name)
+                .toList();
     }
 
     /** The shared instance of a method with default options. */
@@ -63,14 +77,17 @@ public final class CompressorRegistry {
     public PromptCompressor create(String name, Map<String, String> options) {
         CompressorFactory f = factories.get(name);
         if (f == null && ELSEWHERE.containsKey(name)) {
-            throw new IllegalArgumentException("method '" + name + "' needs " + ELSEWHERE.get(name) + " on the class path; known here: "
-                    + String.join(", ", factories.keySet()));
+            throw new IllegalArgumentException("method '" + name + "' needs " + ELSEWHERE.get(name)
+                    + " on the class path; known here: " + String.join(", ", factories.keySet()));
         }
         if (f == null) {
-            throw new IllegalArgumentException("unknown method '" + name + "'; known: " + String.join(", ", factories.keySet()));
+            throw new IllegalArgumentException(
+                    "unknown method '" + name + "'; known: " + String.join(", ", factories.keySet()));
         }
         return f.create(options);
     }
 
-    public PromptCompressor defaultCompressor() { return get(DEFAULT_METHOD); }
+    public PromptCompressor defaultCompressor() {
+        return get(DEFAULT_METHOD);
+    }
 }

@@ -1,13 +1,12 @@
 package dev.squeeze.text;
 
-import org.jspecify.annotations.Nullable;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Compresses a list of retrieved documents to one shared token budget while keeping them apart, for RAG
@@ -84,7 +83,8 @@ public final class DocumentSetCompressor {
         Matcher mm = Pattern.compile(Pattern.quote(prefix) + "(\\d+)X").matcher(out);
         int lastIndex = -1, lastEnd = 0;
         while (mm.find()) {
-            if (lastIndex >= 0) docs[lastIndex] = out.substring(lastEnd, mm.start()).strip();
+            if (lastIndex >= 0)
+                docs[lastIndex] = out.substring(lastEnd, mm.start()).strip();
             lastIndex = Integer.parseInt(mm.group(1));
             lastEnd = mm.end();
         }

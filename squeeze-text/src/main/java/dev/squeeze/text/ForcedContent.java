@@ -20,12 +20,18 @@ public record ForcedContent(boolean numbers, boolean urls, boolean ids, boolean 
         }
     }
 
-    public static ForcedContent none() { return new ForcedContent(false, false, false, false, List.of()); }
+    public static ForcedContent none() {
+        return new ForcedContent(false, false, false, false, List.of());
+    }
 
     /** Numbers and URLs: the cheap, usually essential default of the CLI's {@code --keep numbers,urls}. */
-    public static ForcedContent numbersAndUrls() { return new ForcedContent(true, true, false, false, List.of()); }
+    public static ForcedContent numbersAndUrls() {
+        return new ForcedContent(true, true, false, false, List.of());
+    }
 
-    public boolean any() { return numbers || urls || ids || entities || !tokens.isEmpty(); }
+    public boolean any() {
+        return numbers || urls || ids || entities || !tokens.isEmpty();
+    }
 
     /** Parses a comma list: numbers, urls, ids, entities, none, all. */
     public static ForcedContent parse(String list) {
@@ -37,10 +43,16 @@ public record ForcedContent(boolean numbers, boolean urls, boolean ids, boolean 
                     case "urls" -> u = true;
                     case "ids" -> i = true;
                     case "entities" -> e = true;
-                    case "all" -> { n = true; u = true; i = true; e = true; }
-                    case "none", "" -> { }
-                    default -> throw new IllegalArgumentException("unknown forced-content kind '" + raw.trim()
-                            + "'; known: numbers, urls, ids, entities, all, none");
+                    case "all" -> {
+                        n = true;
+                        u = true;
+                        i = true;
+                        e = true;
+                    }
+                    case "none", "" -> {}
+                    default ->
+                        throw new IllegalArgumentException("unknown forced-content kind '" + raw.trim()
+                                + "'; known: numbers, urls, ids, entities, all, none");
                 }
             }
         }

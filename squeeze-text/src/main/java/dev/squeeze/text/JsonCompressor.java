@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -31,15 +30,22 @@ public final class JsonCompressor extends AbstractPromptCompressor {
     static final int MIN_VALUE_TOKENS = 8;
     /** Deepest nesting of arrays and objects accepted; the tree is walked recursively (and written by Jackson likewise). */
     public static final int MAX_DEPTH = 128;
+
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build());
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .build());
 
     private final AbstractPromptCompressor inner;
 
-    public JsonCompressor(AbstractPromptCompressor inner) { this.inner = Objects.requireNonNull(inner, "inner"); }
+    public JsonCompressor(AbstractPromptCompressor inner) {
+        this.inner = Objects.requireNonNull(inner, "inner");
+    }
 
     @Override
-    public String method() { return NAME; }
+    public String method() {
+        return NAME;
+    }
 
     @Override
     protected String compressSegment(String text, int target, int segmentTokens, SegmentContext ctx) {
@@ -47,10 +53,11 @@ public final class JsonCompressor extends AbstractPromptCompressor {
         try {
             root = JSON.readTree(text);
         } catch (StreamConstraintsException e) {
-            throw new IllegalArgumentException("json method: input nests arrays/objects more than " + MAX_DEPTH + " levels deep"
-                    + at(e.getLocation()) + "; at most " + MAX_DEPTH + " are accepted");
+            throw new IllegalArgumentException("json method: input nests arrays/objects more than " + MAX_DEPTH
+                    + " levels deep" + at(e.getLocation()) + "; at most " + MAX_DEPTH + " are accepted");
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("json method: input is not valid JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage());
+            throw new IllegalArgumentException(
+                    "json method: input is not valid JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage());
         }
         Set<String> keys = new HashSet<>();
         String k = ctx.option("keys", "");
@@ -79,15 +86,23 @@ public final class JsonCompressor extends AbstractPromptCompressor {
         return write(root);
     }
 
-    private static void collect(JsonNode node, String key, Set<String> keys, List<TextNode> values, List<Runnable> setters,
-                                List<String[]> slots, TokenCounter counter) {
+    private static void collect(
+            JsonNode node,
+            String key,
+            Set<String> keys,
+            List<TextNode> values,
+            List<Runnable> setters,
+            List<String[]> slots,
+            TokenCounter counter) {
         if (node instanceof ObjectNode o) {
             Iterator<Map.Entry<String, JsonNode>> it = o.fields();
             List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
             it.forEachRemaining(entries::add);
             for (Map.Entry<String, JsonNode> e : entries) {
                 JsonNode v = e.getValue();
-                if (v instanceof TextNode t && (keys.isEmpty() || keys.contains(e.getKey())) && counter.count(t.textValue()) >= MIN_VALUE_TOKENS) {
+                if (v instanceof TextNode t
+                        && (keys.isEmpty() || keys.contains(e.getKey()))
+                        && counter.count(t.textValue()) >= MIN_VALUE_TOKENS) {
                     String[] s = new String[1];
                     values.add(t);
                     slots.add(s);
@@ -99,7 +114,9 @@ public final class JsonCompressor extends AbstractPromptCompressor {
         } else if (node instanceof ArrayNode a) {
             for (int i = 0; i < a.size(); i++) {
                 JsonNode v = a.get(i);
-                if (v instanceof TextNode t && (keys.isEmpty() || keys.contains(key)) && counter.count(t.textValue()) >= MIN_VALUE_TOKENS) {
+                if (v instanceof TextNode t
+                        && (keys.isEmpty() || keys.contains(key))
+                        && counter.count(t.textValue()) >= MIN_VALUE_TOKENS) {
                     String[] s = new String[1];
                     int idx = i;
                     values.add(t);

@@ -1,8 +1,7 @@
 package dev.squeeze.text;
 
-import org.jspecify.annotations.Nullable;
-
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The default method: offline, model-free, query-aware coarse-to-fine compression in the spirit of
@@ -46,12 +45,18 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
 
     /** Per-instance, bounded memo of (token count, first id) per surface form and vocabulary: requests share words. */
     private final java.util.Map<TokenEncoding, java.util.concurrent.ConcurrentHashMap<String, Integer>> bpeMemo =
-            new java.util.EnumMap<>(java.util.Map.of(TokenEncoding.CL100K_BASE, new java.util.concurrent.ConcurrentHashMap<>(),
-                    TokenEncoding.O200K_BASE, new java.util.concurrent.ConcurrentHashMap<>()));
+            new java.util.EnumMap<>(java.util.Map.of(
+                    TokenEncoding.CL100K_BASE,
+                    new java.util.concurrent.ConcurrentHashMap<>(),
+                    TokenEncoding.O200K_BASE,
+                    new java.util.concurrent.ConcurrentHashMap<>()));
+
     static final int MEMO_LIMIT = 200_000;
 
     @Override
-    public String method() { return NAME; }
+    public String method() {
+        return NAME;
+    }
 
     /** (tokens &lt;&lt; 24) | first token id of {@code s}, memoised. */
     private int bpeInfo(TokenCounter counter, String s) {
@@ -73,7 +78,8 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
      * The phases, with {@code fusion} (when given, and only with a question) replacing the units' BM25 relevance by
      * its own before the budget is spent: how {@link SemanticCompressor} reuses this method.
      */
-    String compressSegment(String text, int target, int segmentTokens, SegmentContext ctx, @Nullable UnitFusion fusion) {
+    String compressSegment(
+            String text, int target, int segmentTokens, SegmentContext ctx, @Nullable UnitFusion fusion) {
         TextLayout L = TextLayout.scan(text, ctx.forced());
         boolean structure = !"false".equals(ctx.option("structure", "true"));
         String question = ctx.question();
@@ -109,7 +115,10 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
             int t = L.term[p];
             if (t < 0) continue;
             int u = L.unit[p];
-            if (lastUnit[t] != u) { df[t]++; lastUnit[t] = u; }
+            if (lastUnit[t] != u) {
+                df[t]++;
+                lastUnit[t] = u;
+            }
             if (L.kind[p] == TextLayout.WORD) unitLen[u]++;
         }
         // Per term: token cost estimate and BPE-frequency prior (one encode per distinct term).
@@ -181,7 +190,8 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
             float[] bp = bm25(L, q, L.paragraphs, paraOfPiece, paraLen, T);
             float mu = max(bu), mp = max(bp);
             for (int u = 0; u < U; u++) {
-                unitScore[u] = (mu > 0 ? bu[u] / mu : 0f) + (float) PARAGRAPH_WEIGHT * (mp > 0 ? bp[L.unitPara[u]] / mp : 0f);
+                unitScore[u] =
+                        (mu > 0 ? bu[u] / mu : 0f) + (float) PARAGRAPH_WEIGHT * (mp > 0 ? bp[L.unitPara[u]] / mp : 0f);
             }
         } else {
             for (int u = 0; u < U; u++) {
@@ -207,9 +217,10 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
             }
         }
         if (forcedCost > target) {
-            throw new IllegalArgumentException("forced content (numbers/URLs/IDs/entities/headings/code asked to be kept) "
-                    + "needs about " + Math.round(forcedCost) + " tokens, more than the budget of " + target
-                    + " tokens; raise the rate or keep less");
+            throw new IllegalArgumentException(
+                    "forced content (numbers/URLs/IDs/entities/headings/code asked to be kept) "
+                            + "needs about " + Math.round(forcedCost) + " tokens, more than the budget of " + target
+                            + " tokens; raise the rate or keep less");
         }
         return new Forced(forced, forcedCost);
     }
@@ -218,8 +229,14 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
      * Phase 4: coarse, whole units in relevance order up to the intact share of what the forced pieces leave;
      * fine, the remaining pieces (code excepted, it is atomic) by information + unit relevance.
      */
-    private static Priority priorityOrder(TextLayout L, PieceStats stats, float[] unitScore, Forced forcedPieces, boolean structure,
-                                          int target, boolean hasQuestion) {
+    private static Priority priorityOrder(
+            TextLayout L,
+            PieceStats stats,
+            float[] unitScore,
+            Forced forcedPieces,
+            boolean structure,
+            int target,
+            boolean hasQuestion) {
         final int P = L.pieces, U = L.units;
         float[] cost = stats.cost(), info = stats.info();
         boolean[] forced = forcedPieces.pieces();
@@ -265,8 +282,14 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
      * the largest cut known to fit, hi the smallest known not to; guesses rescale the estimates by what was
      * measured), then a fill: smaller pieces past the cut that still fit (short texts, coarse pieces).
      */
-    private static String rateControl(TextLayout L, Priority priority, Forced forcedPieces, float[] cost, int target, int segmentTokens,
-                                      TokenCounter counter) {
+    private static String rateControl(
+            TextLayout L,
+            Priority priority,
+            Forced forcedPieces,
+            float[] cost,
+            int target,
+            int segmentTokens,
+            TokenCounter counter) {
         final int P = L.pieces, m = priority.count();
         int[] order = priority.order();
         double[] cum = priority.cum();
@@ -288,7 +311,10 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
             String out = render(L, keep);
             int n = counter.count(out);
             if (n <= target) {
-                if (k > lo) { lo = k; loOut = out; }
+                if (k > lo) {
+                    lo = k;
+                    loOut = out;
+                }
                 if (n >= target - slack) break;
             } else if (k < hi) {
                 hi = k;
@@ -305,8 +331,18 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
     }
 
     /** Phase 6: the piece at the cut overshoots; up to {@value #FILL_TRIES} smaller pieces after it may still fit. */
-    private static String fill(TextLayout L, int[] order, int m, int lo, String loOut, boolean[] forced, float[] cost, boolean[] keep,
-                               int target, int slack, TokenCounter counter) {
+    private static String fill(
+            TextLayout L,
+            int[] order,
+            int m,
+            int lo,
+            String loOut,
+            boolean[] forced,
+            float[] cost,
+            boolean[] keep,
+            int target,
+            int slack,
+            TokenCounter counter) {
         final int P = L.pieces;
         int n = counter.count(loOut);
         if (n < target - slack) {
@@ -319,7 +355,10 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
                 keep[order[i]] = true;
                 String out = render(L, keep);
                 int c = counter.count(out);
-                if (c <= target) { loOut = out; n = c; } else keep[order[i]] = false;
+                if (c <= target) {
+                    loOut = out;
+                    n = c;
+                } else keep[order[i]] = false;
             }
         }
         return loOut;
@@ -335,7 +374,11 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
             int t = L.terms.find(question, q.start[p], q.end[p]);
             if (t < 0) continue;
             boolean dup = false;
-            for (int i = 0; i < n; i++) if (ids[i] == t) { dup = true; break; }
+            for (int i = 0; i < n; i++)
+                if (ids[i] == t) {
+                    dup = true;
+                    break;
+                }
             if (!dup) ids[n++] = t;
         }
         return Arrays.copyOf(ids, n);
@@ -382,7 +425,8 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
                 if (prev == p - 1) sb.append(s, L.end[prev], L.start[p]);
                 else if (L.paraBefore[p] > L.paraBefore[prev]) sb.append("\n\n");
                 else if (L.nlBefore[p] > L.nlBefore[prev]) sb.append('\n');
-                else if ((L.flags[p] & TextLayout.SPACE_BEFORE) != 0 || hasSpace(s, L.end[prev], L.start[p])) sb.append(' ');
+                else if ((L.flags[p] & TextLayout.SPACE_BEFORE) != 0 || hasSpace(s, L.end[prev], L.start[p]))
+                    sb.append(' ');
             }
             sb.append(s, L.start[p], L.end[p]);
             prev = p;
@@ -401,7 +445,8 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
         if (limit < 0) return 0;
         while (lo < hi) {
             int mid = (lo + hi + 1) >>> 1;
-            if (cum[mid] <= limit + 1e-9) lo = mid; else hi = mid - 1;
+            if (cum[mid] <= limit + 1e-9) lo = mid;
+            else hi = mid - 1;
         }
         return lo;
     }

@@ -21,7 +21,9 @@ public final class MethodOptions {
         } catch (NumberFormatException e) {
             n = -1;
         }
-        if (n < 1) throw new IllegalArgumentException(method + ": option " + key + " must be a positive integer, got '" + v + "'");
+        if (n < 1)
+            throw new IllegalArgumentException(
+                    method + ": option " + key + " must be a positive integer, got '" + v + "'");
         return n;
     }
 
@@ -36,7 +38,8 @@ public final class MethodOptions {
             x = Double.NaN;
         }
         if (!(x >= 0) || Double.isInfinite(x)) {
-            throw new IllegalArgumentException(method + ": option " + key + " must be a finite number >= 0, got '" + v + "'");
+            throw new IllegalArgumentException(
+                    method + ": option " + key + " must be a finite number >= 0, got '" + v + "'");
         }
         return x;
     }

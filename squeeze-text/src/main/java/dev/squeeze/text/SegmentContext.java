@@ -1,8 +1,7 @@
 package dev.squeeze.text;
 
-import org.jspecify.annotations.Nullable;
-
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a method sees for one segment of a request.
@@ -12,8 +11,11 @@ import java.util.Map;
  * @param counter  tokenizer that defines the budget
  * @param options  method-specific settings
  */
-public record SegmentContext(@Nullable String question, ForcedContent forced, TokenCounter counter, Map<String, String> options) {
-    public String option(String key, String fallback) { return options.getOrDefault(key, fallback); }
+public record SegmentContext(
+        @Nullable String question, ForcedContent forced, TokenCounter counter, Map<String, String> options) {
+    public String option(String key, String fallback) {
+        return options.getOrDefault(key, fallback);
+    }
 
     public double doubleOption(String key, double fallback) {
         String v = options.get(key);

@@ -3,11 +3,10 @@ package dev.squeeze.text;
 import dev.squeeze.text.extractive.SentenceScorer;
 import dev.squeeze.text.semantic.SoftTermRelevance;
 import dev.squeeze.text.semantic.TermUnits;
-import org.jspecify.annotations.Nullable;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The default method ("semantic"): query-aware coarse-to-fine compression that finds the sentences a question asks
@@ -55,12 +54,18 @@ public final class SemanticCompressor extends AbstractPromptCompressor {
     }
 
     /** The default: shipped static embeddings, no re-ranking. */
-    public SemanticCompressor() { this(builder()); }
+    public SemanticCompressor() {
+        this(builder());
+    }
 
-    public static Builder builder() { return new Builder(); }
+    public static Builder builder() {
+        return new Builder();
+    }
 
     @Override
-    public String method() { return NAME; }
+    public String method() {
+        return NAME;
+    }
 
     @Override
     protected String compressSegment(String text, int target, int segmentTokens, SegmentContext ctx) {
@@ -78,7 +83,8 @@ public final class SemanticCompressor extends AbstractPromptCompressor {
     static float[] semantic(SoftTermRelevance.Relevance r, int[] unitParagraph) {
         float[] out = r.units().clone();
         if (r.groups().length == 0) return out;
-        for (int u = 0; u < out.length; u++) out[u] += (float) (LexicalCompressor.PARAGRAPH_WEIGHT * r.groups()[unitParagraph[u]]);
+        for (int u = 0; u < out.length; u++)
+            out[u] += (float) (LexicalCompressor.PARAGRAPH_WEIGHT * r.groups()[unitParagraph[u]]);
         return out;
     }
 
@@ -117,7 +123,10 @@ public final class SemanticCompressor extends AbstractPromptCompressor {
         if (picked.isEmpty()) return out;
         float[] s = scorer.score(question, texts);
         float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY, top = 1e-6f;
-        for (float x : s) { lo = Math.min(lo, x); hi = Math.max(hi, x); }
+        for (float x : s) {
+            lo = Math.min(lo, x);
+            hi = Math.max(hi, x);
+        }
         for (float x : fused) top = Math.max(top, x);
         float span = hi > lo ? hi - lo : 1f;
         for (int i = 0; i < picked.size(); i++) out[picked.get(i)] = top * (1f + (s[i] - lo) / span);
@@ -146,17 +155,24 @@ public final class SemanticCompressor extends AbstractPromptCompressor {
         private Builder() {}
 
         /** The semantic signal (default: the shipped all-MiniLM-L6-v2 static embeddings). */
-        public Builder relevance(SoftTermRelevance r) { this.relevance = Objects.requireNonNull(r, "relevance"); return this; }
+        public Builder relevance(SoftTermRelevance r) {
+            this.relevance = Objects.requireNonNull(r, "relevance");
+            return this;
+        }
 
         /** Weight of the lexical relevance in the fusion, finite and >= 0 (default {@value #BM25_WEIGHT}). */
         public Builder bm25Weight(double w) {
-            if (!(w >= 0) || Double.isInfinite(w)) throw new IllegalArgumentException("bm25Weight must be a finite number >= 0, got " + w);
+            if (!(w >= 0) || Double.isInfinite(w))
+                throw new IllegalArgumentException("bm25Weight must be a finite number >= 0, got " + w);
             this.bm25Weight = w;
             return this;
         }
 
         /** Re-ranks a shortlist with this scorer (none by default). */
-        public Builder reranker(SentenceScorer s) { this.reranker = Objects.requireNonNull(s, "reranker"); return this; }
+        public Builder reranker(SentenceScorer s) {
+            this.reranker = Objects.requireNonNull(s, "reranker");
+            return this;
+        }
 
         /** Size of the re-ranked shortlist in estimated tokens, >= 1 (default {@value #RERANK_TOKENS}). */
         public Builder rerankTokens(int n) {
@@ -165,6 +181,8 @@ public final class SemanticCompressor extends AbstractPromptCompressor {
             return this;
         }
 
-        public SemanticCompressor build() { return new SemanticCompressor(this); }
+        public SemanticCompressor build() {
+            return new SemanticCompressor(this);
+        }
     }
 }

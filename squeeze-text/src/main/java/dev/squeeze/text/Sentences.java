@@ -13,7 +13,9 @@ public final class Sentences {
      * @param forced    true when the span holds content the request forces (numbers, URLs, ...)
      */
     public record Span(int start, int end, int paragraph, boolean structure, boolean forced) {
-        public String of(String text) { return text.substring(start, end); }
+        public String of(String text) {
+            return text.substring(start, end);
+        }
     }
 
     private Sentences() {}
@@ -26,7 +28,9 @@ public final class Sentences {
         return false;
     }
 
-    public static List<Span> split(String text) { return split(text, ForcedContent.none()); }
+    public static List<Span> split(String text) {
+        return split(text, ForcedContent.none());
+    }
 
     /** Spans, each marked when it contains forced content. */
     public static List<Span> split(String text, ForcedContent forced) {

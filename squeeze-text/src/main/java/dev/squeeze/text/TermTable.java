@@ -7,10 +7,10 @@ import java.util.Arrays;
  * (open addressing, linear probing). One per compression call; not thread-safe.
  */
 final class TermTable {
-    private int[] slots;          // term id + 1, 0 = empty
-    private int[] hashes;         // by term id
-    private int[] starts;         // by term id: offset in pool
-    private int[] lengths;        // by term id
+    private int[] slots; // term id + 1, 0 = empty
+    private int[] hashes; // by term id
+    private int[] starts; // by term id: offset in pool
+    private int[] lengths; // by term id
     private char[] pool;
     private int poolSize;
     private int size;
@@ -24,7 +24,9 @@ final class TermTable {
         pool = new char[Math.max(256, expected * 6)];
     }
 
-    int size() { return size; }
+    int size() {
+        return size;
+    }
 
     static char lower(char c) {
         if (c < 128) return (c >= 'A' && c <= 'Z') ? (char) (c + 32) : c;
@@ -61,9 +63,13 @@ final class TermTable {
         }
     }
 
-    String term(int id) { return new String(pool, starts[id], lengths[id]); }
+    String term(int id) {
+        return new String(pool, starts[id], lengths[id]);
+    }
 
-    int length(int id) { return lengths[id]; }
+    int length(int id) {
+        return lengths[id];
+    }
 
     private static int hash(String s, int from, int to) {
         int h = 0x811C9DC5;

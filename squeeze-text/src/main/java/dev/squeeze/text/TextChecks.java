@@ -16,7 +16,8 @@ public final class TextChecks {
      * offset in {@code source}. A leading BOM is dropped.
      */
     public static String decodeUtf8(byte[] bytes, String source) {
-        CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder dec = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -26,8 +27,8 @@ public final class TextChecks {
             requireText(source, text);
             return text;
         } catch (MalformedInputException e) {
-            throw new IllegalArgumentException(source + ": invalid UTF-8 at byte offset " + in.position()
-                    + " (" + e.getInputLength() + " malformed byte(s)); is it a binary file?");
+            throw new IllegalArgumentException(source + ": invalid UTF-8 at byte offset " + in.position() + " ("
+                    + e.getInputLength() + " malformed byte(s)); is it a binary file?");
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException(source + ": invalid UTF-8 near byte offset " + in.position());
         }
@@ -84,8 +85,8 @@ public final class TextChecks {
     public static void requireWordsAtMost(String what, String s, int maxChars) {
         Run r = longestRun(s);
         if (r.length() > maxChars) {
-            throw new IllegalArgumentException(what + " has a " + r.length() + "-character word at char offset " + r.offset()
-                    + "; words of at most " + maxChars + " characters are accepted");
+            throw new IllegalArgumentException(what + " has a " + r.length() + "-character word at char offset "
+                    + r.offset() + "; words of at most " + maxChars + " characters are accepted");
         }
     }
 
@@ -94,9 +95,11 @@ public final class TextChecks {
     private static int kind(int cp) {
         if (Character.isLetter(cp)) return LETTER;
         int t = Character.getType(cp);
-        if (t == Character.NON_SPACING_MARK || t == Character.COMBINING_SPACING_MARK || t == Character.ENCLOSING_MARK) return LETTER;
+        if (t == Character.NON_SPACING_MARK || t == Character.COMBINING_SPACING_MARK || t == Character.ENCLOSING_MARK)
+            return LETTER;
         if (Character.isWhitespace(cp) || t == Character.SPACE_SEPARATOR) return SPACE;
-        if (t == Character.DECIMAL_DIGIT_NUMBER || t == Character.LETTER_NUMBER || t == Character.OTHER_NUMBER) return DIGIT;
+        if (t == Character.DECIMAL_DIGIT_NUMBER || t == Character.LETTER_NUMBER || t == Character.OTHER_NUMBER)
+            return DIGIT;
         return OTHER;
     }
 }

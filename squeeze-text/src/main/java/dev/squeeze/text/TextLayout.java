@@ -27,10 +27,19 @@ final class TextLayout {
     private TextLayout(String text) {
         this.text = text;
         int cap = Math.max(16, text.length() / 4);
-        start = new int[cap]; end = new int[cap]; term = new int[cap]; unit = new int[cap]; flags = new int[cap];
-        nlBefore = new int[cap]; paraBefore = new int[cap]; kind = new byte[cap];
+        start = new int[cap];
+        end = new int[cap];
+        term = new int[cap];
+        unit = new int[cap];
+        flags = new int[cap];
+        nlBefore = new int[cap];
+        paraBefore = new int[cap];
+        kind = new byte[cap];
         int ucap = Math.max(8, text.length() / 60);
-        unitFirst = new int[ucap]; unitEnd = new int[ucap]; unitPara = new int[ucap]; unitKind = new byte[ucap];
+        unitFirst = new int[ucap];
+        unitEnd = new int[ucap];
+        unitPara = new int[ucap];
+        unitKind = new byte[ucap];
         terms = new TermTable(Math.max(64, text.length() / 30));
     }
 
@@ -45,10 +54,17 @@ final class TextLayout {
         return Character.isLetterOrDigit(c) && !Character.isIdeographic(c);
     }
 
-    private static boolean isDigit(char c) { return c >= '0' && c <= '9'; }
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
 
     private static boolean isSpace(char c) {
-        return c == ' ' || c == '\t' || c == '\r' || c == '\f' || (c >= 128 && Character.isWhitespace(c)) || c == '\u00A0';
+        return c == ' '
+                || c == '\t'
+                || c == '\r'
+                || c == '\f'
+                || (c >= 128 && Character.isWhitespace(c))
+                || c == '\u00A0';
     }
 
     private void run(ForcedContent forced) {
@@ -61,7 +77,9 @@ final class TextLayout {
         while (pos < n) {
             char c = s.charAt(pos);
             if (c == '\n') {
-                if (gapNewlines == 0 && unitOpen && wrappedLine(s, pos, n)) { // hard-wrapped prose: the sentence goes on
+                if (gapNewlines == 0
+                        && unitOpen
+                        && wrappedLine(s, pos, n)) { // hard-wrapped prose: the sentence goes on
                     space = true;
                     pos++;
                     continue;
@@ -75,7 +93,11 @@ final class TextLayout {
                 pos++;
                 continue;
             }
-            if (isSpace(c)) { space = true; pos++; continue; }
+            if (isSpace(c)) {
+                space = true;
+                pos++;
+                continue;
+            }
             if (lineStart && c == '`' && s.startsWith("```", pos)) {
                 int close = s.indexOf("\n```", pos + 3);
                 int stop = close < 0 ? n : s.indexOf('\n', close + 4);
@@ -104,7 +126,10 @@ final class TextLayout {
             int stop;
             if (urlAt(s, pos)) {
                 stop = pos;
-                while (stop < n && !isSpace(s.charAt(stop)) && s.charAt(stop) != '\n' && "<>\"'`".indexOf(s.charAt(stop)) < 0) stop++;
+                while (stop < n
+                        && !isSpace(s.charAt(stop))
+                        && s.charAt(stop) != '\n'
+                        && "<>\"'`".indexOf(s.charAt(stop)) < 0) stop++;
                 while (stop > pos + 4 && ".,;:!?)]}".indexOf(s.charAt(stop - 1)) >= 0) stop--;
                 int p = addPiece(pos, stop, URL, sp, nl, para, terms.intern(s, pos, stop));
                 if (forced.urls()) flags[p] |= FORCED;
@@ -126,7 +151,10 @@ final class TextLayout {
                 boolean ends = false;
                 for (int k = pos; k < stop; k++) {
                     char d = s.charAt(k);
-                    if (d == '.' || d == '!' || d == '?' || d == '。' || d == '！' || d == '？') { ends = true; break; }
+                    if (d == '.' || d == '!' || d == '?' || d == '。' || d == '！' || d == '？') {
+                        ends = true;
+                        break;
+                    }
                 }
                 if (ends && (stop == n || isSpace(s.charAt(stop)) || s.charAt(stop) == '\n')) {
                     unitOpen = false; // next piece opens a new sentence unit on the same line
@@ -156,7 +184,9 @@ final class TextLayout {
     private static boolean urlAt(String s, int pos) {
         char c = s.charAt(pos);
         if (c != 'h' && c != 'f' && c != 'w') return false;
-        return s.startsWith("https://", pos) || s.startsWith("http://", pos) || s.startsWith("ftp://", pos)
+        return s.startsWith("https://", pos)
+                || s.startsWith("http://", pos)
+                || s.startsWith("ftp://", pos)
                 || s.startsWith("www.", pos);
     }
 
@@ -165,7 +195,10 @@ final class TextLayout {
         int k = pos + 1;
         while (k < n) {
             char c = s.charAt(k);
-            if (isWordChar(c)) { k++; continue; }
+            if (isWordChar(c)) {
+                k++;
+                continue;
+            }
             if (k + 1 < n && isWordChar(s.charAt(k + 1))) {
                 char prev = s.charAt(k - 1), next = s.charAt(k + 1);
                 boolean join = switch (c) {
@@ -173,7 +206,10 @@ final class TextLayout {
                     case ',', ':' -> isDigit(prev) && isDigit(next);
                     default -> false;
                 };
-                if (join) { k += 2; continue; }
+                if (join) {
+                    k += 2;
+                    continue;
+                }
             }
             break;
         }
@@ -206,8 +242,10 @@ final class TextLayout {
     private void openUnit(int para, byte k) {
         if (units == unitFirst.length) {
             int m = units * 2;
-            unitFirst = Arrays.copyOf(unitFirst, m); unitEnd = Arrays.copyOf(unitEnd, m);
-            unitPara = Arrays.copyOf(unitPara, m); unitKind = Arrays.copyOf(unitKind, m);
+            unitFirst = Arrays.copyOf(unitFirst, m);
+            unitEnd = Arrays.copyOf(unitEnd, m);
+            unitPara = Arrays.copyOf(unitPara, m);
+            unitKind = Arrays.copyOf(unitKind, m);
         }
         unitFirst[units] = pieces;
         unitEnd[units] = pieces;
@@ -219,9 +257,14 @@ final class TextLayout {
     private int addPiece(int a, int b, byte k, boolean spaceBefore, int nl, int para, int termId) {
         if (pieces == start.length) grow();
         int p = pieces++;
-        start[p] = a; end[p] = b; kind[p] = k; term[p] = termId; unit[p] = units - 1;
+        start[p] = a;
+        end[p] = b;
+        kind[p] = k;
+        term[p] = termId;
+        unit[p] = units - 1;
         flags[p] = spaceBefore ? SPACE_BEFORE : 0;
-        nlBefore[p] = nl; paraBefore[p] = para;
+        nlBefore[p] = nl;
+        paraBefore[p] = para;
         if (unitKind[units - 1] != UNIT_TEXT) flags[p] |= FORCED_IF_STRUCTURE;
         unitEnd[units - 1] = pieces;
         return p;
@@ -232,8 +275,13 @@ final class TextLayout {
 
     private void grow() {
         int m = start.length * 2;
-        start = Arrays.copyOf(start, m); end = Arrays.copyOf(end, m); term = Arrays.copyOf(term, m);
-        unit = Arrays.copyOf(unit, m); flags = Arrays.copyOf(flags, m); nlBefore = Arrays.copyOf(nlBefore, m);
-        paraBefore = Arrays.copyOf(paraBefore, m); kind = Arrays.copyOf(kind, m);
+        start = Arrays.copyOf(start, m);
+        end = Arrays.copyOf(end, m);
+        term = Arrays.copyOf(term, m);
+        unit = Arrays.copyOf(unit, m);
+        flags = Arrays.copyOf(flags, m);
+        nlBefore = Arrays.copyOf(nlBefore, m);
+        paraBefore = Arrays.copyOf(paraBefore, m);
+        kind = Arrays.copyOf(kind, m);
     }
 }

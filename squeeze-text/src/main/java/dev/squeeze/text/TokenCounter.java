@@ -27,9 +27,13 @@ public final class TokenCounter {
         };
     }
 
-    public static TokenCounter cl100k() { return of(TokenEncoding.CL100K_BASE); }
+    public static TokenCounter cl100k() {
+        return of(TokenEncoding.CL100K_BASE);
+    }
 
-    public TokenEncoding encoding() { return encoding; }
+    public TokenEncoding encoding() {
+        return encoding;
+    }
 
     /** Number of tokens of {@code text}; special-token text such as "<|endoftext|>" is counted as ordinary text. */
     public int count(String text) {
@@ -59,12 +63,12 @@ public final class TokenCounter {
     }
 
     private static final class Cl100k {
-        static final TokenCounter INSTANCE = new TokenCounter(TokenEncoding.CL100K_BASE,
-                Registry.INSTANCE.getEncoding(EncodingType.CL100K_BASE));
+        static final TokenCounter INSTANCE =
+                new TokenCounter(TokenEncoding.CL100K_BASE, Registry.INSTANCE.getEncoding(EncodingType.CL100K_BASE));
     }
 
     private static final class O200k {
-        static final TokenCounter INSTANCE = new TokenCounter(TokenEncoding.O200K_BASE,
-                Registry.INSTANCE.getEncoding(EncodingType.O200K_BASE));
+        static final TokenCounter INSTANCE =
+                new TokenCounter(TokenEncoding.O200K_BASE, Registry.INSTANCE.getEncoding(EncodingType.O200K_BASE));
     }
 }

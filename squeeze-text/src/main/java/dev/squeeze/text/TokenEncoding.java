@@ -9,10 +9,14 @@ public enum TokenEncoding {
 
     private final String id;
 
-    TokenEncoding(String id) { this.id = id; }
+    TokenEncoding(String id) {
+        this.id = id;
+    }
 
     /** The name OpenAI and tiktoken use ("cl100k_base"). */
-    public String id() { return id; }
+    public String id() {
+        return id;
+    }
 
     /** Parses "cl100k_base" / "o200k_base" (case-insensitive); names the accepted values on error. */
     public static TokenEncoding parse(String name) {

@@ -1,16 +1,43 @@
 package dev.squeeze.text;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /** Random input never escapes as anything but IllegalArgumentException, and successful output respects the budget. */
 class FuzzTest {
-    private static final String[] MARKUP = {"<squeeze rate=0.3>", "<squeeze compress=false>", "</squeeze>", "<squeeze", ">"};
-    private static final String[] PARTS = {" ", "\n", "\n\n", "```", "# ", "word", "Paris", "42", "3.5", "a-b1", "https://x.org/p", ".", ",", "?", "é", "中文",
-            "\uD83D\uDE00", "\t", "\"k\": \"v\"", "{", "}", "$", "%", "rate=", "'", "..."};
+    private static final String[] MARKUP = {
+        "<squeeze rate=0.3>", "<squeeze compress=false>", "</squeeze>", "<squeeze", ">"
+    };
+    private static final String[] PARTS = {
+        " ",
+        "\n",
+        "\n\n",
+        "```",
+        "# ",
+        "word",
+        "Paris",
+        "42",
+        "3.5",
+        "a-b1",
+        "https://x.org/p",
+        ".",
+        ",",
+        "?",
+        "é",
+        "中文",
+        "\uD83D\uDE00",
+        "\t",
+        "\"k\": \"v\"",
+        "{",
+        "}",
+        "$",
+        "%",
+        "rate=",
+        "'",
+        "..."
+    };
 
     @Test
     void utf8DecoderRejectsOrAcceptsRandomBytesCleanly() {
@@ -41,19 +68,27 @@ class FuzzTest {
             String text = sb.toString();
             double rate = 0.05 + r.nextDouble() * 0.95;
             try {
-                CompressionRequest req = CompressionRequest.builder(text).rate(rate)
+                CompressionRequest req = CompressionRequest.builder(text)
+                        .rate(rate)
                         .question(r.nextBoolean() ? "Paris word?" : null)
-                        .forced(r.nextBoolean() ? ForcedContent.numbersAndUrls() : ForcedContent.none()).build();
+                        .forced(r.nextBoolean() ? ForcedContent.numbersAndUrls() : ForcedContent.none())
+                        .build();
                 CompressionResult res = c.compress(req);
                 assertEquals(TokenCounter.cl100k().count(res.compressed()), res.compressedTokens());
-                if (!StructuredPrompt.hasMarkup(text) && !req.forced().any() && !text.contains("```") && !text.contains("# ")) {
-                    assertTrue(res.compressedTokens() <= Math.max(req.targetTokens(res.originTokens()), 0) || res.rate() == 1.0,
+                if (!StructuredPrompt.hasMarkup(text)
+                        && !req.forced().any()
+                        && !text.contains("```")
+                        && !text.contains("# ")) {
+                    assertTrue(
+                            res.compressedTokens() <= Math.max(req.targetTokens(res.originTokens()), 0)
+                                    || res.rate() == 1.0,
                             "over budget for " + text + " -> " + res);
                 }
                 ok++;
             } catch (IllegalArgumentException e) {
                 assertNotNull(e.getMessage());
-                if (System.getenv("FUZZ_DEBUG") != null) System.err.println("IAE " + e.getMessage().replaceAll("[0-9]+", "N"));
+                if (System.getenv("FUZZ_DEBUG") != null)
+                    System.err.println("IAE " + e.getMessage().replaceAll("[0-9]+", "N"));
             }
         }
         assertTrue(ok > 200, "most random prompts compress: " + ok);

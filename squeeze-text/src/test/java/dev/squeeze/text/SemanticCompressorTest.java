@@ -1,12 +1,11 @@
 package dev.squeeze.text;
 
-import org.junit.jupiter.api.Test;
+import static dev.squeeze.text.LexicalCompressorTest.filler;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.List;
 import java.util.Map;
-
-import static dev.squeeze.text.LexicalCompressorTest.filler;
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class SemanticCompressorTest {
     static final String NEEDLE = "A doctor named Ines Varga cured the ill seamen after the storm.";
@@ -34,7 +33,8 @@ class SemanticCompressorTest {
         "Good design is often a matter of removing things rather than adding them.",
         "The hikers reached the ridge just before the fog rolled in.",
         "Cities grow along rivers because water once carried all the trade.",
-        "The school added a chess club after several students asked for one."};
+        "The school added a chess club after several students asked for one."
+    };
 
     static String haystack() {
         StringBuilder sb = new StringBuilder();
@@ -48,7 +48,8 @@ class SemanticCompressorTest {
     @Test
     void keepsWholeAParaphrasedSentenceThatTheLexicalMethodOnlyPicksAt() {
         String text = haystack();
-        CompressionRequest req = CompressionRequest.builder(text).rate(0.1).question(QUESTION).build();
+        CompressionRequest req =
+                CompressionRequest.builder(text).rate(0.1).question(QUESTION).build();
         CompressionResult s = semantic.compress(req), l = new LexicalCompressor().compress(req);
         assertTrue(s.compressed().contains(NEEDLE), s.compressed());
         // BM25 ranks the sentences that share "old", "square" and "got" first.
@@ -74,10 +75,15 @@ class SemanticCompressorTest {
             {"How long are staff accesses to production logged?", "400 days"},
             {"When are invoices issued?", "first day of each month"},
             {"What discount does annual billing give?", "two months free"},
-            {"How long can restores of large instances take?", "up to an hour"}};
+            {"How long can restores of large instances take?", "up to an hour"}
+        };
         for (double rate : new double[] {0.5, 0.25, 0.2}) {
             for (String[] x : qa) {
-                String out = semantic.compress(CompressionRequest.builder(text).rate(rate).question(x[0]).build()).compressed();
+                String out = semantic.compress(CompressionRequest.builder(text)
+                                .rate(rate)
+                                .question(x[0])
+                                .build())
+                        .compressed();
                 assertTrue(out.contains(x[1]), "rate " + rate + ", " + x[0] + ": " + out);
             }
         }
@@ -88,7 +94,10 @@ class SemanticCompressorTest {
         String text = haystack();
         for (double rate : new double[] {0.5, 0.2, 0.1}) {
             CompressionRequest req = CompressionRequest.builder(text).rate(rate).build();
-            assertEquals(new LexicalCompressor().compress(req).compressed(), semantic.compress(req).compressed(), "rate " + rate);
+            assertEquals(
+                    new LexicalCompressor().compress(req).compressed(),
+                    semantic.compress(req).compressed(),
+                    "rate " + rate);
         }
     }
 
@@ -96,12 +105,19 @@ class SemanticCompressorTest {
     void keepsTheRateAndTheExistingGuarantees() {
         String text = filler(200);
         for (double rate : new double[] {0.5, 0.33, 0.2, 0.1}) {
-            CompressionResult r = semantic.compress(CompressionRequest.builder(text).rate(rate).question("Who repaired the bicycle?").build());
+            CompressionResult r = semantic.compress(CompressionRequest.builder(text)
+                    .rate(rate)
+                    .question("Who repaired the bicycle?")
+                    .build());
             assertEquals(TokenCounter.cl100k().count(r.compressed()), r.compressedTokens(), "exact recount");
             assertTrue(Math.abs(r.rate() - rate) <= 0.02, "rate " + rate + " achieved " + r.rate());
         }
-        CompressionResult forced = semantic.compress(CompressionRequest.builder(filler(30) + " Order 4711 ships today. " + filler(30))
-                .rate(0.2).question("When does it ship?").forced(ForcedContent.numbersAndUrls()).build());
+        CompressionResult forced =
+                semantic.compress(CompressionRequest.builder(filler(30) + " Order 4711 ships today. " + filler(30))
+                        .rate(0.2)
+                        .question("When does it ship?")
+                        .forced(ForcedContent.numbersAndUrls())
+                        .build());
         assertTrue(forced.compressed().contains("4711"));
     }
 
@@ -110,7 +126,10 @@ class SemanticCompressorTest {
         float[] lex = {0f, 2f, 1f}, sem = {-1f, 0.5f, 1f};
         float[] f = SemanticCompressor.fuse(lex, sem, 0.5);
         assertArrayEquals(new float[] {0f, 0.5f + 0.5f, 0.25f + 1f}, f, 1e-6f);
-        assertArrayEquals(new float[] {0f, 0f}, SemanticCompressor.fuse(new float[2], new float[] {-1f, -2f}, 0.5), "nothing positive");
+        assertArrayEquals(
+                new float[] {0f, 0f},
+                SemanticCompressor.fuse(new float[2], new float[] {-1f, -2f}, 0.5),
+                "nothing positive");
     }
 
     @Test
@@ -119,10 +138,15 @@ class SemanticCompressorTest {
         assertEquals(4, L.units);
         float[] fused = {0.9f, 0.1f, 0.8f, 0.7f};
         // Shortlist of 6 tokens = 24 characters: units 0 (10 chars) and 2 (12 chars); unit 3 would pass the limit.
-        float[] out = SemanticCompressor.rerank(L, fused, "q", (q, sents) -> {
-            assertEquals(List.of("Alpha one.", "Gamma three."), sents);
-            return new float[] {0.2f, 0.6f};
-        }, 6);
+        float[] out = SemanticCompressor.rerank(
+                L,
+                fused,
+                "q",
+                (q, sents) -> {
+                    assertEquals(List.of("Alpha one.", "Gamma three."), sents);
+                    return new float[] {0.2f, 0.6f};
+                },
+                6);
         assertArrayEquals(new float[] {0.9f, 0.1f, 1.8f, 0.7f}, out, 1e-6f);
     }
 
@@ -132,7 +156,8 @@ class SemanticCompressorTest {
         assertEquals("semantic", CompressorRegistry.DEFAULT_METHOD);
         assertEquals("semantic", reg.defaultCompressor().method());
         assertTrue(reg.offlineNames().containsAll(List.of("semantic", "lexical")));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> reg.create("semantic", Map.of("rerank", "bert")));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> reg.create("semantic", Map.of("rerank", "bert")));
         assertTrue(e.getMessage().contains("rerank") && e.getMessage().contains("'bert'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> reg.create("semantic", Map.of("bm25Weight", "-1")));
         assertTrue(e.getMessage().contains("bm25Weight") && e.getMessage().contains("'-1'"), e.getMessage());
@@ -142,8 +167,12 @@ class SemanticCompressorTest {
 
     @Test
     void theMiniLmCascadeRunsOnThePureJavaEncoder() {
-        PromptCompressor c = CompressorRegistry.load().create("semantic", Map.of("rerank", "minilm", "threads", "2", "rerankTokens", "600"));
-        CompressionResult r = c.compress(CompressionRequest.builder(haystack()).rate(0.1).question(QUESTION).build());
+        PromptCompressor c = CompressorRegistry.load()
+                .create("semantic", Map.of("rerank", "minilm", "threads", "2", "rerankTokens", "600"));
+        CompressionResult r = c.compress(CompressionRequest.builder(haystack())
+                .rate(0.1)
+                .question(QUESTION)
+                .build());
         assertTrue(r.compressed().contains(NEEDLE), r.compressed());
         assertTrue(Math.abs(r.rate() - 0.1) <= 0.02, "rate " + r.rate());
     }

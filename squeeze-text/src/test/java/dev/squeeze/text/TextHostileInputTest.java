@@ -1,10 +1,9 @@
 package dev.squeeze.text;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.concurrent.CancellationException;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /**
  * Hostile prompts (issue #16, classes 3, 4, 10): deep JSON for the json method, verbatim segments over the budget,
@@ -21,26 +20,38 @@ class TextHostileInputTest {
     void deeplyNestedJsonIsAClearErrorNamingTheDepth() {
         var c = new JsonCompressor(new LexicalCompressor());
         for (int depth : new int[] {2_000, JsonCompressor.MAX_DEPTH + 1}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> c.compress(CompressionRequest.builder(nested(depth)).rate(0.5).build()), "depth " + depth);
-            assertTrue(e.getMessage().contains("nest") && e.getMessage().contains(Integer.toString(JsonCompressor.MAX_DEPTH)), e.getMessage());
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> c.compress(
+                            CompressionRequest.builder(nested(depth)).rate(0.5).build()),
+                    "depth " + depth);
+            assertTrue(
+                    e.getMessage().contains("nest")
+                            && e.getMessage().contains(Integer.toString(JsonCompressor.MAX_DEPTH)),
+                    e.getMessage());
         }
         // at the limit it still works
-        CompressionResult ok = c.compress(CompressionRequest.builder(nested(JsonCompressor.MAX_DEPTH - 1)).rate(0.5).build());
+        CompressionResult ok = c.compress(CompressionRequest.builder(nested(JsonCompressor.MAX_DEPTH - 1))
+                .rate(0.5)
+                .build());
         assertTrue(ok.compressed().startsWith("[[["), ok.compressed());
     }
 
     @Test
     void verbatimSegmentsOverTheBudgetAreAnErrorLikeTheOtherOverBudgetCases() {
-        String verbatim = "The contract term is twelve months and renews automatically unless cancelled in writing. ".repeat(10);
+        String verbatim =
+                "The contract term is twelve months and renews automatically unless cancelled in writing. ".repeat(10);
         String text = "<squeeze compress=false>" + verbatim + "</squeeze>";
         var c = new LexicalCompressor();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> c.compress(CompressionRequest.builder(text).rate(0.1).build()));
         assertTrue(e.getMessage().contains("compress=false") && e.getMessage().contains("budget"), e.getMessage());
         // with own-rate segments too: 10 % of the whole cannot hold the verbatim half
         String mixed = text + "<squeeze rate=0.5>" + verbatim + "</squeeze>";
-        assertThrows(IllegalArgumentException.class, () -> c.compress(CompressionRequest.builder(mixed).rate(0.1).build()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> c.compress(CompressionRequest.builder(mixed).rate(0.1).build()));
     }
 
     @Test
@@ -49,14 +60,26 @@ class TextHostileInputTest {
         TextChecks.Run r = TextChecks.longestRun(word);
         assertEquals(0, r.offset());
         assertEquals(2_000_000, r.length());
-        TextChecks.Run mixed = TextChecks.longestRun("short words, then " + "=".repeat(40) + " and " + "x".repeat(30) + "123");
+        TextChecks.Run mixed =
+                TextChecks.longestRun("short words, then " + "=".repeat(40) + " and " + "x".repeat(30) + "123");
         assertEquals(18, mixed.offset());
         assertEquals(40, mixed.length());
-        assertEquals(2, TextChecks.longestRun("ab 123456789 c").length(), "digits never form long pieces (the tokenizers split them in threes)");
-        assertEquals(4, TextChecks.longestRun("e\u0301t\u00e9 \uD83D\uDE00").length(), "combining marks join their letters; code points count");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TextChecks.requireWordsAtMost("text", word, 1000));
-        assertTrue(e.getMessage().contains("text") && e.getMessage().contains("2000000-character") && e.getMessage().contains("offset 0")
-                && e.getMessage().contains("1000"), e.getMessage());
+        assertEquals(
+                2,
+                TextChecks.longestRun("ab 123456789 c").length(),
+                "digits never form long pieces (the tokenizers split them in threes)");
+        assertEquals(
+                4,
+                TextChecks.longestRun("e\u0301t\u00e9 \uD83D\uDE00").length(),
+                "combining marks join their letters; code points count");
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> TextChecks.requireWordsAtMost("text", word, 1000));
+        assertTrue(
+                e.getMessage().contains("text")
+                        && e.getMessage().contains("2000000-character")
+                        && e.getMessage().contains("offset 0")
+                        && e.getMessage().contains("1000"),
+                e.getMessage());
         TextChecks.requireWordsAtMost("text", "normal words only", 1000);
     }
 
@@ -66,7 +89,8 @@ class TextHostileInputTest {
         var c = new LexicalCompressor();
         Thread.currentThread().interrupt();
         try {
-            CancellationException e = assertThrows(CancellationException.class,
+            CancellationException e = assertThrows(
+                    CancellationException.class,
                     () -> c.compress(CompressionRequest.builder(text).rate(0.3).build()));
             assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
         } finally {
@@ -75,11 +99,15 @@ class TextHostileInputTest {
         var json = new JsonCompressor(new LexicalCompressor());
         Thread.currentThread().interrupt();
         try {
-            assertThrows(CancellationException.class, () -> json.compress(CompressionRequest.builder(
-                    "{\"a\": \"" + text.replace("\n", " ") + "\"}").rate(0.3).build()));
+            assertThrows(
+                    CancellationException.class,
+                    () -> json.compress(CompressionRequest.builder("{\"a\": \"" + text.replace("\n", " ") + "\"}")
+                            .rate(0.3)
+                            .build()));
         } finally {
             Thread.interrupted();
         }
-        assertTrue(c.compress(CompressionRequest.builder(text).rate(0.3).build()).compressedTokens() > 0, "works again");
+        assertTrue(
+                c.compress(CompressionRequest.builder(text).rate(0.3).build()).compressedTokens() > 0, "works again");
     }
 }

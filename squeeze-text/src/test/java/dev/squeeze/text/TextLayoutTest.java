@@ -1,16 +1,35 @@
 package dev.squeeze.text;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.*;
 
+import org.junit.jupiter.api.Test;
+
 class TextLayoutTest {
-    private static String piece(TextLayout l, int p) { return l.text.substring(l.start[p], l.end[p]); }
+    private static String piece(TextLayout l, int p) {
+        return l.text.substring(l.start[p], l.end[p]);
+    }
 
     @Test
     void splitsWordsNumbersIdsUrlsAndSentences() {
-        TextLayout l = TextLayout.scan("Pay $1,250.75 to ab-12 now. See https://x.org/a, then stop!\nNext line", ForcedContent.none());
-        String[] expect = {"Pay", "$", "1,250.75", "to", "ab-12", "now", ".", "See", "https://x.org/a", ",", "then", "stop", "!", "Next", "line"};
+        TextLayout l = TextLayout.scan(
+                "Pay $1,250.75 to ab-12 now. See https://x.org/a, then stop!\nNext line", ForcedContent.none());
+        String[] expect = {
+            "Pay",
+            "$",
+            "1,250.75",
+            "to",
+            "ab-12",
+            "now",
+            ".",
+            "See",
+            "https://x.org/a",
+            ",",
+            "then",
+            "stop",
+            "!",
+            "Next",
+            "line"
+        };
         assertEquals(expect.length, l.pieces);
         for (int i = 0; i < expect.length; i++) assertEquals(expect[i], piece(l, i));
         assertTrue((l.flags[2] & TextLayout.NUMBER) != 0);
@@ -23,7 +42,9 @@ class TextLayoutTest {
 
     @Test
     void hardWrappedProseStaysOneSentenceButStructuredLinesBreak() {
-        TextLayout l = TextLayout.scan("This sentence is wrapped\nover two lines. Next one.\n- item\n# Head\nlower start", ForcedContent.none());
+        TextLayout l = TextLayout.scan(
+                "This sentence is wrapped\nover two lines. Next one.\n- item\n# Head\nlower start",
+                ForcedContent.none());
         // units: "This ... lines." | "Next one." | "- item" | "# Head" | "lower start"
         assertEquals(5, l.units);
         assertEquals("This", piece(l, l.unitFirst[0]));

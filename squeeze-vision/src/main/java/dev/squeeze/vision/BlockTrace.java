@@ -16,7 +16,9 @@ import dev.squeeze.core.tensor.FloatMatrix;
  */
 public record BlockTrace(int layer, int heads, float[] attention, FloatMatrix keys, FloatMatrix output) {
 
-    public int tokens() { return keys.rows(); }
+    public int tokens() {
+        return keys.rows();
+    }
 
     /** (N) attention each token receives, averaged over heads and queries (HiPrune's global attention). */
     public float[] meanReceived() {

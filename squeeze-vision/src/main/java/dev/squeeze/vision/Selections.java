@@ -5,7 +5,6 @@ import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
-
 import java.util.Arrays;
 
 /** Small helpers shared by the reducers (all return or take plain arrays; no state). */
@@ -35,17 +34,23 @@ public final class Selections {
 
     /** Checks 1 <= keep <= n with a message naming the method. */
     public static int checkKeep(String method, int keep, int n) {
-        if (keep < 1 || keep > n) throw new IllegalArgumentException(method + ": keep must be in [1, " + n + "], got " + keep);
+        if (keep < 1 || keep > n)
+            throw new IllegalArgumentException(method + ": keep must be in [1, " + n + "], got " + keep);
         return keep;
     }
 
     /** (N, N) cosine similarities of the rows. */
-    public static FloatMatrix cosine(FloatMatrix x) { return Similarity.fast().cosineBlock(x); }
+    public static FloatMatrix cosine(FloatMatrix x) {
+        return Similarity.fast().cosineBlock(x);
+    }
 
     /** Min-max normalisation to [0, 1] (all-equal input gives zeros). */
     public static float[] minMax(float[] v) {
         float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
-        for (float x : v) { lo = Math.min(lo, x); hi = Math.max(hi, x); }
+        for (float x : v) {
+            lo = Math.min(lo, x);
+            hi = Math.max(hi, x);
+        }
         float[] out = new float[v.length];
         if (hi > lo) for (int i = 0; i < v.length; i++) out[i] = (v[i] - lo) / (hi - lo);
         return out;

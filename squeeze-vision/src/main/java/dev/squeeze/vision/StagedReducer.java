@@ -2,7 +2,6 @@ package dev.squeeze.vision;
 
 import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.transform.TokenTransform;
-
 import java.util.Optional;
 
 /**

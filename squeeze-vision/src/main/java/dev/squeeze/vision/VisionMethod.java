@@ -1,7 +1,6 @@
 package dev.squeeze.vision;
 
 import dev.squeeze.core.catalog.MethodInfo;
-
 import java.util.Optional;
 
 /**

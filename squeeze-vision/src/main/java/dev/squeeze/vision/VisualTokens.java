@@ -1,7 +1,6 @@
 package dev.squeeze.vision;
 
 import dev.squeeze.core.transform.TokenSet;
-
 import java.util.List;
 import java.util.Objects;
 
@@ -20,7 +19,9 @@ public interface VisualTokens {
     TokenSet tokens();
 
     /** N, the tokens held now. */
-    default int size() { return tokens().size(); }
+    default int size() {
+        return tokens().size();
+    }
 
     /** Tokens before any reduction (the vision encoder's output count: 576 for LLaVA-1.5, 256 for the CCT). */
     int originalCount();
@@ -43,11 +44,14 @@ public interface VisualTokens {
     /** The latest block trace, for methods that read the attention or keys of the layer they follow. */
     default BlockTrace lastLayer() {
         List<BlockTrace> l = layers();
-        if (l.isEmpty()) throw new IllegalStateException("no encoder block has run on these tokens (none since the last reduction)");
+        if (l.isEmpty())
+            throw new IllegalStateException("no encoder block has run on these tokens (none since the last reduction)");
         return l.get(l.size() - 1);
     }
 
-    static Builder builder(TokenSet tokens) { return new Builder(tokens); }
+    static Builder builder(TokenSet tokens) {
+        return new Builder(tokens);
+    }
 
     /** Plain values, for models other than the CCT and for tests. Parts not given fail when a method asks for them. */
     final class Builder {
@@ -65,14 +69,26 @@ public interface VisualTokens {
         }
 
         /** Default: the current count (no earlier reduction). */
-        public Builder originalCount(int n) { this.originalCount = n; return this; }
+        public Builder originalCount(int n) {
+            this.originalCount = n;
+            return this;
+        }
 
         /** Default: sqrt(N) rounded. */
-        public Builder gridSide(int side) { this.gridSide = side; return this; }
+        public Builder gridSide(int side) {
+            this.gridSide = side;
+            return this;
+        }
 
-        public Builder clsAttention(float[] a) { this.cls = a; return this; }
+        public Builder clsAttention(float[] a) {
+            this.cls = a;
+            return this;
+        }
 
-        public Builder textAttention(float[][] a) { this.text = a; return this; }
+        public Builder textAttention(float[][] a) {
+            this.text = a;
+            return this;
+        }
 
         /** Encoder block traces (oldest first) and, aligned with them, each output's [CLS] attention (may be empty). */
         public Builder layers(List<BlockTrace> traces, List<float[]> clsPerLayer) {
@@ -89,9 +105,20 @@ public interface VisualTokens {
             List<BlockTrace> ls = layers;
             List<float[]> lc = layerCls;
             return new VisualTokens() {
-                @Override public TokenSet tokens() { return t; }
-                @Override public int originalCount() { return n0; }
-                @Override public int gridSide() { return side; }
+                @Override
+                public TokenSet tokens() {
+                    return t;
+                }
+
+                @Override
+                public int originalCount() {
+                    return n0;
+                }
+
+                @Override
+                public int gridSide() {
+                    return side;
+                }
 
                 @Override
                 public float[] clsAttention() {
@@ -105,11 +132,16 @@ public interface VisualTokens {
                     return q;
                 }
 
-                @Override public List<BlockTrace> layers() { return ls; }
+                @Override
+                public List<BlockTrace> layers() {
+                    return ls;
+                }
 
                 @Override
                 public float[] layerClsAttention(int i) {
-                    if (i < 0 || i >= lc.size()) throw new IllegalStateException("no [CLS] attention for encoder layer " + i + " (have " + lc.size() + ")");
+                    if (i < 0 || i >= lc.size())
+                        throw new IllegalStateException(
+                                "no [CLS] attention for encoder layer " + i + " (have " + lc.size() + ")");
                     return lc.get(i);
                 }
             };

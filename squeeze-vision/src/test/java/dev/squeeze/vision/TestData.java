@@ -2,7 +2,6 @@ package dev.squeeze.vision;
 
 import dev.squeeze.core.data.DataAssumptions;
 import dev.squeeze.vision.model.CctModel;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,7 +30,8 @@ public final class TestData {
     /** The first {@code n} sample photos in name order. */
     public static List<Path> images(int n) {
         try (var s = Files.list(DataAssumptions.require("images/imagenet-sample"))) {
-            List<Path> all = new ArrayList<>(s.filter(p -> p.toString().endsWith(".JPEG")).sorted().toList());
+            List<Path> all = new ArrayList<>(
+                    s.filter(p -> p.toString().endsWith(".JPEG")).sorted().toList());
             return all.subList(0, Math.min(n, all.size()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,9 +1,9 @@
 package dev.squeeze.beam.kv;
 
-import dev.squeeze.beam.BatchMetrics;
-import dev.squeeze.beam.DeadLetter;
 import dev.squeeze.beam.BatchCompress;
 import dev.squeeze.beam.BatchJobs;
+import dev.squeeze.beam.BatchMetrics;
+import dev.squeeze.beam.DeadLetter;
 import dev.squeeze.beam.ReadDocuments;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -21,20 +21,40 @@ public final class BatchKv {
     private BatchKv() {}
 
     /** What one job does. */
-    public record Job(String input, String output, ModelSpec model, KvStoreSpec store, KvEncoding encoding, int maxRecordBytes,
-                      int spreadBuckets) {
+    public record Job(
+            String input,
+            String output,
+            ModelSpec model,
+            KvStoreSpec store,
+            KvEncoding encoding,
+            int maxRecordBytes,
+            int spreadBuckets) {
         public static Job from(BatchKvOptions o) {
-            return new Job(o.getInput(), o.getOutput(), new ModelSpec(o.getModel(), o.getTokenizer(), o.getModelThreads()),
-                    KvStoreSpec.of(o.getStore()), new KvEncoding(o.getLevel(), o.getChunkTokens()), o.getMaxRecordBytes(),
+            return new Job(
+                    o.getInput(),
+                    o.getOutput(),
+                    new ModelSpec(o.getModel(), o.getTokenizer(), o.getModelThreads()),
+                    KvStoreSpec.of(o.getStore()),
+                    new KvEncoding(o.getLevel(), o.getChunkTokens()),
+                    o.getMaxRecordBytes(),
                     o.getSpreadBuckets());
         }
 
         public void addTo(Pipeline p) {
-            PCollectionTuple read = p.apply("Read", ReadDocuments.from(input).withMaxRecordBytes(maxRecordBytes).withSpreadBuckets(spreadBuckets));
-            PCollectionTuple kv = read.get(ReadDocuments.DOCUMENTS).apply("PrecomputeKvCaches", PrecomputeKvCaches.of(model, store, encoding));
+            PCollectionTuple read = p.apply(
+                    "Read",
+                    ReadDocuments.from(input).withMaxRecordBytes(maxRecordBytes).withSpreadBuckets(spreadBuckets));
+            PCollectionTuple kv = read.get(ReadDocuments.DOCUMENTS)
+                    .apply("PrecomputeKvCaches", PrecomputeKvCaches.of(model, store, encoding));
             BatchJobs.writeJsonl(kv.get(PrecomputeKvCaches.STORED), "Stored", KvStored::toJson, output, STORED_PREFIX);
-            BatchJobs.writeJsonl(PCollectionList.of(read.get(ReadDocuments.FAILED)).and(kv.get(PrecomputeKvCaches.FAILED))
-                    .apply("AllFailures", Flatten.pCollections()), "DeadLetter", DeadLetter::toJson, output, DEAD_LETTER_PREFIX);
+            BatchJobs.writeJsonl(
+                    PCollectionList.of(read.get(ReadDocuments.FAILED))
+                            .and(kv.get(PrecomputeKvCaches.FAILED))
+                            .apply("AllFailures", Flatten.pCollections()),
+                    "DeadLetter",
+                    DeadLetter::toJson,
+                    output,
+                    DEAD_LETTER_PREFIX);
         }
     }
 
@@ -47,8 +67,11 @@ public final class BatchKv {
         Pipeline p = Pipeline.create(options);
         job.addTo(p);
         PipelineResult result = BatchJobs.runToCompletion(p, "KV job");
-        return new Totals(BatchMetrics.totals(result), BatchMetrics.sum(result, PrecomputeKvCaches.KV_WRITTEN),
-                BatchMetrics.sum(result, PrecomputeKvCaches.KV_REUSED), BatchMetrics.sum(result, PrecomputeKvCaches.KV_BYTES),
+        return new Totals(
+                BatchMetrics.totals(result),
+                BatchMetrics.sum(result, PrecomputeKvCaches.KV_WRITTEN),
+                BatchMetrics.sum(result, PrecomputeKvCaches.KV_REUSED),
+                BatchMetrics.sum(result, PrecomputeKvCaches.KV_BYTES),
                 BatchMetrics.sum(result, PrecomputeKvCaches.KV_TOKENS));
     }
 }

@@ -2,7 +2,6 @@ package dev.squeeze.beam.kv;
 
 import dev.squeeze.cachegen.CacheGenEncoder;
 import dev.squeeze.cachegen.CompressionLevels;
-
 import java.io.Serializable;
 
 /**
@@ -20,12 +19,17 @@ public record KvEncoding(int level, int chunkTokens) implements Serializable {
 
     public KvEncoding {
         if (level < 0 || level > CompressionLevels.MAX) {
-            throw new IllegalArgumentException("CacheGen level must be in [0, " + CompressionLevels.MAX + "], got " + level);
+            throw new IllegalArgumentException(
+                    "CacheGen level must be in [0, " + CompressionLevels.MAX + "], got " + level);
         }
         if (chunkTokens <= 0) throw new IllegalArgumentException("chunk tokens must be > 0, got " + chunkTokens);
     }
 
-    public static KvEncoding defaults() { return new KvEncoding(CompressionLevels.DEFAULT, DEFAULT_CHUNK_TOKENS); }
+    public static KvEncoding defaults() {
+        return new KvEncoding(CompressionLevels.DEFAULT, DEFAULT_CHUNK_TOKENS);
+    }
 
-    public CacheGenEncoder encoder() { return CacheGenEncoder.builder().level(level).chunkTokens(chunkTokens).build(); }
+    public CacheGenEncoder encoder() {
+        return CacheGenEncoder.builder().level(level).chunkTokens(chunkTokens).build();
+    }
 }

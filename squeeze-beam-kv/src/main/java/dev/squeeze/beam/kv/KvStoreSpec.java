@@ -3,7 +3,6 @@ package dev.squeeze.beam.kv;
 import dev.squeeze.cachegen.store.DirectoryKvStore;
 import dev.squeeze.cachegen.store.KvStore;
 import dev.squeeze.cachegen.store.RedisKvStore;
-
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
@@ -21,12 +20,16 @@ public record KvStoreSpec(String address, int timeoutMillis) implements Serializ
     public static final int DEFAULT_TIMEOUT_MILLIS = 10_000;
 
     public KvStoreSpec {
-        if (address.isBlank()) throw new IllegalArgumentException("KV store address is empty: give a directory or redis://HOST:PORT");
-        if (timeoutMillis <= 0) throw new IllegalArgumentException("KV store timeout must be > 0 ms, got " + timeoutMillis);
+        if (address.isBlank())
+            throw new IllegalArgumentException("KV store address is empty: give a directory or redis://HOST:PORT");
+        if (timeoutMillis <= 0)
+            throw new IllegalArgumentException("KV store timeout must be > 0 ms, got " + timeoutMillis);
         if (isRedis(address)) redis(address);
     }
 
-    public static KvStoreSpec of(String address) { return new KvStoreSpec(address, DEFAULT_TIMEOUT_MILLIS); }
+    public static KvStoreSpec of(String address) {
+        return new KvStoreSpec(address, DEFAULT_TIMEOUT_MILLIS);
+    }
 
     public KvStore open() throws IOException {
         if (!isRedis(address)) return new DirectoryKvStore(Path.of(address));
@@ -34,7 +37,9 @@ public record KvStoreSpec(String address, int timeoutMillis) implements Serializ
         return new RedisKvStore(u.getHost(), u.getPort(), timeoutMillis);
     }
 
-    private static boolean isRedis(String a) { return a.startsWith("redis:"); }
+    private static boolean isRedis(String a) {
+        return a.startsWith("redis:");
+    }
 
     private static URI redis(String a) {
         URI u;
@@ -43,8 +48,12 @@ public record KvStoreSpec(String address, int timeoutMillis) implements Serializ
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("KV store '" + a + "' is not redis://HOST:PORT: " + e.getMessage());
         }
-        if (u.getHost() == null || u.getPort() < 1 || (u.getPath() != null && !u.getPath().isEmpty()) || u.getUserInfo() != null) {
-            throw new IllegalArgumentException("KV store '" + a + "' is not redis://HOST:PORT (a host and a port, nothing else)");
+        if (u.getHost() == null
+                || u.getPort() < 1
+                || (u.getPath() != null && !u.getPath().isEmpty())
+                || u.getUserInfo() != null) {
+            throw new IllegalArgumentException(
+                    "KV store '" + a + "' is not redis://HOST:PORT (a host and a port, nothing else)");
         }
         return u;
     }

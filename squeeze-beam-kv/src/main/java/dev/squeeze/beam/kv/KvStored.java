@@ -2,15 +2,14 @@ package dev.squeeze.beam.kv;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 
 /**
  * One document's KV cache in the store.
@@ -23,7 +22,8 @@ import java.io.OutputStream;
  * @param reused       true when the store already held those chunks (checked, nothing written)
  * @param fingerprint the model fingerprint's SHA-256 (hex), part of every key
  */
-public record KvStored(String id, int tokens, int cachedTokens, long bytes, long fp16Bytes, boolean reused, String fingerprint) {
+public record KvStored(
+        String id, int tokens, int cachedTokens, long bytes, long fp16Bytes, boolean reused, String fingerprint) {
     public ObjectNode toJson(ObjectMapper json) {
         ObjectNode o = json.createObjectNode();
         o.put("id", id);
@@ -38,7 +38,9 @@ public record KvStored(String id, int tokens, int cachedTokens, long bytes, long
 
     /** Beam coder; deterministic. */
     public static final class Coder extends CustomCoder<KvStored> {
-        public static Coder of() { return new Coder(); }
+        public static Coder of() {
+            return new Coder();
+        }
 
         @Override
         public void encode(KvStored k, OutputStream out) throws IOException {
@@ -53,8 +55,14 @@ public record KvStored(String id, int tokens, int cachedTokens, long bytes, long
 
         @Override
         public KvStored decode(InputStream in) throws IOException {
-            return new KvStored(StringUtf8Coder.of().decode(in), VarIntCoder.of().decode(in), VarIntCoder.of().decode(in), VarLongCoder.of().decode(in),
-                    VarLongCoder.of().decode(in), BooleanCoder.of().decode(in), StringUtf8Coder.of().decode(in));
+            return new KvStored(
+                    StringUtf8Coder.of().decode(in),
+                    VarIntCoder.of().decode(in),
+                    VarIntCoder.of().decode(in),
+                    VarLongCoder.of().decode(in),
+                    VarLongCoder.of().decode(in),
+                    BooleanCoder.of().decode(in),
+                    StringUtf8Coder.of().decode(in));
         }
 
         @Override

@@ -2,11 +2,10 @@ package dev.squeeze.beam.kv;
 
 import dev.squeeze.llm.format.ModelLoader;
 import dev.squeeze.llm.model.LlamaModel;
-import org.jspecify.annotations.Nullable;
-
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The model a worker loads in {@code @Setup}: a file (llama2.c, GGUF) or Hugging Face folder readable on every worker,
@@ -19,7 +18,9 @@ public record ModelSpec(String model, @Nullable String tokenizer, int threads) i
         if (threads < 1) throw new IllegalArgumentException("model threads must be >= 1, got " + threads);
     }
 
-    public static ModelSpec of(String model, @Nullable String tokenizer) { return new ModelSpec(model, tokenizer, 1); }
+    public static ModelSpec of(String model, @Nullable String tokenizer) {
+        return new ModelSpec(model, tokenizer, 1);
+    }
 
     public LlamaModel load() throws IOException {
         return ModelLoader.load(Path.of(model), tokenizer == null ? null : Path.of(tokenizer), threads);

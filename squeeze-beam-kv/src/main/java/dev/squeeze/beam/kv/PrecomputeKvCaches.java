@@ -9,6 +9,8 @@ import dev.squeeze.cachegen.ModelFingerprint;
 import dev.squeeze.cachegen.store.KvStore;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Session;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -18,9 +20,6 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.jspecify.annotations.Nullable;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Documents -> tokens (BOS first) -> prefill -> CacheGen chunks -> a {@link KvStore}, under the content addresses of
@@ -46,7 +45,10 @@ import java.nio.charset.StandardCharsets;
 public final class PrecomputeKvCaches extends PTransform<PCollection<Document>, PCollectionTuple> {
     public static final TupleTag<KvStored> STORED = new TupleTag<>("stored") {};
     public static final TupleTag<DeadLetter> FAILED = new TupleTag<>("failed") {};
-    public static final String KV_WRITTEN = "kv_written", KV_REUSED = "kv_reused", KV_BYTES = "kv_bytes", KV_TOKENS = "kv_tokens";
+    public static final String KV_WRITTEN = "kv_written",
+            KV_REUSED = "kv_reused",
+            KV_BYTES = "kv_bytes",
+            KV_TOKENS = "kv_tokens";
 
     private final ModelSpec model;
     private final KvStoreSpec store;
@@ -64,15 +66,17 @@ public final class PrecomputeKvCaches extends PTransform<PCollection<Document>, 
 
     @Override
     public PCollectionTuple expand(PCollection<Document> documents) {
-        PCollectionTuple r = documents.apply("Prefill", ParDo.of(new PrefillFn(model, store, encoding))
-                .withOutputTags(STORED, TupleTagList.of(FAILED)));
+        PCollectionTuple r = documents.apply(
+                "Prefill",
+                ParDo.of(new PrefillFn(model, store, encoding)).withOutputTags(STORED, TupleTagList.of(FAILED)));
         r.get(STORED).setCoder(KvStored.Coder.of());
         r.get(FAILED).setCoder(DeadLetter.Coder.of());
         return r;
     }
 
     /** Everything a worker holds: made in setup, closed in teardown. */
-    private record Worker(LlamaModel model, ModelFingerprint fingerprint, Session session, KvStore store, KvPrefixCache cache) {}
+    private record Worker(
+            LlamaModel model, ModelFingerprint fingerprint, Session session, KvStore store, KvPrefixCache cache) {}
 
     static final class PrefillFn extends DoFn<Document, KvStored> {
         private final ModelSpec modelSpec;
@@ -98,7 +102,8 @@ public final class PrecomputeKvCaches extends PTransform<PCollection<Document>, 
             LlamaModel m = modelSpec.load();
             try {
                 KvStore s = storeSpec.open();
-                worker = new Worker(m, ModelFingerprint.of(m), m.newSession(), s, new KvPrefixCache(s, encoding.encoder()));
+                worker = new Worker(
+                        m, ModelFingerprint.of(m), m.newSession(), s, new KvPrefixCache(s, encoding.encoder()));
             } catch (IOException | RuntimeException e) {
                 m.close();
                 throw e;
@@ -123,8 +128,15 @@ public final class PrecomputeKvCaches extends PTransform<PCollection<Document>, 
             int context = w.model().config().seqLen();
             if (tokens.length > context) {
                 failed.inc();
-                receiver.get(FAILED).output(DeadLetter.of(d.id(), d.origin(), DeadLetter.PREFILL, "document is " + tokens.length
-                        + " tokens (BOS included), more than the model's context of " + context + " tokens", d.text().getBytes(StandardCharsets.UTF_8)));
+                receiver.get(FAILED)
+                        .output(DeadLetter.of(
+                                d.id(),
+                                d.origin(),
+                                DeadLetter.PREFILL,
+                                "document is " + tokens.length
+                                        + " tokens (BOS included), more than the model's context of " + context
+                                        + " tokens",
+                                d.text().getBytes(StandardCharsets.UTF_8)));
                 return;
             }
             String fp = w.fingerprint().hashHex();
@@ -144,7 +156,8 @@ public final class PrecomputeKvCaches extends PTransform<PCollection<Document>, 
             Session s = w.session();
             s.reset();
             s.prefill(tokens, false);
-            long n = w.cache().save(w.fingerprint(), KvSnapshot.of(s.cache(), tokens).prefix(cached));
+            long n = w.cache()
+                    .save(w.fingerprint(), KvSnapshot.of(s.cache(), tokens).prefix(cached));
             written.inc();
             bytes.inc(n);
             finish(receiver, new KvStored(d.id(), tokens.length, cached, n, fp16, false, fp));

@@ -1,5 +1,7 @@
 package dev.squeeze.beam.kv;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.beam.BatchCompress;
 import dev.squeeze.beam.Corpus;
 import dev.squeeze.beam.DeadLetter;
@@ -11,13 +13,6 @@ import dev.squeeze.cachegen.store.RedisKvStore;
 import dev.squeeze.core.data.DataAssumptions;
 import dev.squeeze.llm.format.ModelLoader;
 import dev.squeeze.llm.model.LlamaModel;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The KV job on the DirectRunner with stories260K (512-token context, 512-piece vocabulary: a passage is 80 to 930
@@ -38,12 +37,15 @@ import static org.junit.jupiter.api.Assertions.*;
 class PrecomputeKvCachesTest {
     /** 10 passages with 128-token chunks give every kind: shorter than a chunk, whole chunks, over the context. */
     static final int PASSAGES = 10, CHUNK = 128;
+
     @TempDir
     static Path dir;
+
     static Path model, tokenizer, input;
     static List<Document> passages;
     /** The passages that fit the model's context (the others are dead-lettered), and those of them with a whole chunk. */
     static List<Document> fitting, chunked;
+
     static LlamaModel serving;
 
     @BeforeAll
@@ -62,10 +64,19 @@ class PrecomputeKvCachesTest {
         input = dir.resolve("docs.jsonl");
         Files.write(input, out.toByteArray());
         serving = ModelLoader.load(model, tokenizer, 1);
-        fitting = passages.stream().filter(d -> serving.tokenizer().encode(d.text(), true).length <= serving.config().seqLen()).toList();
-        chunked = fitting.stream().filter(d -> serving.tokenizer().encode(d.text(), true).length >= CHUNK).toList();
-        assertTrue(fitting.size() >= PASSAGES - 3 && fitting.size() < PASSAGES, fitting.size() + " of " + PASSAGES + " passages fit");
-        assertTrue(chunked.size() < fitting.size() && chunked.size() >= 5, chunked.size() + " of " + fitting.size()); // both kinds
+        fitting = passages.stream()
+                .filter(d -> serving.tokenizer().encode(d.text(), true).length
+                        <= serving.config().seqLen())
+                .toList();
+        chunked = fitting.stream()
+                .filter(d -> serving.tokenizer().encode(d.text(), true).length >= CHUNK)
+                .toList();
+        assertTrue(
+                fitting.size() >= PASSAGES - 3 && fitting.size() < PASSAGES,
+                fitting.size() + " of " + PASSAGES + " passages fit");
+        assertTrue(
+                chunked.size() < fitting.size() && chunked.size() >= 5,
+                chunked.size() + " of " + fitting.size()); // both kinds
     }
 
     @AfterAll
@@ -74,8 +85,16 @@ class PrecomputeKvCachesTest {
     }
 
     static BatchKv.Totals run(String store, String output) {
-        return BatchKv.run(PipelineOptionsFactory.fromArgs("--runner=DirectRunner", "--targetParallelism=2", "--input=" + input, "--output=" + dir.resolve(output),
-                "--model=" + model, "--tokenizer=" + tokenizer, "--store=" + store, "--chunkTokens=" + CHUNK).as(BatchKvOptions.class));
+        return BatchKv.run(PipelineOptionsFactory.fromArgs(
+                        "--runner=DirectRunner",
+                        "--targetParallelism=2",
+                        "--input=" + input,
+                        "--output=" + dir.resolve(output),
+                        "--model=" + model,
+                        "--tokenizer=" + tokenizer,
+                        "--store=" + store,
+                        "--chunkTokens=" + CHUNK)
+                .as(BatchKvOptions.class));
     }
 
     /** Every file of the store with its size and modification time. */
@@ -120,10 +139,18 @@ class PrecomputeKvCachesTest {
         assertEquals(0, first.reused());
         List<String> failures = Corpus.lines(dir.resolve("out1"), BatchCompress.DEAD_LETTER_PREFIX);
         assertEquals(tooLong + 1, failures.size());
-        assertEquals(tooLong, failures.stream().filter(l -> l.contains("\"stage\":\"" + DeadLetter.PREFILL + "\"")).count());
-        assertTrue(failures.stream().anyMatch(l -> l.contains("\"stage\":\"" + DeadLetter.PREFILL + "\"")
-                && l.contains("more than the model's context of 512 tokens")), failures.toString());
-        assertEquals(fit, Corpus.lines(dir.resolve("out1"), BatchKv.STORED_PREFIX).size());
+        assertEquals(
+                tooLong,
+                failures.stream()
+                        .filter(l -> l.contains("\"stage\":\"" + DeadLetter.PREFILL + "\""))
+                        .count());
+        assertTrue(
+                failures.stream()
+                        .anyMatch(l -> l.contains("\"stage\":\"" + DeadLetter.PREFILL + "\"")
+                                && l.contains("more than the model's context of 512 tokens")),
+                failures.toString());
+        assertEquals(
+                fit, Corpus.lines(dir.resolve("out1"), BatchKv.STORED_PREFIX).size());
         long tokens = 0, whole = 0;
         for (Document d : fitting) {
             int n = serving.tokenizer().encode(d.text(), true).length;
@@ -149,12 +176,15 @@ class PrecomputeKvCachesTest {
     @Test
     void redisStoreIsWrittenOnceAndServed() throws Exception {
         String port = System.getenv("SQUEEZE_REDIS_PORT");
-        Assumptions.assumeTrue(port != null && !port.isBlank(),
+        Assumptions.assumeTrue(
+                port != null && !port.isBlank(),
                 "SQUEEZE_REDIS_PORT is not set: source scripts/test-services.sh to start redis-server (Redis tests skip)");
         String address = "redis://127.0.0.1:" + port.strip();
         BatchKv.Totals first = run(address, "redis1");
         assertEquals(fitting.size(), first.records().recordsOut());
-        assertEquals(chunked.size(), first.written() + first.reused()); // a Redis kept since an earlier run already holds some
+        assertEquals(
+                chunked.size(),
+                first.written() + first.reused()); // a Redis kept since an earlier run already holds some
         BatchKv.Totals second = run(address, "redis2");
         assertEquals(0, second.written());
         assertEquals(chunked.size(), second.reused());

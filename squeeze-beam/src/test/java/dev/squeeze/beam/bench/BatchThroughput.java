@@ -9,8 +9,6 @@ import dev.squeeze.beam.Document;
 import dev.squeeze.text.CompressionResult;
 import dev.squeeze.text.CompressorRegistry;
 import dev.squeeze.text.PromptCompressor;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -19,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * Throughput of the compression job against the single-process loop ({@code squeeze compress} per record, one thread),
@@ -36,9 +35,13 @@ public final class BatchThroughput {
     private BatchThroughput() {}
 
     record Sample(String what, double wallS, double cpuS, long tokens) {
-        double tokensPerWallS() { return tokens / wallS; }
+        double tokensPerWallS() {
+            return tokens / wallS;
+        }
 
-        double tokensPerCpuS() { return tokens / cpuS; }
+        double tokensPerCpuS() {
+            return tokens / cpuS;
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -46,7 +49,9 @@ public final class BatchThroughput {
         int copies = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         List<String> runners = List.of((args.length > 2 ? args[2] : "loop,direct").split(","));
         String buckets = args.length > 3 ? "--spreadBuckets=" + Integer.parseInt(args[3]) : null;
-        String directBuckets = buckets != null ? buckets : "--spreadBuckets=" + Math.max(3, Runtime.getRuntime().availableProcessors());
+        String directBuckets = buckets != null
+                ? buckets
+                : "--spreadBuckets=" + Math.max(3, Runtime.getRuntime().availableProcessors());
         Path dir = Files.createTempDirectory("squeeze-batch-bench");
         List<Document> docs = new ArrayList<>(Corpus.nqPassages(2655));
         docs.addAll(Corpus.essays(49));
@@ -62,8 +67,14 @@ public final class BatchThroughput {
         }
         Path input = dir.resolve("corpus.jsonl");
         Files.write(input, out.toByteArray());
-        System.out.printf(Locale.ROOT, "corpus: %d records, %d bytes, %d cores, Java %s, %s%n", all.size(), out.size(),
-                Runtime.getRuntime().availableProcessors(), Runtime.version(), buckets == null ? "spread buckets as the CLI sets them" : buckets);
+        System.out.printf(
+                Locale.ROOT,
+                "corpus: %d records, %d bytes, %d cores, Java %s, %s%n",
+                all.size(),
+                out.size(),
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.version(),
+                buckets == null ? "spread buckets as the CLI sets them" : buckets);
         CompressionSettings settings = CompressionSettings.rate(0.3);
         List<List<Sample>> byRunner = new ArrayList<>();
         for (String ignored : runners) byRunner.add(new ArrayList<>());
@@ -71,19 +82,42 @@ public final class BatchThroughput {
             for (int i = 0; i < runners.size(); i++) {
                 Sample s = switch (runners.get(i)) {
                     case "loop" -> loop(input, dir.resolve("loop-" + round + ".jsonl"), settings);
-                    case "direct" -> job(dir, input, round, "direct", directBuckets, "--runner=DirectRunner", "--enforceImmutability=false", "--enforceEncodability=false");
-                    case "spark" -> job(dir, input, round, "spark", buckets, "--runner=SparkRunner", "--sparkMaster=local[2]");
-                    default -> throw new IllegalArgumentException("runner must be loop, direct or spark: " + runners.get(i));
+                    case "direct" ->
+                        job(
+                                dir,
+                                input,
+                                round,
+                                "direct",
+                                directBuckets,
+                                "--runner=DirectRunner",
+                                "--enforceImmutability=false",
+                                "--enforceEncodability=false");
+                    case "spark" ->
+                        job(dir, input, round, "spark", buckets, "--runner=SparkRunner", "--sparkMaster=local[2]");
+                    default ->
+                        throw new IllegalArgumentException("runner must be loop, direct or spark: " + runners.get(i));
                 };
-                System.out.printf(Locale.ROOT, "round %d %-6s wall %.2f s, cpu %.2f s, %d tokens: %.0f tokens/s wall, %.0f tokens per CPU-s%n",
-                        round, s.what(), s.wallS(), s.cpuS(), s.tokens(), s.tokensPerWallS(), s.tokensPerCpuS());
+                System.out.printf(
+                        Locale.ROOT,
+                        "round %d %-6s wall %.2f s, cpu %.2f s, %d tokens: %.0f tokens/s wall, %.0f tokens per CPU-s%n",
+                        round,
+                        s.what(),
+                        s.wallS(),
+                        s.cpuS(),
+                        s.tokens(),
+                        s.tokensPerWallS(),
+                        s.tokensPerCpuS());
                 if (round > 0) byRunner.get(i).add(s);
             }
         }
         for (int i = 0; i < runners.size(); i++) {
             List<Sample> l = byRunner.get(i);
-            System.out.printf(Locale.ROOT, "median %-6s wall %.2f s, %.0f tokens/s wall, %.0f tokens per CPU-s%n", runners.get(i),
-                    median(l.stream().mapToDouble(Sample::wallS).toArray()), median(l.stream().mapToDouble(Sample::tokensPerWallS).toArray()),
+            System.out.printf(
+                    Locale.ROOT,
+                    "median %-6s wall %.2f s, %.0f tokens/s wall, %.0f tokens per CPU-s%n",
+                    runners.get(i),
+                    median(l.stream().mapToDouble(Sample::wallS).toArray()),
+                    median(l.stream().mapToDouble(Sample::tokensPerWallS).toArray()),
                     median(l.stream().mapToDouble(Sample::tokensPerCpuS).toArray()));
         }
         try (var files = Files.walk(dir)) { // the corpus and every round's output: tens of MB
@@ -96,19 +130,26 @@ public final class BatchThroughput {
         PromptCompressor c = CompressorRegistry.load().create("lexical", java.util.Map.of());
         long cpu0 = processCpuNanos(), t0 = System.nanoTime(), tokens = 0;
         try (java.io.BufferedWriter sink = Files.newBufferedWriter(output)) {
-        for (String line : Files.readAllLines(input)) {
-            var n = Corpus.JSON.readTree(line);
-            String q = n.has("question") ? n.get("question").asText() : null;
-            try {
-                CompressionResult r = c.compress(settings.request(n.get("text").asText(), q));
-                tokens += r.originTokens();
-                sink.write(Corpus.JSON.writeValueAsString(new dev.squeeze.beam.CompressedDocument(n.get("id").asText(), r.compressed(),
-                        r.originTokens(), r.compressedTokens(), r.rate(), r.method()).toJson(Corpus.JSON)));
-                sink.write('\n');
-            } catch (IllegalArgumentException refused) {
-                // counted by neither side's token total (the job's tokens_in counts compressed records only)
+            for (String line : Files.readAllLines(input)) {
+                var n = Corpus.JSON.readTree(line);
+                String q = n.has("question") ? n.get("question").asText() : null;
+                try {
+                    CompressionResult r =
+                            c.compress(settings.request(n.get("text").asText(), q));
+                    tokens += r.originTokens();
+                    sink.write(Corpus.JSON.writeValueAsString(new dev.squeeze.beam.CompressedDocument(
+                                    n.get("id").asText(),
+                                    r.compressed(),
+                                    r.originTokens(),
+                                    r.compressedTokens(),
+                                    r.rate(),
+                                    r.method())
+                            .toJson(Corpus.JSON)));
+                    sink.write('\n');
+                } catch (IllegalArgumentException refused) {
+                    // counted by neither side's token total (the job's tokens_in counts compressed records only)
+                }
             }
-        }
         }
         return new Sample("loop", (System.nanoTime() - t0) / 1e9, (processCpuNanos() - cpu0) / 1e9, tokens);
     }
@@ -120,13 +161,15 @@ public final class BatchThroughput {
         a.add("--output=" + dir.resolve(what + "-" + round));
         a.add("--rate=0.3");
         long cpu0 = processCpuNanos(), t0 = System.nanoTime();
-        BatchMetrics.Totals t = BatchCompress.run(PipelineOptionsFactory.fromArgs(a.toArray(String[]::new)).as(BatchCompressOptions.class));
+        BatchMetrics.Totals t = BatchCompress.run(
+                PipelineOptionsFactory.fromArgs(a.toArray(String[]::new)).as(BatchCompressOptions.class));
         if (!t.balanced()) throw new IllegalStateException("counters do not add up: " + t);
         return new Sample(what, (System.nanoTime() - t0) / 1e9, (processCpuNanos() - cpu0) / 1e9, t.tokensIn());
     }
 
     static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     static double median(double[] v) {

@@ -7,11 +7,17 @@ public final class ByteSink {
     private byte[] buf;
     private int size;
 
-    public ByteSink() { this(256); }
+    public ByteSink() {
+        this(256);
+    }
 
-    public ByteSink(int initial) { buf = new byte[Math.max(16, initial)]; }
+    public ByteSink(int initial) {
+        buf = new byte[Math.max(16, initial)];
+    }
 
-    public int size() { return size; }
+    public int size() {
+        return size;
+    }
 
     private void room(int n) {
         if (size + n > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
@@ -42,7 +48,9 @@ public final class ByteSink {
         return this;
     }
 
-    public ByteSink f32(float v) { return i32(Float.floatToRawIntBits(v)); }
+    public ByteSink f32(float v) {
+        return i32(Float.floatToRawIntBits(v));
+    }
 
     /** Unsigned LEB128 of a non-negative int. */
     public ByteSink varint(int v) {
@@ -54,7 +62,9 @@ public final class ByteSink {
         return u8(v);
     }
 
-    public ByteSink bytes(byte[] b) { return bytes(b, 0, b.length); }
+    public ByteSink bytes(byte[] b) {
+        return bytes(b, 0, b.length);
+    }
 
     public ByteSink bytes(byte[] b, int off, int len) {
         room(len);
@@ -73,7 +83,11 @@ public final class ByteSink {
     }
 
     /** The bytes written so far (the internal buffer while it fits; do not keep writing after). */
-    public byte[] array() { return buf; }
+    public byte[] array() {
+        return buf;
+    }
 
-    public byte[] toByteArray() { return Arrays.copyOf(buf, size); }
+    public byte[] toByteArray() {
+        return Arrays.copyOf(buf, size);
+    }
 }

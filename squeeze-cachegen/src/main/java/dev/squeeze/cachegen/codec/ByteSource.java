@@ -12,7 +12,8 @@ public final class ByteSource {
     private int pos;
 
     public ByteSource(byte[] buf, int from, int to, long base, String what) {
-        if (from < 0 || to > buf.length || from > to) throw new IllegalArgumentException("bad range [" + from + ", " + to + ") of " + buf.length);
+        if (from < 0 || to > buf.length || from > to)
+            throw new IllegalArgumentException("bad range [" + from + ", " + to + ") of " + buf.length);
         this.buf = buf;
         this.pos = from;
         this.to = to;
@@ -20,19 +21,27 @@ public final class ByteSource {
         this.what = what;
     }
 
-    public static ByteSource of(byte[] b, String what) { return new ByteSource(b, 0, b.length, 0, what); }
+    public static ByteSource of(byte[] b, String what) {
+        return new ByteSource(b, 0, b.length, 0, what);
+    }
 
     /** Offset of the next byte, in the numbering the caller gave (e.g. file offset). */
-    public long position() { return base + pos; }
+    public long position() {
+        return base + pos;
+    }
 
-    public int remaining() { return to - pos; }
+    public int remaining() {
+        return to - pos;
+    }
 
-    public int index() { return pos; }
+    public int index() {
+        return pos;
+    }
 
     private void need(int n, String field) throws CorruptStreamException {
         if (to - pos < n) {
-            throw new CorruptStreamException(what + " is truncated: " + field + " needs " + n + " byte(s) at offset " + position()
-                    + " but only " + (to - pos) + " remain");
+            throw new CorruptStreamException(what + " is truncated: " + field + " needs " + n + " byte(s) at offset "
+                    + position() + " but only " + (to - pos) + " remain");
         }
     }
 
@@ -60,7 +69,9 @@ public final class ByteSource {
     public int u31(String field) throws CorruptStreamException {
         long at = position();
         int v = i32(field);
-        if (v < 0) throw new CorruptStreamException(what + ": " + field + " at offset " + at + " is " + Integer.toUnsignedString(v) + ", too large");
+        if (v < 0)
+            throw new CorruptStreamException(
+                    what + ": " + field + " at offset " + at + " is " + Integer.toUnsignedString(v) + ", too large");
         return v;
     }
 
@@ -72,7 +83,9 @@ public final class ByteSource {
         return v;
     }
 
-    public float f32(String field) throws CorruptStreamException { return Float.intBitsToFloat(i32(field)); }
+    public float f32(String field) throws CorruptStreamException {
+        return Float.intBitsToFloat(i32(field));
+    }
 
     public int varint(String field) throws CorruptStreamException {
         long at = position();
@@ -89,7 +102,9 @@ public final class ByteSource {
     }
 
     public byte[] bytes(int n, String field) throws CorruptStreamException {
-        if (n < 0) throw new CorruptStreamException(what + ": negative length " + n + " for " + field + " at offset " + position());
+        if (n < 0)
+            throw new CorruptStreamException(
+                    what + ": negative length " + n + " for " + field + " at offset " + position());
         need(n, field);
         byte[] b = java.util.Arrays.copyOfRange(buf, pos, pos + n);
         pos += n;
@@ -102,5 +117,7 @@ public final class ByteSource {
         pos += n;
     }
 
-    public byte[] buffer() { return buf; }
+    public byte[] buffer() {
+        return buf;
+    }
 }

@@ -30,7 +30,8 @@ public final class ChunkCodec {
 
     public static Quantised quantise(KvSnapshot s, int start, int count, LevelSpec lv) {
         int L = s.layers(), kvd = s.kvDim();
-        if (lv.layers() != L) throw new IllegalArgumentException(lv + " is for " + lv.layers() + " layers, the cache has " + L);
+        if (lv.layers() != L)
+            throw new IllegalArgumentException(lv + " is for " + lv.layers() + " layers, the cache has " + L);
         short[][] sym = new short[2 * L][count * kvd];
         short[][] sc = new short[2 * L][count];
         float[] anchor = new float[kvd], diff = new float[kvd];
@@ -54,7 +55,8 @@ public final class ChunkCodec {
                         int q = Math.round(diff[c] * inv);
                         q = Math.max(-hq, Math.min(hq, q));
                         out[t * kvd + c] = (short) (q + hq);
-                        if (isAnchor && lv.delta()) anchor[c] = q * scale; // the next deltas are against the reconstruction
+                        if (isAnchor && lv.delta())
+                            anchor[c] = q * scale; // the next deltas are against the reconstruction
                     }
                 }
             }
@@ -67,7 +69,8 @@ public final class ChunkCodec {
         for (int c = 0; c < n; c++) {
             float a = Math.abs(d[c]);
             if (!(a <= Float.MAX_VALUE)) {
-                throw new IllegalArgumentException("layer " + layer + (kind == 0 ? " key" : " value") + " of token " + token + " is not finite");
+                throw new IllegalArgumentException(
+                        "layer " + layer + (kind == 0 ? " key" : " value") + " of token " + token + " is not finite");
             }
             m = Math.max(m, a);
         }
@@ -75,8 +78,8 @@ public final class ChunkCodec {
         short s = Float.floatToFloat16(want);
         if (Float.float16ToFloat(s) < want) s++;
         if (Float.isInfinite(Float.float16ToFloat(s))) {
-            throw new IllegalArgumentException("layer " + layer + (kind == 0 ? " key" : " value") + " of token " + token + " has magnitude " + m
-                    + ", too large for an fp16 scale");
+            throw new IllegalArgumentException("layer " + layer + (kind == 0 ? " key" : " value") + " of token " + token
+                    + " has magnitude " + m + ", too large for an fp16 scale");
         }
         return s;
     }
@@ -114,7 +117,10 @@ public final class ChunkCodec {
         float p0 = n == 0 ? 0 : s.positions()[q.start()];
         for (int t = 0; t < n; t++) {
             float p = s.positions()[q.start() + t];
-            if (p != p0 + t || p0 != Math.rint(p0) || Math.abs(p0) > 1 << 30) { consecutive = false; break; }
+            if (p != p0 + t || p0 != Math.rint(p0) || Math.abs(p0) > 1 << 30) {
+                consecutive = false;
+                break;
+            }
         }
         if (consecutive) out.u8(0).i32((int) p0);
         else {
@@ -146,8 +152,21 @@ public final class ChunkCodec {
      * (layers arrays of (rows, kvDim)), tokens and positions. {@code base} is the payload's offset in its file.
      * Token ids must lie in [0, vocab) and positions in [0, seqLen).
      */
-    public static void decode(byte[] buf, int from, int to, long base, int count, LevelTables tables, int kvd,
-                              int[] tokens, float[] positions, float[][] keys, float[][] values, int dstRow, int vocab, int seqLen)
+    public static void decode(
+            byte[] buf,
+            int from,
+            int to,
+            long base,
+            int count,
+            LevelTables tables,
+            int kvd,
+            int[] tokens,
+            float[] positions,
+            float[][] keys,
+            float[][] values,
+            int dstRow,
+            int vocab,
+            int seqLen)
             throws CorruptStreamException {
         LevelSpec lv = tables.level();
         int L = lv.layers();
@@ -155,7 +174,9 @@ public final class ChunkCodec {
         for (int t = 0; t < count; t++) {
             long at = in.position();
             int id = in.varint("token id");
-            if (id >= vocab) throw new CorruptStreamException("token id " + id + " at offset " + at + " is outside the vocabulary [0, " + vocab + ")");
+            if (id >= vocab)
+                throw new CorruptStreamException(
+                        "token id " + id + " at offset " + at + " is outside the vocabulary [0, " + vocab + ")");
             tokens[dstRow + t] = id;
         }
         int mode = in.u8("position mode");
@@ -172,13 +193,16 @@ public final class ChunkCodec {
                 long at = in.position();
                 float p = in.f32("position");
                 if (!(p >= 0 && p < seqLen)) {
-                    throw new CorruptStreamException("position " + p + " at offset " + at + (Float.isFinite(p) ? " is outside the model's context [0, "
-                            + seqLen + ")" : " is not finite"));
+                    throw new CorruptStreamException("position " + p + " at offset " + at
+                            + (Float.isFinite(p)
+                                    ? " is outside the model's context [0, " + seqLen + ")"
+                                    : " is not finite"));
                 }
                 positions[dstRow + t] = p;
             }
         } else {
-            throw new CorruptStreamException("position mode " + mode + " at offset " + (in.position() - 1) + " is not 0 or 1");
+            throw new CorruptStreamException(
+                    "position mode " + mode + " at offset " + (in.position() - 1) + " is not 0 or 1");
         }
         float[][] scales = new float[2 * L][count];
         for (float[] sc : scales) for (int t = 0; t < count; t++) sc[t] = Float.float16ToFloat((short) in.u16("scale"));
@@ -187,8 +211,8 @@ public final class ChunkCodec {
             long at = in.position();
             int len = in.u31("layer stream length");
             if (len > in.remaining()) {
-                throw new CorruptStreamException("layer " + l + " stream at offset " + at + " claims " + len + " bytes but the chunk has "
-                        + in.remaining() + " left");
+                throw new CorruptStreamException("layer " + l + " stream at offset " + at + " claims " + len
+                        + " bytes but the chunk has " + in.remaining() + " left");
             }
             int s0 = in.index();
             in.skip(len, "layer stream");
@@ -215,7 +239,8 @@ public final class ChunkCodec {
             }
         }
         if (in.remaining() != 0) {
-            throw new CorruptStreamException("chunk at offset " + base + " has " + in.remaining() + " unexpected trailing byte(s)");
+            throw new CorruptStreamException(
+                    "chunk at offset " + base + " has " + in.remaining() + " unexpected trailing byte(s)");
         }
     }
 }

@@ -19,7 +19,7 @@ public final class FrequencyTable {
 
     private final int size;
     private final int[] freq; // (size)
-    private final int[] cum;  // (size + 1), cum[s] = sum of freq[0..s)
+    private final int[] cum; // (size + 1), cum[s] = sum of freq[0..s)
 
     private final int[] codes; // (size) the stored one-byte weight codes
 
@@ -47,7 +47,8 @@ public final class FrequencyTable {
      */
     public static int[] logWeightCodes(long[] counts) {
         if (counts.length == 0 || counts.length > MAX_SYMBOLS) {
-            throw new IllegalArgumentException("alphabet size must be in [1, " + MAX_SYMBOLS + "], got " + counts.length);
+            throw new IllegalArgumentException(
+                    "alphabet size must be in [1, " + MAX_SYMBOLS + "], got " + counts.length);
         }
         long max = 0;
         for (long c : counts) {
@@ -76,7 +77,8 @@ public final class FrequencyTable {
         }
         int[] f = new int[codes.length];
         if (sum == 0) return new FrequencyTable(f, codes);
-        if (present > TOTAL) throw new IllegalArgumentException(present + " distinct symbols exceed the table precision " + TOTAL);
+        if (present > TOTAL)
+            throw new IllegalArgumentException(present + " distinct symbols exceed the table precision " + TOTAL);
         int total = 0;
         for (int s = 0; s < f.length; s++) {
             if (w[s] == 0) continue;
@@ -98,21 +100,30 @@ public final class FrequencyTable {
     }
 
     /** Alphabet size. */
-    public int size() { return size; }
+    public int size() {
+        return size;
+    }
 
     /** True when no symbol can be coded (the table was built from no data). */
-    public boolean isEmpty() { return cum[size] == 0; }
+    public boolean isEmpty() {
+        return cum[size] == 0;
+    }
 
-    public int freq(int symbol) { return freq[symbol]; }
+    public int freq(int symbol) {
+        return freq[symbol];
+    }
 
-    public int cumFreq(int symbol) { return cum[symbol]; }
+    public int cumFreq(int symbol) {
+        return cum[symbol];
+    }
 
     /** The symbol whose interval [cum, cum + freq) holds {@code target} (0 <= target < TOTAL); -1 if none. */
     public int symbolFor(int target) {
         int lo = 0, hi = size - 1;
         while (lo < hi) { // first s with cum[s + 1] > target
             int mid = (lo + hi) >>> 1;
-            if (cum[mid + 1] > target) hi = mid; else lo = mid + 1;
+            if (cum[mid + 1] > target) hi = mid;
+            else lo = mid + 1;
         }
         return freq[lo] > 0 && cum[lo] <= target && target < cum[lo + 1] ? lo : -1;
     }
@@ -142,8 +153,8 @@ public final class FrequencyTable {
         int low = in.varint("frequency table start symbol");
         int n = in.varint("frequency table length");
         if ((long) low + n > size) {
-            throw new CorruptStreamException("frequency table at offset " + at + " covers symbols [" + low + ", " + ((long) low + n)
-                    + ") outside the alphabet [0, " + size + ")");
+            throw new CorruptStreamException("frequency table at offset " + at + " covers symbols [" + low + ", "
+                    + ((long) low + n) + ") outside the alphabet [0, " + size + ")");
         }
         int[] codes = new int[size];
         for (int i = 0; i < n; i++) codes[low + i] = in.u8("frequency code");
@@ -151,8 +162,12 @@ public final class FrequencyTable {
     }
 
     @Override
-    public boolean equals(Object o) { return o instanceof FrequencyTable t && Arrays.equals(freq, t.freq); }
+    public boolean equals(Object o) {
+        return o instanceof FrequencyTable t && Arrays.equals(freq, t.freq);
+    }
 
     @Override
-    public int hashCode() { return Arrays.hashCode(freq); }
+    public int hashCode() {
+        return Arrays.hashCode(freq);
+    }
 }

@@ -15,12 +15,18 @@ public final class LevelTables {
         this.tables = tables;
     }
 
-    public LevelSpec level() { return level; }
+    public LevelSpec level() {
+        return level;
+    }
 
-    public FrequencyTable table(int layer, int kind, int role, int channel) { return tables[layer][kind][role][channel]; }
+    public FrequencyTable table(int layer, int kind, int role, int channel) {
+        return tables[layer][kind][role][channel];
+    }
 
     /** The tables of (layer, kind, role) over channels. */
-    public FrequencyTable[] tables(int layer, int kind, int role) { return tables[layer][kind][role]; }
+    public FrequencyTable[] tables(int layer, int kind, int role) {
+        return tables[layer][kind][role];
+    }
 
     /** Builds tables from symbol counts (layers, 2, roles, kvDim, bins). */
     public static LevelTables fromCounts(LevelSpec level, long[][][][][] counts) {
@@ -34,7 +40,8 @@ public final class LevelTables {
     }
 
     public void write(ByteSink out) {
-        for (FrequencyTable[][][] a : tables) for (FrequencyTable[][] b : a) for (FrequencyTable[] c : b) for (FrequencyTable t : c) t.write(out);
+        for (FrequencyTable[][][] a : tables)
+            for (FrequencyTable[][] b : a) for (FrequencyTable[] c : b) for (FrequencyTable t : c) t.write(out);
     }
 
     public static LevelTables read(ByteSource in, LevelSpec level, int kvDim) throws CorruptStreamException {

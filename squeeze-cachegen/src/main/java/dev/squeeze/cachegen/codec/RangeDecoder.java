@@ -25,7 +25,8 @@ final class RangeDecoder {
 
     private int next() throws CorruptStreamException {
         if (pos < to) return buf[pos++] & 0xFF;
-        if (++pastEnd > SLACK) throw new CorruptStreamException(what + ": the coded stream ends before all its symbols were decoded");
+        if (++pastEnd > SLACK)
+            throw new CorruptStreamException(what + ": the coded stream ends before all its symbols were decoded");
         return 0;
     }
 
@@ -36,7 +37,8 @@ final class RangeDecoder {
             throw new CorruptStreamException(what + ": coded value outside the table's range (damaged stream)");
         }
         int s = t.symbolFor((int) target);
-        if (s < 0) throw new CorruptStreamException(what + ": decoded an impossible symbol (damaged stream or wrong table)");
+        if (s < 0)
+            throw new CorruptStreamException(what + ": decoded an impossible symbol (damaged stream or wrong table)");
         code -= r * t.cumFreq(s);
         range = r * t.freq(s);
         while (range < TOP) {

@@ -15,7 +15,9 @@ final class RangeEncoder {
     private int cache;
     private long cacheSize = 1;
 
-    public RangeEncoder(ByteSink out) { this.out = out; }
+    public RangeEncoder(ByteSink out) {
+        this.out = out;
+    }
 
     public void encode(FrequencyTable t, int symbol) {
         int f = t.freq(symbol);

@@ -1,7 +1,6 @@
 package dev.squeeze.cachegen.store;
 
 import dev.squeeze.cachegen.ModelFingerprint;
-
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -15,14 +14,21 @@ import java.util.HexFormat;
 public final class ChunkKeys {
     private ChunkKeys() {}
 
-    public static String full(ModelFingerprint fp, int chunkTokens, int[] tokens, int end) { return "c-" + prefixHash(fp, chunkTokens, tokens, end); }
+    public static String full(ModelFingerprint fp, int chunkTokens, int[] tokens, int end) {
+        return "c-" + prefixHash(fp, chunkTokens, tokens, end);
+    }
 
-    public static String tail(ModelFingerprint fp, int chunkTokens, int[] tokens, int start) { return "t-" + prefixHash(fp, chunkTokens, tokens, start); }
+    public static String tail(ModelFingerprint fp, int chunkTokens, int[] tokens, int start) {
+        return "t-" + prefixHash(fp, chunkTokens, tokens, start);
+    }
 
-    public static String tables(byte[] tablesHeader) { return "h-" + HexFormat.of().formatHex(sha256().digest(tablesHeader)); }
+    public static String tables(byte[] tablesHeader) {
+        return "h-" + HexFormat.of().formatHex(sha256().digest(tablesHeader));
+    }
 
     static String prefixHash(ModelFingerprint fp, int chunkTokens, int[] tokens, int end) {
-        if (end < 0 || end > tokens.length) throw new IllegalArgumentException("prefix end " + end + " is outside [0, " + tokens.length + "]");
+        if (end < 0 || end > tokens.length)
+            throw new IllegalArgumentException("prefix end " + end + " is outside [0, " + tokens.length + "]");
         MessageDigest md = sha256();
         md.update("squeeze-kv-v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         md.update(fp.hash());

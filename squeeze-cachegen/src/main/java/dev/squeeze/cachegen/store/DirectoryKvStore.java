@@ -29,7 +29,9 @@ public final class DirectoryKvStore implements KvStore {
         this.dir = Files.createDirectories(dir);
     }
 
-    public Path dir() { return dir; }
+    public Path dir() {
+        return dir;
+    }
 
     @Override
     public void put(String key, byte[] value) throws IOException {
@@ -52,7 +54,8 @@ public final class DirectoryKvStore implements KvStore {
     public Optional<byte[]> get(String key) throws IOException {
         Path file = dir.resolve(KvStore.checkKey(key));
         try {
-            KvStore.checkValueSize(this, key, Files.size(file), maxValueBytes); // before reading: a 3 GiB file is not read
+            KvStore.checkValueSize(
+                    this, key, Files.size(file), maxValueBytes); // before reading: a 3 GiB file is not read
             return Optional.of(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             return Optional.empty();
@@ -60,7 +63,9 @@ public final class DirectoryKvStore implements KvStore {
     }
 
     @Override
-    public String describe() { return "dir " + dir; }
+    public String describe() {
+        return "dir " + dir;
+    }
 
     @Override
     public void close() {}

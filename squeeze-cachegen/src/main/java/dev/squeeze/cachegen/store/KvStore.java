@@ -39,7 +39,8 @@ public interface KvStore extends AutoCloseable {
     /** Checks a value cap: 1 .. the largest Java array. */
     static long checkMaxValueBytes(long max) {
         if (max < 1 || max > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("max value bytes must be in [1, " + (Integer.MAX_VALUE - 8) + "], got " + max);
+            throw new IllegalArgumentException(
+                    "max value bytes must be in [1, " + (Integer.MAX_VALUE - 8) + "], got " + max);
         }
         return max;
     }
@@ -47,7 +48,8 @@ public interface KvStore extends AutoCloseable {
     /** Fails with an IOException naming the store and key when a value is over the cap. */
     static void checkValueSize(KvStore store, String key, long bytes, long max) throws IOException {
         if (bytes > max) {
-            throw new IOException(store.describe() + ": value " + key + " has " + bytes + " bytes, over the cap of " + max + " bytes per value");
+            throw new IOException(store.describe() + ": value " + key + " has " + bytes + " bytes, over the cap of "
+                    + max + " bytes per value");
         }
     }
 

@@ -1,15 +1,14 @@
 package dev.squeeze.cachegen.store;
 
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.exceptions.JedisException;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Redis (any server speaking RESP, e.g. Debian's redis-server) through Jedis: each key is stored as
@@ -31,18 +30,25 @@ public final class RedisKvStore implements KvStore {
 
     /** @param maxValueBytes largest value stored or read; a reply claiming more is a failed read */
     public RedisKvStore(String host, int port, int timeoutMillis, long maxValueBytes) {
-        if (port <= 0 || port > 65535) throw new IllegalArgumentException("Redis port must be in [1, 65535], got " + port);
+        if (port <= 0 || port > 65535)
+            throw new IllegalArgumentException("Redis port must be in [1, 65535], got " + port);
         if (timeoutMillis <= 0) throw new IllegalArgumentException("timeout must be > 0 ms, got " + timeoutMillis);
         this.host = host;
         this.port = port;
         this.maxValueBytes = KvStore.checkMaxValueBytes(maxValueBytes);
-        JedisClientConfig config = DefaultJedisClientConfig.builder().connectionTimeoutMillis(timeoutMillis)
-                .socketTimeoutMillis(timeoutMillis).build();
-        this.jedis = new JedisPooled(new ConnectionPoolConfig(),
-                new GuardedSocketFactory(new HostAndPort(host, port), config, maxValueBytes, describe()), config);
+        JedisClientConfig config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(timeoutMillis)
+                .socketTimeoutMillis(timeoutMillis)
+                .build();
+        this.jedis = new JedisPooled(
+                new ConnectionPoolConfig(),
+                new GuardedSocketFactory(new HostAndPort(host, port), config, maxValueBytes, describe()),
+                config);
     }
 
-    private static byte[] k(String key) { return (PREFIX + KvStore.checkKey(key)).getBytes(StandardCharsets.US_ASCII); }
+    private static byte[] k(String key) {
+        return (PREFIX + KvStore.checkKey(key)).getBytes(StandardCharsets.US_ASCII);
+    }
 
     @Override
     public void put(String key, byte[] value) throws IOException {
@@ -59,7 +65,8 @@ public final class RedisKvStore implements KvStore {
         try {
             return Optional.ofNullable(jedis.get(k(key)));
         } catch (JedisException e) {
-            Throwable cause = e.getCause() instanceof IOException io ? io : e; // the guard's reason, not Jedis's wrapper
+            Throwable cause =
+                    e.getCause() instanceof IOException io ? io : e; // the guard's reason, not Jedis's wrapper
             throw new IOException(describe() + ": cannot read " + key + ": " + cause.getMessage(), e);
         } catch (RuntimeException e) { // a reply Jedis could not make sense of
             throw new IOException(describe() + ": cannot read " + key + ": " + e, e);
@@ -67,8 +74,12 @@ public final class RedisKvStore implements KvStore {
     }
 
     @Override
-    public String describe() { return "redis " + host + ":" + port; }
+    public String describe() {
+        return "redis " + host + ":" + port;
+    }
 
     @Override
-    public void close() { jedis.close(); }
+    public void close() {
+        jedis.close();
+    }
 }

@@ -14,13 +14,19 @@ import java.io.InputStream;
  */
 final class RespReplyGuard extends FilterInputStream {
     static final int MAX_LINE = 1 << 16;
-    private enum State { TYPE, LENGTH, LINE, SKIP }
+
+    private enum State {
+        TYPE,
+        LENGTH,
+        LINE,
+        SKIP
+    }
 
     private final long maxValueBytes;
     private final String server;
     private State state = State.TYPE;
-    private long skip;          // payload bytes (+ CRLF) of the current bulk value still to pass
-    private long length;        // the bulk length being parsed
+    private long skip; // payload bytes (+ CRLF) of the current bulk value still to pass
+    private long length; // the bulk length being parsed
     private boolean negative;
     private int lineBytes;
 
@@ -79,7 +85,8 @@ final class RespReplyGuard extends FilterInputStream {
                         if (negative) {
                             state = State.TYPE; // $-1: nil
                         } else if (length > maxValueBytes) {
-                            throw new IOException(server + " replied with a value of " + (length == Long.MAX_VALUE ? "more than 2^63" : length)
+                            throw new IOException(server + " replied with a value of "
+                                    + (length == Long.MAX_VALUE ? "more than 2^63" : length)
                                     + " bytes, over the cap of " + maxValueBytes + " bytes per value");
                         } else {
                             skip = length + 2;
@@ -88,7 +95,9 @@ final class RespReplyGuard extends FilterInputStream {
                     } else if (c == '-') {
                         negative = true;
                     } else if (c >= '0' && c <= '9') {
-                        length = length > (Long.MAX_VALUE - 9) / 10 ? Long.MAX_VALUE : length * 10 + (c - '0'); // saturates
+                        length = length > (Long.MAX_VALUE - 9) / 10
+                                ? Long.MAX_VALUE
+                                : length * 10 + (c - '0'); // saturates
                     }
                 }
                 case LINE -> {
@@ -101,6 +110,7 @@ final class RespReplyGuard extends FilterInputStream {
     }
 
     private void line() throws IOException {
-        if (++lineBytes > MAX_LINE) throw new IOException(server + " sent a reply line longer than " + MAX_LINE + " bytes");
+        if (++lineBytes > MAX_LINE)
+            throw new IOException(server + " sent a reply line longer than " + MAX_LINE + " bytes");
     }
 }

@@ -1,10 +1,9 @@
 package dev.squeeze.cachegen.codec;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class RangeCoderTest {
 
@@ -38,7 +37,8 @@ class RangeCoderTest {
         for (int alphabet : new int[] {2, 7, 31, 255}) {
             double[] p = new double[alphabet];
             double z = 0;
-            for (int s = 0; s < alphabet; s++) z += p[s] = Math.exp(-0.5 * Math.pow((s - alphabet / 2.0) / (alphabet / 8.0 + 0.3), 2));
+            for (int s = 0; s < alphabet; s++)
+                z += p[s] = Math.exp(-0.5 * Math.pow((s - alphabet / 2.0) / (alphabet / 8.0 + 0.3), 2));
             int n = 200_000;
             int[] x = new int[n];
             long[] counts = new long[alphabet];
@@ -56,7 +56,10 @@ class RangeCoderTest {
             for (long c : counts) if (c > 0) entropyBits -= c * Math.log((double) c / n) / Math.log(2);
             double ratio = 8.0 * b.length / entropyBits;
             assertTrue(ratio >= 0.999, "cannot beat the empirical entropy: " + ratio);
-            assertTrue(ratio < 1.01, "alphabet " + alphabet + ": " + b.length + " bytes vs entropy " + entropyBits / 8 + " (ratio " + ratio + ")");
+            assertTrue(
+                    ratio < 1.01,
+                    "alphabet " + alphabet + ": " + b.length + " bytes vs entropy " + entropyBits / 8 + " (ratio "
+                            + ratio + ")");
         }
     }
 

@@ -1,13 +1,12 @@
 package dev.squeeze.cachegen.store;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DirectoryKvStoreTest {
 
@@ -22,7 +21,9 @@ class DirectoryKvStoreTest {
             List<byte[]> pre = s.getPrefix(List.of("c-01", "c-02", "c-03", "c-01"));
             assertEquals(2, pre.size(), "stops at the first missing key");
             try (var files = Files.list(s.dir())) {
-                assertEquals(List.of("c-01", "c-02"), files.map(p -> p.getFileName().toString()).sorted().toList());
+                assertEquals(
+                        List.of("c-01", "c-02"),
+                        files.map(p -> p.getFileName().toString()).sorted().toList());
             }
         }
     }

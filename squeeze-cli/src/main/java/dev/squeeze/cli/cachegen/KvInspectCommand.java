@@ -5,11 +5,6 @@ import dev.squeeze.cachegen.ChunkEntry;
 import dev.squeeze.cachegen.ModelFingerprint;
 import dev.squeeze.cachegen.StreamHeader;
 import dev.squeeze.cli.JsonStrings;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +12,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code squeeze kv inspect}: what a CacheGen stream holds; {@code --verify} checks every checksum. */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Print what a CacheGen stream holds. With --verify, every chunk checksum is checked and the exit code is",
-                "non-zero on any damage (1 for a damaged chunk, 2 for a damaged or truncated header)."})
+@Command(
+        name = "inspect",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print what a CacheGen stream holds. With --verify, every chunk checksum is checked and the exit code is",
+            "non-zero on any damage (1 for a damaged chunk, 2 for a damaged or truncated header)."
+        })
 final class KvInspectCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -46,29 +49,80 @@ final class KvInspectCommand implements Callable<Integer> {
             long fp16 = 2L * 2 * fp.layers() * fp.kvDim() * h.tokens();
             List<String> damage = verify ? r.verify() : List.of();
             if (json) {
-                String chunks = h.chunks().stream().map(c -> String.format(Locale.ROOT,
-                        "{\"firstToken\": %d, \"tokens\": %d, \"level\": %d, \"bytes\": %d}", c.firstToken(), c.tokenCount(), c.level(), c.length()))
+                String chunks = h.chunks().stream()
+                        .map(c -> String.format(
+                                Locale.ROOT,
+                                "{\"firstToken\": %d, \"tokens\": %d, \"level\": %d, \"bytes\": %d}",
+                                c.firstToken(),
+                                c.tokenCount(),
+                                c.level(),
+                                c.length()))
                         .collect(Collectors.joining(", "));
-                out.printf(Locale.ROOT, "{\"file\": \"%s\", \"version\": %d, \"bytes\": %d, \"fp16Bytes\": %d, \"fp32Bytes\": %d, \"ratioVsFp16\": %.4f, "
+                out.printf(
+                        Locale.ROOT,
+                        "{\"file\": \"%s\", \"version\": %d, \"bytes\": %d, \"fp16Bytes\": %d, \"fp32Bytes\": %d, \"ratioVsFp16\": %.4f, "
                                 + "\"tokens\": %d, \"chunks\": %d, \"chunkTokens\": %d, \"headerBytes\": %d, \"levels\": %s, "
                                 + "\"model\": {\"arch\": \"%s\", \"layers\": %d, \"kvHeads\": %d, \"headDim\": %d, \"dim\": %d, \"vocab\": %d, "
                                 + "\"seqLen\": %d, \"dtype\": %d, \"sha256\": \"%s\"}, \"chunkList\": [%s]%s}%n",
-                        esc(file.toString()), StreamHeader.VERSION, bytes, fp16, 2 * fp16, (double) fp16 / bytes, h.tokens(), h.chunks().size(),
-                        h.chunkTokens(), h.length(), h.levels().keySet().stream().sorted().toList(), esc(fp.arch()), fp.layers(), fp.kvHeads(),
-                        fp.headDim(), fp.dim(), fp.vocab(), fp.seqLen(), fp.dtype(), fp.hashHex(), chunks,
-                        verify ? ", \"verified\": " + damage.isEmpty() + ", \"damage\": [" + damage.stream().map(d -> "\"" + esc(d) + "\"")
-                                .collect(Collectors.joining(", ")) + "]" : "");
+                        esc(file.toString()),
+                        StreamHeader.VERSION,
+                        bytes,
+                        fp16,
+                        2 * fp16,
+                        (double) fp16 / bytes,
+                        h.tokens(),
+                        h.chunks().size(),
+                        h.chunkTokens(),
+                        h.length(),
+                        h.levels().keySet().stream().sorted().toList(),
+                        esc(fp.arch()),
+                        fp.layers(),
+                        fp.kvHeads(),
+                        fp.headDim(),
+                        fp.dim(),
+                        fp.vocab(),
+                        fp.seqLen(),
+                        fp.dtype(),
+                        fp.hashHex(),
+                        chunks,
+                        verify
+                                ? ", \"verified\": " + damage.isEmpty() + ", \"damage\": ["
+                                        + damage.stream()
+                                                .map(d -> "\"" + esc(d) + "\"")
+                                                .collect(Collectors.joining(", "))
+                                        + "]"
+                                : "");
             } else {
-                out.printf(Locale.ROOT, "file         %s%nversion      %d%nmodel        %s%ntokens       %d%nchunks       %d x up to %d tokens%n"
+                out.printf(
+                        Locale.ROOT,
+                        "file         %s%nversion      %d%nmodel        %s%ntokens       %d%nchunks       %d x up to %d tokens%n"
                                 + "bytes        %d (header %d)%nfp16 bytes   %d (%.2fx larger)%nlevels       %s%n",
-                        file, StreamHeader.VERSION, fp.describe(), h.tokens(), h.chunks().size(), h.chunkTokens(), bytes, h.length(), fp16,
-                        (double) fp16 / bytes, h.levels().values().stream().map(t -> t.level().toString()).collect(Collectors.joining("; ")));
+                        file,
+                        StreamHeader.VERSION,
+                        fp.describe(),
+                        h.tokens(),
+                        h.chunks().size(),
+                        h.chunkTokens(),
+                        bytes,
+                        h.length(),
+                        fp16,
+                        (double) fp16 / bytes,
+                        h.levels().values().stream()
+                                .map(t -> t.level().toString())
+                                .collect(Collectors.joining("; ")));
                 for (int i = 0; i < h.chunks().size(); i++) {
                     ChunkEntry c = h.chunks().get(i);
-                    out.printf(Locale.ROOT, "chunk %-5d  tokens [%d, %d)  level %d  %d bytes%n", i, c.firstToken(), c.firstToken() + c.tokenCount(),
-                            c.level(), c.length());
+                    out.printf(
+                            Locale.ROOT,
+                            "chunk %-5d  tokens [%d, %d)  level %d  %d bytes%n",
+                            i,
+                            c.firstToken(),
+                            c.firstToken() + c.tokenCount(),
+                            c.level(),
+                            c.length());
                 }
-                if (verify) out.println(damage.isEmpty() ? "verify       ok: every checksum matches" : "verify       DAMAGED");
+                if (verify)
+                    out.println(damage.isEmpty() ? "verify       ok: every checksum matches" : "verify       DAMAGED");
             }
             out.flush();
             if (!damage.isEmpty()) {
@@ -80,5 +134,7 @@ final class KvInspectCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String esc(String s) { return JsonStrings.escape(s); }
+    private static String esc(String s) {
+        return JsonStrings.escape(s);
+    }
 }

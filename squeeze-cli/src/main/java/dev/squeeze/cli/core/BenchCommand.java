@@ -1,19 +1,20 @@
 package dev.squeeze.cli.core;
 
 import dev.squeeze.bench.BenchRunner;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code squeeze bench SUITE --out DIR}: runs a suite, writes results.json and report.html. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Run a benchmark suite; writes DIR/results.json and DIR/report.html.")
 final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", description = "Suite name (see --list).")

@@ -1,7 +1,6 @@
 package dev.squeeze.cli.core;
 
 import dev.squeeze.cli.SubcommandProvider;
-
 import java.util.List;
 
 /** methods, bench, demo. */

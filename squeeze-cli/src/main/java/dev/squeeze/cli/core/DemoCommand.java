@@ -7,28 +7,32 @@ import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenSet;
 import dev.squeeze.core.transform.TokenTransform;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code squeeze demo}: a token-reduction demo on a synthetic token set with known structure: N tokens
  * drawn around C well-separated concepts. A good reducer to C tokens keeps one token per concept.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
         description = "Reduce a synthetic token set (N tokens around C concepts) with ToMe, DivPrune and DPC-KNN.")
 final class DemoCommand implements Runnable {
     @Option(names = "--tokens", defaultValue = "576", description = "N tokens (default ${DEFAULT-VALUE}).")
     int n;
+
     @Option(names = "--concepts", defaultValue = "16", description = "C concepts (default ${DEFAULT-VALUE}).")
     int concepts;
+
     @Option(names = "--dim", defaultValue = "256", description = "Token width D (default ${DEFAULT-VALUE}).")
     int dim;
+
     @Option(names = "--seed", defaultValue = "7")
     long seed;
 
@@ -40,12 +44,16 @@ final class DemoCommand implements Runnable {
 
     @Override
     public void run() {
-        if (n <= 0 || n > MAX_TOKENS) throw new IllegalArgumentException("--tokens must be in [1, " + MAX_TOKENS + "], got " + n);
-        if (dim <= 0 || dim > MAX_DIM) throw new IllegalArgumentException("--dim must be in [1, " + MAX_DIM + "], got " + dim);
+        if (n <= 0 || n > MAX_TOKENS)
+            throw new IllegalArgumentException("--tokens must be in [1, " + MAX_TOKENS + "], got " + n);
+        if (dim <= 0 || dim > MAX_DIM)
+            throw new IllegalArgumentException("--dim must be in [1, " + MAX_DIM + "], got " + dim);
         if ((long) n * dim > MAX_FLOATS) {
-            throw new IllegalArgumentException("--tokens x --dim = " + (long) n * dim + " floats exceeds " + MAX_FLOATS + " (256 MiB)");
+            throw new IllegalArgumentException(
+                    "--tokens x --dim = " + (long) n * dim + " floats exceeds " + MAX_FLOATS + " (256 MiB)");
         }
-        if (concepts <= 0 || concepts > n) throw new IllegalArgumentException("--concepts must be in [1, " + n + "], got " + concepts);
+        if (concepts <= 0 || concepts > n)
+            throw new IllegalArgumentException("--concepts must be in [1, " + n + "], got " + concepts);
         Random r = new Random(seed);
         float[][] centre = new float[concepts][dim];
         for (float[] c : centre) for (int j = 0; j < dim; j++) c[j] = (float) r.nextGaussian();
@@ -90,7 +98,8 @@ final class DemoCommand implements Runnable {
             covered.addAll(ls);
             if (ls.size() == 1) pure++;
         }
-        out.printf("  %-36s -> %3d tokens, %2d/%d concepts kept, %3d pure outputs, %.1f ms, %d stage(s)%n",
+        out.printf(
+                "  %-36s -> %3d tokens, %2d/%d concepts kept, %3d pure outputs, %.1f ms, %d stage(s)%n",
                 name, t.outputCount(), covered.size(), concepts, pure, nanos / 1e6, t.stages());
     }
 }

@@ -1,7 +1,6 @@
 package dev.squeeze.cli.llm;
 
 import dev.squeeze.cli.SubcommandProvider;
-
 import java.util.List;
 
 /** Registers {@code squeeze generate} and {@code squeeze perplexity}. */

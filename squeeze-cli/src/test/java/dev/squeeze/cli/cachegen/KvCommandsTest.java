@@ -1,23 +1,22 @@
 package dev.squeeze.cli.cachegen;
 
-import dev.squeeze.core.data.DataAssumptions;
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.cli.CliTestSupport;
 import dev.squeeze.cli.CliTestSupport.Run;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import dev.squeeze.core.data.DataAssumptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class KvCommandsTest {
-    static final String STORY = "Once upon a time, there was a little girl named Lily. She loved to play outside in the park. "
-            + "One day, she saw a big, red ball. She wanted to play with it, but it was too high.";
-
+    static final String STORY =
+            "Once upon a time, there was a little girl named Lily. She loved to play outside in the park. "
+                    + "One day, she saw a big, red ball. She wanted to play with it, but it was too high.";
 
     static Run run(String... args) {
         return CliTestSupport.run(args);
@@ -37,8 +36,19 @@ class KvCommandsTest {
         Path text = dir.resolve("story.txt");
         Files.writeString(text, STORY);
         Path f = dir.resolve("story.sqkv");
-        Run r = run("kv", "save", "--model", data("models/stories260K.bin").toString(), "--tokenizer", data("models/tok512.bin").toString(),
-                "--text", text.toString(), "--out", f.toString(), "--level", level);
+        Run r = run(
+                "kv",
+                "save",
+                "--model",
+                data("models/stories260K.bin").toString(),
+                "--tokenizer",
+                data("models/tok512.bin").toString(),
+                "--text",
+                text.toString(),
+                "--out",
+                f.toString(),
+                "--level",
+                level);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("tokens"), r.out());
         return f;
@@ -81,7 +91,8 @@ class KvCommandsTest {
     @Test
     void generateContinuesFromTheStoredCacheLikeAFullRecompute(@TempDir Path dir) throws Exception {
         Path f = save(dir, "0");
-        String model = data("models/stories260K.bin").toString(), tok = data("models/tok512.bin").toString();
+        String model = data("models/stories260K.bin").toString(),
+                tok = data("models/tok512.bin").toString();
         Run fromKv = run("generate", "--model", model, "--tokenizer", tok, "--kv", f.toString(), "--max-tokens", "20");
         assertEquals(0, fromKv.code(), fromKv.err());
         Run full = run("generate", "--model", model, "--tokenizer", tok, "--prompt", STORY, "--max-tokens", "20");
@@ -97,12 +108,26 @@ class KvCommandsTest {
         Path text = dir.resolve("story.txt");
         Files.writeString(text, STORY);
         Path f = dir.resolve("budget.sqkv");
-        Run r = run("kv", "save", "--model", data("models/stories260K.bin").toString(), "--tokenizer", data("models/tok512.bin").toString(),
-                "--text", text.toString(), "--out", f.toString(), "--chunk-tokens", "16", "--max-bytes-per-token", "130");
+        Run r = run(
+                "kv",
+                "save",
+                "--model",
+                data("models/stories260K.bin").toString(),
+                "--tokenizer",
+                data("models/tok512.bin").toString(),
+                "--text",
+                text.toString(),
+                "--out",
+                f.toString(),
+                "--chunk-tokens",
+                "16",
+                "--max-bytes-per-token",
+                "130");
         assertEquals(0, r.code(), r.err());
         Run j = run("kv", "inspect", f.toString(), "--json");
         assertEquals(0, j.code(), j.err());
-        Matcher m = Pattern.compile("\"tokens\": (\\d+), \"level\": (\\d+), \"bytes\": (\\d+)").matcher(j.out());
+        Matcher m = Pattern.compile("\"tokens\": (\\d+), \"level\": (\\d+), \"bytes\": (\\d+)")
+                .matcher(j.out());
         int chunks = 0;
         while (m.find()) {
             chunks++;
@@ -117,8 +142,10 @@ class KvCommandsTest {
         Path f = save(dir, "3");
         // stories260K re-exported with Q8_0 matrices: same shapes and tokenizer, other weights
         Path gguf = dir.resolve("stories-q8.gguf");
-        try (var m = dev.squeeze.llm.format.ModelLoader.load(data("models/stories260K.bin"), data("models/tok512.bin"))) {
-            dev.squeeze.llm.format.GgufWriter.fromModel(m, dev.squeeze.llm.quant.GgmlType.Q8_0).write(gguf);
+        try (var m =
+                dev.squeeze.llm.format.ModelLoader.load(data("models/stories260K.bin"), data("models/tok512.bin"))) {
+            dev.squeeze.llm.format.GgufWriter.fromModel(m, dev.squeeze.llm.quant.GgmlType.Q8_0)
+                    .write(gguf);
         }
         Run r = run("generate", "--model", gguf.toString(), "--kv", f.toString(), "--max-tokens", "5");
         assertEquals(2, r.code(), r.out() + r.err());
@@ -137,8 +164,19 @@ class KvCommandsTest {
         assertTrue(j.err().contains("magic"), j.err());
         Path text = dir.resolve("t.txt");
         Files.writeString(text, "hi");
-        Run lv = run("kv", "save", "--model", data("models/stories260K.bin").toString(), "--tokenizer", data("models/tok512.bin").toString(),
-                "--text", text.toString(), "--out", dir.resolve("o").toString(), "--level", "42");
+        Run lv = run(
+                "kv",
+                "save",
+                "--model",
+                data("models/stories260K.bin").toString(),
+                "--tokenizer",
+                data("models/tok512.bin").toString(),
+                "--text",
+                text.toString(),
+                "--out",
+                dir.resolve("o").toString(),
+                "--level",
+                "42");
         assertEquals(2, lv.code());
         assertTrue(lv.err().contains("--level"), lv.err());
     }

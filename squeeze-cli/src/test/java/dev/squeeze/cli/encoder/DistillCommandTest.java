@@ -1,19 +1,18 @@
 package dev.squeeze.cli.encoder;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.squeeze.cli.CliTestSupport;
 import dev.squeeze.encoder.Architecture;
 import dev.squeeze.encoder.distill.StaticEmbeddings;
 import dev.squeeze.encoder.testing.RandomEncoder;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code squeeze distill} on a tiny random BERT folder: the file it writes, and its errors. */
 class DistillCommandTest {
@@ -29,15 +28,18 @@ class DistillCommandTest {
     @Test
     void writesStaticEmbeddingsOfTheFilteredVocabulary(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("tiny");
-        new RandomEncoder(Architecture.BERT, 14, 16, 1, 2, 32, 16, 0, 3).write(dir, TOKENIZER.getBytes(StandardCharsets.UTF_8), false);
+        new RandomEncoder(Architecture.BERT, 14, 16, 1, 2, 32, 16, 0, 3)
+                .write(dir, TOKENIZER.getBytes(StandardCharsets.UTF_8), false);
         Path out = tmp.resolve("tiny.sqse");
-        CliTestSupport.Run r = CliTestSupport.run("distill", "--model", dir.toString(), "--out", out.toString(), "--dims", "4", "--threads", "1");
+        CliTestSupport.Run r = CliTestSupport.run(
+                "distill", "--model", dir.toString(), "--out", out.toString(), "--dims", "4", "--threads", "1");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("9 entries x 4 dims"), r.out());
         StaticEmbeddings e = StaticEmbeddings.read(Files.readAllBytes(out), out.toString());
         assertEquals(4, e.dims());
         assertEquals(14, e.vocabSize());
-        // kept: [PAD] [UNK] the cat ##s sat mat on dog; gone: [CLS] [SEP] [MASK] (added tokens), [unused0], "..." (split by the pre-tokenizer)
+        // kept: [PAD] [UNK] the cat ##s sat mat on dog; gone: [CLS] [SEP] [MASK] (added tokens), [unused0], "..."
+        // (split by the pre-tokenizer)
         for (int id : new int[] {0, 1, 6, 7, 8, 9, 11, 12, 13}) assertTrue(e.has(id), "id " + id);
         for (int id : new int[] {2, 3, 4, 5, 10}) assertFalse(e.has(id), "id " + id);
         assertEquals(9, e.metadata().path("vocabulary").asInt());
@@ -46,12 +48,19 @@ class DistillCommandTest {
 
     @Test
     void badArgumentsAreNamed(@TempDir Path tmp) throws Exception {
-        CliTestSupport.Run r = CliTestSupport.run("distill", "--model", tmp.resolve("absent").toString(), "--out", tmp.resolve("x").toString());
+        CliTestSupport.Run r = CliTestSupport.run(
+                "distill",
+                "--model",
+                tmp.resolve("absent").toString(),
+                "--out",
+                tmp.resolve("x").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("absent"), r.err());
         Path dir = tmp.resolve("tiny");
-        new RandomEncoder(Architecture.BERT, 14, 16, 1, 2, 32, 16, 0, 3).write(dir, TOKENIZER.getBytes(StandardCharsets.UTF_8), false);
-        r = CliTestSupport.run("distill", "--model", dir.toString(), "--out", tmp.resolve("x").toString(), "--dims", "0");
+        new RandomEncoder(Architecture.BERT, 14, 16, 1, 2, 32, 16, 0, 3)
+                .write(dir, TOKENIZER.getBytes(StandardCharsets.UTF_8), false);
+        r = CliTestSupport.run(
+                "distill", "--model", dir.toString(), "--out", tmp.resolve("x").toString(), "--dims", "0");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--dims must be >= 1"), r.err());
     }

@@ -1,9 +1,9 @@
 package dev.squeeze.cli.server;
 
-import dev.squeeze.cli.Main;
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.squeeze.cli.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -14,9 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class ServeCommandTest {
     @Test
@@ -25,8 +24,8 @@ class ServeCommandTest {
         CommandLine cl = new CommandLine(cmd);
         StringWriter out = new StringWriter();
         cl.setOut(new PrintWriter(out, true));
-        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() ->
-                cl.execute("--port", "0", "--workers", "1", "--api-key", "k1"));
+        CompletableFuture<Integer> run =
+                CompletableFuture.supplyAsync(() -> cl.execute("--port", "0", "--workers", "1", "--api-key", "k1"));
         Matcher m = null;
         for (int i = 0; i < 200; i++) {
             m = Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)").matcher(out.toString());
@@ -38,9 +37,11 @@ class ServeCommandTest {
         assertTrue(out.toString().contains("API key required"));
         URI base = URI.create(m.group(1));
         try (HttpClient c = HttpClient.newHttpClient()) {
-            var health = c.send(HttpRequest.newBuilder(base.resolve("/health")).build(), HttpResponse.BodyHandlers.ofString());
+            var health = c.send(
+                    HttpRequest.newBuilder(base.resolve("/health")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode());
-            var methods = c.send(HttpRequest.newBuilder(base.resolve("/v1/methods")).build(), HttpResponse.BodyHandlers.ofString());
+            var methods = c.send(
+                    HttpRequest.newBuilder(base.resolve("/v1/methods")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(401, methods.statusCode(), "the key from --api-key is enforced");
         } finally {
             cmd.server.close();

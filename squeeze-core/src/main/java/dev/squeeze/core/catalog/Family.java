@@ -20,5 +20,7 @@ public enum Family {
      */
     DECODING;
 
-    public String id() { return name().toLowerCase(java.util.Locale.ROOT); }
+    public String id() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
 }

@@ -13,5 +13,7 @@ public enum Mechanism {
     /** Nothing is dropped: drafted tokens are proposed and the model verifies them (speculative decoding). */
     SPECULATION;
 
-    public String id() { return name().toLowerCase(java.util.Locale.ROOT); }
+    public String id() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
 }

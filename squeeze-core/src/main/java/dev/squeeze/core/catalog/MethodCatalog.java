@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -43,14 +42,19 @@ public final class MethodCatalog {
         return new MethodCatalog(all);
     }
 
-    public List<MethodInfo> methods() { return List.copyOf(byName.values()); }
+    public List<MethodInfo> methods() {
+        return List.copyOf(byName.values());
+    }
 
-    public Optional<MethodInfo> find(String name) { return Optional.ofNullable(byName.get(name)); }
+    public Optional<MethodInfo> find(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
 
     public MethodInfo require(String name) {
         MethodInfo i = byName.get(name);
         if (i == null) {
-            throw new IllegalArgumentException("unknown method '" + name + "'; known: " + String.join(", ", byName.keySet()));
+            throw new IllegalArgumentException(
+                    "unknown method '" + name + "'; known: " + String.join(", ", byName.keySet()));
         }
         return i;
     }

@@ -21,9 +21,11 @@ public final class MethodNotes {
     public static String load(Class<?> declaring, String method) {
         String path = DIR + method + ".txt";
         ClassLoader loader = declaring.getClassLoader();
-        try (InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(path) : loader.getResourceAsStream(path)) {
+        try (InputStream in =
+                loader == null ? ClassLoader.getSystemResourceAsStream(path) : loader.getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalStateException("method '" + method + "' (" + declaring.getName() + ") has no notes resource " + path);
+                throw new IllegalStateException(
+                        "method '" + method + "' (" + declaring.getName() + ") has no notes resource " + path);
             }
             return unwrap(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {

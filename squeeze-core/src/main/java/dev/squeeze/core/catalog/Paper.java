@@ -11,6 +11,7 @@ package dev.squeeze.core.catalog;
 public record Paper(String title, String authors, int year, String url) {
     public Paper {
         if (title == null || title.isBlank()) throw new IllegalArgumentException("paper title must not be blank");
-        if (url == null || url.isBlank()) throw new IllegalArgumentException("paper url must not be blank for '" + title + "'");
+        if (url == null || url.isBlank())
+            throw new IllegalArgumentException("paper url must not be blank for '" + title + "'");
     }
 }

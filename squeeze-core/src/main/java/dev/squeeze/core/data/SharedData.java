@@ -35,8 +35,9 @@ public final class SharedData {
 
     /** Like {@link #file} but failing with a message that says where it looked. */
     public static Path require(String relative) {
-        return file(relative).orElseThrow(() -> new IllegalStateException(
-                "evaluation data '" + relative + "' not found: expected ../shared/data beside the project root "
-                        + "or a folder named by SQUEEZE_DATA"));
+        return file(relative)
+                .orElseThrow(() -> new IllegalStateException(
+                        "evaluation data '" + relative + "' not found: expected ../shared/data beside the project root "
+                                + "or a folder named by SQUEEZE_DATA"));
     }
 }

@@ -22,7 +22,7 @@ final class GeluErf {
         float az = Math.abs(z);
         float t = 1f / (1f + P * az);
         float poly = ((((A5 * t + A4) * t + A3) * t + A2) * t + A1) * t;
-        float q = poly * (float) Math.exp(-z * z);       // erfc(|z|)
-        return 0.5f * x * (z < 0 ? q : 2f - q);          // x/2 (1 + erf(z))
+        float q = poly * (float) Math.exp(-z * z); // erfc(|z|)
+        return 0.5f * x * (z < 0 ? q : 2f - q); // x/2 (1 + erf(z))
     }
 }

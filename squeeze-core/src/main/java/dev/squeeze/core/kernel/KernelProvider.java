@@ -1,10 +1,8 @@
 package dev.squeeze.core.kernel;
 
-import org.jspecify.annotations.Nullable;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.Optional;
 
 /**
  * Chooses the kernel implementation once, at first use, and logs the choice once with its reason: INFO, or WARN
@@ -27,6 +25,7 @@ public final class KernelProvider {
 
     /** The release squeeze-core's pom compiles {@code VectorKernels} for (its {@code vector-kernels} execution). */
     static final int VECTOR_RELEASE = 25;
+
     static final String VECTOR_MODULE = "jdk.incubator.vector";
     static final String VECTOR_CLASS = "dev.squeeze.core.kernel.VectorKernels";
 
@@ -41,7 +40,9 @@ public final class KernelProvider {
      * @param failed  the vector kernels should have run here but did not load or failed the self-check
      */
     public record Selection(Kernels kernels, Optional<Kernels> vector, String reason, boolean failed) {
-        Selection(Kernels kernels, Optional<Kernels> vector, String reason) { this(kernels, vector, reason, false); }
+        Selection(Kernels kernels, Optional<Kernels> vector, String reason) {
+            this(kernels, vector, reason, false);
+        }
     }
 
     private static final class Holder {
@@ -49,13 +50,19 @@ public final class KernelProvider {
     }
 
     /** The fastest kernels this JVM can run. */
-    public static Kernels kernels() { return Holder.SELECTED.kernels(); }
+    public static Kernels kernels() {
+        return Holder.SELECTED.kernels();
+    }
 
     /** What was chosen and why. */
-    public static Selection selection() { return Holder.SELECTED; }
+    public static Selection selection() {
+        return Holder.SELECTED;
+    }
 
     /** The scalar reference kernels. */
-    public static Kernels scalar() { return new ScalarKernels(); }
+    public static Kernels scalar() {
+        return new ScalarKernels();
+    }
 
     /** Whether the Vector API module is present in this JVM's boot layer. */
     public static boolean vectorApiAvailable() {
@@ -63,7 +70,9 @@ public final class KernelProvider {
     }
 
     /** The vectorised kernels, or empty when this JVM cannot run them (see the class comment). */
-    public static Optional<Kernels> vector() { return Holder.SELECTED.vector(); }
+    public static Optional<Kernels> vector() {
+        return Holder.SELECTED.vector();
+    }
 
     /** The choice for a JVM of the given feature version, with or without the Vector API module. */
     static Selection select(int feature, boolean vectorModule) {
@@ -71,8 +80,8 @@ public final class KernelProvider {
             return scalar("Java " + feature + " is older than the vector kernels' release " + VECTOR_RELEASE);
         }
         if (!vectorModule) {
-            return scalar(VECTOR_MODULE + " is not in the boot layer (start the JVM with --add-modules "
-                    + VECTOR_MODULE + " for the vectorised kernels)");
+            return scalar(VECTOR_MODULE + " is not in the boot layer (start the JVM with --add-modules " + VECTOR_MODULE
+                    + " for the vectorised kernels)");
         }
         Kernels v;
         try {
@@ -109,12 +118,13 @@ public final class KernelProvider {
             float[] a = new float[66 * d], b = new float[m * d];
             for (int i = 0; i < a.length; i++) a[i] = (float) Math.sin(0.37 * i);
             for (int i = 0; i < b.length; i++) b[i] = (float) Math.cos(0.11 * i);
-            for (int n : new int[] {9, 66}) {   // 9 rows: unpacked tiles; 66: packed (transposed) panels, full and narrow
+            for (int n : new int[] {9, 66}) { // 9 rows: unpacked tiles; 66: packed (transposed) panels, full and narrow
                 float[] c1 = new float[n * m], c2 = new float[n * m];
                 ref.dotBlock(a, b, c1, n, m, d);
                 k.dotBlock(a, b, c2, n, m, d);
                 for (int i = 0; i < c1.length; i++) {
-                    if (!close(c1[i], c2[i], d)) return "dotBlock (" + n + "x" + m + "x" + d + ") entry " + i + ": " + c2[i] + " vs " + c1[i];
+                    if (!close(c1[i], c2[i], d))
+                        return "dotBlock (" + n + "x" + m + "x" + d + ") entry " + i + ": " + c2[i] + " vs " + c1[i];
                 }
             }
             float r = ref.dot(a, 1, b, 2, 37), v = k.dot(a, 1, b, 2, 37);
@@ -122,13 +132,16 @@ public final class KernelProvider {
             float[] y1 = b.clone(), y2 = b.clone();
             ref.axpy(0.5f, a, 0, y1, 3, 41);
             k.axpy(0.5f, a, 0, y2, 3, 41);
-            for (int i = 0; i < y1.length; i++) if (!close(y1[i], y2[i], 1)) return "axpy (n = 41) at " + i + ": " + y2[i] + " vs " + y1[i];
-            if (ref.max(a, 0, 43) != k.max(a, 0, 43)) return "max (n = 43): " + k.max(a, 0, 43) + " vs " + ref.max(a, 0, 43);
+            for (int i = 0; i < y1.length; i++)
+                if (!close(y1[i], y2[i], 1)) return "axpy (n = 41) at " + i + ": " + y2[i] + " vs " + y1[i];
+            if (ref.max(a, 0, 43) != k.max(a, 0, 43))
+                return "max (n = 43): " + k.max(a, 0, 43) + " vs " + ref.max(a, 0, 43);
             return null;
         }
 
         private static boolean close(float expected, float actual, int n) {
-            return Math.abs(expected - actual) <= 1e-5f * Math.max(1f, Math.abs(expected)) * Math.max(1f, (float) Math.sqrt(n));
+            return Math.abs(expected - actual)
+                    <= 1e-5f * Math.max(1f, Math.abs(expected)) * Math.max(1f, (float) Math.sqrt(n));
         }
     }
 }

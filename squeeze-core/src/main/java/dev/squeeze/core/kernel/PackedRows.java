@@ -20,20 +20,29 @@ public final class PackedRows {
     }
 
     /** m: the number of rows of b (output columns of a product). */
-    public int rows() { return rows; }
+    public int rows() {
+        return rows;
+    }
 
     /** d: the shared dimension. */
-    public int width() { return width; }
+    public int width() {
+        return width;
+    }
 
     /** The layout's name, e.g. "rows" (plain copy) or "panels-64". */
-    public String layout() { return layout; }
+    public String layout() {
+        return layout;
+    }
 
-    float[] data() { return data; }
+    float[] data() {
+        return data;
+    }
 
     float[] dataFor(String expectedLayout) {
         if (!layout.equals(expectedLayout)) {
-            throw new IllegalArgumentException("rows packed in layout '" + layout + "' cannot be read by kernels expecting '"
-                    + expectedLayout + "': pack with the same Kernels instance that multiplies");
+            throw new IllegalArgumentException(
+                    "rows packed in layout '" + layout + "' cannot be read by kernels expecting '" + expectedLayout
+                            + "': pack with the same Kernels instance that multiplies");
         }
         return data;
     }

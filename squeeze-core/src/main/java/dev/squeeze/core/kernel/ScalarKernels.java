@@ -4,7 +4,9 @@ package dev.squeeze.core.kernel;
 public final class ScalarKernels implements Kernels {
 
     @Override
-    public String name() { return "scalar"; }
+    public String name() {
+        return "scalar";
+    }
 
     @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int n) {

@@ -10,12 +10,18 @@ import dev.squeeze.core.tensor.FloatMatrix;
 public final class Similarity {
     private final Kernels k;
 
-    public Similarity(Kernels kernels) { this.k = Args.notNull("kernels", kernels); }
+    public Similarity(Kernels kernels) {
+        this.k = Args.notNull("kernels", kernels);
+    }
 
     /** With the process-wide fastest kernels. */
-    public static Similarity fast() { return new Similarity(KernelProvider.kernels()); }
+    public static Similarity fast() {
+        return new Similarity(KernelProvider.kernels());
+    }
 
-    public Kernels kernels() { return k; }
+    public Kernels kernels() {
+        return k;
+    }
 
     /** Row-wise L2-normalised copy of x (N, D). A zero row stays zero. */
     public FloatMatrix normalizeRows(FloatMatrix x) {
@@ -114,7 +120,9 @@ public final class Similarity {
     }
 
     /** (N, N) cosine similarities of the rows of x (N, D). */
-    public FloatMatrix cosineBlock(FloatMatrix x) { return cosineBlock(x, x); }
+    public FloatMatrix cosineBlock(FloatMatrix x) {
+        return cosineBlock(x, x);
+    }
 
     /**
      * (N, M) squared Euclidean distances ||a_i - b_j||^2 = |a_i|^2 + |b_j|^2 - 2 a_i.b_j, floored at 0
@@ -292,8 +300,8 @@ public final class Similarity {
 
     private static void checkRows(String name, int row, int count, int rows) {
         if (row < 0 || count < 0 || row > rows - count) {
-            throw new IllegalArgumentException(name + " rows [" + row + ", " + ((long) row + count) + ") are outside the "
-                    + rows + " rows of x");
+            throw new IllegalArgumentException(
+                    name + " rows [" + row + ", " + ((long) row + count) + ") are outside the " + rows + " rows of x");
         }
     }
 

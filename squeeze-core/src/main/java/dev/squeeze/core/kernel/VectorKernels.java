@@ -21,7 +21,9 @@ final class VectorKernels implements Kernels {
     private static final int L = S.length();
 
     @Override
-    public String name() { return "vector-" + S.vectorBitSize(); }
+    public String name() {
+        return "vector-" + S.vectorBitSize();
+    }
 
     @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
@@ -86,7 +88,9 @@ final class VectorKernels implements Kernels {
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += L) {
-            FloatVector.fromArray(S, y, yOff + i).max(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+            FloatVector.fromArray(S, y, yOff + i)
+                    .max(FloatVector.fromArray(S, x, xOff + i))
+                    .intoArray(y, yOff + i);
         }
         for (; i < n; i++) y[yOff + i] = Math.max(y[yOff + i], x[xOff + i]);
     }
@@ -103,7 +107,7 @@ final class VectorKernels implements Kernels {
             if (eq.anyTrue()) return i + eq.firstTrue();
         }
         for (; i < n; i++) if (a[off + i] == m) return i;
-        int best = 0;   // only reached when m is NaN
+        int best = 0; // only reached when m is NaN
         for (i = 1; i < n; i++) if (a[off + i] > a[off + best]) best = i;
         return best;
     }
@@ -199,13 +203,15 @@ final class VectorKernels implements Kernels {
     }
 
     /** 4 x 4 tiles of dot products, each reduced across lanes: for blocks too small to amortise packing. */
-    private void reduceTiles(float[] a, int aRow, float[] b, int bRow, float[] c, int cOff, int ldc, int n, int m, int d) {
+    private void reduceTiles(
+            float[] a, int aRow, float[] b, int bRow, float[] c, int cOff, int ldc, int n, int m, int d) {
         int i = 0;
         for (; i + 4 <= n; i += 4) {
             int j = 0;
             for (; j + 4 <= m; j += 4) tile4x4(a, b, c, aRow + i, bRow + j, cOff + i * ldc + j, ldc, d);
             for (; j < m; j++) {
-                for (int r = 0; r < 4; r++) c[cOff + (i + r) * ldc + j] = dot(a, (aRow + i + r) * d, b, (bRow + j) * d, d);
+                for (int r = 0; r < 4; r++)
+                    c[cOff + (i + r) * ldc + j] = dot(a, (aRow + i + r) * d, b, (bRow + j) * d, d);
             }
         }
         for (; i < n; i++) {
@@ -228,34 +234,68 @@ final class VectorKernels implements Kernels {
         for (int k = 0; k <= bound; k += L) {
             FloatVector x0, x1, x2, x3, y0, y1, y2, y3;
             if (k < bound) {
-                x0 = FloatVector.fromArray(S, a, a0 + k); x1 = FloatVector.fromArray(S, a, a1 + k);
-                x2 = FloatVector.fromArray(S, a, a2 + k); x3 = FloatVector.fromArray(S, a, a3 + k);
-                y0 = FloatVector.fromArray(S, b, b0 + k); y1 = FloatVector.fromArray(S, b, b1 + k);
-                y2 = FloatVector.fromArray(S, b, b2 + k); y3 = FloatVector.fromArray(S, b, b3 + k);
+                x0 = FloatVector.fromArray(S, a, a0 + k);
+                x1 = FloatVector.fromArray(S, a, a1 + k);
+                x2 = FloatVector.fromArray(S, a, a2 + k);
+                x3 = FloatVector.fromArray(S, a, a3 + k);
+                y0 = FloatVector.fromArray(S, b, b0 + k);
+                y1 = FloatVector.fromArray(S, b, b1 + k);
+                y2 = FloatVector.fromArray(S, b, b2 + k);
+                y3 = FloatVector.fromArray(S, b, b3 + k);
             } else {
                 if (k == d) break;
                 VectorMask<Float> t = S.indexInRange(k, d);
-                x0 = FloatVector.fromArray(S, a, a0 + k, t); x1 = FloatVector.fromArray(S, a, a1 + k, t);
-                x2 = FloatVector.fromArray(S, a, a2 + k, t); x3 = FloatVector.fromArray(S, a, a3 + k, t);
-                y0 = FloatVector.fromArray(S, b, b0 + k, t); y1 = FloatVector.fromArray(S, b, b1 + k, t);
-                y2 = FloatVector.fromArray(S, b, b2 + k, t); y3 = FloatVector.fromArray(S, b, b3 + k, t);
+                x0 = FloatVector.fromArray(S, a, a0 + k, t);
+                x1 = FloatVector.fromArray(S, a, a1 + k, t);
+                x2 = FloatVector.fromArray(S, a, a2 + k, t);
+                x3 = FloatVector.fromArray(S, a, a3 + k, t);
+                y0 = FloatVector.fromArray(S, b, b0 + k, t);
+                y1 = FloatVector.fromArray(S, b, b1 + k, t);
+                y2 = FloatVector.fromArray(S, b, b2 + k, t);
+                y3 = FloatVector.fromArray(S, b, b3 + k, t);
             }
-            c00 = x0.fma(y0, c00); c10 = x1.fma(y0, c10); c20 = x2.fma(y0, c20); c30 = x3.fma(y0, c30);
-            c01 = x0.fma(y1, c01); c11 = x1.fma(y1, c11); c21 = x2.fma(y1, c21); c31 = x3.fma(y1, c31);
-            c02 = x0.fma(y2, c02); c12 = x1.fma(y2, c12); c22 = x2.fma(y2, c22); c32 = x3.fma(y2, c32);
-            c03 = x0.fma(y3, c03); c13 = x1.fma(y3, c13); c23 = x2.fma(y3, c23); c33 = x3.fma(y3, c33);
+            c00 = x0.fma(y0, c00);
+            c10 = x1.fma(y0, c10);
+            c20 = x2.fma(y0, c20);
+            c30 = x3.fma(y0, c30);
+            c01 = x0.fma(y1, c01);
+            c11 = x1.fma(y1, c11);
+            c21 = x2.fma(y1, c21);
+            c31 = x3.fma(y1, c31);
+            c02 = x0.fma(y2, c02);
+            c12 = x1.fma(y2, c12);
+            c22 = x2.fma(y2, c22);
+            c32 = x3.fma(y2, c32);
+            c03 = x0.fma(y3, c03);
+            c13 = x1.fma(y3, c13);
+            c23 = x2.fma(y3, c23);
+            c33 = x3.fma(y3, c33);
         }
         int r = cAt;
-        c[r] = sum(c00); c[r + 1] = sum(c01); c[r + 2] = sum(c02); c[r + 3] = sum(c03);
+        c[r] = sum(c00);
+        c[r + 1] = sum(c01);
+        c[r + 2] = sum(c02);
+        c[r + 3] = sum(c03);
         r += ldc;
-        c[r] = sum(c10); c[r + 1] = sum(c11); c[r + 2] = sum(c12); c[r + 3] = sum(c13);
+        c[r] = sum(c10);
+        c[r + 1] = sum(c11);
+        c[r + 2] = sum(c12);
+        c[r + 3] = sum(c13);
         r += ldc;
-        c[r] = sum(c20); c[r + 1] = sum(c21); c[r + 2] = sum(c22); c[r + 3] = sum(c23);
+        c[r] = sum(c20);
+        c[r + 1] = sum(c21);
+        c[r + 2] = sum(c22);
+        c[r + 3] = sum(c23);
         r += ldc;
-        c[r] = sum(c30); c[r + 1] = sum(c31); c[r + 2] = sum(c32); c[r + 3] = sum(c33);
+        c[r] = sum(c30);
+        c[r + 1] = sum(c31);
+        c[r + 2] = sum(c32);
+        c[r + 3] = sum(c33);
     }
 
-    private static float sum(FloatVector v) { return v.reduceLanes(VectorOperators.ADD); }
+    private static float sum(FloatVector v) {
+        return v.reduceLanes(VectorOperators.ADD);
+    }
 
     private static final String PANELS = "panels-" + (4 * L);
 
@@ -314,7 +354,7 @@ final class VectorKernels implements Kernels {
             for (int i = 0; i < n; i++) {
                 for (int j = mv; j < m; j++) {
                     float acc = 0f;
-                    for (int p = 0; p < k; p++) acc += a[i * k + p] * b[p * m + j];   // the axpy tail's unfused step
+                    for (int p = 0; p < k; p++) acc += a[i * k + p] * b[p * m + j]; // the axpy tail's unfused step
                     c[i * m + j] = acc;
                 }
             }
@@ -333,13 +373,25 @@ final class VectorKernels implements Kernels {
             FloatVector y2 = vecs > 2 ? FloatVector.fromArray(S, b, bo + 2 * L) : z;
             FloatVector y3 = vecs > 3 ? FloatVector.fromArray(S, b, bo + 3 * L) : z;
             FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-            c00 = y0.fma(x, c00); c01 = y1.fma(x, c01); c02 = y2.fma(x, c02); c03 = y3.fma(x, c03);
+            c00 = y0.fma(x, c00);
+            c01 = y1.fma(x, c01);
+            c02 = y2.fma(x, c02);
+            c03 = y3.fma(x, c03);
             x = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = y0.fma(x, c10); c11 = y1.fma(x, c11); c12 = y2.fma(x, c12); c13 = y3.fma(x, c13);
+            c10 = y0.fma(x, c10);
+            c11 = y1.fma(x, c11);
+            c12 = y2.fma(x, c12);
+            c13 = y3.fma(x, c13);
             x = FloatVector.broadcast(S, a[a2 + p]);
-            c20 = y0.fma(x, c20); c21 = y1.fma(x, c21); c22 = y2.fma(x, c22); c23 = y3.fma(x, c23);
+            c20 = y0.fma(x, c20);
+            c21 = y1.fma(x, c21);
+            c22 = y2.fma(x, c22);
+            c23 = y3.fma(x, c23);
             x = FloatVector.broadcast(S, a[a3 + p]);
-            c30 = y0.fma(x, c30); c31 = y1.fma(x, c31); c32 = y2.fma(x, c32); c33 = y3.fma(x, c33);
+            c30 = y0.fma(x, c30);
+            c31 = y1.fma(x, c31);
+            c32 = y2.fma(x, c32);
+            c33 = y3.fma(x, c33);
         }
         storeRow(c, i * m + j0, vecs, c00, c01, c02, c03);
         storeRow(c, (i + 1) * m + j0, vecs, c10, c11, c12, c13);
@@ -361,7 +413,8 @@ final class VectorKernels implements Kernels {
         storeRow(c, i * m + j0, vecs, c0, c1, c2, c3);
     }
 
-    private static void storeRow(float[] c, int at, int vecs, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
+    private static void storeRow(
+            float[] c, int at, int vecs, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
         v0.intoArray(c, at);
         if (vecs > 1) v1.intoArray(c, at + L);
         if (vecs > 2) v2.intoArray(c, at + 2 * L);
@@ -378,14 +431,21 @@ final class VectorKernels implements Kernels {
             FloatVector x = FloatVector.fromArray(S, a, off + i);
             FloatVector z = x.mul(GeluErf.INV_SQRT2);
             FloatVector t = one.div(z.abs().fma(GeluErf.P, 1f));
-            FloatVector poly = t.mul(GeluErf.A5).add(GeluErf.A4).mul(t).add(GeluErf.A3).mul(t).add(GeluErf.A2).mul(t).add(GeluErf.A1).mul(t);
-            FloatVector q = poly.mul(z.mul(z).neg().lanewise(VectorOperators.EXP));   // erfc(|z|)
+            FloatVector poly = t.mul(GeluErf.A5)
+                    .add(GeluErf.A4)
+                    .mul(t)
+                    .add(GeluErf.A3)
+                    .mul(t)
+                    .add(GeluErf.A2)
+                    .mul(t)
+                    .add(GeluErf.A1)
+                    .mul(t);
+            FloatVector q = poly.mul(z.mul(z).neg().lanewise(VectorOperators.EXP)); // erfc(|z|)
             FloatVector onePlusErf = two.sub(q).blend(q, z.lt(0f));
             x.mul(0.5f).mul(onePlusErf).intoArray(a, off + i);
         }
         for (; i < n; i++) a[off + i] = GeluErf.gelu(a[off + i]);
     }
-
 
     /**
      * GEMM-style: b's rows are packed once per product, PW columns and at most KC of the shared dimension at a
@@ -397,8 +457,8 @@ final class VectorKernels implements Kernels {
      * a panel's last column are skipped, and 4-row tiles that cross the diagonal skip their vectors wholly below it
      * (the caller mirrors or reads the upper part only). {@link #ALL_ROWS} computes every entry.
      */
-    private static void packed(float[] a, int aRow, float[] b, int bRow, float[] c, int cOff, int ldc,
-                               int n, int m, int d, int diag) {
+    private static void packed(
+            float[] a, int aRow, float[] b, int bRow, float[] c, int cOff, int ldc, int n, int m, int d, int diag) {
         float[] panel = PANEL.get();
         int kBlocks = (d + KC - 1) / KC;
         int kc = (d + kBlocks - 1) / kBlocks;
@@ -415,15 +475,40 @@ final class VectorKernels implements Kernels {
                         // vectors of this panel wholly below the diagonal for all four rows (Gram blocks only)
                         int skip = diag >= 0 ? Math.max(0, i - diag - j0) / L : 0;
                         if (skip == 0) tile4(a, (aRow + i) * d + k0, d, panel, 0, kn, c, cOff + i * ldc + j0, ldc, add);
-                        else tile4Right(a, (aRow + i) * d + k0, d, panel, skip * L, kn, c, cOff + i * ldc + j0 + skip * L, ldc, add, 4 - skip);
+                        else
+                            tile4Right(
+                                    a,
+                                    (aRow + i) * d + k0,
+                                    d,
+                                    panel,
+                                    skip * L,
+                                    kn,
+                                    c,
+                                    cOff + i * ldc + j0 + skip * L,
+                                    ldc,
+                                    add,
+                                    4 - skip);
                     }
                     for (; i < iEnd; i++) tile1(a, (aRow + i) * d + k0, panel, 0, kn, c, cOff + i * ldc + j0, add);
                 } else {
                     for (int v = 0; v < w; v += L) {
                         VectorMask<Float> cols = S.indexInRange(v, w);
                         int i = 0;
-                        for (; i + 8 <= iEnd; i += 8) tile8x1(a, (aRow + i) * d + k0, d, panel, v, kn, c, cOff + i * ldc + j0 + v, ldc, add, cols);
-                        for (; i < iEnd; i++) tile1x1(a, (aRow + i) * d + k0, panel, v, kn, c, cOff + i * ldc + j0 + v, add, cols);
+                        for (; i + 8 <= iEnd; i += 8)
+                            tile8x1(
+                                    a,
+                                    (aRow + i) * d + k0,
+                                    d,
+                                    panel,
+                                    v,
+                                    kn,
+                                    c,
+                                    cOff + i * ldc + j0 + v,
+                                    ldc,
+                                    add,
+                                    cols);
+                        for (; i < iEnd; i++)
+                            tile1x1(a, (aRow + i) * d + k0, panel, v, kn, c, cOff + i * ldc + j0 + v, add, cols);
                     }
                 }
             }
@@ -436,7 +521,7 @@ final class VectorKernels implements Kernels {
      */
     private static void pack(float[] b, int row0, int w, int d, int k0, int kn, float[] panel) {
         int jv = 0;
-        if (L == 16) {   // 16 x 16 blocks transposed in registers: the scalar copy writes across the whole panel per row
+        if (L == 16) { // 16 x 16 blocks transposed in registers: the scalar copy writes across the whole panel per row
             jv = w - w % 16;
             int kv = kn - kn % 16;
             for (int j = 0; j < jv; j += 16) {
@@ -496,48 +581,124 @@ final class VectorKernels implements Kernels {
         FloatVector rc = FloatVector.fromArray(S, b, src + 12 * d), rd = FloatVector.fromArray(S, b, src + 13 * d);
         FloatVector re = FloatVector.fromArray(S, b, src + 14 * d), rf = FloatVector.fromArray(S, b, src + 15 * d);
         FloatVector lo = LO[0], hi = HI[0], t;
-        t = lo.selectFrom(r0, r1); r1 = hi.selectFrom(r0, r1); r0 = t;
-        t = lo.selectFrom(r2, r3); r3 = hi.selectFrom(r2, r3); r2 = t;
-        t = lo.selectFrom(r4, r5); r5 = hi.selectFrom(r4, r5); r4 = t;
-        t = lo.selectFrom(r6, r7); r7 = hi.selectFrom(r6, r7); r6 = t;
-        t = lo.selectFrom(r8, r9); r9 = hi.selectFrom(r8, r9); r8 = t;
-        t = lo.selectFrom(ra, rb); rb = hi.selectFrom(ra, rb); ra = t;
-        t = lo.selectFrom(rc, rd); rd = hi.selectFrom(rc, rd); rc = t;
-        t = lo.selectFrom(re, rf); rf = hi.selectFrom(re, rf); re = t;
+        t = lo.selectFrom(r0, r1);
+        r1 = hi.selectFrom(r0, r1);
+        r0 = t;
+        t = lo.selectFrom(r2, r3);
+        r3 = hi.selectFrom(r2, r3);
+        r2 = t;
+        t = lo.selectFrom(r4, r5);
+        r5 = hi.selectFrom(r4, r5);
+        r4 = t;
+        t = lo.selectFrom(r6, r7);
+        r7 = hi.selectFrom(r6, r7);
+        r6 = t;
+        t = lo.selectFrom(r8, r9);
+        r9 = hi.selectFrom(r8, r9);
+        r8 = t;
+        t = lo.selectFrom(ra, rb);
+        rb = hi.selectFrom(ra, rb);
+        ra = t;
+        t = lo.selectFrom(rc, rd);
+        rd = hi.selectFrom(rc, rd);
+        rc = t;
+        t = lo.selectFrom(re, rf);
+        rf = hi.selectFrom(re, rf);
+        re = t;
         lo = LO[1];
         hi = HI[1];
-        t = lo.selectFrom(r0, r2); r2 = hi.selectFrom(r0, r2); r0 = t;
-        t = lo.selectFrom(r1, r3); r3 = hi.selectFrom(r1, r3); r1 = t;
-        t = lo.selectFrom(r4, r6); r6 = hi.selectFrom(r4, r6); r4 = t;
-        t = lo.selectFrom(r5, r7); r7 = hi.selectFrom(r5, r7); r5 = t;
-        t = lo.selectFrom(r8, ra); ra = hi.selectFrom(r8, ra); r8 = t;
-        t = lo.selectFrom(r9, rb); rb = hi.selectFrom(r9, rb); r9 = t;
-        t = lo.selectFrom(rc, re); re = hi.selectFrom(rc, re); rc = t;
-        t = lo.selectFrom(rd, rf); rf = hi.selectFrom(rd, rf); rd = t;
+        t = lo.selectFrom(r0, r2);
+        r2 = hi.selectFrom(r0, r2);
+        r0 = t;
+        t = lo.selectFrom(r1, r3);
+        r3 = hi.selectFrom(r1, r3);
+        r1 = t;
+        t = lo.selectFrom(r4, r6);
+        r6 = hi.selectFrom(r4, r6);
+        r4 = t;
+        t = lo.selectFrom(r5, r7);
+        r7 = hi.selectFrom(r5, r7);
+        r5 = t;
+        t = lo.selectFrom(r8, ra);
+        ra = hi.selectFrom(r8, ra);
+        r8 = t;
+        t = lo.selectFrom(r9, rb);
+        rb = hi.selectFrom(r9, rb);
+        r9 = t;
+        t = lo.selectFrom(rc, re);
+        re = hi.selectFrom(rc, re);
+        rc = t;
+        t = lo.selectFrom(rd, rf);
+        rf = hi.selectFrom(rd, rf);
+        rd = t;
         lo = LO[2];
         hi = HI[2];
-        t = lo.selectFrom(r0, r4); r4 = hi.selectFrom(r0, r4); r0 = t;
-        t = lo.selectFrom(r1, r5); r5 = hi.selectFrom(r1, r5); r1 = t;
-        t = lo.selectFrom(r2, r6); r6 = hi.selectFrom(r2, r6); r2 = t;
-        t = lo.selectFrom(r3, r7); r7 = hi.selectFrom(r3, r7); r3 = t;
-        t = lo.selectFrom(r8, rc); rc = hi.selectFrom(r8, rc); r8 = t;
-        t = lo.selectFrom(r9, rd); rd = hi.selectFrom(r9, rd); r9 = t;
-        t = lo.selectFrom(ra, re); re = hi.selectFrom(ra, re); ra = t;
-        t = lo.selectFrom(rb, rf); rf = hi.selectFrom(rb, rf); rb = t;
+        t = lo.selectFrom(r0, r4);
+        r4 = hi.selectFrom(r0, r4);
+        r0 = t;
+        t = lo.selectFrom(r1, r5);
+        r5 = hi.selectFrom(r1, r5);
+        r1 = t;
+        t = lo.selectFrom(r2, r6);
+        r6 = hi.selectFrom(r2, r6);
+        r2 = t;
+        t = lo.selectFrom(r3, r7);
+        r7 = hi.selectFrom(r3, r7);
+        r3 = t;
+        t = lo.selectFrom(r8, rc);
+        rc = hi.selectFrom(r8, rc);
+        r8 = t;
+        t = lo.selectFrom(r9, rd);
+        rd = hi.selectFrom(r9, rd);
+        r9 = t;
+        t = lo.selectFrom(ra, re);
+        re = hi.selectFrom(ra, re);
+        ra = t;
+        t = lo.selectFrom(rb, rf);
+        rf = hi.selectFrom(rb, rf);
+        rb = t;
         lo = LO[3];
         hi = HI[3];
-        t = lo.selectFrom(r0, r8); r8 = hi.selectFrom(r0, r8); r0 = t;
-        t = lo.selectFrom(r1, r9); r9 = hi.selectFrom(r1, r9); r1 = t;
-        t = lo.selectFrom(r2, ra); ra = hi.selectFrom(r2, ra); r2 = t;
-        t = lo.selectFrom(r3, rb); rb = hi.selectFrom(r3, rb); r3 = t;
-        t = lo.selectFrom(r4, rc); rc = hi.selectFrom(r4, rc); r4 = t;
-        t = lo.selectFrom(r5, rd); rd = hi.selectFrom(r5, rd); r5 = t;
-        t = lo.selectFrom(r6, re); re = hi.selectFrom(r6, re); r6 = t;
-        t = lo.selectFrom(r7, rf); rf = hi.selectFrom(r7, rf); r7 = t;
-        r0.intoArray(panel, p); r1.intoArray(panel, p + PW); r2.intoArray(panel, p + 2 * PW); r3.intoArray(panel, p + 3 * PW);
-        r4.intoArray(panel, p + 4 * PW); r5.intoArray(panel, p + 5 * PW); r6.intoArray(panel, p + 6 * PW); r7.intoArray(panel, p + 7 * PW);
-        r8.intoArray(panel, p + 8 * PW); r9.intoArray(panel, p + 9 * PW); ra.intoArray(panel, p + 10 * PW); rb.intoArray(panel, p + 11 * PW);
-        rc.intoArray(panel, p + 12 * PW); rd.intoArray(panel, p + 13 * PW); re.intoArray(panel, p + 14 * PW); rf.intoArray(panel, p + 15 * PW);
+        t = lo.selectFrom(r0, r8);
+        r8 = hi.selectFrom(r0, r8);
+        r0 = t;
+        t = lo.selectFrom(r1, r9);
+        r9 = hi.selectFrom(r1, r9);
+        r1 = t;
+        t = lo.selectFrom(r2, ra);
+        ra = hi.selectFrom(r2, ra);
+        r2 = t;
+        t = lo.selectFrom(r3, rb);
+        rb = hi.selectFrom(r3, rb);
+        r3 = t;
+        t = lo.selectFrom(r4, rc);
+        rc = hi.selectFrom(r4, rc);
+        r4 = t;
+        t = lo.selectFrom(r5, rd);
+        rd = hi.selectFrom(r5, rd);
+        r5 = t;
+        t = lo.selectFrom(r6, re);
+        re = hi.selectFrom(r6, re);
+        r6 = t;
+        t = lo.selectFrom(r7, rf);
+        rf = hi.selectFrom(r7, rf);
+        r7 = t;
+        r0.intoArray(panel, p);
+        r1.intoArray(panel, p + PW);
+        r2.intoArray(panel, p + 2 * PW);
+        r3.intoArray(panel, p + 3 * PW);
+        r4.intoArray(panel, p + 4 * PW);
+        r5.intoArray(panel, p + 5 * PW);
+        r6.intoArray(panel, p + 6 * PW);
+        r7.intoArray(panel, p + 7 * PW);
+        r8.intoArray(panel, p + 8 * PW);
+        r9.intoArray(panel, p + 9 * PW);
+        ra.intoArray(panel, p + 10 * PW);
+        rb.intoArray(panel, p + 11 * PW);
+        rc.intoArray(panel, p + 12 * PW);
+        rd.intoArray(panel, p + 13 * PW);
+        re.intoArray(panel, p + 14 * PW);
+        rf.intoArray(panel, p + 15 * PW);
     }
 
     private static FloatVector start(float[] c, int off, boolean add) {
@@ -545,59 +706,112 @@ final class VectorKernels implements Kernels {
     }
 
     /** Rows at a0, a0+d, a0+2d, a0+3d (kn values each) against one full panel starting at p0; 4 rows of PW outputs at c[r], c[r+ldc], ... */
-    private static void tile4(float[] a, int a0, int d, float[] panel, int p0, int kn, float[] c, int r, int ldc, boolean add) {
+    private static void tile4(
+            float[] a, int a0, int d, float[] panel, int p0, int kn, float[] c, int r, int ldc, boolean add) {
         int a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
         int r1 = r + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
-        FloatVector c00 = start(c, r, add), c01 = start(c, r + L, add), c02 = start(c, r + 2 * L, add), c03 = start(c, r + 3 * L, add);
-        FloatVector c10 = start(c, r1, add), c11 = start(c, r1 + L, add), c12 = start(c, r1 + 2 * L, add), c13 = start(c, r1 + 3 * L, add);
-        FloatVector c20 = start(c, r2, add), c21 = start(c, r2 + L, add), c22 = start(c, r2 + 2 * L, add), c23 = start(c, r2 + 3 * L, add);
-        FloatVector c30 = start(c, r3, add), c31 = start(c, r3 + L, add), c32 = start(c, r3 + 2 * L, add), c33 = start(c, r3 + 3 * L, add);
+        FloatVector c00 = start(c, r, add),
+                c01 = start(c, r + L, add),
+                c02 = start(c, r + 2 * L, add),
+                c03 = start(c, r + 3 * L, add);
+        FloatVector c10 = start(c, r1, add),
+                c11 = start(c, r1 + L, add),
+                c12 = start(c, r1 + 2 * L, add),
+                c13 = start(c, r1 + 3 * L, add);
+        FloatVector c20 = start(c, r2, add),
+                c21 = start(c, r2 + L, add),
+                c22 = start(c, r2 + 2 * L, add),
+                c23 = start(c, r2 + 3 * L, add);
+        FloatVector c30 = start(c, r3, add),
+                c31 = start(c, r3 + L, add),
+                c32 = start(c, r3 + 2 * L, add),
+                c33 = start(c, r3 + 3 * L, add);
         for (int k = 0, p = p0; k < kn; k++, p += PW) {
             FloatVector y0 = FloatVector.fromArray(S, panel, p);
             FloatVector y1 = FloatVector.fromArray(S, panel, p + L);
             FloatVector y2 = FloatVector.fromArray(S, panel, p + 2 * L);
             FloatVector y3 = FloatVector.fromArray(S, panel, p + 3 * L);
             FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
-            c00 = y0.fma(x, c00); c01 = y1.fma(x, c01); c02 = y2.fma(x, c02); c03 = y3.fma(x, c03);
+            c00 = y0.fma(x, c00);
+            c01 = y1.fma(x, c01);
+            c02 = y2.fma(x, c02);
+            c03 = y3.fma(x, c03);
             x = FloatVector.broadcast(S, a[a1 + k]);
-            c10 = y0.fma(x, c10); c11 = y1.fma(x, c11); c12 = y2.fma(x, c12); c13 = y3.fma(x, c13);
+            c10 = y0.fma(x, c10);
+            c11 = y1.fma(x, c11);
+            c12 = y2.fma(x, c12);
+            c13 = y3.fma(x, c13);
             x = FloatVector.broadcast(S, a[a2 + k]);
-            c20 = y0.fma(x, c20); c21 = y1.fma(x, c21); c22 = y2.fma(x, c22); c23 = y3.fma(x, c23);
+            c20 = y0.fma(x, c20);
+            c21 = y1.fma(x, c21);
+            c22 = y2.fma(x, c22);
+            c23 = y3.fma(x, c23);
             x = FloatVector.broadcast(S, a[a3 + k]);
-            c30 = y0.fma(x, c30); c31 = y1.fma(x, c31); c32 = y2.fma(x, c32); c33 = y3.fma(x, c33);
+            c30 = y0.fma(x, c30);
+            c31 = y1.fma(x, c31);
+            c32 = y2.fma(x, c32);
+            c33 = y3.fma(x, c33);
         }
-        c00.intoArray(c, r); c01.intoArray(c, r + L); c02.intoArray(c, r + 2 * L); c03.intoArray(c, r + 3 * L);
-        c10.intoArray(c, r1); c11.intoArray(c, r1 + L); c12.intoArray(c, r1 + 2 * L); c13.intoArray(c, r1 + 3 * L);
-        c20.intoArray(c, r2); c21.intoArray(c, r2 + L); c22.intoArray(c, r2 + 2 * L); c23.intoArray(c, r2 + 3 * L);
-        c30.intoArray(c, r3); c31.intoArray(c, r3 + L); c32.intoArray(c, r3 + 2 * L); c33.intoArray(c, r3 + 3 * L);
+        c00.intoArray(c, r);
+        c01.intoArray(c, r + L);
+        c02.intoArray(c, r + 2 * L);
+        c03.intoArray(c, r + 3 * L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c12.intoArray(c, r1 + 2 * L);
+        c13.intoArray(c, r1 + 3 * L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c22.intoArray(c, r2 + 2 * L);
+        c23.intoArray(c, r2 + 3 * L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+        c32.intoArray(c, r3 + 2 * L);
+        c33.intoArray(c, r3 + 3 * L);
     }
 
     /**
      * {@link #tile4} on the panel's last {@code vecs} vectors only (1 to 3), starting at panel column p0: the same
      * FMA chain per entry, for Gram tiles whose first vectors lie below the diagonal.
      */
-    private static void tile4Right(float[] a, int a0, int d, float[] panel, int p0, int kn, float[] c, int r, int ldc,
-                                   boolean add, int vecs) {
+    private static void tile4Right(
+            float[] a, int a0, int d, float[] panel, int p0, int kn, float[] c, int r, int ldc, boolean add, int vecs) {
         int a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
         int r1 = r + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
         boolean v1 = vecs > 1, v2 = vecs > 2;
         FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = start(c, r, add), c01 = v1 ? start(c, r + L, add) : z, c02 = v2 ? start(c, r + 2 * L, add) : z;
-        FloatVector c10 = start(c, r1, add), c11 = v1 ? start(c, r1 + L, add) : z, c12 = v2 ? start(c, r1 + 2 * L, add) : z;
-        FloatVector c20 = start(c, r2, add), c21 = v1 ? start(c, r2 + L, add) : z, c22 = v2 ? start(c, r2 + 2 * L, add) : z;
-        FloatVector c30 = start(c, r3, add), c31 = v1 ? start(c, r3 + L, add) : z, c32 = v2 ? start(c, r3 + 2 * L, add) : z;
+        FloatVector c00 = start(c, r, add),
+                c01 = v1 ? start(c, r + L, add) : z,
+                c02 = v2 ? start(c, r + 2 * L, add) : z;
+        FloatVector c10 = start(c, r1, add),
+                c11 = v1 ? start(c, r1 + L, add) : z,
+                c12 = v2 ? start(c, r1 + 2 * L, add) : z;
+        FloatVector c20 = start(c, r2, add),
+                c21 = v1 ? start(c, r2 + L, add) : z,
+                c22 = v2 ? start(c, r2 + 2 * L, add) : z;
+        FloatVector c30 = start(c, r3, add),
+                c31 = v1 ? start(c, r3 + L, add) : z,
+                c32 = v2 ? start(c, r3 + 2 * L, add) : z;
         for (int k = 0, p = p0; k < kn; k++, p += PW) {
             FloatVector y0 = FloatVector.fromArray(S, panel, p);
             FloatVector y1 = v1 ? FloatVector.fromArray(S, panel, p + L) : z;
             FloatVector y2 = v2 ? FloatVector.fromArray(S, panel, p + 2 * L) : z;
             FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
-            c00 = y0.fma(x, c00); c01 = y1.fma(x, c01); c02 = y2.fma(x, c02);
+            c00 = y0.fma(x, c00);
+            c01 = y1.fma(x, c01);
+            c02 = y2.fma(x, c02);
             x = FloatVector.broadcast(S, a[a1 + k]);
-            c10 = y0.fma(x, c10); c11 = y1.fma(x, c11); c12 = y2.fma(x, c12);
+            c10 = y0.fma(x, c10);
+            c11 = y1.fma(x, c11);
+            c12 = y2.fma(x, c12);
             x = FloatVector.broadcast(S, a[a2 + k]);
-            c20 = y0.fma(x, c20); c21 = y1.fma(x, c21); c22 = y2.fma(x, c22);
+            c20 = y0.fma(x, c20);
+            c21 = y1.fma(x, c21);
+            c22 = y2.fma(x, c22);
             x = FloatVector.broadcast(S, a[a3 + k]);
-            c30 = y0.fma(x, c30); c31 = y1.fma(x, c31); c32 = y2.fma(x, c32);
+            c30 = y0.fma(x, c30);
+            c31 = y1.fma(x, c31);
+            c32 = y2.fma(x, c32);
         }
         storeRow(c, r, vecs, c00, c01, c02, z);
         storeRow(c, r1, vecs, c10, c11, c12, z);
@@ -607,7 +821,10 @@ final class VectorKernels implements Kernels {
 
     /** One row against one full panel (the rows left over by {@link #tile4}). */
     private static void tile1(float[] a, int a0, float[] panel, int p0, int kn, float[] c, int r, boolean add) {
-        FloatVector c0 = start(c, r, add), c1 = start(c, r + L, add), c2 = start(c, r + 2 * L, add), c3 = start(c, r + 3 * L, add);
+        FloatVector c0 = start(c, r, add),
+                c1 = start(c, r + L, add),
+                c2 = start(c, r + 2 * L, add),
+                c3 = start(c, r + 3 * L, add);
         for (int k = 0, p = p0; k < kn; k++, p += PW) {
             FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
             c0 = FloatVector.fromArray(S, panel, p).fma(x, c0);
@@ -615,7 +832,10 @@ final class VectorKernels implements Kernels {
             c2 = FloatVector.fromArray(S, panel, p + 2 * L).fma(x, c2);
             c3 = FloatVector.fromArray(S, panel, p + 3 * L).fma(x, c3);
         }
-        c0.intoArray(c, r); c1.intoArray(c, r + L); c2.intoArray(c, r + 2 * L); c3.intoArray(c, r + 3 * L);
+        c0.intoArray(c, r);
+        c1.intoArray(c, r + L);
+        c2.intoArray(c, r + 2 * L);
+        c3.intoArray(c, r + 3 * L);
     }
 
     private static FloatVector start(float[] c, int off, boolean add, VectorMask<Float> cols) {
@@ -626,12 +846,27 @@ final class VectorKernels implements Kernels {
      * Eight rows against the panel's vector column v (8 independent FMA chains hide the FMA latency); only
      * the columns in {@code cols} are read from and written to c.
      */
-    private static void tile8x1(float[] a, int a0, int d, float[] panel, int v, int kn, float[] c, int r, int ldc,
-                                boolean add, VectorMask<Float> cols) {
+    private static void tile8x1(
+            float[] a,
+            int a0,
+            int d,
+            float[] panel,
+            int v,
+            int kn,
+            float[] c,
+            int r,
+            int ldc,
+            boolean add,
+            VectorMask<Float> cols) {
         int a1 = a0 + d, a2 = a1 + d, a3 = a2 + d, a4 = a3 + d, a5 = a4 + d, a6 = a5 + d, a7 = a6 + d;
-        FloatVector c0 = start(c, r, add, cols), c1 = start(c, r + ldc, add, cols), c2 = start(c, r + 2 * ldc, add, cols),
-                c3 = start(c, r + 3 * ldc, add, cols), c4 = start(c, r + 4 * ldc, add, cols), c5 = start(c, r + 5 * ldc, add, cols),
-                c6 = start(c, r + 6 * ldc, add, cols), c7 = start(c, r + 7 * ldc, add, cols);
+        FloatVector c0 = start(c, r, add, cols),
+                c1 = start(c, r + ldc, add, cols),
+                c2 = start(c, r + 2 * ldc, add, cols),
+                c3 = start(c, r + 3 * ldc, add, cols),
+                c4 = start(c, r + 4 * ldc, add, cols),
+                c5 = start(c, r + 5 * ldc, add, cols),
+                c6 = start(c, r + 6 * ldc, add, cols),
+                c7 = start(c, r + 7 * ldc, add, cols);
         for (int k = 0, p = v; k < kn; k++, p += PW) {
             FloatVector y = FloatVector.fromArray(S, panel, p);
             c0 = y.fma(FloatVector.broadcast(S, a[a0 + k]), c0);
@@ -643,13 +878,18 @@ final class VectorKernels implements Kernels {
             c6 = y.fma(FloatVector.broadcast(S, a[a6 + k]), c6);
             c7 = y.fma(FloatVector.broadcast(S, a[a7 + k]), c7);
         }
-        c0.intoArray(c, r, cols); c1.intoArray(c, r + ldc, cols); c2.intoArray(c, r + 2 * ldc, cols);
-        c3.intoArray(c, r + 3 * ldc, cols); c4.intoArray(c, r + 4 * ldc, cols); c5.intoArray(c, r + 5 * ldc, cols);
-        c6.intoArray(c, r + 6 * ldc, cols); c7.intoArray(c, r + 7 * ldc, cols);
+        c0.intoArray(c, r, cols);
+        c1.intoArray(c, r + ldc, cols);
+        c2.intoArray(c, r + 2 * ldc, cols);
+        c3.intoArray(c, r + 3 * ldc, cols);
+        c4.intoArray(c, r + 4 * ldc, cols);
+        c5.intoArray(c, r + 5 * ldc, cols);
+        c6.intoArray(c, r + 6 * ldc, cols);
+        c7.intoArray(c, r + 7 * ldc, cols);
     }
 
-    private static void tile1x1(float[] a, int a0, float[] panel, int v, int kn, float[] c, int r, boolean add,
-                                VectorMask<Float> cols) {
+    private static void tile1x1(
+            float[] a, int a0, float[] panel, int v, int kn, float[] c, int r, boolean add, VectorMask<Float> cols) {
         FloatVector acc = start(c, r, add, cols);
         for (int k = 0, p = v; k < kn; k++, p += PW) {
             acc = FloatVector.fromArray(S, panel, p).fma(FloatVector.broadcast(S, a[a0 + k]), acc);

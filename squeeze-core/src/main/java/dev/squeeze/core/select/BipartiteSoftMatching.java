@@ -5,9 +5,8 @@ import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.kernel.Similarity;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
-import org.jspecify.annotations.Nullable;
-
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * ToMe's bipartite soft matching ("Token Merging: Your ViT But Faster", Bolya et al., ICLR 2023):
@@ -44,7 +43,7 @@ public final class BipartiteSoftMatching {
         Kernels kern = sim.kernels();
         // A (even tokens) in rows [0, |A|), B (odd tokens) in rows [|A|, N), L2-normalised; rejects non-finite entries
         FloatMatrix ab = sim.normalizeRowsEvenFirst(metric, "metric");
-        float[] scores = sim.dotBlockParallel(ab, 0, na, na, nb).data();   // (|A|, |B|) cosines
+        float[] scores = sim.dotBlockParallel(ab, 0, na, na, nb).data(); // (|A|, |B|) cosines
 
         // each A token's most similar B token (lowest index among ties), and how similar
         float[] nodeMax = new float[na];
@@ -56,7 +55,7 @@ public final class BipartiteSoftMatching {
         }
         // the protected [CLS] ranks last: the lowest float, as top-k refuses infinities
         if (protectFirst) nodeMax[0] = -Float.MAX_VALUE;
-        int[] src = TopK.topKIndices(nodeMax, r);   // the r most similar proposals, most similar first
+        int[] src = TopK.topKIndices(nodeMax, r); // the r most similar proposals, most similar first
 
         // B token j absorbs the A tokens that proposed it: into[start[j] .. start[j+1]) in merge order
         boolean[] merged = new boolean[na];

@@ -28,9 +28,13 @@ public sealed interface Budget permits Budget.Ratio, Budget.Count {
     /** round(keep x n) (at least 1) for a ratio; the count itself for a count, even when it exceeds n. */
     int resolveRoundedUncapped(int n);
 
-    static Budget ratio(double keep) { return new Ratio(keep); }
+    static Budget ratio(double keep) {
+        return new Ratio(keep);
+    }
 
-    static Budget count(int keep) { return new Count(keep); }
+    static Budget count(int keep) {
+        return new Count(keep);
+    }
 
     /** Keep a fraction {@code keep} in (0, 1] of the tokens. */
     record Ratio(double keep) implements Budget {
@@ -42,18 +46,21 @@ public sealed interface Budget permits Budget.Ratio, Budget.Count {
 
         @Override
         public int resolve(int n) {
-            if (n <= 0) throw new IllegalArgumentException("cannot take a budget of an empty token set (N = " + n + ")");
+            if (n <= 0)
+                throw new IllegalArgumentException("cannot take a budget of an empty token set (N = " + n + ")");
             return (int) Math.max(1, Math.round(keep * n));
         }
 
         @Override
         public int resolveFloorCapped(int n) {
             if (n <= 0) return 0;
-            return (int) Math.max(1, Math.floor(keep * n + 1e-9));   // 1e-9: 0.3 x 10 is 3, not 2.9999999999999996
+            return (int) Math.max(1, Math.floor(keep * n + 1e-9)); // 1e-9: 0.3 x 10 is 3, not 2.9999999999999996
         }
 
         @Override
-        public int resolveRoundedUncapped(int n) { return Math.max(1, (int) Math.round(keep * n)); }
+        public int resolveRoundedUncapped(int n) {
+            return Math.max(1, (int) Math.round(keep * n));
+        }
     }
 
     /** Keep exactly {@code keep} tokens. */
@@ -64,14 +71,20 @@ public sealed interface Budget permits Budget.Ratio, Budget.Count {
 
         @Override
         public int resolve(int n) {
-            if (keep > n) throw new IllegalArgumentException("keep count K = " + keep + " exceeds the N = " + n + " tokens available");
+            if (keep > n)
+                throw new IllegalArgumentException(
+                        "keep count K = " + keep + " exceeds the N = " + n + " tokens available");
             return keep;
         }
 
         @Override
-        public int resolveFloorCapped(int n) { return n <= 0 ? 0 : Math.min(keep, n); }
+        public int resolveFloorCapped(int n) {
+            return n <= 0 ? 0 : Math.min(keep, n);
+        }
 
         @Override
-        public int resolveRoundedUncapped(int n) { return keep; }
+        public int resolveRoundedUncapped(int n) {
+            return keep;
+        }
     }
 }

@@ -50,15 +50,17 @@ public final class DpcKnn {
         Args.notNull("x", x);
         int n = x.rows();
         if (n == 0) throw new IllegalArgumentException("x is an empty token set (N = 0)");
-        if (numCenters <= 0 || numCenters > n) throw new IllegalArgumentException("numCenters must be in [1, " + n + "], got " + numCenters);
+        if (numCenters <= 0 || numCenters > n)
+            throw new IllegalArgumentException("numCenters must be in [1, " + n + "], got " + numCenters);
         if (k <= 0 || k >= Math.max(2, n)) {
-            if (!(n == 1 && k == 1)) throw new IllegalArgumentException("k (neighbours) must be in [1, " + (n - 1) + "], got " + k);
+            if (!(n == 1 && k == 1))
+                throw new IllegalArgumentException("k (neighbours) must be in [1, " + (n - 1) + "], got " + k);
         }
         x.requireFinite("x");
-        FloatMatrix sq = Similarity.fast().squaredDistances(x);   // symmetric Gram
+        FloatMatrix sq = Similarity.fast().squaredDistances(x); // symmetric Gram
         float[] d2 = sq.data();
         float invD = 1f / x.cols();
-        for (int i = 0; i < d2.length; i++) d2[i] *= invD;     // (dist / sqrt(D))^2
+        for (int i = 0; i < d2.length; i++) d2[i] *= invD; // (dist / sqrt(D))^2
 
         // density from the k smallest squared distances (excluding self), kept in a small sorted buffer
         float[] density = new float[n];
@@ -70,11 +72,17 @@ public final class DpcKnn {
                 float v = d2[i * n + j];
                 if (filled < k) {
                     int p = filled++;
-                    while (p > 0 && buf[p - 1] > v) { buf[p] = buf[p - 1]; p--; }
+                    while (p > 0 && buf[p - 1] > v) {
+                        buf[p] = buf[p - 1];
+                        p--;
+                    }
                     buf[p] = v;
                 } else if (v < buf[k - 1]) {
                     int p = k - 1;
-                    while (p > 0 && buf[p - 1] > v) { buf[p] = buf[p - 1]; p--; }
+                    while (p > 0 && buf[p - 1] > v) {
+                        buf[p] = buf[p - 1];
+                        p--;
+                    }
                     buf[p] = v;
                 }
             }

@@ -30,23 +30,26 @@ public final class MaxMinDiversity {
         Args.notNull("x", x);
         checkK(k, x.rows());
         Similarity sim = Similarity.fast();
-        FloatMatrix cos = sim.cosineGramUpper(x);   // c[i][j] for i <= j: half the multiply-adds, no mirror
+        FloatMatrix cos = sim.cosineGramUpper(x); // c[i][j] for i <= j: half the multiply-adds, no mirror
         int n = cos.rows();
         float[] c = cos.data();
         Kernels kern = sim.kernels();
-        float[] above = new float[n];   // above[j] = max_{i < j} c[i][j], built row by row
+        float[] above = new float[n]; // above[j] = max_{i < j} c[i][j], built row by row
         java.util.Arrays.fill(above, Float.NEGATIVE_INFINITY);
         int first = 0;
         float best = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
-            float nearest = above[i];   // max_{j != i} cos(x_i, x_j): the left part, complete once rows < i are done
+            float nearest = above[i]; // max_{j != i} cos(x_i, x_j): the left part, complete once rows < i are done
             int right = i * n + i + 1, len = n - 1 - i;
             if (len > 0) {
                 nearest = Math.max(nearest, kern.max(c, right, len));
                 kern.maxInto(c, right, above, i + 1, len);
             }
             float nn = n == 1 ? 0f : 1f - nearest;
-            if (nn > best) { best = nn; first = i; }
+            if (nn > best) {
+                best = nn;
+                first = i;
+            }
         }
         return cosinePicks(c, n, k, first, kern);
     }
@@ -102,7 +105,10 @@ public final class MaxMinDiversity {
                 float nn = Float.POSITIVE_INFINITY;
                 for (int j = 0; j < n; j++) if (j != i) nn = Math.min(nn, d[i * n + j]);
                 if (n == 1) nn = 0f;
-                if (nn > best) { best = nn; first = i; }
+                if (nn > best) {
+                    best = nn;
+                    first = i;
+                }
             }
         } else {
             Args.inRange("first", first, 0, n - 1);
@@ -124,7 +130,11 @@ public final class MaxMinDiversity {
         for (int p = 1; p < k; p++) {
             int arg = -1;
             float far = Float.NEGATIVE_INFINITY;
-            for (int i = 0; i < n; i++) if (!taken[i] && minDist[i] > far) { far = minDist[i]; arg = i; }
+            for (int i = 0; i < n; i++)
+                if (!taken[i] && minDist[i] > far) {
+                    far = minDist[i];
+                    arg = i;
+                }
             picked[p] = arg;
             taken[arg] = true;
             int row = arg * n;
@@ -164,7 +174,10 @@ public final class MaxMinDiversity {
                 if (taken[i]) continue;
                 float dd = Math.max(0f, sq[i] + sq[cur] - 2f * kern.dot(xd, i * dim, xd, cur * dim, dim));
                 if (dd < minDist[i]) minDist[i] = dd;
-                if (minDist[i] > best) { best = minDist[i]; next = i; }
+                if (minDist[i] > best) {
+                    best = minDist[i];
+                    next = i;
+                }
             }
             cur = next;
         }

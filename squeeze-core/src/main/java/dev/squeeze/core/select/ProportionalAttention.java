@@ -17,7 +17,8 @@ public final class ProportionalAttention {
         Args.notNull("sizes", sizes);
         int n = sizes.length;
         if ((long) q * n != logits.length) {
-            throw new IllegalArgumentException("logits hold " + logits.length + " values, expected q*N = " + q + "*" + n);
+            throw new IllegalArgumentException(
+                    "logits hold " + logits.length + " values, expected q*N = " + q + "*" + n);
         }
         float[] ln = new float[n];
         for (int j = 0; j < n; j++) {

@@ -1,7 +1,6 @@
 package dev.squeeze.core.select;
 
 import dev.squeeze.core.Args;
-
 import java.util.Arrays;
 
 /** Top-k and argmax over score vectors. Ties go to the lower index, so results are deterministic. */
@@ -61,7 +60,12 @@ public final class TopK {
     private static void siftUp(int[] h, int i, float[] s) {
         while (i > 0) {
             int p = (i - 1) >>> 1;
-            if (better(h[p], h[i], s)) { int t = h[p]; h[p] = h[i]; h[i] = t; i = p; } else break;
+            if (better(h[p], h[i], s)) {
+                int t = h[p];
+                h[p] = h[i];
+                h[i] = t;
+                i = p;
+            } else break;
         }
     }
 
@@ -72,7 +76,10 @@ public final class TopK {
             if (l < size && better(h[w], h[l], s)) w = l;
             if (r < size && better(h[w], h[r], s)) w = r;
             if (w == i) return;
-            int t = h[w]; h[w] = h[i]; h[i] = t; i = w;
+            int t = h[w];
+            h[w] = h[i];
+            h[i] = t;
+            i = w;
         }
     }
 }

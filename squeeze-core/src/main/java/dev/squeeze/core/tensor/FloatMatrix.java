@@ -1,7 +1,6 @@
 package dev.squeeze.core.tensor;
 
 import dev.squeeze.core.Args;
-
 import java.util.Arrays;
 
 /**
@@ -19,8 +18,8 @@ public final class FloatMatrix {
         Args.nonNegative("cols", cols);
         Args.notNull("data", data);
         if ((long) rows * cols != data.length) {
-            throw new IllegalArgumentException("data.length must be rows*cols = " + rows + "*" + cols
-                    + " = " + ((long) rows * cols) + ", got " + data.length);
+            throw new IllegalArgumentException("data.length must be rows*cols = " + rows + "*" + cols + " = "
+                    + ((long) rows * cols) + ", got " + data.length);
         }
         this.rows = rows;
         this.cols = cols;
@@ -39,32 +38,47 @@ public final class FloatMatrix {
         float[] data = new float[n * d];
         for (int i = 0; i < n; i++) {
             if (rowsData[i].length != d) {
-                throw new IllegalArgumentException("row " + i + " has length " + rowsData[i].length + ", expected " + d);
+                throw new IllegalArgumentException(
+                        "row " + i + " has length " + rowsData[i].length + ", expected " + d);
             }
             System.arraycopy(rowsData[i], 0, data, i * d, d);
         }
         return new FloatMatrix(n, d, data);
     }
 
-    public int rows() { return rows; }
+    public int rows() {
+        return rows;
+    }
 
-    public int cols() { return cols; }
+    public int cols() {
+        return cols;
+    }
 
     /** The backing array (shared). */
-    public float[] data() { return data; }
+    public float[] data() {
+        return data;
+    }
 
-    public float get(int i, int j) { return data[i * cols + j]; }
+    public float get(int i, int j) {
+        return data[i * cols + j];
+    }
 
-    public void set(int i, int j, float v) { data[i * cols + j] = v; }
+    public void set(int i, int j, float v) {
+        data[i * cols + j] = v;
+    }
 
-    public int offset(int row) { return row * cols; }
+    public int offset(int row) {
+        return row * cols;
+    }
 
     public float[] row(int i) {
         Args.inRange("row", i, 0, rows - 1);
         return Arrays.copyOfRange(data, i * cols, (i + 1) * cols);
     }
 
-    public FloatMatrix copy() { return new FloatMatrix(rows, cols, data.clone()); }
+    public FloatMatrix copy() {
+        return new FloatMatrix(rows, cols, data.clone());
+    }
 
     /** Rows {@code indices} in the given order, as a new matrix. */
     public FloatMatrix selectRows(int[] indices) {
@@ -83,13 +97,15 @@ public final class FloatMatrix {
     public FloatMatrix requireFinite(String name) {
         for (int i = 0; i < data.length; i++) {
             if (!Float.isFinite(data[i])) {
-                throw new IllegalArgumentException(name + " has a non-finite value " + data[i]
-                        + " at row " + (i / Math.max(1, cols)) + ", column " + (i % Math.max(1, cols)));
+                throw new IllegalArgumentException(name + " has a non-finite value " + data[i] + " at row "
+                        + (i / Math.max(1, cols)) + ", column " + (i % Math.max(1, cols)));
             }
         }
         return this;
     }
 
     @Override
-    public String toString() { return "FloatMatrix(" + rows + " x " + cols + ")"; }
+    public String toString() {
+        return "FloatMatrix(" + rows + " x " + cols + ")";
+    }
 }

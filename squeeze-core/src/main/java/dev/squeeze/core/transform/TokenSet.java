@@ -20,9 +20,12 @@ public record TokenSet(FloatMatrix tokens, float[] sizes, float[] positions, int
     public TokenSet {
         Args.notNull("tokens", tokens);
         int n = tokens.rows();
-        if (sizes.length != n) throw new IllegalArgumentException("sizes has length " + sizes.length + ", expected N = " + n);
-        if (positions.length != n) throw new IllegalArgumentException("positions has length " + positions.length + ", expected N = " + n);
-        if (provenance.length != n) throw new IllegalArgumentException("provenance has length " + provenance.length + ", expected N = " + n);
+        if (sizes.length != n)
+            throw new IllegalArgumentException("sizes has length " + sizes.length + ", expected N = " + n);
+        if (positions.length != n)
+            throw new IllegalArgumentException("positions has length " + positions.length + ", expected N = " + n);
+        if (provenance.length != n)
+            throw new IllegalArgumentException("provenance has length " + provenance.length + ", expected N = " + n);
     }
 
     /** Original tokens: size 1, position i, provenance {i}. Rejects empty or non-finite input. */
@@ -30,7 +33,8 @@ public record TokenSet(FloatMatrix tokens, float[] sizes, float[] positions, int
         Args.notNull("tokens", tokens);
         if (tokens.rows() == 0) throw new IllegalArgumentException("tokens is an empty token set (N = 0)");
         // the kernels' vectorised scan; the plain one names the row and column
-        if (KernelProvider.kernels().firstNonFinite(tokens.data(), 0, tokens.data().length) >= 0) tokens.requireFinite("tokens");
+        if (KernelProvider.kernels().firstNonFinite(tokens.data(), 0, tokens.data().length) >= 0)
+            tokens.requireFinite("tokens");
         int n = tokens.rows();
         float[] sizes = new float[n];
         float[] pos = new float[n];
@@ -43,7 +47,9 @@ public record TokenSet(FloatMatrix tokens, float[] sizes, float[] positions, int
         return new TokenSet(tokens, sizes, pos, prov);
     }
 
-    public int size() { return tokens.rows(); }
+    public int size() {
+        return tokens.rows();
+    }
 
     /** ln s per token: the bias proportional attention adds to attention logits. */
     public float[] logSizes() {

@@ -4,11 +4,10 @@ import dev.squeeze.core.Args;
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.tensor.FloatMatrix;
-import org.jspecify.annotations.Nullable;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one representation of every token reduction: Y = M X with M a sparse (K, N) matrix, K <= N
@@ -28,11 +27,11 @@ import java.util.List;
  * multi-stage method are read off one object.
  */
 public final class TokenTransform {
-    private final int sourceCount;   // N
-    private final int[] rowPtr;      // (K + 1)
-    private final int[] cols;        // (nnz) source index of each entry, ascending within a row
-    private final float[] weights;   // (nnz) coefficient in Y = M X
-    private final float[] mass;      // (nnz) coefficient in s' = M~ s
+    private final int sourceCount; // N
+    private final int[] rowPtr; // (K + 1)
+    private final int[] cols; // (nnz) source index of each entry, ascending within a row
+    private final float[] weights; // (nnz) coefficient in Y = M X
+    private final float[] mass; // (nnz) coefficient in s' = M~ s
     private final int stages;
 
     private TokenTransform(int sourceCount, int[] rowPtr, int[] cols, float[] weights, float[] mass, int stages) {
@@ -68,7 +67,8 @@ public final class TokenTransform {
         Arrays.fill(ones, 1f);
         for (int k = 0; k < kept.length; k++) {
             int j = kept[k];
-            if (j < 0 || j >= n) throw new IllegalArgumentException("kept[" + k + "] = " + j + " is outside [0, " + n + ")");
+            if (j < 0 || j >= n)
+                throw new IllegalArgumentException("kept[" + k + "] = " + j + " is outside [0, " + n + ")");
             if (seen[j]) throw new IllegalArgumentException("kept[" + k + "] = " + j + " is selected twice");
             seen[j] = true;
             rowPtr[k + 1] = k + 1;
@@ -87,7 +87,8 @@ public final class TokenTransform {
         Args.notNull("groups", groups);
         checkK(groups.length, n);
         if (sizes != null) {
-            if (sizes.length != n) throw new IllegalArgumentException("sizes has length " + sizes.length + ", expected N = " + n);
+            if (sizes.length != n)
+                throw new IllegalArgumentException("sizes has length " + sizes.length + ", expected N = " + n);
             for (int i = 0; i < n; i++) {
                 if (!(sizes[i] > 0f) || !Float.isFinite(sizes[i])) {
                     throw new IllegalArgumentException("sizes[" + i + "] must be finite and > 0, got " + sizes[i]);
@@ -101,8 +102,11 @@ public final class TokenTransform {
             if (g == null || g.length == 0) throw new IllegalArgumentException("groups[" + k + "] is empty");
             float total = 0f;
             for (int j : g) {
-                if (j < 0 || j >= n) throw new IllegalArgumentException("groups[" + k + "] holds " + j + ", outside [0, " + n + ")");
-                if (seen[j]) throw new IllegalArgumentException("source " + j + " appears in more than one group (again in groups[" + k + "])");
+                if (j < 0 || j >= n)
+                    throw new IllegalArgumentException("groups[" + k + "] holds " + j + ", outside [0, " + n + ")");
+                if (seen[j])
+                    throw new IllegalArgumentException(
+                            "source " + j + " appears in more than one group (again in groups[" + k + "])");
                 seen[j] = true;
                 total += sizes == null ? 1f : sizes[j];
             }
@@ -126,9 +130,11 @@ public final class TokenTransform {
         Args.notNull("anchors", anchors);
         Args.notNull("members", members);
         if (anchors.length != members.length) {
-            throw new IllegalArgumentException("anchors has " + anchors.length + " entries but members has " + members.length);
+            throw new IllegalArgumentException(
+                    "anchors has " + anchors.length + " entries but members has " + members.length);
         }
-        if (!(anchorWeight > 0f && anchorWeight <= 1f)) throw new IllegalArgumentException("anchorWeight must be in (0, 1], got " + anchorWeight);
+        if (!(anchorWeight > 0f && anchorWeight <= 1f))
+            throw new IllegalArgumentException("anchorWeight must be in (0, 1], got " + anchorWeight);
         checkK(anchors.length, n);
         Builder b = builder(n);
         for (int k = 0; k < anchors.length; k++) {
@@ -185,18 +191,26 @@ public final class TokenTransform {
         return b.build();
     }
 
-    public static Builder builder(int sourceCount) { return new Builder(sourceCount); }
+    public static Builder builder(int sourceCount) {
+        return new Builder(sourceCount);
+    }
 
     // ---------------------------------------------------------------- shape and structure
 
     /** N: how many tokens this transform reads. */
-    public int sourceCount() { return sourceCount; }
+    public int sourceCount() {
+        return sourceCount;
+    }
 
     /** K: how many tokens it produces. */
-    public int outputCount() { return rowPtr.length - 1; }
+    public int outputCount() {
+        return rowPtr.length - 1;
+    }
 
     /** How many transforms were composed into this one. */
-    public int stages() { return stages; }
+    public int stages() {
+        return stages;
+    }
 
     /** Source indices of row k (ascending). */
     public int[] rowSources(int k) {
@@ -254,7 +268,9 @@ public final class TokenTransform {
     // ---------------------------------------------------------------- application
 
     /** Y (K, D) = M X for X (N, D): token embeddings, keys or values alike. */
-    public FloatMatrix apply(FloatMatrix x) { return apply(x, KernelProvider.kernels()); }
+    public FloatMatrix apply(FloatMatrix x) {
+        return apply(x, KernelProvider.kernels());
+    }
 
     public FloatMatrix apply(FloatMatrix x, Kernels kernels) {
         Args.notNull("x", x);
@@ -271,8 +287,10 @@ public final class TokenTransform {
      */
     public void applyInto(float[] x, int d, float[] out, Kernels kernels) {
         int k = outputCount();
-        if (x.length < sourceCount * d) throw new IllegalArgumentException("x holds " + x.length + " floats, fewer than N*D = " + sourceCount * d);
-        if (out.length < k * d) throw new IllegalArgumentException("out holds " + out.length + " floats, fewer than K*D = " + k * d);
+        if (x.length < sourceCount * d)
+            throw new IllegalArgumentException("x holds " + x.length + " floats, fewer than N*D = " + sourceCount * d);
+        if (out.length < k * d)
+            throw new IllegalArgumentException("out holds " + out.length + " floats, fewer than K*D = " + k * d);
         for (int r = 0; r < k; r++) {
             int start = rowPtr[r], end = rowPtr[r + 1];
             if (end - start == 1 && weights[start] == 1f) {
@@ -411,7 +429,8 @@ public final class TokenTransform {
 
     /** Composes stages in the order given: {@code chain(M1, M2, M3) = M3 M2 M1}. */
     public static TokenTransform chain(List<TokenTransform> stagesInOrder) {
-        if (stagesInOrder == null || stagesInOrder.isEmpty()) throw new IllegalArgumentException("chain needs at least one transform");
+        if (stagesInOrder == null || stagesInOrder.isEmpty())
+            throw new IllegalArgumentException("chain needs at least one transform");
         TokenTransform t = stagesInOrder.get(0);
         for (int i = 1; i < stagesInOrder.size(); i++) t = stagesInOrder.get(i).after(t);
         return t;
@@ -420,16 +439,20 @@ public final class TokenTransform {
     // ---------------------------------------------------------------- helpers
 
     private void requireSources(String name, int n) {
-        if (n != sourceCount) throw new IllegalArgumentException(name + " has " + n + " tokens but the transform expects N = " + sourceCount);
+        if (n != sourceCount)
+            throw new IllegalArgumentException(
+                    name + " has " + n + " tokens but the transform expects N = " + sourceCount);
     }
 
     private void checkRow(int k) {
-        if (k < 0 || k >= outputCount()) throw new IllegalArgumentException("row " + k + " is outside [0, " + outputCount() + ")");
+        if (k < 0 || k >= outputCount())
+            throw new IllegalArgumentException("row " + k + " is outside [0, " + outputCount() + ")");
     }
 
     private static void checkK(int k, int n) {
         if (k <= 0) throw new IllegalArgumentException("K (output tokens) must be > 0, got " + k);
-        if (k > n) throw new IllegalArgumentException("K = " + k + " output tokens exceeds the N = " + n + " input tokens");
+        if (k > n)
+            throw new IllegalArgumentException("K = " + k + " output tokens exceeds the N = " + n + " input tokens");
     }
 
     private static int[] dedupSorted(int[] p) {
@@ -440,7 +463,8 @@ public final class TokenTransform {
 
     @Override
     public String toString() {
-        return "TokenTransform(" + outputCount() + " x " + sourceCount + ", nnz=" + cols.length + ", stages=" + stages + ")";
+        return "TokenTransform(" + outputCount() + " x " + sourceCount + ", nnz=" + cols.length + ", stages=" + stages
+                + ")";
     }
 
     /** Builds a transform row by row. Columns within a row are sorted on {@link #row}. */
@@ -488,10 +512,17 @@ public final class TokenTransform {
         Builder rowSorted(int[] c, float[] w, float[] ms) {
             int r = rowCols.size();
             for (int i = 0; i < c.length; i++) {
-                if (c[i] < 0 || c[i] >= n) throw new IllegalArgumentException("row " + r + " names source " + c[i] + ", outside [0, " + n + ")");
-                if (i > 0 && c[i] == c[i - 1]) throw new IllegalArgumentException("row " + r + " names source " + c[i] + " twice");
-                if (!Float.isFinite(w[i])) throw new IllegalArgumentException("row " + r + " has a non-finite weight " + w[i] + " for source " + c[i]);
-                if (!Float.isFinite(ms[i]) || ms[i] < 0f) throw new IllegalArgumentException("row " + r + " has an invalid mass " + ms[i] + " for source " + c[i]);
+                if (c[i] < 0 || c[i] >= n)
+                    throw new IllegalArgumentException(
+                            "row " + r + " names source " + c[i] + ", outside [0, " + n + ")");
+                if (i > 0 && c[i] == c[i - 1])
+                    throw new IllegalArgumentException("row " + r + " names source " + c[i] + " twice");
+                if (!Float.isFinite(w[i]))
+                    throw new IllegalArgumentException(
+                            "row " + r + " has a non-finite weight " + w[i] + " for source " + c[i]);
+                if (!Float.isFinite(ms[i]) || ms[i] < 0f)
+                    throw new IllegalArgumentException(
+                            "row " + r + " has an invalid mass " + ms[i] + " for source " + c[i]);
             }
             rowCols.add(c);
             rowW.add(w);
@@ -499,7 +530,9 @@ public final class TokenTransform {
             return this;
         }
 
-        public TokenTransform build() { return build(1); }
+        public TokenTransform build() {
+            return build(1);
+        }
 
         TokenTransform build(int stages) {
             int k = rowCols.size();

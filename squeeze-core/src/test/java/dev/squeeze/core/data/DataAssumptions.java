@@ -1,9 +1,8 @@
 package dev.squeeze.core.data;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
-
-import java.nio.file.Path;
 
 /**
  * Tests' access to {@code ../shared/data} ({@link SharedData}). Absent data skips the test with a message, except

@@ -1,9 +1,9 @@
 package dev.squeeze.core.kernel;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.junit.jupiter.api.Test;
 
 /** Which kernels the provider picks, and why, on this JVM and on JVMs it simulates. */
 class KernelProviderTest {
@@ -64,21 +64,63 @@ class KernelProviderTest {
     void theSelfCheckRejectsKernelsThatDisagreeWithTheReference() {
         Kernels scalar = new ScalarKernels();
         assertNull(KernelProvider.SelfCheck.against(scalar, new ScalarKernels()));
-        Kernels offByOne = new Kernels() {   // the reference, except every dot product is 1 too large
-            @Override public String name() { return "off-by-one"; }
-            @Override public float dot(float[] a, int aOff, float[] b, int bOff, int n) { return scalar.dot(a, aOff, b, bOff, n) + 1f; }
-            @Override public float sumOfSquares(float[] a, int off, int n) { return scalar.sumOfSquares(a, off, n); }
-            @Override public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) { scalar.axpy(alpha, x, xOff, y, yOff, n); }
-            @Override public void scale(float[] a, int off, int n, float s) { scalar.scale(a, off, n, s); }
-            @Override public float max(float[] a, int off, int n) { return scalar.max(a, off, n); }
-            @Override public int argmax(float[] a, int off, int n) { return scalar.argmax(a, off, n); }
-            @Override public void maxInto(float[] x, int xOff, float[] y, int yOff, int n) { scalar.maxInto(x, xOff, y, yOff, n); }
-            @Override public int firstNonFinite(float[] a, int off, int n) { return scalar.firstNonFinite(a, off, n); }
-            @Override public void gramColumns(float[] a, float[] c, int ldc, int d, int j0, int j1) { scalar.gramColumns(a, c, ldc, d, j0, j1); }
-            @Override public void dotBlock(float[] a, float[] b, float[] c, int n, int m, int d) {
-                for (int i = 0; i < n; i++) for (int j = 0; j < m; j++) c[i * m + j] = dot(a, i * d, b, j * d, d);
-            }
-        };
+        Kernels offByOne = new Kernels() { // the reference, except every dot product is 1 too large
+                    @Override
+                    public String name() {
+                        return "off-by-one";
+                    }
+
+                    @Override
+                    public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+                        return scalar.dot(a, aOff, b, bOff, n) + 1f;
+                    }
+
+                    @Override
+                    public float sumOfSquares(float[] a, int off, int n) {
+                        return scalar.sumOfSquares(a, off, n);
+                    }
+
+                    @Override
+                    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+                        scalar.axpy(alpha, x, xOff, y, yOff, n);
+                    }
+
+                    @Override
+                    public void scale(float[] a, int off, int n, float s) {
+                        scalar.scale(a, off, n, s);
+                    }
+
+                    @Override
+                    public float max(float[] a, int off, int n) {
+                        return scalar.max(a, off, n);
+                    }
+
+                    @Override
+                    public int argmax(float[] a, int off, int n) {
+                        return scalar.argmax(a, off, n);
+                    }
+
+                    @Override
+                    public void maxInto(float[] x, int xOff, float[] y, int yOff, int n) {
+                        scalar.maxInto(x, xOff, y, yOff, n);
+                    }
+
+                    @Override
+                    public int firstNonFinite(float[] a, int off, int n) {
+                        return scalar.firstNonFinite(a, off, n);
+                    }
+
+                    @Override
+                    public void gramColumns(float[] a, float[] c, int ldc, int d, int j0, int j1) {
+                        scalar.gramColumns(a, c, ldc, d, j0, j1);
+                    }
+
+                    @Override
+                    public void dotBlock(float[] a, float[] b, float[] c, int n, int m, int d) {
+                        for (int i = 0; i < n; i++)
+                            for (int j = 0; j < m; j++) c[i * m + j] = dot(a, i * d, b, j * d, d);
+                    }
+                };
         String why = KernelProvider.SelfCheck.against(scalar, offByOne);
         assertNotNull(why);
         assertTrue(why.startsWith("dotBlock"), why);

@@ -1,12 +1,11 @@
 package dev.squeeze.core.kernel;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.util.Random;
-
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every vectorised kernel against the scalar reference, across lengths that exercise the tails. Runs where the
@@ -20,7 +19,9 @@ class KernelsTest {
 
     @BeforeEach
     void needsVectorKernels() {
-        assumeTrue(vector != null, "no vector kernels on this JVM: " + KernelProvider.selection().reason());
+        assumeTrue(
+                vector != null,
+                "no vector kernels on this JVM: " + KernelProvider.selection().reason());
     }
 
     private float[] rand(int n) {
@@ -30,7 +31,10 @@ class KernelsTest {
     }
 
     private static void close(float expected, float actual, int n) {
-        assertEquals(expected, actual, 1e-5f * Math.max(1f, Math.abs(expected)) * Math.max(1, (float) Math.sqrt(n)) ,
+        assertEquals(
+                expected,
+                actual,
+                1e-5f * Math.max(1f, Math.abs(expected)) * Math.max(1, (float) Math.sqrt(n)),
                 "n=" + n);
     }
 
@@ -61,9 +65,26 @@ class KernelsTest {
     void dotBlockMatchesScalarOnRaggedShapes() {
         // packed path from 64 rows: full and narrow panels (m % 64, m % 16 != 0), k-blocks (d > 384), row tails;
         // unpacked 4 x 4 tiles below it: the runtime's 16-row prefill blocks, masked d tails
-        int[][] shapes = {{1, 1, 1}, {5, 7, 3}, {4, 4, 16}, {9, 6, 33}, {13, 11, 100}, {64, 64, 128},
-                {10, 9, 257}, {8, 12, 600}, {7, 5, 1031}, {16, 37, 288}, {16, 128, 770}, {63, 64, 17},
-                {64, 100, 385}, {67, 150, 769}, {131, 83, 1024}, {70, 16, 5}, {66, 15, 40}, {289, 288, 96}};
+        int[][] shapes = {
+            {1, 1, 1},
+            {5, 7, 3},
+            {4, 4, 16},
+            {9, 6, 33},
+            {13, 11, 100},
+            {64, 64, 128},
+            {10, 9, 257},
+            {8, 12, 600},
+            {7, 5, 1031},
+            {16, 37, 288},
+            {16, 128, 770},
+            {63, 64, 17},
+            {64, 100, 385},
+            {67, 150, 769},
+            {131, 83, 1024},
+            {70, 16, 5},
+            {66, 15, 40},
+            {289, 288, 96}
+        };
         for (int[] s : shapes) {
             int n = s[0], m = s[1], d = s[2];
             float[] a = rand(n * d), b = rand(m * d), c1 = new float[n * m], c2 = new float[n * m];
@@ -75,8 +96,9 @@ class KernelsTest {
 
     @Test
     void gramMatchesScalarAndIsSymmetric() {
-        for (int[] s : new int[][] {{1, 5}, {3, 16}, {4, 4}, {9, 33}, {17, 300}, {22, 520}, {64, 8}, {65, 400},
-                {150, 33}, {200, 777}}) {
+        for (int[] s : new int[][] {
+            {1, 5}, {3, 16}, {4, 4}, {9, 33}, {17, 300}, {22, 520}, {64, 8}, {65, 400}, {150, 33}, {200, 777}
+        }) {
             int n = s[0], d = s[1];
             float[] a = rand(n * d), c1 = new float[n * n], c2 = new float[n * n];
             scalar.dotBlock(a, a, c1, n, n, d);
@@ -92,8 +114,18 @@ class KernelsTest {
 
     @Test
     void stridedDotBlockMatchesScalarOnSubBlocks() {
-        int[][] shapes = {{1, 1, 1, 0, 0}, {5, 7, 3, 2, 1}, {8, 9, 17, 3, 0}, {13, 11, 100, 1, 4}, {32, 40, 1024, 7, 5},
-                {16, 70, 100, 3, 2}, {9, 130, 33, 0, 6}, {64, 64, 400, 5, 3}, {97, 77, 800, 2, 9}, {70, 20, 16, 1, 1}};
+        int[][] shapes = {
+            {1, 1, 1, 0, 0},
+            {5, 7, 3, 2, 1},
+            {8, 9, 17, 3, 0},
+            {13, 11, 100, 1, 4},
+            {32, 40, 1024, 7, 5},
+            {16, 70, 100, 3, 2},
+            {9, 130, 33, 0, 6},
+            {64, 64, 400, 5, 3},
+            {97, 77, 800, 2, 9},
+            {70, 20, 16, 1, 1}
+        };
         for (int[] s : shapes) {
             int n = s[0], m = s[1], d = s[2], aRow = s[3], bRow = s[4];
             int ldc = m + 3, cOff = 2;
@@ -104,7 +136,8 @@ class KernelsTest {
             for (int i = 0; i < c1.length; i++) close(c1[i], c2[i], d);
             // untouched padding columns stay zero
             assertEquals(0f, c2[cOff + m], 0f);
-            assertEquals(scalar.dot(a, (aRow + n - 1) * d, b, (bRow + m - 1) * d, d), c1[cOff + (n - 1) * ldc + m - 1], 0f);
+            assertEquals(
+                    scalar.dot(a, (aRow + n - 1) * d, b, (bRow + m - 1) * d, d), c1[cOff + (n - 1) * ldc + m - 1], 0f);
         }
     }
 
@@ -114,17 +147,20 @@ class KernelsTest {
         for (int n : new int[] {1, 5, 33, 70, 200, 289}) {
             int d = n >= 200 ? 300 + n : 19;
             dev.squeeze.core.tensor.FloatMatrix x = new dev.squeeze.core.tensor.FloatMatrix(n, d, rand(n * d));
-            dev.squeeze.core.tensor.FloatMatrix y = new dev.squeeze.core.tensor.FloatMatrix(n + 3, d, rand((n + 3) * d));
+            dev.squeeze.core.tensor.FloatMatrix y =
+                    new dev.squeeze.core.tensor.FloatMatrix(n + 3, d, rand((n + 3) * d));
             float[] ref = new Similarity(scalar).dotBlock(x, x).data();
             float[] g = sim.gram(x).data();
             for (int i = 0; i < ref.length; i++) close(ref[i], g[i], d);
-            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) assertEquals(g[i * n + j], g[j * n + i], 0f, "symmetric");
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++) assertEquals(g[i * n + j], g[j * n + i], 0f, "symmetric");
             float[] p = sim.dotBlockParallel(x, y).data();
             float[] q = new Similarity(scalar).dotBlock(x, y).data();
             for (int i = 0; i < q.length; i++) close(q[i], p[i], d);
             float[] c1 = sim.cosineBlock(x).data(), c2 = sim.cosineGram(x).data();
             for (int i = 0; i < c1.length; i++) assertEquals(c1[i], c2[i], 1e-5f);
-            float[] s1 = sim.squaredDistances(x, x).data(), s2 = sim.squaredDistances(x).data();
+            float[] s1 = sim.squaredDistances(x, x).data(),
+                    s2 = sim.squaredDistances(x).data();
             for (int i = 0; i < s1.length; i++) assertEquals(s1[i], s2[i], 1e-3f * Math.max(1f, Math.abs(s1[i])));
         }
     }
@@ -133,11 +169,12 @@ class KernelsTest {
     void vectorSoftmaxMatchesScalar() {
         for (int n : new int[] {1, 3, 16, 17, 100, 256, 1031}) {
             float[] a = rand(n + 4);
-            for (int i = 0; i < a.length; i++) a[i] *= 8f;   // logits spread over a wide range
+            for (int i = 0; i < a.length; i++) a[i] *= 8f; // logits spread over a wide range
             float[] b = a.clone();
             scalar.softmaxInPlace(a, 2, n);
             vector.softmaxInPlace(b, 2, n);
-            for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 2e-6f * Math.max(1f, a[i]) + 1e-7f, "n=" + n + " i=" + i);
+            for (int i = 0; i < a.length; i++)
+                assertEquals(a[i], b[i], 2e-6f * Math.max(1f, a[i]) + 1e-7f, "n=" + n + " i=" + i);
         }
     }
 
@@ -155,11 +192,13 @@ class KernelsTest {
 
     @Test
     void registerBlockedMatmulEqualsTheRowAxpyFormExactly() {
-        int[][] shapes = {{1, 1, 1}, {3, 5, 16}, {4, 32, 32}, {7, 29, 64}, {9, 13, 80}, {5, 7, 130}, {12, 64, 300}, {2, 3, 5}};
+        int[][] shapes = {
+            {1, 1, 1}, {3, 5, 16}, {4, 32, 32}, {7, 29, 64}, {9, 13, 80}, {5, 7, 130}, {12, 64, 300}, {2, 3, 5}
+        };
         for (int[] s : shapes) {
             int n = s[0], k = s[1], m = s[2];
             float[] a = rand(n * k), b = rand(k * m), c = new float[n * m], ref = new float[n * m];
-            a[0] = 0f;   // the reference skips zero entries of a
+            a[0] = 0f; // the reference skips zero entries of a
             for (int i = 0; i < n; i++) {
                 for (int p = 0; p < k; p++) if (a[i * k + p] != 0f) vector.axpy(a[i * k + p], b, p * m, ref, i * m, m);
             }
@@ -180,7 +219,9 @@ class KernelsTest {
     @Test
     void packedDotBlockMatchesScalarOnLinearLayerShapes() {
         // (rows of a, output columns m, width d): tails below a panel, exact panels, panels plus tails
-        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {4, 64, 32}, {9, 70, 33}, {13, 128, 100}, {6, 200, 384}, {17, 2, 768}, {5, 1152, 48}};
+        int[][] shapes = {
+            {1, 1, 1}, {3, 5, 7}, {4, 64, 32}, {9, 70, 33}, {13, 128, 100}, {6, 200, 384}, {17, 2, 768}, {5, 1152, 48}
+        };
         for (int[] s : shapes) {
             int n = s[0], m = s[1], d = s[2], aRow = 2, bRow = 3, ldc = m + 5, cOff = 1;
             float[] a = rand((aRow + n) * d), b = rand((bRow + m) * d);
@@ -201,8 +242,8 @@ class KernelsTest {
     @Test
     void packedRowsRefuseOtherKernels() {
         PackedRows p = scalar.pack(rand(64 * 8), 0, 64, 8);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> vector.dotBlock(rand(8), 0, p, new float[64], 0, 64, 1));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> vector.dotBlock(rand(8), 0, p, new float[64], 0, 64, 1));
         assertTrue(e.getMessage().contains("'rows'"), e.getMessage());
     }
 
@@ -237,7 +278,8 @@ class KernelsTest {
         vector.gelu(v, 0, v.length);
         for (int i = 0; i < x.length; i++) {
             double exact = 0.5 * x[i] * (1 + erfReference(x[i] / Math.sqrt(2)));
-            double bound = 1.5e-7 * Math.abs(x[i]) / 2 + 2e-7 * Math.max(1, Math.abs(exact));   // A&S bound + float rounding
+            double bound =
+                    1.5e-7 * Math.abs(x[i]) / 2 + 2e-7 * Math.max(1, Math.abs(exact)); // A&S bound + float rounding
             assertEquals(exact, s[i], bound, "scalar gelu(" + x[i] + ")");
             assertEquals(s[i], v[i], 4e-7f * Math.max(1f, Math.abs(s[i])), "vector gelu(" + x[i] + ")");
         }
@@ -246,7 +288,7 @@ class KernelsTest {
         vector.gelu(off, 1, 2);
         assertEquals(9f, off[0], 0f);
         assertEquals(9f, off[3], 0f);
-        assertEquals(0.8413447460685429, off[1], 1e-6);   // Phi(1)
+        assertEquals(0.8413447460685429, off[1], 1e-6); // Phi(1)
     }
 
     @Test
@@ -283,15 +325,16 @@ class KernelsTest {
         for (int n : new int[] {1, 7, 16, 17, 48, 575}) {
             float[] x = rand(n + 3), y1 = rand(n + 5);
             x[1 + n / 2] = -0f;
-            y1[2 + n / 2] = 0f;   // Math.max(+0, -0) is +0, whichever side holds it
+            y1[2 + n / 2] = 0f; // Math.max(+0, -0) is +0, whichever side holds it
             x[1 + n - 1] = Float.NaN;
             float[] y2 = y1.clone();
             scalar.maxInto(x, 1, y1, 2, n);
             vector.maxInto(x, 1, y2, 2, n);
             assertArrayEquals(y1, y2, "n=" + n);
             assertTrue(Float.isNaN(y2[2 + n - 1]), "NaN propagates");
-            if (n / 2 != n - 1) assertEquals(Float.floatToIntBits(0f), Float.floatToIntBits(y2[2 + n / 2]), "signed zero");
-            assertEquals(y1[0], y2[0], 0f);   // outside the range: untouched
+            if (n / 2 != n - 1)
+                assertEquals(Float.floatToIntBits(0f), Float.floatToIntBits(y2[2 + n / 2]), "signed zero");
+            assertEquals(y1[0], y2[0], 0f); // outside the range: untouched
         }
     }
 
@@ -299,18 +342,18 @@ class KernelsTest {
     void firstNonFiniteFindsTheFirstNaNOrInfinityAsTheScalarScan() {
         for (int n : new int[] {0, 1, 15, 16, 17, 32, 33, 100, 1031}) {
             float[] a = rand(n + 5);
-            a[0] = Float.NaN;   // outside the range: never reported
+            a[0] = Float.NaN; // outside the range: never reported
             a[n + 4] = Float.POSITIVE_INFINITY;
             assertEquals(-1, scalar.firstNonFinite(a, 2, n), "clean n=" + n);
             assertEquals(-1, vector.firstNonFinite(a, 2, n), "clean n=" + n);
-            a[2 + n / 3 * 2] = Float.MAX_VALUE;   // finite, however large
+            a[2 + n / 3 * 2] = Float.MAX_VALUE; // finite, however large
             assertEquals(-1, vector.firstNonFinite(a, 2, n), "MAX_VALUE n=" + n);
             if (n == 0) continue;
             for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
                 for (int at : new int[] {n - 1, n / 2, 0}) {
                     float[] b = a.clone();
                     b[2 + at] = bad;
-                    if (at != n - 1) b[2 + n - 1] = Float.NaN;   // a later one does not hide the first
+                    if (at != n - 1) b[2 + n - 1] = Float.NaN; // a later one does not hide the first
                     assertEquals(at, scalar.firstNonFinite(b, 2, n), bad + " at " + at + " n=" + n);
                     assertEquals(at, vector.firstNonFinite(b, 2, n), bad + " at " + at + " n=" + n);
                 }
@@ -322,8 +365,17 @@ class KernelsTest {
     void gramColumnsMatchScalarAndEqualTheDotBlockEntriesOnAndAboveTheDiagonal() {
         // rows below 64 take the unpacked tiles, from 64 the packed ones (tiles crossing the diagonal cut short);
         // widths with and without k-blocks (d > 384) and ragged column blocks
-        int[][] cases = {{5, 19, 0, 5}, {40, 33, 16, 40}, {64, 100, 0, 64}, {130, 400, 64, 128}, {200, 777, 128, 192},
-                {200, 90, 192, 200}, {150, 33, 80, 150}, {288, 768, 256, 288}, {97, 1031, 33, 97}};
+        int[][] cases = {
+            {5, 19, 0, 5},
+            {40, 33, 16, 40},
+            {64, 100, 0, 64},
+            {130, 400, 64, 128},
+            {200, 777, 128, 192},
+            {200, 90, 192, 200},
+            {150, 33, 80, 150},
+            {288, 768, 256, 288},
+            {97, 1031, 33, 97}
+        };
         for (int[] s : cases) {
             int n = s[0], d = s[1], j0 = s[2], j1 = s[3];
             float[] a = rand(n * d);
@@ -337,13 +389,16 @@ class KernelsTest {
             for (int j = j0; j < j1; j++) {
                 for (int i = 0; i <= j; i++) {
                     close(ref[i * n + j], cols[i * n + j], d);
-                    if (packed) assertEquals(plain[i * n + j], cols[i * n + j], 0f, "n=" + n + " d=" + d + " at " + i + "," + j);
+                    if (packed)
+                        assertEquals(
+                                plain[i * n + j], cols[i * n + j], 0f, "n=" + n + " d=" + d + " at " + i + "," + j);
                     else close(plain[i * n + j], cols[i * n + j], d);
                 }
             }
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < n; j++) {
-                    if (j < j0 || j >= j1) assertEquals(0f, cols[i * n + j], 0f, "outside the columns at " + i + "," + j);
+                    if (j < j0 || j >= j1)
+                        assertEquals(0f, cols[i * n + j], 0f, "outside the columns at " + i + "," + j);
                 }
             }
         }

@@ -1,9 +1,9 @@
 package dev.squeeze.core.kernel;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.core.tensor.FloatMatrix;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class SimilarityTest {
     private final Similarity sim = Similarity.fast();
@@ -31,9 +31,12 @@ class SimilarityTest {
     void badInputsNameTheProblem() {
         FloatMatrix a = FloatMatrix.of(new float[][] {{1, 2}});
         FloatMatrix b = FloatMatrix.of(new float[][] {{1, 2, 3}});
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> sim.cosineBlock(a, b)).getMessage().contains("D=2"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> sim.cosineBlock(a, b))
+                .getMessage()
+                .contains("D=2"));
         FloatMatrix nan = FloatMatrix.of(new float[][] {{1, Float.NaN}});
-        String msg = assertThrows(IllegalArgumentException.class, () -> sim.cosineBlock(nan)).getMessage();
+        String msg = assertThrows(IllegalArgumentException.class, () -> sim.cosineBlock(nan))
+                .getMessage();
         assertTrue(msg.contains("NaN") && msg.contains("column 1"), msg);
         FloatMatrix empty = new FloatMatrix(0, 4);
         assertThrows(IllegalArgumentException.class, () -> sim.cosineBlock(empty));
@@ -58,12 +61,21 @@ class SimilarityTest {
                 int n = nd[0];
                 FloatMatrix x = gaussian(n, nd[1], n);
                 float[] full = s.gram(x).data(), upper = s.gramUpper(x).data();
-                float[] cos = s.cosineGram(x).data(), cosUpper = s.cosineGramUpper(x).data();
+                float[] cos = s.cosineGram(x).data(),
+                        cosUpper = s.cosineGramUpper(x).data();
                 float exact = n >= 64 ? 0f : 1e-5f * nd[1];
                 for (int i = 0; i < n; i++) {
                     for (int j = i; j < n; j++) {
-                        assertEquals(full[i * n + j], upper[i * n + j], exact, s.kernels().name() + " gram at " + i + "," + j);
-                        assertEquals(cos[i * n + j], cosUpper[i * n + j], 1e-6f, s.kernels().name() + " cos at " + i + "," + j);
+                        assertEquals(
+                                full[i * n + j],
+                                upper[i * n + j],
+                                exact,
+                                s.kernels().name() + " gram at " + i + "," + j);
+                        assertEquals(
+                                cos[i * n + j],
+                                cosUpper[i * n + j],
+                                1e-6f,
+                                s.kernels().name() + " cos at " + i + "," + j);
                         assertEquals(full[i * n + j], full[j * n + i], 0f, "mirrored");
                     }
                 }
@@ -80,12 +92,19 @@ class SimilarityTest {
         FloatMatrix a = new FloatMatrix(na, 200), b = new FloatMatrix(nb, 200);
         System.arraycopy(x.data(), 0, a.data(), 0, na * 200);
         System.arraycopy(x.data(), na * 200, b.data(), 0, nb * 200);
-        assertArrayEquals(sim.dotBlockParallel(a, b).data(), sim.dotBlockParallel(x, 0, na, na, nb).data());
-        assertArrayEquals(sim.dotBlock(a, b).data(), sim.dotBlockParallel(x, 0, na, na, nb).data());
+        assertArrayEquals(
+                sim.dotBlockParallel(a, b).data(),
+                sim.dotBlockParallel(x, 0, na, na, nb).data());
+        assertArrayEquals(
+                sim.dotBlock(a, b).data(),
+                sim.dotBlockParallel(x, 0, na, na, nb).data());
         FloatMatrix mid = new FloatMatrix(70, 200);
         System.arraycopy(x.data(), 10 * 200, mid.data(), 0, 70 * 200);
-        assertArrayEquals(sim.dotBlock(mid, b).data(), sim.dotBlockParallel(x, 10, 70, na, nb).data());
-        String msg = assertThrows(IllegalArgumentException.class, () -> sim.dotBlockParallel(x, 0, na, na, nb + 1)).getMessage();
+        assertArrayEquals(
+                sim.dotBlock(mid, b).data(),
+                sim.dotBlockParallel(x, 10, 70, na, nb).data());
+        String msg = assertThrows(IllegalArgumentException.class, () -> sim.dotBlockParallel(x, 0, na, na, nb + 1))
+                .getMessage();
         assertTrue(msg.contains("b rows [289, 578)") && msg.contains("577 rows"), msg);
         assertThrows(IllegalArgumentException.class, () -> sim.dotBlockParallel(x, -1, 2, 0, 1));
     }
@@ -95,8 +114,9 @@ class SimilarityTest {
         for (int n : new int[] {1, 2, 7, 10}) {
             FloatMatrix x = gaussian(n, 37, n);
             x.data()[0] = -0f;
-            if (n > 3) java.util.Arrays.fill(x.data(), 3 * 37, 4 * 37, 0f);   // a zero row stays zero
-            float[] plain = sim.normalizeRows(x, "x").data(), regrouped = sim.normalizeRowsEvenFirst(x, "x").data();
+            if (n > 3) java.util.Arrays.fill(x.data(), 3 * 37, 4 * 37, 0f); // a zero row stays zero
+            float[] plain = sim.normalizeRows(x, "x").data(),
+                    regrouped = sim.normalizeRowsEvenFirst(x, "x").data();
             int evens = (n + 1) / 2;
             for (int i = 0; i < n; i++) {
                 int to = i % 2 == 0 ? i / 2 : evens + i / 2;
@@ -106,22 +126,26 @@ class SimilarityTest {
         }
         FloatMatrix bad = gaussian(5, 4, 1);
         bad.set(3, 2, Float.NEGATIVE_INFINITY);
-        String msg = assertThrows(IllegalArgumentException.class, () -> sim.normalizeRowsEvenFirst(bad, "metric")).getMessage();
+        String msg = assertThrows(IllegalArgumentException.class, () -> sim.normalizeRowsEvenFirst(bad, "metric"))
+                .getMessage();
         assertTrue(msg.contains("metric") && msg.contains("row 3") && msg.contains("column 2"), msg);
         // a large matrix normalised on the pool: the first bad entry, with the plain message whichever worker met it
         FloatMatrix large = gaussian(577, 768, 2);
         large.set(560, 7, Float.NaN);
         large.set(570, 1, Float.POSITIVE_INFINITY);
-        large.set(20, 5, 3e38f);   // finite; its square overflows: not an error
+        large.set(20, 5, 3e38f); // finite; its square overflows: not an error
         for (int round = 0; round < 5; round++) {
-            msg = assertThrows(IllegalArgumentException.class, () -> sim.normalizeRowsEvenFirst(large, "metric")).getMessage();
+            msg = assertThrows(IllegalArgumentException.class, () -> sim.normalizeRowsEvenFirst(large, "metric"))
+                    .getMessage();
             assertEquals("metric has a non-finite value NaN at row 560, column 7", msg);
-            msg = assertThrows(IllegalArgumentException.class, () -> sim.cosineGramUpper(large)).getMessage();
+            msg = assertThrows(IllegalArgumentException.class, () -> sim.cosineGramUpper(large))
+                    .getMessage();
             assertEquals("x has a non-finite value NaN at row 560, column 7", msg);
         }
         large.set(560, 7, 1f);
         large.set(570, 1, 1f);
         FloatMatrix unit = sim.normalizeRows(large, "x");
-        for (int c = 0; c < 768; c++) assertEquals(0f, unit.get(20, c), 0f, "a row whose squares overflow becomes zero");
+        for (int c = 0; c < 768; c++)
+            assertEquals(0f, unit.get(20, c), 0f, "a row whose squares overflow becomes zero");
     }
 }

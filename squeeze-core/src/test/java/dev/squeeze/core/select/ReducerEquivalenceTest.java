@@ -1,19 +1,18 @@
 package dev.squeeze.core.select;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.kernel.Similarity;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenSet;
 import dev.squeeze.core.transform.TokenTransform;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /**
  * ToMe and DivPrune against their previous implementations (kept below as references, as they were before issue
@@ -43,8 +42,8 @@ class ReducerEquivalenceTest {
         for (int i = 0; i < x.data().length; i++) x.data()[i] = (float) r.nextGaussian();
         if (ties) {
             for (int i = 2; i + 5 < n; i += 7) {
-                System.arraycopy(x.data(), (i + 1) * d, x.data(), (i + 3) * d, d);           // exact duplicate
-                for (int c = 0; c < d; c++) x.set(i + 5, c, 2f * x.get(i, c));               // same direction
+                System.arraycopy(x.data(), (i + 1) * d, x.data(), (i + 3) * d, d); // exact duplicate
+                for (int c = 0; c < d; c++) x.set(i + 5, c, 2f * x.get(i, c)); // same direction
             }
         }
         return x;
@@ -52,7 +51,9 @@ class ReducerEquivalenceTest {
 
     @Test
     void tomeMergesExactlyWhatThePreviousImplementationMerged() {
-        int[][] cases = {{6, 3, 1}, {9, 16, 4}, {64, 40, 10}, {130, 100, 32}, {577, 768, 16}, {576, 200, 100}, {301, 64, 150}};
+        int[][] cases = {
+            {6, 3, 1}, {9, 16, 4}, {64, 40, 10}, {130, 100, 32}, {577, 768, 16}, {576, 200, 100}, {301, 64, 150}
+        };
         for (int[] cs : cases) {
             int n = cs[0], d = cs[1], r = cs[2];
             for (boolean ties : new boolean[] {false, true}) {
@@ -68,7 +69,8 @@ class ReducerEquivalenceTest {
                     TokenTransform actual = BipartiteSoftMatching.merge(x, sizes, r, protect);
                     assertSameTransform(expected, actual, what);
                     TokenSet in = TokenSet.of(x);
-                    TokenSet e = expected.apply(in, PositionMode.REPRESENTATIVE), a = actual.apply(in, PositionMode.REPRESENTATIVE);
+                    TokenSet e = expected.apply(in, PositionMode.REPRESENTATIVE),
+                            a = actual.apply(in, PositionMode.REPRESENTATIVE);
                     assertArrayEquals(e.tokens().data(), a.tokens().data(), what);
                     assertArrayEquals(e.sizes(), a.sizes(), what);
                     assertArrayEquals(e.positions(), a.positions(), what);
@@ -80,12 +82,17 @@ class ReducerEquivalenceTest {
 
     @Test
     void divPrunePicksExactlyWhatThePreviousImplementationPicked() {
-        int[][] cases = {{1, 4, 1}, {2, 3, 2}, {65, 33, 20}, {150, 70, 64}, {300, 120, 64}, {576, 256, 64}, {200, 400, 200}};
+        int[][] cases = {
+            {1, 4, 1}, {2, 3, 2}, {65, 33, 20}, {150, 70, 64}, {300, 120, 64}, {576, 256, 64}, {200, 400, 200}
+        };
         for (int[] cs : cases) {
             int n = cs[0], d = cs[1], k = cs[2];
             for (boolean ties : new boolean[] {false, true}) {
                 FloatMatrix x = tokens(n, d, 17L * n + d, ties);
-                assertArrayEquals(previousDivPrune(x, k), MaxMinDiversity.divPrune(x, k), n + "x" + d + " k=" + k + " ties=" + ties);
+                assertArrayEquals(
+                        previousDivPrune(x, k),
+                        MaxMinDiversity.divPrune(x, k),
+                        n + "x" + d + " k=" + k + " ties=" + ties);
             }
         }
     }
@@ -113,7 +120,8 @@ class ReducerEquivalenceTest {
         float[] b = new float[nb * d];
         for (int i = 0; i < na; i++) System.arraycopy(unit, (2 * i) * d, a, i * d, d);
         for (int j = 0; j < nb; j++) System.arraycopy(unit, (2 * j + 1) * d, b, j * d, d);
-        float[] scores = sim.dotBlockParallel(new FloatMatrix(na, d, a), new FloatMatrix(nb, d, b)).data();
+        float[] scores = sim.dotBlockParallel(new FloatMatrix(na, d, a), new FloatMatrix(nb, d, b))
+                .data();
         float[] nodeMax = new float[na];
         int[] nodeIdx = new int[na];
         for (int i = 0; i < na; i++) {
@@ -165,7 +173,10 @@ class ReducerEquivalenceTest {
             if (i > 0) nearest = kern.max(c, i * n, i);
             if (i < n - 1) nearest = Math.max(nearest, kern.max(c, i * n + i + 1, n - 1 - i));
             float nn = n == 1 ? 0f : 1f - nearest;
-            if (nn > best) { best = nn; first = i; }
+            if (nn > best) {
+                best = nn;
+                first = i;
+            }
         }
         int[] picked = new int[k];
         boolean[] taken = new boolean[n];
@@ -176,7 +187,11 @@ class ReducerEquivalenceTest {
         for (int p = 1; p < k; p++) {
             int arg = -1;
             float far = Float.NEGATIVE_INFINITY;
-            for (int i = 0; i < n; i++) if (!taken[i] && minDist[i] > far) { far = minDist[i]; arg = i; }
+            for (int i = 0; i < n; i++)
+                if (!taken[i] && minDist[i] > far) {
+                    far = minDist[i];
+                    arg = i;
+                }
             picked[p] = arg;
             taken[arg] = true;
             int row = arg * n;

@@ -1,15 +1,14 @@
 package dev.squeeze.core.select;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenSet;
 import dev.squeeze.core.transform.TokenTransform;
-import org.junit.jupiter.api.Test;
-
 import java.util.Arrays;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class SelectTest {
 
@@ -27,7 +26,7 @@ class SelectTest {
         FloatMatrix x = FloatMatrix.of(new float[][] {{1, 0.01f}, {1, 0.02f}, {1, 0.03f}, {0, 1}});
         int[] pick = MaxMinDiversity.divPrune(x, 2);
         assertEquals(3, pick[0]);
-        assertEquals(0, pick[1]);   // farthest from {3}: smallest y component
+        assertEquals(0, pick[1]); // farthest from {3}: smallest y component
     }
 
     @Test
@@ -55,11 +54,12 @@ class SelectTest {
         Random r = new Random(3);
         int n = 60, k = 17;
         FloatMatrix dist = new FloatMatrix(n, n);
-        for (int i = 0; i < n; i++) for (int j = 0; j < i; j++) {
-            float v = r.nextFloat();
-            dist.set(i, j, v);
-            dist.set(j, i, v);
-        }
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < i; j++) {
+                float v = r.nextFloat();
+                dist.set(i, j, v);
+                dist.set(j, i, v);
+            }
         int[] fast = MaxMinDiversity.fromDistances(dist, k, -1);
         // the O(K^2 N) loop of the reference implementation
         int[] naive = new int[k];
@@ -67,7 +67,10 @@ class SelectTest {
         for (int i = 0; i < n; i++) {
             float nn = Float.MAX_VALUE;
             for (int j = 0; j < n; j++) if (j != i) nn = Math.min(nn, dist.get(i, j));
-            if (nn > bestNN) { bestNN = nn; naive[0] = i; }
+            if (nn > bestNN) {
+                bestNN = nn;
+                naive[0] = i;
+            }
         }
         for (int p = 1; p < k; p++) {
             float best = -1;
@@ -77,7 +80,10 @@ class SelectTest {
                 if (taken) continue;
                 float mn = Float.MAX_VALUE;
                 for (int q = 0; q < p; q++) mn = Math.min(mn, dist.get(i, naive[q]));
-                if (mn > best) { best = mn; naive[p] = i; }
+                if (mn > best) {
+                    best = mn;
+                    naive[p] = i;
+                }
             }
         }
         assertArrayEquals(naive, fast);
@@ -86,8 +92,8 @@ class SelectTest {
     @Test
     void tomeMergesTheMostSimilarPair() {
         // tokens: 0=[CLS], 1=a, 2=a' (near a), 3=b, 4=c, 5=d. A = {0,2,4}, B = {1,3,5}
-        FloatMatrix x = FloatMatrix.of(new float[][] {
-                {0, 0, 1}, {1, 0, 0}, {0.99f, 0.1f, 0}, {0, 1, 0}, {-1, 0.2f, 0}, {0.3f, -1, 0.1f}});
+        FloatMatrix x = FloatMatrix.of(
+                new float[][] {{0, 0, 1}, {1, 0, 0}, {0.99f, 0.1f, 0}, {0, 1, 0}, {-1, 0.2f, 0}, {0.3f, -1, 0.1f}});
         TokenTransform t = BipartiteSoftMatching.merge(x, null, 1, true);
         assertEquals(5, t.outputCount());
         TokenSet out = t.apply(TokenSet.of(x), PositionMode.REPRESENTATIVE);
@@ -95,21 +101,23 @@ class SelectTest {
         assertArrayEquals(new int[] {1, 2}, out.provenance()[1]);
         assertEquals(2f, out.sizes()[1], 0f);
         assertArrayEquals(new float[] {0.995f, 0.05f, 0f}, out.tokens().row(1), 1e-6f);
-        assertArrayEquals(new int[] {0}, out.provenance()[0]);   // [CLS] untouched
+        assertArrayEquals(new int[] {0}, out.provenance()[0]); // [CLS] untouched
         assertThrows(IllegalArgumentException.class, () -> BipartiteSoftMatching.merge(x, null, 3, true));
         assertEquals(6, BipartiteSoftMatching.merge(x, null, 0, true).outputCount());
         // non-finite metric entries are named with their row and column, also an infinity among huge values
         FloatMatrix bad = x.copy();
         bad.set(4, 2, Float.NaN);
-        String msg = assertThrows(IllegalArgumentException.class, () -> BipartiteSoftMatching.merge(bad, null, 1, true)).getMessage();
+        String msg = assertThrows(IllegalArgumentException.class, () -> BipartiteSoftMatching.merge(bad, null, 1, true))
+                .getMessage();
         assertTrue(msg.contains("metric") && msg.contains("row 4") && msg.contains("column 2"), msg);
         bad.set(4, 2, 0f);
         bad.set(3, 0, Float.POSITIVE_INFINITY);
         bad.set(3, 1, 3e38f);
-        msg = assertThrows(IllegalArgumentException.class, () -> BipartiteSoftMatching.merge(bad, null, 1, true)).getMessage();
+        msg = assertThrows(IllegalArgumentException.class, () -> BipartiteSoftMatching.merge(bad, null, 1, true))
+                .getMessage();
         assertTrue(msg.contains("row 3") && msg.contains("column 0"), msg);
         FloatMatrix huge = x.copy();
-        huge.set(3, 1, 3e38f);   // finite, its square overflows: accepted, not reported as non-finite
+        huge.set(3, 1, 3e38f); // finite, its square overflows: accepted, not reported as non-finite
         assertEquals(5, BipartiteSoftMatching.merge(huge, null, 1, true).outputCount());
     }
 
@@ -141,14 +149,17 @@ class SelectTest {
         assertEquals(1, TopK.argmax(s));
         assertThrows(IllegalArgumentException.class, () -> Budget.ratio(1.5));
         assertThrows(IllegalArgumentException.class, () -> Budget.ratio(0));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Budget.count(6).resolve(5)).getMessage().contains("K = 6"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class, () -> Budget.count(6).resolve(5))
+                .getMessage()
+                .contains("K = 6"));
         assertThrows(IllegalArgumentException.class, () -> TopK.topKIndices(new float[] {1, Float.NaN}, 1));
     }
 
     @Test
     void theThreeNamedResolutionsKeepEachFamilysRule() {
         // token sets: round, at least 1; a count above N is an error
-        assertEquals(3, Budget.ratio(0.25).resolve(10));          // 2.5 rounds up
+        assertEquals(3, Budget.ratio(0.25).resolve(10)); // 2.5 rounds up
         assertEquals(1, Budget.ratio(0.01).resolve(10));
         assertThrows(IllegalArgumentException.class, () -> Budget.ratio(0.5).resolve(0));
         // KV heads: floor (0.3 x 10 is 3 despite 2.9999999999999996), at least 1, 0 for nothing held; a count caps at N

@@ -1,12 +1,11 @@
 package dev.squeeze.core.transform;
 
-import dev.squeeze.core.tensor.FloatMatrix;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
+import dev.squeeze.core.tensor.FloatMatrix;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class TokenTransformTest {
 
@@ -38,7 +37,8 @@ class TokenTransformTest {
         TokenTransform s = TokenTransform.select(4, new int[] {1, 3});
         assertTrue(s.isSelection());
         assertArrayEquals(new float[] {10, 30}, s.apply(x).data(), 0f);
-        assertArrayEquals(new float[] {1, 3}, s.applyToPositions(new float[] {0, 1, 2, 3}, PositionMode.REPRESENTATIVE), 0f);
+        assertArrayEquals(
+                new float[] {1, 3}, s.applyToPositions(new float[] {0, 1, 2, 3}, PositionMode.REPRESENTATIVE), 0f);
         assertArrayEquals(new boolean[] {false, true}, s.applyToMask(new boolean[] {true, false, false, true}));
     }
 
@@ -58,7 +58,8 @@ class TokenTransformTest {
         float[] data = new float[n * d];
         for (int i = 0; i < data.length; i++) data[i] = (float) r.nextGaussian();
         TokenSet x = TokenSet.of(new FloatMatrix(n, d, data));
-        TokenTransform m1 = TokenTransform.merge(n, new int[][] {{0, 1}, {2}, {3, 4, 5}, {6}, {7, 8}, {9}, {10, 11}}, x.sizes());
+        TokenTransform m1 =
+                TokenTransform.merge(n, new int[][] {{0, 1}, {2}, {3, 4, 5}, {6}, {7, 8}, {9}, {10, 11}}, x.sizes());
         TokenSet y1 = m1.apply(x, PositionMode.WEIGHTED);
         TokenTransform m2 = TokenTransform.merge(7, new int[][] {{0, 2}, {1}, {4, 5, 6}}, y1.sizes());
         TokenSet y2 = m2.apply(y1, PositionMode.WEIGHTED);
@@ -80,7 +81,8 @@ class TokenTransformTest {
                 assertEquals(s, prod.get(i, j), 1e-6f);
             }
         }
-        assertEquals(both.toDense().rows(), TokenTransform.chain(List.of(m1, m2)).outputCount());
+        assertEquals(
+                both.toDense().rows(), TokenTransform.chain(List.of(m1, m2)).outputCount());
         // group {0,2} of m2 stands for sources {0,1} and {3,4,5}: size 5
         assertArrayEquals(new int[] {0, 1, 3, 4, 5}, both.rowSources(0));
         assertEquals(5f, once.sizes()[0], 0f);
@@ -116,6 +118,8 @@ class TokenTransformTest {
 
     private static void assertMessage(org.junit.jupiter.api.function.Executable e, String fragment) {
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
-        assertTrue(ex.getMessage().contains(fragment), "message '" + ex.getMessage() + "' should contain '" + fragment + "'");
+        assertTrue(
+                ex.getMessage().contains(fragment),
+                "message '" + ex.getMessage() + "' should contain '" + fragment + "'");
     }
 }

@@ -7,7 +7,6 @@ import dev.squeeze.encoder.EncoderModel;
 import dev.squeeze.encoder.runtime.EncoderInput;
 import dev.squeeze.encoder.runtime.EncoderOutput;
 import dev.squeeze.encoder.tokenizer.HfTokenizer;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,20 +35,25 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Model2VecDistiller {
     /** Distillation settings: the reference's defaults are 256, 1e-4, \[unused\d+\]. */
-    public record Settings(int pcaDims, double sifCoefficient, @Nullable String removePattern) {
+    public record Settings(
+            int pcaDims, double sifCoefficient, @Nullable String removePattern) {
         public Settings {
             if (pcaDims < 1) throw new IllegalArgumentException("pcaDims must be >= 1, got " + pcaDims);
-            if (!(sifCoefficient > 0 && sifCoefficient < 1)) throw new IllegalArgumentException("sif coefficient must be in (0, 1), got " + sifCoefficient);
+            if (!(sifCoefficient > 0 && sifCoefficient < 1))
+                throw new IllegalArgumentException("sif coefficient must be in (0, 1), got " + sifCoefficient);
         }
 
-        public static Settings reference() { return new Settings(256, 1e-4, "\\[unused\\d+\\]"); }
+        public static Settings reference() {
+            return new Settings(256, 1e-4, "\\[unused\\d+\\]");
+        }
     }
 
     private Model2VecDistiller() {}
 
     /** The vocabulary ids the distillation embeds, in rank order. */
     public static List<Integer> vocabulary(HfTokenizer tok, Settings s) {
-        Pattern remove = s.removePattern() == null || s.removePattern().isEmpty() ? null : Pattern.compile(s.removePattern());
+        Pattern remove =
+                s.removePattern() == null || s.removePattern().isEmpty() ? null : Pattern.compile(s.removePattern());
         Set<Integer> added = tok.addedTokenIds();
         int pad = tok.padId(), unk = tok.unknownId();
         boolean wordPiece = tok.model() == HfTokenizer.Model.WORDPIECE;
@@ -76,8 +80,8 @@ public final class Model2VecDistiller {
      *
      * @param source a description of the source model for the metadata (name, file hash)
      */
-    public static StaticEmbeddings distill(EncoderModel model, Settings s, byte[] tokenizerJson, ObjectNode source,
-                                           @Nullable IntConsumer progress) {
+    public static StaticEmbeddings distill(
+            EncoderModel model, Settings s, byte[] tokenizerJson, ObjectNode source, @Nullable IntConsumer progress) {
         HfTokenizer tok = model.tokenizer();
         int[] pre = tok.prefixIds(), suf = tok.suffixIds();
         List<Integer> vocab = vocabulary(tok, s);
@@ -126,7 +130,9 @@ public final class Model2VecDistiller {
         }
         ObjectNode meta = StaticEmbeddings.newMetadata();
         meta.put("format", "squeeze static token embeddings");
-        meta.put("method", "Model2Vec (Tulkens and van Dongen 2024): [CLS] token [SEP] mean-pooled, PCA, SIF/Zipf weighting");
+        meta.put(
+                "method",
+                "Model2Vec (Tulkens and van Dongen 2024): [CLS] token [SEP] mean-pooled, PCA, SIF/Zipf weighting");
         meta.set("source", source);
         meta.put("vocabulary", n);
         meta.put("pcaDims", k);
@@ -141,8 +147,14 @@ public final class Model2VecDistiller {
     }
 
     /** Distils the model at {@code path} (a Hugging Face folder or an .onnx file with tokenizer.json beside it). */
-    public static StaticEmbeddings distill(java.nio.file.Path path, java.nio.file.Path tokenizerJson, int threads, Settings s,
-                                           ObjectNode source, @Nullable IntConsumer progress) throws IOException {
+    public static StaticEmbeddings distill(
+            java.nio.file.Path path,
+            java.nio.file.Path tokenizerJson,
+            int threads,
+            Settings s,
+            ObjectNode source,
+            @Nullable IntConsumer progress)
+            throws IOException {
         try (EncoderModel m = java.nio.file.Files.isDirectory(path)
                 ? EncoderModel.loadFolder(path, threads, KernelProvider.kernels())
                 : EncoderModel.loadOnnx(path, tokenizerJson, threads, KernelProvider.kernels())) {

@@ -18,9 +18,13 @@ public final class Pca {
      * @param explained  the fraction of the total variance the k components keep
      */
     public record Result(float[] mean, float[] components, double[] variances, double explained) {
-        public int inputDims() { return mean.length; }
+        public int inputDims() {
+            return mean.length;
+        }
 
-        public int dims() { return variances.length; }
+        public int dims() {
+            return variances.length;
+        }
 
         /** (x - mean) V_k^T for one row x of width d into out (k). */
         public void project(float[] x, int off, float[] out, int outOff) {
@@ -39,10 +43,10 @@ public final class Pca {
         double[] mean = new double[d];
         for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) mean[j] += x[i * d + j];
         for (int j = 0; j < d; j++) mean[j] /= n;
-        float[] xt = new float[d * n];   // centred, transposed: (d, n)
+        float[] xt = new float[d * n]; // centred, transposed: (d, n)
         for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) xt[j * n + i] = (float) (x[i * d + j] - mean[j]);
         float[] g = new float[d * d];
-        kernels.gram(xt, g, d, n);       // X_c^T X_c
+        kernels.gram(xt, g, d, n); // X_c^T X_c
         double[][] a = new double[d][d];
         for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) a[i][j] = 0.5 * (g[i * d + j] + g[j * d + i]);
         double[][] v = new double[d][d];
@@ -92,12 +96,12 @@ public final class Pca {
                     double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
                     if (theta == 0) t = 1;
                     double c = 1 / Math.sqrt(t * t + 1), s = t * c;
-                    for (int k = 0; k < n; k++) {   // columns p, q
+                    for (int k = 0; k < n; k++) { // columns p, q
                         double akp = a[k][p], akq = a[k][q];
                         a[k][p] = c * akp - s * akq;
                         a[k][q] = s * akp + c * akq;
                     }
-                    for (int k = 0; k < n; k++) {   // rows p, q
+                    for (int k = 0; k < n; k++) { // rows p, q
                         double apk = a[p][k], aqk = a[q][k];
                         a[p][k] = c * apk - s * aqk;
                         a[q][k] = s * apk + c * aqk;

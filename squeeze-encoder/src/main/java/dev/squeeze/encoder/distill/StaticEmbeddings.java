@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.squeeze.encoder.tokenizer.HfTokenizer;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,7 +27,7 @@ import java.util.zip.GZIPOutputStream;
  * f32 components x dims x input dims | u32 CRC32 of all bytes before}. Every length is checked before it is read.
  */
 public final class StaticEmbeddings {
-    private static final int MAGIC = 0x45535153;   // "SQSE"
+    private static final int MAGIC = 0x45535153; // "SQSE"
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final JsonNode metadata;
@@ -39,8 +38,15 @@ public final class StaticEmbeddings {
     private final byte[] data;
     private final Pca.Result pca;
 
-    StaticEmbeddings(JsonNode metadata, byte[] tokenizerJson, HfTokenizer tokenizer, int vocab, int dims, float[] scale,
-                     byte[] data, Pca.Result pca) {
+    StaticEmbeddings(
+            JsonNode metadata,
+            byte[] tokenizerJson,
+            HfTokenizer tokenizer,
+            int vocab,
+            int dims,
+            float[] scale,
+            byte[] data,
+            Pca.Result pca) {
         this.metadata = metadata;
         this.tokenizerJson = tokenizerJson;
         this.tokenizer = tokenizer;
@@ -52,8 +58,15 @@ public final class StaticEmbeddings {
     }
 
     /** Quantises float rows (vocab, dims): per row, scale = max |v| / 127, value = round(v / scale). */
-    static StaticEmbeddings quantise(JsonNode metadata, byte[] tokenizerJson, HfTokenizer tokenizer, float[] rows, boolean[] present,
-                                     int vocab, int dims, Pca.Result pca) {
+    static StaticEmbeddings quantise(
+            JsonNode metadata,
+            byte[] tokenizerJson,
+            HfTokenizer tokenizer,
+            float[] rows,
+            boolean[] present,
+            int vocab,
+            int dims,
+            Pca.Result pca) {
         float[] scale = new float[vocab];
         byte[] q = new byte[vocab * dims];
         for (int i = 0; i < vocab; i++) {
@@ -67,18 +80,30 @@ public final class StaticEmbeddings {
         return new StaticEmbeddings(metadata, tokenizerJson, tokenizer, vocab, dims, scale, q, pca);
     }
 
-    public JsonNode metadata() { return metadata; }
+    public JsonNode metadata() {
+        return metadata;
+    }
 
-    public HfTokenizer tokenizer() { return tokenizer; }
+    public HfTokenizer tokenizer() {
+        return tokenizer;
+    }
 
-    public int vocabSize() { return vocab; }
+    public int vocabSize() {
+        return vocab;
+    }
 
-    public int dims() { return dims; }
+    public int dims() {
+        return dims;
+    }
 
-    public Pca.Result pca() { return pca; }
+    public Pca.Result pca() {
+        return pca;
+    }
 
     /** Whether token {@code id} has a vector. */
-    public boolean has(int id) { return id >= 0 && id < vocab && scale[id] != 0f; }
+    public boolean has(int id) {
+        return id >= 0 && id < vocab && scale[id] != 0f;
+    }
 
     /** Adds {@code weight} x the vector of {@code id} to out[off, off + dims); false when the id has none. */
     public boolean addTo(int id, float weight, float[] out, int off) {
@@ -110,7 +135,9 @@ public final class StaticEmbeddings {
     }
 
     /** The embedding of a text: its tokens without special tokens, as {@link #embedIds}. */
-    public float[] embed(String text) { return embedIds(tokenizer.encode(text, false).ids()); }
+    public float[] embed(String text) {
+        return embedIds(tokenizer.encode(text, false).ids());
+    }
 
     public byte[] toBytes() throws IOException {
         byte[] meta = JSON.writeValueAsBytes(metadata);
@@ -122,7 +149,12 @@ public final class StaticEmbeddings {
         int d = pca.inputDims();
         int size = 4 * 3 + meta.length + 4 + tok.length + 12 + 4 * vocab + data.length + 4 * d + 4 * dims * d + 4;
         ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(MAGIC).putInt(1).putInt(meta.length).put(meta).putInt(tok.length).put(tok);
+        b.putInt(MAGIC)
+                .putInt(1)
+                .putInt(meta.length)
+                .put(meta)
+                .putInt(tok.length)
+                .put(tok);
         b.putInt(vocab).putInt(dims).putInt(d);
         for (float s : scale) b.putFloat(s);
         b.put(data);
@@ -140,13 +172,17 @@ public final class StaticEmbeddings {
 
     public static StaticEmbeddings read(byte[] bytes, String source) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (bytes.length < 16 || b.getInt() != MAGIC) throw new IOException(source + ": not a squeeze static-embeddings file (magic SQSE)");
+        if (bytes.length < 16 || b.getInt() != MAGIC)
+            throw new IOException(source + ": not a squeeze static-embeddings file (magic SQSE)");
         int version = b.getInt();
         if (version != 1) throw new IOException(source + ": version " + version + " (1 is read)");
         CRC32 crc = new CRC32();
         crc.update(bytes, 0, bytes.length - 4);
-        int stored = ByteBuffer.wrap(bytes, bytes.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-        if ((int) crc.getValue() != stored) throw new IOException(source + ": CRC32 mismatch (file damaged or truncated)");
+        int stored = ByteBuffer.wrap(bytes, bytes.length - 4, 4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .getInt();
+        if ((int) crc.getValue() != stored)
+            throw new IOException(source + ": CRC32 mismatch (file damaged or truncated)");
         byte[] meta = chunk(b, source, "metadata", bytes.length - 4);
         JsonNode metadata;
         try {
@@ -165,14 +201,17 @@ public final class StaticEmbeddings {
         int vocab = b.getInt(), dims = b.getInt(), in = b.getInt();
         long need = 4L * vocab + (long) vocab * dims + 4L * in + 4L * dims * in;
         if (vocab <= 0 || dims <= 0 || in < dims || need != bytes.length - 4 - b.position()) {
-            throw new IOException(source + ": tables of vocab " + vocab + " x dims " + dims + " (input " + in + ") do not fill the "
-                    + (bytes.length - 4 - b.position()) + " bytes left");
+            throw new IOException(source + ": tables of vocab " + vocab + " x dims " + dims + " (input " + in
+                    + ") do not fill the " + (bytes.length - 4 - b.position()) + " bytes left");
         }
-        if (vocab < tokenizer.vocabSize()) throw new IOException(source + ": " + vocab + " rows for a tokenizer of " + tokenizer.vocabSize() + " entries");
+        if (vocab < tokenizer.vocabSize())
+            throw new IOException(
+                    source + ": " + vocab + " rows for a tokenizer of " + tokenizer.vocabSize() + " entries");
         float[] scale = new float[vocab];
         for (int i = 0; i < vocab; i++) {
             scale[i] = b.getFloat();
-            if (!(scale[i] >= 0) || !Float.isFinite(scale[i])) throw new IOException(source + ": row " + i + " has scale " + scale[i]);
+            if (!(scale[i] >= 0) || !Float.isFinite(scale[i]))
+                throw new IOException(source + ": row " + i + " has scale " + scale[i]);
         }
         byte[] data = new byte[vocab * dims];
         b.get(data);
@@ -183,20 +222,32 @@ public final class StaticEmbeddings {
         double[] var = new double[dims];
         JsonNode v = metadata.path("pcaVariances");
         for (int i = 0; i < dims && i < v.size(); i++) var[i] = v.get(i).asDouble();
-        return new StaticEmbeddings(metadata, tokJson, tokenizer, vocab, dims, scale, data,
+        return new StaticEmbeddings(
+                metadata,
+                tokJson,
+                tokenizer,
+                vocab,
+                dims,
+                scale,
+                data,
                 new Pca.Result(mean, comp, var, metadata.path("pcaExplained").asDouble(Double.NaN)));
     }
 
     private static byte[] chunk(ByteBuffer b, String source, String what, int end) throws IOException {
         if (end - b.position() < 4) throw new IOException(source + ": truncated before the " + what + " length");
         int n = b.getInt();
-        if (n < 0 || n > end - b.position()) throw new IOException(source + ": " + what + " of " + n + " bytes runs past the end");
+        if (n < 0 || n > end - b.position())
+            throw new IOException(source + ": " + what + " of " + n + " bytes runs past the end");
         byte[] out = new byte[n];
         b.get(out);
         return out;
     }
 
-    static ObjectNode newMetadata() { return JSON.createObjectNode(); }
+    static ObjectNode newMetadata() {
+        return JSON.createObjectNode();
+    }
 
-    static String utf8(byte[] b) { return new String(b, StandardCharsets.UTF_8); }
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
 }

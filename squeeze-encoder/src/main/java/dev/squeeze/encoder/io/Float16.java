@@ -12,7 +12,7 @@ public final class Float16 {
         int mant = bits & 0x3FF;
         if (exp == 0) {
             if (mant == 0) return Float.intBitsToFloat(sign);
-            float v = mant * 0x1p-24f;   // subnormal: mant x 2^-24
+            float v = mant * 0x1p-24f; // subnormal: mant x 2^-24
             return sign == 0 ? v : -v;
         }
         if (exp == 0x1F) return Float.intBitsToFloat(sign | 0x7F800000 | (mant << 13));

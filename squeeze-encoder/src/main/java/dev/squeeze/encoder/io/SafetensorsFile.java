@@ -3,7 +3,6 @@ package dev.squeeze.encoder.io;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,11 +33,22 @@ public final class SafetensorsFile implements Closeable {
 
     /** Element types of the format; only the float ones convert. */
     public enum DType {
-        F64(8), F32(4), F16(2), BF16(2), I64(8), I32(4), I16(2), I8(1), U8(1), BOOL(1);
+        F64(8),
+        F32(4),
+        F16(2),
+        BF16(2),
+        I64(8),
+        I32(4),
+        I16(2),
+        I8(1),
+        U8(1),
+        BOOL(1);
 
         final int bytes;
 
-        DType(int bytes) { this.bytes = bytes; }
+        DType(int bytes) {
+            this.bytes = bytes;
+        }
     }
 
     /** One tensor: its absolute byte offset in the file and its size. */
@@ -49,7 +59,9 @@ public final class SafetensorsFile implements Closeable {
             return n;
         }
 
-        public String shapeString() { return Arrays.toString(shape); }
+        public String shapeString() {
+            return Arrays.toString(shape);
+        }
     }
 
     private final Path path;
@@ -79,12 +91,14 @@ public final class SafetensorsFile implements Closeable {
 
     private static Map<String, Tensor> readHeader(Path path, FileChannel ch) throws IOException {
         long size = ch.size();
-        if (size < 8) throw new IOException(path + ": " + size + " bytes, too short for the 8-byte safetensors header length");
+        if (size < 8)
+            throw new IOException(path + ": " + size + " bytes, too short for the 8-byte safetensors header length");
         ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         readFully(ch, lenBuf, 0, path);
         long n = lenBuf.getLong(0);
         if (n < 2 || n > size - 8 || n > MAX_HEADER) {
-            throw new IOException(path + ": header length " + n + " (bytes 0-7) does not fit in the file (" + size + " bytes)");
+            throw new IOException(
+                    path + ": header length " + n + " (bytes 0-7) does not fit in the file (" + size + " bytes)");
         }
         ByteBuffer hb = ByteBuffer.allocate((int) n);
         readFully(ch, hb, 8, path);
@@ -94,7 +108,8 @@ public final class SafetensorsFile implements Closeable {
         } catch (JacksonException e) {
             throw new IOException(path + ": header (offset 8) is not valid JSON: " + e.getOriginalMessage());
         }
-        if (header == null || !header.isObject()) throw new IOException(path + ": header (offset 8) is not a JSON object");
+        if (header == null || !header.isObject())
+            throw new IOException(path + ": header (offset 8) is not a JSON object");
         long dataStart = 8 + n;
         long dataSize = size - dataStart;
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -109,7 +124,8 @@ public final class SafetensorsFile implements Closeable {
         for (int i = 1; i < byOffset.size(); i++) {
             Tensor prev = byOffset.get(i - 1), cur = byOffset.get(i);
             if (cur.offset() < prev.offset() + prev.bytes()) {
-                throw new IOException(path + ": tensors '" + prev.name() + "' and '" + cur.name() + "' overlap (data_offsets "
+                throw new IOException(path + ": tensors '" + prev.name() + "' and '" + cur.name()
+                        + "' overlap (data_offsets "
                         + (prev.offset() - dataStart) + ".." + (prev.offset() - dataStart + prev.bytes()) + " and "
                         + (cur.offset() - dataStart) + "..)");
             }
@@ -130,19 +146,24 @@ public final class SafetensorsFile implements Closeable {
         JsonNode shape = t.get("shape");
         JsonNode offs = t.get("data_offsets");
         if (shape == null || !shape.isArray()) throw new IOException(where + ": shape is missing or not an array");
-        if (offs == null || !offs.isArray() || offs.size() != 2) throw new IOException(where + ": data_offsets is missing or not [begin, end]");
+        if (offs == null || !offs.isArray() || offs.size() != 2)
+            throw new IOException(where + ": data_offsets is missing or not [begin, end]");
         long[] dims = new long[shape.size()];
         long numel = 1;
         for (int i = 0; i < dims.length; i++) {
             JsonNode d = shape.get(i);
-            if (!d.isIntegralNumber() || d.asLong() < 0) throw new IOException(where + ": shape " + shape + " has a dimension that is not a non-negative integer");
+            if (!d.isIntegralNumber() || d.asLong() < 0)
+                throw new IOException(
+                        where + ": shape " + shape + " has a dimension that is not a non-negative integer");
             dims[i] = d.asLong();
             if (dims[i] > 0 && numel > dataSize / dims[i]) {
-                throw new IOException(where + ": shape " + shape + " holds more elements than the " + dataSize + " bytes of data");
+                throw new IOException(
+                        where + ": shape " + shape + " holds more elements than the " + dataSize + " bytes of data");
             }
             numel *= dims[i];
         }
-        if (!offs.get(0).isIntegralNumber() || !offs.get(1).isIntegralNumber()) throw new IOException(where + ": data_offsets " + offs + " are not integers");
+        if (!offs.get(0).isIntegralNumber() || !offs.get(1).isIntegralNumber())
+            throw new IOException(where + ": data_offsets " + offs + " are not integers");
         long begin = offs.get(0).asLong(), end = offs.get(1).asLong();
         if (begin < 0 || end < begin || end > dataSize) {
             throw new IOException(where + ": data_offsets [" + begin + ", " + end + "] fall outside the " + dataSize
@@ -150,25 +171,32 @@ public final class SafetensorsFile implements Closeable {
         }
         long want = numel * dtype.bytes;
         if (end - begin != want) {
-            throw new IOException(where + ": data_offsets span " + (end - begin) + " bytes but shape " + shape + " of " + dt + " needs " + want);
+            throw new IOException(where + ": data_offsets span " + (end - begin) + " bytes but shape " + shape + " of "
+                    + dt + " needs " + want);
         }
         return new Tensor(name, dtype, dims, dataStart + begin, end - begin);
     }
 
-    public Path path() { return path; }
+    public Path path() {
+        return path;
+    }
 
     /** Every tensor of the file by name, in header order. */
-    public Map<String, Tensor> tensors() { return tensors; }
+    public Map<String, Tensor> tensors() {
+        return tensors;
+    }
 
     /** The tensor's elements as floats (F32, F16 or BF16). */
     public float[] readFloats(Tensor t) throws IOException {
         if (t.elements() > Integer.MAX_VALUE - 8) {
-            throw new IOException(path + ": tensor '" + t.name() + "' " + t.shapeString() + " has more elements than a Java array holds");
+            throw new IOException(path + ": tensor '" + t.name() + "' " + t.shapeString()
+                    + " has more elements than a Java array holds");
         }
         float[] out = new float[(int) t.elements()];
         int per = t.dtype().bytes;
         if (t.dtype() != DType.F32 && t.dtype() != DType.F16 && t.dtype() != DType.BF16) {
-            throw new IOException(path + ": tensor '" + t.name() + "' has dtype " + t.dtype() + " (F32, F16, BF16 are supported)");
+            throw new IOException(
+                    path + ": tensor '" + t.name() + "' has dtype " + t.dtype() + " (F32, F16, BF16 are supported)");
         }
         ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
         long pos = t.offset(), end = t.offset() + t.bytes();
@@ -206,5 +234,7 @@ public final class SafetensorsFile implements Closeable {
     }
 
     @Override
-    public void close() throws IOException { channel.close(); }
+    public void close() throws IOException {
+        channel.close();
+    }
 }

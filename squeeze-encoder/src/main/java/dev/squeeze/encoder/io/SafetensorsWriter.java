@@ -2,7 +2,6 @@ package dev.squeeze.encoder.io;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -21,7 +20,9 @@ public final class SafetensorsWriter {
     public SafetensorsWriter put(String name, float[] values, long... shape) {
         long n = 1;
         for (long d : shape) n *= d;
-        if (n != values.length) throw new IllegalArgumentException(name + ": " + values.length + " values for shape " + java.util.Arrays.toString(shape));
+        if (n != values.length)
+            throw new IllegalArgumentException(
+                    name + ": " + values.length + " values for shape " + java.util.Arrays.toString(shape));
         shapes.put(name, shape.clone());
         data.put(name, values);
         return this;
@@ -45,7 +46,8 @@ public final class SafetensorsWriter {
         byte[] h = om.writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
         int padded = (h.length + 7) / 8 * 8;
         try (OutputStream out = Files.newOutputStream(file)) {
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+            ByteBuffer len =
+                    ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
             out.write(len.array());
             out.write(h);
             for (int i = h.length; i < padded; i++) out.write(' ');

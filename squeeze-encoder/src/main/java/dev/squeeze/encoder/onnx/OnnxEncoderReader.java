@@ -4,7 +4,6 @@ import dev.squeeze.encoder.Activation;
 import dev.squeeze.encoder.Architecture;
 import dev.squeeze.encoder.EncoderConfig;
 import dev.squeeze.encoder.weights.TensorSource;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,16 +34,18 @@ public final class OnnxEncoderReader {
     private static final String[] PREFIXES = {"bert.", "roberta.", "model."};
 
     private final OnnxGraph g;
-    private final Map<String, OnnxTensor> constants = new HashMap<>();   // Constant node outputs
+    private final Map<String, OnnxTensor> constants = new HashMap<>(); // Constant node outputs
     private final Map<String, List<OnnxNode>> consumers = new HashMap<>();
     private final Map<String, OnnxNode> producer = new HashMap<>();
 
     private OnnxEncoderReader(OnnxGraph g) {
         this.g = g;
         for (OnnxNode n : g.nodes) {
-            for (String in : n.inputs()) consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
+            for (String in : n.inputs())
+                consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
             for (String out : n.outputs()) producer.put(out, n);
-            if (n.op().equals("Constant") && n.tensors().containsKey("value")) constants.put(n.output(0), n.tensors().get("value"));
+            if (n.op().equals("Constant") && n.tensors().containsKey("value"))
+                constants.put(n.output(0), n.tensors().get("value"));
         }
     }
 
@@ -63,7 +64,9 @@ public final class OnnxEncoderReader {
     private Result map() throws IOException {
         if (!g.inputs.contains("input_ids")) throw refuse("it has no input named input_ids (inputs: " + g.inputs + ")");
         for (OnnxNode n : g.nodes) {
-            if (n.op().equals("CumSum")) throw refuse("it computes position ids with CumSum (RoBERTa / XLM-R): load the Hugging Face folder instead");
+            if (n.op().equals("CumSum"))
+                throw refuse(
+                        "it computes position ids with CumSum (RoBERTa / XLM-R): load the Hugging Face folder instead");
         }
         Map<String, float[]> data = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
@@ -72,13 +75,13 @@ public final class OnnxEncoderReader {
             if (!t.isFloat()) continue;
             String hf = stripPrefix(t.name);
             if (hf.startsWith("embeddings.") || hf.startsWith("encoder.layer.") || hf.startsWith("classifier.")) {
-                if (hf.endsWith(".weight") && isLinearWeight(t.name)) continue;   // handled below with its orientation
+                if (hf.endsWith(".weight") && isLinearWeight(t.name)) continue; // handled below with its orientation
                 data.put(hf, null);
                 shapes.put(hf, t.dims());
             }
         }
         // 2. linear weights through the MatMul / Gemm that reads them
-        Map<String, String> linearOf = new LinkedHashMap<>();   // hf name -> initializer name
+        Map<String, String> linearOf = new LinkedHashMap<>(); // hf name -> initializer name
         Map<String, Boolean> transposed = new HashMap<>();
         for (OnnxNode n : g.nodes) {
             boolean matmul = n.op().equals("MatMul");
@@ -88,10 +91,12 @@ public final class OnnxEncoderReader {
             if (w == null || !w.isFloat() || w.dims.length != 2) continue;
             String hf = linearName(n);
             if (hf == null) {
-                throw refuse("the weight '" + w.name + "' " + Arrays.toString(w.dims) + " of " + n.op() + " node '" + n.name()
-                        + "' cannot be named: no bias initializer is added to its output and its node name is not a module path");
+                throw refuse(
+                        "the weight '" + w.name + "' " + Arrays.toString(w.dims) + " of " + n.op() + " node '"
+                                + n.name()
+                                + "' cannot be named: no bias initializer is added to its output and its node name is not a module path");
             }
-            boolean inOut = matmul || n.ints().getOrDefault("transB", 0L) == 0L;   // stored (in, out)
+            boolean inOut = matmul || n.ints().getOrDefault("transB", 0L) == 0L; // stored (in, out)
             linearOf.put(hf, w.name);
             transposed.put(hf, inOut);
             shapes.put(hf, inOut ? new long[] {w.dims[1], w.dims[0]} : w.dims());
@@ -114,8 +119,19 @@ public final class OnnxEncoderReader {
         int labels = shapes.containsKey("classifier.weight") ? (int) shapes.get("classifier.weight")[0] : 0;
         EncoderConfig config;
         try {
-            config = new EncoderConfig(Architecture.BERT, (int) word[0], d, layers, heads, (int) inter[0], (int) pos[0],
-                    type == null ? 0 : (int) type[0], eps, act, 0, labels);
+            config = new EncoderConfig(
+                    Architecture.BERT,
+                    (int) word[0],
+                    d,
+                    layers,
+                    heads,
+                    (int) inter[0],
+                    (int) pos[0],
+                    type == null ? 0 : (int) type[0],
+                    eps,
+                    act,
+                    0,
+                    labels);
         } catch (IllegalArgumentException e) {
             throw refuse(e.getMessage());
         }
@@ -127,7 +143,9 @@ public final class OnnxEncoderReader {
         initOf.putAll(linearOf);
         return new Result(config, new TensorSource() {
             @Override
-            public Set<String> names() { return shapes.keySet(); }
+            public Set<String> names() {
+                return shapes.keySet();
+            }
 
             @Override
             public long @Nullable [] shape(String name) {
@@ -144,7 +162,9 @@ public final class OnnxEncoderReader {
             }
 
             @Override
-            public String describe() { return g.source; }
+            public String describe() {
+                return g.source;
+            }
         });
     }
 
@@ -165,7 +185,8 @@ public final class OnnxEncoderReader {
             if (!add.op().equals("Add")) continue;
             for (String in : add.inputs()) {
                 String b = stripPrefix(in);
-                if (g.initializers.containsKey(in) && b.endsWith(".bias")) return b.substring(0, b.length() - 5) + ".weight";
+                if (g.initializers.containsKey(in) && b.endsWith(".bias"))
+                    return b.substring(0, b.length() - 5) + ".weight";
             }
         }
         String path = n.name().replace('/', '.');
@@ -203,7 +224,9 @@ public final class OnnxEncoderReader {
                 if (h > 0 && hd > 0 && h * hd == d) return (int) h;
             }
         }
-        throw refuse("the number of attention heads: no Reshape to a constant [.., .., heads, head_dim] with heads x head_dim = " + d);
+        throw refuse(
+                "the number of attention heads: no Reshape to a constant [.., .., heads, head_dim] with heads x head_dim = "
+                        + d);
     }
 
     /** A shape input's constant tail: an initializer or Constant, or a Concat whose last inputs are constants. */

@@ -25,7 +25,12 @@ public final class OnnxGraph {
     final List<String> inputs;
     final List<String> outputs;
 
-    private OnnxGraph(String source, List<OnnxNode> nodes, Map<String, OnnxTensor> initializers, List<String> inputs, List<String> outputs) {
+    private OnnxGraph(
+            String source,
+            List<OnnxNode> nodes,
+            Map<String, OnnxTensor> initializers,
+            List<String> inputs,
+            List<String> outputs) {
         this.source = source;
         this.nodes = Collections.unmodifiableList(nodes);
         this.initializers = Collections.unmodifiableMap(initializers);
@@ -36,7 +41,8 @@ public final class OnnxGraph {
     public static OnnxGraph read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": ONNX model not found");
         long size = Files.size(file);
-        if (size > Integer.MAX_VALUE - 8) throw new IOException(file + ": " + size + " bytes; models over 2 GiB (external data) are not read");
+        if (size > Integer.MAX_VALUE - 8)
+            throw new IOException(file + ": " + size + " bytes; models over 2 GiB (external data) are not read");
         return parse(Files.readAllBytes(file), file.toString());
     }
 
@@ -118,8 +124,13 @@ public final class OnnxGraph {
         return new OnnxNode(op, name, in, out, ints, floats, tensors, lists);
     }
 
-    private static void attribute(ProtoReader r, Map<String, Long> ints, Map<String, Float> floats, Map<String, OnnxTensor> tensors,
-                                  Map<String, long[]> lists) throws IOException {
+    private static void attribute(
+            ProtoReader r,
+            Map<String, Long> ints,
+            Map<String, Float> floats,
+            Map<String, OnnxTensor> tensors,
+            Map<String, long[]> lists)
+            throws IOException {
         String name = null;
         Long i = null;
         Float f = null;
@@ -150,7 +161,8 @@ public final class OnnxGraph {
         if (i != null) ints.put(name, i);
         if (f != null) floats.put(name, f);
         if (t != null) tensors.put(name, t);
-        if (!list.isEmpty()) lists.put(name, list.stream().mapToLong(Long::longValue).toArray());
+        if (!list.isEmpty())
+            lists.put(name, list.stream().mapToLong(Long::longValue).toArray());
     }
 
     /** A repeated int64 field, packed (wire type 2) or one varint per occurrence. */
@@ -183,8 +195,10 @@ public final class OnnxGraph {
                     if (floatData == null) floatData = new ArrayList<>();
                     if (r.wire() == ProtoReader.LEN) {
                         int[] s = r.span("TensorProto.float_data");
-                        if ((s[1] - s[0]) % 4 != 0) throw r.error("packed float_data of " + (s[1] - s[0]) + " bytes is not a multiple of 4");
-                        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(r.buffer(), s[0], s[1] - s[0]).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                        if ((s[1] - s[0]) % 4 != 0)
+                            throw r.error("packed float_data of " + (s[1] - s[0]) + " bytes is not a multiple of 4");
+                        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(r.buffer(), s[0], s[1] - s[0])
+                                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
                         while (bb.remaining() >= 4) floatData.add(bb.getFloat());
                     } else {
                         floatData.add(r.fixed32Float("TensorProto.float_data"));
@@ -218,20 +232,29 @@ public final class OnnxGraph {
         long[] d = new long[dims.size()];
         for (int i = 0; i < d.length; i++) {
             d[i] = dims.get(i);
-            if (d[i] < 0) throw new IOException(r.source() + ": tensor '" + name + "' has a negative dimension " + d[i]);
+            if (d[i] < 0)
+                throw new IOException(r.source() + ": tensor '" + name + "' has a negative dimension " + d[i]);
         }
         float[] fd = null;
         if (floatData != null) {
             fd = new float[floatData.size()];
             for (int i = 0; i < fd.length; i++) fd[i] = floatData.get(i);
         }
-        long[] ld = longData == null ? null : longData.stream().mapToLong(Long::longValue).toArray();
+        long[] ld = longData == null
+                ? null
+                : longData.stream().mapToLong(Long::longValue).toArray();
         return new OnnxTensor(name, type, d, r.buffer(), rawFrom, rawTo, fd, ld, r.source());
     }
 
-    public List<String> inputs() { return inputs; }
+    public List<String> inputs() {
+        return inputs;
+    }
 
-    public List<String> outputs() { return outputs; }
+    public List<String> outputs() {
+        return outputs;
+    }
 
-    public Map<String, OnnxTensor> initializers() { return initializers; }
+    public Map<String, OnnxTensor> initializers() {
+        return initializers;
+    }
 }

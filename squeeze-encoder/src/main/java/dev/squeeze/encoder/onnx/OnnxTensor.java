@@ -17,12 +17,21 @@ public final class OnnxTensor {
     final int dataType;
     final long[] dims;
     private final byte[] buf;
-    private final int rawFrom, rawTo;            // raw_data range, or -1
-    private final float[] floatData;            // float_data, when given instead of raw
-    private final long[] longData;              // int32_data / int64_data, when given instead of raw
+    private final int rawFrom, rawTo; // raw_data range, or -1
+    private final float[] floatData; // float_data, when given instead of raw
+    private final long[] longData; // int32_data / int64_data, when given instead of raw
     private final String source;
 
-    OnnxTensor(String name, int dataType, long[] dims, byte[] buf, int rawFrom, int rawTo, float[] floatData, long[] longData, String source) {
+    OnnxTensor(
+            String name,
+            int dataType,
+            long[] dims,
+            byte[] buf,
+            int rawFrom,
+            int rawTo,
+            float[] floatData,
+            long[] longData,
+            String source) {
         this.name = name;
         this.dataType = dataType;
         this.dims = dims;
@@ -34,9 +43,13 @@ public final class OnnxTensor {
         this.source = source;
     }
 
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
-    public long[] dims() { return dims.clone(); }
+    public long[] dims() {
+        return dims.clone();
+    }
 
     long elements() {
         long n = 1;
@@ -44,17 +57,25 @@ public final class OnnxTensor {
         return n;
     }
 
-    private IOException error(String m) { return new IOException(source + ": tensor '" + name + "' " + Arrays.toString(dims) + ": " + m); }
+    private IOException error(String m) {
+        return new IOException(source + ": tensor '" + name + "' " + Arrays.toString(dims) + ": " + m);
+    }
 
     /** Elements as floats (FLOAT, or FLOAT16 / BFLOAT16 / DOUBLE converted). */
     public float[] floats() throws IOException {
         long n = elements();
         if (n > Integer.MAX_VALUE - 8) throw error("too many elements for a Java array");
         if (rawFrom >= 0) {
-            int per = dataType == FLOAT ? 4 : dataType == DOUBLE ? 8 : (dataType == FLOAT16 || dataType == BFLOAT16) ? 2 : -1;
-            if (per < 0) throw error("data_type " + dataType + " is not a float type (1 FLOAT, 10 FLOAT16, 11 DOUBLE, 16 BFLOAT16)");
-            if ((long) (rawTo - rawFrom) != n * per) throw error("raw_data holds " + (rawTo - rawFrom) + " bytes, dims need " + n * per);
-            ByteBuffer bb = ByteBuffer.wrap(buf, rawFrom, rawTo - rawFrom).slice().order(ByteOrder.LITTLE_ENDIAN);
+            int per = dataType == FLOAT
+                    ? 4
+                    : dataType == DOUBLE ? 8 : (dataType == FLOAT16 || dataType == BFLOAT16) ? 2 : -1;
+            if (per < 0)
+                throw error(
+                        "data_type " + dataType + " is not a float type (1 FLOAT, 10 FLOAT16, 11 DOUBLE, 16 BFLOAT16)");
+            if ((long) (rawTo - rawFrom) != n * per)
+                throw error("raw_data holds " + (rawTo - rawFrom) + " bytes, dims need " + n * per);
+            ByteBuffer bb =
+                    ByteBuffer.wrap(buf, rawFrom, rawTo - rawFrom).slice().order(ByteOrder.LITTLE_ENDIAN);
             float[] out = new float[(int) n];
             for (int i = 0; i < out.length; i++) {
                 switch (dataType) {
@@ -74,7 +95,8 @@ public final class OnnxTensor {
             }
             return out;
         }
-        if (dataType != FLOAT || floatData == null) throw error("has no raw_data and no float_data (data_type " + dataType + ")");
+        if (dataType != FLOAT || floatData == null)
+            throw error("has no raw_data and no float_data (data_type " + dataType + ")");
         if (floatData.length != n) throw error("float_data holds " + floatData.length + " values, dims need " + n);
         return floatData.clone();
     }
@@ -86,8 +108,10 @@ public final class OnnxTensor {
         if (rawFrom >= 0) {
             int per = dataType == INT64 ? 8 : dataType == INT32 ? 4 : -1;
             if (per < 0) throw error("data_type " + dataType + " is not an integer type (6 INT32, 7 INT64)");
-            if ((long) (rawTo - rawFrom) != n * per) throw error("raw_data holds " + (rawTo - rawFrom) + " bytes, dims need " + n * per);
-            ByteBuffer bb = ByteBuffer.wrap(buf, rawFrom, rawTo - rawFrom).slice().order(ByteOrder.LITTLE_ENDIAN);
+            if ((long) (rawTo - rawFrom) != n * per)
+                throw error("raw_data holds " + (rawTo - rawFrom) + " bytes, dims need " + n * per);
+            ByteBuffer bb =
+                    ByteBuffer.wrap(buf, rawFrom, rawTo - rawFrom).slice().order(ByteOrder.LITTLE_ENDIAN);
             long[] out = new long[(int) n];
             for (int i = 0; i < out.length; i++) out[i] = per == 8 ? bb.getLong(8 * i) : bb.getInt(4 * i);
             return out;
@@ -96,5 +120,7 @@ public final class OnnxTensor {
         return longData.clone();
     }
 
-    boolean isFloat() { return dataType == FLOAT || dataType == FLOAT16 || dataType == BFLOAT16 || dataType == DOUBLE; }
+    boolean isFloat() {
+        return dataType == FLOAT || dataType == FLOAT16 || dataType == BFLOAT16 || dataType == DOUBLE;
+    }
 }

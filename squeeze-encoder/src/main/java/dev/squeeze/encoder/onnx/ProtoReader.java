@@ -32,17 +32,29 @@ final class ProtoReader {
         return true;
     }
 
-    int field() { return tag >>> 3; }
+    int field() {
+        return tag >>> 3;
+    }
 
-    int wire() { return tag & 7; }
+    int wire() {
+        return tag & 7;
+    }
 
-    int position() { return pos; }
+    int position() {
+        return pos;
+    }
 
-    byte[] buffer() { return buf; }
+    byte[] buffer() {
+        return buf;
+    }
 
-    String source() { return source; }
+    String source() {
+        return source;
+    }
 
-    IOException error(String message) { return new IOException(source + ": offset " + pos + ": " + message); }
+    IOException error(String message) {
+        return new IOException(source + ": offset " + pos + ": " + message);
+    }
 
     long varint(String what) throws IOException {
         long v = 0;
@@ -58,7 +70,8 @@ final class ProtoReader {
     /** The [start, end) of a length-delimited field's payload, which is skipped. */
     int[] span(String what) throws IOException {
         long n = varint(what + " length");
-        if (n < 0 || n > end - pos) throw error(what + " of " + n + " bytes runs past the " + (end - pos) + " bytes left");
+        if (n < 0 || n > end - pos)
+            throw error(what + " of " + n + " bytes runs past the " + (end - pos) + " bytes left");
         int s = pos;
         pos += (int) n;
         return new int[] {s, pos};
@@ -79,7 +92,10 @@ final class ProtoReader {
     float fixed32Float(String what) throws IOException {
         expect(FIXED32, what);
         if (end - pos < 4) throw error("truncated float (" + what + ")");
-        int v = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8 | (buf[pos + 2] & 0xFF) << 16 | (buf[pos + 3] & 0xFF) << 24;
+        int v = (buf[pos] & 0xFF)
+                | (buf[pos + 1] & 0xFF) << 8
+                | (buf[pos + 2] & 0xFF) << 16
+                | (buf[pos + 3] & 0xFF) << 24;
         pos += 4;
         return Float.intBitsToFloat(v);
     }
@@ -90,7 +106,8 @@ final class ProtoReader {
     }
 
     void expect(int wire, String what) throws IOException {
-        if (wire() != wire) throw error(what + " (field " + field() + ") has wire type " + wire() + ", expected " + wire);
+        if (wire() != wire)
+            throw error(what + " (field " + field() + ") has wire type " + wire() + ", expected " + wire);
     }
 
     void skip() throws IOException {

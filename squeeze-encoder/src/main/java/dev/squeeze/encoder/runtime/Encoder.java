@@ -6,7 +6,6 @@ import dev.squeeze.encoder.Activation;
 import dev.squeeze.encoder.EncoderConfig;
 import dev.squeeze.encoder.weights.EncoderWeights;
 import dev.squeeze.encoder.weights.LayerWeights;
-
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
@@ -41,7 +40,7 @@ public final class Encoder implements AutoCloseable {
     // workspace, grown on demand: x, ctx, tmp (N, D); qkv (N, 3D); hidden (N, F); per-worker attention scratch
     private float[] x = new float[0], ctx = new float[0], tmp = new float[0], qkvOut = new float[0], hid = new float[0];
     private final float[][] qS, kS, vS, sS, oS;
-    private final float[] ones;   // (D) of 1: the row sum as a vector dot
+    private final float[] ones; // (D) of 1: the row sum as a vector dot
 
     public Encoder(EncoderConfig config, EncoderWeights w, Kernels kernels, int threads) {
         this.c = config;
@@ -98,12 +97,18 @@ public final class Encoder implements AutoCloseable {
         oS = new float[t][0];
     }
 
-    public EncoderConfig config() { return c; }
+    public EncoderConfig config() {
+        return c;
+    }
 
-    public int threads() { return pool.threads(); }
+    public int threads() {
+        return pool.threads();
+    }
 
     /** Whether the weights include a token-classification head. */
-    public boolean hasClassifier() { return classifier != null; }
+    public boolean hasClassifier() {
+        return classifier != null;
+    }
 
     /** Last hidden states of every token of the batch. */
     public synchronized EncoderOutput forward(EncoderInput in) {
@@ -114,7 +119,8 @@ public final class Encoder implements AutoCloseable {
 
     /** Token-classification logits (N, labels) of the batch, rows as in {@link EncoderOutput}. */
     public synchronized float[] classify(EncoderInput in) {
-        if (classifier == null) throw new IllegalStateException("this model has no token-classification head (classifier.weight)");
+        if (classifier == null)
+            throw new IllegalStateException("this model has no token-classification head (classifier.weight)");
         Batch b = Batch.of(in, c);
         run(b);
         int labels = classifier.rows();
@@ -137,7 +143,8 @@ public final class Encoder implements AutoCloseable {
         }
         embed(b);
         // row blocks: a multiple of 4 rows (the GEMM tile), at most BLOCK, and about 4 per thread when rows are few
-        int block = Math.max(MIN_BLOCK, Math.min(BLOCK, ((n + 4 * pool.threads() - 1) / (4 * pool.threads()) + 3) / 4 * 4));
+        int block =
+                Math.max(MIN_BLOCK, Math.min(BLOCK, ((n + 4 * pool.threads() - 1) / (4 * pool.threads()) + 3) / 4 * 4));
         int blocks = (n + block - 1) / block;
         // everything between two attentions is row-local, so one dispatch runs a block's attention output, its
         // feed-forward and the next layer's q/k/v: 1 + 2 x layers dispatches per batch
@@ -214,12 +221,12 @@ public final class Encoder implements AutoCloseable {
         }
         for (int e = 0; e < hd; e++) Arrays.fill(kt, e * kp + kn, e * kp + kp, 0f);
         Arrays.fill(v, kn * hd, kp * hd, 0f);
-        k.matmul(q, kt, sc, t, hd, kp);                      // (t, kp) scores
+        k.matmul(q, kt, sc, t, hd, kp); // (t, kp) scores
         for (int i = 0; i < t; i++) {
             k.softmaxInPlace(sc, i * kp, kn);
             Arrays.fill(sc, i * kp + kn, i * kp + kp, 0f);
         }
-        k.matmul(sc, v, o, t, kp, hd);                       // (t, hd)
+        k.matmul(sc, v, o, t, kp, hd); // (t, hd)
         for (int i = 0; i < t; i++) System.arraycopy(o, i * hd, ctx, (r0 + i) * d + h * hd, hd);
     }
 
@@ -284,5 +291,7 @@ public final class Encoder implements AutoCloseable {
     }
 
     @Override
-    public void close() { pool.close(); }
+    public void close() {
+        pool.close();
+    }
 }

@@ -9,9 +9,13 @@ import org.jspecify.annotations.Nullable;
  */
 public record EncoderInput(int[][] ids, int @Nullable [][] attentionMask, int @Nullable [][] tokenTypes) {
     /** Sequences at their own lengths, every token attended, token type 0. */
-    public static EncoderInput of(int[]... ids) { return new EncoderInput(ids, null, null); }
+    public static EncoderInput of(int[]... ids) {
+        return new EncoderInput(ids, null, null);
+    }
 
-    public int batch() { return ids.length; }
+    public int batch() {
+        return ids.length;
+    }
 
     public int totalTokens() {
         int n = 0;

@@ -5,10 +5,14 @@ package dev.squeeze.encoder.runtime;
  * {@code start[b] .. start[b] + length[b]}.
  */
 public record EncoderOutput(float[] hidden, int width, int[] start, int[] length) {
-    public int batch() { return start.length; }
+    public int batch() {
+        return start.length;
+    }
 
     /** Row of token t of sequence b. */
-    public int row(int b, int t) { return start[b] + t; }
+    public int row(int b, int t) {
+        return start[b] + t;
+    }
 
     /** A copy of token t of sequence b's hidden state. */
     public float[] token(int b, int t) {

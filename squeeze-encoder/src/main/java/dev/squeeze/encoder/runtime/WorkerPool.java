@@ -27,14 +27,18 @@ public final class WorkerPool implements AutoCloseable {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
         AtomicInteger id = new AtomicInteger();
-        this.workers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "squeeze-encoder-" + id.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = threads == 1
+                ? null
+                : Executors.newFixedThreadPool(threads - 1, r -> {
+                    Thread t = new Thread(r, "squeeze-encoder-" + id.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
-    public int threads() { return threads; }
+    public int threads() {
+        return threads;
+    }
 
     public synchronized void forEach(int n, Task task) {
         if (n <= 0) return;

@@ -18,9 +18,13 @@ final class AddedTokens {
 
     private final List<Token> tokens;
 
-    AddedTokens(List<Token> tokens) { this.tokens = List.copyOf(tokens); }
+    AddedTokens(List<Token> tokens) {
+        this.tokens = List.copyOf(tokens);
+    }
 
-    List<Token> tokens() { return tokens; }
+    List<Token> tokens() {
+        return tokens;
+    }
 
     List<Piece> split(String text) {
         List<Piece> out = new ArrayList<>();
@@ -33,7 +37,9 @@ final class AddedTokens {
         while (i < text.length()) {
             Token best = null;
             for (Token t : tokens) {
-                if (text.startsWith(t.content(), i) && (best == null || t.content().length() > best.content().length())) {
+                if (text.startsWith(t.content(), i)
+                        && (best == null
+                                || t.content().length() > best.content().length())) {
                     if (t.singleWord() && !isolated(text, i, i + t.content().length())) continue;
                     best = t;
                 }
@@ -44,10 +50,12 @@ final class AddedTokens {
             }
             int start = i, stop = i + best.content().length();
             if (best.lstrip()) {
-                while (start > emitted && UnicodeClasses.isWhiteSpace(text.codePointBefore(start))) start -= Character.charCount(text.codePointBefore(start));
+                while (start > emitted && UnicodeClasses.isWhiteSpace(text.codePointBefore(start)))
+                    start -= Character.charCount(text.codePointBefore(start));
             }
             if (best.rstrip()) {
-                while (stop < text.length() && UnicodeClasses.isWhiteSpace(text.codePointAt(stop))) stop += Character.charCount(text.codePointAt(stop));
+                while (stop < text.length() && UnicodeClasses.isWhiteSpace(text.codePointAt(stop)))
+                    stop += Character.charCount(text.codePointAt(stop));
             }
             if (start > emitted) out.add(new Piece(text.substring(emitted, start), -1, emitted));
             out.add(new Piece(text.substring(start, stop), best.id(), start));
@@ -66,8 +74,10 @@ final class AddedTokens {
 
     /** Rust regex's \w: alphanumeric, marks, connector punctuation. */
     private static boolean isWordChar(int c) {
-        return Character.isLetterOrDigit(c) || Character.getType(c) == Character.NON_SPACING_MARK
-                || Character.getType(c) == Character.COMBINING_SPACING_MARK || Character.getType(c) == Character.ENCLOSING_MARK
+        return Character.isLetterOrDigit(c)
+                || Character.getType(c) == Character.NON_SPACING_MARK
+                || Character.getType(c) == Character.COMBINING_SPACING_MARK
+                || Character.getType(c) == Character.ENCLOSING_MARK
                 || Character.getType(c) == Character.CONNECTOR_PUNCTUATION;
     }
 }

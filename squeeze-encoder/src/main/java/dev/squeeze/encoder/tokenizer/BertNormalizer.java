@@ -28,7 +28,8 @@ final class BertNormalizer implements Normalizer {
             int c = text.codePointAt(i);
             i += Character.charCount(c);
             if (cleanText) {
-                if (c == 0 || c == 0xFFFD || (c != '\t' && c != '\n' && c != '\r' && UnicodeClasses.isOther(c))) continue;
+                if (c == 0 || c == 0xFFFD || (c != '\t' && c != '\n' && c != '\r' && UnicodeClasses.isOther(c)))
+                    continue;
                 if (c == '\t' || c == '\n' || c == '\r' || UnicodeClasses.isWhiteSpace(c)) c = ' ';
             }
             if (chineseChars && UnicodeClasses.isCjk(c)) {

@@ -10,11 +10,11 @@ import java.util.Arrays;
  * HashMap insert in the reference).
  */
 final class CharTrie {
-    private int[] childStart = new int[1024];   // per node: first edge index
-    private int[] childCount = new int[1024];   // per node: number of edges
-    private int[] value = new int[1024];        // per node: entry id ending here, or -1
-    private char[] edgeLabel = new char[1024];  // per edge, sorted within a node
-    private int[] edgeTarget = new int[1024];   // per edge: child node
+    private int[] childStart = new int[1024]; // per node: first edge index
+    private int[] childCount = new int[1024]; // per node: number of edges
+    private int[] value = new int[1024]; // per node: entry id ending here, or -1
+    private char[] edgeLabel = new char[1024]; // per edge, sorted within a node
+    private int[] edgeTarget = new int[1024]; // per edge: child node
     private int nodes, edges;
 
     CharTrie(String[] entries) {
@@ -43,7 +43,7 @@ final class CharTrie {
 
     /** keys[lo, hi) share their first {@code depth} characters and end at or below {@code node}. */
     private void build(int node, String[] keys, int[] ids, int lo, int hi, int depth) {
-        while (lo < hi && keys[lo].length() == depth) value[node] = ids[lo++];   // sorted: exact matches first
+        while (lo < hi && keys[lo].length() == depth) value[node] = ids[lo++]; // sorted: exact matches first
         int groups = 0;
         for (int i = lo; i < hi; i++) if (i == lo || keys[i].charAt(depth) != keys[i - 1].charAt(depth)) groups++;
         int first = edges;

@@ -6,8 +6,11 @@ import java.util.List;
 public record Encoding(int[] ids, List<String> tokens) {
     public Encoding {
         tokens = List.copyOf(tokens);
-        if (ids.length != tokens.size()) throw new IllegalArgumentException(ids.length + " ids for " + tokens.size() + " tokens");
+        if (ids.length != tokens.size())
+            throw new IllegalArgumentException(ids.length + " ids for " + tokens.size() + " tokens");
     }
 
-    public int size() { return ids.length; }
+    public int size() {
+        return ids.length;
+    }
 }

@@ -15,7 +15,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class HfTokenizer {
     /** Which subword model the tokenizer runs. */
-    public enum Model { WORDPIECE, UNIGRAM }
+    public enum Model {
+        WORDPIECE,
+        UNIGRAM
+    }
 
     private final String source;
     private final Model model;
@@ -28,8 +31,17 @@ public final class HfTokenizer {
     private final int[] suffix;
     private final int padId;
 
-    HfTokenizer(String source, Model model, TokenModel tokens, AddedTokens added, AddedTokens addedNormalized, @Nullable Normalizer normalizer,
-                @Nullable PreTokenizer preTokenizer, int[] prefix, int[] suffix, int padId) {
+    HfTokenizer(
+            String source,
+            Model model,
+            TokenModel tokens,
+            AddedTokens added,
+            AddedTokens addedNormalized,
+            @Nullable Normalizer normalizer,
+            @Nullable PreTokenizer preTokenizer,
+            int[] prefix,
+            int[] suffix,
+            int padId) {
         this.source = source;
         this.model = model;
         this.tokens = tokens;
@@ -54,9 +66,13 @@ public final class HfTokenizer {
     }
 
     /** Where the tokenizer was read from. */
-    public String source() { return source; }
+    public String source() {
+        return source;
+    }
 
-    public Model model() { return model; }
+    public Model model() {
+        return model;
+    }
 
     /** Tokens and ids of {@code text}; with {@code addSpecialTokens}, the post_processor's prefix and suffix. */
     public Encoding encode(String text, boolean addSpecialTokens) {
@@ -66,7 +82,7 @@ public final class HfTokenizer {
         List<String> words = new ArrayList<>();
         for (AddedTokens.Piece p : added.split(text)) {
             if (p.id() >= 0) {
-                toks.add(p.text());   // the matched span, with any white space lstrip/rstrip took (as the reference)
+                toks.add(p.text()); // the matched span, with any white space lstrip/rstrip took (as the reference)
                 ids.add(p.id());
                 continue;
             }
@@ -112,7 +128,9 @@ public final class HfTokenizer {
     }
 
     /** The subword tokens of {@code text}, without special tokens. */
-    public List<String> tokenize(String text) { return encode(text, false).tokens(); }
+    public List<String> tokenize(String text) {
+        return encode(text, false).tokens();
+    }
 
     /** The id of a token (added tokens first, then the model's vocabulary), or -1. */
     public int id(String token) {
@@ -129,19 +147,29 @@ public final class HfTokenizer {
     }
 
     /** The model's unknown-token id ([UNK], &lt;unk&gt;), or -1. */
-    public int unknownId() { return tokens.unkId(); }
+    public int unknownId() {
+        return tokens.unkId();
+    }
 
     /** Entries of the model's vocabulary, ids [0, vocabSize). */
-    public int vocabSize() { return tokens.vocabSize(); }
+    public int vocabSize() {
+        return tokens.vocabSize();
+    }
 
     /** Ids the post_processor puts before a single sequence ([CLS] or &lt;s&gt;). */
-    public int[] prefixIds() { return prefix.clone(); }
+    public int[] prefixIds() {
+        return prefix.clone();
+    }
 
     /** Ids the post_processor puts after a single sequence ([SEP] or &lt;/s&gt;). */
-    public int[] suffixIds() { return suffix.clone(); }
+    public int[] suffixIds() {
+        return suffix.clone();
+    }
 
     /** The padding id: tokenizer.json's padding.pad_id, else [PAD] or &lt;pad&gt;, else 0. */
-    public int padId() { return padId; }
+    public int padId() {
+        return padId;
+    }
 
     /** Whether {@code id} is an added special token ([CLS], [SEP], [PAD], ...). */
     public boolean isSpecial(int id) {

@@ -12,9 +12,13 @@ final class IntList {
         a[n++] = v;
     }
 
-    int size() { return n; }
+    int size() {
+        return n;
+    }
 
-    int get(int i) { return a[i]; }
+    int get(int i) {
+        return a[i];
+    }
 
     /** Drops entries from index n on. */
     void truncate(int size) {
@@ -22,5 +26,7 @@ final class IntList {
         n = size;
     }
 
-    int[] toArray() { return Arrays.copyOf(a, n); }
+    int[] toArray() {
+        return Arrays.copyOf(a, n);
+    }
 }

@@ -9,7 +9,11 @@ import java.util.List;
  * character (each word keeps its leading "▁"). The legacy {@code add_prefix_space: true} means "always".
  */
 final class MetaspacePreTokenizer implements PreTokenizer {
-    enum Prepend { ALWAYS, FIRST, NEVER }
+    enum Prepend {
+        ALWAYS,
+        FIRST,
+        NEVER
+    }
 
     private final char replacement;
     private final Prepend prepend;

@@ -22,12 +22,15 @@ final class PrecompiledCharsMap {
     private final byte[] replacements;
 
     PrecompiledCharsMap(byte[] blob) {
-        if (blob.length < 4) throw new IllegalArgumentException("precompiled_charsmap is " + blob.length + " bytes, shorter than its 4-byte header");
+        if (blob.length < 4)
+            throw new IllegalArgumentException(
+                    "precompiled_charsmap is " + blob.length + " bytes, shorter than its 4-byte header");
         ByteBuffer bb = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN);
         long trieBytes = bb.getInt(0) & 0xFFFFFFFFL;
         if (trieBytes % 4 != 0 || trieBytes > blob.length - 4L || trieBytes == 0) {
-            throw new IllegalArgumentException("precompiled_charsmap trie size " + trieBytes + " (bytes at offset 0) does not fit the "
-                    + blob.length + "-byte map or is not a positive multiple of 4");
+            throw new IllegalArgumentException(
+                    "precompiled_charsmap trie size " + trieBytes + " (bytes at offset 0) does not fit the "
+                            + blob.length + "-byte map or is not a positive multiple of 4");
         }
         units = new int[(int) (trieBytes / 4)];
         for (int i = 0; i < units.length; i++) units[i] = bb.getInt(4 + 4 * i);
@@ -40,7 +43,7 @@ final class PrecompiledCharsMap {
     private void validate() {
         java.util.BitSet seen = new java.util.BitSet(units.length);
         java.util.ArrayDeque<Integer> stack = new java.util.ArrayDeque<>();
-        stack.push(offset(units[0]));   // the root's child base
+        stack.push(offset(units[0])); // the root's child base
         while (!stack.isEmpty()) {
             int base = stack.pop();
             for (int c = 1; c < 256; c++) {
@@ -52,8 +55,8 @@ final class PrecompiledCharsMap {
                 int child = pos ^ offset(u);
                 if (hasLeaf(u)) {
                     if (child < 0 || child >= units.length) {
-                        throw new IllegalArgumentException("precompiled_charsmap: the leaf of trie unit " + pos + " points to unit " + child
-                                + " outside its " + units.length + " units");
+                        throw new IllegalArgumentException("precompiled_charsmap: the leaf of trie unit " + pos
+                                + " points to unit " + child + " outside its " + units.length + " units");
                     }
                     replacement(value(units[child]));
                 }
@@ -62,22 +65,33 @@ final class PrecompiledCharsMap {
         }
     }
 
-    private static int offset(int unit) { return (unit >>> 10) << ((unit & (1 << 9)) >>> 6); }
+    private static int offset(int unit) {
+        return (unit >>> 10) << ((unit & (1 << 9)) >>> 6);
+    }
 
-    private static boolean hasLeaf(int unit) { return ((unit >>> 8) & 1) == 1; }
+    private static boolean hasLeaf(int unit) {
+        return ((unit >>> 8) & 1) == 1;
+    }
 
-    private static int label(int unit) { return unit & ((1 << 31) | 0xFF); }
+    private static int label(int unit) {
+        return unit & ((1 << 31) | 0xFF);
+    }
 
-    private static int value(int unit) { return unit & 0x7FFFFFFF; }
+    private static int value(int unit) {
+        return unit & 0x7FFFFFFF;
+    }
 
     /** The unit at pos, or 0 (which matches no label) outside the array. */
-    private int unit(int pos) { return pos >= 0 && pos < units.length ? units[pos] : 0; }
+    private int unit(int pos) {
+        return pos >= 0 && pos < units.length ? units[pos] : 0;
+    }
 
     /**
      * The replacement for the shortest key that is a prefix of {@code key} (the first result of Darts' common prefix
      * search, as the Hugging Face port takes it), or null; a NUL byte ends the key.
      */
-    @Nullable String firstPrefixReplacement(byte[] key) {
+    @Nullable
+    String firstPrefixReplacement(byte[] key) {
         int pos = 0;
         int u = unit(pos);
         pos ^= offset(u);
@@ -95,17 +109,21 @@ final class PrecompiledCharsMap {
 
     private String replacement(int at) {
         if (at >= replacements.length) {
-            throw new IllegalArgumentException("precompiled_charsmap replacement offset " + at + " is past the " + replacements.length
-                    + "-byte replacement table");
+            throw new IllegalArgumentException("precompiled_charsmap replacement offset " + at + " is past the "
+                    + replacements.length + "-byte replacement table");
         }
         int end = at;
         while (end < replacements.length && replacements[end] != 0) end++;
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(replacements, at, end - at)).toString();
+                    .decode(ByteBuffer.wrap(replacements, at, end - at))
+                    .toString();
         } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("precompiled_charsmap replacement at offset " + at + " is not valid UTF-8");
+            throw new IllegalArgumentException(
+                    "precompiled_charsmap replacement at offset " + at + " is not valid UTF-8");
         }
     }
 }

@@ -12,7 +12,8 @@ interface TokenModel {
     int id(String token);
 
     /** The vocabulary entry of an id, or null. */
-    @Nullable String token(int id);
+    @Nullable
+    String token(int id);
 
     int vocabSize();
 

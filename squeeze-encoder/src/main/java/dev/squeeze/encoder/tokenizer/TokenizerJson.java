@@ -3,7 +3,6 @@ package dev.squeeze.encoder.tokenizer;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -30,7 +29,9 @@ final class TokenizerJson {
 
     private final String source;
 
-    private TokenizerJson(String source) { this.source = source; }
+    private TokenizerJson(String source) {
+        this.source = source;
+    }
 
     static HfTokenizer parse(byte[] bytes, String source) throws IOException {
         JsonNode root;
@@ -72,7 +73,8 @@ final class TokenizerJson {
         List<Integer> prefix = new ArrayList<>(), suffix = new ArrayList<>();
         postProcessor(root.get("post_processor"), model, added, prefix, suffix);
         int pad = padId(root, model, added);
-        return new HfTokenizer(source, kind, model, added, addedNormalized, normalizer, pre, toArray(prefix), toArray(suffix), pad);
+        return new HfTokenizer(
+                source, kind, model, added, addedNormalized, normalizer, pre, toArray(prefix), toArray(suffix), pad);
     }
 
     private WordPieceModel wordPiece(JsonNode m) throws IOException {
@@ -84,7 +86,9 @@ final class TokenizerJson {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode id = e.getValue();
             if (!id.canConvertToInt() || !id.isIntegralNumber() || id.asInt() < 0 || id.asInt() >= MAX_ID) {
-                throw error("model.vocab[\"" + e.getKey() + "\"]", "id " + id + " is not an integer in [0, " + MAX_ID + ")");
+                throw error(
+                        "model.vocab[\"" + e.getKey() + "\"]",
+                        "id " + id + " is not an integer in [0, " + MAX_ID + ")");
             }
             vocab.put(e.getKey(), id.asInt());
             max = Math.max(max, id.asInt());
@@ -92,13 +96,18 @@ final class TokenizerJson {
         String[] byId = new String[max + 1];
         for (Map.Entry<String, Integer> e : vocab.entrySet()) {
             if (byId[e.getValue()] != null) {
-                throw error("model.vocab", "id " + e.getValue() + " is given to both '" + byId[e.getValue()] + "' and '" + e.getKey() + "'");
+                throw error(
+                        "model.vocab",
+                        "id " + e.getValue() + " is given to both '" + byId[e.getValue()] + "' and '" + e.getKey()
+                                + "'");
             }
             byId[e.getValue()] = e.getKey();
         }
         String unk = text(m, "unk_token", "model.unk_token");
         if (!vocab.containsKey(unk)) throw error("model.unk_token", "'" + unk + "' is not in model.vocab");
-        String prefix = m.path("continuing_subword_prefix").isTextual() ? m.get("continuing_subword_prefix").asText() : "##";
+        String prefix = m.path("continuing_subword_prefix").isTextual()
+                ? m.get("continuing_subword_prefix").asText()
+                : "##";
         int maxChars = m.path("max_input_chars_per_word").asInt(100);
         if (maxChars <= 0) throw error("model.max_input_chars_per_word", "must be positive, got " + maxChars);
         return new WordPieceModel(vocab, byId, unk, prefix, maxChars);
@@ -106,14 +115,20 @@ final class TokenizerJson {
 
     private UnigramModel unigram(JsonNode m) throws IOException {
         JsonNode v = m.get("vocab");
-        if (v == null || !v.isArray() || v.isEmpty()) throw error("model.vocab", "missing or not a non-empty array of [piece, score]");
+        if (v == null || !v.isArray() || v.isEmpty())
+            throw error("model.vocab", "missing or not a non-empty array of [piece, score]");
         if (v.size() >= MAX_ID) throw error("model.vocab", v.size() + " pieces, more than " + MAX_ID);
         String[] pieces = new String[v.size()];
         double[] scores = new double[v.size()];
         for (int i = 0; i < pieces.length; i++) {
             JsonNode p = v.get(i);
-            if (!p.isArray() || p.size() != 2 || !p.get(0).isTextual() || !p.get(1).isNumber() || !Double.isFinite(p.get(1).asDouble())) {
-                throw error("model.vocab[" + i + "]", "expected [piece, finite score], got " + abbreviate(p.toString()));
+            if (!p.isArray()
+                    || p.size() != 2
+                    || !p.get(0).isTextual()
+                    || !p.get(1).isNumber()
+                    || !Double.isFinite(p.get(1).asDouble())) {
+                throw error(
+                        "model.vocab[" + i + "]", "expected [piece, finite score], got " + abbreviate(p.toString()));
             }
             pieces[i] = p.get(0).asText();
             scores[i] = p.get(1).asDouble();
@@ -137,21 +152,30 @@ final class TokenizerJson {
         for (int i = 0; i < a.size(); i++) {
             JsonNode t = a.get(i);
             String f = "added_tokens[" + i + "]";
-            if (!t.path("content").isTextual() || t.path("content").asText().isEmpty()) throw error(f + ".content", "missing or empty");
-            if (!t.path("id").isIntegralNumber() || t.get("id").asInt() < 0 || t.get("id").asInt() >= MAX_ID) {
+            if (!t.path("content").isTextual() || t.path("content").asText().isEmpty())
+                throw error(f + ".content", "missing or empty");
+            if (!t.path("id").isIntegralNumber()
+                    || t.get("id").asInt() < 0
+                    || t.get("id").asInt() >= MAX_ID) {
                 throw error(f + ".id", "missing or not an integer in [0, " + MAX_ID + ")");
             }
             String content = t.get("content").asText();
             if (t.path("normalized").asBoolean(!t.path("special").asBoolean(false)) != normalizedSet) continue;
             if (normalizedSet && normalizer != null) content = normalizer.normalize(content);
             if (content.isEmpty()) continue;
-            out.add(new AddedTokens.Token(t.get("id").asInt(), content, t.path("special").asBoolean(false),
-                    t.path("single_word").asBoolean(false), t.path("lstrip").asBoolean(false), t.path("rstrip").asBoolean(false)));
+            out.add(new AddedTokens.Token(
+                    t.get("id").asInt(),
+                    content,
+                    t.path("special").asBoolean(false),
+                    t.path("single_word").asBoolean(false),
+                    t.path("lstrip").asBoolean(false),
+                    t.path("rstrip").asBoolean(false)));
         }
         return new AddedTokens(out);
     }
 
-    @Nullable Normalizer normalizer(@Nullable JsonNode n, String field) throws IOException {
+    @Nullable
+    Normalizer normalizer(@Nullable JsonNode n, String field) throws IOException {
         if (n == null || n.isNull()) return null;
         String type = text(n, "type", field + ".type");
         switch (type) {
@@ -159,11 +183,15 @@ final class TokenizerJson {
                 boolean lower = n.path("lowercase").asBoolean(true);
                 JsonNode sa = n.get("strip_accents");
                 boolean strip = sa == null || sa.isNull() ? lower : sa.asBoolean();
-                return new BertNormalizer(n.path("clean_text").asBoolean(true), n.path("handle_chinese_chars").asBoolean(true), strip, lower);
+                return new BertNormalizer(
+                        n.path("clean_text").asBoolean(true),
+                        n.path("handle_chinese_chars").asBoolean(true),
+                        strip,
+                        lower);
             }
             case "Precompiled": {
                 JsonNode c = n.get("precompiled_charsmap");
-                if (c == null || c.isNull()) return text -> text;   // an empty charsmap: the reference's no-op
+                if (c == null || c.isNull()) return text -> text; // an empty charsmap: the reference's no-op
                 if (!c.isTextual()) throw error(field + ".precompiled_charsmap", "not a base64 string");
                 byte[] blob;
                 try {
@@ -204,7 +232,8 @@ final class TokenizerJson {
             case "StripAccents":
                 return BertNormalizer::stripNonspacingMarks;
             case "Strip": {
-                boolean left = n.path("strip_left").asBoolean(true), right = n.path("strip_right").asBoolean(true);
+                boolean left = n.path("strip_left").asBoolean(true),
+                        right = n.path("strip_right").asBoolean(true);
                 return text -> strip(text, left, right);
             }
             case "Prepend": {
@@ -227,12 +256,15 @@ final class TokenizerJson {
                 throw error(field + ".pattern", "expected {\"String\": ...} or {\"Regex\": ...}, got " + pat);
             }
             default:
-                throw error(field + ".type", "normalizer '" + type + "' is not supported (BertNormalizer, Precompiled, Sequence, "
-                        + "Lowercase, NFC, NFD, NFKC, NFKD, Strip, StripAccents, Replace, Prepend are)");
+                throw error(
+                        field + ".type",
+                        "normalizer '" + type + "' is not supported (BertNormalizer, Precompiled, Sequence, "
+                                + "Lowercase, NFC, NFD, NFKC, NFKD, Strip, StripAccents, Replace, Prepend are)");
         }
     }
 
-    @Nullable PreTokenizer preTokenizer(@Nullable JsonNode n, String field) throws IOException {
+    @Nullable
+    PreTokenizer preTokenizer(@Nullable JsonNode n, String field) throws IOException {
         if (n == null || n.isNull()) return null;
         String type = text(n, "type", field + ".type");
         switch (type) {
@@ -259,9 +291,12 @@ final class TokenizerJson {
                         throw error(field + ".prepend_scheme", "'" + ps + "' is not always, first or never");
                     }
                 } else {
-                    prepend = n.path("add_prefix_space").asBoolean(true) ? MetaspacePreTokenizer.Prepend.ALWAYS : MetaspacePreTokenizer.Prepend.NEVER;
+                    prepend = n.path("add_prefix_space").asBoolean(true)
+                            ? MetaspacePreTokenizer.Prepend.ALWAYS
+                            : MetaspacePreTokenizer.Prepend.NEVER;
                 }
-                return new MetaspacePreTokenizer(rep.charAt(0), prepend, n.path("split").asBoolean(true));
+                return new MetaspacePreTokenizer(
+                        rep.charAt(0), prepend, n.path("split").asBoolean(true));
             }
             case "Sequence": {
                 JsonNode list = n.get("pretokenizers");
@@ -283,12 +318,15 @@ final class TokenizerJson {
                 };
             }
             default:
-                throw error(field + ".type", "pre-tokenizer '" + type + "' is not supported (BertPreTokenizer, Metaspace, "
-                        + "WhitespaceSplit, Whitespace, Sequence are)");
+                throw error(
+                        field + ".type",
+                        "pre-tokenizer '" + type + "' is not supported (BertPreTokenizer, Metaspace, "
+                                + "WhitespaceSplit, Whitespace, Sequence are)");
         }
     }
 
-    private void postProcessor(JsonNode n, TokenModel model, AddedTokens added, List<Integer> prefix, List<Integer> suffix)
+    private void postProcessor(
+            JsonNode n, TokenModel model, AddedTokens added, List<Integer> prefix, List<Integer> suffix)
             throws IOException {
         if (n == null || n.isNull()) return;
         String type = text(n, "type", "post_processor.type");
@@ -301,7 +339,8 @@ final class TokenizerJson {
             }
             case "TemplateProcessing": {
                 JsonNode single = n.get("single");
-                if (single == null || !single.isArray()) throw error("post_processor.single", "missing or not an array");
+                if (single == null || !single.isArray())
+                    throw error("post_processor.single", "missing or not an array");
                 JsonNode specials = n.path("special_tokens");
                 boolean seenA = false;
                 for (int i = 0; i < single.size(); i++) {
@@ -311,15 +350,21 @@ final class TokenizerJson {
                         continue;
                     }
                     String name = item.path("SpecialToken").path("id").asText(null);
-                    if (name == null) throw error("post_processor.single[" + i + "]", "neither Sequence nor SpecialToken: " + item);
+                    if (name == null)
+                        throw error("post_processor.single[" + i + "]", "neither Sequence nor SpecialToken: " + item);
                     JsonNode ids = specials.path(name).path("ids");
-                    if (!ids.isArray() || ids.isEmpty()) throw error("post_processor.special_tokens." + name + ".ids", "missing");
-                    for (JsonNode id : ids) (seenA ? suffix : prefix).add(checkId(id, "post_processor.special_tokens." + name + ".ids", model, added));
+                    if (!ids.isArray() || ids.isEmpty())
+                        throw error("post_processor.special_tokens." + name + ".ids", "missing");
+                    for (JsonNode id : ids)
+                        (seenA ? suffix : prefix)
+                                .add(checkId(id, "post_processor.special_tokens." + name + ".ids", model, added));
                 }
                 return;
             }
             default:
-                throw error("post_processor.type", "'" + type + "' is not supported (TemplateProcessing, BertProcessing, RobertaProcessing are)");
+                throw error(
+                        "post_processor.type",
+                        "'" + type + "' is not supported (TemplateProcessing, BertProcessing, RobertaProcessing are)");
         }
     }
 
@@ -357,18 +402,23 @@ final class TokenizerJson {
 
     private String text(JsonNode n, String key, String field) throws IOException {
         JsonNode v = n.get(key);
-        if (v == null || !v.isTextual()) throw error(field, "missing or not a string" + (v == null ? "" : ": " + abbreviate(v.toString())));
+        if (v == null || !v.isTextual())
+            throw error(field, "missing or not a string" + (v == null ? "" : ": " + abbreviate(v.toString())));
         return v.asText();
     }
 
     private static String strip(String s, boolean left, boolean right) {
         int b = 0, e = s.length();
-        while (left && b < e && UnicodeClasses.isWhiteSpace(s.codePointAt(b))) b += Character.charCount(s.codePointAt(b));
-        while (right && e > b && UnicodeClasses.isWhiteSpace(s.codePointBefore(e))) e -= Character.charCount(s.codePointBefore(e));
+        while (left && b < e && UnicodeClasses.isWhiteSpace(s.codePointAt(b)))
+            b += Character.charCount(s.codePointAt(b));
+        while (right && e > b && UnicodeClasses.isWhiteSpace(s.codePointBefore(e)))
+            e -= Character.charCount(s.codePointBefore(e));
         return s.substring(b, e);
     }
 
-    private static String abbreviate(String s) { return s.length() > 80 ? s.substring(0, 77) + "..." : s; }
+    private static String abbreviate(String s) {
+        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+    }
 
     private static int[] toArray(List<Integer> l) {
         int[] a = new int[l.size()];

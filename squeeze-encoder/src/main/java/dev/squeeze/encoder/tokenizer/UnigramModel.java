@@ -51,7 +51,7 @@ final class UnigramModel implements TokenModel {
         int[] idOf = new int[size + 1];
         Arrays.fill(startOf, -1);
         double unkScore = minScore - UNK_PENALTY;
-        int[] state = new int[2];   // {startsAt, hasSingleNode} for the visitor
+        int[] state = new int[2]; // {startsAt, hasSingleNode} for the visitor
         for (int startsAt = 0; startsAt < size; ) {
             int cp = word.codePointAt(startsAt);
             int mblen = Character.charCount(cp);
@@ -69,8 +69,10 @@ final class UnigramModel implements TokenModel {
                 if (end == singleEnd) state[1] = 1;
             });
             if (state[1] == 0) {
-                if (unkId < 0) throw new IllegalArgumentException("Unigram model has no unk_id and '" + new String(Character.toChars(cp))
-                        + "' (U+" + Integer.toHexString(cp).toUpperCase() + ") has no piece");
+                if (unkId < 0)
+                    throw new IllegalArgumentException(
+                            "Unigram model has no unk_id and '" + new String(Character.toChars(cp)) + "' (U+"
+                                    + Integer.toHexString(cp).toUpperCase() + ") has no piece");
                 double cand = unkScore + here;
                 if (startOf[singleEnd] < 0 || cand > best[singleEnd]) {
                     best[singleEnd] = cand;
@@ -81,7 +83,7 @@ final class UnigramModel implements TokenModel {
             startsAt = singleEnd;
         }
         List<String> rev = new ArrayList<>();
-        StringBuilder fused = null;   // consecutive unknown nodes, collected backwards
+        StringBuilder fused = null; // consecutive unknown nodes, collected backwards
         for (int end = size; end > 0; ) {
             int start = startOf[end];
             String piece = word.substring(start, end);
@@ -137,11 +139,17 @@ final class UnigramModel implements TokenModel {
     }
 
     @Override
-    public @Nullable String token(int id) { return id >= 0 && id < pieces.length ? pieces[id] : null; }
+    public @Nullable String token(int id) {
+        return id >= 0 && id < pieces.length ? pieces[id] : null;
+    }
 
     @Override
-    public int vocabSize() { return pieces.length; }
+    public int vocabSize() {
+        return pieces.length;
+    }
 
     @Override
-    public int unkId() { return unkId; }
+    public int unkId() {
+        return unkId;
+    }
 }

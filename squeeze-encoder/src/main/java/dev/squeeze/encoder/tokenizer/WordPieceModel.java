@@ -49,7 +49,9 @@ final class WordPieceModel implements TokenModel {
                     foundId = id;
                     break;
                 }
-                end -= end - 2 >= start && Character.isSurrogatePair(word.charAt(end - 2), word.charAt(end - 1)) ? 2 : 1; // one code point
+                end -= end - 2 >= start && Character.isSurrogatePair(word.charAt(end - 2), word.charAt(end - 1))
+                        ? 2
+                        : 1; // one code point
             }
             if (found == null) {
                 while (tokens.size() > mark) tokens.remove(tokens.size() - 1);
@@ -71,11 +73,17 @@ final class WordPieceModel implements TokenModel {
     }
 
     @Override
-    public @Nullable String token(int id) { return id >= 0 && id < byId.length ? byId[id] : null; }
+    public @Nullable String token(int id) {
+        return id >= 0 && id < byId.length ? byId[id] : null;
+    }
 
     @Override
-    public int vocabSize() { return byId.length; }
+    public int vocabSize() {
+        return byId.length;
+    }
 
     @Override
-    public int unkId() { return unkId; }
+    public int unkId() {
+        return unkId;
+    }
 }

@@ -11,9 +11,15 @@ import org.jspecify.annotations.Nullable;
  * @param tokenTypeEmbeddings (T, D), or null (DistilBERT)
  * @param classifierWeight    (labels, D) token-classification head, or null
  */
-public record EncoderWeights(float[] wordEmbeddings, float[] positionEmbeddings, float @Nullable [] tokenTypeEmbeddings,
-                             float[] embeddingLnGamma, float[] embeddingLnBeta, List<LayerWeights> layers,
-                             float @Nullable [] classifierWeight, float @Nullable [] classifierBias) {
+public record EncoderWeights(
+        float[] wordEmbeddings,
+        float[] positionEmbeddings,
+        float @Nullable [] tokenTypeEmbeddings,
+        float[] embeddingLnGamma,
+        float[] embeddingLnBeta,
+        List<LayerWeights> layers,
+        float @Nullable [] classifierWeight,
+        float @Nullable [] classifierBias) {
     public EncoderWeights {
         layers = List.copyOf(layers);
     }

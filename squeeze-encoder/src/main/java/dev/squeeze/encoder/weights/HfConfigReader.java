@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.squeeze.encoder.Activation;
 import dev.squeeze.encoder.Architecture;
 import dev.squeeze.encoder.EncoderConfig;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +30,8 @@ public final class HfConfigReader {
         String type = c.path("model_type").asText("");
         Architecture arch = Architecture.ofModelType(type);
         if (arch == null) {
-            throw new IOException(file + ": model_type '" + type + "' is not a supported encoder (bert, roberta, xlm-roberta, distilbert)");
+            throw new IOException(file + ": model_type '" + type
+                    + "' is not a supported encoder (bert, roberta, xlm-roberta, distilbert)");
         }
         String pet = c.path("position_embedding_type").asText("absolute");
         if (!pet.equals("absolute")) {
@@ -41,18 +41,41 @@ public final class HfConfigReader {
         String actKey = distil ? "activation" : "hidden_act";
         String actName = c.path(actKey).asText("gelu");
         Activation act = Activation.of(actName);
-        if (act == null) throw new IOException(file + ": " + actKey + " '" + actName + "' is not supported (gelu, gelu_new, gelu_pytorch_tanh, relu are)");
-        int labels = c.path("id2label").isObject() ? c.get("id2label").size() : c.path("num_labels").asInt(0);
+        if (act == null)
+            throw new IOException(file + ": " + actKey + " '" + actName
+                    + "' is not supported (gelu, gelu_new, gelu_pytorch_tanh, relu are)");
+        int labels = c.path("id2label").isObject()
+                ? c.get("id2label").size()
+                : c.path("num_labels").asInt(0);
         try {
             if (distil) {
-                return new EncoderConfig(arch, req(c, "vocab_size", file), req(c, "dim", file), req(c, "n_layers", file),
-                        req(c, "n_heads", file), req(c, "hidden_dim", file), req(c, "max_position_embeddings", file), 0,
-                        1e-12f, act, c.path("pad_token_id").asInt(0), labels);
+                return new EncoderConfig(
+                        arch,
+                        req(c, "vocab_size", file),
+                        req(c, "dim", file),
+                        req(c, "n_layers", file),
+                        req(c, "n_heads", file),
+                        req(c, "hidden_dim", file),
+                        req(c, "max_position_embeddings", file),
+                        0,
+                        1e-12f,
+                        act,
+                        c.path("pad_token_id").asInt(0),
+                        labels);
             }
-            return new EncoderConfig(arch, req(c, "vocab_size", file), req(c, "hidden_size", file), req(c, "num_hidden_layers", file),
-                    req(c, "num_attention_heads", file), req(c, "intermediate_size", file), req(c, "max_position_embeddings", file),
-                    c.path("type_vocab_size").asInt(arch == Architecture.BERT ? 2 : 1), (float) c.path("layer_norm_eps").asDouble(1e-12),
-                    act, c.path("pad_token_id").asInt(arch.robertaPositions() ? 1 : 0), labels);
+            return new EncoderConfig(
+                    arch,
+                    req(c, "vocab_size", file),
+                    req(c, "hidden_size", file),
+                    req(c, "num_hidden_layers", file),
+                    req(c, "num_attention_heads", file),
+                    req(c, "intermediate_size", file),
+                    req(c, "max_position_embeddings", file),
+                    c.path("type_vocab_size").asInt(arch == Architecture.BERT ? 2 : 1),
+                    (float) c.path("layer_norm_eps").asDouble(1e-12),
+                    act,
+                    c.path("pad_token_id").asInt(arch.robertaPositions() ? 1 : 0),
+                    labels);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
@@ -60,7 +83,9 @@ public final class HfConfigReader {
 
     private static int req(JsonNode c, String key, Path file) throws IOException {
         JsonNode v = c.get(key);
-        if (v == null || !v.isIntegralNumber()) throw new IOException(file + ": " + key + " is missing or not an integer" + (v == null ? "" : " (" + v + ")"));
+        if (v == null || !v.isIntegralNumber())
+            throw new IOException(
+                    file + ": " + key + " is missing or not an integer" + (v == null ? "" : " (" + v + ")"));
         return v.asInt();
     }
 }

@@ -10,6 +10,16 @@ package dev.squeeze.encoder.weights;
  * @param downWeight (D, F) feed-forward out
  * @param ln1Gamma  (D) LayerNorm after attention + residual; ln2 after the feed-forward + residual
  */
-public record LayerWeights(float[] qkvWeight, float[] qkvBias, float[] outWeight, float[] outBias,
-                           float[] ln1Gamma, float[] ln1Beta, float[] upWeight, float[] upBias,
-                           float[] downWeight, float[] downBias, float[] ln2Gamma, float[] ln2Beta) {}
+public record LayerWeights(
+        float[] qkvWeight,
+        float[] qkvBias,
+        float[] outWeight,
+        float[] outBias,
+        float[] ln1Gamma,
+        float[] ln1Beta,
+        float[] upWeight,
+        float[] upBias,
+        float[] downWeight,
+        float[] downBias,
+        float[] ln2Gamma,
+        float[] ln2Beta) {}

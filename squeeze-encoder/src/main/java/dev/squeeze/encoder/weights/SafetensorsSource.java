@@ -3,7 +3,6 @@ package dev.squeeze.encoder.weights;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.squeeze.encoder.io.SafetensorsFile;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,16 +45,20 @@ public final class SafetensorsSource implements TensorSource, Closeable {
             }
             if (!Files.isRegularFile(index)) {
                 throw new IOException(dir + ": neither model.safetensors nor model.safetensors.index.json is present"
-                        + (Files.isRegularFile(dir.resolve("pytorch_model.bin")) ? " (pytorch_model.bin is not read: download the safetensors)" : ""));
+                        + (Files.isRegularFile(dir.resolve("pytorch_model.bin"))
+                                ? " (pytorch_model.bin is not read: download the safetensors)"
+                                : ""));
             }
             JsonNode map = new ObjectMapper().readTree(index.toFile()).get("weight_map");
-            if (map == null || !map.isObject()) throw new IOException(index + ": weight_map is missing or not an object");
+            if (map == null || !map.isObject())
+                throw new IOException(index + ": weight_map is missing or not an object");
             Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String shard = e.getValue().asText();
                 if (shard.isEmpty() || shard.contains("/") || shard.contains("\\") || shard.startsWith(".")) {
-                    throw new IOException(index + ": weight_map[\"" + e.getKey() + "\"]: shard '" + shard + "' must be a plain file name");
+                    throw new IOException(index + ": weight_map[\"" + e.getKey() + "\"]: shard '" + shard
+                            + "' must be a plain file name");
                 }
                 SafetensorsFile f = shards.get(shard);
                 if (f == null) {
@@ -64,7 +67,8 @@ public final class SafetensorsSource implements TensorSource, Closeable {
                     files.add(f);
                 }
                 if (!f.tensors().containsKey(e.getKey())) {
-                    throw new IOException(index + ": weight_map[\"" + e.getKey() + "\"] names " + shard + ", which does not hold it");
+                    throw new IOException(
+                            index + ": weight_map[\"" + e.getKey() + "\"] names " + shard + ", which does not hold it");
                 }
                 byName.put(e.getKey(), f);
             }
@@ -76,7 +80,9 @@ public final class SafetensorsSource implements TensorSource, Closeable {
     }
 
     @Override
-    public Set<String> names() { return Collections.unmodifiableSet(byName.keySet()); }
+    public Set<String> names() {
+        return Collections.unmodifiableSet(byName.keySet());
+    }
 
     @Override
     public long @Nullable [] shape(String name) {
@@ -92,7 +98,9 @@ public final class SafetensorsSource implements TensorSource, Closeable {
     }
 
     @Override
-    public String describe() { return description; }
+    public String describe() {
+        return description;
+    }
 
     @Override
     public void close() throws IOException {

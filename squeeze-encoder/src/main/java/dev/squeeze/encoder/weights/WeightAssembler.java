@@ -2,7 +2,6 @@ package dev.squeeze.encoder.weights;
 
 import dev.squeeze.encoder.Architecture;
 import dev.squeeze.encoder.EncoderConfig;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,8 +38,8 @@ public final class WeightAssembler {
             }
         }
         if (prefix == null) {
-            throw new IOException(src.describe() + ": no word embeddings ('" + word + "' with or without a bert./roberta./distilbert. prefix); "
-                    + "tensors start with " + sample(src));
+            throw new IOException(src.describe() + ": no word embeddings ('" + word
+                    + "' with or without a bert./roberta./distilbert. prefix); " + "tensors start with " + sample(src));
         }
         return new WeightAssembler(config, src, prefix).weights();
     }
@@ -49,8 +48,11 @@ public final class WeightAssembler {
         int d = c.hidden(), f = c.intermediate();
         float[] word = read(prefix + "embeddings.word_embeddings.weight", c.vocabSize(), d);
         float[] pos = read(prefix + "embeddings.position_embeddings.weight", c.maxPositions(), d);
-        float[] type = c.typeVocabSize() > 0 ? read(prefix + "embeddings.token_type_embeddings.weight", c.typeVocabSize(), d) : null;
-        float[] lnG = norm(prefix + "embeddings.LayerNorm", "weight", d), lnB = norm(prefix + "embeddings.LayerNorm", "bias", d);
+        float[] type = c.typeVocabSize() > 0
+                ? read(prefix + "embeddings.token_type_embeddings.weight", c.typeVocabSize(), d)
+                : null;
+        float[] lnG = norm(prefix + "embeddings.LayerNorm", "weight", d),
+                lnB = norm(prefix + "embeddings.LayerNorm", "bias", d);
         List<LayerWeights> layers = new ArrayList<>();
         boolean distil = c.architecture() == Architecture.DISTILBERT;
         for (int l = 0; l < c.layers(); l++) {
@@ -65,19 +67,30 @@ public final class WeightAssembler {
             String ln2 = distil ? p + "output_layer_norm" : p + "output.LayerNorm";
             float[] qkvW = concat(read(q + ".weight", d, d), read(k + ".weight", d, d), read(v + ".weight", d, d));
             float[] qkvB = concat(read(q + ".bias", d), read(k + ".bias", d), read(v + ".bias", d));
-            layers.add(new LayerWeights(qkvW, qkvB, read(o + ".weight", d, d), read(o + ".bias", d),
-                    norm(ln1, "weight", d), norm(ln1, "bias", d), read(up + ".weight", f, d), read(up + ".bias", f),
-                    read(down + ".weight", d, f), read(down + ".bias", d), norm(ln2, "weight", d), norm(ln2, "bias", d)));
+            layers.add(new LayerWeights(
+                    qkvW,
+                    qkvB,
+                    read(o + ".weight", d, d),
+                    read(o + ".bias", d),
+                    norm(ln1, "weight", d),
+                    norm(ln1, "bias", d),
+                    read(up + ".weight", f, d),
+                    read(up + ".bias", f),
+                    read(down + ".weight", d, f),
+                    read(down + ".bias", d),
+                    norm(ln2, "weight", d),
+                    norm(ln2, "bias", d)));
         }
         float[] cw = null, cb = null;
         if (src.names().contains("classifier.weight")) {
             long[] s = src.shape("classifier.weight");
             if (s.length != 2 || s[1] != d) {
-                throw new IOException(src.describe() + ": tensor 'classifier.weight' has shape " + Arrays.toString(s) + ", expected [labels, " + d + "]");
+                throw new IOException(src.describe() + ": tensor 'classifier.weight' has shape " + Arrays.toString(s)
+                        + ", expected [labels, " + d + "]");
             }
             if (c.numLabels() > 0 && s[0] != c.numLabels()) {
-                throw new IOException(src.describe() + ": tensor 'classifier.weight' has " + s[0] + " rows but config.json gives "
-                        + c.numLabels() + " labels (id2label)");
+                throw new IOException(src.describe() + ": tensor 'classifier.weight' has " + s[0]
+                        + " rows but config.json gives " + c.numLabels() + " labels (id2label)");
             }
             cw = read("classifier.weight", s[0], d);
             cb = read("classifier.bias", s[0]);
@@ -96,10 +109,12 @@ public final class WeightAssembler {
 
     private float[] read(String name, long... shape) throws IOException {
         long[] s = src.shape(name);
-        if (s == null) throw new IOException(src.describe() + ": tensor '" + name + "' is missing (expected shape " + Arrays.toString(shape) + ")");
+        if (s == null)
+            throw new IOException(src.describe() + ": tensor '" + name + "' is missing (expected shape "
+                    + Arrays.toString(shape) + ")");
         if (!Arrays.equals(s, shape)) {
-            throw new IOException(src.describe() + ": tensor '" + name + "' has shape " + Arrays.toString(s) + " but the config needs "
-                    + Arrays.toString(shape));
+            throw new IOException(src.describe() + ": tensor '" + name + "' has shape " + Arrays.toString(s)
+                    + " but the config needs " + Arrays.toString(shape));
         }
         return src.read(name);
     }

@@ -7,7 +7,6 @@ import dev.squeeze.encoder.runtime.EncoderInput;
 import dev.squeeze.encoder.testing.MiniLmFiles;
 import dev.squeeze.encoder.testing.OrtRunner;
 import dev.squeeze.encoder.testing.RealSentences;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -24,8 +23,11 @@ import java.util.List;
  */
 public final class EncoderSpeedMain {
     private static long cpu(boolean thread) {
-        if (thread) return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        if (thread)
+            return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     public static void main(String[] args) throws Exception {
@@ -33,16 +35,26 @@ public final class EncoderSpeedMain {
         for (String a : args) {
             String[] kv = a.split("=", 2);
             switch (kv[0]) {
-                case "threads": threads = Integer.parseInt(kv[1]); break;
-                case "batch": batch = Integer.parseInt(kv[1]); break;
-                case "rounds": rounds = Integer.parseInt(kv[1]); break;
-                case "sentences": sentences = Integer.parseInt(kv[1]); break;
-                default: throw new IllegalArgumentException("unknown argument " + a);
+                case "threads":
+                    threads = Integer.parseInt(kv[1]);
+                    break;
+                case "batch":
+                    batch = Integer.parseInt(kv[1]);
+                    break;
+                case "rounds":
+                    rounds = Integer.parseInt(kv[1]);
+                    break;
+                case "sentences":
+                    sentences = Integer.parseInt(kv[1]);
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown argument " + a);
             }
         }
         List<String> texts = RealSentences.load(SharedData.require(""), sentences * 2 / 3, sentences / 3);
-        try (EncoderModel java = EncoderModel.loadOnnx(MiniLmFiles.onnx(), MiniLmFiles.tokenizerJson(), threads, KernelProvider.kernels());
-             OrtRunner ort = new OrtRunner(MiniLmFiles.onnx(), threads)) {
+        try (EncoderModel java = EncoderModel.loadOnnx(
+                        MiniLmFiles.onnx(), MiniLmFiles.tokenizerJson(), threads, KernelProvider.kernels());
+                OrtRunner ort = new OrtRunner(MiniLmFiles.onnx(), threads)) {
             List<int[]> ids = new ArrayList<>();
             for (String t : texts) ids.add(java.ids(t));
             ids.sort(Comparator.comparingInt(a -> a.length));
@@ -54,7 +66,8 @@ public final class EncoderSpeedMain {
                 for (int[] r : b) tokens += r.length;
                 padded += (long) b.length * b[b.length - 1].length;
             }
-            System.out.printf("kernels %s, threads %d, %d sentences, %d tokens (%d with ORT's padding), batches of %d%n",
+            System.out.printf(
+                    "kernels %s, threads %d, %d sentences, %d tokens (%d with ORT's padding), batches of %d%n",
                     KernelProvider.kernels().name(), threads, ids.size(), tokens, padded, batch);
             for (int[][] b : batches.subList(0, Math.min(3, batches.size()))) { // warm-up
                 java.encoder().forward(EncoderInput.of(b));
@@ -72,13 +85,15 @@ public final class EncoderSpeedMain {
                 double jc = tokens / ((c1 - c0) / 1e9), oc = tokens / ((c2 - c1) / 1e9);
                 wall[r] = jw / ow;
                 cpu[r] = jc / oc;
-                System.out.printf("round %d: wall java %.0f / onnxruntime %.0f tokens/s (ratio %.2f); cpu java %.0f / onnxruntime %.0f tokens/cpu-s (ratio %.2f)%n",
+                System.out.printf(
+                        "round %d: wall java %.0f / onnxruntime %.0f tokens/s (ratio %.2f); cpu java %.0f / onnxruntime %.0f tokens/cpu-s (ratio %.2f)%n",
                         r + 1, jw, ow, wall[r], jc, oc, cpu[r]);
             }
             Arrays.sort(wall);
             Arrays.sort(cpu);
-            System.out.printf("median ratio java / onnxruntime: wall %.2f, cpu %.2f (%s clock)%n", wall[rounds / 2], cpu[rounds / 2],
-                    single ? "thread" : "process");
+            System.out.printf(
+                    "median ratio java / onnxruntime: wall %.2f, cpu %.2f (%s clock)%n",
+                    wall[rounds / 2], cpu[rounds / 2], single ? "thread" : "process");
         }
     }
 }

@@ -1,12 +1,11 @@
 package dev.squeeze.encoder.distill;
 
-import dev.squeeze.core.kernel.KernelProvider;
-import org.junit.jupiter.api.Test;
-
-import java.util.Random;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.squeeze.core.kernel.KernelProvider;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /** PCA on data with a known covariance, and Jacobi against a hand-computed 2 x 2 case. */
 class PcaTest {
@@ -40,14 +39,14 @@ class PcaTest {
             for (int j = 0; j < d; j++) basis[i][j] /= Math.sqrt(nn);
         }
         double[] sd = new double[d];
-        for (int i = 0; i < d; i++) sd[i] = i < k ? 10 - 3 * i : 0.5;   // standard deviations 10, 7, 4, then 0.5
+        for (int i = 0; i < d; i++) sd[i] = i < k ? 10 - 3 * i : 0.5; // standard deviations 10, 7, 4, then 0.5
         float[] x = new float[n * d];
         for (int r = 0; r < n; r++) {
             for (int i = 0; i < d; i++) {
                 double c = rnd.nextGaussian() * sd[i];
                 for (int j = 0; j < d; j++) x[r * d + j] += (float) (c * basis[i][j]);
             }
-            for (int j = 0; j < d; j++) x[r * d + j] += 5f;   // an offset the centring removes
+            for (int j = 0; j < d; j++) x[r * d + j] += 5f; // an offset the centring removes
         }
         Pca.Result p = Pca.fit(x, n, d, k, KernelProvider.kernels());
         for (int c = 0; c < k; c++) {

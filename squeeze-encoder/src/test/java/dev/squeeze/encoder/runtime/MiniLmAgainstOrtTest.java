@@ -1,21 +1,20 @@
 package dev.squeeze.encoder.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.squeeze.core.data.SharedData;
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.encoder.EncoderModel;
 import dev.squeeze.encoder.testing.MiniLmFiles;
 import dev.squeeze.encoder.testing.OrtRunner;
 import dev.squeeze.encoder.testing.RealSentences;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The pure-Java encoder on all-MiniLM-L6-v2's ONNX initializers against ONNX Runtime running the same file: per-token
@@ -75,12 +74,18 @@ class MiniLmAgainstOrtTest {
         assertEquals(300, texts.size());
         assertTrue(tokens > 5000, "tokens compared: " + tokens);
         assertTrue(worst <= 1e-4, "max |ours - ONNX Runtime| over " + tokens + " tokens = " + worst);
-        System.out.printf("MiniLM vs ONNX Runtime: %d sentences, %d tokens, max abs difference %.3g%n", texts.size(), tokens, worst);
+        System.out.printf(
+                "MiniLM vs ONNX Runtime: %d sentences, %d tokens, max abs difference %.3g%n",
+                texts.size(), tokens, worst);
     }
 
     @Test
     void paddedAndMaskedBatchesEqualRaggedOnes() throws Exception {
-        String[] texts = {"A short one.", "A somewhat longer sentence about retrieval and compression of prompts.", "Mid length text here."};
+        String[] texts = {
+            "A short one.",
+            "A somewhat longer sentence about retrieval and compression of prompts.",
+            "Mid length text here."
+        };
         int[][] ids = new int[texts.length][];
         int max = 0;
         for (int b = 0; b < texts.length; b++) {
@@ -117,7 +122,8 @@ class MiniLmAgainstOrtTest {
         for (int b = 0; b < texts.length; b++) {
             for (int t = max - ids[b].length; t < max; t++) {
                 float[] h = left.token(b, t);
-                for (int e = 0; e < h.length; e++) assertEquals(ref[b][t][e], h[e], 1e-4f, "left padding b=" + b + " t=" + t);
+                for (int e = 0; e < h.length; e++)
+                    assertEquals(ref[b][t][e], h[e], 1e-4f, "left padding b=" + b + " t=" + t);
             }
         }
     }

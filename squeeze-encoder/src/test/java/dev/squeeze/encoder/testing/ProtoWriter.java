@@ -30,9 +30,13 @@ public final class ProtoWriter {
         return this;
     }
 
-    public ProtoWriter string(int field, String s) { return bytes(field, s.getBytes(StandardCharsets.UTF_8)); }
+    public ProtoWriter string(int field, String s) {
+        return bytes(field, s.getBytes(StandardCharsets.UTF_8));
+    }
 
-    public ProtoWriter message(int field, ProtoWriter m) { return bytes(field, m.toByteArray()); }
+    public ProtoWriter message(int field, ProtoWriter m) {
+        return bytes(field, m.toByteArray());
+    }
 
     public ProtoWriter float32(int field, float f) {
         raw(((long) field << 3) | 5);
@@ -47,7 +51,9 @@ public final class ProtoWriter {
         return bytes(field, p.toByteArray());
     }
 
-    public byte[] toByteArray() { return out.toByteArray(); }
+    public byte[] toByteArray() {
+        return out.toByteArray();
+    }
 
     static byte[] le(float[] v) {
         ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);

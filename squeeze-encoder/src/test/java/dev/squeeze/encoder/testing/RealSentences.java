@@ -1,7 +1,6 @@
 package dev.squeeze.encoder.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,7 +20,8 @@ public final class RealSentences {
     public static List<String> load(Path data, int essays, int nq) throws IOException {
         List<String> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(data.resolve("text/paul-graham-essays"))) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".txt")).sorted().toList()) {
+            for (Path p :
+                    files.filter(f -> f.toString().endsWith(".txt")).sorted().toList()) {
                 for (String s : Files.readString(p, StandardCharsets.UTF_8).split("(?<=[.!?])\\s+")) {
                     String t = s.strip();
                     if (t.length() >= 10 && t.length() <= 400 && out.size() < essays) out.add(t);
@@ -30,8 +30,9 @@ public final class RealSentences {
         }
         ObjectMapper om = new ObjectMapper();
         int added = 0;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(
-                Files.newInputStream(data.resolve("qa/nq-open-oracle.jsonl.gz"))), StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(data.resolve("qa/nq-open-oracle.jsonl.gz"))),
+                StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null && added < nq) {
                 var n = om.readTree(line);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,7 +44,7 @@ public final class SyntheticTokenizers {
         r.put("\u200B", "");
         r.put("o", "o");
         r.put("\r", " ");
-        r.put("\n", " ");   // SentencePiece's nmt_nfkc rules turn newlines and tabs into spaces
+        r.put("\n", " "); // SentencePiece's nmt_nfkc rules turn newlines and tabs into spaces
         r.put("\t", " ");
         r.put("\u00FC", "ue");
         r.put("\uFF76\uFF9E", "\u30AC");

@@ -19,7 +19,6 @@ import dev.squeeze.llm.model.LlamaConfig;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.quant.GgmlType;
 import dev.squeeze.llm.runtime.Session;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +49,10 @@ public final class CacheGenSuite implements BenchSuite {
     static final double KIVI4_BYTES_PER_VALUE = 0.5 + 2.0 * 2 / 32;
     static final int WINDOWS = 24;
 
-    @Override public String name() { return "cachegen"; }
+    @Override
+    public String name() {
+        return "cachegen";
+    }
 
     @Override
     public String description() {
@@ -61,7 +63,8 @@ public final class CacheGenSuite implements BenchSuite {
     public void run(BenchContext ctx) throws Exception {
         Optional<EvalModel> em = EvalModel.resolve(ctx, "model", "tokenizer");
         if (em.isEmpty() || ctx.dataDir().isEmpty()) {
-            ctx.note("cachegen: ../shared/data (" + EvalModel.DEFAULT_MODEL + ", tinystories-sample.txt) is absent: the size-quality rows are skipped");
+            ctx.note("cachegen: ../shared/data (" + EvalModel.DEFAULT_MODEL
+                    + ", tinystories-sample.txt) is absent: the size-quality rows are skipped");
         } else {
             levels(ctx, em.get(), ctx.dataDir().get());
         }
@@ -75,25 +78,37 @@ public final class CacheGenSuite implements BenchSuite {
             int seqLen = m.config().seqLen();
             int window = ctx.intOption("window", Math.min(256, seqLen), 3, Integer.MAX_VALUE);
             if (window > seqLen) {
-                throw new IllegalArgumentException("option window=" + window + " needs positions past " + em.name() + "'s trained context (seq_len "
-                        + seqLen + "): not run");
+                throw new IllegalArgumentException("option window=" + window + " needs positions past " + em.name()
+                        + "'s trained context (seq_len " + seqLen + "): not run");
             }
             int context = ctx.intOption("context", window * 3 / 4, 2, Integer.MAX_VALUE);
-            if (context >= window) throw new IllegalArgumentException("option context=" + context + " must be below window=" + window);
+            if (context >= window)
+                throw new IllegalArgumentException("option context=" + context + " must be below window=" + window);
             int continuation = window - context;
             List<int[]> seqs = new ArrayList<>();
-            for (String p : Files.readString(data.resolve("text/tinystories-sample.txt")).split("\\n\\s*\\n")) {
+            for (String p : Files.readString(data.resolve("text/tinystories-sample.txt"))
+                    .split("\\n\\s*\\n")) {
                 if (!p.isBlank()) seqs.add(m.tokenizer().encode(p.strip(), true));
             }
             ModelFingerprint fp = ModelFingerprint.of(m);
-            int[] tokens = concat(seqs, window);     // a full context of the model, for decode and load timing
+            int[] tokens = concat(seqs, window); // a full context of the model, for decode and load timing
             Session s = m.newSession();
             s.prefill(tokens, false);
             KvSnapshot snapFull = KvSnapshot.of(s.cache(), tokens);
-            ctx.note(String.format(Locale.ROOT, "cachegen: %s (seq_len %d): per window %d cached tokens, then %d teacher-forced and scored "
-                            + "(%d positions)%s; decode and load times use a %d-token cache", em.name(), seqLen, context - 1, continuation, window,
-                    seqLen < 511 ? ". The stories260K protocol (255 cached + 256 scored = 511 positions) would need positions past " + seqLen
-                            + ": not run on this model" : "", window));
+            ctx.note(String.format(
+                    Locale.ROOT,
+                    "cachegen: %s (seq_len %d): per window %d cached tokens, then %d teacher-forced and scored "
+                            + "(%d positions)%s; decode and load times use a %d-token cache",
+                    em.name(),
+                    seqLen,
+                    context - 1,
+                    continuation,
+                    window,
+                    seqLen < 511
+                            ? ". The stories260K protocol (255 cached + 256 scored = 511 positions) would need positions past "
+                                    + seqLen + ": not run on this model"
+                            : "",
+                    window));
             record Config(String method, int level, int anchor) {}
             List<Config> configs = new ArrayList<>();
             for (int lv = 0; lv <= CompressionLevels.MAX; lv++) configs.add(new Config("cachegen", lv, 0));
@@ -104,28 +119,56 @@ public final class CacheGenSuite implements BenchSuite {
             try (Progress bar = ctx.progress("cachegen levels", configs.size())) {
                 for (Config c : configs) {
                     bar.message(c.method() + " level " + c.level());
-                    CacheGenEncoder enc = CacheGenEncoder.builder().level(c.level()).anchorInterval(c.anchor()).build();
-                    RoundTripPerplexity.Result r = RoundTripPerplexity.evaluate(m, seqs, context, continuation, windows, enc);
+                    CacheGenEncoder enc = CacheGenEncoder.builder()
+                            .level(c.level())
+                            .anchorInterval(c.anchor())
+                            .build();
+                    RoundTripPerplexity.Result r =
+                            RoundTripPerplexity.evaluate(m, seqs, context, continuation, windows, enc);
                     double bpt = (double) r.bytes() / r.cachedTokens();
                     byte[] stream = enc.encode(snapFull, fp).toByteArray();
                     medianSeconds(3, () -> CacheGenReader.of(stream, "bench").decode(fp)); // warm-up (JIT)
-                    double decodeSec = medianSeconds(9, () -> CacheGenReader.of(stream, "bench").decode(fp));
-                    ctx.add(Row.of("size-quality").put("method", c.method()).put("model", em.name()).put("level", c.level()).put("anchorInterval", c.anchor())
-                            .put("bytesPerToken", bpt).put("fp16BytesPerToken", 2 * values).put("fp32BytesPerToken", 4 * values)
-                            .put("kivi4BytesPerToken", KIVI4_BYTES_PER_VALUE * values).put("ratioVsFp16", 2 * values / bpt)
-                            .put("ratioVsKivi4", KIVI4_BYTES_PER_VALUE * values / bpt).put("pplRatio", r.pplRatio())
-                            .put("top1Agreement", r.top1Agreement()).put("windows", windows).put("cachedTokens", context - 1).put("scoredTokens", r.scored())
-                            .put("decodeMicrosPerToken", decodeSec * 1e6 / tokens.length).put("streamBytes", stream.length).put("streamTokens", tokens.length));
+                    double decodeSec = medianSeconds(
+                            9, () -> CacheGenReader.of(stream, "bench").decode(fp));
+                    ctx.add(Row.of("size-quality")
+                            .put("method", c.method())
+                            .put("model", em.name())
+                            .put("level", c.level())
+                            .put("anchorInterval", c.anchor())
+                            .put("bytesPerToken", bpt)
+                            .put("fp16BytesPerToken", 2 * values)
+                            .put("fp32BytesPerToken", 4 * values)
+                            .put("kivi4BytesPerToken", KIVI4_BYTES_PER_VALUE * values)
+                            .put("ratioVsFp16", 2 * values / bpt)
+                            .put("ratioVsKivi4", KIVI4_BYTES_PER_VALUE * values / bpt)
+                            .put("pplRatio", r.pplRatio())
+                            .put("top1Agreement", r.top1Agreement())
+                            .put("windows", windows)
+                            .put("cachedTokens", context - 1)
+                            .put("scoredTokens", r.scored())
+                            .put("decodeMicrosPerToken", decodeSec * 1e6 / tokens.length)
+                            .put("streamBytes", stream.length)
+                            .put("streamTokens", tokens.length));
                     if (goal == null && c.anchor() == 0 && 2 * values / bpt >= 4 && r.pplRatio() <= 1.01) {
-                        goal = String.format(Locale.ROOT, "level %d, %.2fx smaller than fp16 at pplRatio %.4f", c.level(), 2 * values / bpt, r.pplRatio());
+                        goal = String.format(
+                                Locale.ROOT,
+                                "level %d, %.2fx smaller than fp16 at pplRatio %.4f",
+                                c.level(),
+                                2 * values / bpt,
+                                r.pplRatio());
                     }
                     bar.step();
                 }
             }
             ctx.note("cachegen goal (>= 4x smaller than fp16 at <= 1.01x perplexity, " + em.name() + "): "
                     + (goal == null ? "missed by every level" : "met by the finest level that reaches 4x: " + goal));
-            ctx.plot(new PlotSpec("size-quality", "Perplexity ratio vs compression (" + em.name() + ", " + (context - 1) + "-token cache, "
-                    + continuation + " scored)", "ratioVsFp16", "pplRatio", "method"));
+            ctx.plot(new PlotSpec(
+                    "size-quality",
+                    "Perplexity ratio vs compression (" + em.name() + ", " + (context - 1) + "-token cache, "
+                            + continuation + " scored)",
+                    "ratioVsFp16",
+                    "pplRatio",
+                    "method"));
             loadVsRecompute(ctx, m, em.name(), tokens, 9);
         }
     }
@@ -140,7 +183,12 @@ public final class CacheGenSuite implements BenchSuite {
                 SplittableRandom r = new SplittableRandom(7);
                 int[] tokens = new int[n];
                 for (int i = 0; i < n; i++) tokens[i] = r.nextInt(c.vocabSize());
-                loadVsRecompute(ctx, m, (ctx.quick() ? "random-4-layer" : "random-1.1B") + "-q8_0", tokens, ctx.quick() ? 3 : 1);
+                loadVsRecompute(
+                        ctx,
+                        m,
+                        (ctx.quick() ? "random-4-layer" : "random-1.1B") + "-q8_0",
+                        tokens,
+                        ctx.quick() ? 3 : 1);
             }
         } finally {
             try (var files = Files.list(dir)) {
@@ -148,12 +196,14 @@ public final class CacheGenSuite implements BenchSuite {
             }
             Files.deleteIfExists(dir);
         }
-        ctx.note("cachegen: the random model has TinyLlama-1.1B's shape (dim 2048, 22 layers, 4 KV heads x 64) with uniform "
-                + "random Q8_0 weights: its KV statistics are not a trained model's, so only its times and sizes are meaningful");
+        ctx.note(
+                "cachegen: the random model has TinyLlama-1.1B's shape (dim 2048, 22 layers, 4 KV heads x 64) with uniform "
+                        + "random Q8_0 weights: its KV statistics are not a trained model's, so only its times and sizes are meaningful");
     }
 
     /** Recompute = prefill of the tokens; load = read the stream from disk, decode, fill a session's cache. */
-    private void loadVsRecompute(BenchContext ctx, LlamaModel m, String name, int[] tokens, int repeats) throws Exception {
+    private void loadVsRecompute(BenchContext ctx, LlamaModel m, String name, int[] tokens, int repeats)
+            throws Exception {
         ModelFingerprint fp = ModelFingerprint.of(m);
         Session s = m.newSession();
         s.prefill(Arrays.copyOf(tokens, Math.min(8, tokens.length)), false); // warm-up
@@ -162,10 +212,12 @@ public final class CacheGenSuite implements BenchSuite {
         s.prefill(tokens, false);
         double first = (System.nanoTime() - t0) / 1e9;
         KvSnapshot snap = KvSnapshot.of(s.cache(), tokens);
-        double recompute = repeats <= 1 ? first : Math.min(first, medianSeconds(repeats - 1, () -> {
-            s.reset();
-            s.prefill(tokens, false);
-        }));
+        double recompute = repeats <= 1
+                ? first
+                : Math.min(first, medianSeconds(repeats - 1, () -> {
+                    s.reset();
+                    s.prefill(tokens, false);
+                }));
         CacheGenEncoder enc = CacheGenEncoder.builder().build();
         long e0 = System.nanoTime();
         EncodedStream es = enc.encode(snap, fp);
@@ -179,10 +231,18 @@ public final class CacheGenSuite implements BenchSuite {
                     r.decode(fp).fill(target.cache());
                 }
             });
-            ctx.add(Row.of("load-vs-recompute").put("method", "cachegen").put("model", name).put("tokens", tokens.length)
-                    .put("level", CompressionLevels.DEFAULT).put("bytes", es.bytes()).put("fp16Bytes", es.fp16Bytes())
-                    .put("ratioVsFp16", (double) es.fp16Bytes() / es.bytes()).put("loadSeconds", load).put("recomputeSeconds", recompute)
-                    .put("speedup", recompute / load).put("encodeSeconds", encodeSec));
+            ctx.add(Row.of("load-vs-recompute")
+                    .put("method", "cachegen")
+                    .put("model", name)
+                    .put("tokens", tokens.length)
+                    .put("level", CompressionLevels.DEFAULT)
+                    .put("bytes", es.bytes())
+                    .put("fp16Bytes", es.fp16Bytes())
+                    .put("ratioVsFp16", (double) es.fp16Bytes() / es.bytes())
+                    .put("loadSeconds", load)
+                    .put("recomputeSeconds", recompute)
+                    .put("speedup", recompute / load)
+                    .put("encodeSeconds", encodeSec));
         } finally {
             Files.deleteIfExists(f);
         }

@@ -1,17 +1,16 @@
 package dev.squeeze.eval.kv;
 
+import static dev.squeeze.eval.kv.KvBench.fmt;
+import static dev.squeeze.eval.kv.KvBench.row;
+
 import dev.squeeze.bench.Progress;
 import dev.squeeze.bench.Row;
 import dev.squeeze.llm.runtime.Session;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static dev.squeeze.eval.kv.KvBench.fmt;
-import static dev.squeeze.eval.kv.KvBench.row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * kv-decode: token-by-token decoding with a fixed per-layer budget (the ANCHORS setting): each window is fed one
@@ -21,21 +20,37 @@ import static dev.squeeze.eval.kv.KvBench.row;
  */
 final class DecodeBudgetTask {
     private static final Logger LOG = LoggerFactory.getLogger(DecodeBudgetTask.class);
-    static final String[] PRESSES = {"streamingllm", "h2o", "random-kv", "tova", "knorm", "keydiff", "expectedattention", "ems", "razorattention"};
+    static final String[] PRESSES = {
+        "streamingllm", "h2o", "random-kv", "tova", "knorm", "keydiff", "expectedattention", "ems", "razorattention"
+    };
     /** ANCHORS' figures, measured on stories260K (budgets 64 and 32): attached to rows of that model only. */
-    static final Map<String, Double> STORIES260K_ANCHORS = Map.of("streamingllm@64", 1.032, "h2o@64", 1.014, "random-kv@64", 1.028,
-            "streamingllm@32", 1.097, "h2o@32", 1.069, "random-kv@32", 1.099);
+    static final Map<String, Double> STORIES260K_ANCHORS = Map.of(
+            "streamingllm@64",
+            1.032,
+            "h2o@64",
+            1.014,
+            "random-kv@64",
+            1.028,
+            "streamingllm@32",
+            1.097,
+            "h2o@32",
+            1.069,
+            "random-kv@32",
+            1.099);
 
     private final KvBench b;
 
-    DecodeBudgetTask(KvBench b) { this.b = b; }
+    DecodeBudgetTask(KvBench b) {
+        this.b = b;
+    }
 
     static List<String> specs(int budget) {
         List<String> specs = new ArrayList<>();
         for (String press : PRESSES) specs.add(press + ":budget=" + budget);
         specs.add("decoding:press=h2o,budget=" + budget + ",every=16");
         // attention-free scorers have no recency protection of their own: also with the newest 16 kept
-        for (String press : new String[]{"knorm", "keydiff", "expectedattention"}) specs.add(press + ":budget=" + budget + ",recent=16,sinks=4");
+        for (String press : new String[] {"knorm", "keydiff", "expectedattention"})
+            specs.add(press + ":budget=" + budget + ",recent=16,sinks=4");
         return specs;
     }
 
@@ -60,8 +75,12 @@ final class DecodeBudgetTask {
                     Session s = KvEval.session(b.model(), spec);
                     KvEval.Tally t = new KvEval.Tally();
                     for (int i = 0; i < wins.size(); i++) t.add(refs.get(i), KvEval.tokenByToken(s, wins.get(i)));
-                    String method = spec.substring(0, spec.indexOf(':')) + (spec.contains("recent=16") ? "+recent16" : "");
-                    Row r = row(task, method, t).put("keep", keep).put("budget", budget).put("spec", spec);
+                    String method =
+                            spec.substring(0, spec.indexOf(':')) + (spec.contains("recent=16") ? "+recent16" : "");
+                    Row r = row(task, method, t)
+                            .put("keep", keep)
+                            .put("budget", budget)
+                            .put("spec", spec);
                     Double a = anchors ? STORIES260K_ANCHORS.get(method + "@" + budget) : null;
                     if (a != null) r.put("anchorPplRatio", a).put("beatsAnchor", t.pplRatio() <= a);
                     b.ctx().add(r);

@@ -6,7 +6,6 @@ import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.model.LlamaWeights;
 import dev.squeeze.llm.model.RopeStyle;
 import dev.squeeze.llm.quant.WeightTensor;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,27 +38,42 @@ import java.util.List;
 public final class InductionModel {
     /** Vocabulary size (one-hot blocks of the residual stream have this width). */
     public static final int VOCAB = 128;
+
     public static final int HEAD_DIM = 256;
     public static final int HEADS = 4;
     public static final int SEQ_LEN = 512;
     /** First content token id. */
     public static final int FIRST_CONTENT = 3;
+
     static final float THETA = 1e9f;
     static final int FAST_PAIRS = 32, SLOW_PAIR0 = 64;
     /** Positional score per fast pair after the 1/sqrt(hd) scaling, and the content-match score. */
     static final float POSITION_GAIN = 6f, MATCH_SCORE = 30f, CLASSIFIER_GAIN = 10f;
+
     static final int[][] LOCAL_OFFSETS = {{1, 0, 2, 3}, {-1, 0, 1, 2}}; // per layer, per head; -1 = induction head
 
     private InductionModel() {}
 
     public static LlamaConfig config() {
-        return new LlamaConfig(dim(), 8, 2, HEADS, HEADS, VOCAB, SEQ_LEN, HEAD_DIM, 1e-5f, THETA, RopeStyle.INTERLEAVED, null);
+        return new LlamaConfig(
+                dim(), 8, 2, HEADS, HEADS, VOCAB, SEQ_LEN, HEAD_DIM, 1e-5f, THETA, RopeStyle.INTERLEAVED, null);
     }
 
-    static int dim() { return 1 + 3 * VOCAB; }
-    static int e(int t) { return 1 + t; }
-    static int p(int t) { return 1 + VOCAB + t; }
-    static int o(int t) { return 1 + 2 * VOCAB + t; }
+    static int dim() {
+        return 1 + 3 * VOCAB;
+    }
+
+    static int e(int t) {
+        return 1 + t;
+    }
+
+    static int p(int t) {
+        return 1 + VOCAB + t;
+    }
+
+    static int o(int t) {
+        return 1 + 2 * VOCAB + t;
+    }
 
     /** Builds the model (heap weights, a handful of MB). */
     public static LlamaModel build() {
@@ -70,7 +84,10 @@ public final class InductionModel {
         float amp = (float) (POSITION_GAIN * Math.sqrt(hd));
 
         float[] emb = new float[VOCAB * d];
-        for (int t = 0; t < VOCAB; t++) { emb[t * d] = 1f; emb[t * d + e(t)] = 1f; }
+        for (int t = 0; t < VOCAB; t++) {
+            emb[t * d] = 1f;
+            emb[t * d + e(t)] = 1f;
+        }
         float[] cls = new float[VOCAB * d];
         for (int t = 0; t < VOCAB; t++) cls[t * d + o(t)] = CLASSIFIER_GAIN;
 
@@ -97,7 +114,7 @@ public final class InductionModel {
                         wk[(base + dimInHead) * d + p(t)] = 1f;
                     }
                 }
-                for (int t = 0; t < VOCAB; t++) wv[(base + t) * d + e(t)] = 1f;   // every head's value: this token
+                for (int t = 0; t < VOCAB; t++) wv[(base + t) * d + e(t)] = 1f; // every head's value: this token
                 boolean writes = (l == 0 && h == 0) || offset < 0;
                 if (writes) {
                     for (int t = 0; t < VOCAB; t++) wo[(l == 0 ? p(t) : o(t)) * q + base + t] = 1f;
@@ -106,12 +123,24 @@ public final class InductionModel {
             // RMSNorm gains that undo the normalisation of this layer's input (2 resp. 3 unit entries)
             float[] norm = filled(d, (float) Math.sqrt((l + 2.0) / d));
             float[] zeroNorm = filled(d, 1f);
-            layers.add(new LayerWeights(norm, WeightTensor.ofFloats(q, d, wq), WeightTensor.ofFloats(q, d, wk),
-                    WeightTensor.ofFloats(q, d, wv), WeightTensor.ofFloats(d, q, wo), null, null, null, zeroNorm,
-                    WeightTensor.ofFloats(8, d, new float[8 * d]), WeightTensor.ofFloats(d, 8, new float[8 * d]),
+            layers.add(new LayerWeights(
+                    norm,
+                    WeightTensor.ofFloats(q, d, wq),
+                    WeightTensor.ofFloats(q, d, wk),
+                    WeightTensor.ofFloats(q, d, wv),
+                    WeightTensor.ofFloats(d, q, wo),
+                    null,
+                    null,
+                    null,
+                    zeroNorm,
+                    WeightTensor.ofFloats(8, d, new float[8 * d]),
+                    WeightTensor.ofFloats(d, 8, new float[8 * d]),
                     WeightTensor.ofFloats(8, d, new float[8 * d])));
         }
-        LlamaWeights w = new LlamaWeights(WeightTensor.ofFloats(VOCAB, d, emb), layers, filled(d, (float) Math.sqrt(4.0 / d)),
+        LlamaWeights w = new LlamaWeights(
+                WeightTensor.ofFloats(VOCAB, d, emb),
+                layers,
+                filled(d, (float) Math.sqrt(4.0 / d)),
                 WeightTensor.ofFloats(VOCAB, d, cls));
         return new LlamaModel(c, w, null, null, "induction-model (hand-built)", 1);
     }

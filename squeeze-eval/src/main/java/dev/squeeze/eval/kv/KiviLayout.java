@@ -32,14 +32,24 @@ record KiviLayout(int bits, int group, int residual, boolean fp16Residual, int h
     }
 
     /** fp32 bytes of l tokens (key + value) over {@link #bytes}. */
-    double ratioToFp32(int l) { return 8.0 * headDim * l / bytes(l); }
+    double ratioToFp32(int l) {
+        return 8.0 * headDim * l / bytes(l);
+    }
 
-    private long packed(long values) { return (values * bits + 7) / 8; }
+    private long packed(long values) {
+        return (values * bits + 7) / 8;
+    }
 
     /** The press spec, keys quantised after RoPE (KIVI) or before it (KVQuant's Sec. 3.2). */
     String spec(boolean preRope) {
-        return String.format(Locale.ROOT, "kivi:bits=%d,group=%d,residual=%d,residualDtype=%s%s", bits, group, residual,
-                fp16Residual ? "fp16" : "fp32", preRope ? ",preRope=true" : "");
+        return String.format(
+                Locale.ROOT,
+                "kivi:bits=%d,group=%d,residual=%d,residualDtype=%s%s",
+                bits,
+                group,
+                residual,
+                fp16Residual ? "fp16" : "fp32",
+                preRope ? ",preRope=true" : "");
     }
 
     /**
@@ -50,7 +60,7 @@ record KiviLayout(int bits, int group, int residual, boolean fp16Residual, int h
     static List<KiviLayout> twoBitSearch(int headDim, int l, double minRatio, int... groups) {
         List<KiviLayout> out = new ArrayList<>();
         for (int g : groups) {
-            for (boolean fp16 : new boolean[]{true, false}) {
+            for (boolean fp16 : new boolean[] {true, false}) {
                 KiviLayout best = null;
                 for (int r = 0; r <= l; r += g) {
                     KiviLayout k = new KiviLayout(2, g, r, fp16, headDim);

@@ -4,7 +4,6 @@ import dev.squeeze.bench.BenchContext;
 import dev.squeeze.bench.Row;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Session;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,12 +21,24 @@ import java.util.Locale;
  * @param stories   tinystories-sample.txt (in-distribution text)
  * @param wiki      wikitext-2 test (the second text)
  */
-record KvBench(BenchContext ctx, LlamaModel model, String modelName, int window, int ctxLen, int windows, Path stories, Path wiki) {
+record KvBench(
+        BenchContext ctx,
+        LlamaModel model,
+        String modelName,
+        int window,
+        int ctxLen,
+        int windows,
+        Path stories,
+        Path wiki) {
 
-    boolean quick() { return ctx.quick(); }
+    boolean quick() {
+        return ctx.quick();
+    }
 
     /** An integer option in [min, max], or {@code fallback}. */
-    int option(String key, int fallback, int min, int max) { return ctx.intOption(key, fallback, min, max); }
+    int option(String key, int fallback, int min, int max) {
+        return ctx.intOption(key, fallback, min, max);
+    }
 
     /** Windows of {@link #window} tokens of a text, split at {@link #ctxLen}. */
     List<KvEval.Window> windows(Path file, boolean byLine, int n) throws Exception {
@@ -45,23 +56,45 @@ record KvBench(BenchContext ctx, LlamaModel model, String modelName, int window,
     }
 
     /** Bytes of one cache entry (key + value, fp32) of one KV head. */
-    long entryBytes() { return 2L * Float.BYTES * model.config().headDim(); }
+    long entryBytes() {
+        return 2L * Float.BYTES * model.config().headDim();
+    }
 
     /** KV heads of the whole model (layers x KV heads). */
-    int kvHeads() { return model.config().nLayers() * model.config().nKvHeads(); }
+    int kvHeads() {
+        return model.config().nLayers() * model.config().nKvHeads();
+    }
 
     static Row row(String task, String method, KvEval.Tally t) {
-        Row r = Row.of(task).put("method", method).put("pplRatio", t.pplRatio()).put("agreement", t.agreement()).put("kl", t.kl())
-                .put("kvBytes", t.kvBytes()).put("fullKvBytes", t.fullKvBytes()).put("byteRatio", (double) t.fullKvBytes() / Math.max(1, t.kvBytes()))
-                .put("ppl", t.ppl()).put("pplFull", t.pplRef()).put("predictions", t.count()).put("windows", t.windowCount());
-        if (Double.isFinite(t.nllDiffStdErr())) r.put("pplRatioLow", t.pplRatioLow()).put("pplRatioHigh", t.pplRatioHigh());
+        Row r = Row.of(task)
+                .put("method", method)
+                .put("pplRatio", t.pplRatio())
+                .put("agreement", t.agreement())
+                .put("kl", t.kl())
+                .put("kvBytes", t.kvBytes())
+                .put("fullKvBytes", t.fullKvBytes())
+                .put("byteRatio", (double) t.fullKvBytes() / Math.max(1, t.kvBytes()))
+                .put("ppl", t.ppl())
+                .put("pplFull", t.pplRef())
+                .put("predictions", t.count())
+                .put("windows", t.windowCount());
+        if (Double.isFinite(t.nllDiffStdErr()))
+            r.put("pplRatioLow", t.pplRatioLow()).put("pplRatioHigh", t.pplRatioHigh());
         return r;
     }
 
     static String interval(KvEval.Tally t) {
         return Double.isFinite(t.nllDiffStdErr())
-                ? String.format(Locale.ROOT, " (95%% interval %.4f-%.4f over %d windows)", t.pplRatioLow(), t.pplRatioHigh(), t.windowCount()) : "";
+                ? String.format(
+                        Locale.ROOT,
+                        " (95%% interval %.4f-%.4f over %d windows)",
+                        t.pplRatioLow(),
+                        t.pplRatioHigh(),
+                        t.windowCount())
+                : "";
     }
 
-    static String fmt(double d) { return String.format(Locale.ROOT, "%.4f", d); }
+    static String fmt(double d) {
+        return String.format(Locale.ROOT, "%.4f", d);
+    }
 }

@@ -7,9 +7,6 @@ import dev.squeeze.bench.PlotSpec;
 import dev.squeeze.bench.Progress;
 import dev.squeeze.bench.Row;
 import dev.squeeze.core.data.SharedData;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the kv suite without the CLI harness: {@code KvBenchMain OUTDIR [key=value ...]}. Writes the rows,
@@ -40,21 +39,59 @@ public final class KvBenchMain {
         List<PlotSpec> plots = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         BenchContext ctx = new BenchContext() {
-            @Override public Path outDir() { return out; }
-            @Override public Optional<Path> dataDir() { return SharedData.locate(); }
-            @Override public Map<String, String> options() { return opts; }
-            @Override public void add(Row row) { rows.add(new LinkedHashMap<>(row.values())); }
-            @Override public void plot(PlotSpec spec) { plots.add(spec); }
-            @Override public void note(String text) { notes.add(text); LOG.info("note: {}", text); }
+            @Override
+            public Path outDir() {
+                return out;
+            }
+
+            @Override
+            public Optional<Path> dataDir() {
+                return SharedData.locate();
+            }
+
+            @Override
+            public Map<String, String> options() {
+                return opts;
+            }
+
+            @Override
+            public void add(Row row) {
+                rows.add(new LinkedHashMap<>(row.values()));
+            }
+
+            @Override
+            public void plot(PlotSpec spec) {
+                plots.add(spec);
+            }
+
+            @Override
+            public void note(String text) {
+                notes.add(text);
+                LOG.info("note: {}", text);
+            }
 
             @Override
             public Progress progress(String task, long total) {
                 return new Progress() {
                     long done;
-                    @Override public void step() { stepBy(1); }
-                    @Override public void stepBy(long n) { done += n; }
-                    @Override public void message(String text) { LOG.info("{} [{}/{}] {}", task, done, total, text); }
-                    @Override public void close() {}
+
+                    @Override
+                    public void step() {
+                        stepBy(1);
+                    }
+
+                    @Override
+                    public void stepBy(long n) {
+                        done += n;
+                    }
+
+                    @Override
+                    public void message(String text) {
+                        LOG.info("{} [{}/{}] {}", task, done, total, text);
+                    }
+
+                    @Override
+                    public void close() {}
                 };
             }
         };
@@ -66,7 +103,9 @@ public final class KvBenchMain {
         res.put("notes", notes);
         res.put("plots", plots);
         res.put("rows", rows);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("results.json").toFile(), res);
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(out.resolve("results.json").toFile(), res);
         LOG.info("wrote {}", out.resolve("results.json"));
     }
 }

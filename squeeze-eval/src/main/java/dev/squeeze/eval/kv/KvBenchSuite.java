@@ -5,7 +5,6 @@ import dev.squeeze.bench.BenchSuite;
 import dev.squeeze.bench.PlotSpec;
 import dev.squeeze.eval.llm.EvalModel;
 import dev.squeeze.llm.model.LlamaModel;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,11 +38,15 @@ import java.util.Optional;
 public final class KvBenchSuite implements BenchSuite {
     /** Default counts, chosen so that the whole suite runs in about an hour on the shared 2-core development machine. */
     static final int WINDOWS = 24, DECODE_WINDOWS = 6, RECALL_ITEMS = 40, COPY_SEQS = 12, INDUCTION_SEQS = 24;
+
     static final String ALL_TASKS = "tinystories,wikitext,quant,decode,recall,copy,retrieval";
     /** KVzip's repeat prompt (its reconstruction input starts with it). */
     static final String KVZIP_REPEAT = "Repeat the previous context:";
 
-    @Override public String name() { return "kv"; }
+    @Override
+    public String name() {
+        return "kv";
+    }
 
     @Override
     public String description() {
@@ -53,16 +56,19 @@ public final class KvBenchSuite implements BenchSuite {
 
     @Override
     public void run(BenchContext ctx) throws Exception {
-        List<String> tasks = List.of(ctx.options().getOrDefault("tasks", ALL_TASKS).split(","));
+        List<String> tasks =
+                List.of(ctx.options().getOrDefault("tasks", ALL_TASKS).split(","));
         for (String t : tasks) {
-            if (!List.of(ALL_TASKS.split(",")).contains(t.strip())) throw new IllegalArgumentException("option tasks: unknown task '" + t + "'; known: " + ALL_TASKS);
+            if (!List.of(ALL_TASKS.split(",")).contains(t.strip()))
+                throw new IllegalArgumentException("option tasks: unknown task '" + t + "'; known: " + ALL_TASKS);
         }
         boolean quick = ctx.quick();
         // the induction model is built in code: this task needs no data
         if (tasks.contains("retrieval")) RetrievalTask.inductionModel(ctx, quick ? 4 : INDUCTION_SEQS);
         Optional<EvalModel> em = EvalModel.resolve(ctx, "model", "tokenizer");
         if (em.isEmpty()) {
-            ctx.note("kv: " + EvalModel.DEFAULT_MODEL + " (or " + EvalModel.DEFAULT_TOKENIZER + ") is absent from ../shared/data and no model= option "
+            ctx.note("kv: " + EvalModel.DEFAULT_MODEL + " (or " + EvalModel.DEFAULT_TOKENIZER
+                    + ") is absent from ../shared/data and no model= option "
                     + "was given; only the induction-model copy task was measured");
             return;
         }
@@ -71,33 +77,76 @@ public final class KvBenchSuite implements BenchSuite {
             int seqLen = model.config().seqLen();
             int window = ctx.intOption("window", Math.min(256, seqLen), 8, Integer.MAX_VALUE);
             if (window > seqLen) {
-                throw new IllegalArgumentException("option window=" + window + " needs positions past " + em.get().name() + "'s trained context (seq_len "
-                        + seqLen + "); windows must fit it: not run");
+                throw new IllegalArgumentException("option window=" + window + " needs positions past "
+                        + em.get().name() + "'s trained context (seq_len " + seqLen
+                        + "); windows must fit it: not run");
             }
             int ctxLen = ctx.intOption("contextLen", window * 3 / 4, 2, window - 2);
-            KvBench b = new KvBench(ctx, model, em.get().name(), window, ctxLen, ctx.intOption("windows", quick ? 3 : WINDOWS, 1, 100_000),
-                    data.resolve("text/tinystories-sample.txt"), data.resolve("text/wikitext-2/test.txt"));
-            if (!Files.isRegularFile(b.stories())) throw new IllegalArgumentException("kv: " + b.stories() + " is absent");
+            KvBench b = new KvBench(
+                    ctx,
+                    model,
+                    em.get().name(),
+                    window,
+                    ctxLen,
+                    ctx.intOption("windows", quick ? 3 : WINDOWS, 1, 100_000),
+                    data.resolve("text/tinystories-sample.txt"),
+                    data.resolve("text/wikitext-2/test.txt"));
+            if (!Files.isRegularFile(b.stories()))
+                throw new IllegalArgumentException("kv: " + b.stories() + " is absent");
             ctx.note(contextNote(b));
             PressTask press = new PressTask(b);
-            if (tasks.contains("tinystories")) press.run("kv-tinystories", b.stories(), false, b.windows(), PressTask.PRESSES, true);
+            if (tasks.contains("tinystories"))
+                press.run("kv-tinystories", b.stories(), false, b.windows(), PressTask.PRESSES, true);
             if (tasks.contains("wikitext") && Files.isRegularFile(b.wiki())) {
-                press.run("kv-wikitext", b.wiki(), true, b.option("wikiWindows", Math.max(2, b.windows() / 2), 1, 100_000), PressTask.SECOND_TEXT_PRESSES, false);
+                press.run(
+                        "kv-wikitext",
+                        b.wiki(),
+                        true,
+                        b.option("wikiWindows", Math.max(2, b.windows() / 2), 1, 100_000),
+                        PressTask.SECOND_TEXT_PRESSES,
+                        false);
             }
             if (tasks.contains("quant")) new QuantTask(b).run();
-            if (tasks.contains("decode")) new DecodeBudgetTask(b).run(b.option("decodeWindows", quick ? 2 : DECODE_WINDOWS, 1, 100_000));
-            if (tasks.contains("recall")) RetrievalTask.nameRecall(b, b.option("recallItems", quick ? 4 : RECALL_ITEMS, 1, 100_000));
-            if (tasks.contains("copy")) RetrievalTask.storyCopy(b, b.option("copySeqs", quick ? 2 : COPY_SEQS, 1, 100_000));
+            if (tasks.contains("decode"))
+                new DecodeBudgetTask(b).run(b.option("decodeWindows", quick ? 2 : DECODE_WINDOWS, 1, 100_000));
+            if (tasks.contains("recall"))
+                RetrievalTask.nameRecall(b, b.option("recallItems", quick ? 4 : RECALL_ITEMS, 1, 100_000));
+            if (tasks.contains("copy"))
+                RetrievalTask.storyCopy(b, b.option("copySeqs", quick ? 2 : COPY_SEQS, 1, 100_000));
             RetrievalTask.probeNote(b);
             String m = b.modelName();
-            ctx.plot(new PlotSpec("kv-tinystories", "Perplexity ratio to the full cache vs keep (" + m + ", tinystories)", "keep", "pplRatio", "method"));
-            ctx.plot(new PlotSpec("kv-wikitext", "Perplexity ratio vs keep (" + m + ", wikitext-2)", "keep", "pplRatio", "method"));
-            ctx.plot(new PlotSpec("kv-quant", "Perplexity ratio vs bits (quantised and low-rank caches, " + m + ")", "bits", "pplRatio", "method"));
-            ctx.plot(new PlotSpec("kv-decode", "Perplexity ratio vs keep, token by token with a fixed budget (" + m + ")", "keep", "pplRatio", "method"));
-            ctx.plot(new PlotSpec("kv-recall", "Name recall accuracy vs keep (" + m + ")", "keep", "accuracy", "method"));
-            ctx.plot(new PlotSpec("kv-copy", "Copy of a repeated passage vs keep (" + m + ")", "keep", "accuracy", "method"));
+            ctx.plot(new PlotSpec(
+                    "kv-tinystories",
+                    "Perplexity ratio to the full cache vs keep (" + m + ", tinystories)",
+                    "keep",
+                    "pplRatio",
+                    "method"));
+            ctx.plot(new PlotSpec(
+                    "kv-wikitext", "Perplexity ratio vs keep (" + m + ", wikitext-2)", "keep", "pplRatio", "method"));
+            ctx.plot(new PlotSpec(
+                    "kv-quant",
+                    "Perplexity ratio vs bits (quantised and low-rank caches, " + m + ")",
+                    "bits",
+                    "pplRatio",
+                    "method"));
+            ctx.plot(new PlotSpec(
+                    "kv-decode",
+                    "Perplexity ratio vs keep, token by token with a fixed budget (" + m + ")",
+                    "keep",
+                    "pplRatio",
+                    "method"));
+            ctx.plot(new PlotSpec(
+                    "kv-recall", "Name recall accuracy vs keep (" + m + ")", "keep", "accuracy", "method"));
+            ctx.plot(new PlotSpec(
+                    "kv-copy", "Copy of a repeated passage vs keep (" + m + ")", "keep", "accuracy", "method"));
         }
-        if (tasks.contains("retrieval")) ctx.plot(new PlotSpec("kv-retrieval", "Copy-task accuracy vs keep (hand-built induction model)", "keep", "accuracy", "method"));
+        if (tasks.contains("retrieval"))
+            ctx.plot(new PlotSpec(
+                    "kv-retrieval",
+                    "Copy-task accuracy vs keep (hand-built induction model)",
+                    "keep",
+                    "accuracy",
+                    "method"));
     }
 
     /** Where the protocols sit in the trained context, and what would need positions past it (not run). */
@@ -105,12 +154,28 @@ public final class KvBenchSuite implements BenchSuite {
         int seqLen = b.model().config().seqLen(), c = b.ctxLen();
         int repeat = b.model().tokenizer().encode(KVZIP_REPEAT, false).length;
         int kvzipOnePass = c + repeat + c;
-        return String.format(Locale.ROOT, "kv: %s, trained context seq_len %d. Windows of %d positions (BOS + %d tokens): %d prefilled + %d teacher-forced; "
+        return String.format(
+                Locale.ROOT,
+                "kv: %s, trained context seq_len %d. Windows of %d positions (BOS + %d tokens): %d prefilled + %d teacher-forced; "
                         + "token-by-token decoding over %d positions; copy passages of %d tokens (BOS + 2 copies = %d positions); name-recall windows of %d. "
                         + "Would need positions past %d, so not run: KVzip's reconstruction in one pass (%d cached + %d-token repeat prompt + %d = %d positions) "
                         + "runs in chunks that fit (its Algorithm 1's chunking, the chunk shrunk to the room left); prefixes longer than %d tokens "
                         + "(kvpress's 1k-128k-token benchmarks such as RULER and LongBench) are not measured on this model",
-                b.modelName(), seqLen, b.window(), b.window() - 1, c, b.window() - c, b.window(), (b.window() - 2) / 2, 2 * ((b.window() - 2) / 2) + 1,
-                b.window(), seqLen, c, repeat, c, kvzipOnePass, seqLen - 64);
+                b.modelName(),
+                seqLen,
+                b.window(),
+                b.window() - 1,
+                c,
+                b.window() - c,
+                b.window(),
+                (b.window() - 2) / 2,
+                2 * ((b.window() - 2) / 2) + 1,
+                b.window(),
+                seqLen,
+                c,
+                repeat,
+                c,
+                kvzipOnePass,
+                seqLen - 64);
     }
 }

@@ -7,8 +7,6 @@ import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.runtime.SessionOptions;
 import dev.squeeze.llm.tokenizer.Tokenizer;
-import org.jspecify.annotations.Nullable;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The measurement protocols of the kv suite, all compared with the full cache on the same tokens:
@@ -47,7 +46,9 @@ public final class KvEval {
         long count, agree, hits, bytes, bytesRef, windows;
         private final List<double[]> perWindow = new ArrayList<>(); // {sum of (nll - nllRef), predictions}
 
-        public void add(Run ref, Run run) { add(ref, run, null); }
+        public void add(Run ref, Run run) {
+            add(ref, run, null);
+        }
 
         /** Adds the predictions of one window; with a mask, only those where it is true. */
         public void add(Run ref, Run run, boolean @Nullable [] mask) {
@@ -73,7 +74,7 @@ public final class KvEval {
             bytes += run.bytesAfterPrefill;
             bytesRef += ref.bytesAfterPrefill;
             windows++;
-            perWindow.add(new double[]{diff, scored});
+            perWindow.add(new double[] {diff, scored});
         }
 
         /**
@@ -89,23 +90,54 @@ public final class KvEval {
         }
 
         /** Lower end of the 95 % interval of the perplexity ratio (normal approximation over windows). */
-        public double pplRatioLow() { return Math.exp((nll - nllRef) / count - 1.96 * nllDiffStdErr()); }
+        public double pplRatioLow() {
+            return Math.exp((nll - nllRef) / count - 1.96 * nllDiffStdErr());
+        }
 
         /** Upper end of the 95 % interval of the perplexity ratio. */
-        public double pplRatioHigh() { return Math.exp((nll - nllRef) / count + 1.96 * nllDiffStdErr()); }
+        public double pplRatioHigh() {
+            return Math.exp((nll - nllRef) / count + 1.96 * nllDiffStdErr());
+        }
 
-        public long windowCount() { return windows; }
+        public long windowCount() {
+            return windows;
+        }
 
-        public double pplRatio() { return Math.exp((nll - nllRef) / count); }
-        public double ppl() { return Math.exp(nll / count); }
-        public double pplRef() { return Math.exp(nllRef / count); }
-        public double agreement() { return (double) agree / count; }
+        public double pplRatio() {
+            return Math.exp((nll - nllRef) / count);
+        }
+
+        public double ppl() {
+            return Math.exp(nll / count);
+        }
+
+        public double pplRef() {
+            return Math.exp(nllRef / count);
+        }
+
+        public double agreement() {
+            return (double) agree / count;
+        }
         /** Top-1 accuracy against the text (the teacher-forced targets). */
-        public double accuracy() { return (double) hits / count; }
-        public double kl() { return kl / count; }
-        public long kvBytes() { return windows == 0 ? 0 : bytes / windows; }
-        public long fullKvBytes() { return windows == 0 ? 0 : bytesRef / windows; }
-        public long count() { return count; }
+        public double accuracy() {
+            return (double) hits / count;
+        }
+
+        public double kl() {
+            return kl / count;
+        }
+
+        public long kvBytes() {
+            return windows == 0 ? 0 : bytes / windows;
+        }
+
+        public long fullKvBytes() {
+            return windows == 0 ? 0 : bytesRef / windows;
+        }
+
+        public long count() {
+            return count;
+        }
     }
 
     static double[] logSoftmax(float[] x) {
@@ -152,7 +184,8 @@ public final class KvEval {
 
     /** GemFilter: select {@code k} context tokens at the filter layer, rerun on them, then the continuation. */
     public static Run gemFilter(LlamaModel model, Session fresh, Window w, int k) {
-        GemFilter.Selection sel = GemFilter.select(model, w.context, GemFilter.defaultLayer(model.config().nLayers()), k, 5);
+        GemFilter.Selection sel = GemFilter.select(
+                model, w.context, GemFilter.defaultLayer(model.config().nLayers()), k, 5);
         return prefillThenDecode(fresh, new Window(sel.tokens(), w.continuation));
     }
 
@@ -188,7 +221,7 @@ public final class KvEval {
                 total++;
             }
         }
-        return new double[]{(double) correct / total, (double) bytes / seqs.size()};
+        return new double[] {(double) correct / total, (double) bytes / seqs.size()};
     }
 
     /** Accuracy on the first copy (plain language modelling): prompt BOS + seq[0], then seq[1..] teacher-forced. */
@@ -196,7 +229,7 @@ public final class KvEval {
         long correct = 0, total = 0;
         for (int[] seq : seqs) {
             s.reset();
-            s.prefill(new int[]{1, seq[0]}, false);
+            s.prefill(new int[] {1, seq[0]}, false);
             for (int i = 1; i < seq.length - 1; i++) {
                 if (argmax(s.step(seq[i])) == seq[i + 1]) correct++;
                 total++;
@@ -207,7 +240,9 @@ public final class KvEval {
 
     /** {@code count} sequences of {@code length} distinct token ids drawn from [lo, hi) (a copy task without ambiguity). */
     public static List<int[]> distinctSequences(int count, int length, int lo, int hi, long seed) {
-        if (length > hi - lo) throw new IllegalArgumentException("cannot draw " + length + " distinct tokens from [" + lo + ", " + hi + ")");
+        if (length > hi - lo)
+            throw new IllegalArgumentException(
+                    "cannot draw " + length + " distinct tokens from [" + lo + ", " + hi + ")");
         SplittableRandom r = new SplittableRandom(seed);
         List<int[]> out = new ArrayList<>();
         int[] pool = new int[hi - lo];
@@ -215,7 +250,9 @@ public final class KvEval {
             for (int j = 0; j < pool.length; j++) pool[j] = lo + j;
             for (int j = 0; j < length; j++) {
                 int k = j + r.nextInt(pool.length - j);
-                int t = pool[j]; pool[j] = pool[k]; pool[k] = t;
+                int t = pool[j];
+                pool[j] = pool[k];
+                pool[k] = t;
             }
             out.add(Arrays.copyOf(pool, length));
         }
@@ -237,7 +274,8 @@ public final class KvEval {
      * Token stream of a text file: paragraphs (blank-line separated) or lines, each encoded without BOS,
      * concatenated; cut into windows of BOS + (len - 1) tokens. Stops after {@code maxWindows}.
      */
-    public static List<int[]> windows(Tokenizer tok, Path file, int len, int maxWindows, boolean byLine) throws IOException {
+    public static List<int[]> windows(Tokenizer tok, Path file, int len, int maxWindows, boolean byLine)
+            throws IOException {
         String all = Files.readString(file);
         String[] parts = byLine ? all.split("\\r?\\n") : all.split("\\r?\\n\\s*\\r?\\n");
         List<int[]> out = new ArrayList<>();
@@ -270,10 +308,11 @@ public final class KvEval {
     }
 
     /** The same, scoring only the predictions each window's mask marks (null: all). */
-    public static Tally tally(List<Window> ws, List<Run> refs, @Nullable List<boolean[]> masks, Function<Window, Run> press) {
+    public static Tally tally(
+            List<Window> ws, List<Run> refs, @Nullable List<boolean[]> masks, Function<Window, Run> press) {
         Tally t = new Tally();
-        for (int i = 0; i < ws.size(); i++) t.add(refs.get(i), press.apply(ws.get(i)), masks == null ? null : masks.get(i));
+        for (int i = 0; i < ws.size(); i++)
+            t.add(refs.get(i), press.apply(ws.get(i)), masks == null ? null : masks.get(i));
         return t;
     }
-
 }

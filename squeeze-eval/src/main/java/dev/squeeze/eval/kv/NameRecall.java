@@ -1,7 +1,6 @@
 package dev.squeeze.eval.kv;
 
 import dev.squeeze.llm.tokenizer.Tokenizer;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,8 +21,10 @@ import java.util.regex.Pattern;
  */
 public final class NameRecall {
     /** Common TinyStories names; those the tokenizer does not write as one token are left out. */
-    static final List<String> NAMES = List.of("Lily", "Tim", "Ben", "Sue", "Tom", "Max", "Mia", "Amy", "Jack", "Sam", "Anna", "Lucy",
-            "Bob", "Jane", "Sara", "Zoe", "Leo", "Kate", "Mark", "Emma", "Jake", "Bella", "Molly", "Daisy", "Joe", "Rose");
+    static final List<String> NAMES = List.of(
+            "Lily", "Tim", "Ben", "Sue", "Tom", "Max", "Mia", "Amy", "Jack", "Sam", "Anna", "Lucy", "Bob", "Jane",
+            "Sara", "Zoe", "Leo", "Kate", "Mark", "Emma", "Jake", "Bella", "Molly", "Daisy", "Joe", "Rose");
+
     private static final Pattern NAMED = Pattern.compile("\\bnamed ([A-Z][a-z]+)\\b");
 
     /**
@@ -49,7 +50,8 @@ public final class NameRecall {
      * @param ctxLen  tokens prefilled (BOS included); the rest is the continuation
      */
     public static List<Item> items(Tokenizer tok, String text, int len, int ctxLen, int max, long seed) {
-        if (ctxLen < 2 || ctxLen >= len) throw new IllegalArgumentException("context " + ctxLen + " must be in [2, window " + len + ")");
+        if (ctxLen < 2 || ctxLen >= len)
+            throw new IllegalArgumentException("context " + ctxLen + " must be in [2, window " + len + ")");
         List<String> paras = new ArrayList<>();
         for (String p : text.split("\\r?\\n\\s*\\r?\\n")) {
             String s = p.strip();
@@ -57,10 +59,12 @@ public final class NameRecall {
             paras.add(s.length() > 4000 ? s.substring(0, 4000) : s);
         }
         List<String> names = singleTokenNames(tok);
-        if (names.size() < 2) throw new IllegalArgumentException("the tokenizer writes fewer than two of the names as one token: " + names);
+        if (names.size() < 2)
+            throw new IllegalArgumentException(
+                    "the tokenizer writes fewer than two of the names as one token: " + names);
         SplittableRandom rnd = new SplittableRandom(seed);
         boolean[] renamed = new boolean[paras.size()];
-        List<int[]> stories = new ArrayList<>();          // {last paragraph, name index}
+        List<int[]> stories = new ArrayList<>(); // {last paragraph, name index}
         for (int i = 0; i < paras.size(); i++) {
             if (renamed[i]) continue;
             Matcher m = NAMED.matcher(paras.get(i));
@@ -68,16 +72,19 @@ public final class NameRecall {
             String x = m.group(1);
             Pattern word = Pattern.compile("\\b" + x + "\\b");
             int j = i;
-            while (j + 1 < paras.size() && !renamed[j + 1] && word.matcher(paras.get(j + 1)).find()) j++;
+            while (j + 1 < paras.size()
+                    && !renamed[j + 1]
+                    && word.matcher(paras.get(j + 1)).find()) j++;
             int pick;
-            do pick = rnd.nextInt(names.size()); while (names.get(pick).equals(x));
+            do pick = rnd.nextInt(names.size());
+            while (names.get(pick).equals(x));
             for (int k = i; k <= j; k++) {
                 paras.set(k, word.matcher(paras.get(k)).replaceAll(names.get(pick)));
                 renamed[k] = true;
             }
-            stories.add(new int[]{j, pick});
+            stories.add(new int[] {j, pick});
         }
-        int[] ends = new int[paras.size()];               // token offset after each paragraph
+        int[] ends = new int[paras.size()]; // token offset after each paragraph
         List<int[]> encoded = new ArrayList<>();
         int total = 0;
         for (int i = 0; i < paras.size(); i++) {
@@ -88,7 +95,10 @@ public final class NameRecall {
         }
         int[] stream = new int[total];
         int at = 0;
-        for (int[] e : encoded) { System.arraycopy(e, 0, stream, at, e.length); at += e.length; }
+        for (int[] e : encoded) {
+            System.arraycopy(e, 0, stream, at, e.length);
+            at += e.length;
+        }
         List<Item> out = new ArrayList<>();
         for (int[] s : stories) {
             int end = ends[s[0]];

@@ -3,7 +3,6 @@ package dev.squeeze.eval.llm;
 import dev.squeeze.llm.format.GgufWriter;
 import dev.squeeze.llm.model.LlamaConfig;
 import dev.squeeze.llm.quant.GgmlType;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,14 +22,18 @@ public final class BenchModels {
 
     /** The file for (config, type) in {@code dir}, written unless a finished one is there. */
     public static Path file(LlamaConfig c, GgmlType type, Path dir) throws IOException {
-        String name = "random-llama-" + c.nLayers() + "L-" + c.dim() + "d-" + type.name().toLowerCase() + ".gguf";
+        String name = "random-llama-" + c.nLayers() + "L-" + c.dim() + "d-"
+                + type.name().toLowerCase() + ".gguf";
         Path p = dir.resolve(name);
         Path done = dir.resolve(name + ".done");
         String stamp = c + " seed " + SEED;
-        if (Files.isRegularFile(p) && Files.isRegularFile(done) && Files.readString(done).equals(stamp)) return p;
+        if (Files.isRegularFile(p)
+                && Files.isRegularFile(done)
+                && Files.readString(done).equals(stamp)) return p;
         Files.createDirectories(dir);
         Path tmp = dir.resolve(name + ".part");
-        withSyntheticVocabulary(GgufWriter.randomLlama(c, type, SEED), c.vocabSize()).write(tmp);
+        withSyntheticVocabulary(GgufWriter.randomLlama(c, type, SEED), c.vocabSize())
+                .write(tmp);
         Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING);
         Files.writeString(done, stamp);
         return p;
@@ -38,7 +41,9 @@ public final class BenchModels {
 
     /** Adds a SentencePiece ("llama") vocabulary of {@code vocab} pieces (vocab >= 259): ids 1 = BOS, 2 = EOS. */
     public static GgufWriter withSyntheticVocabulary(GgufWriter w, int vocab) {
-        if (vocab < 259) throw new IllegalArgumentException("a synthetic vocabulary needs >= 259 pieces (3 special + 256 bytes), got " + vocab);
+        if (vocab < 259)
+            throw new IllegalArgumentException(
+                    "a synthetic vocabulary needs >= 259 pieces (3 special + 256 bytes), got " + vocab);
         String[] pieces = new String[vocab];
         float[] scores = new float[vocab];
         int[] types = new int[vocab];
@@ -56,9 +61,12 @@ public final class BenchModels {
             scores[i] = -i;
             types[i] = 1; // normal
         }
-        return w.putString("tokenizer.ggml.model", "llama").putStrings("tokenizer.ggml.tokens", pieces)
-                .putFloats("tokenizer.ggml.scores", scores).putInts("tokenizer.ggml.token_type", types)
-                .putU32("tokenizer.ggml.bos_token_id", 1).putU32("tokenizer.ggml.eos_token_id", 2)
+        return w.putString("tokenizer.ggml.model", "llama")
+                .putStrings("tokenizer.ggml.tokens", pieces)
+                .putFloats("tokenizer.ggml.scores", scores)
+                .putInts("tokenizer.ggml.token_type", types)
+                .putU32("tokenizer.ggml.bos_token_id", 1)
+                .putU32("tokenizer.ggml.eos_token_id", 2)
                 .putU32("tokenizer.ggml.unknown_token_id", 0);
     }
 }

@@ -3,12 +3,11 @@ package dev.squeeze.eval.llm;
 import dev.squeeze.bench.BenchContext;
 import dev.squeeze.llm.format.ModelLoader;
 import dev.squeeze.llm.model.LlamaModel;
-import org.jspecify.annotations.Nullable;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The causal LM a suite evaluates on: stories15M (head_dim 48, 6 layers x 6 heads, Llama-2's 32000-piece vocabulary,
@@ -34,18 +33,23 @@ public record EvalModel(Path model, @Nullable Path tokenizer, String name) {
             Path model = existing(modelKey, m);
             return Optional.of(new EvalModel(model, t == null ? null : existing(tokenizerKey, t), baseName(model)));
         }
-        if (t != null) throw new IllegalArgumentException("option " + tokenizerKey + "=" + t + " needs " + modelKey + "=PATH too");
+        if (t != null)
+            throw new IllegalArgumentException("option " + tokenizerKey + "=" + t + " needs " + modelKey + "=PATH too");
         if (ctx.dataDir().isEmpty()) return Optional.empty();
-        Path model = ctx.dataDir().get().resolve(DEFAULT_MODEL), tok = ctx.dataDir().get().resolve(DEFAULT_TOKENIZER);
+        Path model = ctx.dataDir().get().resolve(DEFAULT_MODEL),
+                tok = ctx.dataDir().get().resolve(DEFAULT_TOKENIZER);
         if (!Files.isRegularFile(model) || !Files.isRegularFile(tok)) return Optional.empty();
         return Optional.of(new EvalModel(model, tok, baseName(model)));
     }
 
-    public LlamaModel load() throws IOException { return ModelLoader.load(model, tokenizer); }
+    public LlamaModel load() throws IOException {
+        return ModelLoader.load(model, tokenizer);
+    }
 
     private static Path existing(String key, String value) {
         Path p = Path.of(value);
-        if (!Files.isRegularFile(p)) throw new IllegalArgumentException("option " + key + "=" + value + ": no such file");
+        if (!Files.isRegularFile(p))
+            throw new IllegalArgumentException("option " + key + "=" + value + ": no such file");
         return p;
     }
 

@@ -3,8 +3,6 @@ package dev.squeeze.eval.llm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.jspecify.annotations.Nullable;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +21,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * llama.cpp in a child process: the prebuilt CPU build inside the npm package {@code node-llama-cpp} at a pinned
@@ -33,6 +32,7 @@ import java.util.function.Consumer;
 public final class LlamaCppDriver implements AutoCloseable {
     /** The npm package version every comparison uses. */
     public static final String VERSION = "3.21.1";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
@@ -54,7 +54,9 @@ public final class LlamaCppDriver implements AutoCloseable {
     /** {@code $SQUEEZE_CACHE/node-llama-cpp-VERSION}, else {@code ~/.cache/squeeze/node-llama-cpp-VERSION}. */
     public static Path defaultCacheDir() {
         String env = System.getenv("SQUEEZE_CACHE");
-        Path base = env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "squeeze");
+        Path base = env != null && !env.isBlank()
+                ? Path.of(env)
+                : Path.of(System.getProperty("user.home"), ".cache", "squeeze");
         return base.resolve("node-llama-cpp-" + VERSION);
     }
 
@@ -65,25 +67,38 @@ public final class LlamaCppDriver implements AutoCloseable {
      */
     public static Optional<Path> install(Path dir, Consumer<String> log) {
         Path pkg = dir.resolve("node_modules/node-llama-cpp/package.json");
-        if (Files.isRegularFile(pkg) && Files.isDirectory(dir.resolve("node_modules/@node-llama-cpp"))) return Optional.of(dir);
+        if (Files.isRegularFile(pkg) && Files.isDirectory(dir.resolve("node_modules/@node-llama-cpp")))
+            return Optional.of(dir);
         if (!onPath("node") || !onPath("npm")) {
-            log.accept("llama.cpp side skipped: node and npm are needed to install node-llama-cpp " + VERSION + " (not found on PATH)");
+            log.accept("llama.cpp side skipped: node and npm are needed to install node-llama-cpp " + VERSION
+                    + " (not found on PATH)");
             return Optional.empty();
         }
         String platform = platformPackage();
         if (platform == null) {
-            log.accept("llama.cpp side skipped: node-llama-cpp has no prebuilt CPU binary for " + System.getProperty("os.name") + " "
-                    + System.getProperty("os.arch"));
+            log.accept("llama.cpp side skipped: node-llama-cpp has no prebuilt CPU binary for "
+                    + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
             return Optional.empty();
         }
-        log.accept("installing node-llama-cpp " + VERSION + " (llama.cpp's prebuilt CPU build, " + platform + ") with npm into " + dir
-                + " (first use only)");
+        log.accept("installing node-llama-cpp " + VERSION + " (llama.cpp's prebuilt CPU build, " + platform
+                + ") with npm into " + dir + " (first use only)");
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("package.json"), "{\"name\":\"squeeze-llamacpp\",\"private\":true}\n");
-            ProcessBuilder pb = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--omit=optional",
-                    "node-llama-cpp@" + VERSION, platform + "@" + VERSION).directory(dir.toFile()).redirectErrorStream(true);
-            pb.environment().put("NODE_LLAMA_CPP_SKIP_DOWNLOAD", "true"); // the prebuilt binary is enough: never build from source
+            ProcessBuilder pb = new ProcessBuilder(
+                            "npm",
+                            "install",
+                            "--no-audit",
+                            "--no-fund",
+                            "--omit=optional",
+                            "node-llama-cpp@" + VERSION,
+                            platform + "@" + VERSION)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true);
+            pb.environment()
+                    .put(
+                            "NODE_LLAMA_CPP_SKIP_DOWNLOAD",
+                            "true"); // the prebuilt binary is enough: never build from source
             Process p = pb.start();
             String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0 || !Files.isRegularFile(pkg)) {
@@ -107,21 +122,30 @@ public final class LlamaCppDriver implements AutoCloseable {
             if (s == null) throw new IOException("resource llamacpp-driver.mjs is missing from the squeeze-eval jar");
             Files.write(script, s.readAllBytes());
         }
-        Process p = new ProcessBuilder("node", script.toString()).directory(installDir.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder("node", script.toString())
+                .directory(installDir.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         return new LlamaCppDriver(p);
     }
 
     /** Process id of the node child (for CPU accounting). */
-    public long pid() { return process.pid(); }
+    public long pid() {
+        return process.pid();
+    }
 
     /** node, node-llama-cpp and llama.cpp versions and llama.cpp's CPU feature line. */
-    public JsonNode info() throws IOException { return call(command("info")); }
+    public JsonNode info() throws IOException {
+        return call(command("info"));
+    }
 
     /** Loads a GGUF file with a context of {@code context} tokens, batches of {@code batch}, {@code threads} threads. */
     public double load(Path model, int threads, int context, int batch) throws IOException {
-        ObjectNode c = command("load").put("model", model.toAbsolutePath().toString()).put("threads", threads)
-                .put("context", context).put("batch", batch);
+        ObjectNode c = command("load")
+                .put("model", model.toAbsolutePath().toString())
+                .put("threads", threads)
+                .put("context", context)
+                .put("batch", batch);
         return call(c).get("loadMs").asDouble();
     }
 
@@ -140,7 +164,8 @@ public final class LlamaCppDriver implements AutoCloseable {
         JsonNode r = call(c);
         List<double[]> probs = new ArrayList<>();
         for (JsonNode n : r.get("probs")) {
-            ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(n.asText())).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer b =
+                    ByteBuffer.wrap(Base64.getDecoder().decode(n.asText())).order(ByteOrder.LITTLE_ENDIAN);
             double[] p = new double[vocab];
             b.asDoubleBuffer().get(p);
             probs.add(p);
@@ -162,7 +187,9 @@ public final class LlamaCppDriver implements AutoCloseable {
         }
     }
 
-    private static ObjectNode command(String name) { return JSON.createObjectNode().put("cmd", name); }
+    private static ObjectNode command(String name) {
+        return JSON.createObjectNode().put("cmd", name);
+    }
 
     private static void ids(ObjectNode c, int[] tokens) {
         var a = c.putArray("prompt");
@@ -180,10 +207,13 @@ public final class LlamaCppDriver implements AutoCloseable {
         in.write('\n');
         in.flush();
         String line = out.readLine();
-        if (line == null) throw new IOException("llama.cpp driver exited (command " + command.get("cmd").asText() + ")");
+        if (line == null)
+            throw new IOException(
+                    "llama.cpp driver exited (command " + command.get("cmd").asText() + ")");
         JsonNode r = JSON.readTree(line);
         if (!r.path("ok").asBoolean(false)) {
-            throw new IOException("llama.cpp driver failed on '" + command.get("cmd").asText() + "': " + r.path("error").asText(line));
+            throw new IOException("llama.cpp driver failed on '"
+                    + command.get("cmd").asText() + "': " + r.path("error").asText(line));
         }
         return r;
     }
@@ -203,8 +233,10 @@ public final class LlamaCppDriver implements AutoCloseable {
         String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
         boolean x64 = arch.equals("amd64") || arch.equals("x86_64");
         boolean arm64 = arch.equals("aarch64") || arch.equals("arm64");
-        if (os.contains("linux")) return x64 ? "@node-llama-cpp/linux-x64" : arm64 ? "@node-llama-cpp/linux-arm64" : null;
-        if (os.contains("mac")) return x64 ? "@node-llama-cpp/mac-x64" : arm64 ? "@node-llama-cpp/mac-arm64-metal" : null;
+        if (os.contains("linux"))
+            return x64 ? "@node-llama-cpp/linux-x64" : arm64 ? "@node-llama-cpp/linux-arm64" : null;
+        if (os.contains("mac"))
+            return x64 ? "@node-llama-cpp/mac-x64" : arm64 ? "@node-llama-cpp/mac-arm64-metal" : null;
         if (os.contains("windows")) return x64 ? "@node-llama-cpp/win-x64" : arm64 ? "@node-llama-cpp/win-arm64" : null;
         return null;
     }

@@ -10,7 +10,6 @@ import dev.squeeze.llm.quant.GgmlType;
 import dev.squeeze.llm.quant.QuantKernels;
 import dev.squeeze.llm.runtime.Sampler;
 import dev.squeeze.llm.runtime.Session;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +25,14 @@ public final class LlmSpeed {
     private LlmSpeed() {}
 
     /** TinyLlama-1.1B's shape: dim 2048, hidden 5632, 22 layers, 32 heads, 4 KV heads, vocab 32000. */
-    public static LlamaConfig oneB() { return tinyLlamaShape(22); }
+    public static LlamaConfig oneB() {
+        return tinyLlamaShape(22);
+    }
 
     /** A 4-layer model of the same width (quick runs). */
-    public static LlamaConfig quick() { return tinyLlamaShape(4); }
+    public static LlamaConfig quick() {
+        return tinyLlamaShape(4);
+    }
 
     /** TinyLlama-1.1B's width (dim 2048, hidden 5632, 32 heads, 4 KV heads, vocab 32000, context 2048) with {@code layers} layers. */
     public static LlamaConfig tinyLlamaShape(int layers) {
@@ -37,7 +40,8 @@ public final class LlmSpeed {
     }
 
     public static long parameters(LlamaConfig c) {
-        long perLayer = (long) c.dim() * c.qDim() * 2 + 2L * c.dim() * c.kvDim() + 3L * c.dim() * c.hiddenDim() + 2L * c.dim();
+        long perLayer =
+                (long) c.dim() * c.qDim() * 2 + 2L * c.dim() * c.kvDim() + 3L * c.dim() * c.hiddenDim() + 2L * c.dim();
         return 2L * c.vocabSize() * c.dim() + c.nLayers() * perLayer + c.dim();
     }
 
@@ -46,9 +50,21 @@ public final class LlmSpeed {
      * estimates: tokens x threads / CPU seconds of the caller and the row workers (spin-waiting included),
      * i.e. the rate had each thread had a core to itself; use them when the machine is oversubscribed.
      */
-    public record Result(GgmlType type, long parameters, long fileBytes, int threads, int promptTokens, double promptTokPerS,
-                         double promptTokPerSBest, double promptTokPerSCpu, int decodeTokens, double decodeTokPerS,
-                         double decodeTokPerSBest, double decodeTokPerSCpu, double writeSeconds, String kernels) {}
+    public record Result(
+            GgmlType type,
+            long parameters,
+            long fileBytes,
+            int threads,
+            int promptTokens,
+            double promptTokPerS,
+            double promptTokPerSBest,
+            double promptTokPerSCpu,
+            int decodeTokens,
+            double decodeTokPerS,
+            double decodeTokPerSBest,
+            double decodeTokPerSCpu,
+            double writeSeconds,
+            String kernels) {}
 
     private static long cpuNanos() {
         var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
@@ -65,7 +81,8 @@ public final class LlmSpeed {
         return p;
     }
 
-    public static Result measure(LlamaConfig c, GgmlType type, Path dir, int threads, int promptTokens, int decodeTokens, int repeats)
+    public static Result measure(
+            LlamaConfig c, GgmlType type, Path dir, int threads, int promptTokens, int decodeTokens, int repeats)
             throws IOException {
         long t0 = System.nanoTime();
         Path file = write(c, type, dir);
@@ -98,8 +115,22 @@ public final class LlmSpeed {
                 ppCpu[rep] = (double) promptTokens * threads / ((cb - ca) / 1e9);
                 decCpu[rep] = (double) decodeTokens * threads / ((ce - cb) / 1e9);
             }
-            return new Result(type, parameters(c), Files.size(file), threads, promptTokens, median(pp), max(pp), median(ppCpu),
-                    decodeTokens, median(dec), max(dec), median(decCpu), writeSeconds, KernelProvider.kernels().name() + " / quant " + QuantKernels.best().name());
+            return new Result(
+                    type,
+                    parameters(c),
+                    Files.size(file),
+                    threads,
+                    promptTokens,
+                    median(pp),
+                    max(pp),
+                    median(ppCpu),
+                    decodeTokens,
+                    median(dec),
+                    max(dec),
+                    median(decCpu),
+                    writeSeconds,
+                    KernelProvider.kernels().name() + " / quant "
+                            + QuantKernels.best().name());
         } finally {
             Files.deleteIfExists(file);
         }

@@ -8,7 +8,6 @@ import dev.squeeze.bench.Row;
 import dev.squeeze.llm.model.LlamaConfig;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.quant.GgmlType;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,7 +17,10 @@ import java.nio.file.Path;
  * Options: {@code quick=true} (4 layers), {@code threads=N}, {@code prompt=N}, {@code decode=N}, {@code repeats=N}.
  */
 public final class LlmSpeedSuite implements BenchSuite {
-    @Override public String name() { return "llm-speed"; }
+    @Override
+    public String name() {
+        return "llm-speed";
+    }
 
     @Override
     public String description() {
@@ -28,7 +30,8 @@ public final class LlmSpeedSuite implements BenchSuite {
     @Override
     public void run(BenchContext context) throws Exception {
         LlamaConfig c = context.quick() ? LlmSpeed.quick() : LlmSpeed.oneB();
-        int threads = Integer.parseInt(context.options().getOrDefault("threads", String.valueOf(LlamaModel.defaultThreads())));
+        int threads = Integer.parseInt(
+                context.options().getOrDefault("threads", String.valueOf(LlamaModel.defaultThreads())));
         int prompt = Integer.parseInt(context.options().getOrDefault("prompt", "64"));
         int decode = Integer.parseInt(context.options().getOrDefault("decode", "32"));
         int repeats = Integer.parseInt(context.options().getOrDefault("repeats", "5"));
@@ -38,22 +41,37 @@ public final class LlmSpeedSuite implements BenchSuite {
             for (GgmlType t : types) {
                 p.message(t.name());
                 LlmSpeed.Result r = LlmSpeed.measure(c, t, dir, threads, prompt, decode, repeats);
-                context.add(Row.of("llm-speed").put("method", "squeeze-llm").put("format", t.name())
-                        .put("parameters", r.parameters()).put("fileBytes", r.fileBytes())
-                        .put("bitsPerWeight", 8.0 * r.fileBytes() / r.parameters()).put("threads", r.threads())
-                        .put("promptTokens", r.promptTokens()).put("promptTokPerS", r.promptTokPerS())
-                        .put("promptTokPerSBest", r.promptTokPerSBest()).put("promptTokPerSCpu", r.promptTokPerSCpu())
-                        .put("decodeTokens", r.decodeTokens()).put("decodeTokPerS", r.decodeTokPerS())
-                        .put("decodeTokPerSBest", r.decodeTokPerSBest()).put("decodeTokPerSCpu", r.decodeTokPerSCpu())
+                context.add(Row.of("llm-speed")
+                        .put("method", "squeeze-llm")
+                        .put("format", t.name())
+                        .put("parameters", r.parameters())
+                        .put("fileBytes", r.fileBytes())
+                        .put("bitsPerWeight", 8.0 * r.fileBytes() / r.parameters())
+                        .put("threads", r.threads())
+                        .put("promptTokens", r.promptTokens())
+                        .put("promptTokPerS", r.promptTokPerS())
+                        .put("promptTokPerSBest", r.promptTokPerSBest())
+                        .put("promptTokPerSCpu", r.promptTokPerSCpu())
+                        .put("decodeTokens", r.decodeTokens())
+                        .put("decodeTokPerS", r.decodeTokPerS())
+                        .put("decodeTokPerSBest", r.decodeTokPerSBest())
+                        .put("decodeTokPerSCpu", r.decodeTokPerSCpu())
                         .put("kernels", r.kernels()));
                 p.step();
             }
         } finally {
             Files.deleteIfExists(dir);
         }
-        context.plot(new PlotSpec("llm-speed", "Batch-1 decode speed against bits per weight", "bitsPerWeight", "decodeTokPerS", "method"));
-        context.note("llm-speed: random weights of TinyLlama-1.1B's shape" + (context.quick() ? " (quick: 4 layers)" : "")
-                + ", medians of " + repeats + " runs on a shared machine. llama3.java (8.0 tok/s on Llama-3-8B Q4_0, 16-core "
-                + "Ryzen 3950X, its published figure) could not be fetched here, so only our figure is measured.");
+        context.plot(new PlotSpec(
+                "llm-speed",
+                "Batch-1 decode speed against bits per weight",
+                "bitsPerWeight",
+                "decodeTokPerS",
+                "method"));
+        context.note(
+                "llm-speed: random weights of TinyLlama-1.1B's shape" + (context.quick() ? " (quick: 4 layers)" : "")
+                        + ", medians of " + repeats
+                        + " runs on a shared machine. llama3.java (8.0 tok/s on Llama-3-8B Q4_0, 16-core "
+                        + "Ryzen 3950X, its published figure) could not be fetched here, so only our figure is measured.");
     }
 }

@@ -15,7 +15,6 @@ import dev.squeeze.llm.quant.QuantKernels;
 import dev.squeeze.llm.runtime.Sampler;
 import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.runtime.SessionOptions;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,38 +50,59 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
     /** The logit check: a prompt of 32 random tokens, then 8 greedy steps of llama.cpp, teacher-forced on Squeeze. */
     static final int LOGIT_PROMPT = 32, LOGIT_STEPS = 8;
 
-    @Override public String name() { return "llm-vs-llamacpp"; }
+    @Override
+    public String name() {
+        return "llm-vs-llamacpp";
+    }
 
     @Override
     public String description() {
-        return "Squeeze vs llama.cpp (node-llama-cpp " + LlamaCppDriver.VERSION + " CPU build) on the same random 1.1B GGUF files: "
+        return "Squeeze vs llama.cpp (node-llama-cpp " + LlamaCppDriver.VERSION
+                + " CPU build) on the same random 1.1B GGUF files: "
                 + "prompt processing and decode tok/s, alternated runs, logit agreement";
     }
 
     /** What to run. */
-    record Plan(List<GgmlType> types, int[] threads, int[] prompts, int decode, int repeats, LlamaConfig config,
-                Optional<Path> modelsDir, boolean llamaCpp, Path cacheDir, long bandwidthBytes) {
+    record Plan(
+            List<GgmlType> types,
+            int[] threads,
+            int[] prompts,
+            int decode,
+            int repeats,
+            LlamaConfig config,
+            Optional<Path> modelsDir,
+            boolean llamaCpp,
+            Path cacheDir,
+            long bandwidthBytes) {
 
         static Plan of(BenchContext ctx) {
             Map<String, String> o = ctx.options();
             boolean quick = ctx.quick();
             int cores = Runtime.getRuntime().availableProcessors();
             List<GgmlType> types = new ArrayList<>();
-            for (String t : o.getOrDefault("types", quick ? "Q8_0,Q4_0" : "F16,Q8_0,Q4_0,Q4_K,Q6_K").split(",")) {
+            for (String t : o.getOrDefault("types", quick ? "Q8_0,Q4_0" : "F16,Q8_0,Q4_0,Q4_K,Q6_K")
+                    .split(",")) {
                 types.add(parseType(t.trim()));
             }
             int layers = Integer.parseInt(o.getOrDefault("layers", quick ? "4" : "22"));
             LlamaConfig c = LlmSpeed.tinyLlamaShape(layers);
             int[] threads = ints(o.getOrDefault("threads", cores >= 2 ? "1,2" : "1"), "threads");
             for (int t : threads) {
-                if (t > cores) throw new IllegalArgumentException("option threads: " + t + " is more than the " + cores + " cores this JVM sees");
+                if (t > cores)
+                    throw new IllegalArgumentException(
+                            "option threads: " + t + " is more than the " + cores + " cores this JVM sees");
             }
-            return new Plan(types, threads,
+            return new Plan(
+                    types,
+                    threads,
                     ints(o.getOrDefault("prompts", quick ? "64" : "128,512"), "prompts"),
                     Integer.parseInt(o.getOrDefault("decode", quick ? "16" : "64")),
-                    Integer.parseInt(o.getOrDefault("repeats", quick ? "2" : "3")), c,
-                    Optional.ofNullable(o.get("models")).map(Path::of), Boolean.parseBoolean(o.getOrDefault("llamacpp", "true")),
-                    Optional.ofNullable(o.get("cache")).map(Path::of).orElse(LlamaCppDriver.defaultCacheDir()), 1L << 29);
+                    Integer.parseInt(o.getOrDefault("repeats", quick ? "2" : "3")),
+                    c,
+                    Optional.ofNullable(o.get("models")).map(Path::of),
+                    Boolean.parseBoolean(o.getOrDefault("llamacpp", "true")),
+                    Optional.ofNullable(o.get("cache")).map(Path::of).orElse(LlamaCppDriver.defaultCacheDir()),
+                    1L << 29);
         }
 
         private static GgmlType parseType(String t) {
@@ -91,31 +111,48 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
                 dev.squeeze.llm.format.GgufWriter.fileType(g);
                 return g;
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("option types: '" + t + "' is not one of F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K");
+                throw new IllegalArgumentException(
+                        "option types: '" + t + "' is not one of F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K");
             }
         }
 
         private static int[] ints(String csv, String name) {
             try {
-                int[] v = Arrays.stream(csv.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+                int[] v = Arrays.stream(csv.split(","))
+                        .map(String::trim)
+                        .mapToInt(Integer::parseInt)
+                        .toArray();
                 for (int x : v) if (x <= 0) throw new NumberFormatException("not positive");
                 return v;
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("option " + name + ": '" + csv + "' is not a list of positive integers");
+                throw new IllegalArgumentException(
+                        "option " + name + ": '" + csv + "' is not a list of positive integers");
             }
         }
     }
 
     /** One timed run of one side. */
-    record Timing(double promptTokPerS, double decodeTokPerS, int[] tokens, double loadBefore, double loadAfter, double otherCores) {}
+    record Timing(
+            double promptTokPerS,
+            double decodeTokPerS,
+            int[] tokens,
+            double loadBefore,
+            double loadAfter,
+            double otherCores) {}
 
     @Override
-    public void run(BenchContext ctx) throws Exception { run(ctx, Plan.of(ctx)); }
+    public void run(BenchContext ctx) throws Exception {
+        run(ctx, Plan.of(ctx));
+    }
 
     void run(BenchContext ctx, Plan plan) throws Exception {
         int maxThreads = Arrays.stream(plan.threads()).max().orElse(1);
         describeMachine(ctx, plan, maxThreads);
-        Optional<Path> llamaDir = plan.llamaCpp() ? LlamaCppDriver.install(plan.cacheDir(), m -> { ctx.note(m); System.err.println("llm-vs-llamacpp: " + m); })
+        Optional<Path> llamaDir = plan.llamaCpp()
+                ? LlamaCppDriver.install(plan.cacheDir(), m -> {
+                    ctx.note(m);
+                    System.err.println("llm-vs-llamacpp: " + m);
+                })
                 : Optional.empty();
         if (!plan.llamaCpp()) ctx.note("llama.cpp side not run (llamacpp=false): Squeeze rows only");
         int maxPrompt = Arrays.stream(plan.prompts()).max().orElse(1);
@@ -125,11 +162,14 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
         // created right before the try whose finally removes it, so no early failure leaves it behind
         Path models = plan.modelsDir().orElse(Files.createTempDirectory("squeeze-llamacpp-models"));
         try (Progress p = ctx.progress("llm-vs-llamacpp", steps);
-             LlamaCppDriver llama = llamaDir.isPresent() ? LlamaCppDriver.start(llamaDir.get()) : null) {
+                LlamaCppDriver llama = llamaDir.isPresent() ? LlamaCppDriver.start(llamaDir.get()) : null) {
             if (llama != null) {
                 JsonNode info = llama.info();
-                ctx.note("llama.cpp: node-llama-cpp " + info.path("nodeLlamaCpp").asText() + " (" + info.path("buildType").asText()
-                        + ", llama.cpp " + info.path("llamaCpp").path("release").asText() + ", node " + info.path("node").asText() + "); "
+                ctx.note("llama.cpp: node-llama-cpp "
+                        + info.path("nodeLlamaCpp").asText() + " ("
+                        + info.path("buildType").asText()
+                        + ", llama.cpp " + info.path("llamaCpp").path("release").asText() + ", node "
+                        + info.path("node").asText() + "); "
                         + info.path("systemInfo").asText().trim());
             }
             for (GgmlType type : plan.types()) {
@@ -139,14 +179,19 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
                 double writeSeconds = (System.nanoTime() - w0) / 1e9;
                 for (int threads : plan.threads()) {
                     try (LlamaModel m = ModelLoader.load(file, null, threads)) {
-                        long weightBytes = m.weights().bytes() - m.weights().tokenEmbedding().bytes();
+                        long weightBytes = m.weights().bytes()
+                                - m.weights().tokenEmbedding().bytes();
                         if (threads == plan.threads()[0]) {
-                            ctx.add(Row.of("llamacpp-file").put("format", type.name()).put("fileBytes", Files.size(file))
+                            ctx.add(Row.of("llamacpp-file")
+                                    .put("format", type.name())
+                                    .put("fileBytes", Files.size(file))
                                     .put("bitsPerWeight", 8.0 * Files.size(file) / parameters(plan.config()))
-                                    .put("weightBytesPerToken", weightBytes).put("writeSeconds", writeSeconds));
+                                    .put("weightBytesPerToken", weightBytes)
+                                    .put("writeSeconds", writeSeconds));
                         }
                         int context = Math.max(maxPrompt + plan.decode(), LOGIT_PROMPT + LOGIT_STEPS) + 8;
-                        Session s = m.newSession(SessionOptions.builder().cacheCapacity(context).build());
+                        Session s = m.newSession(
+                                SessionOptions.builder().cacheCapacity(context).build());
                         if (llama != null) llama.load(file, threads, context, maxPrompt);
                         // warm-up (JIT, page cache) on both sides, not recorded
                         int[] warm = Arrays.copyOf(longest, plan.prompts()[0]);
@@ -157,20 +202,46 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
                             for (int rep = 0; rep < plan.repeats(); rep++) {
                                 p.message(type + " " + threads + "T prompt " + prompt + " run " + (rep + 1));
                                 boolean squeezeFirst = rep % 2 == 0 || llama == null;
-                                Timing a = squeezeFirst ? squeeze(s, tokens, plan.decode(), llama == null ? -1 : llama.pid()) : llama(llama, tokens, plan.decode());
-                                Timing b = llama == null ? null : squeezeFirst ? llama(llama, tokens, plan.decode()) : squeeze(s, tokens, plan.decode(), llama.pid());
+                                Timing a = squeezeFirst
+                                        ? squeeze(s, tokens, plan.decode(), llama == null ? -1 : llama.pid())
+                                        : llama(llama, tokens, plan.decode());
+                                Timing b = llama == null
+                                        ? null
+                                        : squeezeFirst
+                                                ? llama(llama, tokens, plan.decode())
+                                                : squeeze(s, tokens, plan.decode(), llama.pid());
                                 Timing sq = squeezeFirst ? a : b, ll = squeezeFirst ? b : a;
-                                runs.add(row("squeeze", type, threads, prompt, plan.decode(), rep, sq, weightBytes, ll));
-                                if (ll != null) runs.add(row("llama.cpp", type, threads, prompt, plan.decode(), rep, ll, weightBytes, sq));
+                                runs.add(
+                                        row("squeeze", type, threads, prompt, plan.decode(), rep, sq, weightBytes, ll));
+                                if (ll != null)
+                                    runs.add(row(
+                                            "llama.cpp",
+                                            type,
+                                            threads,
+                                            prompt,
+                                            plan.decode(),
+                                            rep,
+                                            ll,
+                                            weightBytes,
+                                            sq));
                                 p.step();
                             }
                         }
                         if (llama != null && threads == maxThreads) {
-                            int[] prompt = randomTokens(LOGIT_PROMPT, plan.config().vocabSize(), 11);
-                            LogitAgreement g = LogitAgreement.measure(s, prompt, llama.probabilities(prompt, LOGIT_STEPS, plan.config().vocabSize()));
-                            ctx.add(Row.of("llamacpp-logits").put("format", type.name()).put("steps", g.steps())
-                                    .put("maxAbsLogProb", g.maxAbsLogProb()).put("maxAbsLogProbTop", g.maxAbsLogProbTop())
-                                    .put("meanKl", g.meanKl()).put("top1Agreement", g.top1Agreement()));
+                            int[] prompt =
+                                    randomTokens(LOGIT_PROMPT, plan.config().vocabSize(), 11);
+                            LogitAgreement g = LogitAgreement.measure(
+                                    s,
+                                    prompt,
+                                    llama.probabilities(
+                                            prompt, LOGIT_STEPS, plan.config().vocabSize()));
+                            ctx.add(Row.of("llamacpp-logits")
+                                    .put("format", type.name())
+                                    .put("steps", g.steps())
+                                    .put("maxAbsLogProb", g.maxAbsLogProb())
+                                    .put("maxAbsLogProbTop", g.maxAbsLogProbTop())
+                                    .put("meanKl", g.meanKl())
+                                    .put("top1Agreement", g.top1Agreement()));
                         }
                     }
                 }
@@ -187,12 +258,21 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
     }
 
     private void describeMachine(BenchContext ctx, Plan plan, int maxThreads) throws InterruptedException {
-        ctx.note(String.format(Locale.ROOT, "model: random-weight Llama %d layers, dim %d, hidden %d, %d heads, %d KV heads, vocab %d "
-                        + "(%,d parameters), written by Squeeze's GgufWriter; prompt = random token ids; greedy decoding", plan.config().nLayers(),
-                plan.config().dim(), plan.config().hiddenDim(), plan.config().nHeads(), plan.config().nKvHeads(), plan.config().vocabSize(),
+        ctx.note(String.format(
+                Locale.ROOT,
+                "model: random-weight Llama %d layers, dim %d, hidden %d, %d heads, %d KV heads, vocab %d "
+                        + "(%,d parameters), written by Squeeze's GgufWriter; prompt = random token ids; greedy decoding",
+                plan.config().nLayers(),
+                plan.config().dim(),
+                plan.config().hiddenDim(),
+                plan.config().nHeads(),
+                plan.config().nKvHeads(),
+                plan.config().vocabSize(),
                 parameters(plan.config())));
-        ctx.note("Squeeze: Java " + Runtime.version() + ", kernels " + KernelProvider.kernels().name() + " / quant " + QuantKernels.best().name()
-                + "; machine: " + Runtime.getRuntime().availableProcessors() + " cores (nproc)");
+        ctx.note("Squeeze: Java " + Runtime.version() + ", kernels "
+                + KernelProvider.kernels().name() + " / quant "
+                + QuantKernels.best().name() + "; machine: "
+                + Runtime.getRuntime().availableProcessors() + " cores (nproc)");
         for (int t = 1; t <= maxThreads; t++) {
             double gbps = StreamBandwidth.readGBps(plan.bandwidthBytes(), t, 3);
             ctx.add(Row.of("llamacpp-bandwidth").put("threads", t).put("readGBps", gbps));
@@ -214,7 +294,12 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
         }
         long t2 = System.nanoTime();
         MachineLoad after = MachineLoad.now(childPid);
-        return new Timing(prompt.length / ((t1 - t0) / 1e9), decode / ((t2 - t1) / 1e9), out, before.loadAverage(), after.loadAverage(),
+        return new Timing(
+                prompt.length / ((t1 - t0) / 1e9),
+                decode / ((t2 - t1) / 1e9),
+                out,
+                before.loadAverage(),
+                after.loadAverage(),
                 after.otherCoresSince(before));
     }
 
@@ -222,14 +307,37 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
         MachineLoad before = MachineLoad.now(llama.pid());
         LlamaCppDriver.Run r = llama.run(prompt, decode);
         MachineLoad after = MachineLoad.now(llama.pid());
-        return new Timing(prompt.length / (r.promptMillis() / 1e3), decode / (r.decodeMillis() / 1e3), r.tokens(), before.loadAverage(),
-                after.loadAverage(), after.otherCoresSince(before));
+        return new Timing(
+                prompt.length / (r.promptMillis() / 1e3),
+                decode / (r.decodeMillis() / 1e3),
+                r.tokens(),
+                before.loadAverage(),
+                after.loadAverage(),
+                after.otherCoresSince(before));
     }
 
-    private static Row row(String side, GgmlType type, int threads, int prompt, int decode, int rep, Timing t, long weightBytes, Timing other) {
-        Row r = Row.of(TASK_RUN).put("method", side).put("format", type.name()).put("threads", threads).put("promptTokens", prompt)
-                .put("decodeTokens", decode).put("run", rep).put("promptTokPerS", t.promptTokPerS()).put("decodeTokPerS", t.decodeTokPerS())
-                .put("decodeGBps", t.decodeTokPerS() * weightBytes / 1e9).put("loadBefore", t.loadBefore()).put("loadAfter", t.loadAfter())
+    private static Row row(
+            String side,
+            GgmlType type,
+            int threads,
+            int prompt,
+            int decode,
+            int rep,
+            Timing t,
+            long weightBytes,
+            Timing other) {
+        Row r = Row.of(TASK_RUN)
+                .put("method", side)
+                .put("format", type.name())
+                .put("threads", threads)
+                .put("promptTokens", prompt)
+                .put("decodeTokens", decode)
+                .put("run", rep)
+                .put("promptTokPerS", t.promptTokPerS())
+                .put("decodeTokPerS", t.decodeTokPerS())
+                .put("decodeGBps", t.decodeTokPerS() * weightBytes / 1e9)
+                .put("loadBefore", t.loadBefore())
+                .put("loadAfter", t.loadAfter())
                 .put("otherCores", t.otherCores());
         if (other != null) r.put("sameTokensAsOther", commonPrefix(t.tokens(), other.tokens()));
         return r;
@@ -241,16 +349,24 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
             String key = r.get("format") + "|" + r.get("threads") + "|" + r.get("promptTokens");
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
         }
-        StringBuilder table = new StringBuilder("ratios Squeeze / llama.cpp (median over alternated pairs): format, threads, prompt: "
-                + "prompt processing; decode");
+        StringBuilder table =
+                new StringBuilder("ratios Squeeze / llama.cpp (median over alternated pairs): format, threads, prompt: "
+                        + "prompt processing; decode");
         for (List<Row> g : groups.values()) {
-            List<Row> sq = g.stream().filter(r -> r.get("method").equals("squeeze")).toList();
-            List<Row> ll = g.stream().filter(r -> r.get("method").equals("llama.cpp")).toList();
+            List<Row> sq =
+                    g.stream().filter(r -> r.get("method").equals("squeeze")).toList();
+            List<Row> ll =
+                    g.stream().filter(r -> r.get("method").equals("llama.cpp")).toList();
             Row first = g.get(0);
-            Row s = Row.of(TASK_SUMMARY).put("format", first.get("format")).put("threads", first.get("threads"))
-                    .put("promptTokens", first.get("promptTokens")).put("runs", sq.size())
-                    .put("squeezePromptTokPerS", median(sq, "promptTokPerS")).put("squeezeDecodeTokPerS", median(sq, "decodeTokPerS"))
-                    .put("squeezeDecodeGBps", median(sq, "decodeGBps")).put("medianOtherCores", median(g, "otherCores"));
+            Row s = Row.of(TASK_SUMMARY)
+                    .put("format", first.get("format"))
+                    .put("threads", first.get("threads"))
+                    .put("promptTokens", first.get("promptTokens"))
+                    .put("runs", sq.size())
+                    .put("squeezePromptTokPerS", median(sq, "promptTokPerS"))
+                    .put("squeezeDecodeTokPerS", median(sq, "decodeTokPerS"))
+                    .put("squeezeDecodeGBps", median(sq, "decodeGBps"))
+                    .put("medianOtherCores", median(g, "otherCores"));
             if (!ll.isEmpty()) {
                 double[] pr = new double[sq.size()], dr = new double[sq.size()];
                 for (int i = 0; i < sq.size(); i++) {
@@ -258,17 +374,32 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
                     dr[i] = num(sq.get(i), "decodeTokPerS") / num(ll.get(i), "decodeTokPerS");
                 }
                 double promptRatio = median(pr), decodeRatio = median(dr);
-                s.put("llamaPromptTokPerS", median(ll, "promptTokPerS")).put("llamaDecodeTokPerS", median(ll, "decodeTokPerS"))
-                        .put("llamaDecodeGBps", median(ll, "decodeGBps")).put("promptRatio", promptRatio).put("decodeRatio", decodeRatio);
-                table.append(String.format(Locale.ROOT, " | %s %sT p%s: %.2f; %.2f", first.get("format"), first.get("threads"),
-                        first.get("promptTokens"), promptRatio, decodeRatio));
+                s.put("llamaPromptTokPerS", median(ll, "promptTokPerS"))
+                        .put("llamaDecodeTokPerS", median(ll, "decodeTokPerS"))
+                        .put("llamaDecodeGBps", median(ll, "decodeGBps"))
+                        .put("promptRatio", promptRatio)
+                        .put("decodeRatio", decodeRatio);
+                table.append(String.format(
+                        Locale.ROOT,
+                        " | %s %sT p%s: %.2f; %.2f",
+                        first.get("format"),
+                        first.get("threads"),
+                        first.get("promptTokens"),
+                        promptRatio,
+                        decodeRatio));
             }
             ctx.add(s);
         }
         if (table.indexOf("|") > 0) ctx.note(table.toString());
-        ctx.note("goals (issue #14): prompt processing >= 0.8x llama.cpp at Q8_0 and Q4_0; decode >= 0.9x; read each ratio with the "
-                + "otherCores column (CPU other processes used during the run; near 0 on a quiet machine)");
-        ctx.plot(new PlotSpec(TASK_SUMMARY, "Squeeze / llama.cpp prompt-processing ratio by prompt length", "promptTokens", "promptRatio", "format"));
+        ctx.note(
+                "goals (issue #14): prompt processing >= 0.8x llama.cpp at Q8_0 and Q4_0; decode >= 0.9x; read each ratio with the "
+                        + "otherCores column (CPU other processes used during the run; near 0 on a quiet machine)");
+        ctx.plot(new PlotSpec(
+                TASK_SUMMARY,
+                "Squeeze / llama.cpp prompt-processing ratio by prompt length",
+                "promptTokens",
+                "promptRatio",
+                "format"));
     }
 
     static int commonPrefix(int[] a, int[] b) {
@@ -277,10 +408,15 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
         return n;
     }
 
-    private static double num(Row r, String key) { return ((Number) r.get(key)).doubleValue(); }
+    private static double num(Row r, String key) {
+        return ((Number) r.get(key)).doubleValue();
+    }
 
     private static double median(List<Row> rows, String key) {
-        return median(rows.stream().mapToDouble(r -> num(r, key)).filter(v -> !Double.isNaN(v)).toArray());
+        return median(rows.stream()
+                .mapToDouble(r -> num(r, key))
+                .filter(v -> !Double.isNaN(v))
+                .toArray());
     }
 
     static double median(double[] v) {
@@ -298,5 +434,7 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
         return t;
     }
 
-    static long parameters(LlamaConfig c) { return LlmSpeed.parameters(c); }
+    static long parameters(LlamaConfig c) {
+        return LlmSpeed.parameters(c);
+    }
 }

@@ -14,7 +14,8 @@ import dev.squeeze.llm.runtime.Session;
  * @param meanKl          mean KL(p_llama || p_squeeze) per step, in nats
  * @param top1Agreement   fraction of steps whose argmax is the same token
  */
-public record LogitAgreement(int steps, double maxAbsLogProb, double maxAbsLogProbTop, double meanKl, double top1Agreement) {
+public record LogitAgreement(
+        int steps, double maxAbsLogProb, double maxAbsLogProbTop, double meanKl, double top1Agreement) {
     /** Probabilities below this are left out of the log comparison (their logs carry llama.cpp's float rounding). */
     public static final double FLOOR = 1e-7;
     /** Tokens at least this likely: the ones greedy or top-k sampling can pick. */

@@ -11,8 +11,8 @@ import java.nio.file.Path;
  */
 public final class MachineLoad {
     private final double loadAverage;
-    private final long busyTicks;     // all CPUs, user + nice + system + irq + softirq + steal
-    private final long ownTicks;      // this process and the child: utime + stime
+    private final long busyTicks; // all CPUs, user + nice + system + irq + softirq + steal
+    private final long ownTicks; // this process and the child: utime + stime
     private final long nanos;
 
     private MachineLoad(double loadAverage, long busyTicks, long ownTicks, long nanos) {
@@ -24,11 +24,17 @@ public final class MachineLoad {
 
     /** A snapshot now; {@code childPid} is a process of ours whose CPU is not "other" (or -1). */
     public static MachineLoad now(long childPid) {
-        return new MachineLoad(readLoadAverage(), busyTicks(), processTicks(ProcessHandle.current().pid()) + processTicks(childPid), System.nanoTime());
+        return new MachineLoad(
+                readLoadAverage(),
+                busyTicks(),
+                processTicks(ProcessHandle.current().pid()) + processTicks(childPid),
+                System.nanoTime());
     }
 
     /** 1-minute load average at this snapshot. */
-    public double loadAverage() { return loadAverage; }
+    public double loadAverage() {
+        return loadAverage;
+    }
 
     /** Cores' worth of CPU used by other processes between {@code start} and this snapshot. */
     public double otherCoresSince(MachineLoad start) {
@@ -43,7 +49,8 @@ public final class MachineLoad {
 
     private static double readLoadAverage() {
         try {
-            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+            return Double.parseDouble(
+                    Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }

@@ -9,7 +9,6 @@ import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.spec.DraftTree;
 import dev.squeeze.llm.spec.TokenRecycling;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +33,10 @@ import java.util.function.IntPredicate;
 public final class TokenRecyclingSuite implements BenchSuite {
     static final String TASK = "token-recycling";
 
-    @Override public String name() { return TASK; }
+    @Override
+    public String name() {
+        return TASK;
+    }
 
     @Override
     public String description() {
@@ -49,7 +51,8 @@ public final class TokenRecyclingSuite implements BenchSuite {
             DraftTree t = DraftTree.paper().maxRank(Integer.parseInt(m.group(1)));
             return m.group(2) == null ? t : t.maxDepth(Integer.parseInt(m.group(2)));
         }
-        throw new IllegalArgumentException("option trees: '" + name + "' is not 'paper', 'rankR' or 'rankR-depthD' (R 0-7, D 1-6)");
+        throw new IllegalArgumentException(
+                "option trees: '" + name + "' is not 'paper', 'rankR' or 'rankR-depthD' (R 0-7, D 1-6)");
     }
 
     @Override
@@ -61,12 +64,17 @@ public final class TokenRecyclingSuite implements BenchSuite {
         Path data = ctx.dataDir().get();
         int prompts = Integer.parseInt(ctx.options().getOrDefault("prompts", ctx.quick() ? "8" : "40"));
         int max = Integer.parseInt(ctx.options().getOrDefault("tokens", ctx.quick() ? "100" : "200"));
-        int threads = Integer.parseInt(ctx.options().getOrDefault("threads", String.valueOf(LlamaModel.defaultThreads())));
-        String[] trees = ctx.options().getOrDefault("trees", "rank0-depth3,rank0,rank1,paper").split(",");
+        int threads =
+                Integer.parseInt(ctx.options().getOrDefault("threads", String.valueOf(LlamaModel.defaultThreads())));
+        String[] trees = ctx.options()
+                .getOrDefault("trees", "rank0-depth3,rank0,rank1,paper")
+                .split(",");
         for (String t : trees) tree(t.trim());
-        try (LlamaModel m = Llama2cLoader.load(data.resolve("models/stories15M.bin"), data.resolve("models/tok32000.bin"), threads)) {
+        try (LlamaModel m = Llama2cLoader.load(
+                data.resolve("models/stories15M.bin"), data.resolve("models/tok32000.bin"), threads)) {
             List<int[]> inputs = prompts(m, data.resolve("text/tinystories-sample.txt"), prompts);
-            IntPredicate stop = t -> t == m.tokenizer().eos() || t == m.tokenizer().bos();
+            IntPredicate stop =
+                    t -> t == m.tokenizer().eos() || t == m.tokenizer().bos();
             Session plain = m.newSession(), spec = m.newSession();
             // warm-up (JIT) on a prompt not measured
             TokenRecycling.greedy(plain, inputs.get(0), 32, stop);
@@ -89,7 +97,8 @@ public final class TokenRecyclingSuite implements BenchSuite {
                             if (plainNow) want = TokenRecycling.greedy(plain, prompt, max, stop);
                             else r = tr.generate(spec, prompt, max, stop);
                             long dt = System.nanoTime() - t0;
-                            if (plainNow) a = dt; else b = dt;
+                            if (plainNow) a = dt;
+                            else b = dt;
                         }
                         plainNs += a;
                         specNs += b;
@@ -100,20 +109,41 @@ public final class TokenRecyclingSuite implements BenchSuite {
                     }
                     MachineLoad after = MachineLoad.now(-1);
                     double speedup = plainNs / (double) specNs;
-                    ctx.add(Row.of(TASK).put("method", "token-recycling").put("tree", name.trim()).put("treeNodes", tr.tree().size() - 1)
-                            .put("prompts", inputs.size()).put("maxTokens", max).put("threads", threads).put("tokens", tokens)
-                            .put("forwardPasses", steps).put("tokensPerPass", tokens / (double) steps)
-                            .put("plainTokPerS", tokens / (plainNs / 1e9)).put("recyclingTokPerS", tokens / (specNs / 1e9))
-                            .put("speedup", speedup).put("identicalOutputs", identical)
-                            .put("loadBefore", before.loadAverage()).put("loadAfter", after.loadAverage())
+                    ctx.add(Row.of(TASK)
+                            .put("method", "token-recycling")
+                            .put("tree", name.trim())
+                            .put("treeNodes", tr.tree().size() - 1)
+                            .put("prompts", inputs.size())
+                            .put("maxTokens", max)
+                            .put("threads", threads)
+                            .put("tokens", tokens)
+                            .put("forwardPasses", steps)
+                            .put("tokensPerPass", tokens / (double) steps)
+                            .put("plainTokPerS", tokens / (plainNs / 1e9))
+                            .put("recyclingTokPerS", tokens / (specNs / 1e9))
+                            .put("speedup", speedup)
+                            .put("identicalOutputs", identical)
+                            .put("loadBefore", before.loadAverage())
+                            .put("loadAfter", after.loadAverage())
                             .put("otherCores", after.otherCoresSince(before)));
-                    ctx.note(String.format(Locale.ROOT, "token-recycling tree %s (%d nodes): %.2f tokens per pass, speed-up %.2fx over plain greedy "
-                                    + "(%d prompts, %d tokens, %d threads), identical outputs %d/%d", name.trim(), tr.tree().size() - 1,
-                            tokens / (double) steps, speedup, inputs.size(), tokens, threads, identical, inputs.size()));
+                    ctx.note(String.format(
+                            Locale.ROOT,
+                            "token-recycling tree %s (%d nodes): %.2f tokens per pass, speed-up %.2fx over plain greedy "
+                                    + "(%d prompts, %d tokens, %d threads), identical outputs %d/%d",
+                            name.trim(),
+                            tr.tree().size() - 1,
+                            tokens / (double) steps,
+                            speedup,
+                            inputs.size(),
+                            tokens,
+                            threads,
+                            identical,
+                            inputs.size()));
                 }
             }
         }
-        ctx.note("token-recycling goal (issue #14): >= 1.5x decode speed-up on stories15M greedy TinyStories continuations, identical text");
+        ctx.note(
+                "token-recycling goal (issue #14): >= 1.5x decode speed-up on stories15M greedy TinyStories continuations, identical text");
     }
 
     /** BOS + the first sentence of each of the first n paragraphs. */

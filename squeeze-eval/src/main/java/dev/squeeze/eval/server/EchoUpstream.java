@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -31,7 +30,9 @@ final class EchoUpstream implements AutoCloseable {
         server.start();
     }
 
-    URI baseUri() { return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1"); }
+    URI baseUri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
+    }
 
     private void handle(HttpExchange ex) throws IOException {
         JsonNode req = OM.readTree(ex.getRequestBody());

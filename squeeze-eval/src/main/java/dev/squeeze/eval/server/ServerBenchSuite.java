@@ -10,7 +10,6 @@ import dev.squeeze.bench.Row;
 import dev.squeeze.server.ServerConfig;
 import dev.squeeze.server.SqueezeServer;
 import dev.squeeze.text.TokenCounter;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +41,9 @@ public final class ServerBenchSuite implements BenchSuite {
     private static final ObjectMapper OM = new ObjectMapper();
 
     @Override
-    public String name() { return "server"; }
+    public String name() {
+        return "server";
+    }
 
     @Override
     public String description() {
@@ -54,8 +55,8 @@ public final class ServerBenchSuite implements BenchSuite {
         int clients = Integer.parseInt(context.options().getOrDefault("clients", "64"));
         int requests = Integer.parseInt(context.options().getOrDefault("requests", context.quick() ? "1000" : "10000"));
         int tokens = Integer.parseInt(context.options().getOrDefault("tokens", "4096"));
-        int workers = Integer.parseInt(context.options().getOrDefault("workers",
-                Integer.toString(Runtime.getRuntime().availableProcessors())));
+        int workers = Integer.parseInt(context.options()
+                .getOrDefault("workers", Integer.toString(Runtime.getRuntime().availableProcessors())));
         int warmup = Math.min(500, requests / 10);
 
         // 64 distinct contexts of ~tokens tokens, reused with different ids (keeps memory flat at 10k requests).
@@ -64,25 +65,64 @@ public final class ServerBenchSuite implements BenchSuite {
         for (int i = 0; i < clients; i++) contexts.add(LoadText.context(tokens, i, tc));
         int contextTokens = tc.count(contexts.get(0));
 
-        int proxyRequests = Integer.parseInt(context.options().getOrDefault("proxyRequests", context.quick() ? "300" : "2000"));
+        int proxyRequests =
+                Integer.parseInt(context.options().getOrDefault("proxyRequests", context.quick() ? "300" : "2000"));
         try (EchoUpstream upstream = new EchoUpstream();
-             SqueezeServer server = SqueezeServer.start(ServerConfig.builder().port(0).workers(workers)
-                     .queue(Math.max(64, 2 * clients)).upstream(upstream.baseUri()).build());
-             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                     .connectTimeout(Duration.ofSeconds(10)).build();
-             ExecutorService pool = Executors.newFixedThreadPool(clients)) {
-            measure(context, "server-load", "/v1/compress", pool, client, server.uri().resolve("/v1/compress"), compressWorkload(contexts),
-                    clients, requests, warmup, workers, contextTokens);
+                SqueezeServer server = SqueezeServer.start(ServerConfig.builder()
+                        .port(0)
+                        .workers(workers)
+                        .queue(Math.max(64, 2 * clients))
+                        .upstream(upstream.baseUri())
+                        .build());
+                HttpClient client = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .build();
+                ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+            measure(
+                    context,
+                    "server-load",
+                    "/v1/compress",
+                    pool,
+                    client,
+                    server.uri().resolve("/v1/compress"),
+                    compressWorkload(contexts),
+                    clients,
+                    requests,
+                    warmup,
+                    workers,
+                    contextTokens);
             if (proxyRequests > 0) {
-                measure(context, "proxy-load", "/v1/chat/completions", pool, client,
-                        server.uri().resolve("/v1/chat/completions"), proxyWorkload(contexts, contextTokens),
-                        clients, proxyRequests, Math.min(200, proxyRequests / 10), workers, contextTokens);
+                measure(
+                        context,
+                        "proxy-load",
+                        "/v1/chat/completions",
+                        pool,
+                        client,
+                        server.uri().resolve("/v1/chat/completions"),
+                        proxyWorkload(contexts, contextTokens),
+                        clients,
+                        proxyRequests,
+                        Math.min(200, proxyRequests / 10),
+                        workers,
+                        contextTokens);
             }
         }
     }
 
-    private static void measure(BenchContext context, String task, String endpoint, ExecutorService pool, HttpClient client,
-                                URI uri, Workload w, int clients, int requests, int warmup, int workers, int contextTokens)
+    private static void measure(
+            BenchContext context,
+            String task,
+            String endpoint,
+            ExecutorService pool,
+            HttpClient client,
+            URI uri,
+            Workload w,
+            int clients,
+            int requests,
+            int warmup,
+            int workers,
+            int contextTokens)
             throws Exception {
         runPhase(pool, client, uri, w, clients, warmup, null, null); // JIT warm-up, not reported
         long[] latencies = new long[requests];
@@ -97,19 +137,44 @@ public final class ServerBenchSuite implements BenchSuite {
         double p50 = n == 0 ? Double.NaN : latencies[(int) Math.floor(0.50 * (n - 1))] / 1e6;
         double p99 = n == 0 ? Double.NaN : latencies[(int) Math.floor(0.99 * (n - 1))] / 1e6;
         double max = n == 0 ? Double.NaN : latencies[n - 1] / 1e6;
-        context.add(Row.of(task).put("method", dev.squeeze.text.CompressorRegistry.DEFAULT_METHOD).put("endpoint", endpoint).put("clients", clients)
-                .put("requests", requests).put("workers", workers).put("contextTokens", contextTokens)
-                .put("ok", c.ok.get()).put("status5xx", c.s5xx.get()).put("status429", c.s429.get())
-                .put("status4xxOther", c.s4xx.get()).put("lost", c.lost.get()).put("mixedUp", c.mixed.get())
-                .put("p50Ms", p50).put("p99Ms", p99).put("maxMs", max)
+        context.add(Row.of(task)
+                .put("method", dev.squeeze.text.CompressorRegistry.DEFAULT_METHOD)
+                .put("endpoint", endpoint)
+                .put("clients", clients)
+                .put("requests", requests)
+                .put("workers", workers)
+                .put("contextTokens", contextTokens)
+                .put("ok", c.ok.get())
+                .put("status5xx", c.s5xx.get())
+                .put("status429", c.s429.get())
+                .put("status4xxOther", c.s4xx.get())
+                .put("lost", c.lost.get())
+                .put("mixedUp", c.mixed.get())
+                .put("p50Ms", p50)
+                .put("p99Ms", p99)
+                .put("maxMs", max)
                 .put("requestsPerSecond", requests / seconds)
                 .put("inputTokensPerSecond", c.tokensIn.get() / seconds)
                 .put("wallSeconds", seconds));
-        context.note(String.format(java.util.Locale.ROOT,
+        context.note(String.format(
+                java.util.Locale.ROOT,
                 "%s (%s): %d clients, %d requests of %d tokens, %d workers: %d ok, %d 5xx, %d 429, %d lost, %d mixed up; "
                         + "p50 %.1f ms, p99 %.1f ms, %.0f req/s, %.2f M input tokens/s",
-                task, endpoint, clients, requests, contextTokens, workers, c.ok.get(), c.s5xx.get(), c.s429.get(),
-                c.lost.get(), c.mixed.get(), p50, p99, requests / seconds, c.tokensIn.get() / seconds / 1e6));
+                task,
+                endpoint,
+                clients,
+                requests,
+                contextTokens,
+                workers,
+                c.ok.get(),
+                c.s5xx.get(),
+                c.s429.get(),
+                c.lost.get(),
+                c.mixed.get(),
+                p50,
+                p99,
+                requests / seconds,
+                c.tokensIn.get() / seconds / 1e6));
     }
 
     private static final class Counters {
@@ -166,15 +231,24 @@ public final class ServerBenchSuite implements BenchSuite {
             @Override
             public boolean check(String id, int i, JsonNode o, Counters c) {
                 c.tokensIn.addAndGet(contextTokens);
-                boolean compressed = o.path("firstMessageChars").asInt() < 0.75 * contexts.get(i % contexts.size()).length();
+                boolean compressed = o.path("firstMessageChars").asInt()
+                        < 0.75 * contexts.get(i % contexts.size()).length();
                 return o.path("echo").asText().equals("Question for request " + id + "?") && compressed;
             }
         };
     }
 
     /** {@code clients} loops pull request numbers from a shared counter until {@code total} are sent. */
-    private static Counters runPhase(ExecutorService pool, HttpClient client, URI uri, Workload w,
-                                     int clients, int total, long[] latencies, Progress progress) throws Exception {
+    private static Counters runPhase(
+            ExecutorService pool,
+            HttpClient client,
+            URI uri,
+            Workload w,
+            int clients,
+            int total,
+            long[] latencies,
+            Progress progress)
+            throws Exception {
         Counters c = new Counters();
         AtomicInteger next = new AtomicInteger();
         List<Future<?>> fs = new ArrayList<>();
@@ -186,9 +260,12 @@ public final class ServerBenchSuite implements BenchSuite {
                     String body = w.body(i, id);
                     long t = System.nanoTime();
                     try {
-                        HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse<String> r = client.send(
+                                HttpRequest.newBuilder(uri)
+                                        .timeout(Duration.ofSeconds(60))
+                                        .header("Content-Type", "application/json")
+                                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                                        .build(),
                                 HttpResponse.BodyHandlers.ofString());
                         long dt = System.nanoTime() - t;
                         int s = r.statusCode();
@@ -213,9 +290,10 @@ public final class ServerBenchSuite implements BenchSuite {
     /** Deterministic prose for the load test (~tokens tokens), distinct per seed. */
     static final class LoadText {
         private static final String[] WORDS = ("harbour lantern council orchard timber canal ledger meadow signal "
-                + "quarry archive beacon furnace granary cathedral voyage tariff compass glacier harvest merchant ferry "
-                + "observatory parchment reservoir scaffold tavern vineyard workshop bridge river market engineer winter "
-                + "schedule pattern migration festival storm visitor season history collection").split(" ");
+                        + "quarry archive beacon furnace granary cathedral voyage tariff compass glacier harvest merchant ferry "
+                        + "observatory parchment reservoir scaffold tavern vineyard workshop bridge river market engineer winter "
+                        + "schedule pattern migration festival storm visitor season history collection")
+                .split(" ");
 
         private LoadText() {}
 

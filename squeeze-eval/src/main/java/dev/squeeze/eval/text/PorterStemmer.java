@@ -7,8 +7,8 @@ package dev.squeeze.eval.text;
  */
 public final class PorterStemmer {
     private char[] b;
-    private int k;   // end of the current word (inclusive)
-    private int j;   // end of the stem before a suffix
+    private int k; // end of the current word (inclusive)
+    private int j; // end of the stem before a suffix
 
     private PorterStemmer() {}
 
@@ -34,7 +34,11 @@ public final class PorterStemmer {
 
     private boolean cons(int i) {
         switch (b[i]) {
-            case 'a': case 'e': case 'i': case 'o': case 'u':
+            case 'a':
+            case 'e':
+            case 'i':
+            case 'o':
+            case 'u':
                 return false;
             case 'y':
                 return i == 0 || !cons(i - 1);
@@ -198,21 +202,44 @@ public final class PorterStemmer {
         if (k == 0) return;
         boolean found;
         switch (b[k - 1]) {
-            case 'a': found = ends("al"); break;
-            case 'c': found = ends("ance") || ends("ence"); break;
-            case 'e': found = ends("er"); break;
-            case 'i': found = ends("ic"); break;
-            case 'l': found = ends("able") || ends("ible"); break;
-            case 'n': found = ends("ant") || ends("ement") || ends("ment") || ends("ent"); break;
+            case 'a':
+                found = ends("al");
+                break;
+            case 'c':
+                found = ends("ance") || ends("ence");
+                break;
+            case 'e':
+                found = ends("er");
+                break;
+            case 'i':
+                found = ends("ic");
+                break;
+            case 'l':
+                found = ends("able") || ends("ible");
+                break;
+            case 'n':
+                found = ends("ant") || ends("ement") || ends("ment") || ends("ent");
+                break;
             case 'o':
                 found = (ends("ion") && j >= 0 && (b[j] == 's' || b[j] == 't')) || ends("ou");
                 break;
-            case 's': found = ends("ism"); break;
-            case 't': found = ends("ate") || ends("iti"); break;
-            case 'u': found = ends("ous"); break;
-            case 'v': found = ends("ive"); break;
-            case 'z': found = ends("ize"); break;
-            default: found = false;
+            case 's':
+                found = ends("ism");
+                break;
+            case 't':
+                found = ends("ate") || ends("iti");
+                break;
+            case 'u':
+                found = ends("ous");
+                break;
+            case 'v':
+                found = ends("ive");
+                break;
+            case 'z':
+                found = ends("ize");
+                break;
+            default:
+                found = false;
         }
         if (found && m() > 1) k = j;
     }

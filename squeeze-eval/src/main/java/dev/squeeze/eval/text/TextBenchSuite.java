@@ -11,7 +11,6 @@ import dev.squeeze.text.CompressionResult;
 import dev.squeeze.text.CompressorRegistry;
 import dev.squeeze.text.ForcedContent;
 import dev.squeeze.text.PromptCompressor;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,21 +37,27 @@ public final class TextBenchSuite implements BenchSuite {
      * for methods that run on it alone (the offline ones), the process's for the neural ones whose ONNX Runtime
      * workers run on other threads (it also counts GC and JIT threads, so it errs on the slow side).
      */
-    private static final java.lang.management.ThreadMXBean THREAD = java.lang.management.ManagementFactory.getThreadMXBean();
-    private static final com.sun.management.OperatingSystemMXBean PROCESS =
-            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    private static final java.lang.management.ThreadMXBean THREAD =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
+    private static final com.sun.management.OperatingSystemMXBean PROCESS = (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     private static long cpuNanos(boolean process) {
         return process ? PROCESS.getProcessCpuTime() : THREAD.getCurrentThreadCpuTime();
     }
+
     static final double[] RATES = {0.5, 0.33, 0.2, 0.1};
     /** The default method with its MiniLM re-ranking cascade, run by default on paraphrase-32k only (it is slow). */
     static final String CASCADE = "semantic:rerank=minilm";
+
     static final String SPEED_TASK = "paraphrase-32k";
     static final double[] NQ_RATES = {0.5, 0.33, 0.25, 0.2, 0.1};
 
     @Override
-    public String name() { return "text"; }
+    public String name() {
+        return "text";
+    }
 
     @Override
     public String description() {
@@ -69,9 +74,12 @@ public final class TextBenchSuite implements BenchSuite {
         boolean quick = context.quick();
         CompressorRegistry registry = CompressorRegistry.load();
         boolean chosen = context.options().containsKey("methods");
-        List<String> methods = new ArrayList<>(chosen
-                ? List.of(context.options().get("methods").split(","))
-                : registry.offlineNames().stream().filter(n -> !n.equals("json")).toList());
+        List<String> methods = new ArrayList<>(
+                chosen
+                        ? List.of(context.options().get("methods").split(","))
+                        : registry.offlineNames().stream()
+                                .filter(n -> !n.equals("json"))
+                                .toList());
         if (!chosen) methods.add(CASCADE);
         Map<String, List<TextTasks.Example>> tasks = new LinkedHashMap<>();
         tasks.put("needle", TextTasks.needle(data, TextTasks.NEEDLE_LENGTHS, quick ? 4 : TextTasks.NEEDLE_DEPTHS));
@@ -80,12 +88,24 @@ public final class TextBenchSuite implements BenchSuite {
         tasks.put("nq-10", TextTasks.nq(data, 10, quick ? 40 : 200, 7));
         tasks.put("nq-20", TextTasks.nq(data, 20, quick ? 40 : 200, 11));
         tasks.put("gsm8k", TextTasks.gsm8k(data, quick ? 50 : 300));
-        tasks.put("paraphrase", ParaphraseTask.examples(data, ParaphraseTask.NEEDLES, ParaphraseTask.LENGTHS,
-                quick ? 12 : ParaphraseTask.NEEDLES.size()));
-        tasks.put("paraphrase-check", ParaphraseTask.examples(data, ParaphraseTask.CHECK_NEEDLES, ParaphraseTask.LENGTHS,
-                quick ? 6 : ParaphraseTask.CHECK_NEEDLES.size()));
-        tasks.put(SPEED_TASK, ParaphraseTask.examples(data, ParaphraseTask.NEEDLES, new int[] {32000},
-                quick ? 12 : ParaphraseTask.NEEDLES.size()));
+        tasks.put(
+                "paraphrase",
+                ParaphraseTask.examples(
+                        data,
+                        ParaphraseTask.NEEDLES,
+                        ParaphraseTask.LENGTHS,
+                        quick ? 12 : ParaphraseTask.NEEDLES.size()));
+        tasks.put(
+                "paraphrase-check",
+                ParaphraseTask.examples(
+                        data,
+                        ParaphraseTask.CHECK_NEEDLES,
+                        ParaphraseTask.LENGTHS,
+                        quick ? 6 : ParaphraseTask.CHECK_NEEDLES.size()));
+        tasks.put(
+                SPEED_TASK,
+                ParaphraseTask.examples(
+                        data, ParaphraseTask.NEEDLES, new int[] {32000}, quick ? 12 : ParaphraseTask.NEEDLES.size()));
         if (context.options().containsKey("tasks")) { // e.g. tasks=nq-10,gsm8k for slow neural methods
             List<String> keep = List.of(context.options().get("tasks").split(","));
             tasks.keySet().retainAll(keep);
@@ -98,12 +118,17 @@ public final class TextBenchSuite implements BenchSuite {
             context.plot(new PlotSpec(task, task + ": retention vs rate", "rate", "retention", "method"));
         }
         if (tasks.containsKey(SPEED_TASK)) {
-            context.plot(new PlotSpec(SPEED_TASK, SPEED_TASK + ": retention vs log10(input tokens per CPU-second), one point per rate",
-                    "log10TokensPerSecond", "retention", "method"));
+            context.plot(new PlotSpec(
+                    SPEED_TASK,
+                    SPEED_TASK + ": retention vs log10(input tokens per CPU-second), one point per rate",
+                    "log10TokensPerSecond",
+                    "retention",
+                    "method"));
         }
-        context.note("text: tokensPerSecond = input tokens / CPU seconds spent in compress() after a warm-up pass (JIT): the "
-                + "calling thread's CPU for offline methods, the whole process's for neural ones (column clock); it reads as "
-                + "tokens/s on one core and resists the shared machine's load; wallTokensPerSecond is wall time. Compare ratios from one run");
+        context.note(
+                "text: tokensPerSecond = input tokens / CPU seconds spent in compress() after a warm-up pass (JIT): the "
+                        + "calling thread's CPU for offline methods, the whole process's for neural ones (column clock); it reads as "
+                        + "tokens/s on one core and resists the shared machine's load; wallTokensPerSecond is wall time. Compare ratios from one run");
         List<String> offline = registry.offlineNames();
         List<Row> rows = new ArrayList<>();
         for (String spec : methods) {
@@ -117,9 +142,12 @@ public final class TextBenchSuite implements BenchSuite {
             warmUp(c, run, processClock ? 2 : 20);
             for (var e : run.entrySet()) {
                 double[] rates = e.getKey().startsWith("nq") || e.getKey().startsWith("paraphrase") ? NQ_RATES : RATES;
-                try (Progress pr = context.progress("text " + spec + " " + e.getKey(), (long) rates.length * e.getValue().size())) {
+                try (Progress pr = context.progress(
+                        "text " + spec + " " + e.getKey(),
+                        (long) rates.length * e.getValue().size())) {
                     for (double rate : rates) {
-                        Row row = measure(c, e.getKey(), e.getValue(), rate, pr, processClock).put("method", m.label());
+                        Row row = measure(c, e.getKey(), e.getValue(), rate, pr, processClock)
+                                .put("method", m.label());
                         context.add(row);
                         rows.add(row);
                     }
@@ -136,7 +164,9 @@ public final class TextBenchSuite implements BenchSuite {
             Map<String, String> o = new LinkedHashMap<>();
             for (int i = 1; i < parts.length; i++) {
                 int eq = parts[i].indexOf('=');
-                if (eq <= 0) throw new IllegalArgumentException("method option '" + parts[i] + "' in '" + spec + "' is not key=value");
+                if (eq <= 0)
+                    throw new IllegalArgumentException(
+                            "method option '" + parts[i] + "' in '" + spec + "' is not key=value");
                 o.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
             }
             return new MethodSpec(parts[0], o);
@@ -161,9 +191,11 @@ public final class TextBenchSuite implements BenchSuite {
         if (!CAUSAL_LM_METHODS.contains(method)) {
             return spec.options().isEmpty() ? registry.get(method) : registry.create(method, spec.options());
         }
-        EvalModel lm = EvalModel.resolve(context, "lm", "lmTokenizer").orElseThrow(() -> new IllegalArgumentException(method
-                + " needs a causal LM: give --option lm=PATH [--option lmTokenizer=PATH], or put " + EvalModel.DEFAULT_MODEL + " and "
-                + EvalModel.DEFAULT_TOKENIZER + " in ../shared/data"));
+        EvalModel lm = EvalModel.resolve(context, "lm", "lmTokenizer")
+                .orElseThrow(() -> new IllegalArgumentException(method
+                        + " needs a causal LM: give --option lm=PATH [--option lmTokenizer=PATH], or put "
+                        + EvalModel.DEFAULT_MODEL + " and "
+                        + EvalModel.DEFAULT_TOKENIZER + " in ../shared/data"));
         Map<String, String> o = new LinkedHashMap<>(spec.options());
         o.put("model", lm.model().toString());
         if (lm.tokenizer() != null) o.put("tokenizer", lm.tokenizer().toString());
@@ -177,7 +209,10 @@ public final class TextBenchSuite implements BenchSuite {
             for (int i = 0; i < Math.min(examples, list.size()); i++) {
                 for (double rate : RATES) {
                     try {
-                        c.compress(CompressionRequest.builder(list.get(i).context()).rate(rate).question(list.get(i).question()).build());
+                        c.compress(CompressionRequest.builder(list.get(i).context())
+                                .rate(rate)
+                                .question(list.get(i).question())
+                                .build());
                     } catch (IllegalArgumentException ignored) {
                         // counted in the measured pass
                     }
@@ -187,15 +222,24 @@ public final class TextBenchSuite implements BenchSuite {
     }
 
     /** One row: mean retention and achieved rate, worst rate error, tokens/s over the examples. */
-    static Row measure(PromptCompressor c, String task, List<TextTasks.Example> examples, double rate, Progress pr,
-                       boolean processClock) {
+    static Row measure(
+            PromptCompressor c,
+            String task,
+            List<TextTasks.Example> examples,
+            double rate,
+            Progress pr,
+            boolean processClock) {
         ForcedContent forced = task.equals("gsm8k") ? ForcedContent.numbersAndUrls() : ForcedContent.none();
         int kept = 0, errors = 0, n = 0;
         double achieved = 0, worst = 0;
         long tokens = 0, nanos = 0, wall = 0;
         List<String> firstError = new ArrayList<>();
         for (TextTasks.Example ex : examples) {
-            CompressionRequest req = CompressionRequest.builder(ex.context()).rate(rate).question(ex.question()).forced(forced).build();
+            CompressionRequest req = CompressionRequest.builder(ex.context())
+                    .rate(rate)
+                    .question(ex.question())
+                    .forced(forced)
+                    .build();
             long t0 = cpuNanos(processClock);
             long w0 = System.nanoTime();
             CompressionResult r;
@@ -217,7 +261,9 @@ public final class TextBenchSuite implements BenchSuite {
             if (pr != null) pr.step();
         }
         int total = examples.size();
-        Row row = Row.of(task).put("method", c.method()).put("rate", rate)
+        Row row = Row.of(task)
+                .put("method", c.method())
+                .put("rate", rate)
                 .put("achievedRate", n == 0 ? Double.NaN : achieved / n)
                 .put("maxRateError", worst)
                 .put("retention", total == 0 ? Double.NaN : kept / (double) total)

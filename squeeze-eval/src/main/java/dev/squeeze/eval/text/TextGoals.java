@@ -2,7 +2,6 @@ package dev.squeeze.eval.text;
 
 import dev.squeeze.bench.Row;
 import dev.squeeze.text.CompressorRegistry;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,21 +31,38 @@ final class TextGoals {
             String where = "";
             for (Row r : mine) {
                 double e = num(r, "maxRateError");
-                if (e > worst) { worst = e; where = r.task() + " at rate " + r.get("rate"); }
+                if (e > worst) {
+                    worst = e;
+                    where = r.task() + " at rate " + r.get("rate");
+                }
             }
-            out.add(String.format(Locale.ROOT, "goal: %s achieved rate within 0.02 of the request (every task but GSM8K): %s (worst %.4f, %s)",
-                    m, worst <= 0.02 ? "met" : "NOT met", worst, where));
+            out.add(String.format(
+                    Locale.ROOT,
+                    "goal: %s achieved rate within 0.02 of the request (every task but GSM8K): %s (worst %.4f, %s)",
+                    m,
+                    worst <= 0.02 ? "met" : "NOT met",
+                    worst,
+                    where));
         }
         speed(out, rows, m, 300_000);
         speed(out, rows, TextBenchSuite.CASCADE, 10_000);
         return out;
     }
 
-    private static void retention(List<String> out, List<Row> rows, String method, String task, double rate, double goal) {
-        for (Row r : select(rows, x -> method.equals(x.get("method")) && task.equals(x.task()) && num(x, "rate") == rate)) {
+    private static void retention(
+            List<String> out, List<Row> rows, String method, String task, double rate, double goal) {
+        for (Row r :
+                select(rows, x -> method.equals(x.get("method")) && task.equals(x.task()) && num(x, "rate") == rate)) {
             double v = num(r, "retention");
-            out.add(String.format(Locale.ROOT, "goal: %s %s retention >= %s at rate %s: %s (%.3f)", method, task, goal, rate,
-                    v >= goal ? "met" : "NOT met", v));
+            out.add(String.format(
+                    Locale.ROOT,
+                    "goal: %s %s retention >= %s at rate %s: %s (%.3f)",
+                    method,
+                    task,
+                    goal,
+                    rate,
+                    v >= goal ? "met" : "NOT met",
+                    v));
         }
     }
 
@@ -55,11 +71,19 @@ final class TextGoals {
         if (rs.isEmpty()) return;
         double worst = Double.POSITIVE_INFINITY;
         for (Row r : rs) worst = Math.min(worst, num(r, "tokensPerSecond"));
-        out.add(String.format(Locale.ROOT, "goal: %s >= %,.0f input tokens per CPU-second on 32k-token contexts (%s): %s (slowest rate: %,.0f)",
-                method, goal, rs.getFirst().get("clock"), worst >= goal ? "met" : "NOT met", worst));
+        out.add(String.format(
+                Locale.ROOT,
+                "goal: %s >= %,.0f input tokens per CPU-second on 32k-token contexts (%s): %s (slowest rate: %,.0f)",
+                method,
+                goal,
+                rs.getFirst().get("clock"),
+                worst >= goal ? "met" : "NOT met",
+                worst));
     }
 
-    private static List<Row> select(List<Row> rows, Predicate<Row> p) { return rows.stream().filter(p).toList(); }
+    private static List<Row> select(List<Row> rows, Predicate<Row> p) {
+        return rows.stream().filter(p).toList();
+    }
 
     private static double num(Row r, String key) {
         return r.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;

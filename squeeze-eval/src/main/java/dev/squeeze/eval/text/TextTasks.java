@@ -3,7 +3,6 @@ package dev.squeeze.eval.text;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.squeeze.text.TokenCounter;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,7 +22,8 @@ public final class TextTasks {
     /** One example: compress {@code context} (with {@code question} or not), then every string of {@code mustKeep} must survive (any one if {@code anyOf}). */
     public record Example(String context, String question, List<String> mustKeep, boolean anyOf) {}
 
-    public static final String NEEDLE = "The best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day.";
+    public static final String NEEDLE =
+            "The best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day.";
     public static final String NEEDLE_QUESTION = "What is the best thing to do in San Francisco?";
     public static final int[] NEEDLE_LENGTHS = {1000, 4000, 16000, 32000};
     public static final int NEEDLE_DEPTHS = 10;
@@ -47,7 +47,8 @@ public final class TextTasks {
         Path dir = data.resolve("text/paul-graham-essays");
         StringBuilder hay = new StringBuilder();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".txt")).sorted().toList()) {
+            for (Path p :
+                    files.filter(f -> f.toString().endsWith(".txt")).sorted().toList()) {
                 hay.append(Files.readString(p, StandardCharsets.UTF_8)).append("\n\n");
             }
         }
@@ -71,19 +72,25 @@ public final class TextTasks {
         Path f = data.resolve("qa/kv-retrieval-" + keys + "_keys.jsonl.gz");
         ObjectMapper om = new ObjectMapper();
         List<Example> out = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(f)), StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(
+                new InputStreamReader(new GZIPInputStream(Files.newInputStream(f)), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null && out.size() < limit) {
                 JsonNode n = om.readTree(line);
                 StringBuilder sb = new StringBuilder("JSON data:\n{");
                 JsonNode recs = n.get("ordered_kv_records");
                 for (int i = 0; i < recs.size(); i++) {
-                    sb.append(i == 0 ? "" : ",\n ").append('"').append(recs.get(i).get(0).asText()).append("\": \"")
-                            .append(recs.get(i).get(1).asText()).append('"');
+                    sb.append(i == 0 ? "" : ",\n ")
+                            .append('"')
+                            .append(recs.get(i).get(0).asText())
+                            .append("\": \"")
+                            .append(recs.get(i).get(1).asText())
+                            .append('"');
                 }
                 sb.append("}");
                 String key = n.get("key").asText();
-                String q = "Extract the value corresponding to the specified key in the JSON object above. Key: \"" + key + "\"";
+                String q = "Extract the value corresponding to the specified key in the JSON object above. Key: \""
+                        + key + "\"";
                 out.add(new Example(sb.toString(), q, List.of(n.get("value").asText()), false));
             }
         }
@@ -98,7 +105,8 @@ public final class TextTasks {
         Path f = data.resolve("qa/nq-open-oracle.jsonl.gz");
         ObjectMapper om = new ObjectMapper();
         List<JsonNode> all = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(f)), StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(
+                new InputStreamReader(new GZIPInputStream(Files.newInputStream(f)), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) all.add(om.readTree(line));
         }
@@ -108,7 +116,8 @@ public final class TextTasks {
             JsonNode ex = all.get(i);
             JsonNode gold = ex.get("ctxs").get(0);
             List<String> answers = new ArrayList<>();
-            for (JsonNode a : ex.get("answers")) if (gold.get("text").asText().contains(a.asText())) answers.add(a.asText());
+            for (JsonNode a : ex.get("answers"))
+                if (gold.get("text").asText().contains(a.asText())) answers.add(a.asText());
             if (answers.isEmpty()) continue;
             List<JsonNode> chosen = new ArrayList<>();
             while (chosen.size() < docs - 1) {
@@ -119,8 +128,12 @@ public final class TextTasks {
             StringBuilder sb = new StringBuilder();
             for (int d = 0; d < chosen.size(); d++) {
                 if (d > 0) sb.append("\n\n");
-                sb.append("Document [").append(d + 1).append("](Title: ").append(chosen.get(d).get("title").asText())
-                        .append(") ").append(chosen.get(d).get("text").asText());
+                sb.append("Document [")
+                        .append(d + 1)
+                        .append("](Title: ")
+                        .append(chosen.get(d).get("title").asText())
+                        .append(") ")
+                        .append(chosen.get(d).get("text").asText());
             }
             out.add(new Example(sb.toString(), ex.get("question").asText(), answers, true));
         }

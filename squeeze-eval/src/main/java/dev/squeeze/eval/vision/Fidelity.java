@@ -11,7 +11,6 @@ import dev.squeeze.vision.cct.CctMethod;
 import dev.squeeze.vision.model.CctModel;
 import dev.squeeze.vision.model.ImagePreprocessor;
 import dev.squeeze.vision.model.Reducer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -44,20 +43,28 @@ public final class Fidelity {
         this.pool = pool;
     }
 
-    public CctModel model() { return model; }
+    public CctModel model() {
+        return model;
+    }
 
     /**
      * Scores every method at every budget. Result indices: [method][keep] for image methods, then
      * [imageMethods + m][keep] for AnyRes methods (budgets as fractions of 256 and of 1280 tokens).
      */
-    public Result[][] evaluate(List<Image> images, List<CctMethod> methods, List<AnyResReducer> anyRes, double[] keeps,
-                               IntConsumer onImageDone) throws Exception {
+    public Result[][] evaluate(
+            List<Image> images,
+            List<CctMethod> methods,
+            List<AnyResReducer> anyRes,
+            double[] keeps,
+            IntConsumer onImageDone)
+            throws Exception {
         int mCount = methods.size() + anyRes.size();
         double[][][][] per = new double[images.size()][][][];
         pool.submit(() -> IntStream.range(0, images.size()).parallel().forEach(i -> {
-            per[i] = scoreImage(images.get(i), methods, anyRes, keeps);
-            onImageDone.accept(i);
-        })).get();
+                    per[i] = scoreImage(images.get(i), methods, anyRes, keeps);
+                    onImageDone.accept(i);
+                }))
+                .get();
         Result[][] out = new Result[mCount][keeps.length];
         for (int m = 0; m < mCount; m++) {
             for (int k = 0; k < keeps.length; k++) {
@@ -79,22 +86,29 @@ public final class Fidelity {
         }
         TokenSet tokens = TokenSet.of(model.tokenize(img));
         CctModel.Stage encoder = model.run(tokens, 0, CctMethod.LLM_START, Reducer.NONE);
-        float[] full = model.classify(model.run(encoder.tokens(), CctMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE,
-                encoder.history()).tokens());
+        float[] full = model.classify(
+                model.run(encoder.tokens(), CctMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE, encoder.history())
+                        .tokens());
         double[][][] r = new double[methods.size() + anyRes.size()][keeps.length][];
         for (int m = 0; m < methods.size(); m++) {
             CctMethod method = methods.get(m);
             for (int k = 0; k < keeps.length; k++) {
                 int keep = (int) Math.round(keeps[k] * CctModel.TOKENS);
                 CctModel.Stage s = method.firstHookLayer() >= CctMethod.LLM_START
-                        ? model.run(encoder.tokens(), CctMethod.LLM_START, CctModel.BLOCKS, method.reducer(keep), encoder.history())
+                        ? model.run(
+                                encoder.tokens(),
+                                CctMethod.LLM_START,
+                                CctModel.BLOCKS,
+                                method.reducer(keep),
+                                encoder.history())
                         : model.run(tokens, 0, CctModel.BLOCKS, method.reducer(keep));
                 r[m][k] = score(full, model.classify(s.tokens()), im.label(), s.reduceNanos());
             }
         }
         if (!anyRes.isEmpty()) {
             AnyRes a = CctAnyRes.encode(model, img, large, CctMethod.LLM_START);
-            float[] ref = model.classify(model.run(a.tokens(), CctMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE).tokens());
+            float[] ref = model.classify(model.run(a.tokens(), CctMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE)
+                    .tokens());
             int total = a.tokens().size();
             for (int m = 0; m < anyRes.size(); m++) {
                 for (int k = 0; k < keeps.length; k++) {
@@ -103,7 +117,8 @@ public final class Fidelity {
                     TokenTransform t = anyRes.get(m).reduce(a, Budget.count(keep));
                     TokenSet reduced = t.apply(a.tokens(), PositionMode.REPRESENTATIVE);
                     long ns = System.nanoTime() - t0;
-                    float[] got = model.classify(model.run(reduced, CctMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE).tokens());
+                    float[] got = model.classify(model.run(reduced, CctMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE)
+                            .tokens());
                     r[methods.size() + m][k] = score(ref, got, im.label(), ns);
                 }
             }
@@ -115,7 +130,8 @@ public final class Fidelity {
         int a = argmax(ref), b = argmax(got);
         double[] p = softmax(ref), q = softmax(got);
         double kl = 0;
-        for (int c = 0; c < p.length; c++) if (p[c] > 0) kl += p[c] * (Math.log(p[c]) - Math.log(Math.max(q[c], 1e-30)));
+        for (int c = 0; c < p.length; c++)
+            if (p[c] > 0) kl += p[c] * (Math.log(p[c]) - Math.log(Math.max(q[c], 1e-30)));
         return new double[] {a == b ? 1 : 0, kl, label < 0 ? -1 : (b == label ? 1 : 0), nanos / 1e6};
     }
 
@@ -126,7 +142,10 @@ public final class Fidelity {
             agree += r[0];
             kl += r[1];
             ms += r[3];
-            if (r[2] >= 0) { labelled++; correct += r[2]; }
+            if (r[2] >= 0) {
+                labelled++;
+                correct += r[2];
+            }
         }
         int n = per.length;
         return new Result(agree / n, kl / n, labelled == 0 ? Double.NaN : correct / labelled, labelled, ms / n);
@@ -143,7 +162,10 @@ public final class Fidelity {
         for (float v : l) mx = Math.max(mx, v);
         double[] p = new double[l.length];
         double s = 0;
-        for (int i = 0; i < l.length; i++) { p[i] = Math.exp(l[i] - mx); s += p[i]; }
+        for (int i = 0; i < l.length; i++) {
+            p[i] = Math.exp(l[i] - mx);
+            s += p[i];
+        }
         for (int i = 0; i < l.length; i++) p[i] /= s;
         return p;
     }

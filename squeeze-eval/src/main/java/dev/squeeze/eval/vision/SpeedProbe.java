@@ -4,7 +4,6 @@ import dev.squeeze.core.select.BipartiteSoftMatching;
 import dev.squeeze.core.select.DpcKnn;
 import dev.squeeze.core.select.MaxMinDiversity;
 import dev.squeeze.core.tensor.FloatMatrix;
-
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -26,11 +25,17 @@ public final class SpeedProbe {
         return new FloatMatrix(n, d, a);
     }
 
-    public static Object divPrune(FloatMatrix x) { return MaxMinDiversity.divPrune(x, 64); }
+    public static Object divPrune(FloatMatrix x) {
+        return MaxMinDiversity.divPrune(x, 64);
+    }
 
-    public static Object tome(FloatMatrix x) { return BipartiteSoftMatching.merge(x, null, 16, true); }
+    public static Object tome(FloatMatrix x) {
+        return BipartiteSoftMatching.merge(x, null, 16, true);
+    }
 
-    public static Object dpcKnn(FloatMatrix x) { return DpcKnn.cluster(x, 288, 5); }
+    public static Object dpcKnn(FloatMatrix x) {
+        return DpcKnn.cluster(x, 288, 5);
+    }
 
     /** Median wall time of {@code runs} calls after {@code warmup} calls. */
     public static double medianMillis(Supplier<Object> task, int warmup, int runs) {
@@ -48,12 +53,16 @@ public final class SpeedProbe {
     }
 
     public static Timing[] all(boolean quick) {
-        int warm = quick ? 10 : 20, runs = quick ? 11 : 31;   // the Vector API needs C2: warm up well
+        int warm = quick ? 10 : 20, runs = quick ? 11 : 31; // the Vector API needs C2: warm up well
         FloatMatrix a = gaussian(576, 1024, 1), b = gaussian(577, 768, 2), c = gaussian(2880, 1024, 3);
         return new Timing[] {
-                new Timing("divprune", "keep 64 of 576, D=1024", medianMillis(() -> divPrune(a), warm, runs), runs),
-                new Timing("tome", "r=16 on 577x768", medianMillis(() -> tome(b), warm, runs), runs),
-                new Timing("dpc-knn", "2880x1024, 288 centres, k=5", medianMillis(() -> dpcKnn(c), Math.max(1, warm / 3), Math.max(3, runs / 3)), Math.max(3, runs / 3)),
+            new Timing("divprune", "keep 64 of 576, D=1024", medianMillis(() -> divPrune(a), warm, runs), runs),
+            new Timing("tome", "r=16 on 577x768", medianMillis(() -> tome(b), warm, runs), runs),
+            new Timing(
+                    "dpc-knn",
+                    "2880x1024, 288 centres, k=5",
+                    medianMillis(() -> dpcKnn(c), Math.max(1, warm / 3), Math.max(3, runs / 3)),
+                    Math.max(3, runs / 3)),
         };
     }
 }

@@ -13,7 +13,6 @@ import dev.squeeze.vision.video.FastVid;
 import dev.squeeze.vision.video.HoliTom;
 import dev.squeeze.vision.video.PruneVid;
 import dev.squeeze.vision.video.TempMe;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,14 +40,18 @@ public final class VideoProbe {
     /** {kept fraction, agreement (0/1), KL} of one method on one clip. */
     public static double[] score(CctModel model, Clip clip, Function<Clip, TokenTransform> method) {
         TokenSet all = TokenSet.of(clip.tokens());
-        float[] ref = model.classify(model.run(all, CctMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE).tokens());
+        float[] ref = model.classify(model.run(all, CctMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE)
+                .tokens());
         TokenTransform t = method.apply(clip);
         TokenSet reduced = t.apply(all, PositionMode.REPRESENTATIVE);
-        float[] got = model.classify(model.run(reduced, CctMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE).tokens());
+        float[] got = model.classify(model.run(reduced, CctMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE)
+                .tokens());
         double[] p = Fidelity.softmax(ref), q = Fidelity.softmax(got);
         double kl = 0;
         for (int c = 0; c < p.length; c++) kl += p[c] * (Math.log(p[c]) - Math.log(Math.max(q[c], 1e-30)));
-        return new double[] {t.outputCount() / (double) clip.size(), Fidelity.argmax(ref) == Fidelity.argmax(got) ? 1 : 0, kl};
+        return new double[] {
+            t.outputCount() / (double) clip.size(), Fidelity.argmax(ref) == Fidelity.argmax(got) ? 1 : 0, kl
+        };
     }
 
     /** The three synthetic clips of an image (b: the image cut to). */
@@ -60,5 +63,7 @@ public final class VideoProbe {
         return c;
     }
 
-    static List<String> clipNames() { return List.of("still", "panning", "cut"); }
+    static List<String> clipNames() {
+        return List.of("still", "panning", "cut");
+    }
 }

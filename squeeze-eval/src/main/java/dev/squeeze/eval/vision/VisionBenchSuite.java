@@ -11,9 +11,6 @@ import dev.squeeze.vision.cct.CctMethod;
 import dev.squeeze.vision.cct.CctMethods;
 import dev.squeeze.vision.image.similarity.RandomAnyRes;
 import dev.squeeze.vision.model.CctModel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code squeeze bench vision}: every image method at keep = 75%, 50%, 25%, 12.5% of the CCT's 256 visual tokens
@@ -33,7 +32,9 @@ public final class VisionBenchSuite implements BenchSuite {
     public static final double[] KEEPS = {0.75, 0.5, 0.25, 0.125};
 
     @Override
-    public String name() { return "vision"; }
+    public String name() {
+        return "vision";
+    }
 
     @Override
     public String description() {
@@ -59,8 +60,11 @@ public final class VisionBenchSuite implements BenchSuite {
 
     private void speed(BenchContext context) {
         for (SpeedProbe.Timing t : SpeedProbe.all(context.quick())) {
-            context.add(Row.of("vision-speed").put("method", t.name()).put("shape", t.shape())
-                    .put("medianMillis", t.medianMillis()).put("runs", t.runs()));
+            context.add(Row.of("vision-speed")
+                    .put("method", t.name())
+                    .put("shape", t.shape())
+                    .put("medianMillis", t.medianMillis())
+                    .put("runs", t.runs()));
         }
     }
 
@@ -72,7 +76,9 @@ public final class VisionBenchSuite implements BenchSuite {
         }
         List<Path> files;
         try (var s = Files.list(data.resolve("images/imagenet-sample"))) {
-            files = s.filter(p -> p.getFileName().toString().endsWith(".JPEG")).sorted().toList();
+            files = s.filter(p -> p.getFileName().toString().endsWith(".JPEG"))
+                    .sorted()
+                    .toList();
         }
         if (context.quick()) {
             List<Path> q = new ArrayList<>();
@@ -80,22 +86,25 @@ public final class VisionBenchSuite implements BenchSuite {
             files = q;
         }
         List<Fidelity.Image> images = new ArrayList<>();
-        for (Path f : files) images.add(new Fidelity.Image(f, labels.getOrDefault(f.getFileName().toString(), -1)));
+        for (Path f : files)
+            images.add(new Fidelity.Image(f, labels.getOrDefault(f.getFileName().toString(), -1)));
         // the random baselines are averaged over several seeds: one draw varies by several points of agreement
         List<CctMethod> methods = new ArrayList<>(CctMethods.image());
         for (int sd = 1; sd < RANDOM_SEEDS; sd++) methods.add(CctMethods.random(CctMethods.RANDOM_SEED + sd));
         List<AnyResReducer> anyRes = new ArrayList<>(CctMethods.anyRes());
         for (int sd = 1; sd < RANDOM_ANYRES_SEEDS; sd++) anyRes.add(new RandomAnyRes(CctMethods.RANDOM_SEED + sd));
         Fidelity.Result[][] res;
-        try (Progress p = context.progress("vision: " + (methods.size() + anyRes.size()) + " method runs x " + KEEPS.length
-                + " budgets per image", images.size())) {
+        try (Progress p = context.progress(
+                "vision: " + (methods.size() + anyRes.size()) + " method runs x " + KEEPS.length + " budgets per image",
+                images.size())) {
             res = fid.evaluate(images, methods, anyRes, KEEPS, i -> p.step());
         }
         Map<String, List<Fidelity.Result[]>> byName = new java.util.LinkedHashMap<>();
         Map<String, Boolean> isAnyRes = new HashMap<>();
         for (int m = 0; m < methods.size() + anyRes.size(); m++) {
             boolean ar = m >= methods.size();
-            String name = ar ? anyRes.get(m - methods.size()).name() : methods.get(m).name();
+            String name =
+                    ar ? anyRes.get(m - methods.size()).name() : methods.get(m).name();
             byName.computeIfAbsent(name, x -> new ArrayList<>()).add(res[m]);
             isAnyRes.put(name, ar);
         }
@@ -116,9 +125,14 @@ public final class VisionBenchSuite implements BenchSuite {
             }
         }
         video(context, fid.model(), files);
-        context.plot(new PlotSpec("vision-fidelity", "Top-1 agreement with the unreduced CCT vs kept fraction of visual tokens",
-                "keep", "agreement", "method"));
-        context.plot(new PlotSpec("vision-fidelity", "Mean logit KL(full || reduced) vs kept fraction", "keep", "kl", "method"));
+        context.plot(new PlotSpec(
+                "vision-fidelity",
+                "Top-1 agreement with the unreduced CCT vs kept fraction of visual tokens",
+                "keep",
+                "agreement",
+                "method"));
+        context.plot(new PlotSpec(
+                "vision-fidelity", "Mean logit KL(full || reduced) vs kept fraction", "keep", "kl", "method"));
         notes(context, at25);
         goals(context, at50, at25, images.size());
     }
@@ -149,9 +163,14 @@ public final class VisionBenchSuite implements BenchSuite {
         int mi = 0;
         for (String name : methods.keySet()) {
             for (int ci = 0; ci < VideoProbe.clipNames().size(); ci++) {
-                context.add(Row.of("vision-video").put("method", name).put("clip", VideoProbe.clipNames().get(ci))
-                        .put("keptFraction", acc[mi][ci][0]).put("agreement", acc[mi][ci][1]).put("kl", acc[mi][ci][2])
-                        .put("clips", n).put("frames", 4));
+                context.add(Row.of("vision-video")
+                        .put("method", name)
+                        .put("clip", VideoProbe.clipNames().get(ci))
+                        .put("keptFraction", acc[mi][ci][0])
+                        .put("agreement", acc[mi][ci][1])
+                        .put("kl", acc[mi][ci][2])
+                        .put("clips", n)
+                        .put("frames", 4));
             }
             mi++;
         }
@@ -161,15 +180,35 @@ public final class VisionBenchSuite implements BenchSuite {
     public static final int RANDOM_ANYRES_SEEDS = 3;
 
     private static Row row(String method, String setting, double keep, int k, Fidelity.Result r, int images) {
-        LOG.info("{} keep={} agreement={} kl={} acc={} ms={}", method, keep, r.agreement(), r.kl(), r.accuracy(), r.reduceMillis());
-        return Row.of("vision-fidelity").put("method", method).put("setting", setting).put("keep", keep).put("tokens", k)
-                .put("agreement", r.agreement()).put("kl", r.kl()).put("accuracy", r.accuracy())
-                .put("labelled", r.labelled()).put("images", images).put("reduceMillis", r.reduceMillis());
+        LOG.info(
+                "{} keep={} agreement={} kl={} acc={} ms={}",
+                method,
+                keep,
+                r.agreement(),
+                r.kl(),
+                r.accuracy(),
+                r.reduceMillis());
+        return Row.of("vision-fidelity")
+                .put("method", method)
+                .put("setting", setting)
+                .put("keep", keep)
+                .put("tokens", k)
+                .put("agreement", r.agreement())
+                .put("kl", r.kl())
+                .put("accuracy", r.accuracy())
+                .put("labelled", r.labelled())
+                .put("images", images)
+                .put("reduceMillis", r.reduceMillis());
     }
 
     private static Fidelity.Result mean(List<Fidelity.Result> rs) {
         double a = 0, kl = 0, acc = 0, ms = 0;
-        for (Fidelity.Result r : rs) { a += r.agreement(); kl += r.kl(); acc += r.accuracy(); ms += r.reduceMillis(); }
+        for (Fidelity.Result r : rs) {
+            a += r.agreement();
+            kl += r.kl();
+            acc += r.accuracy();
+            ms += r.reduceMillis();
+        }
         int n = rs.size();
         return new Fidelity.Result(a / n, kl / n, acc / n, rs.get(0).labelled(), ms / n);
     }
@@ -181,19 +220,23 @@ public final class VisionBenchSuite implements BenchSuite {
     }
 
     private static void notes(BenchContext c, Map<String, Double> at25) {
-        c.note("vision: CCT has no [CLS]; its attention-pooling weights stand in for [CLS] attention and for the last text "
-                + "token's attention (in-LLM methods). Blocks 0-2 play the vision encoder and block 3 + pooling the language model. "
-                + "fastv and fastervlm coincide under this proxy (single query, same layer). todre-2stage may end below K "
-                + "(stage 2 removes low-relevance tokens). random rows are means over " + RANDOM_SEEDS + " seeds (random-anyres: "
-                + RANDOM_ANYRES_SEEDS + ") with their standard deviation in agreementStd. AnyRes methods (globalcom2, tcc, random-anyres) are measured on "
-                + "thumbnail + 2x2 crops (1280 tokens) against the unreduced AnyRes pass.");
+        c.note(
+                "vision: CCT has no [CLS]; its attention-pooling weights stand in for [CLS] attention and for the last text "
+                        + "token's attention (in-LLM methods). Blocks 0-2 play the vision encoder and block 3 + pooling the language model. "
+                        + "fastv and fastervlm coincide under this proxy (single query, same layer). todre-2stage may end below K "
+                        + "(stage 2 removes low-relevance tokens). random rows are means over " + RANDOM_SEEDS
+                        + " seeds (random-anyres: "
+                        + RANDOM_ANYRES_SEEDS
+                        + ") with their standard deviation in agreementStd. AnyRes methods (globalcom2, tcc, random-anyres) are measured on "
+                        + "thumbnail + 2x2 crops (1280 tokens) against the unreduced AnyRes pass.");
         Double rnd = at25.get("random"), rndAr = at25.get("random-anyres");
         List<String> behind = new ArrayList<>();
         for (var e : at25.entrySet()) {
             if (e.getKey().startsWith("random")) continue;
             boolean anyres = e.getKey().equals("globalcom2") || e.getKey().equals("tcc");
             Double base = anyres ? rndAr : rnd;
-            if (base != null && e.getValue() <= base) behind.add(e.getKey() + " (" + fmt(e.getValue()) + " vs random " + fmt(base) + ")");
+            if (base != null && e.getValue() <= base)
+                behind.add(e.getKey() + " (" + fmt(e.getValue()) + " vs random " + fmt(base) + ")");
         }
         if (!behind.isEmpty()) {
             c.note("vision: at keep 25% these methods do not beat the random baseline: " + String.join(", ", behind)
@@ -214,9 +257,11 @@ public final class VisionBenchSuite implements BenchSuite {
         }
         java.util.Collections.sort(both);
         c.note("vision goals (best method >= 0.97 agreement at 50%, >= 0.90 at 25%; " + images + " images): at 50% "
-                + b50.getKey() + " " + fmt(b50.getValue()) + (ok50 ? " (met)" : " (MISSED)") + ", at 25% " + b25.getKey() + " "
+                + b50.getKey() + " " + fmt(b50.getValue()) + (ok50 ? " (met)" : " (MISSED)") + ", at 25% "
+                + b25.getKey() + " "
                 + fmt(b25.getValue()) + (ok25 ? " (met)" : " (MISSED)") + "; "
-                + (both.isEmpty() ? "no single method meets both" : "met by one method: " + String.join(", ", both)) + "."
+                + (both.isEmpty() ? "no single method meets both" : "met by one method: " + String.join(", ", both))
+                + "."
                 + " divprune-fold and dpcknn-kmeans are documented compositions (DivPrune + HoliTom's nearest fold; DPC-KNN "
                 + "seeding Token Pooling's K-Means), not single papers' methods: see their catalog notes.");
     }
@@ -235,5 +280,7 @@ public final class VisionBenchSuite implements BenchSuite {
         return b;
     }
 
-    private static String fmt(double v) { return String.format(java.util.Locale.ROOT, "%.3f", v); }
+    private static String fmt(double v) {
+        return String.format(java.util.Locale.ROOT, "%.3f", v);
+    }
 }

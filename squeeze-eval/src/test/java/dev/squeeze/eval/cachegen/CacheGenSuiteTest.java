@@ -1,22 +1,21 @@
 package dev.squeeze.eval.cachegen;
 
-import dev.squeeze.core.data.DataAssumptions;
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.bench.BenchContext;
 import dev.squeeze.bench.PlotSpec;
 import dev.squeeze.bench.Progress;
 import dev.squeeze.bench.Row;
+import dev.squeeze.core.data.DataAssumptions;
 import dev.squeeze.core.data.SharedData;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The suite runs (quick, few windows, no big model, on stories260K) and its rows hold consistent values. With
@@ -36,20 +35,48 @@ class CacheGenSuiteTest {
             this.options = options;
         }
 
-        @Override public Path outDir() { return out; }
-        @Override public Optional<Path> dataDir() { return SharedData.locate(); }
-        @Override public Map<String, String> options() { return options; }
-        @Override public void add(Row row) { rows.add(row); }
-        @Override public void plot(PlotSpec spec) {}
-        @Override public void note(String text) { notes.add(text); }
+        @Override
+        public Path outDir() {
+            return out;
+        }
+
+        @Override
+        public Optional<Path> dataDir() {
+            return SharedData.locate();
+        }
+
+        @Override
+        public Map<String, String> options() {
+            return options;
+        }
+
+        @Override
+        public void add(Row row) {
+            rows.add(row);
+        }
+
+        @Override
+        public void plot(PlotSpec spec) {}
+
+        @Override
+        public void note(String text) {
+            notes.add(text);
+        }
 
         @Override
         public Progress progress(String task, long total) {
             return new Progress() {
-                @Override public void step() {}
-                @Override public void stepBy(long n) {}
-                @Override public void message(String text) {}
-                @Override public void close() {}
+                @Override
+                public void step() {}
+
+                @Override
+                public void stepBy(long n) {}
+
+                @Override
+                public void message(String text) {}
+
+                @Override
+                public void close() {}
             };
         }
     }
@@ -58,7 +85,8 @@ class CacheGenSuiteTest {
     void quickRunProducesConsistentRows(@TempDir Path dir) throws Exception {
         boolean full = Boolean.getBoolean("cachegen.bench.full");
         Map<String, String> opts = new HashMap<>();
-        if (DataAssumptions.present("models/stories260K.bin")) {   // the fast test model; the suite's default is stories15M
+        if (DataAssumptions.present(
+                "models/stories260K.bin")) { // the fast test model; the suite's default is stories15M
             opts.put("model", SharedData.require("models/stories260K.bin").toString());
             opts.put("tokenizer", SharedData.require("models/tok512.bin").toString());
         }
@@ -74,24 +102,36 @@ class CacheGenSuiteTest {
             for (String n : ctx.notes) System.out.println("NOTE " + n);
         }
         if (!DataAssumptions.present("models/stories260K.bin")) {
-            assertTrue(ctx.rows.stream().noneMatch(r -> r.task().equals("size-quality")), "no stories260K rows without the model");
+            assertTrue(
+                    ctx.rows.stream().noneMatch(r -> r.task().equals("size-quality")),
+                    "no stories260K rows without the model");
             return;
         }
-        List<Row> size = ctx.rows.stream().filter(r -> r.task().equals("size-quality")).toList();
+        List<Row> size =
+                ctx.rows.stream().filter(r -> r.task().equals("size-quality")).toList();
         assertEquals(9, size.size());
         for (Row r : size) {
             double bpt = ((Number) r.get("bytesPerToken")).doubleValue();
-            assertEquals(((Number) r.get("fp16BytesPerToken")).doubleValue() / bpt, ((Number) r.get("ratioVsFp16")).doubleValue(), 1e-9);
+            assertEquals(
+                    ((Number) r.get("fp16BytesPerToken")).doubleValue() / bpt,
+                    ((Number) r.get("ratioVsFp16")).doubleValue(),
+                    1e-9);
             // stories260K: 2 x 5 layers x 32 values per token; KIVI-4bit 0.625 bytes per value
             assertEquals(640.0, ((Number) r.get("fp16BytesPerToken")).doubleValue());
             assertEquals(200.0, ((Number) r.get("kivi4BytesPerToken")).doubleValue());
             assertTrue(((Number) r.get("decodeMicrosPerToken")).doubleValue() > 0);
         }
         // finer levels cost more bytes
-        assertTrue(((Number) size.get(0).get("bytesPerToken")).doubleValue() > ((Number) size.get(6).get("bytesPerToken")).doubleValue());
-        Row load = ctx.rows.stream().filter(r -> r.task().equals("load-vs-recompute")).findFirst().orElseThrow();
+        assertTrue(((Number) size.get(0).get("bytesPerToken")).doubleValue()
+                > ((Number) size.get(6).get("bytesPerToken")).doubleValue());
+        Row load = ctx.rows.stream()
+                .filter(r -> r.task().equals("load-vs-recompute"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(256, load.get("tokens"), "a full window of min(256, seq_len) tokens");
         assertEquals(191, size.get(0).get("cachedTokens"));
-        assertTrue(ctx.notes.stream().anyMatch(n -> n.contains("191 cached tokens, then 64 teacher-forced")), ctx.notes.toString());
+        assertTrue(
+                ctx.notes.stream().anyMatch(n -> n.contains("191 cached tokens, then 64 teacher-forced")),
+                ctx.notes.toString());
     }
 }

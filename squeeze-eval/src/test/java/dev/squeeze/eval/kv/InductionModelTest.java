@@ -1,21 +1,27 @@
 package dev.squeeze.eval.kv;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.kv.merge.RetrievalHeads;
 import dev.squeeze.llm.model.LlamaModel;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /** The hand-built induction model does what its construction says, and RazorAttention's probe finds its circuit. */
 class InductionModelTest {
     static LlamaModel model;
 
-    @BeforeAll static void build() { model = InductionModel.build(); }
-    @AfterAll static void close() { model.close(); }
+    @BeforeAll
+    static void build() {
+        model = InductionModel.build();
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
 
     @Test
     void fullCacheCopiesEveryTokenOfTheSecondCopy() {
@@ -29,12 +35,14 @@ class InductionModelTest {
     @Test
     void probeFindsTheInductionHeadAndNothingElseScoresLikeIt() {
         RetrievalHeads rh = RetrievalHeads.probe(model, 64, 0.14, 0.01, 0);
-        // the probe's 64 random tokens of 125 repeat some tokens, which splits the head's attention: well above 0.5 still
+        // the probe's 64 random tokens of 125 repeat some tokens, which splits the head's attention: well above 0.5
+        // still
         assertTrue(rh.induction()[1][0] > 0.6f, "layer 1 head 0 induction score " + rh.induction()[1][0]);
-        for (int l = 0; l < 2; l++) for (int h = 0; h < InductionModel.HEADS; h++) {
-            if (l == 1 && h == 0) continue;
-            assertTrue(rh.induction()[l][h] < 0.05f, "head " + l + "." + h + " induction " + rh.induction()[l][h]);
-        }
+        for (int l = 0; l < 2; l++)
+            for (int h = 0; h < InductionModel.HEADS; h++) {
+                if (l == 1 && h == 0) continue;
+                assertTrue(rh.induction()[l][h] < 0.05f, "head " + l + "." + h + " induction " + rh.induction()[l][h]);
+            }
         assertTrue(rh.isRetrieval(1, 0));
     }
 
@@ -59,10 +67,11 @@ class InductionModelTest {
         // second copy needs; the model-wide top-k hands that head the budget the local heads do not use
         assertEquals(1.0, kvzip[0], 0.0, "kvzip");
         assertEquals(streaming[1], kvzip[1], 0.0, "same bytes as StreamingLLM");
-        double[] uniform = KvEval.copyAccuracy(KvEval.session(model, "kvzip:keep=0.25,lead=none,allocation=head"), seqs);
+        double[] uniform =
+                KvEval.copyAccuracy(KvEval.session(model, "kvzip:keep=0.25,lead=none,allocation=head"), seqs);
         assertTrue(uniform[0] < 0.5, "a uniform per-head budget cannot hold the copy: " + uniform[0]);
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> KvEval.copyAccuracy(KvEval.session(model, "kvzip:keep=0.25"), seqs));
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class, () -> KvEval.copyAccuracy(KvEval.session(model, "kvzip:keep=0.25"), seqs));
         assertTrue(e.getMessage().contains("no tokenizer") && e.getMessage().contains("lead=none"), e.getMessage());
     }
 }

@@ -1,5 +1,7 @@
 package dev.squeeze.eval.kv;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.bench.BenchContext;
 import dev.squeeze.bench.BenchSuite;
 import dev.squeeze.bench.PlotSpec;
@@ -7,9 +9,6 @@ import dev.squeeze.bench.Progress;
 import dev.squeeze.bench.Row;
 import dev.squeeze.core.data.SharedData;
 import dev.squeeze.kv.StoriesFixture;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The "kv" suite is found by ServiceLoader and writes the promised row fields (a one-window quant run on stories260K,
@@ -32,20 +31,55 @@ class KvBenchSuiteTest {
         final List<PlotSpec> plots = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
 
-        Collecting(Path out, Map<String, String> options) { this.out = out; this.options = options; }
+        Collecting(Path out, Map<String, String> options) {
+            this.out = out;
+            this.options = options;
+        }
 
-        @Override public Path outDir() { return out; }
-        @Override public Optional<Path> dataDir() { return SharedData.locate(); }
-        @Override public Map<String, String> options() { return options; }
-        @Override public void add(Row row) { rows.add(row); }
-        @Override public void plot(PlotSpec spec) { plots.add(spec); }
-        @Override public void note(String text) { notes.add(text); }
-        @Override public Progress progress(String task, long total) {
+        @Override
+        public Path outDir() {
+            return out;
+        }
+
+        @Override
+        public Optional<Path> dataDir() {
+            return SharedData.locate();
+        }
+
+        @Override
+        public Map<String, String> options() {
+            return options;
+        }
+
+        @Override
+        public void add(Row row) {
+            rows.add(row);
+        }
+
+        @Override
+        public void plot(PlotSpec spec) {
+            plots.add(spec);
+        }
+
+        @Override
+        public void note(String text) {
+            notes.add(text);
+        }
+
+        @Override
+        public Progress progress(String task, long total) {
             return new Progress() {
-                @Override public void step() {}
-                @Override public void stepBy(long n) {}
-                @Override public void message(String text) {}
-                @Override public void close() {}
+                @Override
+                public void step() {}
+
+                @Override
+                public void stepBy(long n) {}
+
+                @Override
+                public void message(String text) {}
+
+                @Override
+                public void close() {}
             };
         }
     }
@@ -69,16 +103,30 @@ class KvBenchSuiteTest {
         assertFalse(ctx.rows.isEmpty());
         for (Row r : ctx.rows) {
             assertEquals("kv-quant", r.task());
-            for (String k : new String[]{"method", "bits", "pplRatio", "agreement", "kl", "kvBytes", "fullKvBytes"}) assertNotNull(r.get(k), k + " in " + r.values());
-            assertTrue(((Number) r.get("kvBytes")).longValue() < ((Number) r.get("fullKvBytes")).longValue(), r.values().toString());
+            for (String k : new String[] {"method", "bits", "pplRatio", "agreement", "kl", "kvBytes", "fullKvBytes"})
+                assertNotNull(r.get(k), k + " in " + r.values());
+            assertTrue(
+                    ((Number) r.get("kvBytes")).longValue() < ((Number) r.get("fullKvBytes")).longValue(),
+                    r.values().toString());
         }
-        Row kivi4 = ctx.rows.stream().filter(r -> "kivi:bits=4".equals(r.get("spec"))).findFirst().orElseThrow();
+        Row kivi4 = ctx.rows.stream()
+                .filter(r -> "kivi:bits=4".equals(r.get("spec")))
+                .findFirst()
+                .orElseThrow();
         assertEquals(1.0, ((Number) kivi4.get("pplRatio")).doubleValue(), 0.05);
-        // the 2-bit search rows hold exactly the bytes KiviLayout predicts: head_dim 8, 192 tokens, 5 layers x 4 KV heads
-        Row searched = ctx.rows.stream().filter(r -> "kivi:bits=2,group=16,residual=0,residualDtype=fp32".equals(r.get("spec"))).findFirst().orElseThrow();
-        assertEquals(20 * new KiviLayout(2, 16, 0, false, 8).bytes(192), ((Number) searched.get("kvBytes")).longValue());
-        assertTrue(ctx.plots.stream().anyMatch(p -> p.task().equals("kv-tinystories") && p.x().equals("keep") && p.y().equals("pplRatio")));
-        assertTrue(ctx.notes.stream().anyMatch(n -> n.startsWith("kv: stories260K, trained context seq_len 512")), ctx.notes.toString());
+        // the 2-bit search rows hold exactly the bytes KiviLayout predicts: head_dim 8, 192 tokens, 5 layers x 4 KV
+        // heads
+        Row searched = ctx.rows.stream()
+                .filter(r -> "kivi:bits=2,group=16,residual=0,residualDtype=fp32".equals(r.get("spec")))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                20 * new KiviLayout(2, 16, 0, false, 8).bytes(192), ((Number) searched.get("kvBytes")).longValue());
+        assertTrue(ctx.plots.stream()
+                .anyMatch(p -> p.task().equals("kv-tinystories") && p.x().equals("keep") && p.y().equals("pplRatio")));
+        assertTrue(
+                ctx.notes.stream().anyMatch(n -> n.startsWith("kv: stories260K, trained context seq_len 512")),
+                ctx.notes.toString());
     }
 
     @Test
@@ -92,11 +140,14 @@ class KvBenchSuiteTest {
 
     @Test
     void unknownTasksAndBadCountsAreNamed(@TempDir Path out) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new KvBenchSuite().run(new Collecting(out, Map.of("tasks", "quant,anchors"))));
         assertTrue(e.getMessage().contains("'anchors'"), e.getMessage());
         StoriesFixture.assume();
-        e = assertThrows(IllegalArgumentException.class, () -> new KvBenchSuite().run(new Collecting(out, stories260K("tasks", "quant", "windows", "zero"))));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new KvBenchSuite().run(new Collecting(out, stories260K("tasks", "quant", "windows", "zero"))));
         assertEquals("option windows must be an integer, got 'zero'", e.getMessage());
     }
 }

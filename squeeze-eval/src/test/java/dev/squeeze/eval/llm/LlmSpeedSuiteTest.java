@@ -1,20 +1,15 @@
 package dev.squeeze.eval.llm;
 
-import dev.squeeze.bench.BenchContext;
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.bench.BenchSuite;
-import dev.squeeze.bench.PlotSpec;
-import dev.squeeze.bench.Progress;
-import dev.squeeze.bench.Row;
 import dev.squeeze.llm.model.LlamaConfig;
 import dev.squeeze.llm.model.RopeStyle;
 import dev.squeeze.llm.quant.GgmlType;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ServiceLoader;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The suite is registered and its measurement runs end to end on a tiny model (no timing asserted). */
 class LlmSpeedSuiteTest {
@@ -22,7 +17,8 @@ class LlmSpeedSuiteTest {
     @Test
     void registeredUnderItsName() {
         boolean found = false;
-        for (BenchSuite s : ServiceLoader.load(BenchSuite.class)) found |= s.name().equals("llm-speed");
+        for (BenchSuite s : ServiceLoader.load(BenchSuite.class))
+            found |= s.name().equals("llm-speed");
         assertTrue(found);
     }
 

@@ -5,7 +5,6 @@ import dev.squeeze.bench.PlotSpec;
 import dev.squeeze.bench.Progress;
 import dev.squeeze.bench.Row;
 import dev.squeeze.core.data.SharedData;
-
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,20 +14,42 @@ import java.util.Optional;
 public final class BenchMain {
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = new HashMap<>();
-        for (String a : args) { int i = a.indexOf('='); opts.put(a.substring(0, i), a.substring(i + 1)); }
+        for (String a : args) {
+            int i = a.indexOf('=');
+            opts.put(a.substring(0, i), a.substring(i + 1));
+        }
         new TextBenchSuite().run(new BenchContext() {
-            public Path outDir() { return Path.of("target"); }
-            public Optional<Path> dataDir() { return SharedData.locate(); }
-            public Map<String, String> options() { return opts; }
-            public void add(Row row) { System.out.println(row.values()); }
-            public void plot(PlotSpec spec) { }
-            public void note(String text) { System.out.println("NOTE " + text); }
+            public Path outDir() {
+                return Path.of("target");
+            }
+
+            public Optional<Path> dataDir() {
+                return SharedData.locate();
+            }
+
+            public Map<String, String> options() {
+                return opts;
+            }
+
+            public void add(Row row) {
+                System.out.println(row.values());
+            }
+
+            public void plot(PlotSpec spec) {}
+
+            public void note(String text) {
+                System.out.println("NOTE " + text);
+            }
+
             public Progress progress(String task, long total) {
                 return new Progress() {
-                    public void step() { }
-                    public void stepBy(long n) { }
-                    public void message(String text) { }
-                    public void close() { }
+                    public void step() {}
+
+                    public void stepBy(long n) {}
+
+                    public void message(String text) {}
+
+                    public void close() {}
                 };
             }
         });

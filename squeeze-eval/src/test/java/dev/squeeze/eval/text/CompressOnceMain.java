@@ -3,7 +3,6 @@ package dev.squeeze.eval.text;
 import dev.squeeze.core.data.SharedData;
 import dev.squeeze.text.CompressionRequest;
 import dev.squeeze.text.LexicalCompressor;
-
 import java.nio.file.Files;
 
 /**
@@ -18,7 +17,9 @@ public final class CompressOnceMain {
         StringBuilder sb = new StringBuilder(chars + src.length());
         while (sb.length() < chars) sb.append(src);
         String text = sb.substring(0, chars);
-        int tokens = new LexicalCompressor().compress(CompressionRequest.builder(text).rate(0.5).build()).compressedTokens();
+        int tokens = new LexicalCompressor()
+                .compress(CompressionRequest.builder(text).rate(0.5).build())
+                .compressedTokens();
         System.out.println(chars + " chars -> " + tokens + " tokens");
     }
 }

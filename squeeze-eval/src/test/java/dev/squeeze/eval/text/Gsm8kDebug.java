@@ -9,9 +9,15 @@ public final class Gsm8kDebug {
         var c = new LexicalCompressor();
         for (var e : ex) {
             try {
-                var r = c.compress(CompressionRequest.builder(e.context()).rate(Double.parseDouble(a[0])).forced(ForcedContent.numbersAndUrls()).build());
-                if (Math.abs(r.rate() - Double.parseDouble(a[0])) > 0.03) System.out.println(r.originTokens() + " " + r.compressedTokens() + " " + r.rate() + " | " + r.compressed());
-            } catch (IllegalArgumentException err) { }
+                var r = c.compress(CompressionRequest.builder(e.context())
+                        .rate(Double.parseDouble(a[0]))
+                        .forced(ForcedContent.numbersAndUrls())
+                        .build());
+                if (Math.abs(r.rate() - Double.parseDouble(a[0])) > 0.03)
+                    System.out.println(
+                            r.originTokens() + " " + r.compressedTokens() + " " + r.rate() + " | " + r.compressed());
+            } catch (IllegalArgumentException err) {
+            }
         }
     }
 }

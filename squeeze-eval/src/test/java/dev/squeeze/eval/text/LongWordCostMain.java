@@ -3,7 +3,6 @@ package dev.squeeze.eval.text;
 import dev.squeeze.text.CompressionRequest;
 import dev.squeeze.text.LexicalCompressor;
 import dev.squeeze.text.TokenCounter;
-
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -20,7 +19,8 @@ public final class LongWordCostMain {
         TokenCounter counter = TokenCounter.cl100k();
         LexicalCompressor lexical = new LexicalCompressor();
         counter.count(text(100, 200_000)); // warm-up
-        lexical.compress(CompressionRequest.builder(text(100, 200_000)).rate(0.5).build());
+        lexical.compress(
+                CompressionRequest.builder(text(100, 200_000)).rate(0.5).build());
         System.out.printf("%-12s %10s %12s %14s%n", "word chars", "tokens", "count ms", "compress ms");
         for (int len : new int[] {8, 100, 250, 500, 1000, 4096, chars}) {
             String s = text(len, chars);

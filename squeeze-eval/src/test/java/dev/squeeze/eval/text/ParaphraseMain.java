@@ -5,7 +5,6 @@ import dev.squeeze.text.CompressionRequest;
 import dev.squeeze.text.CompressionResult;
 import dev.squeeze.text.CompressorRegistry;
 import dev.squeeze.text.PromptCompressor;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,8 @@ public final class ParaphraseMain {
         Map<String, String> o = new HashMap<>(Map.of("methods", "lexical", "rates", "0.25,0.1", "needles", "48"));
         for (String a : args) o.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
         int needles = Integer.parseInt(o.get("needles"));
-        List<TextTasks.Example> ex = ParaphraseTask.examples(SharedData.require(""), ParaphraseTask.NEEDLES, ParaphraseTask.LENGTHS, needles);
+        List<TextTasks.Example> ex = ParaphraseTask.examples(
+                SharedData.require(""), ParaphraseTask.NEEDLES, ParaphraseTask.LENGTHS, needles);
         int per = Math.min(needles, ParaphraseTask.NEEDLES.size());
         CompressorRegistry reg = CompressorRegistry.load();
         for (String m : o.get("methods").split(",")) {
@@ -33,7 +33,10 @@ public final class ParaphraseMain {
                     int kept = 0;
                     for (int i = 0; i < per; i++) {
                         TextTasks.Example e = ex.get(j * per + i);
-                        CompressionResult res = c.compress(CompressionRequest.builder(e.context()).rate(rate).question(e.question()).build());
+                        CompressionResult res = c.compress(CompressionRequest.builder(e.context())
+                                .rate(rate)
+                                .question(e.question())
+                                .build());
                         if (TextTasks.retained(e, res.compressed())) kept++;
                     }
                     total += kept;

@@ -3,7 +3,6 @@ package dev.squeeze.eval.text;
 import dev.squeeze.core.data.SharedData;
 import dev.squeeze.encoder.distill.StaticEmbeddings;
 import dev.squeeze.text.semantic.StaticTokenEmbeddings;
-
 import java.util.List;
 
 /**
@@ -17,12 +16,14 @@ public final class StaticEmbeddingsRankMain {
     public static void main(String[] args) throws Exception {
         int length = args.length > 0 ? Integer.parseInt(args[0].substring(args[0].indexOf('=') + 1)) : 4000;
         StaticEmbeddings e = StaticTokenEmbeddings.miniLm();
-        List<TextTasks.Example> ex = ParaphraseTask.examples(SharedData.require(""), ParaphraseTask.NEEDLES, new int[] {length}, 1000);
+        List<TextTasks.Example> ex =
+                ParaphraseTask.examples(SharedData.require(""), ParaphraseTask.NEEDLES, new int[] {length}, 1000);
         for (int dims : new int[] {256, 128, 64}) {
             int top1 = 0, top5 = 0, top10 = 0, sentences = 0;
             double mrr = 0;
             for (int i = 0; i < ex.size(); i++) {
-                String needle = ParaphraseTask.NEEDLES.get(i).sentence(), answer = ParaphraseTask.NEEDLES.get(i).answer();
+                String needle = ParaphraseTask.NEEDLES.get(i).sentence(),
+                        answer = ParaphraseTask.NEEDLES.get(i).answer();
                 String[] sents = ex.get(i).context().split("(?<=[.!?])\\s+");
                 float[] q = prefix(e, ex.get(i).question(), dims);
                 double target = Double.NEGATIVE_INFINITY;
@@ -30,9 +31,11 @@ public final class StaticEmbeddingsRankMain {
                 for (int s = 0; s < sents.length; s++) {
                     scores[s] = dot(q, prefix(e, sents[s], dims));
                     String piece = sents[s].strip();
-                    if (piece.contains(answer) && (needle.contains(piece) || piece.contains(needle))) target = scores[s];
+                    if (piece.contains(answer) && (needle.contains(piece) || piece.contains(needle)))
+                        target = scores[s];
                 }
-                if (target == Double.NEGATIVE_INFINITY) throw new IllegalStateException("needle " + i + " not split out: " + needle);
+                if (target == Double.NEGATIVE_INFINITY)
+                    throw new IllegalStateException("needle " + i + " not split out: " + needle);
                 int rank = 1;
                 for (double sc : scores) if (sc > target) rank++;
                 top1 += rank <= 1 ? 1 : 0;
@@ -41,7 +44,8 @@ public final class StaticEmbeddingsRankMain {
                 mrr += 1.0 / rank;
                 sentences += sents.length;
             }
-            System.out.printf("dims %d, %d-token haystacks (%d sentences on average): needle sentence top-1 %d, top-5 %d, top-10 %d of %d, MRR %.3f%n",
+            System.out.printf(
+                    "dims %d, %d-token haystacks (%d sentences on average): needle sentence top-1 %d, top-5 %d, top-10 %d of %d, MRR %.3f%n",
                     dims, length, sentences / ex.size(), top1, top5, top10, ex.size(), mrr / ex.size());
         }
     }

@@ -2,6 +2,7 @@ package dev.squeeze.jmh.kernels;
 
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -14,8 +15,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.concurrent.TimeUnit;
-
 /**
  * Guard for the F32 decode shape of squeeze-llm's runtime: one token's matrix-vector product as one
  * {@code Kernels.dot} per weight row (what {@code FloatWeightTensor.dotRow} does), rows x cols = stories15M's
@@ -27,7 +26,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class DecodeMatVecBench {
     /** rows x cols. */
     @Param({"288x288", "768x288", "288x768", "32000x288", "2048x2048", "256x2048", "5632x2048", "2048x5632"})

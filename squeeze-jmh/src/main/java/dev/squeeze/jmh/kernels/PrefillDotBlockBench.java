@@ -2,6 +2,7 @@ package dev.squeeze.jmh.kernels;
 
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -14,8 +15,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.concurrent.TimeUnit;
-
 /**
  * Guard for the F32 prefill shape of squeeze-llm's runtime: {@code Kernels.dotBlock(a, b, c, n, T, d)} with
  * n = 16 decoded weight rows, b = the T = 128 prompt activations (T, d). Shapes: stories15M (dim 288, hidden
@@ -27,7 +26,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class PrefillDotBlockBench {
     /** n x T x d. */
     @Param({"16x128x288", "16x128x768", "16x128x2048", "16x128x5632"})

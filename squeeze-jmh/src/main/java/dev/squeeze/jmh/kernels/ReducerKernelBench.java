@@ -9,6 +9,7 @@ import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenSet;
 import dev.squeeze.core.transform.TokenTransform;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,8 +20,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * Guards for the kernel shapes of the visual-token reducers, each kernel alone and the whole method as a user
@@ -35,13 +34,15 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class ReducerKernelBench {
-    FloatMatrix divPruneTokens;   // (576, 1024)
-    FloatMatrix divPruneUnit;     // rows L2-normalised
+    FloatMatrix divPruneTokens; // (576, 1024)
+    FloatMatrix divPruneUnit; // rows L2-normalised
     float[] gramOut;
-    FloatMatrix tomeTokens;       // (577, 768)
-    FloatMatrix tomeA, tomeB;     // normalised even / odd rows: (289, 768), (288, 768)
+    FloatMatrix tomeTokens; // (577, 768)
+    FloatMatrix tomeA, tomeB; // normalised even / odd rows: (289, 768), (288, 768)
     float[] abOut;
     Kernels k;
     Similarity sim;

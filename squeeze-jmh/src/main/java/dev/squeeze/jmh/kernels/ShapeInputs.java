@@ -1,7 +1,6 @@
 package dev.squeeze.jmh.kernels;
 
 import dev.squeeze.core.tensor.FloatMatrix;
-
 import java.util.Random;
 
 /** Seeded Gaussian inputs and "AxBxC" shape parameters shared by the kernel-shape guards. */

@@ -2,6 +2,7 @@ package dev.squeeze.jmh.vision;
 
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.eval.vision.SpeedProbe;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -12,8 +13,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * The three visual-token reductions on the inference critical path, at the sizes of the anchors:
@@ -26,7 +25,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class VisionReductionBench {
     FloatMatrix divPruneInput;
     FloatMatrix tomeInput;
@@ -40,11 +41,17 @@ public class VisionReductionBench {
     }
 
     @Benchmark
-    public Object divPrune64of576() { return SpeedProbe.divPrune(divPruneInput); }
+    public Object divPrune64of576() {
+        return SpeedProbe.divPrune(divPruneInput);
+    }
 
     @Benchmark
-    public Object tomeR16on577x768() { return SpeedProbe.tome(tomeInput); }
+    public Object tomeR16on577x768() {
+        return SpeedProbe.tome(tomeInput);
+    }
 
     @Benchmark
-    public Object dpcKnn2880x1024() { return SpeedProbe.dpcKnn(dpcInput); }
+    public Object dpcKnn2880x1024() {
+        return SpeedProbe.dpcKnn(dpcInput);
+    }
 }

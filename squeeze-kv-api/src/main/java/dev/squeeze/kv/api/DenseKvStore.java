@@ -5,7 +5,6 @@ import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
-
 import java.util.Arrays;
 
 /**
@@ -17,8 +16,8 @@ public final class DenseKvStore implements HeadKvStore {
     private static final Kernels K = KernelProvider.kernels();
     private final int headDim;
     private final int capacity;
-    private float[] keys;      // (rows, hd), rows <= capacity
-    private float[] values;    // (rows, hd)
+    private float[] keys; // (rows, hd), rows <= capacity
+    private float[] values; // (rows, hd)
     private float[] positions; // (rows)
     private int length;
 
@@ -33,14 +32,26 @@ public final class DenseKvStore implements HeadKvStore {
         this.positions = new float[rows];
     }
 
-    @Override public int headDim() { return headDim; }
-    @Override public int length() { return length; }
-    @Override public int capacity() { return capacity; }
+    @Override
+    public int headDim() {
+        return headDim;
+    }
+
+    @Override
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public int capacity() {
+        return capacity;
+    }
 
     @Override
     public void append(float[] key, int keyOff, float[] value, int valueOff, float position) {
         if (length == capacity) {
-            throw new IllegalStateException("KV store is full: capacity " + capacity + " entries (the session's cache capacity)");
+            throw new IllegalStateException(
+                    "KV store is full: capacity " + capacity + " entries (the session's cache capacity)");
         }
         if (length == positions.length) grow(length + 1);
         System.arraycopy(key, keyOff, keys, length * headDim, headDim);
@@ -82,27 +93,38 @@ public final class DenseKvStore implements HeadKvStore {
     }
 
     @Override
-    public long bytes() { return 2L * Float.BYTES * headDim * length; }
+    public long bytes() {
+        return 2L * Float.BYTES * headDim * length;
+    }
 
     @Override
-    public FloatMatrix keys() { return new FloatMatrix(length, headDim, Arrays.copyOf(keys, length * headDim)); }
+    public FloatMatrix keys() {
+        return new FloatMatrix(length, headDim, Arrays.copyOf(keys, length * headDim));
+    }
 
     @Override
-    public FloatMatrix values() { return new FloatMatrix(length, headDim, Arrays.copyOf(values, length * headDim)); }
+    public FloatMatrix values() {
+        return new FloatMatrix(length, headDim, Arrays.copyOf(values, length * headDim));
+    }
 
     @Override
-    public float[] positions() { return Arrays.copyOf(positions, length); }
+    public float[] positions() {
+        return Arrays.copyOf(positions, length);
+    }
 
     @Override
     public void replace(FloatMatrix k, FloatMatrix v, float[] pos) {
         int n = pos.length;
         if (k.rows() != n || v.rows() != n) {
-            throw new IllegalArgumentException("replace: keys have " + k.rows() + " rows, values " + v.rows() + ", positions " + n);
+            throw new IllegalArgumentException(
+                    "replace: keys have " + k.rows() + " rows, values " + v.rows() + ", positions " + n);
         }
         if (n > 0 && (k.cols() != headDim || v.cols() != headDim)) {
-            throw new IllegalArgumentException("replace: rows must have width headDim = " + headDim + ", got " + k.cols() + " and " + v.cols());
+            throw new IllegalArgumentException(
+                    "replace: rows must have width headDim = " + headDim + ", got " + k.cols() + " and " + v.cols());
         }
-        if (n > capacity) throw new IllegalArgumentException("replace: " + n + " entries exceed the capacity " + capacity);
+        if (n > capacity)
+            throw new IllegalArgumentException("replace: " + n + " entries exceed the capacity " + capacity);
         if (n > positions.length) grow(n);
         System.arraycopy(k.data(), 0, keys, 0, n * headDim);
         System.arraycopy(v.data(), 0, values, 0, n * headDim);
@@ -120,7 +142,8 @@ public final class DenseKvStore implements HeadKvStore {
     @Override
     public void transform(TokenTransform t, PositionMode mode) {
         if (t.sourceCount() != length) {
-            throw new IllegalArgumentException("transform reads N = " + t.sourceCount() + " entries but the store holds " + length);
+            throw new IllegalArgumentException(
+                    "transform reads N = " + t.sourceCount() + " entries but the store holds " + length);
         }
         int k = t.outputCount();
         if (!t.isSelection() || !ascending(t, k)) {
@@ -128,7 +151,7 @@ public final class DenseKvStore implements HeadKvStore {
             return;
         }
         for (int r = 0; r < k; r++) {
-            int src = t.firstSource(r);   // >= r: kept slots ascend, so row r is read before anything overwrites it
+            int src = t.firstSource(r); // >= r: kept slots ascend, so row r is read before anything overwrites it
             if (src == r) continue;
             System.arraycopy(keys, src * headDim, keys, r * headDim, headDim);
             System.arraycopy(values, src * headDim, values, r * headDim, headDim);
@@ -143,7 +166,9 @@ public final class DenseKvStore implements HeadKvStore {
     }
 
     @Override
-    public void clear() { length = 0; }
+    public void clear() {
+        length = 0;
+    }
 
     /** O(1): the dropped rows stay in the arrays and are overwritten by later appends. */
     @Override
@@ -162,10 +187,12 @@ public final class DenseKvStore implements HeadKvStore {
     }
 
     private void checkSlot(int slot) {
-        if (slot < 0 || slot >= length) throw new IllegalArgumentException("slot " + slot + " is outside [0, " + length + ")");
+        if (slot < 0 || slot >= length)
+            throw new IllegalArgumentException("slot " + slot + " is outside [0, " + length + ")");
     }
 
     private void checkCount(int count) {
-        if (count < 0 || count > length) throw new IllegalArgumentException("count " + count + " is outside [0, " + length + "]");
+        if (count < 0 || count > length)
+            throw new IllegalArgumentException("count " + count + " is outside [0, " + length + "]");
     }
 }

@@ -78,8 +78,10 @@ public interface HeadKvStore {
         if (length == length()) return;
         int hd = headDim();
         FloatMatrix k = keys(), v = values();
-        replace(new FloatMatrix(length, hd, java.util.Arrays.copyOf(k.data(), length * hd)),
-                new FloatMatrix(length, hd, java.util.Arrays.copyOf(v.data(), length * hd)), java.util.Arrays.copyOf(positions(), length));
+        replace(
+                new FloatMatrix(length, hd, java.util.Arrays.copyOf(k.data(), length * hd)),
+                new FloatMatrix(length, hd, java.util.Arrays.copyOf(v.data(), length * hd)),
+                java.util.Arrays.copyOf(positions(), length));
     }
 
     /**
@@ -89,7 +91,8 @@ public interface HeadKvStore {
      */
     default void transform(TokenTransform t, PositionMode mode) {
         if (t.sourceCount() != length()) {
-            throw new IllegalArgumentException("transform reads N = " + t.sourceCount() + " entries but the store holds " + length());
+            throw new IllegalArgumentException(
+                    "transform reads N = " + t.sourceCount() + " entries but the store holds " + length());
         }
         float[] pos = positions();
         FloatMatrix k = t.apply(keys());
@@ -103,7 +106,10 @@ public interface HeadKvStore {
                 int[] src = t.rowSources(r);
                 float[] w = t.rowWeights(r);
                 double num = 0, den = 0;
-                for (int e = 0; e < src.length; e++) { num += w[e] * pos[src[e]]; den += w[e]; }
+                for (int e = 0; e < src.length; e++) {
+                    num += w[e] * pos[src[e]];
+                    den += w[e];
+                }
                 newPos[r] = den == 0 ? pos[rep[r]] : (float) (num / den);
             }
         }
@@ -113,7 +119,8 @@ public interface HeadKvStore {
     /** Re-rotates every key from its position to {@code newPositions[slot]} and records the new ids. */
     default void reposition(float[] newPositions, RopeRotation rope) {
         if (newPositions.length != length()) {
-            throw new IllegalArgumentException("newPositions has " + newPositions.length + " entries, the store holds " + length());
+            throw new IllegalArgumentException(
+                    "newPositions has " + newPositions.length + " entries, the store holds " + length());
         }
         float[] pos = positions();
         FloatMatrix k = keys();
@@ -127,6 +134,8 @@ public interface HeadKvStore {
         HeadKvStore create(int layer, int kvHead, int headDim, int capacity);
 
         /** The default: dense fp32 keys and values. */
-        static Factory dense() { return (layer, head, hd, cap) -> new DenseKvStore(hd, cap); }
+        static Factory dense() {
+            return (layer, head, hd, cap) -> new DenseKvStore(hd, cap);
+        }
     }
 }

@@ -28,14 +28,22 @@ public final class KvCache {
         }
     }
 
-    public int layers() { return nLayers; }
+    public int layers() {
+        return nLayers;
+    }
 
-    public int kvHeads() { return nKvHeads; }
+    public int kvHeads() {
+        return nKvHeads;
+    }
 
-    public int headDim() { return headDim; }
+    public int headDim() {
+        return headDim;
+    }
 
     /** Entries each store was created to hold (the session's cache capacity). */
-    public int capacity() { return capacity; }
+    public int capacity() {
+        return capacity;
+    }
 
     public HeadKvStore store(int layer, int kvHead) {
         checkIndex(layer, kvHead);
@@ -49,7 +57,9 @@ public final class KvCache {
         stores[layer][kvHead] = store;
     }
 
-    public int length(int layer, int kvHead) { return store(layer, kvHead).length(); }
+    public int length(int layer, int kvHead) {
+        return store(layer, kvHead).length();
+    }
 
     /** Entries per head: (n_layers, n_kv_heads). */
     public int[][] lengths() {
@@ -79,18 +89,23 @@ public final class KvCache {
     private void check(int l, int h, HeadKvStore s) {
         if (s == null) throw new IllegalArgumentException("store for layer " + l + ", head " + h + " is null");
         if (s.headDim() != headDim) {
-            throw new IllegalArgumentException("store for layer " + l + ", head " + h + " has headDim " + s.headDim() + ", expected " + headDim);
+            throw new IllegalArgumentException(
+                    "store for layer " + l + ", head " + h + " has headDim " + s.headDim() + ", expected " + headDim);
         }
-        if (s.capacity() < 1) throw new IllegalArgumentException("store for layer " + l + ", head " + h + " has no capacity");
+        if (s.capacity() < 1)
+            throw new IllegalArgumentException("store for layer " + l + ", head " + h + " has no capacity");
     }
 
     private void checkIndex(int layer, int kvHead) {
-        if (layer < 0 || layer >= nLayers) throw new IllegalArgumentException("layer " + layer + " is outside [0, " + nLayers + ")");
-        if (kvHead < 0 || kvHead >= nKvHeads) throw new IllegalArgumentException("kv head " + kvHead + " is outside [0, " + nKvHeads + ")");
+        if (layer < 0 || layer >= nLayers)
+            throw new IllegalArgumentException("layer " + layer + " is outside [0, " + nLayers + ")");
+        if (kvHead < 0 || kvHead >= nKvHeads)
+            throw new IllegalArgumentException("kv head " + kvHead + " is outside [0, " + nKvHeads + ")");
     }
 
     @Override
     public String toString() {
-        return "KvCache(" + nLayers + " layers x " + nKvHeads + " heads, lengths " + Arrays.deepToString(lengths()) + ")";
+        return "KvCache(" + nLayers + " layers x " + nKvHeads + " heads, lengths " + Arrays.deepToString(lengths())
+                + ")";
     }
 }

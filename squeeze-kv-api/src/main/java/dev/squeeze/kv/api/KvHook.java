@@ -26,14 +26,19 @@ public interface KvHook {
      * (KVzip evicts there; KIVI and GEAR quantise there). In a chain, such a press may only be followed by
      * others of the kind: a press that works during the prompt's layers would see the cache before it.
      */
-    default boolean actsAfterPrompt() { return false; }
+    default boolean actsAfterPrompt() {
+        return false;
+    }
 
     /** Called when the session is reset (a new sequence starts); drop per-sequence state. */
     default void reset() {}
 
     /** The full cache: a press that does nothing ("none"). Sessions skip it. */
     KvHook NONE = new KvHook() {
-        @Override public String toString() { return "none"; }
+        @Override
+        public String toString() {
+            return "none";
+        }
     };
 
     /** One hook that calls {@code hooks} in order (e.g. evict, then quantise); {@link #NONE} parts are skipped, and a chain of nothing else is NONE. */
@@ -44,12 +49,35 @@ public interface KvHook {
         checkOrder(hs);
         boolean after = hs.stream().anyMatch(KvHook::actsAfterPrompt);
         return new KvHook() {
-            @Override public void afterPrefillLayer(LayerView view) { for (KvHook h : hs) h.afterPrefillLayer(view); }
-            @Override public void afterDecodeStep(LayerView view) { for (KvHook h : hs) h.afterDecodeStep(view); }
-            @Override public void afterPrompt(PromptPass pass) { for (KvHook h : hs) h.afterPrompt(pass); }
-            @Override public boolean actsAfterPrompt() { return after; }
-            @Override public void reset() { for (KvHook h : hs) h.reset(); }
-            @Override public String toString() { return "chain" + hs; }
+            @Override
+            public void afterPrefillLayer(LayerView view) {
+                for (KvHook h : hs) h.afterPrefillLayer(view);
+            }
+
+            @Override
+            public void afterDecodeStep(LayerView view) {
+                for (KvHook h : hs) h.afterDecodeStep(view);
+            }
+
+            @Override
+            public void afterPrompt(PromptPass pass) {
+                for (KvHook h : hs) h.afterPrompt(pass);
+            }
+
+            @Override
+            public boolean actsAfterPrompt() {
+                return after;
+            }
+
+            @Override
+            public void reset() {
+                for (KvHook h : hs) h.reset();
+            }
+
+            @Override
+            public String toString() {
+                return "chain" + hs;
+            }
         };
     }
 
@@ -63,8 +91,9 @@ public interface KvHook {
             if (h.actsAfterPrompt()) {
                 if (afterPrompt == null) afterPrompt = h;
             } else if (afterPrompt != null) {
-                throw new IllegalArgumentException("press '" + h + "' works during the prompt's layers, so it cannot follow '" + afterPrompt
-                        + "', which compresses once the whole prompt has run; put '" + h + "' first");
+                throw new IllegalArgumentException(
+                        "press '" + h + "' works during the prompt's layers, so it cannot follow '" + afterPrompt
+                                + "', which compresses once the whole prompt has run; put '" + h + "' first");
             }
         }
     }

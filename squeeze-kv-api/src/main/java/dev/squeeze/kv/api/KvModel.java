@@ -22,7 +22,9 @@ public interface KvModel {
     Optional<TextEncoder> textEncoder();
 
     /** False when {@link #probe} cannot run (a bare shape). */
-    default boolean canProbe() { return true; }
+    default boolean canProbe() {
+        return true;
+    }
 
     /**
      * Runs {@code tokens} on a fresh sequence (empty cache, positions from 0) through every layer, calling
@@ -38,15 +40,35 @@ public interface KvModel {
     static KvModel of(ModelShape shape) {
         RopeRotation rope = new RopeRotation(shape.rope(), shape.headDim(), Math.min(shape.seqLen(), 1 << 15));
         return new KvModel() {
-            @Override public ModelShape shape() { return shape; }
-            @Override public RopeRotation rope() { return rope; }
-            @Override public String source() { return "a model of shape " + shape; }
-            @Override public Optional<TextEncoder> textEncoder() { return Optional.empty(); }
-            @Override public boolean canProbe() { return false; }
+            @Override
+            public ModelShape shape() {
+                return shape;
+            }
+
+            @Override
+            public RopeRotation rope() {
+                return rope;
+            }
+
+            @Override
+            public String source() {
+                return "a model of shape " + shape;
+            }
+
+            @Override
+            public Optional<TextEncoder> textEncoder() {
+                return Optional.empty();
+            }
+
+            @Override
+            public boolean canProbe() {
+                return false;
+            }
 
             @Override
             public void probe(int[] tokens, KvHook observer) {
-                throw new UnsupportedOperationException("only the model's shape is known here: running tokens needs the model itself (a KvModel such as squeeze-llm's LlamaModel)");
+                throw new UnsupportedOperationException(
+                        "only the model's shape is known here: running tokens needs the model itself (a KvModel such as squeeze-llm's LlamaModel)");
             }
         };
     }

@@ -25,7 +25,9 @@ public interface LayerView {
     /** The model's RoPE, for presses that turn keys or queries (already rotated at their positions). */
     RopeRotation rope();
 
-    default HeadKvStore store(int kvHead) { return cache().store(layer(), kvHead); }
+    default HeadKvStore store(int kvHead) {
+        return cache().store(layer(), kvHead);
+    }
 
     /** Number of queries in this call. */
     int queryCount();

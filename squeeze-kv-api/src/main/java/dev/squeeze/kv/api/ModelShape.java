@@ -24,7 +24,8 @@ public record ModelShape(int nLayers, int nHeads, int nKvHeads, int headDim, int
         positive("seq_len", seqLen);
         positive("vocab_size", vocabSize);
         if (nHeads % nKvHeads != 0) {
-            throw new IllegalArgumentException("n_heads (" + nHeads + ") must be a multiple of n_kv_heads (" + nKvHeads + ")");
+            throw new IllegalArgumentException(
+                    "n_heads (" + nHeads + ") must be a multiple of n_kv_heads (" + nKvHeads + ")");
         }
         if (headDim % 2 != 0) throw new IllegalArgumentException("head_dim must be even for RoPE, got " + headDim);
         Objects.requireNonNull(rope, "rope");
@@ -35,11 +36,17 @@ public record ModelShape(int nLayers, int nHeads, int nKvHeads, int headDim, int
     }
 
     /** Width of all KV heads of a token: n_kv_heads x head_dim. */
-    public int kvDim() { return nKvHeads * headDim; }
+    public int kvDim() {
+        return nKvHeads * headDim;
+    }
 
     /** Width of all query heads of a token: n_heads x head_dim. */
-    public int qDim() { return nHeads * headDim; }
+    public int qDim() {
+        return nHeads * headDim;
+    }
 
     /** Query heads per KV head; query head h reads KV head h / groupSize. */
-    public int groupSize() { return nHeads / nKvHeads; }
+    public int groupSize() {
+        return nHeads / nKvHeads;
+    }
 }

@@ -2,7 +2,6 @@ package dev.squeeze.kv.api;
 
 import dev.squeeze.core.catalog.MethodInfo;
 import dev.squeeze.core.catalog.MethodProvider;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -10,6 +9,9 @@ import java.util.Optional;
 public final class PressCatalog implements MethodProvider {
     @Override
     public List<MethodInfo> methods() {
-        return Presses.available().values().stream().map(PressFactory::info).flatMap(Optional::stream).toList();
+        return Presses.available().values().stream()
+                .map(PressFactory::info)
+                .flatMap(Optional::stream)
+                .toList();
     }
 }

@@ -1,7 +1,6 @@
 package dev.squeeze.kv.api;
 
 import dev.squeeze.core.catalog.MethodInfo;
-
 import java.util.Map;
 import java.util.Optional;
 

@@ -1,7 +1,6 @@
 package dev.squeeze.kv.api;
 
 import dev.squeeze.core.select.Budget;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,11 +20,17 @@ public final class PressParams {
         Presses.allowOnly(press, params, allowed);
     }
 
-    public String press() { return press; }
+    public String press() {
+        return press;
+    }
 
-    public boolean has(String key) { return params.containsKey(key); }
+    public boolean has(String key) {
+        return params.containsKey(key);
+    }
 
-    public String string(String key, String def) { return params.getOrDefault(key, def); }
+    public String string(String key, String def) {
+        return params.getOrDefault(key, def);
+    }
 
     public String choice(String key, String def, Set<String> options) {
         String v = string(key, def).toLowerCase(Locale.ROOT);
@@ -85,9 +90,11 @@ public final class PressParams {
      */
     public Budget budget(int maxTokens) {
         int given = (has("keep") ? 1 : 0) + (has("ratio") ? 1 : 0) + (has("budget") ? 1 : 0);
-        if (given > 1) throw new IllegalArgumentException("press '" + press + "': give only one of keep, ratio, budget");
+        if (given > 1)
+            throw new IllegalArgumentException("press '" + press + "': give only one of keep, ratio, budget");
         if (given == 0) {
-            throw new IllegalArgumentException("press '" + press + "' needs keep=F (0 < F <= 1), ratio=R (0 <= R < 1) or budget=N tokens");
+            throw new IllegalArgumentException(
+                    "press '" + press + "' needs keep=F (0 < F <= 1), ratio=R (0 <= R < 1) or budget=N tokens");
         }
         if (has("keep")) return Budget.ratio(real("keep", 1, 0, false, 1, true));
         if (has("ratio")) return Budget.ratio(1 - real("ratio", 0, 0, true, 1, false));
@@ -102,6 +109,7 @@ public final class PressParams {
     }
 
     public IllegalArgumentException bad(String key, String value, String expected) {
-        return new IllegalArgumentException("press '" + press + "': parameter " + key + "=" + value + " is invalid; expected " + expected);
+        return new IllegalArgumentException(
+                "press '" + press + "': parameter " + key + "=" + value + " is invalid; expected " + expected);
     }
 }

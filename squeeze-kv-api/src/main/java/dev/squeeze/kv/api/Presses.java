@@ -18,7 +18,8 @@ public final class Presses {
         }
 
         public static Spec parse(String spec) {
-            if (spec == null || spec.isBlank()) throw new IllegalArgumentException("press spec is empty (expected name[:key=value,...])");
+            if (spec == null || spec.isBlank())
+                throw new IllegalArgumentException("press spec is empty (expected name[:key=value,...])");
             String s = spec.strip();
             int colon = s.indexOf(':');
             String name = (colon < 0 ? s : s.substring(0, colon)).strip().toLowerCase(java.util.Locale.ROOT);
@@ -28,11 +29,13 @@ public final class Presses {
                 for (String kv : s.substring(colon + 1).split(",")) {
                     int eq = kv.indexOf('=');
                     if (eq <= 0 || eq == kv.length() - 1) {
-                        throw new IllegalArgumentException("press spec '" + spec + "': parameter '" + kv + "' is not key=value");
+                        throw new IllegalArgumentException(
+                                "press spec '" + spec + "': parameter '" + kv + "' is not key=value");
                     }
                     String key = kv.substring(0, eq).strip();
                     if (params.put(key, kv.substring(eq + 1).strip()) != null) {
-                        throw new IllegalArgumentException("press spec '" + spec + "': parameter '" + key + "' given twice");
+                        throw new IllegalArgumentException(
+                                "press spec '" + spec + "': parameter '" + key + "' given twice");
                     }
                 }
             }
@@ -57,7 +60,9 @@ public final class Presses {
      * The press for {@code spec} on a model known only by its shape; presses that need the model itself
      * (RazorAttention probes it) refuse it. {@link KvHook#NONE} when the spec names "none".
      */
-    public static KvHook create(String spec, ModelShape shape) { return create(spec, KvModel.of(shape)); }
+    public static KvHook create(String spec, ModelShape shape) {
+        return create(spec, KvModel.of(shape));
+    }
 
     /**
      * The press for {@code spec}; {@link KvHook#NONE} when the spec names "none" (never null). Specs joined by
@@ -68,7 +73,8 @@ public final class Presses {
         if (spec != null && spec.indexOf('+') >= 0) {
             List<KvHook> parts = new ArrayList<>();
             for (String part : spec.split("\\+", -1)) { // -1 keeps empty parts: a dangling '+' is an error
-                if (part.isBlank()) throw new IllegalArgumentException("press spec '" + spec + "' has an empty part around '+'");
+                if (part.isBlank())
+                    throw new IllegalArgumentException("press spec '" + spec + "' has an empty part around '+'");
                 parts.add(create(part, model));
             }
             return KvHook.chain(parts);
@@ -77,7 +83,8 @@ public final class Presses {
         Map<String, PressFactory> all = available();
         PressFactory f = all.get(s.name());
         if (f == null) {
-            throw new IllegalArgumentException("unknown press '" + s.name() + "'; known presses: " + String.join(", ", new ArrayList<>(all.keySet())));
+            throw new IllegalArgumentException("unknown press '" + s.name() + "'; known presses: "
+                    + String.join(", ", new ArrayList<>(all.keySet())));
         }
         return f.create(s.params(), model);
     }

@@ -11,8 +11,8 @@ public class RopeRotation {
     private final RopeSpec spec;
     private final int headDim;
     private final boolean interleaved;
-    private final double[] freq;     // (hd/2)
-    private final float[] cos;       // (tablePositions, hd/2)
+    private final double[] freq; // (hd/2)
+    private final float[] cos; // (tablePositions, hd/2)
     private final float[] sin;
     private final int tablePositions;
 
@@ -21,7 +21,8 @@ public class RopeRotation {
      *                       computed on the fly with the same result
      */
     public RopeRotation(RopeSpec spec, int headDim, int tablePositions) {
-        if (tablePositions < 0) throw new IllegalArgumentException("rope table positions must be >= 0, got " + tablePositions);
+        if (tablePositions < 0)
+            throw new IllegalArgumentException("rope table positions must be >= 0, got " + tablePositions);
         this.spec = spec;
         this.headDim = headDim;
         this.interleaved = spec.style() == RopeSpec.Style.INTERLEAVED;
@@ -39,9 +40,13 @@ public class RopeRotation {
         }
     }
 
-    public RopeSpec spec() { return spec; }
+    public RopeSpec spec() {
+        return spec;
+    }
 
-    public int headDim() { return headDim; }
+    public int headDim() {
+        return headDim;
+    }
 
     /** Rotates {@code heads} consecutive heads of v (starting at off) to integer position pos. */
     public void rotate(float[] v, int off, int heads, int pos) {

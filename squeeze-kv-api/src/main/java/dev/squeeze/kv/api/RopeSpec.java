@@ -1,9 +1,8 @@
 package dev.squeeze.kv.api;
 
-import org.jspecify.annotations.Nullable;
-
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A model's rotary position embedding, described without the model: angles are position x freq_i with
@@ -36,9 +35,11 @@ public record RopeSpec(double theta, Style style, @Nullable Scaling scaling, flo
         public Scaling {
             if (!(factor >= 1f)) throw new IllegalArgumentException("rope scaling factor must be >= 1, got " + factor);
             if (!(highFreqFactor > lowFreqFactor)) {
-                throw new IllegalArgumentException("rope high_freq_factor (" + highFreqFactor + ") must exceed low_freq_factor (" + lowFreqFactor + ")");
+                throw new IllegalArgumentException("rope high_freq_factor (" + highFreqFactor
+                        + ") must exceed low_freq_factor (" + lowFreqFactor + ")");
             }
-            if (originalContext <= 0) throw new IllegalArgumentException("rope original context must be > 0, got " + originalContext);
+            if (originalContext <= 0)
+                throw new IllegalArgumentException("rope original context must be > 0, got " + originalContext);
         }
 
         /** The scaled angular frequency. */
@@ -54,30 +55,38 @@ public record RopeSpec(double theta, Style style, @Nullable Scaling scaling, flo
     }
 
     public RopeSpec {
-        if (!(theta > 0) || !Double.isFinite(theta)) throw new IllegalArgumentException("rope theta must be > 0 and finite, got " + theta);
+        if (!(theta > 0) || !Double.isFinite(theta))
+            throw new IllegalArgumentException("rope theta must be > 0 and finite, got " + theta);
         Objects.requireNonNull(style, "rope style");
         frequencyFactors = frequencyFactors == null ? new float[0] : frequencyFactors.clone();
         for (int i = 0; i < frequencyFactors.length; i++) {
             if (!(frequencyFactors[i] > 0f) || !Float.isFinite(frequencyFactors[i])) {
-                throw new IllegalArgumentException("rope frequency factor " + i + " must be > 0 and finite, got " + frequencyFactors[i]);
+                throw new IllegalArgumentException(
+                        "rope frequency factor " + i + " must be > 0 and finite, got " + frequencyFactors[i]);
             }
         }
     }
 
     /** Plain RoPE: no scaling, no factors. */
-    public static RopeSpec of(double theta, Style style) { return new RopeSpec(theta, style, null, new float[0]); }
+    public static RopeSpec of(double theta, Style style) {
+        return new RopeSpec(theta, style, null, new float[0]);
+    }
 
     /** The per-pair divisors, a copy (empty when none). */
     @Override
-    public float[] frequencyFactors() { return frequencyFactors == null ? new float[0] : frequencyFactors.clone(); }
+    public float[] frequencyFactors() {
+        return frequencyFactors == null ? new float[0] : frequencyFactors.clone();
+    }
 
     /** freq_i for the pairs of a head of width {@code headDim}: (headDim / 2) values. */
     public double[] frequencies(int headDim) {
-        if (headDim <= 0 || headDim % 2 != 0) throw new IllegalArgumentException("head_dim must be even and > 0 for RoPE, got " + headDim);
+        if (headDim <= 0 || headDim % 2 != 0)
+            throw new IllegalArgumentException("head_dim must be even and > 0 for RoPE, got " + headDim);
         int half = headDim / 2;
         float[] factors = frequencyFactors();
         if (factors.length != 0 && factors.length != half) {
-            throw new IllegalArgumentException("rope frequency factors have " + factors.length + " values, expected head_dim/2 = " + half);
+            throw new IllegalArgumentException(
+                    "rope frequency factors have " + factors.length + " values, expected head_dim/2 = " + half);
         }
         double[] freq = new double[half];
         for (int i = 0; i < half; i++) {
@@ -90,15 +99,21 @@ public record RopeSpec(double theta, Style style, @Nullable Scaling scaling, flo
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RopeSpec r && r.theta == theta && r.style == style && Objects.equals(r.scaling, scaling)
+        return o instanceof RopeSpec r
+                && r.theta == theta
+                && r.style == style
+                && Objects.equals(r.scaling, scaling)
                 && Arrays.equals(r.frequencyFactors(), frequencyFactors());
     }
 
     @Override
-    public int hashCode() { return Objects.hash(theta, style, scaling, Arrays.hashCode(frequencyFactors())); }
+    public int hashCode() {
+        return Objects.hash(theta, style, scaling, Arrays.hashCode(frequencyFactors()));
+    }
 
     @Override
     public String toString() {
-        return "RopeSpec[theta=" + theta + ", style=" + style + ", scaling=" + scaling + ", frequencyFactors=" + Arrays.toString(frequencyFactors()) + "]";
+        return "RopeSpec[theta=" + theta + ", style=" + style + ", scaling=" + scaling + ", frequencyFactors="
+                + Arrays.toString(frequencyFactors()) + "]";
     }
 }

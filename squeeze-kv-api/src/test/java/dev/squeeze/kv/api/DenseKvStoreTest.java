@@ -1,12 +1,11 @@
 package dev.squeeze.kv.api;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
-import org.junit.jupiter.api.Test;
-
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class DenseKvStoreTest {
     private static DenseKvStore filled(int n, int hd, long seed) {
@@ -14,7 +13,10 @@ class DenseKvStoreTest {
         SplittableRandom r = new SplittableRandom(seed);
         float[] k = new float[hd], v = new float[hd];
         for (int i = 0; i < n; i++) {
-            for (int c = 0; c < hd; c++) { k[c] = (float) r.nextGaussian(); v[c] = (float) r.nextGaussian(); }
+            for (int c = 0; c < hd; c++) {
+                k[c] = (float) r.nextGaussian();
+                v[c] = (float) r.nextGaussian();
+            }
             s.append(k, 0, v, 0, 3 * i + 0.5f);
         }
         return s;
@@ -61,15 +63,15 @@ class DenseKvStoreTest {
         var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         DenseKvStore s = filled(4000, 64, 11);
         int[] kept = new int[3000];
-        for (int i = 0; i < kept.length; i++) kept[i] = i < 4 ? i : i + 1000;   // sinks + a recent window
+        for (int i = 0; i < kept.length; i++) kept[i] = i < 4 ? i : i + 1000; // sinks + a recent window
         TokenTransform t = TokenTransform.select(4000, kept);
         float[] k = new float[64], v = new float[64];
-        for (int rep = 0; rep < 200; rep++) {           // warm up: evict back to 3000, refill to 4000
+        for (int rep = 0; rep < 200; rep++) { // warm up: evict back to 3000, refill to 4000
             s.transform(t, PositionMode.REPRESENTATIVE);
             for (int i = 0; i < 1000; i++) s.append(k, 0, v, 0, i);
         }
         long before = threads.getCurrentThreadAllocatedBytes();
-        s.transform(t, PositionMode.REPRESENTATIVE);    // copying out would allocate 2 x 3000 x 64 floats (1.5 MB)
+        s.transform(t, PositionMode.REPRESENTATIVE); // copying out would allocate 2 x 3000 x 64 floats (1.5 MB)
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertEquals(3000, s.length());
         assertTrue(allocated <= 256, "allocated " + allocated + " bytes to evict 1000 of 4000 entries");

@@ -1,8 +1,8 @@
 package dev.squeeze.kv.api;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link HeadKvStore#truncate} (rollback of speculative draft entries): the dense store's O(1) override and the
@@ -13,14 +13,18 @@ class TruncateTest {
     static void fill(HeadKvStore s, int n) {
         float[] k = new float[s.headDim()], v = new float[s.headDim()];
         for (int i = 0; i < n; i++) {
-            for (int d = 0; d < k.length; d++) { k[d] = i + 0.25f * d; v[d] = -i - 0.5f * d; }
+            for (int d = 0; d < k.length; d++) {
+                k[d] = i + 0.25f * d;
+                v[d] = -i - 0.5f * d;
+            }
             s.append(k, 0, v, 0, 10 + i);
         }
     }
 
     @Test
     void keepsThePrefixAndAppendsAfterIt() {
-        for (HeadKvStore s : new HeadKvStore[] {new DenseKvStore(4, 16), DefaultPathStore.over(new DenseKvStore(4, 16))}) {
+        for (HeadKvStore s :
+                new HeadKvStore[] {new DenseKvStore(4, 16), DefaultPathStore.over(new DenseKvStore(4, 16))}) {
             String name = s instanceof DenseKvStore ? "dense" : "default";
             fill(s, 7);
             s.truncate(3);

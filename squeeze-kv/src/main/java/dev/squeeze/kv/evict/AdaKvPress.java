@@ -5,7 +5,6 @@ import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.api.ModelShape;
 import dev.squeeze.kv.api.PressParams;
 import dev.squeeze.kv.internal.KvMath;
-
 import java.util.Arrays;
 
 /**

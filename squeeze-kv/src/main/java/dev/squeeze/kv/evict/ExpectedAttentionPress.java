@@ -24,16 +24,16 @@ final class ExpectedAttentionPress extends ScorePress {
     private final boolean vnorm;
     private final double epsilon;
     private final boolean covariance;
-    private final double[][][] sum;   // (layer, qHead, d) sum of de-rotated queries
-    private final double[][][] sum2;  // (layer, qHead, d*d) sum of outer products
-    private final long[][] count;     // (layer, qHead)
+    private final double[][][] sum; // (layer, qHead, d) sum of de-rotated queries
+    private final double[][][] sum2; // (layer, qHead, d*d) sum of outer products
+    private final long[][] count; // (layer, qHead)
     private int lastPos;
     private static final int EXACT_COV_MAX_DIM = 16;
     private int cachedPos = -1;
-    private double @Nullable [] avgRot;   // (d, d) mean_f R(p + f)
-    private double @Nullable [] pairRot;  // (d, d, d, d) T_ab = mean_f (R e_a)(R e_b)^T
+    private double @Nullable [] avgRot; // (d, d) mean_f R(p + f)
+    private double @Nullable [] pairRot; // (d, d, d, d) T_ab = mean_f (R e_a)(R e_b)^T
 
-    private double @Nullable [] meanRot;  // (d, d) mean_{f=1..future} R(f), independent of the position
+    private double @Nullable [] meanRot; // (d, d) mean_{f=1..future} R(f), independent of the position
 
     /**
      * Caches A = mean_f R(p + f) = R(p) mean_f R(f) (rotations compose) for the current last position, and
@@ -54,7 +54,7 @@ final class ExpectedAttentionPress extends ScorePress {
             }
         }
         avgRot = new double[d * d];
-        for (int a = 0; a < d; a++) {               // column a of R(p) M
+        for (int a = 0; a < d; a++) { // column a of R(p) M
             for (int i = 0; i < d; i++) e[i] = (float) meanRot[i * d + a];
             rope.rotateBy(e, 0, lastPos);
             for (int i = 0; i < d; i++) avgRot[i * d + a] = e[i];
@@ -69,14 +69,15 @@ final class ExpectedAttentionPress extends ScorePress {
                     rope.rotateBy(e, 0, (double) lastPos + f);
                     for (int i = 0; i < d; i++) basis[i * d + a] = e[i];
                 }
-                for (int a = 0; a < d; a++) for (int b = 0; b < d; b++) {
-                    int base = (a * d + b) * d * d;
-                    for (int i = 0; i < d; i++) {
-                        double ra = basis[i * d + a] / (double) future;
-                        if (ra == 0) continue;
-                        for (int j = 0; j < d; j++) pairRot[base + i * d + j] += ra * basis[j * d + b];
+                for (int a = 0; a < d; a++)
+                    for (int b = 0; b < d; b++) {
+                        int base = (a * d + b) * d * d;
+                        for (int i = 0; i < d; i++) {
+                            double ra = basis[i * d + a] / (double) future;
+                            if (ra == 0) continue;
+                            for (int j = 0; j < d; j++) pairRot[base + i * d + j] += ra * basis[j * d + b];
+                        }
                     }
-                }
             }
         }
         // A is block diagonal (RoPE turns pairs of dimensions): keep each row's non-zero columns
@@ -91,7 +92,7 @@ final class ExpectedAttentionPress extends ScorePress {
         cachedPos = lastPos;
     }
 
-    private int @Nullable [][] rowCols;   // (d, <= 2) non-zero columns of each row of A
+    private int @Nullable [][] rowCols; // (d, <= 2) non-zero columns of each row of A
 
     /** A for position {@code pos} (d, d) row-major, as the scores use it (for tests). */
     double[] averagedRotation(RopeRotation rope, int d, int pos) {
@@ -147,7 +148,9 @@ final class ExpectedAttentionPress extends ScorePress {
             float[] mu0 = new float[d];
             for (int i = 0; i < d; i++) mu0[i] = (float) (sum[l][h][i] / cnt);
             float[] cov0 = new float[d * d];
-            for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) cov0[i * d + j] = (float) (sum2[l][h][i * d + j] / cnt - (double) mu0[i] * mu0[j]);
+            for (int i = 0; i < d; i++)
+                for (int j = 0; j < d; j++)
+                    cov0[i * d + j] = (float) (sum2[l][h][i * d + j] / cnt - (double) mu0[i] * mu0[j]);
             // mu' = A mu0 with A = mean_f R(p + f); S' = mean_f R S R^T = sum_ab S_ab T_ab (exact)
             averagedRotation(rope, d);
             float[] mu = new float[d];
@@ -157,19 +160,22 @@ final class ExpectedAttentionPress extends ScorePress {
                 mu[i] = (float) acc;
             }
             float[] cov = new float[d * d];
-            if (covariance && pairRot == null) {                 // wide heads: S' ~ A S A^T, A sparse
-                for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) {
-                    double acc = 0;
-                    for (int a : rowCols[i]) for (int b : rowCols[j]) acc += avgRot[i * d + a] * cov0[a * d + b] * avgRot[j * d + b];
-                    cov[i * d + j] = (float) acc;
-                }
+            if (covariance && pairRot == null) { // wide heads: S' ~ A S A^T, A sparse
+                for (int i = 0; i < d; i++)
+                    for (int j = 0; j < d; j++) {
+                        double acc = 0;
+                        for (int a : rowCols[i])
+                            for (int b : rowCols[j]) acc += avgRot[i * d + a] * cov0[a * d + b] * avgRot[j * d + b];
+                        cov[i * d + j] = (float) acc;
+                    }
             } else if (covariance) {
-                for (int a = 0; a < d; a++) for (int b = 0; b < d; b++) {
-                    float sab = cov0[a * d + b];
-                    if (sab == 0f) continue;
-                    int base = (a * d + b) * d * d;
-                    for (int e = 0; e < d * d; e++) cov[e] += (float) (sab * pairRot[base + e]);
-                }
+                for (int a = 0; a < d; a++)
+                    for (int b = 0; b < d; b++) {
+                        float sab = cov0[a * d + b];
+                        if (sab == 0f) continue;
+                        int base = (a * d + b) * d * d;
+                        for (int e = 0; e < d * d; e++) cov[e] += (float) (sab * pairRot[base + e]);
+                    }
             }
             double[] z = new double[n];
             double max = Double.NEGATIVE_INFINITY;
@@ -188,7 +194,10 @@ final class ExpectedAttentionPress extends ScorePress {
                 max = Math.max(max, z[i]);
             }
             double total = 0;
-            for (int i = 0; i < n; i++) { z[i] = Math.exp(z[i] - max); total += z[i]; }
+            for (int i = 0; i < n; i++) {
+                z[i] = Math.exp(z[i] - max);
+                total += z[i];
+            }
             for (int i = 0; i < n; i++) out[i] += (float) (z[i] / total / g);
         }
         if (vnorm || epsilon != 0) {

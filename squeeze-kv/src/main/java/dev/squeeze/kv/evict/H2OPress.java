@@ -24,7 +24,9 @@ final class H2OPress extends ScorePress {
     }
 
     @Override
-    protected void observe(LayerView v) { acc.observe(v); }
+    protected void observe(LayerView v) {
+        acc.observe(v);
+    }
 
     @Override
     protected float[] score(LayerView v, int kvHead) {
@@ -33,11 +35,17 @@ final class H2OPress extends ScorePress {
     }
 
     @Override
-    protected int window(LayerView v, int kvHead, int target) { return recent >= 0 ? Math.min(recent, target) : target / 2; }
+    protected int window(LayerView v, int kvHead, int target) {
+        return recent >= 0 ? Math.min(recent, target) : target / 2;
+    }
 
     @Override
-    protected void onEvict(int layer, int kvHead, int[] kept, int oldLength) { acc.keep(layer, kvHead, kept); }
+    protected void onEvict(int layer, int kvHead, int[] kept, int oldLength) {
+        acc.keep(layer, kvHead, kept);
+    }
 
     @Override
-    public void reset() { acc.reset(); }
+    public void reset() {
+        acc.reset();
+    }
 }

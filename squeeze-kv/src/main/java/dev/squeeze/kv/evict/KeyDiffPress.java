@@ -12,7 +12,9 @@ import dev.squeeze.kv.internal.KvMath;
  * anchor the mean key of the head; the keys most different from the rest are kept. Attention-free.
  */
 final class KeyDiffPress extends ScorePress {
-    public KeyDiffPress(PressParams p, ModelShape c) { super("keydiff", p, c, 0); }
+    public KeyDiffPress(PressParams p, ModelShape c) {
+        super("keydiff", p, c, 0);
+    }
 
     @Override
     protected float[] score(LayerView v, int kvHead) {

@@ -12,7 +12,9 @@ import dev.squeeze.kv.internal.KvMath;
  * needed, so it works with fused attention kernels.
  */
 final class KnormPress extends ScorePress {
-    public KnormPress(PressParams p, ModelShape c) { super("knorm", p, c, 0); }
+    public KnormPress(PressParams p, ModelShape c) {
+        super("knorm", p, c, 0);
+    }
 
     @Override
     protected float[] score(LayerView v, int kvHead) {

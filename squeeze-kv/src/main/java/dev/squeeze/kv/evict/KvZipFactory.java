@@ -7,13 +7,15 @@ import dev.squeeze.kv.api.KvHook;
 import dev.squeeze.kv.api.KvModel;
 import dev.squeeze.kv.api.PressFactory;
 import dev.squeeze.kv.api.PressParams;
-
 import java.util.Map;
 import java.util.Optional;
 
 /** Declares {@code kvzip}: {@link KvZipPress} and its catalog entry. */
 public final class KvZipFactory implements PressFactory {
-    @Override public String name() { return "kvzip"; }
+    @Override
+    public String name() {
+        return "kvzip";
+    }
 
     @Override
     public String description() {
@@ -28,8 +30,17 @@ public final class KvZipFactory implements PressFactory {
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.KV).mechanism(Mechanism.ATTENTION)
-                .paper("KVzip: Query-Agnostic KV Cache Compression with Context Reconstruction", "Kim et al.", 2025, "https://arxiv.org/abs/2505.23416")
-                .inputs("model", "attention").implementation(KvZipPress.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.KV)
+                .mechanism(Mechanism.ATTENTION)
+                .paper(
+                        "KVzip: Query-Agnostic KV Cache Compression with Context Reconstruction",
+                        "Kim et al.",
+                        2025,
+                        "https://arxiv.org/abs/2505.23416")
+                .inputs("model", "attention")
+                .implementation(KvZipPress.class)
+                .notesResource(getClass())
+                .build());
     }
 }

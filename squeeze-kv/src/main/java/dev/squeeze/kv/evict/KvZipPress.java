@@ -15,10 +15,9 @@ import dev.squeeze.kv.api.TextEncoder;
 import dev.squeeze.kv.internal.KvMath;
 import dev.squeeze.kv.internal.LayerSet;
 import dev.squeeze.kv.internal.PromptSlots;
-import org.jspecify.annotations.Nullable;
-
 import java.util.Arrays;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * KVzip (Kim et al., "KVzip: Query-Agnostic KV Cache Compression with Context Reconstruction", NeurIPS 2025,
@@ -49,21 +48,27 @@ final class KvZipPress implements KvHook {
     static final int TRAILING = 8;
 
     /** How the total budget is spread. */
-    public enum Allocation { MODEL, LAYER, HEAD }
+    public enum Allocation {
+        MODEL,
+        LAYER,
+        HEAD
+    }
 
     private final ModelShape config;
     private final Budget budget;
     private final LayerSet layers;
     private final Allocation allocation;
     private final int chunk;
-    private final boolean lead;     // false: the reconstruction input is the context alone (lead=none)
-    private float @Nullable [][][] lastScores; // (layer, kvHead, entries of the prompt) of the last prompt, for inspection
+    private final boolean lead; // false: the reconstruction input is the context alone (lead=none)
+    private float @Nullable [][][]
+            lastScores; // (layer, kvHead, entries of the prompt) of the last prompt, for inspection
 
     public KvZipPress(PressParams p, ModelShape c) {
         this.config = c;
         this.budget = p.budget(c.seqLen());
         this.layers = LayerSet.from(p, c.nLayers());
-        this.allocation = Allocation.valueOf(p.choice("allocation", "model", java.util.Set.of("model", "layer", "head")).toUpperCase(Locale.ROOT));
+        this.allocation = Allocation.valueOf(p.choice("allocation", "model", java.util.Set.of("model", "layer", "head"))
+                .toUpperCase(Locale.ROOT));
         this.chunk = p.integer("chunk", 2048, 1, 1 << 20);
         this.lead = p.choice("lead", "text", java.util.Set.of("text", "none")).equals("text");
     }
@@ -72,7 +77,10 @@ final class KvZipPress implements KvHook {
         return java.util.List.of("keep", "ratio", "budget", "allocation", "chunk", "lead", "layers");
     }
 
-    @Override public boolean actsAfterPrompt() { return true; }
+    @Override
+    public boolean actsAfterPrompt() {
+        return true;
+    }
 
     /** Scores of the last prompt's entries, (layer, kvHead, entry), a copy; empty before any prompt. */
     public float[][][] lastScores() {
@@ -95,11 +103,12 @@ final class KvZipPress implements KvHook {
         // have evicted some); entries are in position order, so they are a suffix of each store
         int[][] first = new int[L][H];
         float[][][] scores = new float[L][H][];
-        for (int l = 0; l < L; l++) for (int h = 0; h < H; h++) {
-            HeadKvStore st = cache.store(l, h);
-            first[l][h] = PromptSlots.firstAtOrAfter(st, start);
-            scores[l][h] = new float[st.length() - first[l][h]];
-        }
+        for (int l = 0; l < L; l++)
+            for (int h = 0; h < H; h++) {
+                HeadKvStore st = cache.store(l, h);
+                first[l][h] = PromptSlots.firstAtOrAfter(st, start);
+                scores[l][h] = new float[st.length() - first[l][h]];
+            }
         score(pass, prompt, start, first, scores);
         lastScores = scores;
         evict(cache, first, scores);
@@ -109,8 +118,11 @@ final class KvZipPress implements KvHook {
     private void score(PromptPass pass, int[] prompt, int start, int[][] first, float[][][] scores) {
         int[] repeat = new int[0], repeatFrom = new int[0], colon = new int[0];
         if (lead) {
-            TextEncoder tok = pass.model().textEncoder().orElseThrow(() -> new IllegalStateException("kvzip: model " + pass.model().source()
-                    + " has no tokenizer to write the repeat prompt \"" + REPEAT + "\"; give lead=none to reconstruct from the context alone"));
+            TextEncoder tok = pass.model()
+                    .textEncoder()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "kvzip: model " + pass.model().source() + " has no tokenizer to write the repeat prompt \""
+                                    + REPEAT + "\"; give lead=none to reconstruct from the context alone"));
             repeat = tok.encode(REPEAT);
             repeatFrom = tok.encode(REPEAT_FROM);
             colon = tok.encode(":");
@@ -118,23 +130,36 @@ final class KvZipPress implements KvHook {
         KvCache cache = pass.cache();
         int p0 = pass.position();
         int longest = 0;
-        for (int l = 0; l < config.nLayers(); l++) for (int h = 0; h < config.nKvHeads(); h++) longest = Math.max(longest, cache.store(l, h).length());
+        for (int l = 0; l < config.nLayers(); l++)
+            for (int h = 0; h < config.nKvHeads(); h++)
+                longest = Math.max(longest, cache.store(l, h).length());
         int room = Math.min(cache.capacity() - longest, config.seqLen() - p0);
         int from = 0;
         while (from < prompt.length) {
-            int[] leadTokens = from == 0 || !lead ? repeat : concat(repeatFrom, Arrays.copyOfRange(prompt, Math.max(0, from - TRAILING), from), colon);
+            int[] leadTokens = from == 0 || !lead
+                    ? repeat
+                    : concat(repeatFrom, Arrays.copyOfRange(prompt, Math.max(0, from - TRAILING), from), colon);
             int m = Math.min(Math.min(chunk, prompt.length - from), room - leadTokens.length);
             if (m < 1) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "kvzip: the reconstruction pass needs room for its %d-token repeat prompt and at least one "
-                        + "context token after the %d cached entries at position %d, but the model's context is seq_len %d (cache capacity %d)",
-                        leadTokens.length, longest, p0, config.seqLen(), cache.capacity()));
+                throw new IllegalArgumentException(String.format(
+                        Locale.ROOT,
+                        "kvzip: the reconstruction pass needs room for its %d-token repeat prompt and at least one "
+                                + "context token after the %d cached entries at position %d, but the model's context is seq_len %d (cache capacity %d)",
+                        leadTokens.length,
+                        longest,
+                        p0,
+                        config.seqLen(),
+                        cache.capacity()));
             }
             int[] input = concat(leadTokens, Arrays.copyOfRange(prompt, from, from + m));
             int[][] lengths = new int[config.nLayers()][config.nKvHeads()];
-            for (int l = 0; l < lengths.length; l++) for (int h = 0; h < lengths[l].length; h++) lengths[l][h] = cache.store(l, h).length();
+            for (int l = 0; l < lengths.length; l++)
+                for (int h = 0; h < lengths[l].length; h++)
+                    lengths[l][h] = cache.store(l, h).length();
             pass.run(input, new ChunkScorer(first, scores, start + from, start + from + m, lengths));
             // remove the reconstruction input's entries again
-            for (int l = 0; l < lengths.length; l++) for (int h = 0; h < lengths[l].length; h++) PromptSlots.truncate(cache.store(l, h), lengths[l][h]);
+            for (int l = 0; l < lengths.length; l++)
+                for (int h = 0; h < lengths[l].length; h++) PromptSlots.truncate(cache.store(l, h), lengths[l][h]);
             pass.setPosition(p0);
             from += m;
         }
@@ -203,42 +228,48 @@ final class KvZipPress implements KvHook {
         int[][][] keep = new int[L][H][];
         switch (allocation) {
             case HEAD -> {
-                for (int l = 0; l < L; l++) for (int h = 0; h < H; h++) {
-                    if (layers.contains(l)) keep[l][h] = TopK.topKSorted(scores[l][h], budget.resolveFloorCapped(scores[l][h].length));
-                }
+                for (int l = 0; l < L; l++)
+                    for (int h = 0; h < H; h++) {
+                        if (layers.contains(l))
+                            keep[l][h] = TopK.topKSorted(scores[l][h], budget.resolveFloorCapped(scores[l][h].length));
+                    }
             }
             case LAYER -> {
-                for (int l = 0; l < L; l++) if (layers.contains(l)) pooled(scores, keep, new int[]{l});
+                for (int l = 0; l < L; l++) if (layers.contains(l)) pooled(scores, keep, new int[] {l});
             }
             case MODEL -> {
-                int[] all = java.util.stream.IntStream.range(0, L).filter(layers::contains).toArray();
+                int[] all = java.util.stream.IntStream.range(0, L)
+                        .filter(layers::contains)
+                        .toArray();
                 pooled(scores, keep, all);
             }
         }
-        for (int l = 0; l < L; l++) for (int h = 0; h < H; h++) {
-            if (keep[l][h] == null) continue;
-            HeadKvStore st = cache.store(l, h);
-            int f = first[l][h], n = st.length();
-            if (keep[l][h].length == n - f) continue;
-            if (f + keep[l][h].length == 0) {   // the model-wide top-k may leave a head nothing
-                st.clear();
-                continue;
+        for (int l = 0; l < L; l++)
+            for (int h = 0; h < H; h++) {
+                if (keep[l][h] == null) continue;
+                HeadKvStore st = cache.store(l, h);
+                int f = first[l][h], n = st.length();
+                if (keep[l][h].length == n - f) continue;
+                if (f + keep[l][h].length == 0) { // the model-wide top-k may leave a head nothing
+                    st.clear();
+                    continue;
+                }
+                int[] slots = new int[f + keep[l][h].length];
+                for (int i = 0; i < f; i++) slots[i] = i;
+                for (int i = 0; i < keep[l][h].length; i++) slots[f + i] = f + keep[l][h][i];
+                st.transform(TokenTransform.select(n, slots), PositionMode.REPRESENTATIVE);
             }
-            int[] slots = new int[f + keep[l][h].length];
-            for (int i = 0; i < f; i++) slots[i] = i;
-            for (int i = 0; i < keep[l][h].length; i++) slots[f + i] = f + keep[l][h][i];
-            st.transform(TokenTransform.select(n, slots), PositionMode.REPRESENTATIVE);
-        }
     }
 
     /** One top-k over every head of the given layers; k = the sum of the heads' targets. */
     private void pooled(float[][][] scores, int[][][] keep, int[] layerIds) {
         int H = config.nKvHeads(), k = 0;
         float[][] rows = new float[layerIds.length * H][];
-        for (int i = 0; i < layerIds.length; i++) for (int h = 0; h < H; h++) {
-            rows[i * H + h] = scores[layerIds[i]][h];
-            k += budget.resolveFloorCapped(rows[i * H + h].length);
-        }
+        for (int i = 0; i < layerIds.length; i++)
+            for (int h = 0; h < H; h++) {
+                rows[i * H + h] = scores[layerIds[i]][h];
+                k += budget.resolveFloorCapped(rows[i * H + h].length);
+            }
         int[][] chosen = KvMath.pooledTopK(rows, k);
         for (int i = 0; i < layerIds.length; i++) for (int h = 0; h < H; h++) keep[layerIds[i]][h] = chosen[i * H + h];
     }
@@ -256,5 +287,8 @@ final class KvZipPress implements KvHook {
     }
 
     @Override
-    public String toString() { return "kvzip(" + PressParams.describe(budget) + ", " + allocation.name().toLowerCase(Locale.ROOT) + ")"; }
+    public String toString() {
+        return "kvzip(" + PressParams.describe(budget) + ", "
+                + allocation.name().toLowerCase(Locale.ROOT) + ")";
+    }
 }

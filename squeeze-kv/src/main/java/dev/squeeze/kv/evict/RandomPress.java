@@ -3,7 +3,6 @@ package dev.squeeze.kv.evict;
 import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.api.ModelShape;
 import dev.squeeze.kv.api.PressParams;
-
 import java.util.SplittableRandom;
 
 /** Random baseline (kvpress's RandomPress): uniform random scores, seeded ({@code seed} = 0) for reproducibility. */
@@ -25,5 +24,7 @@ final class RandomPress extends ScorePress {
     }
 
     @Override
-    public void reset() { rng = new SplittableRandom(seed); }
+    public void reset() {
+        rng = new SplittableRandom(seed);
+    }
 }

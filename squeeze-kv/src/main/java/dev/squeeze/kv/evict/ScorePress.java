@@ -12,7 +12,6 @@ import dev.squeeze.kv.api.PressParams;
 import dev.squeeze.kv.internal.LayerSet;
 import org.jspecify.annotations.Nullable;
 
-
 /**
  * The skeleton of every score-based eviction press. Per layer and KV head it scores the entries held,
  * protects the first {@code sinks} and the last {@code window} slots, keeps the top {@code target} by
@@ -46,20 +45,26 @@ public abstract class ScorePress implements KvHook {
         this.recent = p.integer("recent", -1, 0, config.seqLen());
         boolean decodeDefault = budget instanceof Budget.Count;
         this.atDecode = p.bool("decode", decodeDefault) && supportsDecode();
-        if (p.bool("decode", false) && !supportsDecode()) throw p.bad("decode", "true", "false: " + name + " compresses at prefill only");
+        if (p.bool("decode", false) && !supportsDecode())
+            throw p.bad("decode", "true", "false: " + name + " compresses at prefill only");
     }
 
     /** The parameters every score press accepts, plus extra ones. */
     public static java.util.List<String> params(String... extra) {
-        java.util.List<String> out = new java.util.ArrayList<>(java.util.List.of("keep", "ratio", "budget", "sinks", "recent", "every", "decode", "layers"));
+        java.util.List<String> out = new java.util.ArrayList<>(
+                java.util.List.of("keep", "ratio", "budget", "sinks", "recent", "every", "decode", "layers"));
         out.addAll(java.util.List.of(extra));
         return out;
     }
 
-    public Budget budget() { return budget; }
+    public Budget budget() {
+        return budget;
+    }
 
     /** False for presses that need a window of prompt queries (SnapKV, PyramidKV, AdaKV). */
-    protected boolean supportsDecode() { return true; }
+    protected boolean supportsDecode() {
+        return true;
+    }
 
     /** Sees every call (also when nothing is evicted), e.g. to accumulate attention. */
     protected void observe(LayerView v) {}
@@ -68,7 +73,9 @@ public abstract class ScorePress implements KvHook {
     protected abstract float[] score(LayerView v, int kvHead);
 
     /** Slots at the end that are always kept: {@code recent} (default none; SnapKV: its observation window). */
-    protected int window(LayerView v, int kvHead, int target) { return recent >= 0 ? Math.min(recent, target) : 0; }
+    protected int window(LayerView v, int kvHead, int target) {
+        return recent >= 0 ? Math.min(recent, target) : 0;
+    }
 
     /** Called after a head was reduced to {@code kept} (ascending slots of the old store), so state can follow. */
     protected void onEvict(int layer, int kvHead, int[] kept, int oldLength) {}
@@ -136,7 +143,8 @@ public abstract class ScorePress implements KvHook {
     /** Sets protected slots (sinks, window) to the largest finite score. */
     protected void protect(LayerView v, int h, float[] s, int target) {
         int n = s.length;
-        for (int i = 0; i < n; i++) if (!Float.isFinite(s[i])) s[i] = s[i] > 0 ? Float.MAX_VALUE / 2 : -Float.MAX_VALUE / 2;
+        for (int i = 0; i < n; i++)
+            if (!Float.isFinite(s[i])) s[i] = s[i] > 0 ? Float.MAX_VALUE / 2 : -Float.MAX_VALUE / 2;
         for (int i = 0; i < Math.min(sinks, n); i++) s[i] = Float.MAX_VALUE;
         int w = window(v, h, target);
         for (int i = Math.max(0, n - w); i < n; i++) s[i] = Float.MAX_VALUE;
@@ -153,5 +161,7 @@ public abstract class ScorePress implements KvHook {
     }
 
     @Override
-    public String toString() { return name + "(" + PressParams.describe(budget) + ")"; }
+    public String toString() {
+        return name + "(" + PressParams.describe(budget) + ")";
+    }
 }

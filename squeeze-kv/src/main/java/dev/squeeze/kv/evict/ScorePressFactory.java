@@ -8,7 +8,6 @@ import dev.squeeze.kv.api.KvModel;
 import dev.squeeze.kv.api.ModelShape;
 import dev.squeeze.kv.api.PressFactory;
 import dev.squeeze.kv.api.PressParams;
-
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -20,28 +19,37 @@ import java.util.function.BiFunction;
  */
 public abstract class ScorePressFactory implements PressFactory {
     /** The parameters every score press takes, for descriptions. */
-    public static final String COMMON = "keep=F | ratio=R | budget=N, sinks, recent, every (decode re-compression interval), decode, layers";
+    public static final String COMMON =
+            "keep=F | ratio=R | budget=N, sinks, recent, every (decode re-compression interval), decode, layers";
 
     /** What every eviction press shares, appended to its catalog notes. */
-    public static final String EVICT = " All evictions are TokenTransform.select on the per-(layer, KV head) stores; kept entries keep "
-            + "their position ids (no re-rotation). GQA: attention averaged over the query heads of a KV head. Budget: keep=F "
-            + "(floor(F n), >= 1), ratio=R (keep 1-R) or budget=N per head; a fixed budget also applies at decode (every=1: "
-            + "evict each step; every=N: re-compress every N steps). Common: sinks=N first entries and recent=N newest entries always kept (defaults per press).";
+    public static final String EVICT =
+            " All evictions are TokenTransform.select on the per-(layer, KV head) stores; kept entries keep "
+                    + "their position ids (no re-rotation). GQA: attention averaged over the query heads of a KV head. Budget: keep=F "
+                    + "(floor(F n), >= 1), ratio=R (keep 1-R) or budget=N per head; a fixed budget also applies at decode (every=1: "
+                    + "evict each step; every=N: re-compress every N steps). Common: sinks=N first entries and recent=N newest entries always kept (defaults per press).";
 
     private final String name, description;
     private final List<String> params;
     private final BiFunction<PressParams, ModelShape, KvHook> ctor;
 
-    protected ScorePressFactory(String name, String description, List<String> params, BiFunction<PressParams, ModelShape, KvHook> ctor) {
+    protected ScorePressFactory(
+            String name, String description, List<String> params, BiFunction<PressParams, ModelShape, KvHook> ctor) {
         this.name = name;
         this.description = description;
         this.params = params;
         this.ctor = ctor;
     }
 
-    @Override public String name() { return name; }
+    @Override
+    public String name() {
+        return name;
+    }
 
-    @Override public String description() { return description; }
+    @Override
+    public String description() {
+        return description;
+    }
 
     @Override
     public KvHook create(Map<String, String> p, KvModel model) {
@@ -50,7 +58,11 @@ public abstract class ScorePressFactory implements PressFactory {
 
     /** The catalog entry's common part: KV family, the mechanism, the implementing class and the notes. */
     protected MethodInfo.Builder entry(Mechanism mechanism, Class<?> implementation) {
-        return MethodInfo.builder(name).family(Family.KV).mechanism(mechanism).implementation(implementation)
-                .notesResource(getClass()).appendNotes(EVICT);
+        return MethodInfo.builder(name)
+                .family(Family.KV)
+                .mechanism(mechanism)
+                .implementation(implementation)
+                .notesResource(getClass())
+                .appendNotes(EVICT);
     }
 }

@@ -16,7 +16,9 @@ class SnapKvPress extends ScorePress {
     protected final int windowSize;
     protected final int kernel;
 
-    public SnapKvPress(PressParams p, ModelShape c) { this("snapkv", p, c); }
+    public SnapKvPress(PressParams p, ModelShape c) {
+        this("snapkv", p, c);
+    }
 
     protected SnapKvPress(String name, PressParams p, ModelShape c) {
         super(name, p, c, 0);
@@ -26,12 +28,18 @@ class SnapKvPress extends ScorePress {
     }
 
     @Override
-    protected boolean supportsDecode() { return false; }
+    protected boolean supportsDecode() {
+        return false;
+    }
 
-    protected int observationWindow(LayerView v, int target) { return Math.max(1, Math.min(Math.min(windowSize, target), v.queryCount())); }
+    protected int observationWindow(LayerView v, int target) {
+        return Math.max(1, Math.min(Math.min(windowSize, target), v.queryCount()));
+    }
 
     @Override
-    protected int window(LayerView v, int kvHead, int target) { return Math.max(observationWindow(v, target), super.window(v, kvHead, target)); }
+    protected int window(LayerView v, int kvHead, int target) {
+        return Math.max(observationWindow(v, target), super.window(v, kvHead, target));
+    }
 
     @Override
     protected float[] score(LayerView v, int kvHead) {

@@ -11,7 +11,9 @@ import dev.squeeze.kv.api.PressParams;
  * ids), unlike the paper's rolling cache positions.
  */
 final class StreamingLlmPress extends ScorePress {
-    public StreamingLlmPress(PressParams p, ModelShape c) { super("streamingllm", p, c, 4); }
+    public StreamingLlmPress(PressParams p, ModelShape c) {
+        super("streamingllm", p, c, 4);
+    }
 
     @Override
     protected float[] score(LayerView v, int kvHead) {

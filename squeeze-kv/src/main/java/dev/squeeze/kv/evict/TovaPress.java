@@ -12,7 +12,9 @@ import dev.squeeze.kv.internal.KvMath;
  * Falls back to the head group's mean when earlier compression left heads with unequal lengths.
  */
 final class TovaPress extends ScorePress {
-    public TovaPress(PressParams p, ModelShape c) { super("tova", p, c, 0); }
+    public TovaPress(PressParams p, ModelShape c) {
+        super("tova", p, c, 0);
+    }
 
     @Override
     protected float[] score(LayerView v, int kvHead) {

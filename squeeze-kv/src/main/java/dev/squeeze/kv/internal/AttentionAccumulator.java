@@ -2,7 +2,6 @@ package dev.squeeze.kv.internal;
 
 import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.api.Phase;
-
 import java.util.Arrays;
 
 /**
@@ -26,7 +25,11 @@ public final class AttentionAccumulator {
         for (int h = 0; h < v.shape().nKvHeads(); h++) {
             int n = v.store(h).length();
             int cap = v.cache().capacity();
-            if (acc[l][h] == null) { acc[l][h] = new float[cap]; cnt[l][h] = new float[cap]; tracked[l][h] = 0; }
+            if (acc[l][h] == null) {
+                acc[l][h] = new float[cap];
+                cnt[l][h] = new float[cap];
+                tracked[l][h] = 0;
+            }
             float[] a = acc[l][h], c = cnt[l][h];
             if (v.phase() == Phase.PREFILL) {
                 int T = v.queryCount();
@@ -40,7 +43,10 @@ public final class AttentionAccumulator {
             } else {
                 if (tracked[l][h] != n - 1) clear(l, h);
                 float[] s = KvMath.groupStepAttention(v, h);
-                for (int j = 0; j < n; j++) { a[j] += s[j]; c[j] += 1; }
+                for (int j = 0; j < n; j++) {
+                    a[j] += s[j];
+                    c[j] += 1;
+                }
             }
             tracked[l][h] = n;
         }
@@ -67,7 +73,10 @@ public final class AttentionAccumulator {
     /** The head kept the given ascending slots. */
     public void keep(int layer, int kvHead, int[] kept) {
         float[] a = acc[layer][kvHead], c = cnt[layer][kvHead];
-        for (int i = 0; i < kept.length; i++) { a[i] = a[kept[i]]; c[i] = c[kept[i]]; }
+        for (int i = 0; i < kept.length; i++) {
+            a[i] = a[kept[i]];
+            c[i] = c[kept[i]];
+        }
         Arrays.fill(a, kept.length, a.length, 0f);
         Arrays.fill(c, kept.length, c.length, 0f);
         tracked[layer][kvHead] = kept.length;

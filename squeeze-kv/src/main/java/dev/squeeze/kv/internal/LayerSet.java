@@ -11,7 +11,9 @@ import java.util.BitSet;
 public final class LayerSet {
     private final BitSet layers;
 
-    private LayerSet(BitSet layers) { this.layers = layers; }
+    private LayerSet(BitSet layers) {
+        this.layers = layers;
+    }
 
     public static LayerSet all(int nLayers) {
         BitSet b = new BitSet();
@@ -19,7 +21,9 @@ public final class LayerSet {
         return new LayerSet(b);
     }
 
-    public boolean contains(int layer) { return layers.get(layer); }
+    public boolean contains(int layer) {
+        return layers.get(layer);
+    }
 
     public static LayerSet from(PressParams p, int nLayers) {
         String spec = p.string("layers", "all").strip();
@@ -31,7 +35,8 @@ public final class LayerSet {
                 int dash = s.indexOf('-');
                 int lo = Integer.parseInt(dash < 0 ? s : s.substring(0, dash).strip());
                 int hi = dash < 0 ? lo : Integer.parseInt(s.substring(dash + 1).strip());
-                if (lo < 0 || hi >= nLayers || lo > hi) throw p.bad("layers", spec, "layer ranges inside [0, " + (nLayers - 1) + "]");
+                if (lo < 0 || hi >= nLayers || lo > hi)
+                    throw p.bad("layers", spec, "layer ranges inside [0, " + (nLayers - 1) + "]");
                 b.set(lo, hi + 1);
             } catch (NumberFormatException e) {
                 throw p.bad("layers", spec, "'all', 'A-B' or 'A;B;C' with layer numbers");

@@ -20,7 +20,8 @@ public final class PromptSlots {
 
     /** Keeps the first {@code n} entries (0 empties the store). */
     public static void truncate(HeadKvStore st, int n) {
-        if (n < 0 || n > st.length()) throw new IllegalArgumentException("cannot keep " + n + " of " + st.length() + " entries");
+        if (n < 0 || n > st.length())
+            throw new IllegalArgumentException("cannot keep " + n + " of " + st.length() + " entries");
         if (n == st.length()) return;
         if (n == 0) {
             st.clear();

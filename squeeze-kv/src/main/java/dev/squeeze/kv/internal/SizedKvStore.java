@@ -5,7 +5,6 @@ import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
 import dev.squeeze.kv.api.DenseKvStore;
 import dev.squeeze.kv.api.HeadKvStore;
-
 import java.util.Arrays;
 
 /**
@@ -16,13 +15,14 @@ import java.util.Arrays;
  * equal. Sizes follow transforms through {@link TokenTransform#applyToSizes} (select keeps them, merge sums).
  */
 public final class SizedKvStore implements HeadKvStore {
-    private final DenseKvStore dense;   // keys, values and positions
-    private final float[] sizes;        // (capacity)
-    private final float[] logBias;      // (capacity) sqrt(hd) * ln(size)
+    private final DenseKvStore dense; // keys, values and positions
+    private final float[] sizes; // (capacity)
+    private final float[] logBias; // (capacity) sqrt(hd) * ln(size)
     private final float biasScale;
 
     public SizedKvStore(int headDim, int capacity) {
-        if (headDim <= 0 || capacity <= 0) throw new IllegalArgumentException("headDim and capacity must be > 0, got " + headDim + ", " + capacity);
+        if (headDim <= 0 || capacity <= 0)
+            throw new IllegalArgumentException("headDim and capacity must be > 0, got " + headDim + ", " + capacity);
         dense = new DenseKvStore(headDim, capacity);
         sizes = new float[capacity];
         logBias = new float[capacity];
@@ -37,20 +37,37 @@ public final class SizedKvStore implements HeadKvStore {
         return out;
     }
 
-    @Override public int headDim() { return dense.headDim(); }
-    @Override public int length() { return dense.length(); }
-    @Override public int capacity() { return dense.capacity(); }
+    @Override
+    public int headDim() {
+        return dense.headDim();
+    }
 
-    public float size(int slot) { return sizes[slot]; }
+    @Override
+    public int length() {
+        return dense.length();
+    }
 
-    public float[] sizes() { return Arrays.copyOf(sizes, length()); }
+    @Override
+    public int capacity() {
+        return dense.capacity();
+    }
+
+    public float size(int slot) {
+        return sizes[slot];
+    }
+
+    public float[] sizes() {
+        return Arrays.copyOf(sizes, length());
+    }
 
     /** Sets the sizes of every entry (length entries, each > 0). */
     public void setSizes(float[] s) {
         int length = length();
-        if (s.length != length) throw new IllegalArgumentException("sizes has " + s.length + " entries, the store holds " + length);
+        if (s.length != length)
+            throw new IllegalArgumentException("sizes has " + s.length + " entries, the store holds " + length);
         for (int i = 0; i < length; i++) {
-            if (!(s[i] > 0) || !Float.isFinite(s[i])) throw new IllegalArgumentException("sizes[" + i + "] must be finite and > 0, got " + s[i]);
+            if (!(s[i] > 0) || !Float.isFinite(s[i]))
+                throw new IllegalArgumentException("sizes[" + i + "] must be finite and > 0, got " + s[i]);
             sizes[i] = s[i];
             logBias[i] = biasScale * (float) Math.log(s[i]);
         }
@@ -65,7 +82,9 @@ public final class SizedKvStore implements HeadKvStore {
     }
 
     @Override
-    public float position(int slot) { return dense.position(slot); }
+    public float position(int slot) {
+        return dense.position(slot);
+    }
 
     @Override
     public void scores(float[] query, int qOff, int count, float[] out, int outOff) {
@@ -80,16 +99,24 @@ public final class SizedKvStore implements HeadKvStore {
 
     /** fp32 keys and values plus one fp32 size per entry. */
     @Override
-    public long bytes() { return dense.bytes() + (long) Float.BYTES * length(); }
+    public long bytes() {
+        return dense.bytes() + (long) Float.BYTES * length();
+    }
 
     @Override
-    public FloatMatrix keys() { return dense.keys(); }
+    public FloatMatrix keys() {
+        return dense.keys();
+    }
 
     @Override
-    public FloatMatrix values() { return dense.values(); }
+    public FloatMatrix values() {
+        return dense.values();
+    }
 
     @Override
-    public float[] positions() { return dense.positions(); }
+    public float[] positions() {
+        return dense.positions();
+    }
 
     /** Replaces every entry; sizes reset to 1. */
     @Override
@@ -101,7 +128,9 @@ public final class SizedKvStore implements HeadKvStore {
 
     /** Keeps the first entries with their sizes (the default would rewrite them through replace, resetting sizes). */
     @Override
-    public void truncate(int length) { dense.truncate(length); }
+    public void truncate(int length) {
+        dense.truncate(length);
+    }
 
     /** Applies M to keys and values and M~ (the unnormalised mass) to sizes. */
     @Override
@@ -112,5 +141,7 @@ public final class SizedKvStore implements HeadKvStore {
     }
 
     @Override
-    public void clear() { dense.clear(); }
+    public void clear() {
+        dense.clear();
+    }
 }

@@ -6,7 +6,6 @@ import dev.squeeze.kv.api.KvHook;
 import dev.squeeze.kv.api.KvModel;
 import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.api.ModelShape;
-
 import java.util.List;
 
 /**
@@ -37,17 +36,24 @@ final class CskvCalibration {
     private void accumulate(double[] m, FloatMatrix x) {
         int d = headDim;
         float[] a = x.data();
-        for (int i = 0; i < x.rows(); i++) for (int p = 0; p < d; p++) {
-            double xp = a[i * d + p];
-            for (int q = 0; q < d; q++) m[p * d + q] += xp * a[i * d + q];
-        }
+        for (int i = 0; i < x.rows(); i++)
+            for (int p = 0; p < d; p++) {
+                double xp = a[i * d + p];
+                for (int q = 0; q < d; q++) m[p * d + q] += xp * a[i * d + q];
+            }
     }
 
-    public long rows() { return rows; }
+    public long rows() {
+        return rows;
+    }
 
-    public float[] keyBasis(int layer, int head, int rank) { return SymmetricEigen.of(kk[layer][head], headDim).basis(rank); }
+    public float[] keyBasis(int layer, int head, int rank) {
+        return SymmetricEigen.of(kk[layer][head], headDim).basis(rank);
+    }
 
-    public float[] valueBasis(int layer, int head, int rank) { return SymmetricEigen.of(vv[layer][head], headDim).basis(rank); }
+    public float[] valueBasis(int layer, int head, int rank) {
+        return SymmetricEigen.of(vv[layer][head], headDim).basis(rank);
+    }
 
     /** Calibrates on {@code sequences} (each prefilled fresh, at most seq_len tokens). */
     public static CskvCalibration fit(KvModel model, List<int[]> sequences) {
@@ -61,7 +67,11 @@ final class CskvCalibration {
                 }
             }
         };
-        for (int[] seq : sequences) model.probe(java.util.Arrays.copyOf(seq, Math.min(seq.length, model.shape().seqLen())), collect);
+        for (int[] seq : sequences)
+            model.probe(
+                    java.util.Arrays.copyOf(
+                            seq, Math.min(seq.length, model.shape().seqLen())),
+                    collect);
         if (cal.rows == 0) throw new IllegalArgumentException("CSKV calibration saw no tokens");
         return cal;
     }

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 final class CskvPress implements KvHook {
     private final LayerSet layers;
     private final int rank, window;
-    private @Nullable CskvCalibration calibration;   // null: fitted on the first prefill (online)
+    private @Nullable CskvCalibration calibration; // null: fitted on the first prefill (online)
     private final boolean online;
 
     public CskvPress(LayerSet layers, int rank, int window, @Nullable CskvCalibration calibration) {
@@ -27,9 +27,15 @@ final class CskvPress implements KvHook {
         this.online = calibration == null;
     }
 
-    @Override public void afterPrefillLayer(LayerView v) { swap(v); }
+    @Override
+    public void afterPrefillLayer(LayerView v) {
+        swap(v);
+    }
 
-    @Override public void afterDecodeStep(LayerView v) { swap(v); }
+    @Override
+    public void afterDecodeStep(LayerView v) {
+        swap(v);
+    }
 
     private void swap(LayerView v) {
         if (!layers.contains(v.layer())) return;
@@ -40,13 +46,20 @@ final class CskvPress implements KvHook {
             HeadKvStore old = v.store(h);
             if (old instanceof CskvStore) continue;
             if (online) calibration.add(v.layer(), h, old.keys(), old.values());
-            CskvStore s = new CskvStore(old.headDim(), old.capacity(), calibration.keyBasis(v.layer(), h, rank),
-                    calibration.valueBasis(v.layer(), h, rank), rank, window);
+            CskvStore s = new CskvStore(
+                    old.headDim(),
+                    old.capacity(),
+                    calibration.keyBasis(v.layer(), h, rank),
+                    calibration.valueBasis(v.layer(), h, rank),
+                    rank,
+                    window);
             s.replace(old.keys(), old.values(), old.positions());
             v.swap(h, s);
         }
     }
 
     @Override
-    public void reset() { if (online) calibration = null; }
+    public void reset() {
+        if (online) calibration = null;
+    }
 }

@@ -4,7 +4,6 @@ import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.kv.api.HeadKvStore;
-
 import java.util.Arrays;
 
 /**
@@ -17,17 +16,19 @@ import java.util.Arrays;
 final class CskvStore implements HeadKvStore {
     private static final Kernels K = KernelProvider.kernels();
     private final int headDim, capacity, rank, window;
-    private final float[] uk, uv;            // (hd, r)
-    private final float[] ck, cv;            // (capacity, r) shrunk rows
+    private final float[] uk, uv; // (hd, r)
+    private final float[] ck, cv; // (capacity, r) shrunk rows
     private int nc;
-    private final float[] wk, wv;            // (window + 1, hd) full-precision tail
+    private final float[] wk, wv; // (window + 1, hd) full-precision tail
     private int wLen;
     private final float[] positions;
-    private final float[] qr, acc;           // (r) scratch
+    private final float[] qr, acc; // (r) scratch
 
     public CskvStore(int headDim, int capacity, float[] uk, float[] uv, int rank, int window) {
-        if (rank < 1 || rank > headDim) throw new IllegalArgumentException("rank must be in [1, " + headDim + "], got " + rank);
-        if (uk.length != headDim * rank || uv.length != headDim * rank) throw new IllegalArgumentException("bases must be (" + headDim + ", " + rank + ")");
+        if (rank < 1 || rank > headDim)
+            throw new IllegalArgumentException("rank must be in [1, " + headDim + "], got " + rank);
+        if (uk.length != headDim * rank || uv.length != headDim * rank)
+            throw new IllegalArgumentException("bases must be (" + headDim + ", " + rank + ")");
         if (window < 0) throw new IllegalArgumentException("window must be >= 0, got " + window);
         this.headDim = headDim;
         this.capacity = capacity;
@@ -44,9 +45,20 @@ final class CskvStore implements HeadKvStore {
         acc = new float[rank];
     }
 
-    @Override public int headDim() { return headDim; }
-    @Override public int length() { return nc + wLen; }
-    @Override public int capacity() { return capacity; }
+    @Override
+    public int headDim() {
+        return headDim;
+    }
+
+    @Override
+    public int length() {
+        return nc + wLen;
+    }
+
+    @Override
+    public int capacity() {
+        return capacity;
+    }
 
     @Override
     public void append(float[] key, int keyOff, float[] value, int valueOff, float position) {
@@ -55,7 +67,7 @@ final class CskvStore implements HeadKvStore {
         System.arraycopy(value, valueOff, wv, wLen * headDim, headDim);
         positions[length()] = position;
         wLen++;
-        if (wLen > window) {                 // shrink the oldest window entry
+        if (wLen > window) { // shrink the oldest window entry
             project(wk, 0, uk, ck, nc * rank);
             project(wv, 0, uv, cv, nc * rank);
             nc++;
@@ -75,7 +87,8 @@ final class CskvStore implements HeadKvStore {
 
     @Override
     public float position(int slot) {
-        if (slot < 0 || slot >= length()) throw new IllegalArgumentException("slot " + slot + " is outside [0, " + length() + ")");
+        if (slot < 0 || slot >= length())
+            throw new IllegalArgumentException("slot " + slot + " is outside [0, " + length() + ")");
         return positions[slot];
     }
 
@@ -101,41 +114,57 @@ final class CskvStore implements HeadKvStore {
     }
 
     @Override
-    public long bytes() { return (long) Float.BYTES * (2L * rank * nc + 2L * headDim * wLen + 2L * headDim * rank); }
+    public long bytes() {
+        return (long) Float.BYTES * (2L * rank * nc + 2L * headDim * wLen + 2L * headDim * rank);
+    }
 
     @Override
-    public FloatMatrix keys() { return rows(ck, uk, wk); }
+    public FloatMatrix keys() {
+        return rows(ck, uk, wk);
+    }
 
     @Override
-    public FloatMatrix values() { return rows(cv, uv, wv); }
+    public FloatMatrix values() {
+        return rows(cv, uv, wv);
+    }
 
     private FloatMatrix rows(float[] c, float[] u, float[] w) {
         float[] out = new float[length() * headDim];
-        for (int i = 0; i < nc; i++) for (int d = 0; d < headDim; d++) {
-            float s = 0;
-            for (int j = 0; j < rank; j++) s += c[i * rank + j] * u[d * rank + j];
-            out[i * headDim + d] = s;
-        }
+        for (int i = 0; i < nc; i++)
+            for (int d = 0; d < headDim; d++) {
+                float s = 0;
+                for (int j = 0; j < rank; j++) s += c[i * rank + j] * u[d * rank + j];
+                out[i * headDim + d] = s;
+            }
         System.arraycopy(w, 0, out, nc * headDim, wLen * headDim);
         return new FloatMatrix(length(), headDim, out);
     }
 
     @Override
-    public float[] positions() { return Arrays.copyOf(positions, length()); }
+    public float[] positions() {
+        return Arrays.copyOf(positions, length());
+    }
 
     @Override
     public void replace(FloatMatrix k, FloatMatrix v, float[] pos) {
         int n = pos.length;
-        if (k.rows() != n || v.rows() != n) throw new IllegalArgumentException("replace: keys have " + k.rows() + " rows, values " + v.rows() + ", positions " + n);
-        if (n > capacity) throw new IllegalArgumentException("replace: " + n + " entries exceed the capacity " + capacity);
+        if (k.rows() != n || v.rows() != n)
+            throw new IllegalArgumentException(
+                    "replace: keys have " + k.rows() + " rows, values " + v.rows() + ", positions " + n);
+        if (n > capacity)
+            throw new IllegalArgumentException("replace: " + n + " entries exceed the capacity " + capacity);
         clear();
         for (int i = 0; i < n; i++) append(k.data(), i * headDim, v.data(), i * headDim, pos[i]);
     }
 
     @Override
-    public void clear() { nc = 0; wLen = 0; }
+    public void clear() {
+        nc = 0;
+        wLen = 0;
+    }
 
     private void check(int count) {
-        if (count < 0 || count > length()) throw new IllegalArgumentException("count " + count + " is outside [0, " + length() + "]");
+        if (count < 0 || count > length())
+            throw new IllegalArgumentException("count " + count + " is outside [0, " + length() + "]");
     }
 }

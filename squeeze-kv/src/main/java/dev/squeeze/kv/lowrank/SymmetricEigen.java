@@ -13,12 +13,14 @@ package dev.squeeze.kv.lowrank;
 record SymmetricEigen(double[] values, double[] vectors) {
 
     public static SymmetricEigen of(double[] a, int n) {
-        if (a.length != n * n) throw new IllegalArgumentException("matrix has " + a.length + " entries, expected " + n + " x " + n);
-        for (int i = 0; i < n; i++) for (int j = 0; j < i; j++) {
-            if (Math.abs(a[i * n + j] - a[j * n + i]) > 1e-9 * (1 + Math.abs(a[i * n + j]))) {
-                throw new IllegalArgumentException("matrix is not symmetric at (" + i + ", " + j + ")");
+        if (a.length != n * n)
+            throw new IllegalArgumentException("matrix has " + a.length + " entries, expected " + n + " x " + n);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < i; j++) {
+                if (Math.abs(a[i * n + j] - a[j * n + i]) > 1e-9 * (1 + Math.abs(a[i * n + j]))) {
+                    throw new IllegalArgumentException("matrix is not symmetric at (" + i + ", " + j + ")");
+                }
             }
-        }
         double[] m = a.clone();
         double[] v = new double[n * n];
         for (int i = 0; i < n; i++) v[i * n + i] = 1;
@@ -34,17 +36,17 @@ record SymmetricEigen(double[] values, double[] vectors) {
                     double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
                     if (theta == 0) t = 1;
                     double c = 1 / Math.sqrt(t * t + 1), s = t * c;
-                    for (int k = 0; k < n; k++) {          // columns p, q of m
+                    for (int k = 0; k < n; k++) { // columns p, q of m
                         double mkp = m[k * n + p], mkq = m[k * n + q];
                         m[k * n + p] = c * mkp - s * mkq;
                         m[k * n + q] = s * mkp + c * mkq;
                     }
-                    for (int k = 0; k < n; k++) {          // rows p, q of m
+                    for (int k = 0; k < n; k++) { // rows p, q of m
                         double mpk = m[p * n + k], mqk = m[q * n + k];
                         m[p * n + k] = c * mpk - s * mqk;
                         m[q * n + k] = s * mpk + c * mqk;
                     }
-                    for (int k = 0; k < n; k++) {          // accumulate V = V J
+                    for (int k = 0; k < n; k++) { // accumulate V = V J
                         double vkp = v[k * n + p], vkq = v[k * n + q];
                         v[k * n + p] = c * vkp - s * vkq;
                         v[k * n + q] = s * vkp + c * vkq;

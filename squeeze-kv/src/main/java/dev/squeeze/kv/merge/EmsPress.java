@@ -39,24 +39,32 @@ final class EmsPress extends ScorePress {
     }
 
     @Override
-    protected void observe(LayerView v) { acc.observe(v); }
+    protected void observe(LayerView v) {
+        acc.observe(v);
+    }
 
     private int localWindow(LayerView v, int target) {
         return v.phase() == Phase.DECODE ? 1 : Math.max(1, Math.min(Math.min(windowSize, target), v.queryCount()));
     }
 
     @Override
-    protected int window(LayerView v, int kvHead, int target) { return Math.max(localWindow(v, target), super.window(v, kvHead, target)); }
+    protected int window(LayerView v, int kvHead, int target) {
+        return Math.max(localWindow(v, target), super.window(v, kvHead, target));
+    }
 
     @Override
     protected float[] score(LayerView v, int kvHead) {
         int n = v.store(kvHead).length();
         float[] global = acc.normalised(v.layer(), kvHead, n);
         int w = localWindow(v, target(v, kvHead, n));
-        float[] local = v.phase() == Phase.DECODE ? KvMath.groupStepAttention(v, kvHead)
+        float[] local = v.phase() == Phase.DECODE
+                ? KvMath.groupStepAttention(v, kvHead)
                 : KvMath.groupAttentionSum(v, kvHead, v.queryCount() - w, v.queryCount());
         double gs = 0, ls = 0;
-        for (int j = 0; j < n; j++) { gs += global[j]; ls += local[j]; }
+        for (int j = 0; j < n; j++) {
+            gs += global[j];
+            ls += local[j];
+        }
         float[] s = new float[n];
         for (int j = 0; j < n; j++) s[j] = (float) ((gs > 0 ? global[j] / gs : 0) + (ls > 0 ? local[j] / ls : 0));
         return s;
@@ -71,9 +79,12 @@ final class EmsPress extends ScorePress {
         float[] kd = k.data();
         boolean[] kept = new boolean[n];
         for (int i : keep) kept[i] = true;
-        int[] owner = new int[n];          // output row each source joins, -1 evicted
+        int[] owner = new int[n]; // output row each source joins, -1 evicted
         int[] count = new int[keep.length];
-        for (int r = 0; r < keep.length; r++) { owner[keep[r]] = r; count[r] = 1; }
+        for (int r = 0; r < keep.length; r++) {
+            owner[keep[r]] = r;
+            count[r] = 1;
+        }
         for (int i = 0; i < n; i++) {
             if (kept[i]) continue;
             float ni = KvMath.norm(kd, i * d, d);
@@ -85,12 +96,22 @@ final class EmsPress extends ScorePress {
                 for (int c = 0; c < d; c++) dot += (double) kd[i * d + c] * kd[j * d + c];
                 float nj = KvMath.norm(kd, j * d, d);
                 double cs = (ni == 0 || nj == 0) ? 0 : dot / (ni * nj);
-                if (cs > bestSim) { bestSim = cs; best = r; }
+                if (cs > bestSim) {
+                    bestSim = cs;
+                    best = r;
+                }
             }
-            if (best >= 0 && bestSim >= sim) { owner[i] = best; count[best]++; } else owner[i] = -1;
+            if (best >= 0 && bestSim >= sim) {
+                owner[i] = best;
+                count[best]++;
+            } else owner[i] = -1;
         }
         int[][] groups = new int[keep.length][];
-        for (int r = 0; r < keep.length; r++) { groups[r] = new int[count[r]]; groups[r][0] = keep[r]; count[r] = 1; }
+        for (int r = 0; r < keep.length; r++) {
+            groups[r] = new int[count[r]];
+            groups[r][0] = keep[r];
+            count[r] = 1;
+        }
         for (int i = 0; i < n; i++) if (!kept[i] && owner[i] >= 0) groups[owner[i]][count[owner[i]]++] = i;
         for (int[] g : groups) java.util.Arrays.sort(g, 1, g.length);
         // merge() wants each group's members; the first is the kept entry (its position is kept below)
@@ -106,5 +127,7 @@ final class EmsPress extends ScorePress {
     }
 
     @Override
-    public void reset() { acc.reset(); }
+    public void reset() {
+        acc.reset();
+    }
 }

@@ -9,14 +9,16 @@ import dev.squeeze.kv.api.KvModel;
 import dev.squeeze.kv.api.ModelShape;
 import dev.squeeze.kv.api.PressFactory;
 import dev.squeeze.kv.api.PressParams;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /** Declares {@code razorattention}: {@link RazorAttentionPress} (retrieval heads probed on the model) and its catalog entry. */
 public final class RazorAttentionFactory implements PressFactory {
-    @Override public String name() { return "razorattention"; }
+    @Override
+    public String name() {
+        return "razorattention";
+    }
 
     @Override
     public String description() {
@@ -26,10 +28,14 @@ public final class RazorAttentionFactory implements PressFactory {
     @Override
     public KvHook create(Map<String, String> params, KvModel model) {
         if (!model.canProbe()) {
-            throw new IllegalArgumentException("press 'razorattention' probes the model for retrieval heads: create it with Presses.create(spec, model), not with the model's shape alone");
+            throw new IllegalArgumentException(
+                    "press 'razorattention' probes the model for retrieval heads: create it with Presses.create(spec, model), not with the model's shape alone");
         }
         ModelShape c = model.shape();
-        PressParams p = new PressParams(name(), params, List.of("keep", "ratio", "budget", "sinks", "length", "induction", "echo", "seed", "match"));
+        PressParams p = new PressParams(
+                name(),
+                params,
+                List.of("keep", "ratio", "budget", "sinks", "length", "induction", "echo", "seed", "match"));
         Budget b = p.budget(c.seqLen());
         int sinks = p.integer("sinks", 4, 0, c.seqLen());
         int length = p.integer("length", Math.min(64, (c.seqLen() - 1) / 2), 2, (c.seqLen() - 1) / 2);
@@ -42,8 +48,17 @@ public final class RazorAttentionFactory implements PressFactory {
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.KV).mechanism(Mechanism.ATTENTION)
-                .paper("RazorAttention: Efficient KV Cache Compression Through Retrieval Heads", "Tang et al.", 2024, "https://arxiv.org/abs/2407.15891")
-                .inputs("model", "attention").implementation(RazorAttentionPress.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.KV)
+                .mechanism(Mechanism.ATTENTION)
+                .paper(
+                        "RazorAttention: Efficient KV Cache Compression Through Retrieval Heads",
+                        "Tang et al.",
+                        2024,
+                        "https://arxiv.org/abs/2407.15891")
+                .inputs("model", "attention")
+                .implementation(RazorAttentionPress.class)
+                .notesResource(getClass())
+                .build());
     }
 }

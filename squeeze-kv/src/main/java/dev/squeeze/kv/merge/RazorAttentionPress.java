@@ -8,7 +8,6 @@ import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.api.ModelShape;
 import dev.squeeze.kv.api.Phase;
 import dev.squeeze.kv.internal.SizedKvStore;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,16 +40,23 @@ public final class RazorAttentionPress implements KvHook {
         this.hasComp = new boolean[config.nLayers()][config.nKvHeads()];
     }
 
-    public RetrievalHeads heads() { return heads; }
+    public RetrievalHeads heads() {
+        return heads;
+    }
 
     @Override
-    public void afterPrefillLayer(LayerView v) { compress(v, 1); }
+    public void afterPrefillLayer(LayerView v) {
+        compress(v, 1);
+    }
 
     @Override
-    public void afterDecodeStep(LayerView v) { if (atDecode) compress(v, 1); }
+    public void afterDecodeStep(LayerView v) {
+        if (atDecode) compress(v, 1);
+    }
 
     int target(LayerView v, int n) {
-        int t = budget.resolveFloorCapped(budget instanceof Budget.Count || v.phase() == Phase.PREFILL ? n : v.queryPosition(0) + 1);
+        int t = budget.resolveFloorCapped(
+                budget instanceof Budget.Count || v.phase() == Phase.PREFILL ? n : v.queryPosition(0) + 1);
         if (!matchMemory) return t;
         double f = heads.kvFraction();
         if (f >= 1) return n;
@@ -69,12 +75,12 @@ public final class RazorAttentionPress implements KvHook {
             int recent = t - s - 1;
             // groups: sinks, then the compensation token (old one + dropped), then the recent window
             List<int[]> groups = new ArrayList<>();
-            for (int i = 0; i < s; i++) groups.add(new int[]{i});
+            for (int i = 0; i < s; i++) groups.add(new int[] {i});
             int dropFrom = s, dropTo = n - recent; // [dropFrom, dropTo) merge into the compensation token
             int[] g = new int[dropTo - dropFrom];
             for (int i = dropFrom; i < dropTo; i++) g[i - dropFrom] = i;
             groups.add(g);
-            for (int i = dropTo; i < n; i++) groups.add(new int[]{i});
+            for (int i = dropTo; i < n; i++) groups.add(new int[] {i});
             SizedKvStore st = SizedKvStore.copyOf(v.store(h));
             if (st != v.store(h)) v.swap(h, st);
             TokenTransform m = TokenTransform.merge(n, groups.toArray(new int[0][]), st.sizes());
@@ -84,5 +90,7 @@ public final class RazorAttentionPress implements KvHook {
     }
 
     @Override
-    public void reset() { for (boolean[] b : hasComp) java.util.Arrays.fill(b, false); }
+    public void reset() {
+        for (boolean[] b : hasComp) java.util.Arrays.fill(b, false);
+    }
 }

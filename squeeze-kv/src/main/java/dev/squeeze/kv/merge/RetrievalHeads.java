@@ -6,7 +6,6 @@ import dev.squeeze.kv.api.KvHook;
 import dev.squeeze.kv.api.KvModel;
 import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.api.ModelShape;
-
 import java.util.SplittableRandom;
 
 /**
@@ -29,13 +28,20 @@ public record RetrievalHeads(float[][] induction, float[][] echo, boolean[][] kv
     /** Fraction of KV heads that are retrieval heads. */
     public double kvFraction() {
         int n = 0, r = 0;
-        for (boolean[] l : kvRetrieval) for (boolean b : l) { n++; if (b) r++; }
+        for (boolean[] l : kvRetrieval)
+            for (boolean b : l) {
+                n++;
+                if (b) r++;
+            }
         return (double) r / n;
     }
 
-    public boolean isRetrieval(int layer, int kvHead) { return kvRetrieval[layer][kvHead]; }
+    public boolean isRetrieval(int layer, int kvHead) {
+        return kvRetrieval[layer][kvHead];
+    }
 
-    public static RetrievalHeads probe(KvModel model, int length, double inductionFraction, double echoFraction, long seed) {
+    public static RetrievalHeads probe(
+            KvModel model, int length, double inductionFraction, double echoFraction, long seed) {
         ModelShape c = model.shape();
         if (length < 2) throw new IllegalArgumentException("probe length must be >= 2, got " + length);
         SplittableRandom rng = new SplittableRandom(seed);
@@ -52,7 +58,9 @@ public record RetrievalHeads(float[][] induction, float[][] echo, boolean[][] kv
     public static RetrievalHeads probe(KvModel model, int[] first, double inductionFraction, double echoFraction) {
         ModelShape c = model.shape();
         int length = first.length;
-        if (2 * length + 1 > c.seqLen()) throw new IllegalArgumentException("probe length " + length + " needs 2 x length + 1 <= seq_len = " + c.seqLen());
+        if (2 * length + 1 > c.seqLen())
+            throw new IllegalArgumentException(
+                    "probe length " + length + " needs 2 x length + 1 <= seq_len = " + c.seqLen());
         if (length < 2) throw new IllegalArgumentException("probe length must be >= 2, got " + length);
         int[] seq = new int[2 * length + 1];
         seq[0] = 1;
@@ -65,14 +73,14 @@ public record RetrievalHeads(float[][] induction, float[][] echo, boolean[][] kv
         KvHook probe = new KvHook() {
             @Override
             public void afterPrefillLayer(LayerView v) {
-                int first = 1 + length;                  // first query of the second copy
+                int first = 1 + length; // first query of the second copy
                 for (int h = 0; h < c.nHeads(); h++) {
                     FloatMatrix a = v.attention(h, first, seq.length);
                     double si = 0, se = 0;
                     for (int i = 0; i < length; i++) {
-                        int earlier = 1 + i;              // same token in the first copy
+                        int earlier = 1 + i; // same token in the first copy
                         se += a.get(i, earlier);
-                        si += a.get(i, earlier + 1);      // the token that followed it
+                        si += a.get(i, earlier + 1); // the token that followed it
                     }
                     ind[v.layer()][h] = (float) (si / length);
                     echo[v.layer()][h] = (float) (se / length);
@@ -89,7 +97,8 @@ public record RetrievalHeads(float[][] induction, float[][] echo, boolean[][] kv
 
     private static void mark(float[][] score, int k, ModelShape c, boolean[][] kv) {
         float[] flat = new float[c.nLayers() * c.nHeads()];
-        for (int l = 0; l < c.nLayers(); l++) for (int h = 0; h < c.nHeads(); h++) flat[l * c.nHeads() + h] = score[l][h];
+        for (int l = 0; l < c.nLayers(); l++)
+            for (int h = 0; h < c.nHeads(); h++) flat[l * c.nHeads() + h] = score[l][h];
         for (int i : TopK.topKIndices(flat, Math.min(k, flat.length))) {
             int l = i / c.nHeads(), h = i % c.nHeads();
             kv[l][h / c.groupSize()] = true;

@@ -5,11 +5,14 @@ final class BitPacking {
     private BitPacking() {}
 
     public static void checkBits(int bits) {
-        if (bits != 2 && bits != 4 && bits != 8) throw new IllegalArgumentException("bits must be 2, 4 or 8, got " + bits);
+        if (bits != 2 && bits != 4 && bits != 8)
+            throw new IllegalArgumentException("bits must be 2, 4 or 8, got " + bits);
     }
 
     /** Bytes that hold n codes of {@code bits}. */
-    public static int packedBytes(int n, int bits) { return (n * bits + 7) / 8; }
+    public static int packedBytes(int n, int bits) {
+        return (n * bits + 7) / 8;
+    }
 
     public static void set(byte[] packed, int i, int bits, int code) {
         int bit = i * bits;

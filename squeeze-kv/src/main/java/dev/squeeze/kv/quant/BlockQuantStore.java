@@ -4,7 +4,6 @@ import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.kv.api.HeadKvStore;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,11 +24,11 @@ class BlockQuantStore implements HeadKvStore {
     protected final int headDim, capacity, bits, group, residual, vGroup;
     private final boolean fp16Residual;
     final List<KvQuantBlock> blocks = new ArrayList<>();
-    private final float[] rKeys, rValues;  // (residual + group, hd) full-precision tail
+    private final float[] rKeys, rValues; // (residual + group, hd) full-precision tail
     private int rLen;
-    private final float[] positions;       // (capacity)
+    private final float[] positions; // (capacity)
     private int length;
-    private final float[] scratch;         // (max(hd, group)) per-call buffer
+    private final float[] scratch; // (max(hd, group)) per-call buffer
     private final float[] blockKeys, blockValues; // (group, hd) staging
 
     public BlockQuantStore(int headDim, int capacity, int bits, int group, int residual) {
@@ -55,14 +54,29 @@ class BlockQuantStore implements HeadKvStore {
         blockValues = new float[group * headDim];
     }
 
-    public int bits() { return bits; }
+    public int bits() {
+        return bits;
+    }
 
     /** Entries held in quantised blocks. */
-    public int quantisedLength() { return blocks.size() * group; }
+    public int quantisedLength() {
+        return blocks.size() * group;
+    }
 
-    @Override public int headDim() { return headDim; }
-    @Override public int length() { return length; }
-    @Override public int capacity() { return capacity; }
+    @Override
+    public int headDim() {
+        return headDim;
+    }
+
+    @Override
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public int capacity() {
+        return capacity;
+    }
 
     /** Makes one block of {@code group} tokens from (group, hd) keys and values; GEAR overrides. */
     KvQuantBlock encode(float[] keys, float[] values) {
@@ -94,7 +108,8 @@ class BlockQuantStore implements HeadKvStore {
 
     @Override
     public float position(int slot) {
-        if (slot < 0 || slot >= length) throw new IllegalArgumentException("slot " + slot + " is outside [0, " + length + ")");
+        if (slot < 0 || slot >= length)
+            throw new IllegalArgumentException("slot " + slot + " is outside [0, " + length + ")");
         return positions[slot];
     }
 
@@ -144,14 +159,19 @@ class BlockQuantStore implements HeadKvStore {
     }
 
     @Override
-    public float[] positions() { return Arrays.copyOf(positions, length); }
+    public float[] positions() {
+        return Arrays.copyOf(positions, length);
+    }
 
     /** Re-quantises from floats (entries appended in order, so the residual holds the most recent). */
     @Override
     public void replace(FloatMatrix k, FloatMatrix v, float[] pos) {
         int n = pos.length;
-        if (k.rows() != n || v.rows() != n) throw new IllegalArgumentException("replace: keys have " + k.rows() + " rows, values " + v.rows() + ", positions " + n);
-        if (n > capacity) throw new IllegalArgumentException("replace: " + n + " entries exceed the capacity " + capacity);
+        if (k.rows() != n || v.rows() != n)
+            throw new IllegalArgumentException(
+                    "replace: keys have " + k.rows() + " rows, values " + v.rows() + ", positions " + n);
+        if (n > capacity)
+            throw new IllegalArgumentException("replace: " + n + " entries exceed the capacity " + capacity);
         clear();
         for (int i = 0; i < n; i++) append(k.data(), i * headDim, v.data(), i * headDim, pos[i]);
     }
@@ -164,6 +184,7 @@ class BlockQuantStore implements HeadKvStore {
     }
 
     private void checkCount(int count) {
-        if (count < 0 || count > length) throw new IllegalArgumentException("count " + count + " is outside [0, " + length + "]");
+        if (count < 0 || count > length)
+            throw new IllegalArgumentException("count " + count + " is outside [0, " + length + "]");
     }
 }

@@ -11,8 +11,8 @@ import java.util.Arrays;
  */
 final class ChannelQuantKeys {
     private final int d, group, bits, maxTokens;
-    byte[] codes;                 // packed (tokens, d)
-    private short[] scale, min;   // (tokens / group, d) fp16
+    byte[] codes; // packed (tokens, d)
+    private short[] scale, min; // (tokens / group, d) fp16
     private int tokens;
 
     ChannelQuantKeys(int d, int group, int bits, int capacity) {
@@ -24,34 +24,46 @@ final class ChannelQuantKeys {
     }
 
     private void allocate(int rows) {
-        codes = codes == null ? new byte[BitPacking.packedBytes(rows * d, bits)] : Arrays.copyOf(codes, BitPacking.packedBytes(rows * d, bits));
+        codes = codes == null
+                ? new byte[BitPacking.packedBytes(rows * d, bits)]
+                : Arrays.copyOf(codes, BitPacking.packedBytes(rows * d, bits));
         int params = rows / group * d;
         scale = scale == null ? new short[params] : Arrays.copyOf(scale, params);
         min = min == null ? new short[params] : Arrays.copyOf(min, params);
     }
 
     /** Tokens held (a multiple of the group size). */
-    int length() { return tokens; }
+    int length() {
+        return tokens;
+    }
 
     /** Quantises {@code n} tokens (a multiple of the group size) of src (n, d) starting at element {@code off}. */
     void appendBlocks(float[] src, int off, int n) {
-        if (n % group != 0) throw new IllegalArgumentException("keys are quantised in whole groups of " + group + " tokens, got " + n);
-        if (tokens + n > maxTokens) throw new IllegalStateException("quantised keys are full: " + tokens + " + " + n + " > " + maxTokens);
-        if (tokens + n > scale.length / d * group) allocate(Math.min(maxTokens, Math.max(tokens + n, 2 * (scale.length / d * group))));
+        if (n % group != 0)
+            throw new IllegalArgumentException("keys are quantised in whole groups of " + group + " tokens, got " + n);
+        if (tokens + n > maxTokens)
+            throw new IllegalStateException("quantised keys are full: " + tokens + " + " + n + " > " + maxTokens);
+        if (tokens + n > scale.length / d * group)
+            allocate(Math.min(maxTokens, Math.max(tokens + n, 2 * (scale.length / d * group))));
         for (int b = 0; b < n / group; b++) {
             int t0 = tokens + b * group, block = t0 / group;
             for (int c = 0; c < d; c++) {
-                MinMaxQuantizer.quantise(src, off + b * group * d + c, d, group, bits, codes, t0 * d + c, d, scale, min, block * d + c);
+                MinMaxQuantizer.quantise(
+                        src, off + b * group * d + c, d, group, bits, codes, t0 * d + c, d, scale, min, block * d + c);
             }
         }
         tokens += n;
     }
 
     /** Packed codes + one fp16 scale and min per (block, channel). */
-    long bytes() { return BitPacking.packedBytes(tokens * d, bits) + 4L * (tokens / group) * d; }
+    long bytes() {
+        return BitPacking.packedBytes(tokens * d, bits) + 4L * (tokens / group) * d;
+    }
 
     /** Code of token t, channel c. */
-    int code(int t, int c) { return BitPacking.get(codes, t * d + c, bits); }
+    int code(int t, int c) {
+        return BitPacking.get(codes, t * d + c, bits);
+    }
 
     /** out[outOff + t] = q · k_t for t in [0, count), count <= length(); scratch holds d floats. */
     void scores(float[] q, int qOff, int count, float[] out, int outOff, float[] scratch) {
@@ -74,7 +86,8 @@ final class ChannelQuantKeys {
     /** Writes the dequantised key of token t (d) into out from element {@code off}. */
     void dequantRow(int t, float[] out, int off) {
         int p = t / group * d;
-        for (int c = 0; c < d; c++) out[off + c] = MinMaxQuantizer.dequant(BitPacking.get(codes, t * d + c, bits), scale[p + c], min[p + c]);
+        for (int c = 0; c < d; c++)
+            out[off + c] = MinMaxQuantizer.dequant(BitPacking.get(codes, t * d + c, bits), scale[p + c], min[p + c]);
     }
 
     /** Writes the dequantised keys (length(), d) into out from element {@code off}. */
@@ -82,5 +95,7 @@ final class ChannelQuantKeys {
         for (int t = 0; t < tokens; t++) dequantRow(t, out, off + t * d);
     }
 
-    void clear() { tokens = 0; }
+    void clear() {
+        tokens = 0;
+    }
 }

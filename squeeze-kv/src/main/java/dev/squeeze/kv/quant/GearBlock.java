@@ -11,12 +11,23 @@ import java.util.SplittableRandom;
  */
 final class GearBlock extends KvQuantBlock {
     final int rank;
-    final short[] kA, kB, vA, vB;   // A (g, r), B (r, d), fp16
-    final int[] kIdx, vIdx;         // outlier flat indices t * d + c
-    final short[] kVal, vVal;       // outlier values, fp16
+    final short[] kA, kB, vA, vB; // A (g, r), B (r, d), fp16
+    final int[] kIdx, vIdx; // outlier flat indices t * d + c
+    final short[] kVal, vVal; // outlier values, fp16
 
-    private GearBlock(float[] kq, float[] vq, int g, int d, int bits, int vGroup, int rank, int iterations,
-                      int[] kIdx, short[] kVal, int[] vIdx, short[] vVal) {
+    private GearBlock(
+            float[] kq,
+            float[] vq,
+            int g,
+            int d,
+            int bits,
+            int vGroup,
+            int rank,
+            int iterations,
+            int[] kIdx,
+            short[] kVal,
+            int[] vIdx,
+            short[] vVal) {
         super(kq, vq, 0, g, d, bits, vGroup);
         this.rank = rank;
         this.kIdx = kIdx;
@@ -34,14 +45,29 @@ final class GearBlock extends KvQuantBlock {
         lowRank(residualOf(vq, deq), g, d, rank, iterations, vA, vB);
     }
 
-    static GearBlock create(float[] keys, float[] values, int g, int d, int bits, int vGroup, double outlier, int rank, int iterations) {
+    static GearBlock create(
+            float[] keys,
+            float[] values,
+            int g,
+            int d,
+            int bits,
+            int vGroup,
+            double outlier,
+            int rank,
+            int iterations) {
         int half = (int) Math.round(outlier / 2 * g * d);
         float[] kq = keys.clone(), vq = values.clone();
         int[] kIdx = outliers(keys, g * d, half);
         int[] vIdx = outliers(values, g * d, half);
         short[] kVal = new short[kIdx.length], vVal = new short[vIdx.length];
-        for (int i = 0; i < kIdx.length; i++) { kVal[i] = Float.floatToFloat16(keys[kIdx[i]]); kq[kIdx[i]] = 0f; }
-        for (int i = 0; i < vIdx.length; i++) { vVal[i] = Float.floatToFloat16(values[vIdx[i]]); vq[vIdx[i]] = 0f; }
+        for (int i = 0; i < kIdx.length; i++) {
+            kVal[i] = Float.floatToFloat16(keys[kIdx[i]]);
+            kq[kIdx[i]] = 0f;
+        }
+        for (int i = 0; i < vIdx.length; i++) {
+            vVal[i] = Float.floatToFloat16(values[vIdx[i]]);
+            vq[vIdx[i]] = 0f;
+        }
         return new GearBlock(kq, vq, g, d, bits, vGroup, rank, iterations, kIdx, kVal, vIdx, vVal);
     }
 
@@ -50,14 +76,19 @@ final class GearBlock extends KvQuantBlock {
         if (half <= 0) return new int[0];
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
-        Arrays.sort(order, (a, b) -> Float.compare(x[a], x[b]) != 0 ? Float.compare(x[a], x[b]) : Integer.compare(a, b));
+        Arrays.sort(
+                order, (a, b) -> Float.compare(x[a], x[b]) != 0 ? Float.compare(x[a], x[b]) : Integer.compare(a, b));
         java.util.TreeSet<Integer> s = new java.util.TreeSet<>();
-        for (int i = 0; i < Math.min(half, n); i++) { s.add(order[i]); s.add(order[n - 1 - i]); }
+        for (int i = 0; i < Math.min(half, n); i++) {
+            s.add(order[i]);
+            s.add(order[n - 1 - i]);
+        }
         return s.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private void dequantBase(float[] out, boolean keys) {
-        if (keys) super.dequantKeys(out, 0); else super.dequantValues(out, 0);
+        if (keys) super.dequantKeys(out, 0);
+        else super.dequantValues(out, 0);
     }
 
     private static float[] residualOf(float[] x, float[] deq) {
@@ -74,12 +105,13 @@ final class GearBlock extends KvQuantBlock {
         for (int i = 0; i < V.length; i++) V[i] = rng.nextDouble() - 0.5;
         double[] P = new double[g * r];
         for (int it = 0; it < Math.max(1, iterations); it++) {
-            for (int t = 0; t < g; t++) for (int j = 0; j < r; j++) {               // P = D V
-                double s = 0;
-                for (int c = 0; c < d; c++) s += D[t * d + c] * V[c * r + j];
-                P[t * r + j] = s;
-            }
-            for (int j = 0; j < r; j++) {                                            // orthonormal columns
+            for (int t = 0; t < g; t++)
+                for (int j = 0; j < r; j++) { // P = D V
+                    double s = 0;
+                    for (int c = 0; c < d; c++) s += D[t * d + c] * V[c * r + j];
+                    P[t * r + j] = s;
+                }
+            for (int j = 0; j < r; j++) { // orthonormal columns
                 for (int k = 0; k < j; k++) {
                     double dot = 0;
                     for (int t = 0; t < g; t++) dot += P[t * r + j] * P[t * r + k];
@@ -90,14 +122,16 @@ final class GearBlock extends KvQuantBlock {
                 nrm = Math.sqrt(nrm);
                 for (int t = 0; t < g; t++) P[t * r + j] = nrm < 1e-30 ? 0 : P[t * r + j] / nrm;
             }
-            for (int c = 0; c < d; c++) for (int j = 0; j < r; j++) {               // V = D^T P
-                double s = 0;
-                for (int t = 0; t < g; t++) s += D[t * d + c] * P[t * r + j];
-                V[c * r + j] = s;
-            }
+            for (int c = 0; c < d; c++)
+                for (int j = 0; j < r; j++) { // V = D^T P
+                    double s = 0;
+                    for (int t = 0; t < g; t++) s += D[t * d + c] * P[t * r + j];
+                    V[c * r + j] = s;
+                }
         }
         for (int i = 0; i < g * r; i++) A[i] = Float.floatToFloat16((float) P[i]);
-        for (int j = 0; j < r; j++) for (int c = 0; c < d; c++) B[j * d + c] = Float.floatToFloat16((float) V[c * r + j]);
+        for (int j = 0; j < r; j++)
+            for (int c = 0; c < d; c++) B[j * d + c] = Float.floatToFloat16((float) V[c * r + j]);
     }
 
     @Override
@@ -108,7 +142,7 @@ final class GearBlock extends KvQuantBlock {
     @Override
     void scores(float[] q, int qOff, int count, float[] out, int outOff, float[] scratch) {
         super.scores(q, qOff, count, out, outOff, scratch);
-        for (int j = 0; j < rank; j++) {                      // scratch[j] = B_j · q
+        for (int j = 0; j < rank; j++) { // scratch[j] = B_j · q
             float s = 0;
             for (int c = 0; c < d; c++) s += Float.float16ToFloat(kB[j * d + c]) * q[qOff + c];
             scratch[j] = s;
@@ -140,19 +174,26 @@ final class GearBlock extends KvQuantBlock {
     }
 
     @Override
-    void dequantKeys(float[] out, int off) { reconstruct(out, off, true); }
+    void dequantKeys(float[] out, int off) {
+        reconstruct(out, off, true);
+    }
 
     @Override
-    void dequantValues(float[] out, int off) { reconstruct(out, off, false); }
+    void dequantValues(float[] out, int off) {
+        reconstruct(out, off, false);
+    }
 
     private void reconstruct(float[] out, int off, boolean keys) {
-        if (keys) super.dequantKeys(out, off); else super.dequantValues(out, off);
+        if (keys) super.dequantKeys(out, off);
+        else super.dequantValues(out, off);
         short[] A = keys ? kA : vA, B = keys ? kB : vB;
-        for (int t = 0; t < g; t++) for (int c = 0; c < d; c++) {
-            float s = 0;
-            for (int j = 0; j < rank; j++) s += Float.float16ToFloat(A[t * rank + j]) * Float.float16ToFloat(B[j * d + c]);
-            out[off + t * d + c] += s;
-        }
+        for (int t = 0; t < g; t++)
+            for (int c = 0; c < d; c++) {
+                float s = 0;
+                for (int j = 0; j < rank; j++)
+                    s += Float.float16ToFloat(A[t * rank + j]) * Float.float16ToFloat(B[j * d + c]);
+                out[off + t * d + c] += s;
+            }
         int[] idx = keys ? kIdx : vIdx;
         short[] val = keys ? kVal : vVal;
         for (int i = 0; i < idx.length; i++) out[off + idx[i]] += Float.float16ToFloat(val[i]);

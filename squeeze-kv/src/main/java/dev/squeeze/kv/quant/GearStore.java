@@ -13,14 +13,26 @@ final class GearStore extends BlockQuantStore {
     private final double outlier;
     private final int rank, iterations;
 
-    public GearStore(int headDim, int capacity, int bits, int group, int residual, double outlier, int rank, int iterations) {
+    public GearStore(
+            int headDim, int capacity, int bits, int group, int residual, double outlier, int rank, int iterations) {
         this(headDim, capacity, bits, group, residual, false, outlier, rank, iterations);
     }
 
-    public GearStore(int headDim, int capacity, int bits, int group, int residual, boolean fp16Residual, double outlier, int rank, int iterations) {
+    public GearStore(
+            int headDim,
+            int capacity,
+            int bits,
+            int group,
+            int residual,
+            boolean fp16Residual,
+            double outlier,
+            int rank,
+            int iterations) {
         super(headDim, capacity, bits, group, residual, fp16Residual);
-        if (!(outlier >= 0 && outlier < 1)) throw new IllegalArgumentException("outlier fraction must be in [0, 1), got " + outlier);
-        if (rank < 0 || rank > Math.min(group, headDim)) throw new IllegalArgumentException("rank must be in [0, " + Math.min(group, headDim) + "], got " + rank);
+        if (!(outlier >= 0 && outlier < 1))
+            throw new IllegalArgumentException("outlier fraction must be in [0, 1), got " + outlier);
+        if (rank < 0 || rank > Math.min(group, headDim))
+            throw new IllegalArgumentException("rank must be in [0, " + Math.min(group, headDim) + "], got " + rank);
         this.outlier = outlier;
         this.rank = rank;
         this.iterations = iterations;

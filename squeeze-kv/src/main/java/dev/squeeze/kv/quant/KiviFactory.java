@@ -9,7 +9,6 @@ import dev.squeeze.kv.api.ModelShape;
 import dev.squeeze.kv.api.PressFactory;
 import dev.squeeze.kv.api.PressParams;
 import dev.squeeze.kv.internal.LayerSet;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +16,10 @@ import java.util.Set;
 
 /** Declares {@code kivi}: {@link KiviStore}s swapped in by a {@link StoreSwapPress}, and its catalog entry. */
 public final class KiviFactory implements PressFactory {
-    @Override public String name() { return "kivi"; }
+    @Override
+    public String name() {
+        return "kivi";
+    }
 
     @Override
     public String description() {
@@ -28,7 +30,8 @@ public final class KiviFactory implements PressFactory {
     @Override
     public KvHook create(Map<String, String> params, KvModel model) {
         ModelShape c = model.shape();
-        PressParams p = new PressParams(name(), params, List.of("bits", "group", "residual", "residualDtype", "preRope", "layers"));
+        PressParams p = new PressParams(
+                name(), params, List.of("bits", "group", "residual", "residualDtype", "preRope", "layers"));
         int bits = p.bits("bits", 2, 2, 4, 8);
         int group = p.integer("group", 32, 1, c.seqLen());
         int residual = p.integer("residual", 32, 0, c.seqLen());
@@ -39,8 +42,11 @@ public final class KiviFactory implements PressFactory {
         }
         boolean fp16 = fp16Residual(p);
         boolean preRope = p.bool("preRope", false);
-        return new StoreSwapPress("kivi", LayerSet.from(p, c.nLayers()),
-                (rope, l, h, hd, cap) -> new KiviStore(hd, cap, bits, group, residual, fp16, preRope ? rope : null), s -> s instanceof KiviStore);
+        return new StoreSwapPress(
+                "kivi",
+                LayerSet.from(p, c.nLayers()),
+                (rope, l, h, hd, cap) -> new KiviStore(hd, cap, bits, group, residual, fp16, preRope ? rope : null),
+                s -> s instanceof KiviStore);
     }
 
     /** residualDtype=fp32 (default, this runtime's precision) or fp16 (KIVI's model precision). */
@@ -50,8 +56,17 @@ public final class KiviFactory implements PressFactory {
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.KV).mechanism(Mechanism.TRANSFORMATION)
-                .paper("KIVI: A Tuning-Free Asymmetric 2bit Quantization for KV Cache", "Liu et al.", 2024, "https://arxiv.org/abs/2402.02750")
-                .inputs("keys", "values").implementation(KiviStore.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.KV)
+                .mechanism(Mechanism.TRANSFORMATION)
+                .paper(
+                        "KIVI: A Tuning-Free Asymmetric 2bit Quantization for KV Cache",
+                        "Liu et al.",
+                        2024,
+                        "https://arxiv.org/abs/2402.02750")
+                .inputs("keys", "values")
+                .implementation(KiviStore.class)
+                .notesResource(getClass())
+                .build());
     }
 }

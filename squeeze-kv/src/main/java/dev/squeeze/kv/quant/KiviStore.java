@@ -5,9 +5,8 @@ import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.kv.api.HeadKvStore;
 import dev.squeeze.kv.api.RopeRotation;
-import org.jspecify.annotations.Nullable;
-
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * KIVI (Liu et al., "KIVI: A Tuning-Free Asymmetric 2bit Quantization for KV Cache", ICML 2024,
@@ -45,17 +44,18 @@ public final class KiviStore implements HeadKvStore {
     private static final Kernels K = KernelProvider.kernels();
     private final int headDim, capacity, bits, group, residual, keyFlush, ring;
     private final boolean fp16Residual;
-    private final @Nullable RopeRotation rope;          // non-null: keys are quantised before RoPE
-    private final float @Nullable [] flushKeys;  // (keyFlush, hd) the key residual rotated back to position 0, when rope != null
+    private final @Nullable RopeRotation rope; // non-null: keys are quantised before RoPE
+    private final float @Nullable []
+            flushKeys; // (keyFlush, hd) the key residual rotated back to position 0, when rope != null
     private final ChannelQuantKeys qKeys;
     private final TokenQuantValues qValues;
-    private final float[] rKeys;      // (min(keyFlush, capacity), hd) key residual, 0..keyFlush-1 entries
+    private final float[] rKeys; // (min(keyFlush, capacity), hd) key residual, 0..keyFlush-1 entries
     private int rKeyLen;
-    private final float[] rValues;    // (ring, hd) ring of the most recent values, the oldest at rValHead
+    private final float[] rValues; // (ring, hd) ring of the most recent values, the oldest at rValHead
     private int rValHead, rValLen;
-    private final float[] row;        // (hd) an incoming value when R = 0
-    private final float[] scratch;    // (hd) per-call buffer
-    private float[] positions;        // grows by doubling up to capacity
+    private final float[] row; // (hd) an incoming value when R = 0
+    private final float[] scratch; // (hd) per-call buffer
+    private float[] positions; // grows by doubling up to capacity
     private int length;
 
     public KiviStore(int headDim, int capacity, int bits, int group, int residual) {
@@ -70,13 +70,21 @@ public final class KiviStore implements HeadKvStore {
      * @param rope null: KIVI (keys quantised as cached, after RoPE); non-null: keys quantised before RoPE with
      *             this rotation (its head width must be {@code headDim})
      */
-    public KiviStore(int headDim, int capacity, int bits, int group, int residual, boolean fp16Residual, @Nullable RopeRotation rope) {
+    public KiviStore(
+            int headDim,
+            int capacity,
+            int bits,
+            int group,
+            int residual,
+            boolean fp16Residual,
+            @Nullable RopeRotation rope) {
         BitPacking.checkBits(bits);
         if (headDim <= 0) throw new IllegalArgumentException("headDim must be > 0, got " + headDim);
         if (capacity <= 0) throw new IllegalArgumentException("capacity must be > 0, got " + capacity);
         checkGroupAndResidual(group, residual);
         if (rope != null && rope.headDim() != headDim) {
-            throw new IllegalArgumentException("pre-RoPE keys: the rotation is for head_dim " + rope.headDim() + ", the store's head_dim is " + headDim);
+            throw new IllegalArgumentException("pre-RoPE keys: the rotation is for head_dim " + rope.headDim()
+                    + ", the store's head_dim is " + headDim);
         }
         this.rope = rope;
         this.headDim = headDim;
@@ -105,39 +113,73 @@ public final class KiviStore implements HeadKvStore {
         if (group < 1) throw new IllegalArgumentException("KIVI group size G must be >= 1, got " + group);
         if (residual < 0) throw new IllegalArgumentException("KIVI residual length R must be >= 0, got " + residual);
         if (residual % group != 0) {
-            throw new IllegalArgumentException("KIVI residual length R = " + residual + " is not a multiple of the group size G = " + group
-                    + " (a full key residual is quantised as R/G per-channel groups of G tokens)");
+            throw new IllegalArgumentException(
+                    "KIVI residual length R = " + residual + " is not a multiple of the group size G = " + group
+                            + " (a full key residual is quantised as R/G per-channel groups of G tokens)");
         }
     }
 
-    public int bits() { return bits; }
-    public int group() { return group; }
-    public int residual() { return residual; }
+    public int bits() {
+        return bits;
+    }
+
+    public int group() {
+        return group;
+    }
+
+    public int residual() {
+        return residual;
+    }
 
     /** True when keys are quantised before RoPE. */
-    public boolean preRope() { return rope != null; }
+    public boolean preRope() {
+        return rope != null;
+    }
 
     /** Keys held as codes (the oldest; a multiple of G). */
-    public int quantisedKeys() { return qKeys.length(); }
+    public int quantisedKeys() {
+        return qKeys.length();
+    }
 
     /** Values held as codes (the oldest). */
-    public int quantisedValues() { return qValues.length(); }
+    public int quantisedValues() {
+        return qValues.length();
+    }
 
     /** Keys held full precision: l mod R (l mod G when R = 0). */
-    public int keyResidualLength() { return rKeyLen; }
+    public int keyResidualLength() {
+        return rKeyLen;
+    }
 
     /** Values held full precision: min(R, l). */
-    public int valueResidualLength() { return rValLen; }
+    public int valueResidualLength() {
+        return rValLen;
+    }
 
     /** Code of the quantised key in slot t, channel c (slot < quantisedKeys()). */
-    int keyCode(int t, int c) { return qKeys.code(t, c); }
+    int keyCode(int t, int c) {
+        return qKeys.code(t, c);
+    }
 
     /** Code of the quantised value in slot t, channel c (slot < quantisedValues()). */
-    int valueCode(int t, int c) { return qValues.code(t, c); }
+    int valueCode(int t, int c) {
+        return qValues.code(t, c);
+    }
 
-    @Override public int headDim() { return headDim; }
-    @Override public int length() { return length; }
-    @Override public int capacity() { return capacity; }
+    @Override
+    public int headDim() {
+        return headDim;
+    }
+
+    @Override
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public int capacity() {
+        return capacity;
+    }
 
     @Override
     public void append(float[] key, int keyOff, float[] value, int valueOff, float position) {
@@ -152,7 +194,7 @@ public final class KiviStore implements HeadKvStore {
             if (rope == null) {
                 qKeys.appendBlocks(rKeys, 0, keyFlush);
             } else {
-                int first = length + 1 - keyFlush;   // slot of the residual's oldest key
+                int first = length + 1 - keyFlush; // slot of the residual's oldest key
                 System.arraycopy(rKeys, 0, flushKeys, 0, keyFlush * headDim);
                 for (int j = 0; j < keyFlush; j++) rope.rotateBy(flushKeys, j * headDim, -positions[first + j]);
                 qKeys.appendBlocks(flushKeys, 0, keyFlush);
@@ -185,11 +227,14 @@ public final class KiviStore implements HeadKvStore {
     }
 
     /** Offset in rValues of the value residual's j-th entry (0 = oldest). */
-    private int valueSlot(int j) { return (rValHead + j) % ring * headDim; }
+    private int valueSlot(int j) {
+        return (rValHead + j) % ring * headDim;
+    }
 
     @Override
     public float position(int slot) {
-        if (slot < 0 || slot >= length) throw new IllegalArgumentException("slot " + slot + " is outside [0, " + length + ")");
+        if (slot < 0 || slot >= length)
+            throw new IllegalArgumentException("slot " + slot + " is outside [0, " + length + ")");
         return positions[slot];
     }
 
@@ -200,7 +245,7 @@ public final class KiviStore implements HeadKvStore {
         if (rope == null) {
             qKeys.scores(q, qOff, Math.min(count, nq), out, outOff, scratch);
         } else {
-            for (int t = 0, e = Math.min(count, nq); t < e; t++) {   // q · R(p_t) k~_t
+            for (int t = 0, e = Math.min(count, nq); t < e; t++) { // q · R(p_t) k~_t
                 qKeys.dequantRow(t, scratch, 0);
                 rotateTo(scratch, positions[t]);
                 out[outOff + t] = K.dot(q, qOff, scratch, 0, headDim);
@@ -221,7 +266,9 @@ public final class KiviStore implements HeadKvStore {
     /** Packed key and value codes + their fp16 parameters + both residuals at 4 (fp32) or 2 (fp16) bytes. */
     @Override
     public long bytes() {
-        return qKeys.bytes() + qValues.bytes() + (long) (fp16Residual ? 2 : Float.BYTES) * headDim * (rKeyLen + rValLen);
+        return qKeys.bytes()
+                + qValues.bytes()
+                + (long) (fp16Residual ? 2 : Float.BYTES) * headDim * (rKeyLen + rValLen);
     }
 
     /** Rotates a pre-RoPE key (hd) to {@code position}: the table for integer positions, else computed. */
@@ -235,7 +282,8 @@ public final class KiviStore implements HeadKvStore {
     public FloatMatrix keys() {
         float[] out = new float[length * headDim];
         qKeys.dequant(out, 0);
-        if (rope != null) for (int t = 0, nq = qKeys.length(); t < nq; t++) rope.rotateBy(out, t * headDim, positions[t]);
+        if (rope != null)
+            for (int t = 0, nq = qKeys.length(); t < nq; t++) rope.rotateBy(out, t * headDim, positions[t]);
         System.arraycopy(rKeys, 0, out, qKeys.length() * headDim, rKeyLen * headDim);
         return new FloatMatrix(length, headDim, out);
     }
@@ -250,15 +298,22 @@ public final class KiviStore implements HeadKvStore {
     }
 
     @Override
-    public float[] positions() { return Arrays.copyOf(positions, length); }
+    public float[] positions() {
+        return Arrays.copyOf(positions, length);
+    }
 
     /** Re-quantises from floats: entries appended in order, which reproduces KIVI's prefill state for n tokens. */
     @Override
     public void replace(FloatMatrix k, FloatMatrix v, float[] pos) {
         int n = pos.length;
-        if (k.rows() != n || v.rows() != n) throw new IllegalArgumentException("replace: keys have " + k.rows() + " rows, values " + v.rows() + ", positions " + n);
-        if (k.cols() != headDim || v.cols() != headDim) throw new IllegalArgumentException("replace: keys have " + k.cols() + " columns, values " + v.cols() + ", headDim is " + headDim);
-        if (n > capacity) throw new IllegalArgumentException("replace: " + n + " entries exceed the capacity " + capacity);
+        if (k.rows() != n || v.rows() != n)
+            throw new IllegalArgumentException(
+                    "replace: keys have " + k.rows() + " rows, values " + v.rows() + ", positions " + n);
+        if (k.cols() != headDim || v.cols() != headDim)
+            throw new IllegalArgumentException(
+                    "replace: keys have " + k.cols() + " columns, values " + v.cols() + ", headDim is " + headDim);
+        if (n > capacity)
+            throw new IllegalArgumentException("replace: " + n + " entries exceed the capacity " + capacity);
         clear();
         for (int i = 0; i < n; i++) append(k.data(), i * headDim, v.data(), i * headDim, pos[i]);
     }
@@ -274,6 +329,7 @@ public final class KiviStore implements HeadKvStore {
     }
 
     private void checkCount(int count) {
-        if (count < 0 || count > length) throw new IllegalArgumentException("count " + count + " is outside [0, " + length + "]");
+        if (count < 0 || count > length)
+            throw new IllegalArgumentException("count " + count + " is outside [0, " + length + "]");
     }
 }

@@ -22,7 +22,9 @@ class KvQuantBlock {
     }
 
     /** Packed codes + fp16 scales and mins of keys and values. */
-    long bytes() { return keys.bytes() + values.bytes(); }
+    long bytes() {
+        return keys.bytes() + values.bytes();
+    }
 
     /** out[outOff + t] = q · k_t for t in [0, count), from the codes; scratch holds d floats. */
     void scores(float[] q, int qOff, int count, float[] out, int outOff, float[] scratch) {
@@ -34,7 +36,11 @@ class KvQuantBlock {
         values.addWeighted(w, wOff, count, out, outOff);
     }
 
-    void dequantKeys(float[] out, int off) { keys.dequant(out, off); }
+    void dequantKeys(float[] out, int off) {
+        keys.dequant(out, off);
+    }
 
-    void dequantValues(float[] out, int off) { values.dequant(out, off); }
+    void dequantValues(float[] out, int off) {
+        values.dequant(out, off);
+    }
 }

@@ -12,8 +12,18 @@ final class MinMaxQuantizer {
      * Quantises x[off + i * stride] for i in [0, count) into codes[codeOff + i * codeStride] (packed) and
      * returns the fp16 scale and min in params[0], params[1] (as fp16 bit patterns in the shorts).
      */
-    public static void quantise(float[] x, int off, int stride, int count, int bits,
-                                byte[] codes, int codeOff, int codeStride, short[] scales, short[] mins, int paramIdx) {
+    public static void quantise(
+            float[] x,
+            int off,
+            int stride,
+            int count,
+            int bits,
+            byte[] codes,
+            int codeOff,
+            int codeStride,
+            short[] scales,
+            short[] mins,
+            int paramIdx) {
         float mn = Float.POSITIVE_INFINITY, mx = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < count; i++) {
             float v = x[off + i * stride];

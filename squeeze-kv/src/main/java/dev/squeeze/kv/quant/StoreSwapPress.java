@@ -7,7 +7,6 @@ import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.api.PromptPass;
 import dev.squeeze.kv.api.RopeRotation;
 import dev.squeeze.kv.internal.LayerSet;
-
 import java.util.function.Predicate;
 
 /**
@@ -37,12 +36,19 @@ class StoreSwapPress implements KvHook {
 
     @Override
     public void afterPrompt(PromptPass pass) {
-        for (int l = 0; l < pass.cache().layers(); l++) swap(pass.cache(), pass.model().rope(), l);
+        for (int l = 0; l < pass.cache().layers(); l++)
+            swap(pass.cache(), pass.model().rope(), l);
     }
 
-    @Override public boolean actsAfterPrompt() { return true; }
+    @Override
+    public boolean actsAfterPrompt() {
+        return true;
+    }
 
-    @Override public void afterDecodeStep(LayerView v) { swap(v.cache(), v.rope(), v.layer()); }
+    @Override
+    public void afterDecodeStep(LayerView v) {
+        swap(v.cache(), v.rope(), v.layer());
+    }
 
     private void swap(KvCache cache, RopeRotation rope, int layer) {
         if (!layers.contains(layer)) return;
@@ -56,5 +62,7 @@ class StoreSwapPress implements KvHook {
     }
 
     @Override
-    public String toString() { return name; }
+    public String toString() {
+        return name;
+    }
 }

@@ -5,10 +5,8 @@ import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.kv.api.HeadKvStore;
 import dev.squeeze.kv.api.KvHook;
 import dev.squeeze.kv.api.LayerView;
-import dev.squeeze.kv.api.Phase;
 import dev.squeeze.kv.internal.KvMath;
 import dev.squeeze.kv.internal.LayerSet;
-
 import java.util.SplittableRandom;
 
 /**
@@ -29,7 +27,16 @@ final class ZipCachePress implements KvHook {
     private final float[][][] acc, cnt; // (layer, kvHead, capacity)
     private int stepsSinceBuild;
 
-    public ZipCachePress(LayerSet layers, int nLayers, int nKvHeads, int hi, int lo, double low, double probeFraction, int every, long seed) {
+    public ZipCachePress(
+            LayerSet layers,
+            int nLayers,
+            int nKvHeads,
+            int hi,
+            int lo,
+            double low,
+            double probeFraction,
+            int every,
+            long seed) {
         this.layers = layers;
         this.hi = hi;
         this.lo = lo;
@@ -52,7 +59,10 @@ final class ZipCachePress implements KvHook {
         int extra = Math.min(nProbe, T - nProbe);
         for (int added = 0; added < extra; ) {
             int t = rng.nextInt(T);
-            if (!probe[t]) { probe[t] = true; added++; }
+            if (!probe[t]) {
+                probe[t] = true;
+                added++;
+            }
         }
         int g = v.shape().groupSize();
         for (int h = 0; h < v.shape().nKvHeads(); h++) {
@@ -78,7 +88,10 @@ final class ZipCachePress implements KvHook {
             ensure(v, h);
             float[] s = KvMath.groupStepAttention(v, h);
             float[] a = acc[v.layer()][h], c = cnt[v.layer()][h];
-            for (int j = 0; j < s.length; j++) { a[j] += s[j]; c[j] += 1; }
+            for (int j = 0; j < s.length; j++) {
+                a[j] += s[j];
+                c[j] += 1;
+            }
         }
         if (v.layer() == v.shape().nLayers() - 1 || !layers.contains(v.layer() + 1)) stepsSinceBuild++;
         boolean due = stepsSinceBuild >= every;
@@ -95,7 +108,10 @@ final class ZipCachePress implements KvHook {
 
     private void ensure(LayerView v, int h) {
         int l = v.layer(), cap = v.cache().capacity();
-        if (acc[l][h] == null) { acc[l][h] = new float[cap]; cnt[l][h] = new float[cap]; }
+        if (acc[l][h] == null) {
+            acc[l][h] = new float[cap];
+            cnt[l][h] = new float[cap];
+        }
     }
 
     private void rebuild(LayerView v, int h) {
@@ -107,7 +123,8 @@ final class ZipCachePress implements KvHook {
         int nHi = n - (int) Math.floor(low * n);
         boolean[] salient = new boolean[n];
         if (nHi > 0) for (int j : TopK.topKIndices(sal, nHi)) salient[j] = true;
-        ZipCacheStore z = old instanceof ZipCacheStore zs ? zs : new ZipCacheStore(old.headDim(), old.capacity(), hi, lo);
+        ZipCacheStore z =
+                old instanceof ZipCacheStore zs ? zs : new ZipCacheStore(old.headDim(), old.capacity(), hi, lo);
         z.build(old.keys(), old.values(), old.positions(), salient);
         if (z != old) v.swap(h, z);
     }

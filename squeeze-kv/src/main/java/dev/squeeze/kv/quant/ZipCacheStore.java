@@ -4,7 +4,6 @@ import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.kv.api.HeadKvStore;
-
 import java.util.Arrays;
 
 /**
@@ -19,13 +18,13 @@ import java.util.Arrays;
 final class ZipCacheStore implements HeadKvStore {
     private static final Kernels K = KernelProvider.kernels();
     private final int headDim, capacity, hiBits, loBits;
-    private int nq;                        // quantised entries
+    private int nq; // quantised entries
     private boolean[] salient = new boolean[0];
-    private int[] index = new int[0];      // slot -> row within its class
+    private int[] index = new int[0]; // slot -> row within its class
     private byte[] kHi = new byte[0], kLo = new byte[0], vHi = new byte[0], vLo = new byte[0];
     private final short[] kScaleHi, kMinHi, kScaleLo, kMinLo, vNorm; // (hd)
-    private short[] vScale = new short[0], vMin = new short[0];      // (nq)
-    private final float[] rKeys, rValues;  // (capacity, hd) fp32 tail
+    private short[] vScale = new short[0], vMin = new short[0]; // (nq)
+    private final float[] rKeys, rValues; // (capacity, hd) fp32 tail
     private int rLen;
     private final float[] positions;
     private final float[] scratch;
@@ -37,8 +36,10 @@ final class ZipCacheStore implements HeadKvStore {
         this.capacity = capacity;
         this.hiBits = hiBits;
         this.loBits = loBits;
-        kScaleHi = new short[headDim]; kMinHi = new short[headDim];
-        kScaleLo = new short[headDim]; kMinLo = new short[headDim];
+        kScaleHi = new short[headDim];
+        kMinHi = new short[headDim];
+        kScaleLo = new short[headDim];
+        kMinLo = new short[headDim];
         vNorm = new short[headDim];
         rKeys = new float[capacity * headDim];
         rValues = new float[capacity * headDim];
@@ -49,8 +50,10 @@ final class ZipCacheStore implements HeadKvStore {
     /** Quantises all n entries; {@code isSalient[i]} picks hiBits for entry i. */
     public void build(FloatMatrix keys, FloatMatrix values, float[] pos, boolean[] isSalient) {
         int n = pos.length, d = headDim;
-        if (keys.rows() != n || values.rows() != n || isSalient.length != n) throw new IllegalArgumentException("build: keys, values, positions and saliency must have the same length");
-        if (n > capacity) throw new IllegalArgumentException("build: " + n + " entries exceed the capacity " + capacity);
+        if (keys.rows() != n || values.rows() != n || isSalient.length != n)
+            throw new IllegalArgumentException("build: keys, values, positions and saliency must have the same length");
+        if (n > capacity)
+            throw new IllegalArgumentException("build: " + n + " entries exceed the capacity " + capacity);
         nq = n;
         rLen = 0;
         salient = isSalient.clone();
@@ -84,16 +87,40 @@ final class ZipCacheStore implements HeadKvStore {
         float[] row = new float[d];
         for (int i = 0; i < n; i++) {
             for (int c = 0; c < d; c++) row[c] = v[i * d + c] / norm[c];
-            MinMaxQuantizer.quantise(row, 0, 1, d, salient[i] ? hiBits : loBits, salient[i] ? vHi : vLo, index[i] * d, 1, vScale, vMin, i);
+            MinMaxQuantizer.quantise(
+                    row,
+                    0,
+                    1,
+                    d,
+                    salient[i] ? hiBits : loBits,
+                    salient[i] ? vHi : vLo,
+                    index[i] * d,
+                    1,
+                    vScale,
+                    vMin,
+                    i);
         }
         System.arraycopy(pos, 0, positions, 0, n);
     }
 
-    public boolean salient(int slot) { return slot < nq && salient[slot]; }
+    public boolean salient(int slot) {
+        return slot < nq && salient[slot];
+    }
 
-    @Override public int headDim() { return headDim; }
-    @Override public int length() { return nq + rLen; }
-    @Override public int capacity() { return capacity; }
+    @Override
+    public int headDim() {
+        return headDim;
+    }
+
+    @Override
+    public int length() {
+        return nq + rLen;
+    }
+
+    @Override
+    public int capacity() {
+        return capacity;
+    }
 
     @Override
     public void append(float[] key, int keyOff, float[] value, int valueOff, float position) {
@@ -106,7 +133,8 @@ final class ZipCacheStore implements HeadKvStore {
 
     @Override
     public float position(int slot) {
-        if (slot < 0 || slot >= length()) throw new IllegalArgumentException("slot " + slot + " is outside [0, " + length() + ")");
+        if (slot < 0 || slot >= length())
+            throw new IllegalArgumentException("slot " + slot + " is outside [0, " + length() + ")");
         return positions[slot];
     }
 
@@ -154,7 +182,12 @@ final class ZipCacheStore implements HeadKvStore {
     @Override
     public long bytes() {
         if (nq == 0) return 2L * Float.BYTES * headDim * rLen;
-        return kHi.length + kLo.length + vHi.length + vLo.length + 2L * (5L * headDim + 2L * nq) + (nq + 7) / 8
+        return kHi.length
+                + kLo.length
+                + vHi.length
+                + vLo.length
+                + 2L * (5L * headDim + 2L * nq)
+                + (nq + 7) / 8
                 + 2L * Float.BYTES * headDim * rLen;
     }
 
@@ -166,7 +199,8 @@ final class ZipCacheStore implements HeadKvStore {
             boolean hi = salient[i];
             for (int c = 0; c < d; c++) {
                 int code = BitPacking.get(hi ? kHi : kLo, index[i] * d + c, hi ? hiBits : loBits);
-                out[i * d + c] = MinMaxQuantizer.dequant(code, hi ? kScaleHi[c] : kScaleLo[c], hi ? kMinHi[c] : kMinLo[c]);
+                out[i * d + c] =
+                        MinMaxQuantizer.dequant(code, hi ? kScaleHi[c] : kScaleLo[c], hi ? kMinHi[c] : kMinLo[c]);
             }
         }
         System.arraycopy(rKeys, 0, out, nq * d, rLen * d);
@@ -189,7 +223,9 @@ final class ZipCacheStore implements HeadKvStore {
     }
 
     @Override
-    public float[] positions() { return Arrays.copyOf(positions, length()); }
+    public float[] positions() {
+        return Arrays.copyOf(positions, length());
+    }
 
     /** Re-quantises everything; with no saliency known for new contents, every entry is treated as salient. */
     @Override
@@ -206,6 +242,7 @@ final class ZipCacheStore implements HeadKvStore {
     }
 
     private void check(int count) {
-        if (count < 0 || count > length()) throw new IllegalArgumentException("count " + count + " is outside [0, " + length() + "]");
+        if (count < 0 || count > length())
+            throw new IllegalArgumentException("count " + count + " is outside [0, " + length() + "]");
     }
 }

@@ -27,7 +27,9 @@ public final class GemFilter {
      */
     public record Selection(int[] indices, int[] tokens) {}
 
-    public static int defaultLayer(int nLayers) { return Math.min(nLayers - 1, (int) Math.round(13.0 / 32 * nLayers)); }
+    public static int defaultLayer(int nLayers) {
+        return Math.min(nLayers - 1, (int) Math.round(13.0 / 32 * nLayers));
+    }
 
     /** Scores of the prompt's tokens at {@code layer}: sum over query heads of q_last · k_j, (n). */
     static float[] lastQueryLogits(LayerView v) {
@@ -47,8 +49,11 @@ public final class GemFilter {
     /** Picks k of the prompt's tokens by the filter layer's last-query scores (one partial run). */
     public static Selection select(KvModel model, int[] prompt, int layer, int k, int kernel) {
         ModelShape c = model.shape();
-        if (layer < 0 || layer >= c.nLayers()) throw new IllegalArgumentException("filter layer " + layer + " is outside [0, " + c.nLayers() + ")");
-        if (k < 1 || k > prompt.length) throw new IllegalArgumentException("GemFilter k = " + k + " must be in [1, " + prompt.length + "] (the prompt length)");
+        if (layer < 0 || layer >= c.nLayers())
+            throw new IllegalArgumentException("filter layer " + layer + " is outside [0, " + c.nLayers() + ")");
+        if (k < 1 || k > prompt.length)
+            throw new IllegalArgumentException(
+                    "GemFilter k = " + k + " must be in [1, " + prompt.length + "] (the prompt length)");
         float[][] scores = new float[1][];
         KvHook probe = new KvHook() {
             @Override

@@ -9,17 +9,21 @@ import dev.squeeze.kv.api.KvModel;
 import dev.squeeze.kv.api.ModelShape;
 import dev.squeeze.kv.api.PressFactory;
 import dev.squeeze.kv.api.PressParams;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /** Declares {@code gemfilter}: {@link GemFilterPress} (the spec form of {@link GemFilter}) and its catalog entry. */
 public final class GemFilterFactory implements PressFactory {
-    @Override public String name() { return "gemfilter"; }
+    @Override
+    public String name() {
+        return "gemfilter";
+    }
 
     @Override
-    public String description() { return "GemFilter selection at layer=round(13/32 L) by last-query logits (kernel=5), shared by all layers; keep=F | ratio=R | budget=N; the prompt's entries are replaced by a rerun on the chosen tokens (new positions)"; }
+    public String description() {
+        return "GemFilter selection at layer=round(13/32 L) by last-query logits (kernel=5), shared by all layers; keep=F | ratio=R | budget=N; the prompt's entries are replaced by a rerun on the chosen tokens (new positions)";
+    }
 
     @Override
     public KvHook create(Map<String, String> params, KvModel model) {
@@ -33,8 +37,17 @@ public final class GemFilterFactory implements PressFactory {
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.KV).mechanism(Mechanism.ATTENTION)
-                .paper("Discovering the Gems in Early Layers: Accelerating Long-Context LLMs with 1000x Input Token Reduction", "Shi et al.", 2024, "https://arxiv.org/abs/2409.17167")
-                .inputs("model", "queries", "keys").implementation(GemFilter.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.KV)
+                .mechanism(Mechanism.ATTENTION)
+                .paper(
+                        "Discovering the Gems in Early Layers: Accelerating Long-Context LLMs with 1000x Input Token Reduction",
+                        "Shi et al.",
+                        2024,
+                        "https://arxiv.org/abs/2409.17167")
+                .inputs("model", "queries", "keys")
+                .implementation(GemFilter.class)
+                .notesResource(getClass())
+                .build());
     }
 }

@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
 final class GemFilterPress implements KvHook {
     private final Budget budget;
     private final int layer, kernel;
-    private int @Nullable [] chosen;   // prompt indices chosen at the filter layer, ascending
+    private int @Nullable [] chosen; // prompt indices chosen at the filter layer, ascending
 
     public GemFilterPress(Budget budget, int layer, int kernel) {
         this.budget = budget;
@@ -33,14 +33,17 @@ final class GemFilterPress implements KvHook {
     @Override
     public void afterPrefillLayer(LayerView v) {
         if (v.layer() != layer) return;
-        float[] s = GemFilter.lastQueryLogits(v);   // over every visible entry; the prompt's are the last T
+        float[] s = GemFilter.lastQueryLogits(v); // over every visible entry; the prompt's are the last T
         int T = v.queryCount(), off = s.length - T;
         float[] pooled = KvMath.avgPool(s, off, s.length, kernel);
         pooled[pooled.length - 1] = Float.MAX_VALUE;
         chosen = TopK.topKSorted(pooled, budget.resolveFloorCapped(T));
     }
 
-    @Override public boolean actsAfterPrompt() { return true; }
+    @Override
+    public boolean actsAfterPrompt() {
+        return true;
+    }
 
     @Override
     public void afterPrompt(PromptPass pass) {
@@ -48,10 +51,11 @@ final class GemFilterPress implements KvHook {
         if (chosen == null || chosen.length == prompt.length) return;
         int start = pass.promptStart();
         KvCache cache = pass.cache();
-        for (int l = 0; l < cache.layers(); l++) for (int h = 0; h < cache.kvHeads(); h++) {
-            HeadKvStore st = cache.store(l, h);
-            PromptSlots.truncate(st, PromptSlots.firstAtOrAfter(st, start));
-        }
+        for (int l = 0; l < cache.layers(); l++)
+            for (int h = 0; h < cache.kvHeads(); h++) {
+                HeadKvStore st = cache.store(l, h);
+                PromptSlots.truncate(st, PromptSlots.firstAtOrAfter(st, start));
+            }
         int[] tokens = new int[chosen.length];
         for (int i = 0; i < tokens.length; i++) tokens[i] = prompt[chosen[i]];
         pass.setPosition(start);
@@ -60,5 +64,7 @@ final class GemFilterPress implements KvHook {
     }
 
     @Override
-    public void reset() { chosen = null; }
+    public void reset() {
+        chosen = null;
+    }
 }

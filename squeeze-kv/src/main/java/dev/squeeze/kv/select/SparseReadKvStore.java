@@ -3,7 +3,6 @@ package dev.squeeze.kv.select;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.kv.api.DenseKvStore;
 import dev.squeeze.kv.api.HeadKvStore;
-
 import java.util.Arrays;
 
 /**
@@ -12,7 +11,7 @@ import java.util.Arrays;
  * softmax weight is exactly 0. Memory is unchanged; memory traffic is counted in {@link #rowsRead()}.
  */
 final class SparseReadKvStore implements HeadKvStore {
-    private final DenseKvStore dense;   // keys, values and positions
+    private final DenseKvStore dense; // keys, values and positions
     private int[] selected = new int[0];
     private int selectedCount;
     private int selectedFor = -1; // the attention width the selection applies to
@@ -30,14 +29,29 @@ final class SparseReadKvStore implements HeadKvStore {
         selectedFor = width;
     }
 
-    public void clearSelection() { selectedFor = -1; }
+    public void clearSelection() {
+        selectedFor = -1;
+    }
 
     /** Key and value rows read by attention since creation. */
-    public long rowsRead() { return rowsRead; }
+    public long rowsRead() {
+        return rowsRead;
+    }
 
-    @Override public int headDim() { return dense.headDim(); }
-    @Override public int length() { return dense.length(); }
-    @Override public int capacity() { return dense.capacity(); }
+    @Override
+    public int headDim() {
+        return dense.headDim();
+    }
+
+    @Override
+    public int length() {
+        return dense.length();
+    }
+
+    @Override
+    public int capacity() {
+        return dense.capacity();
+    }
 
     @Override
     public void append(float[] key, int keyOff, float[] value, int valueOff, float position) {
@@ -45,7 +59,9 @@ final class SparseReadKvStore implements HeadKvStore {
     }
 
     @Override
-    public float position(int slot) { return dense.position(slot); }
+    public float position(int slot) {
+        return dense.position(slot);
+    }
 
     @Override
     public void scores(float[] q, int qOff, int count, float[] out, int outOff) {
@@ -63,7 +79,8 @@ final class SparseReadKvStore implements HeadKvStore {
     public void weightedValues(float[] w, int wOff, int count, float[] out, int outOff) {
         if (count >= 0 && count == selectedFor && count <= length()) {
             Arrays.fill(out, outOff, outOff + headDim(), 0f);
-            for (int i = 0; i < selectedCount; i++) dense.addWeightedValue(w[wOff + selected[i]], selected[i], out, outOff);
+            for (int i = 0; i < selectedCount; i++)
+                dense.addWeightedValue(w[wOff + selected[i]], selected[i], out, outOff);
             rowsRead += selectedCount;
         } else {
             dense.weightedValues(w, wOff, count, out, outOff);
@@ -72,16 +89,24 @@ final class SparseReadKvStore implements HeadKvStore {
     }
 
     @Override
-    public long bytes() { return dense.bytes(); }
+    public long bytes() {
+        return dense.bytes();
+    }
 
     @Override
-    public FloatMatrix keys() { return dense.keys(); }
+    public FloatMatrix keys() {
+        return dense.keys();
+    }
 
     @Override
-    public FloatMatrix values() { return dense.values(); }
+    public FloatMatrix values() {
+        return dense.values();
+    }
 
     @Override
-    public float[] positions() { return dense.positions(); }
+    public float[] positions() {
+        return dense.positions();
+    }
 
     @Override
     public void replace(FloatMatrix k, FloatMatrix v, float[] pos) {
@@ -90,5 +115,8 @@ final class SparseReadKvStore implements HeadKvStore {
     }
 
     @Override
-    public void clear() { dense.clear(); selectedFor = -1; }
+    public void clear() {
+        dense.clear();
+        selectedFor = -1;
+    }
 }

@@ -6,7 +6,6 @@ import dev.squeeze.kv.api.KvHook;
 import dev.squeeze.kv.api.LayerView;
 import dev.squeeze.kv.api.ModelShape;
 import dev.squeeze.kv.internal.KvMath;
-
 import java.util.Arrays;
 
 /**
@@ -22,7 +21,7 @@ import java.util.Arrays;
 public final class TidalDecodePress implements KvHook {
     private final ModelShape config;
     private final int k;
-    private final double keep;       // > 0: k = keep * entries
+    private final double keep; // > 0: k = keep * entries
     private final int full;
     private final boolean[] selectionLayer;
     private long rowsFull, rowsRead;
@@ -34,11 +33,14 @@ public final class TidalDecodePress implements KvHook {
         this.keep = keep;
         this.full = full;
         int L = config.nLayers();
-        if (full < 0 || full >= L) throw new IllegalArgumentException("full must be in [0, " + (L - 1) + "], got " + full);
+        if (full < 0 || full >= L)
+            throw new IllegalArgumentException("full must be in [0, " + (L - 1) + "], got " + full);
         selectionLayer = new boolean[L];
         selectionLayer[full] = true;
         if (correction >= 0) {
-            if (correction >= L) throw new IllegalArgumentException("correction layer " + correction + " is outside [0, " + (L - 1) + "]");
+            if (correction >= L)
+                throw new IllegalArgumentException(
+                        "correction layer " + correction + " is outside [0, " + (L - 1) + "]");
             selectionLayer[correction] = true;
         }
     }
@@ -51,7 +53,9 @@ public final class TidalDecodePress implements KvHook {
     }
 
     /** Key/value rows read at decode steps over rows a dense cache would read (1 = no saving). */
-    public double trafficFraction() { return rowsFull == 0 ? 1 : (double) rowsRead / rowsFull; }
+    public double trafficFraction() {
+        return rowsFull == 0 ? 1 : (double) rowsRead / rowsFull;
+    }
 
     @Override
     public void afterPrefillLayer(LayerView v) {
@@ -84,13 +88,13 @@ public final class TidalDecodePress implements KvHook {
             float[] a = KvMath.groupStepAttention(v, h);
             int n = a.length;
             int kk = Math.min(n, selectedCount(n));
-            int[] top = TopK.topKIndices(a, kk);   // best first
+            int[] top = TopK.topKIndices(a, kk); // best first
             if (buf.length < kk + 1) buf = new int[kk + 1];
             boolean hasLast = false;
             for (int i : top) hasLast |= i == n - 1;
             int cnt = 0;
             for (int i = 0; i < (hasLast ? kk : kk - 1); i++) buf[cnt++] = top[i];
-            if (!hasLast) buf[cnt++] = n - 1;        // the current token is always read
+            if (!hasLast) buf[cnt++] = n - 1; // the current token is always read
             Arrays.sort(buf, 0, cnt);
             for (int m = next; m < config.nLayers() && !selectionLayer[m]; m++) {
                 HeadKvStore st = v.cache().store(m, h);
@@ -98,7 +102,7 @@ public final class TidalDecodePress implements KvHook {
                 SparseReadKvStore sp;
                 if (st instanceof SparseReadKvStore x) {
                     sp = x;
-                } else {                              // decoding without a prefill: switch now
+                } else { // decoding without a prefill: switch now
                     sp = new SparseReadKvStore(st.headDim(), st.capacity());
                     sp.replace(st.keys(), st.values(), st.positions());
                     v.cache().setStore(m, h, sp);

@@ -1,8 +1,8 @@
 package dev.squeeze.kv.internal;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
 
 /** A sized store's rollback keeps the kept entries' sizes (the interface's default would reset them to 1). */
 class SizedKvStoreTest {

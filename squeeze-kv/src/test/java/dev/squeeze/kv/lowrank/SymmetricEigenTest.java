@@ -1,16 +1,15 @@
 package dev.squeeze.kv.lowrank;
 
-import dev.squeeze.core.tensor.FloatMatrix;
-import org.junit.jupiter.api.Test;
-
-import java.util.SplittableRandom;
-
 import static org.junit.jupiter.api.Assertions.*;
+
+import dev.squeeze.core.tensor.FloatMatrix;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 class SymmetricEigenTest {
     @Test
     void twoByTwoHandCase() {
-        SymmetricEigen e = SymmetricEigen.of(new double[]{2, 1, 1, 2}, 2);
+        SymmetricEigen e = SymmetricEigen.of(new double[] {2, 1, 1, 2}, 2);
         assertEquals(3, e.values()[0], 1e-12);
         assertEquals(1, e.values()[1], 1e-12);
         assertEquals(1 / Math.sqrt(2), Math.abs(e.vectors()[0]), 1e-12);
@@ -22,7 +21,11 @@ class SymmetricEigenTest {
         int n = 12;
         SplittableRandom r = new SplittableRandom(1);
         double[] a = new double[n * n];
-        for (int i = 0; i < n; i++) for (int j = 0; j <= i; j++) { a[i * n + j] = r.nextGaussian(); a[j * n + i] = a[i * n + j]; }
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j <= i; j++) {
+                a[i * n + j] = r.nextGaussian();
+                a[j * n + i] = a[i * n + j];
+            }
         SymmetricEigen e = SymmetricEigen.of(a, n);
         for (int k = 0; k < n; k++) {
             for (int i = 0; i < n; i++) {
@@ -37,11 +40,20 @@ class SymmetricEigenTest {
     @Test
     void fullRankCskvStoreReproducesAttentionAndLowRankShrinksBytes() {
         int d = 8, n = 60;
-        CskvCalibration cal = new CskvCalibration(new dev.squeeze.kv.api.ModelShape(1, 2, 1, d, 128, 10,
+        CskvCalibration cal = new CskvCalibration(new dev.squeeze.kv.api.ModelShape(
+                1,
+                2,
+                1,
+                d,
+                128,
+                10,
                 dev.squeeze.kv.api.RopeSpec.of(10000, dev.squeeze.kv.api.RopeSpec.Style.INTERLEAVED)));
         SplittableRandom r = new SplittableRandom(2);
         float[] k = new float[n * d], v = new float[n * d];
-        for (int i = 0; i < k.length; i++) { k[i] = (float) r.nextGaussian(); v[i] = (float) r.nextGaussian(); }
+        for (int i = 0; i < k.length; i++) {
+            k[i] = (float) r.nextGaussian();
+            v[i] = (float) r.nextGaussian();
+        }
         cal.add(0, 0, new FloatMatrix(n, d, k), new FloatMatrix(n, d, v));
         CskvStore full = new CskvStore(d, 128, cal.keyBasis(0, 0, d), cal.valueBasis(0, 0, d), d, 4);
         float[] pos = new float[n];

@@ -1,18 +1,17 @@
 package dev.squeeze.kv.quant;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.kv.api.DenseKvStore;
 import dev.squeeze.kv.api.HeadKvStore;
 import dev.squeeze.kv.api.RopeRotation;
 import dev.squeeze.kv.api.RopeSpec;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * KIVI (Algorithm 1 layout), the block store under GEAR, GEAR and ZipCache: hand-computed codes, residual
@@ -24,10 +23,13 @@ public class KiviStoreTest {
     static final float[][] K = {{0, 10, -1, 0}, {1, 10, 0.5f, 0.25f}, {2, 10, 2, 0.5f}, {3, 10, -1, 0.75f}};
     static final float[][] V = {{0, 3, 1, 2}, {4, 4, 4, 4}, {0, 0.5f, 1, 1.5f}, {-2, 1, 0, -1}};
 
-    // keys of tokens 4..7: channel 0 constant, channels 1..3 step 1, 2, 3 per token -> codes (0, t, t, t), exact on the grid
+    // keys of tokens 4..7: channel 0 constant, channels 1..3 step 1, 2, 3 per token -> codes (0, t, t, t), exact on the
+    // grid
     static final float[][] K2 = {{0, 0, 0, 0}, {0, 1, 2, 3}, {0, 2, 4, 6}, {0, 3, 6, 9}};
     // values of tokens 4..7: never on a 2-bit grid, so exact read-back proves they are held full precision
-    static final float[][] V2 = {{0.1f, 0.7f, 0.3f, 0.9f}, {1.1f, -0.2f, 0.05f, 0.6f}, {0.33f, 0.2f, -0.9f, 0.4f}, {2.5f, 0.1f, 0.2f, 0.3f}};
+    static final float[][] V2 = {
+        {0.1f, 0.7f, 0.3f, 0.9f}, {1.1f, -0.2f, 0.05f, 0.6f}, {0.33f, 0.2f, -0.9f, 0.4f}, {2.5f, 0.1f, 0.2f, 0.3f}
+    };
 
     static KiviStore handStore(int n) {
         KiviStore s = new KiviStore(4, 16, 2, 4, 4);
@@ -35,7 +37,8 @@ public class KiviStoreTest {
         return s;
     }
 
-    // keys per channel: c0 min 0 scale 1 -> 0,1,2,3; c1 constant -> 0; c2 min -1 scale 1 -> 0,2(1.5 rounds up),3,0; c3 scale .25 -> 0..3
+    // keys per channel: c0 min 0 scale 1 -> 0,1,2,3; c1 constant -> 0; c2 min -1 scale 1 -> 0,2(1.5 rounds up),3,0; c3
+    // scale .25 -> 0..3
     static final int[][] KC = {{0, 0, 0, 0}, {1, 0, 2, 1}, {2, 0, 3, 2}, {3, 0, 0, 3}};
     static final float[][] K_DEQ = {{0, 10, -1, 0}, {1, 10, 1, 0.25f}, {2, 10, 2, 0.5f}, {3, 10, -1, 0.75f}};
     // values per token: token 2 = {0, .5, 1, 1.5}: min 0, scale .5 -> 0,1,2,3; token 1 constant -> all 0
@@ -49,18 +52,20 @@ public class KiviStoreTest {
         assertEquals(0, s.keyResidualLength());
         assertEquals(4, s.quantisedValues());
         assertEquals(4, s.valueResidualLength());
-        for (int t = 0; t < 4; t++) for (int c = 0; c < 4; c++) {
-            assertEquals(KC[t][c], s.keyCode(t, c), "key code " + t + "," + c);
-            assertEquals(c == 0 ? 0 : t, s.keyCode(4 + t, c), "second key group code " + t + "," + c);
-            assertEquals(VC[t][c], s.valueCode(t, c), "value code " + t + "," + c);
-        }
+        for (int t = 0; t < 4; t++)
+            for (int c = 0; c < 4; c++) {
+                assertEquals(KC[t][c], s.keyCode(t, c), "key code " + t + "," + c);
+                assertEquals(c == 0 ? 0 : t, s.keyCode(4 + t, c), "second key group code " + t + "," + c);
+                assertEquals(VC[t][c], s.valueCode(t, c), "value code " + t + "," + c);
+            }
         FloatMatrix k = s.keys(), v = s.values();
-        for (int t = 0; t < 4; t++) for (int c = 0; c < 4; c++) {
-            assertEquals(K_DEQ[t][c], k.get(t, c), 1e-6f);
-            assertEquals(K2[t][c], k.get(4 + t, c), 1e-6f);
-            assertEquals(V[t][c], v.get(t, c), 1e-6f);       // these values are exact on the 2-bit grid
-            assertEquals(V2[t][c], v.get(4 + t, c), 0f);    // residual: exactly what was appended
-        }
+        for (int t = 0; t < 4; t++)
+            for (int c = 0; c < 4; c++) {
+                assertEquals(K_DEQ[t][c], k.get(t, c), 1e-6f);
+                assertEquals(K2[t][c], k.get(4 + t, c), 1e-6f);
+                assertEquals(V[t][c], v.get(t, c), 1e-6f); // these values are exact on the 2-bit grid
+                assertEquals(V2[t][c], v.get(4 + t, c), 0f); // residual: exactly what was appended
+            }
         // 6 tokens: keys 6 mod 4 = 2 stay full precision (one group quantised); values 2 quantised, 4 residual
         KiviStore six = handStore(6);
         assertEquals(4, six.quantisedKeys());
@@ -80,19 +85,21 @@ public class KiviStoreTest {
         for (int t = 0; t < 4; t++) s.append(K[t], 0, V[t], 0, t);
         assertEquals(4, s.quantisedLength());
         KvQuantBlock b = s.blocks.get(0);
-        for (int t = 0; t < 4; t++) for (int c = 0; c < 4; c++) {
-            assertEquals(KC[t][c], b.keys.code(t, c), "key code " + t + "," + c);
-            assertEquals(VC[t][c], b.values.code(t, c), "value code " + t + "," + c);
-        }
+        for (int t = 0; t < 4; t++)
+            for (int c = 0; c < 4; c++) {
+                assertEquals(KC[t][c], b.keys.code(t, c), "key code " + t + "," + c);
+                assertEquals(VC[t][c], b.values.code(t, c), "value code " + t + "," + c);
+            }
         assertEquals((byte) (1 | 2 << 4 | 1 << 6), b.keys.codes[1], "token 1's packed byte");
         FloatMatrix k = s.keys(), v = s.values();
-        for (int t = 0; t < 4; t++) for (int c = 0; c < 4; c++) {
-            assertEquals(K_DEQ[t][c], k.get(t, c), 1e-6f);
-            assertEquals(V[t][c], v.get(t, c), 1e-6f);
-        }
+        for (int t = 0; t < 4; t++)
+            for (int c = 0; c < 4; c++) {
+                assertEquals(K_DEQ[t][c], k.get(t, c), 1e-6f);
+                assertEquals(V[t][c], v.get(t, c), 1e-6f);
+            }
         // codes 16 x 2 bits = 4 bytes each for K and V; key scale+min 2 x 4 fp16; value scale+min 2 x 4 tokens fp16
         assertEquals(4 + 4 + 16 + 16, s.bytes());
-        s.append(new float[]{1, 2, 3, 4}, 0, new float[]{1, 2, 3, 4}, 0, 4);
+        s.append(new float[] {1, 2, 3, 4}, 0, new float[] {1, 2, 3, 4}, 0, 4);
         assertEquals(40 + 2 * 4 * 4, s.bytes(), "one fp32 residual entry adds 2 x 4 x 4 bytes");
         BlockQuantStore big = new BlockQuantStore(8, 512, 4, 32, 32);
         fill(big, 200, 1);
@@ -105,7 +112,7 @@ public class KiviStoreTest {
     @CsvSource({"32, 32", "16, 64", "8, 0", "4, 4"})
     void appendingOneAtATimeReproducesThePrefillState(int group, int residual) {
         int d = 8;
-        for (int l : new int[]{0, 1, 3, 4, 7, 8, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129, 192, 200}) {
+        for (int l : new int[] {0, 1, 3, 4, 7, 8, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129, 192, 200}) {
             KiviStore s = new KiviStore(d, 256, 2, group, residual);
             fill(s, l, 17);
             int flush = residual == 0 ? group : residual;
@@ -120,16 +127,20 @@ public class KiviStoreTest {
             int kq = l - l % flush, vq = l - Math.min(residual, l);
             short[] sc = new short[1], mn = new short[1];
             byte[] codes = new byte[BitPacking.packedBytes(Math.max(group, d), 2)];
-            for (int g0 = 0; g0 < kq; g0 += group) for (int c = 0; c < d; c++) {          // keys: per channel over G tokens
-                MinMaxQuantizer.quantise(kRef, g0 * d + c, d, group, 2, codes, 0, 1, sc, mn, 0);
-                for (int t = 0; t < group; t++) kRef[(g0 + t) * d + c] = MinMaxQuantizer.dequant(BitPacking.get(codes, t, 2), sc[0], mn[0]);
-            }
+            for (int g0 = 0; g0 < kq; g0 += group)
+                for (int c = 0; c < d; c++) { // keys: per channel over G tokens
+                    MinMaxQuantizer.quantise(kRef, g0 * d + c, d, group, 2, codes, 0, 1, sc, mn, 0);
+                    for (int t = 0; t < group; t++)
+                        kRef[(g0 + t) * d + c] = MinMaxQuantizer.dequant(BitPacking.get(codes, t, 2), sc[0], mn[0]);
+                }
             int vg = Math.min(group, d);
-            for (int t = 0; t < vq; t++) for (int c0 = 0; c0 < d; c0 += vg) {              // values: per token over min(G, d) channels
-                int cnt = Math.min(d, c0 + vg) - c0;
-                MinMaxQuantizer.quantise(vRef, t * d + c0, 1, cnt, 2, codes, 0, 1, sc, mn, 0);
-                for (int c = 0; c < cnt; c++) vRef[t * d + c0 + c] = MinMaxQuantizer.dequant(BitPacking.get(codes, c, 2), sc[0], mn[0]);
-            }
+            for (int t = 0; t < vq; t++)
+                for (int c0 = 0; c0 < d; c0 += vg) { // values: per token over min(G, d) channels
+                    int cnt = Math.min(d, c0 + vg) - c0;
+                    MinMaxQuantizer.quantise(vRef, t * d + c0, 1, cnt, 2, codes, 0, 1, sc, mn, 0);
+                    for (int c = 0; c < cnt; c++)
+                        vRef[t * d + c0 + c] = MinMaxQuantizer.dequant(BitPacking.get(codes, c, 2), sc[0], mn[0]);
+                }
             assertArrayEquals(kRef, s.keys().data(), 0f, "keys at l = " + l);
             assertArrayEquals(vRef, s.values().data(), 0f, "values at l = " + l);
             assertArrayEquals(raw.positions(), s.positions(), 0f);
@@ -149,10 +160,11 @@ public class KiviStoreTest {
     @Test
     void preRopeKeysAreQuantisedBeforeTheRotationAndReadBackRotated() {
         // every token has the same pre-RoPE key: each channel is constant over the group (up to the float rounding
-        // of rotating back), so its pre-RoPE codes are exact; the cached keys R(p) k~ sweep the first pair's circle, so post-RoPE KIVI cannot be exact
+        // of rotating back), so its pre-RoPE codes are exact; the cached keys R(p) k~ sweep the first pair's circle, so
+        // post-RoPE KIVI cannot be exact
         int d = 4, n = 8;
         RopeRotation rope = rope(d);
-        float[] base = {1.5f, -0.5f, 2f, 0.25f};          // exactly representable in fp16
+        float[] base = {1.5f, -0.5f, 2f, 0.25f}; // exactly representable in fp16
         KiviStore pre = new KiviStore(d, 16, 2, 4, 4, false, rope), post = new KiviStore(d, 16, 2, 4, 4);
         DenseKvStore raw = new DenseKvStore(d, 16);
         float[] v = {0, 1, 2, 3};
@@ -167,7 +179,9 @@ public class KiviStoreTest {
         assertEquals(8, pre.quantisedKeys());
         assertArrayEquals(raw.keys().data(), pre.keys().data(), 2e-6f, "dequantised and rotated back to each position");
         double errPost = 0;
-        for (int i = 0; i < n * d; i++) errPost = Math.max(errPost, Math.abs(raw.keys().data()[i] - post.keys().data()[i]));
+        for (int i = 0; i < n * d; i++)
+            errPost = Math.max(
+                    errPost, Math.abs(raw.keys().data()[i] - post.keys().data()[i]));
         assertTrue(errPost > 0.05, "post-RoPE codes of the same keys are lossy: max error " + errPost);
         // scores rotate each dequantised key to its position: q . R(p) k~
         float[] q = {0.3f, -1, 0.7f, 2}, out = new float[n];
@@ -184,7 +198,7 @@ public class KiviStoreTest {
     void preRopeStoreBuiltOneAtATimeEqualsReplaceAndItsAttentionEqualsItsDequantisedKeys(int group, int residual) {
         int d = 8;
         RopeRotation rope = rope(d);
-        for (int l : new int[]{0, 1, 4, 31, 32, 33, 100, 192}) {
+        for (int l : new int[] {0, 1, 4, 31, 32, 33, 100, 192}) {
             KiviStore s = new KiviStore(d, 256, 2, group, residual, false, rope);
             fill(s, l, 5);
             int flush = residual == 0 ? group : residual;
@@ -200,10 +214,12 @@ public class KiviStoreTest {
             for (int t = 0; t < kq; t++) rope.rotateBy(kRef, t * d, -t);
             short[] sc = new short[1], mn = new short[1];
             byte[] codes = new byte[BitPacking.packedBytes(group, 2)];
-            for (int g0 = 0; g0 < kq; g0 += group) for (int c = 0; c < d; c++) {
-                MinMaxQuantizer.quantise(kRef, g0 * d + c, d, group, 2, codes, 0, 1, sc, mn, 0);
-                for (int t = 0; t < group; t++) kRef[(g0 + t) * d + c] = MinMaxQuantizer.dequant(BitPacking.get(codes, t, 2), sc[0], mn[0]);
-            }
+            for (int g0 = 0; g0 < kq; g0 += group)
+                for (int c = 0; c < d; c++) {
+                    MinMaxQuantizer.quantise(kRef, g0 * d + c, d, group, 2, codes, 0, 1, sc, mn, 0);
+                    for (int t = 0; t < group; t++)
+                        kRef[(g0 + t) * d + c] = MinMaxQuantizer.dequant(BitPacking.get(codes, t, 2), sc[0], mn[0]);
+                }
             for (int t = 0; t < kq; t++) rope.rotateBy(kRef, t * d, t);
             assertArrayEquals(kRef, s.keys().data(), 1e-5f, "keys at l = " + l);
             if (l > 40) assertAttentionMatchesDequantised(s, l, l, l - 7, 33);
@@ -212,7 +228,8 @@ public class KiviStoreTest {
 
     @Test
     void preRopeRotationMustMatchTheHeadWidth() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new KiviStore(8, 16, 2, 4, 4, false, rope(4)));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new KiviStore(8, 16, 2, 4, 4, false, rope(4)));
         assertTrue(e.getMessage().contains("head_dim 4") && e.getMessage().contains("head_dim is 8"), e.getMessage());
     }
 
@@ -222,9 +239,10 @@ public class KiviStoreTest {
         // values 160 quantised + 32 residual
         KiviStore s = new KiviStore(8, 512, 2, 32, 32);
         fill(s, 192, 1);
-        long keyCodes = 192 * 8 * 2 / 8, keyParams = 6 * 8 * 2 * 2;           // 384 + 192
-        long valueCodes = 160 * 8 * 2 / 8, valueParams = 160 * 1 * 2 * 2;     // 320 + 640 (one group of 8 channels per token)
-        long valueResidual = 32 * 8 * 4;                                        // 1024
+        long keyCodes = 192 * 8 * 2 / 8, keyParams = 6 * 8 * 2 * 2; // 384 + 192
+        long valueCodes = 160 * 8 * 2 / 8,
+                valueParams = 160 * 1 * 2 * 2; // 320 + 640 (one group of 8 channels per token)
+        long valueResidual = 32 * 8 * 4; // 1024
         assertEquals(keyCodes + keyParams + valueCodes + valueParams + valueResidual, s.bytes());
         assertEquals(2560, s.bytes());
         // l = 200: keys 192 quantised + 8 residual; values 168 quantised + 32 residual
@@ -260,7 +278,10 @@ public class KiviStoreTest {
         KiviStore fp32 = new KiviStore(8, 512, 2, 32, 32), fp16 = new KiviStore(8, 512, 2, 32, 32, true);
         fill(fp32, 200, 3);
         fill(fp16, 200, 3);
-        assertEquals((8 + 32) * 8 * 2, fp32.bytes() - fp16.bytes(), "8 residual keys + 32 residual values, 8 channels, 2 bytes saved each");
+        assertEquals(
+                (8 + 32) * 8 * 2,
+                fp32.bytes() - fp16.bytes(),
+                "8 residual keys + 32 residual values, 8 channels, 2 bytes saved each");
     }
 
     static void fill(HeadKvStore s, int n, long seed) {
@@ -268,7 +289,10 @@ public class KiviStoreTest {
         int d = s.headDim();
         float[] k = new float[d], v = new float[d];
         for (int i = 0; i < n; i++) {
-            for (int c = 0; c < d; c++) { k[c] = (float) (r.nextGaussian() * (c == 1 ? 5 : 1)); v[c] = (float) r.nextGaussian(); }
+            for (int c = 0; c < d; c++) {
+                k[c] = (float) (r.nextGaussian() * (c == 1 ? 5 : 1));
+                v[c] = (float) r.nextGaussian();
+            }
             s.append(k, 0, v, 0, i);
         }
     }
@@ -330,11 +354,11 @@ public class KiviStoreTest {
     @Test
     void gearAttentionFromPackedDataEqualsItsReconstructionAndBeatsKiviError() {
         GearStore g = new GearStore(8, 512, 2, 32, 0, 0.02, 2, 3);
-        BlockQuantStore k = new BlockQuantStore(8, 512, 2, 32, 0);   // the same streaming buffer without GEAR's L and S
+        BlockQuantStore k = new BlockQuantStore(8, 512, 2, 32, 0); // the same streaming buffer without GEAR's L and S
         fill(g, 128, 3);
         fill(k, 128, 3);
         assertAttentionMatchesDequantised(g, 9);
-        DenseKvStore ref = new DenseKvStore(8, 512);                  // the exact data
+        DenseKvStore ref = new DenseKvStore(8, 512); // the exact data
         fill(ref, 128, 3);
         double eg = err(g.keys(), ref.keys()) + err(g.values(), ref.values());
         double ek = err(k.keys(), ref.keys()) + err(k.values(), ref.values());
@@ -344,7 +368,8 @@ public class KiviStoreTest {
 
     static double err(FloatMatrix a, FloatMatrix b) {
         double s = 0;
-        for (int i = 0; i < a.data().length; i++) s += (a.data()[i] - b.data()[i]) * (double) (a.data()[i] - b.data()[i]);
+        for (int i = 0; i < a.data().length; i++)
+            s += (a.data()[i] - b.data()[i]) * (double) (a.data()[i] - b.data()[i]);
         return s;
     }
 
@@ -356,7 +381,11 @@ public class KiviStoreTest {
         fill(raw, n, 5);
         boolean[] sal = new boolean[n];
         int nHi = 0;
-        for (int i = 0; i < n; i++) if (i % 5 < 3) { sal[i] = true; nHi++; }
+        for (int i = 0; i < n; i++)
+            if (i % 5 < 3) {
+                sal[i] = true;
+                nHi++;
+            }
         z.build(raw.keys(), raw.values(), raw.positions(), sal);
         assertAttentionMatchesDequantised(z, 11);
         long expect = (nHi * d * 4 / 8) * 2L + ((n - nHi) * d * 2 / 8) * 2L + 2L * (5 * d + 2 * n) + (n + 7) / 8;
@@ -364,10 +393,12 @@ public class KiviStoreTest {
         // salient entries are reconstructed more accurately
         FloatMatrix zk = z.values(), rk = raw.values();
         double eHi = 0, eLo = 0;
-        for (int i = 0; i < n; i++) for (int c = 0; c < d; c++) {
-            double e = Math.abs(zk.get(i, c) - rk.get(i, c));
-            if (sal[i]) eHi += e / nHi; else eLo += e / (n - nHi);
-        }
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < d; c++) {
+                double e = Math.abs(zk.get(i, c) - rk.get(i, c));
+                if (sal[i]) eHi += e / nHi;
+                else eLo += e / (n - nHi);
+            }
         assertTrue(eHi < eLo, "4-bit entries " + eHi + " vs 2-bit " + eLo);
         z.append(new float[d], 0, new float[d], 0, 100);
         assertEquals(expect + 2L * 4 * d, z.bytes());
@@ -375,13 +406,15 @@ public class KiviStoreTest {
 
     @Test
     void unsupportedBitsAreRejectedWithTheValue() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new KiviStore(8, 16, 3, 32, 32));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new KiviStore(8, 16, 3, 32, 32));
         assertTrue(e.getMessage().contains("3"), e.getMessage());
     }
 
     @Test
     void residualThatIsNotAMultipleOfTheGroupIsRejectedWithBothValues() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new KiviStore(8, 256, 2, 32, 48));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new KiviStore(8, 256, 2, 32, 48));
         assertTrue(e.getMessage().contains("R = 48") && e.getMessage().contains("G = 32"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new KiviStore(8, 256, 2, 8, 4));
         assertTrue(e.getMessage().contains("R = 4") && e.getMessage().contains("G = 8"), e.getMessage());

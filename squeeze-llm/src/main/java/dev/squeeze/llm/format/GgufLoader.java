@@ -10,7 +10,6 @@ import dev.squeeze.llm.quant.WeightTensor;
 import dev.squeeze.llm.tokenizer.ByteLevelBpeTokenizer;
 import dev.squeeze.llm.tokenizer.SentencePieceTokenizer;
 import dev.squeeze.llm.tokenizer.Tokenizer;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
@@ -27,7 +26,8 @@ import java.util.List;
 public final class GgufLoader {
     private GgufLoader() {}
 
-    // The arena outlives this method on purpose: the model owns it and closes it (the mapping lives as long as the model).
+    // The arena outlives this method on purpose: the model owns it and closes it (the mapping lives as long as the
+    // model).
     @SuppressWarnings("MustBeClosedChecker")
     public static LlamaModel load(Path path, int threads) throws IOException {
         Arena arena = Arena.ofShared();
@@ -36,17 +36,25 @@ public final class GgufLoader {
             GgufFile g = GgufFile.parse(f);
             String arch = g.string("general.architecture");
             if (!arch.equals("llama") && !arch.equals("qwen2") && !arch.equals("mistral")) {
-                throw new IOException(path + ": architecture '" + arch + "' is not supported (llama, mistral, qwen2 are)");
+                throw new IOException(
+                        path + ": architecture '" + arch + "' is not supported (llama, mistral, qwen2 are)");
             }
             LlamaConfig c = config(g, arch);
             List<LayerWeights> layers = new ArrayList<>();
             for (int l = 0; l < c.nLayers(); l++) {
                 String p = "blk." + l + ".";
-                layers.add(new LayerWeights(vector(g, p + "attn_norm.weight"),
-                        matrix(g, p + "attn_q.weight"), matrix(g, p + "attn_k.weight"), matrix(g, p + "attn_v.weight"),
+                layers.add(new LayerWeights(
+                        vector(g, p + "attn_norm.weight"),
+                        matrix(g, p + "attn_q.weight"),
+                        matrix(g, p + "attn_k.weight"),
+                        matrix(g, p + "attn_v.weight"),
                         matrix(g, p + "attn_output.weight"),
-                        optionalVector(g, p + "attn_q.bias"), optionalVector(g, p + "attn_k.bias"), optionalVector(g, p + "attn_v.bias"),
-                        vector(g, p + "ffn_norm.weight"), matrix(g, p + "ffn_gate.weight"), matrix(g, p + "ffn_down.weight"),
+                        optionalVector(g, p + "attn_q.bias"),
+                        optionalVector(g, p + "attn_k.bias"),
+                        optionalVector(g, p + "attn_v.bias"),
+                        vector(g, p + "ffn_norm.weight"),
+                        matrix(g, p + "ffn_gate.weight"),
+                        matrix(g, p + "ffn_down.weight"),
                         matrix(g, p + "ffn_up.weight")));
             }
             WeightTensor emb = matrix(g, "token_embd.weight");
@@ -70,7 +78,8 @@ public final class GgufLoader {
         int dim = intKey(g, a + "embedding_length");
         int heads = intKey(g, a + "attention.head_count");
         int kvHeads = g.has(a + "attention.head_count_kv") ? intKey(g, a + "attention.head_count_kv") : heads;
-        int headDim = g.has(a + "attention.key_length") ? intKey(g, a + "attention.key_length") : dim / Math.max(1, heads);
+        int headDim =
+                g.has(a + "attention.key_length") ? intKey(g, a + "attention.key_length") : dim / Math.max(1, heads);
         int vocab;
         GgufFile.TensorInfo emb = g.tensor("token_embd.weight");
         if (emb.dims().length != 2) throw new IOException(g.file().path() + ": token_embd.weight must be 2-D");
@@ -79,8 +88,19 @@ public final class GgufLoader {
         float theta = (float) g.real(a + "rope.freq_base", 10000.0);
         RopeStyle style = arch.equals("qwen2") ? RopeStyle.HALF : RopeStyle.INTERLEAVED;
         try {
-            return new LlamaConfig(dim, intKey(g, a + "feed_forward_length"), intKey(g, a + "block_count"), heads, kvHeads, vocab,
-                    intKey(g, a + "context_length"), headDim, eps, theta, style, null);
+            return new LlamaConfig(
+                    dim,
+                    intKey(g, a + "feed_forward_length"),
+                    intKey(g, a + "block_count"),
+                    heads,
+                    kvHeads,
+                    vocab,
+                    intKey(g, a + "context_length"),
+                    headDim,
+                    eps,
+                    theta,
+                    style,
+                    null);
         } catch (IllegalArgumentException e) {
             throw new IOException(g.file().path() + ": bad model metadata: " + e.getMessage(), e);
         }
@@ -88,15 +108,24 @@ public final class GgufLoader {
 
     private static int intKey(GgufFile g, String key) throws IOException {
         long v = g.integer(key);
-        if (v <= 0 || v > Integer.MAX_VALUE) throw new IOException(g.file().path() + ": metadata '" + key + "' = " + v + " is out of range");
+        if (v <= 0 || v > Integer.MAX_VALUE)
+            throw new IOException(g.file().path() + ": metadata '" + key + "' = " + v + " is out of range");
         return (int) v;
     }
 
     static WeightTensor matrix(GgufFile g, String name) throws IOException {
         GgufFile.TensorInfo t = g.tensor(name);
-        if (t.dims().length != 2) throw new IOException(g.file().path() + ": tensor '" + name + "' must be 2-D, has " + t.dims().length + " dims");
+        if (t.dims().length != 2)
+            throw new IOException(
+                    g.file().path() + ": tensor '" + name + "' must be 2-D, has " + t.dims().length + " dims");
         try {
-            return WeightTensor.of(t.type(), g.file().segment(), t.offset(), Math.toIntExact(t.dims()[1]), Math.toIntExact(t.dims()[0]), name);
+            return WeightTensor.of(
+                    t.type(),
+                    g.file().segment(),
+                    t.offset(),
+                    Math.toIntExact(t.dims()[1]),
+                    Math.toIntExact(t.dims()[0]),
+                    name);
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new IOException(g.file().path() + " at offset " + t.offset() + ": " + e.getMessage(), e);
         }
@@ -105,7 +134,8 @@ public final class GgufLoader {
     static float[] vector(GgufFile g, String name) throws IOException {
         GgufFile.TensorInfo t = g.tensor(name);
         if (t.dims().length != 1) throw new IOException(g.file().path() + ": tensor '" + name + "' must be 1-D");
-        if (!t.type().supported()) throw new IOException(g.file().path() + ": tensor '" + name + "' has unsupported type " + t.type());
+        if (!t.type().supported())
+            throw new IOException(g.file().path() + ": tensor '" + name + "' has unsupported type " + t.type());
         int n = Math.toIntExact(t.dims()[0]);
         float[] out = new float[n];
         Blocks.dequantize(t.type(), g.file().segment(), t.offset(), out, 0, n);
@@ -120,7 +150,8 @@ public final class GgufLoader {
     private static int specialId(GgufFile g, String key, int vocab) throws IOException {
         long id = g.integer(key, -1);
         if (g.has(key) && (id < 0 || id >= vocab)) {
-            throw new IOException(g.file().path() + ": metadata '" + key + "' = " + id + " is outside the vocabulary [0, " + vocab + ")");
+            throw new IOException(g.file().path() + ": metadata '" + key + "' = " + id
+                    + " is outside the vocabulary [0, " + vocab + ")");
         }
         return (int) id;
     }
@@ -135,14 +166,16 @@ public final class GgufLoader {
             case "llama" -> {
                 Object s = g.require("tokenizer.ggml.scores");
                 if (!(s instanceof float[] scores) || scores.length != tokens.length) {
-                    throw new IOException(g.file().path() + ": tokenizer.ggml.scores must be " + tokens.length + " floats");
+                    throw new IOException(
+                            g.file().path() + ": tokenizer.ggml.scores must be " + tokens.length + " floats");
                 }
                 return new SentencePieceTokenizer(tokens, scores, bos, eos, "\u2581");
             }
             case "gpt2" -> {
                 String[] merges = g.strings("tokenizer.ggml.merges");
                 boolean[] special = new boolean[tokens.length];
-                if (g.has("tokenizer.ggml.token_type") && g.require("tokenizer.ggml.token_type") instanceof long[] types) {
+                if (g.has("tokenizer.ggml.token_type")
+                        && g.require("tokenizer.ggml.token_type") instanceof long[] types) {
                     for (int i = 0; i < Math.min(types.length, tokens.length); i++) special[i] = types[i] == 3;
                 }
                 String pre = g.has("tokenizer.ggml.pre") ? g.string("tokenizer.ggml.pre") : "default";
@@ -157,7 +190,9 @@ public final class GgufLoader {
                     throw new IOException(g.file().path() + ": bad tokenizer: " + e.getMessage(), e);
                 }
             }
-            default -> throw new IOException(g.file().path() + ": tokenizer model '" + model + "' is not supported (llama, gpt2 are)");
+            default ->
+                throw new IOException(
+                        g.file().path() + ": tokenizer model '" + model + "' is not supported (llama, gpt2 are)");
         }
     }
 }

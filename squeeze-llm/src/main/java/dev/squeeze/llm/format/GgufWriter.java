@@ -8,7 +8,6 @@ import dev.squeeze.llm.quant.GgmlType;
 import dev.squeeze.llm.quant.KQuants;
 import dev.squeeze.llm.quant.WeightTensor;
 import dev.squeeze.llm.tokenizer.SentencePieceTokenizer;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -43,17 +42,35 @@ public final class GgufWriter {
     private int alignment = 32;
 
     public GgufWriter alignment(int a) {
-        if (a <= 0 || Integer.bitCount(a) != 1) throw new IllegalArgumentException("alignment must be a power of two, got " + a);
+        if (a <= 0 || Integer.bitCount(a) != 1)
+            throw new IllegalArgumentException("alignment must be a power of two, got " + a);
         alignment = a;
         return put("general.alignment", 4, (long) a);
     }
 
-    public GgufWriter putString(String key, String v) { return put(key, 8, v); }
-    public GgufWriter putU32(String key, long v) { return put(key, 4, v); }
-    public GgufWriter putF32(String key, float v) { return put(key, 6, v); }
-    public GgufWriter putStrings(String key, String[] v) { return put(key, 9, v); }
-    public GgufWriter putFloats(String key, float[] v) { return put(key, 9, v); }
-    public GgufWriter putInts(String key, int[] v) { return put(key, 9, v); }
+    public GgufWriter putString(String key, String v) {
+        return put(key, 8, v);
+    }
+
+    public GgufWriter putU32(String key, long v) {
+        return put(key, 4, v);
+    }
+
+    public GgufWriter putF32(String key, float v) {
+        return put(key, 6, v);
+    }
+
+    public GgufWriter putStrings(String key, String[] v) {
+        return put(key, 9, v);
+    }
+
+    public GgufWriter putFloats(String key, float[] v) {
+        return put(key, 9, v);
+    }
+
+    public GgufWriter putInts(String key, int[] v) {
+        return put(key, 9, v);
+    }
 
     private GgufWriter put(String key, int type, Object v) {
         meta.put(key, new Meta(type, v));
@@ -85,8 +102,10 @@ public final class GgufWriter {
             case F16, BF16 -> {
                 ByteBuffer b = ByteBuffer.allocate(2 * n).order(ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < n; i++) {
-                    b.putShort(type == GgmlType.F16 ? Float.floatToFloat16(x[off + i])
-                            : (short) ((Float.floatToRawIntBits(x[off + i]) + 0x8000) >>> 16));
+                    b.putShort(
+                            type == GgmlType.F16
+                                    ? Float.floatToFloat16(x[off + i])
+                                    : (short) ((Float.floatToRawIntBits(x[off + i]) + 0x8000) >>> 16));
                 }
                 yield b.array();
             }
@@ -99,7 +118,8 @@ public final class GgufWriter {
     }
 
     public void write(Path path) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(
+                path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             Sink s = new Sink(ch);
             s.putInt(GgufFile.MAGIC);
             s.putInt(3);
@@ -123,7 +143,8 @@ public final class GgufWriter {
                 long start = s.written;
                 t.data().write(s);
                 if (s.written - start != t.bytes()) {
-                    throw new IllegalStateException("tensor '" + t.name() + "' wrote " + (s.written - start) + " bytes, expected " + t.bytes());
+                    throw new IllegalStateException(
+                            "tensor '" + t.name() + "' wrote " + (s.written - start) + " bytes, expected " + t.bytes());
                 }
                 s.pad(alignment);
             }
@@ -131,7 +152,9 @@ public final class GgufWriter {
         }
     }
 
-    private long align(long x) { return (x + alignment - 1) / alignment * alignment; }
+    private long align(long x) {
+        return (x + alignment - 1) / alignment * alignment;
+    }
 
     private static void writeValue(Sink s, int type, Object v) throws IOException {
         s.putInt(type);
@@ -140,10 +163,19 @@ public final class GgufWriter {
             case 6 -> s.putFloat((Float) v);
             case 8 -> s.putString((String) v);
             case 9 -> {
-                if (v instanceof String[] a) { s.putInt(8); s.putLong(a.length); for (String x : a) s.putString(x); }
-                else if (v instanceof float[] a) { s.putInt(6); s.putLong(a.length); for (float x : a) s.putFloat(x); }
-                else if (v instanceof int[] a) { s.putInt(5); s.putLong(a.length); for (int x : a) s.putInt(x); }
-                else throw new IllegalArgumentException("unsupported array " + v.getClass());
+                if (v instanceof String[] a) {
+                    s.putInt(8);
+                    s.putLong(a.length);
+                    for (String x : a) s.putString(x);
+                } else if (v instanceof float[] a) {
+                    s.putInt(6);
+                    s.putLong(a.length);
+                    for (float x : a) s.putFloat(x);
+                } else if (v instanceof int[] a) {
+                    s.putInt(5);
+                    s.putLong(a.length);
+                    for (int x : a) s.putInt(x);
+                } else throw new IllegalArgumentException("unsupported array " + v.getClass());
             }
             default -> throw new IllegalArgumentException("unsupported metadata type " + type);
         }
@@ -155,9 +187,13 @@ public final class GgufWriter {
         private final ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
         long written;
 
-        Sink(FileChannel ch) { this.ch = ch; }
+        Sink(FileChannel ch) {
+            this.ch = ch;
+        }
 
-        void room(int n) throws IOException { if (buf.remaining() < n) flush(); }
+        void room(int n) throws IOException {
+            if (buf.remaining() < n) flush();
+        }
 
         void flush() throws IOException {
             buf.flip();
@@ -165,9 +201,23 @@ public final class GgufWriter {
             buf.clear();
         }
 
-        public void putInt(int v) throws IOException { room(4); buf.putInt(v); written += 4; }
-        public void putLong(long v) throws IOException { room(8); buf.putLong(v); written += 8; }
-        public void putFloat(float v) throws IOException { room(4); buf.putFloat(v); written += 4; }
+        public void putInt(int v) throws IOException {
+            room(4);
+            buf.putInt(v);
+            written += 4;
+        }
+
+        public void putLong(long v) throws IOException {
+            room(8);
+            buf.putLong(v);
+            written += 8;
+        }
+
+        public void putFloat(float v) throws IOException {
+            room(4);
+            buf.putFloat(v);
+            written += 4;
+        }
 
         public void put(byte[] b) throws IOException {
             int off = 0;
@@ -214,7 +264,8 @@ public final class GgufWriter {
 
     /** Llama metadata for config c (architecture "llama"). */
     public GgufWriter llamaConfig(LlamaConfig c, String name) {
-        if (c.ropeStyle() != RopeStyle.INTERLEAVED) throw new IllegalArgumentException("the GGUF llama layout uses interleaved RoPE");
+        if (c.ropeStyle() != RopeStyle.INTERLEAVED)
+            throw new IllegalArgumentException("the GGUF llama layout uses interleaved RoPE");
         putString("general.architecture", "llama");
         putString("general.name", name);
         putU32("llama.context_length", c.seqLen());

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.squeeze.llm.tokenizer.ByteLevelBpeTokenizer;
 import dev.squeeze.llm.tokenizer.SentencePieceTokenizer;
 import dev.squeeze.llm.tokenizer.Tokenizer;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -23,12 +22,14 @@ public final class HfTokenizerLoader {
         JsonNode root = SafetensorsLoader.readJson(file);
         JsonNode model = root.path("model");
         if (!"BPE".equals(model.path("type").asText())) {
-            throw new IOException(file + ": tokenizer model type '" + model.path("type").asText() + "' is not supported (BPE is)");
+            throw new IOException(
+                    file + ": tokenizer model type '" + model.path("type").asText() + "' is not supported (BPE is)");
         }
         JsonNode vocab = model.path("vocab");
         if (!vocab.isObject()) throw new IOException(file + ": model.vocab is not an object");
         JsonNode added = root.path("added_tokens");
-        if (!added.isMissingNode() && !added.isNull() && !added.isArray()) throw new IOException(file + ": added_tokens is not an array");
+        if (!added.isMissingNode() && !added.isNull() && !added.isArray())
+            throw new IOException(file + ": added_tokens is not an array");
         int size = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
             var e = it.next();
@@ -36,7 +37,9 @@ public final class HfTokenizerLoader {
         }
         for (int i = 0; i < added.size(); i++) {
             if (!added.get(i).isObject()) throw new IOException(file + ": added_tokens[" + i + "] is not an object");
-            size = Math.max(size, tokenId(file, "added_tokens[" + i + "].id", added.get(i).get("id")) + 1);
+            size = Math.max(
+                    size,
+                    tokenId(file, "added_tokens[" + i + "].id", added.get(i).get("id")) + 1);
         }
         String[] tokens = new String[size];
         boolean[] special = new boolean[size];
@@ -54,7 +57,8 @@ public final class HfTokenizerLoader {
         int bos = config == null ? -1 : config.path("bos_token_id").asInt(-1);
         int eos = config == null ? -1 : config.path("eos_token_id").asInt(-1);
         String pre = root.path("pre_tokenizer").toString();
-        boolean byteLevel = pre.contains("\"ByteLevel\"") || root.path("decoder").toString().contains("\"ByteLevel\"");
+        boolean byteLevel =
+                pre.contains("\"ByteLevel\"") || root.path("decoder").toString().contains("\"ByteLevel\"");
         if (byteLevel) {
             String pattern = ByteLevelBpeTokenizer.GPT2_PATTERN;
             JsonNode split = findSplitRegex(root.path("pre_tokenizer"));
@@ -84,9 +88,11 @@ public final class HfTokenizerLoader {
     /** A token id: an integer in [0, MAX_VOCAB), else an error naming where it was. */
     private static int tokenId(Path file, String where, JsonNode v) throws IOException {
         if (v == null || v.isMissingNode() || v.isNull()) throw new IOException(file + ": " + where + " is missing");
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) throw new IOException(file + ": " + where + " must be an integer id, got " + v);
+        if (!v.isIntegralNumber() || !v.canConvertToLong())
+            throw new IOException(file + ": " + where + " must be an integer id, got " + v);
         long id = v.longValue();
-        if (id < 0 || id >= MAX_VOCAB) throw new IOException(file + ": " + where + " = " + id + " is outside [0, " + MAX_VOCAB + ")");
+        if (id < 0 || id >= MAX_VOCAB)
+            throw new IOException(file + ": " + where + " = " + id + " is outside [0, " + MAX_VOCAB + ")");
         return (int) id;
     }
 
@@ -99,19 +105,25 @@ public final class HfTokenizerLoader {
             JsonNode m = node.get(i);
             if (m.isTextual()) {
                 merges[i] = m.textValue();
-            } else if (m.isArray() && m.size() == 2 && m.get(0).isTextual() && m.get(1).isTextual()) {
+            } else if (m.isArray()
+                    && m.size() == 2
+                    && m.get(0).isTextual()
+                    && m.get(1).isTextual()) {
                 merges[i] = m.get(0).textValue() + " " + m.get(1).textValue();
             } else {
                 String got = m.toString();
-                throw new IOException(file + ": model.merges[" + i + "] must be \"left right\" or [\"left\", \"right\"], got "
-                        + (got.length() > 80 ? got.substring(0, 80) + "..." : got));
+                throw new IOException(
+                        file + ": model.merges[" + i + "] must be \"left right\" or [\"left\", \"right\"], got "
+                                + (got.length() > 80 ? got.substring(0, 80) + "..." : got));
             }
         }
         return merges;
     }
 
     private static JsonNode findSplitRegex(JsonNode pre) {
-        if (pre.isObject() && "Split".equals(pre.path("type").asText()) && pre.path("pattern").has("Regex")) {
+        if (pre.isObject()
+                && "Split".equals(pre.path("type").asText())
+                && pre.path("pattern").has("Regex")) {
             return pre.path("pattern").get("Regex");
         }
         for (JsonNode child : pre.path("pretokenizers")) {

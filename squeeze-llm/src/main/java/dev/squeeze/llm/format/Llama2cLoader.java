@@ -8,13 +8,12 @@ import dev.squeeze.llm.model.RopeStyle;
 import dev.squeeze.llm.quant.GgmlType;
 import dev.squeeze.llm.quant.WeightTensor;
 import dev.squeeze.llm.tokenizer.SentencePieceTokenizer;
-import org.jspecify.annotations.Nullable;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * llama2.c checkpoints (the "legacy" version-0 export): 7 int32 (dim, hidden_dim, n_layers, n_heads,
@@ -51,17 +50,40 @@ public final class Llama2cLoader {
             if (h[0] % h[3] != 0) throw f.error(0, "dim " + h[0] + " is not a multiple of n_heads " + h[3]);
             LlamaConfig c;
             try {
-                c = new LlamaConfig(h[0], h[1], h[2], h[3], h[4], vocab, h[6], h[0] / h[3], 1e-5f, 10000f, RopeStyle.INTERLEAVED, null);
+                c = new LlamaConfig(
+                        h[0],
+                        h[1],
+                        h[2],
+                        h[3],
+                        h[4],
+                        vocab,
+                        h[6],
+                        h[0] / h[3],
+                        1e-5f,
+                        10000f,
+                        RopeStyle.INTERLEAVED,
+                        null);
             } catch (IllegalArgumentException e) {
                 throw new IOException(checkpoint + ": bad header: " + e.getMessage(), e);
             }
             long dim = c.dim(), hid = c.hiddenDim(), L = c.nLayers(), kv = c.kvDim();
-            long floats = vocab * dim + L * dim + L * dim * dim + 2 * L * kv * dim + L * dim * dim + L * dim
-                    + 3 * L * hid * dim + dim + (long) c.seqLen() * c.headDim() + (shared ? 0 : vocab * dim);
+            long floats = vocab * dim
+                    + L * dim
+                    + L * dim * dim
+                    + 2 * L * kv * dim
+                    + L * dim * dim
+                    + L * dim
+                    + 3 * L * hid * dim
+                    + dim
+                    + (long) c.seqLen() * c.headDim()
+                    + (shared ? 0 : vocab * dim);
             long expected = 28 + 4 * floats;
             if (f.size() != expected) {
-                throw new IOException(checkpoint + ": the header (" + c + ") implies " + expected + " bytes but the file has "
-                        + f.size() + (f.size() < expected ? " (truncated)" : " (trailing data: not a llama2.c legacy checkpoint?)"));
+                throw new IOException(checkpoint + ": the header (" + c + ") implies " + expected
+                        + " bytes but the file has " + f.size()
+                        + (f.size() < expected
+                                ? " (truncated)"
+                                : " (trailing data: not a llama2.c legacy checkpoint?)"));
             }
             long[] off = {28};
             WeightTensor emb = tensor(f, off, vocab, c.dim());
@@ -80,7 +102,8 @@ public final class Llama2cLoader {
             WeightTensor cls = shared ? emb : tensor(f, off, vocab, c.dim());
             List<LayerWeights> layers = new ArrayList<>();
             for (int l = 0; l < c.nLayers(); l++) {
-                layers.add(new LayerWeights(attNorm[l], wq[l], wk[l], wv[l], wo[l], null, null, null, ffnNorm[l], w1[l], w2[l], w3[l]));
+                layers.add(new LayerWeights(
+                        attNorm[l], wq[l], wk[l], wv[l], wo[l], null, null, null, ffnNorm[l], w1[l], w2[l], w3[l]));
             }
             LlamaWeights w = new LlamaWeights(emb, layers, finalNorm, cls);
             SentencePieceTokenizer tok = tokenizerBin == null ? null : loadTokenizer(tokenizerBin, vocab);
@@ -127,14 +150,18 @@ public final class Llama2cLoader {
                 float score = f.f32(off, "score of token " + pieces.size());
                 int len = f.i32(off + 4, "length of token " + pieces.size());
                 if (len < 0 || len > maxLen) {
-                    throw f.error(off + 4, "token " + pieces.size() + " has length " + len + " outside [0, max_token_length " + maxLen + "]");
+                    throw f.error(
+                            off + 4,
+                            "token " + pieces.size() + " has length " + len + " outside [0, max_token_length " + maxLen
+                                    + "]");
                 }
                 pieces.add(f.utf8(off + 8, len, "bytes of token " + pieces.size()));
                 scores.add(score);
                 off += 8 + len;
             }
             if (expectedVocab > 0 && pieces.size() != expectedVocab) {
-                throw new IOException(file + ": holds " + pieces.size() + " tokens, the model expects " + expectedVocab);
+                throw new IOException(
+                        file + ": holds " + pieces.size() + " tokens, the model expects " + expectedVocab);
             }
             if (off != f.size()) throw f.error(off, "unexpected trailing bytes after " + pieces.size() + " tokens");
             if (pieces.size() < 3) throw new IOException(file + ": only " + pieces.size() + " tokens");

@@ -19,9 +19,12 @@ import java.nio.file.StandardOpenOption;
 public final class MappedFile {
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat FLOAT =
+            ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfDouble DOUBLE =
+            ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort SHORT =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final Path path;
     private final MemorySegment seg;
@@ -36,36 +39,62 @@ public final class MappedFile {
         if (!Files.isRegularFile(path)) throw new java.io.FileNotFoundException(path + " is not a readable file");
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
-            MemorySegment seg = size == 0 ? MemorySegment.ofArray(new byte[0]) : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            MemorySegment seg = size == 0
+                    ? MemorySegment.ofArray(new byte[0])
+                    : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             return new MappedFile(path, seg);
         }
     }
 
-    public Path path() { return path; }
+    public Path path() {
+        return path;
+    }
 
-    public MemorySegment segment() { return seg; }
+    public MemorySegment segment() {
+        return seg;
+    }
 
-    public long size() { return seg.byteSize(); }
+    public long size() {
+        return seg.byteSize();
+    }
 
     /** Throws unless [offset, offset + n) lies inside the file. */
     public void requireAvailable(long offset, long n, String what) throws IOException {
         if (n < 0 || offset < 0 || offset > size() || n > size() - offset) {
-            throw new IOException(path + ": " + what + " needs " + n + " bytes at offset " + offset + " but the file has "
-                    + size() + " bytes (truncated or corrupt)");
+            throw new IOException(path + ": " + what + " needs " + n + " bytes at offset " + offset
+                    + " but the file has " + size() + " bytes (truncated or corrupt)");
         }
     }
 
-    public int i32(long off, String what) throws IOException { requireAvailable(off, 4, what); return seg.get(INT, off); }
+    public int i32(long off, String what) throws IOException {
+        requireAvailable(off, 4, what);
+        return seg.get(INT, off);
+    }
 
-    public long i64(long off, String what) throws IOException { requireAvailable(off, 8, what); return seg.get(LONG, off); }
+    public long i64(long off, String what) throws IOException {
+        requireAvailable(off, 8, what);
+        return seg.get(LONG, off);
+    }
 
-    public float f32(long off, String what) throws IOException { requireAvailable(off, 4, what); return seg.get(FLOAT, off); }
+    public float f32(long off, String what) throws IOException {
+        requireAvailable(off, 4, what);
+        return seg.get(FLOAT, off);
+    }
 
-    public double f64(long off, String what) throws IOException { requireAvailable(off, 8, what); return seg.get(DOUBLE, off); }
+    public double f64(long off, String what) throws IOException {
+        requireAvailable(off, 8, what);
+        return seg.get(DOUBLE, off);
+    }
 
-    public short i16(long off, String what) throws IOException { requireAvailable(off, 2, what); return seg.get(SHORT, off); }
+    public short i16(long off, String what) throws IOException {
+        requireAvailable(off, 2, what);
+        return seg.get(SHORT, off);
+    }
 
-    public byte i8(long off, String what) throws IOException { requireAvailable(off, 1, what); return seg.get(ValueLayout.JAVA_BYTE, off); }
+    public byte i8(long off, String what) throws IOException {
+        requireAvailable(off, 1, what);
+        return seg.get(ValueLayout.JAVA_BYTE, off);
+    }
 
     public String utf8(long off, int n, String what) throws IOException {
         requireAvailable(off, n, what);

@@ -1,13 +1,12 @@
 package dev.squeeze.llm.format;
 
 import dev.squeeze.llm.model.LlamaModel;
-import org.jspecify.annotations.Nullable;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Opens a model in any supported format, chosen by content: GGUF (magic "GGUF"), a Hugging Face folder or
@@ -26,14 +25,21 @@ public final class ModelLoader {
 
     public static LlamaModel load(Path model, @Nullable Path tokenizer, int threads) throws IOException {
         LlamaModel m = open(model, tokenizer, threads);
-        LOG.debug("loaded {}: {}, {} MB of weights ({} / {}), {} threads", m.source(), m.config(), m.weights().bytes() >> 20,
-                m.weights().layers().get(0).wq().type(), m.weights().tokenEmbedding().type(), m.rowPool().threads());
+        LOG.debug(
+                "loaded {}: {}, {} MB of weights ({} / {}), {} threads",
+                m.source(),
+                m.config(),
+                m.weights().bytes() >> 20,
+                m.weights().layers().get(0).wq().type(),
+                m.weights().tokenEmbedding().type(),
+                m.rowPool().threads());
         return m;
     }
 
     private static LlamaModel open(Path model, Path tokenizer, int threads) throws IOException {
         if (model == null) throw new IllegalArgumentException("model path must be given");
-        if (Files.isDirectory(model) || model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors")
+        if (Files.isDirectory(model)
+                || model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors")
                 || model.getFileName().toString().endsWith(".index.json")) {
             LlamaModel m = SafetensorsLoader.load(model, threads);
             if (tokenizer != null) {
@@ -42,7 +48,8 @@ public final class ModelLoader {
             }
             return m;
         }
-        if (!Files.isRegularFile(model)) throw new java.io.FileNotFoundException(model + " does not exist or is not a file");
+        if (!Files.isRegularFile(model))
+            throw new java.io.FileNotFoundException(model + " does not exist or is not a file");
         byte[] magic = new byte[4];
         int n;
         try (InputStream in = Files.newInputStream(model)) {
@@ -56,8 +63,9 @@ public final class ModelLoader {
         if (tok == null) {
             Path beside = model.resolveSibling("tokenizer.bin");
             if (!Files.isRegularFile(beside)) {
-                throw new IllegalArgumentException(model + " is a llama2.c checkpoint: give its tokenizer.bin with --tokenizer "
-                        + "(none found beside it)");
+                throw new IllegalArgumentException(
+                        model + " is a llama2.c checkpoint: give its tokenizer.bin with --tokenizer "
+                                + "(none found beside it)");
             }
             tok = beside;
         }

@@ -12,7 +12,6 @@ import dev.squeeze.llm.quant.Blocks;
 import dev.squeeze.llm.quant.GgmlType;
 import dev.squeeze.llm.quant.WeightTensor;
 import dev.squeeze.llm.tokenizer.Tokenizer;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
@@ -46,12 +45,14 @@ public final class SafetensorsLoader {
      */
     public record Entry(String name, GgmlType type, long[] shape, long offset, long bytes, MappedFile file) {}
 
-    // The arena outlives this method on purpose: the model owns it and closes it (the mapping lives as long as the model).
+    // The arena outlives this method on purpose: the model owns it and closes it (the mapping lives as long as the
+    // model).
     @SuppressWarnings("MustBeClosedChecker")
     public static LlamaModel load(Path path, int threads) throws IOException {
         Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
         Path configFile = dir.resolve("config.json");
-        if (!Files.isRegularFile(configFile)) throw new IOException(dir + ": config.json is missing (needed beside the safetensors)");
+        if (!Files.isRegularFile(configFile))
+            throw new IOException(dir + ": config.json is missing (needed beside the safetensors)");
         JsonNode cfg = readJson(configFile);
         Arena arena = Arena.ofShared();
         try {
@@ -77,13 +78,16 @@ public final class SafetensorsLoader {
                         shards.put(shard, s);
                     }
                     Entry t = s.get(e.getKey());
-                    if (t == null) throw new IOException(index + ": tensor '" + e.getKey() + "' is mapped to " + shard + " which does not hold it");
+                    if (t == null)
+                        throw new IOException(index + ": tensor '" + e.getKey() + "' is mapped to " + shard
+                                + " which does not hold it");
                     tensors.put(e.getKey(), t);
                 }
             } else {
                 tensors.putAll(readShard(dir.resolve("model.safetensors"), arena));
             }
-            for (Entry e : tensors.values()) files.add(e.file().path().getFileName().toString());
+            for (Entry e : tensors.values())
+                files.add(e.file().path().getFileName().toString());
             if (files.isEmpty()) files.add("(no tensors)");
             Path where = dir.resolve(String.join(", ", files));
             LlamaConfig c = config(cfg, configFile);
@@ -91,13 +95,18 @@ public final class SafetensorsLoader {
             List<LayerWeights> layers = new ArrayList<>();
             for (int l = 0; l < c.nLayers(); l++) {
                 String p = "model.layers." + l + ".";
-                layers.add(new LayerWeights(vector(tensors, p + "input_layernorm.weight", where),
-                        matrix(tensors, p + "self_attn.q_proj.weight", where), matrix(tensors, p + "self_attn.k_proj.weight", where),
-                        matrix(tensors, p + "self_attn.v_proj.weight", where), matrix(tensors, p + "self_attn.o_proj.weight", where),
-                        optional(tensors, p + "self_attn.q_proj.bias", where), optional(tensors, p + "self_attn.k_proj.bias", where),
+                layers.add(new LayerWeights(
+                        vector(tensors, p + "input_layernorm.weight", where),
+                        matrix(tensors, p + "self_attn.q_proj.weight", where),
+                        matrix(tensors, p + "self_attn.k_proj.weight", where),
+                        matrix(tensors, p + "self_attn.v_proj.weight", where),
+                        matrix(tensors, p + "self_attn.o_proj.weight", where),
+                        optional(tensors, p + "self_attn.q_proj.bias", where),
+                        optional(tensors, p + "self_attn.k_proj.bias", where),
                         optional(tensors, p + "self_attn.v_proj.bias", where),
                         vector(tensors, p + "post_attention_layernorm.weight", where),
-                        matrix(tensors, p + "mlp.gate_proj.weight", where), matrix(tensors, p + "mlp.down_proj.weight", where),
+                        matrix(tensors, p + "mlp.gate_proj.weight", where),
+                        matrix(tensors, p + "mlp.down_proj.weight", where),
                         matrix(tensors, p + "mlp.up_proj.weight", where)));
             }
             WeightTensor emb = matrix(tensors, "model.embed_tokens.weight", where);
@@ -121,7 +130,9 @@ public final class SafetensorsLoader {
 
     static JsonNode readJson(Path p) throws IOException {
         long size = Files.size(p);
-        if (size > MAX_JSON_BYTES) throw new IOException(p + " is " + size + " bytes; a model folder's JSON files are at most " + MAX_JSON_BYTES);
+        if (size > MAX_JSON_BYTES)
+            throw new IOException(
+                    p + " is " + size + " bytes; a model folder's JSON files are at most " + MAX_JSON_BYTES);
         try {
             return JSON.readTree(p.toFile());
         } catch (com.fasterxml.jackson.core.JacksonException e) {
@@ -156,29 +167,38 @@ public final class SafetensorsLoader {
                 case "F32" -> GgmlType.F32;
                 case "F16" -> GgmlType.F16;
                 case "BF16" -> GgmlType.BF16;
-                default -> throw f.error(8, "tensor '" + name + "' has dtype '" + dtype + "' (F32, F16, BF16 are supported)");
+                default ->
+                    throw f.error(8, "tensor '" + name + "' has dtype '" + dtype + "' (F32, F16, BF16 are supported)");
             };
             JsonNode shape = t.path("shape");
             JsonNode offs = t.path("data_offsets");
-            if (!shape.isArray() || !offs.isArray() || offs.size() != 2) throw f.error(8, "tensor '" + name + "' lacks shape or data_offsets");
+            if (!shape.isArray() || !offs.isArray() || offs.size() != 2)
+                throw f.error(8, "tensor '" + name + "' lacks shape or data_offsets");
             long[] dims = new long[shape.size()];
             long numel = 1;
             for (int i = 0; i < dims.length; i++) {
                 dims[i] = shape.get(i).asLong(-1);
                 if (dims[i] < 0 || (dims[i] > 0 && numel > dataSize / dims[i])) {
-                    throw f.error(8, "tensor '" + name + "' shape " + shape + " does not fit in the data (" + dataSize + " bytes)");
+                    throw f.error(
+                            8,
+                            "tensor '" + name + "' shape " + shape + " does not fit in the data (" + dataSize
+                                    + " bytes)");
                 }
                 numel *= dims[i];
             }
             long begin = offs.get(0).asLong(-1), end = offs.get(1).asLong(-1);
             if (begin < 0 || end < begin || end > dataSize) {
-                throw f.error(dataStart + Math.max(0, begin), "tensor '" + name + "' data_offsets [" + begin + ", " + end
-                        + "] fall outside the data section of " + dataSize + " bytes");
+                throw f.error(
+                        dataStart + Math.max(0, begin),
+                        "tensor '" + name + "' data_offsets [" + begin + ", " + end
+                                + "] fall outside the data section of " + dataSize + " bytes");
             }
             long want = numel * (type == GgmlType.F32 ? 4 : 2);
             if (end - begin != want) {
-                throw f.error(dataStart + begin, "tensor '" + name + "' holds " + (end - begin) + " bytes but shape " + shape + " of "
-                        + dtype + " needs " + want);
+                throw f.error(
+                        dataStart + begin,
+                        "tensor '" + name + "' holds " + (end - begin) + " bytes but shape " + shape + " of " + dtype
+                                + " needs " + want);
             }
             out.put(name, new Entry(name, type, dims, dataStart + begin, end - begin, f));
         }
@@ -195,14 +215,27 @@ public final class SafetensorsLoader {
             JsonNode rs = cfg.get("rope_scaling");
             if (rs != null && rs.isObject()) {
                 String type = rs.path("rope_type").asText(rs.path("type").asText(""));
-                if (!type.equals("llama3")) throw new IOException(file + ": rope_scaling type '" + type + "' is not supported (llama3 is)");
-                scaling = new RopeScaling((float) rs.path("factor").asDouble(8), (float) rs.path("low_freq_factor").asDouble(1),
-                        (float) rs.path("high_freq_factor").asDouble(4), rs.path("original_max_position_embeddings").asInt(8192));
+                if (!type.equals("llama3"))
+                    throw new IOException(file + ": rope_scaling type '" + type + "' is not supported (llama3 is)");
+                scaling = new RopeScaling(
+                        (float) rs.path("factor").asDouble(8),
+                        (float) rs.path("low_freq_factor").asDouble(1),
+                        (float) rs.path("high_freq_factor").asDouble(4),
+                        rs.path("original_max_position_embeddings").asInt(8192));
             }
-            return new LlamaConfig(dim, req(cfg, "intermediate_size", file), req(cfg, "num_hidden_layers", file), heads, kv,
-                    req(cfg, "vocab_size", file), req(cfg, "max_position_embeddings", file), headDim,
-                    (float) cfg.path("rms_norm_eps").asDouble(1e-6), (float) cfg.path("rope_theta").asDouble(10000),
-                    RopeStyle.HALF, scaling);
+            return new LlamaConfig(
+                    dim,
+                    req(cfg, "intermediate_size", file),
+                    req(cfg, "num_hidden_layers", file),
+                    heads,
+                    kv,
+                    req(cfg, "vocab_size", file),
+                    req(cfg, "max_position_embeddings", file),
+                    headDim,
+                    (float) cfg.path("rms_norm_eps").asDouble(1e-6),
+                    (float) cfg.path("rope_theta").asDouble(10000),
+                    RopeStyle.HALF,
+                    scaling);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
@@ -210,7 +243,8 @@ public final class SafetensorsLoader {
 
     private static int req(JsonNode cfg, String key, Path file) throws IOException {
         JsonNode v = cfg.get(key);
-        if (v == null || !v.canConvertToInt() || v.asInt() <= 0) throw new IOException(file + ": '" + key + "' must be a positive integer, got " + v);
+        if (v == null || !v.canConvertToInt() || v.asInt() <= 0)
+            throw new IOException(file + ": '" + key + "' must be a positive integer, got " + v);
         return v.asInt();
     }
 
@@ -223,7 +257,13 @@ public final class SafetensorsLoader {
     private static WeightTensor matrix(Map<String, Entry> t, String name, Path dir) throws IOException {
         Entry e = entry(t, name, dir);
         if (e.shape().length != 2) throw new IOException(e.file().path() + ": tensor '" + name + "' must be 2-D");
-        return WeightTensor.of(e.type(), e.file().segment(), e.offset(), Math.toIntExact(e.shape()[0]), Math.toIntExact(e.shape()[1]), name);
+        return WeightTensor.of(
+                e.type(),
+                e.file().segment(),
+                e.offset(),
+                Math.toIntExact(e.shape()[0]),
+                Math.toIntExact(e.shape()[1]),
+                name);
     }
 
     private static float[] vector(Map<String, Entry> t, String name, Path dir) throws IOException {

@@ -15,9 +15,19 @@ import org.jspecify.annotations.Nullable;
  * @param ffnNorm (dim)
  * @param w1 gate (hidden, dim)  @param w2 down (dim, hidden)  @param w3 up (hidden, dim)
  */
-public record LayerWeights(float[] attnNorm, WeightTensor wq, WeightTensor wk, WeightTensor wv, WeightTensor wo,
-                           float @Nullable [] bq, float @Nullable [] bk, float @Nullable [] bv,
-                           float[] ffnNorm, WeightTensor w1, WeightTensor w2, WeightTensor w3) {
+public record LayerWeights(
+        float[] attnNorm,
+        WeightTensor wq,
+        WeightTensor wk,
+        WeightTensor wv,
+        WeightTensor wo,
+        float @Nullable [] bq,
+        float @Nullable [] bk,
+        float @Nullable [] bv,
+        float[] ffnNorm,
+        WeightTensor w1,
+        WeightTensor w2,
+        WeightTensor w3) {
 
     void check(int layer, LlamaConfig c) {
         shape("attn_norm", layer, attnNorm.length, c.dim());
@@ -35,7 +45,9 @@ public record LayerWeights(float[] attnNorm, WeightTensor wq, WeightTensor wk, W
     }
 
     private static void shape(String what, int layer, int got, int want) {
-        if (got != want) throw new IllegalArgumentException("layer " + layer + " " + what + " has " + got + " values, expected " + want);
+        if (got != want)
+            throw new IllegalArgumentException(
+                    "layer " + layer + " " + what + " has " + got + " values, expected " + want);
     }
 
     private static void shape2(String what, int layer, WeightTensor t, int rows, int cols) {

@@ -20,8 +20,19 @@ import org.jspecify.annotations.Nullable;
  * @param ropeStyle    which dimensions RoPE pairs
  * @param ropeScaling  Llama-3.1 frequency scaling, or null
  */
-public record LlamaConfig(int dim, int hiddenDim, int nLayers, int nHeads, int nKvHeads, int vocabSize, int seqLen,
-                          int headDim, float rmsEps, float ropeTheta, RopeStyle ropeStyle, @Nullable RopeScaling ropeScaling) {
+public record LlamaConfig(
+        int dim,
+        int hiddenDim,
+        int nLayers,
+        int nHeads,
+        int nKvHeads,
+        int vocabSize,
+        int seqLen,
+        int headDim,
+        float rmsEps,
+        float ropeTheta,
+        RopeStyle ropeStyle,
+        @Nullable RopeScaling ropeScaling) {
     public LlamaConfig {
         positive("dim", dim);
         positive("hidden_dim", hiddenDim);
@@ -32,11 +43,12 @@ public record LlamaConfig(int dim, int hiddenDim, int nLayers, int nHeads, int n
         positive("seq_len", seqLen);
         positive("head_dim", headDim);
         if ((long) nHeads * headDim > MAX_SIZE) {
-            throw new IllegalArgumentException("model config n_heads x head_dim = " + nHeads + " x " + headDim + " = " + (long) nHeads * headDim
-                    + " exceeds " + MAX_SIZE);
+            throw new IllegalArgumentException("model config n_heads x head_dim = " + nHeads + " x " + headDim + " = "
+                    + (long) nHeads * headDim + " exceeds " + MAX_SIZE);
         }
         if (nHeads % nKvHeads != 0) {
-            throw new IllegalArgumentException("n_heads (" + nHeads + ") must be a multiple of n_kv_heads (" + nKvHeads + ")");
+            throw new IllegalArgumentException(
+                    "n_heads (" + nHeads + ") must be a multiple of n_kv_heads (" + nKvHeads + ")");
         }
         if (headDim % 2 != 0) throw new IllegalArgumentException("head_dim must be even for RoPE, got " + headDim);
         if (!(rmsEps > 0f)) throw new IllegalArgumentException("rms epsilon must be > 0, got " + rmsEps);
@@ -45,18 +57,25 @@ public record LlamaConfig(int dim, int hiddenDim, int nLayers, int nHeads, int n
     }
 
     private static void positive(String name, int v) {
-        if (v <= 0 || v > MAX_SIZE) throw new IllegalArgumentException("model config " + name + " must be in [1, " + MAX_SIZE + "], got " + v);
+        if (v <= 0 || v > MAX_SIZE)
+            throw new IllegalArgumentException("model config " + name + " must be in [1, " + MAX_SIZE + "], got " + v);
     }
 
     /** Upper bound on any single size (guards allocations against corrupt headers). */
     public static final int MAX_SIZE = 1 << 24;
 
-    public int kvDim() { return nKvHeads * headDim; }
+    public int kvDim() {
+        return nKvHeads * headDim;
+    }
 
-    public int qDim() { return nHeads * headDim; }
+    public int qDim() {
+        return nHeads * headDim;
+    }
 
     /** Query heads per KV head. */
-    public int groupSize() { return nHeads / nKvHeads; }
+    public int groupSize() {
+        return nHeads / nKvHeads;
+    }
 
     /**
      * The RoPE as the KV API describes it.
@@ -74,7 +93,18 @@ public record LlamaConfig(int dim, int hiddenDim, int nLayers, int nHeads, int n
     }
 
     public LlamaConfig withSeqLen(int newSeqLen) {
-        return new LlamaConfig(dim, hiddenDim, nLayers, nHeads, nKvHeads, vocabSize, newSeqLen, headDim, rmsEps, ropeTheta,
-                ropeStyle, ropeScaling);
+        return new LlamaConfig(
+                dim,
+                hiddenDim,
+                nLayers,
+                nHeads,
+                nKvHeads,
+                vocabSize,
+                newSeqLen,
+                headDim,
+                rmsEps,
+                ropeTheta,
+                ropeStyle,
+                ropeScaling);
     }
 }

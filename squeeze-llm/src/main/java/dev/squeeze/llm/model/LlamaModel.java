@@ -9,10 +9,9 @@ import dev.squeeze.llm.runtime.RowParallel;
 import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.runtime.SessionOptions;
 import dev.squeeze.llm.tokenizer.Tokenizer;
-import org.jspecify.annotations.Nullable;
-
 import java.lang.foreign.Arena;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A loaded Llama-family model: config, weights (memory-mapped where quantised), tokenizer and a row pool
@@ -30,18 +29,31 @@ public final class LlamaModel implements AutoCloseable, KvModel {
     private final @Nullable Arena arena;
     private final String source;
 
-    public LlamaModel(LlamaConfig config, LlamaWeights weights, @Nullable Tokenizer tokenizer, @Nullable Arena arena, String source, int threads) {
+    public LlamaModel(
+            LlamaConfig config,
+            LlamaWeights weights,
+            @Nullable Tokenizer tokenizer,
+            @Nullable Arena arena,
+            String source,
+            int threads) {
         this.config = config;
         weights.check(config);
         if (tokenizer != null && tokenizer.vocabSize() > config.vocabSize()) {
-            throw new IllegalArgumentException("tokenizer has " + tokenizer.vocabSize() + " tokens but the model's vocabulary is "
-                    + config.vocabSize());
+            throw new IllegalArgumentException("tokenizer has " + tokenizer.vocabSize()
+                    + " tokens but the model's vocabulary is " + config.vocabSize());
         }
         this.weights = weights;
         this.tokenizer = tokenizer;
         int positions = Math.min(config.seqLen(), Rope.TABLE_POSITIONS);
-        HeapBudget.of("the model " + source).add("RoPE cos/sin tables (min(seq_len " + config.seqLen() + ", " + Rope.TABLE_POSITIONS
-                + ") positions x head_dim " + config.headDim() + " / 2 x 2 tables x 4 B)", positions, config.headDim() / 2, 2, 4).require();
+        HeapBudget.of("the model " + source)
+                .add(
+                        "RoPE cos/sin tables (min(seq_len " + config.seqLen() + ", " + Rope.TABLE_POSITIONS
+                                + ") positions x head_dim " + config.headDim() + " / 2 x 2 tables x 4 B)",
+                        positions,
+                        config.headDim() / 2,
+                        2,
+                        4)
+                .require();
         this.rope = new Rope(config, weights.ropeFreqFactors());
         this.shape = config.shape(weights.ropeFreqFactors());
         this.rows = new RowParallel(threads);
@@ -49,9 +61,13 @@ public final class LlamaModel implements AutoCloseable, KvModel {
         this.source = source;
     }
 
-    public LlamaConfig config() { return config; }
+    public LlamaConfig config() {
+        return config;
+    }
 
-    public LlamaWeights weights() { return weights; }
+    public LlamaWeights weights() {
+        return weights;
+    }
 
     /** The tokenizer; throws if the model was loaded without one. */
     public Tokenizer tokenizer() {
@@ -59,13 +75,19 @@ public final class LlamaModel implements AutoCloseable, KvModel {
         return tokenizer;
     }
 
-    public boolean hasTokenizer() { return tokenizer != null; }
+    public boolean hasTokenizer() {
+        return tokenizer != null;
+    }
 
     @Override
-    public Rope rope() { return rope; }
+    public Rope rope() {
+        return rope;
+    }
 
     @Override
-    public ModelShape shape() { return shape; }
+    public ModelShape shape() {
+        return shape;
+    }
 
     @Override
     public Optional<TextEncoder> textEncoder() {
@@ -78,11 +100,15 @@ public final class LlamaModel implements AutoCloseable, KvModel {
         newSession(SessionOptions.builder().hook(observer).build()).prefill(tokens, false);
     }
 
-    public RowParallel rowPool() { return rows; }
+    public RowParallel rowPool() {
+        return rows;
+    }
 
     /** Where the model came from (file name), for messages. */
     @Override
-    public String source() { return source; }
+    public String source() {
+        return source;
+    }
 
     /**
      * This model with another tokenizer: the same weights and file mapping, whose ownership moves to the
@@ -93,9 +119,13 @@ public final class LlamaModel implements AutoCloseable, KvModel {
         return new LlamaModel(config, weights, t, arena, source, rows.threads());
     }
 
-    public Session newSession() { return new Session(this, SessionOptions.defaults()); }
+    public Session newSession() {
+        return new Session(this, SessionOptions.defaults());
+    }
 
-    public Session newSession(SessionOptions options) { return new Session(this, options); }
+    public Session newSession(SessionOptions options) {
+        return new Session(this, options);
+    }
 
     @Override
     public void close() {
@@ -104,5 +134,7 @@ public final class LlamaModel implements AutoCloseable, KvModel {
     }
 
     /** Default worker count: the machine's cores, capped at 16. */
-    public static int defaultThreads() { return Math.max(1, Math.min(16, Runtime.getRuntime().availableProcessors())); }
+    public static int defaultThreads() {
+        return Math.max(1, Math.min(16, Runtime.getRuntime().availableProcessors()));
+    }
 }

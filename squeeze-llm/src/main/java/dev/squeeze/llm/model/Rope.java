@@ -13,13 +13,18 @@ public final class Rope extends RopeRotation {
     /** Positions whose cos/sin the table holds; later ones are computed on the fly. */
     public static final int TABLE_POSITIONS = 1 << 15;
 
-    public Rope(LlamaConfig c) { this(c, null); }
+    public Rope(LlamaConfig c) {
+        this(c, null);
+    }
 
     /**
      * @param freqFactors per-pair divisors of the frequencies (hd/2), as GGUF Llama-3.1 files store them in
      *                    {@code rope_freqs.weight}; null for none
      */
     public Rope(LlamaConfig c, float @Nullable [] freqFactors) {
-        super(c.ropeSpec(freqFactors), c.headDim(), Math.min(c.seqLen(), TABLE_POSITIONS)); // beyond the table: on the fly
+        super(
+                c.ropeSpec(freqFactors),
+                c.headDim(),
+                Math.min(c.seqLen(), TABLE_POSITIONS)); // beyond the table: on the fly
     }
 }

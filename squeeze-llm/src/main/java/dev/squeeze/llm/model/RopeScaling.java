@@ -9,12 +9,16 @@ import dev.squeeze.kv.api.RopeSpec;
  */
 public record RopeScaling(float factor, float lowFreqFactor, float highFreqFactor, int originalContext) {
     public RopeScaling {
-        new RopeSpec.Scaling(factor, lowFreqFactor, highFreqFactor, originalContext);   // validates, naming the bad value
+        new RopeSpec.Scaling(factor, lowFreqFactor, highFreqFactor, originalContext); // validates, naming the bad value
     }
 
     /** The scaled angular frequency. */
-    public double scale(double freq) { return toSpec().scale(freq); }
+    public double scale(double freq) {
+        return toSpec().scale(freq);
+    }
 
     /** The same scaling as the KV API describes it (the formula lives there). */
-    public RopeSpec.Scaling toSpec() { return new RopeSpec.Scaling(factor, lowFreqFactor, highFreqFactor, originalContext); }
+    public RopeSpec.Scaling toSpec() {
+        return new RopeSpec.Scaling(factor, lowFreqFactor, highFreqFactor, originalContext);
+    }
 }

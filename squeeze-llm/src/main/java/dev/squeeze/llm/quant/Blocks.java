@@ -36,12 +36,24 @@ public final class Blocks {
     public static void dequantize(GgmlType type, MemorySegment seg, long off, float[] out, int outOff, int n) {
         switch (type) {
             case F32 -> MemorySegment.copy(seg, FLOAT_LE, off, out, outOff, n);
-            case F16 -> { for (int i = 0; i < n; i++) out[outOff + i] = f16(seg, off + 2L * i); }
-            case BF16 -> { for (int i = 0; i < n; i++) out[outOff + i] = bf16(seg, off + 2L * i); }
-            case Q8_0 -> { for (int b = 0; b < n / 32; b++) q8_0Block(seg, off + 34L * b, out, outOff + 32 * b); }
-            case Q4_0 -> { for (int b = 0; b < n / 32; b++) q4_0Block(seg, off + 18L * b, out, outOff + 32 * b); }
-            case Q4_K -> { for (int b = 0; b < n / 256; b++) q4_KBlock(seg, off + 144L * b, out, outOff + 256 * b); }
-            case Q6_K -> { for (int b = 0; b < n / 256; b++) q6_KBlock(seg, off + 210L * b, out, outOff + 256 * b); }
+            case F16 -> {
+                for (int i = 0; i < n; i++) out[outOff + i] = f16(seg, off + 2L * i);
+            }
+            case BF16 -> {
+                for (int i = 0; i < n; i++) out[outOff + i] = bf16(seg, off + 2L * i);
+            }
+            case Q8_0 -> {
+                for (int b = 0; b < n / 32; b++) q8_0Block(seg, off + 34L * b, out, outOff + 32 * b);
+            }
+            case Q4_0 -> {
+                for (int b = 0; b < n / 32; b++) q4_0Block(seg, off + 18L * b, out, outOff + 32 * b);
+            }
+            case Q4_K -> {
+                for (int b = 0; b < n / 256; b++) q4_KBlock(seg, off + 144L * b, out, outOff + 256 * b);
+            }
+            case Q6_K -> {
+                for (int b = 0; b < n / 256; b++) q6_KBlock(seg, off + 210L * b, out, outOff + 256 * b);
+            }
             default -> throw new IllegalArgumentException("cannot dequantise ggml type " + type + " (unsupported)");
         }
     }
@@ -149,7 +161,10 @@ public final class Blocks {
             float amax = 0f, max = 0f;
             for (int i = 0; i < 32; i++) {
                 float v = x[off + 32 * b + i];
-                if (Math.abs(v) > amax) { amax = Math.abs(v); max = v; }
+                if (Math.abs(v) > amax) {
+                    amax = Math.abs(v);
+                    max = v;
+                }
             }
             float d = max / -8f;
             short dh = Float.floatToFloat16(d);

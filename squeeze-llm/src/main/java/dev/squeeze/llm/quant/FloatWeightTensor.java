@@ -12,24 +12,46 @@ final class FloatWeightTensor implements WeightTensor {
 
     FloatWeightTensor(int rows, int cols, float[] data) {
         if ((long) rows * cols != data.length) {
-            throw new IllegalArgumentException("float tensor data has " + data.length + " values, expected " + rows + " x " + cols);
+            throw new IllegalArgumentException(
+                    "float tensor data has " + data.length + " values, expected " + rows + " x " + cols);
         }
         this.rows = rows;
         this.cols = cols;
         this.data = data;
     }
 
-    @Override public int rows() { return rows; }
-    @Override public int cols() { return cols; }
-    @Override public GgmlType type() { return GgmlType.F32; }
-    @Override public long bytes() { return 4L * data.length; }
+    @Override
+    public int rows() {
+        return rows;
+    }
 
     @Override
-    public float dotRow(int r, float[] x, int xOff) { return K.dot(data, r * cols, x, xOff, cols); }
+    public int cols() {
+        return cols;
+    }
 
     @Override
-    public void copyRow(int r, float[] out, int off) { System.arraycopy(data, r * cols, out, off, cols); }
+    public GgmlType type() {
+        return GgmlType.F32;
+    }
 
     @Override
-    public float[] heapFloats() { return data; }
+    public long bytes() {
+        return 4L * data.length;
+    }
+
+    @Override
+    public float dotRow(int r, float[] x, int xOff) {
+        return K.dot(data, r * cols, x, xOff, cols);
+    }
+
+    @Override
+    public void copyRow(int r, float[] out, int off) {
+        System.arraycopy(data, r * cols, out, off, cols);
+    }
+
+    @Override
+    public float[] heapFloats() {
+        return data;
+    }
 }

@@ -36,21 +36,30 @@ public enum GgmlType {
         this.supported = supported;
     }
 
-    public int id() { return id; }
+    public int id() {
+        return id;
+    }
 
     /** Elements per block. */
-    public int blockSize() { return blockSize; }
+    public int blockSize() {
+        return blockSize;
+    }
 
     /** Bytes per block. */
-    public int typeSize() { return typeSize; }
+    public int typeSize() {
+        return typeSize;
+    }
 
     /** Whether Squeeze can compute with tensors of this type. */
-    public boolean supported() { return supported; }
+    public boolean supported() {
+        return supported;
+    }
 
     /** Bytes of {@code n} elements; n must be a multiple of the block size. */
     public long bytesFor(long n) {
         if (n % blockSize != 0) {
-            throw new IllegalArgumentException(name() + " stores blocks of " + blockSize + " elements; " + n + " is not a multiple");
+            throw new IllegalArgumentException(
+                    name() + " stores blocks of " + blockSize + " elements; " + n + " is not a multiple");
         }
         return Math.multiplyExact(n / blockSize, (long) typeSize);
     }

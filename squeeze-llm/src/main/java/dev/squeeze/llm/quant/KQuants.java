@@ -205,7 +205,10 @@ public final class KQuants {
                 int ql = o + 64 * half;
                 int qh = o + 128 + 32 * half;
                 for (int l = 0; l < 32; l++) {
-                    int q1 = levels[base + l], q2 = levels[base + l + 32], q3 = levels[base + l + 64], q4 = levels[base + l + 96];
+                    int q1 = levels[base + l],
+                            q2 = levels[base + l + 32],
+                            q3 = levels[base + l + 64],
+                            q4 = levels[base + l + 96];
                     out[ql + l] = (byte) ((q1 & 0xF) | ((q3 & 0xF) << 4));
                     out[ql + l + 32] = (byte) ((q2 & 0xF) | ((q4 & 0xF) << 4));
                     out[qh + l] = (byte) ((q1 >> 4) | ((q2 >> 4) << 2) | ((q3 >> 4) << 4) | ((q4 >> 4) << 6));
@@ -259,7 +262,9 @@ public final class KQuants {
     }
 
     /** Round to nearest, ties to even. */
-    static int nearestInt(float v) { return (int) Math.rint(v); }
+    static int nearestInt(float v) {
+        return (int) Math.rint(v);
+    }
 
     private static void putShort(byte[] out, int o, short v) {
         out[o] = (byte) v;
@@ -267,6 +272,8 @@ public final class KQuants {
     }
 
     private static void checkLength(int n, String type) {
-        if (n % QK_K != 0) throw new IllegalArgumentException(type + " encodes blocks of " + QK_K + " values; " + n + " is not a multiple");
+        if (n % QK_K != 0)
+            throw new IllegalArgumentException(
+                    type + " encodes blocks of " + QK_K + " values; " + n + " is not a multiple");
     }
 }

@@ -1,7 +1,6 @@
 package dev.squeeze.llm.quant;
 
 import dev.squeeze.core.kernel.KernelProvider;
-
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -47,12 +46,17 @@ public interface QuantKernels {
     void dequant(GgmlType type, MemorySegment seg, long off, float[] out, int outOff, int n);
 
     /** The vectorised kernels when the Vector API is present and the float species has 8 or 16 lanes, else scalar. */
-    static QuantKernels best() { return Holder.BEST; }
+    static QuantKernels best() {
+        return Holder.BEST;
+    }
 
-    static QuantKernels scalar() { return ScalarQuantKernels.INSTANCE; }
+    static QuantKernels scalar() {
+        return ScalarQuantKernels.INSTANCE;
+    }
 
     final class Holder {
         private Holder() {}
+
         static final QuantKernels BEST = choose();
 
         private static QuantKernels choose() {

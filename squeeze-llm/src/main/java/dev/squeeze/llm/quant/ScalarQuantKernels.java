@@ -8,7 +8,9 @@ final class ScalarQuantKernels implements QuantKernels {
     static final ScalarQuantKernels INSTANCE = new ScalarQuantKernels();
 
     @Override
-    public String name() { return "scalar"; }
+    public String name() {
+        return "scalar";
+    }
 
     @Override
     public float dotQ8_0(MemorySegment seg, long off, float[] x, int xOff, int n) {
@@ -37,10 +39,14 @@ final class ScalarQuantKernels implements QuantKernels {
     }
 
     @Override
-    public int preparedLength(GgmlType type, int n) { return n; }
+    public int preparedLength(GgmlType type, int n) {
+        return n;
+    }
 
     @Override
-    public void prepare(GgmlType type, float[] x, int xOff, int n, float[] prep) { System.arraycopy(x, xOff, prep, 0, n); }
+    public void prepare(GgmlType type, float[] x, int xOff, int n, float[] prep) {
+        System.arraycopy(x, xOff, prep, 0, n);
+    }
 
     @Override
     public float dotQ4_0(MemorySegment seg, long off, float[] prep, int n) {
@@ -59,10 +65,14 @@ final class ScalarQuantKernels implements QuantKernels {
     }
 
     @Override
-    public float dotQ4_K(MemorySegment seg, long off, float[] prep, int n) { return dequantDot(GgmlType.Q4_K, seg, off, prep, n); }
+    public float dotQ4_K(MemorySegment seg, long off, float[] prep, int n) {
+        return dequantDot(GgmlType.Q4_K, seg, off, prep, n);
+    }
 
     @Override
-    public float dotQ6_K(MemorySegment seg, long off, float[] prep, int n) { return dequantDot(GgmlType.Q6_K, seg, off, prep, n); }
+    public float dotQ6_K(MemorySegment seg, long off, float[] prep, int n) {
+        return dequantDot(GgmlType.Q6_K, seg, off, prep, n);
+    }
 
     private static float dequantDot(GgmlType type, MemorySegment seg, long off, float[] x, int n) {
         float[] block = new float[256];

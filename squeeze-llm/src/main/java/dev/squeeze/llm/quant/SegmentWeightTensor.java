@@ -2,7 +2,6 @@ package dev.squeeze.llm.quant;
 
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
-
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -30,10 +29,25 @@ final class SegmentWeightTensor implements WeightTensor {
         this.rowBytes = rowBytes;
     }
 
-    @Override public int rows() { return rows; }
-    @Override public int cols() { return cols; }
-    @Override public GgmlType type() { return type; }
-    @Override public long bytes() { return rowBytes * rows; }
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public GgmlType type() {
+        return type;
+    }
+
+    @Override
+    public long bytes() {
+        return rowBytes * rows;
+    }
 
     @Override
     public float dotRow(int r, float[] x, int xOff) {
@@ -82,5 +96,7 @@ final class SegmentWeightTensor implements WeightTensor {
     }
 
     @Override
-    public void copyRow(int r, float[] out, int off) { Q.dequant(type, seg, offset + rowBytes * r, out, off, cols); }
+    public void copyRow(int r, float[] out, int off) {
+        Q.dequant(type, seg, offset + rowBytes * r, out, off, cols);
+    }
 }

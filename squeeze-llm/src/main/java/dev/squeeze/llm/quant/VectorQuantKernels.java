@@ -1,5 +1,7 @@
 package dev.squeeze.llm.quant;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -9,9 +11,6 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
-
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 
 /**
  * Vector API kernels for {@link QuantKernels}.
@@ -30,7 +29,8 @@ final class VectorQuantKernels implements QuantKernels {
     private static final int L = F.length();
     private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
     private static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
-    private static final VectorSpecies<Short> SH = VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, L * 16)));
+    private static final VectorSpecies<Short> SH =
+            VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, L * 16)));
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     /** Whether the 16-lane packed-field dots are used (512-bit vectors). */
     private static final boolean LANES16 = L == 16;
@@ -40,7 +40,9 @@ final class VectorQuantKernels implements QuantKernels {
     }
 
     @Override
-    public String name() { return "vector-" + F.vectorBitSize(); }
+    public String name() {
+        return "vector-" + F.vectorBitSize();
+    }
 
     // ------------------------------------------------------------------ in-order dots
 
@@ -55,8 +57,10 @@ final class VectorQuantKernels implements QuantKernels {
             ByteVector q1 = ByteVector.fromMemorySegment(B128, seg, bo + 18, ByteOrder.LITTLE_ENDIAN);
             FloatVector s = FloatVector.zero(F);
             for (int p = 0; p < 16 / L; p++) {
-                s = ((FloatVector) q0.convertShape(VectorOperators.B2F, F, p)).fma(FloatVector.fromArray(F, x, xb + p * L), s);
-                s = ((FloatVector) q1.convertShape(VectorOperators.B2F, F, p)).fma(FloatVector.fromArray(F, x, xb + 16 + p * L), s);
+                s = ((FloatVector) q0.convertShape(VectorOperators.B2F, F, p))
+                        .fma(FloatVector.fromArray(F, x, xb + p * L), s);
+                s = ((FloatVector) q1.convertShape(VectorOperators.B2F, F, p))
+                        .fma(FloatVector.fromArray(F, x, xb + 16 + p * L), s);
             }
             acc = s.fma(FloatVector.broadcast(F, Blocks.f16(seg, bo)), acc);
         }
@@ -90,7 +94,8 @@ final class VectorQuantKernels implements QuantKernels {
     }
 
     private static FloatVector bf16(MemorySegment seg, long off) {
-        IntVector iv = (IntVector) ShortVector.fromMemorySegment(SH, seg, off, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I, 0);
+        IntVector iv = (IntVector) ShortVector.fromMemorySegment(SH, seg, off, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.S2I, I, 0);
         return iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
@@ -99,13 +104,20 @@ final class VectorQuantKernels implements QuantKernels {
      * exponent bias difference; also right for subnormals and zero), then the sign. Exact for every finite half.
      */
     private static FloatVector f16(MemorySegment seg, long off) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(SH, seg, off, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I, 0);
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(SH, seg, off, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.S2I, I, 0);
         return halfBits(h);
     }
 
     private static FloatVector halfBits(IntVector h) {
-        FloatVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
-        return h.and(0x8000).lanewise(VectorOperators.LSHL, 16).or(mag.reinterpretAsInts()).reinterpretAsFloats();
+        FloatVector mag = h.and(0x7FFF)
+                .lanewise(VectorOperators.LSHL, 13)
+                .reinterpretAsFloats()
+                .mul(0x1p112f);
+        return h.and(0x8000)
+                .lanewise(VectorOperators.LSHL, 16)
+                .or(mag.reinterpretAsInts())
+                .reinterpretAsFloats();
     }
 
     // ------------------------------------------------------------------ prepared activations
@@ -138,7 +150,8 @@ final class VectorQuantKernels implements QuantKernels {
     // Q4_0, 16 lanes: a group of 4 blocks (72 bytes) is gathered into one 64-byte vector of the blocks' quants (block j
     // in bytes 16j..16j+15). Int lane i then holds bytes 4i..4i+3 = bytes 4(i%4).. of block i/4; extraction s = 2c + h
     // ((v >>> 8c + 4h) & 15) gives, in lane i, element 4(i%4) + c + 16h of block i/4.
-    // prep per group: 128 reordered x (extraction s at 16s), then 16 sums 8 * (the lane's 8 x values); tail blocks in order.
+    // prep per group: 128 reordered x (extraction s at 16s), then 16 sums 8 * (the lane's 8 x values); tail blocks in
+    // order.
 
     private static void prepareQ4_0(float[] x, int xOff, int n, float[] prep) {
         int groups = n / 128;
@@ -196,9 +209,12 @@ final class VectorQuantKernels implements QuantKernels {
             ByteVector a = ByteVector.fromMemorySegment(B512, seg, bo, ByteOrder.LITTLE_ENDIAN);
             ByteVector b = ByteVector.fromMemorySegment(B512, seg, bo + 8, ByteOrder.LITTLE_ENDIAN);
             IntVector v = a.rearrange(Q4_0_QUANTS, b).reinterpretAsInts();
-            FloatVector d = halfBits((IntVector) a.reinterpretAsShorts().rearrange(Q4_0_SCALES).convertShape(VectorOperators.S2I, I512, 0));
+            FloatVector d = halfBits((IntVector)
+                    a.reinterpretAsShorts().rearrange(Q4_0_SCALES).convertShape(VectorOperators.S2I, I512, 0));
             FloatVector s0 = FloatVector.zero(F512), s1 = s0;
-            for (int sh = 0; sh < 32; sh += 8) { // a loop, not 8 copies: keeps the compiled method under C2's inlining cutoff
+            for (int sh = 0;
+                    sh < 32;
+                    sh += 8) { // a loop, not 8 copies: keeps the compiled method under C2's inlining cutoff
                 s0 = nibble(v, sh).fma(FloatVector.fromArray(F512, prep, p + 4 * sh), s0);
                 s1 = nibble(v, sh + 4).fma(FloatVector.fromArray(F512, prep, p + 4 * sh + 16), s1);
             }
@@ -214,8 +230,12 @@ final class VectorQuantKernels implements QuantKernels {
             int xb = groups * 144 + 32 * (b - groups * 4);
             ByteVector q = ByteVector.fromMemorySegment(B128, seg, bo + 2, ByteOrder.LITTLE_ENDIAN);
             FloatVector lo = (FloatVector) q.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2F, F512, 0);
-            FloatVector hi = (FloatVector) q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2F, F512, 0);
-            FloatVector s = lo.mul(FloatVector.fromArray(F512, prep, xb)).add(hi.mul(FloatVector.fromArray(F512, prep, xb + 16)));
+            FloatVector hi = (FloatVector) q.lanewise(VectorOperators.LSHR, 4)
+                    .and((byte) 0x0F)
+                    .sub((byte) 8)
+                    .convertShape(VectorOperators.B2F, F512, 0);
+            FloatVector s = lo.mul(FloatVector.fromArray(F512, prep, xb))
+                    .add(hi.mul(FloatVector.fromArray(F512, prep, xb + 16)));
             total += Blocks.f16(seg, bo) * s.reduceLanes(VectorOperators.ADD);
         }
         return total;
@@ -237,7 +257,8 @@ final class VectorQuantKernels implements QuantKernels {
             for (int p = 0; p < 2; p++) {
                 for (int s = 0; s < 8; s++) {
                     for (int i = 0; i < 16; i++) {
-                        prep[p0 + 128 * p + 16 * s + i] = x[xb + 64 * (2 * p + i / 8) + 32 * (s & 1) + 4 * (i % 8) + (s >> 1)];
+                        prep[p0 + 128 * p + 16 * s + i] =
+                                x[xb + 64 * (2 * p + i / 8) + 32 * (s & 1) + 4 * (i % 8) + (s >> 1)];
                     }
                 }
             }
@@ -253,6 +274,7 @@ final class VectorQuantKernels implements QuantKernels {
     private static final VectorMask<Float> HIGH8 = LANES16 ? VectorMask.fromLong(F512, 0xFF00L) : null;
     /** Per lane, the scale-byte word, shifts and masks giving the 6-bit scales (lanes 0-7) and mins (lanes 8-15). */
     private static final IntVector KS_LOW_SHIFT, KS_HIGH_SHIFT, KS_LOW_MASK;
+
     private static final VectorMask<Integer> KS_WORD0, KS_WORD1, KS_UPPER, KS_HIGH8;
     /** Rearranges of the 16 values: the even/odd extractions of pair p take sub-blocks 4p + {0, 2} / 4p + {1, 3}. */
     private static final VectorShuffle<Float> KS_EVEN0, KS_ODD0, KS_EVEN1, KS_ODD1;
@@ -270,7 +292,8 @@ final class VectorQuantKernels implements QuantKernels {
                     w1[lane] = min;
                     lowShift[lane] = 8 * j;
                     lowMask[lane] = 63;
-                } else { // low 4 bits from byte j + 4 (scale: low nibble, min: high nibble), top 2 bits from byte j - 4 / j
+                } else { // low 4 bits from byte j + 4 (scale: low nibble, min: high nibble), top 2 bits from byte j - 4
+                    // / j
                     lowShift[lane] = 8 * (j - 4) + (min ? 4 : 0);
                     lowMask[lane] = 15;
                     highShift[lane] = 8 * (j - 4) + 6;
@@ -310,10 +333,14 @@ final class VectorQuantKernels implements QuantKernels {
         int a = seg.get(Blocks.INT_LE, sc), b = seg.get(Blocks.INT_LE, sc + 4), c = seg.get(Blocks.INT_LE, sc + 8);
         IntVector words = IntVector.broadcast(I512, c).blend(a, KS_WORD0).blend(b, KS_WORD1);
         IntVector low = words.lanewise(VectorOperators.LSHR, KS_LOW_SHIFT).and(KS_LOW_MASK);
-        IntVector top = IntVector.broadcast(I512, a).blend(b, KS_HIGH8).lanewise(VectorOperators.LSHR, KS_HIGH_SHIFT).and(3)
+        IntVector top = IntVector.broadcast(I512, a)
+                .blend(b, KS_HIGH8)
+                .lanewise(VectorOperators.LSHR, KS_HIGH_SHIFT)
+                .and(3)
                 .lanewise(VectorOperators.LSHL, 4);
         IntVector v = low.blend(low.or(top), KS_UPPER);
-        return ((FloatVector) v.convert(VectorOperators.I2F, 0)).mul(FloatVector.broadcast(F512, d).blend(dmin, HIGH8));
+        return ((FloatVector) v.convert(VectorOperators.I2F, 0))
+                .mul(FloatVector.broadcast(F512, d).blend(dmin, HIGH8));
     }
 
     @Override
@@ -343,7 +370,8 @@ final class VectorQuantKernels implements QuantKernels {
     // Q6_K, 16 lanes: per half h of a block, ql (64 bytes) as 16 int lanes: lane i byte k is ql byte 4i + k, i.e.
     // column l = 4(i%8) + k of group g%2 = i/8; nibble n selects g = 2n + i/8. qh (32 bytes of the half) is read as 8
     // lanes, copied to both halves of the vector; its 2 bits for (k, n) in lane i are at 8k + 4n + 2(i/8). Extraction
-    // s = 2k + n of lane i is element 32(2n + i/8) + 4(i%8) + k of the half, with scale index 8h + 4n + 2(i/8) + (i%8)/4.
+    // s = 2k + n of lane i is element 32(2n + i/8) + 4(i%8) + k of the half, with scale index 8h + 4n + 2(i/8) +
+    // (i%8)/4.
     // prep per 256-block: 256 reordered x (half h at 128h, extraction s at 16s), then per (h, n) the 16 lane sums
     // 32 * sum_k x.
 
@@ -405,8 +433,10 @@ final class VectorQuantKernels implements QuantKernels {
         for (int b = 0; b < n / 256; b++) {
             long bo = off + 210L * b;
             int p0 = b * 320;
-            FloatVector scales = ((FloatVector) ByteVector.fromMemorySegment(B128, seg, bo + 192, ByteOrder.LITTLE_ENDIAN)
-                    .convertShape(VectorOperators.B2F, F512, 0)).mul(Blocks.f16(seg, bo + 208));
+            FloatVector scales = ((FloatVector)
+                            ByteVector.fromMemorySegment(B128, seg, bo + 192, ByteOrder.LITTLE_ENDIAN)
+                                    .convertShape(VectorOperators.B2F, F512, 0))
+                    .mul(Blocks.f16(seg, bo + 208));
             IntVector qhAll = IntVector.fromMemorySegment(I512, seg, bo + 128, ByteOrder.LITTLE_ENDIAN);
             for (int h = 0; h < 2; h++) {
                 IntVector ql = IntVector.fromMemorySegment(I512, seg, bo + 64L * h, ByteOrder.LITTLE_ENDIAN);
@@ -415,16 +445,23 @@ final class VectorQuantKernels implements QuantKernels {
                 FloatVector t0 = FloatVector.zero(F512), t1 = t0;
                 for (int k = 0; k < 4; k++) {
                     IntVector shifts = QH_SHIFT_HIGH.add(8 * k);
-                    IntVector q0 = ql.lanewise(VectorOperators.LSHR, 8 * k).and(15)
+                    IntVector q0 = ql.lanewise(VectorOperators.LSHR, 8 * k)
+                            .and(15)
                             .or(qh.lanewise(VectorOperators.LSHR, shifts).and(3).lanewise(VectorOperators.LSHL, 4));
-                    IntVector q1 = ql.lanewise(VectorOperators.LSHR, 8 * k + 4).and(15)
-                            .or(qh.lanewise(VectorOperators.LSHR, shifts.add(4)).and(3).lanewise(VectorOperators.LSHL, 4));
-                    t0 = ((FloatVector) q0.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F512, prep, x + 32 * k), t0);
-                    t1 = ((FloatVector) q1.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F512, prep, x + 32 * k + 16), t1);
+                    IntVector q1 = ql.lanewise(VectorOperators.LSHR, 8 * k + 4)
+                            .and(15)
+                            .or(qh.lanewise(VectorOperators.LSHR, shifts.add(4))
+                                    .and(3)
+                                    .lanewise(VectorOperators.LSHL, 4));
+                    t0 = ((FloatVector) q0.convert(VectorOperators.I2F, 0))
+                            .fma(FloatVector.fromArray(F512, prep, x + 32 * k), t0);
+                    t1 = ((FloatVector) q1.convert(VectorOperators.I2F, 0))
+                            .fma(FloatVector.fromArray(F512, prep, x + 32 * k + 16), t1);
                 }
                 int sums = p0 + 256 + 32 * h;
                 acc = t0.sub(FloatVector.fromArray(F512, prep, sums)).fma(scales.rearrange(Q6_SCALES[2 * h]), acc);
-                acc = t1.sub(FloatVector.fromArray(F512, prep, sums + 16)).fma(scales.rearrange(Q6_SCALES[2 * h + 1]), acc);
+                acc = t1.sub(FloatVector.fromArray(F512, prep, sums + 16))
+                        .fma(scales.rearrange(Q6_SCALES[2 * h + 1]), acc);
             }
         }
         return acc.reduceLanes(VectorOperators.ADD);
@@ -438,7 +475,8 @@ final class VectorQuantKernels implements QuantKernels {
         for (int b = 0; b < n / bs; b++) {
             dequant(type, seg, off + (long) type.typeSize() * b, block, n, bs);
             FloatVector acc = FloatVector.zero(F);
-            for (int i = 0; i < bs; i += L) acc = FloatVector.fromArray(F, block, n + i).fma(FloatVector.fromArray(F, prep, bs * b + i), acc);
+            for (int i = 0; i < bs; i += L)
+                acc = FloatVector.fromArray(F, block, n + i).fma(FloatVector.fromArray(F, prep, bs * b + i), acc);
             s += acc.reduceLanes(VectorOperators.ADD);
         }
         return s;
@@ -476,8 +514,12 @@ final class VectorQuantKernels implements QuantKernels {
             ByteVector q0 = ByteVector.fromMemorySegment(B128, seg, bo + 2, ByteOrder.LITTLE_ENDIAN);
             ByteVector q1 = ByteVector.fromMemorySegment(B128, seg, bo + 18, ByteOrder.LITTLE_ENDIAN);
             for (int p = 0; p < parts; p++) {
-                ((FloatVector) q0.convertShape(VectorOperators.B2F, F, p)).mul(d).intoArray(out, o + p * L);
-                ((FloatVector) q1.convertShape(VectorOperators.B2F, F, p)).mul(d).intoArray(out, o + 16 + p * L);
+                ((FloatVector) q0.convertShape(VectorOperators.B2F, F, p))
+                        .mul(d)
+                        .intoArray(out, o + p * L);
+                ((FloatVector) q1.convertShape(VectorOperators.B2F, F, p))
+                        .mul(d)
+                        .intoArray(out, o + 16 + p * L);
             }
         }
     }
@@ -492,8 +534,12 @@ final class VectorQuantKernels implements QuantKernels {
             ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
             ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
             for (int p = 0; p < parts; p++) {
-                ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p)).mul(d).intoArray(out, o + p * L);
-                ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).mul(d).intoArray(out, o + 16 + p * L);
+                ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p))
+                        .mul(d)
+                        .intoArray(out, o + p * L);
+                ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p))
+                        .mul(d)
+                        .intoArray(out, o + 16 + p * L);
             }
         }
     }
@@ -506,7 +552,8 @@ final class VectorQuantKernels implements QuantKernels {
             float d = Blocks.f16(seg, bo), dmin = Blocks.f16(seg, bo + 2);
             for (int c = 0; c < 4; c++) {
                 ByteVector q = ByteVector.fromMemorySegment(B256, seg, bo + 16 + 32L * c, ByteOrder.LITTLE_ENDIAN);
-                ByteVector lo = q.and((byte) 0x0F), hi = q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
+                ByteVector lo = q.and((byte) 0x0F),
+                        hi = q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
                 int o = outOff + 256 * b + 64 * c;
                 for (int half = 0; half < 2; half++) {
                     int j = 2 * c + half;
@@ -514,7 +561,9 @@ final class VectorQuantKernels implements QuantKernels {
                     FloatVector m = FloatVector.broadcast(F, dmin * Blocks.q4kScaleMin(seg, bo + 4, j, 1));
                     ByteVector src = half == 0 ? lo : hi;
                     for (int p = 0; p < parts; p++) {
-                        ((FloatVector) src.convertShape(VectorOperators.B2F, F, p)).fma(sc, m.neg()).intoArray(out, o + 32 * half + p * L);
+                        ((FloatVector) src.convertShape(VectorOperators.B2F, F, p))
+                                .fma(sc, m.neg())
+                                .intoArray(out, o + 32 * half + p * L);
                     }
                 }
             }
@@ -530,14 +579,20 @@ final class VectorQuantKernels implements QuantKernels {
             for (int h = 0; h < 2; h++) {
                 ByteVector qh = ByteVector.fromMemorySegment(B256, seg, bo + 128 + 32L * h, ByteOrder.LITTLE_ENDIAN);
                 for (int g = 0; g < 4; g++) {
-                    ByteVector ql = ByteVector.fromMemorySegment(B256, seg, bo + 64L * h + 32L * (g % 2), ByteOrder.LITTLE_ENDIAN);
+                    ByteVector ql = ByteVector.fromMemorySegment(
+                            B256, seg, bo + 64L * h + 32L * (g % 2), ByteOrder.LITTLE_ENDIAN);
                     ByteVector lo = (g < 2 ? ql : ql.lanewise(VectorOperators.LSHR, 4)).and((byte) 0x0F);
-                    ByteVector q = lo.or(qh.lanewise(VectorOperators.LSHR, 2 * g).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                    ByteVector q = lo.or(qh.lanewise(VectorOperators.LSHR, 2 * g)
+                                    .and((byte) 3)
+                                    .lanewise(VectorOperators.LSHL, 4))
+                            .sub((byte) 32);
                     int o = outOff + 256 * b + 128 * h + 32 * g;
                     for (int p = 0; p < parts; p++) {
                         int is = 8 * h + 2 * g + (p * L) / 16;
                         float scale = d * seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, bo + 192 + is);
-                        ((FloatVector) q.convertShape(VectorOperators.B2F, F, p)).mul(scale).intoArray(out, o + p * L);
+                        ((FloatVector) q.convertShape(VectorOperators.B2F, F, p))
+                                .mul(scale)
+                                .intoArray(out, o + p * L);
                     }
                 }
             }

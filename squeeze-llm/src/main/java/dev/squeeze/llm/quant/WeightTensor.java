@@ -1,8 +1,7 @@
 package dev.squeeze.llm.quant;
 
-import org.jspecify.annotations.Nullable;
-
 import java.lang.foreign.MemorySegment;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A 2-D weight matrix (rows, cols), row-major, used as {@code y = W x}: each output is the dot of one row
@@ -35,16 +34,22 @@ public interface WeightTensor {
     }
 
     /** Floats of scratch {@link #dotRows} needs. */
-    default int scratchLength() { return 0; }
+    default int scratchLength() {
+        return 0;
+    }
 
     /**
      * The (rows, cols) row-major floats of a tensor held on the heap as F32, which products may read in place
      * instead of copying rows; null for every other format.
      */
-    default float @Nullable [] heapFloats() { return null; }
+    default float @Nullable [] heapFloats() {
+        return null;
+    }
 
     /** A tensor of floats kept on the heap (F32 formats are copied once at load; see {@link #of}). */
-    static WeightTensor ofFloats(int rows, int cols, float[] data) { return new FloatWeightTensor(rows, cols, data); }
+    static WeightTensor ofFloats(int rows, int cols, float[] data) {
+        return new FloatWeightTensor(rows, cols, data);
+    }
 
     /**
      * A tensor read from {@code seg} at byte {@code offset}. F32 is copied to the heap once (so the core
@@ -52,16 +57,18 @@ public interface WeightTensor {
      * bytes, never copied.
      */
     static WeightTensor of(GgmlType type, MemorySegment seg, long offset, int rows, int cols, String name) {
-        if (!type.supported()) throw new IllegalArgumentException("tensor '" + name + "' has unsupported ggml type " + type);
+        if (!type.supported())
+            throw new IllegalArgumentException("tensor '" + name + "' has unsupported ggml type " + type);
         if (cols % type.blockSize() != 0) {
-            throw new IllegalArgumentException("tensor '" + name + "': row length " + cols + " is not a multiple of the "
-                    + type + " block size " + type.blockSize());
+            throw new IllegalArgumentException("tensor '" + name + "': row length " + cols
+                    + " is not a multiple of the " + type + " block size " + type.blockSize());
         }
         long rowBytes = type.bytesFor(cols);
         long need = Math.multiplyExact(rowBytes, (long) rows);
         if (offset < 0 || offset + need > seg.byteSize()) {
-            throw new IllegalArgumentException("tensor '" + name + "' (" + rows + " x " + cols + " " + type + ", " + need
-                    + " bytes at offset " + offset + ") extends past the end of the data (" + seg.byteSize() + " bytes)");
+            throw new IllegalArgumentException(
+                    "tensor '" + name + "' (" + rows + " x " + cols + " " + type + ", " + need + " bytes at offset "
+                            + offset + ") extends past the end of the data (" + seg.byteSize() + " bytes)");
         }
         if (type == GgmlType.F32) {
             float[] data = new float[Math.multiplyExact(rows, cols)];

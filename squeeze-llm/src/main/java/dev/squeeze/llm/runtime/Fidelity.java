@@ -1,7 +1,6 @@
 package dev.squeeze.llm.runtime;
 
 import dev.squeeze.llm.model.LlamaModel;
-
 import java.util.List;
 
 /**
@@ -22,13 +21,22 @@ public final class Fidelity {
      * @param referencePeakKvBytes largest reference cache at the end of a step
      * @param candidatePeakKvBytes largest candidate cache at the end of a step
      */
-    public record Result(double referenceNats, double candidateNats, double pplRatio, double agreement, double kl, long tokens,
-                         long referencePeakKvBytes, long candidatePeakKvBytes) {}
+    public record Result(
+            double referenceNats,
+            double candidateNats,
+            double pplRatio,
+            double agreement,
+            double kl,
+            long tokens,
+            long referencePeakKvBytes,
+            long candidatePeakKvBytes) {}
 
-    public static Result compare(LlamaModel model, List<int[]> sequences, int context, SessionOptions reference, SessionOptions candidate) {
+    public static Result compare(
+            LlamaModel model, List<int[]> sequences, int context, SessionOptions reference, SessionOptions candidate) {
         int limit = model.config().seqLen();
         if (context < 2 || context > limit) {
-            throw new IllegalArgumentException("context must be in [2, " + limit + "] (the model's seq_len), got " + context);
+            throw new IllegalArgumentException(
+                    "context must be in [2, " + limit + "] (the model's seq_len), got " + context);
         }
         Session ref = model.newSession(reference);
         Session cand = model.newSession(candidate);
@@ -67,7 +75,8 @@ public final class Fidelity {
                 candPeak = Math.max(candPeak, cand.peakKvBytes());
             }
         }
-        if (count == 0) throw new IllegalArgumentException("no tokens to score: every sequence is shorter than 2 tokens");
+        if (count == 0)
+            throw new IllegalArgumentException("no tokens to score: every sequence is shorter than 2 tokens");
         double rn = refNll / count, cn = candNll / count;
         return new Result(rn, cn, Math.exp(cn - rn), (double) agree / count, kl / count, count, refPeak, candPeak);
     }

@@ -3,7 +3,6 @@ package dev.squeeze.llm.runtime;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.tokenizer.Tokenizer;
 import dev.squeeze.llm.tokenizer.Utf8Stream;
-
 import java.util.function.Consumer;
 
 /** Prompt in, tokens out: prefill the prompt, then sample token by token, streaming text pieces. */
@@ -18,8 +17,16 @@ public final class Generator {
      *
      * @param stoppedAtContext true when generation ended because the model's context was full
      */
-    public record Result(String text, int[] tokens, int promptTokens, double prefillSeconds, double decodeSeconds, boolean stoppedAtContext) {
-        public double decodeTokensPerSecond() { return decodeSeconds == 0 ? 0 : tokens.length / decodeSeconds; }
+    public record Result(
+            String text,
+            int[] tokens,
+            int promptTokens,
+            double prefillSeconds,
+            double decodeSeconds,
+            boolean stoppedAtContext) {
+        public double decodeTokensPerSecond() {
+            return decodeSeconds == 0 ? 0 : tokens.length / decodeSeconds;
+        }
     }
 
     /**
@@ -27,20 +34,29 @@ public final class Generator {
      * or when the context is full, which the result reports).
      * Text pieces go to {@code sink} as soon as they form complete UTF-8 characters.
      */
-    public static Result generate(LlamaModel model, Session session, String prompt, int maxTokens, Sampler sampler,
-                                  Consumer<String> sink) {
+    public static Result generate(
+            LlamaModel model, Session session, String prompt, int maxTokens, Sampler sampler, Consumer<String> sink) {
         if (maxTokens <= 0) throw new IllegalArgumentException("max tokens must be > 0, got " + maxTokens);
         Tokenizer tok = model.tokenizer();
         int[] promptIds = tok.encode(prompt, true);
         int limit = model.config().seqLen();
         if (promptIds.length >= limit) {
-            throw new IllegalArgumentException("the prompt is " + promptIds.length + " tokens; the model's context is " + limit);
+            throw new IllegalArgumentException(
+                    "the prompt is " + promptIds.length + " tokens; the model's context is " + limit);
         }
         long t0 = System.nanoTime();
         float[] logits = session.prefill(promptIds, false).data();
         double prefillSeconds = (System.nanoTime() - t0) / 1e9;
-        return sample(model, session, logits, promptIds[promptIds.length - 1], promptIds.length, maxTokens,
-                prefillSeconds, sampler, sink);
+        return sample(
+                model,
+                session,
+                logits,
+                promptIds[promptIds.length - 1],
+                promptIds.length,
+                maxTokens,
+                prefillSeconds,
+                sampler,
+                sink);
     }
 
     /**
@@ -48,13 +64,22 @@ public final class Generator {
      * session that already holds {@code contextTokens} tokens, {@code logits} being the prediction after the last
      * of them ({@code lastToken}). Shared by {@link #generate} and by callers that restore a stored cache.
      */
-    public static Result sample(LlamaModel model, Session session, float[] logits, int lastToken, int contextTokens,
-                                int maxTokens, double prefillSeconds, Sampler sampler, Consumer<String> sink) {
+    public static Result sample(
+            LlamaModel model,
+            Session session,
+            float[] logits,
+            int lastToken,
+            int contextTokens,
+            int maxTokens,
+            double prefillSeconds,
+            Sampler sampler,
+            Consumer<String> sink) {
         if (maxTokens <= 0) throw new IllegalArgumentException("max tokens must be > 0, got " + maxTokens);
         Tokenizer tok = model.tokenizer();
         int limit = model.config().seqLen();
         if (contextTokens >= limit) {
-            throw new IllegalArgumentException("the context holds " + contextTokens + " tokens; the model's context is " + limit);
+            throw new IllegalArgumentException(
+                    "the context holds " + contextTokens + " tokens; the model's context is " + limit);
         }
         int steps = Math.min(maxTokens, limit - contextTokens);
         long t1 = System.nanoTime();
@@ -83,6 +108,12 @@ public final class Generator {
         }
         long t2 = System.nanoTime();
         boolean atContext = n == steps && steps < maxTokens;
-        return new Result(text.toString(), java.util.Arrays.copyOf(out, n), contextTokens, prefillSeconds, (t2 - t1) / 1e9, atContext);
+        return new Result(
+                text.toString(),
+                java.util.Arrays.copyOf(out, n),
+                contextTokens,
+                prefillSeconds,
+                (t2 - t1) / 1e9,
+                atContext);
     }
 }

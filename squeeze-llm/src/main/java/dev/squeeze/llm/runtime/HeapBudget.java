@@ -19,13 +19,19 @@ public final class HeapBudget {
     private final List<Part> parts = new ArrayList<>();
     private long bytes;
 
-    private HeapBudget(String what) { this.what = what; }
+    private HeapBudget(String what) {
+        this.what = what;
+    }
 
     /** A budget check for {@code what} ("a session of model.gguf"). */
-    public static HeapBudget of(String what) { return new HeapBudget(what); }
+    public static HeapBudget of(String what) {
+        return new HeapBudget(what);
+    }
 
     /** Bytes one session's metadata-sized buffers may take: 3/4 of Runtime.maxMemory(). */
-    public static long limit() { return Runtime.getRuntime().maxMemory() / 4 * 3; }
+    public static long limit() {
+        return Runtime.getRuntime().maxMemory() / 4 * 3;
+    }
 
     /** The product of {@code factors}, saturating at Long.MAX_VALUE (factors are sizes, never negative). */
     public static long product(long... factors) {
@@ -45,7 +51,9 @@ public final class HeapBudget {
         return this;
     }
 
-    public long bytes() { return bytes; }
+    public long bytes() {
+        return bytes;
+    }
 
     /** Returns the total, or throws naming every part (largest first) when it exceeds {@link #limit()}. */
     public long require() {
@@ -54,8 +62,15 @@ public final class HeapBudget {
         List<Part> sorted = new ArrayList<>(parts);
         sorted.sort(Comparator.comparingLong(Part::bytes).reversed());
         StringBuilder sb = new StringBuilder();
-        for (Part p : sorted) sb.append(sb.length() == 0 ? "" : "; ").append(p.label()).append(" = ").append(p.bytes()).append(" bytes");
-        throw new IllegalArgumentException(what + " needs " + bytes + " bytes of buffers sized from the model's metadata, more than the "
-                + limit + " bytes allowed (3/4 of this JVM's " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB heap; -Xmx raises it): " + sb);
+        for (Part p : sorted)
+            sb.append(sb.length() == 0 ? "" : "; ")
+                    .append(p.label())
+                    .append(" = ")
+                    .append(p.bytes())
+                    .append(" bytes");
+        throw new IllegalArgumentException(
+                what + " needs " + bytes + " bytes of buffers sized from the model's metadata, more than the " + limit
+                        + " bytes allowed (3/4 of this JVM's "
+                        + (Runtime.getRuntime().maxMemory() >> 20) + " MiB heap; -Xmx raises it): " + sb);
     }
 }

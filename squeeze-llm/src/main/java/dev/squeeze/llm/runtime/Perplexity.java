@@ -1,7 +1,6 @@
 package dev.squeeze.llm.runtime;
 
 import dev.squeeze.llm.model.LlamaModel;
-
 import java.util.List;
 
 /**
@@ -16,10 +15,12 @@ public final class Perplexity {
 
     public record Result(double natsPerToken, double perplexity, long tokens, long peakKvBytes) {}
 
-    public static Result evaluate(LlamaModel model, List<int[]> sequences, int context, SessionOptions options, boolean prefill) {
+    public static Result evaluate(
+            LlamaModel model, List<int[]> sequences, int context, SessionOptions options, boolean prefill) {
         int limit = model.config().seqLen();
         if (context < 2 || context > limit) {
-            throw new IllegalArgumentException("context must be in [2, " + limit + "] (the model's seq_len), got " + context);
+            throw new IllegalArgumentException(
+                    "context must be in [2, " + limit + "] (the model's seq_len), got " + context);
         }
         Session s = model.newSession(options);
         int vocab = model.config().vocabSize();
@@ -39,7 +40,8 @@ public final class Perplexity {
                 int n = take + 1;
                 s.reset();
                 if (prefill) {
-                    float[] all = s.prefill(java.util.Arrays.copyOf(window, n), true).data();
+                    float[] all =
+                            s.prefill(java.util.Arrays.copyOf(window, n), true).data();
                     for (int t = 0; t < n - 1; t++) nll += -logSoftmaxAt(all, t * vocab, vocab, window[t + 1]);
                 } else {
                     for (int t = 0; t < n - 1; t++) {
@@ -52,7 +54,8 @@ public final class Perplexity {
                 start += take;
             }
         }
-        if (count == 0) throw new IllegalArgumentException("no tokens to score: every sequence is shorter than 2 tokens");
+        if (count == 0)
+            throw new IllegalArgumentException("no tokens to score: every sequence is shorter than 2 tokens");
         double npt = nll / count;
         return new Result(npt, Math.exp(npt), count, peak);
     }
@@ -63,12 +66,16 @@ public final class Perplexity {
      * tokens after the prefix are scored, since the prefix's own predictions cannot see any compression.
      * Windows shorter than prefix + 1 tokens are skipped.
      */
-    public static Result evaluateContinuation(LlamaModel model, List<int[]> sequences, int context, int prefix, SessionOptions options) {
+    public static Result evaluateContinuation(
+            LlamaModel model, List<int[]> sequences, int context, int prefix, SessionOptions options) {
         int limit = model.config().seqLen();
         if (context < 2 || context > limit) {
-            throw new IllegalArgumentException("context must be in [2, " + limit + "] (the model's seq_len), got " + context);
+            throw new IllegalArgumentException(
+                    "context must be in [2, " + limit + "] (the model's seq_len), got " + context);
         }
-        if (prefix < 1 || prefix >= context) throw new IllegalArgumentException("prefix must be in [1, context - 1 = " + (context - 1) + "], got " + prefix);
+        if (prefix < 1 || prefix >= context)
+            throw new IllegalArgumentException(
+                    "prefix must be in [1, context - 1 = " + (context - 1) + "], got " + prefix);
         Session s = model.newSession(options);
         int vocab = model.config().vocabSize();
         double nll = 0;
@@ -85,7 +92,8 @@ public final class Perplexity {
                 start += take;
                 if (n <= prefix) continue;
                 s.reset();
-                float[] logits = s.prefill(java.util.Arrays.copyOf(window, prefix), false).data();
+                float[] logits = s.prefill(java.util.Arrays.copyOf(window, prefix), false)
+                        .data();
                 for (int t = prefix; t < n; t++) {
                     nll += -logSoftmaxAt(logits, 0, vocab, window[t]);
                     count++;
@@ -94,7 +102,8 @@ public final class Perplexity {
                 peak = Math.max(peak, s.peakKvBytes());
             }
         }
-        if (count == 0) throw new IllegalArgumentException("no tokens to score: no window is longer than the prefix " + prefix);
+        if (count == 0)
+            throw new IllegalArgumentException("no tokens to score: no window is longer than the prefix " + prefix);
         double npt = nll / count;
         return new Result(npt, Math.exp(npt), count, peak);
     }

@@ -27,7 +27,7 @@ final class Projections {
 
     private final RowParallel pool;
     private final float[][] panels; // (threads, PANEL_ROWS * widest)
-    private final float[][] accs;   // (threads, Gemm.scratchLength(PANEL_ROWS))
+    private final float[][] accs; // (threads, Gemm.scratchLength(PANEL_ROWS))
     private final float[][] prepared; // (threads, the largest WeightTensor.scratchLength seen): decode's prepared x
     private float[] packed = new float[0];
     // decode and prompt products are separate classes (each with its own copy of the row split) so that each is
@@ -44,11 +44,20 @@ final class Projections {
     }
 
     /** out (T, w.rows) = x (T, w.cols) W^T. */
-    void product(WeightTensor w, float[] x, int T, float[] out) { products(w, out, null, null, null, null, x, T); }
+    void product(WeightTensor w, float[] x, int T, float[] out) {
+        products(w, out, null, null, null, null, x, T);
+    }
 
     /** oa = x A^T, ob = x B^T, oc = x C^T (b, c may be null) in one dispatch; the three share x's width. */
-    void products(WeightTensor a, float[] oa, @Nullable WeightTensor b, float @Nullable [] ob, @Nullable WeightTensor c,
-                  float @Nullable [] oc, float[] x, int T) {
+    void products(
+            WeightTensor a,
+            float[] oa,
+            @Nullable WeightTensor b,
+            float @Nullable [] ob,
+            @Nullable WeightTensor c,
+            float @Nullable [] oc,
+            float[] x,
+            int T) {
         if (T == 1) {
             decode.set(false, x, a, oa, b, ob, c, oc);
             dispatch(decode, 1);
@@ -61,7 +70,8 @@ final class Projections {
     /** Decode's SwiGLU in one dispatch: h[i] = silu(gate_i . x) * (up_i . x), each worker on its rows of both; h2 is scratch. */
     void swiGlu(WeightTensor gate, WeightTensor up, float[] x, float[] h, float[] h2) {
         decode.set(true, x, gate, h, up, h2, null, null);
-        if (up.rows() != gate.rows()) throw new IllegalArgumentException("gate has " + gate.rows() + " rows, up " + up.rows());
+        if (up.rows() != gate.rows())
+            throw new IllegalArgumentException("gate has " + gate.rows() + " rows, up " + up.rows());
         decode.rows = gate.rows();
         dispatch(decode, 1);
     }
@@ -89,9 +99,17 @@ final class Projections {
         private float[] x, packed;
         private int T, K;
 
-        void set(float[] x, int T, int K, float[] packed) { this.x = x; this.T = T; this.K = K; this.packed = packed; }
+        void set(float[] x, int T, int K, float[] packed) {
+            this.x = x;
+            this.T = T;
+            this.K = K;
+            this.packed = packed;
+        }
 
-        void clear() { x = null; packed = null; }
+        void clear() {
+            x = null;
+            packed = null;
+        }
 
         @Override
         public void run(int worker, int from, int to) {
@@ -118,7 +136,8 @@ final class Projections {
         }
 
         private void add(WeightTensor t, float[] o) {
-            if (t.cols() != cols) throw new IllegalArgumentException("fused products need one width: " + t.cols() + " vs " + cols);
+            if (t.cols() != cols)
+                throw new IllegalArgumentException("fused products need one width: " + t.cols() + " vs " + cols);
             w[n] = t;
             out[n] = o;
             rows += t.rows();
@@ -127,7 +146,10 @@ final class Projections {
         }
 
         void clear() {
-            for (int i = 0; i < 3; i++) { w[i] = null; out[i] = null; }
+            for (int i = 0; i < 3; i++) {
+                w[i] = null;
+                out[i] = null;
+            }
             x = null;
         }
     }
@@ -136,7 +158,15 @@ final class Projections {
     private final class DecodeTask extends Fused {
         boolean swiGlu;
 
-        void set(boolean swiGlu, float[] x, WeightTensor a, float[] oa, WeightTensor b, float[] ob, WeightTensor c, float[] oc) {
+        void set(
+                boolean swiGlu,
+                float[] x,
+                WeightTensor a,
+                float[] oa,
+                WeightTensor b,
+                float[] ob,
+                WeightTensor c,
+                float[] oc) {
             this.swiGlu = swiGlu;
             set(x, a, oa, b, ob, c, oc);
         }

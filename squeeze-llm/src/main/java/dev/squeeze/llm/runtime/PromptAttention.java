@@ -22,8 +22,19 @@ final class PromptAttention {
      * Attention of queries (T, n_heads * hd) at qOff, heads [h0, h0 + G), against keys and values (n, hd) of which
      * query t sees the first {@code before + t + 1}; results into out (T, n_heads * hd) at the same heads.
      */
-    void attend(float[] keys, float[] values, int n, int before, float[] queries, int qd, int h0, int G, int hd, int T,
-                float scale, float[] out) {
+    void attend(
+            float[] keys,
+            float[] values,
+            int n,
+            int before,
+            float[] queries,
+            int qd,
+            int h0,
+            int G,
+            int hd,
+            int T,
+            float scale,
+            float[] out) {
         int rows = G * T;
         q = grow(q, (long) rows * hd);
         s = grow(s, (long) rows * n);
@@ -57,9 +68,14 @@ final class PromptAttention {
      */
     static long bytes(int G, int T, long n, int hd) {
         long rows = HeapBudget.product(G, T);
-        long packedRows = rows > Gemm.SMALL_T ? HeapBudget.product((rows + Gemm.GROUP - 1) / Gemm.GROUP, Gemm.GROUP) : 0;
-        long floats = sum(HeapBudget.product(2, rows, hd), HeapBudget.product(rows, n), HeapBudget.product(hd, n),
-                HeapBudget.product(packedRows, Math.max(hd, n)), Gemm.scratchLength(Projections.PANEL_ROWS));
+        long packedRows =
+                rows > Gemm.SMALL_T ? HeapBudget.product((rows + Gemm.GROUP - 1) / Gemm.GROUP, Gemm.GROUP) : 0;
+        long floats = sum(
+                HeapBudget.product(2, rows, hd),
+                HeapBudget.product(rows, n),
+                HeapBudget.product(hd, n),
+                HeapBudget.product(packedRows, Math.max(hd, n)),
+                Gemm.scratchLength(Projections.PANEL_ROWS));
         return HeapBudget.product(floats, 4);
     }
 
@@ -83,5 +99,7 @@ final class PromptAttention {
         }
     }
 
-    private static float[] grow(float[] a, long n) { return a.length >= n ? a : new float[Math.toIntExact(n)]; }
+    private static float[] grow(float[] a, long n) {
+        return a.length >= n ? a : new float[Math.toIntExact(n)];
+    }
 }

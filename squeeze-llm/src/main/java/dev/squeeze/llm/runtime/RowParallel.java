@@ -35,7 +35,8 @@ public final class RowParallel implements AutoCloseable {
         int cores = Runtime.getRuntime().availableProcessors();
         // workers spin while they wait: beyond the cores they only slow each product down (100,000 would never start)
         if (threads < 1 || threads > cores) {
-            throw new IllegalArgumentException("threads must be in [1, " + cores + "] (the cores this JVM sees), got " + threads);
+            throw new IllegalArgumentException(
+                    "threads must be in [1, " + cores + "] (the cores this JVM sees), got " + threads);
         }
         this.threads = threads;
         this.workers = new Thread[threads - 1];
@@ -49,7 +50,9 @@ public final class RowParallel implements AutoCloseable {
         }
     }
 
-    public int threads() { return threads; }
+    public int threads() {
+        return threads;
+    }
 
     /** Runs task over [0, n); serially when n < minRowsToSplit or when only one thread. */
     public synchronized void run(int n, int minRowsToSplit, RowTask t) {
@@ -79,7 +82,9 @@ public final class RowParallel implements AutoCloseable {
         }
     }
 
-    private int start(int worker, int n) { return (int) ((long) n * worker / threads); }
+    private int start(int worker, int n) {
+        return (int) ((long) n * worker / threads);
+    }
 
     private void loop(int id) {
         long seen = 0;

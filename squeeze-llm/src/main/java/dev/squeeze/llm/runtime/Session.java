@@ -16,9 +16,8 @@ import dev.squeeze.llm.model.LlamaConfig;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.model.LlamaWeights;
 import dev.squeeze.llm.model.Rope;
-import org.jspecify.annotations.Nullable;
-
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One sequence being decoded: the forward pass of a Llama-family model over an open {@link KvCache}.
@@ -47,19 +46,19 @@ public final class Session {
     private final List<KvHook> hooks;
     private final List<StepObserver> observers;
     private final int capacity;
-    private final String capacityLabel;  // "seq_len N" or "cache capacity N", for budget messages
-    private final long fixedBytes;       // this session's metadata-sized buffers (HeapBudget)
+    private final String capacityLabel; // "seq_len N" or "cache capacity N", for budget messages
+    private final long fixedBytes; // this session's metadata-sized buffers (HeapBudget)
     private final float attScale;
 
     // decode state, (width) each
     private final float[] x, xb, xb2, q, k, v, attOut, hb, hb2, logits;
-    private final float[] att;            // (n_heads, capacity)
-    private final int[] stepVisible;      // (n_kv_heads) slots attended at this step
+    private final float[] att; // (n_heads, capacity)
+    private final int[] stepVisible; // (n_kv_heads) slots attended at this step
     private final Projections proj;
     private final PromptBuffers pb = new PromptBuffers();
-    private final float[][] attScratch;   // (threads, capacity) prompt attention scores
+    private final float[][] attScratch; // (threads, capacity) prompt attention scores
     private final PromptAttention[] promptAttention; // per worker
-    private @Nullable Tree tree;          // the last draft tree (verifyTree / acceptTree)
+    private @Nullable Tree tree; // the last draft tree (verifyTree / acceptTree)
     private final DecodeView decodeView = new DecodeView();
 
     private int pos;
@@ -76,15 +75,38 @@ public final class Session {
         this.capacityLabel = (options.cacheCapacity() == 0 ? "seq_len " : "cache capacity ") + capacity;
         int widest = Math.max(Math.max(c.dim(), c.hiddenDim()), c.qDim());
         this.fixedBytes = HeapBudget.of("a session of " + model.source())
-                .add("attention scores (n_heads " + c.nHeads() + " x " + capacityLabel + " x 4 B)", c.nHeads(), capacity, 4)
-                .add("weight panels (" + pool.threads() + " threads x " + Projections.PANEL_ROWS + " rows x width " + widest + " x 4 B)",
-                        pool.threads(), Projections.PANEL_ROWS, widest, 4)
-                .add("prompt attention scores (" + pool.threads() + " threads x " + capacityLabel + " x 4 B)", pool.threads(), capacity, 4)
-                .add("decode activations ((3 x dim " + c.dim() + " + 2 x q_dim " + c.qDim() + " + 2 x kv_dim " + c.kvDim() + " + 2 x hidden_dim "
-                        + c.hiddenDim() + " + vocab " + c.vocabSize() + ") x 4 B)", 3L * c.dim() + 2L * c.qDim() + 2L * c.kvDim()
-                        + 2L * c.hiddenDim() + c.vocabSize(), 4)
-                .add("first KV allocation (n_layers " + c.nLayers() + " x n_kv_heads " + c.nKvHeads() + " x min(" + capacityLabel
-                        + ", 256) x head_dim " + c.headDim() + " x 2 x 4 B)", c.nLayers(), c.nKvHeads(), Math.min(capacity, 256), c.headDim(), 2, 4)
+                .add(
+                        "attention scores (n_heads " + c.nHeads() + " x " + capacityLabel + " x 4 B)",
+                        c.nHeads(),
+                        capacity,
+                        4)
+                .add(
+                        "weight panels (" + pool.threads() + " threads x " + Projections.PANEL_ROWS + " rows x width "
+                                + widest + " x 4 B)",
+                        pool.threads(),
+                        Projections.PANEL_ROWS,
+                        widest,
+                        4)
+                .add(
+                        "prompt attention scores (" + pool.threads() + " threads x " + capacityLabel + " x 4 B)",
+                        pool.threads(),
+                        capacity,
+                        4)
+                .add(
+                        "decode activations ((3 x dim " + c.dim() + " + 2 x q_dim " + c.qDim() + " + 2 x kv_dim "
+                                + c.kvDim() + " + 2 x hidden_dim " + c.hiddenDim() + " + vocab " + c.vocabSize()
+                                + ") x 4 B)",
+                        3L * c.dim() + 2L * c.qDim() + 2L * c.kvDim() + 2L * c.hiddenDim() + c.vocabSize(),
+                        4)
+                .add(
+                        "first KV allocation (n_layers " + c.nLayers() + " x n_kv_heads " + c.nKvHeads() + " x min("
+                                + capacityLabel + ", 256) x head_dim " + c.headDim() + " x 2 x 4 B)",
+                        c.nLayers(),
+                        c.nKvHeads(),
+                        Math.min(capacity, 256),
+                        c.headDim(),
+                        2,
+                        4)
                 .require();
         this.cache = new KvCache(c.nLayers(), c.nKvHeads(), c.headDim(), capacity, options.storeFactory());
         this.hooks = options.hooks();
@@ -108,30 +130,43 @@ public final class Session {
         for (int i = 0; i < promptAttention.length; i++) promptAttention[i] = new PromptAttention();
     }
 
-    public LlamaModel model() { return model; }
+    public LlamaModel model() {
+        return model;
+    }
 
-    public KvCache cache() { return cache; }
+    public KvCache cache() {
+        return cache;
+    }
 
     /** Position the next token takes. */
-    public int position() { return pos; }
+    public int position() {
+        return pos;
+    }
 
     /**
      * Sets the position the next token takes (e.g. after a press re-rotated the cache to compact positions).
      * Must stay within [0, seq_len).
      */
     public void setPosition(int p) {
-        if (p < 0 || p >= c.seqLen()) throw new IllegalArgumentException("position " + p + " is outside [0, " + c.seqLen() + ")");
+        if (p < 0 || p >= c.seqLen())
+            throw new IllegalArgumentException("position " + p + " is outside [0, " + c.seqLen() + ")");
         this.pos = p;
     }
 
     /** Largest bytes the cache held at the end of any step or prefill of this sequence (after presses ran). */
-    public long peakKvBytes() { return peakKvBytes; }
+    public long peakKvBytes() {
+        return peakKvBytes;
+    }
 
     /** Bytes the cache held at the end of the last step. */
-    public long kvBytes() { return lastKvBytes; }
+    public long kvBytes() {
+        return lastKvBytes;
+    }
 
     /** Entries each store can hold. */
-    public int cacheCapacity() { return capacity; }
+    public int cacheCapacity() {
+        return capacity;
+    }
 
     /** Starts a new sequence: empties the cache, position 0, resets hooks and the peak. */
     public void reset() {
@@ -201,7 +236,8 @@ public final class Session {
      * before afterPrompt, so a press that compresses there changes only what later tokens see.
      */
     public FloatMatrix prefill(int[] tokens, boolean allLogits) {
-        if (tokens == null || tokens.length == 0) throw new IllegalArgumentException("prefill needs at least one token");
+        if (tokens == null || tokens.length == 0)
+            throw new IllegalArgumentException("prefill needs at least one token");
         int start = pos;
         checkNoPendingTree();
         FloatMatrix out = forward(tokens, null, allLogits ? Logits.ALL : Logits.LAST, hooks);
@@ -225,17 +261,26 @@ public final class Session {
      */
     public float[] verifyTree(int[] tokens, int[] parents) {
         checkNoPendingTree();
-        if (!hooks.isEmpty()) throw new IllegalStateException("tree verification runs without presses; this session has " + hooks);
+        if (!hooks.isEmpty())
+            throw new IllegalStateException("tree verification runs without presses; this session has " + hooks);
         if (tokens == null || parents == null || tokens.length == 0 || tokens.length != parents.length) {
             throw new IllegalArgumentException("a draft tree needs one parent per token (root first), got "
-                    + (tokens == null ? "no tokens" : tokens.length + " tokens") + " and " + (parents == null ? "no parents" : parents.length + " parents"));
+                    + (tokens == null ? "no tokens" : tokens.length + " tokens") + " and "
+                    + (parents == null ? "no parents" : parents.length + " parents"));
         }
         if (tree == null || tree.capacity < tokens.length) {
             int n = tokens.length;
-            HeapBudget.of("a draft tree of " + n + " nodes in " + model.source()).add("the session's own buffers", fixedBytes)
+            HeapBudget.of("a draft tree of " + n + " nodes in " + model.source())
+                    .add("the session's own buffers", fixedBytes)
                     .add("ancestor mask (" + n + " x " + n + " nodes x 1 B)", n, n)
-                    .add("draft keys and values (n_layers " + c.nLayers() + " x " + n + " nodes x kv_dim " + c.kvDim() + " x 2 x 4 B)",
-                            c.nLayers(), n, c.kvDim(), 2, 4)
+                    .add(
+                            "draft keys and values (n_layers " + c.nLayers() + " x " + n + " nodes x kv_dim "
+                                    + c.kvDim() + " x 2 x 4 B)",
+                            c.nLayers(),
+                            n,
+                            c.kvDim(),
+                            2,
+                            4)
                     .add("node logits (" + n + " nodes x vocab " + c.vocabSize() + " x 4 B)", n, c.vocabSize(), 4)
                     .require();
             tree = new Tree(n);
@@ -255,7 +300,8 @@ public final class Session {
      * length: the cache then holds exactly what decoding those tokens one by one would have appended.
      */
     public void acceptTree(int[] path) {
-        if (tree == null || tree.pendingStart < 0) throw new IllegalStateException("no draft tree is waiting to be accepted");
+        if (tree == null || tree.pendingStart < 0)
+            throw new IllegalStateException("no draft tree is waiting to be accepted");
         tree.checkPath(path);
         int hd = c.headDim(), kvd = c.kvDim();
         for (int l = 0; l < c.nLayers(); l++) {
@@ -263,7 +309,12 @@ public final class Session {
                 HeadKvStore st = cache.store(l, kh);
                 st.truncate(tree.before[l][kh]);
                 for (int node : path) {
-                    st.append(tree.keys[l], node * kvd + kh * hd, tree.values[l], node * kvd + kh * hd, tree.pendingStart + tree.depth[node]);
+                    st.append(
+                            tree.keys[l],
+                            node * kvd + kh * hd,
+                            tree.values[l],
+                            node * kvd + kh * hd,
+                            tree.pendingStart + tree.depth[node]);
                 }
             }
         }
@@ -274,7 +325,8 @@ public final class Session {
 
     private void checkNoPendingTree() {
         if (tree != null && tree.pendingStart >= 0) {
-            throw new IllegalStateException("a verified draft tree is waiting for acceptTree; the cache holds its draft entries");
+            throw new IllegalStateException(
+                    "a verified draft tree is waiting for acceptTree; the cache holds its draft entries");
         }
     }
 
@@ -282,9 +334,9 @@ public final class Session {
     private final class Tree {
         final int capacity;
         final int[] depth;
-        final boolean[] sees;  // (capacity, capacity): sees[t * capacity + j], j an ancestor of t or t itself
+        final boolean[] sees; // (capacity, capacity): sees[t * capacity + j], j an ancestor of t or t itself
         final float[][] keys, values; // (n_layers, capacity * kv_dim)
-        final int[][] before;  // (n_layers, n_kv_heads) store lengths before the tree
+        final int[][] before; // (n_layers, n_kv_heads) store lengths before the tree
         float[] logits = new float[0];
         int n, maxDepth, pendingStart = -1;
 
@@ -305,7 +357,8 @@ public final class Session {
             for (int i = 0; i < n; i++) {
                 int p = parents[i];
                 if (i > 0 && (p < 0 || p >= i)) {
-                    throw new IllegalArgumentException("node " + i + " has parent " + p + "; parents must precede their children (breadth-first order)");
+                    throw new IllegalArgumentException("node " + i + " has parent " + p
+                            + "; parents must precede their children (breadth-first order)");
                 }
                 depth[i] = i == 0 ? 0 : depth[p] + 1;
                 maxDepth = Math.max(maxDepth, depth[i]);
@@ -314,7 +367,9 @@ public final class Session {
             }
         }
 
-        boolean sees(int t, int j) { return sees[t * capacity + j]; }
+        boolean sees(int t, int j) {
+            return sees[t * capacity + j];
+        }
 
         void keep(int layer, float[] kb, float[] vb, int[] lengthsBefore, int length) {
             System.arraycopy(kb, 0, keys[layer], 0, length);
@@ -328,18 +383,24 @@ public final class Session {
         }
 
         void checkPath(int[] path) {
-            if (path == null || path.length == 0 || path[0] != 0) throw new IllegalArgumentException("an accepted path starts at the root (node 0)");
+            if (path == null || path.length == 0 || path[0] != 0)
+                throw new IllegalArgumentException("an accepted path starts at the root (node 0)");
             for (int i = 1; i < path.length; i++) {
                 int node = path[i];
                 if (node <= 0 || node >= n || !sees[node * capacity + path[i - 1]] || depth[node] != i) {
-                    throw new IllegalArgumentException("path " + java.util.Arrays.toString(path) + ": node " + node + " is not a child of node " + path[i - 1]);
+                    throw new IllegalArgumentException("path " + java.util.Arrays.toString(path) + ": node " + node
+                            + " is not a child of node " + path[i - 1]);
                 }
             }
         }
     }
 
     /** Which rows of logits a forward pass computes. */
-    private enum Logits { ALL, LAST, NONE }
+    private enum Logits {
+        ALL,
+        LAST,
+        NONE
+    }
 
     /**
      * Runs tokens from the next position through every layer, calling {@code layerHooks} after each layer's
@@ -347,7 +408,8 @@ public final class Session {
      * t sits at position pos + depth[t] and attends to the cache before the chunk and to its ancestors only, and each
      * layer's keys and values of the chunk are kept for {@link #acceptTree}.
      */
-    private @Nullable FloatMatrix forward(int[] tokens, @Nullable Tree tree, Logits logitsMode, List<KvHook> layerHooks) {
+    private @Nullable FloatMatrix forward(
+            int[] tokens, @Nullable Tree tree, Logits logitsMode, List<KvHook> layerHooks) {
         for (int t : tokens) checkToken(t);
         int T = tokens.length;
         checkPositions(tree == null ? T : tree.maxDepth + 1);
@@ -377,7 +439,12 @@ public final class Session {
                 requireRoom(st, l, kh, T);
                 before[kh] = st.length();
                 for (int t = 0; t < T; t++) {
-                    st.append(KB, t * kvd + kh * hd, VB, t * kvd + kh * hd, tree == null ? pos0 + t : pos0 + tree.depth[t]);
+                    st.append(
+                            KB,
+                            t * kvd + kh * hd,
+                            VB,
+                            t * kvd + kh * hd,
+                            tree == null ? pos0 + t : pos0 + tree.depth[t]);
                 }
             }
             if (tree != null) tree.keep(l, KB, VB, before, T * kvd);
@@ -388,13 +455,25 @@ public final class Session {
                 for (int kh = from; kh < to; kh++) {
                     HeadKvStore st = cache.store(layer, kh);
                     if (tree == null && T > 1 && st instanceof DenseKvStore) { // blocked products over the chunk
-                        promptAttention[worker].attend(st.keys().data(), st.values().data(), st.length(), before[kh], Q, qd,
-                                kh * c.groupSize(), c.groupSize(), hd, T, attScale, AO);
+                        promptAttention[worker].attend(
+                                st.keys().data(),
+                                st.values().data(),
+                                st.length(),
+                                before[kh],
+                                Q,
+                                qd,
+                                kh * c.groupSize(),
+                                c.groupSize(),
+                                hd,
+                                T,
+                                attScale,
+                                AO);
                         continue;
                     }
                     for (int h = kh * c.groupSize(); h < (kh + 1) * c.groupSize(); h++) {
                         for (int t = 0; t < T; t++) {
-                            if (tree == null) attend(st, Q, t * qd + h * hd, before[kh] + t + 1, s, 0, AO, t * qd + h * hd);
+                            if (tree == null)
+                                attend(st, Q, t * qd + h * hd, before[kh] + t + 1, s, 0, AO, t * qd + h * hd);
                             else attendTree(st, Q, t * qd + h * hd, before[kh], t, tree, s, AO, t * qd + h * hd);
                         }
                     }
@@ -421,7 +500,9 @@ public final class Session {
         int rowsOut = T - first;
         float[] normed = new float[rowsOut * dim];
         for (int t = first; t < T; t++) rmsnorm(normed, (t - first) * dim, X, t * dim, w.finalNorm());
-        float[] out = tree != null ? tree.logits(Math.multiplyExact(rowsOut, c.vocabSize())) : new float[Math.multiplyExact(rowsOut, c.vocabSize())];
+        float[] out = tree != null
+                ? tree.logits(Math.multiplyExact(rowsOut, c.vocabSize()))
+                : new float[Math.multiplyExact(rowsOut, c.vocabSize())];
         proj.product(w.classifier(), normed, rowsOut, out);
         return tree != null ? null : new FloatMatrix(rowsOut, c.vocabSize(), out);
     }
@@ -436,16 +517,40 @@ public final class Session {
             this.start = start;
         }
 
-        @Override public LlamaModel model() { return model; }
-        @Override public KvCache cache() { return cache; }
-        @Override public int[] prompt() { return prompt.clone(); }
-        @Override public int promptStart() { return start; }
-        @Override public int position() { return pos; }
-        @Override public void setPosition(int p) { Session.this.setPosition(p); }
+        @Override
+        public LlamaModel model() {
+            return model;
+        }
+
+        @Override
+        public KvCache cache() {
+            return cache;
+        }
+
+        @Override
+        public int[] prompt() {
+            return prompt.clone();
+        }
+
+        @Override
+        public int promptStart() {
+            return start;
+        }
+
+        @Override
+        public int position() {
+            return pos;
+        }
+
+        @Override
+        public void setPosition(int p) {
+            Session.this.setPosition(p);
+        }
 
         @Override
         public void run(int[] tokens, KvHook observer) {
-            if (tokens == null || tokens.length == 0) throw new IllegalArgumentException("a prompt pass needs at least one token");
+            if (tokens == null || tokens.length == 0)
+                throw new IllegalArgumentException("a prompt pass needs at least one token");
             if (observer == null) throw new IllegalArgumentException("a prompt pass needs an observer hook");
             forward(tokens, null, Logits.NONE, List.of(observer));
             peakKvBytes = Math.max(peakKvBytes, cache.bytes());
@@ -466,7 +571,8 @@ public final class Session {
      * Attention of tree node t: over the cache before the tree ({@code before} slots) and the tree nodes that are
      * t's ancestors or t itself (slots before + j, j <= t; nodes are in breadth-first order, so ancestors come first).
      */
-    private void attendTree(HeadKvStore st, float[] qv, int qOff, int before, int t, Tree tree, float[] a, float[] out, int oOff) {
+    private void attendTree(
+            HeadKvStore st, float[] qv, int qOff, int before, int t, Tree tree, float[] a, float[] out, int oOff) {
         int n = before + t + 1;
         st.scores(qv, qOff, n, a, 0);
         K.scale(a, 0, n, attScale);
@@ -508,7 +614,8 @@ public final class Session {
 
     private void checkToken(int token) {
         if (token < 0 || token >= c.vocabSize()) {
-            throw new IllegalArgumentException("token id " + token + " is outside the vocabulary [0, " + c.vocabSize() + ")");
+            throw new IllegalArgumentException(
+                    "token id " + token + " is outside the vocabulary [0, " + c.vocabSize() + ")");
         }
     }
 
@@ -535,20 +642,42 @@ public final class Session {
         long seen = Math.min(capacity, (long) longest + T);
         HeapBudget.of("a " + (causal ? "prefill" : "draft tree") + " of " + T + " tokens in " + model.source())
                 .add("the session's own buffers", fixedBytes)
-                .add("activations (" + T + " tokens x (3 x dim " + c.dim() + " + 2 x q_dim " + c.qDim() + " + 2 x kv_dim " + c.kvDim()
-                        + " + 2 x hidden_dim " + c.hiddenDim() + ") x 4 B)", T, 3L * c.dim() + 2L * c.qDim() + 2L * c.kvDim() + 2L * c.hiddenDim(), 4)
-                .add("packed activations (" + packedTokens + " tokens x width " + widest + " x 4 B)", packedTokens, widest, 4)
-                .add("blocked prompt attention (" + pool.threads() + " threads x " + c.groupSize() + " heads x " + T + " queries x up to "
-                        + seen + " entries, head_dim " + c.headDim() + ")", blocked ? pool.threads() : 0,
+                .add(
+                        "activations (" + T + " tokens x (3 x dim " + c.dim() + " + 2 x q_dim " + c.qDim()
+                                + " + 2 x kv_dim " + c.kvDim() + " + 2 x hidden_dim " + c.hiddenDim() + ") x 4 B)",
+                        T,
+                        3L * c.dim() + 2L * c.qDim() + 2L * c.kvDim() + 2L * c.hiddenDim(),
+                        4)
+                .add(
+                        "packed activations (" + packedTokens + " tokens x width " + widest + " x 4 B)",
+                        packedTokens,
+                        widest,
+                        4)
+                .add(
+                        "blocked prompt attention (" + pool.threads() + " threads x " + c.groupSize() + " heads x " + T
+                                + " queries x up to " + seen + " entries, head_dim " + c.headDim() + ")",
+                        blocked ? pool.threads() : 0,
                         PromptAttention.bytes(c.groupSize(), T, seen, c.headDim()))
-                .add("logits (" + rows + " rows x vocab " + c.vocabSize() + " x 4 B, plus their normed inputs)", rows, c.vocabSize() + (long) c.dim(), 4)
-                .add("KV cache after it (n_layers " + c.nLayers() + " x n_kv_heads " + c.nKvHeads() + " x up to " + kvRows
-                        + " entries x head_dim " + c.headDim() + " x 2 x 4 B)", c.nLayers(), c.nKvHeads(), kvRows, c.headDim(), 2, 4)
+                .add(
+                        "logits (" + rows + " rows x vocab " + c.vocabSize() + " x 4 B, plus their normed inputs)",
+                        rows,
+                        c.vocabSize() + (long) c.dim(),
+                        4)
+                .add(
+                        "KV cache after it (n_layers " + c.nLayers() + " x n_kv_heads " + c.nKvHeads() + " x up to "
+                                + kvRows + " entries x head_dim " + c.headDim() + " x 2 x 4 B)",
+                        c.nLayers(),
+                        c.nKvHeads(),
+                        kvRows,
+                        c.headDim(),
+                        2,
+                        4)
                 .require();
     }
 
     private boolean anyDenseStore() {
-        for (int l = 0; l < c.nLayers(); l++) for (int h = 0; h < c.nKvHeads(); h++) if (cache.store(l, h) instanceof DenseKvStore) return true;
+        for (int l = 0; l < c.nLayers(); l++)
+            for (int h = 0; h < c.nKvHeads(); h++) if (cache.store(l, h) instanceof DenseKvStore) return true;
         return false;
     }
 
@@ -557,21 +686,27 @@ public final class Session {
         long kvRows = Math.min(capacity, 2L * (pos + 1));
         long kv = HeapBudget.product(c.nLayers(), c.nKvHeads(), kvRows, c.headDim(), 2, 4);
         if (fixedBytes + kv <= HeapBudget.limit()) return;
-        HeapBudget.of("decoding position " + pos + " in " + model.source()).add("the session's own buffers", fixedBytes)
-                .add("KV cache (n_layers " + c.nLayers() + " x n_kv_heads " + c.nKvHeads() + " x up to " + kvRows + " entries x head_dim "
-                        + c.headDim() + " x 2 x 4 B)", kv).require();
+        HeapBudget.of("decoding position " + pos + " in " + model.source())
+                .add("the session's own buffers", fixedBytes)
+                .add(
+                        "KV cache (n_layers " + c.nLayers() + " x n_kv_heads " + c.nKvHeads() + " x up to " + kvRows
+                                + " entries x head_dim " + c.headDim() + " x 2 x 4 B)",
+                        kv)
+                .require();
     }
 
     private int longestStore() {
         int n = 0;
-        for (int l = 0; l < c.nLayers(); l++) for (int h = 0; h < c.nKvHeads(); h++) n = Math.max(n, cache.store(l, h).length());
+        for (int l = 0; l < c.nLayers(); l++)
+            for (int h = 0; h < c.nKvHeads(); h++)
+                n = Math.max(n, cache.store(l, h).length());
         return n;
     }
 
     private void requireRoom(HeadKvStore st, int l, int kh, int n) {
         if (st.length() + n > st.capacity()) {
-            throw new IllegalArgumentException("KV cache full at layer " + l + ", head " + kh + ": " + st.length() + " + " + n
-                    + " entries exceed its capacity " + st.capacity());
+            throw new IllegalArgumentException("KV cache full at layer " + l + ", head " + kh + ": " + st.length()
+                    + " + " + n + " entries exceed its capacity " + st.capacity());
         }
     }
 
@@ -586,21 +721,39 @@ public final class Session {
     private abstract class BaseView implements LayerView {
         int layer;
 
-        @Override public int layer() { return layer; }
-        @Override public ModelShape shape() { return model.shape(); }
-        @Override public KvCache cache() { return cache; }
-        @Override public Rope rope() { return rope; }
+        @Override
+        public int layer() {
+            return layer;
+        }
+
+        @Override
+        public ModelShape shape() {
+            return model.shape();
+        }
+
+        @Override
+        public KvCache cache() {
+            return cache;
+        }
+
+        @Override
+        public Rope rope() {
+            return rope;
+        }
 
         @Override
         public FloatMatrix attention(int qHead, int fromQuery, int toQuery) {
-            if (qHead < 0 || qHead >= c.nHeads()) throw new IllegalArgumentException("query head " + qHead + " is outside [0, " + c.nHeads() + ")");
+            if (qHead < 0 || qHead >= c.nHeads())
+                throw new IllegalArgumentException("query head " + qHead + " is outside [0, " + c.nHeads() + ")");
             if (fromQuery < 0 || toQuery > queryCount() || fromQuery >= toQuery) {
-                throw new IllegalArgumentException("query range [" + fromQuery + ", " + toQuery + ") is not inside [0, " + queryCount() + ")");
+                throw new IllegalArgumentException(
+                        "query range [" + fromQuery + ", " + toQuery + ") is not inside [0, " + queryCount() + ")");
             }
             int kh = qHead / c.groupSize();
             HeadKvStore st = store(kh);
             int width = visibleCount(toQuery - 1, kh);
-            if (width > st.length()) throw new IllegalStateException("the store of head " + kh + " changed; attention is no longer defined");
+            if (width > st.length())
+                throw new IllegalStateException("the store of head " + kh + " changed; attention is no longer defined");
             FloatMatrix m = new FloatMatrix(toQuery - fromQuery, width);
             float[] qs = queries();
             for (int t = fromQuery; t < toQuery; t++) {
@@ -615,8 +768,15 @@ public final class Session {
     }
 
     private final class DecodeView extends BaseView {
-        @Override public Phase phase() { return Phase.DECODE; }
-        @Override public int queryCount() { return 1; }
+        @Override
+        public Phase phase() {
+            return Phase.DECODE;
+        }
+
+        @Override
+        public int queryCount() {
+            return 1;
+        }
 
         @Override
         public int queryPosition(int t) {
@@ -624,7 +784,10 @@ public final class Session {
             return pos;
         }
 
-        @Override public float[] queries() { return q; }
+        @Override
+        public float[] queries() {
+            return q;
+        }
 
         @Override
         public int visibleCount(int t, int kvHead) {
@@ -632,11 +795,15 @@ public final class Session {
             return stepVisible[kvHead];
         }
 
-        @Override public float[] stepAttention() { return att; }
+        @Override
+        public float[] stepAttention() {
+            return att;
+        }
 
         @Override
         public int stepAttentionOffset(int qHead) {
-            if (qHead < 0 || qHead >= c.nHeads()) throw new IllegalArgumentException("query head " + qHead + " is outside [0, " + c.nHeads() + ")");
+            if (qHead < 0 || qHead >= c.nHeads())
+                throw new IllegalArgumentException("query head " + qHead + " is outside [0, " + c.nHeads() + ")");
             return qHead * capacity;
         }
     }
@@ -654,20 +821,32 @@ public final class Session {
             this.before = before;
         }
 
-        @Override public Phase phase() { return Phase.PREFILL; }
-        @Override public int queryCount() { return count; }
+        @Override
+        public Phase phase() {
+            return Phase.PREFILL;
+        }
+
+        @Override
+        public int queryCount() {
+            return count;
+        }
 
         @Override
         public int queryPosition(int t) {
-            if (t < 0 || t >= count) throw new IllegalArgumentException("query " + t + " is outside [0, " + count + ")");
+            if (t < 0 || t >= count)
+                throw new IllegalArgumentException("query " + t + " is outside [0, " + count + ")");
             return pos0 + t;
         }
 
-        @Override public float[] queries() { return queries; }
+        @Override
+        public float[] queries() {
+            return queries;
+        }
 
         @Override
         public int visibleCount(int t, int kvHead) {
-            if (t < 0 || t >= count) throw new IllegalArgumentException("query " + t + " is outside [0, " + count + ")");
+            if (t < 0 || t >= count)
+                throw new IllegalArgumentException("query " + t + " is outside [0, " + count + ")");
             return before[kvHead] + t + 1;
         }
 
@@ -677,6 +856,8 @@ public final class Session {
         }
 
         @Override
-        public int stepAttentionOffset(int qHead) { return stepAttention().length; }
+        public int stepAttentionOffset(int qHead) {
+            return stepAttention().length;
+        }
     }
 }

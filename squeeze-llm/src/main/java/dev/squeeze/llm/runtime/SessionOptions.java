@@ -2,7 +2,6 @@ package dev.squeeze.llm.runtime;
 
 import dev.squeeze.kv.api.HeadKvStore;
 import dev.squeeze.kv.api.KvHook;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +13,8 @@ import java.util.List;
  * @param hooks         presses, called in order
  * @param observers     called after each step
  */
-public record SessionOptions(int cacheCapacity, HeadKvStore.Factory storeFactory, List<KvHook> hooks, List<StepObserver> observers) {
+public record SessionOptions(
+        int cacheCapacity, HeadKvStore.Factory storeFactory, List<KvHook> hooks, List<StepObserver> observers) {
     public SessionOptions {
         if (cacheCapacity < 0) throw new IllegalArgumentException("cacheCapacity must be >= 0, got " + cacheCapacity);
         if (storeFactory == null) throw new IllegalArgumentException("storeFactory must not be null");
@@ -23,9 +23,13 @@ public record SessionOptions(int cacheCapacity, HeadKvStore.Factory storeFactory
         observers = List.copyOf(observers);
     }
 
-    public static SessionOptions defaults() { return builder().build(); }
+    public static SessionOptions defaults() {
+        return builder().build();
+    }
 
-    public static Builder builder() { return new Builder(); }
+    public static Builder builder() {
+        return new Builder();
+    }
 
     public static final class Builder {
         private int capacity;
@@ -33,9 +37,15 @@ public record SessionOptions(int cacheCapacity, HeadKvStore.Factory storeFactory
         private final List<KvHook> hooks = new ArrayList<>();
         private final List<StepObserver> observers = new ArrayList<>();
 
-        public Builder cacheCapacity(int c) { this.capacity = c; return this; }
+        public Builder cacheCapacity(int c) {
+            this.capacity = c;
+            return this;
+        }
 
-        public Builder storeFactory(HeadKvStore.Factory f) { this.factory = f; return this; }
+        public Builder storeFactory(HeadKvStore.Factory f) {
+            this.factory = f;
+            return this;
+        }
 
         /** Adds a press; {@link KvHook#NONE} (the full cache) adds nothing. */
         public Builder hook(KvHook h) {
@@ -50,6 +60,8 @@ public record SessionOptions(int cacheCapacity, HeadKvStore.Factory storeFactory
             return this;
         }
 
-        public SessionOptions build() { return new SessionOptions(capacity, factory, hooks, observers); }
+        public SessionOptions build() {
+            return new SessionOptions(capacity, factory, hooks, observers);
+        }
     }
 }

@@ -11,12 +11,14 @@ import java.util.Arrays;
 public final class AdjacencyMatrix {
     private final int vocab;
     private final int k;
-    private final int[] next;       // (vocab, k), best first
+    private final int[] next; // (vocab, k), best first
     private final float[] topValues; // (k) scratch of update
-    private final int[] topIds;      // (k)
+    private final int[] topIds; // (k)
 
     public AdjacencyMatrix(int vocab, int k) {
-        if (vocab <= 0 || k <= 0) throw new IllegalArgumentException("adjacency matrix needs vocab > 0 and k > 0, got " + vocab + " and " + k);
+        if (vocab <= 0 || k <= 0)
+            throw new IllegalArgumentException(
+                    "adjacency matrix needs vocab > 0 and k > 0, got " + vocab + " and " + k);
         this.vocab = vocab;
         this.k = k;
         next = new int[Math.multiplyExact(vocab, k)];
@@ -24,10 +26,14 @@ public final class AdjacencyMatrix {
         topIds = new int[k];
     }
 
-    public int candidates() { return k; }
+    public int candidates() {
+        return k;
+    }
 
     /** The {@code rank}-th stored successor of {@code token}. */
-    public int candidate(int token, int rank) { return next[token * k + rank]; }
+    public int candidate(int token, int rank) {
+        return next[token * k + rank];
+    }
 
     /** Stores the k highest of logits[off .. off+vocab) (ties: lower id first) as the successors of {@code token}. */
     public void update(int token, float[] logits, int off) {
@@ -51,5 +57,7 @@ public final class AdjacencyMatrix {
     }
 
     /** Forgets everything (every successor back to token 0). */
-    public void clear() { Arrays.fill(next, 0); }
+    public void clear() {
+        Arrays.fill(next, 0);
+    }
 }

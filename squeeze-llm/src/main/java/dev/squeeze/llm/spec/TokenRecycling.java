@@ -2,7 +2,6 @@ package dev.squeeze.llm.spec;
 
 import dev.squeeze.llm.model.LlamaConfig;
 import dev.squeeze.llm.runtime.Session;
-
 import java.util.Arrays;
 import java.util.function.IntPredicate;
 
@@ -31,7 +30,9 @@ public final class TokenRecycling {
     /** What a generation did. {@code tokensPerStep[i]}: tokens step i added (accepted drafts + 1). */
     public record Result(int[] tokens, int steps, int[] tokensPerStep) {
         /** Mean tokens per forward pass (the paper's mean accepted tokens). */
-        public double meanTokensPerStep() { return steps == 0 ? 0 : Arrays.stream(tokensPerStep).sum() / (double) steps; }
+        public double meanTokensPerStep() {
+            return steps == 0 ? 0 : Arrays.stream(tokensPerStep).sum() / (double) steps;
+        }
     }
 
     public TokenRecycling(int vocab, DraftTree tree) {
@@ -39,16 +40,21 @@ public final class TokenRecycling {
         this.matrix = new AdjacencyMatrix(vocab, Math.max(CANDIDATES, tree.widestRank() + 1));
     }
 
-    public DraftTree tree() { return tree; }
+    public DraftTree tree() {
+        return tree;
+    }
 
-    public AdjacencyMatrix matrix() { return matrix; }
+    public AdjacencyMatrix matrix() {
+        return matrix;
+    }
 
     /**
      * Greedy generation of up to {@code maxTokens} tokens after {@code prompt} on a fresh session (reset here),
      * stopping after a token for which {@code stop} holds (it is included) or when the context is full.
      */
     public Result generate(Session s, int[] prompt, int maxTokens, IntPredicate stop) {
-        if (prompt == null || prompt.length == 0) throw new IllegalArgumentException("Token Recycling needs a prompt of at least one token");
+        if (prompt == null || prompt.length == 0)
+            throw new IllegalArgumentException("Token Recycling needs a prompt of at least one token");
         if (maxTokens <= 0) throw new IllegalArgumentException("max tokens must be > 0, got " + maxTokens);
         LlamaConfig c = s.model().config();
         s.reset();
@@ -75,7 +81,10 @@ public final class TokenRecycling {
             while (true) {
                 int child = -1;
                 for (int i = node + 1; i < n; i++) {
-                    if (par[i] == node && tokens[i] == next) { child = i; break; }
+                    if (par[i] == node && tokens[i] == next) {
+                        child = i;
+                        break;
+                    }
                 }
                 if (child < 0) break;
                 path[len++] = child;
@@ -92,7 +101,10 @@ public final class TokenRecycling {
                 int tok = i < len ? tokens[path[i]] : next;
                 out[produced++] = tok;
                 added++;
-                if (stop.test(tok)) { stopped = true; break; }
+                if (stop.test(tok)) {
+                    stopped = true;
+                    break;
+                }
             }
             perStep[steps - 1] = added;
             if (stopped) break;
@@ -115,7 +127,9 @@ public final class TokenRecycling {
         while (n < maxTokens) {
             int t = argmaxRow(logits, 0, vocab);
             out[n++] = t;
-            if (n == maxTokens || stop.test(t) || s.position() >= s.model().config().seqLen()) break;
+            if (n == maxTokens
+                    || stop.test(t)
+                    || s.position() >= s.model().config().seqLen()) break;
             logits = s.step(t);
         }
         return Arrays.copyOf(out, n);

@@ -4,7 +4,6 @@ import dev.squeeze.core.catalog.Family;
 import dev.squeeze.core.catalog.Mechanism;
 import dev.squeeze.core.catalog.MethodInfo;
 import dev.squeeze.core.catalog.MethodProvider;
-
 import java.util.List;
 
 /**
@@ -18,9 +17,14 @@ public final class TokenRecyclingMethod implements MethodProvider {
     public static final String NAME = "token-recycling";
 
     public MethodInfo info() {
-        return MethodInfo.builder(NAME).family(Family.DECODING).mechanism(Mechanism.SPECULATION)
-                .paper("Turning Trash into Treasure: Accelerating Inference of Large Language Models with Token Recycling",
-                        "Luo et al.", 2025, "https://arxiv.org/abs/2408.08696")
+        return MethodInfo.builder(NAME)
+                .family(Family.DECODING)
+                .mechanism(Mechanism.SPECULATION)
+                .paper(
+                        "Turning Trash into Treasure: Accelerating Inference of Large Language Models with Token Recycling",
+                        "Luo et al.",
+                        2025,
+                        "https://arxiv.org/abs/2408.08696")
                 .inputs("model", "prompt")
                 .implementation(TokenRecycling.class)
                 .notesResource(getClass())
@@ -28,5 +32,7 @@ public final class TokenRecyclingMethod implements MethodProvider {
     }
 
     @Override
-    public List<MethodInfo> methods() { return List.of(info()); }
+    public List<MethodInfo> methods() {
+        return List.of(info());
+    }
 }

@@ -1,7 +1,5 @@
 package dev.squeeze.llm.tokenizer;
 
-import org.jspecify.annotations.Nullable;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -10,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Byte-level BPE (GPT-2, Llama 3, Qwen2): text is split by a pre-tokenizer regex; each piece's UTF-8 bytes
@@ -19,7 +18,8 @@ import java.util.regex.Pattern;
  */
 public final class ByteLevelBpeTokenizer implements Tokenizer {
     /** GPT-2's pre-tokenizer. */
-    public static final String GPT2_PATTERN = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+    public static final String GPT2_PATTERN =
+            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
     /** Llama 3's pre-tokenizer (digits in groups of up to three). */
     public static final String LLAMA3_PATTERN = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
             + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
@@ -45,7 +45,8 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     private final Map<String, Integer> ranks = new HashMap<>();
     private final boolean[] special;
     private final Pattern pattern;
-    private final @Nullable Pattern specialPattern; // control tokens written literally in the text (chat templates), or null
+    private final @Nullable Pattern
+            specialPattern; // control tokens written literally in the text (chat templates), or null
     private final int bos;
     private final int eos;
 
@@ -53,18 +54,22 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
      * @param merges  "left right" pairs in priority order
      * @param special which tokens are control tokens (decoded to nothing), or null
      */
-    public ByteLevelBpeTokenizer(String[] tokens, String[] merges, boolean @Nullable [] special, int bos, int eos, String pattern) {
+    public ByteLevelBpeTokenizer(
+            String[] tokens, String[] merges, boolean @Nullable [] special, int bos, int eos, String pattern) {
         this.tokens = tokens;
         for (int i = 0; i < tokens.length; i++) ids.putIfAbsent(tokens[i], i);
         for (int i = 0; i < merges.length; i++) {
             String m = merges[i];
             int sp = m.indexOf(' ', 1);
-            if (sp <= 0) throw new IllegalArgumentException("merge " + i + " ('" + m + "') is not two symbols separated by a space");
+            if (sp <= 0)
+                throw new IllegalArgumentException(
+                        "merge " + i + " ('" + m + "') is not two symbols separated by a space");
             ranks.putIfAbsent(m.substring(0, sp) + " " + m.substring(sp + 1), i);
         }
         this.special = special == null ? new boolean[tokens.length] : special;
         if (this.special.length != tokens.length) {
-            throw new IllegalArgumentException("special flags cover " + this.special.length + " tokens, the vocabulary has " + tokens.length);
+            throw new IllegalArgumentException(
+                    "special flags cover " + this.special.length + " tokens, the vocabulary has " + tokens.length);
         }
         this.pattern = Pattern.compile(pattern);
         List<String> specials = new ArrayList<>();
@@ -77,9 +82,20 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         this.eos = eos;
     }
 
-    @Override public int vocabSize() { return tokens.length; }
-    @Override public int bos() { return bos; }
-    @Override public int eos() { return eos; }
+    @Override
+    public int vocabSize() {
+        return tokens.length;
+    }
+
+    @Override
+    public int bos() {
+        return bos;
+    }
+
+    @Override
+    public int eos() {
+        return eos;
+    }
 
     @Override
     public int[] encode(String text, boolean addBos) {
@@ -115,7 +131,9 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
             mergeAll(sym);
             for (String s : sym) {
                 Integer id = ids.get(s);
-                if (id == null) throw new IllegalArgumentException("byte-level symbol '" + s + "' (from '" + m.group() + "') is not in the vocabulary");
+                if (id == null)
+                    throw new IllegalArgumentException(
+                            "byte-level symbol '" + s + "' (from '" + m.group() + "') is not in the vocabulary");
                 out.add(id);
             }
         }
@@ -127,12 +145,18 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
             String bestL = null, bestR = null;
             for (int i = 0; i + 1 < sym.size(); i++) {
                 Integer r = ranks.get(sym.get(i) + " " + sym.get(i + 1));
-                if (r != null && r < bestRank) { bestRank = r; bestL = sym.get(i); bestR = sym.get(i + 1); }
+                if (r != null && r < bestRank) {
+                    bestRank = r;
+                    bestL = sym.get(i);
+                    bestR = sym.get(i + 1);
+                }
             }
             if (bestL == null) return;
             List<String> next = new ArrayList<>(sym.size());
             for (int i = 0; i < sym.size(); i++) {
-                if (i + 1 < sym.size() && sym.get(i).equals(bestL) && sym.get(i + 1).equals(bestR)) {
+                if (i + 1 < sym.size()
+                        && sym.get(i).equals(bestL)
+                        && sym.get(i + 1).equals(bestR)) {
                     next.add(bestL + bestR);
                     i++;
                 } else {
@@ -162,5 +186,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     }
 
     /** The printable character GPT-2's table maps byte b to. */
-    public static char byteChar(int b) { return BYTE_TO_CHAR[b & 0xFF]; }
+    public static char byteChar(int b) {
+        return BYTE_TO_CHAR[b & 0xFF];
+    }
 }

@@ -27,7 +27,8 @@ public final class SentencePieceTokenizer implements Tokenizer {
      */
     public SentencePieceTokenizer(String[] pieces, float[] scores, int bos, int eos, String spaceMarker) {
         if (pieces.length != scores.length) {
-            throw new IllegalArgumentException("tokenizer has " + pieces.length + " pieces but " + scores.length + " scores");
+            throw new IllegalArgumentException(
+                    "tokenizer has " + pieces.length + " pieces but " + scores.length + " scores");
         }
         this.pieces = pieces;
         this.scores = scores;
@@ -54,13 +55,30 @@ public final class SentencePieceTokenizer implements Tokenizer {
         }
     }
 
-    @Override public int vocabSize() { return pieces.length; }
-    @Override public int bos() { return bos; }
-    @Override public int eos() { return eos; }
+    @Override
+    public int vocabSize() {
+        return pieces.length;
+    }
 
-    public String piece(int id) { checkToken(id); return pieces[id]; }
+    @Override
+    public int bos() {
+        return bos;
+    }
 
-    public float score(int id) { checkToken(id); return scores[id]; }
+    @Override
+    public int eos() {
+        return eos;
+    }
+
+    public String piece(int id) {
+        checkToken(id);
+        return pieces[id];
+    }
+
+    public float score(int id) {
+        checkToken(id);
+        return scores[id];
+    }
 
     @Override
     public int[] encode(String text, boolean addBos) {
@@ -83,7 +101,8 @@ public final class SentencePieceTokenizer implements Tokenizer {
                     for (byte b : s.substring(i, i + len).getBytes(StandardCharsets.UTF_8)) {
                         int bid = byteIds[b & 0xFF];
                         if (bid < 0) {
-                            throw new IllegalArgumentException("cannot encode character U+" + Integer.toHexString(cp).toUpperCase()
+                            throw new IllegalArgumentException("cannot encode character U+"
+                                    + Integer.toHexString(cp).toUpperCase()
                                     + " at index " + i + ": not in the vocabulary and no byte piece <0x"
                                     + String.format("%02X", b & 0xFF) + ">");
                         }
@@ -108,9 +127,13 @@ public final class SentencePieceTokenizer implements Tokenizer {
     private int merge(int[] tok, int n) {
         int[] prev = new int[n], next = new int[n], version = new int[n];
         boolean[] alive = new boolean[n];
-        for (int i = 0; i < n; i++) { prev[i] = i - 1; next[i] = i + 1 < n ? i + 1 : -1; alive[i] = true; }
-        PriorityQueue<Candidate> heap = new PriorityQueue<>((a, b) ->
-                a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.left, b.left));
+        for (int i = 0; i < n; i++) {
+            prev[i] = i - 1;
+            next[i] = i + 1 < n ? i + 1 : -1;
+            alive[i] = true;
+        }
+        PriorityQueue<Candidate> heap = new PriorityQueue<>(
+                (a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.left, b.left));
         for (int i = 0; i + 1 < n; i++) offer(heap, tok, i, i + 1, version);
         while (!heap.isEmpty()) {
             Candidate c = heap.poll();
@@ -140,7 +163,11 @@ public final class SentencePieceTokenizer implements Tokenizer {
     public byte[] decodeBytes(int prev, int token) {
         checkToken(token);
         byte[] b = pieceBytes[token];
-        if (prev == bos && b.length > 0 && b[0] == ' ' && pieces[token].length() > 0 && !pieces[token].startsWith("<0x")) {
+        if (prev == bos
+                && b.length > 0
+                && b[0] == ' '
+                && pieces[token].length() > 0
+                && !pieces[token].startsWith("<0x")) {
             return java.util.Arrays.copyOfRange(b, 1, b.length);
         }
         if (token == bos || token == eos) return new byte[0];

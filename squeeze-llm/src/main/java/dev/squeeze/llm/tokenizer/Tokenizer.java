@@ -37,7 +37,8 @@ public interface Tokenizer {
     /** Checks a token id, naming it and the vocabulary size. */
     default void checkToken(int token) {
         if (token < 0 || token >= vocabSize()) {
-            throw new IllegalArgumentException("token id " + token + " is outside the vocabulary [0, " + vocabSize() + ")");
+            throw new IllegalArgumentException(
+                    "token id " + token + " is outside the vocabulary [0, " + vocabSize() + ")");
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.squeeze.llm.format;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.llm.Stories;
 import dev.squeeze.llm.model.LlamaConfig;
 import dev.squeeze.llm.model.LlamaModel;
@@ -9,16 +11,13 @@ import dev.squeeze.llm.runtime.Generator;
 import dev.squeeze.llm.runtime.Perplexity;
 import dev.squeeze.llm.runtime.Sampler;
 import dev.squeeze.llm.runtime.SessionOptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** stories260K converted to GGUF by our writer, read back through the GGUF path. */
 class GgufTest {
@@ -34,13 +33,17 @@ class GgufTest {
                 // tokenizer from GGUF metadata (pieces with U+2581) encodes like tokenizer.bin
                 String s = "Lily and Ben went to the park. They saw a big dog!";
                 assertArrayEquals(ref.tokenizer().encode(s, true), g.tokenizer().encode(s, true));
-                String text = Generator.generate(g, g.newSession(), "", 60, new Sampler(0, 0), x -> {}).text();
+                String text = Generator.generate(g, g.newSession(), "", 60, new Sampler(0, 0), x -> {})
+                        .text();
                 assertTrue(text.startsWith(Stories.GREEDY_PREFIX), text);
                 List<int[]> paras = Stories.paragraphs(ref.tokenizer(), 100);
-                double a = Perplexity.evaluate(ref, paras, 512, SessionOptions.defaults(), true).natsPerToken();
-                double b = Perplexity.evaluate(g, paras, 512, SessionOptions.defaults(), true).natsPerToken();
+                double a = Perplexity.evaluate(ref, paras, 512, SessionOptions.defaults(), true)
+                        .natsPerToken();
+                double b = Perplexity.evaluate(g, paras, 512, SessionOptions.defaults(), true)
+                        .natsPerToken();
                 // same weights and kernels; 1e-7, not 0: the Vector API leaves the order of a lane reduction to the
-                // implementation, and it differs between interpreted, C1 and C2 code, which the two runs meet at different times
+                // implementation, and it differs between interpreted, C1 and C2 code, which the two runs meet at
+                // different times
                 assertEquals(a, b, 1e-7, "same fp32 weights, same arithmetic");
             }
         }
@@ -54,12 +57,16 @@ class GgufTest {
             GgufWriter.fromModel(ref, GgmlType.Q8_0).write(gguf);
             try (LlamaModel g = ModelLoader.load(gguf, null)) {
                 assertEquals(GgmlType.Q8_0, g.weights().layers().get(0).wq().type());
-                assertEquals(GgmlType.F32, g.weights().layers().get(0).w2().type(), "hidden 172 is not a multiple of 32");
-                String text = Generator.generate(g, g.newSession(), "", 40, new Sampler(0, 0), x -> {}).text();
+                assertEquals(
+                        GgmlType.F32, g.weights().layers().get(0).w2().type(), "hidden 172 is not a multiple of 32");
+                String text = Generator.generate(g, g.newSession(), "", 40, new Sampler(0, 0), x -> {})
+                        .text();
                 assertTrue(text.startsWith("Once upon a time, there was a little girl named Lily."), text);
                 List<int[]> paras = Stories.paragraphs(ref.tokenizer(), 100);
-                double a = Perplexity.evaluate(ref, paras, 512, SessionOptions.defaults(), true).natsPerToken();
-                double b = Perplexity.evaluate(g, paras, 512, SessionOptions.defaults(), true).natsPerToken();
+                double a = Perplexity.evaluate(ref, paras, 512, SessionOptions.defaults(), true)
+                        .natsPerToken();
+                double b = Perplexity.evaluate(g, paras, 512, SessionOptions.defaults(), true)
+                        .natsPerToken();
                 // measured: Q8_0 adds about 0.001 nats/token on this model
                 assertEquals(a, b, 0.005);
                 assertNotEquals(a, b, "quantisation must change something");
@@ -78,7 +85,8 @@ class GgufTest {
                 assertEquals(3, g.version());
                 assertEquals("llama", g.string("general.architecture"));
                 assertEquals(t, g.tensor("blk.1.ffn_down.weight").type());
-                assertArrayEquals(new long[] {128, 64}, g.tensor("blk.1.ffn_down.weight").dims());
+                assertArrayEquals(
+                        new long[] {128, 64}, g.tensor("blk.1.ffn_down.weight").dims());
                 assertEquals(0, (g.tensor("output.weight").offset() - g.dataStart()) % 32);
             }
             try (LlamaModel m = ModelLoader.load(p, null)) {
@@ -130,7 +138,8 @@ class GgufTest {
     void gpt2TokenizerFromMetadata(@TempDir Path dir) throws IOException {
         LlamaConfig c = new LlamaConfig(32, 64, 1, 2, 2, 266, 16, 16, 1e-5f, 10000f, RopeStyle.INTERLEAVED, null);
         String[] vocab = new String[266];
-        for (int b = 0; b < 256; b++) vocab[b] = String.valueOf(dev.squeeze.llm.tokenizer.ByteLevelBpeTokenizer.byteChar(b));
+        for (int b = 0; b < 256; b++)
+            vocab[b] = String.valueOf(dev.squeeze.llm.tokenizer.ByteLevelBpeTokenizer.byteChar(b));
         String[] merged = {"he", "ll", "hell", "hello", "Ġw", "or", "Ġwor", "ld", "Ġworld", "<|begin_of_text|>"};
         System.arraycopy(merged, 0, vocab, 256, merged.length);
         int[] types = new int[266];
@@ -138,11 +147,15 @@ class GgufTest {
         types[265] = 3;
         Path p = dir.resolve("bpe.gguf");
         GgufWriter.randomLlama(c, GgmlType.F32, 2)
-                .putString("tokenizer.ggml.model", "gpt2").putString("tokenizer.ggml.pre", "llama-bpe")
+                .putString("tokenizer.ggml.model", "gpt2")
+                .putString("tokenizer.ggml.pre", "llama-bpe")
                 .putStrings("tokenizer.ggml.tokens", vocab)
-                .putStrings("tokenizer.ggml.merges", new String[] {"h e", "l l", "he ll", "hell o", "Ġ w", "o r", "Ġw or", "l d", "Ġwor ld"})
+                .putStrings(
+                        "tokenizer.ggml.merges",
+                        new String[] {"h e", "l l", "he ll", "hell o", "Ġ w", "o r", "Ġw or", "l d", "Ġwor ld"})
                 .putInts("tokenizer.ggml.token_type", types)
-                .putU32("tokenizer.ggml.bos_token_id", 265).putU32("tokenizer.ggml.eos_token_id", 265)
+                .putU32("tokenizer.ggml.bos_token_id", 265)
+                .putU32("tokenizer.ggml.eos_token_id", 265)
                 .write(p);
         try (LlamaModel m = ModelLoader.load(p, null)) {
             assertArrayEquals(new int[] {265, 259, 264}, m.tokenizer().encode("hello world", true));
@@ -167,7 +180,10 @@ class GgufTest {
         bytes[at] = 99;
         Files.write(bad, bytes);
         e = assertThrows(IOException.class, () -> ModelLoader.load(bad, null));
-        assertTrue(e.getMessage().contains("unknown ggml type id 99") && e.getMessage().contains("offset"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("unknown ggml type id 99")
+                        && e.getMessage().contains("offset"),
+                e.getMessage());
         Path cut = dir.resolve("cut.gguf");
         Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(p), Files.readAllBytes(p).length - 100));
         e = assertThrows(IOException.class, () -> ModelLoader.load(cut, null));

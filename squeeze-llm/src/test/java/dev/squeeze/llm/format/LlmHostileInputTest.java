@@ -1,5 +1,7 @@
 package dev.squeeze.llm.format;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.squeeze.llm.model.LlamaConfig;
@@ -7,16 +9,13 @@ import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.model.RopeStyle;
 import dev.squeeze.llm.quant.GgmlType;
 import dev.squeeze.llm.runtime.Session;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Small generated model files whose metadata implies huge buffers (issue #16, class 1), and malformed
@@ -27,13 +26,16 @@ import static org.junit.jupiter.api.Assertions.*;
 class LlmHostileInputTest {
 
     static LlamaConfig config(int dim, int hidden, int heads, int kvHeads, int vocab, int seqLen, int headDim) {
-        return new LlamaConfig(dim, hidden, 1, heads, kvHeads, vocab, seqLen, headDim, 1e-5f, 10000f, RopeStyle.INTERLEAVED, null);
+        return new LlamaConfig(
+                dim, hidden, 1, heads, kvHeads, vocab, seqLen, headDim, 1e-5f, 10000f, RopeStyle.INTERLEAVED, null);
     }
 
     /** A random one-layer GGUF of config c, F16 (no block constraint on row lengths), head_dim written explicitly. */
     static Path gguf(Path dir, String name, LlamaConfig c) throws IOException {
         Path f = dir.resolve(name);
-        GgufWriter.randomLlama(c, GgmlType.F16, 1).putU32("llama.attention.key_length", c.headDim()).write(f);
+        GgufWriter.randomLlama(c, GgmlType.F16, 1)
+                .putU32("llama.attention.key_length", c.headDim())
+                .write(f);
         return f;
     }
 
@@ -55,7 +57,8 @@ class LlmHostileInputTest {
         Path f = gguf(dir, "long-context.gguf", config(64, 64, 1024, 1024, 8, LlamaConfig.MAX_SIZE, 2));
         try (LlamaModel m = GgufLoader.load(f, 1)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, m::newSession);
-            assertNames(e, "long-context.gguf", "seq_len", Integer.toString(LlamaConfig.MAX_SIZE), "n_heads 1024", "bytes");
+            assertNames(
+                    e, "long-context.gguf", "seq_len", Integer.toString(LlamaConfig.MAX_SIZE), "n_heads 1024", "bytes");
         }
     }
 
@@ -66,7 +69,8 @@ class LlmHostileInputTest {
             Session s = m.newSession();
             s.prefill(new int[] {1, 2, 3}, false); // a short prompt fits
             s.reset();
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.prefill(new int[16_384], false));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> s.prefill(new int[16_384], false));
             assertNames(e, "wide-ffn.gguf", "hidden_dim 200000", "16384", "bytes");
         }
     }
@@ -76,7 +80,8 @@ class LlmHostileInputTest {
         Path f = gguf(dir, "wide-vocab.gguf", config(2, 2, 1, 1, 400_000, 32_768, 2));
         try (LlamaModel m = GgufLoader.load(f, 1)) {
             Session s = m.newSession();
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.prefill(new int[16_384], true));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> s.prefill(new int[16_384], true));
             assertNames(e, "vocab 400000", "16384", "logits");
             assertEquals(400_000, s.prefill(new int[16_384], false).cols(), "the last row's logits alone fit");
         }
@@ -90,15 +95,21 @@ class LlmHostileInputTest {
         SafetensorsTest.put(t, shapes, "model.embed_tokens.weight", new float[vocab * dim], vocab, dim);
         String p = "model.layers.0.";
         SafetensorsTest.put(t, shapes, p + "input_layernorm.weight", new float[dim], dim);
-        for (String w : new String[] {"q", "k", "v"}) SafetensorsTest.put(t, shapes, p + "self_attn." + w + "_proj.weight", new float[heads * hd * dim], heads * hd, dim);
+        for (String w : new String[] {"q", "k", "v"})
+            SafetensorsTest.put(
+                    t, shapes, p + "self_attn." + w + "_proj.weight", new float[heads * hd * dim], heads * hd, dim);
         SafetensorsTest.put(t, shapes, p + "self_attn.o_proj.weight", new float[dim * heads * hd], dim, heads * hd);
         SafetensorsTest.put(t, shapes, p + "post_attention_layernorm.weight", new float[dim], dim);
-        for (String w : new String[] {"gate", "up"}) SafetensorsTest.put(t, shapes, p + "mlp." + w + "_proj.weight", new float[dim * dim], dim, dim);
+        for (String w : new String[] {"gate", "up"})
+            SafetensorsTest.put(t, shapes, p + "mlp." + w + "_proj.weight", new float[dim * dim], dim, dim);
         SafetensorsTest.put(t, shapes, p + "mlp.down_proj.weight", new float[dim * dim], dim, dim);
         SafetensorsTest.put(t, shapes, "model.norm.weight", new float[dim], dim);
         SafetensorsTest.writeSafetensors(dir.resolve("model.safetensors"), t, shapes, false);
-        Files.writeString(dir.resolve("config.json"), "{\"hidden_size\":64,\"intermediate_size\":64,\"num_hidden_layers\":1,"
-                + "\"num_attention_heads\":1024,\"head_dim\":2,\"vocab_size\":8,\"max_position_embeddings\":" + LlamaConfig.MAX_SIZE + "}");
+        Files.writeString(
+                dir.resolve("config.json"),
+                "{\"hidden_size\":64,\"intermediate_size\":64,\"num_hidden_layers\":1,"
+                        + "\"num_attention_heads\":1024,\"head_dim\":2,\"vocab_size\":8,\"max_position_embeddings\":"
+                        + LlamaConfig.MAX_SIZE + "}");
         try (LlamaModel m = SafetensorsLoader.load(dir, 1)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, m::newSession);
             assertNames(e, "seq_len", Integer.toString(LlamaConfig.MAX_SIZE));
@@ -107,8 +118,8 @@ class LlmHostileInputTest {
 
     @Test
     void headsTimesHeadDimMayNotOverflow() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> config(64, 64, 1 << 16, 1, 8, 64, 1 << 16));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> config(64, 64, 1 << 16, 1, 8, 64, 1 << 16));
         assertNames(e, "n_heads", "head_dim");
     }
 
@@ -140,8 +151,10 @@ class LlmHostileInputTest {
         assertNames(badTokenizer(dir, "{\"a\":-5}", "[]", "[]"), "model.vocab", "'a'", "-5");
         assertNames(badTokenizer(dir, "{\"a\":\"three\"}", "[]", "[]"), "model.vocab", "'a'");
         assertNames(badTokenizer(dir, "{\"a\":1.5}", "[]", "[]"), "model.vocab", "'a'");
-        assertNames(badTokenizer(dir, VOCAB, "[\"a b\"]", "[{\"id\":-1,\"content\":\"x\"}]"), "added_tokens[0].id", "-1");
-        assertNames(badTokenizer(dir, VOCAB, "[\"a b\"]", "[{\"id\":9999999999,\"content\":\"x\"}]"), "added_tokens[0].id");
+        assertNames(
+                badTokenizer(dir, VOCAB, "[\"a b\"]", "[{\"id\":-1,\"content\":\"x\"}]"), "added_tokens[0].id", "-1");
+        assertNames(
+                badTokenizer(dir, VOCAB, "[\"a b\"]", "[{\"id\":9999999999,\"content\":\"x\"}]"), "added_tokens[0].id");
         assertNames(badTokenizer(dir, VOCAB, "[\"a b\"]", "[{\"content\":\"x\"}]"), "added_tokens[0].id");
         assertNames(badTokenizer(dir, VOCAB, "[[\"a\"]]", "[]"), "model.merges[0]");
         assertNames(badTokenizer(dir, VOCAB, "[[]]", "[]"), "model.merges[0]");
@@ -154,14 +167,17 @@ class LlmHostileInputTest {
     @Test
     void aWellFormedTokenizerJsonStillLoads(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("tokenizer.json");
-        Files.writeString(f, "{\"added_tokens\":[],\"pre_tokenizer\":{\"type\":\"Metaspace\"},"
-                + "\"model\":{\"type\":\"BPE\",\"vocab\":" + VOCAB + ",\"merges\":[\"a b\", [\"a\", \"b\"]]}}");
+        Files.writeString(
+                f,
+                "{\"added_tokens\":[],\"pre_tokenizer\":{\"type\":\"Metaspace\"},"
+                        + "\"model\":{\"type\":\"BPE\",\"vocab\":" + VOCAB + ",\"merges\":[\"a b\", [\"a\", \"b\"]]}}");
         assertEquals(6, HfTokenizerLoader.load(f, CONFIG).vocabSize());
     }
 
     @Test
     void anOversizedConfigJsonIsNotReadWhole(@TempDir Path dir) throws IOException {
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(dir.resolve("config.json").toFile(), "rw")) {
+        try (java.io.RandomAccessFile f =
+                new java.io.RandomAccessFile(dir.resolve("config.json").toFile(), "rw")) {
             f.setLength(SafetensorsLoader.MAX_JSON_BYTES + 1); // sparse: nothing on disk
         }
         IOException e = assertThrows(IOException.class, () -> SafetensorsLoader.load(dir, 1));
@@ -172,9 +188,12 @@ class LlmHostileInputTest {
     void ggufSpecialTokenIdsOutsideTheVocabularyAreNamed(@TempDir Path dir) throws IOException {
         LlamaConfig c = config(64, 96, 4, 2, 40, 32, 16);
         Path f = dir.resolve("bos.gguf");
-        GgufWriter.randomLlama(c, GgmlType.Q8_0, 3).putString("tokenizer.ggml.model", "llama")
-                .putStrings("tokenizer.ggml.tokens", LoaderFuzzTest.pieces(40)).putFloats("tokenizer.ggml.scores", new float[40])
-                .putU32("tokenizer.ggml.bos_token_id", 4_294_967_295L).write(f);
+        GgufWriter.randomLlama(c, GgmlType.Q8_0, 3)
+                .putString("tokenizer.ggml.model", "llama")
+                .putStrings("tokenizer.ggml.tokens", LoaderFuzzTest.pieces(40))
+                .putFloats("tokenizer.ggml.scores", new float[40])
+                .putU32("tokenizer.ggml.bos_token_id", 4_294_967_295L)
+                .write(f);
         IOException e = assertThrows(IOException.class, () -> GgufLoader.load(f, 1));
         assertNames(e, "bos.gguf", "tokenizer.ggml.bos_token_id", "4294967295", "[0, 40)");
     }

@@ -1,21 +1,20 @@
 package dev.squeeze.llm.format;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.llm.Stories;
 import dev.squeeze.llm.model.LlamaConfig;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.model.RopeStyle;
 import dev.squeeze.llm.quant.GgmlType;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Mutates the headers of the three formats (byte flips, random bytes, truncations; fixed seed, bounded
@@ -29,7 +28,8 @@ class LoaderFuzzTest {
         LlamaModel load(Path p) throws IOException;
     }
 
-    static int fuzz(byte[] original, int headerBytes, Path target, String fileName, Loader loader, long seed) throws IOException {
+    static int fuzz(byte[] original, int headerBytes, Path target, String fileName, Loader loader, long seed)
+            throws IOException {
         SplittableRandom r = new SplittableRandom(seed);
         int rejected = 0;
         for (int it = 0; it < ITERATIONS; it++) {
@@ -52,7 +52,8 @@ class LoaderFuzzTest {
             } catch (IOException | IllegalArgumentException e) {
                 rejected++;
                 String msg = String.valueOf(e.getMessage());
-                assertTrue(msg.contains(fileName) || e instanceof IllegalArgumentException && !msg.equals("null"),
+                assertTrue(
+                        msg.contains(fileName) || e instanceof IllegalArgumentException && !msg.equals("null"),
                         "iteration " + it + " (kind " + kind + "): message does not name the file: " + msg);
             } catch (RuntimeException | Error e) {
                 fail("iteration " + it + " (kind " + kind + ") ended in " + e, e);
@@ -80,8 +81,11 @@ class LoaderFuzzTest {
     void gguf(@TempDir Path dir) throws IOException {
         LlamaConfig c = new LlamaConfig(64, 96, 2, 4, 2, 40, 32, 16, 1e-5f, 10000f, RopeStyle.INTERLEAVED, null);
         Path ok = dir.resolve("ok.gguf");
-        GgufWriter.randomLlama(c, GgmlType.Q8_0, 3).putString("tokenizer.ggml.model", "llama")
-                .putStrings("tokenizer.ggml.tokens", pieces(40)).putFloats("tokenizer.ggml.scores", new float[40]).write(ok);
+        GgufWriter.randomLlama(c, GgmlType.Q8_0, 3)
+                .putString("tokenizer.ggml.model", "llama")
+                .putStrings("tokenizer.ggml.tokens", pieces(40))
+                .putFloats("tokenizer.ggml.scores", new float[40])
+                .write(ok);
         byte[] bytes = Files.readAllBytes(ok);
         int header;
         try (var arena = java.lang.foreign.Arena.ofConfined()) {
@@ -100,7 +104,9 @@ class LoaderFuzzTest {
         }
         Path st = dir.resolve("model.safetensors");
         byte[] bytes = Files.readAllBytes(st);
-        long n = java.nio.ByteBuffer.wrap(bytes, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        long n = java.nio.ByteBuffer.wrap(bytes, 0, 8)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .getLong();
         int rejected = fuzz(bytes, (int) (8 + n), st, "model.safetensors", p -> SafetensorsLoader.load(dir, 1), 4);
         assertTrue(rejected > ITERATIONS / 3, "rejected " + rejected);
     }

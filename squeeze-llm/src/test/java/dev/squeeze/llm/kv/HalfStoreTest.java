@@ -1,5 +1,7 @@
 package dev.squeeze.llm.kv;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.kv.api.DenseKvStore;
 import dev.squeeze.kv.api.HeadKvStore;
@@ -9,11 +11,8 @@ import dev.squeeze.llm.Stories;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.runtime.SessionOptions;
-import org.junit.jupiter.api.Test;
-
 import java.util.Arrays;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /**
  * A packed store plugged in through the contract: fp16 keys and values, scores and weighted sums computed
@@ -27,11 +26,28 @@ class HalfStoreTest {
         float[] pos;
         int n;
 
-        HalfKvStore(int hd, int cap) { this.hd = hd; this.cap = cap; k = new short[cap * hd]; v = new short[cap * hd]; pos = new float[cap]; }
+        HalfKvStore(int hd, int cap) {
+            this.hd = hd;
+            this.cap = cap;
+            k = new short[cap * hd];
+            v = new short[cap * hd];
+            pos = new float[cap];
+        }
 
-        @Override public int headDim() { return hd; }
-        @Override public int length() { return n; }
-        @Override public int capacity() { return cap; }
+        @Override
+        public int headDim() {
+            return hd;
+        }
+
+        @Override
+        public int length() {
+            return n;
+        }
+
+        @Override
+        public int capacity() {
+            return cap;
+        }
 
         @Override
         public void append(float[] key, int ko, float[] value, int vo, float position) {
@@ -42,7 +58,10 @@ class HalfStoreTest {
             pos[n++] = position;
         }
 
-        @Override public float position(int slot) { return pos[slot]; }
+        @Override
+        public float position(int slot) {
+            return pos[slot];
+        }
 
         @Override
         public void scores(float[] q, int qo, int count, float[] out, int oo) {
@@ -56,16 +75,24 @@ class HalfStoreTest {
         @Override
         public void weightedValues(float[] w, int wo, int count, float[] out, int oo) {
             Arrays.fill(out, oo, oo + hd, 0f);
-            for (int j = 0; j < count; j++) for (int i = 0; i < hd; i++) out[oo + i] += w[wo + j] * Float.float16ToFloat(v[j * hd + i]);
+            for (int j = 0; j < count; j++)
+                for (int i = 0; i < hd; i++) out[oo + i] += w[wo + j] * Float.float16ToFloat(v[j * hd + i]);
         }
 
-        @Override public long bytes() { return 2L * 2 * hd * n; }
+        @Override
+        public long bytes() {
+            return 2L * 2 * hd * n;
+        }
 
         @Override
-        public FloatMatrix keys() { return unpack(k); }
+        public FloatMatrix keys() {
+            return unpack(k);
+        }
 
         @Override
-        public FloatMatrix values() { return unpack(v); }
+        public FloatMatrix values() {
+            return unpack(v);
+        }
 
         private FloatMatrix unpack(short[] a) {
             FloatMatrix m = new FloatMatrix(n, hd);
@@ -73,7 +100,10 @@ class HalfStoreTest {
             return m;
         }
 
-        @Override public float[] positions() { return Arrays.copyOf(pos, n); }
+        @Override
+        public float[] positions() {
+            return Arrays.copyOf(pos, n);
+        }
 
         @Override
         public void replace(FloatMatrix keys, FloatMatrix values, float[] positions) {
@@ -81,7 +111,10 @@ class HalfStoreTest {
             for (int r = 0; r < positions.length; r++) append(keys.data(), r * hd, values.data(), r * hd, positions[r]);
         }
 
-        @Override public void clear() { n = 0; }
+        @Override
+        public void clear() {
+            n = 0;
+        }
     }
 
     @Test
@@ -90,7 +123,9 @@ class HalfStoreTest {
         try (LlamaModel m = Stories.load()) {
             int[] ids = m.tokenizer().encode("Once upon a time, Lily found a shiny stone by the river.", true);
             Session dense = m.newSession();
-            Session half = m.newSession(SessionOptions.builder().storeFactory((l, h, hd, cap) -> new HalfKvStore(hd, cap)).build());
+            Session half = m.newSession(SessionOptions.builder()
+                    .storeFactory((l, h, hd, cap) -> new HalfKvStore(hd, cap))
+                    .build());
             float maxDiff = 0;
             for (int id : ids) {
                 float[] a = dense.step(id).clone();
@@ -103,7 +138,8 @@ class HalfStoreTest {
 
             // swapping mid-sequence from a hook: layer 3 head 0 moves to fp16 with the same contents
             KvHook swapper = new KvHook() {
-                @Override public void afterDecodeStep(LayerView v) {
+                @Override
+                public void afterDecodeStep(LayerView v) {
                     if (v.layer() == 3 && v.store(0) instanceof DenseKvStore d && d.length() == 5) {
                         HalfKvStore h = new HalfKvStore(d.headDim(), d.capacity());
                         h.replace(d.keys(), d.values(), d.positions());

@@ -1,5 +1,7 @@
 package dev.squeeze.llm.kv;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.core.data.DataAssumptions;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.PositionMode;
@@ -13,15 +15,12 @@ import dev.squeeze.llm.Stories;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.runtime.SessionOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The KV cache contract on stories260K: hooks, transforms, positions, per-head lengths, observability. */
 class KvContractTest {
@@ -32,7 +31,10 @@ class KvContractTest {
     static void load() {
         if (DataAssumptions.present("models/stories260K.bin")) {
             model = Stories.load();
-            ids = model.tokenizer().encode("Once upon a time, there was a little dog named Max. Max liked to run in the park with his friend.", true);
+            ids = model.tokenizer()
+                    .encode(
+                            "Once upon a time, there was a little dog named Max. Max liked to run in the park with his friend.",
+                            true);
             // Warm the JIT first: the Vector API's interpreted lane reduction rounds differently from the
             // compiled one, and bit-identity is a claim about the compiled runtime.
             for (int rep = 0; rep < 20; rep++) {
@@ -43,12 +45,18 @@ class KvContractTest {
     }
 
     @AfterAll
-    static void close() { if (model != null) model.close(); }
+    static void close() {
+        if (model != null) model.close();
+    }
 
     /** Keeps the first `sinks` and the last (budget - sinks) entries of every head, at decode and prefill. */
     static final class WindowHook implements KvHook {
         final int budget, sinks;
-        WindowHook(int budget, int sinks) { this.budget = budget; this.sinks = sinks; }
+
+        WindowHook(int budget, int sinks) {
+            this.budget = budget;
+            this.sinks = sinks;
+        }
 
         void compress(LayerView v) {
             for (int h = 0; h < v.shape().nKvHeads(); h++) {
@@ -61,8 +69,15 @@ class KvContractTest {
             }
         }
 
-        @Override public void afterDecodeStep(LayerView v) { compress(v); }
-        @Override public void afterPrefillLayer(LayerView v) { compress(v); }
+        @Override
+        public void afterDecodeStep(LayerView v) {
+            compress(v);
+        }
+
+        @Override
+        public void afterPrefillLayer(LayerView v) {
+            compress(v);
+        }
     }
 
     static float[][] stepAll(Session s) {
@@ -75,16 +90,19 @@ class KvContractTest {
     void aPressWhoseBudgetCoversTheContextLeavesLogitsBitIdentical() {
         Stories.assumeData();
         float[][] ref = stepAll(model.newSession());
-        float[][] window = stepAll(model.newSession(SessionOptions.builder().hook(new WindowHook(ids.length, 4)).build()));
+        float[][] window = stepAll(model.newSession(
+                SessionOptions.builder().hook(new WindowHook(ids.length, 4)).build()));
         // an identity transform applied at every step and layer: M K = K exactly
         KvHook identity = new KvHook() {
-            @Override public void afterDecodeStep(LayerView v) {
+            @Override
+            public void afterDecodeStep(LayerView v) {
                 for (int h = 0; h < v.shape().nKvHeads(); h++) {
                     v.transform(h, TokenTransform.identity(v.store(h).length()), PositionMode.REPRESENTATIVE);
                 }
             }
         };
-        float[][] ident = stepAll(model.newSession(SessionOptions.builder().hook(identity).build()));
+        float[][] ident =
+                stepAll(model.newSession(SessionOptions.builder().hook(identity).build()));
         for (int t = 0; t < ids.length; t++) {
             assertArrayEquals(ref[t], window[t], "token " + t);
             assertArrayEquals(ref[t], ident[t], "token " + t);
@@ -101,8 +119,10 @@ class KvContractTest {
 
         // evict slot 1 (position 1) and slot 3 (position 3) of layer 2, head 1 once it holds 5 entries
         KvHook evict = new KvHook() {
-            @Override public void afterDecodeStep(LayerView v) {
-                if (v.layer() == 2 && v.store(1).length() == 5) v.transform(1, TokenTransform.select(5, new int[] {0, 2, 4}), PositionMode.REPRESENTATIVE);
+            @Override
+            public void afterDecodeStep(LayerView v) {
+                if (v.layer() == 2 && v.store(1).length() == 5)
+                    v.transform(1, TokenTransform.select(5, new int[] {0, 2, 4}), PositionMode.REPRESENTATIVE);
             }
         };
         Session s = model.newSession(SessionOptions.builder().hook(evict).build());
@@ -129,7 +149,8 @@ class KvContractTest {
         Stories.assumeData();
         List<Integer> lengthsSeen = new ArrayList<>();
         KvHook probe = new KvHook() {
-            @Override public void afterPrefillLayer(LayerView v) {
+            @Override
+            public void afterPrefillLayer(LayerView v) {
                 assertEquals(Phase.PREFILL, v.phase());
                 assertEquals(ids.length, v.queryCount());
                 FloatMatrix a = v.attention(3, ids.length - 2, ids.length);
@@ -144,14 +165,17 @@ class KvContractTest {
                 lengthsSeen.add(v.store(0).length());
             }
         };
-        Session s = model.newSession(SessionOptions.builder().hook(probe).hook(new WindowHook(10, 2)).build());
+        Session s = model.newSession(
+                SessionOptions.builder().hook(probe).hook(new WindowHook(10, 2)).build());
         s.prefill(ids, false);
         assertEquals(List.of(ids.length, ids.length, ids.length, ids.length, ids.length), lengthsSeen);
         float[] expected = new float[10];
         expected[0] = 0;
         expected[1] = 1;
         for (int i = 2; i < 10; i++) expected[i] = ids.length - (10 - i);
-        for (int l = 0; l < 5; l++) for (int h = 0; h < 4; h++) assertArrayEquals(expected, s.cache().store(l, h).positions());
+        for (int l = 0; l < 5; l++)
+            for (int h = 0; h < 4; h++)
+                assertArrayEquals(expected, s.cache().store(l, h).positions());
         float[] next = s.step(ids[0]);
         assertTrue(Float.isFinite(next[0]));
         assertEquals(ids.length + 1, s.position());
@@ -163,7 +187,8 @@ class KvContractTest {
         Stories.assumeData();
         float[][] seen = new float[1][];
         KvHook hook = new KvHook() {
-            @Override public void afterDecodeStep(LayerView v) {
+            @Override
+            public void afterDecodeStep(LayerView v) {
                 int n = v.visibleCount(0, 2);
                 float[] buf = v.stepAttention();
                 float[] fromBuffer = Arrays.copyOfRange(buf, v.stepAttentionOffset(5), v.stepAttentionOffset(5) + n);
@@ -180,8 +205,10 @@ class KvContractTest {
             }
         };
         List<Long> bytesPerStep = new ArrayList<>();
-        Session s = model.newSession(SessionOptions.builder().hook(hook)
-                .observer((sess, pos, n) -> bytesPerStep.add(sess.cache().bytes())).build());
+        Session s = model.newSession(SessionOptions.builder()
+                .hook(hook)
+                .observer((sess, pos, n) -> bytesPerStep.add(sess.cache().bytes()))
+                .build());
         for (int t = 0; t < 8; t++) s.step(ids[t]);
         assertNotNull(seen[0]);
         assertEquals(3, s.cache().length(4, 0));
@@ -202,7 +229,8 @@ class KvContractTest {
         // merge slots 2 and 3 with equal weights
         st.transform(TokenTransform.merge(6, new int[][] {{0}, {1}, {2, 3}, {4}, {5}}, null), PositionMode.WEIGHTED);
         assertArrayEquals(new float[] {0, 1, 2.5f, 4, 5}, st.positions());
-        for (int j = 0; j < 8; j++) assertEquals((k.get(2, j) + k.get(3, j)) / 2, st.keys().get(2, j), 1e-6f);
+        for (int j = 0; j < 8; j++)
+            assertEquals((k.get(2, j) + k.get(3, j)) / 2, st.keys().get(2, j), 1e-6f);
 
         // re-rotating a key from position 4 to 1 equals rotating the unrotated key at 1
         Session raw = model.newSession();
@@ -224,18 +252,25 @@ class KvContractTest {
     void continuationPerplexityPrefillsThenStepsAndScoresOnlyTheContinuation() {
         Stories.assumeData();
         java.util.List<int[]> seqs = java.util.List.of(ids);
-        var full = dev.squeeze.llm.runtime.Perplexity.evaluateContinuation(model, seqs, 512, 8, SessionOptions.defaults());
+        var full =
+                dev.squeeze.llm.runtime.Perplexity.evaluateContinuation(model, seqs, 512, 8, SessionOptions.defaults());
         assertEquals(ids.length - 8, full.tokens());
         // the same tokens scored by plain stepping
         Session s = model.newSession();
         double nll = 0;
         for (int t = 0; t < ids.length - 1; t++) {
             float[] logits = s.step(ids[t]);
-            if (t + 1 >= 8) nll -= dev.squeeze.llm.runtime.Perplexity.logSoftmaxAt(logits, 0, model.config().vocabSize(), ids[t + 1]);
+            if (t + 1 >= 8)
+                nll -= dev.squeeze.llm.runtime.Perplexity.logSoftmaxAt(
+                        logits, 0, model.config().vocabSize(), ids[t + 1]);
         }
         assertEquals(nll / (ids.length - 8), full.natsPerToken(), 1e-5);
         // a window press that keeps 6 of the 8 prefilled entries (sinks 2) and then 6 per step raises the loss
-        var pressed = dev.squeeze.llm.runtime.Perplexity.evaluateContinuation(model, seqs, 512, 8,
+        var pressed = dev.squeeze.llm.runtime.Perplexity.evaluateContinuation(
+                model,
+                seqs,
+                512,
+                8,
                 SessionOptions.builder().hook(new WindowHook(6, 2)).build());
         assertTrue(pressed.natsPerToken() > full.natsPerToken(), pressed + " vs " + full);
         assertTrue(pressed.peakKvBytes() < full.peakKvBytes());
@@ -246,12 +281,20 @@ class KvContractTest {
     void fidelityOfAPressAgainstTheFullCache() {
         Stories.assumeData();
         var paras = Stories.paragraphs(model.tokenizer(), 12);
-        var same = dev.squeeze.llm.runtime.Fidelity.compare(model, paras, 256, SessionOptions.defaults(),
+        var same = dev.squeeze.llm.runtime.Fidelity.compare(
+                model,
+                paras,
+                256,
+                SessionOptions.defaults(),
                 SessionOptions.builder().hook(new WindowHook(512, 4)).build());
         assertEquals(1.0, same.pplRatio(), 1e-12);
         assertEquals(1.0, same.agreement());
         assertEquals(0.0, same.kl(), 1e-12);
-        var window = dev.squeeze.llm.runtime.Fidelity.compare(model, paras, 256, SessionOptions.defaults(),
+        var window = dev.squeeze.llm.runtime.Fidelity.compare(
+                model,
+                paras,
+                256,
+                SessionOptions.defaults(),
                 SessionOptions.builder().hook(new WindowHook(16, 4)).build());
         assertTrue(window.pplRatio() > 1.0 && window.agreement() < 1.0 && window.kl() > 0, window.toString());
         assertEquals(same.tokens(), window.tokens());
@@ -268,8 +311,12 @@ class KvContractTest {
     void anchorSettingWindowOf64() throws Exception {
         Stories.assumeData();
         int[] whole = model.tokenizer().encode(java.nio.file.Files.readString(Stories.text()), true);
-        var r = dev.squeeze.llm.runtime.Fidelity.compare(model, java.util.List.of(Arrays.copyOf(whole, 256 * 40)), 256,
-                SessionOptions.defaults(), SessionOptions.builder().hook(new WindowHook(64, 4)).build());
+        var r = dev.squeeze.llm.runtime.Fidelity.compare(
+                model,
+                java.util.List.of(Arrays.copyOf(whole, 256 * 40)),
+                256,
+                SessionOptions.defaults(),
+                SessionOptions.builder().hook(new WindowHook(64, 4)).build());
         assertEquals(1.5646, r.referenceNats(), 0.002);
         assertEquals(1.0273, r.pplRatio(), 0.002);
         assertEquals(0.941, r.agreement(), 0.005);
@@ -285,8 +332,12 @@ class KvContractTest {
         assertThrows(IllegalArgumentException.class, () -> Presses.Spec.parse("x:budget"));
         Stories.assumeData();
         assertSame(KvHook.NONE, Presses.create("none", model.shape()));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Presses.create("nosuch:k=1", model.shape()));
-        assertTrue(e.getMessage().contains("unknown press 'nosuch'") && e.getMessage().contains("none"), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Presses.create("nosuch:k=1", model.shape()));
+        assertTrue(
+                e.getMessage().contains("unknown press 'nosuch'")
+                        && e.getMessage().contains("none"),
+                e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Presses.create("none:budget=3", model.shape()));
     }
 }

@@ -1,5 +1,7 @@
 package dev.squeeze.llm.kv;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenTransform;
 import dev.squeeze.kv.api.HeadKvStore;
@@ -14,16 +16,13 @@ import dev.squeeze.llm.model.RopeStyle;
 import dev.squeeze.llm.quant.GgmlType;
 import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.runtime.SessionOptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link KvHook#afterPrompt}: a press running more tokens through the model on the prompt's cache. */
 class PromptPassTest {
@@ -40,7 +39,8 @@ class PromptPassTest {
 
     static float[][] decode(Session s) {
         float[][] out = new float[CONTINUATION.length][];
-        for (int i = 0; i < CONTINUATION.length; i++) out[i] = s.step(CONTINUATION[i]).clone();
+        for (int i = 0; i < CONTINUATION.length; i++)
+            out[i] = s.step(CONTINUATION[i]).clone();
         return out;
     }
 
@@ -56,23 +56,28 @@ class PromptPassTest {
             start = pass.promptStart();
             int n = pass.cache().store(0, 0).length(), p0 = pass.position();
             lengthBefore = n;
-            pass.run(new int[]{3, 4, 5}, new KvHook() {
-                @Override public void afterPrefillLayer(LayerView v) {
+            pass.run(new int[] {3, 4, 5}, new KvHook() {
+                @Override
+                public void afterPrefillLayer(LayerView v) {
                     seen.add("layer " + v.layer() + " queries " + v.queryCount() + " at " + v.queryPosition(0));
                     lengthDuring = v.store(0).length();
                 }
             });
             assertEquals(p0 + 3, pass.position());
-            for (int l = 0; l < pass.cache().layers(); l++) for (int h = 0; h < pass.cache().kvHeads(); h++) {
-                HeadKvStore st = pass.cache().store(l, h);
-                int[] first = new int[n];
-                for (int i = 0; i < n; i++) first[i] = i;
-                st.transform(TokenTransform.select(st.length(), first), PositionMode.REPRESENTATIVE);
-            }
+            for (int l = 0; l < pass.cache().layers(); l++)
+                for (int h = 0; h < pass.cache().kvHeads(); h++) {
+                    HeadKvStore st = pass.cache().store(l, h);
+                    int[] first = new int[n];
+                    for (int i = 0; i < n; i++) first[i] = i;
+                    st.transform(TokenTransform.select(st.length(), first), PositionMode.REPRESENTATIVE);
+                }
             pass.setPosition(p0);
         }
 
-        @Override public boolean actsAfterPrompt() { return true; }
+        @Override
+        public boolean actsAfterPrompt() {
+            return true;
+        }
     }
 
     @Test
@@ -84,10 +89,14 @@ class PromptPassTest {
             // a layer hook that counts calls: it must not see the probe's layers
             int[] layerCalls = {0};
             KvHook counter = new KvHook() {
-                @Override public void afterPrefillLayer(LayerView v) { layerCalls[0]++; }
+                @Override
+                public void afterPrefillLayer(LayerView v) {
+                    layerCalls[0]++;
+                }
             };
             ProbeThenUndo probe = new ProbeThenUndo();
-            Session s = m.newSession(SessionOptions.builder().hook(counter).hook(probe).build());
+            Session s = m.newSession(
+                    SessionOptions.builder().hook(counter).hook(probe).build());
             float[] got = s.prefill(PROMPT, false).data();
             assertArrayEquals(promptLogits, got, 1e-5f, "the prompt's logits are computed before afterPrompt");
             assertEquals(2, layerCalls[0], "the session's own hooks see the prompt's 2 layers, not the probe's");
@@ -97,7 +106,9 @@ class PromptPassTest {
             assertArrayEquals(PROMPT, probe.prompt);
             assertEquals(0, probe.start);
             assertEquals(10, s.position());
-            assertTrue(s.peakKvBytes() >= 13L * 2 * 16 * 4 * 2 * 2, "peak bytes include the probe's 3 extra entries: " + s.peakKvBytes());
+            assertTrue(
+                    s.peakKvBytes() >= 13L * 2 * 16 * 4 * 2 * 2,
+                    "peak bytes include the probe's 3 extra entries: " + s.peakKvBytes());
             float[][] got2 = decode(s);
             for (int i = 0; i < ref.length; i++) assertArrayEquals(ref[i], got2[i], 1e-5f, "step " + i);
         }
@@ -108,12 +119,15 @@ class PromptPassTest {
         try (LlamaModel m = tiny(dir)) {
             List<Integer> calls = new ArrayList<>();
             KvHook h = new KvHook() {
-                @Override public void afterPrompt(PromptPass pass) { calls.add(pass.promptStart()); }
+                @Override
+                public void afterPrompt(PromptPass pass) {
+                    calls.add(pass.promptStart());
+                }
             };
             Session s = m.newSession(SessionOptions.builder().hook(h).build());
             s.prefill(Arrays.copyOf(PROMPT, 4), false);
             s.step(6);
-            s.prefill(new int[]{7, 8}, true);
+            s.prefill(new int[] {7, 8}, true);
             assertEquals(List.of(0, 5), calls);
         }
     }
@@ -121,16 +135,34 @@ class PromptPassTest {
     @Test
     void aLayerPressMayNotFollowOneThatActsAfterThePrompt() {
         KvHook after = new KvHook() {
-            @Override public boolean actsAfterPrompt() { return true; }
-            @Override public String toString() { return "kvzip"; }
+            @Override
+            public boolean actsAfterPrompt() {
+                return true;
+            }
+
+            @Override
+            public String toString() {
+                return "kvzip";
+            }
         };
         KvHook layer = new KvHook() {
-            @Override public String toString() { return "snapkv"; }
+            @Override
+            public String toString() {
+                return "snapkv";
+            }
         };
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KvHook.chain(List.of(after, layer)));
-        assertTrue(e.getMessage().contains("'snapkv' works during the prompt's layers") && e.getMessage().contains("'kvzip'"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> SessionOptions.builder().hook(after).hook(layer).build());
-        assertTrue(KvHook.chain(List.of(layer, after)).actsAfterPrompt(), "the other order is fine, and the chain acts after the prompt");
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> KvHook.chain(List.of(after, layer)));
+        assertTrue(
+                e.getMessage().contains("'snapkv' works during the prompt's layers")
+                        && e.getMessage().contains("'kvzip'"),
+                e.getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SessionOptions.builder().hook(after).hook(layer).build());
+        assertTrue(
+                KvHook.chain(List.of(layer, after)).actsAfterPrompt(),
+                "the other order is fine, and the chain acts after the prompt");
         assertFalse(KvHook.chain(List.of(layer)).actsAfterPrompt());
     }
 }

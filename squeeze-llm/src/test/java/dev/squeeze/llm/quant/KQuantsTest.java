@@ -1,10 +1,9 @@
 package dev.squeeze.llm.quant;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /**
  * The Q4_K and Q6_K encoders, read back through the decoders of {@link Blocks} (which {@code BlocksTest} checks
@@ -43,13 +42,18 @@ class KQuantsTest {
         float[] y = decode(GgmlType.Q4_K, q, n);
         for (int s = 0; s < n / 32; s++) {
             float lo = 0f, hi = 0f;
-            for (int l = 0; l < 32; l++) { lo = Math.min(lo, x[32 * s + l]); hi = Math.max(hi, x[32 * s + l]); }
+            for (int l = 0; l < 32; l++) {
+                lo = Math.min(lo, x[32 * s + l]);
+                hi = Math.max(hi, x[32 * s + l]);
+            }
             // 16 levels over [min(x, 0), max(x)]: rounding costs half a step; the 6-bit scale and min
             // rounding and the least-squares choice of end points may cost up to another half
             float step = (hi - lo) / 15f;
             for (int l = 0; l < 32; l++) {
                 int i = 32 * s + l;
-                assertTrue(Math.abs(y[i] - x[i]) <= step, "element " + i + ": " + x[i] + " decoded as " + y[i] + ", step " + step);
+                assertTrue(
+                        Math.abs(y[i] - x[i]) <= step,
+                        "element " + i + ": " + x[i] + " decoded as " + y[i] + ", step " + step);
             }
         }
     }
@@ -97,7 +101,9 @@ class KQuantsTest {
         // measured 0.0162 relative; Q8_0 on the same data is about 4x finer
         assertTrue(e < 0.02, "Q6_K relative rmse " + e);
         double q8 = rmse(x, decode(GgmlType.Q8_0, Blocks.quantizeQ8_0(x, 0, n), n)) / 0.02;
-        assertTrue(q8 < e && e < rmse(x, decode(GgmlType.Q4_K, KQuants.quantizeQ4_K(x, 0, n), n)) / 0.02, "Q8_0 " + q8 + " < Q6_K " + e + " < Q4_K");
+        assertTrue(
+                q8 < e && e < rmse(x, decode(GgmlType.Q4_K, KQuants.quantizeQ4_K(x, 0, n), n)) / 0.02,
+                "Q8_0 " + q8 + " < Q6_K " + e + " < Q4_K");
     }
 
     @Test

@@ -1,11 +1,10 @@
 package dev.squeeze.llm.quant;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /**
  * The vector quant kernels against the scalar reference (which {@link BlocksTest} ties to the format description):
@@ -23,7 +22,8 @@ class QuantKernelsTest {
 
     /** Two rows of the type, the second starting at a byte offset that is not a multiple of 8. */
     static MemorySegment rows(GgmlType t, float[] w, int n) {
-        byte[] a = dev.squeeze.llm.format.GgufWriter.encode(t, w, 0, n), b = dev.squeeze.llm.format.GgufWriter.encode(t, w, n, n);
+        byte[] a = dev.squeeze.llm.format.GgufWriter.encode(t, w, 0, n),
+                b = dev.squeeze.llm.format.GgufWriter.encode(t, w, n, n);
         byte[] both = new byte[a.length + b.length];
         System.arraycopy(a, 0, both, 0, a.length);
         System.arraycopy(b, 0, both, a.length, b.length);
@@ -45,8 +45,15 @@ class QuantKernelsTest {
     void dotsAndDecodingMatchTheScalarReference() {
         SplittableRandom r = new SplittableRandom(5);
         // Q4_0 with 37 blocks: 9 groups of 4 and a tail block; K-quants 5 super-blocks; F16/BF16 with a short tail
-        Object[][] cases = {{GgmlType.Q8_0, 32 * 37}, {GgmlType.Q4_0, 32 * 37}, {GgmlType.Q4_0, 128 * 3}, {GgmlType.Q4_K, 256 * 5},
-                {GgmlType.Q6_K, 256 * 5}, {GgmlType.F16, 16 * 9 + 5}, {GgmlType.BF16, 16 * 9 + 5}};
+        Object[][] cases = {
+            {GgmlType.Q8_0, 32 * 37},
+            {GgmlType.Q4_0, 32 * 37},
+            {GgmlType.Q4_0, 128 * 3},
+            {GgmlType.Q4_K, 256 * 5},
+            {GgmlType.Q6_K, 256 * 5},
+            {GgmlType.F16, 16 * 9 + 5},
+            {GgmlType.BF16, 16 * 9 + 5}
+        };
         for (Object[] c : cases) {
             GgmlType t = (GgmlType) c[0];
             int n = (int) c[1];
@@ -59,7 +66,11 @@ class QuantKernelsTest {
                 S.dequant(t, seg, off, ds, 2, n);
                 V.dequant(t, seg, off, dv, 2, n);
                 for (int i = 0; i < n; i++) {
-                    assertEquals(ds[2 + i], dv[2 + i], 1e-6f * Math.abs(ds[2 + i]) + 1e-7f, t + " element " + i + " of the row at " + off);
+                    assertEquals(
+                            ds[2 + i],
+                            dv[2 + i],
+                            1e-6f * Math.abs(ds[2 + i]) + 1e-7f,
+                            t + " element " + i + " of the row at " + off);
                 }
                 float[] deq = java.util.Arrays.copyOfRange(ds, 2, 2 + n);
                 for (int xOff : new int[] {0, 3}) {
@@ -68,7 +79,8 @@ class QuantKernelsTest {
                     float ref = dot(S, t, seg, off, x, xOff, n), vec = dot(V, t, seg, off, x, xOff, n);
                     double tol = bound(deq, x, xOff, n);
                     assertEquals(exact, ref, tol, t + " scalar dot vs the decoded row");
-                    assertEquals(exact, vec, tol, t + " vector dot vs the decoded row, row at " + off + ", x at " + xOff);
+                    assertEquals(
+                            exact, vec, tol, t + " vector dot vs the decoded row, row at " + off + ", x at " + xOff);
                 }
             }
         }
@@ -103,7 +115,10 @@ class QuantKernelsTest {
         V.dequant(GgmlType.F16, BlocksTest.seg(b), 0, out, 0, n);
         for (int h = 0; h < n; h++) {
             if (((h >> 10) & 31) == 31) continue; // infinities and NaNs do not occur in weights
-            assertEquals(Float.floatToRawIntBits(Float.float16ToFloat((short) h)), Float.floatToRawIntBits(out[h]), "half 0x" + Integer.toHexString(h));
+            assertEquals(
+                    Float.floatToRawIntBits(Float.float16ToFloat((short) h)),
+                    Float.floatToRawIntBits(out[h]),
+                    "half 0x" + Integer.toHexString(h));
         }
     }
 
@@ -111,7 +126,9 @@ class QuantKernelsTest {
     void segmentTensorsDotRowsLikeTheirDecodedRows() {
         SplittableRandom r = new SplittableRandom(8);
         int rows = 5, cols = 512;
-        for (GgmlType t : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.F16, GgmlType.BF16}) {
+        for (GgmlType t :
+                new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.F16, GgmlType.BF16
+                }) {
             float[] w = gaussian(r, rows * cols);
             byte[] bytes = dev.squeeze.llm.format.GgufWriter.encode(t, w, 0, w.length);
             WeightTensor wt = WeightTensor.of(t, BlocksTest.seg(bytes), 0, rows, cols, "w");
@@ -121,7 +138,10 @@ class QuantKernelsTest {
             for (int i = 1; i < rows; i++) {
                 wt.copyRow(i, row, 0);
                 double want = 0, mag = 0;
-                for (int k = 0; k < cols; k++) { want += row[k] * x[1 + k]; mag += Math.abs(row[k] * x[1 + k]); }
+                for (int k = 0; k < cols; k++) {
+                    want += row[k] * x[1 + k];
+                    mag += Math.abs(row[k] * x[1 + k]);
+                }
                 assertEquals(want, out[1 + i], 1e-5 * mag, t + " row " + i);
                 assertEquals(want, wt.dotRow(i, x, 1), 1e-5 * mag, t + " dotRow " + i);
             }

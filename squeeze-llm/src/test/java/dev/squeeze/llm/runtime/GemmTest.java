@@ -1,10 +1,9 @@
 package dev.squeeze.llm.runtime;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /** The register-tiled product against its scalar reference, over the shapes that reach every edge path. */
 class GemmTest {
@@ -14,7 +13,8 @@ class GemmTest {
         SplittableRandom r = new SplittableRandom(11);
         // rows: whole and partial 4-row tiles; T: one token to several groups, partial vectors; K: below, at and
         // across the shared-dimension block
-        int[][] shapes = {{4, 64, 64}, {7, 33, 2}, {13, 100, 17}, {32, 600, 64}, {5, 1030, 65}, {36, 48, 130}, {1, 8, 1}};
+        int[][] shapes = {{4, 64, 64}, {7, 33, 2}, {13, 100, 17}, {32, 600, 64}, {5, 1030, 65}, {36, 48, 130}, {1, 8, 1}
+        };
         for (int[] sh : shapes) {
             int rows = sh[0], K = sh[1], T = sh[2];
             float[] w = new float[rows * K], x = new float[T * K];
@@ -38,7 +38,11 @@ class GemmTest {
                     }
                     double bound = 0;
                     for (int k = 0; k < K; k++) bound += Math.abs(w[(i - oOff) * K + k] * x[t * K + k]);
-                    assertEquals(want[at], got[at], 1e-5 * bound + 1e-6, "shape " + java.util.Arrays.toString(sh) + " t " + t + " row " + (i - oOff));
+                    assertEquals(
+                            want[at],
+                            got[at],
+                            1e-5 * bound + 1e-6,
+                            "shape " + java.util.Arrays.toString(sh) + " t " + t + " row " + (i - oOff));
                 }
             }
         }
@@ -51,7 +55,8 @@ class GemmTest {
         for (int i = 0; i < x.length; i++) x[i] = i * 0.5f;
         float[] once = new float[(int) Gemm.packedLength(T, K)], pieces = new float[once.length];
         Gemm.pack(x, 5, T, K, 0, T, once);
-        for (int g = 0; g < Gemm.groups(T); g++) Gemm.pack(x, 5, T, K, g * Gemm.GROUP, Math.min(T, (g + 1) * Gemm.GROUP), pieces);
+        for (int g = 0; g < Gemm.groups(T); g++)
+            Gemm.pack(x, 5, T, K, g * Gemm.GROUP, Math.min(T, (g + 1) * Gemm.GROUP), pieces);
         assertArrayEquals(once, pieces);
         // element (t, k) of group t / GROUP sits at ((g * K + k) * GROUP + t % GROUP)
         int t = 137, k = 9, g = t / Gemm.GROUP;

@@ -1,19 +1,18 @@
 package dev.squeeze.llm.spec;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.core.data.SharedData;
 import dev.squeeze.llm.Stories;
 import dev.squeeze.llm.format.Llama2cLoader;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Session;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntPredicate;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
 /** Token Recycling gives exactly plain greedy decoding's tokens (stories260K, stories15M), in fewer forward passes. */
 class TokenRecyclingTest {
@@ -27,7 +26,8 @@ class TokenRecyclingTest {
             int[] prompt = m.tokenizer().encode(p, true);
             int[] want = TokenRecycling.greedy(plain, prompt, max, stop);
             TokenRecycling.Result r = tr.generate(spec, prompt, max, stop);
-            assertArrayEquals(want, r.tokens(), "prompt '" + p + "': " + m.tokenizer().decode(r.tokens()));
+            assertArrayEquals(
+                    want, r.tokens(), "prompt '" + p + "': " + m.tokenizer().decode(r.tokens()));
             assertEquals(r.tokens().length, Arrays.stream(r.tokensPerStep()).sum());
             steps += r.steps();
             tokens += r.tokens().length;
@@ -41,16 +41,25 @@ class TokenRecyclingTest {
         Stories.assumeData();
         try (LlamaModel m = Stories.load()) {
             // measured: about 1.6 tokens per pass with the paper's tree, cold matrix
-            sameAsGreedy(m, List.of("", "Lily and Ben went to the park.", "Once upon a time"), 200, DraftTree.paper(), 1.3);
-            sameAsGreedy(m, List.of("The dog was happy."), 120, DraftTree.paper().maxRank(1), 1.2);
+            sameAsGreedy(
+                    m, List.of("", "Lily and Ben went to the park.", "Once upon a time"), 200, DraftTree.paper(), 1.3);
+            sameAsGreedy(
+                    m, List.of("The dog was happy."), 120, DraftTree.paper().maxRank(1), 1.2);
         }
     }
 
     @Test
     void stories15MMatchesGreedyDecoding() throws Exception {
-        Assumptions.assumeTrue(SharedData.file("models/stories15M.bin").isPresent(), "../shared/data/models/stories15M.bin is absent");
-        try (LlamaModel m = Llama2cLoader.load(SharedData.require("models/stories15M.bin"), SharedData.require("models/tok32000.bin"))) {
-            sameAsGreedy(m, List.of("Once upon a time, there was a little girl", "Tom had a red ball."), 150, DraftTree.paper().maxRank(1), 1.3);
+        Assumptions.assumeTrue(
+                SharedData.file("models/stories15M.bin").isPresent(), "../shared/data/models/stories15M.bin is absent");
+        try (LlamaModel m = Llama2cLoader.load(
+                SharedData.require("models/stories15M.bin"), SharedData.require("models/tok32000.bin"))) {
+            sameAsGreedy(
+                    m,
+                    List.of("Once upon a time, there was a little girl", "Tom had a red ball."),
+                    150,
+                    DraftTree.paper().maxRank(1),
+                    1.3);
         }
     }
 
@@ -59,12 +68,19 @@ class TokenRecyclingTest {
         Stories.assumeData();
         try (LlamaModel m = Stories.load()) {
             // a cache of 40 entries: near its end the tree is cut by depth, down to the root alone, then it stops
-            Session s = m.newSession(dev.squeeze.llm.runtime.SessionOptions.builder().cacheCapacity(40).build());
+            Session s = m.newSession(dev.squeeze.llm.runtime.SessionOptions.builder()
+                    .cacheCapacity(40)
+                    .build());
             TokenRecycling tr = new TokenRecycling(m.config().vocabSize(), DraftTree.paper());
             int[] prompt = m.tokenizer().encode("Once upon a time", true);
             TokenRecycling.Result r = tr.generate(s, prompt, 500, t -> false);
-            int[] want = TokenRecycling.greedy(m.newSession(dev.squeeze.llm.runtime.SessionOptions.builder().cacheCapacity(40).build()), prompt,
-                    40 - prompt.length + 1, t -> false);
+            int[] want = TokenRecycling.greedy(
+                    m.newSession(dev.squeeze.llm.runtime.SessionOptions.builder()
+                            .cacheCapacity(40)
+                            .build()),
+                    prompt,
+                    40 - prompt.length + 1,
+                    t -> false);
             assertArrayEquals(want, r.tokens());
         }
     }

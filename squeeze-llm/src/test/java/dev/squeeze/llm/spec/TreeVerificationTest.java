@@ -1,15 +1,14 @@
 package dev.squeeze.llm.spec;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.llm.Stories;
 import dev.squeeze.llm.model.LlamaModel;
 import dev.squeeze.llm.runtime.Session;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * {@link Session#verifyTree} and {@link Session#acceptTree} on stories260K: each node's logits are those of
@@ -29,9 +28,13 @@ class TreeVerificationTest {
     }
 
     @AfterAll
-    static void close() { if (model != null) model.close(); }
+    static void close() {
+        if (model != null) model.close();
+    }
 
-    static float[] row(float[] m, int r, int n) { return Arrays.copyOfRange(m, r * n, (r + 1) * n); }
+    static float[] row(float[] m, int r, int n) {
+        return Arrays.copyOfRange(m, r * n, (r + 1) * n);
+    }
 
     /** Logits after context + path, by prefilling (the causal reference). */
     static float[] reference(int[] path) {
@@ -65,7 +68,8 @@ class TreeVerificationTest {
         assertEquals(context.length + 3, s.cache().length(0, 0));
         float[] next = s.step(11);
         float[] want = reference(new int[] {42, 200, 400, 11});
-        for (int i = 0; i < vocab; i++) assertEquals(want[i], next[i], 1e-4f, "logit " + i + " after the accepted path");
+        for (int i = 0; i < vocab; i++)
+            assertEquals(want[i], next[i], 1e-4f, "logit " + i + " after the accepted path");
     }
 
     @Test
@@ -73,7 +77,8 @@ class TreeVerificationTest {
         Stories.assumeData();
         Session s = model.newSession();
         s.prefill(context, false);
-        var bad = assertThrows(IllegalArgumentException.class, () -> s.verifyTree(new int[] {1, 2, 3}, new int[] {-1, 2, 0}));
+        var bad = assertThrows(
+                IllegalArgumentException.class, () -> s.verifyTree(new int[] {1, 2, 3}, new int[] {-1, 2, 0}));
         assertTrue(bad.getMessage().contains("node 1 has parent 2"), bad.getMessage());
         s.verifyTree(new int[] {1, 2, 3}, new int[] {-1, 0, 1});
         var pending = assertThrows(IllegalStateException.class, () -> s.step(5));

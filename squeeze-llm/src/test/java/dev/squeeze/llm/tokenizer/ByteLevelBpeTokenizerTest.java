@@ -1,11 +1,10 @@
 package dev.squeeze.llm.tokenizer;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class ByteLevelBpeTokenizerTest {
 
@@ -18,7 +17,12 @@ class ByteLevelBpeTokenizerTest {
         String[] merges = {"h e", "l l", "he ll", "hell o", "Ġ w", "o r", "Ġw or", "l d", "Ġwor ld"};
         boolean[] special = new boolean[vocab.size()];
         special[vocab.size() - 1] = true;
-        return new ByteLevelBpeTokenizer(vocab.toArray(new String[0]), merges, special, vocab.size() - 1, -1,
+        return new ByteLevelBpeTokenizer(
+                vocab.toArray(new String[0]),
+                merges,
+                special,
+                vocab.size() - 1,
+                -1,
                 ByteLevelBpeTokenizer.LLAMA3_PATTERN);
     }
 

@@ -7,7 +7,6 @@ import dev.squeeze.llm.runtime.Session;
 import dev.squeeze.llm.runtime.SessionOptions;
 import dev.squeeze.llm.tokenizer.Tokenizer;
 import dev.squeeze.text.lm.CausalLm;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -46,13 +45,14 @@ public final class LlamaCausalLm implements CausalLm, AutoCloseable {
         if (!model.hasTokenizer()) throw new IllegalArgumentException("model " + model.source() + " has no tokenizer");
         this.tok = model.tokenizer();
         if (tok.bos() < 0) {
-            throw new IllegalArgumentException("model " + model.source() + ": its tokenizer has no BOS token; the causal-LM "
-                    + "methods score every token after BOS");
+            throw new IllegalArgumentException("model " + model.source()
+                    + ": its tokenizer has no BOS token; the causal-LM " + "methods score every token after BOS");
         }
         int seqLen = model.config().seqLen();
         if (window == 0) window = seqLen;
         if (window < 2 || window > seqLen) {
-            throw new IllegalArgumentException("window must be in [2, " + seqLen + "] (the model's seq_len) or 0, got " + window);
+            throw new IllegalArgumentException(
+                    "window must be in [2, " + seqLen + "] (the model's seq_len) or 0, got " + window);
         }
         this.window = window;
         this.owned = owned;
@@ -69,10 +69,14 @@ public final class LlamaCausalLm implements CausalLm, AutoCloseable {
         }
     }
 
-    public LlamaModel model() { return model; }
+    public LlamaModel model() {
+        return model;
+    }
 
     @Override
-    public int[] encode(String text) { return tok.encode(text, false); }
+    public int[] encode(String text) {
+        return tok.encode(text, false);
+    }
 
     /** Decoded as if after BOS: a SentencePiece dummy-prefix space on the first token is dropped. */
     @Override
@@ -109,7 +113,9 @@ public final class LlamaCausalLm implements CausalLm, AutoCloseable {
     }
 
     @Override
-    public int contextLength() { return window - 1; }
+    public int contextLength() {
+        return window - 1;
+    }
 
     @Override
     public void close() {

@@ -8,7 +8,6 @@ import dev.squeeze.text.PromptCompressor;
 import dev.squeeze.text.lm.CausalLm;
 import dev.squeeze.text.lm.LlmLinguaCompressor;
 import dev.squeeze.text.lm.SelectiveContextCompressor;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -28,8 +27,9 @@ public final class LmCompressorFactories {
     static CausalLm lm(String method, Map<String, String> options) {
         String model = options.get("model");
         if (model == null || model.isBlank()) {
-            throw new IllegalArgumentException(method + " needs a causal LM: --option model=/path/to/model (llama2.c .bin, "
-                    + ".gguf or safetensors) [--option tokenizer=/path/to/tokenizer.bin]");
+            throw new IllegalArgumentException(
+                    method + " needs a causal LM: --option model=/path/to/model (llama2.c .bin, "
+                            + ".gguf or safetensors) [--option tokenizer=/path/to/tokenizer.bin]");
         }
         String tok = options.get("tokenizer");
         int window;
@@ -46,39 +46,84 @@ public final class LmCompressorFactories {
     }
 
     public static final class LlmLingua implements CompressorFactory {
-        @Override public String name() { return LlmLinguaCompressor.NAME; }
-        @Override public boolean offline() { return false; }
-        @Override public PromptCompressor create(Map<String, String> options) {
+        @Override
+        public String name() {
+            return LlmLinguaCompressor.NAME;
+        }
+
+        @Override
+        public boolean offline() {
+            return false;
+        }
+
+        @Override
+        public PromptCompressor create(Map<String, String> options) {
             return new LlmLinguaCompressor(lm(name(), options), LlmLinguaCompressor.Settings.llmlingua());
         }
 
         @Override
         public Optional<MethodInfo> info() {
-            return Optional.of(MethodInfo.builder(name()).family(Family.TEXT).mechanism(Mechanism.ATTENTION)
-                    .paper("LLMLingua: Compressing Prompts for Accelerated Inference of Large Language Models", "Jiang et al.", 2023, "https://arxiv.org/abs/2310.05736")
-                    .inputs("text", "causal LM (CausalLm)").implementation(LlmLinguaCompressor.class).notesResource(getClass()).build());
+            return Optional.of(MethodInfo.builder(name())
+                    .family(Family.TEXT)
+                    .mechanism(Mechanism.ATTENTION)
+                    .paper(
+                            "LLMLingua: Compressing Prompts for Accelerated Inference of Large Language Models",
+                            "Jiang et al.",
+                            2023,
+                            "https://arxiv.org/abs/2310.05736")
+                    .inputs("text", "causal LM (CausalLm)")
+                    .implementation(LlmLinguaCompressor.class)
+                    .notesResource(getClass())
+                    .build());
         }
     }
 
     public static final class LongLlmLingua implements CompressorFactory {
-        @Override public String name() { return LlmLinguaCompressor.LONG_NAME; }
-        @Override public boolean offline() { return false; }
-        @Override public PromptCompressor create(Map<String, String> options) {
+        @Override
+        public String name() {
+            return LlmLinguaCompressor.LONG_NAME;
+        }
+
+        @Override
+        public boolean offline() {
+            return false;
+        }
+
+        @Override
+        public PromptCompressor create(Map<String, String> options) {
             return new LlmLinguaCompressor(lm(name(), options), LlmLinguaCompressor.Settings.longLlmlingua());
         }
 
         @Override
         public Optional<MethodInfo> info() {
-            return Optional.of(MethodInfo.builder(name()).family(Family.TEXT).mechanism(Mechanism.QUERY)
-                    .paper("LongLLMLingua: Accelerating and Enhancing LLMs in Long Context Scenarios via Prompt Compression", "Jiang et al.", 2024, "https://arxiv.org/abs/2310.06839")
-                    .inputs("text", "question", "causal LM (CausalLm)").implementation(LlmLinguaCompressor.class).notesResource(getClass()).build());
+            return Optional.of(MethodInfo.builder(name())
+                    .family(Family.TEXT)
+                    .mechanism(Mechanism.QUERY)
+                    .paper(
+                            "LongLLMLingua: Accelerating and Enhancing LLMs in Long Context Scenarios via Prompt Compression",
+                            "Jiang et al.",
+                            2024,
+                            "https://arxiv.org/abs/2310.06839")
+                    .inputs("text", "question", "causal LM (CausalLm)")
+                    .implementation(LlmLinguaCompressor.class)
+                    .notesResource(getClass())
+                    .build());
         }
     }
 
     public static final class SelectiveContext implements CompressorFactory {
-        @Override public String name() { return SelectiveContextCompressor.NAME; }
-        @Override public boolean offline() { return false; }
-        @Override public PromptCompressor create(Map<String, String> options) {
+        @Override
+        public String name() {
+            return SelectiveContextCompressor.NAME;
+        }
+
+        @Override
+        public boolean offline() {
+            return false;
+        }
+
+        @Override
+        public PromptCompressor create(Map<String, String> options) {
             String u = options.getOrDefault("unit", "phrase");
             SelectiveContextCompressor.Unit unit;
             try {
@@ -91,9 +136,18 @@ public final class LmCompressorFactories {
 
         @Override
         public Optional<MethodInfo> info() {
-            return Optional.of(MethodInfo.builder(name()).family(Family.TEXT).mechanism(Mechanism.ATTENTION)
-                    .paper("Compressing Context to Enhance Inference Efficiency of Large Language Models", "Li et al.", 2023, "https://arxiv.org/abs/2310.06201")
-                    .inputs("text", "causal LM (CausalLm)").implementation(SelectiveContextCompressor.class).notesResource(getClass()).build());
+            return Optional.of(MethodInfo.builder(name())
+                    .family(Family.TEXT)
+                    .mechanism(Mechanism.ATTENTION)
+                    .paper(
+                            "Compressing Context to Enhance Inference Efficiency of Large Language Models",
+                            "Li et al.",
+                            2023,
+                            "https://arxiv.org/abs/2310.06201")
+                    .inputs("text", "causal LM (CausalLm)")
+                    .implementation(SelectiveContextCompressor.class)
+                    .notesResource(getClass())
+                    .build());
         }
     }
 }

@@ -10,7 +10,8 @@ final class Cosine {
     private Cosine() {}
 
     static float of(float[] a, float[] b) {
-        if (a.length != b.length) throw new IllegalArgumentException("embedding widths differ: " + a.length + " vs " + b.length);
+        if (a.length != b.length)
+            throw new IllegalArgumentException("embedding widths differ: " + a.length + " vs " + b.length);
         float d = K.dot(a, 0, b, 0, a.length);
         float na = K.sumOfSquares(a, 0, a.length), nb = K.sumOfSquares(b, 0, b.length);
         return na == 0 || nb == 0 ? 0f : (float) (d / Math.sqrt((double) na * nb));

@@ -8,7 +8,9 @@ import java.util.Objects;
 public final class EmbeddingSentenceScorer implements SentenceScorer {
     private final Embedder embedder;
 
-    public EmbeddingSentenceScorer(Embedder embedder) { this.embedder = Objects.requireNonNull(embedder, "embedder"); }
+    public EmbeddingSentenceScorer(Embedder embedder) {
+        this.embedder = Objects.requireNonNull(embedder, "embedder");
+    }
 
     @Override
     public float[] score(String question, List<String> sentences) {

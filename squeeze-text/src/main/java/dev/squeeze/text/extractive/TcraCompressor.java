@@ -4,7 +4,6 @@ import dev.squeeze.text.AbstractPromptCompressor;
 import dev.squeeze.text.SegmentContext;
 import dev.squeeze.text.Sentences;
 import dev.squeeze.text.TokenCounter;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,10 +24,14 @@ public final class TcraCompressor extends AbstractPromptCompressor {
     public static final String NAME = "tcra";
     private final Embedder embedder;
 
-    public TcraCompressor(Embedder embedder) { this.embedder = Objects.requireNonNull(embedder, "embedder"); }
+    public TcraCompressor(Embedder embedder) {
+        this.embedder = Objects.requireNonNull(embedder, "embedder");
+    }
 
     @Override
-    public String method() { return NAME; }
+    public String method() {
+        return NAME;
+    }
 
     @Override
     protected String compressSegment(String text, int target, int segmentTokens, SegmentContext ctx) {
@@ -89,7 +92,8 @@ public final class TcraCompressor extends AbstractPromptCompressor {
 
     private static String without(String[] w, int skip) {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < w.length; i++) if (i != skip) sb.append(sb.isEmpty() ? "" : " ").append(w[i]);
+        for (int i = 0; i < w.length; i++)
+            if (i != skip) sb.append(sb.isEmpty() ? "" : " ").append(w[i]);
         return sb.toString();
     }
 
@@ -98,10 +102,13 @@ public final class TcraCompressor extends AbstractPromptCompressor {
         int k = 0;
         for (int s = 0; s < words.size(); s++) {
             StringBuilder sent = new StringBuilder();
-            for (String x : words.get(s)) { if (!dropped[k++]) sent.append(sent.isEmpty() ? "" : " ").append(x); }
+            for (String x : words.get(s)) {
+                if (!dropped[k++]) sent.append(sent.isEmpty() ? "" : " ").append(x);
+            }
             if (sent.isEmpty()) continue;
             if (!sb.isEmpty()) {
-                boolean newPara = s > 0 && spans.get(s).paragraph() != spans.get(s - 1).paragraph();
+                boolean newPara =
+                        s > 0 && spans.get(s).paragraph() != spans.get(s - 1).paragraph();
                 int from = s > 0 ? spans.get(s - 1).end() : 0, to = spans.get(s).start();
                 int nl = text.indexOf('\n', from);
                 sb.append(newPara ? "\n\n" : nl >= 0 && nl < to ? "\n" : " ");

@@ -4,7 +4,6 @@ import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.encoder.EncoderModel;
 import dev.squeeze.encoder.runtime.EncoderInput;
 import dev.squeeze.encoder.tokenizer.HfTokenizer;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +23,8 @@ public final class EncoderTokenClassifier implements TokenClassifier {
     private EncoderTokenClassifier(EncoderModel model, int cls, int sep) {
         this.model = model;
         this.tok = model.tokenizer();
-        this.scheme = tok.model() == HfTokenizer.Model.WORDPIECE ? SubwordScheme.WORDPIECE : SubwordScheme.SENTENCEPIECE;
+        this.scheme =
+                tok.model() == HfTokenizer.Model.WORDPIECE ? SubwordScheme.WORDPIECE : SubwordScheme.SENTENCEPIECE;
         this.cls = cls;
         this.sep = sep;
     }
@@ -34,16 +34,19 @@ public final class EncoderTokenClassifier implements TokenClassifier {
         EncoderModel m = EncoderModel.loadFolder(dir, threads, KernelProvider.kernels());
         try {
             if (!m.encoder().hasClassifier() || m.config().numLabels() != 2) {
-                throw new IllegalArgumentException(dir + " is not a token classifier: expected classifier.weight of shape [2, "
-                        + m.config().hidden() + "] (LLMLingua-2 keep/drop), found " + (m.encoder().hasClassifier()
-                        ? m.config().numLabels() + " labels" : "no classifier"));
+                throw new IllegalArgumentException(
+                        dir + " is not a token classifier: expected classifier.weight of shape [2, "
+                                + m.config().hidden() + "] (LLMLingua-2 keep/drop), found "
+                                + (m.encoder().hasClassifier() ? m.config().numLabels() + " labels" : "no classifier"));
             }
             HfTokenizer t = m.tokenizer();
             int[] pre = t.prefixIds(), suf = t.suffixIds();
             boolean wp = t.model() == HfTokenizer.Model.WORDPIECE;
             int cls = pre.length == 1 ? pre[0] : t.id(wp ? "[CLS]" : "<s>");
             int sep = suf.length == 1 ? suf[0] : t.id(wp ? "[SEP]" : "</s>");
-            if (cls < 0 || sep < 0) throw new IllegalArgumentException(dir + "/tokenizer.json lacks " + (wp ? "[CLS] or [SEP]" : "<s> or </s>"));
+            if (cls < 0 || sep < 0)
+                throw new IllegalArgumentException(
+                        dir + "/tokenizer.json lacks " + (wp ? "[CLS] or [SEP]" : "<s> or </s>"));
             return new EncoderTokenClassifier(m, cls, sep);
         } catch (RuntimeException e) {
             m.close();
@@ -52,7 +55,9 @@ public final class EncoderTokenClassifier implements TokenClassifier {
     }
 
     @Override
-    public List<String> tokenize(String text) { return tok.tokenize(text); }
+    public List<String> tokenize(String text) {
+        return tok.tokenize(text);
+    }
 
     @Override
     public float[][] keepProbabilities(List<List<String>> sequences) {
@@ -65,12 +70,13 @@ public final class EncoderTokenClassifier implements TokenClassifier {
             for (int i = 0; i < toks.size(); i++) {
                 int id = tok.id(toks.get(i));
                 row[i + 1] = id >= 0 ? id : tok.unknownId();
-                if (row[i + 1] < 0) throw new IllegalStateException("token '" + toks.get(i) + "' is not in the vocabulary");
+                if (row[i + 1] < 0)
+                    throw new IllegalStateException("token '" + toks.get(i) + "' is not in the vocabulary");
             }
             if (withSep) row[row.length - 1] = sep;
             ids[s] = row;
         }
-        float[] logits = model.encoder().classify(EncoderInput.of(ids));   // (tokens of all sequences, 2)
+        float[] logits = model.encoder().classify(EncoderInput.of(ids)); // (tokens of all sequences, 2)
         float[][] out = new float[ids.length][];
         int row = 0;
         for (int s = 0; s < ids.length; s++) {
@@ -89,11 +95,17 @@ public final class EncoderTokenClassifier implements TokenClassifier {
     }
 
     @Override
-    public SubwordScheme scheme() { return scheme; }
+    public SubwordScheme scheme() {
+        return scheme;
+    }
 
     @Override
-    public int maxSequenceLength() { return Math.min(512, model.config().maxSequenceLength()); }
+    public int maxSequenceLength() {
+        return Math.min(512, model.config().maxSequenceLength());
+    }
 
     @Override
-    public void close() { model.close(); }
+    public void close() {
+        model.close();
+    }
 }

@@ -35,7 +35,9 @@ public final class Lingua2Math {
     }
 
     /** The reference's percentile rank for the keep threshold: int(100 * reduce_rate + 1), in float64 like Python. */
-    public static int keepPercentile(double reduceRate) { return (int) (100 * reduceRate + 1); }
+    public static int keepPercentile(double reduceRate) {
+        return (int) (100 * reduceRate + 1);
+    }
 
     /**
      * __chunk_context: cuts the token list into chunks of at most maxLen + 1 tokens (maxLen = max_seq_len - 2),
@@ -51,7 +53,10 @@ public final class Lingua2Math {
             }
             int ed = st + maxLen;
             for (int j = 0; j < ed - st; j++) {
-                if (chunkEnds.contains(tokens.get(ed - j))) { ed = ed - j; break; }
+                if (chunkEnds.contains(tokens.get(ed - j))) {
+                    ed = ed - j;
+                    break;
+                }
             }
             out.add(new int[] {st, ed + 1});
             st = ed + 1;
@@ -72,8 +77,8 @@ public final class Lingua2Math {
      * Faithful quirk: a continuation piece's "no force" probability repeats the word's first piece (the
      * reference appends a stale variable there); it only affects the context-level filter.
      */
-    public static Words mergeToWords(List<String> tokens, float[] probs, SubwordScheme scheme, Set<String> forceTokens,
-                                     boolean forceDigit) {
+    public static Words mergeToWords(
+            List<String> tokens, float[] probs, SubwordScheme scheme, Set<String> forceTokens, boolean forceDigit) {
         List<String> words = new ArrayList<>();
         List<List<Double>> wp = new ArrayList<>(), wpn = new ArrayList<>();
         double probNoForce = 0;
@@ -113,7 +118,8 @@ public final class Lingua2Math {
     }
 
     /** drop_consecutive: a force token repeated with nothing kept in between gets probability 0. Mutates wordProbs. */
-    public static void dropConsecutive(List<String> words, double[] wordProbs, Set<String> forceTokens, double reduceRate) {
+    public static void dropConsecutive(
+            List<String> words, double[] wordProbs, Set<String> forceTokens, double reduceRate) {
         double threshold = percentile(wordProbs, (int) (100 * reduceRate));
         boolean between = false;
         String prev = null;
@@ -133,7 +139,8 @@ public final class Lingua2Math {
      * The keep threshold of one chunk: numpy percentile at int(100·reduce_rate + 1) of the word probabilities
      * repeated once per tiktoken token of each word (the word string as merged, "▁" included).
      */
-    public static double chunkThreshold(List<String> words, double[] wordProbs, int[] tiktokenCounts, double reduceRate) {
+    public static double chunkThreshold(
+            List<String> words, double[] wordProbs, int[] tiktokenCounts, double reduceRate) {
         int total = 0;
         for (int c : tiktokenCounts) total += c;
         double[] repeated = new double[total];
@@ -154,7 +161,8 @@ public final class Lingua2Math {
 
     private static List<double[]> toArrays(List<List<Double>> l) {
         List<double[]> out = new ArrayList<>(l.size());
-        for (List<Double> x : l) out.add(x.stream().mapToDouble(Double::doubleValue).toArray());
+        for (List<Double> x : l)
+            out.add(x.stream().mapToDouble(Double::doubleValue).toArray());
         return out;
     }
 }

@@ -3,8 +3,6 @@ package dev.squeeze.text.lingua2;
 import dev.squeeze.text.AbstractPromptCompressor;
 import dev.squeeze.text.SegmentContext;
 import dev.squeeze.text.TokenCounter;
-import org.jspecify.annotations.Nullable;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -12,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * LLMLingua-2 (Pan et al., "LLMLingua-2: Data Distillation for Efficient and Faithful Task-Agnostic Prompt
@@ -46,26 +45,48 @@ public final class LlmLingua2Compressor extends AbstractPromptCompressor {
      * @param threshold          fixed probability threshold, or {@code null} for the rate's percentile
      * @param queryWeight        pull of question words toward 1
      */
-    public record Settings(String tokenToWord, boolean dropConsecutive, boolean contextLevelFilter, List<String> forceTokens,
-                           List<String> chunkEndTokens, @Nullable Double threshold, double queryWeight) {
+    public record Settings(
+            String tokenToWord,
+            boolean dropConsecutive,
+            boolean contextLevelFilter,
+            List<String> forceTokens,
+            List<String> chunkEndTokens,
+            @Nullable Double threshold,
+            double queryWeight) {
         public Settings {
             if (!"mean".equals(tokenToWord) && !"first".equals(tokenToWord)) {
                 throw new IllegalArgumentException("tokenToWord must be mean or first, got " + tokenToWord);
             }
             forceTokens = List.copyOf(forceTokens);
             chunkEndTokens = List.copyOf(chunkEndTokens);
-            if (threshold != null && !(threshold >= 0 && threshold <= 1)) throw new IllegalArgumentException("threshold must be in [0, 1], got " + threshold);
-            if (!(queryWeight >= 0 && queryWeight <= 1)) throw new IllegalArgumentException("queryWeight must be in [0, 1], got " + queryWeight);
+            if (threshold != null && !(threshold >= 0 && threshold <= 1))
+                throw new IllegalArgumentException("threshold must be in [0, 1], got " + threshold);
+            if (!(queryWeight >= 0 && queryWeight <= 1))
+                throw new IllegalArgumentException("queryWeight must be in [0, 1], got " + queryWeight);
         }
 
         public static Settings reference() {
             return new Settings("mean", false, false, List.of(), List.of(".", "\n"), null, 0.5);
         }
 
-        public Settings withThreshold(Double t) { return new Settings(tokenToWord, dropConsecutive, contextLevelFilter, forceTokens, chunkEndTokens, t, queryWeight); }
-        public Settings withForceTokens(List<String> f) { return new Settings(tokenToWord, dropConsecutive, contextLevelFilter, f, chunkEndTokens, threshold, queryWeight); }
-        public Settings withDropConsecutive(boolean d) { return new Settings(tokenToWord, d, contextLevelFilter, forceTokens, chunkEndTokens, threshold, queryWeight); }
-        public Settings withContextLevelFilter(boolean c) { return new Settings(tokenToWord, dropConsecutive, c, forceTokens, chunkEndTokens, threshold, queryWeight); }
+        public Settings withThreshold(Double t) {
+            return new Settings(
+                    tokenToWord, dropConsecutive, contextLevelFilter, forceTokens, chunkEndTokens, t, queryWeight);
+        }
+
+        public Settings withForceTokens(List<String> f) {
+            return new Settings(
+                    tokenToWord, dropConsecutive, contextLevelFilter, f, chunkEndTokens, threshold, queryWeight);
+        }
+
+        public Settings withDropConsecutive(boolean d) {
+            return new Settings(
+                    tokenToWord, d, contextLevelFilter, forceTokens, chunkEndTokens, threshold, queryWeight);
+        }
+
+        public Settings withContextLevelFilter(boolean c) {
+            return new Settings(tokenToWord, dropConsecutive, c, forceTokens, chunkEndTokens, threshold, queryWeight);
+        }
     }
 
     public LlmLingua2Compressor(TokenClassifier model, Settings settings) {
@@ -74,7 +95,9 @@ public final class LlmLingua2Compressor extends AbstractPromptCompressor {
     }
 
     @Override
-    public String method() { return NAME; }
+    public String method() {
+        return NAME;
+    }
 
     @Override
     protected String compressSegment(String text, int target, int segmentTokens, SegmentContext ctx) {
@@ -97,7 +120,9 @@ public final class LlmLingua2Compressor extends AbstractPromptCompressor {
                 List<Double> all = new ArrayList<>();
                 for (String ch : chunked.get(i)) {
                     Scored s = score(ch, force, forceDigit, question);
-                    for (double p : Lingua2Math.wordProbs(s.words.probsNoForce(), "first".equals(settings.tokenToWord()))) all.add(p);
+                    for (double p :
+                            Lingua2Math.wordProbs(s.words.probsNoForce(), "first".equals(settings.tokenToWord())))
+                        all.add(p);
                 }
                 cp[i] = all.stream().mapToDouble(Double::doubleValue).sum() / Math.max(1, all.size());
             }
@@ -117,7 +142,8 @@ public final class LlmLingua2Compressor extends AbstractPromptCompressor {
         List<String> outContexts = new ArrayList<>();
         for (List<String> chunks : chunked) {
             StringBuilder sb = new StringBuilder();
-            for (String ch : chunks) sb.append(reduceRate <= 0 ? ch : compressChunk(ch, reduceRate, force, forceDigit, question, tik));
+            for (String ch : chunks)
+                sb.append(reduceRate <= 0 ? ch : compressChunk(ch, reduceRate, force, forceDigit, question, tik));
             outContexts.add(sb.toString());
         }
         return String.join("\n\n", outContexts);
@@ -141,8 +167,13 @@ public final class LlmLingua2Compressor extends AbstractPromptCompressor {
         return new Scored(w, wp);
     }
 
-    private String compressChunk(String chunk, double reduceRate, Set<String> force, boolean forceDigit,
-                                 Set<String> question, TokenCounter tik) {
+    private String compressChunk(
+            String chunk,
+            double reduceRate,
+            Set<String> force,
+            boolean forceDigit,
+            Set<String> question,
+            TokenCounter tik) {
         Scored s = score(chunk, force, forceDigit, question);
         List<String> words = s.words.words();
         double[] wp = s.wordProbs;
@@ -159,7 +190,10 @@ public final class LlmLingua2Compressor extends AbstractPromptCompressor {
         for (int i = 0; i < words.size(); i++) {
             if (!Lingua2Math.keep(wp[i], threshold)) continue;
             String w = words.get(i);
-            if (settings.dropConsecutive() && force.contains(w) && !keep.isEmpty() && keep.get(keep.size() - 1).equals(w)) continue;
+            if (settings.dropConsecutive()
+                    && force.contains(w)
+                    && !keep.isEmpty()
+                    && keep.get(keep.size() - 1).equals(w)) continue;
             keep.add(w);
         }
         return model.scheme().detokenize(keep);

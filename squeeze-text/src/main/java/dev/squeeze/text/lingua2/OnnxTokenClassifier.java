@@ -1,16 +1,15 @@
 package dev.squeeze.text.lingua2;
 
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +33,14 @@ public final class OnnxTokenClassifier implements TokenClassifier {
     private final String outputName;
     private final boolean tokenTypes;
 
-    private OnnxTokenClassifier(OrtSession session, String outputName, HuggingFaceTokenizer tokenizer, SubwordScheme scheme,
-                                Map<String, Integer> vocab, int cls, int sep) {
+    private OnnxTokenClassifier(
+            OrtSession session,
+            String outputName,
+            HuggingFaceTokenizer tokenizer,
+            SubwordScheme scheme,
+            Map<String, Integer> vocab,
+            int cls,
+            int sep) {
         this.session = session;
         this.outputName = outputName;
         this.tokenizer = tokenizer;
@@ -75,7 +80,9 @@ public final class OnnxTokenClassifier implements TokenClassifier {
         switch (type) {
             case "WordPiece" -> {
                 scheme = SubwordScheme.WORDPIECE;
-                v.fields().forEachRemaining(e -> vocab.put(e.getKey(), e.getValue().asInt()));
+                v.fields()
+                        .forEachRemaining(
+                                e -> vocab.put(e.getKey(), e.getValue().asInt()));
             }
             case "Unigram" -> {
                 scheme = SubwordScheme.SENTENCEPIECE;
@@ -87,15 +94,25 @@ public final class OnnxTokenClassifier implements TokenClassifier {
                         + "' is neither WordPiece (mBERT) nor Unigram (XLM-R)");
             }
         }
-        for (JsonNode a : tj.path("added_tokens")) vocab.put(a.get("content").asText(), a.get("id").asInt());
+        for (JsonNode a : tj.path("added_tokens"))
+            vocab.put(a.get("content").asText(), a.get("id").asInt());
         String clsTok = scheme == SubwordScheme.WORDPIECE ? "[CLS]" : "<s>";
         String sepTok = scheme == SubwordScheme.WORDPIECE ? "[SEP]" : "</s>";
         if (!vocab.containsKey(clsTok) || !vocab.containsKey(sepTok)) {
             closeQuietly(session);
             throw new IllegalArgumentException(tokenizerJson + " lacks " + clsTok + " or " + sepTok);
         }
-        HuggingFaceTokenizer tok = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of("addSpecialTokens", "false",
-                "truncation", "false", "padding", "false", "maxLength", "1000000000"));
+        HuggingFaceTokenizer tok = HuggingFaceTokenizer.newInstance(
+                tokenizerJson,
+                Map.of(
+                        "addSpecialTokens",
+                        "false",
+                        "truncation",
+                        "false",
+                        "padding",
+                        "false",
+                        "maxLength",
+                        "1000000000"));
         return new OnnxTokenClassifier(session, output, tok, scheme, vocab, vocab.get(clsTok), vocab.get(sepTok));
     }
 
@@ -145,8 +162,8 @@ public final class OnnxTokenClassifier implements TokenClassifier {
             if (withSep) ids[0][len - 1] = sep;
             Arrays.fill(mask[0], 1L);
             try (OnnxTensor ti = OnnxTensor.createTensor(env, ids);
-                 OnnxTensor tm = OnnxTensor.createTensor(env, mask);
-                 OnnxTensor tt = tokenTypes ? OnnxTensor.createTensor(env, new long[1][len]) : null) {
+                    OnnxTensor tm = OnnxTensor.createTensor(env, mask);
+                    OnnxTensor tt = tokenTypes ? OnnxTensor.createTensor(env, new long[1][len]) : null) {
                 Map<String, OnnxTensor> in = new HashMap<>();
                 in.put("input_ids", ti);
                 in.put("attention_mask", tm);
@@ -163,14 +180,17 @@ public final class OnnxTokenClassifier implements TokenClassifier {
                     out[s] = p;
                 }
             } catch (OrtException e) {
-                throw new IllegalStateException("ONNX Runtime failed on a chunk of " + toks.size() + " tokens: " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "ONNX Runtime failed on a chunk of " + toks.size() + " tokens: " + e.getMessage(), e);
             }
         }
         return out;
     }
 
     @Override
-    public SubwordScheme scheme() { return scheme; }
+    public SubwordScheme scheme() {
+        return scheme;
+    }
 
     @Override
     public void close() {

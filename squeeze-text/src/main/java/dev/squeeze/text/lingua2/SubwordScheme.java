@@ -16,7 +16,8 @@ enum SubwordScheme {
             return forceTokens.contains(lstrip(token, '#')) || !token.startsWith("##");
         }
         return (token.length() == 1 && PUNCTUATION.indexOf(token.charAt(0)) >= 0)
-                || forceTokens.contains(token) || token.startsWith(SP);
+                || forceTokens.contains(token)
+                || token.startsWith(SP);
     }
 
     /** The reference's get_pure_token: Python lstrip of "#" (WordPiece) or "▁" (SentencePiece) characters. */
@@ -26,7 +27,8 @@ enum SubwordScheme {
 
     /** convert_tokens_to_string: WordPiece joins with spaces and glues "##" pieces; SentencePiece maps "▁" to spaces. */
     public String detokenize(java.util.List<String> tokens) {
-        if (this == WORDPIECE) return String.join(" ", tokens).replace(" ##", "").strip();
+        if (this == WORDPIECE)
+            return String.join(" ", tokens).replace(" ##", "").strip();
         return String.join("", tokens).replace(SP, " ").strip();
     }
 

@@ -19,7 +19,9 @@ public interface TokenClassifier extends AutoCloseable {
     SubwordScheme scheme();
 
     /** Longest input including the two special tokens ([CLS]/[SEP] or &lt;s&gt;/&lt;/s&gt;); 512 for LLMLingua-2. */
-    default int maxSequenceLength() { return 512; }
+    default int maxSequenceLength() {
+        return 512;
+    }
 
     @Override
     default void close() {}

@@ -2,7 +2,6 @@ package dev.squeeze.text.lm;
 
 import dev.squeeze.text.Cancellation;
 import dev.squeeze.text.TokenCounter;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +19,7 @@ import java.util.Locale;
 final class BudgetFit {
     /** Largest shortfall allowed, as a fraction of the segment's tokens (the benchmark's rate tolerance). */
     static final double TOLERANCE = 0.02;
+
     static final int FILL_TRIES = 32;
 
     private BudgetFit() {}
@@ -32,20 +32,35 @@ final class BudgetFit {
      * @param segmentTokens the segment's size in the counter's tokens
      * @return the kept positions, ascending
      */
-    static int[] fit(String method, CausalLm lm, TokenCounter counter, int[] ids, boolean[] fixed, List<int[]> units, int target, int segmentTokens) {
+    static int[] fit(
+            String method,
+            CausalLm lm,
+            TokenCounter counter,
+            int[] ids,
+            boolean[] fixed,
+            List<int[]> units,
+            int target,
+            int segmentTokens) {
         boolean[] keep = new boolean[ids.length];
         int lo = 0, hi = units.size();
         int base = count(lm, counter, ids, fixed);
         if (base > target) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: the forced content alone is %d tokens, over the budget of %d tokens "
-                    + "(of %d): raise the rate or target, or force less", method, base, target, segmentTokens));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "%s: the forced content alone is %d tokens, over the budget of %d tokens "
+                            + "(of %d): raise the rate or target, or force less",
+                    method,
+                    base,
+                    target,
+                    segmentTokens));
         }
         // largest k with count(units[0..k)) <= target: count(lo) fits, count(hi + 1) does not (hi = size: unknown)
         while (lo < hi) {
             Cancellation.check("in " + method + "'s budget fit");
             int mid = (lo + hi + 1) >>> 1;
             mark(keep, fixed, units, mid);
-            if (count(lm, counter, ids, keep) <= target) lo = mid; else hi = mid - 1;
+            if (count(lm, counter, ids, keep) <= target) lo = mid;
+            else hi = mid - 1;
         }
         mark(keep, fixed, units, lo);
         int n = count(lm, counter, ids, keep);
@@ -57,9 +72,16 @@ final class BudgetFit {
             else for (int p : units.get(i)) keep[p] = false;
         }
         if (target - n > TOLERANCE * segmentTokens) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: the closest fit of its units keeps %d tokens for a budget of %d (of %d), "
-                    + "more than %.2f x %d below it (the next unit overshoots): give a longer text, another rate, or a finer unit",
-                    method, n, target, segmentTokens, TOLERANCE, segmentTokens));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "%s: the closest fit of its units keeps %d tokens for a budget of %d (of %d), "
+                            + "more than %.2f x %d below it (the next unit overshoots): give a longer text, another rate, or a finer unit",
+                    method,
+                    n,
+                    target,
+                    segmentTokens,
+                    TOLERANCE,
+                    segmentTokens));
         }
         int m = 0;
         int[] out = new int[ids.length];

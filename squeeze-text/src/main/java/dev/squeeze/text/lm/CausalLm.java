@@ -18,5 +18,7 @@ public interface CausalLm {
     float[] tokenLosses(int[] ids);
 
     /** Longest sequence {@link #tokenLosses} accepts (the model's context window). */
-    default int contextLength() { return Integer.MAX_VALUE; }
+    default int contextLength() {
+        return Integer.MAX_VALUE;
+    }
 }

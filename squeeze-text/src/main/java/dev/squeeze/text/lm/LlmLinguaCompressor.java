@@ -2,7 +2,6 @@ package dev.squeeze.text.lm;
 
 import dev.squeeze.text.AbstractPromptCompressor;
 import dev.squeeze.text.SegmentContext;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,7 +41,11 @@ public final class LlmLinguaCompressor extends AbstractPromptCompressor {
     public static final String LONG_NAME = "longllmlingua";
     static final String QUESTION_SUFFIX = "We can get the answer to this question in the given documents.";
 
-    public enum Reorder { ORIGINAL, SORT, TWO_STAGE }
+    public enum Reorder {
+        ORIGINAL,
+        SORT,
+        TWO_STAGE
+    }
 
     /**
      * @param longMode           LongLLMLingua question-aware ranking (needs a question; else LLMLingua's perplexity)
@@ -52,18 +55,29 @@ public final class LlmLinguaCompressor extends AbstractPromptCompressor {
      * @param dynamicRatio       r of the dynamic per-context ratios (0 = off; LongLLMLingua recommends 0.3)
      * @param contrastive        contrastive perplexity (needs a question)
      */
-    public record Settings(boolean longMode, int iterativeSize, int contextBudgetExtra, Reorder reorder,
-                           double dynamicRatio, boolean contrastive) {
+    public record Settings(
+            boolean longMode,
+            int iterativeSize,
+            int contextBudgetExtra,
+            Reorder reorder,
+            double dynamicRatio,
+            boolean contrastive) {
         public Settings {
-            if (iterativeSize <= 0) throw new IllegalArgumentException("iterativeSize must be > 0, got " + iterativeSize);
-            if (!(dynamicRatio >= 0 && dynamicRatio <= 1)) throw new IllegalArgumentException("dynamicRatio must be in [0, 1], got " + dynamicRatio);
+            if (iterativeSize <= 0)
+                throw new IllegalArgumentException("iterativeSize must be > 0, got " + iterativeSize);
+            if (!(dynamicRatio >= 0 && dynamicRatio <= 1))
+                throw new IllegalArgumentException("dynamicRatio must be in [0, 1], got " + dynamicRatio);
             Objects.requireNonNull(reorder, "reorder");
         }
 
-        public static Settings llmlingua() { return new Settings(false, 200, 100, Reorder.ORIGINAL, 0.0, false); }
+        public static Settings llmlingua() {
+            return new Settings(false, 200, 100, Reorder.ORIGINAL, 0.0, false);
+        }
 
         /** The LongLLMLingua paper's recommended configuration. */
-        public static Settings longLlmlingua() { return new Settings(true, 200, 100, Reorder.SORT, 0.3, true); }
+        public static Settings longLlmlingua() {
+            return new Settings(true, 200, 100, Reorder.SORT, 0.3, true);
+        }
     }
 
     private final CausalLm lm;
@@ -75,7 +89,9 @@ public final class LlmLinguaCompressor extends AbstractPromptCompressor {
     }
 
     @Override
-    public String method() { return settings.longMode() ? LONG_NAME : NAME; }
+    public String method() {
+        return settings.longMode() ? LONG_NAME : NAME;
+    }
 
     @Override
     protected String compressSegment(String text, int target, int segmentTokens, SegmentContext ctx) {
@@ -84,7 +100,11 @@ public final class LlmLinguaCompressor extends AbstractPromptCompressor {
         if (contexts.isEmpty()) contexts.add(text);
         List<int[]> ids = new ArrayList<>();
         int lmTotal = 0;
-        for (String c : contexts) { int[] e = lm.encode(c); ids.add(e); lmTotal += e.length; }
+        for (String c : contexts) {
+            int[] e = lm.encode(c);
+            ids.add(e);
+            lmTotal += e.length;
+        }
         double targetLm = target * (lmTotal / (double) segmentTokens);
         String question = ctx.question();
         boolean questionAware = settings.longMode() && question != null;
@@ -115,17 +135,24 @@ public final class LlmLinguaCompressor extends AbstractPromptCompressor {
         List<Integer> seq = new ArrayList<>();
         List<Double> ratio = new ArrayList<>(); // per token; NaN = always kept (separators)
         for (int k = 0; k < order.size(); k++) {
-            if (k > 0) for (int s : sep) { seq.add(s); ratio.add(Double.NaN); }
+            if (k > 0)
+                for (int s : sep) {
+                    seq.add(s);
+                    ratio.add(Double.NaN);
+                }
             double r = Math.max(0, Math.min(1, tau + delta[k]));
-            for (int t : ids.get(order.get(k))) { seq.add(t); ratio.add(r); }
+            for (int t : ids.get(order.get(k))) {
+                seq.add(t);
+                ratio.add(r);
+            }
         }
         int[] all = seq.stream().mapToInt(Integer::intValue).toArray();
         boolean[] forced = LmScores.forced(lm, all, ctx.forced());
         boolean contrast = settings.contrastive() && question != null;
         int[] kept = new int[0];
-        float[] scoreAll = new float[all.length];     // each token's score as its segment was pruned
-        boolean[] keptAll = new boolean[all.length];  // the method's own choice
-        boolean[] fixed = new boolean[all.length];    // separators and forced content
+        float[] scoreAll = new float[all.length]; // each token's score as its segment was pruned
+        boolean[] keptAll = new boolean[all.length]; // the method's own choice
+        boolean[] fixed = new boolean[all.length]; // separators and forced content
         for (int s = 0; s < all.length; s += settings.iterativeSize()) {
             int e = Math.min(all.length, s + settings.iterativeSize());
             int[] segment = Arrays.copyOfRange(all, s, e);
@@ -167,13 +194,14 @@ public final class LlmLinguaCompressor extends AbstractPromptCompressor {
         // the thresholds meet the budget in LM tokens; the request counts its own tokens: fit exactly, the method's
         // kept tokens first (highest score first), then its dropped ones (highest score first)
         List<int[]> units = new ArrayList<>();
-        for (boolean wanted : new boolean[]{true, false}) {
+        for (boolean wanted : new boolean[] {true, false}) {
             List<Integer> pos = new ArrayList<>();
             for (int p = 0; p < all.length; p++) if (!fixed[p] && keptAll[p] == wanted) pos.add(p);
             pos.sort((a, b) -> Float.compare(scoreAll[b], scoreAll[a]));
-            for (int p : pos) units.add(new int[]{p});
+            for (int p : pos) units.add(new int[] {p});
         }
-        return lm.decode(BudgetFit.select(all, BudgetFit.fit(method(), lm, ctx.counter(), all, fixed, units, target, segmentTokens)));
+        return lm.decode(BudgetFit.select(
+                all, BudgetFit.fit(method(), lm, ctx.counter(), all, fixed, units, target, segmentTokens)));
     }
 
     private static boolean sameRatio(double a, double b) {
@@ -196,8 +224,8 @@ public final class LlmLinguaCompressor extends AbstractPromptCompressor {
         int[] qs = questionAware ? lm.encode(question + " " + QUESTION_SUFFIX) : null;
         for (int k = 0; k < n; k++) {
             score[k] = questionAware
-                    ? LmScores.mean(LmScores.conditional(lm, ids.get(k), qs))   // lower = more relevant
-                    : -LmScores.mean(LmScores.losses(lm, ids.get(k)));          // higher perplexity first
+                    ? LmScores.mean(LmScores.conditional(lm, ids.get(k), qs)) // lower = more relevant
+                    : -LmScores.mean(LmScores.losses(lm, ids.get(k))); // higher perplexity first
         }
         Integer[] idx = new Integer[n];
         for (int i = 0; i < n; i++) idx[i] = i;
@@ -250,7 +278,8 @@ public final class LlmLinguaCompressor extends AbstractPromptCompressor {
             }
             if (best >= 2) {
                 String span = originalSpan(ow, Arrays.copyOfRange(rw, i, i + best));
-                out.append(out.isEmpty() ? "" : " ").append(span != null ? span : String.join(" ", Arrays.copyOfRange(rw, i, i + best)));
+                out.append(out.isEmpty() ? "" : " ")
+                        .append(span != null ? span : String.join(" ", Arrays.copyOfRange(rw, i, i + best)));
                 i += best;
             } else {
                 out.append(out.isEmpty() ? "" : " ").append(rw[i]);
@@ -266,7 +295,10 @@ public final class LlmLinguaCompressor extends AbstractPromptCompressor {
         for (int s = 0; s < ow.length; s++) {
             if (!ow[s].equals(run[0])) continue;
             int k = 1, e = s + 1;
-            while (k < run.length && e < ow.length) { if (ow[e].equals(run[k])) k++; e++; }
+            while (k < run.length && e < ow.length) {
+                if (ow[e].equals(run[k])) k++;
+                e++;
+            }
             if (k == run.length && e - s < bestLen) {
                 bestLen = e - s;
                 bestSpan = String.join(" ", Arrays.copyOfRange(ow, s, e));

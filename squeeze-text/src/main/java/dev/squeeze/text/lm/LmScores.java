@@ -26,7 +26,8 @@ final class LmScores {
      */
     static float[] conditional(CausalLm lm, int[] pinned, int[] prefix, int[] target) {
         int room = lm.contextLength() - pinned.length - target.length;
-        if (pinned.length == 0 || room < 0 || prefix.length <= room) return conditional(lm, concat(pinned, prefix), target);
+        if (pinned.length == 0 || room < 0 || prefix.length <= room)
+            return conditional(lm, concat(pinned, prefix), target);
         return conditional(lm, concat(pinned, Arrays.copyOfRange(prefix, prefix.length - room, prefix.length)), target);
     }
 

@@ -2,7 +2,6 @@ package dev.squeeze.text.lm;
 
 import dev.squeeze.text.AbstractPromptCompressor;
 import dev.squeeze.text.SegmentContext;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -22,7 +21,11 @@ import java.util.Objects;
 public final class SelectiveContextCompressor extends AbstractPromptCompressor {
     public static final String NAME = "selective-context";
 
-    public enum Unit { TOKEN, PHRASE, SENTENCE }
+    public enum Unit {
+        TOKEN,
+        PHRASE,
+        SENTENCE
+    }
 
     private final CausalLm lm;
     private final Unit unit;
@@ -33,7 +36,9 @@ public final class SelectiveContextCompressor extends AbstractPromptCompressor {
     }
 
     @Override
-    public String method() { return NAME; }
+    public String method() {
+        return NAME;
+    }
 
     @Override
     protected String compressSegment(String text, int target, int segmentTokens, SegmentContext ctx) {
@@ -55,9 +60,11 @@ public final class SelectiveContextCompressor extends AbstractPromptCompressor {
         for (int u : order) {
             List<Integer> pos = new ArrayList<>();
             for (int i = units.get(u)[0]; i < units.get(u)[1]; i++) if (!forced[i]) pos.add(i);
-            if (!pos.isEmpty()) ranked.add(pos.stream().mapToInt(Integer::intValue).toArray());
+            if (!pos.isEmpty())
+                ranked.add(pos.stream().mapToInt(Integer::intValue).toArray());
         }
-        return lm.decode(BudgetFit.select(ids, BudgetFit.fit(NAME, lm, ctx.counter(), ids, forced, ranked, target, segmentTokens)));
+        return lm.decode(BudgetFit.select(
+                ids, BudgetFit.fit(NAME, lm, ctx.counter(), ids, forced, ranked, target, segmentTokens)));
     }
 
     /** Token ranges of the units. */

@@ -3,11 +3,9 @@ package dev.squeeze.text.semantic;
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.encoder.distill.StaticEmbeddings;
-
-import org.jspecify.annotations.Nullable;
-
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Relevance of text units to a question from static token embeddings, by soft term matching: a paraphrase shares
@@ -34,6 +32,7 @@ public final class SoftTermRelevance {
     public static final double WEIGHT_POWER = 4;
     /** Floor of a question token's standard deviation over units, so that near-constant tokens cannot blow up. */
     public static final double MIN_DEVIATION = 0.02;
+
     static final int MEMO_LIMIT = 200_000;
     private static final int BLOCK = 256;
     private static final int[] NONE = new int[0];
@@ -52,7 +51,9 @@ public final class SoftTermRelevance {
     }
 
     /** The shipped all-MiniLM-L6-v2 static embeddings ({@link StaticTokenEmbeddings#miniLm()}). */
-    public static SoftTermRelevance miniLm() { return new SoftTermRelevance(StaticTokenEmbeddings.miniLm()); }
+    public static SoftTermRelevance miniLm() {
+        return new SoftTermRelevance(StaticTokenEmbeddings.miniLm());
+    }
 
     /** Relevance of the units, and of their groups when the text has any, to a question. */
     public record Relevance(float[] units, float[] groups) {}
@@ -127,7 +128,8 @@ public final class SoftTermRelevance {
      * MaxSim per (item, question token), floored at 0, over the items the pieces fall in (units, or the groups
      * {@code unitGroup} maps units to); each question token standardised over the items that have words; the weighted sum.
      */
-    private static float[] standardisedMaxSim(TermUnits text, float[] termSim, double[] w, int items, int @Nullable [] unitGroup) {
+    private static float[] standardisedMaxSim(
+            TermUnits text, float[] termSim, double[] w, int items, int @Nullable [] unitGroup) {
         final int Q = w.length;
         float[] out = new float[items];
         float[] best = new float[items * Q];

@@ -1,7 +1,6 @@
 package dev.squeeze.text.semantic;
 
 import dev.squeeze.encoder.distill.StaticEmbeddings;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,11 +22,14 @@ public final class StaticTokenEmbeddings {
     }
 
     /** The shipped all-MiniLM-L6-v2 static embeddings. */
-    public static StaticEmbeddings miniLm() { return Holder.MINILM; }
+    public static StaticEmbeddings miniLm() {
+        return Holder.MINILM;
+    }
 
     private static StaticEmbeddings load() {
         try (InputStream in = StaticTokenEmbeddings.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) throw new IllegalStateException(RESOURCE + " is missing from the class path (squeeze-text jar)");
+            if (in == null)
+                throw new IllegalStateException(RESOURCE + " is missing from the class path (squeeze-text jar)");
             return StaticEmbeddings.read(in, RESOURCE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

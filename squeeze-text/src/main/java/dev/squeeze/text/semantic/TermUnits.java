@@ -13,23 +13,27 @@ package dev.squeeze.text.semantic;
  * @param groups    number of groups (0: none)
  * @param unitGroup (units) the group of each unit, in [0, groups); ignored when there are no groups
  */
-public record TermUnits(int units, int pieces, int[] pieceUnit, int[] pieceTerm, String[] terms, int groups, int[] unitGroup) {
+public record TermUnits(
+        int units, int pieces, int[] pieceUnit, int[] pieceTerm, String[] terms, int groups, int[] unitGroup) {
     public TermUnits {
         if (units < 0 || pieces < 0 || pieces > pieceUnit.length || pieces > pieceTerm.length) {
             throw new IllegalArgumentException("units " + units + " / pieces " + pieces + " do not fit arrays of "
                     + pieceUnit.length + " and " + pieceTerm.length);
         }
         if (groups < 0 || (groups > 0 && unitGroup.length < units)) {
-            throw new IllegalArgumentException(groups + " groups for " + units + " units need a group per unit, got " + unitGroup.length);
+            throw new IllegalArgumentException(
+                    groups + " groups for " + units + " units need a group per unit, got " + unitGroup.length);
         }
         for (int p = 0; p < pieces; p++) {
-            if (pieceUnit[p] < 0 || pieceUnit[p] >= units) throw new IllegalArgumentException("piece " + p + " is in unit " + pieceUnit[p] + " of " + units);
+            if (pieceUnit[p] < 0 || pieceUnit[p] >= units)
+                throw new IllegalArgumentException("piece " + p + " is in unit " + pieceUnit[p] + " of " + units);
             if (pieceTerm[p] < -1 || pieceTerm[p] >= terms.length) {
                 throw new IllegalArgumentException("piece " + p + " has term " + pieceTerm[p] + " of " + terms.length);
             }
         }
         for (int u = 0; groups > 0 && u < units; u++) {
-            if (unitGroup[u] < 0 || unitGroup[u] >= groups) throw new IllegalArgumentException("unit " + u + " is in group " + unitGroup[u] + " of " + groups);
+            if (unitGroup[u] < 0 || unitGroup[u] >= groups)
+                throw new IllegalArgumentException("unit " + u + " is in group " + unitGroup[u] + " of " + groups);
         }
     }
 

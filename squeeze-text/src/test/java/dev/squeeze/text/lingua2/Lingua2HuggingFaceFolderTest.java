@@ -1,5 +1,9 @@
 package dev.squeeze.text.lingua2;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.squeeze.core.data.SharedData;
 import dev.squeeze.encoder.Architecture;
 import dev.squeeze.encoder.testing.MiniLmFiles;
@@ -8,10 +12,6 @@ import dev.squeeze.encoder.testing.SyntheticTokenizers;
 import dev.squeeze.text.CompressionRequest;
 import dev.squeeze.text.CompressorRegistry;
 import dev.squeeze.text.PromptCompressor;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +20,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * LLMLingua-2 straight from Hugging Face files (pure-Java encoder) against the ONNX path (ONNX Runtime + DJL tokenizers)
@@ -41,7 +40,10 @@ class Lingua2HuggingFaceFolderTest {
         Assumptions.assumeTrue(data != null, "../shared/data not found");
         List<String> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(data.resolve("text/paul-graham-essays"))) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".txt")).sorted().limit(n).toList()) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".txt"))
+                    .sorted()
+                    .limit(n)
+                    .toList()) {
                 String s = Files.readString(p, StandardCharsets.UTF_8);
                 out.add(s.substring(0, Math.min(chars, s.length())));
             }
@@ -56,7 +58,8 @@ class Lingua2HuggingFaceFolderTest {
         List<String> texts = essayChunks(4, 6000);
         if (lower) texts.replaceAll(t -> t.toLowerCase(Locale.ROOT));
         try (EncoderTokenClassifier java = EncoderTokenClassifier.load(dir, 2);
-             OnnxTokenClassifier ort = OnnxTokenClassifier.load(dir.resolve("model.onnx"), dir.resolve("tokenizer.json"))) {
+                OnnxTokenClassifier ort =
+                        OnnxTokenClassifier.load(dir.resolve("model.onnx"), dir.resolve("tokenizer.json"))) {
             assertEquals(ort.scheme(), java.scheme());
             double worst = 0;
             int tokens = 0;
@@ -72,20 +75,27 @@ class Lingua2HuggingFaceFolderTest {
                 }
             }
             assertTrue(worst <= 1e-5, arch + ": max |P(keep) difference| " + worst + " over " + tokens + " tokens");
-            System.out.printf("LLMLingua-2 %s: folder vs ONNX path, %d tokens, max |P(keep) difference| %.3g%n", arch, tokens, worst);
+            System.out.printf(
+                    "LLMLingua-2 %s: folder vs ONNX path, %d tokens, max |P(keep) difference| %.3g%n",
+                    arch, tokens, worst);
             var jc = new LlmLingua2Compressor(java, LlmLingua2Compressor.Settings.reference());
             var oc = new LlmLingua2Compressor(ort, LlmLingua2Compressor.Settings.reference());
             int differing = 0;
             for (String t : texts) {
                 for (double rate : new double[] {0.5, 0.33, 0.2}) {
-                    String x = jc.compress(CompressionRequest.builder(t).rate(rate).build()).compressed();
-                    String y = oc.compress(CompressionRequest.builder(t).rate(rate).build()).compressed();
+                    String x = jc.compress(
+                                    CompressionRequest.builder(t).rate(rate).build())
+                            .compressed();
+                    String y = oc.compress(
+                                    CompressionRequest.builder(t).rate(rate).build())
+                            .compressed();
                     if (!x.equals(y)) differing++;
                     assertTrue(x.length() < t.length());
                 }
             }
             assertEquals(0, differing, arch + ": compressed texts that differ between the two paths");
-            System.out.printf("LLMLingua-2 %s: %d compressions (rates 0.5, 0.33, 0.2), all identical%n", arch, texts.size() * 3);
+            System.out.printf(
+                    "LLMLingua-2 %s: %d compressions (rates 0.5, 0.33, 0.2), all identical%n", arch, texts.size() * 3);
         }
     }
 
@@ -97,7 +107,8 @@ class Lingua2HuggingFaceFolderTest {
     @Test
     void xlmRobertaFolderAgreesWithTheOnnxPath() throws Exception {
         byte[] tok = SyntheticTokenizers.unigram(MiniLmFiles.tokenizerJson(), 3);
-        int vocab = dev.squeeze.encoder.tokenizer.HfTokenizer.parse(tok, "synthetic").vocabSize();
+        int vocab = dev.squeeze.encoder.tokenizer.HfTokenizer.parse(tok, "synthetic")
+                .vocabSize();
         agree(Architecture.XLM_ROBERTA, tok, vocab, true);
     }
 
@@ -106,13 +117,19 @@ class Lingua2HuggingFaceFolderTest {
         RandomEncoder r = new RandomEncoder(Architecture.BERT, 30522, 16, 1, 2, 32, 512, 2, 1);
         Path dir = tmp.resolve("factory");
         r.write(dir, Files.readAllBytes(MiniLmFiles.tokenizerJson()), false);
-        PromptCompressor c = CompressorRegistry.load().create("llmlingua-2", Map.of("model", dir.toString(), "threads", "1"));
+        PromptCompressor c =
+                CompressorRegistry.load().create("llmlingua-2", Map.of("model", dir.toString(), "threads", "1"));
         assertEquals("llmlingua-2", c.method());
-        assertTrue(c.compress(CompressionRequest.builder("The quick brown fox jumps over the lazy dog. " .repeat(20)).rate(0.5).build())
-                .compressedTokens() > 0);
+        assertTrue(c.compress(CompressionRequest.builder("The quick brown fox jumps over the lazy dog. ".repeat(20))
+                                .rate(0.5)
+                                .build())
+                        .compressedTokens()
+                > 0);
         Path plain = tmp.resolve("no-head");
-        new RandomEncoder(Architecture.BERT, 30522, 16, 1, 2, 32, 512, 0, 1).write(plain, Files.readAllBytes(MiniLmFiles.tokenizerJson()), false);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        new RandomEncoder(Architecture.BERT, 30522, 16, 1, 2, 32, 512, 0, 1)
+                .write(plain, Files.readAllBytes(MiniLmFiles.tokenizerJson()), false);
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> CompressorRegistry.load().create("llmlingua-2", Map.of("model", plain.toString())));
         assertTrue(e.getMessage().contains("is not a token classifier"), e.getMessage());
     }

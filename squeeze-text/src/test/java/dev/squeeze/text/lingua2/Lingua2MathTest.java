@@ -1,11 +1,10 @@
 package dev.squeeze.text.lingua2;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.List;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /** Expected values computed by hand and checked with numpy 2 (np.percentile, default linear method). */
 class Lingua2MathTest {
@@ -53,25 +52,32 @@ class Lingua2MathTest {
         assertEquals(List.of("\u2581The", "\u2581cats", ",", "\u258142kg"), w.words());
         double[] wp = Lingua2Math.wordProbs(w.probs(), false);
         assertArrayEquals(new double[] {0.2f, (0.8f + (double) 0.4f) / 2, 1.0, (1.0 + 0.5) / 2}, wp, 1e-7);
-        assertArrayEquals(new double[] {0.8f, 0.8f}, w.probsNoForce().get(1), 0.0, "reference quirk: stale prob_no_force");
+        assertArrayEquals(
+                new double[] {0.8f, 0.8f}, w.probsNoForce().get(1), 0.0, "reference quirk: stale prob_no_force");
         assertEquals(0.1f, w.probsNoForce().get(2)[0], 0.0);
         assertArrayEquals(new double[] {0.2f, 0.8f, 1.0, 1.0}, Lingua2Math.wordProbs(w.probs(), true), 1e-7);
     }
 
     @Test
     void wordPieceMergesHashPieces() {
-        Lingua2Math.Words w = Lingua2Math.mergeToWords(List.of("Hel", "##lo", "world", "##s"), new float[] {0.5f, 0.7f, 0.2f, 0.4f},
-                SubwordScheme.WORDPIECE, Set.of(), false);
+        Lingua2Math.Words w = Lingua2Math.mergeToWords(
+                List.of("Hel", "##lo", "world", "##s"),
+                new float[] {0.5f, 0.7f, 0.2f, 0.4f},
+                SubwordScheme.WORDPIECE,
+                Set.of(),
+                false);
         assertEquals(List.of("Hello", "worlds"), w.words());
         assertEquals("Hello worlds", SubwordScheme.WORDPIECE.detokenize(List.of("Hel", "##lo", "worlds")));
-        assertEquals("cats on mats", SubwordScheme.SENTENCEPIECE.detokenize(List.of("\u2581cats", "\u2581on", "\u2581mat", "s")));
+        assertEquals(
+                "cats on mats",
+                SubwordScheme.SENTENCEPIECE.detokenize(List.of("\u2581cats", "\u2581on", "\u2581mat", "s")));
     }
 
     @Test
     void thresholdOverRepeatedTokenProbabilities() {
         // words' probabilities [0.2, 0.6, 1.0, 0.75] repeated [1, 2, 1, 2] times; reduce 0.5 -> q = 51 -> 0.6825
-        double thr = Lingua2Math.chunkThreshold(List.of("a", "b", "c", "d"), new double[] {0.2, 0.6, 1.0, 0.75},
-                new int[] {1, 2, 1, 2}, 0.5);
+        double thr = Lingua2Math.chunkThreshold(
+                List.of("a", "b", "c", "d"), new double[] {0.2, 0.6, 1.0, 0.75}, new int[] {1, 2, 1, 2}, 0.5);
         assertEquals(0.6825, thr, 1e-12);
         assertTrue(Lingua2Math.keep(0.75, thr));
         assertFalse(Lingua2Math.keep(0.6, thr));

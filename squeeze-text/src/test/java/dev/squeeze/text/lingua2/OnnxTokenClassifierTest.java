@@ -1,15 +1,14 @@
 package dev.squeeze.text.lingua2;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.text.CompressionRequest;
 import dev.squeeze.text.TokenCounter;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The ONNX path end to end on a hand-built 2-label model (src/test/resources/lingua2/make_tiny_classifier.py):
@@ -20,14 +19,21 @@ class OnnxTokenClassifierTest {
 
     @BeforeAll
     static void load() throws Exception {
-        Path dir = Path.of(OnnxTokenClassifierTest.class.getResource("/lingua2/tiny-classifier.onnx").toURI()).getParent();
+        Path dir = Path.of(OnnxTokenClassifierTest.class
+                        .getResource("/lingua2/tiny-classifier.onnx")
+                        .toURI())
+                .getParent();
         model = OnnxTokenClassifier.load(dir.resolve("tiny-classifier.onnx"), dir.resolve("tokenizer.json"));
     }
 
     @AfterAll
-    static void close() { if (model != null) model.close(); }
+    static void close() {
+        if (model != null) model.close();
+    }
 
-    static double sigmoid(double x) { return 1 / (1 + Math.exp(-x)); }
+    static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
 
     @Test
     void probabilitiesAreTheSoftmaxOfTheModelLogitsWithoutSpecialTokens() {
@@ -42,22 +48,42 @@ class OnnxTokenClassifierTest {
 
     @Test
     void thresholdModeEndToEnd() {
-        var c = new LlmLingua2Compressor(model, LlmLingua2Compressor.Settings.reference().withThreshold(0.5));
+        var c = new LlmLingua2Compressor(
+                model, LlmLingua2Compressor.Settings.reference().withThreshold(0.5));
         // the .076 cat .182 sat .378 on .622 the .076 mat .818 . .924 -> keep on mat .
-        assertEquals("on mat .", c.compress(CompressionRequest.builder("the cat sat on the mat.").rate(0.5).build()).compressed());
+        assertEquals(
+                "on mat .",
+                c.compress(CompressionRequest.builder("the cat sat on the mat.")
+                                .rate(0.5)
+                                .build())
+                        .compressed());
         // "cats" = cat (.182) + ##s (.971): mean .577 > .5, kept as one word
-        assertEquals("cats", c.compress(CompressionRequest.builder("the cats sat").rate(0.5).build()).compressed());
+        assertEquals(
+                "cats",
+                c.compress(CompressionRequest.builder("the cats sat").rate(0.5).build())
+                        .compressed());
     }
 
     @Test
     void sentencePieceTokenizerMergesOnTheWordMarker() throws Exception {
-        Path dir = Path.of(OnnxTokenClassifierTest.class.getResource("/lingua2/tiny-classifier.onnx").toURI()).getParent();
-        try (OnnxTokenClassifier xlmr = OnnxTokenClassifier.load(dir.resolve("tiny-classifier.onnx"), dir.resolve("tokenizer-unigram.json"))) {
+        Path dir = Path.of(OnnxTokenClassifierTest.class
+                        .getResource("/lingua2/tiny-classifier.onnx")
+                        .toURI())
+                .getParent();
+        try (OnnxTokenClassifier xlmr =
+                OnnxTokenClassifier.load(dir.resolve("tiny-classifier.onnx"), dir.resolve("tokenizer-unigram.json"))) {
             assertEquals(SubwordScheme.SENTENCEPIECE, xlmr.scheme());
             assertEquals(List.of("\u2581the", "\u2581cat", "s", "\u2581sat", "."), xlmr.tokenize("the cats sat."));
-            // ids 4, 5, 10, 6, 9: "cats" = mean(sigmoid(-1.5), sigmoid(3.5)) = .577 > .5; "." .924; "the" .076, "sat" .378
-            var c = new LlmLingua2Compressor(xlmr, LlmLingua2Compressor.Settings.reference().withThreshold(0.5));
-            assertEquals("cats.", c.compress(CompressionRequest.builder("the cats sat.").rate(0.5).build()).compressed());
+            // ids 4, 5, 10, 6, 9: "cats" = mean(sigmoid(-1.5), sigmoid(3.5)) = .577 > .5; "." .924; "the" .076, "sat"
+            // .378
+            var c = new LlmLingua2Compressor(
+                    xlmr, LlmLingua2Compressor.Settings.reference().withThreshold(0.5));
+            assertEquals(
+                    "cats.",
+                    c.compress(CompressionRequest.builder("the cats sat.")
+                                    .rate(0.5)
+                                    .build())
+                            .compressed());
         }
     }
 
@@ -69,6 +95,8 @@ class OnnxTokenClassifierTest {
         // token; sorted probs [.076 .076 .182 .378 .622 .818 .924], virtual index 7*.43 + .57 - 1 = 2.58 ->
         // .378 - (.378 - .182) * .42 = .296 -> keep sat on mat .
         var c = new LlmLingua2Compressor(model, LlmLingua2Compressor.Settings.reference());
-        assertEquals("sat on mat .", c.compress(CompressionRequest.builder(text).rate(0.5).build()).compressed());
+        assertEquals(
+                "sat on mat .",
+                c.compress(CompressionRequest.builder(text).rate(0.5).build()).compressed());
     }
 }

@@ -16,14 +16,24 @@ final class BigramLm implements CausalLm {
     private final Map<String, Integer> ids = new ConcurrentHashMap<>();
     private final Map<Integer, String> words = new ConcurrentHashMap<>();
 
-    BigramLm(Map<String, Double> pairProbabilities) { this.p = pairProbabilities; }
+    BigramLm(Map<String, Double> pairProbabilities) {
+        this.p = pairProbabilities;
+    }
 
-    static String pair(String prev, String next) { return prev + " " + next; }
+    static String pair(String prev, String next) {
+        return prev + " " + next;
+    }
 
-    double prob(String prev, String next) { return p.getOrDefault(pair(prev, next), DEFAULT_P); }
+    double prob(String prev, String next) {
+        return p.getOrDefault(pair(prev, next), DEFAULT_P);
+    }
 
     private synchronized int id(String w) {
-        return ids.computeIfAbsent(w, k -> { int i = ids.size(); words.put(i, k); return i; });
+        return ids.computeIfAbsent(w, k -> {
+            int i = ids.size();
+            words.put(i, k);
+            return i;
+        });
     }
 
     @Override

@@ -1,15 +1,14 @@
 package dev.squeeze.text.lm;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.text.CompressionRequest;
 import dev.squeeze.text.TokenCounter;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class CausalLmMethodsTest {
     @Test
@@ -19,15 +18,21 @@ class CausalLmMethodsTest {
         var sc = new SelectiveContextCompressor(lm, SelectiveContextCompressor.Unit.TOKEN);
         // budget round(0.5 * 4) = 2 -> reduce 0.5 -> percentile 50 of the four = 1.498 -> keep c, d
         assertEquals(4, TokenCounter.cl100k().count("a b c d"));
-        assertEquals("c d", sc.compress(CompressionRequest.builder("a b c d").rate(0.5).build()).compressed());
+        assertEquals(
+                "c d",
+                sc.compress(CompressionRequest.builder("a b c d").rate(0.5).build())
+                        .compressed());
     }
 
     @Test
     void selectiveContextSentenceLevelSumsTokenInformation() {
-        // sentence 1 "a b ." : 0.693 + 0.105 + (-ln .9 = 0.105) = 0.904 ; sentence 2 "c d ." : c|. default 4.605 + 2.303 + 4.605
+        // sentence 1 "a b ." : 0.693 + 0.105 + (-ln .9 = 0.105) = 0.904 ; sentence 2 "c d ." : c|. default 4.605 +
+        // 2.303 + 4.605
         BigramLm lm = new BigramLm(Map.of("<s> a", 0.5, "a b", 0.9, "b .", 0.9, "c d", 0.1));
         var sc = new SelectiveContextCompressor(lm, SelectiveContextCompressor.Unit.SENTENCE);
-        String out = sc.compress(CompressionRequest.builder("a b . c d .").rate(0.5).build()).compressed();
+        String out = sc.compress(
+                        CompressionRequest.builder("a b . c d .").rate(0.5).build())
+                .compressed();
         assertEquals("c d .", out);
     }
 
@@ -42,10 +47,12 @@ class CausalLmMethodsTest {
     @Test
     void llmlinguaRanksByPerplexityAndLongLlmlinguaByQuestionLoss() {
         Map<String, Double> t = new HashMap<>();
-        t.put("<s> a1", 0.9); t.put("a1 a2", 0.9);      // context 0: low perplexity
-        t.put("<s> b1", 0.2); t.put("b1 b2", 0.2);      // context 1: medium
+        t.put("<s> a1", 0.9);
+        t.put("a1 a2", 0.9); // context 0: low perplexity
+        t.put("<s> b1", 0.2);
+        t.put("b1 b2", 0.2); // context 1: medium
         // context 2 "c1 c2": default 0.01 twice -> highest perplexity
-        t.put("b2 where", 0.9);                         // the question follows context 1 best
+        t.put("b2 where", 0.9); // the question follows context 1 best
         BigramLm lm = new BigramLm(t);
         List<int[]> ids = List.of(lm.encode("a1 a2"), lm.encode("b1 b2"), lm.encode("c1 c2"));
         var ll = new LlmLinguaCompressor(lm, LlmLinguaCompressor.Settings.llmlingua());
@@ -62,7 +69,9 @@ class CausalLmMethodsTest {
         for (int i = 0; i < 40; i++) words.add(i % 4 == 3 ? "h" + (i / 4) : "w" + i);
         for (int i = 1; i < 40; i++) {
             String w = words.get(i);
-            t.put(BigramLm.pair(words.get(i - 1), w), w.startsWith("h") ? 0.001 / (1 + Integer.parseInt(w.substring(1))) : 0.9);
+            t.put(
+                    BigramLm.pair(words.get(i - 1), w),
+                    w.startsWith("h") ? 0.001 / (1 + Integer.parseInt(w.substring(1))) : 0.9);
         }
         BigramLm lm = new BigramLm(t);
         String text = String.join(" ", words);
@@ -71,12 +80,13 @@ class CausalLmMethodsTest {
         int target = (int) Math.round(rate * origin);
         double targetLm = target * (40.0 / origin);
         double tau = targetLm / (40 + 2 + 1.0);
-        int k = (int) (40 * tau) - 1;                  // tokens with loss strictly above the k-th largest
+        int k = (int) (40 * tau) - 1; // tokens with loss strictly above the k-th largest
         assertTrue(k >= 1 && k <= 9, "test setup: k = " + k);
         // the thresholds keep the k rarest, h9, h8, ... (largest losses); the exact cl100k fit then adds the next
         // rarest while the budget allows: the output is the m rarest in text order, m >= k, the largest m that fits
         var ll = new LlmLinguaCompressor(lm, LlmLinguaCompressor.Settings.llmlingua());
-        String out = ll.compress(CompressionRequest.builder(text).rate(rate).build()).compressed();
+        String out =
+                ll.compress(CompressionRequest.builder(text).rate(rate).build()).compressed();
         TokenCounter cl = TokenCounter.cl100k();
         int m = k;
         while (m < 10 && cl.count(rarest(words, m + 1)) <= target) m++;
@@ -102,19 +112,28 @@ class CausalLmMethodsTest {
         BigramLm lm = new BigramLm(t);
         String text = String.join(" ", words);
         int origin = TokenCounter.cl100k().count(text);
-        for (var c : List.of(new LlmLinguaCompressor(lm, LlmLinguaCompressor.Settings.llmlingua()),
+        for (var c : List.of(
+                new LlmLinguaCompressor(lm, LlmLinguaCompressor.Settings.llmlingua()),
                 new SelectiveContextCompressor(lm, SelectiveContextCompressor.Unit.TOKEN))) {
-            for (int budget : new int[]{10, 25, 40}) {
-                var r = c.compress(CompressionRequest.builder(text).targetTokens(budget).build());
-                assertTrue(r.compressedTokens() <= budget && budget - r.compressedTokens() <= 0.02 * origin,
+            for (int budget : new int[] {10, 25, 40}) {
+                var r = c.compress(
+                        CompressionRequest.builder(text).targetTokens(budget).build());
+                assertTrue(
+                        r.compressedTokens() <= budget && budget - r.compressedTokens() <= 0.02 * origin,
                         c.method() + " kept " + r.compressedTokens() + " for " + budget + " of " + origin);
             }
         }
         // one sentence of 60 words cannot come within 0.02 of a 30-token budget: a clear error, not 60 or 0 tokens
         var sentences = new SelectiveContextCompressor(lm, SelectiveContextCompressor.Unit.SENTENCE);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> sentences.compress(CompressionRequest.builder(text + " .").targetTokens(30).build()));
-        assertTrue(e.getMessage().startsWith("selective-context: the closest fit of its units keeps 0 tokens for a budget of 30"), e.getMessage());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> sentences.compress(
+                        CompressionRequest.builder(text + " .").targetTokens(30).build()));
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                "selective-context: the closest fit of its units keeps 0 tokens for a budget of 30"),
+                e.getMessage());
     }
 
     @Test
@@ -132,9 +151,12 @@ class CausalLmMethodsTest {
         }
         BigramLm lm = new BigramLm(t);
         var s = new LlmLinguaCompressor.Settings(false, 200, 0, LlmLinguaCompressor.Reorder.ORIGINAL, 0.0, false);
-        String out = new LlmLinguaCompressor(lm, s).compress(CompressionRequest.builder(sb.toString()).rate(0.1).build()).compressed();
+        String out = new LlmLinguaCompressor(lm, s)
+                .compress(CompressionRequest.builder(sb.toString()).rate(0.1).build())
+                .compressed();
         assertFalse(out.isEmpty());
-        for (String w : out.split("\\s+")) assertTrue(w.startsWith("c1"), "only the top-ranked context survives: " + out);
+        for (String w : out.split("\\s+"))
+            assertTrue(w.startsWith("c1"), "only the top-ranked context survives: " + out);
     }
 
     @Test
@@ -142,7 +164,8 @@ class CausalLmMethodsTest {
         String original = "The meeting is with Dr. Alice Marie Johnson on Friday at noon";
         String compressed = "meeting Dr. Johnson Friday noon";
         String response = "You meet Dr. Johnson Friday noon";
-        assertEquals("You meet Dr. Alice Marie Johnson on Friday at noon",
+        assertEquals(
+                "You meet Dr. Alice Marie Johnson on Friday at noon",
                 LlmLinguaCompressor.recoverResponse(original, compressed, response));
     }
 }

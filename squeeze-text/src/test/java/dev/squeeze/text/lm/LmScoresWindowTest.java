@@ -1,23 +1,37 @@
 package dev.squeeze.text.lm;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
 
 class LmScoresWindowTest {
     /** A 10-token LM that records what it was asked to score; loss[i] = the token id itself. */
     static final class Recording implements CausalLm {
         int[] last;
-        @Override public int[] encode(String text) { throw new UnsupportedOperationException(); }
-        @Override public String decode(int[] ids) { throw new UnsupportedOperationException(); }
-        @Override public float[] tokenLosses(int[] ids) {
+
+        @Override
+        public int[] encode(String text) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String decode(int[] ids) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public float[] tokenLosses(int[] ids) {
             assertTrue(ids.length <= contextLength(), "over the window: " + ids.length);
             last = ids.clone();
             float[] l = new float[ids.length];
             for (int i = 0; i < l.length; i++) l[i] = ids[i];
             return l;
         }
-        @Override public int contextLength() { return 10; }
+
+        @Override
+        public int contextLength() {
+            return 10;
+        }
     }
 
     @Test

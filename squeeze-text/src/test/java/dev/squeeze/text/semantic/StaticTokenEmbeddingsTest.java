@@ -1,5 +1,9 @@
 package dev.squeeze.text.semantic;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.squeeze.core.kernel.KernelProvider;
 import dev.squeeze.encoder.EncoderModel;
 import dev.squeeze.encoder.distill.Model2VecDistiller;
@@ -8,18 +12,13 @@ import dev.squeeze.encoder.runtime.EncoderInput;
 import dev.squeeze.encoder.runtime.EncoderOutput;
 import dev.squeeze.encoder.testing.MiniLmFiles;
 import dev.squeeze.encoder.tokenizer.HfTokenizer;
-import org.junit.jupiter.api.Test;
-
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The shipped static embeddings against the model they claim to come from: the file records the SHA-256 of the ONNX
@@ -39,8 +38,12 @@ class StaticTokenEmbeddingsTest {
     @Test
     void recordsTheSourceFilesItWasDistilledFrom() throws Exception {
         StaticEmbeddings e = StaticTokenEmbeddings.miniLm();
-        assertEquals(sha256(MiniLmFiles.onnx()), e.metadata().path("source").path("weightsSha256").asText());
-        assertEquals(sha256(MiniLmFiles.tokenizerJson()), e.metadata().path("source").path("tokenizerSha256").asText());
+        assertEquals(
+                sha256(MiniLmFiles.onnx()),
+                e.metadata().path("source").path("weightsSha256").asText());
+        assertEquals(
+                sha256(MiniLmFiles.tokenizerJson()),
+                e.metadata().path("source").path("tokenizerSha256").asText());
         assertEquals(256, e.dims());
         assertEquals(30522, e.vocabSize());
         assertEquals(1e-4, e.metadata().path("sifCoefficient").asDouble(), 0);
@@ -54,7 +57,8 @@ class StaticTokenEmbeddingsTest {
         assertEquals(e.metadata().path("vocabulary").asInt(), vocab.size());
         double norm = 0;
         for (int r = 0; r < vocab.size(); r++) norm += 1.0 / (r + 2);
-        try (EncoderModel m = EncoderModel.loadOnnx(MiniLmFiles.onnx(), MiniLmFiles.tokenizerJson(), 2, KernelProvider.kernels())) {
+        try (EncoderModel m =
+                EncoderModel.loadOnnx(MiniLmFiles.onnx(), MiniLmFiles.tokenizerJson(), 2, KernelProvider.kernels())) {
             int checked = 0;
             double worst = 1;
             for (int r = 0; r < vocab.size(); r += 97) {
@@ -97,10 +101,13 @@ class StaticTokenEmbeddingsTest {
         HfTokenizer tok = e.tokenizer();
         assertTrue(e.has(tok.id("[PAD]")));
         assertTrue(e.has(tok.id("[UNK]")));
-        for (String gone : new String[] {"[CLS]", "[SEP]", "[MASK]", "[unused0]", "[unused993]"}) assertFalse(e.has(tok.id(gone)), gone);
+        for (String gone : new String[] {"[CLS]", "[SEP]", "[MASK]", "[unused0]", "[unused993]"})
+            assertFalse(e.has(tok.id(gone)), gone);
         assertTrue(e.has(tok.id("##ing")));
         float[] car = e.embed("car"), auto = e.embed("automobile"), banana = e.embed("banana");
-        assertTrue(cos(car, auto) > cos(car, banana) + 0.1, "car~automobile " + cos(car, auto) + " vs car~banana " + cos(car, banana));
+        assertTrue(
+                cos(car, auto) > cos(car, banana) + 0.1,
+                "car~automobile " + cos(car, auto) + " vs car~banana " + cos(car, banana));
         float[] q = e.embed("Who repaired the old clock in the square?");
         float[] ans = e.embed("The bell mechanism was fixed by a retired watchmaker.");
         float[] other = e.embed("Interest rates rose sharply in the third quarter.");

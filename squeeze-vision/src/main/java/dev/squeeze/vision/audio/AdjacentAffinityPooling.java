@@ -2,9 +2,8 @@ package dev.squeeze.vision.audio;
 
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
-import org.jspecify.annotations.Nullable;
-
 import java.util.PriorityQueue;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Adjacent affinity pooling for audio tokens (adjacent token merging as in A-ToMe, "Accelerating Transducers
@@ -17,10 +16,11 @@ public final class AdjacentAffinityPooling {
 
     public static TokenTransform pool(FloatMatrix x, float @Nullable [] sizes, int keep) {
         int n = x.rows();
-        if (keep < 1 || keep > n) throw new IllegalArgumentException("adjacent pooling: keep must be in [1, " + n + "], got " + keep);
+        if (keep < 1 || keep > n)
+            throw new IllegalArgumentException("adjacent pooling: keep must be in [1, " + n + "], got " + keep);
         x.requireFinite("audio tokens");
         int d = x.cols();
-        double[][] sum = new double[n][d];        // size-weighted feature sums of each segment
+        double[][] sum = new double[n][d]; // size-weighted feature sums of each segment
         double[] size = new double[n];
         int[] next = new int[n], prev = new int[n], version = new int[n], start = new int[n];
         boolean[] alive = new boolean[n];
@@ -34,7 +34,8 @@ public final class AdjacentAffinityPooling {
             start[i] = i;
         }
         record Edge(double sim, int left, int vl, int vr) {}
-        PriorityQueue<Edge> heap = new PriorityQueue<>((a, b) -> a.sim != b.sim ? Double.compare(b.sim, a.sim) : Integer.compare(a.left, b.left));
+        PriorityQueue<Edge> heap = new PriorityQueue<>(
+                (a, b) -> a.sim != b.sim ? Double.compare(b.sim, a.sim) : Integer.compare(a.left, b.left));
         for (int i = 0; i + 1 < n; i++) heap.add(new Edge(cos(sum[i], sum[i + 1]), i, 0, 0));
         int count = n;
         while (count > keep) {
@@ -65,7 +66,11 @@ public final class AdjacentAffinityPooling {
 
     private static double cos(double[] a, double[] b) {
         double dot = 0, na = 0, nb = 0;
-        for (int c = 0; c < a.length; c++) { dot += a[c] * b[c]; na += a[c] * a[c]; nb += b[c] * b[c]; }
+        for (int c = 0; c < a.length; c++) {
+            dot += a[c] * b[c];
+            na += a[c] * a[c];
+            nb += b[c] * b[c];
+        }
         return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
 }

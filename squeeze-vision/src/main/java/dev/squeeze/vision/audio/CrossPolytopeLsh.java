@@ -2,13 +2,12 @@ package dev.squeeze.vision.audio;
 
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
-import org.jspecify.annotations.Nullable;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Cross-polytope LSH bucketing as a generic token clusterer (the hashing of LSH-MoE, "LSH-MoE:
@@ -20,10 +19,12 @@ import java.util.SplittableRandom;
  */
 public final class CrossPolytopeLsh {
     private final int dim, m, tables;
-    private final float[][] projections;   // tables x (D * m)
+    private final float[][] projections; // tables x (D * m)
 
     public CrossPolytopeLsh(int dim, int m, int tables, long seed) {
-        if (dim < 1 || m < 1 || tables < 1) throw new IllegalArgumentException("cross-polytope LSH: dim, m and tables must be >= 1, got " + dim + ", " + m + ", " + tables);
+        if (dim < 1 || m < 1 || tables < 1)
+            throw new IllegalArgumentException(
+                    "cross-polytope LSH: dim, m and tables must be >= 1, got " + dim + ", " + m + ", " + tables);
         this.dim = dim;
         this.m = m;
         this.tables = tables;
@@ -41,8 +42,14 @@ public final class CrossPolytopeLsh {
             for (int j = 0; j < m; j++) {
                 float v = 0;
                 for (int c = 0; c < dim; c++) v += x[off + c] * projections[t][c * m + j];
-                if (v > bestV) { bestV = v; best = j; }
-                if (-v > bestV) { bestV = -v; best = m + j; }
+                if (v > bestV) {
+                    bestV = v;
+                    best = j;
+                }
+                if (-v > bestV) {
+                    bestV = -v;
+                    best = m + j;
+                }
             }
             h[t] = best;
         }
@@ -51,13 +58,18 @@ public final class CrossPolytopeLsh {
 
     /** Merges tokens by bucket. */
     public TokenTransform cluster(FloatMatrix x, float @Nullable [] sizes) {
-        if (x.cols() != dim) throw new IllegalArgumentException("cross-polytope LSH built for D = " + dim + ", tokens have D = " + x.cols());
+        if (x.cols() != dim)
+            throw new IllegalArgumentException(
+                    "cross-polytope LSH built for D = " + dim + ", tokens have D = " + x.cols());
         x.requireFinite("tokens");
         Map<String, List<Integer>> buckets = new LinkedHashMap<>();
         for (int i = 0; i < x.rows(); i++) {
-            buckets.computeIfAbsent(java.util.Arrays.toString(hash(x.data(), i * dim)), k -> new ArrayList<>()).add(i);
+            buckets.computeIfAbsent(java.util.Arrays.toString(hash(x.data(), i * dim)), k -> new ArrayList<>())
+                    .add(i);
         }
-        int[][] groups = buckets.values().stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+        int[][] groups = buckets.values().stream()
+                .map(l -> l.stream().mapToInt(Integer::intValue).toArray())
+                .toArray(int[][]::new);
         return TokenTransform.merge(x.rows(), groups, sizes);
     }
 

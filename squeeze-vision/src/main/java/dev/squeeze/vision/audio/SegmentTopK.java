@@ -2,7 +2,6 @@ package dev.squeeze.vision.audio;
 
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.transform.TokenTransform;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,8 +17,10 @@ public final class SegmentTopK {
 
     public static TokenTransform select(float[] scores, int segments, int keep) {
         int n = scores.length;
-        if (segments < 1 || segments > n) throw new IllegalArgumentException("segment top-k: segments must be in [1, " + n + "], got " + segments);
-        if (keep < 1 || keep > n) throw new IllegalArgumentException("segment top-k: keep must be in [1, " + n + "], got " + keep);
+        if (segments < 1 || segments > n)
+            throw new IllegalArgumentException("segment top-k: segments must be in [1, " + n + "], got " + segments);
+        if (keep < 1 || keep > n)
+            throw new IllegalArgumentException("segment top-k: keep must be in [1, " + n + "], got " + keep);
         List<Integer> kept = new ArrayList<>();
         int carry = 0;
         for (int s = 0; s < segments; s++) {
@@ -32,6 +33,7 @@ public final class SegmentTopK {
             for (int i : TopK.topKSorted(seg, take)) kept.add(lo + i);
         }
         if (carry > 0) throw new IllegalStateException("segment top-k could not place " + carry + " tokens");
-        return TokenTransform.select(n, kept.stream().mapToInt(Integer::intValue).toArray());
+        return TokenTransform.select(
+                n, kept.stream().mapToInt(Integer::intValue).toArray());
     }
 }

@@ -21,15 +21,21 @@ public final class CctAnyRes {
     public static AnyRes encode(CctModel model, float[] thumbnail, float[] large64, int encoderBlocks) {
         int side = CctModel.IMAGE * AnyRes.CROPS_PER_SIDE;
         if (large64.length != 3 * side * side) {
-            throw new IllegalArgumentException("AnyRes needs a (3, " + side + ", " + side + ") image, got " + large64.length + " values");
+            throw new IllegalArgumentException(
+                    "AnyRes needs a (3, " + side + ", " + side + ") image, got " + large64.length + " values");
         }
         int views = 1 + AnyRes.CROPS_PER_SIDE * AnyRes.CROPS_PER_SIDE;
         int per = CctModel.TOKENS;
         float[] all = new float[views * per * CctModel.DIM];
         float[][] pool = new float[views][];
         for (int v = 0; v < views; v++) {
-            float[] img = v == 0 ? thumbnail
-                    : ImagePreprocessor.crop(large64, side, ((v - 1) % AnyRes.CROPS_PER_SIDE) * CctModel.IMAGE, ((v - 1) / AnyRes.CROPS_PER_SIDE) * CctModel.IMAGE);
+            float[] img = v == 0
+                    ? thumbnail
+                    : ImagePreprocessor.crop(
+                            large64,
+                            side,
+                            ((v - 1) % AnyRes.CROPS_PER_SIDE) * CctModel.IMAGE,
+                            ((v - 1) / AnyRes.CROPS_PER_SIDE) * CctModel.IMAGE);
             CctModel.Stage s = model.run(TokenSet.of(model.tokenize(img)), 0, encoderBlocks, Reducer.NONE);
             System.arraycopy(s.tokens().tokens().data(), 0, all, v * per * CctModel.DIM, per * CctModel.DIM);
             pool[v] = model.poolWeights(s.tokens());

@@ -17,7 +17,9 @@ public interface CctMethod {
     Reducer reducer(int keep);
 
     /** The earliest block whose hooks this method uses (0 = from the tokenizer on); lets a caller reuse an unreduced prefix. */
-    default int firstHookLayer() { return 0; }
+    default int firstHookLayer() {
+        return 0;
+    }
 
     /**
      * Where "after the vision encoder" is in the CCT: blocks [0, 3) play the vision encoder and block 3

@@ -13,7 +13,6 @@ import dev.squeeze.vision.image.similarity.RandomPrune;
 import dev.squeeze.vision.model.CctModel;
 import dev.squeeze.vision.model.HookContext;
 import dev.squeeze.vision.model.Reducer;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -53,16 +52,27 @@ public final class CctMethods {
     }
 
     /** The random baseline with another seed (the benchmark averages several draws). */
-    public static CctMethod random(long seed) { return atEncoderOutput(new RandomPrune(seed)); }
+    public static CctMethod random(long seed) {
+        return atEncoderOutput(new RandomPrune(seed));
+    }
 
     /** The AnyRes random baseline with another seed. */
-    public static AnyResReducer randomAnyRes(long seed) { return new RandomAnyRes(seed); }
+    public static AnyResReducer randomAnyRes(long seed) {
+        return new RandomAnyRes(seed);
+    }
 
     /** A one-step reducer acting where the encoder hands its tokens to the language model (before block 3). */
     public static CctMethod atEncoderOutput(VisualReducer method) {
         return new CctMethod() {
-            @Override public String name() { return method.name(); }
-            @Override public int firstHookLayer() { return LLM_START; }
+            @Override
+            public String name() {
+                return method.name();
+            }
+
+            @Override
+            public int firstHookLayer() {
+                return LLM_START;
+            }
 
             @Override
             public Reducer reducer(int keep) {
@@ -71,12 +81,17 @@ public final class CctMethods {
                     public Optional<TokenTransform> beforeBlock(HookContext ctx) {
                         if (ctx.layer() != LLM_START) return Optional.empty();
                         Selections.checkKeep(method.name(), keep, ctx.size());
-                        return keep == ctx.size() ? Optional.empty() : Optional.of(method.reduce(new CctVisualTokens(ctx), Budget.count(keep)));
+                        return keep == ctx.size()
+                                ? Optional.empty()
+                                : Optional.of(method.reduce(new CctVisualTokens(ctx), Budget.count(keep)));
                     }
                 };
             }
 
-            @Override public String toString() { return method.name(); }
+            @Override
+            public String toString() {
+                return method.name();
+            }
         };
     }
 
@@ -84,10 +99,15 @@ public final class CctMethods {
     public static CctMethod staged(StagedReducer method) {
         StagedReducer.Placement where = method.placement();
         return new CctMethod() {
-            @Override public String name() { return method.name(); }
+            @Override
+            public String name() {
+                return method.name();
+            }
 
             @Override
-            public int firstHookLayer() { return where == StagedReducer.Placement.ENCODER_OUTPUT_AND_END ? LLM_START : 0; }
+            public int firstHookLayer() {
+                return where == StagedReducer.Placement.ENCODER_OUTPUT_AND_END ? LLM_START : 0;
+            }
 
             @Override
             public Reducer reducer(int keep) {
@@ -107,16 +127,27 @@ public final class CctMethods {
                         int l = ctx.layer();
                         int stage;
                         switch (where) {
-                            case EVERY_BLOCK: stage = l == CctModel.BLOCKS ? CctModel.BLOCKS : -1; break;
-                            case BLOCK_BOUNDARIES: stage = l >= 1 && l < CctModel.BLOCKS ? l : -1; break;
-                            default: stage = l == LLM_START ? 0 : l == CctModel.BLOCKS ? 1 : -1; break;
+                            case EVERY_BLOCK:
+                                stage = l == CctModel.BLOCKS ? CctModel.BLOCKS : -1;
+                                break;
+                            case BLOCK_BOUNDARIES:
+                                stage = l >= 1 && l < CctModel.BLOCKS ? l : -1;
+                                break;
+                            default:
+                                stage = l == LLM_START ? 0 : l == CctModel.BLOCKS ? 1 : -1;
+                                break;
                         }
-                        return stage < 0 ? Optional.empty() : method.reduce(new CctVisualTokens(ctx), stage, stages, budget);
+                        return stage < 0
+                                ? Optional.empty()
+                                : method.reduce(new CctVisualTokens(ctx), stage, stages, budget);
                     }
                 };
             }
 
-            @Override public String toString() { return method.name(); }
+            @Override
+            public String toString() {
+                return method.name();
+            }
         };
     }
 }

@@ -5,9 +5,8 @@ import dev.squeeze.vision.BlockTrace;
 import dev.squeeze.vision.VisualTokens;
 import dev.squeeze.vision.model.CctModel;
 import dev.squeeze.vision.model.HookContext;
-import org.jspecify.annotations.Nullable;
-
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a method sees at a CCT hook. CCT has no [CLS] token: it classifies by attention pooling, and the pooling
@@ -24,9 +23,20 @@ final class CctVisualTokens implements VisualTokens {
         this.ctx = ctx;
     }
 
-    @Override public TokenSet tokens() { return ctx.tokens(); }
-    @Override public int originalCount() { return CctModel.TOKENS; }
-    @Override public int gridSide() { return CctModel.GRID; }
+    @Override
+    public TokenSet tokens() {
+        return ctx.tokens();
+    }
+
+    @Override
+    public int originalCount() {
+        return CctModel.TOKENS;
+    }
+
+    @Override
+    public int gridSide() {
+        return CctModel.GRID;
+    }
 
     @Override
     public float[] clsAttention() {
@@ -35,10 +45,14 @@ final class CctVisualTokens implements VisualTokens {
     }
 
     @Override
-    public float[][] textAttention() { return new float[][] {clsAttention()}; }
+    public float[][] textAttention() {
+        return new float[][] {clsAttention()};
+    }
 
     @Override
-    public List<BlockTrace> layers() { return ctx.history(); }
+    public List<BlockTrace> layers() {
+        return ctx.history();
+    }
 
     /** The pooling weights evaluated on layer i's output tokens (with the current sizes, positions, provenance). */
     @Override
@@ -47,7 +61,8 @@ final class CctVisualTokens implements VisualTokens {
         if (layerPool == null) layerPool = new float[h.size()][];
         if (layerPool[i] == null) {
             TokenSet t = ctx.tokens();
-            layerPool[i] = ctx.model().poolWeights(new TokenSet(h.get(i).output(), t.sizes(), t.positions(), t.provenance()));
+            layerPool[i] =
+                    ctx.model().poolWeights(new TokenSet(h.get(i).output(), t.sizes(), t.positions(), t.provenance()));
         }
         return layerPool[i];
     }

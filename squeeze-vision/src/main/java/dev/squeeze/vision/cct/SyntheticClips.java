@@ -5,7 +5,6 @@ import dev.squeeze.core.transform.TokenSet;
 import dev.squeeze.vision.model.CctModel;
 import dev.squeeze.vision.model.Reducer;
 import dev.squeeze.vision.video.Clip;
-
 import java.util.List;
 
 /**
@@ -22,7 +21,8 @@ public final class SyntheticClips {
         float[] out = new float[image.length];
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < s; y++) {
-                for (int x = 0; x < s; x++) out[c * s * s + y * s + Math.floorMod(x + dx, s)] = image[c * s * s + y * s + x];
+                for (int x = 0; x < s; x++)
+                    out[c * s * s + y * s + Math.floorMod(x + dx, s)] = image[c * s * s + y * s + x];
             }
         }
         return out;
@@ -33,7 +33,8 @@ public final class SyntheticClips {
         int n = CctModel.TOKENS, d = CctModel.DIM;
         float[] all = new float[frames.size() * n * d];
         for (int t = 0; t < frames.size(); t++) {
-            TokenSet ts = model.run(TokenSet.of(model.tokenize(frames.get(t))), 0, encoderBlocks, Reducer.NONE).tokens();
+            TokenSet ts = model.run(TokenSet.of(model.tokenize(frames.get(t))), 0, encoderBlocks, Reducer.NONE)
+                    .tokens();
             System.arraycopy(ts.tokens().data(), 0, all, t * n * d, n * d);
         }
         return new Clip(new FloatMatrix(frames.size() * n, d, all), frames.size(), n);

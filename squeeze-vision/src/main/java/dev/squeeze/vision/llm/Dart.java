@@ -11,7 +11,6 @@ import dev.squeeze.vision.Selections;
 import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualReducer;
 import dev.squeeze.vision.VisualTokens;
-
 import java.util.Optional;
 
 /**
@@ -27,18 +26,33 @@ public final class Dart implements VisualReducer, VisionMethod {
     private final int pivots;
 
     /** The default 8 pivots (our choice). */
-    public Dart() { this(8); }
+    public Dart() {
+        this(8);
+    }
 
-    public Dart(int pivots) { this.pivots = pivots; }
+    public Dart(int pivots) {
+        this.pivots = pivots;
+    }
 
     @Override
-    public String name() { return "dart"; }
+    public String name() {
+        return "dart";
+    }
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.SIMILARITY)
-                .paper("Stop Looking for Important Tokens in Multimodal Language Models: Duplication Matters More", "Wen et al.", 2025, "https://arxiv.org/abs/2502.11494")
-                .inputs("tokens", "attention-keys").implementation(Dart.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.IMAGE)
+                .mechanism(Mechanism.SIMILARITY)
+                .paper(
+                        "Stop Looking for Important Tokens in Multimodal Language Models: Duplication Matters More",
+                        "Wen et al.",
+                        2025,
+                        "https://arxiv.org/abs/2502.11494")
+                .inputs("tokens", "attention-keys")
+                .implementation(Dart.class)
+                .notesResource(getClass())
+                .build());
     }
 
     @Override
@@ -49,7 +63,8 @@ public final class Dart implements VisualReducer, VisionMethod {
 
     public static TokenTransform select(FloatMatrix keys, FloatMatrix tokens, int keep, int pivots) {
         int n = tokens.rows();
-        if (keys.rows() != n) throw new IllegalArgumentException("dart: keys has " + keys.rows() + " rows, tokens " + n);
+        if (keys.rows() != n)
+            throw new IllegalArgumentException("dart: keys has " + keys.rows() + " rows, tokens " + n);
         Selections.checkKeep("dart", keep, n);
         int p = Math.min(pivots, keep);
         float[] norm = new float[n];
@@ -66,7 +81,7 @@ public final class Dart implements VisualReducer, VisionMethod {
         for (int i = 0; i < n; i++) {
             float m = Float.NEGATIVE_INFINITY;
             for (int v : piv) m = Math.max(m, cos.get(i, v));
-            dup[i] = isPivot[i] ? Float.MAX_VALUE : -m;          // pivots first, then least duplicated
+            dup[i] = isPivot[i] ? Float.MAX_VALUE : -m; // pivots first, then least duplicated
         }
         return Selections.topK(dup, keep);
     }

@@ -9,7 +9,6 @@ import dev.squeeze.vision.Selections;
 import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualReducer;
 import dev.squeeze.vision.VisualTokens;
-
 import java.util.Optional;
 
 /**
@@ -25,13 +24,24 @@ import java.util.Optional;
  */
 public final class FastV implements VisualReducer, VisionMethod {
     @Override
-    public String name() { return "fastv"; }
+    public String name() {
+        return "fastv";
+    }
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.QUERY)
-                .paper("An Image is Worth 1/2 Tokens After Layer 2: Plug-and-Play Inference Acceleration for Large Vision-Language Models", "Chen et al.", 2024, "https://arxiv.org/abs/2403.06764")
-                .inputs("tokens", "last-token-attention").implementation(FastV.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.IMAGE)
+                .mechanism(Mechanism.QUERY)
+                .paper(
+                        "An Image is Worth 1/2 Tokens After Layer 2: Plug-and-Play Inference Acceleration for Large Vision-Language Models",
+                        "Chen et al.",
+                        2024,
+                        "https://arxiv.org/abs/2403.06764")
+                .inputs("tokens", "last-token-attention")
+                .implementation(FastV.class)
+                .notesResource(getClass())
+                .build());
     }
 
     /** Keep the {@code keep} tokens with the highest last-token attention, original order. */

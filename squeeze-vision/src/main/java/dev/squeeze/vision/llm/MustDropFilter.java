@@ -9,7 +9,6 @@ import dev.squeeze.vision.Selections;
 import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualReducer;
 import dev.squeeze.vision.VisualTokens;
-
 import java.util.Optional;
 
 /**
@@ -23,13 +22,24 @@ import java.util.Optional;
  */
 public final class MustDropFilter implements VisualReducer, VisionMethod {
     @Override
-    public String name() { return "mustdrop-filter"; }
+    public String name() {
+        return "mustdrop-filter";
+    }
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.QUERY)
-                .paper("Multi-Stage Vision Token Dropping: Towards Efficient Multimodal Large Language Model", "Liu et al.", 2024, "https://arxiv.org/abs/2411.10803")
-                .inputs("tokens", "text-attention").implementation(MustDropFilter.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.IMAGE)
+                .mechanism(Mechanism.QUERY)
+                .paper(
+                        "Multi-Stage Vision Token Dropping: Towards Efficient Multimodal Large Language Model",
+                        "Liu et al.",
+                        2024,
+                        "https://arxiv.org/abs/2411.10803")
+                .inputs("tokens", "text-attention")
+                .implementation(MustDropFilter.class)
+                .notesResource(getClass())
+                .build());
     }
 
     @Override
@@ -39,13 +49,20 @@ public final class MustDropFilter implements VisualReducer, VisionMethod {
     }
 
     /** The threshold rule; empty when nothing is dropped. */
-    public static Optional<TokenTransform> filter(float[][] attn, boolean[] protect, float globalThreshold, float individualThreshold) {
+    public static Optional<TokenTransform> filter(
+            float[][] attn, boolean[] protect, float globalThreshold, float individualThreshold) {
         int n = QueryAttention.check("mustdrop", attn);
-        if (protect.length != n) throw new IllegalArgumentException("mustdrop: protect has " + protect.length + " entries, expected " + n);
+        if (protect.length != n)
+            throw new IllegalArgumentException("mustdrop: protect has " + protect.length + " entries, expected " + n);
         float[] total = new float[n];
         float[] max = new float[n];
         double all = 0;
-        for (float[] row : attn) for (int j = 0; j < n; j++) { total[j] += row[j]; max[j] = Math.max(max[j], row[j]); all += row[j]; }
+        for (float[] row : attn)
+            for (int j = 0; j < n; j++) {
+                total[j] += row[j];
+                max[j] = Math.max(max[j], row[j]);
+                all += row[j];
+            }
         int[] keep = new int[n];
         int k = 0;
         for (int j = 0; j < n; j++) {
@@ -63,7 +80,11 @@ public final class MustDropFilter implements VisualReducer, VisionMethod {
         Selections.checkKeep("mustdrop", keep, n);
         float[] total = new float[n];
         float[] max = new float[n];
-        for (float[] row : attn) for (int j = 0; j < n; j++) { total[j] += row[j]; max[j] = Math.max(max[j], row[j]); }
+        for (float[] row : attn)
+            for (int j = 0; j < n; j++) {
+                total[j] += row[j];
+                max[j] = Math.max(max[j], row[j]);
+            }
         float[] score = new float[n];
         float maxTotal = 0;
         for (float t : total) maxTotal = Math.max(maxTotal, t);

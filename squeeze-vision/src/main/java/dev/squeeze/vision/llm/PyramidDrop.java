@@ -9,7 +9,6 @@ import dev.squeeze.vision.Selections;
 import dev.squeeze.vision.StagedReducer;
 import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualTokens;
-
 import java.util.Optional;
 
 /**
@@ -24,18 +23,31 @@ import java.util.Optional;
  */
 public final class PyramidDrop implements StagedReducer, VisionMethod {
     @Override
-    public String name() { return "pyramiddrop"; }
+    public String name() {
+        return "pyramiddrop";
+    }
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.QUERY)
-                .paper("PyramidDrop: Accelerating Your Large Vision-Language Models via Pyramid Visual Redundancy Reduction", "Xing et al.", 2025, "https://arxiv.org/abs/2410.17247")
-                .inputs("tokens", "last-instruction-attention").implementation(PyramidDrop.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.IMAGE)
+                .mechanism(Mechanism.QUERY)
+                .paper(
+                        "PyramidDrop: Accelerating Your Large Vision-Language Models via Pyramid Visual Redundancy Reduction",
+                        "Xing et al.",
+                        2025,
+                        "https://arxiv.org/abs/2410.17247")
+                .inputs("tokens", "last-instruction-attention")
+                .implementation(PyramidDrop.class)
+                .notesResource(getClass())
+                .build());
     }
 
     /** A drop at each boundary between blocks: stage s = the boundary before block s. */
     @Override
-    public Placement placement() { return Placement.BLOCK_BOUNDARIES; }
+    public Placement placement() {
+        return Placement.BLOCK_BOUNDARIES;
+    }
 
     /** Tokens to keep at stage boundary {@code stage} (1..S-1) from n0 originals towards keep. */
     public static int stageKeep(int n0, int keep, int stage, int stages) {

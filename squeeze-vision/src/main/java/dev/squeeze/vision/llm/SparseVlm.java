@@ -12,10 +12,9 @@ import dev.squeeze.vision.Selections;
 import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualReducer;
 import dev.squeeze.vision.VisualTokens;
-import org.jspecify.annotations.Nullable;
-
 import java.util.Arrays;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * SparseVLM ("SparseVLM: Visual Token Sparsification for Efficient Vision-Language Model Inference", Zhang et
@@ -37,13 +36,24 @@ public final class SparseVlm implements VisualReducer, VisionMethod {
     public static final int DPC_NEIGHBOURS = 5;
 
     @Override
-    public String name() { return "sparsevlm"; }
+    public String name() {
+        return "sparsevlm";
+    }
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.QUERY)
-                .paper("SparseVLM: Visual Token Sparsification for Efficient Vision-Language Model Inference", "Zhang et al.", 2025, "https://arxiv.org/abs/2410.04417")
-                .inputs("tokens", "text-attention").implementation(SparseVlm.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.IMAGE)
+                .mechanism(Mechanism.QUERY)
+                .paper(
+                        "SparseVLM: Visual Token Sparsification for Efficient Vision-Language Model Inference",
+                        "Zhang et al.",
+                        2025,
+                        "https://arxiv.org/abs/2410.04417")
+                .inputs("tokens", "text-attention")
+                .implementation(SparseVlm.class)
+                .notesResource(getClass())
+                .build());
     }
 
     @Override
@@ -64,14 +74,21 @@ public final class SparseVlm implements VisualReducer, VisionMethod {
             all += m[q];
         }
         float thr = (float) (all / attn.length);
-        return java.util.stream.IntStream.range(0, attn.length).filter(q -> m[q] >= thr).toArray();
+        return java.util.stream.IntStream.range(0, attn.length)
+                .filter(q -> m[q] >= thr)
+                .toArray();
     }
 
     public static TokenTransform reduce(float[][] attn, FloatMatrix tokens, float @Nullable [] sizes, int keep) {
         int n = QueryAttention.check("sparsevlm", attn);
-        if (tokens.rows() != n) throw new IllegalArgumentException("sparsevlm: attention covers " + n + " tokens, tokens has " + tokens.rows());
+        if (tokens.rows() != n)
+            throw new IllegalArgumentException(
+                    "sparsevlm: attention covers " + n + " tokens, tokens has " + tokens.rows());
         Selections.checkKeep("sparsevlm", keep, n);
-        if (sizes == null) { sizes = new float[n]; java.util.Arrays.fill(sizes, 1f); }
+        if (sizes == null) {
+            sizes = new float[n];
+            java.util.Arrays.fill(sizes, 1f);
+        }
         int[] r = raters(attn);
         float[] score = new float[n];
         for (int q : r) for (int j = 0; j < n; j++) score[j] += attn[q][j] / r.length;
@@ -83,7 +100,10 @@ public final class SparseVlm implements VisualReducer, VisionMethod {
             centres = recycled == 0 ? 0 : Math.min(recycled, recycled / 10 + 1);
             kept = keep - centres;
         }
-        if (kept < 1 || kept + centres != keep) { kept = keep; centres = 0; }
+        if (kept < 1 || kept + centres != keep) {
+            kept = keep;
+            centres = 0;
+        }
         int[] order = TopK.topKIndices(score, n);
         int[] keptIdx = Arrays.copyOf(order, kept);
         Arrays.sort(keptIdx);
@@ -91,7 +111,7 @@ public final class SparseVlm implements VisualReducer, VisionMethod {
         TokenTransform.Builder b = TokenTransform.builder(n);
         for (int i : keptIdx) b.row(new int[] {i}, new float[] {1f});
         if (centres > 0 && recycled > 0) {
-            int[] rec = Arrays.copyOfRange(order, kept, kept + recycled);   // best-scored pruned tokens
+            int[] rec = Arrays.copyOfRange(order, kept, kept + recycled); // best-scored pruned tokens
             FloatMatrix sub = tokens.selectRows(rec);
             int k = Math.min(DPC_NEIGHBOURS, Math.max(1, rec.length - 1));
             DpcKnn.Clustering c = DpcKnn.cluster(sub, Math.min(centres, rec.length), rec.length == 1 ? 1 : k);

@@ -10,7 +10,6 @@ import dev.squeeze.vision.StagedReducer;
 import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualTokens;
 import dev.squeeze.vision.image.similarity.ToDreDiversity;
-
 import java.util.Optional;
 
 /**
@@ -31,13 +30,24 @@ public final class ToDreRelevance implements StagedReducer, VisionMethod {
     public static final float TOTAL_THRESHOLD = 0.05f;
 
     @Override
-    public String name() { return "todre-2stage"; }
+    public String name() {
+        return "todre-2stage";
+    }
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.QUERY)
-                .paper("ToDRE: Visual Token Pruning via Diversity and Task Awareness for Efficient Large Vision-Language Models", "Li et al.", 2025, "https://arxiv.org/abs/2505.18757")
-                .inputs("tokens", "text-attention").implementation(ToDreRelevance.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.IMAGE)
+                .mechanism(Mechanism.QUERY)
+                .paper(
+                        "ToDRE: Visual Token Pruning via Diversity and Task Awareness for Efficient Large Vision-Language Models",
+                        "Li et al.",
+                        2025,
+                        "https://arxiv.org/abs/2505.18757")
+                .inputs("tokens", "text-attention")
+                .implementation(ToDreRelevance.class)
+                .notesResource(getClass())
+                .build());
     }
 
     /** Stage 2: the surviving visual tokens, empty when all are removed, null-free. */
@@ -45,17 +55,25 @@ public final class ToDreRelevance implements StagedReducer, VisionMethod {
         int n = QueryAttention.check("todre", attn);
         float[] total = new float[n];
         double all = 0;
-        for (float[] row : attn) for (int j = 0; j < n; j++) { total[j] += row[j]; all += row[j]; }
+        for (float[] row : attn)
+            for (int j = 0; j < n; j++) {
+                total[j] += row[j];
+                all += row[j];
+            }
         if (all / attn.length < totalThreshold) return Optional.empty();
         float thr = (float) (epsilon * attn.length / n);
-        int[] keep = java.util.stream.IntStream.range(0, n).filter(j -> total[j] >= thr).toArray();
+        int[] keep = java.util.stream.IntStream.range(0, n)
+                .filter(j -> total[j] >= thr)
+                .toArray();
         if (keep.length == 0) return Optional.empty();
         return Optional.of(TokenTransform.select(n, keep));
     }
 
     /** Stage 0 at the encoder output (stage 1 of ToDRE, {@link ToDreDiversity}), stage 1 after the language model's last layer. */
     @Override
-    public Placement placement() { return Placement.ENCODER_OUTPUT_AND_END; }
+    public Placement placement() {
+        return Placement.ENCODER_OUTPUT_AND_END;
+    }
 
     @Override
     public Optional<TokenTransform> reduce(VisualTokens in, int stage, int stages, Budget budget) {

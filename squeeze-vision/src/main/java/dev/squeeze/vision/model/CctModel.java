@@ -7,7 +7,6 @@ import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenSet;
 import dev.squeeze.core.transform.TokenTransform;
 import dev.squeeze.vision.BlockTrace;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,22 +38,33 @@ public final class CctModel {
     public static final int HIDDEN = 256;
     public static final int BLOCKS = 4;
     public static final int CLASSES = 10;
-    public static final List<String> CLASS_NAMES = List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog",
-            "horse", "ship", "truck");
+    public static final List<String> CLASS_NAMES =
+            List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
     private static final float EPS = 1e-5f;
 
-    private final float[] conv;     // (128, 27) = (out, c*9 + ky*3 + kx)
-    private final float[] pos;      // (256, 128)
+    private final float[] conv; // (128, 27) = (out, c*9 + ky*3 + kx)
+    private final float[] pos; // (256, 128)
     private final Block[] blocks;
     private final float[] normW, normB;
-    private final float[] poolW;    // (128)
+    private final float[] poolW; // (128)
     private final float poolB;
-    private final float[] fcW;      // (10, 128)
+    private final float[] fcW; // (10, 128)
     private final float[] fcB;
     private final Kernels k = KernelProvider.kernels();
 
-    private record Block(float[] ln1W, float[] ln1B, float[] inW, float[] inB, float[] outW, float[] outB,
-                         float[] ln2W, float[] ln2B, float[] w1, float[] b1, float[] w2, float[] b2) {}
+    private record Block(
+            float[] ln1W,
+            float[] ln1B,
+            float[] inW,
+            float[] inB,
+            float[] outW,
+            float[] outB,
+            float[] ln2W,
+            float[] ln2B,
+            float[] w1,
+            float[] b1,
+            float[] w2,
+            float[] b2) {}
 
     /** Loads {@code cct-cifar10.pt}, checking every tensor's name and shape against the layout above. */
     public static CctModel load(Path checkpoint) throws IOException {
@@ -68,9 +78,12 @@ public final class CctModel {
         for (int l = 0; l < BLOCKS; l++) {
             String p = "blocks." + l + ".";
             blocks[l] = new Block(
-                    get(source, t, p + "attention_pre_norm.weight", DIM), get(source, t, p + "attention_pre_norm.bias", DIM),
-                    get(source, t, p + "attention.in_proj.weight", 3 * DIM, DIM), get(source, t, p + "attention.in_proj.bias", 3 * DIM),
-                    get(source, t, p + "attention.out_proj.weight", DIM, DIM), get(source, t, p + "attention.out_proj.bias", DIM),
+                    get(source, t, p + "attention_pre_norm.weight", DIM),
+                            get(source, t, p + "attention_pre_norm.bias", DIM),
+                    get(source, t, p + "attention.in_proj.weight", 3 * DIM, DIM),
+                            get(source, t, p + "attention.in_proj.bias", 3 * DIM),
+                    get(source, t, p + "attention.out_proj.weight", DIM, DIM),
+                            get(source, t, p + "attention.out_proj.bias", DIM),
                     get(source, t, p + "mlp_pre_norm.weight", DIM), get(source, t, p + "mlp_pre_norm.bias", DIM),
                     get(source, t, p + "mlp.0.weight", HIDDEN, DIM), get(source, t, p + "mlp.0.bias", HIDDEN),
                     get(source, t, p + "mlp.3.weight", DIM, HIDDEN), get(source, t, p + "mlp.3.bias", DIM));
@@ -86,8 +99,9 @@ public final class CctModel {
     private static float[] get(String source, Map<String, TorchTensor> t, String name, int... shape) {
         TorchTensor x = t.get(name);
         if (x == null) {
-            throw new IllegalArgumentException(source + ": missing tensor '" + name + "' (expected a CCT-CIFAR10 state dict; found "
-                    + t.size() + " tensors, e.g. " + t.keySet().stream().limit(3).toList() + ")");
+            throw new IllegalArgumentException(
+                    source + ": missing tensor '" + name + "' (expected a CCT-CIFAR10 state dict; found " + t.size()
+                            + " tensors, e.g. " + t.keySet().stream().limit(3).toList() + ")");
         }
         return x.requireShape(source, shape).data();
     }
@@ -111,10 +125,11 @@ public final class CctModel {
     /** (256, 128) tokens of a normalised (3, 32, 32) CHW image, positional embeddings added. */
     public FloatMatrix tokenize(float[] image) {
         if (image.length != 3 * IMAGE * IMAGE) {
-            throw new IllegalArgumentException("image must hold 3*32*32 = 3072 normalised values (CHW), got " + image.length);
+            throw new IllegalArgumentException(
+                    "image must hold 3*32*32 = 3072 normalised values (CHW), got " + image.length);
         }
         int hw = IMAGE * IMAGE;
-        float[] cols = new float[hw * 27];   // im2col (1024, 27), zero padding
+        float[] cols = new float[hw * 27]; // im2col (1024, 27), zero padding
         for (int y = 0; y < IMAGE; y++) {
             for (int x = 0; x < IMAGE; x++) {
                 int o = (y * IMAGE + x) * 27;
@@ -123,15 +138,17 @@ public final class CctModel {
                         int yy = y + ky - 1;
                         for (int kx = 0; kx < 3; kx++) {
                             int xx = x + kx - 1;
-                            cols[o + c * 9 + ky * 3 + kx] = (yy < 0 || yy >= IMAGE || xx < 0 || xx >= IMAGE) ? 0f : image[c * hw + yy * IMAGE + xx];
+                            cols[o + c * 9 + ky * 3 + kx] = (yy < 0 || yy >= IMAGE || xx < 0 || xx >= IMAGE)
+                                    ? 0f
+                                    : image[c * hw + yy * IMAGE + xx];
                         }
                     }
                 }
             }
         }
-        float[] fm = new float[hw * DIM];    // (1024, 128) position-major feature map
+        float[] fm = new float[hw * DIM]; // (1024, 128) position-major feature map
         k.dotBlock(cols, conv, fm, hw, DIM, 27);
-        for (int i = 0; i < fm.length; i++) if (fm[i] < 0f) fm[i] = 0f;   // ReLU
+        for (int i = 0; i < fm.length; i++) if (fm[i] < 0f) fm[i] = 0f; // ReLU
         float[] out = new float[TOKENS * DIM];
         for (int gy = 0; gy < GRID; gy++) {
             for (int gx = 0; gx < GRID; gx++) {
@@ -156,7 +173,9 @@ public final class CctModel {
     // ------------------------------------------------------------------ forward
 
     /** The unreduced forward pass of an image. */
-    public Output forward(float[] image) { return forward(TokenSet.of(tokenize(image)), Reducer.NONE); }
+    public Output forward(float[] image) {
+        return forward(TokenSet.of(tokenize(image)), Reducer.NONE);
+    }
 
     /** The forward pass from tokens (any count, e.g. AnyRes crops), with reducer hooks. */
     public Output forward(TokenSet tokens, Reducer reducer) {
@@ -165,7 +184,9 @@ public final class CctModel {
     }
 
     /** The logits of a token set that has been through every block (final norm, pooling, fc). */
-    public float[] classify(TokenSet finalTokens) { return head(finalTokens); }
+    public float[] classify(TokenSet finalTokens) {
+        return head(finalTokens);
+    }
 
     /**
      * Tokens after running blocks [from, to) with hooks: beforeBlock(from) ... beforeBlock(to) (the last only
@@ -188,9 +209,12 @@ public final class CctModel {
      */
     public Stage run(TokenSet tokens, int from, int to, Reducer reducer, List<BlockTrace> history0) {
         if (tokens.tokens().cols() != DIM) {
-            throw new IllegalArgumentException("tokens must have width " + DIM + ", got " + tokens.tokens().cols());
+            throw new IllegalArgumentException(
+                    "tokens must have width " + DIM + ", got " + tokens.tokens().cols());
         }
-        if (from < 0 || to > BLOCKS || from > to) throw new IllegalArgumentException("block range [" + from + ", " + to + ") is not inside [0, " + BLOCKS + "]");
+        if (from < 0 || to > BLOCKS || from > to)
+            throw new IllegalArgumentException(
+                    "block range [" + from + ", " + to + ") is not inside [0, " + BLOCKS + "]");
         List<BlockTrace> history = new ArrayList<>(history0);
         long reduceNanos = 0;
         TokenSet x = tokens;
@@ -231,14 +255,18 @@ public final class CctModel {
         FloatMatrix xm = ts.tokens();
         int n = xm.rows();
         float[] h = layerNorm(xm.data(), n, b.ln1W, b.ln1B);
-        float[] qkv = new float[n * 3 * DIM];                          // (N, 384): q | k | v
+        float[] qkv = new float[n * 3 * DIM]; // (N, 384): q | k | v
         k.dotBlock(h, b.inW, qkv, n, 3 * DIM, DIM);
         addBias(qkv, n, b.inB);
         float[] logSizes = ts.logSizes();
         boolean proportional = false;
-        for (float s : logSizes) if (s != 0f) { proportional = true; break; }
+        for (float s : logSizes)
+            if (s != 0f) {
+                proportional = true;
+                break;
+            }
         float[] q = new float[n * HEAD_DIM], kk = new float[n * HEAD_DIM], v = new float[n * HEAD_DIM];
-        float[] att = new float[HEADS * n * n];                        // (H, N, N)
+        float[] att = new float[HEADS * n * n]; // (H, N, N)
         float[] ctx = new float[n * DIM];
         float[] oh = new float[n * HEAD_DIM];
         float[] keys = new float[n * DIM];
@@ -326,7 +354,10 @@ public final class CctModel {
             for (int c = 0; c < DIM; c++) mean += x[o + c];
             mean /= DIM;
             double var = 0;
-            for (int c = 0; c < DIM; c++) { double d = x[o + c] - mean; var += d * d; }
+            for (int c = 0; c < DIM; c++) {
+                double d = x[o + c] - mean;
+                var += d * d;
+            }
             var /= DIM;
             float inv = (float) (1.0 / Math.sqrt(var + EPS));
             for (int c = 0; c < DIM; c++) out[o + c] = (float) ((x[o + c] - mean) * inv) * g[c] + b[c];
@@ -347,9 +378,28 @@ public final class CctModel {
     static double erf(double x) {
         double z = Math.abs(x);
         double t = 1.0 / (1.0 + 0.5 * z);
-        double erfc = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277)))))))));
+        double erfc = t
+                * Math.exp(
+                        -z * z
+                                - 1.26551223
+                                + t
+                                        * (1.00002368
+                                                + t
+                                                        * (0.37409196
+                                                                + t
+                                                                        * (0.09678418
+                                                                                + t
+                                                                                        * (-0.18628806
+                                                                                                + t
+                                                                                                        * (0.27886807
+                                                                                                                + t
+                                                                                                                        * (-1.13520398
+                                                                                                                                + t
+                                                                                                                                        * (1.48851587
+                                                                                                                                                + t
+                                                                                                                                                        * (-0.82215223
+                                                                                                                                                                + t
+                                                                                                                                                                        * 0.17087277)))))))));
         return x >= 0 ? 1.0 - erfc : erfc - 1.0;
     }
 }

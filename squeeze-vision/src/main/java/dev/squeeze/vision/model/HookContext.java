@@ -2,9 +2,8 @@ package dev.squeeze.vision.model;
 
 import dev.squeeze.core.transform.TokenSet;
 import dev.squeeze.vision.BlockTrace;
-import org.jspecify.annotations.Nullable;
-
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link Reducer} sees at a hook point.
@@ -24,17 +23,24 @@ import java.util.List;
 public record HookContext(CctModel model, int layer, TokenSet tokens, List<BlockTrace> history) {
 
     /** (N) the attention-pooling weights on the current tokens: the [CLS]-attention proxy. */
-    public float[] poolAttention() { return model.poolWeights(tokens); }
+    public float[] poolAttention() {
+        return model.poolWeights(tokens);
+    }
 
     /** The latest block trace on this token set, or null when none (right after the tokenizer or a reduction). */
-    public @Nullable BlockTrace last() { return history.isEmpty() ? null : history.get(history.size() - 1); }
+    public @Nullable BlockTrace last() {
+        return history.isEmpty() ? null : history.get(history.size() - 1);
+    }
 
     /** The trace of block {@code layer}, which must have run on this token set. */
     public BlockTrace trace(int layer) {
         for (BlockTrace t : history) if (t.layer() == layer) return t;
         throw new IllegalArgumentException("no attention of block " + layer + " on the current token set at hook layer "
-                + this.layer + " (blocks available: " + history.stream().map(BlockTrace::layer).toList() + ")");
+                + this.layer + " (blocks available: "
+                + history.stream().map(BlockTrace::layer).toList() + ")");
     }
 
-    public int size() { return tokens.size(); }
+    public int size() {
+        return tokens.size();
+    }
 }

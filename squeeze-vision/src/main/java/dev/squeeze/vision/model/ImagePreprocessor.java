@@ -1,13 +1,13 @@
 package dev.squeeze.vision.model;
 
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * CIFAR-style preprocessing with the JDK only: decode (javax.imageio), centre square crop, bilinear resize to
@@ -46,15 +46,16 @@ public final class ImagePreprocessor {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
-                throw new IOException(file + ": not an image (expected JPEG or PNG; no javax.imageio reader recognised it)");
+                throw new IOException(
+                        file + ": not an image (expected JPEG or PNG; no javax.imageio reader recognised it)");
             }
             ImageReader r = readers.next();
             try {
                 r.setInput(in, true, true);
                 long w = r.getWidth(0), h = r.getHeight(0);
                 if (w * h > MAX_PIXELS) {
-                    throw new IOException(file + ": the image header claims " + w + " x " + h + " pixels, more than the " + MAX_PIXELS
-                            + " (8192 x 8192) decoded here");
+                    throw new IOException(file + ": the image header claims " + w + " x " + h
+                            + " pixels, more than the " + MAX_PIXELS + " (8192 x 8192) decoded here");
                 }
                 img = r.read(0);
             } finally {
@@ -66,7 +67,9 @@ public final class ImagePreprocessor {
         } catch (RuntimeException e) {
             throw new IOException(file + ": not a decodable image (expected JPEG or PNG): " + e.getMessage(), e);
         }
-        if (img == null) throw new IOException(file + ": not an image (expected JPEG or PNG; no javax.imageio reader recognised it)");
+        if (img == null)
+            throw new IOException(
+                    file + ": not an image (expected JPEG or PNG; no javax.imageio reader recognised it)");
         if (img.getWidth() < 1 || img.getHeight() < 1) throw new IOException(file + ": empty image");
         return img;
     }
@@ -93,7 +96,7 @@ public final class ImagePreprocessor {
         float[][] wts = new float[m][];
         int[] starts = new int[m];
         double scale = (double) n / m;
-        double support = Math.max(1.0, scale);                 // bilinear support 1, widened when downscaling
+        double support = Math.max(1.0, scale); // bilinear support 1, widened when downscaling
         for (int o = 0; o < m; o++) {
             double centre = (o + 0.5) * scale;
             int lo = (int) Math.max(0, Math.floor(centre - support + 0.5));
@@ -110,7 +113,7 @@ public final class ImagePreprocessor {
             wts[o] = w;
             starts[o] = lo;
         }
-        float[] tmp = new float[3 * n * m];     // horizontal pass: (3, n, m)
+        float[] tmp = new float[3 * n * m]; // horizontal pass: (3, n, m)
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < n; y++) {
                 for (int o = 0; o < m; o++) {
@@ -122,7 +125,7 @@ public final class ImagePreprocessor {
                 }
             }
         }
-        float[] out = new float[3 * m * m];     // vertical pass
+        float[] out = new float[3 * m * m]; // vertical pass
         for (int c = 0; c < 3; c++) {
             for (int o = 0; o < m; o++) {
                 float[] w = wts[o];
@@ -149,7 +152,8 @@ public final class ImagePreprocessor {
     public static float[] crop(float[] img, int size, int x0, int y0) {
         int s = CctModel.IMAGE;
         if (x0 < 0 || y0 < 0 || x0 + s > size || y0 + s > size) {
-            throw new IllegalArgumentException("crop at (" + x0 + ", " + y0 + ") of 32x32 does not fit a " + size + "x" + size + " image");
+            throw new IllegalArgumentException(
+                    "crop at (" + x0 + ", " + y0 + ") of 32x32 does not fit a " + size + "x" + size + " image");
         }
         float[] out = new float[3 * s * s];
         for (int c = 0; c < 3; c++) {

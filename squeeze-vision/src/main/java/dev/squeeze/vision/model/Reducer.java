@@ -1,7 +1,6 @@
 package dev.squeeze.vision.model;
 
 import dev.squeeze.core.transform.TokenTransform;
-
 import java.util.Optional;
 
 /**
@@ -18,10 +17,14 @@ public interface Reducer {
      * Before block {@code ctx.layer()}: layer 0 is right after the tokenizer, layer L (the number of blocks)
      * is before the final norm and pooling.
      */
-    default Optional<TokenTransform> beforeBlock(HookContext ctx) { return Optional.empty(); }
+    default Optional<TokenTransform> beforeBlock(HookContext ctx) {
+        return Optional.empty();
+    }
 
     /** Inside block {@code ctx.layer()}, after its attention residual and before its MLP (where ToMe merges). */
-    default Optional<TokenTransform> insideBlock(HookContext ctx) { return Optional.empty(); }
+    default Optional<TokenTransform> insideBlock(HookContext ctx) {
+        return Optional.empty();
+    }
 
     /** The unreduced model. */
     Reducer NONE = new Reducer() {};

@@ -48,7 +48,8 @@ final class TorchCheckpoint {
                 }
             }
             if (pkl == null) {
-                throw new IllegalArgumentException(file + ": not a PyTorch zip checkpoint (expected an entry <root>/data.pkl)");
+                throw new IllegalArgumentException(
+                        file + ": not a PyTorch zip checkpoint (expected an entry <root>/data.pkl)");
             }
             String root = pkl.substring(0, pkl.length() - "data.pkl".length());
             byte[] pickle = readEntry(zip, zip.getEntry(pkl), file, MAX_PICKLE_BYTES);
@@ -59,14 +60,18 @@ final class TorchCheckpoint {
                 TorchPickle.TensorRef t = e.getValue();
                 float[] storage = storages.get(t.storage().key());
                 if (storage == null) {
-                    storage = readStorage(zip, root + "data/" + t.storage().key(), t.storage().numel(), file);
+                    storage = readStorage(
+                            zip, root + "data/" + t.storage().key(), t.storage().numel(), file);
                     storages.put(t.storage().key(), storage);
                 }
                 out.put(e.getKey(), view(file, e.getKey(), t, storage));
             }
             return out;
         } catch (ZipException e) {
-            throw new IOException(file + ": not a readable PyTorch zip checkpoint (expected a zip archive with data.pkl): " + e.getMessage(), e);
+            throw new IOException(
+                    file + ": not a readable PyTorch zip checkpoint (expected a zip archive with data.pkl): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -75,20 +80,22 @@ final class TorchCheckpoint {
         long numel = 1;
         long expectStride = 1;
         if (t.stride().length != shape.length) {
-            throw new IllegalArgumentException(file + ": tensor '" + name + "' has " + t.stride().length + " strides for " + shape.length + " dimensions");
+            throw new IllegalArgumentException(file + ": tensor '" + name + "' has " + t.stride().length
+                    + " strides for " + shape.length + " dimensions");
         }
         for (int i = shape.length - 1; i >= 0; i--) {
             if (shape[i] != 1 && t.stride()[i] != expectStride) {
                 throw new IllegalArgumentException(file + ": tensor '" + name + "' is not contiguous (stride "
-                        + java.util.Arrays.toString(t.stride()) + " for shape " + java.util.Arrays.toString(shape) + ")");
+                        + java.util.Arrays.toString(t.stride()) + " for shape " + java.util.Arrays.toString(shape)
+                        + ")");
             }
             expectStride *= shape[i];
             numel *= shape[i];
             if (numel > storage.length) break; // bounded before it can overflow: too large for the storage anyway
         }
         if (t.offset() < 0 || t.offset() + numel > storage.length) {
-            throw new IllegalArgumentException(file + ": tensor '" + name + "' reads [" + t.offset() + ", " + (t.offset() + numel)
-                    + ") of a storage holding " + storage.length + " floats");
+            throw new IllegalArgumentException(file + ": tensor '" + name + "' reads [" + t.offset() + ", "
+                    + (t.offset() + numel) + ") of a storage holding " + storage.length + " floats");
         }
         float[] data = java.util.Arrays.copyOfRange(storage, t.offset(), (int) (t.offset() + numel));
         return new TorchTensor(name, shape.clone(), data);
@@ -96,16 +103,17 @@ final class TorchCheckpoint {
 
     private static float[] readStorage(ZipFile zip, String entry, int numel, Path file) throws IOException {
         ZipEntry ze = zip.getEntry(entry);
-        if (ze == null) throw new IllegalArgumentException(file + ": storage entry '" + entry + "' named in data.pkl is missing");
+        if (ze == null)
+            throw new IllegalArgumentException(file + ": storage entry '" + entry + "' named in data.pkl is missing");
         long want = (long) numel * 4;
         if (ze.getSize() != want) { // checked before anything is allocated for numel
-            throw new IllegalArgumentException(file + ": storage '" + entry + "' holds " + ze.getSize() + " bytes, expected "
-                    + numel + " float32 values = " + want + " bytes");
+            throw new IllegalArgumentException(file + ": storage '" + entry + "' holds " + ze.getSize()
+                    + " bytes, expected " + numel + " float32 values = " + want + " bytes");
         }
         long heap = Runtime.getRuntime().maxMemory() / 2;
         if (want > heap) {
-            throw new IllegalArgumentException(file + ": storage '" + entry + "' of " + want + " bytes needs more than half the heap ("
-                    + heap + " bytes); raise -Xmx");
+            throw new IllegalArgumentException(file + ": storage '" + entry + "' of " + want
+                    + " bytes needs more than half the heap (" + heap + " bytes); raise -Xmx");
         }
         byte[] b = readEntry(zip, ze, file, want);
         float[] f = new float[numel];
@@ -120,8 +128,8 @@ final class TorchCheckpoint {
     private static byte[] readEntry(ZipFile zip, ZipEntry e, Path file, long limit) throws IOException {
         long declared = e.getSize();
         if (declared < 0 || declared > limit) {
-            throw new IllegalArgumentException(file + ": entry '" + e.getName() + "' declares " + declared + " bytes, outside [0, "
-                    + limit + "]");
+            throw new IllegalArgumentException(
+                    file + ": entry '" + e.getName() + "' declares " + declared + " bytes, outside [0, " + limit + "]");
         }
         byte[] b;
         try (InputStream is = zip.getInputStream(e)) {
@@ -134,13 +142,15 @@ final class TorchCheckpoint {
                     + " bytes it declares (a zip bomb or a damaged archive)");
         }
         if (b.length < declared) {
-            throw new IOException(file + ": entry '" + e.getName() + "' ends after " + b.length + " of its " + declared + " bytes (truncated)");
+            throw new IOException(file + ": entry '" + e.getName() + "' ends after " + b.length + " of its " + declared
+                    + " bytes (truncated)");
         }
         CRC32 crc = new CRC32();
         crc.update(b);
         if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
-            throw new IOException(file + ": entry '" + e.getName() + "' fails its CRC-32 (stored 0x" + Long.toHexString(e.getCrc())
-                    + ", computed 0x" + Long.toHexString(crc.getValue()) + "): the checkpoint is damaged");
+            throw new IOException(
+                    file + ": entry '" + e.getName() + "' fails its CRC-32 (stored 0x" + Long.toHexString(e.getCrc())
+                            + ", computed 0x" + Long.toHexString(crc.getValue()) + "): the checkpoint is damaged");
         }
         return b;
     }

@@ -48,16 +48,19 @@ final class TorchPickle {
     static Map<String, TensorRef> readStateDict(String source, byte[] bytes) {
         Object top = new TorchPickle(source, bytes).run();
         if (!(top instanceof Map<?, ?> m)) {
-            throw new IllegalArgumentException(source + ": expected a state dict (an OrderedDict of tensors) at the top of data.pkl, got "
-                    + describe(top));
+            throw new IllegalArgumentException(
+                    source + ": expected a state dict (an OrderedDict of tensors) at the top of data.pkl, got "
+                            + describe(top));
         }
         Map<String, TensorRef> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : m.entrySet()) {
             if (!(e.getKey() instanceof String k)) {
-                throw new IllegalArgumentException(source + ": state dict key " + describe(e.getKey()) + " is not a string");
+                throw new IllegalArgumentException(
+                        source + ": state dict key " + describe(e.getKey()) + " is not a string");
             }
             if (!(e.getValue() instanceof TensorRef t)) {
-                throw new IllegalArgumentException(source + ": state dict entry '" + k + "' is " + describe(e.getValue()) + ", expected a tensor");
+                throw new IllegalArgumentException(
+                        source + ": state dict entry '" + k + "' is " + describe(e.getValue()) + ", expected a tensor");
             }
             out.put(k, t);
         }
@@ -66,7 +69,8 @@ final class TorchPickle {
 
     private Object run() {
         while (true) {
-            if (!in.hasRemaining()) throw error(in.position(), "truncated pickle: no STOP opcode before the end of data.pkl");
+            if (!in.hasRemaining())
+                throw error(in.position(), "truncated pickle: no STOP opcode before the end of data.pkl");
             int at = in.position();
             int op = in.get() & 0xff;
             switch (op) {
@@ -75,7 +79,8 @@ final class TorchPickle {
                     if (v < 2 || v > 5) throw error(at, "unsupported pickle protocol " + v);
                 }
                 case 0x2e -> { // STOP
-                    if (stack.size() != 1) throw error(at, "STOP with " + stack.size() + " values on the stack, expected 1");
+                    if (stack.size() != 1)
+                        throw error(at, "STOP with " + stack.size() + " values on the stack, expected 1");
                     return stack.get(0);
                 }
                 case 0x63 -> { // GLOBAL "module\nname\n"
@@ -83,34 +88,46 @@ final class TorchPickle {
                     String name = line(at);
                     push(resolveGlobal(at, module, name));
                 }
-                case 0x71 -> memo.put(u8(at), peek(at));               // BINPUT
-                case 0x72 -> memo.put(i32(at), peek(at));              // LONG_BINPUT
-                case 0x68 -> push(memoGet(at, u8(at)));                // BINGET
-                case 0x6a -> push(memoGet(at, i32(at)));               // LONG_BINGET
-                case 0x28 -> push(MARK);                               // MARK
-                case 0x29 -> push(tuple(at));                          // EMPTY_TUPLE
-                case 0x85 -> push(tuple(at, pop(at)));                 // TUPLE1 (None included: (None,) is a tuple)
-                case 0x86 -> { Object b = pop(at), a = pop(at); push(tuple(at, a, b)); }          // TUPLE2
-                case 0x87 -> { Object c = pop(at), b = pop(at), a = pop(at); push(tuple(at, a, b, c)); } // TUPLE3
-                case 0x74 -> push(tuple(at, popToMark(at).toArray()));  // TUPLE
+                case 0x71 -> memo.put(u8(at), peek(at)); // BINPUT
+                case 0x72 -> memo.put(i32(at), peek(at)); // LONG_BINPUT
+                case 0x68 -> push(memoGet(at, u8(at))); // BINGET
+                case 0x6a -> push(memoGet(at, i32(at))); // LONG_BINGET
+                case 0x28 -> push(MARK); // MARK
+                case 0x29 -> push(tuple(at)); // EMPTY_TUPLE
+                case 0x85 -> push(tuple(at, pop(at))); // TUPLE1 (None included: (None,) is a tuple)
+                case 0x86 -> {
+                    Object b = pop(at), a = pop(at);
+                    push(tuple(at, a, b));
+                } // TUPLE2
+                case 0x87 -> {
+                    Object c = pop(at), b = pop(at), a = pop(at);
+                    push(tuple(at, a, b, c));
+                } // TUPLE3
+                case 0x74 -> push(tuple(at, popToMark(at).toArray())); // TUPLE
                 case 0x7d -> push(nested(at, new LinkedHashMap<Object, Object>(), 1)); // EMPTY_DICT
-                case 0x73 -> { Object v = pop(at), k = pop(at); put(at, peek(at), k, v); } // SETITEM
+                case 0x73 -> {
+                    Object v = pop(at), k = pop(at);
+                    put(at, peek(at), k, v);
+                } // SETITEM
                 case 0x75 -> { // SETITEMS
                     List<Object> kv = popToMark(at);
                     if (kv.size() % 2 != 0) throw error(at, "SETITEMS with an odd number of items");
                     Object d = peek(at);
                     for (int i = 0; i < kv.size(); i += 2) put(at, d, kv.get(i), kv.get(i + 1));
                 }
-                case 0x58 -> push(string(at, i32(at)));                // BINUNICODE
-                case 0x8c -> push(string(at, u8(at)));                 // SHORT_BINUNICODE
-                case 0x4b -> push(u8(at));                             // BININT1
-                case 0x4d -> push(u16(at));                            // BININT2
-                case 0x4a -> push(i32(at));                            // BININT
-                case 0x88 -> push(Boolean.TRUE);                       // NEWTRUE
-                case 0x89 -> push(Boolean.FALSE);                      // NEWFALSE
-                case 0x4e -> push(null);                               // NONE
-                case 0x51 -> push(persistent(at, pop(at)));            // BINPERSID
-                case 0x52 -> { Object args = pop(at), fn = pop(at); push(reduce(at, fn, args)); } // REDUCE
+                case 0x58 -> push(string(at, i32(at))); // BINUNICODE
+                case 0x8c -> push(string(at, u8(at))); // SHORT_BINUNICODE
+                case 0x4b -> push(u8(at)); // BININT1
+                case 0x4d -> push(u16(at)); // BININT2
+                case 0x4a -> push(i32(at)); // BININT
+                case 0x88 -> push(Boolean.TRUE); // NEWTRUE
+                case 0x89 -> push(Boolean.FALSE); // NEWFALSE
+                case 0x4e -> push(null); // NONE
+                case 0x51 -> push(persistent(at, pop(at))); // BINPERSID
+                case 0x52 -> {
+                    Object args = pop(at), fn = pop(at);
+                    push(reduce(at, fn, args));
+                } // REDUCE
                 case 0x62 -> { // BUILD: state on an OrderedDict (torch's _metadata); accepted and ignored
                     Object state = pop(at);
                     Object target = peek(at);
@@ -118,7 +135,11 @@ final class TorchPickle {
                         throw error(at, "BUILD is only accepted on a dict with dict state, got " + describe(target));
                     }
                 }
-                default -> throw error(at, String.format("unsupported pickle opcode 0x%02x (not one torch.save uses for a state dict)", op));
+                default ->
+                    throw error(
+                            at,
+                            String.format(
+                                    "unsupported pickle opcode 0x%02x (not one torch.save uses for a state dict)", op));
             }
         }
     }
@@ -136,12 +157,15 @@ final class TorchPickle {
         return container;
     }
 
-    private int depthOf(Object o) { return o instanceof List<?> || o instanceof Map<?, ?> ? depth.getOrDefault(o, 1) : 0; }
+    private int depthOf(Object o) {
+        return o instanceof List<?> || o instanceof Map<?, ?> ? depth.getOrDefault(o, 1) : 0;
+    }
 
     /** d[k] = v: keys are strings or ints (hashing a tuple would walk it), and the dict grows as deep as v makes it. */
     private void put(int at, Object d, Object k, Object v) {
         Map<Object, Object> m = dict(at, d);
-        if (!(k instanceof String) && !(k instanceof Integer)) throw error(at, "dict key is " + describe(k) + "; only strings and ints are keys");
+        if (!(k instanceof String) && !(k instanceof Integer))
+            throw error(at, "dict key is " + describe(k) + "; only strings and ints are keys");
         nested(at, m, Math.max(depthOf(m), depthOf(v) + 1));
         m.put(k, v);
     }
@@ -151,8 +175,10 @@ final class TorchPickle {
                 || (module.equals("torch._utils") && name.equals("_rebuild_tensor_v2"))
                 || (module.equals("torch") && name.equals("FloatStorage"));
         if (!allowed) {
-            throw error(at, "refusing global " + module + "." + name
-                    + " (only collections.OrderedDict, torch._utils._rebuild_tensor_v2 and torch.FloatStorage are allowed)");
+            throw error(
+                    at,
+                    "refusing global " + module + "." + name
+                            + " (only collections.OrderedDict, torch._utils._rebuild_tensor_v2 and torch.FloatStorage are allowed)");
         }
         return new Global(module, name);
     }
@@ -160,10 +186,14 @@ final class TorchPickle {
     private Object persistent(int at, Object pid) {
         // ('storage', torch.FloatStorage, key, location, numel)
         if (!(pid instanceof List<?> t) || t.size() != 5 || !"storage".equals(t.get(0))) {
-            throw error(at, "persistent id " + describe(pid) + " is not a ('storage', type, key, location, numel) tuple");
+            throw error(
+                    at, "persistent id " + describe(pid) + " is not a ('storage', type, key, location, numel) tuple");
         }
         if (!(t.get(1) instanceof Global g) || !g.name().equals("FloatStorage")) {
-            throw error(at, "storage type " + describe(t.get(1)) + " is not torch.FloatStorage (only float32 checkpoints are read)");
+            throw error(
+                    at,
+                    "storage type " + describe(t.get(1))
+                            + " is not torch.FloatStorage (only float32 checkpoints are read)");
         }
         if (!(t.get(2) instanceof String key) || !(t.get(4) instanceof Integer numel) || numel < 0) {
             throw error(at, "malformed storage reference " + describe(t));
@@ -173,9 +203,12 @@ final class TorchPickle {
 
     private Object reduce(int at, Object fn, Object args) {
         if (!(fn instanceof Global g)) throw error(at, "REDUCE on a non-callable " + describe(fn));
-        if (!(args instanceof List<?> a)) throw error(at, "REDUCE arguments are " + describe(args) + ", expected a tuple");
+        if (!(args instanceof List<?> a))
+            throw error(at, "REDUCE arguments are " + describe(args) + ", expected a tuple");
         if (g.name().equals("OrderedDict")) {
-            if (!a.isEmpty()) throw error(at, "OrderedDict called with arguments " + describe(a) + "; only OrderedDict() is accepted");
+            if (!a.isEmpty())
+                throw error(
+                        at, "OrderedDict called with arguments " + describe(a) + "; only OrderedDict() is accepted");
             return new LinkedHashMap<Object, Object>();
         }
         if (g.name().equals("_rebuild_tensor_v2")) {
@@ -189,10 +222,13 @@ final class TorchPickle {
     }
 
     private int[] ints(int at, String what, Object o) {
-        if (!(o instanceof List<?> l)) throw error(at, "tensor " + what + " is " + describe(o) + ", expected a tuple of ints");
+        if (!(o instanceof List<?> l))
+            throw error(at, "tensor " + what + " is " + describe(o) + ", expected a tuple of ints");
         int[] out = new int[l.size()];
         for (int i = 0; i < out.length; i++) {
-            if (!(l.get(i) instanceof Integer v) || v < 0) throw error(at, "tensor " + what + "[" + i + "] = " + describe(l.get(i)) + " is not a non-negative int");
+            if (!(l.get(i) instanceof Integer v) || v < 0)
+                throw error(
+                        at, "tensor " + what + "[" + i + "] = " + describe(l.get(i)) + " is not a non-negative int");
             out[i] = v;
         }
         return out;
@@ -218,7 +254,9 @@ final class TorchPickle {
         return memo.get(key);
     }
 
-    private void push(Object o) { stack.add(o); }
+    private void push(Object o) {
+        stack.add(o);
+    }
 
     private Object pop(int at) {
         if (stack.isEmpty() || stack.get(stack.size() - 1) == MARK) throw error(at, "stack underflow");
@@ -230,11 +268,20 @@ final class TorchPickle {
         return stack.get(stack.size() - 1);
     }
 
-    private int u8(int at) { need(at, 1); return in.get() & 0xff; }
+    private int u8(int at) {
+        need(at, 1);
+        return in.get() & 0xff;
+    }
 
-    private int u16(int at) { need(at, 2); return in.getShort() & 0xffff; }
+    private int u16(int at) {
+        need(at, 2);
+        return in.getShort() & 0xffff;
+    }
 
-    private int i32(int at) { need(at, 4); return in.getInt(); }
+    private int i32(int at) {
+        need(at, 4);
+        return in.getInt();
+    }
 
     private String string(int at, int len) {
         if (len < 0) throw error(at, "negative string length " + len);
@@ -254,7 +301,8 @@ final class TorchPickle {
     }
 
     private void need(int at, int n) {
-        if (in.remaining() < n) throw error(at, "truncated pickle: opcode needs " + n + " more bytes, " + in.remaining() + " left");
+        if (in.remaining() < n)
+            throw error(at, "truncated pickle: opcode needs " + n + " more bytes, " + in.remaining() + " left");
     }
 
     private IllegalArgumentException error(int at, String what) {

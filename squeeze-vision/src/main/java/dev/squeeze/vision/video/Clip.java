@@ -8,18 +8,27 @@ import dev.squeeze.core.tensor.FloatMatrix;
  */
 public record Clip(FloatMatrix tokens, int frames, int perFrame) {
     public Clip {
-        if (frames < 1 || perFrame < 1) throw new IllegalArgumentException("a clip needs >= 1 frame of >= 1 token, got " + frames + " x " + perFrame);
+        if (frames < 1 || perFrame < 1)
+            throw new IllegalArgumentException(
+                    "a clip needs >= 1 frame of >= 1 token, got " + frames + " x " + perFrame);
         if (tokens.rows() != frames * perFrame) {
-            throw new IllegalArgumentException("clip tokens has " + tokens.rows() + " rows, expected frames * perFrame = " + frames + " * " + perFrame);
+            throw new IllegalArgumentException("clip tokens has " + tokens.rows()
+                    + " rows, expected frames * perFrame = " + frames + " * " + perFrame);
         }
         tokens.requireFinite("clip tokens");
     }
 
-    public int index(int frame, int pos) { return frame * perFrame + pos; }
+    public int index(int frame, int pos) {
+        return frame * perFrame + pos;
+    }
 
-    public int size() { return frames * perFrame; }
+    public int size() {
+        return frames * perFrame;
+    }
 
-    public int dim() { return tokens.cols(); }
+    public int dim() {
+        return tokens.cols();
+    }
 
     /** Frame t's tokens (N, D), copied. */
     public FloatMatrix frame(int t) {
@@ -35,7 +44,11 @@ public record Clip(FloatMatrix tokens, int frames, int perFrame) {
         int d = dim();
         int a = index(t, p) * d, b = index(u, p) * d;
         double dot = 0, na = 0, nb = 0;
-        for (int c = 0; c < d; c++) { dot += x[a + c] * x[b + c]; na += x[a + c] * x[a + c]; nb += x[b + c] * x[b + c]; }
+        for (int c = 0; c < d; c++) {
+            dot += x[a + c] * x[b + c];
+            na += x[a + c] * x[a + c];
+            nb += x[b + c] * x[b + c];
+        }
         return na == 0 || nb == 0 ? 0f : (float) (dot / Math.sqrt(na * nb));
     }
 
@@ -45,10 +58,17 @@ public record Clip(FloatMatrix tokens, int frames, int perFrame) {
         double[] a = new double[d], b = new double[d];
         float[] x = tokens.data();
         for (int p = 0; p < perFrame; p++) {
-            for (int c = 0; c < d; c++) { a[c] += x[index(t, p) * d + c]; b[c] += x[index(u, p) * d + c]; }
+            for (int c = 0; c < d; c++) {
+                a[c] += x[index(t, p) * d + c];
+                b[c] += x[index(u, p) * d + c];
+            }
         }
         double dot = 0, na = 0, nb = 0;
-        for (int c = 0; c < d; c++) { dot += a[c] * b[c]; na += a[c] * a[c]; nb += b[c] * b[c]; }
+        for (int c = 0; c < d; c++) {
+            dot += a[c] * b[c];
+            na += a[c] * a[c];
+            nb += b[c] * b[c];
+        }
         return na == 0 || nb == 0 ? 0f : (float) (dot / Math.sqrt(na * nb));
     }
 }

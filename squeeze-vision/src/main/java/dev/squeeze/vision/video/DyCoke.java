@@ -1,7 +1,6 @@
 package dev.squeeze.vision.video;
 
 import dev.squeeze.core.transform.TokenTransform;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,7 +27,8 @@ public final class DyCoke {
     private DyCoke() {}
 
     public static TokenTransform temporalMerge(Clip clip, float pruneRate) {
-        if (!(pruneRate >= 0f && pruneRate < 1f)) throw new IllegalArgumentException("dycoke: prune rate must be in [0, 1), got " + pruneRate);
+        if (!(pruneRate >= 0f && pruneRate < 1f))
+            throw new IllegalArgumentException("dycoke: prune rate must be in [0, 1), got " + pruneRate);
         int n = clip.perFrame();
         boolean[] kept = new boolean[clip.size()];
         java.util.Arrays.fill(kept, true);
@@ -39,7 +39,8 @@ public final class DyCoke {
         }
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < kept.length; i++) if (kept[i]) out.add(i);
-        return TokenTransform.select(clip.size(), out.stream().mapToInt(Integer::intValue).toArray());
+        return TokenTransform.select(
+                clip.size(), out.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /** In frame {@code second}, drop the most similar (to the same position of {@code first}) of its surviving tokens. */
@@ -51,7 +52,8 @@ public final class DyCoke {
         if (drop == 0) return;
         float[] sim = new float[alive.size()];
         for (int i = 0; i < sim.length; i++) sim[i] = clip.samePositionCosine(first, second, alive.get(i));
-        for (int i : dev.squeeze.core.select.TopK.topKIndices(sim, drop)) kept[clip.index(second, alive.get(i))] = false;
+        for (int i : dev.squeeze.core.select.TopK.topKIndices(sim, drop))
+            kept[clip.index(second, alive.get(i))] = false;
     }
 
     /** Decode-time dynamic selection of visual tokens (state across decoding steps). */
@@ -69,7 +71,9 @@ public final class DyCoke {
 
         /** The visual tokens to attend to at this step, given this step's (N) attention over visual tokens. */
         public int[] step(float[] attention) {
-            if (attention.length < keep) throw new IllegalArgumentException("dycoke decode: " + attention.length + " visual tokens < keep " + keep);
+            if (attention.length < keep)
+                throw new IllegalArgumentException(
+                        "dycoke decode: " + attention.length + " visual tokens < keep " + keep);
             if (previous == null || previous.length != attention.length || cosine(previous, attention) < threshold) {
                 selection = dev.squeeze.core.select.TopK.topKSorted(attention, keep);
             }
@@ -79,7 +83,11 @@ public final class DyCoke {
 
         static float cosine(float[] a, float[] b) {
             double d = 0, na = 0, nb = 0;
-            for (int i = 0; i < a.length; i++) { d += a[i] * b[i]; na += a[i] * a[i]; nb += b[i] * b[i]; }
+            for (int i = 0; i < a.length; i++) {
+                d += a[i] * b[i];
+                na += a[i] * a[i];
+                nb += b[i] * b[i];
+            }
             return na == 0 || nb == 0 ? 0f : (float) (d / Math.sqrt(na * nb));
         }
     }

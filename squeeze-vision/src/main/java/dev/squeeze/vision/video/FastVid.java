@@ -2,7 +2,6 @@ package dev.squeeze.vision.video;
 
 import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.transform.TokenTransform;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,11 +28,14 @@ public final class FastVid {
         this.anchorRatio = anchorRatio;
     }
 
-    public static FastVid defaults() { return new FastVid(0.9f, 0.3f, 0.2f); }
+    public static FastVid defaults() {
+        return new FastVid(0.9f, 0.3f, 0.2f);
+    }
 
     public TokenTransform reduce(Clip clip, float[] saliency) {
         if (saliency != null && saliency.length != clip.size()) {
-            throw new IllegalArgumentException("fastvid: saliency has " + saliency.length + " entries, clip has " + clip.size() + " tokens");
+            throw new IllegalArgumentException(
+                    "fastvid: saliency has " + saliency.length + " entries, clip has " + clip.size() + " tokens");
         }
         int[] starts = PruneVid.segments(clip, segmentTau);
         TokenTransform.Builder out = TokenTransform.builder(clip.size());
@@ -44,7 +46,8 @@ public final class FastVid {
             List<Integer> rest = new ArrayList<>();
             for (int t = from; t <= to; t++) {
                 float[] score = new float[n];
-                for (int p = 0; p < n; p++) score[p] = saliency != null ? saliency[clip.index(t, p)] : norm(clip, clip.index(t, p));
+                for (int p = 0; p < n; p++)
+                    score[p] = saliency != null ? saliency[clip.index(t, p)] : norm(clip, clip.index(t, p));
                 boolean[] keep = new boolean[n];
                 if (salient > 0) for (int p : TopK.topKIndices(score, salient)) keep[p] = true;
                 for (int p = 0; p < n; p++) {

@@ -4,7 +4,6 @@ import dev.squeeze.core.select.TopK;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
 import dev.squeeze.vision.Selections;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,14 +29,17 @@ public final class HoliTom {
     private final int maxSegment;
 
     public HoliTom(float tau, float ratio, int maxSegment) {
-        if (!(ratio > 0f && ratio <= 1f)) throw new IllegalArgumentException("holitom: ratio must be in (0, 1], got " + ratio);
+        if (!(ratio > 0f && ratio <= 1f))
+            throw new IllegalArgumentException("holitom: ratio must be in (0, 1], got " + ratio);
         if (maxSegment < 1) throw new IllegalArgumentException("holitom: maxSegment must be >= 1, got " + maxSegment);
         this.tau = tau;
         this.ratio = ratio;
         this.maxSegment = maxSegment;
     }
 
-    public static HoliTom defaults() { return new HoliTom(0.8f, 0.5f, 64); }
+    public static HoliTom defaults() {
+        return new HoliTom(0.8f, 0.5f, 64);
+    }
 
     /** Segment starts chosen by the DP (always 0 first). */
     public int[] segments(Clip clip) {
@@ -46,12 +48,15 @@ public final class HoliTom {
         int[] from = new int[t + 1];
         for (int b = 1; b <= t; b++) {
             best[b] = Double.NEGATIVE_INFINITY;
-            for (int a = Math.max(0, b - maxSegment); a < b; a++) {      // segment [a, b-1]
+            for (int a = Math.max(0, b - maxSegment); a < b; a++) { // segment [a, b-1]
                 boolean[] st = StaticSplit.staticPositions(clip, a, b - 1, tau);
                 int count = 0;
                 for (boolean s : st) if (s) count++;
                 double v = best[a] + (double) count * (b - 1 - a);
-                if (v > best[b] || (v == best[b] && a < from[b])) { best[b] = v; from[b] = a; }
+                if (v > best[b] || (v == best[b] && a < from[b])) {
+                    best[b] = v;
+                    from[b] = a;
+                }
             }
         }
         List<Integer> starts = new ArrayList<>();
@@ -74,7 +79,8 @@ public final class HoliTom {
                     out.row(src, w);
                 }
             }
-            for (int t = from; t <= to; t++) for (int p = 0; p < clip.perFrame(); p++) if (!st[p]) dyn.add(clip.index(t, p));
+            for (int t = from; t <= to; t++)
+                for (int p = 0; p < clip.perFrame(); p++) if (!st[p]) dyn.add(clip.index(t, p));
             int[] rows = dyn.stream().mapToInt(Integer::intValue).toArray();
             for (int[] g : StaticSplit.clusters(clip, rows, Math.max(1, Math.round(ratio * rows.length)), 5)) {
                 float[] w = new float[g.length];
@@ -92,19 +98,27 @@ public final class HoliTom {
      */
     public static TokenTransform fold(float[] lastTokenAttention, FloatMatrix tokens, float[] sizes) {
         int n = tokens.rows();
-        if (lastTokenAttention.length != n) throw new IllegalArgumentException("holitom fold: attention has " + lastTokenAttention.length + " entries, tokens " + n);
+        if (lastTokenAttention.length != n)
+            throw new IllegalArgumentException(
+                    "holitom fold: attention has " + lastTokenAttention.length + " entries, tokens " + n);
         int keep = Math.max(1, (n + 1) / 2);
         int[] kept = TopK.topKSorted(lastTokenAttention, keep);
         int[] pruned = Selections.complement(n, kept);
         FloatMatrix cos = Selections.cosine(tokens);
         List<List<Integer>> groups = new ArrayList<>();
-        for (int k : kept) { List<Integer> g = new ArrayList<>(); g.add(k); groups.add(g); }
+        for (int k : kept) {
+            List<Integer> g = new ArrayList<>();
+            g.add(k);
+            groups.add(g);
+        }
         for (int p : pruned) {
             int best = 0;
             for (int k = 1; k < kept.length; k++) if (cos.get(p, kept[k]) > cos.get(p, kept[best])) best = k;
             groups.get(best).add(p);
         }
-        int[][] g = groups.stream().map(l -> l.stream().mapToInt(Integer::intValue).sorted().toArray()).toArray(int[][]::new);
+        int[][] g = groups.stream()
+                .map(l -> l.stream().mapToInt(Integer::intValue).sorted().toArray())
+                .toArray(int[][]::new);
         return TokenTransform.merge(n, g, sizes);
     }
 }

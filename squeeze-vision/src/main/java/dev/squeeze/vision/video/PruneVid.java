@@ -1,7 +1,6 @@
 package dev.squeeze.vision.video;
 
 import dev.squeeze.core.transform.TokenTransform;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,13 +23,16 @@ public final class PruneVid {
     private final float segmentTau, staticTau, clusterRatio;
 
     public PruneVid(float segmentTau, float staticTau, float clusterRatio) {
-        if (!(clusterRatio > 0f && clusterRatio <= 1f)) throw new IllegalArgumentException("prunevid: clusterRatio must be in (0, 1], got " + clusterRatio);
+        if (!(clusterRatio > 0f && clusterRatio <= 1f))
+            throw new IllegalArgumentException("prunevid: clusterRatio must be in (0, 1], got " + clusterRatio);
         this.segmentTau = segmentTau;
         this.staticTau = staticTau;
         this.clusterRatio = clusterRatio;
     }
 
-    public static PruneVid defaults() { return new PruneVid(0.9f, 0.8f, 0.5f); }
+    public static PruneVid defaults() {
+        return new PruneVid(0.9f, 0.8f, 0.5f);
+    }
 
     /** Segment starts: frame indices where a new segment begins (always 0 first). */
     public static int[] segments(Clip clip, float tau) {
@@ -44,7 +46,7 @@ public final class PruneVid {
         int[] starts = segments(clip, segmentTau);
         // stage A: static positions time-averaged, dynamic tokens passed through
         TokenTransform.Builder a = TokenTransform.builder(clip.size());
-        List<int[]> staticRows = new ArrayList<>(), dynamicRows = new ArrayList<>();   // (segment, row index in stage A)
+        List<int[]> staticRows = new ArrayList<>(), dynamicRows = new ArrayList<>(); // (segment, row index in stage A)
         int row = 0;
         for (int s = 0; s < starts.length; s++) {
             int from = starts[s], to = s + 1 < starts.length ? starts[s + 1] - 1 : clip.frames() - 1;

@@ -2,7 +2,6 @@ package dev.squeeze.vision.video;
 
 import dev.squeeze.core.select.DpcKnn;
 import dev.squeeze.core.tensor.FloatMatrix;
-
 import java.util.ArrayList;
 import java.util.List;
 

@@ -3,7 +3,6 @@ package dev.squeeze.vision.video;
 import dev.squeeze.core.kernel.Similarity;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +21,9 @@ import java.util.List;
 public final class TempMe {
     private final float tau;
 
-    public TempMe(float tau) { this.tau = tau; }
+    public TempMe(float tau) {
+        this.tau = tau;
+    }
 
     public TokenTransform reduce(Clip clip) {
         FloatMatrix x = clip.tokens();
@@ -41,22 +42,34 @@ public final class TempMe {
             Arrays.fill(groupOf, -1);
             for (int c = 0; c < clips; c += 2) {
                 int[] a = members(clipOf, c), b = c + 1 < clips ? members(clipOf, c + 1) : new int[0];
-                for (int j : b) { groupOf[j] = groups.size(); groups.add(new ArrayList<>(List.of(j))); }
+                for (int j : b) {
+                    groupOf[j] = groups.size();
+                    groups.add(new ArrayList<>(List.of(j)));
+                }
                 for (int i : a) {
                     int best = -1;
                     float bs = Float.NEGATIVE_INFINITY;
                     for (int j : b) {
                         float s = sim.kernels().dot(norm.data(), i * x.cols(), norm.data(), j * x.cols(), x.cols());
-                        if (s > bs) { bs = s; best = j; }
+                        if (s > bs) {
+                            bs = s;
+                            best = j;
+                        }
                     }
                     if (best >= 0 && bs >= tau) groups.get(groupOf[best]).add(i);
-                    else { groupOf[i] = groups.size(); groups.add(new ArrayList<>(List.of(i))); }
+                    else {
+                        groupOf[i] = groups.size();
+                        groups.add(new ArrayList<>(List.of(i)));
+                    }
                 }
             }
             int[][] g = new int[groups.size()][];
             int[] clipOfOut = new int[g.length];
             for (int k = 0; k < g.length; k++) {
-                g[k] = groups.get(k).stream().mapToInt(Integer::intValue).sorted().toArray();
+                g[k] = groups.get(k).stream()
+                        .mapToInt(Integer::intValue)
+                        .sorted()
+                        .toArray();
                 clipOfOut[k] = clipOf[g[k][0]] / 2;
             }
             TokenTransform m = TokenTransform.merge(n, g, sizes);
@@ -70,6 +83,8 @@ public final class TempMe {
     }
 
     private static int[] members(int[] clipOf, int c) {
-        return java.util.stream.IntStream.range(0, clipOf.length).filter(i -> clipOf[i] == c).toArray();
+        return java.util.stream.IntStream.range(0, clipOf.length)
+                .filter(i -> clipOf[i] == c)
+                .toArray();
     }
 }

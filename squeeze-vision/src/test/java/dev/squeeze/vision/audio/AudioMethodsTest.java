@@ -1,10 +1,10 @@
 package dev.squeeze.vision.audio;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class AudioMethodsTest {
 
@@ -17,7 +17,9 @@ class AudioMethodsTest {
         // 5 = 3 + 2
         assertArrayEquals(new int[] {0, 1, 2, 4, 7}, SegmentTopK.select(s, 2, 5).representatives());
         // a 1-token segment cannot hold its share: the surplus is carried to the next segment
-        assertArrayEquals(new int[] {0, 1, 2}, SegmentTopK.select(new float[] {1, 5, 4}, 3, 3).representatives());
+        assertArrayEquals(
+                new int[] {0, 1, 2},
+                SegmentTopK.select(new float[] {1, 5, 4}, 3, 3).representatives());
         assertThrows(IllegalArgumentException.class, () -> SegmentTopK.select(s, 9, 4));
     }
 
@@ -36,15 +38,24 @@ class AudioMethodsTest {
         // a "static" stretch: one random token repeated 6 times between two distinct tokens
         java.util.Random r = new java.util.Random(9);
         float[] a = new float[16], b = new float[16], c = new float[16];
-        for (int i = 0; i < 16; i++) { a[i] = (float) r.nextGaussian(); b[i] = (float) r.nextGaussian(); c[i] = (float) r.nextGaussian(); }
+        for (int i = 0; i < 16; i++) {
+            a[i] = (float) r.nextGaussian();
+            b[i] = (float) r.nextGaussian();
+            c[i] = (float) r.nextGaussian();
+        }
         float[][] seq = {a, b, b, b, b, b, b, c};
         TokenTransform t = AdjacentAffinityPooling.pool(FloatMatrix.of(seq), null, 3);
         assertArrayEquals(new int[] {1, 2, 3, 4, 5, 6}, t.rowSources(1));
         assertArrayEquals(new float[] {1, 6, 1}, t.applyToSizes(new float[] {1, 1, 1, 1, 1, 1, 1, 1}), 1e-6f);
         TokenTransform h = new CrossPolytopeLsh(16, 8, 3, 5).cluster(FloatMatrix.of(seq), null);
         boolean together = false;
-        for (int k = 0; k < h.outputCount(); k++) together |= java.util.Arrays.equals(h.rowSources(k), new int[] {1, 2, 3, 4, 5, 6})
-                || (h.rowSources(k).length > 6 && java.util.Arrays.stream(h.rowSources(k)).filter(i -> i >= 1 && i <= 6).count() == 6);
+        for (int k = 0; k < h.outputCount(); k++)
+            together |= java.util.Arrays.equals(h.rowSources(k), new int[] {1, 2, 3, 4, 5, 6})
+                    || (h.rowSources(k).length > 6
+                            && java.util.Arrays.stream(h.rowSources(k))
+                                            .filter(i -> i >= 1 && i <= 6)
+                                            .count()
+                                    == 6);
         assertTrue(together, "the six copies share one bucket");
     }
 

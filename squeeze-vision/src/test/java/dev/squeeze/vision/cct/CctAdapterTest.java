@@ -1,5 +1,7 @@
 package dev.squeeze.vision.cct;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.transform.PositionMode;
 import dev.squeeze.core.transform.TokenSet;
@@ -14,13 +16,10 @@ import dev.squeeze.vision.image.attention.FasterVlm;
 import dev.squeeze.vision.model.CctModel;
 import dev.squeeze.vision.model.ImagePreprocessor;
 import dev.squeeze.vision.model.Reducer;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /** The vision methods are pure functions of plain values; the CCT adapter only feeds them the model's. */
 class CctAdapterTest {
@@ -36,15 +35,30 @@ class CctAdapterTest {
         TokenSet t = enc.tokens();
         float[] cls = m.poolWeights(t);
         List<float[]> perLayer = new ArrayList<>();
-        for (BlockTrace b : enc.history()) perLayer.add(m.poolWeights(new TokenSet(b.output(), t.sizes(), t.positions(), t.provenance())));
-        VisualTokens plain = VisualTokens.builder(t).gridSide(CctModel.GRID).clsAttention(cls).textAttention(new float[][] {cls})
-                .layers(enc.history(), perLayer).build();
+        for (BlockTrace b : enc.history())
+            perLayer.add(m.poolWeights(new TokenSet(b.output(), t.sizes(), t.positions(), t.provenance())));
+        VisualTokens plain = VisualTokens.builder(t)
+                .gridSide(CctModel.GRID)
+                .clsAttention(cls)
+                .textAttention(new float[][] {cls})
+                .layers(enc.history(), perLayer)
+                .build();
         int checked = 0;
         for (VisionMethod method : VisionMethodCatalog.load()) {
             if (!(method instanceof VisualReducer r)) continue;
             TokenTransform pure = r.reduce(plain, Budget.count(64));
-            float[] viaPure = m.classify(m.run(pure.apply(t, PositionMode.REPRESENTATIVE), CctMethod.LLM_START, CctModel.BLOCKS, Reducer.NONE).tokens());
-            CctModel.Stage wired = m.run(t, CctMethod.LLM_START, CctModel.BLOCKS, CctMethods.atEncoderOutput(r).reducer(64), enc.history());
+            float[] viaPure = m.classify(m.run(
+                            pure.apply(t, PositionMode.REPRESENTATIVE),
+                            CctMethod.LLM_START,
+                            CctModel.BLOCKS,
+                            Reducer.NONE)
+                    .tokens());
+            CctModel.Stage wired = m.run(
+                    t,
+                    CctMethod.LLM_START,
+                    CctModel.BLOCKS,
+                    CctMethods.atEncoderOutput(r).reducer(64),
+                    enc.history());
             assertArrayEquals(viaPure, m.classify(wired.tokens()), 0f, r.name());
             checked++;
         }
@@ -53,14 +67,23 @@ class CctAdapterTest {
 
     @Test
     void plainValuesMissingAPartFailNamingIt() {
-        TokenSet t = TokenSet.of(dev.squeeze.core.tensor.FloatMatrix.of(new float[][] {{1, 0}, {0, 1}, {1, 1}, {0, 0}}));
+        TokenSet t =
+                TokenSet.of(dev.squeeze.core.tensor.FloatMatrix.of(new float[][] {{1, 0}, {0, 1}, {1, 1}, {0, 0}}));
         VisualTokens bare = VisualTokens.builder(t).build();
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new FasterVlm().reduce(bare, Budget.count(2)));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> new FasterVlm().reduce(bare, Budget.count(2)));
         assertTrue(e.getMessage().contains("[CLS] attention"), e.getMessage());
-        VisualTokens withCls = VisualTokens.builder(t).clsAttention(new float[] {0.1f, 0.4f, 0.3f, 0.2f}).build();
-        assertArrayEquals(new int[] {1, 2}, new FasterVlm().reduce(withCls, Budget.count(2)).representatives());
-        assertArrayEquals(new int[] {1, 2}, new FasterVlm().reduce(withCls, Budget.ratio(0.5)).representatives());
-        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class, () -> new FasterVlm().reduce(withCls, Budget.count(5)));
+        VisualTokens withCls = VisualTokens.builder(t)
+                .clsAttention(new float[] {0.1f, 0.4f, 0.3f, 0.2f})
+                .build();
+        assertArrayEquals(
+                new int[] {1, 2},
+                new FasterVlm().reduce(withCls, Budget.count(2)).representatives());
+        assertArrayEquals(
+                new int[] {1, 2},
+                new FasterVlm().reduce(withCls, Budget.ratio(0.5)).representatives());
+        IllegalArgumentException tooMany =
+                assertThrows(IllegalArgumentException.class, () -> new FasterVlm().reduce(withCls, Budget.count(5)));
         assertTrue(tooMany.getMessage().startsWith("fastervlm: "), tooMany.getMessage());
     }
 }

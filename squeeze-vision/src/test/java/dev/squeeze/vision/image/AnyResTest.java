@@ -1,5 +1,7 @@
 package dev.squeeze.vision.image;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.core.select.Budget;
 import dev.squeeze.core.transform.TokenTransform;
 import dev.squeeze.vision.AnyRes;
@@ -10,12 +12,9 @@ import dev.squeeze.vision.cct.CctMethods;
 import dev.squeeze.vision.image.similarity.TokenCorrelation;
 import dev.squeeze.vision.model.CctModel;
 import dev.squeeze.vision.model.ImagePreprocessor;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class AnyResTest {
 
@@ -34,7 +33,9 @@ class AnyResTest {
         }
         // GlobalCom2: the thumbnail keeps round(R * 256) tokens
         TokenTransform g = CctMethods.anyRes().get(0).reduce(a, Budget.count(320));
-        long thumb = java.util.Arrays.stream(g.representatives()).filter(i -> i < 256).count();
+        long thumb = java.util.Arrays.stream(g.representatives())
+                .filter(i -> i < 256)
+                .count();
         assertEquals(64, thumb);
     }
 

@@ -1,5 +1,7 @@
 package dev.squeeze.vision.image;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenSet;
 import dev.squeeze.core.transform.TokenTransform;
@@ -16,12 +18,9 @@ import dev.squeeze.vision.image.similarity.ToMeSchedule;
 import dev.squeeze.vision.image.similarity.TokenTransforming;
 import dev.squeeze.vision.model.CctModel;
 import dev.squeeze.vision.model.ImagePreprocessor;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.util.Arrays;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class ImageMethodsTest {
 
@@ -70,10 +69,15 @@ class ImageMethodsTest {
         CctModel m = TestData.model();
         float[] img = ImagePreprocessor.load(TestData.images(1).get(0));
         int[][] plan = {{240, 200}, {200, 180}, {170, 150}, {150, 100}};
-        CctModel.Output o = m.forward(TokenSet.of(m.tokenize(img)), CctMethods.staged(new DiffRate(plan)).reducer(100));
+        CctModel.Output o = m.forward(
+                TokenSet.of(m.tokenize(img)),
+                CctMethods.staged(new DiffRate(plan)).reducer(100));
         assertEquals(100, o.finalTokens().size());
-        assertThrows(IllegalArgumentException.class, () -> new DiffRate(new int[][] {{240, 250}, {1, 1}, {1, 1}, {1, 1}}));
-        assertThrows(IllegalArgumentException.class, () -> CctMethods.staged(new DiffRate(plan)).reducer(64));
+        assertThrows(
+                IllegalArgumentException.class, () -> new DiffRate(new int[][] {{240, 250}, {1, 1}, {1, 1}, {1, 1}}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> CctMethods.staged(new DiffRate(plan)).reducer(64));
     }
 
     @Test
@@ -91,7 +95,7 @@ class ImageMethodsTest {
     @Test
     void hiPruneTakesAnchorsBuffersThenRegisters() {
         float[] middle = new float[16];
-        middle[5] = 1f;                       // anchor at (1,1): buffers 1, 4, 6, 9
+        middle[5] = 1f; // anchor at (1,1): buffers 1, 4, 6, 9
         float[] deep = new float[16];
         deep[15] = 1f;
         deep[14] = 0.5f;
@@ -114,7 +118,7 @@ class ImageMethodsTest {
     void mustDropMergesCoherentWindowsFirst() {
         float[][] rows = new float[16][];
         for (int i = 0; i < 16; i++) rows[i] = new float[] {(float) Math.cos(i), (float) Math.sin(i * 1.7), i % 3};
-        for (int i : new int[] {0, 1, 4, 5}) rows[i] = new float[] {1, 1, 1};   // window 0 identical
+        for (int i : new int[] {0, 1, 4, 5}) rows[i] = new float[] {1, 1, 1}; // window 0 identical
         TokenTransform t = MustDropWindows.mergeWindows(FloatMatrix.of(rows), null, 13, 0.99f);
         assertEquals(13, t.outputCount());
         assertArrayEquals(new int[] {0, 1, 4, 5}, t.rowSources(0));
@@ -123,7 +127,8 @@ class ImageMethodsTest {
     @Test
     void tokenTransformingRowsAreNormalisedAndConserveSize() {
         FloatMatrix x = FloatMatrix.of(new float[][] {{1, 0}, {0, 1}, {1, 0.2f}, {0.1f, 1}});
-        TokenTransform t = TokenTransforming.transform(x, new float[] {1, 1, 1, 1}, new float[] {0.9f, 0.8f, 0.1f, 0.1f}, 2, 0.1f);
+        TokenTransform t =
+                TokenTransforming.transform(x, new float[] {1, 1, 1, 1}, new float[] {0.9f, 0.8f, 0.1f, 0.1f}, 2, 0.1f);
         FloatMatrix m = t.toDense();
         for (int k = 0; k < 2; k++) {
             float s = 0;
@@ -144,19 +149,23 @@ class ImageMethodsTest {
             for (int keep : new int[] {32, 64}) {
                 CctModel.Output o = m.forward(TokenSet.of(m.tokenize(img)), method.reducer(keep));
                 int left = o.finalTokens().size();
-                // todre-2stage's stage 2 removes low-relevance tokens; dpcknn-kmeans drops a cluster that K-Means empties
-                if (method.name().equals("todre-2stage")) assertTrue(left <= keep && left > 0, method.name() + ": " + left);
-                else if (method.name().equals("dpcknn-kmeans")) assertTrue(left <= keep && left >= keep / 2, method.name() + ": " + left);
+                // todre-2stage's stage 2 removes low-relevance tokens; dpcknn-kmeans drops a cluster that K-Means
+                // empties
+                if (method.name().equals("todre-2stage"))
+                    assertTrue(left <= keep && left > 0, method.name() + ": " + left);
+                else if (method.name().equals("dpcknn-kmeans"))
+                    assertTrue(left <= keep && left >= keep / 2, method.name() + ": " + left);
                 else assertEquals(keep, left, method.name());
                 for (float v : o.logits()) assertTrue(Float.isFinite(v), method.name());
                 float total = 0;
                 for (float s : o.finalTokens().sizes()) total += s;
                 assertTrue(total <= 256.001f, method.name() + " sizes sum " + total);
-                if (java.util.Set.of("prunevid", "divprune-fold", "dpcknn-kmeans", "tome-encoder").contains(method.name())) {
+                if (java.util.Set.of("prunevid", "divprune-fold", "dpcknn-kmeans", "tome-encoder")
+                        .contains(method.name())) {
                     assertEquals(256f, total, 1e-3f, method.name() + " merges: every token's mass is kept");
                 }
             }
-            if (method.name().equals("todre-2stage")) continue;   // its stage 2 prunes even at K = N
+            if (method.name().equals("todre-2stage")) continue; // its stage 2 prunes even at K = N
             CctModel.Output same = m.forward(TokenSet.of(m.tokenize(img)), method.reducer(256));
             assertArrayEquals(full, same.logits(), 1e-4f, method.name() + " at keep = N must be the unreduced model");
         }
@@ -166,8 +175,11 @@ class ImageMethodsTest {
     void badBudgetsAreRejectedNamingTheMethod() throws IOException {
         CctModel m = TestData.model();
         float[] img = ImagePreprocessor.load(TestData.images(1).get(0));
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> m.forward(TokenSet.of(m.tokenize(img)), CctMethods.atEncoderOutput(new VisionZip()).reducer(300)));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> m.forward(
+                        TokenSet.of(m.tokenize(img)),
+                        CctMethods.atEncoderOutput(new VisionZip()).reducer(300)));
         assertTrue(e.getMessage().contains("visionzip") && e.getMessage().contains("300"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> GridPooling.pool(15, 4, null));
         assertThrows(IllegalArgumentException.class, () -> m.tokenize(new float[10]));

@@ -1,17 +1,17 @@
 package dev.squeeze.vision.llm;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class InLlmMethodsTest {
 
     @Test
     void fastVKeepsTheMostAttendedTokensInOrder() {
         TokenTransform t = FastV.select(new float[] {0.1f, 0.5f, 0.2f, 0.2f}, 2);
-        assertArrayEquals(new int[] {1, 2}, t.representatives());   // tie 2 vs 3 -> lower index
+        assertArrayEquals(new int[] {1, 2}, t.representatives()); // tie 2 vs 3 -> lower index
         assertThrows(IllegalArgumentException.class, () -> FastV.select(new float[] {0.1f, Float.NaN}, 1));
     }
 
@@ -59,18 +59,22 @@ class InLlmMethodsTest {
         float[][] attn = {{0.5f, 0.05f, 0.3f, 0.15f}, {0.5f, 0.05f, 0.0f, 0.05f}};
         // total = 2; global 0.1 x 2 = 0.2; token 1 total 0.1 and max 0.05 < 0.2 -> dropped;
         // token 3 total 0.2 (not < 0.2) stays; token 2 total 0.3 stays
-        TokenTransform t = MustDropFilter.filter(attn, new boolean[4], 0.1f, 0.2f).orElseThrow();
+        TokenTransform t =
+                MustDropFilter.filter(attn, new boolean[4], 0.1f, 0.2f).orElseThrow();
         assertArrayEquals(new int[] {0, 2, 3}, t.representatives());
         boolean[] protect = {false, true, false, false};
         assertTrue(MustDropFilter.filter(attn, protect, 0.1f, 0.2f).isEmpty());
-        assertArrayEquals(new int[] {0, 1}, MustDropFilter.keepBudget(attn, protect, 2).representatives());
+        assertArrayEquals(
+                new int[] {0, 1}, MustDropFilter.keepBudget(attn, protect, 2).representatives());
     }
 
     @Test
     void toDreRemovesIrrelevantTokensOrAllOfThem() {
         float[][] attn = {{0.50f, 0.30f, 0.19f, 0.01f}};
         // threshold 0.1 x 1/4 = 0.025: token 3 removed
-        assertArrayEquals(new int[] {0, 1, 2}, ToDreRelevance.relevance(attn, 0.1f, 0.05f).orElseThrow().representatives());
+        assertArrayEquals(
+                new int[] {0, 1, 2},
+                ToDreRelevance.relevance(attn, 0.1f, 0.05f).orElseThrow().representatives());
         float[][] faint = {{0.01f, 0.01f, 0.01f, 0.01f}};
         assertTrue(ToDreRelevance.relevance(faint, 0.1f, 0.05f).isEmpty());
     }

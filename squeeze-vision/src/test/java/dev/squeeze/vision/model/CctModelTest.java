@@ -1,10 +1,9 @@
 package dev.squeeze.vision.model;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.core.data.SharedData;
 import dev.squeeze.vision.TestData;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,8 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CctModelTest {
 
@@ -21,7 +20,8 @@ class CctModelTest {
     void reproducesTheDocumentedAccuracyOnTheCifarOverlapPhotos() throws IOException {
         CctModel m = TestData.model();
         Path labels = SharedData.require("images/cifar10-overlap-labels.txt");
-        List<String> lines = Files.readAllLines(labels).stream().filter(s -> !s.isBlank()).toList();
+        List<String> lines =
+                Files.readAllLines(labels).stream().filter(s -> !s.isBlank()).toList();
         assertEquals(42, lines.size());
         int correct = 0;
         for (String line : lines) {
@@ -38,8 +38,10 @@ class CctModelTest {
         TestData.model();
         var t = TorchCheckpoint.read(SharedData.require("models/cct-cifar10.pt"));
         assertEquals(56, t.size());
-        assertArrayEquals(new int[] {1, 256, 128}, t.get("positional_embeddings").shape());
-        assertArrayEquals(new int[] {384, 128}, t.get("blocks.3.attention.in_proj.weight").shape());
+        assertArrayEquals(
+                new int[] {1, 256, 128}, t.get("positional_embeddings").shape());
+        assertArrayEquals(
+                new int[] {384, 128}, t.get("blocks.3.attention.in_proj.weight").shape());
         assertArrayEquals(new int[] {10}, t.get("fc.bias").shape());
     }
 
@@ -99,9 +101,14 @@ class CctModelTest {
     @Test
     void wrongTensorShapeIsNamed() {
         var t = new java.util.LinkedHashMap<String, TorchTensor>();
-        t.put("tokenizer.tokenizer_layers.0.weight", new TorchTensor("tokenizer.tokenizer_layers.0.weight", new int[] {64, 3, 3, 3}, new float[64 * 27]));
+        t.put(
+                "tokenizer.tokenizer_layers.0.weight",
+                new TorchTensor("tokenizer.tokenizer_layers.0.weight", new int[] {64, 3, 3, 3}, new float[64 * 27]));
         var e = assertThrows(IllegalArgumentException.class, () -> new CctModel("x.pt", t));
-        assertTrue(e.getMessage().contains("tokenizer.tokenizer_layers.0.weight") && e.getMessage().contains("[128, 3, 3, 3]"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("tokenizer.tokenizer_layers.0.weight")
+                        && e.getMessage().contains("[128, 3, 3, 3]"),
+                e.getMessage());
     }
 
     @Test
@@ -116,7 +123,8 @@ class CctModelTest {
     void fuzzedPicklesFailCleanly() throws IOException {
         TestData.model();
         byte[] good;
-        try (var z = new java.util.zip.ZipFile(SharedData.require("models/cct-cifar10.pt").toFile())) {
+        try (var z = new java.util.zip.ZipFile(
+                SharedData.require("models/cct-cifar10.pt").toFile())) {
             good = z.getInputStream(z.getEntry("archive/data.pkl")).readAllBytes();
         }
         java.util.Random r = new java.util.Random(7);

@@ -1,23 +1,23 @@
 package dev.squeeze.vision.video;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
 import dev.squeeze.vision.TestData;
 import dev.squeeze.vision.cct.SyntheticClips;
 import dev.squeeze.vision.model.CctModel;
 import dev.squeeze.vision.model.ImagePreprocessor;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class VideoMethodsTest {
 
     static Clip staticClip(FloatMatrix frame, int t) {
         float[] all = new float[t * frame.rows() * frame.cols()];
-        for (int i = 0; i < t; i++) System.arraycopy(frame.data(), 0, all, i * frame.data().length, frame.data().length);
+        for (int i = 0; i < t; i++)
+            System.arraycopy(frame.data(), 0, all, i * frame.data().length, frame.data().length);
         return new Clip(new FloatMatrix(t * frame.rows(), frame.cols(), all), t, frame.rows());
     }
 
@@ -29,14 +29,16 @@ class VideoMethodsTest {
     }
 
     /** The static duplicated clip gives exactly what the method gives on one frame. */
-    static void assertCollapses(java.util.function.Function<Clip, TokenTransform> method, FloatMatrix frame, int t, String name) {
+    static void assertCollapses(
+            java.util.function.Function<Clip, TokenTransform> method, FloatMatrix frame, int t, String name) {
         Clip one = new Clip(frame, 1, frame.rows());
         Clip many = staticClip(frame, t);
         FloatMatrix y1 = method.apply(one).apply(one.tokens());
         TokenTransform tm = method.apply(many);
         FloatMatrix yt = tm.apply(many.tokens());
         assertEquals(y1.rows(), yt.rows(), name + ": token count of a static clip");
-        for (int i = 0; i < y1.data().length; i++) assertEquals(y1.data()[i], yt.data()[i], 1e-4f, name + " value " + i);
+        for (int i = 0; i < y1.data().length; i++)
+            assertEquals(y1.data()[i], yt.data()[i], 1e-4f, name + " value " + i);
         float total = 0;
         for (float s : tm.applyToSizes(PruneVid.ones(many.size()))) total += s;
         assertEquals(many.size(), total, 1e-2f, name + ": every original token is accounted for");
@@ -90,7 +92,7 @@ class VideoMethodsTest {
     void dyCokeDecodeReselectsOnlyWhenAttentionShifts() {
         DyCoke.Decode d = new DyCoke.Decode(2, 0.9f);
         assertArrayEquals(new int[] {0, 1}, d.step(new float[] {0.5f, 0.4f, 0.1f}));
-        assertArrayEquals(new int[] {0, 1}, d.step(new float[] {0.45f, 0.35f, 0.2f}));  // cosine > 0.9: reuse
+        assertArrayEquals(new int[] {0, 1}, d.step(new float[] {0.45f, 0.35f, 0.2f})); // cosine > 0.9: reuse
         assertArrayEquals(new int[] {1, 2}, d.step(new float[] {0.0f, 0.4f, 0.6f}));
     }
 

@@ -10,7 +10,6 @@ import dev.squeeze.vision.AnyRes;
 import dev.squeeze.vision.AnyResReducer;
 import dev.squeeze.vision.Selections;
 import dev.squeeze.vision.VisionMethod;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,13 +31,24 @@ public final class GlobalCom2 implements AnyResReducer, VisionMethod {
     public static final double TAU = 10.0;
 
     @Override
-    public String name() { return "globalcom2"; }
+    public String name() {
+        return "globalcom2";
+    }
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.ATTENTION)
-                .paper("Compression with Global Guidance: Towards Training-free High-Resolution MLLMs Acceleration", "Liu et al.", 2025, "https://arxiv.org/abs/2501.05179")
-                .inputs("anyres-views", "cls-attention-per-view").implementation(GlobalCom2.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.IMAGE)
+                .mechanism(Mechanism.ATTENTION)
+                .paper(
+                        "Compression with Global Guidance: Towards Training-free High-Resolution MLLMs Acceleration",
+                        "Liu et al.",
+                        2025,
+                        "https://arxiv.org/abs/2501.05179")
+                .inputs("anyres-views", "cls-attention-per-view")
+                .implementation(GlobalCom2.class)
+                .notesResource(getClass())
+                .build());
     }
 
     @Override
@@ -57,12 +67,16 @@ public final class GlobalCom2 implements AnyResReducer, VisionMethod {
         double[] s = new double[crops];
         for (int j = 0; j < crops; j++) {
             int cy = j / side, cx = j % side;
-            for (int y = 0; y < region; y++) for (int x = 0; x < region; x++) s[j] += thumb[(cy * region + y) * grid + cx * region + x];
+            for (int y = 0; y < region; y++)
+                for (int x = 0; x < region; x++) s[j] += thumb[(cy * region + y) * grid + cx * region + x];
         }
         double mx = java.util.Arrays.stream(s).max().orElse(0);
         double z = 0;
         double[] sm = new double[crops];
-        for (int j = 0; j < crops; j++) { sm[j] = Math.exp((s[j] - mx) / TAU); z += sm[j]; }
+        for (int j = 0; j < crops; j++) {
+            sm[j] = Math.exp((s[j] - mx) / TAU);
+            z += sm[j];
+        }
         int[] budget = new int[crops];
         int used = thumbKeep;
         for (int j = 0; j < crops; j++) {
@@ -73,8 +87,13 @@ public final class GlobalCom2 implements AnyResReducer, VisionMethod {
         int[] byScore = TopK.topKIndices(toFloat(s), crops);
         for (int it = 0; used != keep && it < 100000; it++) {
             int j = used < keep ? byScore[it % crops] : byScore[crops - 1 - (it % crops)];
-            if (used < keep && budget[j] < per) { budget[j]++; used++; }
-            else if (used > keep && budget[j] > 0) { budget[j]--; used--; }
+            if (used < keep && budget[j] < per) {
+                budget[j]++;
+                used++;
+            } else if (used > keep && budget[j] > 0) {
+                budget[j]--;
+                used--;
+            }
         }
         if (used != keep) throw new IllegalStateException("globalcom2: could not distribute " + keep + " tokens");
         List<Integer> kept = new ArrayList<>();
@@ -94,7 +113,8 @@ public final class GlobalCom2 implements AnyResReducer, VisionMethod {
             for (int i = 0; i < per; i++) score[i] = own[i] + g[i];
             for (int t : TopK.topKIndices(score, budget[j])) kept.add((j + 1) * per + t);
         }
-        return Selections.keepSorted(total, kept.stream().mapToInt(Integer::intValue).toArray());
+        return Selections.keepSorted(
+                total, kept.stream().mapToInt(Integer::intValue).toArray());
     }
 
     private static float[] toFloat(double[] d) {

@@ -10,7 +10,6 @@ import dev.squeeze.vision.Selections;
 import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualReducer;
 import dev.squeeze.vision.VisualTokens;
-
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -27,20 +26,36 @@ import java.util.Set;
  */
 public final class HiPrune implements VisualReducer, VisionMethod {
     @Override
-    public String name() { return "hiprune"; }
+    public String name() {
+        return "hiprune";
+    }
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.ATTENTION)
-                .paper("HiPrune: Training-Free Visual Token Pruning via Hierarchical Attention in Vision Encoders", "Liu et al.", 2025, "https://arxiv.org/abs/2508.00553")
-                .inputs("tokens", "attention-per-layer", "grid").implementation(HiPrune.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.IMAGE)
+                .mechanism(Mechanism.ATTENTION)
+                .paper(
+                        "HiPrune: Training-Free Visual Token Pruning via Hierarchical Attention in Vision Encoders",
+                        "Liu et al.",
+                        2025,
+                        "https://arxiv.org/abs/2508.00553")
+                .inputs("tokens", "attention-per-layer", "grid")
+                .implementation(HiPrune.class)
+                .notesResource(getClass())
+                .build());
     }
 
     @Override
     public TokenTransform reduce(VisualTokens in, Budget budget) {
         int keep = Selections.keep(name(), budget, in.size());
-        int deep = in.layers().size() - 1, middle = deep / 2 + (deep % 2);   // encoder blocks 0..2: middle 1, deep 2
-        return select(in.layers().get(middle).meanReceived(), in.layers().get(deep).meanReceived(), in.tokens().positions(), in.gridSide(), keep);
+        int deep = in.layers().size() - 1, middle = deep / 2 + (deep % 2); // encoder blocks 0..2: middle 1, deep 2
+        return select(
+                in.layers().get(middle).meanReceived(),
+                in.layers().get(deep).meanReceived(),
+                in.tokens().positions(),
+                in.gridSide(),
+                keep);
     }
 
     public static TokenTransform select(float[] middle, float[] deep, float[] positions, int grid, int keep) {
@@ -67,6 +82,7 @@ public final class HiPrune implements VisualReducer, VisionMethod {
             if (chosen.size() >= keep) break;
             chosen.add(r);
         }
-        return Selections.keepSorted(n, chosen.stream().mapToInt(Integer::intValue).toArray());
+        return Selections.keepSorted(
+                n, chosen.stream().mapToInt(Integer::intValue).toArray());
     }
 }

@@ -11,7 +11,6 @@ import dev.squeeze.vision.Selections;
 import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualReducer;
 import dev.squeeze.vision.VisualTokens;
-
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -28,13 +27,24 @@ import java.util.Optional;
  */
 public final class VisPruner implements VisualReducer, VisionMethod {
     @Override
-    public String name() { return "vispruner"; }
+    public String name() {
+        return "vispruner";
+    }
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.ATTENTION)
-                .paper("Beyond Text-Visual Attention: Exploiting Visual Cues for Effective Token Pruning in VLMs", "Zhang et al.", 2025, "https://arxiv.org/abs/2412.01818")
-                .inputs("tokens", "cls-attention").implementation(VisPruner.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.IMAGE)
+                .mechanism(Mechanism.ATTENTION)
+                .paper(
+                        "Beyond Text-Visual Attention: Exploiting Visual Cues for Effective Token Pruning in VLMs",
+                        "Zhang et al.",
+                        2025,
+                        "https://arxiv.org/abs/2412.01818")
+                .inputs("tokens", "cls-attention")
+                .implementation(VisPruner.class)
+                .notesResource(getClass())
+                .build());
     }
 
     @Override
@@ -53,7 +63,10 @@ public final class VisPruner implements VisualReducer, VisionMethod {
         FloatMatrix cos = Selections.cosine(x);
         while (rest.length > diverse) {
             int na = (rest.length + 1) / 2, nb = rest.length / 2;
-            if (nb == 0) { rest = new int[0]; break; }
+            if (nb == 0) {
+                rest = new int[0];
+                break;
+            }
             float[] best = new float[na];
             for (int a = 0; a < na; a++) {
                 float m = Float.NEGATIVE_INFINITY;

@@ -11,9 +11,7 @@ import dev.squeeze.vision.Selections;
 import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualReducer;
 import dev.squeeze.vision.VisualTokens;
-
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,19 +29,31 @@ import java.util.Optional;
  */
 public final class VisionZip implements VisualReducer, VisionMethod {
     @Override
-    public String name() { return "visionzip"; }
+    public String name() {
+        return "visionzip";
+    }
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.ATTENTION)
-                .paper("VisionZip: Longer is Better but Not Necessary in Vision Language Models", "Yang et al.", 2025, "https://arxiv.org/abs/2412.04467")
-                .inputs("tokens", "cls-attention", "attention-keys").implementation(VisionZip.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.IMAGE)
+                .mechanism(Mechanism.ATTENTION)
+                .paper(
+                        "VisionZip: Longer is Better but Not Necessary in Vision Language Models",
+                        "Yang et al.",
+                        2025,
+                        "https://arxiv.org/abs/2412.04467")
+                .inputs("tokens", "cls-attention", "attention-keys")
+                .implementation(VisionZip.class)
+                .notesResource(getClass())
+                .build());
     }
 
     @Override
     public TokenTransform reduce(VisualTokens in, Budget budget) {
         int keep = Selections.keep(name(), budget, in.size());
-        return reduce(in.clsAttention(), in.lastLayer().headMeanKeys(), in.tokens().sizes(), keep);
+        return reduce(
+                in.clsAttention(), in.lastLayer().headMeanKeys(), in.tokens().sizes(), keep);
     }
 
     public static TokenTransform reduce(float[] cls, FloatMatrix keys, float[] sizes, int keep) {
@@ -65,14 +75,18 @@ public final class VisionZip implements VisualReducer, VisionMethod {
             }
             FloatMatrix cos = Selections.cosine(keys);
             List<List<Integer>> members = new ArrayList<>();
-            for (int i = 0; i < c; i++) { members.add(new ArrayList<>()); members.get(i).add(targets[i]); }
+            for (int i = 0; i < c; i++) {
+                members.add(new ArrayList<>());
+                members.get(i).add(targets[i]);
+            }
             for (int j : rest) {
                 if (isTarget[j]) continue;
                 int best = 0;
                 for (int i = 1; i < c; i++) if (cos.get(j, targets[i]) > cos.get(j, targets[best])) best = i;
                 members.get(best).add(j);
             }
-            for (List<Integer> m : members) groups.add(m.stream().mapToInt(Integer::intValue).sorted().toArray());
+            for (List<Integer> m : members)
+                groups.add(m.stream().mapToInt(Integer::intValue).sorted().toArray());
         }
         groups.sort((a, b) -> Integer.compare(a[0], b[0]));
         return TokenTransform.merge(n, groups.toArray(new int[0][]), sizes);

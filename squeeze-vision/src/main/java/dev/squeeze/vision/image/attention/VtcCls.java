@@ -9,7 +9,6 @@ import dev.squeeze.vision.Selections;
 import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualReducer;
 import dev.squeeze.vision.VisualTokens;
-
 import java.util.Optional;
 
 /**
@@ -22,13 +21,24 @@ import java.util.Optional;
  */
 public final class VtcCls implements VisualReducer, VisionMethod {
     @Override
-    public String name() { return "vtc-cls"; }
+    public String name() {
+        return "vtc-cls";
+    }
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.ATTENTION)
-                .paper("[CLS] Attention is All You Need for Training-Free Visual Token Pruning: Make VLM Inference Faster", "Zhang et al.", 2024, "https://arxiv.org/abs/2412.01818")
-                .inputs("tokens", "cls-attention-per-layer").implementation(VtcCls.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.IMAGE)
+                .mechanism(Mechanism.ATTENTION)
+                .paper(
+                        "[CLS] Attention is All You Need for Training-Free Visual Token Pruning: Make VLM Inference Faster",
+                        "Zhang et al.",
+                        2024,
+                        "https://arxiv.org/abs/2412.01818")
+                .inputs("tokens", "cls-attention-per-layer")
+                .implementation(VtcCls.class)
+                .notesResource(getClass())
+                .build());
     }
 
     @Override

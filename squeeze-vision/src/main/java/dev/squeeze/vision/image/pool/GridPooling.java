@@ -9,11 +9,10 @@ import dev.squeeze.vision.Selections;
 import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualReducer;
 import dev.squeeze.vision.VisualTokens;
-import org.jspecify.annotations.Nullable;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Average / 2-D pooling of visual tokens, as in LLaVolta's test-time visual context compression ("Efficient
@@ -27,13 +26,24 @@ import java.util.Optional;
  */
 public final class GridPooling implements VisualReducer, VisionMethod {
     @Override
-    public String name() { return "avgpool"; }
+    public String name() {
+        return "avgpool";
+    }
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.TRANSFORMATION)
-                .paper("Efficient Large Multi-modal Models via Visual Context Compression (LLaVolta)", "Chen et al.", 2024, "https://arxiv.org/abs/2406.20092")
-                .inputs("tokens", "grid").implementation(GridPooling.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.IMAGE)
+                .mechanism(Mechanism.TRANSFORMATION)
+                .paper(
+                        "Efficient Large Multi-modal Models via Visual Context Compression (LLaVolta)",
+                        "Chen et al.",
+                        2024,
+                        "https://arxiv.org/abs/2406.20092")
+                .inputs("tokens", "grid")
+                .implementation(GridPooling.class)
+                .notesResource(getClass())
+                .build());
     }
 
     @Override
@@ -46,13 +56,14 @@ public final class GridPooling implements VisualReducer, VisionMethod {
     public static TokenTransform pool(int n, int keep, float @Nullable [] sizes) {
         int g = (int) Math.round(Math.sqrt(n));
         if (g * g != n) throw new IllegalArgumentException("avgpool needs a square token grid, got N = " + n);
-        if (keep < 1 || keep > n) throw new IllegalArgumentException("avgpool: keep must be in [1, " + n + "], got " + keep);
+        if (keep < 1 || keep > n)
+            throw new IllegalArgumentException("avgpool: keep must be in [1, " + n + "], got " + keep);
         int[][] groups = null;
         if (n % keep == 0) {
             int f = n / keep;
             int kh = 1;
             while (kh * kh < f) kh *= 2;
-            if (kh * kh > f) kh /= 2;                 // f = kh * kw with kw in {kh, 2 kh}
+            if (kh * kh > f) kh /= 2; // f = kh * kw with kw in {kh, 2 kh}
             int kw = f / kh;
             if (kh * kw == f && g % kh == 0 && g % kw == 0) groups = windows(g, kh, kw);
         }

@@ -10,7 +10,6 @@ import dev.squeeze.vision.Selections;
 import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualReducer;
 import dev.squeeze.vision.VisualTokens;
-
 import java.util.Optional;
 
 /**
@@ -25,13 +24,24 @@ import java.util.Optional;
  */
 public final class DivPruneFold implements VisualReducer, VisionMethod {
     @Override
-    public String name() { return "divprune-fold"; }
+    public String name() {
+        return "divprune-fold";
+    }
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.SIMILARITY)
-                .paper("DivPrune: Diversity-based Visual Token Pruning for Large Multimodal Models", "Alvar et al.", 2025, "https://arxiv.org/abs/2503.02175")
-                .inputs("tokens").implementation(DivPruneFold.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.IMAGE)
+                .mechanism(Mechanism.SIMILARITY)
+                .paper(
+                        "DivPrune: Diversity-based Visual Token Pruning for Large Multimodal Models",
+                        "Alvar et al.",
+                        2025,
+                        "https://arxiv.org/abs/2503.02175")
+                .inputs("tokens")
+                .implementation(DivPruneFold.class)
+                .notesResource(getClass())
+                .build());
     }
 
     @Override

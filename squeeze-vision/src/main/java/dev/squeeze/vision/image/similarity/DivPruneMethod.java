@@ -10,7 +10,6 @@ import dev.squeeze.vision.Selections;
 import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualReducer;
 import dev.squeeze.vision.VisualTokens;
-
 import java.util.Optional;
 
 /**
@@ -21,18 +20,30 @@ import java.util.Optional;
  */
 public final class DivPruneMethod implements VisualReducer, VisionMethod {
     @Override
-    public String name() { return "divprune"; }
+    public String name() {
+        return "divprune";
+    }
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.SIMILARITY)
-                .paper("DivPrune: Diversity-based Visual Token Pruning for Large Multimodal Models", "Alvar et al.", 2025, "https://arxiv.org/abs/2503.02175")
-                .inputs("tokens").implementation(dev.squeeze.core.select.MaxMinDiversity.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.IMAGE)
+                .mechanism(Mechanism.SIMILARITY)
+                .paper(
+                        "DivPrune: Diversity-based Visual Token Pruning for Large Multimodal Models",
+                        "Alvar et al.",
+                        2025,
+                        "https://arxiv.org/abs/2503.02175")
+                .inputs("tokens")
+                .implementation(dev.squeeze.core.select.MaxMinDiversity.class)
+                .notesResource(getClass())
+                .build());
     }
 
     @Override
     public TokenTransform reduce(VisualTokens in, Budget budget) {
         int keep = Selections.keep(name(), budget, in.size());
-        return Selections.keepSorted(in.size(), MaxMinDiversity.divPrune(in.tokens().tokens(), keep));
+        return Selections.keepSorted(
+                in.size(), MaxMinDiversity.divPrune(in.tokens().tokens(), keep));
     }
 }

@@ -12,7 +12,6 @@ import dev.squeeze.vision.Selections;
 import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualReducer;
 import dev.squeeze.vision.VisualTokens;
-
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -34,21 +33,31 @@ public final class DpcKnnKMeans implements VisualReducer, VisionMethod {
     public static final int DEFAULT_ITERATIONS = 3;
     private final int iterations;
 
-    public DpcKnnKMeans() { this(DEFAULT_ITERATIONS); }
+    public DpcKnnKMeans() {
+        this(DEFAULT_ITERATIONS);
+    }
 
     public DpcKnnKMeans(int iterations) {
-        if (iterations < 0) throw new IllegalArgumentException("dpcknn-kmeans: iterations must be >= 0, got " + iterations);
+        if (iterations < 0)
+            throw new IllegalArgumentException("dpcknn-kmeans: iterations must be >= 0, got " + iterations);
         this.iterations = iterations;
     }
 
     @Override
-    public String name() { return "dpcknn-kmeans"; }
+    public String name() {
+        return "dpcknn-kmeans";
+    }
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.SIMILARITY)
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.IMAGE)
+                .mechanism(Mechanism.SIMILARITY)
                 .paper("Token Pooling in Vision Transformers", "Marin et al.", 2023, "https://arxiv.org/abs/2110.03860")
-                .inputs("tokens").implementation(DpcKnnKMeans.class).notesResource(getClass()).build());
+                .inputs("tokens")
+                .implementation(DpcKnnKMeans.class)
+                .notesResource(getClass())
+                .build());
     }
 
     @Override
@@ -70,18 +79,22 @@ public final class DpcKnnKMeans implements VisualReducer, VisionMethod {
      */
     public static TokenTransform refine(FloatMatrix x, float[] sizes, int[] assignment, int clusters, int iterations) {
         int n = x.rows();
-        if (assignment.length != n) throw new IllegalArgumentException("dpcknn-kmeans: assignment has length " + assignment.length + ", expected N = " + n);
+        if (assignment.length != n)
+            throw new IllegalArgumentException(
+                    "dpcknn-kmeans: assignment has length " + assignment.length + ", expected N = " + n);
         int[] a = assignment.clone();
         for (int i = 0; i < n; i++) {
-            if (a[i] < 0 || a[i] >= clusters) throw new IllegalArgumentException("dpcknn-kmeans: assignment[" + i + "] = " + a[i] + " outside [0, " + clusters + ")");
+            if (a[i] < 0 || a[i] >= clusters)
+                throw new IllegalArgumentException(
+                        "dpcknn-kmeans: assignment[" + i + "] = " + a[i] + " outside [0, " + clusters + ")");
         }
         Similarity sim = Similarity.fast();
         for (int it = 0; it < iterations; it++) {
             int[][] groups = groups(a, clusters);
-            FloatMatrix means = TokenTransform.merge(n, groups, sizes).apply(x);   // (C', D), non-empty clusters
-            int[] id = new int[groups.length];                                      // row of means -> cluster number
+            FloatMatrix means = TokenTransform.merge(n, groups, sizes).apply(x); // (C', D), non-empty clusters
+            int[] id = new int[groups.length]; // row of means -> cluster number
             for (int g = 0; g < groups.length; g++) id[g] = a[groups[g][0]];
-            float[] d = sim.squaredDistances(x, means).data();                      // (N, C')
+            float[] d = sim.squaredDistances(x, means).data(); // (N, C')
             int m = groups.length;
             for (int i = 0; i < n; i++) {
                 int best = 0;
@@ -101,9 +114,16 @@ public final class DpcKnnKMeans implements VisualReducer, VisionMethod {
         int[] row = new int[clusters];
         Arrays.fill(row, -1);
         int[][] g = new int[nonEmpty][];
-        for (int c = 0, r = 0; c < clusters; c++) if (counts[c] > 0) { row[c] = r; g[r++] = new int[counts[c]]; }
+        for (int c = 0, r = 0; c < clusters; c++)
+            if (counts[c] > 0) {
+                row[c] = r;
+                g[r++] = new int[counts[c]];
+            }
         int[] fill = new int[nonEmpty];
-        for (int i = 0; i < a.length; i++) { int r = row[a[i]]; g[r][fill[r]++] = i; }
+        for (int i = 0; i < a.length; i++) {
+            int r = row[a[i]];
+            g[r][fill[r]++] = i;
+        }
         return g;
     }
 }

@@ -12,12 +12,11 @@ import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualReducer;
 import dev.squeeze.vision.VisualTokens;
 import dev.squeeze.vision.llm.MustDropFilter;
-import org.jspecify.annotations.Nullable;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * MustDrop ("Multi-Stage Vision Token Dropping: Towards Efficient Multimodal Large Language Model", Liu et al.,
@@ -33,18 +32,33 @@ public final class MustDropWindows implements VisualReducer, VisionMethod {
     private final float threshold;
 
     /** The default coherence threshold, 0.8 (our choice). */
-    public MustDropWindows() { this(0.8f); }
+    public MustDropWindows() {
+        this(0.8f);
+    }
 
-    public MustDropWindows(float threshold) { this.threshold = threshold; }
+    public MustDropWindows(float threshold) {
+        this.threshold = threshold;
+    }
 
     @Override
-    public String name() { return "mustdrop"; }
+    public String name() {
+        return "mustdrop";
+    }
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.SIMILARITY)
-                .paper("Multi-Stage Vision Token Dropping: Towards Efficient Multimodal Large Language Model", "Liu et al.", 2024, "https://arxiv.org/abs/2411.10803")
-                .inputs("tokens", "grid", "text-attention").implementation(MustDropWindows.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.IMAGE)
+                .mechanism(Mechanism.SIMILARITY)
+                .paper(
+                        "Multi-Stage Vision Token Dropping: Towards Efficient Multimodal Large Language Model",
+                        "Liu et al.",
+                        2024,
+                        "https://arxiv.org/abs/2411.10803")
+                .inputs("tokens", "grid", "text-attention")
+                .implementation(MustDropWindows.class)
+                .notesResource(getClass())
+                .build());
     }
 
     @Override
@@ -67,7 +81,8 @@ public final class MustDropWindows implements VisualReducer, VisionMethod {
     public static TokenTransform mergeWindows(FloatMatrix x, float @Nullable [] sizes, int keep, float threshold) {
         int n = x.rows();
         int g = (int) Math.round(Math.sqrt(n));
-        if (g * g != n || g % 2 != 0) throw new IllegalArgumentException("mustdrop needs an even square token grid, got N = " + n);
+        if (g * g != n || g % 2 != 0)
+            throw new IllegalArgumentException("mustdrop needs an even square token grid, got N = " + n);
         FloatMatrix cos = Selections.cosine(x);
         int wn = (g / 2) * (g / 2);
         float[] coh = new float[wn];
@@ -95,7 +110,8 @@ public final class MustDropWindows implements VisualReducer, VisionMethod {
             if (mergeIt[w]) groups.add(win[w]);
             else for (int i : win[w]) groups.add(new int[] {i});
         }
-        groups.sort((p, q) -> Integer.compare(Arrays.stream(p).min().getAsInt(), Arrays.stream(q).min().getAsInt()));
+        groups.sort((p, q) -> Integer.compare(
+                Arrays.stream(p).min().getAsInt(), Arrays.stream(q).min().getAsInt()));
         return TokenTransform.merge(n, groups.toArray(new int[0][]), sizes);
     }
 }

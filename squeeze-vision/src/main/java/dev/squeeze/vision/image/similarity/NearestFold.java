@@ -3,7 +3,6 @@ package dev.squeeze.vision.image.similarity;
 import dev.squeeze.core.kernel.Similarity;
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
-
 import java.util.Arrays;
 
 /**
@@ -30,12 +29,14 @@ final class NearestFold {
         int[] slot = new int[n];
         Arrays.fill(slot, -1);
         for (int j = 0; j < k.length; j++) {
-            if (k[j] < 0 || k[j] >= n) throw new IllegalArgumentException("nearest fold: kept index " + k[j] + " outside [0, " + n + ")");
-            if (slot[k[j]] >= 0) throw new IllegalArgumentException("nearest fold: kept index " + k[j] + " given twice");
+            if (k[j] < 0 || k[j] >= n)
+                throw new IllegalArgumentException("nearest fold: kept index " + k[j] + " outside [0, " + n + ")");
+            if (slot[k[j]] >= 0)
+                throw new IllegalArgumentException("nearest fold: kept index " + k[j] + " given twice");
             slot[k[j]] = j;
         }
         Similarity sim = Similarity.fast();
-        FloatMatrix cos = sim.cosineBlock(x, x.selectRows(k));      // (N, K)
+        FloatMatrix cos = sim.cosineBlock(x, x.selectRows(k)); // (N, K)
         int[] owner = new int[n];
         int[] counts = new int[k.length];
         for (int i = 0; i < n; i++) {
@@ -52,7 +53,7 @@ final class NearestFold {
         int[][] groups = new int[k.length][];
         for (int j = 0; j < k.length; j++) {
             groups[j] = new int[counts[j]];
-            groups[j][0] = k[j];                       // the kept token first (its position represents the group)
+            groups[j][0] = k[j]; // the kept token first (its position represents the group)
         }
         int[] fill = new int[k.length];
         Arrays.fill(fill, 1);

@@ -9,7 +9,6 @@ import dev.squeeze.vision.Selections;
 import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualReducer;
 import dev.squeeze.vision.VisualTokens;
-
 import java.util.Optional;
 import java.util.SplittableRandom;
 
@@ -23,24 +22,44 @@ public final class RandomPrune implements VisualReducer, VisionMethod {
     /** The benchmark's first seed. */
     public static final long DEFAULT_SEED = 20240101L;
 
-    public RandomPrune() { this(DEFAULT_SEED); }
+    public RandomPrune() {
+        this(DEFAULT_SEED);
+    }
 
-    public RandomPrune(long seed) { this.seed = seed; }
+    public RandomPrune(long seed) {
+        this.seed = seed;
+    }
 
     @Override
-    public String name() { return "random"; }
+    public String name() {
+        return "random";
+    }
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.TRANSFORMATION)
-                .paper("Stop Looking for Important Tokens in Multimodal Language Models: Duplication Matters More (random-pruning baseline)", "Wen et al.", 2025, "https://arxiv.org/abs/2502.11494")
-                .inputs("tokens").implementation(RandomPrune.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.IMAGE)
+                .mechanism(Mechanism.TRANSFORMATION)
+                .paper(
+                        "Stop Looking for Important Tokens in Multimodal Language Models: Duplication Matters More (random-pruning baseline)",
+                        "Wen et al.",
+                        2025,
+                        "https://arxiv.org/abs/2502.11494")
+                .inputs("tokens")
+                .implementation(RandomPrune.class)
+                .notesResource(getClass())
+                .build());
     }
 
     @Override
     public TokenTransform reduce(VisualTokens in, Budget budget) {
         int keep = Selections.keep(name(), budget, in.size());
-        return Selections.keepSorted(in.size(), draw(in.size(), keep, seed ^ Float.floatToIntBits(in.tokens().tokens().get(0, 0))));
+        return Selections.keepSorted(
+                in.size(),
+                draw(
+                        in.size(),
+                        keep,
+                        seed ^ Float.floatToIntBits(in.tokens().tokens().get(0, 0))));
     }
 
     /** K distinct indices of [0, n), partial Fisher-Yates. */
@@ -50,7 +69,9 @@ public final class RandomPrune implements VisualReducer, VisionMethod {
         for (int i = 0; i < n; i++) p[i] = i;
         for (int i = 0; i < keep; i++) {
             int j = i + r.nextInt(n - i);
-            int t = p[i]; p[i] = p[j]; p[j] = t;
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
         }
         return java.util.Arrays.copyOf(p, keep);
     }

@@ -11,7 +11,6 @@ import dev.squeeze.vision.Selections;
 import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualReducer;
 import dev.squeeze.vision.VisualTokens;
-
 import java.util.Optional;
 
 /**
@@ -24,19 +23,31 @@ import java.util.Optional;
  */
 public final class ToDreDiversity implements VisualReducer, VisionMethod {
     @Override
-    public String name() { return "todre"; }
+    public String name() {
+        return "todre";
+    }
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.SIMILARITY)
-                .paper("ToDRE: Visual Token Pruning via Diversity and Task Awareness for Efficient Large Vision-Language Models", "Li et al.", 2025, "https://arxiv.org/abs/2505.18757")
-                .inputs("tokens", "cls-attention").implementation(ToDreDiversity.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.IMAGE)
+                .mechanism(Mechanism.SIMILARITY)
+                .paper(
+                        "ToDRE: Visual Token Pruning via Diversity and Task Awareness for Efficient Large Vision-Language Models",
+                        "Li et al.",
+                        2025,
+                        "https://arxiv.org/abs/2505.18757")
+                .inputs("tokens", "cls-attention")
+                .implementation(ToDreDiversity.class)
+                .notesResource(getClass())
+                .build());
     }
 
     @Override
     public TokenTransform reduce(VisualTokens in, Budget budget) {
         int keep = Selections.keep(name(), budget, in.size());
         int first = TopK.argmax(in.clsAttention());
-        return Selections.keepSorted(in.size(), MaxMinDiversity.kCenter(in.tokens().tokens(), keep, first));
+        return Selections.keepSorted(
+                in.size(), MaxMinDiversity.kCenter(in.tokens().tokens(), keep, first));
     }
 }

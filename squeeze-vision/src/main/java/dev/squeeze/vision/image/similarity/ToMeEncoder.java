@@ -11,7 +11,6 @@ import dev.squeeze.vision.Selections;
 import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualReducer;
 import dev.squeeze.vision.VisualTokens;
-
 import java.util.Optional;
 
 /**
@@ -25,13 +24,20 @@ import java.util.Optional;
  */
 public final class ToMeEncoder implements VisualReducer, VisionMethod {
     @Override
-    public String name() { return "tome-encoder"; }
+    public String name() {
+        return "tome-encoder";
+    }
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.SIMILARITY)
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.IMAGE)
+                .mechanism(Mechanism.SIMILARITY)
                 .paper("Token Merging: Your ViT But Faster", "Bolya et al.", 2023, "https://arxiv.org/abs/2210.09461")
-                .inputs("tokens", "token-sizes").implementation(ToMeEncoder.class).notesResource(getClass()).build());
+                .inputs("tokens", "token-sizes")
+                .implementation(ToMeEncoder.class)
+                .notesResource(getClass())
+                .build());
     }
 
     @Override

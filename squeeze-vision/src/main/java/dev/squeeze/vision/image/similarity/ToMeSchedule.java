@@ -7,7 +7,6 @@ import dev.squeeze.vision.Selections;
 import dev.squeeze.vision.StagedReducer;
 import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualTokens;
-
 import java.util.Optional;
 
 /**
@@ -24,14 +23,21 @@ import java.util.Optional;
  * protected: CCT has none. Declared by {@link ToMe} (constant) and {@link ToMeLinear}.
  */
 public abstract class ToMeSchedule implements StagedReducer, VisionMethod {
-    public enum Schedule { CONSTANT, LINEAR }
+    public enum Schedule {
+        CONSTANT,
+        LINEAR
+    }
 
     private final Schedule schedule;
 
-    protected ToMeSchedule(Schedule schedule) { this.schedule = schedule; }
+    protected ToMeSchedule(Schedule schedule) {
+        this.schedule = schedule;
+    }
 
     @Override
-    public String name() { return schedule == Schedule.CONSTANT ? "tome" : "tome-linear"; }
+    public String name() {
+        return schedule == Schedule.CONSTANT ? "tome" : "tome-linear";
+    }
 
     /** Merges this block makes to go from n tokens towards keep with {@code blocksLeft} blocks (this one included). */
     public static int mergesFor(Schedule s, int n, int keep, int layer, int blocks) {
@@ -50,7 +56,9 @@ public abstract class ToMeSchedule implements StagedReducer, VisionMethod {
 
     /** Stage l inside block l (after attention, before the MLP); stage S before the head finishes the budget if the cap left tokens over. */
     @Override
-    public Placement placement() { return Placement.EVERY_BLOCK; }
+    public Placement placement() {
+        return Placement.EVERY_BLOCK;
+    }
 
     @Override
     public Optional<TokenTransform> reduce(VisualTokens in, int stage, int stages, Budget budget) {
@@ -58,9 +66,11 @@ public abstract class ToMeSchedule implements StagedReducer, VisionMethod {
         if (stage < stages) {
             int r = mergesFor(schedule, in.size(), keep, stage, stages);
             if (r == 0) return Optional.empty();
-            return Optional.of(BipartiteSoftMatching.merge(in.lastLayer().headMeanKeys(), in.tokens().sizes(), r, false));
+            return Optional.of(BipartiteSoftMatching.merge(
+                    in.lastLayer().headMeanKeys(), in.tokens().sizes(), r, false));
         }
         if (in.size() <= keep) return Optional.empty();
-        return Optional.of(ToMeEncoder.mergeRounds(in.tokens().tokens(), in.tokens().sizes(), keep));
+        return Optional.of(
+                ToMeEncoder.mergeRounds(in.tokens().tokens(), in.tokens().sizes(), keep));
     }
 }

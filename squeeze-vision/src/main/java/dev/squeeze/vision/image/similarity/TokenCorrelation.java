@@ -11,7 +11,6 @@ import dev.squeeze.vision.AnyRes;
 import dev.squeeze.vision.AnyResReducer;
 import dev.squeeze.vision.Selections;
 import dev.squeeze.vision.VisionMethod;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,13 +32,24 @@ public final class TokenCorrelation implements AnyResReducer, VisionMethod {
     public static final float REPEAT_THRESHOLD = 0.9f;
 
     @Override
-    public String name() { return "tcc"; }
+    public String name() {
+        return "tcc";
+    }
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.IMAGE).mechanism(Mechanism.SIMILARITY)
-                .paper("Token-level Correlation-guided Compression for Efficient Multimodal Document Understanding", "Zhang et al.", 2024, "https://arxiv.org/abs/2407.14439")
-                .inputs("anyres-views", "cls-attention-per-view").implementation(TokenCorrelation.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.IMAGE)
+                .mechanism(Mechanism.SIMILARITY)
+                .paper(
+                        "Token-level Correlation-guided Compression for Efficient Multimodal Document Understanding",
+                        "Zhang et al.",
+                        2024,
+                        "https://arxiv.org/abs/2407.14439")
+                .inputs("anyres-views", "cls-attention-per-view")
+                .implementation(TokenCorrelation.class)
+                .notesResource(getClass())
+                .build());
     }
 
     /** Share of tokens with no near-duplicate (cosine >= threshold) in the set. */
@@ -61,21 +71,31 @@ public final class TokenCorrelation implements AnyResReducer, VisionMethod {
         int keep = Selections.keep(name(), keepBudget, total);
         double[] w = new double[views];
         double sum = 0;
-        for (int v = 0; v < views; v++) { w[v] = density(in.view(v), REPEAT_THRESHOLD) + 1.0 / per; sum += w[v]; }
+        for (int v = 0; v < views; v++) {
+            w[v] = density(in.view(v), REPEAT_THRESHOLD) + 1.0 / per;
+            sum += w[v];
+        }
         int[] budget = new int[views];
         int used = 0;
-        for (int v = 0; v < views; v++) { budget[v] = (int) Math.min(per, Math.floor(keep * w[v] / sum)); used += budget[v]; }
+        for (int v = 0; v < views; v++) {
+            budget[v] = (int) Math.min(per, Math.floor(keep * w[v] / sum));
+            used += budget[v];
+        }
         int[] order = TopK.topKIndices(toFloat(w), views);
         for (int it = 0; used < keep; it++) {
             int v = order[it % views];
-            if (budget[v] < per) { budget[v]++; used++; }
+            if (budget[v] < per) {
+                budget[v]++;
+                used++;
+            }
         }
         List<Integer> kept = new ArrayList<>();
         for (int v = 0; v < views; v++) {
             if (budget[v] == 0) continue;
             for (int t : TopK.topKIndices(in.poolAttention()[v], budget[v])) kept.add(v * per + t);
         }
-        return Selections.keepSorted(total, kept.stream().mapToInt(Integer::intValue).toArray());
+        return Selections.keepSorted(
+                total, kept.stream().mapToInt(Integer::intValue).toArray());
     }
 
     private static float[] toFloat(double[] d) {

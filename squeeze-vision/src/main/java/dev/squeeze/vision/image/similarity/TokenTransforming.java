@@ -11,7 +11,6 @@ import dev.squeeze.vision.Selections;
 import dev.squeeze.vision.VisionMethod;
 import dev.squeeze.vision.VisualReducer;
 import dev.squeeze.vision.VisualTokens;
-
 import java.util.Optional;
 
 /**
@@ -29,18 +28,33 @@ public final class TokenTransforming implements VisualReducer, VisionMethod {
     private final float tau;
 
     /** The default temperature, tau = 0.1 (our choice). */
-    public TokenTransforming() { this(0.1f); }
+    public TokenTransforming() {
+        this(0.1f);
+    }
 
-    public TokenTransforming(float tau) { this.tau = tau; }
+    public TokenTransforming(float tau) {
+        this.tau = tau;
+    }
 
     @Override
-    public String name() { return "token-transforming"; }
+    public String name() {
+        return "token-transforming";
+    }
 
     @Override
     public Optional<MethodInfo> info() {
-        return Optional.of(MethodInfo.builder(name()).family(Family.VIT).mechanism(Mechanism.SIMILARITY)
-                .paper("Token Transforming: A Unified and Training-Free Token Compression Framework for Vision Transformer Acceleration", "Zeng et al.", 2025, "https://arxiv.org/abs/2506.05709")
-                .inputs("tokens", "cls-attention", "token-sizes").implementation(TokenTransforming.class).notesResource(getClass()).build());
+        return Optional.of(MethodInfo.builder(name())
+                .family(Family.VIT)
+                .mechanism(Mechanism.SIMILARITY)
+                .paper(
+                        "Token Transforming: A Unified and Training-Free Token Compression Framework for Vision Transformer Acceleration",
+                        "Zeng et al.",
+                        2025,
+                        "https://arxiv.org/abs/2506.05709")
+                .inputs("tokens", "cls-attention", "token-sizes")
+                .implementation(TokenTransforming.class)
+                .notesResource(getClass())
+                .build());
     }
 
     @Override
@@ -60,9 +74,15 @@ public final class TokenTransforming implements VisualReducer, VisionMethod {
         for (int j = 0; j < n; j++) {
             if (isDest[j]) continue;
             float mx = Float.NEGATIVE_INFINITY;
-            for (int k = 0; k < keep; k++) { a[k] = cos.get(j, dest[k]) / tau; mx = Math.max(mx, a[k]); }
+            for (int k = 0; k < keep; k++) {
+                a[k] = cos.get(j, dest[k]) / tau;
+                mx = Math.max(mx, a[k]);
+            }
             double sum = 0;
-            for (int k = 0; k < keep; k++) { a[k] = (float) Math.exp(a[k] - mx); sum += a[k]; }
+            for (int k = 0; k < keep; k++) {
+                a[k] = (float) Math.exp(a[k] - mx);
+                sum += a[k];
+            }
             for (int k = 0; k < keep; k++) w[k * n + j] = (float) (a[k] / sum) * sizes[j];
         }
         for (int k = 0; k < keep; k++) {

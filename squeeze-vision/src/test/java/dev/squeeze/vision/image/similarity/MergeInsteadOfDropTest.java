@@ -1,10 +1,10 @@
 package dev.squeeze.vision.image.similarity;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.squeeze.core.tensor.FloatMatrix;
 import dev.squeeze.core.transform.TokenTransform;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class MergeInsteadOfDropTest {
 
@@ -16,9 +16,9 @@ class MergeInsteadOfDropTest {
         TokenTransform t = NearestFold.fold(x, new int[] {1, 0}, sizes);
         assertEquals(2, t.outputCount());
         float[] s = t.applyToSizes(sizes);
-        assertArrayEquals(new float[] {3, 3}, s, 1e-6f);              // {0, 2 (size 2)} and {1, 3, 4}
+        assertArrayEquals(new float[] {3, 3}, s, 1e-6f); // {0, 2 (size 2)} and {1, 3, 4}
         FloatMatrix y = t.apply(x);
-        assertEquals((1 + 2 * 2) / 3f, y.get(0, 0), 1e-6f);           // size-weighted mean
+        assertEquals((1 + 2 * 2) / 3f, y.get(0, 0), 1e-6f); // size-weighted mean
         assertEquals((2 * 0.1f) / 3f, y.get(0, 1), 1e-6f);
         assertEquals((0 + 0.1f + 0.6f) / 3f, y.get(1, 0), 1e-6f);
         assertEquals((1 + 3 + 0.8f) / 3f, y.get(1, 1), 1e-6f);
@@ -38,12 +38,24 @@ class MergeInsteadOfDropTest {
         float[] ones = {1, 1, 1, 1};
         int[] start = {0, 1, 1, 1};
         // round 1: means 0 and 14/3 -> 1 moves (1 < 3.67), 3 stays (1.67 < 3): {0, 1} | {3, 10}
-        assertArrayEquals(new float[] {0.5f, 6.5f}, col0(DpcKnnKMeans.refine(x, ones, start, 2, 1).apply(x)), 1e-5f);
+        assertArrayEquals(
+                new float[] {0.5f, 6.5f},
+                col0(DpcKnnKMeans.refine(x, ones, start, 2, 1).apply(x)),
+                1e-5f);
         // round 2: means 0.5 and 6.5 -> 3 moves (2.5 < 3.5): {0, 1, 3} | {10}, a fixed point
-        assertArrayEquals(new float[] {4f / 3f, 10f}, col0(DpcKnnKMeans.refine(x, ones, start, 2, 2).apply(x)), 1e-5f);
-        assertArrayEquals(new float[] {4f / 3f, 10f}, col0(DpcKnnKMeans.refine(x, ones, start, 2, 5).apply(x)), 1e-5f);
+        assertArrayEquals(
+                new float[] {4f / 3f, 10f},
+                col0(DpcKnnKMeans.refine(x, ones, start, 2, 2).apply(x)),
+                1e-5f);
+        assertArrayEquals(
+                new float[] {4f / 3f, 10f},
+                col0(DpcKnnKMeans.refine(x, ones, start, 2, 5).apply(x)),
+                1e-5f);
         // zero rounds = the initial clusters merged
-        assertArrayEquals(new float[] {0f, 14f / 3f}, col0(DpcKnnKMeans.refine(x, ones, start, 2, 0).apply(x)), 1e-5f);
+        assertArrayEquals(
+                new float[] {0f, 14f / 3f},
+                col0(DpcKnnKMeans.refine(x, ones, start, 2, 0).apply(x)),
+                1e-5f);
         assertArrayEquals(start, new int[] {0, 1, 1, 1}, "the caller's assignment is not modified");
     }
 
@@ -60,14 +72,17 @@ class MergeInsteadOfDropTest {
     @Test
     void refineRejectsAnAssignmentOutsideTheClusters() {
         FloatMatrix x = FloatMatrix.of(new float[][] {{0, 0}, {1, 0}});
-        assertThrows(IllegalArgumentException.class, () -> DpcKnnKMeans.refine(x, new float[] {1, 1}, new int[] {0, 2}, 2, 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> DpcKnnKMeans.refine(x, new float[] {1, 1}, new int[] {0, 2}, 2, 1));
     }
 
     @Test
     void tomeAtTheEncoderOutputRunsBipartiteRoundsDownToExactlyK() {
         // A = {0, 2}, B = {1, 3}: round 1 merges 0 -> 1 and 2 -> 3; round 2 merges the two results
         FloatMatrix x = FloatMatrix.of(new float[][] {{1, 0}, {1, 0.1f}, {0, 1}, {0.1f, 1}});
-        var in = dev.squeeze.vision.VisualTokens.builder(dev.squeeze.core.transform.TokenSet.of(x)).build();
+        var in = dev.squeeze.vision.VisualTokens.builder(dev.squeeze.core.transform.TokenSet.of(x))
+                .build();
         ToMeEncoder tome = new ToMeEncoder();
         TokenTransform two = tome.reduce(in, dev.squeeze.core.select.Budget.count(2));
         FloatMatrix y = two.apply(x);
