@@ -2,18 +2,14 @@ package dev.squeeze.eval.cachegen;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.squeeze.bench.BenchContext;
-import dev.squeeze.bench.PlotSpec;
-import dev.squeeze.bench.Progress;
 import dev.squeeze.bench.Row;
 import dev.squeeze.core.data.DataAssumptions;
 import dev.squeeze.core.data.SharedData;
+import dev.squeeze.eval.RecordingContext;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,63 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
  * lead's harness was not on this branch).
  */
 class CacheGenSuiteTest {
-
-    static final class Collecting implements BenchContext {
-        final Path out;
-        final Map<String, String> options;
-        final List<Row> rows = new ArrayList<>();
-        final List<String> notes = new ArrayList<>();
-
-        Collecting(Path out, Map<String, String> options) {
-            this.out = out;
-            this.options = options;
-        }
-
-        @Override
-        public Path outDir() {
-            return out;
-        }
-
-        @Override
-        public Optional<Path> dataDir() {
-            return SharedData.locate();
-        }
-
-        @Override
-        public Map<String, String> options() {
-            return options;
-        }
-
-        @Override
-        public void add(Row row) {
-            rows.add(row);
-        }
-
-        @Override
-        public void plot(PlotSpec spec) {}
-
-        @Override
-        public void note(String text) {
-            notes.add(text);
-        }
-
-        @Override
-        public Progress progress(String task, long total) {
-            return new Progress() {
-                @Override
-                public void step() {}
-
-                @Override
-                public void stepBy(long n) {}
-
-                @Override
-                public void message(String text) {}
-
-                @Override
-                public void close() {}
-            };
-        }
-    }
 
     @Test
     void quickRunProducesConsistentRows(@TempDir Path dir) throws Exception {
@@ -95,7 +34,7 @@ class CacheGenSuiteTest {
             opts.put("windows", "2");
             opts.put("big", "false");
         }
-        Collecting ctx = new Collecting(dir, opts);
+        RecordingContext ctx = new RecordingContext(dir, SharedData.locate(), opts);
         new CacheGenSuite().run(ctx);
         if (full) {
             for (Row r : ctx.rows) System.out.println("ROW " + r.values());

@@ -2,19 +2,14 @@ package dev.squeeze.eval.kv;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.squeeze.bench.BenchContext;
 import dev.squeeze.bench.BenchSuite;
-import dev.squeeze.bench.PlotSpec;
-import dev.squeeze.bench.Progress;
 import dev.squeeze.bench.Row;
 import dev.squeeze.core.data.SharedData;
+import dev.squeeze.eval.RecordingContext;
 import dev.squeeze.kv.StoriesFixture;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,66 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the fast test model, given through the suite's model= option), and refuses windows past the model's context.
  */
 class KvBenchSuiteTest {
-    static final class Collecting implements BenchContext {
-        final Path out;
-        final Map<String, String> options;
-        final List<Row> rows = new ArrayList<>();
-        final List<PlotSpec> plots = new ArrayList<>();
-        final List<String> notes = new ArrayList<>();
-
-        Collecting(Path out, Map<String, String> options) {
-            this.out = out;
-            this.options = options;
-        }
-
-        @Override
-        public Path outDir() {
-            return out;
-        }
-
-        @Override
-        public Optional<Path> dataDir() {
-            return SharedData.locate();
-        }
-
-        @Override
-        public Map<String, String> options() {
-            return options;
-        }
-
-        @Override
-        public void add(Row row) {
-            rows.add(row);
-        }
-
-        @Override
-        public void plot(PlotSpec spec) {
-            plots.add(spec);
-        }
-
-        @Override
-        public void note(String text) {
-            notes.add(text);
-        }
-
-        @Override
-        public Progress progress(String task, long total) {
-            return new Progress() {
-                @Override
-                public void step() {}
-
-                @Override
-                public void stepBy(long n) {}
-
-                @Override
-                public void message(String text) {}
-
-                @Override
-                public void close() {}
-            };
-        }
-    }
-
     static Map<String, String> stories260K(String... kv) {
         Map<String, String> o = new HashMap<>();
         o.put("model", SharedData.require("models/stories260K.bin").toString());
@@ -98,7 +33,8 @@ class KvBenchSuiteTest {
         BenchSuite suite = null;
         for (BenchSuite s : ServiceLoader.load(BenchSuite.class)) if (s.name().equals("kv")) suite = s;
         assertNotNull(suite, "suite 'kv' is not registered");
-        Collecting ctx = new Collecting(out, stories260K("quick", "true", "windows", "1", "tasks", "quant"));
+        RecordingContext ctx = new RecordingContext(
+                out, SharedData.locate(), stories260K("quick", "true", "windows", "1", "tasks", "quant"));
         suite.run(ctx);
         assertFalse(ctx.rows.isEmpty());
         for (Row r : ctx.rows) {
@@ -132,7 +68,8 @@ class KvBenchSuiteTest {
     @Test
     void aWindowPastTheTrainedContextIsRefusedNotRun(@TempDir Path out) {
         StoriesFixture.assume();
-        Collecting ctx = new Collecting(out, stories260K("window", "513", "tasks", "quant"));
+        RecordingContext ctx =
+                new RecordingContext(out, SharedData.locate(), stories260K("window", "513", "tasks", "quant"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new KvBenchSuite().run(ctx));
         assertTrue(e.getMessage().contains("window=513") && e.getMessage().contains("seq_len 512"), e.getMessage());
         assertTrue(ctx.rows.isEmpty());
@@ -142,12 +79,15 @@ class KvBenchSuiteTest {
     void unknownTasksAndBadCountsAreNamed(@TempDir Path out) {
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
-                () -> new KvBenchSuite().run(new Collecting(out, Map.of("tasks", "quant,anchors"))));
+                () -> new KvBenchSuite()
+                        .run(new RecordingContext(out, SharedData.locate(), Map.of("tasks", "quant,anchors"))));
         assertTrue(e.getMessage().contains("'anchors'"), e.getMessage());
         StoriesFixture.assume();
         e = assertThrows(
                 IllegalArgumentException.class,
-                () -> new KvBenchSuite().run(new Collecting(out, stories260K("tasks", "quant", "windows", "zero"))));
+                () -> new KvBenchSuite()
+                        .run(new RecordingContext(
+                                out, SharedData.locate(), stories260K("tasks", "quant", "windows", "zero"))));
         assertEquals("option windows must be an integer, got 'zero'", e.getMessage());
     }
 }

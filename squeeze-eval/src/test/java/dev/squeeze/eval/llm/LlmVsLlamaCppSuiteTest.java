@@ -2,11 +2,9 @@ package dev.squeeze.eval.llm;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.squeeze.bench.BenchContext;
 import dev.squeeze.bench.BenchSuite;
-import dev.squeeze.bench.PlotSpec;
-import dev.squeeze.bench.Progress;
 import dev.squeeze.bench.Row;
+import dev.squeeze.eval.RecordingContext;
 import dev.squeeze.llm.model.LlamaConfig;
 import dev.squeeze.llm.model.RopeStyle;
 import dev.squeeze.llm.quant.GgmlType;
@@ -28,67 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LlmVsLlamaCppSuiteTest {
     static final LlamaConfig TINY =
             new LlamaConfig(256, 512, 2, 4, 2, 300, 128, 64, 1e-5f, 10000f, RopeStyle.INTERLEAVED, null);
-
-    static final class Recording implements BenchContext {
-        final Path out;
-        final Map<String, String> options;
-        final List<Row> rows = new ArrayList<>();
-        final List<String> notes = new ArrayList<>();
-
-        Recording(Path out, Map<String, String> options) {
-            this.out = out;
-            this.options = options;
-        }
-
-        @Override
-        public Path outDir() {
-            return out;
-        }
-
-        @Override
-        public Optional<Path> dataDir() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Map<String, String> options() {
-            return options;
-        }
-
-        @Override
-        public void add(Row row) {
-            rows.add(row);
-        }
-
-        @Override
-        public void plot(PlotSpec spec) {}
-
-        @Override
-        public void note(String text) {
-            notes.add(text);
-        }
-
-        @Override
-        public Progress progress(String task, long total) {
-            return new Progress() {
-                @Override
-                public void step() {}
-
-                @Override
-                public void stepBy(long n) {}
-
-                @Override
-                public void message(String text) {}
-
-                @Override
-                public void close() {}
-            };
-        }
-
-        List<Row> task(String t) {
-            return rows.stream().filter(r -> r.task().equals(t)).toList();
-        }
-    }
 
     static LlmVsLlamaCppSuite.Plan plan(Path dir, boolean llama, GgmlType... types) {
         return new LlmVsLlamaCppSuite.Plan(
@@ -115,20 +52,20 @@ class LlmVsLlamaCppSuiteTest {
     void optionsAreChecked(@TempDir Path dir) {
         var e = assertThrows(
                 IllegalArgumentException.class,
-                () -> LlmVsLlamaCppSuite.Plan.of(new Recording(dir, Map.of("types", "Q5_0"))));
+                () -> LlmVsLlamaCppSuite.Plan.of(new RecordingContext(dir, Optional.empty(), Map.of("types", "Q5_0"))));
         assertTrue(e.getMessage().contains("Q5_0"), e.getMessage());
         e = assertThrows(
                 IllegalArgumentException.class,
-                () -> LlmVsLlamaCppSuite.Plan.of(new Recording(dir, Map.of("threads", "0"))));
+                () -> LlmVsLlamaCppSuite.Plan.of(new RecordingContext(dir, Optional.empty(), Map.of("threads", "0"))));
         assertTrue(e.getMessage().contains("threads") && e.getMessage().contains("0"), e.getMessage());
-        var quick = LlmVsLlamaCppSuite.Plan.of(new Recording(dir, Map.of("quick", "true")));
+        var quick = LlmVsLlamaCppSuite.Plan.of(new RecordingContext(dir, Optional.empty(), Map.of("quick", "true")));
         assertEquals(List.of(GgmlType.Q8_0, GgmlType.Q4_0), quick.types());
         assertEquals(4, quick.config().nLayers());
     }
 
     @Test
     void squeezeAloneGivesEveryRunAndSummaryRow(@TempDir Path dir) throws Exception {
-        Recording ctx = new Recording(dir, Map.of());
+        RecordingContext ctx = new RecordingContext(dir, Optional.empty(), Map.of());
         new LlmVsLlamaCppSuite().run(ctx, plan(dir, false, GgmlType.Q8_0, GgmlType.Q4_K));
         assertEquals(2, ctx.task("llamacpp-bandwidth").size());
         assertEquals(2, ctx.task("llamacpp-file").size());
@@ -155,7 +92,7 @@ class LlmVsLlamaCppSuiteTest {
                 Files.isRegularFile(cache.resolve("node_modules/node-llama-cpp/package.json")),
                 "node-llama-cpp " + LlamaCppDriver.VERSION + " is not installed in " + cache
                         + " (run squeeze bench llm-vs-llamacpp once)");
-        Recording ctx = new Recording(dir, Map.of());
+        RecordingContext ctx = new RecordingContext(dir, Optional.empty(), Map.of());
         new LlmVsLlamaCppSuite().run(ctx, plan(dir, true, GgmlType.F32, GgmlType.Q8_0));
         List<Row> logits = ctx.task("llamacpp-logits");
         assertEquals(2, logits.size());
