@@ -302,6 +302,9 @@ final class SqueezeHandler extends Handler.Abstract {
                 if (answer == null || !answered.compareAndSet(false, true)) return;
                 ScheduledFuture<?> t = timer;
                 if (t != null) t.cancel(false);
+                // The compression is done: return its memory before answering, so that a client that sends its
+                // next request on seeing this answer finds the budget free (closing is idempotent).
+                lease.close();
                 try {
                     answer.run();
                 } catch (ApiException e) {

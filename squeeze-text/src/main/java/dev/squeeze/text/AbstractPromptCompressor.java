@@ -2,12 +2,21 @@ package dev.squeeze.text;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The parts every method shares: validation, {@code <squeeze>} segments, budgets, exact token counts of the
  * result. Subclasses compress one segment to a token target. Stateless: safe to share across threads.
  */
 public abstract class AbstractPromptCompressor implements PromptCompressor {
+    /**
+     * Largest shortfall under the budget, as a fraction of the input's tokens (the benchmark's rate tolerance, as in the
+     * causal-LM methods' budget fit), but at least {@value #MIN_SHORTFALL_TOKENS} tokens so that word- and
+     * sentence-sized units on short texts are not errors.
+     */
+    static final double SHORTFALL_TOLERANCE = 0.02;
+
+    static final int MIN_SHORTFALL_TOKENS = 8;
 
     @Override
     public final CompressionResult compress(CompressionRequest request) {
@@ -74,7 +83,38 @@ public abstract class AbstractPromptCompressor implements PromptCompressor {
             else appendCompressed(out, s.text(), target[i], segTokens[i], ctx);
         }
         String compressed = out.toString();
-        return CompressionResult.of(compressed, origin, counter.count(compressed), method(), t0);
+        int kept = counter.count(compressed);
+        if (fillsBudget()) checkShortfall(kept, budget, origin);
+        return CompressionResult.of(compressed, origin, kept, method(), t0);
+    }
+
+    /**
+     * Whether the method fills its budget by design, to within a few tokens, so that a result far under it means a
+     * unit was dropped that did not fit (an error). False for methods whose rate is approximate by design (a
+     * reference's percentile threshold, a fixed probability threshold, whole sentences).
+     */
+    protected boolean fillsBudget() {
+        return false;
+    }
+
+    /**
+     * A result far under its budget means the method dropped a unit larger than what was left of the budget (say one
+     * 200,000-character "word" in a prompt): that is an error naming the counts, never a silently emptier prompt.
+     */
+    private void checkShortfall(int kept, int budget, int origin) {
+        double tolerance = Math.max(SHORTFALL_TOLERANCE * origin, MIN_SHORTFALL_TOKENS);
+        if (budget - kept > tolerance) {
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "%s kept %d tokens of %d for a budget of %d, more than %.0f tokens below it: a unit of the text "
+                            + "(a word, sentence or paragraph) is larger than the budget left for it; split the text, "
+                            + "raise the rate or target, or use a method with finer units",
+                    method(),
+                    kept,
+                    origin,
+                    budget,
+                    tolerance));
+        }
     }
 
     /**

@@ -58,6 +58,12 @@ public final class LexicalCompressor extends AbstractPromptCompressor {
         return NAME;
     }
 
+    /** Word-level pruning fills the budget to within a word; a large shortfall is an unfittable unit (an error). */
+    @Override
+    protected boolean fillsBudget() {
+        return true;
+    }
+
     /** (tokens &lt;&lt; 24) | first token id of {@code s}, memoised. */
     private int bpeInfo(TokenCounter counter, String s) {
         java.util.concurrent.ConcurrentHashMap<String, Integer> memo = bpeMemo.get(counter.encoding());

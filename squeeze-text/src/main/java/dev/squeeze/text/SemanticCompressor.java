@@ -67,6 +67,12 @@ public final class SemanticCompressor extends AbstractPromptCompressor {
         return NAME;
     }
 
+    /** Word-level pruning fills the budget to within a word; a large shortfall is an unfittable unit (an error). */
+    @Override
+    protected boolean fillsBudget() {
+        return true;
+    }
+
     @Override
     protected String compressSegment(String text, int target, int segmentTokens, SegmentContext ctx) {
         return lexical.compressSegment(text, target, segmentTokens, ctx, this::relevance);

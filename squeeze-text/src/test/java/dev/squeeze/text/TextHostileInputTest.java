@@ -2,6 +2,7 @@ package dev.squeeze.text;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +82,28 @@ class TextHostileInputTest {
                         && e.getMessage().contains("1000"),
                 e.getMessage());
         TextChecks.requireWordsAtMost("text", "normal words only", 1000);
+    }
+
+    @Test
+    void aWordLargerThanTheBudgetIsAnErrorNotASilentlyEmptierPrompt() {
+        // 2,500 cl100k tokens in one "word" after a 4-token sentence: at rate 0.25 no word-level unit fits the budget.
+        String text = "Intro sentence here. " + "x".repeat(20_000) + " end.";
+        for (PromptCompressor c :
+                List.of(new LexicalCompressor(), CompressorRegistry.load().get("semantic"))) {
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> c.compress(CompressionRequest.builder(text).rate(0.25).build()),
+                    c.method());
+            assertTrue(
+                    e.getMessage().startsWith(c.method() + " kept ")
+                            && e.getMessage().contains("budget of"),
+                    e.getMessage());
+        }
+        // The same method on ordinary text meets its budget within the tolerance and raises nothing.
+        String filler = LexicalCompressorTest.filler(40);
+        CompressionResult r = new LexicalCompressor()
+                .compress(CompressionRequest.builder(filler).rate(0.25).build());
+        assertTrue(Math.abs(r.rate() - 0.25) <= 0.02, "rate " + r.rate());
     }
 
     @Test
