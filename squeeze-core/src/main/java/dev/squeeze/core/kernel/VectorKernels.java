@@ -220,8 +220,11 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * c[cAt + r*ldc + s] = dot(a row ai+r, b row bj+s) for r, s < 4: 8 loads feed 16 FMAs per step; the last
-     * partial vector of d is loaded masked (zeros past d), so there is no scalar tail.
+     * c[cAt + r*ldc + s] = dot(a row ai+r, b row bj+s) for r, s < 4: 8 loads feed 16 FMAs per step over the full
+     * vectors of d; the last partial vector is added by {@link #addTail4x4}. The tail lives in its own method because
+     * with it inline C1 runs out of virtual registers compiling this one ("COMPILE SKIPPED: out of virtual registers
+     * in LIR generator" on Temurin 25), which left it at tier 2 on the Vector API's boxed fallback and never reaching
+     * C2.
      */
     private static void tile4x4(float[] a, float[] b, float[] c, int ai, int bj, int cAt, int ldc, int d) {
         int a0 = ai * d, a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
@@ -231,29 +234,15 @@ final class VectorKernels implements Kernels {
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
         FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
         int bound = S.loopBound(d);
-        for (int k = 0; k <= bound; k += L) {
-            FloatVector x0, x1, x2, x3, y0, y1, y2, y3;
-            if (k < bound) {
-                x0 = FloatVector.fromArray(S, a, a0 + k);
-                x1 = FloatVector.fromArray(S, a, a1 + k);
-                x2 = FloatVector.fromArray(S, a, a2 + k);
-                x3 = FloatVector.fromArray(S, a, a3 + k);
-                y0 = FloatVector.fromArray(S, b, b0 + k);
-                y1 = FloatVector.fromArray(S, b, b1 + k);
-                y2 = FloatVector.fromArray(S, b, b2 + k);
-                y3 = FloatVector.fromArray(S, b, b3 + k);
-            } else {
-                if (k == d) break;
-                VectorMask<Float> t = S.indexInRange(k, d);
-                x0 = FloatVector.fromArray(S, a, a0 + k, t);
-                x1 = FloatVector.fromArray(S, a, a1 + k, t);
-                x2 = FloatVector.fromArray(S, a, a2 + k, t);
-                x3 = FloatVector.fromArray(S, a, a3 + k, t);
-                y0 = FloatVector.fromArray(S, b, b0 + k, t);
-                y1 = FloatVector.fromArray(S, b, b1 + k, t);
-                y2 = FloatVector.fromArray(S, b, b2 + k, t);
-                y3 = FloatVector.fromArray(S, b, b3 + k, t);
-            }
+        for (int k = 0; k < bound; k += L) {
+            FloatVector x0 = FloatVector.fromArray(S, a, a0 + k);
+            FloatVector x1 = FloatVector.fromArray(S, a, a1 + k);
+            FloatVector x2 = FloatVector.fromArray(S, a, a2 + k);
+            FloatVector x3 = FloatVector.fromArray(S, a, a3 + k);
+            FloatVector y0 = FloatVector.fromArray(S, b, b0 + k);
+            FloatVector y1 = FloatVector.fromArray(S, b, b1 + k);
+            FloatVector y2 = FloatVector.fromArray(S, b, b2 + k);
+            FloatVector y3 = FloatVector.fromArray(S, b, b3 + k);
             c00 = x0.fma(y0, c00);
             c10 = x1.fma(y0, c10);
             c20 = x2.fma(y0, c20);
@@ -291,6 +280,19 @@ final class VectorKernels implements Kernels {
         c[r + 1] = sum(c31);
         c[r + 2] = sum(c32);
         c[r + 3] = sum(c33);
+        if (bound < d) addTail4x4(a, b, c, a0, b0, cAt, ldc, d, bound);
+    }
+
+    /** Adds the masked last partial vector [k, d) of each of the 4 x 4 dot products (zeros past d) to c. */
+    private static void addTail4x4(float[] a, float[] b, float[] c, int a0, int b0, int cAt, int ldc, int d, int k) {
+        VectorMask<Float> t = S.indexInRange(k, d);
+        for (int r = 0; r < 4; r++) {
+            FloatVector x = FloatVector.fromArray(S, a, a0 + r * d + k, t);
+            int row = cAt + r * ldc;
+            for (int s = 0; s < 4; s++) {
+                c[row + s] += sum(x.mul(FloatVector.fromArray(S, b, b0 + s * d + k, t)));
+            }
+        }
     }
 
     private static float sum(FloatVector v) {
