@@ -156,7 +156,8 @@ final class VectorQuantKernels implements QuantKernels {
     // gives 16 int lanes of 8 products each, lane i in block i/4. The zero point 8 comes off as 8 * (the lane's sum of
     // quants), exact in floats; then one multiply by d_w and one FMA with d_x per lane.
     // prep per group (96 floats): the 4 extractions' x quants as 32 shorts each (64 floats of bits), then per int
-    // lane 8 * (its quants' sum) and d_x of its block; tail blocks after the last whole group: x decoded from its quants
+    // lane 8 * (its quants' sum) and d_x of its block; tail blocks after the last whole group: x decoded from its
+    // quants
     // (d q), 32 floats per block, in order.
 
     private static final int Q4_0_GROUP_FLOATS = 96;
@@ -180,7 +181,8 @@ final class VectorQuantKernels implements QuantKernels {
                 for (int i = 4 * m; i < 4 * m + 4; i++) prep[p + 80 + i] = d;
             }
             for (int k = 0; k < 4; k++) {
-                for (int j = 0; j < 32; j++) sh[32 * k + j] = (short) q[32 * (j / 8) + 2 * (j % 8) + k / 2 + 16 * (k % 2)];
+                for (int j = 0; j < 32; j++)
+                    sh[32 * k + j] = (short) q[32 * (j / 8) + 2 * (j % 8) + k / 2 + 16 * (k % 2)];
             }
             for (int i = 0; i < 16; i++) { // int lane i = short lanes 2i, 2i + 1 of every extraction
                 int sum = 0;
@@ -243,8 +245,8 @@ final class VectorQuantKernels implements QuantKernels {
             IntVector pairs = s.reinterpretAsInts();
             IntVector sums = pairs.lanewise(VectorOperators.ASHR, 16)
                     .add(pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
-            FloatVector t = ((FloatVector) sums.convert(VectorOperators.I2F, 0))
-                    .sub(FloatVector.fromArray(F512, prep, p + 64));
+            FloatVector t =
+                    ((FloatVector) sums.convert(VectorOperators.I2F, 0)).sub(FloatVector.fromArray(F512, prep, p + 64));
             acc = t.mul(d).fma(FloatVector.fromArray(F512, prep, p + 80), acc);
         }
         return tailQ4_0(seg, off, prep, n, groups, acc.reduceLanes(VectorOperators.ADD));
