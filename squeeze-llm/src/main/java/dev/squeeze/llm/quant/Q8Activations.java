@@ -1,10 +1,12 @@
 package dev.squeeze.llm.quant;
 
 /**
- * Activations quantised once per product to 8-bit blocks of 32 with an f32 scale, the activation format of
- * llama.cpp's integer dots (its {@code block_q8_0}, there with an f16 scale): d = max |x| / 127, q = round-half-even(x
- * / d) in [-127, 127], x ~ d q. The Q4_0 row dots multiply these with the weights' nibbles in integers (one scale
- * product per block), so every {@link QuantKernels} implementation quantises here and agrees on q and d exactly.
+ * Activations quantised once per product to 8-bit blocks of 32, llama.cpp's activation format for its integer dots
+ * ({@code block_q8_0}, made by ggml's {@code quantize_row_q8_0}): with a = max |x| over the block, the scale is d =
+ * a / 127 rounded to a half float (kept here as the f32 of that half, as llama.cpp stores it), and q = round-half-even(x
+ * 127 / a) in [-127, 127], so x ~ d q. Matching llama.cpp's rounding keeps Squeeze's logits next to llama.cpp's. The
+ * Q4_0 row dots multiply these with the weights' nibbles in integers (one scale product per block), and every
+ * {@link QuantKernels} implementation quantises here, so they agree on q and d exactly.
  */
 final class Q8Activations {
     private Q8Activations() {}
@@ -18,10 +20,9 @@ final class Q8Activations {
     static float quantiseBlock(float[] x, int off, float[] q, int qOff) {
         float amax = 0f;
         for (int i = 0; i < BLOCK; i++) amax = Math.max(amax, Math.abs(x[off + i]));
-        float d = amax / 127f;
-        float id = d == 0f ? 0f : 1f / d;
+        float id = amax == 0f ? 0f : 127f / amax;
         for (int i = 0; i < BLOCK; i++) q[qOff + i] = (float) Math.rint(x[off + i] * id);
-        return d;
+        return Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
     }
 
     /** x[xOff .. xOff+n) quantised and decoded again (d q per element) into out[outOff ..); n a multiple of 32. */

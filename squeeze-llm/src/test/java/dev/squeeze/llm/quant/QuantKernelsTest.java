@@ -135,17 +135,25 @@ class QuantKernelsTest {
         x[40] = -3f; // second block: one non-zero
         float[] q = new float[32];
         float d = Q8Activations.quantiseBlock(x, 0, q, 0);
-        assertEquals(8f / 127f, d);
+        assertEquals(Float.float16ToFloat(Float.floatToFloat16(8f / 127f)), d, "d = max / 127 as a half float");
+        assertNotEquals(8f / 127f, d, "the half-float rounding is visible at this value");
         assertEquals(-127f, q[0]);
-        assertEquals((float) Math.rint(0.5f * (1f / d)), q[17]); // 0.5 / (8/127) = 7.9375 -> 8
-        assertEquals(8f, q[17]);
+        assertEquals(8f, q[17]); // 0.5 * 127 / 8 = 7.9375 -> 8
+        assertEquals(32f, q[20]); // 2 * 127 / 8 = 31.75 -> 32
+        float[] halves = new float[32];
+        halves[0] = 127f; // 127 / max = 1: x * 1 rounds half to even
+        halves[1] = 2.5f;
+        halves[2] = -3.5f;
+        assertEquals(1f, Q8Activations.quantiseBlock(halves, 0, q, 0));
+        assertArrayEquals(new float[] {127f, 2f, -4f}, java.util.Arrays.copyOf(q, 3));
         assertEquals(0f, q[16]);
         assertEquals(0f, Q8Activations.quantiseBlock(new float[32], 0, q, 0), "an all-zero block has scale 0");
         for (float v : q) assertEquals(0f, v);
         float[] back = new float[64];
         Q8Activations.roundTrip(x, 0, 64, back, 0);
-        assertEquals(-3f, back[40], 1e-6f);
-        for (int i = 0; i < 32; i++) assertEquals(x[i], back[i], d / 2 + 1e-6f, "element " + i);
+        assertEquals(-3f, back[40], 3f / 1024, "within the half-float scale's precision");
+        for (int i = 0; i < 32; i++)
+            assertEquals(x[i], back[i], 0.6f * d, "element " + i + ": half a step, plus the scale's rounding");
     }
 
     static float dot(QuantKernels k, GgmlType t, MemorySegment seg, long off, float[] x, int xOff, int n) {
