@@ -42,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
         value = 1,
         jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx1g"})
 public class QuantMatVecBench {
-    private static final long COPIES_BYTES = 256L << 20;
+    static final long COPIES_BYTES = 256L << 20;
 
     @Param({"Q8_0", "Q4_0"})
     String type;
@@ -90,7 +90,7 @@ public class QuantMatVecBench {
     }
 
     /** Random quants with scale 0.01 (the scales' f16 bits; every other byte random). */
-    private static void fill(MemorySegment seg, GgmlType t, Random r) {
+    static void fill(MemorySegment seg, GgmlType t, Random r) {
         byte[] buf = new byte[1 << 16];
         for (long o = 0; o < seg.byteSize(); o += buf.length) {
             r.nextBytes(buf);

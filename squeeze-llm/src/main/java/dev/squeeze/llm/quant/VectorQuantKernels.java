@@ -18,10 +18,13 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Q8_0 and BF16 dots and every row decoding read elements in order: bytes are widened to floats
  * ({@code B2F}), half floats are expanded with integer operations (exact for every finite value).
  *
- * <p>With 16 float lanes, the 4-bit dots (Q4_0, Q4_K, Q6_K) read 64 bytes of packed fields as 16 int lanes and take
+ * <p>With 16 float lanes, Q4_0's dot multiplies nibbles with 8-bit quantised activations in 16-bit lanes (see the
+ * comment above {@link #dotQ4_0}); with other lane counts it dots decoded blocks with x decoded from the same quants.
+ *
+ * <p>With 16 float lanes, the other 4-bit dots (Q4_K, Q6_K) read 64 bytes of packed fields as 16 int lanes and take
  * each field out with a shift and a mask ({@code (v >>> 4s) & 15}), then convert ints to floats: no byte widening,
  * which is what bounds the byte-at-a-time form. Lane i of extraction s then holds a known element, so x is reordered
- * once per product to the same order ({@link #prepare}); zero points (Q4_0's 8, Q6_K's 32, Q4_K's mins) are applied
+ * once per product to the same order ({@link #prepare}); zero points (Q6_K's 32, Q4_K's mins) are applied
  * with sums of x prepared alongside. With other lane counts those dots decode a block in order and dot it.
  */
 final class VectorQuantKernels implements QuantKernels {
@@ -157,8 +160,7 @@ final class VectorQuantKernels implements QuantKernels {
     // quants), exact in floats; then one multiply by d_w and one FMA with d_x per lane.
     // prep per group (96 floats): the 4 extractions' x quants as 32 shorts each (64 floats of bits), then per int
     // lane 8 * (its quants' sum) and d_x of its block; tail blocks after the last whole group: x decoded from its
-    // quants
-    // (d q), 32 floats per block, in order.
+    // quants (d q), 32 floats per block, in order.
 
     private static final int Q4_0_GROUP_FLOATS = 96;
     /** Per thread: one group's quants as floats (Q8Activations' output), then as the shorts written to prep. */

@@ -156,6 +156,38 @@ class QuantKernelsTest {
             assertEquals(x[i], back[i], 0.6f * d, "element " + i + ": half a step, plus the scale's rounding");
     }
 
+    @Test
+    void aSecondTensorOfTheSameTypeReusesThePreparedActivation() {
+        SplittableRandom r = new SplittableRandom(9);
+        int rows = 3, cols = 512;
+        for (GgmlType t : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
+            WeightTensor a = WeightTensor.of(
+                    t,
+                    BlocksTest.seg(
+                            dev.squeeze.llm.format.GgufWriter.encode(t, gaussian(r, rows * cols), 0, rows * cols)),
+                    0,
+                    rows,
+                    cols,
+                    "a");
+            WeightTensor b = WeightTensor.of(
+                    t,
+                    BlocksTest.seg(
+                            dev.squeeze.llm.format.GgufWriter.encode(t, gaussian(r, rows * cols), 0, rows * cols)),
+                    0,
+                    rows,
+                    cols,
+                    "b");
+            float[] x = gaussian(r, cols), scratch = new float[a.scratchLength()];
+            float[] fresh = new float[rows], reused = new float[rows], first = new float[rows];
+            b.dotRows(0, rows, x, 0, fresh, 0, new float[b.scratchLength()]);
+            a.dotRows(0, rows, x, 0, first, 0, scratch);
+            b.dotRows(0, rows, new float[cols], 0, reused, 0, scratch, true); // x ignored: the scratch holds it
+            assertArrayEquals(fresh, reused, t.toString());
+            b.dotRows(0, rows, new float[cols], 0, reused, 0, scratch, false);
+            for (float v : reused) assertEquals(0f, v, t + ": without the flag x (zeros here) is prepared again");
+        }
+    }
+
     static float dot(QuantKernels k, GgmlType t, MemorySegment seg, long off, float[] x, int xOff, int n) {
         return switch (t) {
             case Q8_0 -> k.dotQ8_0(seg, off, x, xOff, n);
