@@ -156,27 +156,17 @@ class QuantKernelsTest {
             assertEquals(x[i], back[i], 0.6f * d, "element " + i + ": half a step, plus the scale's rounding");
     }
 
+    static WeightTensor randomTensor(GgmlType t, SplittableRandom r, int rows, int cols) {
+        byte[] bytes = dev.squeeze.llm.format.GgufWriter.encode(t, gaussian(r, rows * cols), 0, rows * cols);
+        return WeightTensor.of(t, BlocksTest.seg(bytes), 0, rows, cols, "w");
+    }
+
     @Test
     void aSecondTensorOfTheSameTypeReusesThePreparedActivation() {
         SplittableRandom r = new SplittableRandom(9);
         int rows = 3, cols = 512;
         for (GgmlType t : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
-            WeightTensor a = WeightTensor.of(
-                    t,
-                    BlocksTest.seg(
-                            dev.squeeze.llm.format.GgufWriter.encode(t, gaussian(r, rows * cols), 0, rows * cols)),
-                    0,
-                    rows,
-                    cols,
-                    "a");
-            WeightTensor b = WeightTensor.of(
-                    t,
-                    BlocksTest.seg(
-                            dev.squeeze.llm.format.GgufWriter.encode(t, gaussian(r, rows * cols), 0, rows * cols)),
-                    0,
-                    rows,
-                    cols,
-                    "b");
+            WeightTensor a = randomTensor(t, r, rows, cols), b = randomTensor(t, r, rows, cols);
             float[] x = gaussian(r, cols), scratch = new float[a.scratchLength()];
             float[] fresh = new float[rows], reused = new float[rows], first = new float[rows];
             b.dotRows(0, rows, x, 0, fresh, 0, new float[b.scratchLength()]);
