@@ -11,8 +11,10 @@ import java.lang.foreign.MemorySegment;
  * <p>Decode (batch 1) multiplies every weight row with the same activation x. For Q4_0, Q4_K and Q6_K the vector
  * kernels unpack 4-bit fields with shifts of 32-bit lanes, which yields elements in a fixed scrambled order, so x
  * is {@link #prepare prepared} once per matrix-vector product: reordered to that lane order, with the block sums
- * the zero points need. The scalar reference prepares a plain copy. Row decoding ({@link #dequant}) writes elements
- * in their natural order.
+ * the zero points need. Q4_0's dot is an integer dot: x is prepared as 8-bit blocks ({@link Q8Activations},
+ * llama.cpp's activation format), so its result is that of x rounded to those blocks, not of x itself. The scalar
+ * reference prepares a plain copy (Q4_0: the same 8-bit blocks). Row decoding ({@link #dequant}) writes elements in
+ * their natural order.
  */
 public interface QuantKernels {
 
@@ -33,7 +35,10 @@ public interface QuantKernels {
     /** Prepares x[xOff .. xOff+n) for the row dots of {@code type} (Q4_0, Q4_K or Q6_K) into prep. */
     void prepare(GgmlType type, float[] x, int xOff, int n, float[] prep);
 
-    /** sum_i w_i x_i over n elements of Q4_0 blocks at byte {@code off}, x {@link #prepare prepared} for Q4_0. */
+    /**
+     * sum_i w_i x_i over n elements of Q4_0 blocks at byte {@code off}, x {@link #prepare prepared} for Q4_0: x is
+     * taken as its 8-bit blocks and each block's products are summed in integers.
+     */
     float dotQ4_0(MemorySegment seg, long off, float[] prep, int n);
 
     /** The same for Q4_K super-blocks (n a multiple of 256). */

@@ -3,7 +3,11 @@ package dev.squeeze.llm.quant;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-/** The scalar reference for {@link QuantKernels}: straight from the block formats of {@link Blocks}; x is prepared as a copy. */
+/**
+ * The scalar reference for {@link QuantKernels}: straight from the block formats of {@link Blocks}. x is prepared as a
+ * copy, except for Q4_0: its {@link Q8Activations} quants (as floats), then one scale per block, and the dot sums
+ * nibble-times-quant products in integers per block.
+ */
 final class ScalarQuantKernels implements QuantKernels {
     static final ScalarQuantKernels INSTANCE = new ScalarQuantKernels();
 
@@ -40,26 +44,31 @@ final class ScalarQuantKernels implements QuantKernels {
 
     @Override
     public int preparedLength(GgmlType type, int n) {
-        return n;
+        return type == GgmlType.Q4_0 ? n + n / 32 : n;
     }
 
     @Override
     public void prepare(GgmlType type, float[] x, int xOff, int n, float[] prep) {
-        System.arraycopy(x, xOff, prep, 0, n);
+        if (type != GgmlType.Q4_0) {
+            System.arraycopy(x, xOff, prep, 0, n);
+            return;
+        }
+        for (int b = 0; b < n / 32; b++) prep[n + b] = Q8Activations.quantiseBlock(x, xOff + 32 * b, prep, 32 * b);
     }
 
+    /** Per block: d_w d_x sum_j (nibble_j - 8) q_j, the sum in integers. */
     @Override
     public float dotQ4_0(MemorySegment seg, long off, float[] prep, int n) {
         float total = 0f;
         for (int b = 0; b < n / 32; b++) {
             long bo = off + 18L * b;
-            float s = 0f;
+            int s = 0;
             int xb = 32 * b;
             for (int j = 0; j < 16; j++) {
                 int q = seg.get(ValueLayout.JAVA_BYTE, bo + 2 + j) & 0xFF;
-                s += ((q & 0x0F) - 8) * prep[xb + j] + ((q >>> 4) - 8) * prep[xb + j + 16];
+                s += ((q & 0x0F) - 8) * (int) prep[xb + j] + ((q >>> 4) - 8) * (int) prep[xb + j + 16];
             }
-            total += Blocks.f16(seg, bo) * s;
+            total += s * (Blocks.f16(seg, bo) * prep[n + b]);
         }
         return total;
     }

@@ -6,7 +6,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Weights computed on the mapped file bytes with the {@link QuantKernels}: decode's {@link #dotRows} reads each
- * row once (Q4_0, Q4_K and Q6_K with x prepared once per call), prompt processing decodes rows with {@link #copyRow}.
+ * row once (Q4_0, Q4_K and Q6_K with x prepared once per call; Q4_0's products take x as 8-bit blocks, see
+ * {@link Q8Activations}), prompt processing decodes rows with {@link #copyRow}.
  */
 final class SegmentWeightTensor implements WeightTensor {
     private static final Kernels K = KernelProvider.kernels();
@@ -69,9 +70,15 @@ final class SegmentWeightTensor implements WeightTensor {
 
     @Override
     public void dotRows(int from, int to, float[] x, int xOff, float[] out, int outOff, float[] scratch) {
+        dotRows(from, to, x, xOff, out, outOff, scratch, false);
+    }
+
+    @Override
+    public void dotRows(
+            int from, int to, float[] x, int xOff, float[] out, int outOff, float[] scratch, boolean prepared) {
         switch (type) {
             case Q4_0, Q4_K, Q6_K -> {
-                Q.prepare(type, x, xOff, cols, scratch);
+                if (!prepared) Q.prepare(type, x, xOff, cols, scratch);
                 for (int r = from; r < to; r++) {
                     long ro = offset + rowBytes * r;
                     out[outOff + r] = switch (type) {

@@ -18,10 +18,13 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Q8_0 and BF16 dots and every row decoding read elements in order: bytes are widened to floats
  * ({@code B2F}), half floats are expanded with integer operations (exact for every finite value).
  *
- * <p>With 16 float lanes, the 4-bit dots (Q4_0, Q4_K, Q6_K) read 64 bytes of packed fields as 16 int lanes and take
+ * <p>With 16 float lanes, Q4_0's dot multiplies nibbles with 8-bit quantised activations in 16-bit lanes (see the
+ * comment above {@link #dotQ4_0}); with other lane counts it dots decoded blocks with x decoded from the same quants.
+ *
+ * <p>With 16 float lanes, the other 4-bit dots (Q4_K, Q6_K) read 64 bytes of packed fields as 16 int lanes and take
  * each field out with a shift and a mask ({@code (v >>> 4s) & 15}), then convert ints to floats: no byte widening,
  * which is what bounds the byte-at-a-time form. Lane i of extraction s then holds a known element, so x is reordered
- * once per product to the same order ({@link #prepare}); zero points (Q4_0's 8, Q6_K's 32, Q4_K's mins) are applied
+ * once per product to the same order ({@link #prepare}); zero points (Q6_K's 32, Q4_K's mins) are applied
  * with sums of x prepared alongside. With other lane counts those dots decode a block in order and dot it.
  */
 final class VectorQuantKernels implements QuantKernels {
@@ -126,7 +129,7 @@ final class VectorQuantKernels implements QuantKernels {
     public int preparedLength(GgmlType type, int n) {
         if (!LANES16) return n + 256; // x as is, then a block of scratch
         return switch (type) {
-            case Q4_0 -> n + 16 * (n / 128);
+            case Q4_0 -> n / 128 * Q4_0_GROUP_FLOATS + n % 128;
             case Q4_K -> n / 256 * 272;
             case Q6_K -> n / 256 * 320;
             default -> throw new IllegalArgumentException("no prepared dot for " + type);
@@ -135,8 +138,9 @@ final class VectorQuantKernels implements QuantKernels {
 
     @Override
     public void prepare(GgmlType type, float[] x, int xOff, int n, float[] prep) {
-        if (!LANES16) {
-            System.arraycopy(x, xOff, prep, 0, n);
+        if (!LANES16) { // in-order dots: Q4_0 on x decoded from its 8-bit quants (the same values as the integer form)
+            if (type == GgmlType.Q4_0) Q8Activations.roundTrip(x, xOff, n, prep, 0);
+            else System.arraycopy(x, xOff, prep, 0, n);
             return;
         }
         switch (type) {
@@ -147,27 +151,51 @@ final class VectorQuantKernels implements QuantKernels {
         }
     }
 
-    // Q4_0, 16 lanes: a group of 4 blocks (72 bytes) is gathered into one 64-byte vector of the blocks' quants (block j
-    // in bytes 16j..16j+15). Int lane i then holds bytes 4i..4i+3 = bytes 4(i%4).. of block i/4; extraction s = 2c + h
-    // ((v >>> 8c + 4h) & 15) gives, in lane i, element 4(i%4) + c + 16h of block i/4.
-    // prep per group: 128 reordered x (extraction s at 16s), then 16 sums 8 * (the lane's 8 x values); tail blocks in
-    // order.
+    // Q4_0, 16 lanes, integer products: x is quantised once per product to 8-bit blocks (Q8Activations). A group of 4
+    // weight blocks (72 bytes) is gathered into one 64-byte vector of their quants (block m in bytes 16m..16m+15), read
+    // as 32 short lanes: lane j holds bytes b0 = 2(j%8) and b0 + 1 of block j/8, so its nibble k ((s >>> 4k) & 15) is
+    // element e(j, k) = b0 + k/2 + 16(k%2). Each of the 4 extractions is multiplied with x's quants in that order
+    // (shorts), and the 4 products summed (|sum| <= 4 * 15 * 127, no overflow); adding the two shorts of each int lane
+    // gives 16 int lanes of 8 products each, lane i in block i/4. The zero point 8 comes off as 8 * (the lane's sum of
+    // quants), exact in floats; then one multiply by d_w and one FMA with d_x per lane.
+    // prep per group (96 floats): the 4 extractions' x quants as 32 shorts each (64 floats of bits), then per int
+    // lane 8 * (its quants' sum) and d_x of its block; tail blocks after the last whole group: x decoded from its
+    // quants (d q), 32 floats per block, in order.
+
+    private static final int Q4_0_GROUP_FLOATS = 96;
+    /** Per thread: one group's quants as floats (Q8Activations' output), then as the shorts written to prep. */
+    private static final ThreadLocal<Q4_0Scratch> Q4_0_SCRATCH = ThreadLocal.withInitial(Q4_0Scratch::new);
+
+    private static final class Q4_0Scratch {
+        final float[] q = new float[128];
+        final short[] s = new short[128];
+    }
 
     private static void prepareQ4_0(float[] x, int xOff, int n, float[] prep) {
         int groups = n / 128;
+        Q4_0Scratch sc = Q4_0_SCRATCH.get();
+        float[] q = sc.q;
+        short[] sh = sc.s;
         for (int g = 0; g < groups; g++) {
-            int p = g * 144, xg = xOff + g * 128;
-            for (int i = 0; i < 16; i++) {
-                float sum = 0f;
-                for (int s = 0; s < 8; s++) {
-                    float v = x[xg + 32 * (i / 4) + 4 * (i % 4) + (s >> 1) + 16 * (s & 1)];
-                    prep[p + 16 * s + i] = v;
-                    sum += v;
-                }
-                prep[p + 128 + i] = 8 * sum;
+            int p = g * Q4_0_GROUP_FLOATS, xg = xOff + g * 128;
+            for (int m = 0; m < 4; m++) {
+                float d = Q8Activations.quantiseBlock(x, xg + 32 * m, q, 32 * m);
+                for (int i = 4 * m; i < 4 * m + 4; i++) prep[p + 80 + i] = d;
             }
+            for (int k = 0; k < 4; k++) {
+                for (int j = 0; j < 32; j++)
+                    sh[32 * k + j] = (short) q[32 * (j / 8) + 2 * (j % 8) + k / 2 + 16 * (k % 2)];
+            }
+            for (int i = 0; i < 16; i++) { // int lane i = short lanes 2i, 2i + 1 of every extraction
+                int sum = 0;
+                for (int k = 0; k < 4; k++) sum += sh[32 * k + 2 * i] + sh[32 * k + 2 * i + 1];
+                prep[p + 64 + i] = 8 * sum;
+            }
+            // the shorts' bits into the float array through vector reinterpretation (no float conversion of the bits)
+            for (int k = 0; k < 4; k++)
+                ShortVector.fromArray(S512, sh, 32 * k).reinterpretAsFloats().intoArray(prep, p + 16 * k);
         }
-        System.arraycopy(x, xOff + groups * 128, prep, groups * 144, n - groups * 128);
+        Q8Activations.roundTrip(x, xOff + groups * 128, n - groups * 128, prep, groups * Q4_0_GROUP_FLOATS);
     }
 
     private static final VectorSpecies<Byte> B512 = ByteVector.SPECIES_512;
@@ -205,29 +233,37 @@ final class VectorQuantKernels implements QuantKernels {
         int groups = n / 128;
         for (int g = 0; g < groups; g++) {
             long bo = off + 72L * g;
-            int p = g * 144;
+            int p = g * Q4_0_GROUP_FLOATS;
             ByteVector a = ByteVector.fromMemorySegment(B512, seg, bo, ByteOrder.LITTLE_ENDIAN);
             ByteVector b = ByteVector.fromMemorySegment(B512, seg, bo + 8, ByteOrder.LITTLE_ENDIAN);
-            IntVector v = a.rearrange(Q4_0_QUANTS, b).reinterpretAsInts();
+            ShortVector v = a.rearrange(Q4_0_QUANTS, b).reinterpretAsShorts();
             FloatVector d = halfBits((IntVector)
                     a.reinterpretAsShorts().rearrange(Q4_0_SCALES).convertShape(VectorOperators.S2I, I512, 0));
-            FloatVector s0 = FloatVector.zero(F512), s1 = s0;
-            for (int sh = 0;
-                    sh < 32;
-                    sh += 8) { // a loop, not 8 copies: keeps the compiled method under C2's inlining cutoff
-                s0 = nibble(v, sh).fma(FloatVector.fromArray(F512, prep, p + 4 * sh), s0);
-                s1 = nibble(v, sh + 4).fma(FloatVector.fromArray(F512, prep, p + 4 * sh + 16), s1);
-            }
-            acc = s0.add(s1).sub(FloatVector.fromArray(F512, prep, p + 128)).fma(d, acc);
+            ShortVector s = v.and((short) 15)
+                    .mul(xQuants(prep, p))
+                    .add(v.lanewise(VectorOperators.LSHR, 4).and((short) 15).mul(xQuants(prep, p + 16)))
+                    .add(v.lanewise(VectorOperators.LSHR, 8).and((short) 15).mul(xQuants(prep, p + 32)))
+                    .add(v.lanewise(VectorOperators.LSHR, 12).mul(xQuants(prep, p + 48)));
+            IntVector pairs = s.reinterpretAsInts();
+            IntVector sums = pairs.lanewise(VectorOperators.ASHR, 16)
+                    .add(pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+            FloatVector t =
+                    ((FloatVector) sums.convert(VectorOperators.I2F, 0)).sub(FloatVector.fromArray(F512, prep, p + 64));
+            acc = t.mul(d).fma(FloatVector.fromArray(F512, prep, p + 80), acc);
         }
         return tailQ4_0(seg, off, prep, n, groups, acc.reduceLanes(VectorOperators.ADD));
     }
 
-    /** Blocks after the last whole group of 4, x in order. */
+    /** 32 shorts of x quants stored as the bits of 16 floats at prep[p ..]. */
+    private static ShortVector xQuants(float[] prep, int p) {
+        return FloatVector.fromArray(F512, prep, p).reinterpretAsShorts();
+    }
+
+    /** Blocks after the last whole group of 4, x decoded from its quants, in order. */
     private static float tailQ4_0(MemorySegment seg, long off, float[] prep, int n, int groups, float total) {
         for (int b = groups * 4; b < n / 32; b++) {
             long bo = off + 18L * b;
-            int xb = groups * 144 + 32 * (b - groups * 4);
+            int xb = groups * Q4_0_GROUP_FLOATS + 32 * (b - groups * 4);
             ByteVector q = ByteVector.fromMemorySegment(B128, seg, bo + 2, ByteOrder.LITTLE_ENDIAN);
             FloatVector lo = (FloatVector) q.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2F, F512, 0);
             FloatVector hi = (FloatVector) q.lanewise(VectorOperators.LSHR, 4)

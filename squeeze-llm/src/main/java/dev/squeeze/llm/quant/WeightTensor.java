@@ -33,6 +33,16 @@ public interface WeightTensor {
         for (int r = from; r < to; r++) out[outOff + r] = dotRow(r, x, xOff);
     }
 
+    /**
+     * As {@link #dotRows(int, int, float[], int, float[], int, float[])}; with {@code prepared} the caller states that
+     * {@code scratch} already holds this x as prepared by the previous call on a tensor of the same {@link #type} and
+     * {@link #cols} (products that share one activation, e.g. q, k and v), and the preparation is skipped.
+     */
+    default void dotRows(
+            int from, int to, float[] x, int xOff, float[] out, int outOff, float[] scratch, boolean prepared) {
+        dotRows(from, to, x, xOff, out, outOff, scratch);
+    }
+
     /** Floats of scratch {@link #dotRows} needs. */
     default int scratchLength() {
         return 0;

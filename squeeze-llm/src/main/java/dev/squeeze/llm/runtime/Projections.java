@@ -176,7 +176,7 @@ final class Projections {
             if (swiGlu) {
                 float[] h = out[0], u = out[1];
                 w[0].dotRows(from, to, x, 0, h, 0, prepared(worker, w[0]));
-                w[1].dotRows(from, to, x, 0, u, 0, prepared(worker, w[1]));
+                w[1].dotRows(from, to, x, 0, u, 0, prepared(worker, w[1]), w[1].type() == w[0].type());
                 for (int r = from; r < to; r++) {
                     float g = h[r];
                     h[r] = g / (1f + (float) Math.exp(-g)) * u[r];
@@ -184,9 +184,14 @@ final class Projections {
                 return;
             }
             int start = 0;
+            WeightTensor last = null; // the matrix whose preparation of x this worker's scratch holds
             for (int m = 0; m < n; m++) {
                 int lo = Math.max(from, start), hi = Math.min(to, end[m]);
-                if (lo < hi) w[m].dotRows(lo - start, hi - start, x, 0, out[m], 0, prepared(worker, w[m]));
+                if (lo < hi) {
+                    boolean prepared = last != null && last.type() == w[m].type();
+                    w[m].dotRows(lo - start, hi - start, x, 0, out[m], 0, prepared(worker, w[m]), prepared);
+                    last = w[m];
+                }
                 start = end[m];
             }
         }

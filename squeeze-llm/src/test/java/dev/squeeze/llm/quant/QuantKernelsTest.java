@@ -74,15 +74,107 @@ class QuantKernelsTest {
                 }
                 float[] deq = java.util.Arrays.copyOfRange(ds, 2, 2 + n);
                 for (int xOff : new int[] {0, 3}) {
+                    // Q4_0 dots take x quantised to 8-bit blocks: the reference is the decoded row times that x
+                    float[] xr = x;
+                    int xo = xOff;
+                    if (t == GgmlType.Q4_0) {
+                        xr = new float[n];
+                        xo = 0;
+                        Q8Activations.roundTrip(x, xOff, n, xr, 0);
+                    }
                     double exact = 0;
-                    for (int i = 0; i < n; i++) exact += (double) deq[i] * x[xOff + i];
+                    for (int i = 0; i < n; i++) exact += (double) deq[i] * xr[xo + i];
                     float ref = dot(S, t, seg, off, x, xOff, n), vec = dot(V, t, seg, off, x, xOff, n);
-                    double tol = bound(deq, x, xOff, n);
+                    double tol = bound(deq, xr, xo, n);
                     assertEquals(exact, ref, tol, t + " scalar dot vs the decoded row");
                     assertEquals(
                             exact, vec, tol, t + " vector dot vs the decoded row, row at " + off + ", x at " + xOff);
                 }
             }
+        }
+    }
+
+    /**
+     * The Q4_0 integer dots exactly: weight scales and activation block scales are 1/2 or 1 (so every block's term
+     * and every partial sum, below 2^21 in steps of 1/4, is exact in floats), and the vector kernel must give the scalar integer reference's value, bit for
+     * bit, for rows of random nibbles (every nibble value, 0 and 15 included) and random activations.
+     */
+    @Test
+    void q4_0IntegerDotsAreExactAgainstTheScalarIntegerReference() {
+        SplittableRandom r = new SplittableRandom(11);
+        int n = 32 * 41; // 10 groups of 4 and a tail block
+        byte[] row = new byte[18 * (n / 32)];
+        for (int b = 0; b < n / 32; b++) {
+            short d = Float.floatToFloat16((float) Math.scalb(1.0, r.nextInt(-1, 1)));
+            row[18 * b] = (byte) d;
+            row[18 * b + 1] = (byte) (d >> 8);
+            for (int j = 0; j < 16; j++) row[18 * b + 2 + j] = (byte) r.nextInt(256);
+        }
+        MemorySegment seg = BlocksTest.seg(row);
+        for (int round = 0; round < 20; round++) {
+            float[] x = new float[n];
+            for (int b = 0; b < n / 32; b++) {
+                float scale = (float) Math.scalb(1.0, r.nextInt(-1, 1));
+                for (int i = 0; i < 32; i++) x[32 * b + i] = scale * (float) r.nextInt(-127, 128);
+                x[32 * b + r.nextInt(32)] = 127 * scale * (r.nextBoolean() ? 1 : -1); // the block maximum: d = scale
+            }
+            float ref = dot(S, GgmlType.Q4_0, seg, 0, x, 0, n), vec = dot(V, GgmlType.Q4_0, seg, 0, x, 0, n);
+            assertEquals(ref, vec, 0f, "round " + round);
+            double want = 0; // the same sum in doubles from the decoded row
+            float[] deq = new float[n];
+            S.dequant(GgmlType.Q4_0, seg, 0, deq, 0, n);
+            for (int i = 0; i < n; i++) want += (double) deq[i] * x[i];
+            assertEquals(want, ref, 0.0, "round " + round + ": every term is exact");
+        }
+    }
+
+    @Test
+    void activationQuantisationFollowsTheQ8_0Definition() {
+        float[] x = new float[64];
+        for (int i = 0; i < 32; i++) x[i] = (i - 16) * 0.5f; // max |x| = 8: d = 8 / 127
+        x[40] = -3f; // second block: one non-zero
+        float[] q = new float[32];
+        float d = Q8Activations.quantiseBlock(x, 0, q, 0);
+        assertEquals(Float.float16ToFloat(Float.floatToFloat16(8f / 127f)), d, "d = max / 127 as a half float");
+        assertNotEquals(8f / 127f, d, "the half-float rounding is visible at this value");
+        assertEquals(-127f, q[0]);
+        assertEquals(8f, q[17]); // 0.5 * 127 / 8 = 7.9375 -> 8
+        assertEquals(32f, q[20]); // 2 * 127 / 8 = 31.75 -> 32
+        float[] halves = new float[32];
+        halves[0] = 127f; // 127 / max = 1: x * 1 rounds half to even
+        halves[1] = 2.5f;
+        halves[2] = -3.5f;
+        assertEquals(1f, Q8Activations.quantiseBlock(halves, 0, q, 0));
+        assertArrayEquals(new float[] {127f, 2f, -4f}, java.util.Arrays.copyOf(q, 3));
+        assertEquals(0f, q[16]);
+        assertEquals(0f, Q8Activations.quantiseBlock(new float[32], 0, q, 0), "an all-zero block has scale 0");
+        for (float v : q) assertEquals(0f, v);
+        float[] back = new float[64];
+        Q8Activations.roundTrip(x, 0, 64, back, 0);
+        assertEquals(-3f, back[40], 3f / 1024, "within the half-float scale's precision");
+        for (int i = 0; i < 32; i++)
+            assertEquals(x[i], back[i], 0.6f * d, "element " + i + ": half a step, plus the scale's rounding");
+    }
+
+    static WeightTensor randomTensor(GgmlType t, SplittableRandom r, int rows, int cols) {
+        byte[] bytes = dev.squeeze.llm.format.GgufWriter.encode(t, gaussian(r, rows * cols), 0, rows * cols);
+        return WeightTensor.of(t, BlocksTest.seg(bytes), 0, rows, cols, "w");
+    }
+
+    @Test
+    void aSecondTensorOfTheSameTypeReusesThePreparedActivation() {
+        SplittableRandom r = new SplittableRandom(9);
+        int rows = 3, cols = 512;
+        for (GgmlType t : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
+            WeightTensor a = randomTensor(t, r, rows, cols), b = randomTensor(t, r, rows, cols);
+            float[] x = gaussian(r, cols), scratch = new float[a.scratchLength()];
+            float[] fresh = new float[rows], reused = new float[rows], first = new float[rows];
+            b.dotRows(0, rows, x, 0, fresh, 0, new float[b.scratchLength()]);
+            a.dotRows(0, rows, x, 0, first, 0, scratch);
+            b.dotRows(0, rows, new float[cols], 0, reused, 0, scratch, true); // x ignored: the scratch holds it
+            assertArrayEquals(fresh, reused, t.toString());
+            b.dotRows(0, rows, new float[cols], 0, reused, 0, scratch, false);
+            for (float v : reused) assertEquals(0f, v, t + ": without the flag x (zeros here) is prepared again");
         }
     }
 
@@ -135,14 +227,18 @@ class QuantKernelsTest {
             float[] x = gaussian(r, cols + 1), out = new float[rows + 1], row = new float[cols];
             wt.dotRows(1, rows, x, 1, out, 1, new float[wt.scratchLength()]);
             assertEquals(0f, out[1], "rows before 'from' are not written");
+            // decode's Q4_0 products take x quantised to 8-bit blocks; a single dotRow takes x as it is
+            float[] xq = java.util.Arrays.copyOf(x, x.length);
+            if (t == GgmlType.Q4_0) Q8Activations.roundTrip(x, 1, cols, xq, 1);
             for (int i = 1; i < rows; i++) {
                 wt.copyRow(i, row, 0);
-                double want = 0, mag = 0;
+                double want = 0, wantQ = 0, mag = 0;
                 for (int k = 0; k < cols; k++) {
                     want += row[k] * x[1 + k];
+                    wantQ += row[k] * xq[1 + k];
                     mag += Math.abs(row[k] * x[1 + k]);
                 }
-                assertEquals(want, out[1 + i], 1e-5 * mag, t + " row " + i);
+                assertEquals(wantQ, out[1 + i], 1e-5 * mag, t + " row " + i);
                 assertEquals(want, wt.dotRow(i, x, 1), 1e-5 * mag, t + " dotRow " + i);
             }
         }
