@@ -4,13 +4,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.WithKeys;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * The compression job: {@link ReadDocuments} -> {@link CompressDocuments} -> {@code OUTPUT/compressed-*.jsonl} (one
@@ -19,6 +20,9 @@ import org.apache.beam.sdk.values.PCollectionTuple;
  */
 public final class BatchCompress {
     public static final String COMPRESSED_PREFIX = "compressed", DEAD_LETTER_PREFIX = "dead-letter";
+
+    private static final TupleTag<String> JSON_LINES = new TupleTag<>("compressed-json") {};
+    private static final TupleTag<DeadLetter> FAILED = new TupleTag<>("failed") {};
 
     private BatchCompress() {}
 
@@ -53,8 +57,8 @@ public final class BatchCompress {
 
         /**
          * Adds the job's transforms to {@code p}: {@link ReadDocuments}'s lines, then parse, compress and render in
-         * one step ({@link CompressRecords}: what {@link ReadDocuments} and {@link CompressDocuments} do, without a
-         * runner's hand-over between the steps), then both outputs through one file write.
+         * one step ({@link CompressRecords}; what {@link CompressDocuments} does, without a runner's hand-over between
+         * the steps), then the two outputs.
          */
         public void addTo(Pipeline p) {
             ReadDocuments read = ReadDocuments.from(input)
@@ -62,20 +66,18 @@ public final class BatchCompress {
                     .withMaxWordChars(maxWordChars)
                     .withSpreadBuckets(spreadBuckets);
             PCollectionTuple lines = p.apply("Read", read.spreadLines());
-            PCollection<KV<String, String>> compressed = lines.get(ReadDocuments.LINES)
+            PCollectionTuple compressed = lines.get(ReadDocuments.LINES)
                     .apply(
                             "Compress",
-                            ParDo.of(new CompressRecords(
-                                    maxWordChars, compressor, settings, COMPRESSED_PREFIX, DEAD_LETTER_PREFIX)))
-                    .setCoder(BatchJobs.KEYED_LINES);
-            PCollection<KV<String, String>> readFailures = lines.get(ReadDocuments.FAILED)
-                    .apply("ReadFailuresJson", ParDo.of(new JsonLines<>(DeadLetter::toJson)))
-                    .apply("ToDeadLetter", WithKeys.of(DEAD_LETTER_PREFIX))
-                    .setCoder(BatchJobs.KEYED_LINES);
-            PCollectionList.of(compressed)
-                    .and(readFailures)
-                    .apply("AllLines", Flatten.pCollections())
-                    .apply("Write", BatchJobs.writeJsonlByPrefix(output));
+                            ParDo.of(new CompressRecords(maxWordChars, compressor, settings, JSON_LINES, FAILED))
+                                    .withOutputTags(JSON_LINES, TupleTagList.of(FAILED)));
+            compressed.get(JSON_LINES).setCoder(StringUtf8Coder.of());
+            compressed.get(FAILED).setCoder(DeadLetter.Coder.of());
+            PCollection<DeadLetter> failed = PCollectionList.of(lines.get(ReadDocuments.FAILED))
+                    .and(compressed.get(FAILED))
+                    .apply("AllFailures", Flatten.pCollections());
+            BatchJobs.writeLines(compressed.get(JSON_LINES), "WriteCompressed", output, COMPRESSED_PREFIX);
+            BatchJobs.writeJsonl(failed, "DeadLetter", DeadLetter::toJson, output, DEAD_LETTER_PREFIX);
         }
     }
 
