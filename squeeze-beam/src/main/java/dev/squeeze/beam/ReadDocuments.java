@@ -102,11 +102,6 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
         };
     }
 
-    /** The word limit the parse step applies. */
-    int maxWordChars() {
-        return maxWordChars;
-    }
-
     private PCollectionTuple readSpreadLines(PBegin begin) {
         PCollectionTuple lines = begin.apply(
                         "Match", FileIO.match().filepattern(glob).withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
