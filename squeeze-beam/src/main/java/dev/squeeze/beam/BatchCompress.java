@@ -4,10 +4,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * The compression job: {@link ReadDocuments} -> {@link CompressDocuments} -> {@code OUTPUT/compressed-*.jsonl} (one
@@ -16,6 +20,9 @@ import org.apache.beam.sdk.values.PCollectionTuple;
  */
 public final class BatchCompress {
     public static final String COMPRESSED_PREFIX = "compressed", DEAD_LETTER_PREFIX = "dead-letter";
+
+    private static final TupleTag<String> JSON_LINES = new TupleTag<>("compressed-json") {};
+    private static final TupleTag<DeadLetter> FAILED = new TupleTag<>("failed") {};
 
     private BatchCompress() {}
 
@@ -48,25 +55,28 @@ public final class BatchCompress {
                     o.getSpreadBuckets());
         }
 
-        /** Adds the job's transforms to {@code p}. */
+        /**
+         * Adds the job's transforms to {@code p}: {@link ReadDocuments}'s lines, then parse, compress and render in
+         * one step ({@link CompressRecords}; what {@link CompressDocuments} does, without a runner's hand-over between
+         * the steps), then the two outputs.
+         */
         public void addTo(Pipeline p) {
-            PCollectionTuple read = p.apply(
-                    "Read",
-                    ReadDocuments.from(input)
-                            .withMaxRecordBytes(maxRecordBytes)
-                            .withMaxWordChars(maxWordChars)
-                            .withSpreadBuckets(spreadBuckets));
-            PCollectionTuple compressed = read.get(ReadDocuments.DOCUMENTS)
-                    .apply("CompressDocuments", CompressDocuments.of(compressor, settings));
-            PCollection<DeadLetter> failed = PCollectionList.of(read.get(ReadDocuments.FAILED))
-                    .and(compressed.get(CompressDocuments.FAILED))
+            ReadDocuments read = ReadDocuments.from(input)
+                    .withMaxRecordBytes(maxRecordBytes)
+                    .withMaxWordChars(maxWordChars)
+                    .withSpreadBuckets(spreadBuckets);
+            PCollectionTuple lines = p.apply("Read", read.spreadLines());
+            PCollectionTuple compressed = lines.get(ReadDocuments.LINES)
+                    .apply(
+                            "Compress",
+                            ParDo.of(new CompressRecords(maxWordChars, compressor, settings, JSON_LINES, FAILED))
+                                    .withOutputTags(JSON_LINES, TupleTagList.of(FAILED)));
+            compressed.get(JSON_LINES).setCoder(StringUtf8Coder.of());
+            compressed.get(FAILED).setCoder(DeadLetter.Coder.of());
+            PCollection<DeadLetter> failed = PCollectionList.of(lines.get(ReadDocuments.FAILED))
+                    .and(compressed.get(FAILED))
                     .apply("AllFailures", Flatten.pCollections());
-            BatchJobs.writeJsonl(
-                    compressed.get(CompressDocuments.COMPRESSED),
-                    "Compressed",
-                    CompressedDocument::toJson,
-                    output,
-                    COMPRESSED_PREFIX);
+            BatchJobs.writeLines(compressed.get(JSON_LINES), "WriteCompressed", output, COMPRESSED_PREFIX);
             BatchJobs.writeJsonl(failed, "DeadLetter", DeadLetter::toJson, output, DEAD_LETTER_PREFIX);
         }
     }

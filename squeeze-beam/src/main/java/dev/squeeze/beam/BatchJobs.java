@@ -16,12 +16,16 @@ public final class BatchJobs {
     /** Writes {@code c} as JSON lines to {@code OUTPUT/PREFIX-SSSSS-of-NNNNN.jsonl}. */
     public static <T> void writeJsonl(
             PCollection<T> c, String step, JsonLines.Renderer<T> renderer, String output, String prefix) {
-        c.apply(step + "Json", ParDo.of(new JsonLines<>(renderer)))
-                .apply(
-                        "Write" + step,
-                        TextIO.write()
-                                .to(output.endsWith("/") ? output + prefix : output + "/" + prefix)
-                                .withSuffix(SUFFIX));
+        writeLines(c.apply(step + "Json", ParDo.of(new JsonLines<>(renderer))), "Write" + step, output, prefix);
+    }
+
+    /** Writes lines already rendered to {@code OUTPUT/PREFIX-SSSSS-of-NNNNN.jsonl}. */
+    public static void writeLines(PCollection<String> lines, String step, String output, String prefix) {
+        lines.apply(
+                step,
+                TextIO.write()
+                        .to(output.endsWith("/") ? output + prefix : output + "/" + prefix)
+                        .withSuffix(SUFFIX));
     }
 
     /** Runs {@code p} and waits; fails unless it finished. */

@@ -3,6 +3,7 @@ package dev.squeeze.beam;
 import dev.squeeze.text.CompressionResult;
 import dev.squeeze.text.PromptCompressor;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -74,27 +75,35 @@ public final class CompressDocuments extends PTransform<PCollection<Document>, P
 
         @ProcessElement
         public void process(@Element Document d, MultiOutputReceiver receiver) {
+            CompressedDocument c = compressOrRefuse(d, receiver.get(FAILED)::output);
+            if (c != null) receiver.get(COMPRESSED).output(c);
+        }
+
+        /**
+         * The compressed document, or {@code null} after counting the method's refusal of it (its
+         * {@code IllegalArgumentException}) and handing it to {@code refused}; anything else fails the bundle.
+         */
+        @Nullable
+        CompressedDocument compressOrRefuse(Document d, Consumer<DeadLetter> refused) {
             PromptCompressor c = compressor;
             if (c == null) throw new IllegalStateException("@Setup did not run before @ProcessElement");
             CompressionResult r;
             try {
                 r = c.compress(settings.request(d.text(), d.question()));
-            } catch (
-                    IllegalArgumentException e) { // the method's refusal of this record; anything else fails the bundle
+            } catch (IllegalArgumentException e) {
                 failed.inc();
-                receiver.get(FAILED)
-                        .output(DeadLetter.of(
-                                d.id(),
-                                d.origin(),
-                                DeadLetter.COMPRESS,
-                                String.valueOf(e.getMessage()),
-                                d.text().getBytes(StandardCharsets.UTF_8)));
-                return;
+                refused.accept(DeadLetter.of(
+                        d.id(),
+                        d.origin(),
+                        DeadLetter.COMPRESS,
+                        String.valueOf(e.getMessage()),
+                        d.text().getBytes(StandardCharsets.UTF_8)));
+                return null;
             }
             out.inc();
             tokensIn.inc(r.originTokens());
             tokensOut.inc(r.compressedTokens());
-            receiver.get(COMPRESSED).output(CompressedDocument.of(d.id(), r));
+            return CompressedDocument.of(d.id(), r);
         }
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.squeeze.text.TextChecks;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.TupleTag;
@@ -55,13 +56,20 @@ final class ParseJsonRecord extends DoFn<RawRecord, Document> {
 
     @ProcessElement
     public void process(@Element RawRecord r, MultiOutputReceiver out) {
+        Document d = parseOrRefuse(r, out.get(failed)::output);
+        if (d != null) out.get(documents).output(d);
+    }
+
+    /** The record's document, or {@code null} after counting the refusal and handing it to {@code refused}. */
+    @Nullable
+    Document parseOrRefuse(RawRecord r, Consumer<DeadLetter> refused) {
         try {
-            out.get(documents).output(parse(r));
+            return parse(r);
         } catch (Refused e) {
             failures.inc();
-            out.get(failed)
-                    .output(DeadLetter.of(
-                            e.id, r.origin(), DeadLetter.PARSE, String.valueOf(e.getMessage()), r.bytes()));
+            refused.accept(
+                    DeadLetter.of(e.id, r.origin(), DeadLetter.PARSE, String.valueOf(e.getMessage()), r.bytes()));
+            return null;
         }
     }
 

@@ -36,7 +36,9 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
      */
     public static final int DEFAULT_SPREAD_BUCKETS = 64;
 
-    private static final TupleTag<RawRecord> LINES = new TupleTag<>("lines") {};
+    /** The lines of {@link #spreadLines}. */
+    static final TupleTag<RawRecord> LINES = new TupleTag<>("lines") {};
+
     private final String glob;
     private final int maxRecordBytes;
     private final int maxWordChars;
@@ -73,21 +75,8 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
 
     @Override
     public PCollectionTuple expand(PBegin begin) {
-        PCollectionTuple lines = begin.apply(
-                        "Match", FileIO.match().filepattern(glob).withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
-                .apply("Open", FileIO.readMatches().withCompression(Compression.AUTO))
-                .apply(
-                        "Lines",
-                        ParDo.of(new ReadJsonlLines(maxRecordBytes, LINES, FAILED))
-                                .withOutputTags(LINES, TupleTagList.of(FAILED)));
-        lines.get(LINES).setCoder(RawRecord.Coder.of());
-        lines.get(FAILED).setCoder(DeadLetter.Coder.of());
+        PCollectionTuple lines = readSpreadLines(begin);
         PCollectionTuple parsed = lines.get(LINES)
-                .apply(
-                        "Spread",
-                        spreadBuckets == 0
-                                ? Reshuffle.viaRandomKey()
-                                : Reshuffle.<RawRecord>viaRandomKey().withNumBuckets(spreadBuckets))
                 .apply(
                         "Parse",
                         ParDo.of(new ParseJsonRecord(maxWordChars, DOCUMENTS, FAILED))
@@ -97,5 +86,38 @@ public final class ReadDocuments extends PTransform<PBegin, PCollectionTuple> {
         PCollection<DeadLetter> failed =
                 PCollectionList.of(lines.get(FAILED)).and(parsed.get(FAILED)).apply("Failures", Flatten.pCollections());
         return PCollectionTuple.of(DOCUMENTS, parsed.get(DOCUMENTS)).and(FAILED, failed);
+    }
+
+    /**
+     * This transform without its parse step: the lines, spread over the workers, under {@link #LINES}, and those
+     * refused while reading under {@link #FAILED}; for a job that parses each line in a step of its own
+     * ({@link ParseJsonRecord#parseOrRefuse}, as {@link BatchCompress} does).
+     */
+    PTransform<PBegin, PCollectionTuple> spreadLines() {
+        return new PTransform<>() {
+            @Override
+            public PCollectionTuple expand(PBegin begin) {
+                return readSpreadLines(begin);
+            }
+        };
+    }
+
+    private PCollectionTuple readSpreadLines(PBegin begin) {
+        PCollectionTuple lines = begin.apply(
+                        "Match", FileIO.match().filepattern(glob).withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
+                .apply("Open", FileIO.readMatches().withCompression(Compression.AUTO))
+                .apply(
+                        "Lines",
+                        ParDo.of(new ReadJsonlLines(maxRecordBytes, LINES, FAILED))
+                                .withOutputTags(LINES, TupleTagList.of(FAILED)));
+        lines.get(LINES).setCoder(RawRecord.Coder.of());
+        lines.get(FAILED).setCoder(DeadLetter.Coder.of());
+        PCollection<RawRecord> spread = lines.get(LINES)
+                .apply(
+                        "Spread",
+                        spreadBuckets == 0
+                                ? Reshuffle.viaRandomKey()
+                                : Reshuffle.<RawRecord>viaRandomKey().withNumBuckets(spreadBuckets));
+        return PCollectionTuple.of(LINES, spread).and(FAILED, lines.get(FAILED));
     }
 }

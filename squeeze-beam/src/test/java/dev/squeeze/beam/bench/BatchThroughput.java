@@ -2,12 +2,18 @@ package dev.squeeze.beam.bench;
 
 import dev.squeeze.beam.BatchCompress;
 import dev.squeeze.beam.BatchCompressOptions;
+import dev.squeeze.beam.BatchJobs;
 import dev.squeeze.beam.BatchMetrics;
+import dev.squeeze.beam.CompressDocuments;
+import dev.squeeze.beam.CompressedDocument;
 import dev.squeeze.beam.CompressionSettings;
 import dev.squeeze.beam.Corpus;
+import dev.squeeze.beam.DeadLetter;
 import dev.squeeze.beam.Document;
+import dev.squeeze.beam.ReadDocuments;
 import dev.squeeze.text.CompressionResult;
 import dev.squeeze.text.CompressorRegistry;
+import dev.squeeze.text.LexicalCompressor;
 import dev.squeeze.text.PromptCompressor;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
@@ -17,7 +23,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
 
 /**
  * Throughput of the compression job against the single-process loop ({@code squeeze compress} per record, one thread),
@@ -26,10 +37,13 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * tokens per wall second, and input tokens per CPU-second of the whole process (all threads, GC included), which is
  * the per-core figure on a shared machine. Not a test: run by hand (docs/PERFORMANCE.md gives the command).
  *
- * <p>Arguments: {@code ROUNDS COPIES RUNNERS [BUCKETS]} where RUNNERS is a comma list of {@code loop}, {@code direct},
+ * <p>Arguments: {@code ROUNDS COPIES RUNNERS [BUCKETS [METHOD]]} where RUNNERS is a comma list of {@code loop},
+ * {@code direct}, {@code steps} (the DirectRunner on the library's separate transforms, see {@link #steps}),
  * {@code spark} (Spark needs Java 17 and the test class path) and BUCKETS the jobs' {@code --spreadBuckets}; without
  * it each runner gets what {@code squeeze batch compress} gives it: the DirectRunner its worker threads (the cores, at
- * least 3), Spark the job's default ({@link dev.squeeze.beam.ReadDocuments#DEFAULT_SPREAD_BUCKETS}).
+ * least 3), Spark the job's default ({@link dev.squeeze.beam.ReadDocuments#DEFAULT_SPREAD_BUCKETS}); "-" keeps
+ * that. METHOD is the squeeze-text method both the loop and the jobs run (default {@code lexical}): the two sides
+ * must run the same one (the job's own default is the library's, {@code semantic}).
  */
 public final class BatchThroughput {
     private BatchThroughput() {}
@@ -48,7 +62,9 @@ public final class BatchThroughput {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int copies = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         List<String> runners = List.of((args.length > 2 ? args[2] : "loop,direct").split(","));
-        String buckets = args.length > 3 ? "--spreadBuckets=" + Integer.parseInt(args[3]) : null;
+        String buckets =
+                args.length > 3 && !args[3].equals("-") ? "--spreadBuckets=" + Integer.parseInt(args[3]) : null;
+        String method = args.length > 4 ? args[4] : LexicalCompressor.NAME;
         String directBuckets = buckets != null
                 ? buckets
                 : "--spreadBuckets=" + Math.max(3, Runtime.getRuntime().availableProcessors());
@@ -69,11 +85,12 @@ public final class BatchThroughput {
         Files.write(input, out.toByteArray());
         System.out.printf(
                 Locale.ROOT,
-                "corpus: %d records, %d bytes, %d cores, Java %s, %s%n",
+                "corpus: %d records, %d bytes, %d cores, Java %s, method %s, %s%n",
                 all.size(),
                 out.size(),
                 Runtime.getRuntime().availableProcessors(),
                 Runtime.version(),
+                method,
                 buckets == null ? "spread buckets as the CLI sets them" : buckets);
         CompressionSettings settings = CompressionSettings.rate(0.3);
         List<List<Sample>> byRunner = new ArrayList<>();
@@ -81,21 +98,41 @@ public final class BatchThroughput {
         for (int round = 0; round <= rounds; round++) { // round 0 warms up and is not counted
             for (int i = 0; i < runners.size(); i++) {
                 Sample s = switch (runners.get(i)) {
-                    case "loop" -> loop(input, dir.resolve("loop-" + round + ".jsonl"), settings);
+                    case "loop" -> loop(input, dir.resolve("loop-" + round + ".jsonl"), method, settings);
                     case "direct" ->
                         job(
                                 dir,
                                 input,
                                 round,
                                 "direct",
+                                method,
+                                directBuckets,
+                                "--runner=DirectRunner",
+                                "--enforceImmutability=false",
+                                "--enforceEncodability=false");
+                    case "steps" ->
+                        steps(
+                                dir,
+                                input,
+                                round,
+                                method,
                                 directBuckets,
                                 "--runner=DirectRunner",
                                 "--enforceImmutability=false",
                                 "--enforceEncodability=false");
                     case "spark" ->
-                        job(dir, input, round, "spark", buckets, "--runner=SparkRunner", "--sparkMaster=local[2]");
+                        job(
+                                dir,
+                                input,
+                                round,
+                                "spark",
+                                method,
+                                buckets,
+                                "--runner=SparkRunner",
+                                "--sparkMaster=local[2]");
                     default ->
-                        throw new IllegalArgumentException("runner must be loop, direct or spark: " + runners.get(i));
+                        throw new IllegalArgumentException(
+                                "runner must be loop, direct, steps or spark: " + runners.get(i));
                 };
                 System.out.printf(
                         Locale.ROOT,
@@ -126,8 +163,8 @@ public final class BatchThroughput {
     }
 
     /** The single-process loop: read and parse each line, compress it, write its JSON line; one thread. */
-    static Sample loop(Path input, Path output, CompressionSettings settings) throws Exception {
-        PromptCompressor c = CompressorRegistry.load().create("lexical", java.util.Map.of());
+    static Sample loop(Path input, Path output, String method, CompressionSettings settings) throws Exception {
+        PromptCompressor c = CompressorRegistry.load().create(method, java.util.Map.of());
         long cpu0 = processCpuNanos(), t0 = System.nanoTime(), tokens = 0;
         try (java.io.BufferedWriter sink = Files.newBufferedWriter(output)) {
             for (String line : Files.readAllLines(input)) {
@@ -154,17 +191,55 @@ public final class BatchThroughput {
         return new Sample("loop", (System.nanoTime() - t0) / 1e9, (processCpuNanos() - cpu0) / 1e9, tokens);
     }
 
-    static Sample job(Path dir, Path input, int round, String what, String buckets, String... runner) {
-        List<String> a = new ArrayList<>(Arrays.asList(runner));
-        if (buckets != null) a.add(buckets);
-        a.add("--input=" + input);
-        a.add("--output=" + dir.resolve(what + "-" + round));
-        a.add("--rate=0.3");
+    static Sample job(Path dir, Path input, int round, String what, String method, String buckets, String... runner) {
+        List<String> a = jobArgs(dir.resolve(what + "-" + round), input, method, buckets, runner);
         long cpu0 = processCpuNanos(), t0 = System.nanoTime();
         BatchMetrics.Totals t = BatchCompress.run(
                 PipelineOptionsFactory.fromArgs(a.toArray(String[]::new)).as(BatchCompressOptions.class));
         if (!t.balanced()) throw new IllegalStateException("counters do not add up: " + t);
         return new Sample(what, (System.nanoTime() - t0) / 1e9, (processCpuNanos() - cpu0) / 1e9, t.tokensIn());
+    }
+
+    /**
+     * The job as the library's separate transforms compose it ({@link ReadDocuments}, {@link CompressDocuments}, a JSON
+     * step per output), on the DirectRunner: what the job ran before it parsed, compressed and rendered in one step.
+     */
+    static Sample steps(Path dir, Path input, int round, String method, String buckets, String... runner) {
+        List<String> a = jobArgs(dir.resolve("steps-" + round), input, method, buckets, runner);
+        long cpu0 = processCpuNanos(), t0 = System.nanoTime();
+        BatchCompressOptions o =
+                PipelineOptionsFactory.fromArgs(a.toArray(String[]::new)).as(BatchCompressOptions.class);
+        BatchCompress.Job job = BatchCompress.Job.from(o);
+        Pipeline p = Pipeline.create(o);
+        PCollectionTuple read = p.apply(ReadDocuments.from(job.input())
+                .withMaxRecordBytes(job.maxRecordBytes())
+                .withMaxWordChars(job.maxWordChars())
+                .withSpreadBuckets(job.spreadBuckets()));
+        PCollectionTuple compressed =
+                read.get(ReadDocuments.DOCUMENTS).apply(CompressDocuments.of(job.compressor(), job.settings()));
+        PCollection<DeadLetter> failed = PCollectionList.of(read.get(ReadDocuments.FAILED))
+                .and(compressed.get(CompressDocuments.FAILED))
+                .apply(Flatten.pCollections());
+        BatchJobs.writeJsonl(
+                compressed.get(CompressDocuments.COMPRESSED),
+                "Compressed",
+                CompressedDocument::toJson,
+                job.output(),
+                BatchCompress.COMPRESSED_PREFIX);
+        BatchJobs.writeJsonl(failed, "DeadLetter", DeadLetter::toJson, job.output(), BatchCompress.DEAD_LETTER_PREFIX);
+        BatchMetrics.Totals t = BatchMetrics.totals(BatchJobs.runToCompletion(p, "steps job"));
+        if (!t.balanced()) throw new IllegalStateException("counters do not add up: " + t);
+        return new Sample("steps", (System.nanoTime() - t0) / 1e9, (processCpuNanos() - cpu0) / 1e9, t.tokensIn());
+    }
+
+    static List<String> jobArgs(Path output, Path input, String method, String buckets, String... runner) {
+        List<String> a = new ArrayList<>(Arrays.asList(runner));
+        a.add("--method=" + method);
+        if (buckets != null) a.add(buckets);
+        a.add("--input=" + input);
+        a.add("--output=" + output);
+        a.add("--rate=0.3");
+        return a;
     }
 
     static long processCpuNanos() {
