@@ -68,19 +68,18 @@ final class VectorKernels implements Kernels {
         for (; i < n; i++) a[off + i] *= s;
     }
 
+    /** The last partial vector is loaded masked, its missing lanes read as -infinity: no scalar tail. */
     @Override
     public float max(float[] a, int off, int n) {
         if (n <= 0) throw new IllegalArgumentException("max of an empty range (n = " + n + ")");
-        int i = 0;
         int bound = S.loopBound(n);
-        float m = Float.NEGATIVE_INFINITY;
-        if (bound > 0) {
-            FloatVector acc = FloatVector.fromArray(S, a, off);
-            for (i = L; i < bound; i += L) acc = acc.max(FloatVector.fromArray(S, a, off + i));
-            m = acc.reduceLanes(VectorOperators.MAX);
+        FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < bound; i += L) acc = acc.max(FloatVector.fromArray(S, a, off + i));
+        if (bound < n) {
+            VectorMask<Float> tail = S.indexInRange(bound, n);
+            acc = acc.max(FloatVector.fromArray(S, a, off + bound, tail).blend(Float.NEGATIVE_INFINITY, tail.not()));
         }
-        for (; i < n; i++) m = Math.max(m, a[off + i]);
-        return m;
+        return acc.reduceLanes(VectorOperators.MAX);
     }
 
     @Override
@@ -132,7 +131,10 @@ final class VectorKernels implements Kernels {
         return -1;
     }
 
-    /** Softmax with the exponential vectorised (lanewise EXP, an intrinsic on x86); max subtracted first. */
+    /**
+     * Softmax with the exponential vectorised (lanewise EXP, an intrinsic on x86); max subtracted first. The last
+     * partial vector runs masked (attention rows are short, so a scalar tail would cost as much as the vectors).
+     */
     @Override
     public void softmaxInPlace(float[] a, int off, int n) {
         float mx = max(a, off, n);
@@ -145,13 +147,45 @@ final class VectorKernels implements Kernels {
             e.intoArray(a, off + i);
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float e = (float) Math.exp(a[off + i] - mx);
-            a[off + i] = e;
-            sum += e;
+        if (i < n) {
+            VectorMask<Float> tail = S.indexInRange(i, n);
+            FloatVector e = FloatVector.fromArray(S, a, off + i, tail)
+                    .sub(vmx)
+                    .lanewise(VectorOperators.EXP)
+                    .blend(0f, tail.not());
+            e.intoArray(a, off + i, tail);
+            acc = acc.add(e);
         }
-        scale(a, off, n, 1f / sum);
+        scale(a, off, n, 1f / acc.reduceLanes(VectorOperators.ADD));
+    }
+
+    /** Three vector passes over the row (sum; squared deviations; normalise with one FMA), as the scalar reference. */
+    @Override
+    public void layerNorm(float[] a, int off, int n, float[] gamma, float[] beta, float eps) {
+        int bound = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i < bound; i += L) acc = acc.add(FloatVector.fromArray(S, a, off + i));
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += a[off + i];
+        float mean = sum / n;
+        FloatVector vm = FloatVector.broadcast(S, mean);
+        acc = FloatVector.zero(S);
+        for (i = 0; i < bound; i += L) {
+            FloatVector t = FloatVector.fromArray(S, a, off + i).sub(vm);
+            acc = t.fma(t, acc);
+        }
+        float sq = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sq += (a[off + i] - mean) * (a[off + i] - mean);
+        float inv = (float) (1.0 / Math.sqrt(sq / n + eps));
+        for (i = 0; i < bound; i += L) {
+            FloatVector g = FloatVector.fromArray(S, gamma, i).mul(inv);
+            FloatVector.fromArray(S, a, off + i)
+                    .sub(vm)
+                    .fma(g, FloatVector.fromArray(S, beta, i))
+                    .intoArray(a, off + i);
+        }
+        for (; i < n; i++) a[off + i] = (a[off + i] - mean) * inv * gamma[i] + beta[i];
     }
 
     /** Output columns per packed panel: four vectors, so a 4-row tile keeps 16 accumulators in registers. */
@@ -321,17 +355,46 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void dotBlock(float[] a, int aRow, PackedRows b, float[] c, int cOff, int ldc, int n) {
+        panels(a, aRow, b, NO_BIAS, PLAIN, c, cOff, ldc, n);
+    }
+
+    /** The packed product with the epilogue applied to each 4 x PW tile in registers (see {@link #put}). */
+    @Override
+    public void linear(
+            float[] a, int aRow, PackedRows w, float[] bias, Epilogue epilogue, float[] c, int cOff, int ldc, int n) {
+        if (bias.length != w.rows())
+            throw new IllegalArgumentException("bias has " + bias.length + " entries for " + w.rows() + " rows");
+        int mode = epilogue == Epilogue.BIAS_GELU ? GELU : epilogue == Epilogue.BIAS_RESIDUAL ? RESIDUAL : BIAS;
+        panels(a, aRow, w, bias, mode, c, cOff, ldc, n);
+    }
+
+    /** Tile store modes of {@link #put}. */
+    private static final int PLAIN = 0, BIAS = 1, GELU = 2, RESIDUAL = 3;
+
+    private static final float[] NO_BIAS = new float[0];
+
+    /** c = a b^T over the full depth of b's panels, each tile finished by {@link #put}; the m % PW tail columns by dot. */
+    private void panels(
+            float[] a, int aRow, PackedRows b, float[] bias, int mode, float[] c, int cOff, int ldc, int n) {
         float[] p = b.dataFor(PANELS);
         int m = b.rows(), d = b.width();
         int mFull = m - m % PW;
         for (int j0 = 0; j0 < mFull; j0 += PW) {
             int panel = j0 * d;
             int i = 0;
-            for (; i + 4 <= n; i += 4) tile4(a, (aRow + i) * d, d, p, panel, d, c, cOff + i * ldc + j0, ldc, false);
-            for (; i < n; i++) tile1(a, (aRow + i) * d, p, panel, d, c, cOff + i * ldc + j0, false);
+            for (; i + 4 <= n; i += 4)
+                tile4(a, (aRow + i) * d, d, p, panel, d, c, cOff + i * ldc + j0, ldc, false, bias, j0, mode);
+            for (; i < n; i++) tile1(a, (aRow + i) * d, p, panel, d, c, cOff + i * ldc + j0, false, bias, j0, mode);
         }
         for (int i = 0; i < n; i++) {
-            for (int j = mFull; j < m; j++) c[cOff + i * ldc + j] = dot(a, (aRow + i) * d, p, j * d, d);
+            for (int j = mFull; j < m; j++) {
+                int at = cOff + i * ldc + j;
+                float v = dot(a, (aRow + i) * d, p, j * d, d);
+                if (mode == PLAIN) c[at] = v;
+                else if (mode == GELU) c[at] = GeluErf.gelu(v + bias[j]);
+                else if (mode == RESIDUAL) c[at] += v + bias[j];
+                else c[at] = v + bias[j];
+            }
         }
     }
 
@@ -343,31 +406,51 @@ final class VectorKernels implements Kernels {
      */
     @Override
     public void matmul(float[] a, float[] b, float[] c, int n, int k, int m) {
+        matmul(a, 0, k, b, 0, m, c, 0, m, n, k, m);
+    }
+
+    @Override
+    public void matmul(
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            int n,
+            int k,
+            int m) {
         int mv = m - m % L;
         for (int j0 = 0; j0 < mv; j0 += PW) {
             int vecs = Math.min(4, (mv - j0) / L);
             int i = 0;
-            for (; i + 4 <= n; i += 4) matTile4(a, b, c, i, j0, vecs, k, m);
-            for (; i < n; i++) matTile1(a, b, c, i, j0, vecs, k, m);
+            for (; i + 4 <= n; i += 4)
+                matTile4(a, aOff + i * lda, lda, b, bOff + j0, ldb, c, cOff + i * ldc + j0, ldc, vecs, k);
+            for (; i < n; i++) matTile1(a, aOff + i * lda, b, bOff + j0, ldb, c, cOff + i * ldc + j0, vecs, k);
         }
         if (mv < m) {
             for (int i = 0; i < n; i++) {
                 for (int j = mv; j < m; j++) {
                     float acc = 0f;
-                    for (int p = 0; p < k; p++) acc += a[i * k + p] * b[p * m + j]; // the axpy tail's unfused step
-                    c[i * m + j] = acc;
+                    for (int p = 0; p < k; p++)
+                        acc += a[aOff + i * lda + p] * b[bOff + p * ldb + j]; // the axpy tail's unfused step
+                    c[cOff + i * ldc + j] = acc;
                 }
             }
         }
     }
 
-    /** Rows i..i+3 of c, columns j0 .. j0 + vecs*L (vecs in 1..4). */
-    private static void matTile4(float[] a, float[] b, float[] c, int i, int j0, int vecs, int k, int m) {
-        int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+    /** Rows a0, a0+lda, .. (4 of them) times b from b0 (row stride ldb) into c from c0 (row stride ldc), vecs (1..4) vectors wide. */
+    private static void matTile4(
+            float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0, int ldc, int vecs, int k) {
+        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
         FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
-        for (int p = 0, bo = j0; p < k; p++, bo += m) {
+        for (int p = 0, bo = b0; p < k; p++, bo += ldb) {
             FloatVector y0 = FloatVector.fromArray(S, b, bo);
             FloatVector y1 = vecs > 1 ? FloatVector.fromArray(S, b, bo + L) : z;
             FloatVector y2 = vecs > 2 ? FloatVector.fromArray(S, b, bo + 2 * L) : z;
@@ -393,24 +476,23 @@ final class VectorKernels implements Kernels {
             c32 = y2.fma(x, c32);
             c33 = y3.fma(x, c33);
         }
-        storeRow(c, i * m + j0, vecs, c00, c01, c02, c03);
-        storeRow(c, (i + 1) * m + j0, vecs, c10, c11, c12, c13);
-        storeRow(c, (i + 2) * m + j0, vecs, c20, c21, c22, c23);
-        storeRow(c, (i + 3) * m + j0, vecs, c30, c31, c32, c33);
+        storeRow(c, c0, vecs, c00, c01, c02, c03);
+        storeRow(c, c0 + ldc, vecs, c10, c11, c12, c13);
+        storeRow(c, c0 + 2 * ldc, vecs, c20, c21, c22, c23);
+        storeRow(c, c0 + 3 * ldc, vecs, c30, c31, c32, c33);
     }
 
-    private static void matTile1(float[] a, float[] b, float[] c, int i, int j0, int vecs, int k, int m) {
-        int a0 = i * k;
+    private static void matTile1(float[] a, int a0, float[] b, int b0, int ldb, float[] c, int at, int vecs, int k) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0 = z, c1 = z, c2 = z, c3 = z;
-        for (int p = 0, bo = j0; p < k; p++, bo += m) {
+        for (int p = 0, bo = b0; p < k; p++, bo += ldb) {
             FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
             c0 = FloatVector.fromArray(S, b, bo).fma(x, c0);
             if (vecs > 1) c1 = FloatVector.fromArray(S, b, bo + L).fma(x, c1);
             if (vecs > 2) c2 = FloatVector.fromArray(S, b, bo + 2 * L).fma(x, c2);
             if (vecs > 3) c3 = FloatVector.fromArray(S, b, bo + 3 * L).fma(x, c3);
         }
-        storeRow(c, i * m + j0, vecs, c0, c1, c2, c3);
+        storeRow(c, at, vecs, c0, c1, c2, c3);
     }
 
     private static void storeRow(
@@ -426,25 +508,25 @@ final class VectorKernels implements Kernels {
     public void gelu(float[] a, int off, int n) {
         int i = 0;
         int bound = S.loopBound(n);
-        FloatVector one = FloatVector.broadcast(S, 1f), two = FloatVector.broadcast(S, 2f);
-        for (; i < bound; i += L) {
-            FloatVector x = FloatVector.fromArray(S, a, off + i);
-            FloatVector z = x.mul(GeluErf.INV_SQRT2);
-            FloatVector t = one.div(z.abs().fma(GeluErf.P, 1f));
-            FloatVector poly = t.mul(GeluErf.A5)
-                    .add(GeluErf.A4)
-                    .mul(t)
-                    .add(GeluErf.A3)
-                    .mul(t)
-                    .add(GeluErf.A2)
-                    .mul(t)
-                    .add(GeluErf.A1)
-                    .mul(t);
-            FloatVector q = poly.mul(z.mul(z).neg().lanewise(VectorOperators.EXP)); // erfc(|z|)
-            FloatVector onePlusErf = two.sub(q).blend(q, z.lt(0f));
-            x.mul(0.5f).mul(onePlusErf).intoArray(a, off + i);
-        }
+        for (; i < bound; i += L) gelu(FloatVector.fromArray(S, a, off + i)).intoArray(a, off + i);
         for (; i < n; i++) a[off + i] = GeluErf.gelu(a[off + i]);
+    }
+
+    private static FloatVector gelu(FloatVector x) {
+        FloatVector z = x.mul(GeluErf.INV_SQRT2);
+        FloatVector t = FloatVector.broadcast(S, 1f).div(z.abs().fma(GeluErf.P, 1f));
+        FloatVector poly = t.mul(GeluErf.A5)
+                .add(GeluErf.A4)
+                .mul(t)
+                .add(GeluErf.A3)
+                .mul(t)
+                .add(GeluErf.A2)
+                .mul(t)
+                .add(GeluErf.A1)
+                .mul(t);
+        FloatVector q = poly.mul(z.mul(z).neg().lanewise(VectorOperators.EXP)); // erfc(|z|)
+        FloatVector onePlusErf = FloatVector.broadcast(S, 2f).sub(q).blend(q, z.lt(0f));
+        return x.mul(0.5f).mul(onePlusErf);
     }
 
     /**
@@ -474,7 +556,21 @@ final class VectorKernels implements Kernels {
                     for (; i + 4 <= iEnd; i += 4) {
                         // vectors of this panel wholly below the diagonal for all four rows (Gram blocks only)
                         int skip = diag >= 0 ? Math.max(0, i - diag - j0) / L : 0;
-                        if (skip == 0) tile4(a, (aRow + i) * d + k0, d, panel, 0, kn, c, cOff + i * ldc + j0, ldc, add);
+                        if (skip == 0)
+                            tile4(
+                                    a,
+                                    (aRow + i) * d + k0,
+                                    d,
+                                    panel,
+                                    0,
+                                    kn,
+                                    c,
+                                    cOff + i * ldc + j0,
+                                    ldc,
+                                    add,
+                                    NO_BIAS,
+                                    0,
+                                    PLAIN);
                         else
                             tile4Right(
                                     a,
@@ -489,7 +585,8 @@ final class VectorKernels implements Kernels {
                                     add,
                                     4 - skip);
                     }
-                    for (; i < iEnd; i++) tile1(a, (aRow + i) * d + k0, panel, 0, kn, c, cOff + i * ldc + j0, add);
+                    for (; i < iEnd; i++)
+                        tile1(a, (aRow + i) * d + k0, panel, 0, kn, c, cOff + i * ldc + j0, add, NO_BIAS, 0, PLAIN);
                 } else {
                     for (int v = 0; v < w; v += L) {
                         VectorMask<Float> cols = S.indexInRange(v, w);
@@ -705,9 +802,24 @@ final class VectorKernels implements Kernels {
         return add ? FloatVector.fromArray(S, c, off) : FloatVector.zero(S);
     }
 
-    /** Rows at a0, a0+d, a0+2d, a0+3d (kn values each) against one full panel starting at p0; 4 rows of PW outputs at c[r], c[r+ldc], ... */
+    /**
+     * Rows at a0, a0+d, a0+2d, a0+3d (kn values each) against one full panel starting at p0; 4 rows of PW outputs at
+     * c[r], c[r+ldc], ..., started from c's values when add, finished by {@link #put} (bias from bias[bo], mode).
+     */
     private static void tile4(
-            float[] a, int a0, int d, float[] panel, int p0, int kn, float[] c, int r, int ldc, boolean add) {
+            float[] a,
+            int a0,
+            int d,
+            float[] panel,
+            int p0,
+            int kn,
+            float[] c,
+            int r,
+            int ldc,
+            boolean add,
+            float[] bias,
+            int bo,
+            int mode) {
         int a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
         int r1 = r + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
         FloatVector c00 = start(c, r, add),
@@ -752,22 +864,36 @@ final class VectorKernels implements Kernels {
             c32 = y2.fma(x, c32);
             c33 = y3.fma(x, c33);
         }
-        c00.intoArray(c, r);
-        c01.intoArray(c, r + L);
-        c02.intoArray(c, r + 2 * L);
-        c03.intoArray(c, r + 3 * L);
-        c10.intoArray(c, r1);
-        c11.intoArray(c, r1 + L);
-        c12.intoArray(c, r1 + 2 * L);
-        c13.intoArray(c, r1 + 3 * L);
-        c20.intoArray(c, r2);
-        c21.intoArray(c, r2 + L);
-        c22.intoArray(c, r2 + 2 * L);
-        c23.intoArray(c, r2 + 3 * L);
-        c30.intoArray(c, r3);
-        c31.intoArray(c, r3 + L);
-        c32.intoArray(c, r3 + 2 * L);
-        c33.intoArray(c, r3 + 3 * L);
+        put(c00, c, r, bias, bo, mode);
+        put(c01, c, r + L, bias, bo + L, mode);
+        put(c02, c, r + 2 * L, bias, bo + 2 * L, mode);
+        put(c03, c, r + 3 * L, bias, bo + 3 * L, mode);
+        put(c10, c, r1, bias, bo, mode);
+        put(c11, c, r1 + L, bias, bo + L, mode);
+        put(c12, c, r1 + 2 * L, bias, bo + 2 * L, mode);
+        put(c13, c, r1 + 3 * L, bias, bo + 3 * L, mode);
+        put(c20, c, r2, bias, bo, mode);
+        put(c21, c, r2 + L, bias, bo + L, mode);
+        put(c22, c, r2 + 2 * L, bias, bo + 2 * L, mode);
+        put(c23, c, r2 + 3 * L, bias, bo + 3 * L, mode);
+        put(c30, c, r3, bias, bo, mode);
+        put(c31, c, r3 + L, bias, bo + L, mode);
+        put(c32, c, r3 + 2 * L, bias, bo + 2 * L, mode);
+        put(c33, c, r3 + 3 * L, bias, bo + 3 * L, mode);
+    }
+
+    /**
+     * {@link #tile4}'s and {@link #tile1}'s store of v: as is ({@link #PLAIN}), plus the bias ({@link #BIAS}), then
+     * its GELU ({@link #GELU}), or added with the bias to what c holds ({@link #RESIDUAL}: c + (v + bias), the
+     * product summed on its own first, so the residual's magnitude does not round the small products).
+     */
+    private static void put(FloatVector v, float[] c, int at, float[] bias, int bo, int mode) {
+        if (mode != PLAIN) {
+            v = v.add(FloatVector.fromArray(S, bias, bo));
+            if (mode == GELU) v = gelu(v);
+            else if (mode == RESIDUAL) v = FloatVector.fromArray(S, c, at).add(v);
+        }
+        v.intoArray(c, at);
     }
 
     /**
@@ -820,7 +946,18 @@ final class VectorKernels implements Kernels {
     }
 
     /** One row against one full panel (the rows left over by {@link #tile4}). */
-    private static void tile1(float[] a, int a0, float[] panel, int p0, int kn, float[] c, int r, boolean add) {
+    private static void tile1(
+            float[] a,
+            int a0,
+            float[] panel,
+            int p0,
+            int kn,
+            float[] c,
+            int r,
+            boolean add,
+            float[] bias,
+            int bo,
+            int mode) {
         FloatVector c0 = start(c, r, add),
                 c1 = start(c, r + L, add),
                 c2 = start(c, r + 2 * L, add),
@@ -832,10 +969,10 @@ final class VectorKernels implements Kernels {
             c2 = FloatVector.fromArray(S, panel, p + 2 * L).fma(x, c2);
             c3 = FloatVector.fromArray(S, panel, p + 3 * L).fma(x, c3);
         }
-        c0.intoArray(c, r);
-        c1.intoArray(c, r + L);
-        c2.intoArray(c, r + 2 * L);
-        c3.intoArray(c, r + 3 * L);
+        put(c0, c, r, bias, bo, mode);
+        put(c1, c, r + L, bias, bo + L, mode);
+        put(c2, c, r + 2 * L, bias, bo + 2 * L, mode);
+        put(c3, c, r + 3 * L, bias, bo + 3 * L, mode);
     }
 
     private static FloatVector start(float[] c, int off, boolean add, VectorMask<Float> cols) {
