@@ -373,18 +373,42 @@ final class VectorKernels implements Kernels {
 
     private static final float[] NO_BIAS = new float[0];
 
-    /** c = a b^T over the full depth of b's panels, each tile finished by {@link #put}; the m % PW tail columns by dot. */
+    /** One 4 x PW output tile per thread: {@link #tile4}'s result before its epilogue. */
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[4 * PW]);
+
+    /**
+     * c = a b^T over the full depth of b's panels. With an epilogue each tile is written to a per-thread 4 x PW
+     * scratch tile and then finished into c by {@link #finish} while both are in L1: the register tile itself stays
+     * a plain store (the bias, GELU's exp call or the residual inside it make the JIT spill the 16 accumulators; that
+     * measured slower than separate passes). The m % PW tail columns go through dot.
+     */
     private void panels(
             float[] a, int aRow, PackedRows b, float[] bias, int mode, float[] c, int cOff, int ldc, int n) {
         float[] p = b.dataFor(PANELS);
+        float[] tile = mode == PLAIN ? c : TILE.get();
         int m = b.rows(), d = b.width();
         int mFull = m - m % PW;
         for (int j0 = 0; j0 < mFull; j0 += PW) {
             int panel = j0 * d;
             int i = 0;
-            for (; i + 4 <= n; i += 4)
-                tile4(a, (aRow + i) * d, d, p, panel, d, c, cOff + i * ldc + j0, ldc, false, bias, j0, mode);
-            for (; i < n; i++) tile1(a, (aRow + i) * d, p, panel, d, c, cOff + i * ldc + j0, false, bias, j0, mode);
+            for (; i + 4 <= n; i += 4) {
+                int at = cOff + i * ldc + j0;
+                if (mode == PLAIN) {
+                    tile4(a, (aRow + i) * d, d, p, panel, d, c, at, ldc, false);
+                } else {
+                    tile4(a, (aRow + i) * d, d, p, panel, d, tile, 0, PW, false);
+                    finish(tile, 4, c, at, ldc, bias, j0, mode);
+                }
+            }
+            for (; i < n; i++) {
+                int at = cOff + i * ldc + j0;
+                if (mode == PLAIN) {
+                    tile1(a, (aRow + i) * d, p, panel, d, c, at, false);
+                } else {
+                    tile1(a, (aRow + i) * d, p, panel, d, tile, 0, false);
+                    finish(tile, 1, c, at, ldc, bias, j0, mode);
+                }
+            }
         }
         for (int i = 0; i < n; i++) {
             for (int j = mFull; j < m; j++) {
@@ -394,6 +418,23 @@ final class VectorKernels implements Kernels {
                 else if (mode == GELU) c[at] = GeluErf.gelu(v + bias[j]);
                 else if (mode == RESIDUAL) c[at] += v + bias[j];
                 else c[at] = v + bias[j];
+            }
+        }
+    }
+
+    /**
+     * The epilogue of one tile of {@code rows} x PW products t (row stride PW) into c at r (row stride ldc): v + bias
+     * ({@link #BIAS}), its GELU ({@link #GELU}), or c + (v + bias) ({@link #RESIDUAL}: the product summed on its own
+     * first, so the residual's magnitude does not round the small products).
+     */
+    private static void finish(float[] t, int rows, float[] c, int r, int ldc, float[] bias, int bo, int mode) {
+        for (int row = 0; row < rows; row++) {
+            int to = row * PW, co = r + row * ldc;
+            for (int v = 0; v < PW; v += L) {
+                FloatVector y = FloatVector.fromArray(S, t, to + v).add(FloatVector.fromArray(S, bias, bo + v));
+                if (mode == GELU) y = gelu(y);
+                else if (mode == RESIDUAL) y = y.add(FloatVector.fromArray(S, c, co + v));
+                y.intoArray(c, co + v);
             }
         }
     }
@@ -556,21 +597,7 @@ final class VectorKernels implements Kernels {
                     for (; i + 4 <= iEnd; i += 4) {
                         // vectors of this panel wholly below the diagonal for all four rows (Gram blocks only)
                         int skip = diag >= 0 ? Math.max(0, i - diag - j0) / L : 0;
-                        if (skip == 0)
-                            tile4(
-                                    a,
-                                    (aRow + i) * d + k0,
-                                    d,
-                                    panel,
-                                    0,
-                                    kn,
-                                    c,
-                                    cOff + i * ldc + j0,
-                                    ldc,
-                                    add,
-                                    NO_BIAS,
-                                    0,
-                                    PLAIN);
+                        if (skip == 0) tile4(a, (aRow + i) * d + k0, d, panel, 0, kn, c, cOff + i * ldc + j0, ldc, add);
                         else
                             tile4Right(
                                     a,
@@ -585,8 +612,7 @@ final class VectorKernels implements Kernels {
                                     add,
                                     4 - skip);
                     }
-                    for (; i < iEnd; i++)
-                        tile1(a, (aRow + i) * d + k0, panel, 0, kn, c, cOff + i * ldc + j0, add, NO_BIAS, 0, PLAIN);
+                    for (; i < iEnd; i++) tile1(a, (aRow + i) * d + k0, panel, 0, kn, c, cOff + i * ldc + j0, add);
                 } else {
                     for (int v = 0; v < w; v += L) {
                         VectorMask<Float> cols = S.indexInRange(v, w);
@@ -802,24 +828,9 @@ final class VectorKernels implements Kernels {
         return add ? FloatVector.fromArray(S, c, off) : FloatVector.zero(S);
     }
 
-    /**
-     * Rows at a0, a0+d, a0+2d, a0+3d (kn values each) against one full panel starting at p0; 4 rows of PW outputs at
-     * c[r], c[r+ldc], ..., started from c's values when add, finished by {@link #put} (bias from bias[bo], mode).
-     */
+    /** Rows at a0, a0+d, a0+2d, a0+3d (kn values each) against one full panel starting at p0; 4 rows of PW outputs at c[r], c[r+ldc], ... */
     private static void tile4(
-            float[] a,
-            int a0,
-            int d,
-            float[] panel,
-            int p0,
-            int kn,
-            float[] c,
-            int r,
-            int ldc,
-            boolean add,
-            float[] bias,
-            int bo,
-            int mode) {
+            float[] a, int a0, int d, float[] panel, int p0, int kn, float[] c, int r, int ldc, boolean add) {
         int a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
         int r1 = r + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
         FloatVector c00 = start(c, r, add),
@@ -864,36 +875,22 @@ final class VectorKernels implements Kernels {
             c32 = y2.fma(x, c32);
             c33 = y3.fma(x, c33);
         }
-        put(c00, c, r, bias, bo, mode);
-        put(c01, c, r + L, bias, bo + L, mode);
-        put(c02, c, r + 2 * L, bias, bo + 2 * L, mode);
-        put(c03, c, r + 3 * L, bias, bo + 3 * L, mode);
-        put(c10, c, r1, bias, bo, mode);
-        put(c11, c, r1 + L, bias, bo + L, mode);
-        put(c12, c, r1 + 2 * L, bias, bo + 2 * L, mode);
-        put(c13, c, r1 + 3 * L, bias, bo + 3 * L, mode);
-        put(c20, c, r2, bias, bo, mode);
-        put(c21, c, r2 + L, bias, bo + L, mode);
-        put(c22, c, r2 + 2 * L, bias, bo + 2 * L, mode);
-        put(c23, c, r2 + 3 * L, bias, bo + 3 * L, mode);
-        put(c30, c, r3, bias, bo, mode);
-        put(c31, c, r3 + L, bias, bo + L, mode);
-        put(c32, c, r3 + 2 * L, bias, bo + 2 * L, mode);
-        put(c33, c, r3 + 3 * L, bias, bo + 3 * L, mode);
-    }
-
-    /**
-     * {@link #tile4}'s and {@link #tile1}'s store of v: as is ({@link #PLAIN}), plus the bias ({@link #BIAS}), then
-     * its GELU ({@link #GELU}), or added with the bias to what c holds ({@link #RESIDUAL}: c + (v + bias), the
-     * product summed on its own first, so the residual's magnitude does not round the small products).
-     */
-    private static void put(FloatVector v, float[] c, int at, float[] bias, int bo, int mode) {
-        if (mode != PLAIN) {
-            v = v.add(FloatVector.fromArray(S, bias, bo));
-            if (mode == GELU) v = gelu(v);
-            else if (mode == RESIDUAL) v = FloatVector.fromArray(S, c, at).add(v);
-        }
-        v.intoArray(c, at);
+        c00.intoArray(c, r);
+        c01.intoArray(c, r + L);
+        c02.intoArray(c, r + 2 * L);
+        c03.intoArray(c, r + 3 * L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c12.intoArray(c, r1 + 2 * L);
+        c13.intoArray(c, r1 + 3 * L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c22.intoArray(c, r2 + 2 * L);
+        c23.intoArray(c, r2 + 3 * L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+        c32.intoArray(c, r3 + 2 * L);
+        c33.intoArray(c, r3 + 3 * L);
     }
 
     /**
@@ -946,18 +943,7 @@ final class VectorKernels implements Kernels {
     }
 
     /** One row against one full panel (the rows left over by {@link #tile4}). */
-    private static void tile1(
-            float[] a,
-            int a0,
-            float[] panel,
-            int p0,
-            int kn,
-            float[] c,
-            int r,
-            boolean add,
-            float[] bias,
-            int bo,
-            int mode) {
+    private static void tile1(float[] a, int a0, float[] panel, int p0, int kn, float[] c, int r, boolean add) {
         FloatVector c0 = start(c, r, add),
                 c1 = start(c, r + L, add),
                 c2 = start(c, r + 2 * L, add),
@@ -969,10 +955,10 @@ final class VectorKernels implements Kernels {
             c2 = FloatVector.fromArray(S, panel, p + 2 * L).fma(x, c2);
             c3 = FloatVector.fromArray(S, panel, p + 3 * L).fma(x, c3);
         }
-        put(c0, c, r, bias, bo, mode);
-        put(c1, c, r + L, bias, bo + L, mode);
-        put(c2, c, r + 2 * L, bias, bo + 2 * L, mode);
-        put(c3, c, r + 3 * L, bias, bo + 3 * L, mode);
+        c0.intoArray(c, r);
+        c1.intoArray(c, r + L);
+        c2.intoArray(c, r + 2 * L);
+        c3.intoArray(c, r + 3 * L);
     }
 
     private static FloatVector start(float[] c, int off, boolean add, VectorMask<Float> cols) {

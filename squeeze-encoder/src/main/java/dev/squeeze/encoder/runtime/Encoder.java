@@ -139,9 +139,7 @@ public final class Encoder implements AutoCloseable {
             hid = new float[n * c.intermediate()];
         }
         embed(b);
-        // row blocks: a multiple of 4 rows (the GEMM tile), at most BLOCK, and about 4 per thread when rows are few
-        int block =
-                Math.max(MIN_BLOCK, Math.min(BLOCK, ((n + 4 * pool.threads() - 1) / (4 * pool.threads()) + 3) / 4 * 4));
+        int block = blockRows(n, pool.threads());
         int blocks = (n + block - 1) / block;
         // everything between two attentions is row-local, so one dispatch runs a block's attention output, its
         // feed-forward and the next layer's q/k/v: 1 + 2 x layers dispatches per batch
@@ -156,6 +154,19 @@ public final class Encoder implements AutoCloseable {
                 if (layer + 1 < c.layers()) qkvBlock(layer + 1, r0, r1);
             });
         }
+    }
+
+    /**
+     * Rows per GEMM block for n rows on the given threads: a multiple of 4 (the GEMM tile), at most {@value #BLOCK},
+     * at least {@value #MIN_BLOCK}, at least 4 blocks per thread when rows are few, and the block count rounded up to a
+     * multiple of the threads so that equal blocks give each thread an equal share (15 blocks on 2 threads would
+     * leave one thread idle for a whole block at the end of every dispatch).
+     */
+    static int blockRows(int n, int threads) {
+        int blocks = Math.max(4 * threads, (n + BLOCK - 1) / BLOCK);
+        blocks = (blocks + threads - 1) / threads * threads;
+        int rows = (n + blocks - 1) / blocks;
+        return Math.max(MIN_BLOCK, Math.min(BLOCK, (rows + 3) / 4 * 4));
     }
 
     /** x = LN(word[id] + position[p] + type[t]) per token; RoBERTa positions count from padding_idx + 1. */
