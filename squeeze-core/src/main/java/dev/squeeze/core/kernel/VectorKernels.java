@@ -468,6 +468,10 @@ final class VectorKernels implements Kernels {
         for (int j0 = 0; j0 < mv; j0 += PW) {
             int vecs = Math.min(4, (mv - j0) / L);
             int i = 0;
+            if (vecs == 2) { // e.g. a 32-wide attention head with 16 lanes: 8 x 2 tiles, no FMAs on zero vectors
+                for (; i + 8 <= n; i += 8)
+                    matTile8x2(a, aOff + i * lda, lda, b, bOff + j0, ldb, c, cOff + i * ldc + j0, ldc, k);
+            }
             for (; i + 4 <= n; i += 4)
                 matTile4(a, aOff + i * lda, lda, b, bOff + j0, ldb, c, cOff + i * ldc + j0, ldc, vecs, k);
             for (; i < n; i++) matTile1(a, aOff + i * lda, b, bOff + j0, ldb, c, cOff + i * ldc + j0, vecs, k);
@@ -482,6 +486,51 @@ final class VectorKernels implements Kernels {
                 }
             }
         }
+    }
+
+    /** Eight rows of a from a0 (stride lda) times two vectors of b's columns from b0 into c from c0: 16 accumulators. */
+    private static void matTile8x2(
+            float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0, int ldc, int k) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
+        for (int p = 0, bo = b0; p < k; p++, bo += ldb) {
+            FloatVector y0 = FloatVector.fromArray(S, b, bo);
+            FloatVector y1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = y0.fma(x, c00);
+            c01 = y1.fma(x, c01);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = y0.fma(x, c10);
+            c11 = y1.fma(x, c11);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = y0.fma(x, c20);
+            c21 = y1.fma(x, c21);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = y0.fma(x, c30);
+            c31 = y1.fma(x, c31);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = y0.fma(x, c40);
+            c41 = y1.fma(x, c41);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = y0.fma(x, c50);
+            c51 = y1.fma(x, c51);
+            x = FloatVector.broadcast(S, a[a6 + p]);
+            c60 = y0.fma(x, c60);
+            c61 = y1.fma(x, c61);
+            x = FloatVector.broadcast(S, a[a7 + p]);
+            c70 = y0.fma(x, c70);
+            c71 = y1.fma(x, c71);
+        }
+        storeRow(c, c0, 2, c00, c01, z, z);
+        storeRow(c, c0 + ldc, 2, c10, c11, z, z);
+        storeRow(c, c0 + 2 * ldc, 2, c20, c21, z, z);
+        storeRow(c, c0 + 3 * ldc, 2, c30, c31, z, z);
+        storeRow(c, c0 + 4 * ldc, 2, c40, c41, z, z);
+        storeRow(c, c0 + 5 * ldc, 2, c50, c51, z, z);
+        storeRow(c, c0 + 6 * ldc, 2, c60, c61, z, z);
+        storeRow(c, c0 + 7 * ldc, 2, c70, c71, z, z);
     }
 
     /** Rows a0, a0+lda, .. (4 of them) times b from b0 (row stride ldb) into c from c0 (row stride ldc), vecs (1..4) vectors wide. */

@@ -193,7 +193,16 @@ class KernelsTest {
     @Test
     void registerBlockedMatmulEqualsTheRowAxpyFormExactly() {
         int[][] shapes = {
-            {1, 1, 1}, {3, 5, 16}, {4, 32, 32}, {7, 29, 64}, {9, 13, 80}, {5, 7, 130}, {12, 64, 300}, {2, 3, 5}
+            {1, 1, 1},
+            {3, 5, 16},
+            {4, 32, 32},
+            {7, 29, 64},
+            {9, 13, 80},
+            {5, 7, 130},
+            {12, 64, 300},
+            {2, 3, 5},
+            {30, 32, 32},
+            {17, 9, 40}
         };
         for (int[] s : shapes) {
             int n = s[0], k = s[1], m = s[2];
