@@ -19,8 +19,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Per layer: {@code qkv = x Wqkv^T + b} (N, 3D); per (sequence, head) {@code softmax(q k^T / sqrt(hd)) v} over the
  * unmasked keys into ctx (N, D); {@code x = LN(x + ctx Wo^T + bo)}; {@code x = LN(x + act(x W1^T + b1) W2^T + b2)}.
- * Bias, GELU and residual are the GEMMs' fused epilogues ({@link Kernels#linear}), applied to each output tile in
- * registers, so between two GEMMs only LayerNorm ({@link Kernels#layerNorm}) passes over the rows.
+ * Bias, GELU and residual are the GEMMs' fused epilogues ({@link Kernels#linear}), applied to each output tile right
+ * after it is computed (while it is in L1), so between two GEMMs only LayerNorm ({@link Kernels#layerNorm}) passes
+ * over the rows.
  * GEMMs run over blocks of {@value #MIN_BLOCK} to {@value #BLOCK} rows, attention over (sequence, head) pairs, both spread over a
  * {@link WorkerPool}. Buffers are kept between calls and grow only when a larger batch comes, so steady-state calls
  * allocate only their output. Calls are serialised (the pool already uses every thread).
