@@ -374,7 +374,7 @@ final class VectorKernels implements Kernels {
     private static final float[] NO_BIAS = new float[0];
 
     /** One 4 x PW output tile per thread: {@link #tile4}'s result before its epilogue. */
-    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[4 * PW]);
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[6 * PW]);
 
     /**
      * c = a b^T over the full depth of b's panels. With an epilogue each tile is written to a per-thread 4 x PW
@@ -391,6 +391,15 @@ final class VectorKernels implements Kernels {
         for (int j0 = 0; j0 < mFull; j0 += PW) {
             int panel = j0 * d;
             int i = 0;
+            for (; i + 6 <= n; i += 6) {
+                int at = cOff + i * ldc + j0;
+                if (mode == PLAIN) {
+                    tile6(a, (aRow + i) * d, d, p, panel, d, c, at, ldc);
+                } else {
+                    tile6(a, (aRow + i) * d, d, p, panel, d, tile, 0, PW);
+                    finish(tile, 6, c, at, ldc, bias, j0, mode);
+                }
+            }
             for (; i + 4 <= n; i += 4) {
                 int at = cOff + i * ldc + j0;
                 if (mode == PLAIN) {
@@ -940,6 +949,79 @@ final class VectorKernels implements Kernels {
         c31.intoArray(c, r3 + L);
         c32.intoArray(c, r3 + 2 * L);
         c33.intoArray(c, r3 + 3 * L);
+    }
+
+    /** {@link #tile4} on six rows (24 accumulators): each panel vector loaded serves six rows instead of four. */
+    private static void tile6(float[] a, int a0, int d, float[] panel, int p0, int kn, float[] c, int r, int ldc) {
+        int a1 = a0 + d, a2 = a1 + d, a3 = a2 + d, a4 = a3 + d, a5 = a4 + d;
+        int r0 = r, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
+        FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
+        FloatVector c20 = z, c21 = z, c22 = z, c23 = z;
+        FloatVector c30 = z, c31 = z, c32 = z, c33 = z;
+        FloatVector c40 = z, c41 = z, c42 = z, c43 = z;
+        FloatVector c50 = z, c51 = z, c52 = z, c53 = z;
+        for (int k = 0, p = p0; k < kn; k++, p += PW) {
+            FloatVector y0 = FloatVector.fromArray(S, panel, p);
+            FloatVector y1 = FloatVector.fromArray(S, panel, p + L);
+            FloatVector y2 = FloatVector.fromArray(S, panel, p + 2 * L);
+            FloatVector y3 = FloatVector.fromArray(S, panel, p + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = y0.fma(x, c00);
+            c01 = y1.fma(x, c01);
+            c02 = y2.fma(x, c02);
+            c03 = y3.fma(x, c03);
+            x = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = y0.fma(x, c10);
+            c11 = y1.fma(x, c11);
+            c12 = y2.fma(x, c12);
+            c13 = y3.fma(x, c13);
+            x = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = y0.fma(x, c20);
+            c21 = y1.fma(x, c21);
+            c22 = y2.fma(x, c22);
+            c23 = y3.fma(x, c23);
+            x = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = y0.fma(x, c30);
+            c31 = y1.fma(x, c31);
+            c32 = y2.fma(x, c32);
+            c33 = y3.fma(x, c33);
+            x = FloatVector.broadcast(S, a[a4 + k]);
+            c40 = y0.fma(x, c40);
+            c41 = y1.fma(x, c41);
+            c42 = y2.fma(x, c42);
+            c43 = y3.fma(x, c43);
+            x = FloatVector.broadcast(S, a[a5 + k]);
+            c50 = y0.fma(x, c50);
+            c51 = y1.fma(x, c51);
+            c52 = y2.fma(x, c52);
+            c53 = y3.fma(x, c53);
+        }
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + L);
+        c02.intoArray(c, r0 + 2 * L);
+        c03.intoArray(c, r0 + 3 * L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c12.intoArray(c, r1 + 2 * L);
+        c13.intoArray(c, r1 + 3 * L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c22.intoArray(c, r2 + 2 * L);
+        c23.intoArray(c, r2 + 3 * L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+        c32.intoArray(c, r3 + 2 * L);
+        c33.intoArray(c, r3 + 3 * L);
+        c40.intoArray(c, r4);
+        c41.intoArray(c, r4 + L);
+        c42.intoArray(c, r4 + 2 * L);
+        c43.intoArray(c, r4 + 3 * L);
+        c50.intoArray(c, r5);
+        c51.intoArray(c, r5 + L);
+        c52.intoArray(c, r5 + 2 * L);
+        c53.intoArray(c, r5 + 3 * L);
     }
 
     /**
