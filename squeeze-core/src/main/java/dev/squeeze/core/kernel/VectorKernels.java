@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * rows pack b once per product into per-thread k-major panels and run 4-row x 4-vector outer-product tiles
  * (16 FMAs per 4 broadcasts + 4 loads, no reductions). Smaller blocks (the runtime's 16-row prefill calls)
  * run 4 x 4 dot-product tiles straight from the rows (8 loads for 16 FMAs, 16 lane reductions per tile), so
- * nothing is copied or allocated per call.
+ * nothing is copied or allocated per call. Products on weights packed once ({@link #pack}: {@code dotBlock} on
+ * {@link PackedRows} and {@link #linear}) run 6-row x 4-vector tiles (24 accumulators), then 4- and 1-row tiles.
  */
 final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
