@@ -76,13 +76,7 @@ public interface Kernels {
      * of c accumulates rows of b scaled by a's entries, so it inherits {@link #axpy}'s vectorisation.
      */
     default void matmul(float[] a, float[] b, float[] c, int n, int k, int m) {
-        java.util.Arrays.fill(c, 0, n * m, 0f);
-        for (int i = 0; i < n; i++) {
-            for (int p = 0; p < k; p++) {
-                float av = a[i * k + p];
-                if (av != 0f) axpy(av, b, p * m, c, i * m, m);
-            }
-        }
+        matmul(a, 0, k, b, 0, m, c, 0, m, n, k, m);
     }
 
     /**
@@ -102,6 +96,70 @@ public interface Kernels {
      */
     default void dotBlock(float[] a, int aRow, PackedRows b, float[] c, int cOff, int ldc, int n) {
         dotBlock(a, aRow, b.dataFor("rows"), 0, c, cOff, ldc, n, b.rows(), b.width());
+    }
+
+    /**
+     * A linear layer with a fused epilogue: for i < n, j < w.rows(), {@code v = dot(a row aRow+i, w row j)}, then
+     * {@code c[cOff + i*ldc + j]} becomes {@code v + bias[j]}, its GELU, or is incremented by it (see {@link Epilogue}).
+     * The same product as {@link #dotBlock(float[], int, PackedRows, float[], int, int, int)} without a second pass
+     * over c for the bias, the activation or the residual. bias has w.rows() entries.
+     */
+    default void linear(
+            float[] a, int aRow, PackedRows w, float[] bias, Epilogue epilogue, float[] c, int cOff, int ldc, int n) {
+        float[] rows = w.dataFor("rows");
+        int m = w.rows(), d = w.width();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                float v = dot(a, (aRow + i) * d, rows, j * d, d) + bias[j];
+                int at = cOff + i * ldc + j;
+                if (epilogue == Epilogue.BIAS_GELU) c[at] = GeluErf.gelu(v);
+                else if (epilogue == Epilogue.BIAS_RESIDUAL) c[at] += v;
+                else c[at] = v;
+            }
+        }
+    }
+
+    /**
+     * LayerNorm of a[off, off+n) in place: {@code (v - mean) / sqrt(var + eps) * gamma + beta}, the biased variance
+     * (as PyTorch) taken around the mean (two passes, no E[v^2] - mean^2 cancellation); gamma and beta have n entries.
+     */
+    default void layerNorm(float[] a, int off, int n, float[] gamma, float[] beta, float eps) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) sum += a[off + i];
+        float mean = sum / n, sq = 0f;
+        for (int i = 0; i < n; i++) {
+            float t = a[off + i] - mean;
+            sq += t * t;
+        }
+        float inv = (float) (1.0 / Math.sqrt(sq / n + eps));
+        for (int i = 0; i < n; i++) a[off + i] = (a[off + i] - mean) * inv * gamma[i] + beta[i];
+    }
+
+    /**
+     * Strided {@link #matmul}: {@code c[cOff + i*ldc + j] = sum_p a[aOff + i*lda + p] * b[bOff + p*ldb + j]} for
+     * i < n, j < m, p < k; c's entries are overwritten, nothing outside them is touched. Reads sub-matrices in place
+     * (e.g. one attention head's columns of a fused (tokens, 3 * hidden) projection) instead of copying them out.
+     */
+    default void matmul(
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            int n,
+            int k,
+            int m) {
+        for (int i = 0; i < n; i++) {
+            java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + m, 0f);
+            for (int p = 0; p < k; p++) {
+                float av = a[aOff + i * lda + p];
+                if (av != 0f) axpy(av, b, bOff + p * ldb, c, cOff + i * ldc, m);
+            }
+        }
     }
 
     /**

@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * rows pack b once per product into per-thread k-major panels and run 4-row x 4-vector outer-product tiles
  * (16 FMAs per 4 broadcasts + 4 loads, no reductions). Smaller blocks (the runtime's 16-row prefill calls)
  * run 4 x 4 dot-product tiles straight from the rows (8 loads for 16 FMAs, 16 lane reductions per tile), so
- * nothing is copied or allocated per call.
+ * nothing is copied or allocated per call. Products on weights packed once ({@link #pack}: {@code dotBlock} on
+ * {@link PackedRows} and {@link #linear}) run 6-row x 4-vector tiles (24 accumulators), then 4- and 1-row tiles.
  */
 final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -68,19 +69,18 @@ final class VectorKernels implements Kernels {
         for (; i < n; i++) a[off + i] *= s;
     }
 
+    /** The last partial vector is loaded masked, its missing lanes read as -infinity: no scalar tail. */
     @Override
     public float max(float[] a, int off, int n) {
         if (n <= 0) throw new IllegalArgumentException("max of an empty range (n = " + n + ")");
-        int i = 0;
         int bound = S.loopBound(n);
-        float m = Float.NEGATIVE_INFINITY;
-        if (bound > 0) {
-            FloatVector acc = FloatVector.fromArray(S, a, off);
-            for (i = L; i < bound; i += L) acc = acc.max(FloatVector.fromArray(S, a, off + i));
-            m = acc.reduceLanes(VectorOperators.MAX);
+        FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < bound; i += L) acc = acc.max(FloatVector.fromArray(S, a, off + i));
+        if (bound < n) {
+            VectorMask<Float> tail = S.indexInRange(bound, n);
+            acc = acc.max(FloatVector.fromArray(S, a, off + bound, tail).blend(Float.NEGATIVE_INFINITY, tail.not()));
         }
-        for (; i < n; i++) m = Math.max(m, a[off + i]);
-        return m;
+        return acc.reduceLanes(VectorOperators.MAX);
     }
 
     @Override
@@ -132,7 +132,10 @@ final class VectorKernels implements Kernels {
         return -1;
     }
 
-    /** Softmax with the exponential vectorised (lanewise EXP, an intrinsic on x86); max subtracted first. */
+    /**
+     * Softmax with the exponential vectorised (lanewise EXP, an intrinsic on x86); max subtracted first. The last
+     * partial vector runs masked (attention rows are short, so a scalar tail would cost as much as the vectors).
+     */
     @Override
     public void softmaxInPlace(float[] a, int off, int n) {
         float mx = max(a, off, n);
@@ -145,13 +148,45 @@ final class VectorKernels implements Kernels {
             e.intoArray(a, off + i);
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float e = (float) Math.exp(a[off + i] - mx);
-            a[off + i] = e;
-            sum += e;
+        if (i < n) {
+            VectorMask<Float> tail = S.indexInRange(i, n);
+            FloatVector e = FloatVector.fromArray(S, a, off + i, tail)
+                    .sub(vmx)
+                    .lanewise(VectorOperators.EXP)
+                    .blend(0f, tail.not());
+            e.intoArray(a, off + i, tail);
+            acc = acc.add(e);
         }
-        scale(a, off, n, 1f / sum);
+        scale(a, off, n, 1f / acc.reduceLanes(VectorOperators.ADD));
+    }
+
+    /** Three vector passes over the row (sum; squared deviations; normalise with one FMA), as the scalar reference. */
+    @Override
+    public void layerNorm(float[] a, int off, int n, float[] gamma, float[] beta, float eps) {
+        int bound = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i < bound; i += L) acc = acc.add(FloatVector.fromArray(S, a, off + i));
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += a[off + i];
+        float mean = sum / n;
+        FloatVector vm = FloatVector.broadcast(S, mean);
+        acc = FloatVector.zero(S);
+        for (i = 0; i < bound; i += L) {
+            FloatVector t = FloatVector.fromArray(S, a, off + i).sub(vm);
+            acc = t.fma(t, acc);
+        }
+        float sq = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sq += (a[off + i] - mean) * (a[off + i] - mean);
+        float inv = (float) (1.0 / Math.sqrt(sq / n + eps));
+        for (i = 0; i < bound; i += L) {
+            FloatVector g = FloatVector.fromArray(S, gamma, i).mul(inv);
+            FloatVector.fromArray(S, a, off + i)
+                    .sub(vm)
+                    .fma(g, FloatVector.fromArray(S, beta, i))
+                    .intoArray(a, off + i);
+        }
+        for (; i < n; i++) a[off + i] = (a[off + i] - mean) * inv * gamma[i] + beta[i];
     }
 
     /** Output columns per packed panel: four vectors, so a 4-row tile keeps 16 accumulators in registers. */
@@ -323,17 +358,96 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void dotBlock(float[] a, int aRow, PackedRows b, float[] c, int cOff, int ldc, int n) {
+        panels(a, aRow, b, NO_BIAS, PLAIN, c, cOff, ldc, n);
+    }
+
+    /** The packed product with the epilogue applied to each 4 x PW tile in registers (see {@link #put}). */
+    @Override
+    public void linear(
+            float[] a, int aRow, PackedRows w, float[] bias, Epilogue epilogue, float[] c, int cOff, int ldc, int n) {
+        if (bias.length != w.rows())
+            throw new IllegalArgumentException("bias has " + bias.length + " entries for " + w.rows() + " rows");
+        int mode = epilogue == Epilogue.BIAS_GELU ? GELU : epilogue == Epilogue.BIAS_RESIDUAL ? RESIDUAL : BIAS;
+        panels(a, aRow, w, bias, mode, c, cOff, ldc, n);
+    }
+
+    /** Tile store modes of {@link #put}. */
+    private static final int PLAIN = 0, BIAS = 1, GELU = 2, RESIDUAL = 3;
+
+    private static final float[] NO_BIAS = new float[0];
+
+    /** One 4 x PW output tile per thread: {@link #tile4}'s result before its epilogue. */
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[6 * PW]);
+
+    /**
+     * c = a b^T over the full depth of b's panels. With an epilogue each tile is written to a per-thread 4 x PW
+     * scratch tile and then finished into c by {@link #finish} while both are in L1: the register tile itself stays
+     * a plain store (the bias, GELU's exp call or the residual inside it make the JIT spill the 16 accumulators; that
+     * measured slower than separate passes). The m % PW tail columns go through dot.
+     */
+    private void panels(
+            float[] a, int aRow, PackedRows b, float[] bias, int mode, float[] c, int cOff, int ldc, int n) {
         float[] p = b.dataFor(PANELS);
+        float[] tile = mode == PLAIN ? c : TILE.get();
         int m = b.rows(), d = b.width();
         int mFull = m - m % PW;
         for (int j0 = 0; j0 < mFull; j0 += PW) {
             int panel = j0 * d;
             int i = 0;
-            for (; i + 4 <= n; i += 4) tile4(a, (aRow + i) * d, d, p, panel, d, c, cOff + i * ldc + j0, ldc, false);
-            for (; i < n; i++) tile1(a, (aRow + i) * d, p, panel, d, c, cOff + i * ldc + j0, false);
+            for (; i + 6 <= n; i += 6) {
+                int at = cOff + i * ldc + j0;
+                if (mode == PLAIN) {
+                    tile6(a, (aRow + i) * d, d, p, panel, d, c, at, ldc);
+                } else {
+                    tile6(a, (aRow + i) * d, d, p, panel, d, tile, 0, PW);
+                    finish(tile, 6, c, at, ldc, bias, j0, mode);
+                }
+            }
+            for (; i + 4 <= n; i += 4) {
+                int at = cOff + i * ldc + j0;
+                if (mode == PLAIN) {
+                    tile4(a, (aRow + i) * d, d, p, panel, d, c, at, ldc, false);
+                } else {
+                    tile4(a, (aRow + i) * d, d, p, panel, d, tile, 0, PW, false);
+                    finish(tile, 4, c, at, ldc, bias, j0, mode);
+                }
+            }
+            for (; i < n; i++) {
+                int at = cOff + i * ldc + j0;
+                if (mode == PLAIN) {
+                    tile1(a, (aRow + i) * d, p, panel, d, c, at, false);
+                } else {
+                    tile1(a, (aRow + i) * d, p, panel, d, tile, 0, false);
+                    finish(tile, 1, c, at, ldc, bias, j0, mode);
+                }
+            }
         }
         for (int i = 0; i < n; i++) {
-            for (int j = mFull; j < m; j++) c[cOff + i * ldc + j] = dot(a, (aRow + i) * d, p, j * d, d);
+            for (int j = mFull; j < m; j++) {
+                int at = cOff + i * ldc + j;
+                float v = dot(a, (aRow + i) * d, p, j * d, d);
+                if (mode == PLAIN) c[at] = v;
+                else if (mode == GELU) c[at] = GeluErf.gelu(v + bias[j]);
+                else if (mode == RESIDUAL) c[at] += v + bias[j];
+                else c[at] = v + bias[j];
+            }
+        }
+    }
+
+    /**
+     * The epilogue of one tile of {@code rows} x PW products t (row stride PW) into c at r (row stride ldc): v + bias
+     * ({@link #BIAS}), its GELU ({@link #GELU}), or c + (v + bias) ({@link #RESIDUAL}: the product summed on its own
+     * first, so the residual's magnitude does not round the small products).
+     */
+    private static void finish(float[] t, int rows, float[] c, int r, int ldc, float[] bias, int bo, int mode) {
+        for (int row = 0; row < rows; row++) {
+            int to = row * PW, co = r + row * ldc;
+            for (int v = 0; v < PW; v += L) {
+                FloatVector y = FloatVector.fromArray(S, t, to + v).add(FloatVector.fromArray(S, bias, bo + v));
+                if (mode == GELU) y = gelu(y);
+                else if (mode == RESIDUAL) y = y.add(FloatVector.fromArray(S, c, co + v));
+                y.intoArray(c, co + v);
+            }
         }
     }
 
@@ -345,31 +459,100 @@ final class VectorKernels implements Kernels {
      */
     @Override
     public void matmul(float[] a, float[] b, float[] c, int n, int k, int m) {
+        matmul(a, 0, k, b, 0, m, c, 0, m, n, k, m);
+    }
+
+    @Override
+    public void matmul(
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            int n,
+            int k,
+            int m) {
         int mv = m - m % L;
         for (int j0 = 0; j0 < mv; j0 += PW) {
             int vecs = Math.min(4, (mv - j0) / L);
             int i = 0;
-            for (; i + 4 <= n; i += 4) matTile4(a, b, c, i, j0, vecs, k, m);
-            for (; i < n; i++) matTile1(a, b, c, i, j0, vecs, k, m);
+            if (vecs == 2) { // e.g. a 32-wide attention head with 16 lanes: 8 x 2 tiles, no FMAs on zero vectors
+                for (; i + 8 <= n; i += 8)
+                    matTile8x2(a, aOff + i * lda, lda, b, bOff + j0, ldb, c, cOff + i * ldc + j0, ldc, k);
+            }
+            for (; i + 4 <= n; i += 4)
+                matTile4(a, aOff + i * lda, lda, b, bOff + j0, ldb, c, cOff + i * ldc + j0, ldc, vecs, k);
+            for (; i < n; i++) matTile1(a, aOff + i * lda, b, bOff + j0, ldb, c, cOff + i * ldc + j0, vecs, k);
         }
         if (mv < m) {
             for (int i = 0; i < n; i++) {
                 for (int j = mv; j < m; j++) {
                     float acc = 0f;
-                    for (int p = 0; p < k; p++) acc += a[i * k + p] * b[p * m + j]; // the axpy tail's unfused step
-                    c[i * m + j] = acc;
+                    for (int p = 0; p < k; p++)
+                        acc += a[aOff + i * lda + p] * b[bOff + p * ldb + j]; // the axpy tail's unfused step
+                    c[cOff + i * ldc + j] = acc;
                 }
             }
         }
     }
 
-    /** Rows i..i+3 of c, columns j0 .. j0 + vecs*L (vecs in 1..4). */
-    private static void matTile4(float[] a, float[] b, float[] c, int i, int j0, int vecs, int k, int m) {
-        int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+    /** Eight rows of a from a0 (stride lda) times two vectors of b's columns from b0 into c from c0: 16 accumulators. */
+    private static void matTile8x2(
+            float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0, int ldc, int k) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
+        for (int p = 0, bo = b0; p < k; p++, bo += ldb) {
+            FloatVector y0 = FloatVector.fromArray(S, b, bo);
+            FloatVector y1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = y0.fma(x, c00);
+            c01 = y1.fma(x, c01);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = y0.fma(x, c10);
+            c11 = y1.fma(x, c11);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = y0.fma(x, c20);
+            c21 = y1.fma(x, c21);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = y0.fma(x, c30);
+            c31 = y1.fma(x, c31);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = y0.fma(x, c40);
+            c41 = y1.fma(x, c41);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = y0.fma(x, c50);
+            c51 = y1.fma(x, c51);
+            x = FloatVector.broadcast(S, a[a6 + p]);
+            c60 = y0.fma(x, c60);
+            c61 = y1.fma(x, c61);
+            x = FloatVector.broadcast(S, a[a7 + p]);
+            c70 = y0.fma(x, c70);
+            c71 = y1.fma(x, c71);
+        }
+        storeRow(c, c0, 2, c00, c01, z, z);
+        storeRow(c, c0 + ldc, 2, c10, c11, z, z);
+        storeRow(c, c0 + 2 * ldc, 2, c20, c21, z, z);
+        storeRow(c, c0 + 3 * ldc, 2, c30, c31, z, z);
+        storeRow(c, c0 + 4 * ldc, 2, c40, c41, z, z);
+        storeRow(c, c0 + 5 * ldc, 2, c50, c51, z, z);
+        storeRow(c, c0 + 6 * ldc, 2, c60, c61, z, z);
+        storeRow(c, c0 + 7 * ldc, 2, c70, c71, z, z);
+    }
+
+    /** Rows a0, a0+lda, .. (4 of them) times b from b0 (row stride ldb) into c from c0 (row stride ldc), vecs (1..4) vectors wide. */
+    private static void matTile4(
+            float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0, int ldc, int vecs, int k) {
+        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
         FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
-        for (int p = 0, bo = j0; p < k; p++, bo += m) {
+        for (int p = 0, bo = b0; p < k; p++, bo += ldb) {
             FloatVector y0 = FloatVector.fromArray(S, b, bo);
             FloatVector y1 = vecs > 1 ? FloatVector.fromArray(S, b, bo + L) : z;
             FloatVector y2 = vecs > 2 ? FloatVector.fromArray(S, b, bo + 2 * L) : z;
@@ -395,24 +578,23 @@ final class VectorKernels implements Kernels {
             c32 = y2.fma(x, c32);
             c33 = y3.fma(x, c33);
         }
-        storeRow(c, i * m + j0, vecs, c00, c01, c02, c03);
-        storeRow(c, (i + 1) * m + j0, vecs, c10, c11, c12, c13);
-        storeRow(c, (i + 2) * m + j0, vecs, c20, c21, c22, c23);
-        storeRow(c, (i + 3) * m + j0, vecs, c30, c31, c32, c33);
+        storeRow(c, c0, vecs, c00, c01, c02, c03);
+        storeRow(c, c0 + ldc, vecs, c10, c11, c12, c13);
+        storeRow(c, c0 + 2 * ldc, vecs, c20, c21, c22, c23);
+        storeRow(c, c0 + 3 * ldc, vecs, c30, c31, c32, c33);
     }
 
-    private static void matTile1(float[] a, float[] b, float[] c, int i, int j0, int vecs, int k, int m) {
-        int a0 = i * k;
+    private static void matTile1(float[] a, int a0, float[] b, int b0, int ldb, float[] c, int at, int vecs, int k) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0 = z, c1 = z, c2 = z, c3 = z;
-        for (int p = 0, bo = j0; p < k; p++, bo += m) {
+        for (int p = 0, bo = b0; p < k; p++, bo += ldb) {
             FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
             c0 = FloatVector.fromArray(S, b, bo).fma(x, c0);
             if (vecs > 1) c1 = FloatVector.fromArray(S, b, bo + L).fma(x, c1);
             if (vecs > 2) c2 = FloatVector.fromArray(S, b, bo + 2 * L).fma(x, c2);
             if (vecs > 3) c3 = FloatVector.fromArray(S, b, bo + 3 * L).fma(x, c3);
         }
-        storeRow(c, i * m + j0, vecs, c0, c1, c2, c3);
+        storeRow(c, at, vecs, c0, c1, c2, c3);
     }
 
     private static void storeRow(
@@ -428,25 +610,25 @@ final class VectorKernels implements Kernels {
     public void gelu(float[] a, int off, int n) {
         int i = 0;
         int bound = S.loopBound(n);
-        FloatVector one = FloatVector.broadcast(S, 1f), two = FloatVector.broadcast(S, 2f);
-        for (; i < bound; i += L) {
-            FloatVector x = FloatVector.fromArray(S, a, off + i);
-            FloatVector z = x.mul(GeluErf.INV_SQRT2);
-            FloatVector t = one.div(z.abs().fma(GeluErf.P, 1f));
-            FloatVector poly = t.mul(GeluErf.A5)
-                    .add(GeluErf.A4)
-                    .mul(t)
-                    .add(GeluErf.A3)
-                    .mul(t)
-                    .add(GeluErf.A2)
-                    .mul(t)
-                    .add(GeluErf.A1)
-                    .mul(t);
-            FloatVector q = poly.mul(z.mul(z).neg().lanewise(VectorOperators.EXP)); // erfc(|z|)
-            FloatVector onePlusErf = two.sub(q).blend(q, z.lt(0f));
-            x.mul(0.5f).mul(onePlusErf).intoArray(a, off + i);
-        }
+        for (; i < bound; i += L) gelu(FloatVector.fromArray(S, a, off + i)).intoArray(a, off + i);
         for (; i < n; i++) a[off + i] = GeluErf.gelu(a[off + i]);
+    }
+
+    private static FloatVector gelu(FloatVector x) {
+        FloatVector z = x.mul(GeluErf.INV_SQRT2);
+        FloatVector t = FloatVector.broadcast(S, 1f).div(z.abs().fma(GeluErf.P, 1f));
+        FloatVector poly = t.mul(GeluErf.A5)
+                .add(GeluErf.A4)
+                .mul(t)
+                .add(GeluErf.A3)
+                .mul(t)
+                .add(GeluErf.A2)
+                .mul(t)
+                .add(GeluErf.A1)
+                .mul(t);
+        FloatVector q = poly.mul(z.mul(z).neg().lanewise(VectorOperators.EXP)); // erfc(|z|)
+        FloatVector onePlusErf = FloatVector.broadcast(S, 2f).sub(q).blend(q, z.lt(0f));
+        return x.mul(0.5f).mul(onePlusErf);
     }
 
     /**
@@ -770,6 +952,79 @@ final class VectorKernels implements Kernels {
         c31.intoArray(c, r3 + L);
         c32.intoArray(c, r3 + 2 * L);
         c33.intoArray(c, r3 + 3 * L);
+    }
+
+    /** {@link #tile4} on six rows (24 accumulators): each panel vector loaded serves six rows instead of four. */
+    private static void tile6(float[] a, int a0, int d, float[] panel, int p0, int kn, float[] c, int r, int ldc) {
+        int a1 = a0 + d, a2 = a1 + d, a3 = a2 + d, a4 = a3 + d, a5 = a4 + d;
+        int r0 = r, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
+        FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
+        FloatVector c20 = z, c21 = z, c22 = z, c23 = z;
+        FloatVector c30 = z, c31 = z, c32 = z, c33 = z;
+        FloatVector c40 = z, c41 = z, c42 = z, c43 = z;
+        FloatVector c50 = z, c51 = z, c52 = z, c53 = z;
+        for (int k = 0, p = p0; k < kn; k++, p += PW) {
+            FloatVector y0 = FloatVector.fromArray(S, panel, p);
+            FloatVector y1 = FloatVector.fromArray(S, panel, p + L);
+            FloatVector y2 = FloatVector.fromArray(S, panel, p + 2 * L);
+            FloatVector y3 = FloatVector.fromArray(S, panel, p + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = y0.fma(x, c00);
+            c01 = y1.fma(x, c01);
+            c02 = y2.fma(x, c02);
+            c03 = y3.fma(x, c03);
+            x = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = y0.fma(x, c10);
+            c11 = y1.fma(x, c11);
+            c12 = y2.fma(x, c12);
+            c13 = y3.fma(x, c13);
+            x = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = y0.fma(x, c20);
+            c21 = y1.fma(x, c21);
+            c22 = y2.fma(x, c22);
+            c23 = y3.fma(x, c23);
+            x = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = y0.fma(x, c30);
+            c31 = y1.fma(x, c31);
+            c32 = y2.fma(x, c32);
+            c33 = y3.fma(x, c33);
+            x = FloatVector.broadcast(S, a[a4 + k]);
+            c40 = y0.fma(x, c40);
+            c41 = y1.fma(x, c41);
+            c42 = y2.fma(x, c42);
+            c43 = y3.fma(x, c43);
+            x = FloatVector.broadcast(S, a[a5 + k]);
+            c50 = y0.fma(x, c50);
+            c51 = y1.fma(x, c51);
+            c52 = y2.fma(x, c52);
+            c53 = y3.fma(x, c53);
+        }
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + L);
+        c02.intoArray(c, r0 + 2 * L);
+        c03.intoArray(c, r0 + 3 * L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c12.intoArray(c, r1 + 2 * L);
+        c13.intoArray(c, r1 + 3 * L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c22.intoArray(c, r2 + 2 * L);
+        c23.intoArray(c, r2 + 3 * L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+        c32.intoArray(c, r3 + 2 * L);
+        c33.intoArray(c, r3 + 3 * L);
+        c40.intoArray(c, r4);
+        c41.intoArray(c, r4 + L);
+        c42.intoArray(c, r4 + 2 * L);
+        c43.intoArray(c, r4 + 3 * L);
+        c50.intoArray(c, r5);
+        c51.intoArray(c, r5 + L);
+        c52.intoArray(c, r5 + 2 * L);
+        c53.intoArray(c, r5 + 3 * L);
     }
 
     /**

@@ -193,7 +193,16 @@ class KernelsTest {
     @Test
     void registerBlockedMatmulEqualsTheRowAxpyFormExactly() {
         int[][] shapes = {
-            {1, 1, 1}, {3, 5, 16}, {4, 32, 32}, {7, 29, 64}, {9, 13, 80}, {5, 7, 130}, {12, 64, 300}, {2, 3, 5}
+            {1, 1, 1},
+            {3, 5, 16},
+            {4, 32, 32},
+            {7, 29, 64},
+            {9, 13, 80},
+            {5, 7, 130},
+            {12, 64, 300},
+            {2, 3, 5},
+            {30, 32, 32},
+            {17, 9, 40}
         };
         for (int[] s : shapes) {
             int n = s[0], k = s[1], m = s[2];
@@ -235,6 +244,77 @@ class KernelsTest {
                 k.dotBlock(a, aRow, p, c, cOff, ldc, n);
                 for (int i = 0; i < c.length; i++) close(ref[i], c[i], d);
                 assertEquals(0f, c[cOff + m], 0f, "padding column untouched");
+            }
+        }
+    }
+
+    @Test
+    void linearAppliesEachEpilogueToThePackedProduct() {
+        // (rows of a, output columns m, width d): a tail-only layer, exact panels (as MiniLM's), panels plus a tail
+        int[][] shapes = {{3, 5, 7}, {9, 64, 33}, {13, 128, 100}, {6, 200, 384}, {17, 70, 48}};
+        for (int[] s : shapes) {
+            int n = s[0], m = s[1], d = s[2], aRow = 2, ldc = m + 5, cOff = 1;
+            float[] a = rand((aRow + n) * d), w = rand(m * d), bias = rand(m), residual = rand(cOff + n * ldc);
+            float[] dots = new float[cOff + n * ldc];
+            scalar.dotBlock(a, aRow, w, 0, dots, cOff, ldc, n, m, d); // the independent reference product
+            for (Epilogue e : Epilogue.values()) {
+                float[] want = residual.clone();
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < m; j++) {
+                        int at = cOff + i * ldc + j;
+                        float v = dots[at] + bias[j];
+                        want[at] = e == Epilogue.BIAS_GELU
+                                ? GeluErf.gelu(v)
+                                : e == Epilogue.BIAS_RESIDUAL ? residual[at] + v : v;
+                    }
+                }
+                for (Kernels k : new Kernels[] {scalar, vector}) {
+                    float[] c = residual.clone();
+                    k.linear(a, aRow, k.pack(w, 0, m, d), bias, e, c, cOff, ldc, n);
+                    for (int i = 0; i < c.length; i++) {
+                        // entries outside the (n, m) block keep their values exactly
+                        if ((i - cOff) % ldc >= m || i < cOff) assertEquals(residual[i], c[i], 0f, "untouched " + i);
+                        else close(want[i], c[i], d);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void layerNormMatchesHandComputedAndScalar() {
+        // [1, 2, 3, 4]: mean 2.5, biased variance 1.25, so (v - 2.5) / sqrt(1.25) = +-0.4472136, +-1.3416408
+        float[] a = {9f, 1f, 2f, 3f, 4f, 9f};
+        vector.layerNorm(a, 1, 4, new float[] {1f, 1f, 1f, 2f}, new float[] {0f, 0f, 1f, 0f}, 0f);
+        assertArrayEquals(new float[] {9f, -1.3416408f, -0.4472136f, 1.4472136f, 2.6832817f, 9f}, a, 1e-6f);
+        for (int n : new int[] {1, 3, 16, 17, 384, 385}) {
+            float[] x = rand(n + 3), g = rand(n), b = rand(n);
+            for (int i = 0; i < x.length; i++) x[i] = 5f + 3f * x[i]; // an offset mean, as residual streams have
+            float[] y = x.clone();
+            scalar.layerNorm(x, 2, n, g, b, 1e-12f);
+            vector.layerNorm(y, 2, n, g, b, 1e-12f);
+            for (int i = 0; i < x.length; i++) close(x[i], y[i], n);
+        }
+    }
+
+    @Test
+    void stridedMatmulEqualsTheRowAxpyFormAndWritesOnlyItsBlock() {
+        // (n, k, m, lda, ldb, ldc): attention's shapes (32-wide heads in a 1152-wide projection) and odd tails
+        int[][] shapes = {
+            {30, 32, 32, 1152, 32, 40}, {5, 7, 19, 9, 23, 21}, {4, 16, 64, 20, 70, 64}, {9, 3, 17, 3, 17, 17}
+        };
+        for (int[] s : shapes) {
+            int n = s[0], k = s[1], m = s[2], lda = s[3], ldb = s[4], ldc = s[5], aOff = 3, bOff = 5, cOff = 2;
+            float[] a = rand(aOff + n * lda), b = rand(bOff + k * ldb);
+            float[] c1 = new float[cOff + n * ldc + 4], c2 = new float[c1.length];
+            java.util.Arrays.fill(c1, Float.NaN);
+            java.util.Arrays.fill(c2, Float.NaN);
+            scalar.matmul(a, aOff, lda, b, bOff, ldb, c1, cOff, ldc, n, k, m);
+            vector.matmul(a, aOff, lda, b, bOff, ldb, c2, cOff, ldc, n, k, m);
+            for (int i = 0; i < c1.length; i++) {
+                boolean inBlock = i >= cOff && i < cOff + n * ldc && (i - cOff) % ldc < m;
+                if (inBlock) close(c1[i], c2[i], k);
+                else assertTrue(Float.isNaN(c2[i]), "outside the block at " + i + ": " + c2[i]);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.squeeze.encoder.runtime;
 
+import dev.squeeze.core.kernel.Epilogue;
 import dev.squeeze.core.kernel.Kernels;
 import dev.squeeze.core.kernel.PackedRows;
 import dev.squeeze.encoder.Activation;
@@ -18,6 +19,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Per layer: {@code qkv = x Wqkv^T + b} (N, 3D); per (sequence, head) {@code softmax(q k^T / sqrt(hd)) v} over the
  * unmasked keys into ctx (N, D); {@code x = LN(x + ctx Wo^T + bo)}; {@code x = LN(x + act(x W1^T + b1) W2^T + b2)}.
+ * Bias, GELU and residual are the GEMMs' fused epilogues ({@link Kernels#linear}), applied to each output tile right
+ * after it is computed (while it is in L1), so between two GEMMs only LayerNorm ({@link Kernels#layerNorm}) passes
+ * over the rows.
  * GEMMs run over blocks of {@value #MIN_BLOCK} to {@value #BLOCK} rows, attention over (sequence, head) pairs, both spread over a
  * {@link WorkerPool}. Buffers are kept between calls and grow only when a larger batch comes, so steady-state calls
  * allocate only their output. Calls are serialised (the pool already uses every thread).
@@ -37,10 +41,9 @@ public final class Encoder implements AutoCloseable {
     private final @Nullable PackedRows classifier;
     private final float @Nullable [] classifierB;
 
-    // workspace, grown on demand: x, ctx, tmp (N, D); qkv (N, 3D); hidden (N, F); per-worker attention scratch
-    private float[] x = new float[0], ctx = new float[0], tmp = new float[0], qkvOut = new float[0], hid = new float[0];
-    private final float[][] qS, kS, vS, sS, oS;
-    private final float[] ones; // (D) of 1: the row sum as a vector dot
+    // workspace, grown on demand: x, ctx (N, D); qkv (N, 3D); hidden (N, F); per-worker attention scratch
+    private float[] x = new float[0], ctx = new float[0], qkvOut = new float[0], hid = new float[0];
+    private final float[][] kS, vS, sS;
 
     public Encoder(EncoderConfig config, EncoderWeights w, Kernels kernels, int threads) {
         this.c = config;
@@ -87,14 +90,10 @@ public final class Encoder implements AutoCloseable {
             classifier = null;
             classifierB = null;
         }
-        ones = new float[d];
-        Arrays.fill(ones, 1f);
         int t = pool.threads();
-        qS = new float[t][0];
         kS = new float[t][0];
         vS = new float[t][0];
         sS = new float[t][0];
-        oS = new float[t][0];
     }
 
     public EncoderConfig config() {
@@ -137,14 +136,11 @@ public final class Encoder implements AutoCloseable {
         if (x.length < n * d) {
             x = new float[n * d];
             ctx = new float[n * d];
-            tmp = new float[n * d];
             qkvOut = new float[n * 3 * d];
             hid = new float[n * c.intermediate()];
         }
         embed(b);
-        // row blocks: a multiple of 4 rows (the GEMM tile), at most BLOCK, and about 4 per thread when rows are few
-        int block =
-                Math.max(MIN_BLOCK, Math.min(BLOCK, ((n + 4 * pool.threads() - 1) / (4 * pool.threads()) + 3) / 4 * 4));
+        int block = blockRows(n, pool.threads());
         int blocks = (n + block - 1) / block;
         // everything between two attentions is row-local, so one dispatch runs a block's attention output, its
         // feed-forward and the next layer's q/k/v: 1 + 2 x layers dispatches per batch
@@ -159,6 +155,19 @@ public final class Encoder implements AutoCloseable {
                 if (layer + 1 < c.layers()) qkvBlock(layer + 1, r0, r1);
             });
         }
+    }
+
+    /**
+     * Rows per GEMM block for n rows on the given threads: a multiple of 4 (the GEMM tile), at most {@value #BLOCK},
+     * at least {@value #MIN_BLOCK}, at least 4 blocks per thread when rows are few, and the block count rounded up to a
+     * multiple of the threads so that equal blocks give each thread an equal share (15 blocks on 2 threads would
+     * leave one thread idle for a whole block at the end of every dispatch).
+     */
+    static int blockRows(int n, int threads) {
+        int blocks = Math.max(4 * threads, (n + BLOCK - 1) / BLOCK);
+        blocks = (blocks + threads - 1) / threads * threads;
+        int rows = (n + blocks - 1) / blocks;
+        return Math.max(MIN_BLOCK, Math.min(BLOCK, (rows + 3) / 4 * 4));
     }
 
     /** x = LN(word[id] + position[p] + type[t]) per token; RoBERTa positions count from padding_idx + 1. */
@@ -183,51 +192,47 @@ public final class Encoder implements AutoCloseable {
                     int to = (b.types == null ? 0 : b.types[s][t]) * d;
                     for (int e = 0; e < d; e++) x[row + e] += tokenType[to + e];
                 }
-                layerNorm(x, row, embG, embB);
+                k.layerNorm(x, row, d, embG, embB, c.layerNormEps());
             }
         }
     }
 
     private void qkvBlock(int l, int r0, int r1) {
         int w3 = 3 * c.hidden();
-        k.dotBlock(x, r0, qkv[l], qkvOut, r0 * w3, w3, r1 - r0);
-        float[] bias = qkvB[l];
-        for (int r = r0; r < r1; r++) addBias(qkvOut, r * w3, bias);
+        k.linear(x, r0, qkv[l], qkvB[l], Epilogue.BIAS, qkvOut, r0 * w3, w3, r1 - r0);
     }
 
     /**
      * One (sequence, head): softmax(q k^T / sqrt(hd)) v over the sequence's unmasked keys, into ctx. Both products
-     * are {@link Kernels#matmul} (register-blocked, no horizontal sums) on per-worker copies: q (t, hd) pre-scaled,
-     * k^T (hd, kp) and v (kp, hd) with the keys padded with zeros to kp, a multiple of {@value #KEY_PAD}; the padded
-     * probabilities are zero, so they add nothing.
+     * are the strided {@link Kernels#matmul} (register-blocked, no horizontal sums): q is read in place from the
+     * (N, 3D) projection; k^T (hd, kp) is the one per-head copy (transposed, scaled by 1 / sqrt(hd), keys padded with
+     * zeros to kp, a multiple of {@value #KEY_PAD}, whose scores the softmax leaves out); v is read in place too when
+     * every key is unmasked (else the unmasked rows are gathered); the product lands in ctx's head columns.
      */
     private void attention(int worker, Batch b, int s, int h) {
         int d = c.hidden(), hd = c.headDim(), w3 = 3 * d;
         int t = b.length[s], r0 = b.start[s];
         int[] keys = b.keys[s];
         int kn = keys.length, kp = (kn + KEY_PAD - 1) / KEY_PAD * KEY_PAD;
-        float[] q = scratch(qS, worker, t * hd), kt = scratch(kS, worker, hd * kp);
-        float[] v = scratch(vS, worker, kp * hd), sc = scratch(sS, worker, t * kp), o = scratch(oS, worker, t * hd);
+        float[] kt = scratch(kS, worker, hd * kp), sc = scratch(sS, worker, t * kp);
         float scale = (float) (1.0 / Math.sqrt(hd));
-        int qo = h * hd, ko = d + h * hd, vo = 2 * d + h * hd;
-        for (int i = 0; i < t; i++) {
-            int src = (r0 + i) * w3 + qo;
-            for (int e = 0; e < hd; e++) q[i * hd + e] = qkvOut[src + e] * scale;
-        }
+        int ko = d + h * hd, vo = 2 * d + h * hd;
         for (int j = 0; j < kn; j++) {
-            int row = (r0 + keys[j]) * w3;
-            for (int e = 0; e < hd; e++) kt[e * kp + j] = qkvOut[row + ko + e];
-            System.arraycopy(qkvOut, row + vo, v, j * hd, hd);
+            int row = (r0 + keys[j]) * w3 + ko;
+            for (int e = 0; e < hd; e++) kt[e * kp + j] = qkvOut[row + e] * scale;
         }
         for (int e = 0; e < hd; e++) Arrays.fill(kt, e * kp + kn, e * kp + kp, 0f);
-        Arrays.fill(v, kn * hd, kp * hd, 0f);
-        k.matmul(q, kt, sc, t, hd, kp); // (t, kp) scores
-        for (int i = 0; i < t; i++) {
-            k.softmaxInPlace(sc, i * kp, kn);
-            Arrays.fill(sc, i * kp + kn, i * kp + kp, 0f);
+        k.matmul(qkvOut, r0 * w3 + h * hd, w3, kt, 0, kp, sc, 0, kp, t, hd, kp); // (t, kp) scores
+        for (int i = 0; i < t; i++) k.softmaxInPlace(sc, i * kp, kn);
+        float[] v = qkvOut;
+        int vOff = r0 * w3 + vo, ldv = w3;
+        if (kn < t) { // masked keys: gather the unmasked value rows
+            v = scratch(vS, worker, kn * hd);
+            for (int j = 0; j < kn; j++) System.arraycopy(qkvOut, (r0 + keys[j]) * w3 + vo, v, j * hd, hd);
+            vOff = 0;
+            ldv = hd;
         }
-        k.matmul(sc, v, o, t, kp, hd); // (t, hd)
-        for (int i = 0; i < t; i++) System.arraycopy(o, i * hd, ctx, (r0 + i) * d + h * hd, hd);
+        k.matmul(sc, 0, kp, v, vOff, ldv, ctx, r0 * d + h * hd, d, t, kn, hd); // (t, hd) into ctx's head columns
     }
 
     private static float[] scratch(float[][] pool, int worker, int size) {
@@ -238,36 +243,31 @@ public final class Encoder implements AutoCloseable {
     /** x = LN(x + ctx Wo^T + bo) on rows [r0, r1). */
     private void attentionOutBlock(int l, int r0, int r1) {
         int d = c.hidden();
-        k.dotBlock(ctx, r0, out[l], tmp, r0 * d, d, r1 - r0);
-        residualLayerNorm(r0, r1, outB[l], ln1G[l], ln1B[l]);
-    }
-
-    /** x = LN(x + tmp + bias) on rows [r0, r1). */
-    private void residualLayerNorm(int r0, int r1, float[] bias, float[] g, float[] b) {
-        int d = c.hidden();
-        for (int r = r0; r < r1; r++) {
-            int o = r * d;
-            for (int e = 0; e < d; e++) x[o + e] += tmp[o + e] + bias[e];
-            layerNorm(x, o, g, b);
-        }
+        k.linear(ctx, r0, out[l], outB[l], Epilogue.BIAS_RESIDUAL, x, r0 * d, d, r1 - r0);
+        layerNormRows(r0, r1, ln1G[l], ln1B[l]);
     }
 
     /** x = LN(x + act(x W1^T + b1) W2^T + b2) on rows [r0, r1). */
     private void feedForwardBlock(int l, int r0, int r1) {
         int d = c.hidden(), f = c.intermediate();
-        k.dotBlock(x, r0, up[l], hid, r0 * f, f, r1 - r0);
-        float[] bias = upB[l];
-        for (int r = r0; r < r1; r++) addBias(hid, r * f, bias);
-        activate(hid, r0 * f, (r1 - r0) * f);
-        k.dotBlock(hid, r0, down[l], tmp, r0 * d, d, r1 - r0);
-        residualLayerNorm(r0, r1, downB[l], ln2G[l], ln2B[l]);
+        if (c.activation() == Activation.GELU) {
+            k.linear(x, r0, up[l], upB[l], Epilogue.BIAS_GELU, hid, r0 * f, f, r1 - r0);
+        } else {
+            k.linear(x, r0, up[l], upB[l], Epilogue.BIAS, hid, r0 * f, f, r1 - r0);
+            activate(hid, r0 * f, (r1 - r0) * f);
+        }
+        k.linear(hid, r0, down[l], downB[l], Epilogue.BIAS_RESIDUAL, x, r0 * d, d, r1 - r0);
+        layerNormRows(r0, r1, ln2G[l], ln2B[l]);
     }
 
+    private void layerNormRows(int r0, int r1, float[] g, float[] b) {
+        int d = c.hidden();
+        for (int r = r0; r < r1; r++) k.layerNorm(x, r * d, d, g, b, c.layerNormEps());
+    }
+
+    /** ReLU or tanh-GELU in place (the erf GELU is fused into the up-projection). */
     private void activate(float[] a, int off, int len) {
-        Activation act = c.activation();
-        if (act == Activation.GELU) {
-            k.gelu(a, off, len);
-        } else if (act == Activation.RELU) {
+        if (c.activation() == Activation.RELU) {
             for (int i = off; i < off + len; i++) a[i] = Math.max(0f, a[i]);
         } else {
             for (int i = off; i < off + len; i++) {
@@ -275,19 +275,6 @@ public final class Encoder implements AutoCloseable {
                 a[i] = 0.5f * v * (1f + (float) Math.tanh(0.7978845608028654 * (v + 0.044715 * v * v * v)));
             }
         }
-    }
-
-    private static void addBias(float[] a, int off, float[] bias) {
-        for (int e = 0; e < bias.length; e++) a[off + e] += bias[e];
-    }
-
-    /** In place: (v - mean) / sqrt(var + eps) * gamma + beta over one row of width D (biased variance, as PyTorch). */
-    private void layerNorm(float[] a, int off, float[] g, float[] b) {
-        int d = c.hidden();
-        float mean = k.dot(a, off, ones, 0, d) / d;
-        for (int e = 0; e < d; e++) a[off + e] -= mean;
-        float inv = (float) (1.0 / Math.sqrt(k.sumOfSquares(a, off, d) / d + c.layerNormEps()));
-        for (int e = 0; e < d; e++) a[off + e] = a[off + e] * inv * g[e] + b[e];
     }
 
     @Override
