@@ -47,6 +47,13 @@ public interface QuantKernels {
     /** The same for Q6_K super-blocks (n a multiple of 256). */
     float dotQ6_K(MemorySegment seg, long off, float[] prep, int n);
 
+    /**
+     * Decodes n elements of Q4_0 blocks at byte {@code off} for the integer prompt product: block b's byte i becomes
+     * pairs[pOff + 16 b + i] = (low nibble - 8) in the low 16 bits and (high nibble - 8) in the high 16 bits (elements
+     * 32 b + i and 32 b + i + 16, each a signed 16-bit value in [-8, 7]); its scale goes to scales[sOff + b].
+     */
+    void q4_0Pairs(MemorySegment seg, long off, int n, int[] pairs, int pOff, float[] scales, int sOff);
+
     /** Decodes n elements of {@code type} at byte {@code off} into out[outOff..], in order. */
     void dequant(GgmlType type, MemorySegment seg, long off, float[] out, int outOff, int n);
 

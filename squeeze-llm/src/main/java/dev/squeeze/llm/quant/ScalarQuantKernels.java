@@ -94,6 +94,18 @@ final class ScalarQuantKernels implements QuantKernels {
     }
 
     @Override
+    public void q4_0Pairs(MemorySegment seg, long off, int n, int[] pairs, int pOff, float[] scales, int sOff) {
+        for (int b = 0; b < n / 32; b++) {
+            long bo = off + 18L * b;
+            scales[sOff + b] = Blocks.f16(seg, bo);
+            for (int i = 0; i < 16; i++) {
+                int q = seg.get(ValueLayout.JAVA_BYTE, bo + 2 + i) & 0xFF;
+                pairs[pOff + 16 * b + i] = (((q & 0x0F) - 8) & 0xFFFF) | (((q >>> 4) - 8) << 16);
+            }
+        }
+    }
+
+    @Override
     public void dequant(GgmlType type, MemorySegment seg, long off, float[] out, int outOff, int n) {
         Blocks.dequantize(type, seg, off, out, outOff, n);
     }

@@ -103,6 +103,12 @@ final class SegmentWeightTensor implements WeightTensor {
     }
 
     @Override
+    public void copyRowQ4_0Pairs(int r, int[] pairs, int pOff, float[] scales, int sOff) {
+        if (type != GgmlType.Q4_0) WeightTensor.super.copyRowQ4_0Pairs(r, pairs, pOff, scales, sOff);
+        else Q.q4_0Pairs(seg, offset + rowBytes * r, cols, pairs, pOff, scales, sOff);
+    }
+
+    @Override
     public void copyRow(int r, float[] out, int off) {
         Q.dequant(type, seg, offset + rowBytes * r, out, off, cols);
     }

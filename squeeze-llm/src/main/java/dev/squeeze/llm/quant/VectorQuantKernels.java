@@ -254,6 +254,27 @@ final class VectorQuantKernels implements QuantKernels {
         return tailQ4_0(seg, off, prep, n, groups, acc.reduceLanes(VectorOperators.ADD));
     }
 
+    /** L bytes, widened to L int lanes by {@link #q4_0Pairs}. */
+    private static final VectorSpecies<Byte> BL = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
+
+    @Override
+    public void q4_0Pairs(MemorySegment seg, long off, int n, int[] pairs, int pOff, float[] scales, int sOff) {
+        for (int b = 0; b < n / 32; b++) {
+            long bo = off + 18L * b;
+            scales[sOff + b] = Blocks.f16(seg, bo);
+            for (int h = 0; h < 16; h += L) {
+                IntVector v = ((IntVector) ByteVector.fromMemorySegment(BL, seg, bo + 2 + h, ByteOrder.LITTLE_ENDIAN)
+                                .convertShape(VectorOperators.B2I, I, 0))
+                        .and(0xFF);
+                v.and(0x0F)
+                        .sub(8)
+                        .and(0xFFFF)
+                        .or(v.lanewise(VectorOperators.LSHR, 4).sub(8).lanewise(VectorOperators.LSHL, 16))
+                        .intoArray(pairs, pOff + 16 * b + h);
+            }
+        }
+    }
+
     /** 32 shorts of x quants stored as the bits of 16 floats at prep[p ..]. */
     private static ShortVector xQuants(float[] prep, int p) {
         return FloatVector.fromArray(F512, prep, p).reinterpretAsShorts();

@@ -25,6 +25,17 @@ public interface WeightTensor {
     void copyRow(int r, float[] out, int off);
 
     /**
+     * Q4_0 tensors: row r as 16-bit nibble pairs and block scales for the integer prompt product (see
+     * {@link QuantKernels#q4_0Pairs}): cols / 2 ints into pairs[pOff ..], cols / 32 floats into scales[sOff ..].
+     *
+     * @throws UnsupportedOperationException for every other format
+     */
+    default void copyRowQ4_0Pairs(int r, int[] pairs, int pOff, float[] scales, int sOff) {
+        throw new UnsupportedOperationException(
+                "Q4_0 pairs of a " + type() + " tensor (" + rows() + " x " + cols() + ")");
+    }
+
+    /**
      * out[outOff + r] = dot(row r, x[xOff .. xOff+cols)) for rows r in [from, to): the matrix-vector product of decode.
      * {@code scratch} has at least {@link #scratchLength()} floats; formats that reorder x for their kernels prepare it
      * there once per call.

@@ -129,6 +129,30 @@ class QuantKernelsTest {
     }
 
     @Test
+    void q4_0PairsAreTheDecodedNibblesAndScalesInBothKernels() {
+        int n = 32 * 7;
+        float[] w = gaussian(new SplittableRandom(9), 2 * n);
+        MemorySegment seg = rows(GgmlType.Q4_0, w, n);
+        long off = GgmlType.Q4_0.bytesFor(n); // the second row: an odd byte offset
+        float[] deq = new float[n];
+        S.dequant(GgmlType.Q4_0, seg, off, deq, 0, n);
+        for (QuantKernels k : new QuantKernels[] {S, V}) {
+            int[] pairs = new int[3 + n / 2];
+            float[] scales = new float[2 + n / 32];
+            k.q4_0Pairs(seg, off, n, pairs, 3, scales, 2);
+            for (int b = 0; b < n / 32; b++) {
+                for (int i = 0; i < 16; i++) {
+                    int p = pairs[3 + 16 * b + i];
+                    // the decoded element is d (nibble - 8): the low half is element 32 b + i, the high half + 16
+                    assertEquals(deq[32 * b + i], scales[2 + b] * (short) p, k.name() + " block " + b + " pair " + i);
+                    assertEquals(deq[32 * b + i + 16], scales[2 + b] * (p >> 16), k.name() + " block " + b);
+                    assertTrue((short) p >= -8 && (short) p <= 7 && (p >> 16) >= -8 && (p >> 16) <= 7);
+                }
+            }
+        }
+    }
+
+    @Test
     void activationQuantisationFollowsTheQ8_0Definition() {
         float[] x = new float[64];
         for (int i = 0; i < 32; i++) x[i] = (i - 16) * 0.5f; // max |x| = 8: d = 8 / 127
