@@ -1,5 +1,6 @@
 package dev.squeeze.llm.runtime;
 
+import dev.squeeze.llm.quant.GgmlType;
 import dev.squeeze.llm.quant.WeightTensor;
 import org.jspecify.annotations.Nullable;
 
@@ -15,7 +16,10 @@ import org.jspecify.annotations.Nullable;
  *       once and dotted with every token ({@link Gemm#dotSmall}).</li>
  *   <li>T &gt; {@link Gemm#SMALL_T} (prompt): the activations are packed once ({@link Gemm#pack}, token groups split over the pool),
  *       then each worker decodes {@link #PANEL_ROWS} weight rows at a time into its panel and multiplies them with
- *       every token ({@link Gemm#multiply}): each weight is read and decoded once per product.</li>
+ *       every token ({@link Gemm#multiply}): each weight is read and decoded once per product. Q4_0 products
+ *       on 16-lane machines ({@link Q4Gemm#PREFERRED}) run in integers instead: the activations are quantised to
+ *       8-bit blocks and packed once ({@link Q4Gemm#pack}), panels are decoded to nibble pairs
+ *       ({@link WeightTensor#copyRowQ4_0Pairs}) and multiplied in 16-bit lanes ({@link Q4Gemm#multiply}).</li>
  * </ul>
  * Buffers are allocated up front or grown to the largest prompt seen; a call allocates nothing.
  */
@@ -30,14 +34,23 @@ final class Projections {
     private final float[][] accs; // (threads, Gemm.scratchLength(PANEL_ROWS))
     private final float[][] prepared; // (threads, the largest WeightTensor.scratchLength seen): decode's prepared x
     private float[] packed = new float[0];
+    // the integer Q4_0 path's buffers, allocated on its first product (models without Q4_0 never need them)
+    private int[][] pairPanels = new int[0][]; // (threads, PANEL_ROWS * widest / 2)
+    private float[][] pairScales; // (threads, PANEL_ROWS * widest / 32)
+    private float[][] pairAccs; // (threads, Q4Gemm.scratchLength())
+    private int[] pairPacked = new int[0];
+    private float[] pairPackedScales = new float[0];
+    private final int widest;
     // decode and prompt products are separate classes (each with its own copy of the row split) so that each is
     // compiled for its own shapes: a decode loop whose code was shaped by prompt processing ran 20-30 % slower
     private final DecodeTask decode = new DecodeTask();
     private final PromptTask prompt = new PromptTask();
     private final Pack pack = new Pack();
+    private final PairPack pairPack = new PairPack();
 
     Projections(RowParallel pool, int widest) {
         this.pool = pool;
+        this.widest = widest;
         panels = new float[pool.threads()][Math.multiplyExact(PANEL_ROWS, widest)];
         accs = new float[pool.threads()][Gemm.scratchLength(PANEL_ROWS)];
         prepared = new float[pool.threads()][0];
@@ -80,7 +93,15 @@ final class Projections {
         long work = (long) task.rows * task.cols * T;
         int minRows = work < SPLIT_WORK ? Integer.MAX_VALUE : 2;
         try {
-            if (T > Gemm.SMALL_T) {
+            if (task == prompt && prompt.integer) {
+                int K = task.cols;
+                long need = Q4Gemm.packedLength(T, K), scales = Q4Gemm.scalesLength(T, K);
+                if (pairPacked.length < need) pairPacked = new int[Math.toIntExact(need)];
+                if (pairPackedScales.length < scales) pairPackedScales = new float[Math.toIntExact(scales)];
+                if (pairPanels.length == 0) allocatePairPanels();
+                pairPack.set(task.x, T, K);
+                pool.run(Q4Gemm.groups(T), minRows, pairPack);
+            } else if (T > Gemm.SMALL_T) {
                 int K = task.cols;
                 long need = Gemm.packedLength(T, K);
                 if (packed.length < need) packed = new float[Math.toIntExact(need)];
@@ -91,6 +112,32 @@ final class Projections {
         } finally {
             task.clear();
             pack.clear();
+            pairPack.x = null;
+        }
+    }
+
+    private void allocatePairPanels() {
+        int threads = pool.threads();
+        int[][] panels = new int[threads][Math.multiplyExact(PANEL_ROWS, widest / 2)];
+        pairScales = new float[threads][PANEL_ROWS * (widest / 32)];
+        pairAccs = new float[threads][Q4Gemm.scratchLength()];
+        pairPanels = panels;
+    }
+
+    /** Quantises and packs token groups [from, to) of the activations for the integer product. */
+    private final class PairPack implements RowParallel.RowTask {
+        private float[] x;
+        private int T, K;
+
+        void set(float[] x, int T, int K) {
+            this.x = x;
+            this.T = T;
+            this.K = K;
+        }
+
+        @Override
+        public void run(int worker, int from, int to) {
+            Q4Gemm.pack(x, 0, T, K, from * Q4Gemm.GROUP, Math.min(T, to * Q4Gemm.GROUP), pairPacked, pairPackedScales);
         }
     }
 
@@ -200,10 +247,13 @@ final class Projections {
     /** T > 1: rows decoded once each, dotted with few tokens or multiplied with the packed activations. */
     private final class PromptTask extends Fused {
         int T;
+        boolean integer; // every matrix Q4_0 and the integer product preferred here
 
         void set(int T, float[] x, WeightTensor a, float[] oa, WeightTensor b, float[] ob, WeightTensor c, float[] oc) {
             this.T = T;
             set(x, a, oa, b, ob, c, oc);
+            integer = T > Gemm.SMALL_T && Q4Gemm.PREFERRED;
+            for (int m = 0; m < n; m++) integer &= w[m].type() == GgmlType.Q4_0;
         }
 
         @Override
@@ -231,6 +281,10 @@ final class Projections {
                 }
                 return;
             }
+            if (integer) {
+                pairRows(worker, wt, o, lo, hi);
+                return;
+            }
             float[] acc = accs[worker];
             for (int r0 = lo; r0 < hi; r0 += PANEL_ROWS) {
                 int m = Math.min(PANEL_ROWS, hi - r0);
@@ -241,6 +295,19 @@ final class Projections {
                 float[] panel = panels[worker];
                 for (int i = 0; i < m; i++) wt.copyRow(r0 + i, panel, i * cols);
                 Gemm.multiply(panel, m, cols, packed, T, o, r0, R, acc);
+            }
+        }
+
+        /** Rows [lo, hi) of a Q4_0 matrix by the integer product. */
+        private void pairRows(int worker, WeightTensor wt, float[] o, int lo, int hi) {
+            int[] panel = pairPanels[worker];
+            float[] scales = pairScales[worker];
+            int half = cols / 2, blocks = cols / 32;
+            for (int r0 = lo; r0 < hi; r0 += PANEL_ROWS) {
+                int m = Math.min(PANEL_ROWS, hi - r0);
+                for (int i = 0; i < m; i++) wt.copyRowQ4_0Pairs(r0 + i, panel, i * half, scales, i * blocks);
+                Q4Gemm.multiply(
+                        panel, scales, m, cols, pairPacked, pairPackedScales, T, o, r0, wt.rows(), pairAccs[worker]);
             }
         }
     }

@@ -60,7 +60,7 @@ public final class Q4Gemm {
 
     /** Scratch floats {@link #multiply} needs. */
     public static int scratchLength() {
-        return ROWS * GROUP;
+        return ROWS * GROUP + 2 * PARKED;
     }
 
     /**
@@ -112,7 +112,8 @@ public final class Q4Gemm {
             for (int i = 0; i < rows; i += ROWS) {
                 int m = Math.min(ROWS, rows - i);
                 for (int h = 0; h < GROUP; h += 2 * L) {
-                    if (m == ROWS) tile4(w, i * K2, K2, ws, i * nb, nb, packed, xg + h, scales, sg + h, acc, h);
+                    if (m == ROWS)
+                        tile4(w, i * K2, K2, ws, i * nb, nb, packed, xg + h, scales, sg + h, acc, h, ROWS * GROUP);
                     else
                         for (int r = 0; r < m; r++)
                             tile1(
@@ -157,6 +158,8 @@ public final class Q4Gemm {
     /**
      * 4 rows (pairs at w[p + r * K2 ..], scales at ws[s + r * nb ..]) x 2 vectors of tokens (pair P at x[xo + P *
      * GROUP ..], block b's scales at dx[so + b * GROUP ..]) over the whole of K; results to acc[a0 + r * GROUP ..].
+     * The f32 accumulators live in acc and each block's 16-bit sums pass through acc[t ..] to {@link #blockEnd}: with
+     * the block end written out here the method outgrew C2's inlining budget and its vectors were boxed.
      */
     private static void tile4(
             int[] w,
@@ -170,17 +173,14 @@ public final class Q4Gemm {
             float[] dx,
             int so,
             float[] acc,
-            int a0) {
+            int a0,
+            int t) {
         int p0 = p, p1 = p0 + K2, p2 = p1 + K2, p3 = p2 + K2;
-        int s0 = s, s1 = s0 + nb, s2 = s1 + nb, s3 = s2 + nb;
-        FloatVector f00 = FloatVector.zero(F),
-                f01 = f00,
-                f10 = f00,
-                f11 = f00,
-                f20 = f00,
-                f21 = f00,
-                f30 = f00,
-                f31 = f00;
+        FloatVector zero = FloatVector.zero(F);
+        for (int r = 0; r < ROWS; r++) {
+            zero.intoArray(acc, a0 + r * GROUP);
+            zero.intoArray(acc, a0 + r * GROUP + L);
+        }
         for (int b = 0; b < nb; b++) {
             ShortVector z = ShortVector.zero(S);
             ShortVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
@@ -199,26 +199,38 @@ public final class Q4Gemm {
                 c30 = c30.add(v.mul(y0));
                 c31 = c31.add(v.mul(y1));
             }
-            FloatVector d0 = FloatVector.fromArray(F, dx, so + b * GROUP),
-                    d1 = FloatVector.fromArray(F, dx, so + b * GROUP + L);
-            float w0 = ws[s0 + b], w1 = ws[s1 + b], w2 = ws[s2 + b], w3 = ws[s3 + b];
-            f00 = blockSums(c00).fma(d0.mul(w0), f00);
-            f01 = blockSums(c01).fma(d1.mul(w0), f01);
-            f10 = blockSums(c10).fma(d0.mul(w1), f10);
-            f11 = blockSums(c11).fma(d1.mul(w1), f11);
-            f20 = blockSums(c20).fma(d0.mul(w2), f20);
-            f21 = blockSums(c21).fma(d1.mul(w2), f21);
-            f30 = blockSums(c30).fma(d0.mul(w3), f30);
-            f31 = blockSums(c31).fma(d1.mul(w3), f31);
+            // the shorts' bits parked in the float scratch (a reinterpretation: no conversion), in one of two areas:
+            // the previous block's sums are taken up now, long after their stores (a 512-bit load right after the
+            // store of the same vector stalled on store forwarding)
+            int park = t + (b & 1) * PARKED;
+            c00.reinterpretAsFloats().intoArray(acc, park);
+            c01.reinterpretAsFloats().intoArray(acc, park + L);
+            c10.reinterpretAsFloats().intoArray(acc, park + 2 * L);
+            c11.reinterpretAsFloats().intoArray(acc, park + 3 * L);
+            c20.reinterpretAsFloats().intoArray(acc, park + 4 * L);
+            c21.reinterpretAsFloats().intoArray(acc, park + 5 * L);
+            c30.reinterpretAsFloats().intoArray(acc, park + 6 * L);
+            c31.reinterpretAsFloats().intoArray(acc, park + 7 * L);
+            if (b > 0) blockEnd(acc, t + ((b - 1) & 1) * PARKED, dx, so + (b - 1) * GROUP, ws, s + b - 1, nb, a0);
         }
-        f00.intoArray(acc, a0);
-        f01.intoArray(acc, a0 + L);
-        f10.intoArray(acc, a0 + GROUP);
-        f11.intoArray(acc, a0 + GROUP + L);
-        f20.intoArray(acc, a0 + 2 * GROUP);
-        f21.intoArray(acc, a0 + 2 * GROUP + L);
-        f30.intoArray(acc, a0 + 3 * GROUP);
-        f31.intoArray(acc, a0 + 3 * GROUP + L);
+        blockEnd(acc, t + ((nb - 1) & 1) * PARKED, dx, so + (nb - 1) * GROUP, ws, s + nb - 1, nb, a0);
+    }
+
+    /** Floats of one parking area: a 4 x 2 tile's 16-bit sums. */
+    private static final int PARKED = 2 * ROWS * L;
+
+    /** acc[a0 + r * GROUP + v * L ..] += blockSums(parked sums r, v) * (d_x(v) * d_w(r)) for 4 rows x 2 vectors. */
+    private static void blockEnd(float[] acc, int t, float[] dx, int d, float[] ws, int s, int nb, int a0) {
+        for (int r = 0; r < ROWS; r++) {
+            float wr = ws[s + r * nb];
+            for (int v = 0; v < 2; v++) {
+                int a = a0 + r * GROUP + v * L;
+                FloatVector sums = blockSums(
+                        FloatVector.fromArray(F, acc, t + (2 * r + v) * L).reinterpretAsShorts());
+                sums.fma(FloatVector.fromArray(F, dx, d + v * L).mul(wr), FloatVector.fromArray(F, acc, a))
+                        .intoArray(acc, a);
+            }
+        }
     }
 
     /** The edge tile: one row x 2 vectors of tokens, results to acc[a ..]. */

@@ -88,6 +88,13 @@ public final class Session {
                         widest,
                         4)
                 .add(
+                        "Q4_0 integer weight panels (" + pool.threads() + " threads x " + Projections.PANEL_ROWS
+                                + " rows x width " + widest + " x (2 B + 4 B / 32))",
+                        pool.threads(),
+                        Projections.PANEL_ROWS,
+                        widest / 32,
+                        2 * 32 + 4)
+                .add(
                         "prompt attention scores (" + pool.threads() + " threads x " + capacityLabel + " x 4 B)",
                         pool.threads(),
                         capacity,
@@ -638,6 +645,7 @@ public final class Session {
         long kvRows = Math.min(capacity, 2L * ((long) longest + T));
         int widest = Math.max(Math.max(c.dim(), c.hiddenDim()), c.qDim());
         long packedTokens = T > Gemm.SMALL_T ? (long) Gemm.groups(T) * Gemm.GROUP : 0;
+        long pairTokens = T > Gemm.SMALL_T && Q4Gemm.PREFERRED ? (long) Q4Gemm.groups(T) * Q4Gemm.GROUP : 0;
         boolean blocked = causal && T > 1 && anyDenseStore();
         long seen = Math.min(capacity, (long) longest + T);
         HeapBudget.of("a " + (causal ? "prefill" : "draft tree") + " of " + T + " tokens in " + model.source())
@@ -653,6 +661,12 @@ public final class Session {
                         packedTokens,
                         widest,
                         4)
+                .add(
+                        "Q4_0 integer packed activations (" + pairTokens + " tokens x width " + widest
+                                + " x (2 B + 4 B / 32))",
+                        pairTokens,
+                        widest / 32,
+                        2 * 32 + 4)
                 .add(
                         "blocked prompt attention (" + pool.threads() + " threads x " + c.groupSize() + " heads x " + T
                                 + " queries x up to " + seen + " entries, head_dim " + c.headDim() + ")",
