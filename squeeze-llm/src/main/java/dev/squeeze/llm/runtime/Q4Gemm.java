@@ -219,17 +219,25 @@ public final class Q4Gemm {
     /** Floats of one parking area: a 4 x 2 tile's 16-bit sums. */
     private static final int PARKED = 2 * ROWS * L;
 
-    /** acc[a0 + r * GROUP + v * L ..] += blockSums(parked sums r, v) * (d_x(v) * d_w(r)) for 4 rows x 2 vectors. */
+    /**
+     * acc[a0 + r * GROUP + v * L ..] += (block sums parked at acc[t + (2 r + v) L ..]) * (d_x(v) * d_w(r)) for 4 rows
+     * x 2 vectors; the sums' two shorts per int lane are added (v + (v &lt;&lt; 16), arithmetic shift) and converted.
+     */
     private static void blockEnd(float[] acc, int t, float[] dx, int d, float[] ws, int s, int nb, int a0) {
+        FloatVector d0 = FloatVector.fromArray(F, dx, d), d1 = FloatVector.fromArray(F, dx, d + L);
         for (int r = 0; r < ROWS; r++) {
             float wr = ws[s + r * nb];
-            for (int v = 0; v < 2; v++) {
-                int a = a0 + r * GROUP + v * L;
-                FloatVector sums = blockSums(
-                        FloatVector.fromArray(F, acc, t + (2 * r + v) * L).reinterpretAsShorts());
-                sums.fma(FloatVector.fromArray(F, dx, d + v * L).mul(wr), FloatVector.fromArray(F, acc, a))
-                        .intoArray(acc, a);
-            }
+            int a = a0 + r * GROUP, p = t + 2 * r * L;
+            IntVector v0 = FloatVector.fromArray(F, acc, p).reinterpretAsInts();
+            IntVector v1 = FloatVector.fromArray(F, acc, p + L).reinterpretAsInts();
+            FloatVector s0 = (FloatVector) v0.add(v0.lanewise(VectorOperators.LSHL, 16))
+                    .lanewise(VectorOperators.ASHR, 16)
+                    .convert(VectorOperators.I2F, 0);
+            FloatVector s1 = (FloatVector) v1.add(v1.lanewise(VectorOperators.LSHL, 16))
+                    .lanewise(VectorOperators.ASHR, 16)
+                    .convert(VectorOperators.I2F, 0);
+            s0.fma(d0.mul(wr), FloatVector.fromArray(F, acc, a)).intoArray(acc, a);
+            s1.fma(d1.mul(wr), FloatVector.fromArray(F, acc, a + L)).intoArray(acc, a + L);
         }
     }
 
