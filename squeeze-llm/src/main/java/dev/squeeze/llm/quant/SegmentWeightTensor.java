@@ -6,8 +6,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Weights computed on the mapped file bytes with the {@link QuantKernels}: decode's {@link #dotRows} reads each
- * row once (Q4_0, Q4_K and Q6_K with x prepared once per call; Q4_0's products take x as 8-bit blocks, see
- * {@link Q8Activations}), prompt processing decodes rows with {@link #copyRow}.
+ * row once (Q8_0, Q4_0, Q4_K and Q6_K with x prepared once per call; Q8_0's and Q4_0's products take x as 8-bit
+ * blocks, see {@link Q8Activations}), prompt processing decodes rows with {@link #copyRow}.
  */
 final class SegmentWeightTensor implements WeightTensor {
     private static final Kernels K = KernelProvider.kernels();
@@ -77,11 +77,12 @@ final class SegmentWeightTensor implements WeightTensor {
     public void dotRows(
             int from, int to, float[] x, int xOff, float[] out, int outOff, float[] scratch, boolean prepared) {
         switch (type) {
-            case Q4_0, Q4_K, Q6_K -> {
+            case Q8_0, Q4_0, Q4_K, Q6_K -> {
                 if (!prepared) Q.prepare(type, x, xOff, cols, scratch);
                 for (int r = from; r < to; r++) {
                     long ro = offset + rowBytes * r;
                     out[outOff + r] = switch (type) {
+                        case Q8_0 -> Q.dotQ8_0Prepared(seg, ro, scratch, cols);
                         case Q4_0 -> Q.dotQ4_0(seg, ro, scratch, cols);
                         case Q4_K -> Q.dotQ4_K(seg, ro, scratch, cols);
                         default -> Q.dotQ6_K(seg, ro, scratch, cols);
@@ -97,7 +98,7 @@ final class SegmentWeightTensor implements WeightTensor {
     @Override
     public int scratchLength() {
         return switch (type) {
-            case Q4_0, Q4_K, Q6_K -> Q.preparedLength(type, cols);
+            case Q8_0, Q4_0, Q4_K, Q6_K -> Q.preparedLength(type, cols);
             default -> 0;
         };
     }

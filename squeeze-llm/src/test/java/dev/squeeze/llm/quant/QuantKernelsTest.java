@@ -89,6 +89,19 @@ class QuantKernelsTest {
                     assertEquals(exact, ref, tol, t + " scalar dot vs the decoded row");
                     assertEquals(
                             exact, vec, tol, t + " vector dot vs the decoded row, row at " + off + ", x at " + xOff);
+                    if (t == GgmlType.Q8_0) { // decode's form: x taken as its 8-bit blocks
+                        float[] xq = new float[n];
+                        Q8Activations.roundTrip(x, xOff, n, xq, 0);
+                        double exactQ = 0;
+                        for (int i = 0; i < n; i++) exactQ += (double) deq[i] * xq[i];
+                        double tolQ = bound(deq, xq, 0, n);
+                        assertEquals(exactQ, q8Prepared(S, seg, off, x, xOff, n), tolQ, "Q8_0 prepared scalar dot");
+                        assertEquals(
+                                exactQ,
+                                q8Prepared(V, seg, off, x, xOff, n),
+                                tolQ,
+                                "Q8_0 prepared vector dot, row at " + off + ", x at " + xOff);
+                    }
                 }
             }
         }
@@ -123,6 +136,48 @@ class QuantKernelsTest {
             double want = 0; // the same sum in doubles from the decoded row
             float[] deq = new float[n];
             S.dequant(GgmlType.Q4_0, seg, 0, deq, 0, n);
+            for (int i = 0; i < n; i++) want += (double) deq[i] * x[i];
+            assertEquals(want, ref, 0.0, "round " + round + ": every term is exact");
+        }
+    }
+
+    static float q8Prepared(QuantKernels k, MemorySegment seg, long off, float[] x, int xOff, int n) {
+        float[] prep = new float[k.preparedLength(GgmlType.Q8_0, n)];
+        k.prepare(GgmlType.Q8_0, x, xOff, n, prep);
+        return k.dotQ8_0Prepared(seg, off, prep, n);
+    }
+
+    /**
+     * The Q8_0 integer dots exactly, as for Q4_0: scales 1/2 or 1, so every term and partial sum is exact in floats;
+     * weights over the whole byte range (-128 and 127 included: |w q| up to 128 * 127 in 16-bit lanes), activations
+     * whose blocks quantise exactly.
+     */
+    @Test
+    void q8_0IntegerDotsAreExactAgainstTheScalarIntegerReference() {
+        SplittableRandom r = new SplittableRandom(12);
+        int n = 32 * 37;
+        byte[] row = new byte[34 * (n / 32)];
+        for (int b = 0; b < n / 32; b++) {
+            short d = Float.floatToFloat16((float) Math.scalb(1.0, r.nextInt(-1, 1)));
+            row[34 * b] = (byte) d;
+            row[34 * b + 1] = (byte) (d >> 8);
+            for (int j = 0; j < 32; j++) row[34 * b + 2 + j] = (byte) r.nextInt(256);
+        }
+        row[2] = (byte) -128;
+        row[3] = 127;
+        MemorySegment seg = BlocksTest.seg(row);
+        float[] deq = new float[n];
+        S.dequant(GgmlType.Q8_0, seg, 0, deq, 0, n);
+        for (int round = 0; round < 20; round++) {
+            float[] x = new float[n];
+            for (int b = 0; b < n / 32; b++) {
+                float scale = (float) Math.scalb(1.0, r.nextInt(-1, 1));
+                for (int i = 0; i < 32; i++) x[32 * b + i] = scale * (float) r.nextInt(-127, 128);
+                x[32 * b + r.nextInt(32)] = 127 * scale * (r.nextBoolean() ? 1 : -1); // the block maximum: d = scale
+            }
+            float ref = q8Prepared(S, seg, 0, x, 0, n), vec = q8Prepared(V, seg, 0, x, 0, n);
+            assertEquals(ref, vec, 0f, "round " + round);
+            double want = 0;
             for (int i = 0; i < n; i++) want += (double) deq[i] * x[i];
             assertEquals(want, ref, 0.0, "round " + round + ": every term is exact");
         }
@@ -165,7 +220,7 @@ class QuantKernelsTest {
     void aSecondTensorOfTheSameTypeReusesThePreparedActivation() {
         SplittableRandom r = new SplittableRandom(9);
         int rows = 3, cols = 512;
-        for (GgmlType t : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
+        for (GgmlType t : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
             WeightTensor a = randomTensor(t, r, rows, cols), b = randomTensor(t, r, rows, cols);
             float[] x = gaussian(r, cols), scratch = new float[a.scratchLength()];
             float[] fresh = new float[rows], reused = new float[rows], first = new float[rows];
@@ -229,7 +284,7 @@ class QuantKernelsTest {
             assertEquals(0f, out[1], "rows before 'from' are not written");
             // decode's Q4_0 products take x quantised to 8-bit blocks; a single dotRow takes x as it is
             float[] xq = java.util.Arrays.copyOf(x, x.length);
-            if (t == GgmlType.Q4_0) Q8Activations.roundTrip(x, 1, cols, xq, 1);
+            if (t == GgmlType.Q4_0 || t == GgmlType.Q8_0) Q8Activations.roundTrip(x, 1, cols, xq, 1);
             for (int i = 1; i < rows; i++) {
                 wt.copyRow(i, row, 0);
                 double want = 0, wantQ = 0, mag = 0;
