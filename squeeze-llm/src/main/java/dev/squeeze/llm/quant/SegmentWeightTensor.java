@@ -14,6 +14,9 @@ final class SegmentWeightTensor implements WeightTensor {
     private static final QuantKernels Q = QuantKernels.best();
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
+    /** The widest Q8_0 rows whose decode dots take x in f32 (see {@link #q8_0Integer}). */
+    static final int Q8_0_F32_COLS = 4096;
+
     private final GgmlType type;
     private final MemorySegment seg;
     private final long offset;
@@ -76,7 +79,7 @@ final class SegmentWeightTensor implements WeightTensor {
     @Override
     public void dotRows(
             int from, int to, float[] x, int xOff, float[] out, int outOff, float[] scratch, boolean prepared) {
-        switch (type) {
+        switch (type == GgmlType.Q8_0 && !q8_0Integer() ? GgmlType.F32 : type) {
             case Q8_0, Q4_0, Q4_K, Q6_K -> {
                 if (!prepared) Q.prepare(type, x, xOff, cols, scratch);
                 for (int r = from; r < to; r++) {
@@ -95,10 +98,20 @@ final class SegmentWeightTensor implements WeightTensor {
         }
     }
 
+    /**
+     * Whether decode's Q8_0 dots take x as 8-bit blocks ({@link QuantKernels#dotQ8_0Prepared}): for rows wider than
+     * {@link #Q8_0_F32_COLS}. The f32 dot reads x as 4 bytes per element; at 5632 columns (w2) that no longer shares L1
+     * with the weight stream and it ran at half its rate on narrower rows, where it is the faster of the two.
+     */
+    private boolean q8_0Integer() {
+        return cols > Q8_0_F32_COLS;
+    }
+
     @Override
     public int scratchLength() {
         return switch (type) {
-            case Q8_0, Q4_0, Q4_K, Q6_K -> Q.preparedLength(type, cols);
+            case Q8_0 -> q8_0Integer() ? Q.preparedLength(type, cols) : 0;
+            case Q4_0, Q4_K, Q6_K -> Q.preparedLength(type, cols);
             default -> 0;
         };
     }

@@ -219,8 +219,10 @@ class QuantKernelsTest {
     @Test
     void aSecondTensorOfTheSameTypeReusesThePreparedActivation() {
         SplittableRandom r = new SplittableRandom(9);
-        int rows = 3, cols = 512;
+        int rows = 3;
         for (GgmlType t : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
+            // Q8_0 prepares x only for rows wider than Q8_0_F32_COLS
+            int cols = t == GgmlType.Q8_0 ? SegmentWeightTensor.Q8_0_F32_COLS + 32 : 512;
             WeightTensor a = randomTensor(t, r, rows, cols), b = randomTensor(t, r, rows, cols);
             float[] x = gaussian(r, cols), scratch = new float[a.scratchLength()];
             float[] fresh = new float[rows], reused = new float[rows], first = new float[rows];
@@ -272,10 +274,13 @@ class QuantKernelsTest {
     @Test
     void segmentTensorsDotRowsLikeTheirDecodedRows() {
         SplittableRandom r = new SplittableRandom(8);
-        int rows = 5, cols = 512;
-        for (GgmlType t :
-                new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.F16, GgmlType.BF16
-                }) {
+        int rows = 5;
+        GgmlType[] types = {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.F16, GgmlType.BF16};
+        for (int c = 0; c < types.length + 1; c++) {
+            // the last case: Q8_0 rows wider than SegmentWeightTensor.Q8_0_F32_COLS, whose decode dots take 8-bit x
+            GgmlType t = c < types.length ? types[c] : GgmlType.Q8_0;
+            int cols = c < types.length ? 512 : SegmentWeightTensor.Q8_0_F32_COLS + 32 * 3;
+            boolean eightBitX = t == GgmlType.Q4_0 || cols > SegmentWeightTensor.Q8_0_F32_COLS;
             float[] w = gaussian(r, rows * cols);
             byte[] bytes = dev.squeeze.llm.format.GgufWriter.encode(t, w, 0, w.length);
             WeightTensor wt = WeightTensor.of(t, BlocksTest.seg(bytes), 0, rows, cols, "w");
@@ -284,7 +289,7 @@ class QuantKernelsTest {
             assertEquals(0f, out[1], "rows before 'from' are not written");
             // decode's Q4_0 products take x quantised to 8-bit blocks; a single dotRow takes x as it is
             float[] xq = java.util.Arrays.copyOf(x, x.length);
-            if (t == GgmlType.Q4_0 || t == GgmlType.Q8_0) Q8Activations.roundTrip(x, 1, cols, xq, 1);
+            if (eightBitX) Q8Activations.roundTrip(x, 1, cols, xq, 1);
             for (int i = 1; i < rows; i++) {
                 wt.copyRow(i, row, 0);
                 double want = 0, wantQ = 0, mag = 0;

@@ -93,9 +93,18 @@ class RowParallelTest {
         assertThrows(IllegalArgumentException.class, () -> new RowParallel(0));
     }
 
+    /**
+     * Integer weights that every format here stores exactly (block scales 1): [-8, 7], each 32-block holding -8 (Q4_0's
+     * scale) or 127 (Q8_0's). With integer activations every sum below is an integer under 2^24, exact in floats in any
+     * order, so the comparison does not depend on how the Vector API's lane reductions were compiled at the time (their
+     * order is unspecified, and interpreted and compiled code differ).
+     */
     static WeightTensor tensor(GgmlType t, SplittableRandom r, int rows, int cols) {
         float[] w = new float[rows * cols];
-        for (int i = 0; i < w.length; i++) w[i] = (float) r.nextGaussian();
+        for (int i = 0; i < w.length; i++) {
+            w[i] = r.nextInt(-8, 8);
+            if (i % 32 == 5) w[i] = t == GgmlType.Q8_0 ? 127 : -8;
+        }
         if (t == GgmlType.F32) return WeightTensor.ofFloats(rows, cols, w);
         byte[] bytes = GgufWriter.encode(t, w, 0, w.length);
         MemorySegment seg = Arena.ofAuto().allocate(bytes.length + 64);
@@ -103,26 +112,34 @@ class RowParallelTest {
         return WeightTensor.of(t, seg, 0, rows, cols, "w");
     }
 
-    /** Decode (single, fused q/k/v-style of two formats, SwiGLU) and prompt products, 1 thread against several. */
+    /**
+     * Decode (single, fused of two formats, SwiGLU) and prompt products (T = 3: row dots; T = 40: panels), 1 thread
+     * against several.
+     */
     @Test
     void productsAreBitIdenticalWhateverTheSplit() {
         assertTrue(THREADS >= 2, "the split is only exercised with 2 or more cores");
         SplittableRandom r = new SplittableRandom(3);
-        int cols = 512;
-        for (GgmlType t : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.F32}) {
-            WeightTensor a = tensor(t, r, 300, cols), b = tensor(t, r, 64, cols);
-            WeightTensor c = tensor(t == GgmlType.Q4_0 ? GgmlType.Q8_0 : GgmlType.Q4_0, r, 96, cols);
-            WeightTensor up = tensor(t, r, 300, cols);
-            for (int T : new int[] {1, 3, 40}) {
-                float[] x = new float[T * cols];
-                for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
-                float[][] one = products(1, a, b, c, up, x, T), many = products(THREADS, a, b, c, up, x, T);
-                for (int o = 0; o < one.length; o++) {
-                    for (int i = 0; i < one[o].length; i++) {
-                        assertEquals(
-                                Float.floatToRawIntBits(one[o][i]),
-                                Float.floatToRawIntBits(many[o][i]),
-                                t + " T=" + T + " output " + o + " element " + i);
+        // Q8_0 at two widths: rows that take x in f32, and rows wide enough (4160) for 8-bit x
+        for (int cols : new int[] {512, 4160}) {
+            GgmlType[] types = cols > 512
+                    ? new GgmlType[] {GgmlType.Q8_0}
+                    : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.F32};
+            for (GgmlType t : types) {
+                WeightTensor a = tensor(t, r, 300, cols), b = tensor(t, r, 64, cols);
+                WeightTensor c = tensor(t == GgmlType.Q4_0 ? GgmlType.Q8_0 : GgmlType.Q4_0, r, 96, cols);
+                WeightTensor up = tensor(t, r, 300, cols);
+                for (int T : new int[] {1, 3, 40}) {
+                    float[] x = new float[T * cols]; // 127 once per 32-block: 8-bit quantisation is exact
+                    for (int i = 0; i < x.length; i++) x[i] = i % 32 == 9 ? 127 : r.nextInt(-8, 8);
+                    float[][] one = products(1, a, b, c, up, x, T), many = products(THREADS, a, b, c, up, x, T);
+                    for (int o = 0; o < one.length; o++) {
+                        for (int i = 0; i < one[o].length; i++) {
+                            assertEquals(
+                                    Float.floatToRawIntBits(one[o][i]),
+                                    Float.floatToRawIntBits(many[o][i]),
+                                    t + " cols " + cols + " T=" + T + " output " + o + " element " + i);
+                        }
                     }
                 }
             }
@@ -134,6 +151,9 @@ class RowParallelTest {
         try (RowParallel pool = new RowParallel(threads)) {
             Projections p = new Projections(pool, a.cols());
             float[] oa = new float[T * a.rows()], ob = new float[T * b.rows()], oc = new float[T * c.rows()];
+            float[] other = new float[x.length]; // a product with another x first: no worker may reuse its preparation
+            for (int i = 0; i < x.length; i++) other[i] = i % 32 == 9 ? -127 : x[(i + 7) % x.length] % 5;
+            p.products(a, oa, b, ob, c, oc, other, T);
             p.products(a, oa, b, ob, c, oc, x, T);
             float[] single = new float[T * a.rows()];
             p.product(a, x, T, single);
