@@ -94,15 +94,18 @@ public final class RowParallel implements AutoCloseable {
             t.run(0, 0, n);
             return;
         }
+        int gen = generation + 1;
+        // first end the previous dispatch for good: a worker late for it may still be about to claim (it read the
+        // counter before the last chunk was taken), and must not pair that claim with this dispatch's chunk count
+        claims.set(((long) gen << 32) | Integer.MAX_VALUE);
         int target = (n + threads * CHUNKS_PER_THREAD - 1) / (threads * CHUNKS_PER_THREAD);
         this.chunk = (Math.max(target, 1) + grain - 1) / grain * grain;
         this.chunks = (n + chunk - 1) / chunk;
         this.task = t;
         this.rows = n;
         done.set(0);
-        int gen = generation + 1;
-        claims.set((long) gen << 32);
-        generation = gen; // publishes task, rows, chunk, chunks and the claim counter to the workers
+        claims.set((long) gen << 32); // publishes task, rows, chunk and chunks to every claim of this dispatch
+        generation = gen;
         for (int i = 0; i < workers.length; i++) if (parked.get(i) == 1) LockSupport.unpark(workers[i]);
         work(0, gen);
         int spins = 0;

@@ -66,6 +66,32 @@ class RowParallelTest {
         }
     }
 
+    /**
+     * Many short dispatches back to back, so that workers often arrive late for one while the caller already starts
+     * the next: a late claim must never count against the next dispatch (that hung the caller once). A hang fails
+     * the test after a minute.
+     */
+    @Test
+    void backToBackDispatchesNeverMixUp() {
+        assertTrue(THREADS >= 2, "the split is only exercised with 2 or more cores");
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
+            try (RowParallel pool = new RowParallel(THREADS)) {
+                long[] sum = new long[1];
+                for (int d = 0; d < 1_000_000; d++) {
+                    // few chunks, then many: a late claim on the few would pass the check against the many
+                    int n = d % 2 == 0 ? 2 : 200 + d % 61;
+                    java.util.concurrent.atomic.AtomicLong s = new java.util.concurrent.atomic.AtomicLong();
+                    pool.run(n, 2, 1, (worker, from, to) -> {
+                        for (int r = from; r < to; r++) s.addAndGet(r);
+                    });
+                    assertEquals((long) n * (n - 1) / 2, s.get(), "dispatch " + d + " over " + n + " rows");
+                    sum[0] += s.get();
+                }
+                assertTrue(sum[0] > 0);
+            }
+        });
+    }
+
     @Test
     void aFailureInAnyChunkReachesTheCallerAndThePoolStaysUsable() {
         try (RowParallel pool = new RowParallel(THREADS)) {
