@@ -108,6 +108,32 @@ class QuantKernelsTest {
     }
 
     /**
+     * Blocks of random bytes (blockBytes each, quants after a 2-byte half-float scale of 1/2 or 1), for the exact
+     * integer-dot tests.
+     */
+    static byte[] rowWithExactScales(SplittableRandom r, int blocks, int blockBytes) {
+        byte[] row = new byte[blockBytes * blocks];
+        for (int b = 0; b < blocks; b++) {
+            short d = Float.floatToFloat16((float) Math.scalb(1.0, r.nextInt(-1, 1)));
+            row[blockBytes * b] = (byte) d;
+            row[blockBytes * b + 1] = (byte) (d >> 8);
+            for (int j = 2; j < blockBytes; j++) row[blockBytes * b + j] = (byte) r.nextInt(256);
+        }
+        return row;
+    }
+
+    /** Activations whose 8-bit blocks are exact: integers times a block scale of 1/2 or 1, each block reaching 127. */
+    static float[] exactlyQuantisedActivations(SplittableRandom r, int n) {
+        float[] x = new float[n];
+        for (int b = 0; b < n / 32; b++) {
+            float scale = (float) Math.scalb(1.0, r.nextInt(-1, 1));
+            for (int i = 0; i < 32; i++) x[32 * b + i] = scale * (float) r.nextInt(-127, 128);
+            x[32 * b + r.nextInt(32)] = 127 * scale * (r.nextBoolean() ? 1 : -1); // the block maximum: d = scale
+        }
+        return x;
+    }
+
+    /**
      * The Q4_0 integer dots exactly: weight scales and activation block scales are 1/2 or 1 (so every block's term
      * and every partial sum, below 2^21 in steps of 1/4, is exact in floats), and the vector kernel must give the scalar integer reference's value, bit for
      * bit, for rows of random nibbles (every nibble value, 0 and 15 included) and random activations.
@@ -116,21 +142,10 @@ class QuantKernelsTest {
     void q4_0IntegerDotsAreExactAgainstTheScalarIntegerReference() {
         SplittableRandom r = new SplittableRandom(11);
         int n = 32 * 41; // 10 groups of 4 and a tail block
-        byte[] row = new byte[18 * (n / 32)];
-        for (int b = 0; b < n / 32; b++) {
-            short d = Float.floatToFloat16((float) Math.scalb(1.0, r.nextInt(-1, 1)));
-            row[18 * b] = (byte) d;
-            row[18 * b + 1] = (byte) (d >> 8);
-            for (int j = 0; j < 16; j++) row[18 * b + 2 + j] = (byte) r.nextInt(256);
-        }
+        byte[] row = rowWithExactScales(r, n / 32, 18);
         MemorySegment seg = BlocksTest.seg(row);
         for (int round = 0; round < 20; round++) {
-            float[] x = new float[n];
-            for (int b = 0; b < n / 32; b++) {
-                float scale = (float) Math.scalb(1.0, r.nextInt(-1, 1));
-                for (int i = 0; i < 32; i++) x[32 * b + i] = scale * (float) r.nextInt(-127, 128);
-                x[32 * b + r.nextInt(32)] = 127 * scale * (r.nextBoolean() ? 1 : -1); // the block maximum: d = scale
-            }
+            float[] x = exactlyQuantisedActivations(r, n);
             float ref = dot(S, GgmlType.Q4_0, seg, 0, x, 0, n), vec = dot(V, GgmlType.Q4_0, seg, 0, x, 0, n);
             assertEquals(ref, vec, 0f, "round " + round);
             double want = 0; // the same sum in doubles from the decoded row
@@ -156,25 +171,14 @@ class QuantKernelsTest {
     void q8_0IntegerDotsAreExactAgainstTheScalarIntegerReference() {
         SplittableRandom r = new SplittableRandom(12);
         int n = 32 * 37;
-        byte[] row = new byte[34 * (n / 32)];
-        for (int b = 0; b < n / 32; b++) {
-            short d = Float.floatToFloat16((float) Math.scalb(1.0, r.nextInt(-1, 1)));
-            row[34 * b] = (byte) d;
-            row[34 * b + 1] = (byte) (d >> 8);
-            for (int j = 0; j < 32; j++) row[34 * b + 2 + j] = (byte) r.nextInt(256);
-        }
+        byte[] row = rowWithExactScales(r, n / 32, 34);
         row[2] = (byte) -128;
         row[3] = 127;
         MemorySegment seg = BlocksTest.seg(row);
         float[] deq = new float[n];
         S.dequant(GgmlType.Q8_0, seg, 0, deq, 0, n);
         for (int round = 0; round < 20; round++) {
-            float[] x = new float[n];
-            for (int b = 0; b < n / 32; b++) {
-                float scale = (float) Math.scalb(1.0, r.nextInt(-1, 1));
-                for (int i = 0; i < 32; i++) x[32 * b + i] = scale * (float) r.nextInt(-127, 128);
-                x[32 * b + r.nextInt(32)] = 127 * scale * (r.nextBoolean() ? 1 : -1); // the block maximum: d = scale
-            }
+            float[] x = exactlyQuantisedActivations(r, n);
             float ref = q8Prepared(S, seg, 0, x, 0, n), vec = q8Prepared(V, seg, 0, x, 0, n);
             assertEquals(ref, vec, 0f, "round " + round);
             double want = 0;
