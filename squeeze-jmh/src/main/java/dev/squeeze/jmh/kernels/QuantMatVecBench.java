@@ -60,7 +60,20 @@ public class QuantMatVecBench {
     private float[] x, out;
     private float[][] scratch;
     private RowParallel pool;
-    private final RowParallel.RowTask task = this::rows;
+    /** Per worker: whether its scratch holds x prepared in this dispatch (prepared once per worker, as decode does). */
+    private boolean[] prepared;
+
+    private final RowParallel.RowTask task = new RowParallel.RowTask() {
+        @Override
+        public void start(int worker) {
+            prepared[worker] = false;
+        }
+
+        @Override
+        public void run(int worker, int from, int to) {
+            rows(worker, from, to);
+        }
+    };
     private WeightTensor current;
 
     /** Weight bytes read, reported per second. */
@@ -86,6 +99,7 @@ public class QuantMatVecBench {
         x = ShapeInputs.gaussian(cols, 3);
         out = new float[rows];
         pool = new RowParallel(threads);
+        prepared = new boolean[threads];
         scratch = new float[threads][copies[0].scratchLength()];
     }
 
@@ -103,14 +117,15 @@ public class QuantMatVecBench {
     }
 
     private void rows(int worker, int from, int to) {
-        current.dotRows(from, to, x, 0, out, 0, scratch[worker]);
+        current.dotRows(from, to, x, 0, out, 0, scratch[worker], prepared[worker]);
+        prepared[worker] = true;
     }
 
     @Benchmark
     public float[] matVec(Bytes b) {
         current = copies[next];
         next = next + 1 == copies.length ? 0 : next + 1;
-        pool.run(current.rows(), 2, task);
+        pool.run(current.rows(), 2, 16, task); // Projections.DECODE_GRAIN
         b.bytes += current.bytes();
         return out;
     }

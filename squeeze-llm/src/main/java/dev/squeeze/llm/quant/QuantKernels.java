@@ -11,9 +11,9 @@ import java.lang.foreign.MemorySegment;
  * <p>Decode (batch 1) multiplies every weight row with the same activation x. For Q4_0, Q4_K and Q6_K the vector
  * kernels unpack 4-bit fields with shifts of 32-bit lanes, which yields elements in a fixed scrambled order, so x
  * is {@link #prepare prepared} once per matrix-vector product: reordered to that lane order, with the block sums
- * the zero points need. Q4_0's dot is an integer dot: x is prepared as 8-bit blocks ({@link Q8Activations},
- * llama.cpp's activation format), so its result is that of x rounded to those blocks, not of x itself. The scalar
- * reference prepares a plain copy (Q4_0: the same 8-bit blocks). Row decoding ({@link #dequant}) writes elements in
+ * the zero points need. Q4_0's and Q8_0's prepared dots are integer dots: x is prepared as 8-bit blocks
+ * ({@link Q8Activations}, llama.cpp's activation format), so their result is that of x rounded to those blocks, not
+ * of x itself. The scalar reference prepares a plain copy (Q4_0 and Q8_0: the same 8-bit blocks). Row decoding ({@link #dequant}) writes elements in
  * their natural order.
  */
 public interface QuantKernels {
@@ -29,11 +29,18 @@ public interface QuantKernels {
     /** sum_i w_i x[xOff+i] over n F16 elements starting at byte {@code off}. */
     float dotF16(MemorySegment seg, long off, float[] x, int xOff, int n);
 
-    /** Floats {@link #prepare} writes for n elements of {@code type} (Q4_0, Q4_K or Q6_K). */
+    /** Floats {@link #prepare} writes for n elements of {@code type} (Q8_0, Q4_0, Q4_K or Q6_K). */
     int preparedLength(GgmlType type, int n);
 
-    /** Prepares x[xOff .. xOff+n) for the row dots of {@code type} (Q4_0, Q4_K or Q6_K) into prep. */
+    /** Prepares x[xOff .. xOff+n) for the row dots of {@code type} (Q8_0, Q4_0, Q4_K or Q6_K) into prep. */
     void prepare(GgmlType type, float[] x, int xOff, int n, float[] prep);
+
+    /**
+     * sum_i w_i x_i over n elements of Q8_0 blocks at byte {@code off}, x {@link #prepare prepared} for Q8_0: as for
+     * Q4_0, x is taken as its 8-bit blocks and each block's products are summed in integers (llama.cpp's Q8_0 x Q8_0
+     * dot). Decode's products use this form; {@link #dotQ8_0} takes x as it is.
+     */
+    float dotQ8_0Prepared(MemorySegment seg, long off, float[] prep, int n);
 
     /**
      * sum_i w_i x_i over n elements of Q4_0 blocks at byte {@code off}, x {@link #prepare prepared} for Q4_0: x is

@@ -5,8 +5,8 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * The scalar reference for {@link QuantKernels}: straight from the block formats of {@link Blocks}. x is prepared as a
- * copy, except for Q4_0: its {@link Q8Activations} quants (as floats), then one scale per block, and the dot sums
- * nibble-times-quant products in integers per block.
+ * copy, except for Q4_0 and Q8_0: its {@link Q8Activations} quants (as floats), then one scale per block, and the dots
+ * sum weight-times-quant products in integers per block.
  */
 final class ScalarQuantKernels implements QuantKernels {
     static final ScalarQuantKernels INSTANCE = new ScalarQuantKernels();
@@ -44,16 +44,29 @@ final class ScalarQuantKernels implements QuantKernels {
 
     @Override
     public int preparedLength(GgmlType type, int n) {
-        return type == GgmlType.Q4_0 ? n + n / 32 : n;
+        return type == GgmlType.Q4_0 || type == GgmlType.Q8_0 ? n + n / 32 : n;
     }
 
     @Override
     public void prepare(GgmlType type, float[] x, int xOff, int n, float[] prep) {
-        if (type != GgmlType.Q4_0) {
+        if (type != GgmlType.Q4_0 && type != GgmlType.Q8_0) {
             System.arraycopy(x, xOff, prep, 0, n);
             return;
         }
         for (int b = 0; b < n / 32; b++) prep[n + b] = Q8Activations.quantiseBlock(x, xOff + 32 * b, prep, 32 * b);
+    }
+
+    /** Per block: d_w d_x sum_j w_j q_j, the sum in integers. */
+    @Override
+    public float dotQ8_0Prepared(MemorySegment seg, long off, float[] prep, int n) {
+        float total = 0f;
+        for (int b = 0; b < n / 32; b++) {
+            long bo = off + 34L * b;
+            int s = 0;
+            for (int j = 0; j < 32; j++) s += seg.get(ValueLayout.JAVA_BYTE, bo + 2 + j) * (int) prep[32 * b + j];
+            total += s * (Blocks.f16(seg, bo) * prep[n + b]);
+        }
+        return total;
     }
 
     /** Per block: d_w d_x sum_j (nibble_j - 8) q_j, the sum in integers. */

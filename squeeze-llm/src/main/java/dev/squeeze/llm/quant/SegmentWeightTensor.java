@@ -6,13 +6,16 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Weights computed on the mapped file bytes with the {@link QuantKernels}: decode's {@link #dotRows} reads each
- * row once (Q4_0, Q4_K and Q6_K with x prepared once per call; Q4_0's products take x as 8-bit blocks, see
- * {@link Q8Activations}), prompt processing decodes rows with {@link #copyRow}.
+ * row once (Q8_0, Q4_0, Q4_K and Q6_K with x prepared once per call; Q8_0's and Q4_0's products take x as 8-bit
+ * blocks, see {@link Q8Activations}), prompt processing decodes rows with {@link #copyRow}.
  */
 final class SegmentWeightTensor implements WeightTensor {
     private static final Kernels K = KernelProvider.kernels();
     private static final QuantKernels Q = QuantKernels.best();
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    /** The widest Q8_0 rows whose decode dots take x in f32 (see {@link #q8_0Integer}). */
+    static final int Q8_0_F32_COLS = 4096;
 
     private final GgmlType type;
     private final MemorySegment seg;
@@ -76,12 +79,13 @@ final class SegmentWeightTensor implements WeightTensor {
     @Override
     public void dotRows(
             int from, int to, float[] x, int xOff, float[] out, int outOff, float[] scratch, boolean prepared) {
-        switch (type) {
-            case Q4_0, Q4_K, Q6_K -> {
+        switch (type == GgmlType.Q8_0 && !q8_0Integer() ? GgmlType.F32 : type) {
+            case Q8_0, Q4_0, Q4_K, Q6_K -> {
                 if (!prepared) Q.prepare(type, x, xOff, cols, scratch);
                 for (int r = from; r < to; r++) {
                     long ro = offset + rowBytes * r;
                     out[outOff + r] = switch (type) {
+                        case Q8_0 -> Q.dotQ8_0Prepared(seg, ro, scratch, cols);
                         case Q4_0 -> Q.dotQ4_0(seg, ro, scratch, cols);
                         case Q4_K -> Q.dotQ4_K(seg, ro, scratch, cols);
                         default -> Q.dotQ6_K(seg, ro, scratch, cols);
@@ -94,9 +98,19 @@ final class SegmentWeightTensor implements WeightTensor {
         }
     }
 
+    /**
+     * Whether decode's Q8_0 dots take x as 8-bit blocks ({@link QuantKernels#dotQ8_0Prepared}): for rows wider than
+     * {@link #Q8_0_F32_COLS}. The f32 dot reads x as 4 bytes per element; at 5632 columns (w2) that no longer shares L1
+     * with the weight stream and it ran at half its rate on narrower rows, where it is the faster of the two.
+     */
+    private boolean q8_0Integer() {
+        return cols > Q8_0_F32_COLS;
+    }
+
     @Override
     public int scratchLength() {
         return switch (type) {
+            case Q8_0 -> q8_0Integer() ? Q.preparedLength(type, cols) : 0;
             case Q4_0, Q4_K, Q6_K -> Q.preparedLength(type, cols);
             default -> 0;
         };

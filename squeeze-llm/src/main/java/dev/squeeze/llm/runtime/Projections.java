@@ -28,6 +28,8 @@ final class Projections {
     static final int PANEL_ROWS = 32;
     /** Multiply-adds below which a product runs on the calling thread only (dispatch would cost more). */
     static final long SPLIT_WORK = 1L << 15;
+    /** Decode rows per chunk boundary: 16 floats of output, one cache line, so two threads never write one line. */
+    static final int DECODE_GRAIN = 16;
 
     private final RowParallel pool;
     private final float[][] panels; // (threads, PANEL_ROWS * widest)
@@ -43,7 +45,7 @@ final class Projections {
     private final int widest;
     // decode and prompt products are separate classes (each with its own copy of the row split) so that each is
     // compiled for its own shapes: a decode loop whose code was shaped by prompt processing ran 20-30 % slower
-    private final DecodeTask decode = new DecodeTask();
+    private final DecodeTask decode;
     private final PromptTask prompt = new PromptTask();
     private final Pack pack = new Pack();
     private final PairPack pairPack = new PairPack();
@@ -51,6 +53,7 @@ final class Projections {
     Projections(RowParallel pool, int widest) {
         this.pool = pool;
         this.widest = widest;
+        decode = new DecodeTask();
         panels = new float[pool.threads()][Math.multiplyExact(PANEL_ROWS, widest)];
         accs = new float[pool.threads()][Gemm.scratchLength(PANEL_ROWS)];
         prepared = new float[pool.threads()][0];
@@ -108,7 +111,7 @@ final class Projections {
                 pack.set(task.x, T, K, packed);
                 pool.run(Gemm.groups(T), minRows, pack);
             }
-            pool.run(task.rows, minRows, task);
+            pool.run(task.rows, minRows, T == 1 ? DECODE_GRAIN : PANEL_ROWS, task);
         } finally {
             task.clear();
             pack.clear();
@@ -201,9 +204,28 @@ final class Projections {
         }
     }
 
-    /** T = 1: one dot per row (SwiGLU: the worker's rows of gate, then of up, then the gating). */
+    /**
+     * T = 1: one dot per row (SwiGLU: the chunk's rows of gate, then of up, then the gating). A worker prepares x
+     * for a format on its first chunk of the dispatch that needs it and reuses it for its later chunks.
+     */
     private final class DecodeTask extends Fused {
         boolean swiGlu;
+        /** Per worker: the matrix whose preparation of x its scratch holds in this dispatch, or null. */
+        private final WeightTensor[] preparedFor = new WeightTensor[pool.threads()];
+
+        @Override
+        public void start(int worker) {
+            preparedFor[worker] = null;
+        }
+
+        /** Rows [lo, hi) of matrix m, preparing x first unless this worker holds it prepared for m's format. */
+        private void dotRows(int worker, int m, int lo, int hi, float[] o) {
+            WeightTensor wt = w[m];
+            WeightTensor last = preparedFor[worker];
+            boolean ready = last != null && last.type() == wt.type();
+            wt.dotRows(lo, hi, x, 0, o, 0, prepared(worker, wt), ready);
+            preparedFor[worker] = wt;
+        }
 
         void set(
                 boolean swiGlu,
@@ -222,8 +244,8 @@ final class Projections {
         public void run(int worker, int from, int to) {
             if (swiGlu) {
                 float[] h = out[0], u = out[1];
-                w[0].dotRows(from, to, x, 0, h, 0, prepared(worker, w[0]));
-                w[1].dotRows(from, to, x, 0, u, 0, prepared(worker, w[1]), w[1].type() == w[0].type());
+                dotRows(worker, 0, from, to, h);
+                dotRows(worker, 1, from, to, u);
                 for (int r = from; r < to; r++) {
                     float g = h[r];
                     h[r] = g / (1f + (float) Math.exp(-g)) * u[r];
@@ -231,14 +253,9 @@ final class Projections {
                 return;
             }
             int start = 0;
-            WeightTensor last = null; // the matrix whose preparation of x this worker's scratch holds
             for (int m = 0; m < n; m++) {
                 int lo = Math.max(from, start), hi = Math.min(to, end[m]);
-                if (lo < hi) {
-                    boolean prepared = last != null && last.type() == w[m].type();
-                    w[m].dotRows(lo - start, hi - start, x, 0, out[m], 0, prepared(worker, w[m]), prepared);
-                    last = w[m];
-                }
+                if (lo < hi) dotRows(worker, m, lo - start, hi - start, out[m]);
                 start = end[m];
             }
         }

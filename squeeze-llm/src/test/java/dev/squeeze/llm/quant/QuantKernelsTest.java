@@ -89,9 +89,48 @@ class QuantKernelsTest {
                     assertEquals(exact, ref, tol, t + " scalar dot vs the decoded row");
                     assertEquals(
                             exact, vec, tol, t + " vector dot vs the decoded row, row at " + off + ", x at " + xOff);
+                    if (t == GgmlType.Q8_0) { // decode's form: x taken as its 8-bit blocks
+                        float[] xq = new float[n];
+                        Q8Activations.roundTrip(x, xOff, n, xq, 0);
+                        double exactQ = 0;
+                        for (int i = 0; i < n; i++) exactQ += (double) deq[i] * xq[i];
+                        double tolQ = bound(deq, xq, 0, n);
+                        assertEquals(exactQ, q8Prepared(S, seg, off, x, xOff, n), tolQ, "Q8_0 prepared scalar dot");
+                        assertEquals(
+                                exactQ,
+                                q8Prepared(V, seg, off, x, xOff, n),
+                                tolQ,
+                                "Q8_0 prepared vector dot, row at " + off + ", x at " + xOff);
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * Blocks of random bytes (blockBytes each, quants after a 2-byte half-float scale of 1/2 or 1), for the exact
+     * integer-dot tests.
+     */
+    static byte[] rowWithExactScales(SplittableRandom r, int blocks, int blockBytes) {
+        byte[] row = new byte[blockBytes * blocks];
+        for (int b = 0; b < blocks; b++) {
+            short d = Float.floatToFloat16((float) Math.scalb(1.0, r.nextInt(-1, 1)));
+            row[blockBytes * b] = (byte) d;
+            row[blockBytes * b + 1] = (byte) (d >> 8);
+            for (int j = 2; j < blockBytes; j++) row[blockBytes * b + j] = (byte) r.nextInt(256);
+        }
+        return row;
+    }
+
+    /** Activations whose 8-bit blocks are exact: integers times a block scale of 1/2 or 1, each block reaching 127. */
+    static float[] exactlyQuantisedActivations(SplittableRandom r, int n) {
+        float[] x = new float[n];
+        for (int b = 0; b < n / 32; b++) {
+            float scale = (float) Math.scalb(1.0, r.nextInt(-1, 1));
+            for (int i = 0; i < 32; i++) x[32 * b + i] = scale * (float) r.nextInt(-127, 128);
+            x[32 * b + r.nextInt(32)] = 127 * scale * (r.nextBoolean() ? 1 : -1); // the block maximum: d = scale
+        }
+        return x;
     }
 
     /**
@@ -103,26 +142,46 @@ class QuantKernelsTest {
     void q4_0IntegerDotsAreExactAgainstTheScalarIntegerReference() {
         SplittableRandom r = new SplittableRandom(11);
         int n = 32 * 41; // 10 groups of 4 and a tail block
-        byte[] row = new byte[18 * (n / 32)];
-        for (int b = 0; b < n / 32; b++) {
-            short d = Float.floatToFloat16((float) Math.scalb(1.0, r.nextInt(-1, 1)));
-            row[18 * b] = (byte) d;
-            row[18 * b + 1] = (byte) (d >> 8);
-            for (int j = 0; j < 16; j++) row[18 * b + 2 + j] = (byte) r.nextInt(256);
-        }
+        byte[] row = rowWithExactScales(r, n / 32, 18);
         MemorySegment seg = BlocksTest.seg(row);
         for (int round = 0; round < 20; round++) {
-            float[] x = new float[n];
-            for (int b = 0; b < n / 32; b++) {
-                float scale = (float) Math.scalb(1.0, r.nextInt(-1, 1));
-                for (int i = 0; i < 32; i++) x[32 * b + i] = scale * (float) r.nextInt(-127, 128);
-                x[32 * b + r.nextInt(32)] = 127 * scale * (r.nextBoolean() ? 1 : -1); // the block maximum: d = scale
-            }
+            float[] x = exactlyQuantisedActivations(r, n);
             float ref = dot(S, GgmlType.Q4_0, seg, 0, x, 0, n), vec = dot(V, GgmlType.Q4_0, seg, 0, x, 0, n);
             assertEquals(ref, vec, 0f, "round " + round);
             double want = 0; // the same sum in doubles from the decoded row
             float[] deq = new float[n];
             S.dequant(GgmlType.Q4_0, seg, 0, deq, 0, n);
+            for (int i = 0; i < n; i++) want += (double) deq[i] * x[i];
+            assertEquals(want, ref, 0.0, "round " + round + ": every term is exact");
+        }
+    }
+
+    static float q8Prepared(QuantKernels k, MemorySegment seg, long off, float[] x, int xOff, int n) {
+        float[] prep = new float[k.preparedLength(GgmlType.Q8_0, n)];
+        k.prepare(GgmlType.Q8_0, x, xOff, n, prep);
+        return k.dotQ8_0Prepared(seg, off, prep, n);
+    }
+
+    /**
+     * The Q8_0 integer dots exactly, as for Q4_0: scales 1/2 or 1, so every term and partial sum is exact in floats;
+     * weights over the whole byte range (-128 and 127 included: |w q| up to 128 * 127 in 16-bit lanes), activations
+     * whose blocks quantise exactly.
+     */
+    @Test
+    void q8_0IntegerDotsAreExactAgainstTheScalarIntegerReference() {
+        SplittableRandom r = new SplittableRandom(12);
+        int n = 32 * 37;
+        byte[] row = rowWithExactScales(r, n / 32, 34);
+        row[2] = (byte) -128;
+        row[3] = 127;
+        MemorySegment seg = BlocksTest.seg(row);
+        float[] deq = new float[n];
+        S.dequant(GgmlType.Q8_0, seg, 0, deq, 0, n);
+        for (int round = 0; round < 20; round++) {
+            float[] x = exactlyQuantisedActivations(r, n);
+            float ref = q8Prepared(S, seg, 0, x, 0, n), vec = q8Prepared(V, seg, 0, x, 0, n);
+            assertEquals(ref, vec, 0f, "round " + round);
+            double want = 0;
             for (int i = 0; i < n; i++) want += (double) deq[i] * x[i];
             assertEquals(want, ref, 0.0, "round " + round + ": every term is exact");
         }
@@ -188,8 +247,10 @@ class QuantKernelsTest {
     @Test
     void aSecondTensorOfTheSameTypeReusesThePreparedActivation() {
         SplittableRandom r = new SplittableRandom(9);
-        int rows = 3, cols = 512;
-        for (GgmlType t : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
+        int rows = 3;
+        for (GgmlType t : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
+            // Q8_0 prepares x only for rows wider than Q8_0_F32_COLS
+            int cols = t == GgmlType.Q8_0 ? SegmentWeightTensor.Q8_0_F32_COLS + 32 : 512;
             WeightTensor a = randomTensor(t, r, rows, cols), b = randomTensor(t, r, rows, cols);
             float[] x = gaussian(r, cols), scratch = new float[a.scratchLength()];
             float[] fresh = new float[rows], reused = new float[rows], first = new float[rows];
@@ -241,10 +302,13 @@ class QuantKernelsTest {
     @Test
     void segmentTensorsDotRowsLikeTheirDecodedRows() {
         SplittableRandom r = new SplittableRandom(8);
-        int rows = 5, cols = 512;
-        for (GgmlType t :
-                new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.F16, GgmlType.BF16
-                }) {
+        int rows = 5;
+        GgmlType[] types = {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.F16, GgmlType.BF16};
+        for (int c = 0; c < types.length + 1; c++) {
+            // the last case: Q8_0 rows wider than SegmentWeightTensor.Q8_0_F32_COLS, whose decode dots take 8-bit x
+            GgmlType t = c < types.length ? types[c] : GgmlType.Q8_0;
+            int cols = c < types.length ? 512 : SegmentWeightTensor.Q8_0_F32_COLS + 32 * 3;
+            boolean eightBitX = t == GgmlType.Q4_0 || cols > SegmentWeightTensor.Q8_0_F32_COLS;
             float[] w = gaussian(r, rows * cols);
             byte[] bytes = dev.squeeze.llm.format.GgufWriter.encode(t, w, 0, w.length);
             WeightTensor wt = WeightTensor.of(t, BlocksTest.seg(bytes), 0, rows, cols, "w");
@@ -253,7 +317,7 @@ class QuantKernelsTest {
             assertEquals(0f, out[1], "rows before 'from' are not written");
             // decode's Q4_0 products take x quantised to 8-bit blocks; a single dotRow takes x as it is
             float[] xq = java.util.Arrays.copyOf(x, x.length);
-            if (t == GgmlType.Q4_0) Q8Activations.roundTrip(x, 1, cols, xq, 1);
+            if (eightBitX) Q8Activations.roundTrip(x, 1, cols, xq, 1);
             for (int i = 1; i < rows; i++) {
                 wt.copyRow(i, row, 0);
                 double want = 0, wantQ = 0, mag = 0;
