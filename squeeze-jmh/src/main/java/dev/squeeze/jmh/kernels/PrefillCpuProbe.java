@@ -31,13 +31,25 @@ public final class PrefillCpuProbe {
             for (int i = 0; i < ids.length; i++)
                 ids[i] = 1 + r.nextInt(m.config().vocabSize() - 1);
             double cpu = Double.MAX_VALUE, wall = Double.MAX_VALUE;
+            double[] rates = new double[rounds]; // wall tokens/s of each round: the slow rounds are part of the result
             for (int round = 0; round < rounds; round++) {
                 var s = m.newSession();
                 long c0 = os.getProcessCpuTime(), w0 = System.nanoTime();
                 s.prefill(ids, false);
+                double w = (System.nanoTime() - w0) / 1e9;
                 cpu = Math.min(cpu, (os.getProcessCpuTime() - c0) / 1e9);
-                wall = Math.min(wall, (System.nanoTime() - w0) / 1e9);
+                wall = Math.min(wall, w);
+                rates[round] = ids.length / w;
             }
+            StringBuilder each = new StringBuilder();
+            for (double rate : rates) each.append(String.format(Locale.ROOT, " %.1f", rate));
+            double[] sorted = rates.clone();
+            java.util.Arrays.sort(sorted);
+            System.out.printf(
+                    Locale.ROOT,
+                    "wall tokens/s per round:%s (median %.1f)%n",
+                    each,
+                    sorted[rounds / 2]);
             System.out.printf(
                     Locale.ROOT,
                     "%s: prefill of %d tokens, least of %d: %.2f CPU-s (%.1f tokens per CPU-second), %.2f s wall%n",
