@@ -69,6 +69,7 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
             int[] prompts,
             int decode,
             int repeats,
+            int warmups,
             LlamaConfig config,
             Optional<Path> modelsDir,
             boolean llamaCpp,
@@ -98,11 +99,27 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
                     ints(o.getOrDefault("prompts", quick ? "64" : "128,512"), "prompts"),
                     Integer.parseInt(o.getOrDefault("decode", quick ? "16" : "64")),
                     Integer.parseInt(o.getOrDefault("repeats", quick ? "2" : "3")),
+                    warmups(o.getOrDefault("warmups", quick ? "1" : "3")),
                     c,
                     Optional.ofNullable(o.get("models")).map(Path::of),
                     Boolean.parseBoolean(o.getOrDefault("llamacpp", "true")),
                     Optional.ofNullable(o.get("cache")).map(Path::of).orElse(LlamaCppDriver.defaultCacheDir()),
                     1L << 29);
+        }
+
+        /**
+         * Unrecorded runs per format and thread count before the recorded ones. Squeeze's kernels reach C2 over the
+         * first few prefills (the integer Q4_0 prompt tile about the fourth), so one warm-up timed part of the JIT.
+         */
+        private static int warmups(String v) {
+            int n;
+            try {
+                n = Integer.parseInt(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("option warmups: not a whole number: '" + v + "'", e);
+            }
+            if (n < 1) throw new IllegalArgumentException("option warmups: must be >= 1, got " + n);
+            return n;
         }
 
         private static GgmlType parseType(String t) {
@@ -195,8 +212,10 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
                         if (llama != null) llama.load(file, threads, context, maxPrompt);
                         // warm-up (JIT, page cache) on both sides, not recorded
                         int[] warm = Arrays.copyOf(longest, plan.prompts()[0]);
-                        squeeze(s, warm, Math.min(8, plan.decode()), -1);
-                        if (llama != null) llama.run(warm, Math.min(8, plan.decode()));
+                        for (int w = 0; w < plan.warmups(); w++) {
+                            squeeze(s, warm, Math.min(8, plan.decode()), -1);
+                            if (llama != null) llama.run(warm, Math.min(8, plan.decode()));
+                        }
                         for (int prompt : plan.prompts()) {
                             int[] tokens = Arrays.copyOf(longest, prompt);
                             for (int rep = 0; rep < plan.repeats(); rep++) {

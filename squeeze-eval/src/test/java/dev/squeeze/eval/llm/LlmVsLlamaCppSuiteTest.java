@@ -34,6 +34,7 @@ class LlmVsLlamaCppSuiteTest {
                 new int[] {12, 20},
                 4,
                 2,
+                1,
                 TINY,
                 Optional.of(dir),
                 llama,
@@ -61,6 +62,20 @@ class LlmVsLlamaCppSuiteTest {
         var quick = LlmVsLlamaCppSuite.Plan.of(new RecordingContext(dir, Optional.empty(), Map.of("quick", "true")));
         assertEquals(List.of(GgmlType.Q8_0, GgmlType.Q4_0), quick.types());
         assertEquals(4, quick.config().nLayers());
+        assertEquals(1, quick.warmups());
+        assertEquals(
+                3,
+                LlmVsLlamaCppSuite.Plan.of(new RecordingContext(dir, Optional.empty(), Map.of()))
+                        .warmups());
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> LlmVsLlamaCppSuite.Plan.of(new RecordingContext(dir, Optional.empty(), Map.of("warmups", "0"))));
+        assertTrue(e.getMessage().contains("warmups") && e.getMessage().contains("0"), e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> LlmVsLlamaCppSuite.Plan.of(
+                        new RecordingContext(dir, Optional.empty(), Map.of("warmups", "three"))));
+        assertTrue(e.getMessage().contains("'three'"), e.getMessage());
     }
 
     @Test
