@@ -108,8 +108,9 @@ public final class LlmVsLlamaCppSuite implements BenchSuite {
         }
 
         /**
-         * Unrecorded runs per format and thread count before the recorded ones. Squeeze's kernels reach C2 over the
-         * first few prefills (the integer Q4_0 prompt tile about the fourth), so one warm-up timed part of the JIT.
+         * Unrecorded runs per format and thread count before the recorded ones. A JIT runtime: in repeated Q4_0
+         * prefills of one JVM (PrefillCpuProbe) the first four ran at 60-70 % of the later ones' rate, so with one
+         * warm-up the first recorded runs could time part of Squeeze's compilation.
          */
         private static int warmups(String v) {
             int n;
