@@ -14,7 +14,7 @@ final class SegmentWeightTensor implements WeightTensor {
     private static final QuantKernels Q = QuantKernels.best();
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
-    /** The widest Q8_0 rows whose decode dots take x in f32 (see {@link #q8_0Integer}). */
+    /** The widest Q8_0 rows whose decode dots take x in f32 (see {@link #takesPreparedX}). */
     static final int Q8_0_F32_COLS = 4096;
 
     private final GgmlType type;
@@ -79,41 +79,39 @@ final class SegmentWeightTensor implements WeightTensor {
     @Override
     public void dotRows(
             int from, int to, float[] x, int xOff, float[] out, int outOff, float[] scratch, boolean prepared) {
-        switch (type == GgmlType.Q8_0 && !q8_0Integer() ? GgmlType.F32 : type) {
-            case Q8_0, Q4_0, Q4_K, Q6_K -> {
-                if (!prepared) Q.prepare(type, x, xOff, cols, scratch);
-                for (int r = from; r < to; r++) {
-                    long ro = offset + rowBytes * r;
-                    out[outOff + r] = switch (type) {
-                        case Q8_0 -> Q.dotQ8_0Prepared(seg, ro, scratch, cols);
-                        case Q4_0 -> Q.dotQ4_0(seg, ro, scratch, cols);
-                        case Q4_K -> Q.dotQ4_K(seg, ro, scratch, cols);
-                        default -> Q.dotQ6_K(seg, ro, scratch, cols);
-                    };
-                }
-            }
-            default -> {
-                for (int r = from; r < to; r++) out[outOff + r] = dotRow(r, x, xOff);
-            }
+        if (!takesPreparedX()) {
+            for (int r = from; r < to; r++) out[outOff + r] = dotRow(r, x, xOff);
+            return;
+        }
+        if (!prepared) Q.prepare(type, x, xOff, cols, scratch);
+        for (int r = from; r < to; r++) {
+            long ro = offset + rowBytes * r;
+            out[outOff + r] = switch (type) {
+                case Q8_0 -> Q.dotQ8_0Prepared(seg, ro, scratch, cols);
+                case Q4_0 -> Q.dotQ4_0(seg, ro, scratch, cols);
+                case Q4_K -> Q.dotQ4_K(seg, ro, scratch, cols);
+                default -> Q.dotQ6_K(seg, ro, scratch, cols);
+            };
         }
     }
 
     /**
-     * Whether decode's Q8_0 dots take x as 8-bit blocks ({@link QuantKernels#dotQ8_0Prepared}): for rows wider than
-     * {@link #Q8_0_F32_COLS}. The f32 dot reads x as 4 bytes per element; at 5632 columns (w2) that no longer shares L1
-     * with the weight stream and it ran at half its rate on narrower rows, where it is the faster of the two.
+     * Whether decode's dots take x prepared once per call ({@link QuantKernels#prepare}): Q4_0, Q4_K, Q6_K, and Q8_0
+     * rows wider than {@link #Q8_0_F32_COLS}, whose dots take x as 8-bit blocks ({@link QuantKernels#dotQ8_0Prepared}).
+     * The f32 Q8_0 dot reads x as 4 bytes per element; at 5632 columns (w2) that no longer shares L1 with the weight
+     * stream and it ran at half its rate on narrower rows, where it is the faster of the two.
      */
-    private boolean q8_0Integer() {
-        return cols > Q8_0_F32_COLS;
+    private boolean takesPreparedX() {
+        return switch (type) {
+            case Q8_0 -> cols > Q8_0_F32_COLS;
+            case Q4_0, Q4_K, Q6_K -> true;
+            default -> false;
+        };
     }
 
     @Override
     public int scratchLength() {
-        return switch (type) {
-            case Q8_0 -> q8_0Integer() ? Q.preparedLength(type, cols) : 0;
-            case Q4_0, Q4_K, Q6_K -> Q.preparedLength(type, cols);
-            default -> 0;
-        };
+        return takesPreparedX() ? Q.preparedLength(type, cols) : 0;
     }
 
     @Override

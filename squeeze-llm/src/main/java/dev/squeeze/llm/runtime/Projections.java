@@ -115,16 +115,15 @@ final class Projections {
         } finally {
             task.clear();
             pack.clear();
-            pairPack.x = null;
+            pairPack.clear();
         }
     }
 
     private void allocatePairPanels() {
         int threads = pool.threads();
-        int[][] panels = new int[threads][Math.multiplyExact(PANEL_ROWS, widest / 2)];
         pairScales = new float[threads][PANEL_ROWS * (widest / 32)];
         pairAccs = new float[threads][Q4Gemm.scratchLength()];
-        pairPanels = panels;
+        pairPanels = new int[threads][Math.multiplyExact(PANEL_ROWS, widest / 2)]; // last: it marks the buffers made
     }
 
     /** Quantises and packs token groups [from, to) of the activations for the integer product. */
@@ -136,6 +135,10 @@ final class Projections {
             this.x = x;
             this.T = T;
             this.K = K;
+        }
+
+        void clear() {
+            x = null;
         }
 
         @Override
