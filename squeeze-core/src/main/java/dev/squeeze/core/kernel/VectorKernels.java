@@ -39,7 +39,7 @@ final class VectorKernels implements Kernels {
         for (; i < bound; i += L) {
             acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = LaneSums.sum(acc0.add(acc1));
         for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
         return s;
     }
@@ -157,7 +157,7 @@ final class VectorKernels implements Kernels {
             e.intoArray(a, off + i, tail);
             acc = acc.add(e);
         }
-        scale(a, off, n, 1f / acc.reduceLanes(VectorOperators.ADD));
+        scale(a, off, n, 1f / LaneSums.sum(acc));
     }
 
     /** Three vector passes over the row (sum; squared deviations; normalise with one FMA), as the scalar reference. */
@@ -167,7 +167,7 @@ final class VectorKernels implements Kernels {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (; i < bound; i += L) acc = acc.add(FloatVector.fromArray(S, a, off + i));
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = LaneSums.sum(acc);
         for (; i < n; i++) sum += a[off + i];
         float mean = sum / n;
         FloatVector vm = FloatVector.broadcast(S, mean);
@@ -176,7 +176,7 @@ final class VectorKernels implements Kernels {
             FloatVector t = FloatVector.fromArray(S, a, off + i).sub(vm);
             acc = t.fma(t, acc);
         }
-        float sq = acc.reduceLanes(VectorOperators.ADD);
+        float sq = LaneSums.sum(acc);
         for (; i < n; i++) sq += (a[off + i] - mean) * (a[off + i] - mean);
         float inv = (float) (1.0 / Math.sqrt(sq / n + eps));
         for (i = 0; i < bound; i += L) {
@@ -296,25 +296,25 @@ final class VectorKernels implements Kernels {
             c33 = x3.fma(y3, c33);
         }
         int r = cAt;
-        c[r] = sum(c00);
-        c[r + 1] = sum(c01);
-        c[r + 2] = sum(c02);
-        c[r + 3] = sum(c03);
+        c[r] = LaneSums.sum(c00);
+        c[r + 1] = LaneSums.sum(c01);
+        c[r + 2] = LaneSums.sum(c02);
+        c[r + 3] = LaneSums.sum(c03);
         r += ldc;
-        c[r] = sum(c10);
-        c[r + 1] = sum(c11);
-        c[r + 2] = sum(c12);
-        c[r + 3] = sum(c13);
+        c[r] = LaneSums.sum(c10);
+        c[r + 1] = LaneSums.sum(c11);
+        c[r + 2] = LaneSums.sum(c12);
+        c[r + 3] = LaneSums.sum(c13);
         r += ldc;
-        c[r] = sum(c20);
-        c[r + 1] = sum(c21);
-        c[r + 2] = sum(c22);
-        c[r + 3] = sum(c23);
+        c[r] = LaneSums.sum(c20);
+        c[r + 1] = LaneSums.sum(c21);
+        c[r + 2] = LaneSums.sum(c22);
+        c[r + 3] = LaneSums.sum(c23);
         r += ldc;
-        c[r] = sum(c30);
-        c[r + 1] = sum(c31);
-        c[r + 2] = sum(c32);
-        c[r + 3] = sum(c33);
+        c[r] = LaneSums.sum(c30);
+        c[r + 1] = LaneSums.sum(c31);
+        c[r + 2] = LaneSums.sum(c32);
+        c[r + 3] = LaneSums.sum(c33);
         if (bound < d) addTail4x4(a, b, c, a0, b0, cAt, ldc, d, bound);
     }
 
@@ -325,13 +325,9 @@ final class VectorKernels implements Kernels {
             FloatVector x = FloatVector.fromArray(S, a, a0 + r * d + k, t);
             int row = cAt + r * ldc;
             for (int s = 0; s < 4; s++) {
-                c[row + s] += sum(x.mul(FloatVector.fromArray(S, b, b0 + s * d + k, t)));
+                c[row + s] += LaneSums.sum(x.mul(FloatVector.fromArray(S, b, b0 + s * d + k, t)));
             }
         }
-    }
-
-    private static float sum(FloatVector v) {
-        return v.reduceLanes(VectorOperators.ADD);
     }
 
     private static final String PANELS = "panels-" + (4 * L);
