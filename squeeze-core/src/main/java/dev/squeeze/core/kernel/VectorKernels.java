@@ -132,21 +132,8 @@ final class VectorKernels implements Kernels {
         return -1;
     }
 
-    /** The last partial vector runs masked, its missing lanes as zeros (e^0, never stored). */
-    @Override
-    public void expInPlace(float[] a, int off, int n) {
-        int i = 0;
-        int bound = S.loopBound(n);
-        for (; i < bound; i += L)
-            VectorExp.exp(FloatVector.fromArray(S, a, off + i)).intoArray(a, off + i);
-        if (i < n) {
-            VectorMask<Float> tail = S.indexInRange(i, n);
-            VectorExp.exp(FloatVector.fromArray(S, a, off + i, tail)).intoArray(a, off + i, tail);
-        }
-    }
-
     /**
-     * Softmax with the exponential vectorised ({@link VectorExp}: the same bits in every JIT tier); max subtracted first. The last
+     * Softmax with the exponential vectorised (lanewise EXP, an intrinsic on x86); max subtracted first. The last
      * partial vector runs masked (attention rows are short, so a scalar tail would cost as much as the vectors).
      */
     @Override
@@ -157,14 +144,15 @@ final class VectorKernels implements Kernels {
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += L) {
-            FloatVector e = VectorExp.exp(FloatVector.fromArray(S, a, off + i).sub(vmx));
+            FloatVector e = FloatVector.fromArray(S, a, off + i).sub(vmx).lanewise(VectorOperators.EXP);
             e.intoArray(a, off + i);
             acc = acc.add(e);
         }
         if (i < n) {
             VectorMask<Float> tail = S.indexInRange(i, n);
-            FloatVector e = VectorExp.exp(
-                            FloatVector.fromArray(S, a, off + i, tail).sub(vmx))
+            FloatVector e = FloatVector.fromArray(S, a, off + i, tail)
+                    .sub(vmx)
+                    .lanewise(VectorOperators.EXP)
                     .blend(0f, tail.not());
             e.intoArray(a, off + i, tail);
             acc = acc.add(e);
@@ -613,7 +601,7 @@ final class VectorKernels implements Kernels {
         if (vecs > 3) v3.intoArray(c, at + 3 * L);
     }
 
-    /** GELU with the A&amp;S 7.1.26 erf of {@link GeluErf}, {@link VectorExp}; same formula as the scalar reference. */
+    /** GELU with the A&amp;S 7.1.26 erf of {@link GeluErf}, lanewise EXP; same formula as the scalar reference. */
     @Override
     public void gelu(float[] a, int off, int n) {
         int i = 0;
@@ -634,7 +622,7 @@ final class VectorKernels implements Kernels {
                 .mul(t)
                 .add(GeluErf.A1)
                 .mul(t);
-        FloatVector q = poly.mul(VectorExp.exp(z.mul(z).neg())); // erfc(|z|)
+        FloatVector q = poly.mul(z.mul(z).neg().lanewise(VectorOperators.EXP)); // erfc(|z|)
         FloatVector onePlusErf = FloatVector.broadcast(S, 2f).sub(q).blend(q, z.lt(0f));
         return x.mul(0.5f).mul(onePlusErf);
     }
