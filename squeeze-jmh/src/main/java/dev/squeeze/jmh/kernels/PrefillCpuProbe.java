@@ -45,11 +45,7 @@ public final class PrefillCpuProbe {
             for (double rate : rates) each.append(String.format(Locale.ROOT, " %.1f", rate));
             double[] sorted = rates.clone();
             java.util.Arrays.sort(sorted);
-            System.out.printf(
-                    Locale.ROOT,
-                    "wall tokens/s per round:%s (median %.1f)%n",
-                    each,
-                    sorted[rounds / 2]);
+            System.out.printf(Locale.ROOT, "wall tokens/s per round:%s (median %.1f)%n", each, sorted[rounds / 2]);
             System.out.printf(
                     Locale.ROOT,
                     "%s: prefill of %d tokens, least of %d: %.2f CPU-s (%.1f tokens per CPU-second), %.2f s wall%n",
