@@ -39,7 +39,17 @@ final class VectorKernels implements Kernels {
         for (; i < bound; i += L) {
             acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
         }
-        float s = LaneSums.sum(acc0.add(acc1));
+        FloatVector v = acc0.add(acc1);
+        float s;
+        if (L == 8 || L == 16) { // LaneSums' order, written out (see LaneSums.FOLD_HALF)
+            FloatVector h = v.add(v.rearrange(LaneSums.FOLD_HALF));
+            h = h.add(h.rearrange(LaneSums.FOLD_QUARTER));
+            h = h.add(h.rearrange(LaneSums.FOLD_EIGHTH));
+            if (L == 16) h = h.add(h.rearrange(LaneSums.FOLD_SIXTEENTH));
+            s = h.lane(0);
+        } else {
+            s = LaneSums.sum(v);
+        }
         for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
         return s;
     }
