@@ -51,8 +51,6 @@ class KernelTierTest {
 
     @Test
     void compiledKernelsSumInTheInterpretersOrder() throws Exception {
-        Map<String, Float> compiled = results();
-        for (int i = 0; i < WARM_ROUNDS; i++) compiled = results();
-        TierCheck.assertSameBits(TierCheck.interpreted(Probe.class), compiled);
+        TierCheck.assertCompiledMatchesInterpreted(Probe.class, KernelTierTest::results, WARM_ROUNDS);
     }
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Compares kernel results computed by C2-compiled code with the same computation in a JVM that only interprets
@@ -84,6 +85,18 @@ public final class TierCheck {
         } finally {
             Files.deleteIfExists(log);
         }
+    }
+
+    /**
+     * Runs {@code results} {@code warmRounds} times in this JVM (until C2 compiled the kernels), then once more, and
+     * asserts that its results equal bit for bit those of {@code probe} (which prints the same results) under -Xint.
+     */
+    public static void assertCompiledMatchesInterpreted(
+            Class<?> probe, Supplier<Map<String, Float>> results, int warmRounds)
+            throws IOException, InterruptedException {
+        Map<String, Float> compiled = results.get();
+        for (int i = 0; i < warmRounds; i++) compiled = results.get();
+        assertSameBits(interpreted(probe), compiled);
     }
 
     /** Every result bit for bit equal; the message lists each one that differs with both values. */

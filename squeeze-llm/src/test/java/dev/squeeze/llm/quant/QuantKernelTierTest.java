@@ -96,8 +96,6 @@ class QuantKernelTierTest {
 
     @Test
     void compiledKernelsSumInTheInterpretersOrder() throws Exception {
-        Map<String, Float> compiled = results();
-        for (int i = 0; i < WARM_ROUNDS; i++) compiled = results();
-        TierCheck.assertSameBits(TierCheck.interpreted(Probe.class), compiled);
+        TierCheck.assertCompiledMatchesInterpreted(Probe.class, QuantKernelTierTest::results, WARM_ROUNDS);
     }
 }
