@@ -39,7 +39,17 @@ final class VectorKernels implements Kernels {
         for (; i < bound; i += L) {
             acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        FloatVector v = acc0.add(acc1);
+        float s;
+        if (L == 8 || L == 16) { // LaneSums' order, written out (see LaneSums.FOLD_HALF)
+            FloatVector h = v.add(v.rearrange(LaneSums.FOLD_HALF));
+            h = h.add(h.rearrange(LaneSums.FOLD_QUARTER));
+            h = h.add(h.rearrange(LaneSums.FOLD_EIGHTH));
+            if (L == 16) h = h.add(h.rearrange(LaneSums.FOLD_SIXTEENTH));
+            s = h.lane(0);
+        } else {
+            s = LaneSums.sum(v);
+        }
         for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
         return s;
     }
@@ -157,7 +167,7 @@ final class VectorKernels implements Kernels {
             e.intoArray(a, off + i, tail);
             acc = acc.add(e);
         }
-        scale(a, off, n, 1f / acc.reduceLanes(VectorOperators.ADD));
+        scale(a, off, n, 1f / LaneSums.sum(acc));
     }
 
     /** Three vector passes over the row (sum; squared deviations; normalise with one FMA), as the scalar reference. */
@@ -167,7 +177,7 @@ final class VectorKernels implements Kernels {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (; i < bound; i += L) acc = acc.add(FloatVector.fromArray(S, a, off + i));
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = LaneSums.sum(acc);
         for (; i < n; i++) sum += a[off + i];
         float mean = sum / n;
         FloatVector vm = FloatVector.broadcast(S, mean);
@@ -176,7 +186,7 @@ final class VectorKernels implements Kernels {
             FloatVector t = FloatVector.fromArray(S, a, off + i).sub(vm);
             acc = t.fma(t, acc);
         }
-        float sq = acc.reduceLanes(VectorOperators.ADD);
+        float sq = LaneSums.sum(acc);
         for (; i < n; i++) sq += (a[off + i] - mean) * (a[off + i] - mean);
         float inv = (float) (1.0 / Math.sqrt(sq / n + eps));
         for (i = 0; i < bound; i += L) {
@@ -295,26 +305,58 @@ final class VectorKernels implements Kernels {
             c23 = x2.fma(y3, c23);
             c33 = x3.fma(y3, c33);
         }
-        int r = cAt;
-        c[r] = sum(c00);
-        c[r + 1] = sum(c01);
-        c[r + 2] = sum(c02);
-        c[r + 3] = sum(c03);
-        r += ldc;
-        c[r] = sum(c10);
-        c[r + 1] = sum(c11);
-        c[r + 2] = sum(c12);
-        c[r + 3] = sum(c13);
-        r += ldc;
-        c[r] = sum(c20);
-        c[r + 1] = sum(c21);
-        c[r + 2] = sum(c22);
-        c[r + 3] = sum(c23);
-        r += ldc;
-        c[r] = sum(c30);
-        c[r + 1] = sum(c31);
-        c[r + 2] = sum(c32);
-        c[r + 3] = sum(c33);
+        if (L == 16) {
+            // The 16 lane sums at once, in LaneSums' order: each stage adds lane pairs (i, i + h) of two vectors into
+            // one (LO/HI select them, as in transpose16), h = 8 pairing rows r and r + 2, h = 4 rows r and r + 1,
+            // h = 2 columns s and s + 2, h = 1 columns s and s + 1, so lane 4r + s ends with the sum of c_rs. JDK calls
+            // only: C2 always inlines those, while 16 calls of a helper ran past its inlining node budget here.
+            FloatVector lo = LO[3], hi = HI[3];
+            FloatVector p00 = lo.selectFrom(c00, c20).add(hi.selectFrom(c00, c20));
+            FloatVector p01 = lo.selectFrom(c01, c21).add(hi.selectFrom(c01, c21));
+            FloatVector p02 = lo.selectFrom(c02, c22).add(hi.selectFrom(c02, c22));
+            FloatVector p03 = lo.selectFrom(c03, c23).add(hi.selectFrom(c03, c23));
+            FloatVector p10 = lo.selectFrom(c10, c30).add(hi.selectFrom(c10, c30));
+            FloatVector p11 = lo.selectFrom(c11, c31).add(hi.selectFrom(c11, c31));
+            FloatVector p12 = lo.selectFrom(c12, c32).add(hi.selectFrom(c12, c32));
+            FloatVector p13 = lo.selectFrom(c13, c33).add(hi.selectFrom(c13, c33));
+            lo = LO[2];
+            hi = HI[2];
+            FloatVector q0 = lo.selectFrom(p00, p10).add(hi.selectFrom(p00, p10));
+            FloatVector q1 = lo.selectFrom(p01, p11).add(hi.selectFrom(p01, p11));
+            FloatVector q2 = lo.selectFrom(p02, p12).add(hi.selectFrom(p02, p12));
+            FloatVector q3 = lo.selectFrom(p03, p13).add(hi.selectFrom(p03, p13));
+            lo = LO[1];
+            hi = HI[1];
+            FloatVector u0 = lo.selectFrom(q0, q2).add(hi.selectFrom(q0, q2));
+            FloatVector u1 = lo.selectFrom(q1, q3).add(hi.selectFrom(q1, q3));
+            FloatVector sums = LO[0].selectFrom(u0, u1).add(HI[0].selectFrom(u0, u1));
+            // row r is lanes 4r..4r+3: stored from an offset 4r lanes before the row, only those lanes
+            sums.intoArray(c, cAt, ROW_LANES[0]);
+            sums.intoArray(c, cAt + ldc - 4, ROW_LANES[1]);
+            sums.intoArray(c, cAt + 2 * ldc - 8, ROW_LANES[2]);
+            sums.intoArray(c, cAt + 3 * ldc - 12, ROW_LANES[3]);
+        } else {
+            int r = cAt;
+            c[r] = LaneSums.sum(c00);
+            c[r + 1] = LaneSums.sum(c01);
+            c[r + 2] = LaneSums.sum(c02);
+            c[r + 3] = LaneSums.sum(c03);
+            r += ldc;
+            c[r] = LaneSums.sum(c10);
+            c[r + 1] = LaneSums.sum(c11);
+            c[r + 2] = LaneSums.sum(c12);
+            c[r + 3] = LaneSums.sum(c13);
+            r += ldc;
+            c[r] = LaneSums.sum(c20);
+            c[r + 1] = LaneSums.sum(c21);
+            c[r + 2] = LaneSums.sum(c22);
+            c[r + 3] = LaneSums.sum(c23);
+            r += ldc;
+            c[r] = LaneSums.sum(c30);
+            c[r + 1] = LaneSums.sum(c31);
+            c[r + 2] = LaneSums.sum(c32);
+            c[r + 3] = LaneSums.sum(c33);
+        }
         if (bound < d) addTail4x4(a, b, c, a0, b0, cAt, ldc, d, bound);
     }
 
@@ -325,13 +367,9 @@ final class VectorKernels implements Kernels {
             FloatVector x = FloatVector.fromArray(S, a, a0 + r * d + k, t);
             int row = cAt + r * ldc;
             for (int s = 0; s < 4; s++) {
-                c[row + s] += sum(x.mul(FloatVector.fromArray(S, b, b0 + s * d + k, t)));
+                c[row + s] += LaneSums.sum(x.mul(FloatVector.fromArray(S, b, b0 + s * d + k, t)));
             }
         }
-    }
-
-    private static float sum(FloatVector v) {
-        return v.reduceLanes(VectorOperators.ADD);
     }
 
     private static final String PANELS = "panels-" + (4 * L);
@@ -735,6 +773,15 @@ final class VectorKernels implements Kernels {
      * the pair (p, q) as {@link FloatVector#selectFrom(jdk.incubator.vector.Vector, jdk.incubator.vector.Vector)} reads it: 0..15 in p, 16..31 in q.
      */
     private static final FloatVector[] LO = selections(true), HI = selections(false);
+
+    /** With 16 lanes: lanes 4r..4r+3, row r's four sums in {@link #tile4x4}. */
+    @SuppressWarnings("unchecked")
+    private static final VectorMask<Float>[] ROW_LANES = new VectorMask[] {
+        VectorMask.fromLong(S, 0xFL),
+        VectorMask.fromLong(S, 0xF0L),
+        VectorMask.fromLong(S, 0xF00L),
+        VectorMask.fromLong(S, 0xF000L)
+    };
 
     private static FloatVector[] selections(boolean lo) {
         if (L != 16) return new FloatVector[0];

@@ -1,7 +1,7 @@
 package dev.squeeze.llm.runtime;
 
+import dev.squeeze.core.kernel.LaneSums;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -392,8 +392,23 @@ public final class Gemm {
             c2 = v.fma(FloatVector.fromArray(S, x, x2 + k), c2);
             c3 = v.fma(FloatVector.fromArray(S, x, x3 + k), c3);
         }
-        float s0 = c0.reduceLanes(VectorOperators.ADD), s1 = c1.reduceLanes(VectorOperators.ADD);
-        float s2 = c2.reduceLanes(VectorOperators.ADD), s3 = c3.reduceLanes(VectorOperators.ADD);
+        FloatVector h0 = c0.add(c0.rearrange(LaneSums.FOLD_HALF));
+        h0 = h0.add(h0.rearrange(LaneSums.FOLD_QUARTER));
+        h0 = h0.add(h0.rearrange(LaneSums.FOLD_EIGHTH));
+        if (L == 16) h0 = h0.add(h0.rearrange(LaneSums.FOLD_SIXTEENTH));
+        FloatVector h1 = c1.add(c1.rearrange(LaneSums.FOLD_HALF));
+        h1 = h1.add(h1.rearrange(LaneSums.FOLD_QUARTER));
+        h1 = h1.add(h1.rearrange(LaneSums.FOLD_EIGHTH));
+        if (L == 16) h1 = h1.add(h1.rearrange(LaneSums.FOLD_SIXTEENTH));
+        FloatVector h2 = c2.add(c2.rearrange(LaneSums.FOLD_HALF));
+        h2 = h2.add(h2.rearrange(LaneSums.FOLD_QUARTER));
+        h2 = h2.add(h2.rearrange(LaneSums.FOLD_EIGHTH));
+        if (L == 16) h2 = h2.add(h2.rearrange(LaneSums.FOLD_SIXTEENTH));
+        FloatVector h3 = c3.add(c3.rearrange(LaneSums.FOLD_HALF));
+        h3 = h3.add(h3.rearrange(LaneSums.FOLD_QUARTER));
+        h3 = h3.add(h3.rearrange(LaneSums.FOLD_EIGHTH));
+        if (L == 16) h3 = h3.add(h3.rearrange(LaneSums.FOLD_SIXTEENTH));
+        float s0 = h0.lane(0), s1 = h1.lane(0), s2 = h2.lane(0), s3 = h3.lane(0);
         for (; k < K; k++) {
             float v = w[wOff + k];
             s0 += v * x[x0 + k];
