@@ -171,6 +171,14 @@ public interface Kernels {
         for (int i = off; i < off + n; i++) a[i] = GeluErf.gelu(a[i]);
     }
 
+    /**
+     * e^x in place on a[off, off+n). The vector kernels compute it from lanewise IEEE operations (within 2 ulps of
+     * {@code (float) Math.exp}, the same bits in every JIT tier), as their softmax and GELU do.
+     */
+    default void expInPlace(float[] a, int off, int n) {
+        for (int i = off; i < off + n; i++) a[i] = (float) Math.exp(a[i]);
+    }
+
     /** Numerically stable softmax of a[off, off+n) in place (max subtracted first). */
     default void softmaxInPlace(float[] a, int off, int n) {
         float mx = max(a, off, n);

@@ -39,7 +39,7 @@ final class VectorKernels implements Kernels {
         for (; i < bound; i += L) {
             acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = LaneSums.sum(acc0.add(acc1));
         for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
         return s;
     }
@@ -132,8 +132,21 @@ final class VectorKernels implements Kernels {
         return -1;
     }
 
+    /** The last partial vector runs masked, its missing lanes as zeros (e^0, never stored). */
+    @Override
+    public void expInPlace(float[] a, int off, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L)
+            VectorExp.exp(FloatVector.fromArray(S, a, off + i)).intoArray(a, off + i);
+        if (i < n) {
+            VectorMask<Float> tail = S.indexInRange(i, n);
+            VectorExp.exp(FloatVector.fromArray(S, a, off + i, tail)).intoArray(a, off + i, tail);
+        }
+    }
+
     /**
-     * Softmax with the exponential vectorised (lanewise EXP, an intrinsic on x86); max subtracted first. The last
+     * Softmax with the exponential vectorised ({@link VectorExp}: the same bits in every JIT tier); max subtracted first. The last
      * partial vector runs masked (attention rows are short, so a scalar tail would cost as much as the vectors).
      */
     @Override
@@ -144,20 +157,19 @@ final class VectorKernels implements Kernels {
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += L) {
-            FloatVector e = FloatVector.fromArray(S, a, off + i).sub(vmx).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorExp.exp(FloatVector.fromArray(S, a, off + i).sub(vmx));
             e.intoArray(a, off + i);
             acc = acc.add(e);
         }
         if (i < n) {
             VectorMask<Float> tail = S.indexInRange(i, n);
-            FloatVector e = FloatVector.fromArray(S, a, off + i, tail)
-                    .sub(vmx)
-                    .lanewise(VectorOperators.EXP)
+            FloatVector e = VectorExp.exp(
+                            FloatVector.fromArray(S, a, off + i, tail).sub(vmx))
                     .blend(0f, tail.not());
             e.intoArray(a, off + i, tail);
             acc = acc.add(e);
         }
-        scale(a, off, n, 1f / acc.reduceLanes(VectorOperators.ADD));
+        scale(a, off, n, 1f / LaneSums.sum(acc));
     }
 
     /** Three vector passes over the row (sum; squared deviations; normalise with one FMA), as the scalar reference. */
@@ -167,7 +179,7 @@ final class VectorKernels implements Kernels {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (; i < bound; i += L) acc = acc.add(FloatVector.fromArray(S, a, off + i));
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = LaneSums.sum(acc);
         for (; i < n; i++) sum += a[off + i];
         float mean = sum / n;
         FloatVector vm = FloatVector.broadcast(S, mean);
@@ -176,7 +188,7 @@ final class VectorKernels implements Kernels {
             FloatVector t = FloatVector.fromArray(S, a, off + i).sub(vm);
             acc = t.fma(t, acc);
         }
-        float sq = acc.reduceLanes(VectorOperators.ADD);
+        float sq = LaneSums.sum(acc);
         for (; i < n; i++) sq += (a[off + i] - mean) * (a[off + i] - mean);
         float inv = (float) (1.0 / Math.sqrt(sq / n + eps));
         for (i = 0; i < bound; i += L) {
@@ -296,25 +308,25 @@ final class VectorKernels implements Kernels {
             c33 = x3.fma(y3, c33);
         }
         int r = cAt;
-        c[r] = sum(c00);
-        c[r + 1] = sum(c01);
-        c[r + 2] = sum(c02);
-        c[r + 3] = sum(c03);
+        c[r] = LaneSums.sum(c00);
+        c[r + 1] = LaneSums.sum(c01);
+        c[r + 2] = LaneSums.sum(c02);
+        c[r + 3] = LaneSums.sum(c03);
         r += ldc;
-        c[r] = sum(c10);
-        c[r + 1] = sum(c11);
-        c[r + 2] = sum(c12);
-        c[r + 3] = sum(c13);
+        c[r] = LaneSums.sum(c10);
+        c[r + 1] = LaneSums.sum(c11);
+        c[r + 2] = LaneSums.sum(c12);
+        c[r + 3] = LaneSums.sum(c13);
         r += ldc;
-        c[r] = sum(c20);
-        c[r + 1] = sum(c21);
-        c[r + 2] = sum(c22);
-        c[r + 3] = sum(c23);
+        c[r] = LaneSums.sum(c20);
+        c[r + 1] = LaneSums.sum(c21);
+        c[r + 2] = LaneSums.sum(c22);
+        c[r + 3] = LaneSums.sum(c23);
         r += ldc;
-        c[r] = sum(c30);
-        c[r + 1] = sum(c31);
-        c[r + 2] = sum(c32);
-        c[r + 3] = sum(c33);
+        c[r] = LaneSums.sum(c30);
+        c[r + 1] = LaneSums.sum(c31);
+        c[r + 2] = LaneSums.sum(c32);
+        c[r + 3] = LaneSums.sum(c33);
         if (bound < d) addTail4x4(a, b, c, a0, b0, cAt, ldc, d, bound);
     }
 
@@ -325,13 +337,9 @@ final class VectorKernels implements Kernels {
             FloatVector x = FloatVector.fromArray(S, a, a0 + r * d + k, t);
             int row = cAt + r * ldc;
             for (int s = 0; s < 4; s++) {
-                c[row + s] += sum(x.mul(FloatVector.fromArray(S, b, b0 + s * d + k, t)));
+                c[row + s] += LaneSums.sum(x.mul(FloatVector.fromArray(S, b, b0 + s * d + k, t)));
             }
         }
-    }
-
-    private static float sum(FloatVector v) {
-        return v.reduceLanes(VectorOperators.ADD);
     }
 
     private static final String PANELS = "panels-" + (4 * L);
@@ -605,7 +613,7 @@ final class VectorKernels implements Kernels {
         if (vecs > 3) v3.intoArray(c, at + 3 * L);
     }
 
-    /** GELU with the A&amp;S 7.1.26 erf of {@link GeluErf}, lanewise EXP; same formula as the scalar reference. */
+    /** GELU with the A&amp;S 7.1.26 erf of {@link GeluErf}, {@link VectorExp}; same formula as the scalar reference. */
     @Override
     public void gelu(float[] a, int off, int n) {
         int i = 0;
@@ -626,7 +634,7 @@ final class VectorKernels implements Kernels {
                 .mul(t)
                 .add(GeluErf.A1)
                 .mul(t);
-        FloatVector q = poly.mul(z.mul(z).neg().lanewise(VectorOperators.EXP)); // erfc(|z|)
+        FloatVector q = poly.mul(VectorExp.exp(z.mul(z).neg())); // erfc(|z|)
         FloatVector onePlusErf = FloatVector.broadcast(S, 2f).sub(q).blend(q, z.lt(0f));
         return x.mul(0.5f).mul(onePlusErf);
     }

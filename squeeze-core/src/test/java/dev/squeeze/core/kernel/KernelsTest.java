@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Random;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -215,6 +216,61 @@ class KernelsTest {
             vector.matmul(a, b, c, n, k, m);
             assertArrayEquals(ref, c, 0f, "n=" + n + " k=" + k + " m=" + m);
         }
+    }
+
+    /**
+     * The vector exp against {@code (float) Math.exp}: within 2 ulps of it (of the smallest subnormal in the subnormal
+     * range) on a sweep over [-110, 95] and at the ends of the range; exact at 0, infinities and NaN as Math.exp.
+     */
+    @Test
+    void expIsWithinTwoUlpsOfMathExp() {
+        SplittableRandom r = new SplittableRandom(3);
+        int n = 200_003; // a masked last vector
+        float[] x = new float[n];
+        float[] ends = {
+            0f,
+            -0f,
+            1e-30f,
+            -1e-30f,
+            1f,
+            -1f,
+            0.34657359f,
+            -0.34657359f,
+            88.72283f,
+            88.7229f,
+            89f,
+            1000f,
+            Float.POSITIVE_INFINITY,
+            -87.33655f,
+            -87.3366f,
+            -100f,
+            -103.27893f,
+            -103.97208f,
+            -103.9721f,
+            -104f,
+            -200f,
+            Float.NEGATIVE_INFINITY,
+            Float.NaN,
+            Float.MAX_VALUE,
+            -Float.MAX_VALUE
+        };
+        System.arraycopy(ends, 0, x, 0, ends.length);
+        for (int i = ends.length; i < n; i++) x[i] = (float) (-110 + 205 * r.nextDouble());
+        float[] v = x.clone();
+        vector.expInPlace(v, 0, n);
+        for (int i = 0; i < n; i++) {
+            float ref = (float) Math.exp(x[i]);
+            if (Float.isNaN(ref) || Float.isInfinite(ref) || ref == 0f || ref == 1f) {
+                assertEquals(ref, v[i], 0f, "exp(" + x[i] + ")");
+                continue;
+            }
+            double ulps = Math.abs((double) v[i] - ref) / Math.ulp(ref);
+            assertTrue(ulps <= 2, "exp(" + x[i] + ") = " + v[i] + ", Math.exp gives " + ref);
+        }
+        // the range split at 2 offsets: the tail lanes past n are not written
+        float[] t = {5f, 1f, 2f, 3f, 9f};
+        vector.expInPlace(t, 1, 3);
+        assertArrayEquals(new float[] {5f, (float) Math.E, (float) Math.exp(2), (float) Math.exp(3), 9f}, t, 3e-6f);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.squeeze.llm.quant;
 
+import dev.squeeze.core.kernel.LaneSums;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
@@ -67,7 +68,7 @@ final class VectorQuantKernels implements QuantKernels {
             }
             acc = s.fma(FloatVector.broadcast(F, Blocks.f16(seg, bo)), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return LaneSums.sum(acc);
     }
 
     /** BF16 to F32 is a 16-bit left shift of the widened bits. */
@@ -77,7 +78,7 @@ final class VectorQuantKernels implements QuantKernels {
         int i = 0;
         int bound = n - n % L;
         for (; i < bound; i += L) acc = bf16(seg, off + 2L * i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = LaneSums.sum(acc);
         for (; i < n; i++) s += Blocks.bf16(seg, off + 2L * i) * x[xOff + i];
         return s;
     }
@@ -91,7 +92,7 @@ final class VectorQuantKernels implements QuantKernels {
             acc0 = f16(seg, off + 2L * i).fma(FloatVector.fromArray(F, x, xOff + i), acc0);
             acc1 = f16(seg, off + 2L * (i + L)).fma(FloatVector.fromArray(F, x, xOff + i + L), acc1);
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = LaneSums.sum(acc0.add(acc1));
         for (; i < n; i++) s += Blocks.f16(seg, off + 2L * i) * x[xOff + i];
         return s;
     }
@@ -194,7 +195,7 @@ final class VectorQuantKernels implements QuantKernels {
             FloatVector t = (FloatVector) sum.convert(VectorOperators.I2F, 0);
             acc = t.fma(FloatVector.broadcast(F512, Blocks.f16(seg, bo) * prep[scales + b]), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return LaneSums.sum(acc);
     }
 
     // Q4_0, 16 lanes, integer products: x is quantised once per product to 8-bit blocks (Q8Activations). A group of 4
@@ -297,7 +298,7 @@ final class VectorQuantKernels implements QuantKernels {
                     ((FloatVector) sums.convert(VectorOperators.I2F, 0)).sub(FloatVector.fromArray(F512, prep, p + 64));
             acc = t.mul(d).fma(FloatVector.fromArray(F512, prep, p + 80), acc);
         }
-        return tailQ4_0(seg, off, prep, n, groups, acc.reduceLanes(VectorOperators.ADD));
+        return tailQ4_0(seg, off, prep, n, groups, LaneSums.sum(acc));
     }
 
     /** L bytes, widened to L int lanes by {@link #q4_0Pairs}. */
@@ -339,7 +340,7 @@ final class VectorQuantKernels implements QuantKernels {
                     .convertShape(VectorOperators.B2F, F512, 0);
             FloatVector s = lo.mul(FloatVector.fromArray(F512, prep, xb))
                     .add(hi.mul(FloatVector.fromArray(F512, prep, xb + 16)));
-            total += Blocks.f16(seg, bo) * s.reduceLanes(VectorOperators.ADD);
+            total += Blocks.f16(seg, bo) * LaneSums.sum(s);
         }
         return total;
     }
@@ -467,7 +468,7 @@ final class VectorQuantKernels implements QuantKernels {
                 acc = odd.fma(scales.rearrange(p == 0 ? KS_ODD0 : KS_ODD1), acc);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD) - mins.reduceLanes(VectorOperators.ADD);
+        return LaneSums.sum(acc) - LaneSums.sum(mins);
     }
 
     // Q6_K, 16 lanes: per half h of a block, ql (64 bytes) as 16 int lanes: lane i byte k is ql byte 4i + k, i.e.
@@ -567,7 +568,7 @@ final class VectorQuantKernels implements QuantKernels {
                         .fma(scales.rearrange(Q6_SCALES[2 * h + 1]), acc);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return LaneSums.sum(acc);
     }
 
     /** The in-order form for lane counts other than 16: x was prepared as a copy with 256 floats of scratch after it. */
@@ -580,7 +581,7 @@ final class VectorQuantKernels implements QuantKernels {
             FloatVector acc = FloatVector.zero(F);
             for (int i = 0; i < bs; i += L)
                 acc = FloatVector.fromArray(F, block, n + i).fma(FloatVector.fromArray(F, prep, bs * b + i), acc);
-            s += acc.reduceLanes(VectorOperators.ADD);
+            s += LaneSums.sum(acc);
         }
         return s;
     }

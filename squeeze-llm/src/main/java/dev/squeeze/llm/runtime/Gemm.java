@@ -1,7 +1,7 @@
 package dev.squeeze.llm.runtime;
 
+import dev.squeeze.core.kernel.LaneSums;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -392,8 +392,8 @@ public final class Gemm {
             c2 = v.fma(FloatVector.fromArray(S, x, x2 + k), c2);
             c3 = v.fma(FloatVector.fromArray(S, x, x3 + k), c3);
         }
-        float s0 = c0.reduceLanes(VectorOperators.ADD), s1 = c1.reduceLanes(VectorOperators.ADD);
-        float s2 = c2.reduceLanes(VectorOperators.ADD), s3 = c3.reduceLanes(VectorOperators.ADD);
+        float s0 = LaneSums.sum(c0), s1 = LaneSums.sum(c1);
+        float s2 = LaneSums.sum(c2), s3 = LaneSums.sum(c3);
         for (; k < K; k++) {
             float v = w[wOff + k];
             s0 += v * x[x0 + k];
