@@ -83,13 +83,27 @@ final class Projections {
         }
     }
 
-    /** Decode's SwiGLU in one dispatch: h[i] = silu(gate_i . x) * (up_i . x), each worker on its rows of both; h2 is scratch. */
-    void swiGlu(WeightTensor gate, WeightTensor up, float[] x, float[] h, float[] h2) {
+    /**
+     * SwiGLU of T tokens: h (T, rows) = silu(x gate^T) * (x up^T), h2 (T, rows) is scratch. Decode (T = 1) runs it in
+     * one dispatch, each worker on its rows of both matrices.
+     */
+    void swiGlu(WeightTensor gate, WeightTensor up, float[] x, int T, float[] h, float[] h2) {
+        if (T > 1) {
+            products(gate, h, up, h2, null, null, x, T);
+            int n = T * gate.rows();
+            for (int i = 0; i < n; i++) h[i] = swiGlu(h[i], h2[i]);
+            return;
+        }
         decode.set(true, x, gate, h, up, h2, null, null);
         if (up.rows() != gate.rows())
             throw new IllegalArgumentException("gate has " + gate.rows() + " rows, up " + up.rows());
         decode.rows = gate.rows();
         dispatch(decode, 1);
+    }
+
+    /** silu(g) * u: one output of SwiGLU, the same expression for every token count. */
+    static float swiGlu(float g, float u) {
+        return g / (1f + (float) Math.exp(-g)) * u;
     }
 
     private void dispatch(Fused task, int T) {
@@ -249,10 +263,7 @@ final class Projections {
                 float[] h = out[0], u = out[1];
                 dotRows(worker, 0, from, to, h);
                 dotRows(worker, 1, from, to, u);
-                for (int r = from; r < to; r++) {
-                    float g = h[r];
-                    h[r] = g / (1f + (float) Math.exp(-g)) * u[r];
-                }
+                for (int r = from; r < to; r++) h[r] = swiGlu(h[r], u[r]);
                 return;
             }
             int start = 0;

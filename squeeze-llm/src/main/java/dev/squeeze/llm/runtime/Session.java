@@ -223,7 +223,7 @@ public final class Session {
             proj.product(L.wo(), attOut, 1, xb2);
             K.axpy(1f, xb2, 0, x, 0, c.dim());
             rmsnorm(xb, 0, x, 0, L.ffnNorm());
-            proj.swiGlu(L.w1(), L.w3(), xb, hb, hb2);
+            proj.swiGlu(L.w1(), L.w3(), xb, 1, hb, hb2);
             proj.product(L.w2(), hb, 1, xb2);
             K.axpy(1f, xb2, 0, x, 0, c.dim());
         }
@@ -493,11 +493,7 @@ public final class Session {
             proj.product(L.wo(), AO, T, D);
             K.axpy(1f, D, 0, X, 0, T * dim);
             for (int t = 0; t < T; t++) rmsnorm(XB, t * dim, X, t * dim, L.ffnNorm());
-            proj.products(L.w1(), HB, L.w3(), HB2, null, null, XB, T);
-            for (int i = 0; i < T * hid; i++) {
-                float g = HB[i];
-                HB[i] = g / (1f + (float) Math.exp(-g)) * HB2[i];
-            }
+            proj.swiGlu(L.w1(), L.w3(), XB, T, HB, HB2);
             proj.product(L.w2(), HB, T, D);
             K.axpy(1f, D, 0, X, 0, T * dim);
         }
