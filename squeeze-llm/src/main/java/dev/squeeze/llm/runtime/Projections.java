@@ -12,8 +12,11 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>T = 1 (decode): one dot per weight row on the stored format. Gate and up are paired row by row and
  *       SwiGLU is applied as each pair finishes ({@link #swiGlu}).</li>
- *   <li>1 &lt; T &lt;= {@link Gemm#SMALL_T} (a few tokens, e.g. a small draft tree): each weight row is decoded
- *       once and dotted with every token ({@link Gemm#dotSmall}).</li>
+ *   <li>1 &lt; T &lt;= {@link Gemm#SMALL_T} (a few tokens, e.g. a small draft tree): decode's dot per token,
+ *       each weight row read once and dotted with every token's x while it is in L1
+ *       ({@link WeightTensor#dotRowsTokens}); each worker prepares every token's x once per product as decode
+ *       prepares it, so that each value is bit for bit decode's (Token Recycling's verification then gives
+ *       exactly the text of plain decoding).</li>
  *   <li>T &gt; {@link Gemm#SMALL_T} (prompt): the activations are packed once ({@link Gemm#pack}, token groups split over the pool),
  *       then each worker decodes {@link #PANEL_ROWS} weight rows at a time into its panel and multiplies them with
  *       every token ({@link Gemm#multiply}): each weight is read and decoded once per product. Q4_0 products
@@ -35,6 +38,7 @@ final class Projections {
     private final float[][] panels; // (threads, PANEL_ROWS * widest)
     private final float[][] accs; // (threads, Gemm.scratchLength(PANEL_ROWS))
     private final float[][] prepared; // (threads, the largest WeightTensor.scratchLength seen): decode's prepared x
+    private final float[][][] preparedTokens; // (threads, Gemm.SMALL_T, the largest scratchLength seen): few tokens
     private float[] packed = new float[0];
     // the integer Q4_0 path's buffers, allocated on its first product (models without Q4_0 never need them)
     private int[][] pairPanels = new int[0][]; // (threads, PANEL_ROWS * widest / 2)
@@ -46,7 +50,7 @@ final class Projections {
     // decode and prompt products are separate classes (each with its own copy of the row split) so that each is
     // compiled for its own shapes: a decode loop whose code was shaped by prompt processing ran 20-30 % slower
     private final DecodeTask decode;
-    private final PromptTask prompt = new PromptTask();
+    private final PromptTask prompt;
     private final Pack pack = new Pack();
     private final PairPack pairPack = new PairPack();
 
@@ -54,9 +58,11 @@ final class Projections {
         this.pool = pool;
         this.widest = widest;
         decode = new DecodeTask();
+        prompt = new PromptTask();
         panels = new float[pool.threads()][Math.multiplyExact(PANEL_ROWS, widest)];
         accs = new float[pool.threads()][Gemm.scratchLength(PANEL_ROWS)];
         prepared = new float[pool.threads()][0];
+        preparedTokens = new float[pool.threads()][Gemm.SMALL_T][0];
     }
 
     /** out (T, w.rows) = x (T, w.cols) W^T. */
@@ -275,10 +281,21 @@ final class Projections {
         }
     }
 
-    /** T > 1: rows decoded once each, dotted with few tokens or multiplied with the packed activations. */
+    /**
+     * T > 1: a few tokens (T &lt;= {@link Gemm#SMALL_T}) take decode's dots token by token
+     * ({@link WeightTensor#dotRowsTokens}), x prepared per worker as decode prepares it; more tokens are multiplied
+     * with the packed activations, rows decoded once each.
+     */
     private final class PromptTask extends Fused {
         int T;
         boolean integer; // every matrix Q4_0 and the integer product preferred here
+        /** Per worker: the matrix whose preparation of the T tokens its scratch holds in this dispatch, or null. */
+        private final WeightTensor[] preparedFor = new WeightTensor[pool.threads()];
+
+        @Override
+        public void start(int worker) {
+            preparedFor[worker] = null;
+        }
 
         void set(int T, float[] x, WeightTensor a, float[] oa, WeightTensor b, float[] ob, WeightTensor c, float[] oc) {
             this.T = T;
@@ -301,15 +318,11 @@ final class Projections {
         private void rows(int worker, WeightTensor wt, float[] o, int lo, int hi) {
             int R = wt.rows();
             float[] heap = wt.heapFloats();
-            if (T <= Gemm.SMALL_T) { // few tokens: one weight row at a time against every token, x as given
-                float[] row = panels[worker];
-                for (int r = lo; r < hi; r++) {
-                    if (heap != null) Gemm.dotSmall(heap, r * cols, cols, x, T, o, r, R);
-                    else {
-                        wt.copyRow(r, row, 0);
-                        Gemm.dotSmall(row, 0, cols, x, T, o, r, R);
-                    }
-                }
+            if (T <= Gemm.SMALL_T) { // few tokens: decode's dot per token, each row read once for all of them
+                WeightTensor last = preparedFor[worker];
+                boolean ready = last != null && last.type() == wt.type();
+                wt.dotRowsTokens(lo, hi, x, T, o, 0, R, preparedTokens(worker, wt), ready);
+                preparedFor[worker] = wt;
                 return;
             }
             if (integer) {
@@ -341,6 +354,17 @@ final class Projections {
                         panel, scales, m, cols, pairPacked, pairPackedScales, T, o, r0, wt.rows(), pairAccs[worker]);
             }
         }
+    }
+
+    /**
+     * This worker's scratch for {@link Gemm#SMALL_T} tokens of wt's prepared activation (grown once, on the first
+     * few-token product that needs it).
+     */
+    private float[][] preparedTokens(int worker, WeightTensor wt) {
+        int need = wt.scratchLength();
+        float[][] s = preparedTokens[worker];
+        if (s[0].length < need) for (int t = 0; t < s.length; t++) s[t] = new float[need];
+        return s;
     }
 
     /** This worker's scratch for wt's prepared activation (grown once, on the first product that needs it). */
