@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  *       8-bit blocks and packed once ({@link Q4Gemm#pack}), panels are decoded to nibble pairs
  *       ({@link WeightTensor#copyRowQ4_0Pairs}) and multiplied in 16-bit lanes ({@link Q4Gemm#multiply}).</li>
  * </ul>
+ * While {@link #decodeDots} is on (a draft tree's verification), products of any T take the few-token path.
  * Buffers are allocated up front or grown to the largest prompt seen; a call allocates nothing.
  */
 final class Projections {
@@ -47,6 +48,7 @@ final class Projections {
     private int[] pairPacked = new int[0];
     private float[] pairPackedScales = new float[0];
     private final int widest;
+    private boolean decodeDots;
     // decode and prompt products are separate classes (each with its own copy of the row split) so that each is
     // compiled for its own shapes: a decode loop whose code was shaped by prompt processing ran 20-30 % slower
     private final DecodeTask decode;
@@ -63,6 +65,15 @@ final class Projections {
         accs = new float[pool.threads()][Gemm.scratchLength(PANEL_ROWS)];
         prepared = new float[pool.threads()][0];
         preparedTokens = new float[pool.threads()][Gemm.SMALL_T][0];
+    }
+
+    /**
+     * While on, products of any token count compute decode's dots token by token, as products of a few tokens
+     * always do: a draft tree's verification of more than {@link Gemm#SMALL_T} nodes then gives each node exactly
+     * decode's values (Token Recycling's guarantee), at the cost of the prompt path's panel product.
+     */
+    void decodeDots(boolean on) {
+        decodeDots = on;
     }
 
     /** out (T, w.rows) = x (T, w.cols) W^T. */
@@ -124,7 +135,7 @@ final class Projections {
                 if (pairPanels.length == 0) allocatePairPanels();
                 pairPack.set(task.x, T, K);
                 pool.run(Q4Gemm.groups(T), minRows, pairPack);
-            } else if (T > Gemm.SMALL_T) {
+            } else if (task == prompt && !prompt.dots) {
                 int K = task.cols;
                 long need = Gemm.packedLength(T, K);
                 if (packed.length < need) packed = new float[Math.toIntExact(need)];
@@ -288,6 +299,7 @@ final class Projections {
      */
     private final class PromptTask extends Fused {
         int T;
+        boolean dots; // decode's dots token by token (few tokens, or any count while decodeDots)
         boolean integer; // every matrix Q4_0 and the integer product preferred here
         /** Per worker: the matrix whose preparation of the T tokens its scratch holds in this dispatch, or null. */
         private final WeightTensor[] preparedFor = new WeightTensor[pool.threads()];
@@ -300,7 +312,8 @@ final class Projections {
         void set(int T, float[] x, WeightTensor a, float[] oa, WeightTensor b, float[] ob, WeightTensor c, float[] oc) {
             this.T = T;
             set(x, a, oa, b, ob, c, oc);
-            integer = T > Gemm.SMALL_T && Q4Gemm.PREFERRED;
+            dots = T <= Gemm.SMALL_T || decodeDots;
+            integer = !dots && Q4Gemm.PREFERRED;
             for (int m = 0; m < n; m++) integer &= w[m].type() == GgmlType.Q4_0;
         }
 
@@ -318,10 +331,10 @@ final class Projections {
         private void rows(int worker, WeightTensor wt, float[] o, int lo, int hi) {
             int R = wt.rows();
             float[] heap = wt.heapFloats();
-            if (T <= Gemm.SMALL_T) { // few tokens: decode's dot per token, each row read once for all of them
+            if (dots) { // decode's dot per token, each row read once for all of them
                 WeightTensor last = preparedFor[worker];
                 boolean ready = last != null && last.type() == wt.type();
-                wt.dotRowsTokens(lo, hi, x, T, o, 0, R, preparedTokens(worker, wt), ready);
+                wt.dotRowsTokens(lo, hi, x, T, o, 0, R, preparedTokens(worker, wt, T), ready);
                 preparedFor[worker] = wt;
                 return;
             }
@@ -357,13 +370,16 @@ final class Projections {
     }
 
     /**
-     * This worker's scratch for {@link Gemm#SMALL_T} tokens of wt's prepared activation (grown once, on the first
-     * few-token product that needs it).
+     * This worker's scratch for T tokens of wt's prepared activation: at least {@link Gemm#SMALL_T} tokens, grown
+     * to the widest format and the largest T seen (a draft tree's node count), so a call allocates nothing.
      */
-    private float[][] preparedTokens(int worker, WeightTensor wt) {
+    private float[][] preparedTokens(int worker, WeightTensor wt, int T) {
         int need = wt.scratchLength();
         float[][] s = preparedTokens[worker];
-        if (s[0].length < need) for (int t = 0; t < s.length; t++) s[t] = new float[need];
+        if (s.length < T || s[0].length < need) {
+            s = new float[Math.max(T, s.length)][Math.max(need, s[0].length)];
+            preparedTokens[worker] = s;
+        }
         return s;
     }
 

@@ -421,8 +421,10 @@ public final class Session {
         int T = tokens.length;
         checkPositions(tree == null ? T : tree.maxDepth + 1);
         checkForwardBudget(T, tree == null, logitsMode);
-        int dim = c.dim(), qd = c.qDim(), kvd = c.kvDim(), hid = c.hiddenDim(), hd = c.headDim();
+        int dim = c.dim(), qd = c.qDim(), kvd = c.kvDim(), hd = c.headDim();
         pb.ensure(T);
+        // a tree's nodes get decode's values whatever their count: verification then accepts exactly decode's tokens
+        proj.decodeDots(tree != null);
         float[] X = pb.x, XB = pb.xb, D = pb.d, Q = pb.q, KB = pb.k, VB = pb.v, AO = pb.ao, HB = pb.h, HB2 = pb.h2;
         for (int t = 0; t < T; t++) w.tokenEmbedding().copyRow(tokens[t], X, t * dim);
         int pos0 = pos;

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link Gemm#SMALL_T}, a draft tree's verification) gives, bit for bit, what T separate decode products (T = 1) give
  * for the same rows, in every stored format: the same prepared x per token (Q8_0 rows wider than 4096 columns, Q4_0,
  * Q4_K, Q6_K take x as 8-bit blocks or reordered), the same dot kernel, the same order of sums. And at the level of
- * the model: a chain of tokens verified as one tree gives each node exactly the logits of decoding it step by step.
+ * the model: a chain of tokens verified as one tree (of any size) gives each node exactly the logits of decoding it
+ * step by step.
  */
 class FewTokenProductsTest {
     private static final GgmlType[] FORMATS = {
@@ -142,7 +143,9 @@ class FewTokenProductsTest {
                 assertEquals(type, m.weights().layers().get(0).w1().type());
                 int[] context = {1, 17, 250, 3, 99};
                 int v = c.vocabSize();
-                for (int T = 2; T <= Gemm.SMALL_T; T++) {
+                // up to SMALL_T nodes the few-token path; more (the paper's trees have 29 and 81) as well, while
+                // verifying
+                for (int T : new int[] {2, 3, 4, 7, 10, 11, 29}) {
                     int[] chain = new int[T], parents = new int[T];
                     for (int i = 0; i < T; i++) {
                         chain[i] = (37 * i + 11 * T) % v;
