@@ -72,7 +72,7 @@ class TokenRecyclingTest {
     void quantisedStories15MMatchesGreedyDecoding(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(
                 SharedData.file("models/stories15M.bin").isPresent(), "../shared/data/models/stories15M.bin is absent");
-        // Q8_0 (rows of 288 and 768 columns: the f32-x Q8_0 dot) and Q4_0 (x as 8-bit blocks): a tree of a few nodes
+        // Q8_0 (rows of 288 and 768 columns: the f32-x Q8_0 dot) and Q4_0 (x as 8-bit blocks): the 6-node rank-0 tree
         // (the few-token path) and the 28-node rank-1 tree (more than Gemm.SMALL_T nodes) must both give decode's text
         for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0}) {
             Path gguf = dir.resolve("stories15M-" + type + ".gguf");
@@ -82,16 +82,19 @@ class TokenRecyclingTest {
             }
             try (LlamaModel m = ModelLoader.load(gguf, null)) {
                 assertEquals(type, m.weights().layers().get(0).w1().type());
+                // before the fix Q4_0 left plain decoding's text on this prompt after about 40 tokens (and on 4 of 5
+                // prompts tried, with either tree); Q8_0's narrow rows differed only in the order of sums and kept it
+                int max = type == GgmlType.Q4_0 ? 80 : 50;
                 sameAsGreedy(
                         m,
-                        List.of("Once upon a time, there was a little girl"),
-                        100,
+                        List.of("Tom had a red ball."),
+                        max,
                         DraftTree.paper().maxRank(0),
                         1.2);
                 sameAsGreedy(
                         m,
                         List.of("Tom had a red ball."),
-                        100,
+                        max,
                         DraftTree.paper().maxRank(1),
                         1.2);
             }
