@@ -98,6 +98,11 @@ final class SegmentWeightTensor implements WeightTensor {
     @Override
     public void dotRowsTokens(
             int from, int to, float[] x, int T, float[] out, int outOff, int ldo, float[][] scratch, boolean prepared) {
+        if (type == GgmlType.Q8_0 && !takesPreparedX()) {
+            for (int r = from; r < to; r++)
+                Q.dotsQ8_0(seg, offset + rowBytes * r, x, 0, cols, T, out, outOff + r, ldo, cols);
+            return;
+        }
         if (!takesPreparedX()) {
             WeightTensor.super.dotRowsTokens(from, to, x, T, out, outOff, ldo, scratch, prepared);
             return;
@@ -111,9 +116,7 @@ final class SegmentWeightTensor implements WeightTensor {
                 case Q8_0 -> {
                     for (int t = 0; t < T; t++) out[o + t * ldo] = Q.dotQ8_0Prepared(seg, ro, scratch[t], cols);
                 }
-                case Q4_0 -> {
-                    for (int t = 0; t < T; t++) out[o + t * ldo] = Q.dotQ4_0(seg, ro, scratch[t], cols);
-                }
+                case Q4_0 -> Q.dotsQ4_0(seg, ro, scratch, T, out, o, ldo, cols);
                 case Q4_K -> {
                     for (int t = 0; t < T; t++) out[o + t * ldo] = Q.dotQ4_K(seg, ro, scratch[t], cols);
                 }

@@ -120,6 +120,9 @@ class FewTokenProductsTest {
     void wideQ8_0RowsTakeDecodesEightBitActivations() {
         // Q8_0 rows wider than 4096 columns: decode's dot takes x as 8-bit blocks
         fusedProductsEqualDecode(GgmlType.Q8_0, 4096 + 32 * 3);
+        // and rows of 4 Q4_0 groups and 3 tail blocks (the few-token kernels' two parts), Q8_0 as well
+        fusedProductsEqualDecode(GgmlType.Q4_0, 128 * 4 + 32 * 3);
+        fusedProductsEqualDecode(GgmlType.Q8_0, 128 * 4 + 32 * 3);
         swiGluEqualsDecode(GgmlType.Q8_0, 4096 + 32 * 3);
     }
 
