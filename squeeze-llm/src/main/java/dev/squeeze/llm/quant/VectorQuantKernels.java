@@ -384,9 +384,24 @@ final class VectorQuantKernels implements QuantKernels {
                         .intoArray(acc, 16 * t);
             }
         }
-        for (int t = 0; t < T; t++)
-            out[oOff + t * ldo] =
-                    tailQ4_0(seg, off, prep[t], n, groups, LaneSums.sum(FloatVector.fromArray(F512, acc, 16 * t)));
+        for (int t = 0; t < T; t++) out[oOff + t * ldo] = LaneSums.sum(FloatVector.fromArray(F512, acc, 16 * t));
+        // tailQ4_0's blocks, each decoded once: every token's total gets the same terms in the same order
+        for (int bl = groups * 4; bl < n / 32; bl++) {
+            long bo = off + 18L * bl;
+            int xb = groups * Q4_0_GROUP_FLOATS + 32 * (bl - groups * 4);
+            ByteVector q = ByteVector.fromMemorySegment(B128, seg, bo + 2, ByteOrder.LITTLE_ENDIAN);
+            FloatVector lo = (FloatVector) q.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2F, F512, 0);
+            FloatVector hi = (FloatVector) q.lanewise(VectorOperators.LSHR, 4)
+                    .and((byte) 0x0F)
+                    .sub((byte) 8)
+                    .convertShape(VectorOperators.B2F, F512, 0);
+            float d = Blocks.f16(seg, bo);
+            for (int t = 0; t < T; t++) {
+                FloatVector s = lo.mul(FloatVector.fromArray(F512, prep[t], xb))
+                        .add(hi.mul(FloatVector.fromArray(F512, prep[t], xb + 16)));
+                out[oOff + t * ldo] += d * LaneSums.sum(s);
+            }
+        }
     }
 
     /** L bytes, widened to L int lanes by {@link #q4_0Pairs}. */
