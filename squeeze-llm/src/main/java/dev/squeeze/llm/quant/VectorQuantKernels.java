@@ -385,7 +385,15 @@ final class VectorQuantKernels implements QuantKernels {
             }
         }
         for (int t = 0; t < T; t++) out[oOff + t * ldo] = LaneSums.sum(FloatVector.fromArray(F512, acc, 16 * t));
-        // tailQ4_0's blocks, each decoded once: every token's total gets the same terms in the same order
+        tailsQ4_0(seg, off, prep, T, out, oOff, ldo, n, groups);
+    }
+
+    /**
+     * tailQ4_0's blocks for T tokens, each block decoded once: every token's total gets the same terms in the same
+     * order. Out of line: inside dotsQ4_0 it exceeded C2's inlining budget and the vectors were boxed.
+     */
+    private static void tailsQ4_0(
+            MemorySegment seg, long off, float[][] prep, int T, float[] out, int oOff, int ldo, int n, int groups) {
         for (int bl = groups * 4; bl < n / 32; bl++) {
             long bo = off + 18L * bl;
             int xb = groups * Q4_0_GROUP_FLOATS + 32 * (bl - groups * 4);
