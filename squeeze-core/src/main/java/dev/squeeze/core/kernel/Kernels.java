@@ -15,6 +15,16 @@ public interface Kernels {
     /** sum_i a[aOff+i] * b[bOff+i]. */
     float dot(float[] a, int aOff, float[] b, int bOff, int n);
 
+    /**
+     * out[oOff + t * ldo] = {@link #dot}(a, aOff, b, bOff + t * bStride, n) for t in [0, T): one row against T
+     * vectors, each result bit for bit what dot gives for that pair (an implementation may share each load of a
+     * across the vectors, never reorder a sum). Few-token products use it so that they equal decode's dots.
+     */
+    default void dots(
+            float[] a, int aOff, float[] b, int bOff, int bStride, int T, float[] out, int oOff, int ldo, int n) {
+        for (int t = 0; t < T; t++) out[oOff + t * ldo] = dot(a, aOff, b, bOff + t * bStride, n);
+    }
+
     /** sum_i a[off+i]^2. */
     float sumOfSquares(float[] a, int off, int n);
 

@@ -54,6 +54,53 @@ final class VectorKernels implements Kernels {
         return s;
     }
 
+    /** Four tokens at a time, each with {@link #dot}'s two accumulators and order of sums; the rest token by token. */
+    @Override
+    public void dots(
+            float[] a, int aOff, float[] b, int bOff, int bStride, int T, float[] out, int oOff, int ldo, int n) {
+        int t = 0;
+        for (; t + 4 <= T; t += 4) dots4(a, aOff, b, bOff + t * bStride, bStride, out, oOff + t * ldo, ldo, n);
+        for (; t < T; t++) out[oOff + t * ldo] = dot(a, aOff, b, bOff + t * bStride, n);
+    }
+
+    private static void dots4(float[] a, int aOff, float[] b, int b0, int bStride, float[] out, int o, int ldo, int n) {
+        int b1 = b0 + bStride, b2 = b1 + bStride, b3 = b2 + bStride;
+        int i = 0;
+        int bound = S.loopBound(n);
+        FloatVector p0 = FloatVector.zero(S), p1 = p0, p2 = p0, p3 = p0, q0 = p0, q1 = p0, q2 = p0, q3 = p0;
+        for (; i + L <= bound - L; i += 2 * L) {
+            FloatVector u = FloatVector.fromArray(S, a, aOff + i), v = FloatVector.fromArray(S, a, aOff + i + L);
+            p0 = u.fma(FloatVector.fromArray(S, b, b0 + i), p0);
+            q0 = v.fma(FloatVector.fromArray(S, b, b0 + i + L), q0);
+            p1 = u.fma(FloatVector.fromArray(S, b, b1 + i), p1);
+            q1 = v.fma(FloatVector.fromArray(S, b, b1 + i + L), q1);
+            p2 = u.fma(FloatVector.fromArray(S, b, b2 + i), p2);
+            q2 = v.fma(FloatVector.fromArray(S, b, b2 + i + L), q2);
+            p3 = u.fma(FloatVector.fromArray(S, b, b3 + i), p3);
+            q3 = v.fma(FloatVector.fromArray(S, b, b3 + i + L), q3);
+        }
+        for (; i < bound; i += L) {
+            FloatVector u = FloatVector.fromArray(S, a, aOff + i);
+            p0 = u.fma(FloatVector.fromArray(S, b, b0 + i), p0);
+            p1 = u.fma(FloatVector.fromArray(S, b, b1 + i), p1);
+            p2 = u.fma(FloatVector.fromArray(S, b, b2 + i), p2);
+            p3 = u.fma(FloatVector.fromArray(S, b, b3 + i), p3);
+        }
+        float s0 = LaneSums.sum(p0.add(q0)), s1 = LaneSums.sum(p1.add(q1));
+        float s2 = LaneSums.sum(p2.add(q2)), s3 = LaneSums.sum(p3.add(q3));
+        for (; i < n; i++) {
+            float w = a[aOff + i];
+            s0 += w * b[b0 + i];
+            s1 += w * b[b1 + i];
+            s2 += w * b[b2 + i];
+            s3 += w * b[b3 + i];
+        }
+        out[o] = s0;
+        out[o + ldo] = s1;
+        out[o + 2 * ldo] = s2;
+        out[o + 3 * ldo] = s3;
+    }
+
     @Override
     public float sumOfSquares(float[] a, int off, int n) {
         return dot(a, off, a, off, n);

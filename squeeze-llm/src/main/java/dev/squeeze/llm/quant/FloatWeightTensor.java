@@ -45,6 +45,13 @@ final class FloatWeightTensor implements WeightTensor {
         return K.dot(data, r * cols, x, xOff, cols);
     }
 
+    /** The core kernels' {@link Kernels#dots}: each row's loads shared by the tokens, every sum in dot's order. */
+    @Override
+    public void dotRowsTokens(
+            int from, int to, float[] x, int T, float[] out, int outOff, int ldo, float[][] scratch, boolean prepared) {
+        for (int r = from; r < to; r++) K.dots(data, r * cols, x, 0, cols, T, out, outOff + r, ldo, cols);
+    }
+
     @Override
     public void copyRow(int r, float[] out, int off) {
         System.arraycopy(data, r * cols, out, off, cols);

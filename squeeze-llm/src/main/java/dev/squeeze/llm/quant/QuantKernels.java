@@ -48,6 +48,32 @@ public interface QuantKernels {
      */
     float dotQ4_0(MemorySegment seg, long off, float[] prep, int n);
 
+    /**
+     * out[oOff + t * ldo] = {@link #dotQ8_0}(seg, off, x, xOff + t * xStride, n) for t in [0, T), each bit for bit that
+     * dot: one Q8_0 row against T activations (few-token products), the row decoded once for all of them.
+     */
+    default void dotsQ8_0(
+            MemorySegment seg,
+            long off,
+            float[] x,
+            int xOff,
+            int xStride,
+            int T,
+            float[] out,
+            int oOff,
+            int ldo,
+            int n) {
+        for (int t = 0; t < T; t++) out[oOff + t * ldo] = dotQ8_0(seg, off, x, xOff + t * xStride, n);
+    }
+
+    /**
+     * out[oOff + t * ldo] = {@link #dotQ4_0}(seg, off, prep[t], n) for t in [0, T), each bit for bit that dot: one
+     * Q4_0 row against T prepared activations, the row decoded once for all of them.
+     */
+    default void dotsQ4_0(MemorySegment seg, long off, float[][] prep, int T, float[] out, int oOff, int ldo, int n) {
+        for (int t = 0; t < T; t++) out[oOff + t * ldo] = dotQ4_0(seg, off, prep[t], n);
+    }
+
     /** The same for Q4_K super-blocks (n a multiple of 256). */
     float dotQ4_K(MemorySegment seg, long off, float[] prep, int n);
 

@@ -95,6 +95,38 @@ final class SegmentWeightTensor implements WeightTensor {
         }
     }
 
+    @Override
+    public void dotRowsTokens(
+            int from, int to, float[] x, int T, float[] out, int outOff, int ldo, float[][] scratch, boolean prepared) {
+        if (type == GgmlType.Q8_0 && !takesPreparedX()) {
+            for (int r = from; r < to; r++)
+                Q.dotsQ8_0(seg, offset + rowBytes * r, x, 0, cols, T, out, outOff + r, ldo, cols);
+            return;
+        }
+        if (!takesPreparedX()) {
+            WeightTensor.super.dotRowsTokens(from, to, x, T, out, outOff, ldo, scratch, prepared);
+            return;
+        }
+        if (!prepared) for (int t = 0; t < T; t++) Q.prepare(type, x, t * cols, cols, scratch[t]);
+        for (int r = from; r < to; r++) {
+            long ro = offset + rowBytes * r;
+            int o = outOff + r;
+            // the switch outside the token loop: each loop is one kernel on a row that stays in L1
+            switch (type) {
+                case Q8_0 -> {
+                    for (int t = 0; t < T; t++) out[o + t * ldo] = Q.dotQ8_0Prepared(seg, ro, scratch[t], cols);
+                }
+                case Q4_0 -> Q.dotsQ4_0(seg, ro, scratch, T, out, o, ldo, cols);
+                case Q4_K -> {
+                    for (int t = 0; t < T; t++) out[o + t * ldo] = Q.dotQ4_K(seg, ro, scratch[t], cols);
+                }
+                default -> {
+                    for (int t = 0; t < T; t++) out[o + t * ldo] = Q.dotQ6_K(seg, ro, scratch[t], cols);
+                }
+            }
+        }
+    }
+
     /**
      * Whether decode's dots take x prepared once per call ({@link QuantKernels#prepare}): Q4_0, Q4_K, Q6_K, and Q8_0
      * rows wider than {@link #Q8_0_F32_COLS}, whose dots take x as 8-bit blocks ({@link QuantKernels#dotQ8_0Prepared}).

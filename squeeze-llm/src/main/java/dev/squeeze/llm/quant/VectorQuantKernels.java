@@ -75,6 +75,51 @@ final class VectorQuantKernels implements QuantKernels {
         return h.lane(0); // LaneSums' order, written out (see LaneSums.FOLD_HALF)
     }
 
+    /** 16 lanes: each block's two quant vectors converted once, then dotQ8_0's operations per token, in its order. */
+    @Override
+    public void dotsQ8_0(
+            MemorySegment seg,
+            long off,
+            float[] x,
+            int xOff,
+            int xStride,
+            int T,
+            float[] out,
+            int oOff,
+            int ldo,
+            int n) {
+        if (L != 16) {
+            QuantKernels.super.dotsQ8_0(seg, off, x, xOff, xStride, T, out, oOff, ldo, n);
+            return;
+        }
+        float[] acc = accs(T);
+        java.util.Arrays.fill(acc, 0, 16 * T, 0f);
+        int blocks = n / 32;
+        for (int b = 0; b < blocks; b++) {
+            long bo = off + 34L * b;
+            FloatVector w0 = (FloatVector) ByteVector.fromMemorySegment(B128, seg, bo + 2, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.B2F, F, 0);
+            FloatVector w1 = (FloatVector) ByteVector.fromMemorySegment(B128, seg, bo + 18, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.B2F, F, 0);
+            FloatVector d = FloatVector.broadcast(F, Blocks.f16(seg, bo));
+            for (int t = 0, xb = xOff + 32 * b; t < T; t++, xb += xStride) {
+                FloatVector s = w0.fma(FloatVector.fromArray(F, x, xb), FloatVector.zero(F));
+                s = w1.fma(FloatVector.fromArray(F, x, xb + 16), s);
+                s.fma(d, FloatVector.fromArray(F, acc, 16 * t)).intoArray(acc, 16 * t);
+            }
+        }
+        for (int t = 0; t < T; t++) out[oOff + t * ldo] = LaneSums.sum(FloatVector.fromArray(F, acc, 16 * t));
+    }
+
+    /** Per thread: T vector accumulators (16 floats each) of the few-token dots. */
+    private static final ThreadLocal<float[][]> ACCS = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    private static float[] accs(int T) {
+        float[][] h = ACCS.get();
+        if (h[0].length < 16 * T) h[0] = new float[16 * Math.max(T, 16)];
+        return h[0];
+    }
+
     /** BF16 to F32 is a 16-bit left shift of the widened bits. */
     @Override
     public float dotBF16(MemorySegment seg, long off, float[] x, int xOff, int n) {
@@ -320,6 +365,72 @@ final class VectorQuantKernels implements QuantKernels {
         h = h.add(h.rearrange(LaneSums.FOLD_EIGHTH));
         if (L == 16) h = h.add(h.rearrange(LaneSums.FOLD_SIXTEENTH));
         return tailQ4_0(seg, off, prep, n, groups, h.lane(0));
+    }
+
+    /** 16 lanes: each group of 4 blocks gathered and its scales decoded once, then dotQ4_0's operations per token. */
+    @Override
+    public void dotsQ4_0(MemorySegment seg, long off, float[][] prep, int T, float[] out, int oOff, int ldo, int n) {
+        if (!LANES16) {
+            QuantKernels.super.dotsQ4_0(seg, off, prep, T, out, oOff, ldo, n);
+            return;
+        }
+        float[] acc = accs(T);
+        java.util.Arrays.fill(acc, 0, 16 * T, 0f);
+        int groups = n / 128;
+        for (int g = 0; g < groups; g++) {
+            long bo = off + 72L * g;
+            int p = g * Q4_0_GROUP_FLOATS;
+            ByteVector a = ByteVector.fromMemorySegment(B512, seg, bo, ByteOrder.LITTLE_ENDIAN);
+            ByteVector b = ByteVector.fromMemorySegment(B512, seg, bo + 8, ByteOrder.LITTLE_ENDIAN);
+            ShortVector v = a.rearrange(Q4_0_QUANTS, b).reinterpretAsShorts();
+            FloatVector d = halfBits((IntVector)
+                    a.reinterpretAsShorts().rearrange(Q4_0_SCALES).convertShape(VectorOperators.S2I, I512, 0));
+            ShortVector n0 = v.and((short) 15),
+                    n1 = v.lanewise(VectorOperators.LSHR, 4).and((short) 15);
+            ShortVector n2 = v.lanewise(VectorOperators.LSHR, 8).and((short) 15);
+            ShortVector n3 = v.lanewise(VectorOperators.LSHR, 12);
+            for (int t = 0; t < T; t++) {
+                float[] x = prep[t];
+                ShortVector s = n0.mul(xQuants(x, p))
+                        .add(n1.mul(xQuants(x, p + 16)))
+                        .add(n2.mul(xQuants(x, p + 32)))
+                        .add(n3.mul(xQuants(x, p + 48)));
+                IntVector pairs = s.reinterpretAsInts();
+                IntVector sums = pairs.lanewise(VectorOperators.ASHR, 16)
+                        .add(pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+                FloatVector u = ((FloatVector) sums.convert(VectorOperators.I2F, 0))
+                        .sub(FloatVector.fromArray(F512, x, p + 64));
+                u.mul(d)
+                        .fma(FloatVector.fromArray(F512, x, p + 80), FloatVector.fromArray(F512, acc, 16 * t))
+                        .intoArray(acc, 16 * t);
+            }
+        }
+        for (int t = 0; t < T; t++) out[oOff + t * ldo] = LaneSums.sum(FloatVector.fromArray(F512, acc, 16 * t));
+        tailsQ4_0(seg, off, prep, T, out, oOff, ldo, n, groups);
+    }
+
+    /**
+     * tailQ4_0's blocks for T tokens, each block decoded once: every token's total gets the same terms in the same
+     * order. Out of line: inside dotsQ4_0 it exceeded C2's inlining budget and the vectors were boxed.
+     */
+    private static void tailsQ4_0(
+            MemorySegment seg, long off, float[][] prep, int T, float[] out, int oOff, int ldo, int n, int groups) {
+        for (int bl = groups * 4; bl < n / 32; bl++) {
+            long bo = off + 18L * bl;
+            int xb = groups * Q4_0_GROUP_FLOATS + 32 * (bl - groups * 4);
+            ByteVector q = ByteVector.fromMemorySegment(B128, seg, bo + 2, ByteOrder.LITTLE_ENDIAN);
+            FloatVector lo = (FloatVector) q.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2F, F512, 0);
+            FloatVector hi = (FloatVector) q.lanewise(VectorOperators.LSHR, 4)
+                    .and((byte) 0x0F)
+                    .sub((byte) 8)
+                    .convertShape(VectorOperators.B2F, F512, 0);
+            float d = Blocks.f16(seg, bo);
+            for (int t = 0; t < T; t++) {
+                FloatVector s = lo.mul(FloatVector.fromArray(F512, prep[t], xb))
+                        .add(hi.mul(FloatVector.fromArray(F512, prep[t], xb + 16)));
+                out[oOff + t * ldo] += d * LaneSums.sum(s);
+            }
+        }
     }
 
     /** L bytes, widened to L int lanes by {@link #q4_0Pairs}. */

@@ -54,6 +54,21 @@ public interface WeightTensor {
         dotRows(from, to, x, xOff, out, outOff, scratch);
     }
 
+    /**
+     * The few-token product: out[outOff + t * ldo + r] for rows r in [from, to) and tokens t in [0, T), x (T, cols)
+     * row-major, each value bit for bit what {@link #dotRows} gives for token t alone (the same prepared x, dot kernel
+     * and order of sums), each row read once and dotted with every token while it is in L1. {@code scratch} holds at
+     * least T arrays of {@link #scratchLength()} floats; with {@code prepared} the caller states that they already
+     * hold these T tokens as prepared by the previous call on a tensor of the same {@link #type} and {@link #cols}.
+     */
+    default void dotRowsTokens(
+            int from, int to, float[] x, int T, float[] out, int outOff, int ldo, float[][] scratch, boolean prepared) {
+        int cols = cols();
+        for (int r = from; r < to; r++) {
+            for (int t = 0; t < T; t++) out[outOff + t * ldo + r] = dotRow(r, x, t * cols);
+        }
+    }
+
     /** Floats of scratch {@link #dotRows} needs. */
     default int scratchLength() {
         return 0;

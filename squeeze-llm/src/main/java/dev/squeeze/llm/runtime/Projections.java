@@ -12,8 +12,11 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>T = 1 (decode): one dot per weight row on the stored format. Gate and up are paired row by row and
  *       SwiGLU is applied as each pair finishes ({@link #swiGlu}).</li>
- *   <li>1 &lt; T &lt;= {@link Gemm#SMALL_T} (a few tokens, e.g. a small draft tree): each weight row is decoded
- *       once and dotted with every token ({@link Gemm#dotSmall}).</li>
+ *   <li>1 &lt; T &lt;= {@link Gemm#SMALL_T} (a few tokens, e.g. a small draft tree): decode's dot per token,
+ *       each weight row read once and dotted with every token's x while it is in L1
+ *       ({@link WeightTensor#dotRowsTokens}); each worker prepares every token's x once per product as decode
+ *       prepares it, so that each value is bit for bit decode's (Token Recycling's verification then gives
+ *       exactly the text of plain decoding).</li>
  *   <li>T &gt; {@link Gemm#SMALL_T} (prompt): the activations are packed once ({@link Gemm#pack}, token groups split over the pool),
  *       then each worker decodes {@link #PANEL_ROWS} weight rows at a time into its panel and multiplies them with
  *       every token ({@link Gemm#multiply}): each weight is read and decoded once per product. Q4_0 products
@@ -21,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  *       8-bit blocks and packed once ({@link Q4Gemm#pack}), panels are decoded to nibble pairs
  *       ({@link WeightTensor#copyRowQ4_0Pairs}) and multiplied in 16-bit lanes ({@link Q4Gemm#multiply}).</li>
  * </ul>
+ * While {@link #decodeDots} is on (a draft tree's verification), products of any T take the few-token path.
  * Buffers are allocated up front or grown to the largest prompt seen; a call allocates nothing.
  */
 final class Projections {
@@ -35,6 +39,7 @@ final class Projections {
     private final float[][] panels; // (threads, PANEL_ROWS * widest)
     private final float[][] accs; // (threads, Gemm.scratchLength(PANEL_ROWS))
     private final float[][] prepared; // (threads, the largest WeightTensor.scratchLength seen): decode's prepared x
+    private final float[][][] preparedTokens; // (threads, Gemm.SMALL_T, the largest scratchLength seen): few tokens
     private float[] packed = new float[0];
     // the integer Q4_0 path's buffers, allocated on its first product (models without Q4_0 never need them)
     private int[][] pairPanels = new int[0][]; // (threads, PANEL_ROWS * widest / 2)
@@ -43,10 +48,11 @@ final class Projections {
     private int[] pairPacked = new int[0];
     private float[] pairPackedScales = new float[0];
     private final int widest;
+    private boolean decodeDots;
     // decode and prompt products are separate classes (each with its own copy of the row split) so that each is
     // compiled for its own shapes: a decode loop whose code was shaped by prompt processing ran 20-30 % slower
     private final DecodeTask decode;
-    private final PromptTask prompt = new PromptTask();
+    private final PromptTask prompt;
     private final Pack pack = new Pack();
     private final PairPack pairPack = new PairPack();
 
@@ -54,9 +60,20 @@ final class Projections {
         this.pool = pool;
         this.widest = widest;
         decode = new DecodeTask();
+        prompt = new PromptTask();
         panels = new float[pool.threads()][Math.multiplyExact(PANEL_ROWS, widest)];
         accs = new float[pool.threads()][Gemm.scratchLength(PANEL_ROWS)];
         prepared = new float[pool.threads()][0];
+        preparedTokens = new float[pool.threads()][Gemm.SMALL_T][0];
+    }
+
+    /**
+     * While on, products of any token count compute decode's dots token by token, as products of a few tokens
+     * always do: a draft tree's verification of more than {@link Gemm#SMALL_T} nodes then gives each node exactly
+     * decode's values (Token Recycling's guarantee), at the cost of the prompt path's panel product.
+     */
+    void decodeDots(boolean on) {
+        decodeDots = on;
     }
 
     /** out (T, w.rows) = x (T, w.cols) W^T. */
@@ -83,13 +100,27 @@ final class Projections {
         }
     }
 
-    /** Decode's SwiGLU in one dispatch: h[i] = silu(gate_i . x) * (up_i . x), each worker on its rows of both; h2 is scratch. */
-    void swiGlu(WeightTensor gate, WeightTensor up, float[] x, float[] h, float[] h2) {
+    /**
+     * SwiGLU of T tokens: h (T, rows) = silu(x gate^T) * (x up^T), h2 (T, rows) is scratch. Decode (T = 1) runs it in
+     * one dispatch, each worker on its rows of both matrices.
+     */
+    void swiGlu(WeightTensor gate, WeightTensor up, float[] x, int T, float[] h, float[] h2) {
+        if (T > 1) {
+            products(gate, h, up, h2, null, null, x, T);
+            int n = T * gate.rows();
+            for (int i = 0; i < n; i++) h[i] = swiGlu(h[i], h2[i]);
+            return;
+        }
         decode.set(true, x, gate, h, up, h2, null, null);
         if (up.rows() != gate.rows())
             throw new IllegalArgumentException("gate has " + gate.rows() + " rows, up " + up.rows());
         decode.rows = gate.rows();
         dispatch(decode, 1);
+    }
+
+    /** silu(g) * u: one output of SwiGLU, the same expression for every token count. */
+    static float swiGlu(float g, float u) {
+        return g / (1f + (float) Math.exp(-g)) * u;
     }
 
     private void dispatch(Fused task, int T) {
@@ -104,7 +135,7 @@ final class Projections {
                 if (pairPanels.length == 0) allocatePairPanels();
                 pairPack.set(task.x, T, K);
                 pool.run(Q4Gemm.groups(T), minRows, pairPack);
-            } else if (T > Gemm.SMALL_T) {
+            } else if (task == prompt && !prompt.dots) {
                 int K = task.cols;
                 long need = Gemm.packedLength(T, K);
                 if (packed.length < need) packed = new float[Math.toIntExact(need)];
@@ -249,10 +280,7 @@ final class Projections {
                 float[] h = out[0], u = out[1];
                 dotRows(worker, 0, from, to, h);
                 dotRows(worker, 1, from, to, u);
-                for (int r = from; r < to; r++) {
-                    float g = h[r];
-                    h[r] = g / (1f + (float) Math.exp(-g)) * u[r];
-                }
+                for (int r = from; r < to; r++) h[r] = swiGlu(h[r], u[r]);
                 return;
             }
             int start = 0;
@@ -264,15 +292,28 @@ final class Projections {
         }
     }
 
-    /** T > 1: rows decoded once each, dotted with few tokens or multiplied with the packed activations. */
+    /**
+     * T > 1: a few tokens (T &lt;= {@link Gemm#SMALL_T}) take decode's dots token by token
+     * ({@link WeightTensor#dotRowsTokens}), x prepared per worker as decode prepares it; more tokens are multiplied
+     * with the packed activations, rows decoded once each.
+     */
     private final class PromptTask extends Fused {
         int T;
+        boolean dots; // decode's dots token by token (few tokens, or any count while decodeDots)
         boolean integer; // every matrix Q4_0 and the integer product preferred here
+        /** Per worker: the matrix whose preparation of the T tokens its scratch holds in this dispatch, or null. */
+        private final WeightTensor[] preparedFor = new WeightTensor[pool.threads()];
+
+        @Override
+        public void start(int worker) {
+            preparedFor[worker] = null;
+        }
 
         void set(int T, float[] x, WeightTensor a, float[] oa, WeightTensor b, float[] ob, WeightTensor c, float[] oc) {
             this.T = T;
             set(x, a, oa, b, ob, c, oc);
-            integer = T > Gemm.SMALL_T && Q4Gemm.PREFERRED;
+            dots = T <= Gemm.SMALL_T || decodeDots;
+            integer = !dots && Q4Gemm.PREFERRED;
             for (int m = 0; m < n; m++) integer &= w[m].type() == GgmlType.Q4_0;
         }
 
@@ -290,15 +331,11 @@ final class Projections {
         private void rows(int worker, WeightTensor wt, float[] o, int lo, int hi) {
             int R = wt.rows();
             float[] heap = wt.heapFloats();
-            if (T <= Gemm.SMALL_T) { // few tokens: one weight row at a time against every token, x as given
-                float[] row = panels[worker];
-                for (int r = lo; r < hi; r++) {
-                    if (heap != null) Gemm.dotSmall(heap, r * cols, cols, x, T, o, r, R);
-                    else {
-                        wt.copyRow(r, row, 0);
-                        Gemm.dotSmall(row, 0, cols, x, T, o, r, R);
-                    }
-                }
+            if (dots) { // decode's dot per token, each row read once for all of them
+                WeightTensor last = preparedFor[worker];
+                boolean ready = last != null && last.type() == wt.type();
+                wt.dotRowsTokens(lo, hi, x, T, o, 0, R, preparedTokens(worker, wt, T), ready);
+                preparedFor[worker] = wt;
                 return;
             }
             if (integer) {
@@ -330,6 +367,20 @@ final class Projections {
                         panel, scales, m, cols, pairPacked, pairPackedScales, T, o, r0, wt.rows(), pairAccs[worker]);
             }
         }
+    }
+
+    /**
+     * This worker's scratch for T tokens of wt's prepared activation: at least {@link Gemm#SMALL_T} tokens, grown
+     * to the widest format and the largest T seen (a draft tree's node count), so a call allocates nothing.
+     */
+    private float[][] preparedTokens(int worker, WeightTensor wt, int T) {
+        int need = wt.scratchLength();
+        float[][] s = preparedTokens[worker];
+        if (s.length < T || s[0].length < need) {
+            s = new float[Math.max(T, s.length)][Math.max(need, s[0].length)];
+            preparedTokens[worker] = s;
+        }
+        return s;
     }
 
     /** This worker's scratch for wt's prepared activation (grown once, on the first product that needs it). */

@@ -223,7 +223,7 @@ public final class Session {
             proj.product(L.wo(), attOut, 1, xb2);
             K.axpy(1f, xb2, 0, x, 0, c.dim());
             rmsnorm(xb, 0, x, 0, L.ffnNorm());
-            proj.swiGlu(L.w1(), L.w3(), xb, hb, hb2);
+            proj.swiGlu(L.w1(), L.w3(), xb, 1, hb, hb2);
             proj.product(L.w2(), hb, 1, xb2);
             K.axpy(1f, xb2, 0, x, 0, c.dim());
         }
@@ -421,8 +421,10 @@ public final class Session {
         int T = tokens.length;
         checkPositions(tree == null ? T : tree.maxDepth + 1);
         checkForwardBudget(T, tree == null, logitsMode);
-        int dim = c.dim(), qd = c.qDim(), kvd = c.kvDim(), hid = c.hiddenDim(), hd = c.headDim();
+        int dim = c.dim(), qd = c.qDim(), kvd = c.kvDim(), hd = c.headDim();
         pb.ensure(T);
+        // a tree's nodes get decode's values whatever their count: verification then accepts exactly decode's tokens
+        proj.decodeDots(tree != null);
         float[] X = pb.x, XB = pb.xb, D = pb.d, Q = pb.q, KB = pb.k, VB = pb.v, AO = pb.ao, HB = pb.h, HB2 = pb.h2;
         for (int t = 0; t < T; t++) w.tokenEmbedding().copyRow(tokens[t], X, t * dim);
         int pos0 = pos;
@@ -493,11 +495,7 @@ public final class Session {
             proj.product(L.wo(), AO, T, D);
             K.axpy(1f, D, 0, X, 0, T * dim);
             for (int t = 0; t < T; t++) rmsnorm(XB, t * dim, X, t * dim, L.ffnNorm());
-            proj.products(L.w1(), HB, L.w3(), HB2, null, null, XB, T);
-            for (int i = 0; i < T * hid; i++) {
-                float g = HB[i];
-                HB[i] = g / (1f + (float) Math.exp(-g)) * HB2[i];
-            }
+            proj.swiGlu(L.w1(), L.w3(), XB, T, HB, HB2);
             proj.product(L.w2(), HB, T, D);
             K.axpy(1f, D, 0, X, 0, T * dim);
         }

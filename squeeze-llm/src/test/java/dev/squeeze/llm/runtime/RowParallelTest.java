@@ -185,7 +185,7 @@ class RowParallelTest {
             p.product(a, x, T, single);
             if (T > 1) return new float[][] {oa, ob, oc, single};
             float[] h = new float[a.rows()], h2 = new float[a.rows()];
-            p.swiGlu(a, up, x, h, h2);
+            p.swiGlu(a, up, x, 1, h, h2);
             return new float[][] {oa, ob, oc, single, h};
         }
     }
