@@ -1,5 +1,7 @@
 package dev.squeeze.core.kernel;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -51,6 +53,10 @@ class KernelTierTest {
 
     @Test
     void compiledKernelsSumInTheInterpretersOrder() throws Exception {
+        // the Java 17 run of the library modules has no vector kernels to compare (scalar sums are in order anyway)
+        assumeTrue(
+                KernelProvider.vector().isPresent(),
+                "no vector kernels on this JVM: " + KernelProvider.selection().reason());
         TierCheck.assertCompiledMatchesInterpreted(Probe.class, KernelTierTest::results, WARM_ROUNDS);
     }
 }
