@@ -54,17 +54,44 @@ final class VectorKernels implements Kernels {
         return s;
     }
 
-    /** Four tokens at a time, each with {@link #dot}'s two accumulators and order of sums; the rest token by token. */
+    /**
+     * Four tokens per pass over the row, each with {@link #dot}'s two accumulators and order of sums, so every result
+     * equals dot's bits; a last pass of fewer tokens repeats its last token and writes only its own results.
+     */
     @Override
     public void dots(
             float[] a, int aOff, float[] b, int bOff, int bStride, int T, float[] out, int oOff, int ldo, int n) {
-        int t = 0;
-        for (; t + 4 <= T; t += 4) dots4(a, aOff, b, bOff + t * bStride, bStride, out, oOff + t * ldo, ldo, n);
-        for (; t < T; t++) out[oOff + t * ldo] = dot(a, aOff, b, bOff + t * bStride, n);
+        for (int t = 0; t < T; t += 4) {
+            int count = Math.min(4, T - t), last = bOff + (T - 1) * bStride, b0 = bOff + t * bStride;
+            dots4(
+                    a,
+                    aOff,
+                    b,
+                    b0,
+                    Math.min(b0 + bStride, last),
+                    Math.min(b0 + 2 * bStride, last),
+                    Math.min(b0 + 3 * bStride, last),
+                    out,
+                    oOff + t * ldo,
+                    ldo,
+                    count,
+                    n);
+        }
     }
 
-    private static void dots4(float[] a, int aOff, float[] b, int b0, int bStride, float[] out, int o, int ldo, int n) {
-        int b1 = b0 + bStride, b2 = b1 + bStride, b3 = b2 + bStride;
+    private static void dots4(
+            float[] a,
+            int aOff,
+            float[] b,
+            int b0,
+            int b1,
+            int b2,
+            int b3,
+            float[] out,
+            int o,
+            int ldo,
+            int count,
+            int n) {
         int i = 0;
         int bound = S.loopBound(n);
         FloatVector p0 = FloatVector.zero(S), p1 = p0, p2 = p0, p3 = p0, q0 = p0, q1 = p0, q2 = p0, q3 = p0;
@@ -86,8 +113,37 @@ final class VectorKernels implements Kernels {
             p2 = u.fma(FloatVector.fromArray(S, b, b2 + i), p2);
             p3 = u.fma(FloatVector.fromArray(S, b, b3 + i), p3);
         }
-        float s0 = LaneSums.sum(p0.add(q0)), s1 = LaneSums.sum(p1.add(q1));
-        float s2 = LaneSums.sum(p2.add(q2)), s3 = LaneSums.sum(p3.add(q3));
+        float s0, s1, s2, s3;
+        if (L == 8 || L == 16) { // LaneSums' order written out, as in dot: a LaneSums.sum call here was not inlined
+            FloatVector h0 = p0.add(q0), h1 = p1.add(q1), h2 = p2.add(q2), h3 = p3.add(q3);
+            h0 = h0.add(h0.rearrange(LaneSums.FOLD_HALF));
+            h1 = h1.add(h1.rearrange(LaneSums.FOLD_HALF));
+            h2 = h2.add(h2.rearrange(LaneSums.FOLD_HALF));
+            h3 = h3.add(h3.rearrange(LaneSums.FOLD_HALF));
+            h0 = h0.add(h0.rearrange(LaneSums.FOLD_QUARTER));
+            h1 = h1.add(h1.rearrange(LaneSums.FOLD_QUARTER));
+            h2 = h2.add(h2.rearrange(LaneSums.FOLD_QUARTER));
+            h3 = h3.add(h3.rearrange(LaneSums.FOLD_QUARTER));
+            h0 = h0.add(h0.rearrange(LaneSums.FOLD_EIGHTH));
+            h1 = h1.add(h1.rearrange(LaneSums.FOLD_EIGHTH));
+            h2 = h2.add(h2.rearrange(LaneSums.FOLD_EIGHTH));
+            h3 = h3.add(h3.rearrange(LaneSums.FOLD_EIGHTH));
+            if (L == 16) {
+                h0 = h0.add(h0.rearrange(LaneSums.FOLD_SIXTEENTH));
+                h1 = h1.add(h1.rearrange(LaneSums.FOLD_SIXTEENTH));
+                h2 = h2.add(h2.rearrange(LaneSums.FOLD_SIXTEENTH));
+                h3 = h3.add(h3.rearrange(LaneSums.FOLD_SIXTEENTH));
+            }
+            s0 = h0.lane(0);
+            s1 = h1.lane(0);
+            s2 = h2.lane(0);
+            s3 = h3.lane(0);
+        } else {
+            s0 = LaneSums.sum(p0.add(q0));
+            s1 = LaneSums.sum(p1.add(q1));
+            s2 = LaneSums.sum(p2.add(q2));
+            s3 = LaneSums.sum(p3.add(q3));
+        }
         for (; i < n; i++) {
             float w = a[aOff + i];
             s0 += w * b[b0 + i];
@@ -96,9 +152,9 @@ final class VectorKernels implements Kernels {
             s3 += w * b[b3 + i];
         }
         out[o] = s0;
-        out[o + ldo] = s1;
-        out[o + 2 * ldo] = s2;
-        out[o + 3 * ldo] = s3;
+        if (count > 1) out[o + ldo] = s1;
+        if (count > 2) out[o + 2 * ldo] = s2;
+        if (count > 3) out[o + 3 * ldo] = s3;
     }
 
     @Override
