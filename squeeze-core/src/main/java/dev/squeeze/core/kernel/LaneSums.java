@@ -64,6 +64,19 @@ public final class LaneSums {
         return v.species() == F512 ? sum16(v) : narrower(v);
     }
 
+    /**
+     * {@link #sum}'s 16-lane order over 16 floats stored at {@code lanes[off ..]}: the same bits as {@code
+     * sum(FloatVector.fromArray(SPECIES_512, lanes, off))}, in scalar adds, so a kernel that keeps vector
+     * accumulators in an array sums them without passing a vector to a method C2 may not inline.
+     */
+    public static float sum16(float[] lanes, int off) {
+        float h0 = lanes[off] + lanes[off + 8], h1 = lanes[off + 1] + lanes[off + 9];
+        float h2 = lanes[off + 2] + lanes[off + 10], h3 = lanes[off + 3] + lanes[off + 11];
+        float h4 = lanes[off + 4] + lanes[off + 12], h5 = lanes[off + 5] + lanes[off + 13];
+        float h6 = lanes[off + 6] + lanes[off + 14], h7 = lanes[off + 7] + lanes[off + 15];
+        return ((h0 + h4) + (h2 + h6)) + ((h1 + h5) + (h3 + h7));
+    }
+
     private static float sum16(FloatVector v) {
         return fold(fold(fold(fold(v, HALF_16_8), HALF_16_4), HALF_16_2), HALF_16_1)
                 .lane(0);

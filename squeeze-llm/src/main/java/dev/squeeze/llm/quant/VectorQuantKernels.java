@@ -3,6 +3,7 @@ package dev.squeeze.llm.quant;
 import dev.squeeze.core.kernel.LaneSums;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -93,7 +94,7 @@ final class VectorQuantKernels implements QuantKernels {
             return;
         }
         float[] acc = accs(T);
-        java.util.Arrays.fill(acc, 0, 16 * T, 0f);
+        Arrays.fill(acc, 0, 16 * T, 0f);
         int blocks = n / 32;
         for (int b = 0; b < blocks; b++) {
             long bo = off + 34L * b;
@@ -108,7 +109,7 @@ final class VectorQuantKernels implements QuantKernels {
                 s.fma(d, FloatVector.fromArray(F, acc, 16 * t)).intoArray(acc, 16 * t);
             }
         }
-        for (int t = 0; t < T; t++) out[oOff + t * ldo] = LaneSums.sum(FloatVector.fromArray(F, acc, 16 * t));
+        for (int t = 0; t < T; t++) out[oOff + t * ldo] = LaneSums.sum16(acc, 16 * t); // dot's order, no vector passed
     }
 
     /** Per thread: T vector accumulators (16 floats each) of the few-token dots. */
@@ -375,7 +376,7 @@ final class VectorQuantKernels implements QuantKernels {
             return;
         }
         float[] acc = accs(T);
-        java.util.Arrays.fill(acc, 0, 16 * T, 0f);
+        Arrays.fill(acc, 0, 16 * T, 0f);
         int groups = n / 128;
         for (int g = 0; g < groups; g++) {
             long bo = off + 72L * g;
@@ -405,7 +406,7 @@ final class VectorQuantKernels implements QuantKernels {
                         .intoArray(acc, 16 * t);
             }
         }
-        for (int t = 0; t < T; t++) out[oOff + t * ldo] = LaneSums.sum(FloatVector.fromArray(F512, acc, 16 * t));
+        for (int t = 0; t < T; t++) out[oOff + t * ldo] = LaneSums.sum16(acc, 16 * t); // dot's order, no vector passed
         tailsQ4_0(seg, off, prep, T, out, oOff, ldo, n, groups);
     }
 
